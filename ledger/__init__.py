@@ -1,0 +1,1 @@
+"""The append-only record of claims, their provenance and the views derived from it."""

@@ -1,0 +1,126 @@
+"""The claim aggregate: a claim's state is a fold of the events in its stream."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import enum
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ledger import events as ev
+from ledger.exceptions import InvalidCommand, NotFound
+
+if TYPE_CHECKING:
+    from ledger.store import RecordedEvent
+
+
+class ClaimStatus(enum.StrEnum):
+    PENDING = "pending"
+    IN_REVIEW = "in_review"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PUBLISHED = "published"
+    RETRACTED = "retracted"
+
+
+# The status an event leaves a claim in; events not listed keep the current status.
+STATUS_AFTER: dict[type[ev.DomainEvent], ClaimStatus] = {
+    ev.ClaimRecorded: ClaimStatus.PENDING,
+    ev.ClaimReviewStarted: ClaimStatus.IN_REVIEW,
+    ev.ClaimChangesRequested: ClaimStatus.CHANGES_REQUESTED,
+    ev.ClaimApproved: ClaimStatus.APPROVED,
+    ev.ClaimRejected: ClaimStatus.REJECTED,
+    ev.ClaimPublished: ClaimStatus.PUBLISHED,
+    ev.ClaimRetracted: ClaimStatus.RETRACTED,
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimState:
+    claim_id: str
+    source_id: str | None
+    publisher: str
+    text: str
+    status: str
+    version: int
+    assignee: str
+    verdict: dict[str, Any] | None
+    selector: ev.TextSelector | None
+    check_worthiness: dict[str, Any]
+    entities: list[str]
+    recorded_at: datetime.datetime
+    updated_at: datetime.datetime
+    last_position: int
+
+
+STATE_FIELDS = tuple(field.name for field in dataclasses.fields(ClaimState))
+
+
+def evolve(
+    state: ClaimState | None,
+    event: ev.DomainEvent,
+    *,
+    version: int,
+    position: int,
+    recorded_at: datetime.datetime,
+) -> ClaimState:
+    """Apply one event of a claim stream to the claim's state."""
+    if state is None:
+        if not isinstance(event, ev.ClaimRecorded):
+            raise InvalidCommand(f"a claim stream must start with ClaimRecorded, not {event}")
+        return ClaimState(
+            claim_id=event.claim_id,
+            source_id=event.source_id,
+            publisher=event.publisher,
+            text=event.text,
+            status=ClaimStatus.PENDING,
+            version=version,
+            assignee="",
+            verdict=None,
+            selector=event.selector,
+            check_worthiness=event.check_worthiness,
+            entities=event.entities,
+            recorded_at=recorded_at,
+            updated_at=recorded_at,
+            last_position=position,
+        )
+    changes: dict[str, Any] = {
+        "version": version,
+        "updated_at": recorded_at,
+        "last_position": position,
+    }
+    status = STATUS_AFTER.get(type(event))
+    if status is not None:
+        changes["status"] = status
+    match event:
+        case ev.ClaimRevised(text=text):
+            changes["text"] = text
+            if state.status == ClaimStatus.CHANGES_REQUESTED:
+                changes["status"] = ClaimStatus.PENDING
+        case ev.ClaimAssigned(assignee=assignee):
+            changes["assignee"] = assignee
+        case ev.ClaimVerdictSet(rating=rating, rating_name=rating_name, explanation=explanation):
+            changes["verdict"] = {
+                "rating": rating,
+                "rating_name": rating_name,
+                "explanation": explanation,
+            }
+    return dataclasses.replace(state, **changes)
+
+
+def claim_state_from_events(recorded: Iterable[RecordedEvent]) -> ClaimState:
+    """Fold a claim stream's recorded events (oldest first) into its current state."""
+    state: ClaimState | None = None
+    for item in recorded:
+        state = evolve(
+            state,
+            item.event,
+            version=item.version,
+            position=item.position,
+            recorded_at=item.recorded_at,
+        )
+    if state is None:
+        raise NotFound("no such claim")
+    return state

@@ -1,0 +1,280 @@
+"""Every event shape the ledger records: one enum of past-tense types, one typed constructor each.
+
+A constructor is a frozen dataclass; its fields are the event's JSON ``data``. When a shape
+changes, its ``schema_version`` goes up and an upcaster in ``UPCASTERS`` turns the old stored
+shape into the new one as it is read; stored events are never rewritten.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import uuid
+from collections.abc import Callable
+from typing import Any, ClassVar, TypedDict
+
+from ledger.exceptions import InvalidCommand
+
+MAX_SAFE_INTEGER = 2**53 - 1  # beyond this, JSON numbers lose precision in JavaScript readers
+
+
+class EventType(enum.StrEnum):
+    SOURCE_INGESTED = "SourceIngested"
+    CLAIM_RECORDED = "ClaimRecorded"
+    CLAIM_REVISED = "ClaimRevised"
+    CLAIM_ASSIGNED = "ClaimAssigned"
+    CLAIM_REVIEW_STARTED = "ClaimReviewStarted"
+    CLAIM_COMMENTED = "ClaimCommented"
+    CLAIM_EVIDENCE_ATTACHED = "ClaimEvidenceAttached"
+    CLAIM_CHANGES_REQUESTED = "ClaimChangesRequested"
+    CLAIM_VERDICT_SET = "ClaimVerdictSet"
+    CLAIM_APPROVED = "ClaimApproved"
+    CLAIM_REJECTED = "ClaimRejected"
+    CLAIM_PUBLISHED = "ClaimPublished"
+    CLAIM_RETRACTED = "ClaimRetracted"
+    CONTRADICTION_FLAGGED = "ContradictionFlagged"
+    CONTRADICTION_CONFIRMED = "ContradictionConfirmed"
+    CONTRADICTION_DISMISSED = "ContradictionDismissed"
+
+
+class StreamType(enum.StrEnum):
+    SOURCE = "source"
+    CLAIM = "claim"
+    CONTRADICTION = "contradiction"
+
+
+class TextSelector(TypedDict):
+    """W3C Web Annotation selectors over a source's stored text.
+
+    ``exact``/``prefix``/``suffix`` form a TextQuoteSelector; ``start``/``end`` (character
+    offsets, end exclusive) a TextPositionSelector.
+    """
+
+    exact: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Metadata:
+    """Who caused an event, through which channel, and as part of which request."""
+
+    actor: str
+    via: str
+    correlation_id: str = dataclasses.field(default_factory=lambda: str(uuid.uuid4()))
+    causation_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class DomainEvent:
+    """Base of every event constructor."""
+
+    event_type: ClassVar[EventType]
+    schema_version: ClassVar[int] = 1
+
+    def to_data(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceIngested(DomainEvent):
+    event_type = EventType.SOURCE_INGESTED
+    source_id: str
+    sha256: str
+    media_type: str
+    url: str
+    title: str
+    publisher: str
+    published_at: str | None
+    claim_ids: list[str]
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimRecorded(DomainEvent):
+    event_type = EventType.CLAIM_RECORDED
+    claim_id: str
+    text: str
+    source_id: str | None
+    selector: TextSelector | None
+    publisher: str = ""
+    check_worthiness: dict[str, Any] = dataclasses.field(default_factory=dict)
+    entities: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimRevised(DomainEvent):
+    event_type = EventType.CLAIM_REVISED
+    text: str
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimAssigned(DomainEvent):
+    event_type = EventType.CLAIM_ASSIGNED
+    assignee: str
+    note: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimReviewStarted(DomainEvent):
+    event_type = EventType.CLAIM_REVIEW_STARTED
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimCommented(DomainEvent):
+    event_type = EventType.CLAIM_COMMENTED
+    body: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimEvidenceAttached(DomainEvent):
+    event_type = EventType.CLAIM_EVIDENCE_ATTACHED
+    url: str
+    note: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimChangesRequested(DomainEvent):
+    event_type = EventType.CLAIM_CHANGES_REQUESTED
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimVerdictSet(DomainEvent):
+    event_type = EventType.CLAIM_VERDICT_SET
+    rating: int
+    rating_name: str
+    explanation: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimApproved(DomainEvent):
+    event_type = EventType.CLAIM_APPROVED
+    note: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimRejected(DomainEvent):
+    event_type = EventType.CLAIM_REJECTED
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimPublished(DomainEvent):
+    event_type = EventType.CLAIM_PUBLISHED
+    url: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimRetracted(DomainEvent):
+    event_type = EventType.CLAIM_RETRACTED
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ContradictionFlagged(DomainEvent):
+    """Two claims that cannot both be true. ``score`` is a decimal string in [0, 1]."""
+
+    event_type = EventType.CONTRADICTION_FLAGGED
+    claims: list[str]
+    score: str
+    cues: list[str]
+    detector_version: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ContradictionConfirmed(DomainEvent):
+    event_type = EventType.CONTRADICTION_CONFIRMED
+    note: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ContradictionDismissed(DomainEvent):
+    event_type = EventType.CONTRADICTION_DISMISSED
+    note: str
+
+
+EVENT_CLASSES: dict[str, type[DomainEvent]] = {
+    cls.event_type.value: cls
+    for cls in (
+        SourceIngested,
+        ClaimRecorded,
+        ClaimRevised,
+        ClaimAssigned,
+        ClaimReviewStarted,
+        ClaimCommented,
+        ClaimEvidenceAttached,
+        ClaimChangesRequested,
+        ClaimVerdictSet,
+        ClaimApproved,
+        ClaimRejected,
+        ClaimPublished,
+        ClaimRetracted,
+        ContradictionFlagged,
+        ContradictionConfirmed,
+        ContradictionDismissed,
+    )
+}
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+
+# (event type, stored schema version) -> function returning the shape of the next version.
+UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+
+
+def event_from_stored(*, type_name: str, schema_version: int, data: dict[str, Any]) -> DomainEvent:
+    """Rebuild the typed event from a stored row, upcasting old shapes first."""
+    cls = EVENT_CLASSES.get(type_name)
+    if cls is None:
+        raise InvalidCommand(f"unknown event type {type_name!r}")
+    if schema_version > cls.schema_version:
+        raise InvalidCommand(
+            f"{type_name} schema version {schema_version} is newer than this code knows "
+            f"({cls.schema_version}); upgrade the application"
+        )
+    while schema_version < cls.schema_version:
+        data = UPCASTERS[(type_name, schema_version)](data)
+        schema_version += 1
+    return cls(**data)
+
+
+def validate_payload(value: Any, *, path: str = "data") -> None:
+    """Refuse anything a canonical JSON payload cannot hold exactly.
+
+    Allowed: objects with string keys, arrays, strings without NUL or lone surrogates,
+    integers within +-(2**53 - 1), booleans and null. Floats are refused: fractions travel as
+    decimal strings so that every reader computes the same canonical bytes.
+    """
+    if value is None or isinstance(value, bool):
+        return
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise InvalidCommand(f"{path} contains a NUL character")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise InvalidCommand(f"{path} is not valid Unicode text") from error
+        return
+    if isinstance(value, int):
+        if abs(value) > MAX_SAFE_INTEGER:
+            raise InvalidCommand(f"{path} is outside the safe integer range")
+        return
+    if isinstance(value, float):
+        raise InvalidCommand(f"{path} is a floating-point number; send a decimal string")
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            validate_payload(item, path=f"{path}[{index}]")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise InvalidCommand(f"{path} has a non-string key {key!r}")
+            validate_payload(key, path=f"{path} key")
+            validate_payload(item, path=f"{path}.{key}")
+        return
+    raise InvalidCommand(f"{path} has a value of type {type(value).__name__}")

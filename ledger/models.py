@@ -1,0 +1,142 @@
+"""The ledger's tables: the append-only event log, immutable source snapshots, and read models.
+
+Only ``ledger.store.append`` creates Event rows; only projections (``ledger.projections``) write
+the read-model tables. Everything else reads.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db import models
+
+from ledger.exceptions import AppendOnlyViolation
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """A queryset that refuses bulk changes: rows of an append-only table are never rewritten."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyViolation(f"{self.model.__name__} rows are append-only; update refused")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyViolation(f"{self.model.__name__} rows are append-only; delete refused")
+
+
+class AppendOnlyModel(models.Model):
+    """Base for rows written once: saving an existing row or deleting one is refused."""
+
+    objects: ClassVar[models.Manager[Any]] = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyViolation(f"{type(self).__name__} rows are append-only; save refused")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyViolation(f"{type(self).__name__} rows are append-only; delete refused")
+
+
+class Event(AppendOnlyModel):
+    """One committed fact. Position order is commit order; the hash chains every event."""
+
+    position = models.BigIntegerField(primary_key=True)
+    stream_id = models.CharField(max_length=100)
+    stream_type = models.CharField(max_length=50)
+    version = models.PositiveIntegerField()
+    type = models.CharField(max_length=100)
+    schema_version = models.PositiveSmallIntegerField(default=1)
+    data = models.JSONField()
+    metadata = models.JSONField()
+    recorded_at = models.DateTimeField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["stream_id", "version"], name="event_stream_version")
+        ]
+        indexes = [
+            models.Index(fields=["stream_type", "position"], name="event_stream_type_position"),
+            models.Index(fields=["type", "position"], name="event_type_position"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.position} {self.type} {self.stream_type}:{self.stream_id} v{self.version}"
+
+
+class IdempotencyRecord(AppendOnlyModel):
+    """A command that already ran: a repeat with the same key returns these events."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    fingerprint = models.CharField(max_length=64)
+    stream_id = models.CharField(max_length=100)
+    first_position = models.BigIntegerField()
+    last_position = models.BigIntegerField()
+    recorded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Source(AppendOnlyModel):
+    """An immutable snapshot of ingested content, stored once and keyed by its SHA-256."""
+
+    id = models.UUIDField(primary_key=True)
+    sha256 = models.CharField(max_length=64, unique=True)
+    content = models.BinaryField()
+    text = models.TextField(help_text="The decoded text that claim selectors point into.")
+    media_type = models.CharField(max_length=100)
+    url = models.URLField(max_length=2000, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    captured_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.title or self.url or self.sha256
+
+
+class ClaimView(models.Model):
+    """Read model: a claim's current state, written only by the claim projection."""
+
+    claim_id = models.UUIDField(primary_key=True)
+    source_id = models.UUIDField(null=True, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    text = models.TextField()
+    status = models.CharField(max_length=30)
+    version = models.PositiveIntegerField()
+    assignee = models.CharField(max_length=150, blank=True)
+    verdict = models.JSONField(null=True, blank=True)
+    selector = models.JSONField(null=True, blank=True)
+    check_worthiness = models.JSONField(default=dict)
+    entities = models.JSONField(default=list)
+    open_flag_count = models.PositiveIntegerField(default=0)
+    recorded_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    last_position = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="claimview_status_updated"),
+            models.Index(fields=["source_id"], name="claimview_source"),
+            models.Index(fields=["publisher", "status"], name="claimview_publisher_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ConsumerCursor(models.Model):
+    """How far a consumer of the event log (a worker, a webhook dispatcher) has got."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    position = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.position}"

@@ -1,0 +1,166 @@
+"""Write services of the ledger: every change goes through these functions and ``append``."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import transaction
+
+from ledger import events as ev
+from ledger import projections
+from ledger.claims import ClaimState, claim_state_from_events
+from ledger.exceptions import InvalidCommand, NotFound
+from ledger.models import Source
+from ledger.store import append, lock_appends, read_all, read_stream
+
+MAX_CLAIM_LENGTH = 5000
+REBUILD_BATCH_SIZE = 5000
+
+
+def _clean_text(text: str, *, field: str) -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise InvalidCommand(f"{field} cannot be empty")
+    if len(cleaned) > MAX_CLAIM_LENGTH:
+        raise InvalidCommand(f"{field} is longer than {MAX_CLAIM_LENGTH} characters")
+    return cleaned
+
+
+def _check_selector(source_id: str, selector: ev.TextSelector) -> None:
+    source = Source.objects.filter(pk=source_id).only("text").first()
+    if source is None:
+        raise NotFound(f"no source {source_id}")
+    start, end = selector["start"], selector["end"]
+    if not 0 <= start < end <= len(source.text):
+        raise InvalidCommand(f"selector range {start}..{end} is outside the source text")
+    if source.text[start:end] != selector["exact"]:
+        raise InvalidCommand("selector's exact quote does not match the source text at its range")
+
+
+def claim_record(
+    *,
+    text: str,
+    metadata: ev.Metadata,
+    source_id: str | None = None,
+    selector: ev.TextSelector | None = None,
+    publisher: str = "",
+    check_worthiness: dict[str, object] | None = None,
+    entities: list[str] | None = None,
+    claim_id: str | None = None,
+    idempotency_key: str | None = None,
+) -> ClaimState:
+    """Record a new claim, optionally anchored to a stored source by ``selector``."""
+    if (source_id is None) != (selector is None):
+        raise InvalidCommand("a claim anchored to a source needs both source_id and selector")
+    if source_id is not None and selector is not None:
+        _check_selector(source_id, selector)
+    new_id = claim_id or str(uuid.uuid4())
+    result = append(
+        stream_id=new_id,
+        stream_type=ev.StreamType.CLAIM,
+        expected_version=0,
+        events=[
+            ev.ClaimRecorded(
+                claim_id=new_id,
+                text=_clean_text(text, field="claim text"),
+                source_id=source_id,
+                selector=selector,
+                publisher=publisher,
+                check_worthiness=check_worthiness or {},
+                entities=entities or [],
+            )
+        ],
+        metadata=metadata,
+        idempotency_key=idempotency_key,
+    )
+    return claim_state_from_events(result.events)
+
+
+def claim_load(*, claim_id: str) -> ClaimState:
+    """A claim's current state, folded from its events. Raises NotFound for an unknown id."""
+    recorded = read_stream(claim_id)
+    if not recorded or recorded[0].stream_type != ev.StreamType.CLAIM:
+        raise NotFound(f"no claim {claim_id}")
+    return claim_state_from_events(recorded)
+
+
+def claim_command(
+    *,
+    claim_id: str,
+    expected_version: int,
+    event: ev.DomainEvent,
+    metadata: ev.Metadata,
+    idempotency_key: str | None = None,
+) -> ClaimState:
+    """Append one event to an existing claim at ``expected_version``; return the new state.
+
+    The single path by which commands on an existing claim (here and in ``reviews``) write.
+    """
+    claim_load(claim_id=claim_id)  # NotFound for an unknown claim, before any version check
+    append(
+        stream_id=claim_id,
+        stream_type=ev.StreamType.CLAIM,
+        expected_version=expected_version,
+        events=[event],
+        metadata=metadata,
+        idempotency_key=idempotency_key,
+    )
+    return claim_load(claim_id=claim_id)
+
+
+def claim_revise(
+    *, claim_id: str, expected_version: int, text: str, reason: str, metadata: ev.Metadata
+) -> ClaimState:
+    """Change a claim's wording; its provenance keeps pointing at the original quote."""
+    return claim_command(
+        claim_id=claim_id,
+        expected_version=expected_version,
+        event=ev.ClaimRevised(text=_clean_text(text, field="claim text"), reason=reason.strip()),
+        metadata=metadata,
+    )
+
+
+def projections_rebuild(*, check: bool) -> list[str]:
+    """Rebuild every read model from the events alone.
+
+    With ``check``, the rebuilt rows are compared with the live tables and the differences are
+    returned (nothing is written); otherwise the live tables are replaced. Appends wait while
+    this runs, so no event can slip between the replay and the swap.
+    """
+    rows = projections.MemoryRows()
+    with transaction.atomic():
+        lock_appends()
+        projections.apply(rows, read_all())
+        if check:
+            return _differences(rows)
+        for model in projections.PROJECTED_MODELS:
+            model._default_manager.all().delete()
+            model._default_manager.bulk_create(
+                (model(**row) for row in rows.rows[model].values()),
+                batch_size=REBUILD_BATCH_SIZE,
+            )
+    return []
+
+
+def _differences(rows: projections.MemoryRows) -> list[str]:
+    differences = []
+    for model in projections.PROJECTED_MODELS:
+        rebuilt = {
+            str(key): projections.normalized(model, row) for key, row in rows.rows[model].items()
+        }
+        live = {
+            str(row["pk"]): projections.normalized(model, row)
+            for row in model._default_manager.values(
+                "pk", *(field.attname for field in model._meta.concrete_fields)
+            )
+        }
+        name = model.__name__
+        for key in sorted(rebuilt.keys() - live.keys()):
+            differences.append(f"{name} {key}: missing from the live table")
+        for key in sorted(live.keys() - rebuilt.keys()):
+            differences.append(f"{name} {key}: in the live table but not derivable from events")
+        for key in sorted(rebuilt.keys() & live.keys()):
+            if rebuilt[key] != live[key]:
+                fields = sorted(f for f in rebuilt[key] if rebuilt[key][f] != live[key][f])
+                differences.append(f"{name} {key}: differs in {', '.join(fields)}")
+    return differences

@@ -1,0 +1,1 @@
+"""Editorial decisions about claims: workflow, assignments, verdicts and contradiction flags."""

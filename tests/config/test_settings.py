@@ -1,0 +1,53 @@
+"""Settings come from the environment; production refuses unsafe defaults."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def import_settings(**environment: str) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.pop("DATABASE_URL", None)
+    env.update(environment)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import config.settings as s; print(s.DATABASES['default']['ENGINE'])",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_embedded_default_is_sqlite():
+    result = import_settings()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.db.backends.sqlite3"
+
+
+def test_production_refuses_the_development_secret_key():
+    result = import_settings(DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="claims.example.org")
+    assert result.returncode != 0
+    assert "refusing to start with the development key" in result.stderr
+
+
+def test_production_starts_with_its_own_secret():
+    result = import_settings(
+        DJANGO_DEBUG="0",
+        DJANGO_ALLOWED_HOSTS="claims.example.org",
+        DJANGO_SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_database_url_must_be_postgresql():
+    result = import_settings(DATABASE_URL="mysql://root@localhost/db")
+    assert result.returncode != 0
+    assert "DATABASE_URL must point at PostgreSQL" in result.stderr

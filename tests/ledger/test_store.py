@@ -1,0 +1,250 @@
+"""The event store: optimistic concurrency, idempotency, payload rules."""
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from ledger import events as ev
+from ledger.exceptions import ConcurrencyConflict, IdempotencyKeyReused, InvalidCommand
+from ledger.models import Event
+from ledger.store import append, head_position, read_all, read_stream
+from ledger.verify_export import GENESIS_HASH
+
+pytestmark = pytest.mark.django_db
+
+
+def comment(body: str = "looks right") -> ev.ClaimCommented:
+    return ev.ClaimCommented(body=body)
+
+
+def test_first_append_starts_the_chain_at_position_one(metadata):
+    # when
+    result = append(
+        stream_id="s-1",
+        stream_type="test",
+        expected_version=0,
+        events=[comment(), comment("second")],
+        metadata=metadata,
+    )
+
+    # then
+    assert [e.position for e in result.events] == [1, 2]
+    assert [e.version for e in result.events] == [1, 2]
+    rows = list(Event.objects.order_by("position"))
+    assert rows[0].prev_hash == GENESIS_HASH
+    assert rows[1].prev_hash == rows[0].hash
+    assert rows[0].metadata == {
+        "actor": "user:tester",
+        "via": "test",
+        "correlation_id": metadata.correlation_id,
+        "causation_id": None,
+    }
+
+
+def test_stale_expected_version_is_a_conflict_and_appends_nothing(metadata):
+    # given
+    append(
+        stream_id="s-1",
+        stream_type="test",
+        expected_version=0,
+        events=[comment()],
+        metadata=metadata,
+    )
+
+    # when
+    with pytest.raises(ConcurrencyConflict) as raised:
+        append(
+            stream_id="s-1",
+            stream_type="test",
+            expected_version=0,
+            events=[comment("x")],
+            metadata=metadata,
+        )
+
+    # then
+    assert raised.value.current_version == 1
+    assert raised.value.expected_version == 0
+    assert "is at version 1, not 0" in raised.value.message
+    assert Event.objects.count() == 1
+
+
+def test_expected_version_ahead_of_the_stream_is_a_conflict(metadata):
+    with pytest.raises(ConcurrencyConflict):
+        append(
+            stream_id="s-9",
+            stream_type="test",
+            expected_version=3,
+            events=[comment()],
+            metadata=metadata,
+        )
+    assert Event.objects.count() == 0
+
+
+def test_unique_stream_version_is_enforced_by_the_database(metadata):
+    # given
+    append(
+        stream_id="s-1",
+        stream_type="test",
+        expected_version=0,
+        events=[comment()],
+        metadata=metadata,
+    )
+    original = Event.objects.get()
+
+    # when / then: a second row for the same stream version, bypassing append
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Event.objects.bulk_create(
+            [
+                Event(
+                    position=2,
+                    stream_id="s-1",
+                    stream_type="test",
+                    version=1,
+                    type=original.type,
+                    data={},
+                    metadata={},
+                    recorded_at=original.recorded_at,
+                    prev_hash=original.hash,
+                    hash="f" * 64,
+                )
+            ]
+        )
+    assert Event.objects.count() == 1
+
+
+def test_repeated_idempotency_key_returns_the_original_events_and_appends_nothing(metadata):
+    # given
+    first = append(
+        stream_id="s-1",
+        stream_type="test",
+        expected_version=0,
+        events=[comment()],
+        metadata=metadata,
+        idempotency_key="k-1",
+    )
+
+    # when
+    again = append(
+        stream_id="s-1",
+        stream_type="test",
+        expected_version=0,
+        events=[comment()],
+        metadata=metadata,
+        idempotency_key="k-1",
+    )
+
+    # then
+    assert again.replayed is True
+    assert first.replayed is False
+    assert [e.hash for e in again.events] == [e.hash for e in first.events]
+    assert Event.objects.count() == 1
+
+
+def test_idempotency_key_reused_for_another_command_is_refused(metadata):
+    append(
+        stream_id="s-1",
+        stream_type="test",
+        expected_version=0,
+        events=[comment()],
+        metadata=metadata,
+        idempotency_key="k-1",
+    )
+
+    with pytest.raises(IdempotencyKeyReused):
+        append(
+            stream_id="s-2",
+            stream_type="test",
+            expected_version=0,
+            events=[comment()],
+            metadata=metadata,
+            idempotency_key="k-1",
+        )
+    assert Event.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ("bad\x00text", "NUL"),
+        ("\ud800", "not valid Unicode"),
+    ],
+)
+def test_malformed_payload_is_refused_and_appends_nothing(metadata, payload, message):
+    with pytest.raises(InvalidCommand, match=message):
+        append(
+            stream_id="s-1",
+            stream_type="test",
+            expected_version=0,
+            events=[comment(payload)],
+            metadata=metadata,
+        )
+    assert Event.objects.count() == 0
+
+
+def test_floats_are_refused_because_they_have_no_exact_canonical_form(metadata):
+    flag = ev.ContradictionFlagged(claims=["a", "b"], score=0.5, cues=[], detector_version="1")  # type: ignore[arg-type]
+    with pytest.raises(InvalidCommand, match="floating-point"):
+        append(
+            stream_id="f-1",
+            stream_type="contradiction",
+            expected_version=0,
+            events=[flag],
+            metadata=metadata,
+        )
+    assert Event.objects.count() == 0
+
+
+def test_a_stream_keeps_its_type(metadata):
+    append(
+        stream_id="s-1",
+        stream_type="test",
+        expected_version=0,
+        events=[comment()],
+        metadata=metadata,
+    )
+    with pytest.raises(InvalidCommand, match="is a test stream"):
+        append(
+            stream_id="s-1",
+            stream_type="source",
+            expected_version=1,
+            events=[comment()],
+            metadata=metadata,
+        )
+    assert Event.objects.count() == 1
+
+
+def test_empty_command_is_refused(metadata):
+    with pytest.raises(InvalidCommand, match="at least one event"):
+        append(
+            stream_id="s-1", stream_type="test", expected_version=0, events=[], metadata=metadata
+        )
+
+
+def test_readers_see_streams_and_the_global_order(metadata):
+    # given
+    append(
+        stream_id="a",
+        stream_type="test",
+        expected_version=0,
+        events=[comment("a1")],
+        metadata=metadata,
+    )
+    append(
+        stream_id="b",
+        stream_type="test",
+        expected_version=0,
+        events=[comment("b1")],
+        metadata=metadata,
+    )
+    append(
+        stream_id="a",
+        stream_type="test",
+        expected_version=1,
+        events=[comment("a2")],
+        metadata=metadata,
+    )
+
+    # then
+    assert [e.event for e in read_stream("a")] == [comment("a1"), comment("a2")]
+    assert [(e.position, e.stream_id) for e in read_all(after_position=1)] == [(2, "b"), (3, "a")]
+    assert head_position() == 3
+    assert read_stream("missing") == []
