@@ -1,0 +1,11 @@
+"""The editorial roles. Each is a Django group; a user's role decides what they may do."""
+
+import enum
+
+
+class Role(enum.StrEnum):
+    PUBLISHER = "publisher"  # submits sources and claims; sees its organisation's claims
+    REVIEWER = "reviewer"  # reviews assigned claims, comments, proposes a verdict
+    EDITOR = "editor"  # assigns, approves, publishes, retracts
+    AUDITOR = "auditor"  # reads and exports everything, changes nothing
+    ADMIN = "admin"  # runs the system
