@@ -51,3 +51,22 @@ def test_database_url_must_be_postgresql():
     result = import_settings(DATABASE_URL="mysql://root@localhost/db")
     assert result.returncode != 0
     assert "DATABASE_URL must point at PostgreSQL" in result.stderr
+
+
+def test_deployment_checks_pass_with_production_settings():
+    env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_ALLOWED_HOSTS="claims.example.org",
+        DJANGO_SECRET_KEY="k3Jx9-production-secret-" + "q8Zr2vWm7tYp4nLc" * 4,
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
