@@ -513,3 +513,38 @@ def claims_extract(text: str) -> Extraction:
             )
         )
     return Extraction(claims=claims, skipped=skipped)
+
+
+# --- measurement ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ExtractionMeasurement:
+    """Extraction against a gold list of claim sentences (compared with whitespace collapsed)."""
+
+    precision: Decimal
+    recall: Decimal
+    true_positives: int
+    false_positives: list[str]  # extracted, not in the gold claims
+    false_negatives: list[str]  # gold claims not extracted
+
+
+def _ratio(numerator: int, denominator: int) -> Decimal:
+    if denominator == 0:
+        return Decimal("1.000")
+    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.001"))
+
+
+def extraction_measure(*, text: str, gold_claims: list[str]) -> ExtractionMeasurement:
+    """Precision and recall of ``claims_extract(text)`` against ``gold_claims``."""
+    extracted = [claim.text for claim in claims_extract(text).claims]
+    gold = {" ".join(claim.split()) for claim in gold_claims}
+    found = set(extracted)
+    true_positives = len(found & gold)
+    return ExtractionMeasurement(
+        precision=_ratio(true_positives, len(found)),
+        recall=_ratio(true_positives, len(gold)),
+        true_positives=true_positives,
+        false_positives=[claim for claim in extracted if claim not in gold],
+        false_negatives=sorted(gold - found),
+    )
