@@ -97,6 +97,7 @@ def test_sentence_offsets_are_exact():
         ("Follow the reporter @rau1978 for updates from Tehran.", SkipReason.PERSONAL_DATA),
         ("This article aims to explain the history of the alliance.", SkipReason.ABOUT_THE_ARTICLE),
         ("It held.", SkipReason.FRAGMENT),
+        ("By Jane Doe | Reuters | June 3, 2025", SkipReason.AUTHOR_CARD),
     ],
 )
 def test_non_claims_are_skipped_with_their_reason(text, reason):
@@ -105,6 +106,18 @@ def test_non_claims_are_skipped_with_their_reason(text, reason):
 
     assert extraction.claims == []
     assert [skipped.reason for skipped in extraction.skipped] == [reason]
+
+
+def test_run_on_text_is_not_one_giant_claim():
+    # given a 1,200-character line with no sentence ending inside
+    text = "Iran " + "and Hamas " * 120 + "agreed."
+
+    # when extracted / then it is skipped as a fragment rather than recorded
+    extraction = claims_extract(text)
+    assert extraction.claims == []
+    assert [(item.reason, item.detail) for item in extraction.skipped] == [
+        (SkipReason.FRAGMENT, "longer than 1000 characters")
+    ]
 
 
 def test_personal_data_is_not_repeated_in_the_skip_report():
