@@ -98,7 +98,8 @@ def claim_source_context(
     return SourceContext(
         source_id=str(source.pk),
         title=source.title,
-        url=source.url,
+        # Only web links become links: a stored "javascript:" URL must never be clickable.
+        url=source.url if source.url.lower().startswith(("http://", "https://")) else "",
         publisher=source.publisher,
         before=source.text[before_start:start],
         quote=source.text[start:end],

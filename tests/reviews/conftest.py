@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -51,7 +52,7 @@ def organisation(db) -> Organisation:
 
 
 @pytest.fixture
-def users(organisation) -> dict[Role, object]:
+def users(organisation) -> dict[Role, Any]:
     """One user per role (groups from the data migration); the publisher is a member."""
     user_model = get_user_model()
     created = {}

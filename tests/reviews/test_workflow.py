@@ -21,19 +21,19 @@ pytestmark = pytest.mark.django_db
 # Who may run each command in each state: p publisher, r reviewer, e editor, a admin
 # (the auditor appears nowhere); "-" nobody.
 MATRIX = """
-command          pending in_review changes_requested approved signed_off rejected published retracted
-assign           ea      ea        ea                -        -          -        -         -
-start_review     rea     -         -                 -        -          -        -         -
-comment          prea    prea      prea              prea     prea       prea     prea      prea
-attach_evidence  rea     rea       rea               rea      rea        -        rea       -
-request_changes  -       rea       -                 ea       ea         -        -         -
-revise           pa      -         pa                -        -          -        -         -
-set_verdict      -       rea       -                 -        -          -        -         -
-approve          -       rea       -                 -        -          -        -         -
-sign_off         -       -         -                 ea       -          -        -         -
-reject           ea      ea        ea                ea       ea         -        -         -
-publish          -       -         -                 -        ea         -        -         -
-retract          -       -         -                 -        -          -        ea        -
+command         pending in_review changes_requested approved signed_off rejected published retracted
+assign          ea      ea        ea                -        -          -        -         -
+start_review    rea     -         -                 -        -          -        -         -
+comment         prea    prea      prea              prea     prea       prea     prea      prea
+attach_evidence rea     rea       rea               rea      rea        -        rea       -
+request_changes -       rea       -                 ea       ea         -        -         -
+revise          pa      -         pa                -        -          -        -         -
+set_verdict     -       rea       -                 -        -          -        -         -
+approve         -       rea       -                 -        -          -        -         -
+sign_off        -       -         -                 ea       -          -        -         -
+reject          ea      ea        ea                ea       ea         -        -         -
+publish         -       -         -                 -        ea         -        -         -
+retract         -       -         -                 -        -          -        ea        -
 """
 LETTERS = {"p": Role.PUBLISHER, "r": Role.REVIEWER, "e": Role.EDITOR, "a": Role.ADMIN}
 
@@ -88,6 +88,7 @@ def test_matrix_covers_every_command_and_state():
 
 
 def test_matrix_equals_the_workflow_table():
+    from_table: dict[tuple[Command, ClaimStatus], frozenset[Role]]
     from_table = {key: frozenset() for key in ALLOWED}
     for transition in TRANSITIONS:
         for source in transition.sources:
