@@ -20,7 +20,7 @@ install: $(STAMP)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo
-	$(PY) manage.py ingest fixtures/iran-palestine-article.txt --publisher demo \
+	$(PY) manage.py ingest fixtures/iran-palestine-article.txt --publisher demo-news \
 		--title "Are Iran And Palestine Allies? Unpacking A Complex Relationship"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
