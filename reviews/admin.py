@@ -1,0 +1,1 @@
+from reviews import admin_contradictions  # noqa: F401  (contradiction flags)
