@@ -210,5 +210,7 @@ def default_resolver() -> EntityResolver:
         from ledger import entities as ledger_entities  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
         return entities_from_capitals
-    resolver: EntityResolver | None = getattr(ledger_entities, "entities_canonical", None)
-    return resolver or entities_from_capitals
+    find: EntityResolver | None = getattr(ledger_entities, "entities_canonical_names", None)
+    if find is None:
+        return entities_from_capitals
+    return lambda text: sorted({name.lower() for name in find(text)})
