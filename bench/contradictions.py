@@ -15,11 +15,43 @@ import time
 from typing import Any
 
 ENTITIES = [f"Place{n}" for n in range(400)] + [f"Person{n} Surname{n}" for n in range(1600)]
-VERBS = (
-    "signed ratified approved rejected denied confirmed launched reported killed won lost".split()
-)
-NOUNS = "treaty budget attack election contract deal law strike vote report bill plan".split()
-ADJECTIVES = "unwavering silent genuine transactional complex resounding new large".split()
+VERBS = [
+    "signed",
+    "ratified",
+    "approved",
+    "rejected",
+    "denied",
+    "confirmed",
+    "launched",
+    "reported",
+    "killed",
+    "won",
+    "lost",
+]
+NOUNS = [
+    "treaty",
+    "budget",
+    "attack",
+    "election",
+    "contract",
+    "deal",
+    "law",
+    "strike",
+    "vote",
+    "report",
+    "bill",
+    "plan",
+]
+ADJECTIVES = [
+    "unwavering",
+    "silent",
+    "genuine",
+    "transactional",
+    "complex",
+    "resounding",
+    "new",
+    "large",
+]
 
 
 def _claim(rng: random.Random) -> str:
