@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "ledger",
     "reviews",
+    "reviews.contradictions",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +145,18 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic work (run by `celery -A config beat`). The contradiction sweep catches up with claims
+# committed while the broker was down: it follows the event log from its durable cursor.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "contradictions-sweep": {
+        "task": "reviews.tasks.contradictions_sweep",
+        "schedule": env_int("CONTRADICTIONS_SWEEP_SECONDS", default=60),
+    },
+}
+
+# Contradiction detection: an optional NLI model directory (model.onnx + tokenizer.json) adds a
+# model score to the lexical detectors; empty (the default) means lexical detectors only.
+CONTRADICTIONS_NLI_MODEL_DIR = os.environ.get("CONTRADICTIONS_NLI_MODEL_DIR", "")
 
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -131,6 +131,34 @@ class ClaimView(models.Model):
         return self.text[:80]
 
 
+class ContradictionView(models.Model):
+    """Read model: one row per flagged claim pair, written only by the contradiction projection."""
+
+    pair_id = models.UUIDField(primary_key=True)  # the stream id of the pair
+    claim_a = models.UUIDField()
+    claim_b = models.UUIDField()
+    score = models.DecimalField(max_digits=4, decimal_places=3)
+    cues = models.JSONField(default=list)
+    detector_version = models.CharField(max_length=50)
+    status = models.CharField(max_length=20)  # open, confirmed, dismissed
+    note = models.TextField(blank=True)
+    decided_by = models.CharField(max_length=150, blank=True)
+    flagged_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    version = models.PositiveIntegerField()
+    last_position = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "flagged_at"], name="contradiction_status_flagged"),
+            models.Index(fields=["claim_a"], name="contradiction_claim_a"),
+            models.Index(fields=["claim_b"], name="contradiction_claim_b"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_a} vs {self.claim_b} ({self.status})"
+
+
 class ConsumerCursor(models.Model):
     """How far a consumer of the event log (a worker, a webhook dispatcher) has got."""
 

@@ -18,7 +18,7 @@ from django.db import models
 
 from ledger import events as ev
 from ledger.claims import STATE_FIELDS, ClaimState, evolve
-from ledger.models import ClaimView
+from ledger.models import ClaimView, ContradictionView
 
 if TYPE_CHECKING:
     from ledger.store import RecordedEvent
@@ -94,13 +94,72 @@ def project_claim(rows: RowStore, recorded: RecordedEvent) -> None:
     rows.put(ClaimView, recorded.stream_id, new_row)
 
 
+def _adjust_open_flags(rows: RowStore, claim_ids: Iterable[str], change: int) -> None:
+    for claim_id in claim_ids:
+        row = rows.get(ClaimView, claim_id)
+        if row is not None:
+            rows.put(
+                ClaimView, claim_id, {**row, "open_flag_count": row["open_flag_count"] + change}
+            )
+
+
+def project_contradiction(rows: RowStore, recorded: RecordedEvent) -> None:
+    """Contradiction list: one row per claim pair; claims count their open flags."""
+    row = rows.get(ContradictionView, recorded.stream_id)
+    event = recorded.event
+    common = {
+        "updated_at": recorded.recorded_at,
+        "version": recorded.version,
+        "last_position": recorded.position,
+    }
+    if isinstance(event, ev.ContradictionFlagged):
+        was_open = row is not None and row["status"] == "open"
+        rows.put(
+            ContradictionView,
+            recorded.stream_id,
+            {
+                "pair_id": recorded.stream_id,
+                "claim_a": event.claims[0],
+                "claim_b": event.claims[1],
+                "score": event.score,
+                "cues": list(event.cues),
+                "detector_version": event.detector_version,
+                "status": "open",
+                "note": "",
+                "decided_by": "",
+                "flagged_at": recorded.recorded_at,
+                **common,
+            },
+        )
+        if not was_open:
+            _adjust_open_flags(rows, event.claims, +1)
+    elif row is not None and isinstance(
+        event, ev.ContradictionConfirmed | ev.ContradictionDismissed
+    ):
+        status = "confirmed" if isinstance(event, ev.ContradictionConfirmed) else "dismissed"
+        if row["status"] == "open":
+            _adjust_open_flags(rows, [str(row["claim_a"]), str(row["claim_b"])], -1)
+        rows.put(
+            ContradictionView,
+            recorded.stream_id,
+            {
+                **row,
+                "status": status,
+                "note": event.note,
+                "decided_by": str(recorded.metadata.get("actor", "")),
+                **common,
+            },
+        )
+
+
 # Handlers by the stream type whose events they follow.
 HANDLERS: dict[str, list[Handler]] = {
     ev.StreamType.CLAIM: [project_claim],
+    ev.StreamType.CONTRADICTION: [project_contradiction],
 }
 
 # Every table written by a projection, in the order a rebuild fills them.
-PROJECTED_MODELS: list[type[models.Model]] = [ClaimView]
+PROJECTED_MODELS: list[type[models.Model]] = [ClaimView, ContradictionView]
 
 
 def apply(rows: RowStore, recorded: Iterable[RecordedEvent]) -> None:

@@ -388,3 +388,6 @@ class MembershipAdmin(ModelAdmin):
     list_filter = ("organisation",)
     search_fields = ("user__username",)
     autocomplete_fields = ("organisation",)
+
+
+from reviews import admin_contradictions  # noqa: F401  (contradiction flags)

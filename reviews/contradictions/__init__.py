@@ -1,0 +1,1 @@
+"""Contradiction detection: claim features, blocking, typed detectors, flags and their review."""

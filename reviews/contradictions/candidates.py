@@ -1,0 +1,72 @@
+"""Candidate generation by blocking: only claims sharing something specific are compared.
+
+A claim is indexed under keys: its canonical entities (``e:iran``), its content words
+(``w:silent``), the stance axes it takes a side on (``s:support``) and the quantities it states
+(``q:count:body``). Candidates for a claim are the claims sharing the most key weight with it;
+keys held by too many claims (``MAX_POSTINGS``) are skipped, as a search engine skips stopwords,
+so the work per check is bounded however large the ledger grows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from reviews.contradictions.features import ClaimFeatures
+
+MAX_POSTINGS = 2000  # a key shared by more claims than this does not block
+MAX_CANDIDATES = 200  # the best-overlapping claims a check compares
+MIN_SHARED_WEIGHT = 2  # one shared entity, or two shared words
+ENTITY_WEIGHT = 2
+
+
+def blocking_keys(features: ClaimFeatures) -> dict[str, int]:
+    """Key -> weight for one claim's features."""
+    keys: dict[str, int] = {}
+    for entity in features.entities:
+        keys[f"e:{entity}"[:200]] = ENTITY_WEIGHT
+    entity_words = {word for entity in features.entities for word in entity.split()}
+    for word in features.lemmas:
+        if word not in entity_words and len(word) > 2:
+            keys.setdefault(f"w:{word}"[:200], 1)
+    for cue in features.stances:
+        keys[f"s:{cue.axis}"] = 1
+    for quantity in features.quantities:
+        keys[f"q:{quantity.unit}:{quantity.measure}"[:200]] = 1
+    return keys
+
+
+def rank_candidates(shared: Iterable[tuple[str, int]], *, limit: int) -> list[str]:
+    """Claim ids by total shared weight (ties by id, for determinism), above the minimum."""
+    totals: Counter[str] = Counter()
+    for claim_id, weight in shared:
+        totals[claim_id] += weight
+    ranked = sorted(
+        (item for item in totals.items() if item[1] >= MIN_SHARED_WEIGHT),
+        key=lambda item: (-item[1], item[0]),
+    )
+    return [claim_id for claim_id, _ in ranked[:limit]]
+
+
+class MemoryIndex:
+    """The same inverted index in memory, for full re-scans and benchmarks."""
+
+    def __init__(self) -> None:
+        self.postings: dict[str, list[str]] = defaultdict(list)
+        self.weights: dict[str, dict[str, int]] = {}
+
+    def add(self, claim_id: str, keys: dict[str, int]) -> None:
+        self.weights[claim_id] = keys
+        for key in keys:
+            self.postings[key].append(claim_id)
+
+    def candidates(self, claim_id: str, *, limit: int = MAX_CANDIDATES) -> list[str]:
+        keys = self.weights[claim_id]
+        shared = (
+            (other, weight)
+            for key, weight in keys.items()
+            if len(self.postings[key]) <= MAX_POSTINGS
+            for other in self.postings[key]
+            if other != claim_id
+        )
+        return rank_candidates(shared, limit=limit)

@@ -1,0 +1,255 @@
+"""Typed detectors: each compares two claims' features and returns the cues that fired.
+
+Every detector first needs the two claims to be about the same thing (``Overlap``); then it
+looks for one kind of incompatibility and explains it in words a reviewer understands. Each cue
+carries a strength: the probability that a pair showing only this cue is a real contradiction
+(see ``scoring``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from reviews.contradictions import lexicon
+from reviews.contradictions.features import ClaimFeatures, DateMention, Quantity
+from reviews.contradictions.text import lemma
+
+# Words whose antonym in the other claim says little on its own (too vague or too common).
+WEAK_ANTONYM_LEMMAS = frozenset({"more", "less", "most", "least", "much", "other", "same"})
+
+
+@dataclasses.dataclass(frozen=True)
+class Cue:
+    kind: str  # the detector: "negation", "antonymy", "numeric", "date", "stance", ...
+    strength: float  # 0..1
+    explanation: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Overlap:
+    """What two claims share: the evidence that they speak about the same thing."""
+
+    entities: frozenset[str]
+    lemmas: frozenset[str]
+
+    @property
+    def weight(self) -> int:
+        return 2 * len(self.entities) + len(self.lemmas)
+
+
+def overlap_of(a: ClaimFeatures, b: ClaimFeatures) -> Overlap:
+    entities = frozenset(set(a.entities) & set(b.entities))
+    # A shared entity's words are counted once, as the entity.
+    entity_words = {lemma(word) for entity in entities for word in entity.split()}
+    shared_lemmas = frozenset(set(a.lemmas) & set(b.lemmas)) - entity_words
+    return Overlap(entities=entities, lemmas=shared_lemmas)
+
+
+def _quote(words: list[str] | set[str] | frozenset[str]) -> str:
+    return ", ".join(f"“{word}”" for word in sorted(words))
+
+
+def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
+    """One claim says a thing did not happen (or is not so) that the other asserts."""
+    cues = []
+    for first, second, name in ((a, b, "B"), (b, a, "A")):
+        denied = (set(second.negated) & set(first.asserted)) - set(first.negated)
+        if not denied or overlap.weight < 2:
+            continue
+        other = "A" if name == "B" else "B"
+        strength = 0.75 if overlap.weight >= 3 else 0.6
+        cues.append(
+            Cue(
+                kind="negation",
+                strength=strength,
+                explanation=(
+                    f"{name} negates what {other} asserts ({' '.join(second.negation_cues[:1])} "
+                    f"… {_quote(denied)})"
+                ),
+            )
+        )
+    return cues
+
+
+def detect_antonymy(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
+    """The claims use opposite words (WordNet antonyms) about the same subject."""
+    if overlap.weight < 2:
+        return []
+    table = lexicon.antonyms()
+    b_asserted = set(b.asserted)
+    a_asserted = set(a.asserted)
+    pairs = []
+    for word in a.asserted:
+        if word in WEAK_ANTONYM_LEMMAS or word in b_asserted:
+            continue
+        for opposite in table.get(word, ()):
+            if opposite in b_asserted and opposite not in a_asserted:
+                pairs.append((word, opposite))
+    if not pairs:
+        return []
+    word, opposite = sorted(pairs)[0]
+    strength = 0.65 if overlap.weight >= 3 else 0.55
+    return [
+        Cue(
+            kind="antonymy",
+            strength=strength,
+            explanation=f"opposite words: A says “{word}…”, B says “{opposite}…”",
+        )
+    ]
+
+
+def _same_measure(x: Quantity, y: Quantity) -> bool:
+    return x.unit == y.unit and (x.unit != "count" or (x.measure != "" and x.measure == y.measure))
+
+
+def detect_numeric(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
+    """Different values for the same quantity, beyond rounding and stated approximation."""
+    if overlap.weight < 2 or not a.quantities or not b.quantities:
+        return []
+    for x in a.quantities:
+        matches = [y for y in b.quantities if _same_measure(x, y)]
+        if not matches:
+            continue
+        # Claims can agree when any value one gives for this quantity fits any value the
+        # other gives ("4GB or 8GB" against "4GB"); only a quantity with no such reading clashes.
+        same_a = [z for z in a.quantities if _same_measure(x, z)]
+        if any(z.low <= y.high and y.low <= z.high for z in same_a for y in matches):
+            continue
+        y = matches[0]
+        what = x.measure or x.unit.replace("money:", "money in ")
+        return [
+            Cue(
+                kind="numeric",
+                strength=0.7,
+                explanation=f"different numbers for {what}: A “{x.text}”, B “{y.text}”",
+            )
+        ]
+    return []
+
+
+def _same_event(x: DateMention, y: DateMention) -> bool:
+    return bool(set(x.context) & set(y.context))
+
+
+def _dates_differ(x: DateMention, y: DateMention) -> bool:
+    if x.year != y.year:
+        return True
+    if x.month and y.month and x.month != y.month:
+        return True
+    return bool(x.day and y.day and x.month == y.month and x.day != y.day)
+
+
+def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
+    """Different dates for the same event (signed in 1994 vs ratified in 1996 is two events)."""
+    if overlap.weight < 2:
+        return []
+    for x in a.dates:
+        for y in b.dates:
+            if not _same_event(x, y) or not _dates_differ(x, y):
+                continue
+            if any(not _dates_differ(x, other) for other in b.dates):
+                continue
+            event = _quote(set(x.context) & set(y.context))
+            return [
+                Cue(
+                    kind="date",
+                    strength=0.6,
+                    explanation=f"different dates for the same event ({event}): "
+                    f"A “{x.text}”, B “{y.text}”",
+                )
+            ]
+    return []
+
+
+def _poles(features: ClaimFeatures) -> dict[str, tuple[int, str]]:
+    """Each stance axis a claim takes a clear side on (mixed signals count as no side)."""
+    seen: dict[str, set[int]] = {}
+    cue_words: dict[str, str] = {}
+    for cue in features.stances:
+        seen.setdefault(cue.axis, set()).add(cue.pole)
+        cue_words.setdefault(cue.axis, cue.cue)
+    return {axis: (poles.pop(), cue_words[axis]) for axis, poles in seen.items() if len(poles) == 1}
+
+
+def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
+    """Opposite commitments on one stance axis: "unwavering support" vs "largely silent"."""
+    if not overlap.entities and len(overlap.lemmas) < 2:
+        return []
+    a_poles, b_poles = _poles(a), _poles(b)
+    cues = []
+    for axis in sorted(a_poles.keys() & b_poles.keys()):
+        (a_pole, a_cue), (b_pole, b_cue) = a_poles[axis], b_poles[axis]
+        if a_pole == b_pole:
+            continue
+        descriptions: tuple[str, str] = lexicon.STANCE_AXES[axis]["description"]  # type: ignore[assignment]
+        positive, negative = descriptions
+        a_says = positive if a_pole > 0 else negative
+        b_says = positive if b_pole > 0 else negative
+        cues.append(
+            Cue(
+                kind="stance",
+                strength=0.7 if overlap.weight >= 3 else 0.55,
+                explanation=f"opposite stances: A {a_says} (“{a_cue}”), B {b_says} (“{b_cue}”)",
+            )
+        )
+    return cues
+
+
+def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
+    """One claim calls the other's report false, a hoax, or reports a denial of it."""
+    if overlap.weight < 1:
+        return []
+    cues = []
+    for first, second, name in ((a, b, "A"), (b, a, "B")):
+        if second.refutations:
+            continue
+        relevant = [
+            (words, reason)
+            for words, reason, noun in first.refutations
+            if not noun or noun in lexicon.REPORT_NOUNS or noun in second.lemmas
+        ]
+        if not relevant:
+            continue
+        words, reason = relevant[0]
+        strength = 0.8 if overlap.weight >= 2 else 0.6
+        if first.question:
+            strength -= 0.1
+        cues.append(
+            Cue(
+                kind="refutation",
+                strength=strength,
+                explanation=f"{name} {reason} (“{words}”) about what the other claim says",
+            )
+        )
+    return cues
+
+
+def detect_quantifier(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
+    """ "All X" against "no X" (or "never") about the same thing."""
+    if overlap.weight < 2:
+        return []
+    a_kinds = {noun: kind for kind, noun in a.quantifiers}
+    for kind, noun in b.quantifiers:
+        if noun in a_kinds and a_kinds[noun] != kind:
+            return [
+                Cue(
+                    kind="quantifier",
+                    strength=0.65,
+                    explanation=f"opposite quantifiers on “{noun}”: one says all, one says none",
+                )
+            ]
+    return []
+
+
+Detector = Callable[[ClaimFeatures, ClaimFeatures, Overlap], list[Cue]]
+
+DETECTORS: tuple[Detector, ...] = (
+    detect_negation,
+    detect_antonymy,
+    detect_numeric,
+    detect_date,
+    detect_stance,
+    detect_refutation,
+    detect_quantifier,
+)

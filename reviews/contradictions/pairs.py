@@ -1,0 +1,110 @@
+"""Scoring pairs of texts read from JSON Lines files: shared by ``score_pairs`` and the eval."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ledger.exceptions import InvalidCommand
+from reviews.contradictions.features import features_extract
+from reviews.contradictions.scoring import PairScore, pair_score
+
+
+def pairs_read(path: Path) -> Iterator[dict[str, Any]]:
+    """Each line's object; a clear InvalidCommand naming the line for anything malformed."""
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as error:
+        raise InvalidCommand(f"cannot read {path}: {error.strerror}") from error
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise InvalidCommand(
+                    f"{path.name} line {number}: not JSON ({error.msg})"
+                ) from error
+            if not isinstance(item, dict):
+                raise InvalidCommand(f"{path.name} line {number}: expected an object")
+            for field in ("id", "a", "b"):
+                if field not in item:
+                    raise InvalidCommand(f"{path.name} line {number}: missing {field!r}")
+            if not isinstance(item["a"], str) or not isinstance(item["b"], str):
+                raise InvalidCommand(f"{path.name} line {number}: 'a' and 'b' must be text")
+            yield item
+
+
+def pair_text_score(*, a: str, b: str) -> PairScore:
+    return pair_score(features_extract(text=a), features_extract(text=b))
+
+
+def pair_output(item: dict[str, Any], score: PairScore) -> dict[str, Any]:
+    """The score_pairs contract: ``{"id", "contradiction", "score", "cues"}``."""
+    return {
+        "id": item["id"],
+        "contradiction": score.contradiction,
+        "score": float(score.score_decimal),
+        "cues": score.explanations,
+    }
+
+
+@dataclasses.dataclass(frozen=True)
+class Evaluation:
+    name: str
+    pairs: int
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+    seconds: float
+
+    @property
+    def precision(self) -> float:
+        flagged = self.true_positives + self.false_positives
+        return self.true_positives / flagged if flagged else 0.0
+
+    @property
+    def recall(self) -> float:
+        actual = self.true_positives + self.false_negatives
+        return self.true_positives / actual if actual else 0.0
+
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+    @property
+    def pairs_per_second(self) -> float:
+        return self.pairs / self.seconds if self.seconds else 0.0
+
+
+def pairs_evaluate(path: Path) -> Evaluation:
+    """Precision, recall and F1 on the class ``contradiction`` of one labelled file."""
+    items = list(pairs_read(path))
+    started = time.perf_counter()
+    scores = [pair_text_score(a=item["a"], b=item["b"]) for item in items]
+    seconds = time.perf_counter() - started
+    true_positives = false_positives = false_negatives = 0
+    for item, score in zip(items, scores, strict=True):
+        if "label" not in item:
+            raise InvalidCommand(f"{path.name}: pair {item['id']} has no 'label'")
+        actual = item["label"] == "contradiction"
+        if score.contradiction and actual:
+            true_positives += 1
+        elif score.contradiction:
+            false_positives += 1
+        elif actual:
+            false_negatives += 1
+    return Evaluation(
+        name=path.name,
+        pairs=len(items),
+        true_positives=true_positives,
+        false_positives=false_positives,
+        false_negatives=false_negatives,
+        seconds=seconds,
+    )

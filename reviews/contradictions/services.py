@@ -1,0 +1,352 @@
+"""Write services of contradiction detection: index claims, flag pairs, confirm and dismiss.
+
+Work is driven from the event log: ``contradictions_consume`` follows ClaimRecorded and
+ClaimRevised with a durable cursor, indexes each claim and checks it against its candidates.
+Flags go to one stream per unordered claim pair (a deterministic id) at an expected version, so a
+repeated or redelivered check flags nothing twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Sum
+
+from ledger import events as ev
+from ledger.consumers import consumer_run_batch
+from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
+from ledger.models import ClaimView
+from ledger.store import RecordedEvent, append, read_stream
+from reviews.contradictions.candidates import (
+    MAX_CANDIDATES,
+    MAX_POSTINGS,
+    MemoryIndex,
+    blocking_keys,
+    rank_candidates,
+)
+from reviews.contradictions.features import ClaimFeatures, features_extract
+from reviews.contradictions.models import BlockingKey, ClaimFeatureRow, KeyCount
+from reviews.contradictions.scoring import DETECTOR_VERSION, PairScore, pair_score
+
+CONSUMER_NAME = "contradictions"
+CONSUME_BATCH_SIZE = 200
+RESCAN_BATCH_SIZE = 2000
+PAIR_NAMESPACE = uuid.UUID("6f1d2c53-8d0e-4d5f-9a57-2f3c1b0a9e41")
+MAX_NOTE_LENGTH = 2000
+
+
+@dataclasses.dataclass(frozen=True)
+class Flag:
+    pair_id: str
+    claims: list[str]
+    score: PairScore
+
+
+def contradiction_pair_id(*, claim_a: str, claim_b: str) -> str:
+    """The stream id of an unordered claim pair: the same whichever claim comes first."""
+    first, second = sorted([str(claim_a), str(claim_b)])
+    return str(uuid.uuid5(PAIR_NAMESPACE, f"{first}|{second}"))
+
+
+# Indexing ------------------------------------------------------------------------------------
+
+
+def contradiction_index_claim(*, claim_id: str, text: str, position: int) -> ClaimFeatures:
+    """Store a claim's features and (re)index it under its blocking keys."""
+    features = features_extract(text=text)
+    keys = blocking_keys(features)
+    existing = ClaimFeatureRow.objects.filter(pk=claim_id).first()
+    old_keys: set[str] = set(existing.keys) if existing is not None else set()
+    removed, added = old_keys - keys.keys(), keys.keys() - old_keys
+    if removed:
+        BlockingKey.objects.filter(claim_id=claim_id, key__in=removed).delete()
+        _count(removed, -1)
+    if added:
+        BlockingKey.objects.bulk_create(
+            [BlockingKey(key=key, claim_id=claim_id, weight=keys[key]) for key in sorted(added)],
+            ignore_conflicts=True,
+        )
+        _count(added, +1)
+    ClaimFeatureRow.objects.update_or_create(
+        pk=claim_id,
+        defaults={
+            "text": text,
+            "features": features.to_json(),
+            "keys": sorted(keys),
+            "last_position": position,
+        },
+    )
+    return features
+
+
+def _count(keys: Iterable[str], change: int) -> None:
+    from django.db.models import F
+
+    keys = sorted(keys)
+    KeyCount.objects.bulk_create(
+        [KeyCount(key=key, claims=0) for key in keys], ignore_conflicts=True
+    )
+    KeyCount.objects.filter(key__in=keys).update(claims=F("claims") + change)
+
+
+def contradiction_candidates(*, claim_id: str, limit: int = MAX_CANDIDATES) -> list[str]:
+    """Stored claims sharing the most blocking-key weight with ``claim_id`` (never all pairs)."""
+    row = ClaimFeatureRow.objects.filter(pk=claim_id).only("keys").first()
+    if row is None:
+        raise NotFound(f"claim {claim_id} is not indexed yet")
+    usable = list(
+        KeyCount.objects.filter(key__in=row.keys, claims__lte=MAX_POSTINGS).values_list(
+            "key", flat=True
+        )
+    )
+    shared = (
+        BlockingKey.objects.filter(key__in=usable)
+        .exclude(claim_id=claim_id)
+        .values("claim_id")
+        .annotate(total=Sum("weight"))
+        .filter(total__gte=2)
+        .order_by("-total", "claim_id")[:limit]
+        .values_list("claim_id", "total")
+    )
+    return rank_candidates(((str(other), total) for other, total in shared), limit=limit)
+
+
+# Flagging ------------------------------------------------------------------------------------
+
+
+def _already_decided(recorded: list[RecordedEvent], detector_version: str) -> bool:
+    """Flagged by this detector version before (whatever was decided), so not again."""
+    return any(
+        isinstance(item.event, ev.ContradictionFlagged)
+        and item.event.detector_version == detector_version
+        for item in recorded
+    )
+
+
+def contradiction_flag(
+    *,
+    claim_a: str,
+    claim_b: str,
+    score: PairScore,
+    metadata: ev.Metadata,
+    detector_version: str = DETECTOR_VERSION,
+) -> Flag | None:
+    """Append ContradictionFlagged for a pair unless this detector version flagged it before.
+
+    Returns None when nothing was appended (already flagged, or a concurrent worker won).
+    A pair dismissed under this detector version is therefore never flagged again by it.
+    """
+    if str(claim_a) == str(claim_b):
+        raise InvalidCommand("a claim cannot contradict itself")
+    pair_id = contradiction_pair_id(claim_a=claim_a, claim_b=claim_b)
+    recorded = read_stream(pair_id)
+    if _already_decided(recorded, detector_version):
+        return None
+    claims = sorted([str(claim_a), str(claim_b)])
+    try:
+        with transaction.atomic():
+            append(
+                stream_id=pair_id,
+                stream_type=ev.StreamType.CONTRADICTION,
+                expected_version=len(recorded),
+                events=[
+                    ev.ContradictionFlagged(
+                        claims=claims,
+                        score=score.score_decimal,
+                        cues=score.explanations,
+                        detector_version=detector_version,
+                    )
+                ],
+                metadata=metadata,
+            )
+    except ConcurrencyConflict:
+        return None
+    return Flag(pair_id=pair_id, claims=claims, score=score)
+
+
+def contradiction_check_claim(*, claim_id: str, metadata: ev.Metadata) -> list[Flag]:
+    """Compare an indexed claim with its candidates and flag every contradiction found."""
+    row = ClaimFeatureRow.objects.filter(pk=claim_id).first()
+    if row is None:
+        raise NotFound(f"claim {claim_id} is not indexed yet")
+    features = ClaimFeatures.from_json(row.features)
+    candidate_ids = contradiction_candidates(claim_id=claim_id)
+    others = ClaimFeatureRow.objects.filter(pk__in=candidate_ids).values_list("pk", "features")
+    flags = []
+    for other_id, other_features in others:
+        score = pair_score(features, ClaimFeatures.from_json(other_features))
+        if score.contradiction:
+            flag = contradiction_flag(
+                claim_a=claim_id, claim_b=str(other_id), score=score, metadata=metadata
+            )
+            if flag is not None:
+                flags.append(flag)
+    return flags
+
+
+def _handle_claim_event(recorded: RecordedEvent) -> None:
+    event = recorded.event
+    if not isinstance(event, ev.ClaimRecorded | ev.ClaimRevised):
+        return
+    contradiction_index_claim(
+        claim_id=recorded.stream_id, text=event.text, position=recorded.position
+    )
+    contradiction_check_claim(
+        claim_id=recorded.stream_id,
+        metadata=ev.Metadata(
+            actor="worker:contradictions",
+            via="worker",
+            correlation_id=str(recorded.metadata.get("correlation_id") or uuid.uuid4()),
+            causation_id=str(recorded.position),
+        ),
+    )
+
+
+def contradictions_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches: int = 0) -> int:
+    """Follow the event log from the durable cursor until caught up; return events handled.
+
+    Each batch commits its index rows, flags and cursor move together; a crash leaves the
+    cursor where it was and the batch is handled again. ``max_batches`` (0: no limit) bounds
+    one call, so a task never runs for ever behind a busy ledger.
+    """
+    handled = batches = 0
+    while True:
+        count = consumer_run_batch(
+            consumer=CONSUMER_NAME,
+            handle=_handle_claim_event,
+            batch_size=batch_size,
+            types=[ev.EventType.CLAIM_RECORDED, ev.EventType.CLAIM_REVISED],
+        )
+        handled += count
+        batches += 1
+        if count < batch_size or (max_batches and batches >= max_batches):
+            return handled
+
+
+def contradictions_nudge() -> None:
+    """After the current transaction commits, ask a worker to follow the log.
+
+    Call it from any service that records or revises claims. If the broker is down, the
+    periodic sweep (CELERY_BEAT_SCHEDULE) catches up from the same cursor: nothing is lost.
+    """
+    from reviews.tasks import contradictions_consume_task
+
+    def send() -> None:
+        try:
+            contradictions_consume_task.delay()
+        except Exception:
+            import logging
+
+            logging.getLogger(__name__).warning(
+                "could not queue the contradiction check; the periodic sweep will catch up",
+                exc_info=True,
+            )
+
+    transaction.on_commit(send)
+
+
+def contradictions_rescan(*, metadata: ev.Metadata) -> dict[str, int]:
+    """Re-index every claim and check every claim against its candidates (new detector version).
+
+    Runs in memory over the claim list, then replaces the persisted index; flags already made
+    by this detector version are not repeated.
+    """
+    index = MemoryIndex()
+    features: dict[str, ClaimFeatures] = {}
+    rows: list[ClaimFeatureRow] = []
+    postings: list[BlockingKey] = []
+    claims = ClaimView.objects.values_list("claim_id", "text", "last_position")
+    for uuid_value, text, position in claims.iterator(chunk_size=RESCAN_BATCH_SIZE):
+        key = str(uuid_value)
+        features[key] = features_extract(text=text)
+        keys = blocking_keys(features[key])
+        index.add(key, keys)
+        rows.append(
+            ClaimFeatureRow(
+                claim_id=key,
+                text=text,
+                features=features[key].to_json(),
+                keys=sorted(keys),
+                last_position=position,
+            )
+        )
+        postings.extend(BlockingKey(key=k, claim_id=key, weight=w) for k, w in keys.items())
+    with transaction.atomic():
+        BlockingKey.objects.all().delete()
+        KeyCount.objects.all().delete()
+        ClaimFeatureRow.objects.all().delete()
+        ClaimFeatureRow.objects.bulk_create(rows, batch_size=RESCAN_BATCH_SIZE)
+        BlockingKey.objects.bulk_create(postings, batch_size=RESCAN_BATCH_SIZE * 5)
+        KeyCount.objects.bulk_create(
+            [KeyCount(key=key, claims=len(ids)) for key, ids in index.postings.items()],
+            batch_size=RESCAN_BATCH_SIZE * 5,
+        )
+    flagged = compared = 0
+    for claim_id in sorted(features):
+        for other in index.candidates(claim_id):
+            if other < claim_id:
+                continue  # each unordered pair once
+            compared += 1
+            score = pair_score(features[claim_id], features[other])
+            if score.contradiction and contradiction_flag(
+                claim_a=claim_id, claim_b=other, score=score, metadata=metadata
+            ):
+                flagged += 1
+    return {"claims": len(features), "pairs_compared": compared, "flagged": flagged}
+
+
+# Review decisions ----------------------------------------------------------------------------
+
+
+def _decide(
+    *, pair_id: str, expected_version: int, event: ev.DomainEvent, metadata: ev.Metadata
+) -> int:
+    recorded = read_stream(str(pair_id))
+    if not recorded or recorded[0].stream_type != ev.StreamType.CONTRADICTION:
+        raise NotFound(f"no contradiction flag {pair_id}")
+    if not isinstance(recorded[-1].event, ev.ContradictionFlagged):
+        raise InvalidCommand("this flag was already confirmed or dismissed")
+    result = append(
+        stream_id=str(pair_id),
+        stream_type=ev.StreamType.CONTRADICTION,
+        expected_version=expected_version,
+        events=[event],
+        metadata=metadata,
+    )
+    return result.version
+
+
+def _clean_note(note: str) -> str:
+    cleaned = note.strip()
+    if not cleaned:
+        raise InvalidCommand("a note is required: say why")
+    if len(cleaned) > MAX_NOTE_LENGTH:
+        raise InvalidCommand(f"the note is longer than {MAX_NOTE_LENGTH} characters")
+    return cleaned
+
+
+def contradiction_confirm(
+    *, pair_id: str, expected_version: int, note: str, metadata: ev.Metadata
+) -> int:
+    """A reviewer agrees the two claims cannot both be true. Returns the new stream version."""
+    return _decide(
+        pair_id=pair_id,
+        expected_version=expected_version,
+        event=ev.ContradictionConfirmed(note=_clean_note(note)),
+        metadata=metadata,
+    )
+
+
+def contradiction_dismiss(
+    *, pair_id: str, expected_version: int, note: str, metadata: ev.Metadata
+) -> int:
+    """A reviewer finds the flag wrong; this detector version will not flag the pair again."""
+    return _decide(
+        pair_id=pair_id,
+        expected_version=expected_version,
+        event=ev.ContradictionDismissed(note=_clean_note(note)),
+        metadata=metadata,
+    )

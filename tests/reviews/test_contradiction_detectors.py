@@ -1,0 +1,139 @@
+"""The detectors: each kind of contradiction fires with a reviewer-readable cue; compatible facts
+about the same subject do not."""
+
+import pytest
+
+from reviews.contradictions.features import features_extract
+from reviews.contradictions.lexicon import antonyms
+from reviews.contradictions.pairs import pair_text_score
+
+
+def kinds(a: str, b: str) -> list[str]:
+    return [cue.kind for cue in pair_text_score(a=a, b=b).cues]
+
+
+def test_seed_stance_pair_is_flagged_through_the_tehran_alias():
+    # given the canonical example: Tehran (an alias of Iran) against Iran's allies
+    a = (
+        "The unwavering support from Tehran, rooted in ideological convergence and strategic "
+        "necessity, is unlikely to diminish."
+    )
+    b = (
+        "Iran's allies, including Hezbollah, the Houthi movement, Hamas, and Palestinian Islamic "
+        "Jihad, have been largely silent since Israel launched a series of attacks."
+    )
+    # when
+    result = pair_text_score(a=a, b=b)
+    # then
+    assert result.contradiction is True
+    assert result.explanations == [
+        "opposite stances: A says the support is firm (“unwavering”), "
+        "B says the support is absent or fading (“silent”)"
+    ]
+    assert "iran" in features_extract(text=a).entities
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # two events of one treaty
+        ("The treaty was signed in 1994.", "The treaty was ratified in 1996."),
+        # rounding and stated approximation
+        ("The city has 2.1 million residents.", "The city has about 2 million residents."),
+        ("The city has 2.1 million residents.", "The city has 2 million residents."),
+        # a part against the whole
+        (
+            "Iran's allies include Hezbollah.",
+            "Iran's allies include Hezbollah, Hamas and the Houthi movement.",
+        ),
+        # a lower bound and a value inside it
+        ("At least 30 people died in the flood.", "The flood killed 42 people."),
+        # nothing in common
+        ("Unemployment rose in Spain.", "The museum opened a new wing in Oslo."),
+    ],
+)
+def test_compatible_facts_are_not_flagged(a, b):
+    result = pair_text_score(a=a, b=b)
+    assert result.contradiction is False, result.explanations
+
+
+def test_numeric_mismatch_on_the_same_quantity():
+    result = pair_text_score(
+        a="The bombing in Kabul killed 28 people.", b="The bombing in Kabul killed 45 people."
+    )
+    assert result.contradiction is True
+    assert [cue.kind for cue in result.cues] == ["numeric"]
+    assert result.explanations == [
+        "different numbers for person: A “killed 28 people”, B “killed 45 people”"
+    ]
+
+
+def test_numbers_of_different_things_are_not_compared():
+    assert "numeric" not in kinds(
+        "The bombing in Kabul killed 28 people.", "The bombing in Kabul destroyed 45 shops."
+    )
+
+
+def test_date_mismatch_on_the_same_event():
+    result = pair_text_score(
+        a="Jordan signed the peace treaty with Israel in 1994.",
+        b="Jordan signed the peace treaty with Israel in 1996.",
+    )
+    assert result.contradiction is True
+    assert "date" in [cue.kind for cue in result.cues]
+
+
+def test_negation_of_what_the_other_asserts():
+    result = pair_text_score(
+        a="Tiger Woods is serving a suspension from the PGA Tour.",
+        b="Tiger Woods is not serving a suspension from the PGA Tour.",
+    )
+    assert result.contradiction is True
+    assert [cue.kind for cue in result.cues] == ["negation"]
+
+
+def test_wordnet_antonyms_about_the_same_person():
+    assert antonyms()["dead"] >= {"aliv"}
+    result = pair_text_score(
+        a="Playboy founder Hugh Hefner is dead.", b="Playboy founder Hugh Hefner is alive."
+    )
+    assert result.contradiction is True
+    assert "antonymy" in [cue.kind for cue in result.cues]
+
+
+def test_a_report_called_a_hoax_contradicts_the_report():
+    result = pair_text_score(
+        a="Willie Nelson died at his ranch.", b="The report of Willie Nelson's death was a hoax."
+    )
+    assert result.contradiction is True
+    assert result.explanations[0].startswith("B calls the report false (“hoax”)")
+
+
+def test_a_denial_of_the_claim():
+    assert "refutation" in kinds(
+        "Apple will shut down Beats Music.", "Apple denies it is shutting down Beats Music."
+    )
+
+
+def test_opposite_quantifiers():
+    assert "quantifier" in kinds(
+        "All hospitals in Gaza are closed.", "No hospitals in Gaza are closed."
+    )
+
+
+def test_not_merely_x_but_y_puts_the_weight_on_y():
+    features = features_extract(
+        text="Iran backs the cause not merely out of opportunism but from genuine conviction."
+    )
+    assert [(cue.cue, cue.pole) for cue in features.stances if cue.axis == "motive"] == [
+        ("genuine", 1),
+        ("conviction", 1),
+    ]
+
+
+def test_score_is_a_probability_and_a_decimal_string():
+    result = pair_text_score(
+        a="The bombing in Kabul killed 28 people.", b="The bombing in Kabul killed 45 people."
+    )
+    assert 0 < result.score <= 1
+    assert result.score_decimal == "0.700"

@@ -1,0 +1,203 @@
+"""Flags from the event log: once per pair, review decisions as events, the read model."""
+
+import pytest
+from django.core.management import call_command
+
+from ledger.exceptions import InvalidCommand, NotFound
+from ledger.models import ClaimView, ContradictionView, Event
+from ledger.services import claim_record, claim_revise, projections_rebuild
+from reviews.contradictions import services
+from reviews.contradictions.models import BlockingKey
+
+pytestmark = pytest.mark.django_db
+
+SUPPORT = (
+    "The unwavering support from Tehran, rooted in ideological convergence and strategic "
+    "necessity, is unlikely to diminish."
+)
+SILENT = (
+    "Iran's allies, including Hezbollah, the Houthi movement, Hamas, and Palestinian Islamic "
+    "Jihad, have been largely silent since Israel launched a series of attacks."
+)
+
+
+def flagged_events():
+    return list(Event.objects.filter(type="ContradictionFlagged").order_by("position"))
+
+
+@pytest.fixture
+def seed_claims(metadata):
+    a = claim_record(text=SUPPORT, metadata=metadata).claim_id
+    b = claim_record(text=SILENT, metadata=metadata).claim_id
+    unrelated = claim_record(text="The museum in Oslo opened a new wing.", metadata=metadata)
+    return a, b, unrelated.claim_id
+
+
+def test_consuming_the_log_flags_the_pair_once(seed_claims):
+    a, b, unrelated = seed_claims
+    # when
+    handled = services.contradictions_consume()
+    # then
+    assert handled == 3
+    events = flagged_events()
+    assert len(events) == 1
+    assert events[0].stream_id == services.contradiction_pair_id(claim_a=b, claim_b=a)
+    assert events[0].stream_type == "contradiction"
+    assert events[0].data["claims"] == sorted([a, b])
+    assert events[0].data["detector_version"] == "lexical-1"
+    assert events[0].data["score"] == "0.550"
+    view = ContradictionView.objects.get()
+    assert view.status == "open"
+    assert ClaimView.objects.get(pk=a).open_flag_count == 1
+    assert ClaimView.objects.get(pk=unrelated).open_flag_count == 0
+
+    # when consumed again (a redelivered task) nothing new happens
+    assert services.contradictions_consume() == 0
+    assert len(flagged_events()) == 1
+
+
+def test_checking_a_claim_again_flags_nothing_twice(seed_claims, metadata):
+    a, _b, _ = seed_claims
+    services.contradictions_consume()
+    # when the same check runs again (a worker killed after committing, then retried)
+    flags = services.contradiction_check_claim(claim_id=a, metadata=metadata)
+    # then
+    assert flags == []
+    assert len(flagged_events()) == 1
+
+
+def test_blocking_compares_only_claims_sharing_keys(seed_claims):
+    a, b, unrelated = seed_claims
+    services.contradictions_consume()
+    assert services.contradiction_candidates(claim_id=a) == [b]
+    assert services.contradiction_candidates(claim_id=unrelated) == []
+    assert BlockingKey.objects.filter(claim_id=a, key="e:iran").exists()
+
+
+def test_a_revised_claim_is_checked_again(metadata):
+    a = claim_record(text="The bombing in Kabul killed 28 people.", metadata=metadata)
+    b = claim_record(text="The bombing in Kabul killed 28 people, police said.", metadata=metadata)
+    services.contradictions_consume()
+    assert flagged_events() == []
+    # when
+    claim_revise(
+        claim_id=b.claim_id,
+        expected_version=1,
+        text="The bombing in Kabul killed 45 people.",
+        reason="typo",
+        metadata=metadata,
+    )
+    services.contradictions_consume()
+    # then
+    assert [event.data["claims"] for event in flagged_events()] == [
+        sorted([a.claim_id, b.claim_id])
+    ]
+    assert not BlockingKey.objects.filter(claim_id=b.claim_id, key="w:police").exists()
+
+
+def test_dismissed_pair_is_not_flagged_again_by_the_same_version(seed_claims, metadata):
+    services.contradictions_consume()
+    view = ContradictionView.objects.get()
+    # when
+    version = services.contradiction_dismiss(
+        pair_id=str(view.pair_id), expected_version=1, note="different topics", metadata=metadata
+    )
+    call_command("rescan_contradictions")
+    # then
+    assert version == 2
+    view.refresh_from_db()
+    assert (view.status, view.note, view.decided_by) == (
+        "dismissed",
+        "different topics",
+        "user:tester",
+    )
+    assert ClaimView.objects.get(pk=view.claim_a).open_flag_count == 0
+    assert len(flagged_events()) == 1
+    assert projections_rebuild(check=True) == []
+
+
+def test_confirm_records_an_event(seed_claims, metadata):
+    services.contradictions_consume()
+    view = ContradictionView.objects.get()
+    services.contradiction_confirm(
+        pair_id=str(view.pair_id), expected_version=1, note="cannot both hold", metadata=metadata
+    )
+    assert Event.objects.filter(type="ContradictionConfirmed").count() == 1
+    view.refresh_from_db()
+    assert view.status == "confirmed"
+    assert projections_rebuild(check=True) == []
+
+
+@pytest.mark.parametrize("note", ["", "   "])
+def test_a_decision_without_a_note_is_refused(seed_claims, metadata, note):
+    services.contradictions_consume()
+    view = ContradictionView.objects.get()
+    before = Event.objects.count()
+    with pytest.raises(InvalidCommand, match="a note is required"):
+        services.contradiction_dismiss(
+            pair_id=str(view.pair_id), expected_version=1, note=note, metadata=metadata
+        )
+    assert Event.objects.count() == before
+
+
+def test_a_second_decision_is_refused(seed_claims, metadata):
+    services.contradictions_consume()
+    pair_id = str(ContradictionView.objects.get().pair_id)
+    services.contradiction_confirm(
+        pair_id=pair_id, expected_version=1, note="yes", metadata=metadata
+    )
+    before = Event.objects.count()
+    with pytest.raises(InvalidCommand, match="already confirmed or dismissed"):
+        services.contradiction_dismiss(
+            pair_id=pair_id, expected_version=2, note="no", metadata=metadata
+        )
+    assert Event.objects.count() == before
+
+
+def test_deciding_an_unknown_flag_is_not_found(metadata):
+    with pytest.raises(NotFound):
+        services.contradiction_confirm(
+            pair_id="00000000-0000-0000-0000-000000000000",
+            expected_version=1,
+            note="x",
+            metadata=metadata,
+        )
+    assert Event.objects.count() == 0
+
+
+def test_a_claim_cannot_contradict_itself(seed_claims, metadata):
+    a, _, _ = seed_claims
+    from reviews.contradictions.pairs import pair_text_score
+
+    with pytest.raises(InvalidCommand):
+        services.contradiction_flag(
+            claim_a=a, claim_b=a, score=pair_text_score(a=SUPPORT, b=SILENT), metadata=metadata
+        )
+
+
+def test_rescan_flags_what_the_consumer_would(seed_claims, capsys):
+    call_command("rescan_contradictions")
+    assert "3 claims" in capsys.readouterr().out
+    assert len(flagged_events()) == 1
+    assert projections_rebuild(check=True) == []
+
+
+def test_nudge_queues_the_consumer_after_commit(
+    seed_claims, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given tasks run in-process (the embedded mode), whatever broker is configured
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    # when
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.contradictions_nudge()
+    # then
+    assert len(callbacks) == 1
+    assert len(flagged_events()) == 1
+
+
+def test_pair_id_ignores_order():
+    assert services.contradiction_pair_id(
+        claim_a="x", claim_b="y"
+    ) == services.contradiction_pair_id(claim_a="y", claim_b="x")
