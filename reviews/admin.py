@@ -23,7 +23,10 @@ from ledger.claims import ClaimStatus
 from ledger.exceptions import LedgerError
 from ledger.models import Source
 from ledger.services import claim_load
-from reviews import selectors
+from reviews import (
+    admin_contradictions,  # noqa: F401  (registers the contradiction flag admin)
+    selectors,
+)
 from reviews.models import Membership, Organisation, ReviewClaim
 from reviews.services import (
     COMMAND_ARGUMENTS,
@@ -388,6 +391,3 @@ class MembershipAdmin(ModelAdmin):
     list_filter = ("organisation",)
     search_fields = ("user__username",)
     autocomplete_fields = ("organisation",)
-
-
-from reviews import admin_contradictions  # noqa: F401  (contradiction flags)
