@@ -144,6 +144,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic work run by `celery beat`. A checkpoint records the ledger's head for auditors.
+LEDGER_CHECKPOINT_INTERVAL_SECONDS = env_int("LEDGER_CHECKPOINT_INTERVAL_SECONDS", default=3600)
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "ledger-record-checkpoint": {
+        "task": "ledger.record_checkpoint",
+        "schedule": LEDGER_CHECKPOINT_INTERVAL_SECONDS,
+    },
+}
 
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
