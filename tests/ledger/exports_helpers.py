@@ -42,7 +42,7 @@ def small_ledger(metadata: ev.Metadata) -> SmallLedger:
     )
     comment_position = 4
     append(
-        stream_id="contradiction-1",
+        stream_id=f"contradiction-{first.claim_id}",
         stream_type=ev.StreamType.CONTRADICTION,
         expected_version=0,
         events=[
@@ -67,7 +67,9 @@ def small_ledger(metadata: ev.Metadata) -> SmallLedger:
         event=ev.ClaimVerdictSet(rating=1, rating_name="false", explanation="Contradicted."),
         metadata=metadata,
     )
-    return SmallLedger(first.claim_id, second.claim_id, "contradiction-1", comment_position)
+    return SmallLedger(
+        first.claim_id, second.claim_id, f"contradiction-{first.claim_id}", comment_position
+    )
 
 
 def export(path: Path, *arguments: str) -> list[str]:
