@@ -64,7 +64,7 @@ def test_redaction_removes_the_text_and_records_who_why_and_the_digests(ledger):
         before.prev_hash,
         before.metadata,
     )
-    recorded = Event.objects.order_by("-position").first()
+    recorded = Event.objects.order_by("-position")[0]
     assert recorded.position == 8
     assert recorded.type == "DataRedacted"
     assert recorded.stream_id == f"redaction-{ledger.comment_position}"
