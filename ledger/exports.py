@@ -16,6 +16,7 @@ import csv
 import dataclasses
 import datetime
 import enum
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -187,7 +188,9 @@ def export_chunks(plan: ExportPlan) -> Iterator[str]:
         yield "".join(chunk)
 
 
-def _rows(plan: ExportPlan) -> Iterator[tuple[dict[int, list[dict[str, Any]]], Iterator[Any]]]:
+def _rows(
+    plan: ExportPlan,
+) -> Iterator[tuple[dict[int, list[dict[str, Any]]], Iterator[dict[str, Any]]]]:
     """The redactions and the plan's event rows, read from one snapshot of the database.
 
     On PostgreSQL the export runs in a REPEATABLE READ transaction, so a redaction committed
@@ -202,17 +205,55 @@ def _rows(plan: ExportPlan) -> Iterator[tuple[dict[int, list[dict[str, Any]]], I
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         redactions = redactions_by_position()
-        rows = Event.objects.filter(position__lte=plan.up_to_position)
-        if plan.claim_id is not None:
-            rows = rows.filter(stream_id__in=list(plan.streams))
-        elif plan.since is not None:
-            rows = rows.filter(position__gt=plan.since)
-        values = (
-            rows.order_by("position")
-            .values_list(*RECORD_FIELDS)
-            .iterator(chunk_size=EXPORT_BATCH_SIZE)
-        )
-        yield redactions, values
+        yield redactions, (_postgresql_records(plan) if on_postgresql else _orm_records(plan))
+
+
+def _orm_records(plan: ExportPlan) -> Iterator[dict[str, Any]]:
+    rows = Event.objects.filter(position__lte=plan.up_to_position)
+    if plan.claim_id is not None:
+        rows = rows.filter(stream_id__in=list(plan.streams))
+    elif plan.since is not None:
+        rows = rows.filter(position__gt=plan.since)
+    values = rows.order_by("position").values_list(*RECORD_FIELDS)
+    for row in values.iterator(chunk_size=EXPORT_BATCH_SIZE):
+        yield event_record(row)
+
+
+# PostgreSQL formats the timestamps and hands the JSON over as text: parsing it once here and
+# skipping the ORM's per-value converters doubles the export rate (bench/exports.py).
+POSTGRESQL_EXPORT_QUERY = """
+    SELECT position, stream_id, stream_type, version, type, schema_version, data::text,
+        metadata::text, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+        prev_hash, hash
+    FROM ledger_event WHERE position <= %s {condition} ORDER BY position
+"""
+
+
+def _postgresql_records(plan: ExportPlan) -> Iterator[dict[str, Any]]:
+    params: list[Any] = [plan.up_to_position]
+    condition = ""
+    if plan.claim_id is not None:
+        condition, params = "AND stream_id = ANY(%s)", [*params, list(plan.streams)]
+    elif plan.since is not None:
+        condition, params = "AND position > %s", [*params, plan.since]
+    loads = json.loads
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(POSTGRESQL_EXPORT_QUERY.format(condition=condition), params)
+        while batch := cursor.fetchmany(EXPORT_BATCH_SIZE):
+            for row in batch:
+                yield {
+                    "position": row[0],
+                    "stream_id": row[1],
+                    "stream_type": row[2],
+                    "version": row[3],
+                    "type": row[4],
+                    "schema_version": row[5],
+                    "data": loads(row[6]),
+                    "metadata": loads(row[7]),
+                    "recorded_at": row[8],
+                    "prev_hash": row[9],
+                    "hash": row[10],
+                }
 
 
 def jsonl_lines(plan: ExportPlan) -> Iterator[str]:
@@ -220,9 +261,8 @@ def jsonl_lines(plan: ExportPlan) -> Iterator[str]:
     header = plan.header
     if header is not None:
         yield canonical_text(header) + "\n"
-    for redactions, rows in _rows(plan):
-        for values in rows:
-            record = event_record(values)
+    for redactions, records in _rows(plan):
+        for record in records:
             redacted = redactions.get(record["position"])
             if redacted:
                 record["data_digest"] = redacted[0]["data"]["data_digest_before"]
@@ -247,9 +287,8 @@ def csv_lines(plan: ExportPlan) -> Iterator[str]:
     """The CSV export: a header row, then one row per event with a readable summary."""
     writer = csv.writer(_Line(), lineterminator="\n")
     yield writer.writerow(CSV_COLUMNS)
-    for redactions, rows in _rows(plan):
-        for values in rows:
-            record = event_record(values)
+    for redactions, records in _rows(plan):
+        for record in records:
             redacted = redactions.get(record["position"])
             metadata = record["metadata"] if isinstance(record["metadata"], dict) else {}
             yield writer.writerow(

@@ -120,7 +120,7 @@ class Summary:
     unconfirmed_redactions: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Examined:
     """What one event line says, checked on its own (the line-local half of verification)."""
 
@@ -141,17 +141,40 @@ def _reject_float(text: str) -> Any:
     raise ValueError(f"floating-point number {text} is not allowed in a ledger export")
 
 
+_DECODER = json.JSONDecoder(parse_float=_reject_float)
+
+
 def _parse(line: bytes | str) -> Any:
     if isinstance(line, bytes):
         line = line.decode("utf-8")
-    return json.loads(line, parse_float=_reject_float)
+    return _DECODER.decode(line)
 
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+_PLAIN_FIELDS = REQUIRED_FIELDS
+_INTEGER_FIELDS = ("position", "version", "schema_version")
+_TEXT_FIELDS = ("stream_id", "stream_type", "type", "prev_hash", "hash", "recorded_at")
+
+
 def _shape_problem(record: Any) -> str | None:
+    # The common case first, cheaply: exactly the required fields, of the right types.
+    if (
+        type(record) is dict
+        and record.keys() == _PLAIN_FIELDS
+        and type(record["position"]) is int
+        and type(record["version"]) is int
+        and type(record["schema_version"]) is int
+        and type(record["stream_id"]) is str
+        and type(record["stream_type"]) is str
+        and type(record["type"]) is str
+        and type(record["prev_hash"]) is str
+        and type(record["hash"]) is str
+        and type(record["recorded_at"]) is str
+    ):
+        return None
     if not isinstance(record, dict):
         return "not a JSON object"
     missing = REQUIRED_FIELDS - record.keys()
@@ -160,10 +183,10 @@ def _shape_problem(record: Any) -> str | None:
     unexpected = record.keys() - REQUIRED_FIELDS - OPTIONAL_FIELDS
     if unexpected:
         return f"unexpected field(s) {', '.join(sorted(unexpected))}"
-    for name in ("position", "version", "schema_version"):
+    for name in _INTEGER_FIELDS:
         if not _is_int(record[name]):
             return f"{name} is not an integer"
-    for name in ("stream_id", "stream_type", "type", "prev_hash", "hash", "recorded_at"):
+    for name in _TEXT_FIELDS:
         if not isinstance(record[name], str):
             return f"{name} is not a string"
     return None
