@@ -169,31 +169,48 @@ def _fill(up_to: int) -> float:
     return time.perf_counter() - started
 
 
-def _measured(command: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Run ``command``; return (wall seconds, peak RSS in MB, stderr+stdout tail)."""
+# Runs a command and prints its peak RSS and CPU time. A child forked from this (large) Django
+# process would report the parent's RSS as its own peak, so a small interpreter forks it instead.
+LAUNCHER = """
+import os, subprocess, sys
+process = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+output = process.stdout.read()
+_, status, usage = os.wait4(process.pid, 0)
+sys.stdout.buffer.write(output)
+print(f"\\nMEASURED {os.waitstatus_to_exitcode(status)} {usage.ru_maxrss} "
+      f"{usage.ru_utime + usage.ru_stime}")
+"""
+
+
+def _measured(command: list[str], env: dict[str, str]) -> tuple[float, float, float, str]:
+    """Run ``command``; return (wall seconds, CPU seconds, peak RSS in MB, output tail)."""
     started = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=REPOSITORY, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    completed = subprocess.run(
+        [sys.executable, "-c", LAUNCHER, *command],
+        cwd=REPOSITORY,
+        env=env,
+        capture_output=True,
+        check=False,
     )
-    assert process.stdout is not None
-    output = process.stdout.read().decode(errors="replace")
-    _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}):\n{output[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024, output.strip()[-300:]
+    output, _, measured = completed.stdout.decode(errors="replace").rpartition("\nMEASURED ")
+    status, max_rss_kb, cpu_seconds = measured.split()
+    if completed.returncode != 0 or status != "0":
+        raise RuntimeError(f"{' '.join(command)} failed ({status}):\n{output[-2000:]}")
+    return seconds, float(cpu_seconds), int(max_rss_kb) / 1024, output.strip()[-300:]
 
 
 def _measure_size(events: int, env: dict[str, str], workdir: Path) -> dict[str, Any]:
     path = workdir / f"ledger-{events}.jsonl"
     python = sys.executable
-    export_seconds, export_mb, _ = _measured(
+    export_seconds, export_cpu, export_mb, _ = _measured(
         [python, "manage.py", "export_ledger", "--format", "jsonl", "-o", str(path)], env
     )
     verifier = str(REPOSITORY / "ledger" / "verify_export.py")
-    verify_seconds, verify_mb, verdict = _measured([python, verifier, str(path)], env)
-    single_seconds, single_mb, _ = _measured([python, verifier, "--jobs", "1", str(path)], env)
+    verify_seconds, _, verify_mb, verdict = _measured([python, verifier, str(path)], env)
+    single_seconds, single_cpu, single_mb, _ = _measured(
+        [python, verifier, "--jobs", "1", str(path)], env
+    )
     if not verdict.startswith(f"intact: {events} events"):
         raise RuntimeError(f"the export did not verify: {verdict}")
     result = {
@@ -201,13 +218,19 @@ def _measure_size(events: int, env: dict[str, str], workdir: Path) -> dict[str, 
         "export_bytes": path.stat().st_size,
         "export_seconds": round(export_seconds, 2),
         "export_events_per_second": round(events / export_seconds),
+        # per CPU second of the exporting process (the machine may be shared); the database
+        # server's own time is not included
+        "export_events_per_cpu_second": round(events / export_cpu),
         "export_peak_mb": round(export_mb, 1),
         "verify_seconds": round(verify_seconds, 2),
         "verify_events_per_second": round(events / verify_seconds),
         "verify_peak_mb": round(verify_mb, 1),
         "verify_jobs": min(os.cpu_count() or 1, 8),
         "verify_single_process_events_per_second": round(events / single_seconds),
+        "verify_single_process_events_per_cpu_second": round(events / single_cpu),
         "verify_single_process_peak_mb": round(single_mb, 1),
+        "cpus": os.cpu_count(),
+        "load_average_1m": round(os.getloadavg()[0], 2),
     }
     path.unlink()
     return result
