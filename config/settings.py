@@ -146,11 +146,17 @@ CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic work (run by `celery -A config beat`). The contradiction sweep catches up with claims
-# committed while the broker was down: it follows the event log from its durable cursor.
+# committed while the broker was down: it follows the event log from its durable cursor. A
+# checkpoint records the ledger's head (position and hash) for auditors.
+LEDGER_CHECKPOINT_INTERVAL_SECONDS = env_int("LEDGER_CHECKPOINT_INTERVAL_SECONDS", default=3600)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "contradictions-sweep": {
         "task": "reviews.tasks.contradictions_sweep",
         "schedule": env_int("CONTRADICTIONS_SWEEP_SECONDS", default=60),
+    },
+    "ledger-record-checkpoint": {
+        "task": "ledger.record_checkpoint",
+        "schedule": LEDGER_CHECKPOINT_INTERVAL_SECONDS,
     },
 }
 

@@ -10,19 +10,30 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 TABLE = "ledger_event"
 
-POSTGRESQL_INSTALL = [
-    f"""
+# The one exception: a redaction (ledger.redaction.event_redact) may replace the payload of the
+# single event named in a transaction-local setting; every other column must stay as it was.
+REDACTION_SETTING = "ledger.redacting_position"
+
+POSTGRESQL_FUNCTION = f"""
     CREATE OR REPLACE FUNCTION ledger_event_refuse_change() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'TRUNCATE' AND NOT EXISTS (SELECT 1 FROM {TABLE}) THEN
             RETURN NULL;  -- truncating an empty table removes nothing
         END IF;
+        IF TG_OP = 'UPDATE'
+            AND current_setting('{REDACTION_SETTING}', true) = OLD.position::text
+            AND to_jsonb(NEW) - 'data' = to_jsonb(OLD) - 'data' THEN
+            RETURN NEW;  -- a redaction rewriting the payload of the one event it names
+        END IF;
         RAISE EXCEPTION '{TABLE} is append-only: % is not allowed', TG_OP
             USING ERRCODE = 'insufficient_privilege';
     END;
     $$;
-    """,
+    """
+
+POSTGRESQL_INSTALL = [
+    POSTGRESQL_FUNCTION,
     f"""
     CREATE TRIGGER ledger_event_no_update_delete BEFORE UPDATE OR DELETE ON {TABLE}
     FOR EACH ROW EXECUTE FUNCTION ledger_event_refuse_change();
@@ -38,13 +49,14 @@ POSTGRESQL_REMOVE = [
     "DROP FUNCTION IF EXISTS ledger_event_refuse_change();",
 ]
 
-SQLITE_INSTALL = [
-    f"""
+SQLITE_TRIGGERS = {
+    operation: f"""
     CREATE TRIGGER IF NOT EXISTS ledger_event_no_{operation.lower()} BEFORE {operation} ON {TABLE}
     BEGIN SELECT RAISE(ABORT, '{TABLE} is append-only: {operation} is not allowed'); END;
     """
     for operation in ("UPDATE", "DELETE")
-]
+}
+SQLITE_INSTALL = list(SQLITE_TRIGGERS.values())
 SQLITE_REMOVE = [
     f"DROP TRIGGER IF EXISTS ledger_event_no_{operation};" for operation in ("update", "delete")
 ]

@@ -36,12 +36,14 @@ class EventType(enum.StrEnum):
     CONTRADICTION_FLAGGED = "ContradictionFlagged"
     CONTRADICTION_CONFIRMED = "ContradictionConfirmed"
     CONTRADICTION_DISMISSED = "ContradictionDismissed"
+    DATA_REDACTED = "DataRedacted"
 
 
 class StreamType(enum.StrEnum):
     SOURCE = "source"
     CLAIM = "claim"
     CONTRADICTION = "contradiction"
+    REDACTION = "redaction"
 
 
 class TextSelector(TypedDict):
@@ -217,6 +219,30 @@ class ContradictionDismissed(DomainEvent):
     note: str
 
 
+@dataclasses.dataclass(frozen=True)
+class DataRedacted(DomainEvent):
+    """A payload field of an earlier event was replaced by ``REDACTED``, and why.
+
+    Appended to the stream ``redaction-<position>`` of the redacted event. ``event_hash`` and the
+    payload digests before and after bind the redaction to the chain: the event's own hash still
+    covers ``data_digest_before`` of its first redaction (docs/adr/exports-02-redaction.md).
+    The removed value itself is never recorded here.
+    """
+
+    event_type = EventType.DATA_REDACTED
+    position: int
+    event_hash: str
+    stream_id: str
+    field: str
+    reason: str
+    data_digest_before: str
+    data_digest_after: str
+
+
+# What a redacted payload field holds instead of its value.
+REDACTED = "[redacted]"
+
+
 EVENT_CLASSES: dict[str, type[DomainEvent]] = {
     cls.event_type.value: cls
     for cls in (
@@ -237,6 +263,7 @@ EVENT_CLASSES: dict[str, type[DomainEvent]] = {
         ContradictionFlagged,
         ContradictionConfirmed,
         ContradictionDismissed,
+        DataRedacted,
     )
 }
 

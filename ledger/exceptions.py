@@ -62,3 +62,9 @@ class AppendOnlyViolation(LedgerError):
     """Something tried to change or remove a row of an append-only table."""
 
     code = "append_only"
+
+
+class LedgerIntegrityError(LedgerError):
+    """The stored events do not verify, so the operation refused to build on them."""
+
+    code = "ledger_integrity"

@@ -168,3 +168,19 @@ class ConsumerCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.position}"
+
+
+class Checkpoint(AppendOnlyModel):
+    """The ledger's head (position and hash) at a moment, for auditors to hold outside it.
+
+    Written only by ``ledger.checkpoints.checkpoint_record`` after it has verified the events
+    since the previous checkpoint; an export checked with ``verify_export.py --checkpoint
+    POSITION:HASH`` must agree with it, so a rewritten history cannot pass as the same ledger.
+    """
+
+    position = models.BigIntegerField(primary_key=True)
+    hash = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.position}:{self.hash}"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
-from ledger.models import Event
+from ledger.models import Checkpoint, Event
+from ledger.redaction import RECORD_FIELDS, redactions_by_position
 from ledger.store import format_timestamp
 from ledger.verify_export import GENESIS_HASH, data_digest, event_hash
 
@@ -24,61 +26,91 @@ class LedgerVerification:
     events: int
     head_hash: str
     first_break: LedgerBreak | None
+    head_position: int = 0
 
     @property
     def intact(self) -> bool:
         return self.first_break is None
 
 
-def ledger_verify() -> LedgerVerification:
-    """Recompute the hash chain over every stored event, in position order.
+def _hashed_digest(row: Any, redactions: list[dict[str, Any]] | None) -> str | None:
+    """The payload digest the event's hash covers, or None when its redactions do not add up.
 
-    Detects an edited event (its hash no longer matches), a deleted or inserted one (a gap or
-    an extra position, and a broken link) and reordered ones (links out of order).
+    An unredacted event's hash covers the digest of its stored payload. A redacted one's covers
+    the digest before its first redaction; each DataRedacted event must name this event (by
+    hash) and carry the digest on from the one before, ending at the stored payload's digest.
     """
-    expected_prev = GENESIS_HASH
-    expected_position = 1
+    if redactions is None:
+        return data_digest(row.data)
+    try:
+        return _digest_before_redactions(row, redactions)
+    except (KeyError, TypeError):
+        return None  # a DataRedacted payload without its fields: tampered with
+
+
+def _digest_before_redactions(row: Any, redactions: list[dict[str, Any]]) -> str | None:
+    current = redactions[0]["data"]["data_digest_before"]
+    for record in redactions:
+        details = record["data"]
+        if (
+            record["position"] <= row.position
+            or details["event_hash"] != row.hash
+            or details["data_digest_before"] != current
+        ):
+            return None
+        current = details["data_digest_after"]
+    if data_digest(row.data) != current:
+        return None
+    return str(redactions[0]["data"]["data_digest_before"])
+
+
+def ledger_verify(
+    *,
+    after_position: int = 0,
+    after_hash: str = GENESIS_HASH,
+    up_to_position: int | None = None,
+) -> LedgerVerification:
+    """Recompute the hash chain over the stored events in position order.
+
+    By default the whole ledger; ``after_position``/``after_hash`` start after a point already
+    verified (a checkpoint) and ``up_to_position`` stops early. Detects an edited event (its hash
+    no longer matches), a deleted or inserted one (a gap or an extra position, and a broken link),
+    reordered ones (links out of order), a payload changed beyond what its redactions recorded,
+    and a stored hash that differs from a recorded checkpoint.
+    """
+    expected_prev = after_hash
+    expected_position = after_position + 1
     count = 0
-    fields = (
-        "position",
-        "stream_id",
-        "stream_type",
-        "version",
-        "type",
-        "schema_version",
-        "data",
-        "metadata",
-        "recorded_at",
-        "prev_hash",
-        "hash",
-    )
-    rows = Event.objects.order_by("position").values_list(*fields, named=True)
-    for row in rows.iterator(chunk_size=VERIFY_BATCH_SIZE):
+    redactions = redactions_by_position()
+    checkpoints = dict(Checkpoint.objects.values_list("position", "hash"))
+    rows = Event.objects.filter(position__gt=after_position).order_by("position")
+    if up_to_position is not None:
+        rows = rows.filter(position__lte=up_to_position)
+
+    def broken(position: int, reason: str) -> LedgerVerification:
+        return LedgerVerification(
+            count, expected_prev, LedgerBreak(position, reason), expected_position - 1
+        )
+
+    for row in rows.values_list(*RECORD_FIELDS, named=True).iterator(chunk_size=VERIFY_BATCH_SIZE):
         if row.position != expected_position:
-            return LedgerVerification(
-                count,
-                expected_prev,
-                LedgerBreak(
-                    min(row.position, expected_position),
-                    f"position {expected_position} expected, found {row.position} "
-                    "(an event was deleted, inserted or moved)",
-                ),
+            return broken(
+                min(row.position, expected_position),
+                f"position {expected_position} expected, found {row.position} "
+                "(an event was deleted, inserted or moved)",
             )
         if row.prev_hash != expected_prev:
-            return LedgerVerification(
-                count,
-                expected_prev,
-                LedgerBreak(row.position, "prev_hash does not match the previous event's hash"),
-            )
+            return broken(row.position, "prev_hash does not match the previous event's hash")
+        digest = _hashed_digest(row, redactions.get(row.position))
+        if digest is None:
+            return broken(row.position, "payload differs from what its redactions recorded")
         envelope = row._asdict()
         envelope["recorded_at"] = format_timestamp(row.recorded_at)
-        if event_hash(envelope, data_digest(row.data)) != row.hash:
-            return LedgerVerification(
-                count,
-                expected_prev,
-                LedgerBreak(row.position, "hash does not match the event's content"),
-            )
+        if event_hash(envelope, digest) != row.hash:
+            return broken(row.position, "hash does not match the event's content")
+        if checkpoints.get(row.position, row.hash) != row.hash:
+            return broken(row.position, "hash differs from the checkpoint recorded for it")
         expected_prev = row.hash
         expected_position += 1
         count += 1
-    return LedgerVerification(count, expected_prev, None)
+    return LedgerVerification(count, expected_prev, None, expected_position - 1)
