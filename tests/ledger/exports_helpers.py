@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -41,8 +42,9 @@ def small_ledger(metadata: ev.Metadata) -> SmallLedger:
         metadata=metadata,
     )
     comment_position = 4
+    flag_stream = str(uuid.uuid4())
     append(
-        stream_id=f"contradiction-{first.claim_id}",
+        stream_id=flag_stream,
         stream_type=ev.StreamType.CONTRADICTION,
         expected_version=0,
         events=[
@@ -67,9 +69,7 @@ def small_ledger(metadata: ev.Metadata) -> SmallLedger:
         event=ev.ClaimVerdictSet(rating=1, rating_name="false", explanation="Contradicted."),
         metadata=metadata,
     )
-    return SmallLedger(
-        first.claim_id, second.claim_id, f"contradiction-{first.claim_id}", comment_position
-    )
+    return SmallLedger(first.claim_id, second.claim_id, flag_stream, comment_position)
 
 
 def export(path: Path, *arguments: str) -> list[str]:
