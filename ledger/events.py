@@ -83,6 +83,12 @@ class DomainEvent:
 
 @dataclasses.dataclass(frozen=True)
 class SourceIngested(DomainEvent):
+    """A source snapshot was stored and its claims extracted (one ClaimRecorded per claim id).
+
+    ``skipped`` counts the sentences not taken as claims by reason (never their text: some hold
+    personal data); ``extractor_version`` names the extraction rules that ran.
+    """
+
     event_type = EventType.SOURCE_INGESTED
     source_id: str
     sha256: str
@@ -92,6 +98,9 @@ class SourceIngested(DomainEvent):
     publisher: str
     published_at: str | None
     claim_ids: list[str]
+    byte_length: int = 0
+    extractor_version: str = ""
+    skipped: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,0 +1,515 @@
+"""Claim extraction from article text: sentences, what is not a claim, and check-worthiness.
+
+Pure functions over a string; nothing here touches the database. ``claims_extract`` splits the
+text into sentences, skips everything a reviewer would not check (headings, questions, calls to
+action, related-headline links, cookie banners, author cards, social profiles, personal data,
+statements about the article itself, duplicates), and returns the remaining sentences as claims
+with W3C text selectors over the same text, their entities and a check-worthiness score.
+
+Every offset is a character offset into the exact string given, end exclusive, so a selector
+re-anchors in ``Source.text`` (see ``selector_anchor``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from decimal import Decimal
+from typing import Any
+
+from ledger.entities import KIND_NAME, entities_find
+from ledger.events import TextSelector
+
+EXTRACTOR_VERSION = "1"
+SELECTOR_CONTEXT_CHARS = 32  # prefix/suffix length: enough to tell repeated quotes apart
+MIN_CLAIM_WORDS = 5
+
+
+class SkipReason:
+    """Why a sentence is not a claim; the values are stable and appear in ``ingest --json``."""
+
+    HEADING = "heading"
+    QUESTION = "question"
+    CALL_TO_ACTION = "call_to_action"
+    RELATED_LINK = "related_link"
+    COOKIE_BANNER = "cookie_banner"
+    AUTHOR_CARD = "author_card"
+    SOCIAL_PROFILE = "social_profile"
+    PERSONAL_DATA = "personal_data"
+    ABOUT_THE_ARTICLE = "about_the_article"
+    FRAGMENT = "fragment"
+    DUPLICATE = "duplicate"
+
+
+@dataclasses.dataclass(frozen=True)
+class Sentence:
+    text: str  # exactly ``source[start:end]``
+    start: int
+    end: int
+
+
+@dataclasses.dataclass(frozen=True)
+class ExtractedClaim:
+    text: str  # the sentence with its whitespace collapsed
+    start: int
+    end: int
+    selector: TextSelector
+    check_worthiness: dict[str, Any]  # {"score": "0.85", "reasons": [...]}
+    entities: list[str]  # canonical names, sorted
+
+
+@dataclasses.dataclass(frozen=True)
+class SkippedSentence:
+    text: str  # personal data is redacted here, so reports never repeat it
+    start: int
+    end: int
+    reason: str
+    detail: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Extraction:
+    claims: list[ExtractedClaim]
+    skipped: list[SkippedSentence]
+
+
+# --- sentence splitting -----------------------------------------------------------------------
+
+_OPENING = "\"'\u201c\u2018(["  # straight and curly opening quotes, brackets
+_CLOSING = "\"'\u201d\u2019)\\]"  # closing quotes and brackets, escaped for a regex class
+_BULLETS = "\u2022\\-*\u2013\u00b7\u25aa\u25cf"  # bullet, hyphen, asterisk, en dash, dots
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Lower-cased tokens (without their final full stop) after which a full stop rarely ends a sentence.
+_ABBREVIATIONS = _words(
+    """
+    mr mrs ms dr prof sr jr st mt ft vs etc inc ltd co corp gen col lt sgt capt cmdr adm gov
+    sen rep rev hon pres approx dept univ est ed eds al op cf ca
+    e.g i.e u.s u.k u.n e.u a.m p.m d.c u.s.a ph.d b.a m.a
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
+    """
+)
+# Abbreviations that only stand before a number.
+_NUMBERING_ABBREVIATIONS = _words("no nos fig figs vol pp")
+# Abbreviations that can also end a sentence ("... sanctions against the U.S. The next day").
+_SENTENCE_FINAL_ABBREVIATIONS = _words("etc inc ltd co u.s u.k u.n e.u a.m p.m d.c")
+_SENTENCE_STARTERS = _words(
+    """
+    The A An This That These Those It Its He She They We I In On At But And However Meanwhile
+    Still Yet So Then There Their His Her Our After Before When While Although Since As If
+    """
+)
+_BOUNDARY = re.compile(rf"[.!?…]+[{_CLOSING}]*(?=\s)|[.!?…]+[{_CLOSING}]*$")
+_TERMINAL = re.compile(rf"[.!?…][{_CLOSING}]*$")
+_BULLET = re.compile(rf"^\s*(?:[{_BULLETS}]|\d+[.)])\s+")
+
+
+def _is_boundary(text: str, punct_start: int, punct_end: int) -> bool:
+    after = text[punct_end:].lstrip()
+    if not after:
+        return True
+    first = after[0]
+    if first in _OPENING:
+        first = after[1:2] or first
+    if not (first.isupper() or first.isdigit()):
+        return False
+    if text[punct_start] != "." or (punct_end - punct_start > 1 and text[punct_start + 1] != "."):
+        return True
+    token = text[:punct_start].rsplit(None, 1)[-1] if text[:punct_start].strip() else ""
+    token = token.lstrip(_OPENING).lower()
+    if len(token) == 1 and token.isalpha():  # an initial: "J. Smith"
+        return False
+    if token in _NUMBERING_ABBREVIATIONS:  # "No. 5", but "yes or no. Since ..." ends
+        return not after[0].isdigit()
+    if token in _ABBREVIATIONS:
+        next_word = after.split(None, 1)[0].strip(_OPENING)
+        return token in _SENTENCE_FINAL_ABBREVIATIONS and next_word in _SENTENCE_STARTERS
+    return True
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Spans of text that a sentence never crosses: lines, except soft-wrapped paragraph lines."""
+    spans: list[tuple[int, int]] = []
+    for match in re.finditer(r"[^\n]+", text):
+        start, end = match.span()
+        if not match.group().strip():
+            continue
+        if spans:
+            previous_start, previous_end = spans[-1]
+            previous = text[previous_start:previous_end].rstrip()
+            between = text[previous_end:start]
+            soft_wrapped = (
+                between == "\n"
+                and not _TERMINAL.search(previous)
+                and not previous.endswith(":")
+                and not _BULLET.match(match.group())
+                and match.group().lstrip()[:1].islower()
+            )
+            if soft_wrapped:
+                spans[-1] = (previous_start, end)
+                continue
+        spans.append((start, end))
+    return spans
+
+
+def _trimmed(text: str, start: int, end: int) -> Sentence | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Sentence(text=text[start:end], start=start, end=end) if start < end else None
+
+
+def sentences_split(text: str) -> list[Sentence]:
+    """Split ``text`` into sentences with exact offsets.
+
+    Lines are hard boundaries (headings, list items and link lists are lines of their own) unless
+    a paragraph is soft-wrapped. Within a line a sentence ends at ``.``, ``!``, ``?`` or an
+    ellipsis (with any closing quotes or brackets) before an upper-case letter or a digit, but
+    not after an abbreviation ("U.S.", "Mr."), an initial ("J."), or inside a number ("2.1",
+    "$100.5 million"), which has no space after its point.
+    """
+    sentences: list[Sentence] = []
+    for block_start, block_end in _blocks(text):
+        start = block_start
+        for match in _BOUNDARY.finditer(text, block_start, block_end):
+            if _is_boundary(text[:block_end], match.start(), match.end()):
+                sentence = _trimmed(text, start, match.end())
+                if sentence is not None:
+                    sentences.append(sentence)
+                start = match.end()
+        sentence = _trimmed(text, start, block_end)
+        if sentence is not None:
+            sentences.append(sentence)
+    return sentences
+
+
+# --- what is not a claim ----------------------------------------------------------------------
+
+_PERSONAL_DATA = [
+    ("email address", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    (
+        "phone number",
+        re.compile(
+            r"(?<![\w.])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s.-]\d{3,4}[\s.-]\d{3,4}\b"
+        ),
+    ),
+    (
+        "street address",
+        re.compile(
+            r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|"
+            r"Lane|Ln|Drive|Dr|Court|Ct|Plaza|Place|Pl|Square|Sq|Way|Terrace|Parkway|Pkwy|"
+            r"Highway|Hwy|Circle|Cir)\b\.?"
+        ),
+    ),
+    ("postal code", re.compile(r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b")),
+    (
+        "social profile link",
+        re.compile(
+            r"\b(?:https?://)?(?:www\.)?(?:twitter|x|instagram|tiktok|facebook|linkedin|"
+            r"youtube|threads|snapchat|pinterest)\.com/\S+",
+            re.IGNORECASE,
+        ),
+    ),
+    ("social handle", re.compile(r"(?<![\w@])@[A-Za-z0-9_]{2,30}\b")),
+    ("date of birth", re.compile(r"\b(?:birth ?date|date of birth|born on)\b", re.IGNORECASE)),
+]
+
+_SOCIAL_PLATFORM_LABEL = re.compile(
+    r"^(?:twitter|x|instagram|tiktok|facebook|linkedin|youtube|threads|snapchat|pinterest|"
+    r"socials?|social media|follow (?:me|us))\s*:?$",
+    re.IGNORECASE,
+)
+_PROFILE_FIELD = re.compile(rf"^\s*(?:[{_BULLETS}]\s*)?([A-Za-z][A-Za-z ]{{1,24}}?)\s*:\s+\S")
+_SOCIAL_FIELDS = _words("url username handle followers following likes posts bio profile link")
+_AUTHOR_CARD_LABEL = re.compile(
+    r"^(?:detail author|about the author|author details?|author bio|written by|posted by)\b",
+    re.IGNORECASE,
+)
+_COOKIE = re.compile(
+    r"\b(?:cookies?|cookie policy|accept all|consent preferences|privacy settings|"
+    r"we value your privacy)\b",
+    re.IGNORECASE,
+)
+_CALL_TO_ACTION = re.compile(
+    r"^(?:please\s+)?(?:share|subscribe|sign up|sign in|log in|click|tap|follow|join|explore|"
+    r"read more|read also|read next|see also|also read|download|comment|tell us|let us know|"
+    r"don't miss|do not miss|watch|listen|register|donate|support us|contact us|get the|"
+    r"check out|stay (?:tuned|informed|updated)|leave a comment)\b"
+    r"|\b(?:we (?:encourage|invite|urge) you|in the comments|comment below|newsletter|"
+    r"subscribe to|follow us on|share this (?:article|story|post))\b",
+    re.IGNORECASE,
+)
+_ABOUT_THE_ARTICLE = re.compile(
+    r"\b(?:this|the present|our|in this) (?:article|report|piece|post|essay|explainer|guide|"
+    r"analysis)\b(?! (?:by|from|in|published))"
+    r"|\b(?:answer|question) (?:to|of)\b[^.]*\?[\"”]"
+    r"|\b(?:the|this) question [\"“][^\"”]*\?[\"”]"
+    r"|^understanding\b.*\b(?:requires|is (?:crucial|essential|key|important))\b"
+    r"|\bfor anyone (?:seeking|wanting|hoping) to\b",
+    re.IGNORECASE,
+)
+
+
+_QUOTED_QUESTION = re.compile(r"[\"“][^\"”]*\?[\"”]")
+# ", making the question ..." / ", underscoring that ...": a trailing participle clause comments
+# on the main clause; the main clause is what the sentence asserts.
+_TRAILING_PARTICIPLE = re.compile(r",\s+(?:[a-z]+ing)\b[^,]*$")
+
+
+def _main_clause(text: str) -> str:
+    """The sentence without a trailing participle clause that only comments on the question."""
+    match = _TRAILING_PARTICIPLE.search(text)
+    if match is not None and _QUOTED_QUESTION.search(match.group()):
+        main = text[: match.start()]
+        if len(main.split()) >= MIN_CLAIM_WORDS * 2:
+            return main
+    return text
+
+
+def _redact(text: str) -> str:
+    for label, pattern in _PERSONAL_DATA:
+        text = pattern.sub(f"[{label}]", text)
+    return text
+
+
+def _personal_data(text: str) -> str | None:
+    for label, pattern in _PERSONAL_DATA:
+        if pattern.search(text):
+            return label
+    return None
+
+
+def _title_case(text: str) -> bool:
+    words = [word for word in re.findall(r"[A-Za-z][\w'\u2019-]*", text) if len(word) > 3]
+    return bool(words) and sum(word[0].isupper() for word in words) / len(words) >= 0.6
+
+
+def _normalized(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+@dataclasses.dataclass
+class _Context:
+    """What the classifier remembers while walking a document in order."""
+
+    text: str
+    line_counts: dict[str, int]
+    in_author_card: bool = False
+    in_socials: bool = False
+    seen_claims: set[str] = dataclasses.field(default_factory=set)
+
+
+def _line_of(text: str, sentence: Sentence) -> str:
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    line_end = text.find("\n", sentence.end)
+    return text[line_start : line_end if line_end != -1 else len(text)]
+
+
+def _skip_reason(sentence: Sentence, context: _Context) -> tuple[str, str] | None:
+    """(reason, detail) when ``sentence`` is not a claim; None when it is one."""
+    body = " ".join(sentence.text.split())
+    line = _line_of(context.text, sentence).strip()
+    label = _BULLET.sub("", line).strip()
+    if _AUTHOR_CARD_LABEL.match(label):
+        context.in_author_card = True
+        context.in_socials = False
+        return SkipReason.AUTHOR_CARD, "author card heading"
+    if _SOCIAL_PLATFORM_LABEL.match(label):
+        context.in_socials = True
+        return SkipReason.SOCIAL_PROFILE, "social platform heading"
+    personal = _personal_data(body)
+    if personal is not None:
+        return SkipReason.PERSONAL_DATA, personal
+    field = _PROFILE_FIELD.match(line)
+    if field is not None and _BULLET.match(line):
+        name = field.group(1).strip().lower()
+        if context.in_socials or (not context.in_author_card and name in _SOCIAL_FIELDS):
+            return SkipReason.SOCIAL_PROFILE, f"profile field {name!r}"
+        return SkipReason.AUTHOR_CARD, f"author card field {name!r}"
+    # Unlabelled lines and list items inside an author card or a social block belong to it.
+    in_card = context.in_author_card or context.in_socials
+    if in_card and (_TERMINAL.search(body) is None or _BULLET.match(line)):
+        return SkipReason.AUTHOR_CARD, "author card"
+    if _COOKIE.search(body):
+        return SkipReason.COOKIE_BANNER, ""
+    if body.rstrip(_OPENING + "\u201d\u2019)]").endswith("?"):
+        return SkipReason.QUESTION, ""
+    if _CALL_TO_ACTION.search(body):
+        return SkipReason.CALL_TO_ACTION, ""
+    if _TERMINAL.search(body) is None:
+        if context.line_counts.get(_normalized(body), 0) > 1 or " | " in body:
+            return SkipReason.RELATED_LINK, "repeated headline" if " | " not in body else ""
+        if body.endswith(":") and len(body.split()) <= 4:
+            return SkipReason.HEADING, "label"
+        if _title_case(body) or len(body.split()) <= 12:
+            return SkipReason.HEADING, ""
+        return SkipReason.FRAGMENT, "no sentence ending"
+    if len(body.split()) < MIN_CLAIM_WORDS:
+        return SkipReason.FRAGMENT, "too short to state a fact"
+    if _ABOUT_THE_ARTICLE.search(_main_clause(body)):
+        return SkipReason.ABOUT_THE_ARTICLE, ""
+    if _normalized(body) in context.seen_claims:
+        return SkipReason.DUPLICATE, "same sentence earlier in the source"
+    return None
+
+
+# --- check-worthiness -------------------------------------------------------------------------
+
+_NUMBER = re.compile(
+    r"(?:[$€£¥]\s?)?\b\d[\d,]*(?:\.\d+)?\b(?:\s?(?:%|percent|per cent|million|billion|trillion|"
+    r"thousand|hundred))?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?|"
+    r"hundreds|thousands|millions|billions)\b(?:\s(?:million|billion))?",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)s?\b")
+_DATE_WORD = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|"
+    r"last (?:week|month|year)|since \d{4}|decades?|centur(?:y|ies))\b"
+)
+_ATTRIBUTION = re.compile(
+    r"\b(?:said|says|told|stated|announced|according to|reported|claimed|claims|accused|"
+    r"alleged|denied|confirmed|insisted|argued|warned|highlights|wrote|testified|estimated|"
+    r"cited|quoted)\b",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(
+    r"\b(?:reportedly|allegedly|purportedly|apparently|perceived|supposedly|rumou?red|"
+    r"unconfirmed|may have|might|could|likely|unlikely|is said to|are said to|believed to)\b",
+    re.IGNORECASE,
+)
+_QUANTIFIER = re.compile(
+    r"\b(?:first|largest|biggest|most|least|only|never|always|every|all|none|record|"
+    r"unprecedented|as much as|more than|less than|at least|nearly|almost)\b",
+    re.IGNORECASE,
+)
+_WEIGHTS = {
+    "entities": Decimal("0.25"),
+    "number": Decimal("0.20"),
+    "date": Decimal("0.15"),
+    "attribution": Decimal("0.15"),
+    "hedge": Decimal("0.10"),
+    "superlative_or_quantifier": Decimal("0.10"),
+}
+_BASE_SCORE = Decimal("0.10")
+
+
+def _found(pattern: re.Pattern[str], text: str) -> list[str]:
+    return list(dict.fromkeys(match.group().strip() for match in pattern.finditer(text)))
+
+
+def check_worthiness_score(*, text: str, entity_names: list[str]) -> dict[str, Any]:
+    """How much a sentence deserves a fact-checker's time, with the reasons that fired.
+
+    The score is a decimal string in [0, 1] (events hold no floats): a base plus a fixed weight
+    per kind of signal present. Reasons name the signal and what matched, so a reviewer sees why.
+    """
+    reasons: list[str] = []
+    score = _BASE_SCORE
+    signals = {
+        "entities": entity_names,
+        "number": [value for value in _found(_NUMBER, text) if not _YEAR.fullmatch(value)],
+        "date": _found(_YEAR, text) + _found(_DATE_WORD, text),
+        "attribution": _found(_ATTRIBUTION, text),
+        "hedge": _found(_HEDGE, text),
+        "superlative_or_quantifier": _found(_QUANTIFIER, text),
+    }
+    for name, values in signals.items():
+        if values:
+            score += _WEIGHTS[name]
+            reasons.append(f"{name}: {', '.join(values[:6])}")
+    score = min(score, Decimal("1")).quantize(Decimal("0.01"))
+    return {"score": str(score), "reasons": reasons, "version": EXTRACTOR_VERSION}
+
+
+# --- selectors --------------------------------------------------------------------------------
+
+
+def selector_build(*, text: str, start: int, end: int) -> TextSelector:
+    """TextQuoteSelector (exact, prefix, suffix) and TextPositionSelector (start, end)."""
+    return TextSelector(
+        exact=text[start:end],
+        prefix=text[max(0, start - SELECTOR_CONTEXT_CHARS) : start],
+        suffix=text[end : end + SELECTOR_CONTEXT_CHARS],
+        start=start,
+        end=end,
+    )
+
+
+def selector_anchor(*, text: str, selector: TextSelector) -> tuple[int, int] | None:
+    """Where ``selector`` points in ``text``: its position when the quote is still there, else
+    the occurrence of the quote whose prefix and suffix match best; None when the quote is gone.
+    """
+    start, end, exact = selector["start"], selector["end"], selector["exact"]
+    if text[start:end] == exact:
+        return start, end
+    best: tuple[int, int] | None = None
+    best_fit = -1
+    position = text.find(exact)
+    while position != -1:
+        before = text[max(0, position - len(selector["prefix"])) : position]
+        after = text[position + len(exact) : position + len(exact) + len(selector["suffix"])]
+        fit = (before == selector["prefix"]) + (after == selector["suffix"])
+        if fit > best_fit:
+            best, best_fit = (position, position + len(exact)), fit
+        position = text.find(exact, position + 1)
+    return best
+
+
+# --- extraction -------------------------------------------------------------------------------
+
+
+def claims_extract(text: str) -> Extraction:
+    """The claims in ``text`` and every sentence that was skipped, each with its reason."""
+    sentences = sentences_split(text)
+    line_counts: dict[str, int] = {}
+    for line in text.splitlines():
+        key = _normalized(line)
+        if key:
+            line_counts[key] = line_counts.get(key, 0) + 1
+    for sentence in sentences:  # a headline glued to a paragraph's end still repeats a line
+        key = _normalized(sentence.text)
+        if line_counts.get(key) == 1 and _normalized(_line_of(text, sentence)) != key:
+            line_counts[key] += 1
+    context = _Context(text=text, line_counts=line_counts)
+    claims: list[ExtractedClaim] = []
+    skipped: list[SkippedSentence] = []
+    for sentence in sentences:
+        verdict = _skip_reason(sentence, context)
+        if verdict is not None:
+            reason, detail = verdict
+            shown = _redact(sentence.text)
+            private = (SkipReason.AUTHOR_CARD, SkipReason.SOCIAL_PROFILE, SkipReason.PERSONAL_DATA)
+            if reason in private and not detail.endswith("heading"):
+                # Name a profile field, never repeat its value: a report is shared more widely
+                # than the snapshot it came from.
+                shown = (
+                    re.sub(r"(:\s).+$", r"\1[withheld]", shown) if ":" in shown else "[withheld]"
+                )
+            skipped.append(
+                SkippedSentence(
+                    text=shown, start=sentence.start, end=sentence.end, reason=reason, detail=detail
+                )
+            )
+            continue
+        body = " ".join(sentence.text.split())
+        context.seen_claims.add(_normalized(body))
+        found = entities_find(body)
+        names = sorted({entity.canonical for entity in found})
+        known = sorted({entity.canonical for entity in found if entity.kind != KIND_NAME})
+        claims.append(
+            ExtractedClaim(
+                text=body,
+                start=sentence.start,
+                end=sentence.end,
+                selector=selector_build(text=text, start=sentence.start, end=sentence.end),
+                check_worthiness=check_worthiness_score(text=body, entity_names=names),
+                entities=known or names,
+            )
+        )
+    return Extraction(claims=claims, skipped=skipped)
