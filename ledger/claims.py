@@ -19,7 +19,8 @@ class ClaimStatus(enum.StrEnum):
     PENDING = "pending"
     IN_REVIEW = "in_review"
     CHANGES_REQUESTED = "changes_requested"
-    APPROVED = "approved"
+    APPROVED = "approved"  # a reviewer (or editor) approved; awaits an editor's sign-off
+    SIGNED_OFF = "signed_off"  # an editor signed the approval off; ready to publish
     REJECTED = "rejected"
     PUBLISHED = "published"
     RETRACTED = "retracted"
@@ -31,6 +32,7 @@ STATUS_AFTER: dict[type[ev.DomainEvent], ClaimStatus] = {
     ev.ClaimReviewStarted: ClaimStatus.IN_REVIEW,
     ev.ClaimChangesRequested: ClaimStatus.CHANGES_REQUESTED,
     ev.ClaimApproved: ClaimStatus.APPROVED,
+    ev.ClaimSignedOff: ClaimStatus.SIGNED_OFF,
     ev.ClaimRejected: ClaimStatus.REJECTED,
     ev.ClaimPublished: ClaimStatus.PUBLISHED,
     ev.ClaimRetracted: ClaimStatus.RETRACTED,

@@ -29,6 +29,7 @@ class EventType(enum.StrEnum):
     CLAIM_CHANGES_REQUESTED = "ClaimChangesRequested"
     CLAIM_VERDICT_SET = "ClaimVerdictSet"
     CLAIM_APPROVED = "ClaimApproved"
+    CLAIM_SIGNED_OFF = "ClaimSignedOff"
     CLAIM_REJECTED = "ClaimRejected"
     CLAIM_PUBLISHED = "ClaimPublished"
     CLAIM_RETRACTED = "ClaimRetracted"
@@ -168,6 +169,14 @@ class ClaimApproved(DomainEvent):
 
 
 @dataclasses.dataclass(frozen=True)
+class ClaimSignedOff(DomainEvent):
+    """An editor's sign-off on an approved claim: the last step before it may be published."""
+
+    event_type = EventType.CLAIM_SIGNED_OFF
+    note: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
 class ClaimRejected(DomainEvent):
     event_type = EventType.CLAIM_REJECTED
     reason: str
@@ -221,6 +230,7 @@ EVENT_CLASSES: dict[str, type[DomainEvent]] = {
         ClaimChangesRequested,
         ClaimVerdictSet,
         ClaimApproved,
+        ClaimSignedOff,
         ClaimRejected,
         ClaimPublished,
         ClaimRetracted,

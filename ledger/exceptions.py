@@ -40,6 +40,18 @@ class ConcurrencyConflict(LedgerError):
         self.current_version = current_version
 
 
+class PermissionDenied(LedgerError):
+    """The actor's role may not run this command (or not on this claim); nothing was written."""
+
+    code = "permission_denied"
+
+
+class TransitionNotAllowed(LedgerError):
+    """The command is not allowed from the claim's current state; nothing was written."""
+
+    code = "transition_not_allowed"
+
+
 class IdempotencyKeyReused(LedgerError):
     """An idempotency key was sent again with a different command."""
 

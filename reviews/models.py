@@ -1,4 +1,4 @@
-"""Who acts on claims: publisher organisations and their members."""
+"""Who acts on claims (publisher organisations and their members) and the review queue."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+
+from ledger.models import ClaimView
+from reviews.workflow import Command
 
 
 class Organisation(models.Model):
@@ -29,6 +32,25 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}"
+
+
+class ReviewClaim(ClaimView):
+    """The review queue: the claim read model seen through the workflow (no table of its own).
+
+    Rows are written only by the ledger's claim projection; the admin reads them and calls the
+    review services. Its permissions are the workflow's commands, one per command, held by the
+    role groups that may run them (``workflow.workflow_commands_for``).
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = "claim"
+        verbose_name_plural = "review queue"
+        default_permissions = ("view",)
+        permissions = [
+            *((command.permission_codename, f"Can {command.label.lower()}") for command in Command),
+            ("export_ledger", "Can export the ledger and its history"),
+        ]
 
 
 # --- The publisher API: keys, replayable requests and webhooks -------------------------------

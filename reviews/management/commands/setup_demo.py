@@ -2,10 +2,23 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from reviews.models import Membership, Organisation
+from reviews.roles import Role
 
 DEMO_PASSWORD = "demo-password"  # printed below; refused outside DEBUG
 DEMO_ADMIN = "admin"
+DEMO_ORGANISATION = ("demo-news", "Demo News")
+# One account per editorial role; the publisher belongs to the demo organisation.
+DEMO_USERS: dict[Role, str] = {
+    Role.PUBLISHER: "publisher",
+    Role.REVIEWER: "reviewer",
+    Role.EDITOR: "editor",
+    Role.AUDITOR: "auditor",
+}
 
 
 class Command(BaseCommand):
@@ -14,6 +27,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
             raise CommandError("setup_demo creates accounts with a known password: DEBUG only.")
+        with transaction.atomic():
+            self._create_accounts()
+        self.stdout.write("Demo accounts (log in at http://127.0.0.1:8000/admin/):")
+        self.stdout.write(f"  {DEMO_ADMIN:<10} {DEMO_PASSWORD}  (administrator)")
+        for role, username in DEMO_USERS.items():
+            where = f", organisation {DEMO_ORGANISATION[0]}" if role is Role.PUBLISHER else ""
+            self.stdout.write(f"  {username:<10} {DEMO_PASSWORD}  ({role}{where})")
+
+    def _create_accounts(self) -> None:
         user_model = get_user_model()
         admin, created = user_model.objects.get_or_create(
             username=DEMO_ADMIN, defaults={"is_staff": True, "is_superuser": True}
@@ -21,5 +43,18 @@ class Command(BaseCommand):
         if created:
             admin.set_password(DEMO_PASSWORD)
             admin.save()
-        self.stdout.write("Demo accounts (log in at http://127.0.0.1:8000/admin/):")
-        self.stdout.write(f"  {DEMO_ADMIN:<10} {DEMO_PASSWORD}  (administrator)")
+        admin.groups.add(Group.objects.get_or_create(name=Role.ADMIN)[0])
+        organisation, _ = Organisation.objects.get_or_create(
+            slug=DEMO_ORGANISATION[0], defaults={"name": DEMO_ORGANISATION[1]}
+        )
+        for role, username in DEMO_USERS.items():
+            user, created = user_model.objects.get_or_create(
+                username=username, defaults={"is_staff": True}
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            # The role groups (and their permissions) come from the reviews migrations.
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
+            if role is Role.PUBLISHER:
+                Membership.objects.get_or_create(user=user, defaults={"organisation": organisation})

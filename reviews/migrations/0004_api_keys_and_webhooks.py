@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0001_initial'),
+        ('reviews', '0003_role_groups'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,386 @@
+"""The review desk in the Django admin: the queue, the claim page and the bulk actions.
+
+The admin never writes a row: every button and bulk action calls a review service with the
+stream version the page showed, and a stale version is refused with a message.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied as AdminPermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from ledger.claims import ClaimStatus
+from ledger.exceptions import LedgerError
+from ledger.models import Source
+from ledger.services import claim_load
+from reviews import selectors
+from reviews.models import Membership, Organisation, ReviewClaim
+from reviews.services import (
+    COMMAND_ARGUMENTS,
+    BulkOutcome,
+    ClaimTarget,
+    review_bulk_assign,
+    review_bulk_change_status,
+    review_command,
+)
+from reviews.verdicts import RATING_CHOICES
+from reviews.workflow import Actor, Command, workflow_available_commands, workflow_roles_for
+
+if TYPE_CHECKING:
+    ModelAdmin = admin.ModelAdmin[Any]
+else:
+    ModelAdmin = admin.ModelAdmin  # generic only for the type checker
+
+CLAIM_PAGE_TEMPLATE = "admin/reviews/reviewclaim/claim_page.html"
+BULK_CONFIRM_TEMPLATE = "admin/reviews/reviewclaim/bulk_confirm.html"
+SHORT_TEXT_LENGTH = 120
+# Commands whose bulk form asks for a reason.
+NEEDS_REASON = {Command.REQUEST_CHANGES, Command.REJECT, Command.RETRACT}
+
+
+def _actor(request: HttpRequest) -> Actor:
+    user: AbstractBaseUser | AnonymousUser = request.user
+    return selectors.actor_for_user(user=user)
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(status.value, status.value.replace("_", " ")) for status in ClaimStatus]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = "assignee"
+    parameter_name = "assignee"
+    MINE = "__me__"
+    NOBODY = "__nobody__"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        assignees = (
+            ReviewClaim.objects.exclude(assignee="")
+            .order_by("assignee")
+            .values_list("assignee", flat=True)
+            .distinct()
+        )
+        return [(self.MINE, "assigned to me"), (self.NOBODY, "unassigned")] + [
+            (name, name) for name in assignees
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value == self.MINE:
+            return queryset.filter(assignee=request.user.get_username())
+        if value == self.NOBODY:
+            return queryset.filter(assignee="")
+        return queryset.filter(assignee=value) if value else queryset
+
+
+class SourceFilter(admin.SimpleListFilter):
+    title = "source"
+    parameter_name = "source"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        source_ids = ReviewClaim.objects.exclude(source_id=None).values("source_id").distinct()
+        sources = Source.objects.filter(pk__in=source_ids).only("id", "title", "url", "sha256")
+        return sorted(
+            ((str(source.pk), str(source)[:80]) for source in sources), key=lambda x: x[1]
+        )
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if not value:
+            return queryset
+        try:
+            return queryset.filter(source_id=uuid.UUID(value))
+        except ValueError:
+            return queryset.none()
+
+
+class FlaggedFilter(admin.SimpleListFilter):
+    title = "contradiction flags"
+    parameter_name = "flagged"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "has open flags"), ("no", "no open flags")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "yes":
+            return queryset.filter(open_flag_count__gt=0)
+        if self.value() == "no":
+            return queryset.filter(open_flag_count=0)
+        return queryset
+
+
+def _bulk_action(command: Command) -> Callable[..., HttpResponse | None]:
+    """An admin action running ``command`` on the selected claims, after a confirmation page.
+
+    The confirmation page shows each claim with the version it is at; confirming runs the
+    command at those versions, so a claim that changed in between is refused on its own.
+    """
+
+    def action(
+        model_admin: ReviewClaimAdmin, request: HttpRequest, queryset: QuerySet[ReviewClaim]
+    ) -> HttpResponse | None:
+        return model_admin.run_bulk(request, queryset, command)
+
+    action.__name__ = f"bulk_{command.value}"
+    label = f"{command.label} the selected claims"
+    return admin.action(description=label + ("…" if command is Command.ASSIGN else ""))(action)
+
+
+BULK_COMMANDS = (
+    Command.ASSIGN,
+    Command.START_REVIEW,
+    Command.APPROVE,
+    Command.SIGN_OFF,
+    Command.PUBLISH,
+    Command.REQUEST_CHANGES,
+    Command.REJECT,
+    Command.RETRACT,
+)
+
+
+@admin.register(ReviewClaim)
+class ReviewClaimAdmin(ModelAdmin):
+    list_display = (
+        "short_text",
+        "status",
+        "assignee",
+        "publisher",
+        "verdict_name",
+        "open_flag_count",
+        "version",
+        "updated_at",
+    )
+    list_display_links = ("short_text",)
+    list_filter = (StatusFilter, AssigneeFilter, SourceFilter, "publisher", FlaggedFilter)
+    search_fields = ("text",)
+    ordering = ("-updated_at",)
+    list_per_page = 50
+    actions = [_bulk_action(command) for command in BULK_COMMANDS]
+
+    @admin.display(description="claim")
+    def short_text(self, obj: ReviewClaim) -> str:
+        if len(obj.text) <= SHORT_TEXT_LENGTH:
+            return obj.text
+        return obj.text[: SHORT_TEXT_LENGTH - 1] + "…"
+
+    @admin.display(description="verdict")
+    def verdict_name(self, obj: ReviewClaim) -> str:
+        return str(obj.verdict["rating_name"]) if obj.verdict else "—"
+
+    # The queue is a read model: nothing is added, changed or deleted through forms.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ReviewClaim]:
+        return selectors.review_queue(actor=_actor(request))
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        roles = _actor(request).roles
+        return {
+            name: entry
+            for name, entry in actions.items()
+            if name.startswith("bulk_")
+            and roles & workflow_roles_for(command=Command(name.removeprefix("bulk_")))
+        }
+
+    # The claim page ---------------------------------------------------------------------------
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise AdminPermissionDenied
+        try:
+            claim_id = str(uuid.UUID(object_id))
+        except ValueError:
+            return self._claim_not_found(request, object_id)
+        row = self.get_queryset(request).filter(pk=claim_id).first()
+        if row is None:
+            return self._claim_not_found(request, object_id)
+        actor = _actor(request)
+        if request.method == "POST":
+            self._run_claim_command(request, actor=actor, claim_id=claim_id)
+            return HttpResponseRedirect(request.path)
+        claim = claim_load(claim_id=claim_id)
+        available = workflow_available_commands(actor=actor, claim=claim)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Claim",
+            "subtitle": row.text[:SHORT_TEXT_LENGTH],
+            "claim": claim,
+            "open_flag_count": row.open_flag_count,
+            "source_context": selectors.claim_source_context(
+                source_id=claim.source_id, selector=claim.selector
+            ),
+            "timeline": selectors.claim_timeline(claim_id=claim_id),
+            "commands": [{"name": command.value, "label": command.label} for command in available],
+            "rating_choices": RATING_CHOICES,
+            "assignable_users": selectors.review_assignable_users(),
+            "actor": actor,
+            "has_view_permission": True,
+            "has_change_permission": False,
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, CLAIM_PAGE_TEMPLATE, context)
+
+    def _claim_not_found(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        messages.warning(request, f"There is no claim {object_id!r} you can see.")
+        return HttpResponseRedirect(reverse("admin:reviews_reviewclaim_changelist"))
+
+    def _run_claim_command(self, request: HttpRequest, *, actor: Actor, claim_id: str) -> None:
+        try:
+            command = Command(request.POST.get("command", ""))
+        except ValueError:
+            messages.error(request, "Nothing was changed: unknown action.")
+            return
+        try:
+            expected_version = int(request.POST.get("expected_version", ""))
+        except ValueError:
+            messages.error(request, "Nothing was changed: the page did not send the claim version.")
+            return
+        arguments = {name: request.POST.get(name, "") for name in COMMAND_ARGUMENTS[command]}
+        try:
+            state = review_command(
+                actor=actor,
+                command=command,
+                claim_id=claim_id,
+                expected_version=expected_version,
+                arguments=arguments,
+                via="admin",
+            )
+        except LedgerError as error:
+            messages.error(
+                request, f"{command.label} refused, nothing was changed: {error.message}"
+            )
+            return
+        messages.success(
+            request,
+            f"{command.label}: done. The claim is {state.status.replace('_', ' ')} "
+            f"(version {state.version}).",
+        )
+
+    # Bulk actions -----------------------------------------------------------------------------
+
+    def run_bulk(
+        self, request: HttpRequest, queryset: QuerySet[ReviewClaim], command: Command
+    ) -> HttpResponse | None:
+        claims = list(queryset.order_by("-updated_at"))
+        if request.POST.get("confirmed") != "yes":
+            return TemplateResponse(
+                request,
+                BULK_CONFIRM_TEMPLATE,
+                {
+                    **self.admin_site.each_context(request),
+                    "opts": self.opts,
+                    "title": f"{command.label}: {len(claims)} claim(s)",
+                    "command": {"name": command.value, "label": command.label},
+                    "action_name": f"bulk_{command.value}",
+                    "claims": claims,
+                    "needs_reason": command in NEEDS_REASON,
+                    "needs_assignee": command is Command.ASSIGN,
+                    "assignable_users": selectors.review_assignable_users(),
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        targets = []
+        refused = []
+        for claim in claims:
+            try:
+                version = int(request.POST.get(f"version_{claim.pk}", ""))
+            except ValueError:
+                refused.append(
+                    BulkOutcome(
+                        claim_id=str(claim.pk),
+                        succeeded=False,
+                        error="the page did not send its version",
+                        error_code="invalid_command",
+                    )
+                )
+                continue
+            targets.append(ClaimTarget(claim_id=str(claim.pk), expected_version=version))
+        actor = _actor(request)
+        try:
+            if command is Command.ASSIGN:
+                outcomes = review_bulk_assign(
+                    actor=actor, targets=targets, assignee=request.POST.get("assignee", "")
+                )
+            else:
+                outcomes = review_bulk_change_status(
+                    actor=actor,
+                    command=command,
+                    targets=targets,
+                    reason=request.POST.get("reason", ""),
+                )
+        except LedgerError as error:
+            messages.error(
+                request, f"{command.label} refused, nothing was changed: {error.message}"
+            )
+            return None
+        self._report_bulk(request, command, [*outcomes, *refused], claims)
+        return None
+
+    def _report_bulk(
+        self,
+        request: HttpRequest,
+        command: Command,
+        outcomes: list[BulkOutcome],
+        claims: list[ReviewClaim],
+    ) -> None:
+        texts = {str(claim.pk): claim.text[:60] for claim in claims}
+        succeeded = [outcome for outcome in outcomes if outcome.succeeded]
+        if succeeded:
+            messages.success(request, f"{command.label}: done for {len(succeeded)} claim(s).")
+        for outcome in outcomes:
+            if not outcome.succeeded:
+                messages.error(
+                    request,
+                    f"{command.label} refused for “{texts.get(outcome.claim_id, outcome.claim_id)}”"
+                    f", nothing was changed: {outcome.error}",
+                )
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ModelAdmin):
+    list_display = ("slug", "name", "created_at")
+    search_fields = ("slug", "name")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # claims keep naming the organisation as their publisher
+
+
+@admin.register(Membership)
+class MembershipAdmin(ModelAdmin):
+    list_display = ("user", "organisation")
+    list_filter = ("organisation",)
+    search_fields = ("user__username",)
+    autocomplete_fields = ("organisation",)

@@ -1,0 +1,241 @@
+"""The review workflow: which role may run which command on a claim in which state.
+
+This table is the one place that says what may happen; services consult it before they append,
+the admin consults it to decide which buttons to show, and the role groups' permissions are
+derived from it (``reviews/migrations``). The verdict (how true a claim is, ``verdicts.py``) is
+kept apart: setting it never moves the claim, and a claim of any verdict goes through the same
+states.
+
+States (``ledger.claims.ClaimStatus``):
+
+    pending ──start_review──▶ in_review ──approve──▶ approved ──sign_off──▶ signed_off
+       ▲                        │                       │                      │
+       │ revise                 │ request_changes       │ request_changes      │ publish
+       │                        ▼                       ▼                      ▼
+    changes_requested ◀─────────┴───────────────────────┘                  published
+                                                                                │ retract
+    reject (editors, from any state before publication) ──▶ rejected            ▼
+                                                                            retracted
+
+A claim a reviewer approved needs an editor's sign-off before it is published. Published and
+retracted claims are never edited: a correction is a retraction (with its reason) and, where the
+desk wants one, a new claim. Besides its role, an actor must be in scope: a reviewer acts only on
+claims assigned to them, a publisher only on its own organisation's claims.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Iterable
+
+from ledger.claims import ClaimState, ClaimStatus
+from ledger.exceptions import PermissionDenied, TransitionNotAllowed
+from reviews.roles import Role
+
+
+class Command(enum.StrEnum):
+    ASSIGN = "assign"
+    START_REVIEW = "start_review"
+    COMMENT = "comment"
+    ATTACH_EVIDENCE = "attach_evidence"
+    REQUEST_CHANGES = "request_changes"
+    REVISE = "revise"
+    SET_VERDICT = "set_verdict"
+    APPROVE = "approve"
+    SIGN_OFF = "sign_off"
+    REJECT = "reject"
+    PUBLISH = "publish"
+    RETRACT = "retract"
+
+    @property
+    def label(self) -> str:
+        return COMMAND_LABELS[self]
+
+    @property
+    def permission_codename(self) -> str:
+        """The Django permission (on ``reviews.ReviewClaim``) a role holding this command has."""
+        return f"{self.value}_claim"
+
+
+COMMAND_LABELS: dict[Command, str] = {
+    Command.ASSIGN: "Assign",
+    Command.START_REVIEW: "Start review",
+    Command.COMMENT: "Comment",
+    Command.ATTACH_EVIDENCE: "Attach evidence",
+    Command.REQUEST_CHANGES: "Request changes",
+    Command.REVISE: "Revise text",
+    Command.SET_VERDICT: "Set verdict",
+    Command.APPROVE: "Approve",
+    Command.SIGN_OFF: "Sign off",
+    Command.REJECT: "Reject",
+    Command.PUBLISH: "Publish",
+    Command.RETRACT: "Retract",
+}
+
+S = ClaimStatus
+EVERY_STATE = frozenset(ClaimStatus)
+REVIEWERS = frozenset({Role.REVIEWER, Role.EDITOR, Role.ADMIN})
+EDITORS = frozenset({Role.EDITOR, Role.ADMIN})
+BEFORE_PUBLICATION = frozenset({S.PENDING, S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED})
+
+
+@dataclasses.dataclass(frozen=True)
+class Transition:
+    """``command`` from any of ``sources`` leads to ``target`` (None: the state is unchanged)."""
+
+    command: Command
+    sources: frozenset[ClaimStatus]
+    target: ClaimStatus | None
+    roles: frozenset[Role]
+
+
+def _t(
+    command: Command,
+    sources: Iterable[ClaimStatus],
+    target: ClaimStatus | None,
+    roles: Iterable[Role],
+) -> Transition:
+    return Transition(command, frozenset(sources), target, frozenset(roles))
+
+
+# The whole workflow. Each (state, command) pair appears at most once; the auditor appears nowhere.
+TRANSITIONS: tuple[Transition, ...] = (
+    _t(Command.ASSIGN, {S.PENDING, S.IN_REVIEW, S.CHANGES_REQUESTED}, None, EDITORS),
+    _t(Command.START_REVIEW, {S.PENDING}, S.IN_REVIEW, REVIEWERS),
+    _t(Command.COMMENT, EVERY_STATE, None, {Role.PUBLISHER, *REVIEWERS}),
+    _t(
+        Command.ATTACH_EVIDENCE,
+        {S.PENDING, S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.SIGNED_OFF, S.PUBLISHED},
+        None,
+        REVIEWERS,
+    ),
+    _t(Command.REQUEST_CHANGES, {S.IN_REVIEW}, S.CHANGES_REQUESTED, REVIEWERS),
+    # Sending back an approval is the editor's refusal to sign it off.
+    _t(Command.REQUEST_CHANGES, {S.APPROVED, S.SIGNED_OFF}, S.CHANGES_REQUESTED, EDITORS),
+    # The submitter's revision puts the claim back in the queue.
+    _t(Command.REVISE, {S.PENDING, S.CHANGES_REQUESTED}, S.PENDING, {Role.PUBLISHER, Role.ADMIN}),
+    _t(Command.SET_VERDICT, {S.IN_REVIEW}, None, REVIEWERS),
+    _t(Command.APPROVE, {S.IN_REVIEW}, S.APPROVED, REVIEWERS),
+    _t(Command.SIGN_OFF, {S.APPROVED}, S.SIGNED_OFF, EDITORS),
+    _t(Command.REJECT, {*BEFORE_PUBLICATION, S.SIGNED_OFF}, S.REJECTED, EDITORS),
+    _t(Command.PUBLISH, {S.SIGNED_OFF}, S.PUBLISHED, EDITORS),
+    _t(Command.RETRACT, {S.PUBLISHED}, S.RETRACTED, EDITORS),
+)
+
+
+def _index() -> dict[tuple[ClaimStatus, Command], Transition]:
+    index: dict[tuple[ClaimStatus, Command], Transition] = {}
+    for transition in TRANSITIONS:
+        for source in transition.sources:
+            key = (source, transition.command)
+            if key in index:
+                raise AssertionError(f"the workflow lists {key} twice")
+            index[key] = transition
+    return index
+
+
+TRANSITION_INDEX = _index()
+
+
+def workflow_roles_for(*, command: Command) -> frozenset[Role]:
+    """Every role that may run ``command`` in at least one state."""
+    roles: set[Role] = set()
+    for transition in TRANSITIONS:
+        if transition.command == command:
+            roles |= transition.roles
+    return frozenset(roles)
+
+
+def workflow_commands_for(*, role: Role) -> frozenset[Command]:
+    """Every command ``role`` may run in at least one state (its group's permissions)."""
+    return frozenset(t.command for t in TRANSITIONS if role in t.roles)
+
+
+@dataclasses.dataclass(frozen=True)
+class Actor:
+    """Who runs a command: a user's name, roles and organisation (publishers have one)."""
+
+    username: str
+    roles: frozenset[Role]
+    organisation: str | None = None
+
+    @property
+    def reference(self) -> str:
+        """How the actor is named in event metadata."""
+        return f"user:{self.username}"
+
+    def describe_roles(self) -> str:
+        return " and ".join(sorted(self.roles)) or "no editorial role"
+
+
+def roles_from_groups(*, group_names: Iterable[str], is_superuser: bool) -> frozenset[Role]:
+    """The roles a user holds: its groups named after a role, and admin for a superuser."""
+    names = {role.value: role for role in Role}
+    roles = {names[name] for name in group_names if name in names}
+    if is_superuser:
+        roles.add(Role.ADMIN)
+    return frozenset(roles)
+
+
+def _in_scope(*, actor: Actor, role: Role, claim: ClaimState) -> bool:
+    if role is Role.REVIEWER:
+        return claim.assignee == actor.username
+    if role is Role.PUBLISHER:
+        return actor.organisation is not None and claim.publisher == actor.organisation
+    return True
+
+
+def _status_label(status: str) -> str:
+    return status.replace("_", " ")
+
+
+def workflow_check(*, actor: Actor, claim: ClaimState, command: Command) -> ClaimStatus:
+    """The state ``command`` leaves ``claim`` in, if ``actor`` may run it now.
+
+    Raises PermissionDenied when none of the actor's roles may ever run the command, or may run it
+    only on claims out of their scope (a reviewer on a claim assigned to someone else, a publisher
+    on another organisation's claim); TransitionNotAllowed when the claim's state does not allow
+    the command for the actor's roles.
+    """
+    status = ClaimStatus(claim.status)
+    capable = actor.roles & workflow_roles_for(command=command)
+    if not capable:
+        raise PermissionDenied(
+            f"{actor.username} ({actor.describe_roles()}) may not {command.label.lower()} claims"
+        )
+    in_scope = {role for role in capable if _in_scope(actor=actor, role=role, claim=claim)}
+    if not in_scope:
+        reason = (
+            "it is not assigned to you"
+            if Role.REVIEWER in capable
+            else "it belongs to another organisation"
+        )
+        raise PermissionDenied(
+            f"{actor.username} may not {command.label.lower()} this claim: {reason}"
+        )
+    transition = TRANSITION_INDEX.get((status, command))
+    if transition is None or not in_scope & transition.roles:
+        allowed_from = sorted(
+            _status_label(source)
+            for t in TRANSITIONS
+            if t.command == command and in_scope & t.roles
+            for source in t.sources
+        )
+        raise TransitionNotAllowed(
+            f"cannot {command.label.lower()} a claim that is {_status_label(status)} "
+            f"as {actor.describe_roles()}; allowed from: {', '.join(allowed_from)}"
+        )
+    return transition.target or status
+
+
+def workflow_available_commands(*, actor: Actor, claim: ClaimState) -> list[Command]:
+    """The commands ``actor`` may run on ``claim`` now, in workflow order (for the admin)."""
+    available = []
+    for command in Command:
+        try:
+            workflow_check(actor=actor, claim=claim, command=command)
+        except (PermissionDenied, TransitionNotAllowed):
+            continue
+        available.append(command)
+    return available

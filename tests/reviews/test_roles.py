@@ -1,0 +1,67 @@
+"""Role groups and their permissions match the workflow; the demo accounts."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.test import override_settings
+
+from reviews.models import Membership
+from reviews.roles import Role
+from reviews.selectors import actor_for_user
+from reviews.workflow import Command, workflow_commands_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_group_command_permissions_equal_the_workflow(role):
+    group = Group.objects.get(name=role)
+    codenames = set(group.permissions.values_list("codename", flat=True))
+    commands = {c for c in Command if c.permission_codename in codenames}
+
+    assert commands == workflow_commands_for(role=role)
+    assert "view_reviewclaim" in codenames
+
+
+def test_auditor_reads_and_exports_and_changes_nothing():
+    codenames = set(
+        Group.objects.get(name=Role.AUDITOR).permissions.values_list("codename", flat=True)
+    )
+    assert codenames == {"view_reviewclaim", "view_source", "view_event", "export_ledger"}
+
+
+@override_settings(DEBUG=True)
+def test_setup_demo_creates_one_user_per_role_and_is_idempotent(capsys):
+    call_command("setup_demo")
+    call_command("setup_demo")
+
+    out = capsys.readouterr().out
+    users = get_user_model().objects.order_by("username")
+    assert [user.username for user in users] == [
+        "admin",
+        "auditor",
+        "editor",
+        "publisher",
+        "reviewer",
+    ]
+    roles = {user.username: actor_for_user(user=user).roles for user in users}
+    assert roles == {
+        "admin": {Role.ADMIN},
+        "auditor": {Role.AUDITOR},
+        "editor": {Role.EDITOR},
+        "publisher": {Role.PUBLISHER},
+        "reviewer": {Role.REVIEWER},
+    }
+    assert Membership.objects.get(user__username="publisher").organisation_id == "demo-news"
+    assert "  reviewer   demo-password  (reviewer)" in out
+    assert get_user_model().objects.get(username="reviewer").check_password("demo-password")
+
+
+@override_settings(DEBUG=False)
+def test_setup_demo_is_refused_outside_debug():
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="DEBUG only"):
+        call_command("setup_demo")
+    assert get_user_model().objects.count() == 0
