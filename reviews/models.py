@@ -116,6 +116,7 @@ class ApiIdempotentRequest(models.Model):
 
 class WebhookEventType(models.TextChoices):
     CLAIM_APPROVED = "claim.approved"
+    CLAIM_SIGNED_OFF = "claim.signed_off"
     CLAIM_PUBLISHED = "claim.published"
     CLAIM_RETRACTED = "claim.retracted"
     CLAIM_FLAGGED = "claim.flagged"

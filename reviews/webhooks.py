@@ -61,6 +61,7 @@ SIGNATURE_TOLERANCE_SECONDS = 300
 
 WEBHOOK_TYPE_BY_EVENT: dict[str, WebhookEventType] = {
     ev.EventType.CLAIM_APPROVED: WebhookEventType.CLAIM_APPROVED,
+    ev.EventType.CLAIM_SIGNED_OFF: WebhookEventType.CLAIM_SIGNED_OFF,
     ev.EventType.CLAIM_PUBLISHED: WebhookEventType.CLAIM_PUBLISHED,
     ev.EventType.CLAIM_RETRACTED: WebhookEventType.CLAIM_RETRACTED,
     ev.EventType.CONTRADICTION_FLAGGED: WebhookEventType.CLAIM_FLAGGED,

@@ -9,9 +9,7 @@ from django.conf import settings
 from ledger.models import ClaimView, Source
 from ledger.store import RecordedEvent
 from reviews.models import Organisation
-
-RATING_WORST = 1
-RATING_BEST = 5
+from reviews.verdicts import Rating, verdict_review_rating
 
 
 def _date(moment: Any) -> str | None:
@@ -25,8 +23,11 @@ def claimreview_document(
     published: RecordedEvent,
     fallback_url: str,
 ) -> dict[str, Any]:
-    """The ClaimReview of a published claim. ``published`` is its ClaimPublished event."""
-    verdict = claim.verdict or {}
+    """The ClaimReview of a published claim. ``published`` is its ClaimPublished event.
+
+    A published claim always has a verdict (approval needs one).
+    """
+    verdict = claim.verdict or {"rating": Rating.UNVERIFIABLE}
     publisher_name = (
         Organisation.objects.filter(slug=claim.publisher).values_list("name", flat=True).first()
         or claim.publisher
@@ -58,12 +59,8 @@ def claimreview_document(
             "@type": "Organization",
             "name": settings.LEDGER_CLAIMREVIEW_AUTHOR,
         },
-        "reviewRating": {
-            "@type": "Rating",
-            "ratingValue": verdict.get("rating"),
-            "bestRating": RATING_BEST,
-            "worstRating": RATING_WORST,
-            "alternateName": verdict.get("rating_name", ""),
-        },
+        "reviewRating": verdict_review_rating(
+            rating=Rating(verdict["rating"]), explanation=verdict.get("explanation", "")
+        ),
         "itemReviewed": item_reviewed,
     }

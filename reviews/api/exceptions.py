@@ -23,6 +23,8 @@ from ledger.exceptions import (
     InvalidCommand,
     LedgerError,
     NotFound,
+    PermissionDenied,
+    TransitionNotAllowed,
 )
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -53,8 +55,10 @@ class IdempotencyKeyInvalid(exceptions.APIException):
 def _domain_status(error: LedgerError) -> int:
     if isinstance(error, NotFound):
         return status.HTTP_404_NOT_FOUND
-    if isinstance(error, ConcurrencyConflict):
+    if isinstance(error, ConcurrencyConflict | TransitionNotAllowed):
         return status.HTTP_409_CONFLICT
+    if isinstance(error, PermissionDenied):
+        return status.HTTP_403_FORBIDDEN
     if isinstance(error, IdempotencyKeyReused):
         return status.HTTP_422_UNPROCESSABLE_ENTITY
     explicit = getattr(error, "http_status", None)

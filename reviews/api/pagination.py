@@ -20,3 +20,10 @@ class CreatedCursorPagination(CursorPagination):
     page_size = settings.LEDGER_API_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class CapturedCursorPagination(CursorPagination):
+    ordering = "-captured_at"
+    page_size = settings.LEDGER_API_PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = 200

@@ -14,7 +14,7 @@ from reviews.models import ApiScope
 class HasScope(permissions.BasePermission):
     """Authenticated, and the key holds the view's scope (``read`` for safe methods).
 
-    A view names the scope of its unsafe methods in ``write_scope``.
+    A view names the scope of its unsafe methods in ``write_scope`` (a tuple: any of them).
     """
 
     message = "this API key does not have the scope this call needs"
@@ -23,10 +23,15 @@ class HasScope(permissions.BasePermission):
         if request.user is None or not request.user.is_authenticated:
             return False
         if request.method in permissions.SAFE_METHODS:
-            scope = ApiScope.READ
+            scopes: tuple[str, ...] = (ApiScope.READ,)
         else:
-            scope = getattr(view, "write_scope", ApiScope.SUBMIT)
-        if principal_from_request(request).has_scope(scope):
+            declared = getattr(view, "write_scope", ApiScope.SUBMIT)
+            scopes = (declared,) if isinstance(declared, str) else tuple(declared)
+        principal = principal_from_request(request)
+        if any(principal.has_scope(scope) for scope in scopes):
             return True
-        self.message = f"this API key does not have the '{scope}' scope this call needs"
+        self.message = (
+            f"this API key does not have the {' or '.join(repr(s) for s in scopes)} scope "
+            "this call needs"
+        )
         return False

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 
 from reviews.models import ApiKey, ApiScope, Membership
 from reviews.roles import Role
+from reviews.workflow import Actor, roles_from_groups
 
 STAFF_READ_ROLES = frozenset({Role.REVIEWER, Role.EDITOR, Role.AUDITOR, Role.ADMIN})
 
@@ -46,16 +47,19 @@ class Principal:
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles & set(roles))
 
+    def actor_for_workflow(self) -> Actor:
+        """The workflow's actor: the user's roles in the key's (or the user's) organisation."""
+        return Actor(username=self.username, roles=self.roles, organisation=self.organisation)
+
 
 def user_roles(*, user: AbstractBaseUser | AnonymousUser) -> frozenset[Role]:
     """A user's roles: the groups named after a Role, plus ADMIN for superusers."""
     if not user.is_authenticated:
         return frozenset()
-    names = set(Group.objects.filter(user__pk=user.pk).values_list("name", flat=True))
-    roles = {role for role in Role if role.value in names}
-    if getattr(user, "is_superuser", False):
-        roles.add(Role.ADMIN)
-    return frozenset(roles)
+    return roles_from_groups(
+        group_names=Group.objects.filter(user__pk=user.pk).values_list("name", flat=True),
+        is_superuser=getattr(user, "is_superuser", False),
+    )
 
 
 def user_organisation(*, user: AbstractBaseUser | AnonymousUser) -> str | None:

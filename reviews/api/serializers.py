@@ -145,11 +145,6 @@ class ExpectedVersionSerializer(serializers.Serializer[dict[str, Any]]):
     )
 
 
-class ClaimReviseSerializer(ExpectedVersionSerializer):
-    text = serializers.CharField(max_length=MAX_CLAIM_LENGTH)
-    reason = serializers.CharField(max_length=1000, allow_blank=True, default="")
-
-
 # --- API keys -------------------------------------------------------------------------------
 
 
@@ -276,3 +271,67 @@ class ProblemSerializer(serializers.Serializer[dict[str, Any]]):
     errors = serializers.JSONField(required=False)  # type: ignore[assignment]
     current_version = serializers.IntegerField(required=False)
     expected_version = serializers.IntegerField(required=False)
+
+
+# --- Sources --------------------------------------------------------------------------------
+
+
+class SourceDetailSerializer(SourceSummarySerializer):
+    text = serializers.CharField(help_text="The decoded text that claim selectors index into.")
+    claim_ids = serializers.SerializerMethodField()
+
+    class Meta(SourceSummarySerializer.Meta):
+        fields = [*SourceSummarySerializer.Meta.fields, "text", "claim_ids"]
+
+    def get_claim_ids(self, source: Source) -> list[str]:
+        return [str(claim_id) for claim_id in self.context.get("claim_ids", [])]
+
+
+class SourceSubmitSerializer(serializers.Serializer[dict[str, Any]]):
+    """A source as JSON; or send the raw text/html body with these as query parameters."""
+
+    content = serializers.CharField(trim_whitespace=False, help_text="The article, as text.")
+    media_type = serializers.ChoiceField(
+        choices=[("text/plain", "text/plain"), ("text/html", "text/html")],
+        required=False,
+        help_text="text/plain or text/html; guessed from the content when left out.",
+    )
+    url = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+    title = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+    published_at = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default="", help_text="ISO 8601."
+    )
+    publisher = serializers.SlugField(
+        required=False, help_text="Editors only: the organisation the source belongs to."
+    )
+
+
+class SourceMetadataSerializer(SourceSubmitSerializer):
+    content = None  # type: ignore[assignment]
+    media_type = None  # type: ignore[assignment]
+
+
+class IngestedClaimSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField(source="claim_id")
+    text = serializers.CharField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    check_worthiness = serializers.DictField(child=serializers.JSONField())
+    entities = serializers.ListField(child=serializers.CharField())
+
+
+class SkippedSentenceSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    reason = serializers.CharField()
+    detail = serializers.CharField(allow_blank=True)
+
+
+class SourceSubmittedSerializer(serializers.Serializer[Any]):
+    source = SourceSummarySerializer()  # type: ignore[assignment]
+    created = serializers.BooleanField(
+        help_text="False when these exact bytes were already stored: nothing new was recorded."
+    )
+    claims = IngestedClaimSerializer(many=True)
+    skipped = SkippedSentenceSerializer(many=True)

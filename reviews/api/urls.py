@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reviews.api.views import claims, keys, webhooks
+from reviews.api.views import claims, keys, sources, webhooks
 
 app_name = "api"
 
@@ -23,12 +23,14 @@ urlpatterns = [
     ),
     *(
         path(
-            f"claims/<uuid:claim_id>/{action.name.replace('_', '-')}/",
+            f"claims/<uuid:claim_id>/{action.path}/",
             claims.action_view(action).as_view(),
-            name=f"claim-{action.name.replace('_', '-')}",
+            name=f"claim-{action.path}",
         )
         for action in claims.ACTIONS
     ),
+    path("sources/", sources.SourceListView.as_view(), name="source-list"),
+    path("sources/<uuid:source_id>/", sources.SourceDetailView.as_view(), name="source-detail"),
     path("keys/", keys.ApiKeyListView.as_view(), name="key-list"),
     path("keys/<uuid:key_id>/", keys.ApiKeyDetailView.as_view(), name="key-detail"),
     path("webhooks/", webhooks.WebhookEndpointListView.as_view(), name="webhook-list"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponseNotModified
@@ -14,11 +13,10 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ledger.claims import ClaimState, ClaimStatus
-from ledger.events import Metadata
+from ledger.claims import ClaimStatus
 from ledger.exceptions import NotFound
 from ledger.models import ClaimView
-from ledger.services import claim_record, claim_revise
+from ledger.services import MAX_CLAIM_LENGTH, claim_record
 from reviews.api.claimreview import claimreview_document
 from reviews.api.filters import ClaimFilter
 from reviews.api.idempotency import idempotent_post
@@ -27,7 +25,6 @@ from reviews.api.principals import Principal
 from reviews.api.selectors import (
     claim_get_visible,
     claim_history,
-    claim_owned_by_caller,
     claim_published_event,
     claims_visible,
     source_for_provenance,
@@ -37,8 +34,8 @@ from reviews.api.serializers import (
     ClaimCreateSerializer,
     ClaimDetailSerializer,
     ClaimHistorySerializer,
-    ClaimReviseSerializer,
     ClaimSerializer,
+    ExpectedVersionSerializer,
 )
 from reviews.api.views.base import (
     COMMON_ERRORS,
@@ -54,7 +51,10 @@ from reviews.api.views.base import (
 )
 from reviews.models import ApiScope
 from reviews.roles import Role
+from reviews.services import MAX_NOTE_LENGTH, MAX_URL_LENGTH, review_command
 from reviews.tasks_webhooks import kick_webhooks_after_commit
+from reviews.verdicts import MAX_EXPLANATION_LENGTH, Rating
+from reviews.workflow import Command
 
 SUBMITTING_ROLES = frozenset({Role.PUBLISHER, Role.EDITOR, Role.ADMIN})
 
@@ -225,71 +225,106 @@ class ClaimReviewRetracted(exceptions.APIException):
 
 
 @dataclasses.dataclass(frozen=True)
-class ActionCall:
-    principal: Principal
-    claim: ClaimView
-    expected_version: int
-    data: dict[str, Any]
-    metadata: Metadata
-    idempotency_key: str | None
-
-
-@dataclasses.dataclass(frozen=True)
 class ClaimAction:
-    """One workflow command: who may run it, its input, and the service it calls."""
+    """One workflow command over HTTP: its input and the scopes a key needs (any of them).
 
-    name: str
-    summary: str
+    Who may run it on which claim in which state is the workflow's decision
+    (``reviews.workflow``): the service raises PermissionDenied (403) or TransitionNotAllowed
+    (409).
+    """
+
+    command: Command
     serializer: type[serializers.Serializer[Any]]
-    roles: frozenset[Role]
-    run: Callable[[ActionCall], ClaimState]
-    publishers_on_own_claims: bool = False
+    scopes: tuple[str, ...] = (ApiScope.REVIEW,)
+
+    @property
+    def path(self) -> str:
+        return self.command.value.replace("_", "-")
+
+    @property
+    def summary(self) -> str:
+        return f"{self.command.label} (workflow command; send the version you read)"
 
 
-def _run_revise(call: ActionCall) -> ClaimState:
-    return claim_revise(
-        claim_id=str(call.claim.claim_id),
-        expected_version=call.expected_version,
-        text=call.data["text"],
-        reason=call.data["reason"],
-        metadata=call.metadata,
-    )
+def _input(
+    name: str, **fields: serializers.Field[Any, Any, Any, Any]
+) -> type[ExpectedVersionSerializer]:
+    return type(name, (ExpectedVersionSerializer,), dict(fields))
+
+
+def _note() -> serializers.CharField:
+    return serializers.CharField(max_length=MAX_NOTE_LENGTH, allow_blank=True, default="")
+
+
+def _required(limit: int = MAX_NOTE_LENGTH) -> serializers.CharField:
+    return serializers.CharField(max_length=limit)
 
 
 ACTIONS: list[ClaimAction] = [
     ClaimAction(
-        name="revise",
-        summary="Change a claim's wording (its provenance keeps the original quote)",
-        serializer=ClaimReviseSerializer,
-        roles=frozenset({Role.EDITOR, Role.ADMIN}),
-        run=_run_revise,
-        publishers_on_own_claims=True,
+        Command.ASSIGN,
+        _input("ClaimAssignInput", assignee=_required(150), note=_note()),
     ),
+    ClaimAction(Command.START_REVIEW, _input("ClaimStartReviewInput")),
+    ClaimAction(
+        Command.COMMENT,
+        _input("ClaimCommentInput", body=_required()),
+        scopes=(ApiScope.REVIEW, ApiScope.SUBMIT),
+    ),
+    ClaimAction(
+        Command.ATTACH_EVIDENCE,
+        _input(
+            "ClaimAttachEvidenceInput",
+            url=serializers.URLField(max_length=MAX_URL_LENGTH),
+            note=_required(),
+        ),
+    ),
+    ClaimAction(Command.REQUEST_CHANGES, _input("ClaimRequestChangesInput", reason=_required())),
+    ClaimAction(
+        Command.REVISE,
+        _input("ClaimReviseInput", text=_required(MAX_CLAIM_LENGTH), reason=_note()),
+        scopes=(ApiScope.SUBMIT,),
+    ),
+    ClaimAction(
+        Command.SET_VERDICT,
+        _input(
+            "ClaimSetVerdictInput",
+            rating=serializers.ChoiceField(
+                choices=[(rating.value, rating.label) for rating in Rating],
+                help_text="0 Unverifiable, 1 False ... 5 True (schema.org ratingValue).",
+            ),
+            explanation=_required(MAX_EXPLANATION_LENGTH),
+        ),
+    ),
+    ClaimAction(Command.APPROVE, _input("ClaimApproveInput", note=_note())),
+    ClaimAction(Command.SIGN_OFF, _input("ClaimSignOffInput", note=_note())),
+    ClaimAction(Command.REJECT, _input("ClaimRejectInput", reason=_required())),
+    ClaimAction(
+        Command.PUBLISH,
+        _input(
+            "ClaimPublishInput",
+            url=serializers.URLField(
+                max_length=MAX_URL_LENGTH,
+                required=False,
+                default="",
+                help_text="Where the fact-check is published (ClaimReview's url).",
+            ),
+        ),
+    ),
+    ClaimAction(Command.RETRACT, _input("ClaimRetractInput", reason=_required())),
 ]
-
-
-def _check_allowed(action: ClaimAction, principal: Principal, claim: ClaimView) -> None:
-    if principal.has_role(*action.roles):
-        return
-    if (
-        action.publishers_on_own_claims
-        and principal.has_role(Role.PUBLISHER)
-        and claim_owned_by_caller(principal=principal, claim=claim)
-    ):
-        return
-    raise exceptions.PermissionDenied(f"your role cannot {action.name.replace('_', ' ')} claims")
 
 
 def action_view(action: ClaimAction) -> type[LedgerAPIView]:
     """A view for one action, so the schema documents each action's own input."""
 
     class ClaimActionView(LedgerAPIView):
-        write_scope = ApiScope.REVIEW if not action.publishers_on_own_claims else ApiScope.SUBMIT
+        write_scope = action.scopes
         serializer_class = action.serializer
 
         @extend_schema(
             summary=action.summary,
-            operation_id=f"claims_{action.name}",
+            operation_id=f"claims_{action.command.value}",
             request=action.serializer,
             parameters=[IF_MATCH, IDEMPOTENCY_KEY],
             responses={
@@ -304,26 +339,25 @@ def action_view(action: ClaimAction) -> type[LedgerAPIView]:
             def handle(store_key: str | None) -> Response:
                 principal = self.principal
                 claim = claim_get_visible(principal=principal, claim_id=claim_id)
-                _check_allowed(action, principal, claim)
                 serializer = action.serializer(data=request.data)
                 serializer.is_valid(raise_exception=True)
-                data = dict(serializer.validated_data)
-                version = expected_version(request, data.pop("expected_version", None))
-                action.run(
-                    ActionCall(
-                        principal=principal,
-                        claim=claim,
-                        expected_version=version,
-                        data=data,
-                        metadata=self.metadata(),
-                        idempotency_key=store_key,
-                    )
+                arguments = dict(serializer.validated_data)
+                version = expected_version(request, arguments.pop("expected_version", None))
+                metadata = self.metadata()
+                review_command(
+                    actor=principal.actor_for_workflow(),
+                    command=action.command,
+                    claim_id=str(claim.claim_id),
+                    expected_version=version,
+                    arguments=arguments,
+                    via=metadata.via,
+                    correlation_id=metadata.correlation_id,
                 )
                 kick_webhooks_after_commit()
                 return claim_detail_response(claim=ClaimView.objects.get(pk=claim.claim_id))
 
             return idempotent_post(request, handle)
 
-    ClaimActionView.__name__ = f"Claim{action.name.title().replace('_', '')}View"
-    ClaimActionView.__qualname__ = ClaimActionView.__name__
+    name = "".join(part.title() for part in action.command.value.split("_"))
+    ClaimActionView.__name__ = ClaimActionView.__qualname__ = f"Claim{name}View"
     return ClaimActionView
