@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from ledger.exceptions import (
+    AppendOnlyViolation,
     ConcurrencyConflict,
     IdempotencyKeyReused,
     InvalidCommand,
@@ -55,7 +56,7 @@ class IdempotencyKeyInvalid(exceptions.APIException):
 def _domain_status(error: LedgerError) -> int:
     if isinstance(error, NotFound):
         return status.HTTP_404_NOT_FOUND
-    if isinstance(error, ConcurrencyConflict | TransitionNotAllowed):
+    if isinstance(error, ConcurrencyConflict | TransitionNotAllowed | AppendOnlyViolation):
         return status.HTTP_409_CONFLICT
     if isinstance(error, PermissionDenied):
         return status.HTTP_403_FORBIDDEN

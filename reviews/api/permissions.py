@@ -31,7 +31,7 @@ class HasScope(permissions.BasePermission):
         if any(principal.has_scope(scope) for scope in scopes):
             return True
         self.message = (
-            f"this API key does not have the {' or '.join(repr(s) for s in scopes)} scope "
+            f"this API key does not have the {' or '.join(repr(str(s)) for s in scopes)} scope "
             "this call needs"
         )
         return False

@@ -71,7 +71,7 @@ def people(db) -> dict[str, Any]:
         user = get_user_model().objects.create_user(
             username=username, password="correct-horse-battery", is_staff=True
         )
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(Group.objects.get_or_create(name=role)[0])  # a flush drops them
         if role == Role.ADMIN:
             user.is_superuser = True
             user.save()

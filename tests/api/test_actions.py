@@ -84,7 +84,7 @@ def test_allowed_roles_run_each_command(
     assert response.json()["version"] == claim.version + 1
     assert response["ETag"] == f'"{claim.version + 1}"'
     assert event_count() == before + 1
-    last = Event.objects.order_by("-position").first()
+    last = Event.objects.order_by("-position")[0]
     assert last.metadata["actor"] == f"user:{who}"
     assert last.metadata["via"].startswith("api-key:clk_")
 
