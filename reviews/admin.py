@@ -207,6 +207,11 @@ class ReviewClaimAdmin(ModelAdmin):
             and roles & workflow_roles_for(command=Command(name.removeprefix("bulk_")))
         }
 
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        return super().changelist_view(request, {"title": "Review queue", **(extra_context or {})})
+
     # The claim page ---------------------------------------------------------------------------
 
     def change_view(
@@ -235,7 +240,6 @@ class ReviewClaimAdmin(ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": "Claim",
-            "subtitle": row.text[:SHORT_TEXT_LENGTH],
             "claim": claim,
             "open_flag_count": row.open_flag_count,
             "source_context": selectors.claim_source_context(

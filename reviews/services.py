@@ -14,8 +14,10 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db import transaction
 
 from ledger import events as ev
 from ledger import services as ledger_services
@@ -23,7 +25,13 @@ from ledger.claims import ClaimState
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, LedgerError
 from reviews.roles import Role
 from reviews.verdicts import MAX_EXPLANATION_LENGTH, verdict_rating
-from reviews.workflow import Actor, Command, roles_from_groups, workflow_check
+from reviews.workflow import (
+    Actor,
+    Command,
+    roles_from_groups,
+    workflow_check,
+    workflow_commands_for,
+)
 
 MAX_NOTE_LENGTH = 5000
 MAX_URL_LENGTH = 2000
@@ -556,3 +564,57 @@ def review_bulk_change_status(
     return _bulk(
         actor=actor, command=command, targets=targets, arguments={"reason": reason}, via=via
     )
+
+
+_QUEUE, _SOURCES, _EVENTS, _EXPORT = (
+    "reviews.view_reviewclaim",
+    "ledger.view_source",
+    "ledger.view_event",
+    "reviews.export_ledger",
+)
+# What each role may see besides the commands the workflow grants it.
+ROLE_VIEW_PERMISSIONS: dict[Role, tuple[str, ...]] = {
+    Role.PUBLISHER: (_QUEUE, _SOURCES),
+    Role.REVIEWER: (_QUEUE, _SOURCES),
+    Role.EDITOR: (_QUEUE, _SOURCES, _EVENTS),
+    Role.AUDITOR: (_QUEUE, _SOURCES, _EVENTS, _EXPORT),
+    Role.ADMIN: (
+        _QUEUE,
+        _SOURCES,
+        _EVENTS,
+        _EXPORT,
+        "reviews.view_organisation",
+        "reviews.add_organisation",
+        "reviews.change_organisation",
+        "reviews.view_membership",
+        "reviews.add_membership",
+        "reviews.change_membership",
+        "reviews.delete_membership",
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+        "auth.view_group",
+    ),
+}
+
+
+def role_permission_names(*, role: Role) -> set[str]:
+    """The permissions (``app_label.codename``) the group of ``role`` holds."""
+    commands = {f"reviews.{c.permission_codename}" for c in workflow_commands_for(role=role)}
+    return commands | set(ROLE_VIEW_PERMISSIONS[role])
+
+
+def role_groups_sync() -> None:
+    """Make sure every role's group exists and holds its permissions (adds, never removes).
+
+    The data migration does this once; this repairs a database whose groups were removed
+    (``setup_demo`` calls it, and so do tests run after a database flush).
+    """
+    with transaction.atomic():
+        for role in Role:
+            group, _ = Group.objects.get_or_create(name=role.value)
+            for name in sorted(role_permission_names(role=role)):
+                app_label, codename = name.split(".")
+                group.permissions.add(
+                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                )

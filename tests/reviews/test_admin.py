@@ -169,7 +169,7 @@ def test_approve_button_appends_the_approval(client, users, anchored_claim):
     assert response.status_code == 302
     assert response.headers["Location"] == url
     assert messages_of(response) == ["Approve: done. The claim is approved (version 5)."]
-    last = Event.objects.order_by("-position").first()
+    last = Event.objects.latest("position")
     assert (last.type, last.data, last.metadata["actor"], last.metadata["via"]) == (
         "ClaimApproved",
         {"note": "checked twice"},
@@ -324,7 +324,7 @@ def test_bulk_actions_offered_follow_the_role(client, users, claim_in):
 
 def test_events_admin_is_read_only(client, users, anchored_claim):
     client.force_login(users[Role.AUDITOR])
-    event = Event.objects.order_by("position").first()
+    event = Event.objects.earliest("position")
     change_url = reverse("admin:ledger_event_change", args=[event.position])
     count = Event.objects.count()
 

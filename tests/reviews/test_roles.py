@@ -9,6 +9,7 @@ from django.test import override_settings
 from reviews.models import Membership
 from reviews.roles import Role
 from reviews.selectors import actor_for_user
+from reviews.services import role_groups_sync, role_permission_names
 from reviews.workflow import Command, workflow_commands_for
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,29 @@ def test_group_command_permissions_equal_the_workflow(role):
 
     assert commands == workflow_commands_for(role=role)
     assert "view_reviewclaim" in codenames
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_migration_groups_equal_what_sync_would_grant(role):
+    group = Group.objects.get(name=role)
+    granted = {
+        f"{app_label}.{codename}"
+        for app_label, codename in group.permissions.values_list(
+            "content_type__app_label", "codename"
+        )
+    }
+    assert granted == role_permission_names(role=role)
+
+
+def test_sync_restores_removed_groups():
+    Group.objects.all().delete()
+
+    role_groups_sync()
+    role_groups_sync()
+
+    assert Group.objects.count() == len(Role)
+    editor = set(Group.objects.get(name=Role.EDITOR).permissions.values_list("codename", flat=True))
+    assert {"sign_off_claim", "publish_claim", "view_event"} <= editor
 
 
 def test_auditor_reads_and_exports_and_changes_nothing():

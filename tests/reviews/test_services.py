@@ -154,7 +154,7 @@ def test_submitter_revision_after_changes_requested_requeues_the_claim(claim_in,
         "Iran has pledged support.",
         claim.version + 1,
     )
-    assert Event.objects.order_by("-position").first().metadata["actor"] == "user:pat"
+    assert Event.objects.latest("position").metadata["actor"] == "user:pat"
 
 
 def test_approval_needs_a_verdict(claim_in, actors):

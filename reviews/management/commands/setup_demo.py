@@ -8,6 +8,7 @@ from django.db import transaction
 
 from reviews.models import Membership, Organisation
 from reviews.roles import Role
+from reviews.services import role_groups_sync
 
 DEMO_PASSWORD = "demo-password"  # printed below; refused outside DEBUG
 DEMO_ADMIN = "admin"
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("setup_demo creates accounts with a known password: DEBUG only.")
         with transaction.atomic():
+            role_groups_sync()
             self._create_accounts()
         self.stdout.write("Demo accounts (log in at http://127.0.0.1:8000/admin/):")
         self.stdout.write(f"  {DEMO_ADMIN:<10} {DEMO_PASSWORD}  (administrator)")
@@ -43,7 +45,7 @@ class Command(BaseCommand):
         if created:
             admin.set_password(DEMO_PASSWORD)
             admin.save()
-        admin.groups.add(Group.objects.get_or_create(name=Role.ADMIN)[0])
+        admin.groups.add(Group.objects.get(name=Role.ADMIN))
         organisation, _ = Organisation.objects.get_or_create(
             slug=DEMO_ORGANISATION[0], defaults={"name": DEMO_ORGANISATION[1]}
         )
@@ -54,7 +56,6 @@ class Command(BaseCommand):
             if created:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
-            # The role groups (and their permissions) come from the reviews migrations.
-            user.groups.add(Group.objects.get_or_create(name=role)[0])
+            user.groups.add(Group.objects.get(name=role))
             if role is Role.PUBLISHER:
                 Membership.objects.get_or_create(user=user, defaults={"organisation": organisation})
