@@ -20,6 +20,8 @@ install: $(STAMP)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo
+	$(PY) manage.py ingest fixtures/iran-palestine-article.txt --publisher demo \
+		--title "Are Iran And Palestine Allies? Unpacking A Complex Relationship"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # The whole suite on SQLite (the embedded default), then on PostgreSQL when DATABASE_URL is set.

@@ -23,6 +23,7 @@ from ledger.events import TextSelector
 EXTRACTOR_VERSION = "1"
 SELECTOR_CONTEXT_CHARS = 32  # prefix/suffix length: enough to tell repeated quotes apart
 MIN_CLAIM_WORDS = 5
+MAX_CLAIM_CHARS = 1000  # longer "sentences" are run-on text (lists, tables), not one claim
 
 
 class SkipReason:
@@ -230,6 +231,7 @@ _AUTHOR_CARD_LABEL = re.compile(
     r"^(?:detail author|about the author|author details?|author bio|written by|posted by)\b",
     re.IGNORECASE,
 )
+_BYLINE = re.compile(r"^(?:by|written by|reporting by|words by)\s+[A-Z]", re.IGNORECASE)
 _COOKIE = re.compile(
     r"\b(?:cookies?|cookie policy|accept all|consent preferences|privacy settings|"
     r"we value your privacy)\b",
@@ -335,6 +337,8 @@ def _skip_reason(sentence: Sentence, context: _Context) -> tuple[str, str] | Non
     in_card = context.in_author_card or context.in_socials
     if in_card and (_TERMINAL.search(body) is None or _BULLET.match(line)):
         return SkipReason.AUTHOR_CARD, "author card"
+    if _BYLINE.match(body) and _TERMINAL.search(body) is None:
+        return SkipReason.AUTHOR_CARD, "byline"
     if _COOKIE.search(body):
         return SkipReason.COOKIE_BANNER, ""
     if body.rstrip(_OPENING + "\u201d\u2019)]").endswith("?"):
@@ -351,6 +355,8 @@ def _skip_reason(sentence: Sentence, context: _Context) -> tuple[str, str] | Non
         return SkipReason.FRAGMENT, "no sentence ending"
     if len(body.split()) < MIN_CLAIM_WORDS:
         return SkipReason.FRAGMENT, "too short to state a fact"
+    if len(body) > MAX_CLAIM_CHARS:
+        return SkipReason.FRAGMENT, f"longer than {MAX_CLAIM_CHARS} characters"
     if _ABOUT_THE_ARTICLE.search(_main_clause(body)):
         return SkipReason.ABOUT_THE_ARTICLE, ""
     if _normalized(body) in context.seen_claims:
@@ -513,3 +519,38 @@ def claims_extract(text: str) -> Extraction:
             )
         )
     return Extraction(claims=claims, skipped=skipped)
+
+
+# --- measurement ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ExtractionMeasurement:
+    """Extraction against a gold list of claim sentences (compared with whitespace collapsed)."""
+
+    precision: Decimal
+    recall: Decimal
+    true_positives: int
+    false_positives: list[str]  # extracted, not in the gold claims
+    false_negatives: list[str]  # gold claims not extracted
+
+
+def _ratio(numerator: int, denominator: int) -> Decimal:
+    if denominator == 0:
+        return Decimal("1.000")
+    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.001"))
+
+
+def extraction_measure(*, text: str, gold_claims: list[str]) -> ExtractionMeasurement:
+    """Precision and recall of ``claims_extract(text)`` against ``gold_claims``."""
+    extracted = [claim.text for claim in claims_extract(text).claims]
+    gold = {" ".join(claim.split()) for claim in gold_claims}
+    found = set(extracted)
+    true_positives = len(found & gold)
+    return ExtractionMeasurement(
+        precision=_ratio(true_positives, len(found)),
+        recall=_ratio(true_positives, len(gold)),
+        true_positives=true_positives,
+        false_positives=[claim for claim in extracted if claim not in gold],
+        false_negatives=sorted(gold - found),
+    )

@@ -1,0 +1,262 @@
+"""Ingesting sources: snapshots, claims with provenance, idempotency and bad input."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from ledger import ingestion
+from ledger.events import Metadata, SourceIngested, TextSelector
+from ledger.exceptions import InvalidCommand
+from ledger.extraction import selector_anchor
+from ledger.ingestion import source_id_for, source_ingest
+from ledger.models import ClaimView, Event, Source
+from ledger.services import projections_rebuild
+from ledger.store import read_stream
+
+FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "fixtures"
+SEED_PATH = FIXTURES / "iran-palestine-article.txt"
+SEED = SEED_PATH.read_bytes()
+
+pytestmark = pytest.mark.django_db
+
+
+def _ingest(content: bytes, **kwargs):
+    return source_ingest(
+        content=content, metadata=Metadata(actor="user:tester", via="test"), **kwargs
+    )
+
+
+def test_ingesting_the_seed_stores_a_snapshot_and_records_every_claim():
+    # given the seed article
+    # when it is ingested
+    result = _ingest(SEED, filename="seed.txt", title="Are Iran And Palestine Allies?")
+
+    # then the snapshot keeps the original bytes under a deterministic id
+    source = Source.objects.get()
+    assert result.created is True
+    assert str(source.pk) == result.source_id == source_id_for(source.sha256)
+    assert bytes(source.content) == SEED
+    assert source.text == SEED.decode("utf-8")
+    assert source.media_type == "text/plain"
+    # and one SourceIngested plus one ClaimRecorded per claim were appended
+    [source_event] = read_stream(result.source_id)
+    assert isinstance(source_event.event, SourceIngested)
+    assert source_event.event.claim_ids == [claim.claim_id for claim in result.claims]
+    assert Event.objects.count() == 1 + len(result.claims)
+    assert Event.objects.filter(type="ClaimRecorded").count() == len(result.claims)
+    assert ClaimView.objects.filter(source_id=result.source_id).count() == len(result.claims)
+    assert projections_rebuild(check=True) == []
+
+
+def test_every_seed_claim_reanchors_from_its_selectors():
+    # given the ingested seed
+    result = _ingest(SEED)
+    text = Source.objects.get().text
+
+    # when each recorded claim's selectors are resolved against the stored text
+    for view in ClaimView.objects.filter(source_id=result.source_id):
+        assert view.selector is not None
+        selector: TextSelector = view.selector
+        by_quote = TextSelector(
+            exact=selector["exact"],
+            prefix=selector["prefix"],
+            suffix=selector["suffix"],
+            start=0,
+            end=0,
+        )  # only the TextQuoteSelector
+
+        # then both the position and the quote alone find the exact quoted sentence
+        assert text[selector["start"] : selector["end"]] == selector["exact"]
+        assert selector_anchor(text=text, selector=selector) == (selector["start"], selector["end"])
+        assert selector_anchor(text=text, selector=by_quote) == (selector["start"], selector["end"])
+        assert text[: selector["start"]].endswith(selector["prefix"])
+        assert text[selector["end"] :].startswith(selector["suffix"])
+        assert " ".join(selector["exact"].split()) == view.text
+
+
+def test_reingesting_the_same_bytes_records_nothing_and_says_so():
+    # given the seed already ingested
+    first = _ingest(SEED, title="first title")
+    events_before = Event.objects.count()
+
+    # when the same bytes are ingested again with other metadata
+    again = _ingest(SEED, title="another title", publisher="someone else")
+
+    # then nothing new is stored and the stored claims are returned
+    assert again.created is False
+    assert again.source_id == first.source_id
+    assert [claim.claim_id for claim in again.claims] == [claim.claim_id for claim in first.claims]
+    assert Event.objects.count() == events_before
+    assert Source.objects.get().title == "first title"
+
+
+def test_claim_events_hold_no_floats_and_name_their_source():
+    # given the ingested seed
+    result = _ingest(SEED, publisher="Seed Desk")
+
+    # when the recorded claims are read / then scores are decimal strings and provenance is set
+    for event in Event.objects.filter(type="ClaimRecorded"):
+        assert isinstance(event.data["check_worthiness"]["score"], str)
+        assert event.data["source_id"] == result.source_id
+        assert event.data["publisher"] == "Seed Desk"
+        assert event.metadata["causation_id"] == result.source_id
+
+
+@pytest.mark.parametrize(
+    ("content", "kwargs", "message"),
+    [
+        (b"", {}, "the file is empty"),
+        (b"  \n\t\n", {}, "the file is empty"),
+        (b"Iran said\x00 so.", {}, "binary (it contains NUL bytes)"),
+        (b"\x89PNG\r\n\x1a\n\x01\x02", {}, "not valid UTF-8"),
+        (b"Caf\xe9 owners in Tehran said so.", {}, "not valid UTF-8 (bad byte at offset 3)"),
+        (b"Iran\x07 said so.", {}, "control character U+0007"),
+        ("Iran paid \u202e001$ to them.".encode(), {}, "bidirectional override character"),
+        (b"Iran said so today.", {"url": "javascript:alert(1)"}, "is not an http(s) URL"),
+        (b"Iran said so today.", {"published_at": "last Tuesday"}, "is not a date"),
+        (b"Iran said so today.", {"media_type": "application/pdf"}, "unsupported media type"),
+        (b"Iran said so today.", {"title": "x" * 501}, "title is longer than 500"),
+        (b"<html><body><script>var a = 1;</script></body></html>", {}, "no article text"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_stored(content, kwargs, message):
+    # given bad input / when it is ingested / then a clear error and nothing stored
+    with pytest.raises(InvalidCommand, match=re.escape(message)):
+        _ingest(content, **kwargs)
+
+    assert Event.objects.count() == 0
+    assert Source.objects.count() == 0
+
+
+def test_a_file_over_the_size_limit_is_refused(settings):
+    # given a limit of 100 bytes
+    settings.LEDGER_MAX_SOURCE_BYTES = 100
+
+    # when 101 bytes are ingested / then it is refused and nothing is stored
+    with pytest.raises(InvalidCommand, match="101 bytes, over the 100-byte limit"):
+        _ingest(b"a" * 101)
+    assert Event.objects.count() == 0
+    assert Source.objects.count() == 0
+
+
+def test_html_main_text_is_extracted_without_scripts_styles_or_navigation():
+    # given a saved web page with a script, a style, navigation and a cookie banner
+    html = b"""<!DOCTYPE html><html><head><title>Iran and Hamas</title>
+    <style>body { color: red; }</style><script>window.track("secret-token");</script></head>
+    <body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+    <article><h1>Iran and Hamas</h1>
+    <p>Iran reportedly provides as much as $100 million a year to Hezbollah, officials said.</p>
+    <p>Russia and China have previously shielded Tehran from resolutions at the UN Security
+    Council, according to diplomats.</p></article>
+    <footer>We use cookies to improve your experience.</footer></body></html>"""
+
+    # when it is ingested
+    result = _ingest(html, filename="page.html")
+
+    # then the main text is stored, scripts and styles are not, and the claims are anchored
+    source = Source.objects.get()
+    assert source.media_type == "text/html"
+    assert "secret-token" not in source.text
+    assert "color: red" not in source.text
+    assert [claim.text for claim in result.claims] == [
+        "Iran reportedly provides as much as $100 million a year to Hezbollah, officials said.",
+        "Russia and China have previously shielded Tehran from resolutions at the UN Security "
+        "Council, according to diplomats.",
+    ]
+    for claim in result.claims:
+        assert " ".join(source.text[claim.start : claim.end].split()) == claim.text
+
+
+def test_a_failure_midway_leaves_nothing_behind(monkeypatch):
+    # given claim recording that fails on the third claim
+    calls = []
+    real_claim_record = ingestion.claim_record  # type: ignore[attr-defined]
+
+    def failing_claim_record(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 3:
+            raise InvalidCommand("simulated failure")
+        return real_claim_record(**kwargs)
+
+    monkeypatch.setattr(ingestion, "claim_record", failing_claim_record)
+
+    # when the seed is ingested / then the error surfaces and no source, event or claim remains
+    with pytest.raises(InvalidCommand, match="simulated failure"):
+        _ingest(SEED)
+    assert Event.objects.count() == 0
+    assert Source.objects.count() == 0
+    assert ClaimView.objects.count() == 0
+
+
+def test_ingest_command_prints_json_with_claims_and_skipped_sentences():
+    # given the seed file
+    out = StringIO()
+
+    # when the command runs with --json
+    call_command(
+        "ingest",
+        str(SEED_PATH),
+        "--title",
+        "Are Iran And Palestine Allies?",
+        "--publisher",
+        "Seed",
+        "--published-at",
+        "2025-06-20",
+        "--json",
+        stdout=out,
+    )
+
+    # then it prints the source id, every claim with offsets and score, and skipped sentences
+    report = json.loads(out.getvalue())
+    assert report["created"] is True
+    assert report["source_id"] == str(Source.objects.get().pk)
+    assert len(report["claims"]) == Event.objects.filter(type="ClaimRecorded").count()
+    first = report["claims"][0]
+    assert sorted(first) == ["check_worthiness", "claim_id", "end", "entities", "start", "text"]
+    assert {"heading", "question", "call_to_action", "related_link", "personal_data"} <= {
+        skipped["reason"] for skipped in report["skipped"]
+    }
+    assert "imann@gmail.com" not in out.getvalue()
+    published_at = Source.objects.get().published_at
+    assert published_at is not None
+    assert published_at.isoformat() == "2025-06-20T00:00:00+00:00"
+
+
+def test_ingest_command_says_when_nothing_was_recorded():
+    # given the seed already ingested
+    call_command("ingest", str(SEED_PATH), stdout=StringIO())
+    out = StringIO()
+
+    # when it is ingested again / then the command says nothing was recorded
+    call_command("ingest", str(SEED_PATH), stdout=out)
+    assert out.getvalue().startswith("already ingested: source ")
+    assert "nothing recorded" in out.getvalue()
+
+
+def test_ingest_command_fails_clearly_on_bad_input(tmp_path):
+    # given an empty file and a missing file
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+
+    # when the command runs / then it fails naming the problem and stores nothing
+    with pytest.raises(CommandError, match="the file is empty; nothing was stored"):
+        call_command("ingest", str(empty))
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("ingest", str(tmp_path / "missing.txt"))
+    assert Event.objects.count() == 0
+
+
+def test_extraction_eval_prints_precision_and_recall():
+    # given the seed gold file / when the evaluation command runs
+    out = StringIO()
+    call_command("extraction_eval", "--fail-under", "0.9", stdout=out)
+
+    # then it prints both numbers
+    assert "precision " in out.getvalue()
+    assert "recall " in out.getvalue()
