@@ -29,6 +29,8 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -71,8 +73,15 @@ WEBHOOK_TYPE_BY_EVENT: dict[str, WebhookEventType] = {
 # --- Endpoints -----------------------------------------------------------------------------
 
 
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
 def _check_url(url: str) -> str:
     url = url.strip()
+    try:
+        _url_validator(url)
+    except ValidationError as error:
+        raise InvalidCommand(f"{url!r} is not a valid http(s) URL") from error
     parts = urllib.parse.urlsplit(url)
     allowed = {"https", "http"} if settings.LEDGER_WEBHOOK_ALLOW_HTTP else {"https"}
     if parts.scheme not in allowed:

@@ -49,7 +49,7 @@ class RequestTooLarge(exceptions.APIException):
 
 class IdempotencyKeyInvalid(exceptions.APIException):
     status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = "Idempotency-Key must be 1 to 200 printable ASCII characters"
+    default_detail = "Idempotency-Key must be 1 to 200 visible ASCII characters (no spaces)"
     default_code = "idempotency_key_invalid"
 
 

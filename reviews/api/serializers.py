@@ -18,6 +18,55 @@ from reviews.models import (
     WebhookEventType,
 )
 
+# --- Strict input ---------------------------------------------------------------------------
+
+
+def _expected_type(field: serializers.Field[Any, Any, Any, Any]) -> tuple[type, ...] | None:
+    if isinstance(field, serializers.ChoiceField):
+        kinds = {type(choice) for choice in field.choices}
+        return tuple(kinds) if kinds else None
+    if isinstance(field, serializers.CharField | serializers.UUIDField):
+        return (str,)
+    if isinstance(field, serializers.IntegerField):
+        return (int,)
+    if isinstance(field, serializers.ListField):
+        return (list,)
+    if isinstance(field, serializers.Serializer):
+        return (dict,)
+    return None
+
+
+class StrictInputSerializer(serializers.Serializer[dict[str, Any]]):
+    """Refuses values of the wrong JSON type instead of coercing them (0 is not "0", "3" not 3).
+
+    What the schema says is what is accepted: DRF would otherwise turn numbers into strings and
+    numeric strings into numbers.
+    """
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, dict):
+            errors: dict[str, list[str]] = {}
+            for name, field in self.fields.items():
+                if field.read_only or name not in data or data[name] is None:
+                    continue
+                expected = _expected_type(field)
+                value = data[name]
+                if expected is None:
+                    continue
+                wrong = not isinstance(value, expected) or (
+                    isinstance(value, bool) and bool not in expected
+                )
+                if wrong:
+                    names = " or ".join(_JSON_NAMES.get(kind, kind.__name__) for kind in expected)
+                    errors[name] = [f"must be a JSON {names}"]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+_JSON_NAMES = {str: "string", int: "integer", list: "array", dict: "object"}
+
+
 # --- Claims ---------------------------------------------------------------------------------
 
 
@@ -27,7 +76,7 @@ class VerdictSerializer(serializers.Serializer[dict[str, Any]]):
     explanation = serializers.CharField(allow_blank=True)
 
 
-class SelectorSerializer(serializers.Serializer[dict[str, Any]]):
+class SelectorSerializer(StrictInputSerializer):
     """W3C Web Annotation selectors into the source's stored text (``end`` exclusive)."""
 
     exact = serializers.CharField(trim_whitespace=False)
@@ -35,11 +84,6 @@ class SelectorSerializer(serializers.Serializer[dict[str, Any]]):
     suffix = serializers.CharField(allow_blank=True, trim_whitespace=False)
     start = serializers.IntegerField(min_value=0)
     end = serializers.IntegerField(min_value=1)
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs["end"] <= attrs["start"]:
-            raise serializers.ValidationError("end must be greater than start")
-        return attrs
 
 
 class ClaimSerializer(serializers.ModelSerializer[ClaimView]):
@@ -108,7 +152,7 @@ class ClaimDetailSerializer(ClaimSerializer):
         return dict(ProvenanceSerializer({"source": source, "selector": claim.selector}).data)
 
 
-class ClaimCreateSerializer(serializers.Serializer[dict[str, Any]]):
+class ClaimCreateSerializer(StrictInputSerializer):
     text = serializers.CharField(max_length=MAX_CLAIM_LENGTH)
     source_id = serializers.UUIDField(required=False)
     selector = SelectorSerializer(required=False)
@@ -137,7 +181,7 @@ class ClaimHistorySerializer(serializers.Serializer[dict[str, Any]]):
     events = EventSerializer(many=True)
 
 
-class ExpectedVersionSerializer(serializers.Serializer[dict[str, Any]]):
+class ExpectedVersionSerializer(StrictInputSerializer):
     expected_version = serializers.IntegerField(
         min_value=1,
         required=False,
@@ -166,7 +210,7 @@ class ApiKeySerializer(serializers.ModelSerializer[ApiKey]):
         ]
 
 
-class ApiKeyCreateSerializer(serializers.Serializer[dict[str, Any]]):
+class ApiKeyCreateSerializer(StrictInputSerializer):
     name = serializers.CharField(max_length=100)
     scopes = serializers.ListField(
         child=serializers.ChoiceField(choices=ApiScope.choices), min_length=1, max_length=3
@@ -206,8 +250,8 @@ class WebhookEndpointSerializer(serializers.ModelSerializer[WebhookEndpoint]):
         ]
 
 
-class WebhookEndpointCreateSerializer(serializers.Serializer[dict[str, Any]]):
-    url = serializers.URLField(max_length=2000)
+class WebhookEndpointCreateSerializer(StrictInputSerializer):
+    url = serializers.CharField(max_length=2000, help_text="An http(s) URL.")
     event_types = serializers.ListField(
         child=serializers.ChoiceField(choices=WebhookEventType.choices),
         min_length=1,
@@ -287,7 +331,7 @@ class SourceDetailSerializer(SourceSummarySerializer):
         return [str(claim_id) for claim_id in self.context.get("claim_ids", [])]
 
 
-class SourceSubmitSerializer(serializers.Serializer[dict[str, Any]]):
+class SourceSubmitSerializer(StrictInputSerializer):
     """A source as JSON; or send the raw text/html body with these as query parameters."""
 
     content = serializers.CharField(trim_whitespace=False, help_text="The article, as text.")
@@ -307,6 +351,8 @@ class SourceSubmitSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class SourceMetadataSerializer(SourceSubmitSerializer):
+    """The metadata of a raw text/plain or text/html body, as query parameters."""
+
     content = None  # type: ignore[assignment]
     media_type = None  # type: ignore[assignment]
 

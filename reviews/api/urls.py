@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 
+from reviews.api.exceptions import PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE
 from reviews.api.views import claims, keys, sources, webhooks
 
 app_name = "api"
+
+
+@csrf_exempt  # nothing happens here; a POST to a wrong path gets the same problem
+def api_not_found(request: HttpRequest, unmatched: str) -> JsonResponse:
+    """Any other path under the API (a malformed id, a typo) answers a problem, not HTML."""
+    return JsonResponse(
+        {
+            "type": PROBLEM_TYPE_BASE + "not-found",
+            "title": "Not Found",
+            "status": 404,
+            "detail": "no such API resource; see /api/docs/",
+            "code": "not_found",
+            "instance": request.path,
+        },
+        status=404,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )
+
 
 urlpatterns = [
     path("claims/", claims.ClaimListView.as_view(), name="claim-list"),
@@ -49,4 +70,5 @@ urlpatterns = [
         webhooks.WebhookRedeliverView.as_view(),
         name="webhook-redeliver",
     ),
+    re_path(r"^(?P<unmatched>[\s\S]*)$", api_not_found, name="not-found"),
 ]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, generics
 from rest_framework.request import Request
 
 from ledger.events import Metadata
+from ledger.exceptions import InvalidCommand
 from reviews.api.exceptions import PROBLEM_CONTENT_TYPE, PreconditionRequired
 from reviews.api.permissions import HasScope
 from reviews.api.principals import Principal, principal_from_request
@@ -41,7 +41,7 @@ CONFLICT = {
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     name="Idempotency-Key",
-    type=OpenApiTypes.STR,
+    type={"type": "string", "pattern": "^[!-~]{1,200}$"},
     location=OpenApiParameter.HEADER,
     required=False,
     description="Any unique string (a UUID). A retry with the same key returns the first "
@@ -49,7 +49,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 IF_MATCH = OpenApiParameter(
     name="If-Match",
-    type=OpenApiTypes.STR,
+    type={"type": "string", "pattern": '^(W/)?"?[0-9]{1,15}"?$'},
     location=OpenApiParameter.HEADER,
     required=False,
     description='The claim version you read, as its ETag ("3"); or expected_version in the body.',
@@ -91,8 +91,9 @@ def expected_version(request: Request, body_version: int | None) -> int:
             )
         header_version = int(match.group(1))
     if header_version is not None and body_version is not None and header_version != body_version:
-        raise exceptions.ValidationError(
-            {"expected_version": ["differs from If-Match; send one version"]}
+        raise InvalidCommand(
+            f"expected_version {body_version} differs from If-Match {header_version}; "
+            "send one version"
         )
     version = header_version if header_version is not None else body_version
     if version is None:

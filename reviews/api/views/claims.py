@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ledger.claims import ClaimStatus
-from ledger.exceptions import NotFound
+from ledger.exceptions import InvalidCommand, NotFound
 from ledger.models import ClaimView
 from ledger.services import MAX_CLAIM_LENGTH, claim_record
 from reviews.api.claimreview import claimreview_document
@@ -49,7 +49,7 @@ from reviews.api.views.base import (
     expected_version,
     problem,
 )
-from reviews.models import ApiScope
+from reviews.models import ApiScope, Organisation
 from reviews.roles import Role
 from reviews.services import MAX_NOTE_LENGTH, MAX_URL_LENGTH, review_command
 from reviews.tasks_webhooks import kick_webhooks_after_commit
@@ -71,9 +71,16 @@ def claim_detail_response(
     return Response(data, status=status_code, headers=all_headers)
 
 
+def publisher_checked(slug: str) -> str:
+    """An organisation named by an editor must exist (or be empty: the desk's own work)."""
+    if slug and not Organisation.objects.filter(slug=slug).exists():
+        raise InvalidCommand(f"no publisher organisation {slug!r}")
+    return slug
+
+
 def _publisher_for_new_claim(principal: Principal, requested: str | None) -> str:
     if principal.has_role(Role.EDITOR, Role.ADMIN):
-        return requested or principal.organisation or ""
+        return publisher_checked(requested or principal.organisation or "")
     if not principal.organisation:
         raise exceptions.PermissionDenied("submitting needs membership of a publisher organisation")
     if requested and requested != principal.organisation:
@@ -275,7 +282,7 @@ ACTIONS: list[ClaimAction] = [
         Command.ATTACH_EVIDENCE,
         _input(
             "ClaimAttachEvidenceInput",
-            url=serializers.URLField(max_length=MAX_URL_LENGTH),
+            url=serializers.CharField(max_length=MAX_URL_LENGTH),
             note=_required(),
         ),
     ),
@@ -303,7 +310,7 @@ ACTIONS: list[ClaimAction] = [
         Command.PUBLISH,
         _input(
             "ClaimPublishInput",
-            url=serializers.URLField(
+            url=serializers.CharField(
                 max_length=MAX_URL_LENGTH,
                 required=False,
                 default="",

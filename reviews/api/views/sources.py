@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, parsers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,6 +30,7 @@ from reviews.api.serializers import (
     SourceSummarySerializer,
 )
 from reviews.api.views.base import COMMON_ERRORS, IDEMPOTENCY_KEY, INVALID, NOT_FOUND, LedgerAPIView
+from reviews.api.views.claims import publisher_checked
 from reviews.models import ApiScope
 from reviews.roles import Role
 from reviews.tasks_webhooks import kick_webhooks_after_commit
@@ -55,7 +56,7 @@ class RawBodyParser(parsers.BaseParser):
 
 def _publisher(principal: Principal, requested: str | None) -> str:
     if principal.has_role(Role.EDITOR, Role.ADMIN):
-        return requested or principal.organisation or ""
+        return publisher_checked(requested or principal.organisation or "")
     if not principal.has_role(Role.PUBLISHER):
         raise exceptions.PermissionDenied("your role cannot submit sources")
     if not principal.organisation:
@@ -63,17 +64,6 @@ def _publisher(principal: Principal, requested: str | None) -> str:
     if requested and requested != principal.organisation:
         raise exceptions.PermissionDenied("publishers submit for their own organisation only")
     return principal.organisation
-
-
-RAW_QUERY_PARAMETERS = [
-    OpenApiParameter(name, OpenApiTypes.STR, OpenApiParameter.QUERY, required=False, description=d)
-    for name, d in (
-        ("url", "With a raw text/html body: where the article was published."),
-        ("title", "With a raw body: the article's title."),
-        ("published_at", "With a raw body: when it was published (ISO 8601)."),
-        ("publisher", "With a raw body, editors only: the organisation it belongs to."),
-    )
-]
 
 
 class SourceListView(LedgerAPIView):
@@ -102,7 +92,7 @@ class SourceListView(LedgerAPIView):
             "text/plain": OpenApiTypes.STR,
             "text/html": OpenApiTypes.STR,
         },
-        parameters=[IDEMPOTENCY_KEY, *RAW_QUERY_PARAMETERS],
+        parameters=[IDEMPOTENCY_KEY, SourceMetadataSerializer],
         responses={
             201: SourceSubmittedSerializer,
             200: SourceSubmittedSerializer,
@@ -157,14 +147,16 @@ class SourceListView(LedgerAPIView):
 
     def _submission(self, request: Request) -> tuple[bytes, str | None, dict[str, Any]]:
         media_type = (request.content_type or "").split(";")[0].strip().lower()
+        serializer = SourceMetadataSerializer(data=request.query_params.dict())
+        serializer.is_valid(raise_exception=True)
         if media_type in RAW_MEDIA_TYPES:
-            serializer = SourceMetadataSerializer(data=request.query_params.dict())
-            serializer.is_valid(raise_exception=True)
             content = request.data if isinstance(request.data, bytes) else b""
             return content, media_type, dict(serializer.validated_data)
         json_serializer = SourceSubmitSerializer(data=request.data)
         json_serializer.is_valid(raise_exception=True)
-        fields = dict(json_serializer.validated_data)
+        # Metadata in the body wins; query parameters fill in what the body leaves out.
+        fields = dict(serializer.validated_data)
+        fields.update({k: v for k, v in json_serializer.validated_data.items() if v})
         return fields["content"].encode("utf-8"), fields.get("media_type"), fields
 
 
