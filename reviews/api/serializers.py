@@ -61,7 +61,7 @@ class StrictInputSerializer(serializers.Serializer[dict[str, Any]]):
                     errors[name] = [f"must be a JSON {names}"]
             if errors:
                 raise serializers.ValidationError(errors)
-        return super().to_internal_value(data)
+        return dict(super().to_internal_value(data))
 
 
 _JSON_NAMES = {str: "string", int: "integer", list: "array", dict: "object"}
