@@ -43,6 +43,15 @@ class StrictInputSerializer(serializers.Serializer[dict[str, Any]]):
     numeric strings into numbers.
     """
 
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        for field in fields.values():
+            if isinstance(field, serializers.CharField):
+                # Whitespace-only text is a domain error (422, "cannot be empty"), not a
+                # schema violation: the services strip and check it.
+                field.trim_whitespace = False
+        return fields
+
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         if isinstance(data, dict):
             errors: dict[str, list[str]] = {}

@@ -8,11 +8,14 @@ operation and fails on any 5xx or any response the schema does not describe. CI 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.test import APIClient
 from schemathesis.config import SchemathesisConfig
@@ -77,9 +80,25 @@ CONFIG = SchemathesisConfig.from_dict(
 
 
 @pytest.fixture
+def connections_kept() -> Iterator[None]:
+    """Keep the test's database connection open across requests, as Django's test client does.
+
+    Schemathesis calls the WSGI handler directly, whose request signals would otherwise close
+    the connection that holds the test's transaction.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def published_claim(claim_in) -> str:
     """Something for generated requests to find (once per operation, not per example)."""
-    return claim_in(ClaimStatus.PUBLISHED).claim_id
+    return str(claim_in(ClaimStatus.PUBLISHED).claim_id)
 
 
 # Loaded at collection: the schema view needs neither a database nor credentials.
@@ -94,7 +113,7 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler(), config=CO
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-def test_the_api_keeps_to_its_schema(case, people, published_claim):
+def test_the_api_keeps_to_its_schema(case, people, published_claim, connections_kept):
     # An administrator's key holds every scope, so every operation is really exercised.
     _, token = api_key_create(user=people["ada"], name="fuzz", scopes=["read", "submit", "review"])
     case.call_and_validate(headers={"Authorization": f"Api-Key {token}"})

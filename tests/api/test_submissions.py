@@ -75,9 +75,29 @@ def test_a_retried_claim_submission_records_one_claim(client_for):
 def test_an_empty_claim_is_refused_with_the_field(client_for):
     before = event_count()
     body = assert_problem(
-        client_for("pat").post("/api/v1/claims/", {"text": "  "}, format="json"), 400
+        client_for("pat").post("/api/v1/claims/", {"text": ""}, format="json"), 400
     )
     assert "text" in body["errors"]
+    assert event_count() == before
+
+
+def test_a_whitespace_only_claim_is_refused_by_the_domain(client_for):
+    before = event_count()
+    body = assert_problem(
+        client_for("pat").post("/api/v1/claims/", {"text": "  "}, format="json"),
+        422,
+        "invalid_command",
+    )
+    assert body["detail"] == "claim text cannot be empty"
+    assert event_count() == before
+
+
+def test_a_number_is_not_taken_for_text(client_for):
+    before = event_count()
+    body = assert_problem(
+        client_for("pat").post("/api/v1/claims/", {"text": 42}, format="json"), 400
+    )
+    assert body["errors"] == {"text": ["must be a JSON string"]}
     assert event_count() == before
 
 
