@@ -491,3 +491,44 @@ def test_a_publisher_redelivers_a_failed_delivery(people, claim_in, receiver):
     other = APIClient()
     other.credentials(HTTP_AUTHORIZATION=f"Api-Key {other_token}")
     assert_problem(other.post(f"/api/v1/webhook-deliveries/{delivery_id}/redeliver/"), 404)
+
+
+# --- With a real broker and worker ----------------------------------------------------------
+
+BROKER_WAIT_SECONDS = 60
+
+
+@pytest.mark.broker
+@pytest.mark.slow
+@pytest.mark.usefixtures("ledger_transactional_db")
+def test_a_real_worker_delivers_after_an_api_command(people, claim_in, receiver):
+    """API write → commit → task on Redis → worker → collect → send → the receiver."""
+    import time
+
+    from celery.contrib.testing.worker import start_worker
+
+    # given
+    register(receiver.url, ["claim.published"])
+    claim = claim_in(ClaimStatus.SIGNED_OFF)
+    _, token = api_key_create(user=people["ed"], name="desk", scopes=["read", "review"])
+    editor = APIClient()
+    editor.credentials(HTTP_AUTHORIZATION=f"Api-Key {token}")
+    celery_app.control.purge()
+
+    with start_worker(celery_app, perform_ping_check=False, pool="solo"):
+        # when
+        response = editor.post(
+            f"/api/v1/claims/{claim.claim_id}/publish/",
+            {},
+            format="json",
+            HTTP_IF_MATCH=f'"{claim.version}"',
+        )
+        assert response.status_code == 200
+        deadline = time.monotonic() + BROKER_WAIT_SECONDS
+        while not receiver.requests and time.monotonic() < deadline:
+            time.sleep(0.2)
+
+    # then
+    assert len(receiver.requests) == 1
+    assert json.loads(receiver.requests[0]["body"])["claim"]["id"] == claim.claim_id
+    assert WebhookDelivery.objects.get().status == "succeeded"
