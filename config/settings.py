@@ -164,12 +164,45 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
 # model score to the lexical detectors; empty (the default) means lexical detectors only.
 CONTRADICTIONS_NLI_MODEL_DIR = os.environ.get("CONTRADICTIONS_NLI_MODEL_DIR", "")
 
+# Optional shared cache (API throttling counts per key across processes): redis://host:6379/N.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+
+# Webhooks: the consumer follows the event log; beat also sweeps so nothing waits on a lost kick.
+CELERY_IMPORTS = ["reviews.tasks_webhooks"]
+CELERY_BEAT_SCHEDULE = {
+    "webhooks-dispatch": {"task": "reviews.tasks_webhooks.webhooks_dispatch", "schedule": 5.0},
+    "webhooks-retry-due": {"task": "reviews.tasks_webhooks.webhooks_retry_due", "schedule": 30.0},
+}
+# Development may send webhooks over plain HTTP and to local addresses; production may not.
+LEDGER_WEBHOOK_ALLOW_HTTP = env_bool("LEDGER_WEBHOOK_ALLOW_HTTP", default=DEBUG)
+LEDGER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool(
+    "LEDGER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG
+)
+
+# The publisher API.
+LEDGER_API_RATE = os.environ.get("LEDGER_API_RATE", "600/minute")  # per API key (or user)
+LEDGER_API_PAGE_SIZE = 50
+# The fact-checking organisation named as author of the ClaimReview documents the API serves.
+LEDGER_CLAIMREVIEW_AUTHOR = os.environ.get("LEDGER_CLAIMREVIEW_AUTHOR", "Claims ledger")
+
 REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so an unauthenticated request gets 401 with a WWW-Authenticate challenge.
+        "reviews.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["reviews.api.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "reviews.api.exceptions.problem_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -177,13 +210,27 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Submit sources and claims, follow their review, and pull published results.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1/",  # tags by resource: claims, sources, webhooks, keys
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "reviews.api.schema.postprocess_string_patterns",
+    ],
+    "ENUM_NAME_OVERRIDES": {"WebhookEventTypeEnum": "reviews.models.WebhookEventType"},
 }
 
 # Ingestion: the largest source file accepted, in bytes.
 LEDGER_MAX_SOURCE_BYTES = env_int("LEDGER_MAX_SOURCE_BYTES", default=5 * 1024 * 1024)
+# The largest request body Django reads (a source as JSON, with escaping, must fit); larger
+# requests answer 413.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int(
+    "LEDGER_API_MAX_REQUEST_BYTES", default=2 * LEDGER_MAX_SOURCE_BYTES + 64 * 1024
+)
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

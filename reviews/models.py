@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -49,3 +51,152 @@ class ReviewClaim(ClaimView):
             *((command.permission_codename, f"Can {command.label.lower()}") for command in Command),
             ("export_ledger", "Can export the ledger and its history"),
         ]
+
+
+# --- The publisher API: keys, replayable requests and webhooks -------------------------------
+
+
+class ApiScope(models.TextChoices):
+    """What an API key may do. The key's user's role still decides which objects and actions."""
+
+    READ = "read", "read claims, sources, history and webhooks"
+    SUBMIT = "submit", "submit sources and claims, manage webhooks"
+    REVIEW = "review", "run the review workflow's commands"
+
+
+class ApiKey(models.Model):
+    """An API key. Only the SHA-256 of the token is stored; the token is shown once.
+
+    A key acts as its ``user`` (their role applies) within its ``organisation``, limited to its
+    ``scopes``. A revoked key never authenticates again.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="api_keys"
+    )
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(
+        max_length=16, help_text="The token's first characters, to tell keys apart."
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class ApiIdempotentRequest(models.Model):
+    """The first response to a POST sent with an Idempotency-Key; a retry gets it back."""
+
+    principal = models.CharField(max_length=100)
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField()
+    body = models.JSONField(null=True)
+    headers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["principal", "key"], name="api_idempotent_request_principal_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.principal} {self.key}"
+
+
+class WebhookEventType(models.TextChoices):
+    CLAIM_APPROVED = "claim.approved"
+    CLAIM_SIGNED_OFF = "claim.signed_off"
+    CLAIM_PUBLISHED = "claim.published"
+    CLAIM_RETRACTED = "claim.retracted"
+    CLAIM_FLAGGED = "claim.flagged"
+
+
+class WebhookEndpoint(models.Model):
+    """A URL of a publisher organisation that receives signed notifications of some events."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="webhook_endpoints"
+    )
+    url = models.URLField(max_length=2000)
+    event_types = models.JSONField(default=list)
+    secret = models.CharField(max_length=100, help_text="HMAC-SHA256 signing secret.")
+    description = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDeliveryStatus(models.TextChoices):
+    PENDING = "pending"  # waiting for its first or next attempt
+    SUCCEEDED = "succeeded"  # the endpoint answered 2xx
+    FAILED = "failed"  # every attempt failed; no more retries
+
+
+class WebhookDelivery(models.Model):
+    """One event to deliver to one endpoint (the outbox row), written by the event consumer."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event_position = models.BigIntegerField()
+    event_type = models.CharField(max_length=50, choices=WebhookEventType.choices)
+    claim_id = models.UUIDField()
+    payload = models.JSONField()
+    status = models.CharField(
+        max_length=20,
+        choices=WebhookDeliveryStatus.choices,
+        default=WebhookDeliveryStatus.PENDING,
+    )
+    attempt_count = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "event_position", "claim_id"],
+                name="webhook_delivery_once_per_event",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="webhook_delivery_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} #{self.event_position} -> {self.endpoint_id}"
+
+
+class WebhookAttempt(models.Model):
+    """One try at sending a delivery: what the endpoint answered, or why it could not."""
+
+    delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts")
+    number = models.PositiveIntegerField()
+    attempted_at = models.DateTimeField()
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    duration_ms = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "number"], name="webhook_attempt_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} #{self.number}"

@@ -1,0 +1,168 @@
+"""Every API error as an RFC 9457 problem details document, mapped in this one place.
+
+Domain errors (the ``ledger.exceptions.LedgerError`` family) and DRF's own errors become
+``application/problem+json`` with ``type``, ``title``, ``status``, ``detail`` and ``instance``,
+plus a stable ``code`` and, where useful, extension members (``errors`` for invalid fields,
+``current_version`` for a conflict).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from ledger.exceptions import (
+    AppendOnlyViolation,
+    ConcurrencyConflict,
+    IdempotencyKeyReused,
+    InvalidCommand,
+    LedgerError,
+    NotFound,
+    PermissionDenied,
+    TransitionNotAllowed,
+)
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://claims-ledger.example/problems/"
+
+# Domain error codes that mean "you may not do this" (the review workflow's permission errors).
+FORBIDDEN_CODES = frozenset({"permission_denied", "forbidden", "not_allowed", "role_required"})
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = "send the version you read, as If-Match or as expected_version in the body"
+    default_code = "precondition_required"
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "the request body is larger than this API accepts"
+    default_code = "request_too_large"
+
+
+class IdempotencyKeyInvalid(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "Idempotency-Key must be 1 to 200 visible ASCII characters (no spaces)"
+    default_code = "idempotency_key_invalid"
+
+
+def _domain_status(error: LedgerError) -> int:
+    if isinstance(error, NotFound):
+        return status.HTTP_404_NOT_FOUND
+    if isinstance(error, ConcurrencyConflict | TransitionNotAllowed | AppendOnlyViolation):
+        return status.HTTP_409_CONFLICT
+    if isinstance(error, PermissionDenied):
+        return status.HTTP_403_FORBIDDEN
+    if isinstance(error, IdempotencyKeyReused):
+        return status.HTTP_422_UNPROCESSABLE_ENTITY
+    explicit = getattr(error, "http_status", None)
+    if isinstance(explicit, int):
+        return explicit
+    if error.code in FORBIDDEN_CODES or "Permission" in type(error).__name__:
+        return status.HTTP_403_FORBIDDEN
+    if isinstance(error, InvalidCommand):
+        return status.HTTP_422_UNPROCESSABLE_ENTITY
+    return status.HTTP_400_BAD_REQUEST
+
+
+def problem_response(
+    *,
+    status_code: int,
+    title: str,
+    detail: str,
+    code: str,
+    instance: str = "",
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + code.replace("_", "-"),
+        "title": title,
+        "status": status_code,
+        "detail": detail,
+        "code": code,
+    }
+    if instance:
+        body["instance"] = instance
+    body.update(extensions)
+    return Response(body, status=status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def _title(status_code: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status_code).phrase
+    except ValueError:
+        return "Error"
+
+
+def _flatten(detail: Any) -> str:
+    if isinstance(detail, list):
+        return "; ".join(_flatten(item) for item in detail)
+    if isinstance(detail, dict):
+        return "; ".join(f"{key}: {_flatten(value)}" for key, value in detail.items())
+    return str(detail)
+
+
+def problem_exception_handler(error: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's EXCEPTION_HANDLER: any known error becomes a problem details response."""
+    request = context.get("request")
+    instance = request.get_full_path() if request is not None else ""
+    if isinstance(error, LedgerError):
+        status_code = _domain_status(error)
+        extensions: dict[str, Any] = {}
+        headers: dict[str, str] = {}
+        if isinstance(error, ConcurrencyConflict):
+            extensions = {
+                "current_version": error.current_version,
+                "expected_version": error.expected_version,
+            }
+            headers["ETag"] = f'"{error.current_version}"'
+        return problem_response(
+            status_code=status_code,
+            title=_title(status_code),
+            detail=error.message,
+            code=error.code,
+            instance=instance,
+            headers=headers,
+            **extensions,
+        )
+    if isinstance(error, RequestDataTooBig):
+        error = RequestTooLarge()
+    elif isinstance(error, Http404):
+        error = exceptions.NotFound()
+    elif isinstance(error, DjangoPermissionDenied):
+        error = exceptions.PermissionDenied()
+    response = exception_handler(error, context)
+    if response is None or not isinstance(error, exceptions.APIException):
+        return response
+    extensions = {}
+    if isinstance(error, exceptions.ValidationError):
+        extensions["errors"] = response.data
+        detail = "the request is invalid: " + _flatten(response.data)
+        code = "invalid_request"
+    else:
+        detail = _flatten(response.data.get("detail", response.data))
+        code = str(error.get_codes()) if isinstance(error.get_codes(), str) else "error"
+    headers = {
+        name: value
+        for name, value in response.headers.items()
+        if name.lower() in {"retry-after", "www-authenticate", "allow"}
+    }
+    return problem_response(
+        status_code=response.status_code,
+        title=_title(response.status_code),
+        detail=detail,
+        code=code,
+        instance=instance,
+        headers=headers,
+        **extensions,
+    )

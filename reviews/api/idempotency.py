@@ -1,0 +1,113 @@
+"""Idempotency-Key on POST: a retried request gets the first response back and writes nothing.
+
+The first request reserves (caller, key) by inserting a row before it runs; a concurrent retry
+blocks on that unique row and, once the first commits, replays its response. The row, the
+command's events and its response commit together, so a failed request leaves no trace and
+can be retried with the same key. A key sent again with a different request is refused (422).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ledger.exceptions import IdempotencyKeyReused
+from reviews.api.exceptions import IdempotencyKeyInvalid
+from reviews.api.principals import principal_from_request
+from reviews.models import ApiIdempotentRequest
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 200
+KEY_PATTERN = re.compile(rf"[!-~]{{1,{MAX_KEY_LENGTH}}}")  # visible ASCII, no spaces
+REPLAYED_HEADER = "Idempotent-Replayed"
+KEPT_HEADERS = ("Location", "ETag")
+
+Handler = Callable[[str | None], Response]
+
+
+def _key(request: Request) -> str | None:
+    key = request.headers.get(HEADER)
+    if key is None:
+        return None
+    if KEY_PATTERN.fullmatch(key) is None:
+        raise IdempotencyKeyInvalid()
+    return key
+
+
+def _fingerprint(request: Request) -> str:
+    digest = hashlib.sha256()
+    for part in (request.method or "", request.get_full_path(), request.content_type or ""):
+        digest.update(part.encode("utf-8") + b"\x00")
+    digest.update(request._request.body)  # read before DRF parses: body stays available
+    return digest.hexdigest()
+
+
+def _replay(record: ApiIdempotentRequest) -> Response:
+    headers = dict(record.headers)
+    headers[REPLAYED_HEADER] = "true"
+    return Response(record.body, status=record.status_code, headers=headers)
+
+
+def store_key(namespace: str, key: str) -> str:
+    """The event store's idempotency key for an API key: never longer than the store allows."""
+    return "api:" + hashlib.sha256(f"{namespace}\x00{key}".encode()).hexdigest()
+
+
+def idempotent_post(
+    request: Request, handle: Handler, *, never_stored: tuple[str, ...] = ()
+) -> Response:
+    """Run ``handle`` once per (caller, Idempotency-Key); replay its response on a retry.
+
+    ``handle`` receives the key to pass to single-append services (or None without a header)
+    and runs inside the transaction that records the response. Top-level response fields named
+    in ``never_stored`` (secrets shown once) are left out of the stored copy and the replay.
+    """
+    key = _key(request)
+    if key is None:
+        with transaction.atomic():
+            return handle(None)
+    namespace = principal_from_request(request).idempotency_namespace
+    fingerprint = _fingerprint(request)
+    existing = ApiIdempotentRequest.objects.filter(principal=namespace, key=key).first()
+    if existing is not None:
+        return _checked_replay(existing, fingerprint, key)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = ApiIdempotentRequest.objects.create(
+                    principal=namespace, key=key, fingerprint=fingerprint, status_code=0
+                )
+        except IntegrityError:
+            # A concurrent request with this key committed first.
+            existing = ApiIdempotentRequest.objects.get(principal=namespace, key=key)
+            return _checked_replay(existing, fingerprint, key)
+        response = handle(store_key(namespace, key))
+        record.status_code = response.status_code
+        body = _json(response.data)
+        if isinstance(body, dict):
+            body = {name: value for name, value in body.items() if name not in never_stored}
+        record.body = body
+        record.headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+        record.save(update_fields=["status_code", "body", "headers"])
+    return response
+
+
+def _checked_replay(record: ApiIdempotentRequest, fingerprint: str, key: str) -> Response:
+    if record.fingerprint != fingerprint:
+        raise IdempotencyKeyReused(
+            f"Idempotency-Key {key!r} was already used for a different request; "
+            "use a new key for a new request"
+        )
+    return _replay(record)
+
+
+def _json(data: Any) -> Any:
+    return json.loads(JSONRenderer().render(data))

@@ -1,0 +1,110 @@
+"""API keys: created with a high-entropy token shown once, stored as its SHA-256, revocable.
+
+A token is never logged or stored: only its hash and its first characters (``prefix``, to tell
+keys apart in listings) are kept.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from ledger.exceptions import InvalidCommand, NotFound
+from reviews.api.principals import user_organisation, user_roles
+from reviews.models import ApiKey, ApiScope
+from reviews.roles import Role
+
+TOKEN_PREFIX = "clk_"
+TOKEN_RANDOM_BYTES = 32  # 256 bits: a hash without salt or stretching is enough at this entropy
+PREFIX_LENGTH = 12
+LAST_USED_PRECISION = datetime.timedelta(minutes=1)  # avoids a write on every request
+
+# The scopes each role can grant its keys: auditors read and change nothing.
+SCOPES_BY_ROLE: dict[Role, frozenset[str]] = {
+    Role.PUBLISHER: frozenset({ApiScope.READ, ApiScope.SUBMIT}),
+    Role.REVIEWER: frozenset({ApiScope.READ, ApiScope.REVIEW}),
+    Role.EDITOR: frozenset({ApiScope.READ, ApiScope.SUBMIT, ApiScope.REVIEW}),
+    Role.AUDITOR: frozenset({ApiScope.READ}),
+    Role.ADMIN: frozenset(ApiScope.values),
+}
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def api_key_allowed_scopes(*, user: AbstractBaseUser) -> frozenset[str]:
+    allowed: set[str] = set()
+    for role in user_roles(user=user):
+        allowed |= SCOPES_BY_ROLE[role]
+    return frozenset(allowed)
+
+
+def api_key_create(*, user: AbstractBaseUser, name: str, scopes: list[str]) -> tuple[ApiKey, str]:
+    """Create a key acting as ``user`` in their organisation; return it and its token.
+
+    The token is returned only here; afterwards only its hash exists. Raises InvalidCommand for
+    an unknown scope or one the user's role cannot grant.
+    """
+    name = name.strip()
+    if not name:
+        raise InvalidCommand("a key needs a name, to tell it apart when revoking")
+    if not scopes:
+        raise InvalidCommand("a key needs at least one scope")
+    unknown = sorted(set(scopes) - set(ApiScope.values))
+    if unknown:
+        raise InvalidCommand(f"unknown scope(s): {', '.join(unknown)}")
+    refused = sorted(set(scopes) - api_key_allowed_scopes(user=user))
+    if refused:
+        raise InvalidCommand(f"your role cannot grant the scope(s): {', '.join(refused)}")
+    organisation = user_organisation(user=user)
+    if Role.PUBLISHER in user_roles(user=user) and organisation is None:
+        raise InvalidCommand("a publisher's key needs the user to belong to an organisation")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_RANDOM_BYTES)
+    key = ApiKey.objects.create(
+        user=user,  # type: ignore[misc]
+        organisation_id=organisation,
+        name=name,
+        prefix=token[:PREFIX_LENGTH],
+        key_hash=token_hash(token),
+        scopes=sorted(set(scopes)),
+    )
+    return key, token
+
+
+def api_key_revoke(*, key_id: str, user: AbstractBaseUser) -> ApiKey:
+    """Revoke one of ``user``'s keys (administrators: any key). Revoking twice is harmless."""
+    with transaction.atomic():
+        keys = ApiKey.objects.select_for_update()
+        if Role.ADMIN not in user_roles(user=user):
+            keys = keys.filter(user_id=user.pk)
+        key = keys.filter(pk=key_id).first()
+        if key is None:
+            raise NotFound(f"no API key {key_id}")
+        if key.revoked_at is None:
+            key.revoked_at = timezone.now()
+            key.save(update_fields=["revoked_at"])
+    return key
+
+
+def api_key_authenticate(*, token: str) -> ApiKey | None:
+    """The active key whose token this is, or None. Records when the key was last used."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    key = (
+        ApiKey.objects.select_related("user")
+        .filter(key_hash=token_hash(token), revoked_at__isnull=True)
+        .first()
+    )
+    if key is None or not key.user.is_active:
+        return None
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_PRECISION:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
+    return key

@@ -1,0 +1,392 @@
+"""Input validation and output shapes of the API. No business logic: services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ledger.models import ClaimView, Source
+from ledger.services import MAX_CLAIM_LENGTH
+from reviews.models import (
+    ApiKey,
+    ApiScope,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEventType,
+)
+
+# --- Strict input ---------------------------------------------------------------------------
+
+
+def _expected_type(field: serializers.Field[Any, Any, Any, Any]) -> tuple[type, ...] | None:
+    if isinstance(field, serializers.ChoiceField):
+        kinds = {type(choice) for choice in field.choices}
+        return tuple(kinds) if kinds else None
+    if isinstance(field, serializers.CharField | serializers.UUIDField):
+        return (str,)
+    if isinstance(field, serializers.IntegerField):
+        return (int,)
+    if isinstance(field, serializers.ListField):
+        return (list,)
+    if isinstance(field, serializers.Serializer):
+        return (dict,)
+    return None
+
+
+class StrictInputSerializer(serializers.Serializer[dict[str, Any]]):
+    """Refuses values of the wrong JSON type instead of coercing them (0 is not "0", "3" not 3).
+
+    What the schema says is what is accepted: DRF would otherwise turn numbers into strings and
+    numeric strings into numbers.
+    """
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        for field in fields.values():
+            if isinstance(field, serializers.CharField):
+                # Whitespace-only text is a domain error (422, "cannot be empty"), not a
+                # schema violation: the services strip and check it.
+                field.trim_whitespace = False
+        return fields
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if isinstance(data, dict):
+            errors: dict[str, list[str]] = {}
+            for name, field in self.fields.items():
+                if field.read_only or name not in data or data[name] is None:
+                    continue
+                expected = _expected_type(field)
+                value = data[name]
+                if expected is None:
+                    continue
+                wrong = not isinstance(value, expected) or (
+                    isinstance(value, bool) and bool not in expected
+                )
+                if wrong:
+                    names = " or ".join(_JSON_NAMES.get(kind, kind.__name__) for kind in expected)
+                    errors[name] = [f"must be a JSON {names}"]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return dict(super().to_internal_value(data))
+
+
+_JSON_NAMES = {str: "string", int: "integer", list: "array", dict: "object"}
+
+
+# --- Claims ---------------------------------------------------------------------------------
+
+
+class VerdictSerializer(serializers.Serializer[dict[str, Any]]):
+    rating = serializers.IntegerField()
+    rating_name = serializers.CharField()
+    explanation = serializers.CharField(allow_blank=True)
+
+
+class SelectorSerializer(StrictInputSerializer):
+    """W3C Web Annotation selectors into the source's stored text (``end`` exclusive)."""
+
+    exact = serializers.CharField(trim_whitespace=False)
+    prefix = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    suffix = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    start = serializers.IntegerField(min_value=0)
+    end = serializers.IntegerField(min_value=1)
+
+
+class ClaimSerializer(serializers.ModelSerializer[ClaimView]):
+    id = serializers.UUIDField(source="claim_id")
+    verdict = VerdictSerializer(allow_null=True)
+    flagged = serializers.SerializerMethodField()
+    source_id = serializers.UUIDField(allow_null=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ClaimView
+        fields = [
+            "id",
+            "url",
+            "text",
+            "status",
+            "version",
+            "publisher",
+            "source_id",
+            "assignee",
+            "verdict",
+            "flagged",
+            "open_flag_count",
+            "check_worthiness",
+            "entities",
+            "recorded_at",
+            "updated_at",
+        ]
+
+    def get_flagged(self, claim: ClaimView) -> bool:
+        return claim.open_flag_count > 0
+
+    def get_url(self, claim: ClaimView) -> str:
+        return f"/api/v1/claims/{claim.claim_id}/"
+
+
+class SourceSummarySerializer(serializers.ModelSerializer[Source]):
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "sha256",
+            "media_type",
+            "url",
+            "title",
+            "publisher",
+            "published_at",
+            "captured_at",
+        ]
+
+
+class ProvenanceSerializer(serializers.Serializer[dict[str, Any]]):
+    source = SourceSummarySerializer(allow_null=True)  # type: ignore[assignment]
+    selector = SelectorSerializer(allow_null=True)
+
+
+class ClaimDetailSerializer(ClaimSerializer):
+    provenance = serializers.SerializerMethodField()
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [*ClaimSerializer.Meta.fields, "provenance"]
+
+    @extend_schema_field(ProvenanceSerializer)
+    def get_provenance(self, claim: ClaimView) -> dict[str, Any]:
+        source = self.context.get("source")
+        return dict(ProvenanceSerializer({"source": source, "selector": claim.selector}).data)
+
+
+class ClaimCreateSerializer(StrictInputSerializer):
+    text = serializers.CharField(max_length=MAX_CLAIM_LENGTH)
+    source_id = serializers.UUIDField(required=False)
+    selector = SelectorSerializer(required=False)
+    publisher = serializers.SlugField(
+        required=False, help_text="Editors only: the organisation the claim belongs to."
+    )
+
+
+class EventSerializer(serializers.Serializer[Any]):
+    position = serializers.IntegerField()
+    version = serializers.IntegerField()
+    type = serializers.CharField()
+    data = serializers.SerializerMethodField()  # type: ignore[assignment]
+    metadata = serializers.DictField(child=serializers.JSONField())
+    recorded_at = serializers.DateTimeField()
+    hash = serializers.CharField()
+
+    @extend_schema_field({"type": "object", "additionalProperties": True})
+    def get_data(self, recorded: Any) -> dict[str, Any]:
+        return dict(recorded.event.to_data())
+
+
+class ClaimHistorySerializer(serializers.Serializer[dict[str, Any]]):
+    claim_id = serializers.UUIDField()
+    version = serializers.IntegerField()
+    events = EventSerializer(many=True)
+
+
+class ExpectedVersionSerializer(StrictInputSerializer):
+    expected_version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="The version you read; or send it as If-Match.",
+    )
+
+
+# --- API keys -------------------------------------------------------------------------------
+
+
+class ApiKeySerializer(serializers.ModelSerializer[ApiKey]):
+    scopes = serializers.ListField(child=serializers.ChoiceField(choices=ApiScope.choices))
+    organisation = serializers.CharField(source="organisation_id", allow_null=True)
+
+    class Meta:
+        model = ApiKey
+        fields = [
+            "id",
+            "name",
+            "prefix",
+            "scopes",
+            "organisation",
+            "created_at",
+            "last_used_at",
+            "revoked_at",
+        ]
+
+
+class ApiKeyCreateSerializer(StrictInputSerializer):
+    name = serializers.CharField(max_length=100)
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=ApiScope.choices), min_length=1, max_length=3
+    )
+
+
+class ApiKeyCreatedSerializer(ApiKeySerializer):
+    token = serializers.CharField(
+        required=False,
+        help_text="Shown only in the first response; a replayed request returns the key "
+        "without it (revoke it and create another if the first response was lost).",
+    )
+
+    class Meta(ApiKeySerializer.Meta):
+        fields = [*ApiKeySerializer.Meta.fields, "token"]
+
+
+# --- Webhooks -------------------------------------------------------------------------------
+
+
+class WebhookEndpointSerializer(serializers.ModelSerializer[WebhookEndpoint]):
+    event_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=WebhookEventType.choices)
+    )
+    organisation = serializers.CharField(source="organisation_id")
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = [
+            "id",
+            "url",
+            "event_types",
+            "description",
+            "organisation",
+            "is_active",
+            "created_at",
+        ]
+
+
+class WebhookEndpointCreateSerializer(StrictInputSerializer):
+    url = serializers.CharField(max_length=2000, help_text="An http(s) URL.")
+    event_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=WebhookEventType.choices),
+        min_length=1,
+        max_length=len(WebhookEventType.values),
+    )
+    description = serializers.CharField(max_length=200, required=False, default="")
+
+
+class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
+    secret = serializers.CharField(
+        required=False,
+        help_text="HMAC-SHA256 signing secret, shown only in the first response (a replayed "
+        "request leaves it out); verify Webhook-Signature with it.",
+    )
+
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
+
+
+class WebhookAttemptSerializer(serializers.ModelSerializer[WebhookAttempt]):
+    class Meta:
+        model = WebhookAttempt
+        fields = ["number", "attempted_at", "response_status", "error", "duration_ms"]
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer[WebhookDelivery]):
+    attempts = WebhookAttemptSerializer(many=True)
+    payload = serializers.DictField(child=serializers.JSONField())
+    endpoint = serializers.UUIDField(source="endpoint_id")
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "endpoint",
+            "event_type",
+            "event_position",
+            "claim_id",
+            "status",
+            "attempt_count",
+            "next_attempt_at",
+            "created_at",
+            "delivered_at",
+            "payload",
+            "attempts",
+        ]
+
+
+# --- Problems (documentation only) ----------------------------------------------------------
+
+
+class ProblemSerializer(serializers.Serializer[dict[str, Any]]):
+    """RFC 9457 problem details, as every error answers."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    instance = serializers.CharField(required=False)  # type: ignore[assignment]
+    errors = serializers.JSONField(required=False)  # type: ignore[assignment]
+    current_version = serializers.IntegerField(required=False)
+    expected_version = serializers.IntegerField(required=False)
+
+
+# --- Sources --------------------------------------------------------------------------------
+
+
+class SourceDetailSerializer(SourceSummarySerializer):
+    text = serializers.CharField(help_text="The decoded text that claim selectors index into.")
+    claim_ids = serializers.SerializerMethodField()
+
+    class Meta(SourceSummarySerializer.Meta):
+        fields = [*SourceSummarySerializer.Meta.fields, "text", "claim_ids"]
+
+    def get_claim_ids(self, source: Source) -> list[str]:
+        return [str(claim_id) for claim_id in self.context.get("claim_ids", [])]
+
+
+class SourceSubmitSerializer(StrictInputSerializer):
+    """A source as JSON; or send the raw text/html body with these as query parameters."""
+
+    content = serializers.CharField(trim_whitespace=False, help_text="The article, as text.")
+    media_type = serializers.ChoiceField(
+        choices=[("text/plain", "text/plain"), ("text/html", "text/html")],
+        required=False,
+        help_text="text/plain or text/html; guessed from the content when left out.",
+    )
+    url = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
+    title = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+    published_at = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default="", help_text="ISO 8601."
+    )
+    publisher = serializers.SlugField(
+        required=False, help_text="Editors only: the organisation the source belongs to."
+    )
+
+
+class SourceMetadataSerializer(SourceSubmitSerializer):
+    """The metadata of a raw text/plain or text/html body, as query parameters."""
+
+    content = None  # type: ignore[assignment]
+    media_type = None  # type: ignore[assignment]
+
+
+class IngestedClaimSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField(source="claim_id")
+    text = serializers.CharField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    check_worthiness = serializers.DictField(child=serializers.JSONField())
+    entities = serializers.ListField(child=serializers.CharField())
+
+
+class SkippedSentenceSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    reason = serializers.CharField()
+    detail = serializers.CharField(allow_blank=True)
+
+
+class SourceSubmittedSerializer(serializers.Serializer[Any]):
+    source = SourceSummarySerializer()  # type: ignore[assignment]
+    created = serializers.BooleanField(
+        help_text="False when these exact bytes were already stored: nothing new was recorded."
+    )
+    claims = IngestedClaimSerializer(many=True)
+    skipped = SkippedSentenceSerializer(many=True)

@@ -1,0 +1,105 @@
+"""What every API view shares: scopes, the caller, size limits, versions and problem docs."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import exceptions, generics
+from rest_framework.request import Request
+
+from ledger.events import Metadata
+from ledger.exceptions import InvalidCommand
+from reviews.api.exceptions import PROBLEM_CONTENT_TYPE, PreconditionRequired
+from reviews.api.permissions import HasScope
+from reviews.api.principals import Principal, principal_from_request
+from reviews.api.serializers import ProblemSerializer
+
+ENTITY_TAG = re.compile(r'^(?:W/)?"?(\d{1,15})"?$')
+
+
+def problem(description: str) -> OpenApiResponse:
+    return OpenApiResponse(response=ProblemSerializer, description=description)
+
+
+COMMON_ERRORS: dict[int | tuple[int, str], Any] = {
+    (401, PROBLEM_CONTENT_TYPE): problem("No valid API key or session."),
+    (403, PROBLEM_CONTENT_TYPE): problem("The key lacks the scope, or the role the action."),
+    (429, PROBLEM_CONTENT_TYPE): problem("Too many requests for this key; see Retry-After."),
+}
+NOT_FOUND = {(404, PROBLEM_CONTENT_TYPE): problem("No such object, or not visible to you.")}
+INVALID = {
+    (400, PROBLEM_CONTENT_TYPE): problem("The request is malformed; see errors."),
+    (413, PROBLEM_CONTENT_TYPE): problem("The request body is too large."),
+    (422, PROBLEM_CONTENT_TYPE): problem("The command breaks a rule; nothing was written."),
+}
+CONFLICT = {
+    (409, PROBLEM_CONTENT_TYPE): problem("Stale version: current_version says where it is."),
+    (428, PROBLEM_CONTENT_TYPE): problem("Send the version you read (If-Match)."),
+}
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    name="Idempotency-Key",
+    type={"type": "string", "pattern": "^[!-~]{1,200}$"},
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Any unique string (a UUID). A retry with the same key returns the first "
+    "response and writes nothing; reusing it for another request answers 422.",
+)
+IF_MATCH = OpenApiParameter(
+    name="If-Match",
+    type={"type": "string", "pattern": '^(W/)?"?[0-9]{1,15}"?$'},
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description='The claim version you read, as its ETag ("3"); or expected_version in the body.',
+)
+
+
+class LedgerAPIView(generics.GenericAPIView):  # type: ignore[type-arg]
+    """Base of every API view: scope check, and the request size limit on writes."""
+
+    permission_classes = [HasScope]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if request.method in {"POST", "PUT", "PATCH"}:
+            # Reading the body applies DATA_UPLOAD_MAX_MEMORY_SIZE (413) before any parsing.
+            request._request.body  # noqa: B018
+
+    @property
+    def principal(self) -> Principal:
+        return principal_from_request(self.request)
+
+    def metadata(self) -> Metadata:
+        request_id = self.request.headers.get("X-Request-Id", "")
+        principal = self.principal
+        if request_id and len(request_id) <= 100 and request_id.isascii():
+            return Metadata(actor=principal.actor, via=principal.via, correlation_id=request_id)
+        return Metadata(actor=principal.actor, via=principal.via)
+
+
+def expected_version(request: Request, body_version: int | None) -> int:
+    """The claim version the caller acts on: If-Match or ``expected_version``, not both apart."""
+    header = request.headers.get("If-Match")
+    header_version: int | None = None
+    if header is not None:
+        match = ENTITY_TAG.match(header.strip())
+        if match is None:
+            raise exceptions.ValidationError(
+                {"If-Match": ['send the ETag you read, e.g. "3" (a claim version)']}
+            )
+        header_version = int(match.group(1))
+    if header_version is not None and body_version is not None and header_version != body_version:
+        raise InvalidCommand(
+            f"expected_version {body_version} differs from If-Match {header_version}; "
+            "send one version"
+        )
+    version = header_version if header_version is not None else body_version
+    if version is None:
+        raise PreconditionRequired()
+    return version
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'

@@ -1,0 +1,370 @@
+"""Claims: list, submit, detail (ETag), history, ClaimReview JSON-LD, and workflow actions."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from django.http import HttpResponseNotModified
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ledger.claims import ClaimStatus
+from ledger.exceptions import InvalidCommand, NotFound
+from ledger.models import ClaimView
+from ledger.services import MAX_CLAIM_LENGTH, claim_record
+from reviews.api.claimreview import claimreview_document
+from reviews.api.filters import ClaimFilter
+from reviews.api.idempotency import idempotent_post
+from reviews.api.pagination import LastChangeCursorPagination
+from reviews.api.principals import Principal
+from reviews.api.selectors import (
+    claim_get_visible,
+    claim_history,
+    claim_published_event,
+    claims_visible,
+    source_for_provenance,
+    sources_visible,
+)
+from reviews.api.serializers import (
+    ClaimCreateSerializer,
+    ClaimDetailSerializer,
+    ClaimHistorySerializer,
+    ClaimSerializer,
+    ExpectedVersionSerializer,
+)
+from reviews.api.views.base import (
+    COMMON_ERRORS,
+    CONFLICT,
+    IDEMPOTENCY_KEY,
+    IF_MATCH,
+    INVALID,
+    NOT_FOUND,
+    LedgerAPIView,
+    etag,
+    expected_version,
+    problem,
+)
+from reviews.models import ApiScope, Organisation
+from reviews.roles import Role
+from reviews.services import MAX_NOTE_LENGTH, MAX_URL_LENGTH, review_command
+from reviews.tasks_webhooks import kick_webhooks_after_commit
+from reviews.verdicts import MAX_EXPLANATION_LENGTH, Rating
+from reviews.workflow import Command
+
+SUBMITTING_ROLES = frozenset({Role.PUBLISHER, Role.EDITOR, Role.ADMIN})
+
+
+def claim_detail_response(
+    *,
+    claim: ClaimView,
+    status_code: int = status.HTTP_200_OK,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    source = source_for_provenance(source_id=claim.source_id)
+    data = ClaimDetailSerializer(claim, context={"source": source}).data
+    all_headers = {"ETag": etag(claim.version), **(headers or {})}
+    return Response(data, status=status_code, headers=all_headers)
+
+
+def publisher_checked(slug: str) -> str:
+    """An organisation named by an editor must exist (or be empty: the desk's own work)."""
+    if slug and not Organisation.objects.filter(slug=slug).exists():
+        raise InvalidCommand(f"no publisher organisation {slug!r}")
+    return slug
+
+
+def _publisher_for_new_claim(principal: Principal, requested: str | None) -> str:
+    if principal.has_role(Role.EDITOR, Role.ADMIN):
+        return publisher_checked(requested or principal.organisation or "")
+    if not principal.organisation:
+        raise exceptions.PermissionDenied("submitting needs membership of a publisher organisation")
+    if requested and requested != principal.organisation:
+        raise exceptions.PermissionDenied("publishers submit for their own organisation only")
+    return principal.organisation
+
+
+class ClaimListView(LedgerAPIView):
+    """Claims visible to the caller, most recently changed first."""
+
+    serializer_class = ClaimSerializer
+    filterset_class = ClaimFilter
+    pagination_class = LastChangeCursorPagination
+    write_scope = ApiScope.SUBMIT
+
+    def get_queryset(self) -> Any:
+        return claims_visible(principal=self.principal)
+
+    @extend_schema(
+        summary="List claims",
+        operation_id="claims_list",
+        responses={200: ClaimSerializer(many=True), **COMMON_ERRORS, **INVALID},
+    )
+    def get(self, request: Request) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Submit a claim",
+        operation_id="claims_create",
+        request=ClaimCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: ClaimDetailSerializer, **COMMON_ERRORS, **INVALID, **NOT_FOUND},
+    )
+    def post(self, request: Request) -> Response:
+        def handle(store_key: str | None) -> Response:
+            principal = self.principal
+            if not principal.has_role(*SUBMITTING_ROLES):
+                raise exceptions.PermissionDenied("your role cannot submit claims")
+            serializer = ClaimCreateSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            publisher = _publisher_for_new_claim(principal, data.get("publisher"))
+            source_id = str(data["source_id"]) if data.get("source_id") else None
+            if (
+                source_id is not None
+                and not sources_visible(principal=principal).filter(pk=source_id).exists()
+            ):
+                raise NotFound(f"no source {source_id}")
+            state = claim_record(
+                text=data["text"],
+                metadata=self.metadata(),
+                source_id=source_id,
+                selector=data.get("selector"),
+                publisher=publisher,
+                idempotency_key=store_key,
+            )
+            kick_webhooks_after_commit()
+            claim = ClaimView.objects.get(claim_id=state.claim_id)
+            return claim_detail_response(
+                claim=claim,
+                status_code=status.HTTP_201_CREATED,
+                headers={"Location": f"/api/v1/claims/{claim.claim_id}/"},
+            )
+
+        return idempotent_post(request, handle)
+
+
+class ClaimDetailView(LedgerAPIView):
+    serializer_class = ClaimDetailSerializer
+
+    @extend_schema(
+        summary="A claim: current state, version (ETag) and provenance",
+        operation_id="claims_retrieve",
+        responses={
+            200: ClaimDetailSerializer,
+            304: OpenApiResponse(description="Unchanged since the ETag in If-None-Match."),
+            **COMMON_ERRORS,
+            **NOT_FOUND,
+        },
+    )
+    def get(self, request: Request, claim_id: str) -> Any:
+        claim = claim_get_visible(principal=self.principal, claim_id=claim_id)
+        if request.headers.get("If-None-Match") == etag(claim.version):
+            return HttpResponseNotModified(headers={"ETag": etag(claim.version)})
+        return claim_detail_response(claim=claim)
+
+
+class ClaimHistoryView(LedgerAPIView):
+    serializer_class = ClaimHistorySerializer
+
+    @extend_schema(
+        summary="A claim's full event history, oldest first",
+        operation_id="claims_history",
+        responses={200: ClaimHistorySerializer, **COMMON_ERRORS, **NOT_FOUND},
+    )
+    def get(self, request: Request, claim_id: str) -> Response:
+        claim = claim_get_visible(principal=self.principal, claim_id=claim_id)
+        events = claim_history(claim_id=str(claim.claim_id))
+        data = ClaimHistorySerializer(
+            {"claim_id": claim.claim_id, "version": claim.version, "events": events}
+        ).data
+        return Response(data, headers={"ETag": etag(claim.version)})
+
+
+class JSONLDRenderer(JSONRenderer):
+    media_type = "application/ld+json"
+
+
+class ClaimReviewView(LedgerAPIView):
+    renderer_classes = [JSONLDRenderer, JSONRenderer]
+    serializer_class = None
+
+    @extend_schema(
+        summary="A published claim's review as schema.org ClaimReview JSON-LD",
+        operation_id="claims_claimreview",
+        responses={
+            (200, "application/ld+json"): OpenApiTypes.OBJECT,
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (410, "application/problem+json"): problem("The review was retracted."),
+            **COMMON_ERRORS,
+            **NOT_FOUND,
+        },
+    )
+    def get(self, request: Request, claim_id: str) -> Response:
+        claim = claim_get_visible(principal=self.principal, claim_id=claim_id)
+        if claim.status == ClaimStatus.RETRACTED:
+            raise ClaimReviewRetracted()
+        published = claim_published_event(claim_id=str(claim.claim_id))
+        if claim.status != ClaimStatus.PUBLISHED or published is None:
+            raise NotFound(f"claim {claim.claim_id} has no published review")
+        document = claimreview_document(
+            claim=claim,
+            source=source_for_provenance(source_id=claim.source_id),
+            published=published,
+            fallback_url=request.build_absolute_uri(f"/api/v1/claims/{claim.claim_id}/"),
+        )
+        return Response(document, headers={"ETag": etag(claim.version)})
+
+
+class ClaimReviewRetracted(exceptions.APIException):
+    status_code = status.HTTP_410_GONE
+    default_detail = "this claim's review was retracted"
+    default_code = "retracted"
+
+
+# --- Workflow actions ------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimAction:
+    """One workflow command over HTTP: its input and the scopes a key needs (any of them).
+
+    Who may run it on which claim in which state is the workflow's decision
+    (``reviews.workflow``): the service raises PermissionDenied (403) or TransitionNotAllowed
+    (409).
+    """
+
+    command: Command
+    serializer: type[serializers.Serializer[Any]]
+    scopes: tuple[str, ...] = (ApiScope.REVIEW,)
+
+    @property
+    def path(self) -> str:
+        return self.command.value.replace("_", "-")
+
+    @property
+    def summary(self) -> str:
+        return f"{self.command.label} (workflow command; send the version you read)"
+
+
+def _input(
+    name: str, **fields: serializers.Field[Any, Any, Any, Any]
+) -> type[ExpectedVersionSerializer]:
+    return type(name, (ExpectedVersionSerializer,), dict(fields))
+
+
+def _note() -> serializers.CharField:
+    return serializers.CharField(max_length=MAX_NOTE_LENGTH, allow_blank=True, default="")
+
+
+def _required(limit: int = MAX_NOTE_LENGTH) -> serializers.CharField:
+    return serializers.CharField(max_length=limit)
+
+
+ACTIONS: list[ClaimAction] = [
+    ClaimAction(
+        Command.ASSIGN,
+        _input("ClaimAssignInput", assignee=_required(150), note=_note()),
+    ),
+    ClaimAction(Command.START_REVIEW, _input("ClaimStartReviewInput")),
+    ClaimAction(
+        Command.COMMENT,
+        _input("ClaimCommentInput", body=_required()),
+        scopes=(ApiScope.REVIEW, ApiScope.SUBMIT),
+    ),
+    ClaimAction(
+        Command.ATTACH_EVIDENCE,
+        _input(
+            "ClaimAttachEvidenceInput",
+            url=serializers.CharField(max_length=MAX_URL_LENGTH),
+            note=_required(),
+        ),
+    ),
+    ClaimAction(Command.REQUEST_CHANGES, _input("ClaimRequestChangesInput", reason=_required())),
+    ClaimAction(
+        Command.REVISE,
+        _input("ClaimReviseInput", text=_required(MAX_CLAIM_LENGTH), reason=_note()),
+        scopes=(ApiScope.SUBMIT,),
+    ),
+    ClaimAction(
+        Command.SET_VERDICT,
+        _input(
+            "ClaimSetVerdictInput",
+            rating=serializers.ChoiceField(
+                choices=[(rating.value, rating.label) for rating in Rating],
+                help_text="0 Unverifiable, 1 False ... 5 True (schema.org ratingValue).",
+            ),
+            explanation=_required(MAX_EXPLANATION_LENGTH),
+        ),
+    ),
+    ClaimAction(Command.APPROVE, _input("ClaimApproveInput", note=_note())),
+    ClaimAction(Command.SIGN_OFF, _input("ClaimSignOffInput", note=_note())),
+    ClaimAction(Command.REJECT, _input("ClaimRejectInput", reason=_required())),
+    ClaimAction(
+        Command.PUBLISH,
+        _input(
+            "ClaimPublishInput",
+            url=serializers.CharField(
+                max_length=MAX_URL_LENGTH,
+                required=False,
+                default="",
+                help_text="Where the fact-check is published (ClaimReview's url).",
+            ),
+        ),
+    ),
+    ClaimAction(Command.RETRACT, _input("ClaimRetractInput", reason=_required())),
+]
+
+
+def action_view(action: ClaimAction) -> type[LedgerAPIView]:
+    """A view for one action, so the schema documents each action's own input."""
+
+    class ClaimActionView(LedgerAPIView):
+        write_scope = action.scopes
+        serializer_class = action.serializer
+
+        @extend_schema(
+            summary=action.summary,
+            operation_id=f"claims_{action.command.value}",
+            request=action.serializer,
+            parameters=[IF_MATCH, IDEMPOTENCY_KEY],
+            responses={
+                200: ClaimDetailSerializer,
+                **COMMON_ERRORS,
+                **INVALID,
+                **NOT_FOUND,
+                **CONFLICT,
+            },
+        )
+        def post(self, request: Request, claim_id: str) -> Response:
+            def handle(store_key: str | None) -> Response:
+                principal = self.principal
+                claim = claim_get_visible(principal=principal, claim_id=claim_id)
+                serializer = action.serializer(data=request.data)
+                serializer.is_valid(raise_exception=True)
+                arguments = dict(serializer.validated_data)
+                version = expected_version(request, arguments.pop("expected_version", None))
+                metadata = self.metadata()
+                review_command(
+                    actor=principal.actor_for_workflow(),
+                    command=action.command,
+                    claim_id=str(claim.claim_id),
+                    expected_version=version,
+                    arguments=arguments,
+                    via=metadata.via,
+                    correlation_id=metadata.correlation_id,
+                )
+                kick_webhooks_after_commit()
+                return claim_detail_response(claim=ClaimView.objects.get(pk=claim.claim_id))
+
+            return idempotent_post(request, handle)
+
+    name = "".join(part.title() for part in action.command.value.split("_"))
+    ClaimActionView.__name__ = ClaimActionView.__qualname__ = f"Claim{name}View"
+    return ClaimActionView

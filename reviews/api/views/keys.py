@@ -1,0 +1,88 @@
+"""API keys of the calling user: list, create (token shown once), revoke.
+
+Creating and revoking need a logged-in session (the admin): a key cannot mint or revoke keys,
+so a leaked read-only key cannot grow its own powers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from reviews.api.idempotency import idempotent_post
+from reviews.api.keys import api_key_create, api_key_revoke
+from reviews.api.pagination import CreatedCursorPagination
+from reviews.api.serializers import (
+    ApiKeyCreatedSerializer,
+    ApiKeyCreateSerializer,
+    ApiKeySerializer,
+)
+from reviews.api.views.base import COMMON_ERRORS, IDEMPOTENCY_KEY, INVALID, NOT_FOUND, LedgerAPIView
+from reviews.models import ApiKey, ApiScope
+
+
+def _session_only(view: LedgerAPIView) -> None:
+    if view.principal.api_key is not None:
+        raise exceptions.PermissionDenied("API keys are created and revoked from a login session")
+
+
+class ApiKeyListView(LedgerAPIView):
+    serializer_class = ApiKeySerializer
+    pagination_class = CreatedCursorPagination
+    write_scope = ApiScope.READ
+
+    def get_queryset(self) -> Any:
+        return ApiKey.objects.filter(user=self.request.user)  # type: ignore[misc]
+
+    @extend_schema(
+        summary="Your API keys",
+        operation_id="keys_list",
+        responses={200: ApiKeySerializer(many=True), **COMMON_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Create an API key (its token is shown once, in this response)",
+        operation_id="keys_create",
+        request=ApiKeyCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: ApiKeyCreatedSerializer, **COMMON_ERRORS, **INVALID},
+    )
+    def post(self, request: Request) -> Response:
+        _session_only(self)
+
+        def handle(store_key: str | None) -> Response:
+            serializer = ApiKeyCreateSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            key, token = api_key_create(
+                user=request.user,  # type: ignore[arg-type]
+                name=serializer.validated_data["name"],
+                scopes=serializer.validated_data["scopes"],
+            )
+            data = dict(ApiKeySerializer(key).data)
+            data["token"] = token
+            return Response(data, status=status.HTTP_201_CREATED)
+
+        # The token is never stored: a replay returns the key without it.
+        return idempotent_post(request, handle, never_stored=("token",))
+
+
+class ApiKeyDetailView(LedgerAPIView):
+    serializer_class = ApiKeySerializer
+    write_scope = ApiScope.READ
+
+    @extend_schema(
+        summary="Revoke an API key (it never authenticates again)",
+        operation_id="keys_revoke",
+        responses={200: ApiKeySerializer, **COMMON_ERRORS, **NOT_FOUND},
+    )
+    def delete(self, request: Request, key_id: str) -> Response:
+        _session_only(self)
+        key = api_key_revoke(key_id=key_id, user=request.user)  # type: ignore[arg-type]
+        return Response(ApiKeySerializer(key).data)

@@ -1,0 +1,180 @@
+"""Sources: submit an article (text, HTML, or JSON with metadata), list, and read one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, parsers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ledger.events import Metadata
+from ledger.exceptions import LedgerError
+from ledger.ingestion import source_ingest
+from ledger.models import Source
+from reviews.api.idempotency import idempotent_post
+from reviews.api.pagination import CapturedCursorPagination
+from reviews.api.principals import Principal
+from reviews.api.selectors import (
+    claims_visible,
+    source_get_visible,
+    sources_visible,
+)
+from reviews.api.serializers import (
+    SourceDetailSerializer,
+    SourceMetadataSerializer,
+    SourceSubmitSerializer,
+    SourceSubmittedSerializer,
+    SourceSummarySerializer,
+)
+from reviews.api.views.base import COMMON_ERRORS, IDEMPOTENCY_KEY, INVALID, NOT_FOUND, LedgerAPIView
+from reviews.api.views.claims import publisher_checked
+from reviews.models import ApiScope
+from reviews.roles import Role
+from reviews.tasks_webhooks import kick_webhooks_after_commit
+
+RAW_MEDIA_TYPES = ("text/plain", "text/html")
+
+
+class AlreadySubmittedElsewhere(LedgerError):
+    """The same bytes are stored for another organisation; its claims are not the caller's."""
+
+    code = "already_submitted"
+    http_status = status.HTTP_409_CONFLICT
+
+
+class RawBodyParser(parsers.BaseParser):
+    """A raw article body: ``text/plain`` or ``text/html`` (any charset parameter)."""
+
+    media_type = "text/*"
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        return stream.read() if stream is not None else b""
+
+
+def _publisher(principal: Principal, requested: str | None) -> str:
+    if principal.has_role(Role.EDITOR, Role.ADMIN):
+        return publisher_checked(requested or principal.organisation or "")
+    if not principal.has_role(Role.PUBLISHER):
+        raise exceptions.PermissionDenied("your role cannot submit sources")
+    if not principal.organisation:
+        raise exceptions.PermissionDenied("submitting needs membership of a publisher organisation")
+    if requested and requested != principal.organisation:
+        raise exceptions.PermissionDenied("publishers submit for their own organisation only")
+    return principal.organisation
+
+
+class SourceListView(LedgerAPIView):
+    serializer_class = SourceSummarySerializer
+    pagination_class = CapturedCursorPagination
+    parser_classes = [parsers.JSONParser, RawBodyParser]
+    write_scope = ApiScope.SUBMIT
+
+    def get_queryset(self) -> Any:
+        return sources_visible(principal=self.principal).defer("text")
+
+    @extend_schema(
+        summary="Sources you may read, newest first",
+        operation_id="sources_list",
+        responses={200: SourceSummarySerializer(many=True), **COMMON_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Submit an article; its claims are extracted and recorded",
+        operation_id="sources_create",
+        request={
+            "application/json": SourceSubmitSerializer,
+            "text/plain": OpenApiTypes.STR,
+            "text/html": OpenApiTypes.STR,
+        },
+        parameters=[IDEMPOTENCY_KEY, SourceMetadataSerializer],
+        responses={
+            201: SourceSubmittedSerializer,
+            200: SourceSubmittedSerializer,
+            **COMMON_ERRORS,
+            **INVALID,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        def handle(store_key: str | None) -> Response:
+            principal = self.principal
+            if not principal.has_role(Role.PUBLISHER, Role.EDITOR, Role.ADMIN):
+                raise exceptions.PermissionDenied("your role cannot submit sources")
+            content, media_type, fields = self._submission(request)
+            publisher = _publisher(principal, fields.get("publisher"))
+            result = source_ingest(
+                content=content,
+                media_type=media_type,
+                metadata=Metadata(
+                    actor=principal.actor,
+                    via=principal.via,
+                    correlation_id=self.metadata().correlation_id,
+                ),
+                url=fields["url"],
+                title=fields["title"],
+                publisher=publisher,
+                published_at=fields["published_at"] or None,
+            )
+            source = Source.objects.defer("content", "text").get(pk=result.source_id)
+            if not result.created and not (
+                principal.reads_everything or source.publisher == principal.organisation
+            ):
+                raise AlreadySubmittedElsewhere(
+                    "these exact bytes were already submitted by another organisation"
+                )
+            if result.created:
+                kick_webhooks_after_commit()
+            data = SourceSubmittedSerializer(
+                {
+                    "source": source,
+                    "created": result.created,
+                    "claims": result.claims,
+                    "skipped": result.skipped,
+                }
+            ).data
+            return Response(
+                data,
+                status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+                headers={"Location": f"/api/v1/sources/{source.pk}/"},
+            )
+
+        return idempotent_post(request, handle)
+
+    def _submission(self, request: Request) -> tuple[bytes, str | None, dict[str, Any]]:
+        media_type = (request.content_type or "").split(";")[0].strip().lower()
+        serializer = SourceMetadataSerializer(data=request.query_params.dict())
+        serializer.is_valid(raise_exception=True)
+        if media_type in RAW_MEDIA_TYPES:
+            content = request.data if isinstance(request.data, bytes) else b""
+            return content, media_type, dict(serializer.validated_data)
+        json_serializer = SourceSubmitSerializer(data=request.data)
+        json_serializer.is_valid(raise_exception=True)
+        # Metadata in the body wins; query parameters fill in what the body leaves out.
+        fields = dict(serializer.validated_data)
+        fields.update({k: v for k, v in json_serializer.validated_data.items() if v})
+        return fields["content"].encode("utf-8"), fields.get("media_type"), fields
+
+
+class SourceDetailView(LedgerAPIView):
+    serializer_class = SourceDetailSerializer
+
+    @extend_schema(
+        summary="A source: its metadata, stored text and the claims recorded from it",
+        operation_id="sources_retrieve",
+        responses={200: SourceDetailSerializer, **COMMON_ERRORS, **NOT_FOUND},
+    )
+    def get(self, request: Request, source_id: str) -> Response:
+        source = source_get_visible(principal=self.principal, source_id=source_id)
+        claim_ids = (
+            claims_visible(principal=self.principal)
+            .filter(source_id=source.pk)
+            .order_by("recorded_at", "claim_id")
+            .values_list("claim_id", flat=True)
+        )
+        data = SourceDetailSerializer(source, context={"claim_ids": list(claim_ids)}).data
+        return Response(data)

@@ -1,0 +1,187 @@
+"""Webhook endpoints of the caller's organisation, and their deliveries with every attempt.
+
+Publishers manage their own organisation's endpoints; auditors and administrators read all of
+them. The signing secret is shown once, when an endpoint is registered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ledger.exceptions import NotFound
+from reviews.api.idempotency import idempotent_post
+from reviews.api.pagination import CreatedCursorPagination
+from reviews.api.principals import Principal
+from reviews.api.serializers import (
+    WebhookDeliverySerializer,
+    WebhookEndpointCreatedSerializer,
+    WebhookEndpointCreateSerializer,
+    WebhookEndpointSerializer,
+)
+from reviews.api.views.base import COMMON_ERRORS, IDEMPOTENCY_KEY, INVALID, NOT_FOUND, LedgerAPIView
+from reviews.models import ApiScope, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from reviews.roles import Role
+from reviews.tasks_webhooks import enqueue_safely, webhook_deliver
+from reviews.webhooks import (
+    webhook_delivery_redeliver,
+    webhook_endpoint_deactivate,
+    webhook_endpoint_register,
+)
+
+READ_ALL_ROLES = (Role.AUDITOR, Role.ADMIN)
+
+
+def endpoints_visible(*, principal: Principal) -> QuerySet[WebhookEndpoint]:
+    endpoints = WebhookEndpoint.objects.all()
+    if principal.has_role(*READ_ALL_ROLES):
+        return endpoints
+    if principal.organisation:
+        return endpoints.filter(organisation_id=principal.organisation)
+    return endpoints.none()
+
+
+def _managing_organisation(principal: Principal) -> str:
+    """The organisation whose endpoints the caller may change (publishers and admins)."""
+    if not principal.has_role(Role.PUBLISHER, Role.ADMIN):
+        raise exceptions.PermissionDenied("only publishers manage webhooks")
+    if not principal.organisation:
+        raise exceptions.PermissionDenied("webhooks belong to a publisher organisation")
+    return principal.organisation
+
+
+class WebhookEndpointListView(LedgerAPIView):
+    serializer_class = WebhookEndpointSerializer
+    pagination_class = CreatedCursorPagination
+    write_scope = ApiScope.SUBMIT
+
+    def get_queryset(self) -> Any:
+        return endpoints_visible(principal=self.principal)
+
+    @extend_schema(
+        summary="Webhook endpoints",
+        operation_id="webhooks_list",
+        responses={200: WebhookEndpointSerializer(many=True), **COMMON_ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Register a webhook endpoint (its signing secret is shown once)",
+        operation_id="webhooks_create",
+        request=WebhookEndpointCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: WebhookEndpointCreatedSerializer, **COMMON_ERRORS, **INVALID},
+    )
+    def post(self, request: Request) -> Response:
+        def handle(store_key: str | None) -> Response:
+            organisation = _managing_organisation(self.principal)
+            serializer = WebhookEndpointCreateSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            endpoint, secret = webhook_endpoint_register(
+                organisation=organisation,
+                url=serializer.validated_data["url"],
+                event_types=serializer.validated_data["event_types"],
+                description=serializer.validated_data["description"],
+                actor=self.principal.actor,
+            )
+            data = dict(WebhookEndpointSerializer(endpoint).data)
+            data["secret"] = secret
+            return Response(
+                data,
+                status=status.HTTP_201_CREATED,
+                headers={"Location": f"/api/v1/webhooks/{endpoint.pk}/"},
+            )
+
+        return idempotent_post(request, handle, never_stored=("secret",))
+
+
+class WebhookEndpointDetailView(LedgerAPIView):
+    serializer_class = WebhookEndpointSerializer
+    write_scope = ApiScope.SUBMIT
+
+    def _endpoint(self, endpoint_id: str) -> WebhookEndpoint:
+        endpoint = endpoints_visible(principal=self.principal).filter(pk=endpoint_id).first()
+        if endpoint is None:
+            raise NotFound(f"no webhook endpoint {endpoint_id}")
+        return endpoint
+
+    @extend_schema(
+        summary="A webhook endpoint",
+        operation_id="webhooks_retrieve",
+        responses={200: WebhookEndpointSerializer, **COMMON_ERRORS, **NOT_FOUND},
+    )
+    def get(self, request: Request, endpoint_id: str) -> Response:
+        return Response(WebhookEndpointSerializer(self._endpoint(endpoint_id)).data)
+
+    @extend_schema(
+        summary="Deactivate a webhook endpoint (its deliveries stay readable)",
+        operation_id="webhooks_deactivate",
+        responses={200: WebhookEndpointSerializer, **COMMON_ERRORS, **NOT_FOUND},
+    )
+    def delete(self, request: Request, endpoint_id: str) -> Response:
+        self._endpoint(endpoint_id)  # 404 before 403: nothing leaks about others' endpoints
+        organisation = _managing_organisation(self.principal)
+        endpoint = webhook_endpoint_deactivate(organisation=organisation, endpoint_id=endpoint_id)
+        return Response(WebhookEndpointSerializer(endpoint).data)
+
+
+class WebhookDeliveryListView(LedgerAPIView):
+    serializer_class = WebhookDeliverySerializer
+    pagination_class = CreatedCursorPagination
+
+    def get_queryset(self) -> Any:
+        endpoint_id = self.kwargs["endpoint_id"]
+        if not endpoints_visible(principal=self.principal).filter(pk=endpoint_id).exists():
+            raise NotFound(f"no webhook endpoint {endpoint_id}")
+        return WebhookDelivery.objects.filter(endpoint_id=endpoint_id).prefetch_related(
+            Prefetch("attempts", queryset=WebhookAttempt.objects.order_by("number"))
+        )
+
+    @extend_schema(
+        summary="An endpoint's deliveries, newest first, with every attempt",
+        operation_id="webhooks_deliveries",
+        responses={200: WebhookDeliverySerializer(many=True), **COMMON_ERRORS, **NOT_FOUND},
+    )
+    def get(self, request: Request, endpoint_id: str) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class WebhookRedeliverView(LedgerAPIView):
+    serializer_class = WebhookDeliverySerializer
+    write_scope = ApiScope.SUBMIT
+
+    @extend_schema(
+        summary="Send a succeeded or failed delivery again",
+        operation_id="webhooks_redeliver",
+        request=None,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={202: WebhookDeliverySerializer, **COMMON_ERRORS, **NOT_FOUND, **INVALID},
+    )
+    def post(self, request: Request, delivery_id: str) -> Response:
+        def handle(store_key: str | None) -> Response:
+            principal = self.principal
+            visible = WebhookDelivery.objects.filter(
+                endpoint__in=endpoints_visible(principal=principal), pk=delivery_id
+            )
+            if not visible.exists():
+                raise NotFound(f"no webhook delivery {delivery_id}")
+            organisation = _managing_organisation(principal)
+            delivery = webhook_delivery_redeliver(
+                organisation=organisation, delivery_id=delivery_id
+            )
+            transaction.on_commit(lambda: enqueue_safely(webhook_deliver, str(delivery.pk)))
+            delivery = WebhookDelivery.objects.prefetch_related("attempts").get(pk=delivery.pk)
+            return Response(
+                WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED
+            )
+
+        return idempotent_post(request, handle)
