@@ -173,7 +173,7 @@ if CACHE_URL:
 
 # Webhooks: the consumer follows the event log; beat also sweeps so nothing waits on a lost kick.
 CELERY_IMPORTS = ["reviews.tasks_webhooks"]
-CELERY_BEAT_SCHEDULE = {
+CELERY_BEAT_SCHEDULE |= {
     "webhooks-dispatch": {"task": "reviews.tasks_webhooks.webhooks_dispatch", "schedule": 5.0},
     "webhooks-retry-due": {"task": "reviews.tasks_webhooks.webhooks_retry_due", "schedule": 30.0},
 }
