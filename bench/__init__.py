@@ -1,0 +1,1 @@
+"""Benchmarks: measured speed against baselines run side by side (``python -m bench``)."""
