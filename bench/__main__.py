@@ -50,6 +50,11 @@ def _parse_arguments(argv: list[str]) -> argparse.Namespace:
         "with --quick, so a quick run never replaces the committed full results)",
     )
     parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile each module with pyinstrument into bench/profiles/<module>.txt",
+    )
+    parser.add_argument(
         "--keep-databases", action="store_true", help="leave the scratch databases for inspection"
     )
     return parser.parse_args(argv)
@@ -227,6 +232,21 @@ def _print_table(results: dict[str, dict[str, Any]], figures: list[dict[str, Any
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
 
 
+def _profiled(name: str, run: Any, *, quick: bool) -> dict[str, Any]:
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    try:
+        outcome: dict[str, Any] = run(quick=quick)
+    finally:
+        profiler.stop()
+        directory = BENCH_DIR / "profiles"
+        directory.mkdir(exist_ok=True)
+        (directory / f"{name}.txt").write_text(profiler.output_text(unicode=True, show_all=False))
+    return outcome
+
+
 def main(argv: list[str]) -> int:
     arguments = _parse_arguments(argv)
     base_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
@@ -249,7 +269,10 @@ def main(argv: list[str]) -> int:
             print(f"== {name}", file=sys.stderr, flush=True)
             module_started = time.perf_counter()
             try:
-                outcome = run(quick=arguments.quick)
+                if arguments.profile:
+                    outcome = _profiled(name, run, quick=arguments.quick)
+                else:
+                    outcome = run(quick=arguments.quick)
             except Exception:
                 outcome = {"error": traceback.format_exc()}
                 print(outcome["error"], file=sys.stderr)

@@ -52,7 +52,7 @@ def _rows(count: int, start: int) -> list[tuple[Any, ...]]:
     rows = []
     for offset, text in enumerate(sentences(count, seed=start), start=start):
         claim_id = new_id()
-        payload = {
+        payload: dict[str, Any] = {
             "claim_id": claim_id,
             "text": text,
             "source_id": None,

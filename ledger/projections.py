@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from django.db import models
+from django.db import connection, models
 
 from ledger import events as ev
 from ledger.claims import STATE_FIELDS, ClaimState, evolve
@@ -32,27 +32,144 @@ class RowStore(Protocol):
     def put(self, model: type[models.Model], key: str, row: Row) -> None: ...
 
 
+_ABSENT: Row = {}
+
+
+class _Table:
+    """Prepared SQL and value conversions for one read-model table."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        primary_key = model._meta.pk
+        assert primary_key is not None
+        self.primary_key = primary_key
+        self.pk_attname = primary_key.attname
+        quote = connection.ops.quote_name
+        self.name = quote(model._meta.db_table)
+        self.pk_column = quote(primary_key.column)
+        self.columns = ", ".join(quote(field.column) for field in self.fields)
+
+    def prepare_key(self, key: Any) -> Any:
+        return self.primary_key.get_db_prep_value(key, connection)
+
+    def converters(self) -> list[tuple[str, list[Any], Any]]:
+        result = []
+        for field in self.fields:
+            column = field.get_col(self.model._meta.db_table)
+            functions = connection.ops.get_db_converters(column) + column.get_db_converters(
+                connection
+            )
+            result.append((field.attname, functions, column))
+        return result
+
+
 class DatabaseRows:
-    """Rows read from and written to the database, inside the caller's transaction."""
+    """Rows read from and written to the database, inside the caller's transaction.
+
+    Reads go through a cache (``preload`` fills it for many keys in one query); writes are kept
+    until ``flush``, which upserts every changed row in batched statements. ``apply_incrementally``
+    flushes before returning, so the rows are written in the append's transaction.
+    """
 
     def __init__(self) -> None:
         self._rows: dict[tuple[type[models.Model], str], Row] = {}
+        self._dirty: dict[tuple[type[models.Model], str], Row] = {}
+        self._tables: dict[type[models.Model], _Table] = {}
+
+    def _table(self, model: type[models.Model]) -> _Table:
+        table = self._tables.get(model)
+        if table is None:
+            table = self._tables[model] = _Table(model)
+        return table
+
+    def preload(self, model: type[models.Model], keys: Iterable[str]) -> None:
+        """Read the rows of ``keys`` not yet cached, in one query per chunk of keys."""
+        missing = sorted({key for key in keys if (model, key) not in self._rows})
+        if not missing:
+            return
+        table = self._table(model)
+        converters = table.converters()
+        chunk_size = max(1, (connection.features.max_query_params or 10_000) - 1)
+        with connection.cursor() as cursor:
+            for index in range(0, len(missing), chunk_size):
+                chunk = missing[index : index + chunk_size]
+                # Keys as the database holds them, mapped back to the caller's spelling.
+                keys_by_value = {table.prepare_key(key): key for key in chunk}
+                for key in chunk:
+                    self._rows[(model, key)] = _ABSENT
+                cursor.execute(
+                    f"SELECT {table.columns} FROM {table.name} WHERE {table.pk_column} IN "
+                    f"({', '.join(['%s'] * len(keys_by_value))})",
+                    list(keys_by_value),
+                )
+                for values in cursor.fetchall():
+                    row: Row = {}
+                    for value, (attname, functions, column) in zip(values, converters, strict=True):
+                        for function in functions:
+                            value = function(value, column, connection)
+                        row[attname] = value
+                    key = keys_by_value[table.prepare_key(row[table.pk_attname])]
+                    self._rows[(model, key)] = row
 
     def get(self, model: type[models.Model], key: str) -> Row | None:
-        cached = self._rows.get((model, key))
-        if cached is not None:
-            return cached
-        row = model._default_manager.filter(pk=key).values().first()
-        if row is not None:
-            self._rows[(model, key)] = row
-        return row
+        if (model, key) not in self._rows:
+            self.preload(model, [key])
+        row = self._rows[(model, key)]
+        return None if row is _ABSENT else row
 
     def put(self, model: type[models.Model], key: str, row: Row) -> None:
-        if (model, key) in self._rows:
-            model._default_manager.filter(pk=key).update(**row)
-        else:
-            model._default_manager.create(**row)
         self._rows[(model, key)] = row
+        self._dirty[(model, key)] = row
+
+    def flush(self) -> None:
+        """Write every changed row: INSERT ... ON CONFLICT (pk) DO UPDATE, in batches."""
+        groups: dict[tuple[type[models.Model], tuple[str, ...]], list[Row]] = defaultdict(list)
+        for (model, _key), row in self._dirty.items():
+            groups[(model, tuple(row))].append(row)
+        self._dirty.clear()
+        quote = connection.ops.quote_name
+        for (model, attnames), rows in groups.items():
+            table = self._table(model)
+            by_attname = {field.attname: field for field in table.fields}
+            # A handler may put only some fields: the others get their defaults on insert.
+            fields = [by_attname[name] for name in attnames] + [
+                field for field in table.fields if field.attname not in attnames
+            ]
+            updated = [
+                field
+                for field in fields
+                if field.attname in attnames and field is not table.primary_key
+            ]
+            columns = ", ".join(quote(field.column) for field in fields)
+            placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            conflict = f"ON CONFLICT ({table.pk_column}) " + (
+                "DO UPDATE SET "
+                + ", ".join(
+                    f"{quote(field.column)} = EXCLUDED.{quote(field.column)}" for field in updated
+                )
+                if updated
+                else "DO NOTHING"
+            )
+            per_statement = max(
+                1, min(500, (connection.features.max_query_params or 10_000) // len(fields))
+            )
+            with connection.cursor() as cursor:
+                for index in range(0, len(rows), per_statement):
+                    chunk = rows[index : index + per_statement]
+                    params = [
+                        field.get_db_prep_save(
+                            row[field.attname] if field.attname in row else field.get_default(),
+                            connection,
+                        )
+                        for row in chunk
+                        for field in fields
+                    ]
+                    cursor.execute(
+                        f"INSERT INTO {table.name} ({columns}) VALUES "
+                        f"{', '.join([placeholder] * len(chunk))} {conflict}",
+                        params,
+                    )
 
 
 class MemoryRows:
@@ -99,6 +216,12 @@ HANDLERS: dict[str, list[Handler]] = {
     ev.StreamType.CLAIM: [project_claim],
 }
 
+# Tables whose rows the handlers of a stream type read by that stream's id: fetched for a whole
+# batch of appended events in one query before the handlers run.
+KEYED_BY_STREAM: dict[str, list[type[models.Model]]] = {
+    ev.StreamType.CLAIM: [ClaimView],
+}
+
 # Every table written by a projection, in the order a rebuild fills them.
 PROJECTED_MODELS: list[type[models.Model]] = [ClaimView]
 
@@ -109,9 +232,22 @@ def apply(rows: RowStore, recorded: Iterable[RecordedEvent]) -> None:
             handler(rows, item)
 
 
-def apply_incrementally(recorded: Iterable[RecordedEvent]) -> None:
+def apply_incrementally(recorded: Sequence[RecordedEvent]) -> None:
     """Update the read models for freshly appended events, in the append's transaction."""
-    apply(DatabaseRows(), recorded)
+    rows = DatabaseRows()
+    for model, stream_ids in _rows_to_preload(recorded).items():
+        rows.preload(model, stream_ids)
+    apply(rows, recorded)
+    rows.flush()
+
+
+def _rows_to_preload(recorded: Sequence[RecordedEvent]) -> dict[type[models.Model], set[str]]:
+    """The rows keyed by stream id that the handlers of these events will read."""
+    wanted: dict[type[models.Model], set[str]] = defaultdict(set)
+    for item in recorded:
+        for model in KEYED_BY_STREAM.get(item.stream_type, ()):
+            wanted[model].add(item.stream_id)
+    return wanted
 
 
 def normalized(model: type[models.Model], row: Row) -> Row:

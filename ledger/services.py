@@ -8,7 +8,7 @@ from django.db import transaction
 
 from ledger import events as ev
 from ledger import projections
-from ledger.claims import ClaimState, claim_state_from_events
+from ledger.claims import ClaimState, claim_state_from_events, evolve
 from ledger.exceptions import InvalidCommand, NotFound
 from ledger.models import Source
 from ledger.store import append, lock_appends, read_all, read_stream
@@ -96,8 +96,8 @@ def claim_command(
 
     The single path by which commands on an existing claim (here and in ``reviews``) write.
     """
-    claim_load(claim_id=claim_id)  # NotFound for an unknown claim, before any version check
-    append(
+    state = claim_load(claim_id=claim_id)  # NotFound for an unknown claim, before the version
+    result = append(
         stream_id=claim_id,
         stream_type=ev.StreamType.CLAIM,
         expected_version=expected_version,
@@ -105,7 +105,20 @@ def claim_command(
         metadata=metadata,
         idempotency_key=idempotency_key,
     )
-    return claim_load(claim_id=claim_id)
+    if result.replayed or state.version != expected_version:
+        # The claim moved on since it was loaded (or this is a replay): read it afresh.
+        return claim_load(claim_id=claim_id)
+    # The append succeeded on exactly the loaded version, so folding its events onto the
+    # loaded state gives the committed state without reading the stream again.
+    for recorded in result.events:
+        state = evolve(
+            state,
+            recorded.event,
+            version=recorded.version,
+            position=recorded.position,
+            recorded_at=recorded.recorded_at,
+        )
+    return state
 
 
 def claim_revise(

@@ -105,6 +105,29 @@ def _replay(key: str, fingerprint: str) -> AppendResult | None:
     return AppendResult(events=[_to_recorded(row) for row in rows], replayed=True)
 
 
+@dataclasses.dataclass(frozen=True)
+class StreamAppend:
+    """One stream's part of a multi-stream append: ``events`` at ``expected_version``."""
+
+    stream_id: str
+    stream_type: str
+    expected_version: int
+    events: Sequence[DomainEvent]
+
+
+def _validated(item: StreamAppend) -> list[dict[str, Any]]:
+    if not item.events:
+        raise InvalidCommand("a command must append at least one event")
+    if item.expected_version < 0:
+        raise InvalidCommand("expected_version cannot be negative")
+    if not item.stream_id or len(item.stream_id) > 100:
+        raise InvalidCommand("stream_id must be 1 to 100 characters")
+    payloads = [event.to_data() for event in item.events]
+    for payload in payloads:
+        validate_payload(payload)
+    return payloads
+
+
 def append(
     *,
     stream_id: str,
@@ -121,16 +144,14 @@ def append(
     IdempotencyKeyReused when ``idempotency_key`` was used for a different command. A repeat of
     a command with the same key returns the original events and appends nothing.
     """
-    if not events:
-        raise InvalidCommand("a command must append at least one event")
-    if expected_version < 0:
-        raise InvalidCommand("expected_version cannot be negative")
-    if not stream_id or len(stream_id) > 100:
-        raise InvalidCommand("stream_id must be 1 to 100 characters")
-    payloads = [event.to_data() for event in events]
+    item = StreamAppend(
+        stream_id=stream_id,
+        stream_type=stream_type,
+        expected_version=expected_version,
+        events=events,
+    )
+    payloads = _validated(item)
     metadata_dict = metadata.to_dict()
-    for payload in payloads:
-        validate_payload(payload)
     validate_payload(metadata_dict, path="metadata")
     fingerprint = _fingerprint(stream_id, expected_version, events) if idempotency_key else ""
 
@@ -140,78 +161,181 @@ def append(
             replayed = _replay(idempotency_key, fingerprint)
             if replayed is not None:
                 return replayed
-        current = (
-            Event.objects.filter(stream_id=stream_id)
-            .order_by("-version")
-            .values_list("version", "stream_type")
-            .first()
-        )
-        current_version = current[0] if current else 0
-        if current is not None and current[1] != stream_type:
-            raise InvalidCommand(f"stream {stream_id} is a {current[1]} stream, not {stream_type}")
-        if current_version != expected_version:
-            raise ConcurrencyConflict(
-                stream_id=stream_id,
-                expected_version=expected_version,
-                current_version=current_version,
-            )
-        head = Event.objects.order_by("-position").values_list("position", "hash").first()
-        position, prev_hash = head if head else (0, GENESIS_HASH)
-        recorded_at = timezone.now()
-        rows = []
-        for offset, (event, payload) in enumerate(zip(events, payloads, strict=True), start=1):
-            envelope: dict[str, Any] = {
-                "position": position + offset,
-                "stream_id": stream_id,
-                "stream_type": stream_type,
-                "version": expected_version + offset,
-                "type": event.event_type.value,
-                "schema_version": event.schema_version,
-                "metadata": metadata_dict,
-                "recorded_at": format_timestamp(recorded_at),
-                "prev_hash": prev_hash,
-            }
-            prev_hash = event_hash(envelope, data_digest(payload))
-            rows.append(
-                Event(
-                    position=envelope["position"],
-                    stream_id=stream_id,
-                    stream_type=stream_type,
-                    version=envelope["version"],
-                    type=envelope["type"],
-                    schema_version=event.schema_version,
-                    data=payload,
-                    metadata=metadata_dict,
-                    recorded_at=recorded_at,
-                    prev_hash=envelope["prev_hash"],
-                    hash=prev_hash,
-                )
-            )
-        Event.objects.bulk_create(rows)
+        (recorded,) = _append_locked([item], [payloads], metadata_dict)
         if idempotency_key:
             IdempotencyRecord.objects.create(
                 key=idempotency_key,
                 fingerprint=fingerprint,
                 stream_id=stream_id,
-                first_position=rows[0].position,
-                last_position=rows[-1].position,
-                recorded_at=recorded_at,
+                first_position=recorded[0].position,
+                last_position=recorded[-1].position,
+                recorded_at=recorded[0].recorded_at,
             )
-        recorded = [
-            RecordedEvent(
-                position=row.position,
-                stream_id=stream_id,
-                stream_type=stream_type,
-                version=row.version,
-                event=event,
-                metadata=metadata_dict,
-                recorded_at=recorded_at,
-                hash=row.hash,
-            )
-            for row, event in zip(rows, events, strict=True)
-        ]
-        projections.apply_incrementally(recorded)
     return AppendResult(events=recorded, replayed=False)
+
+
+def append_many(*, appends: Sequence[StreamAppend], metadata: Metadata) -> list[AppendResult]:
+    """Append to many streams in one transaction: all of them, with projections, or none.
+
+    Each stream must be at its ``expected_version`` and appear once; the first mismatch raises
+    ConcurrencyConflict and nothing is written. Positions follow the order of ``appends``. This
+    is the bulk path (ingestion of many claims at once): one lock, one read of the stream
+    versions and the ledger head, batched inserts.
+    """
+    if not appends:
+        raise InvalidCommand("a bulk append needs at least one stream")
+    stream_ids = [item.stream_id for item in appends]
+    if len(set(stream_ids)) != len(stream_ids):
+        raise InvalidCommand("a bulk append names each stream at most once")
+    all_payloads = [_validated(item) for item in appends]
+    metadata_dict = metadata.to_dict()
+    validate_payload(metadata_dict, path="metadata")
+    with transaction.atomic():
+        lock_appends()
+        recorded = _append_locked(appends, all_payloads, metadata_dict)
+    return [AppendResult(events=events, replayed=False) for events in recorded]
+
+
+_EVENT_COLUMNS = (
+    "position",
+    "stream_id",
+    "stream_type",
+    "version",
+    "type",
+    "schema_version",
+    "data",
+    "metadata",
+    "recorded_at",
+    "prev_hash",
+    "hash",
+)
+
+
+def _heads(stream_ids: Sequence[str]) -> tuple[dict[str, tuple[int, str]], tuple[int, str]]:
+    """Each existing stream's (version, type), and the ledger's (position, hash), in one query.
+
+    Must run under ``lock_appends`` so that no append can commit between this read and ours.
+    """
+    table = connection.ops.quote_name(Event._meta.db_table)
+    streams: dict[str, tuple[int, str]] = {}
+    head: tuple[int, str] = (0, GENESIS_HASH)
+    chunk_size = max(1, (connection.features.max_query_params or 10_000) - 10)
+    chunks = [stream_ids[i : i + chunk_size] for i in range(0, len(stream_ids), chunk_size)]
+    with connection.cursor() as cursor:
+        for index, chunk in enumerate(chunks):
+            sql = (
+                f"SELECT stream_id, MAX(version), MAX(stream_type) FROM {table} "
+                f"WHERE stream_id IN ({', '.join(['%s'] * len(chunk))}) GROUP BY stream_id"
+            )
+            if index == 0:
+                # The ledger head rides along with the first chunk: one round trip per append.
+                sql += (
+                    " UNION ALL SELECT NULL, head.position, head.hash FROM (SELECT position, hash"
+                    f" FROM {table} ORDER BY position DESC LIMIT 1) head"
+                )
+            cursor.execute(sql, list(chunk))
+            for stream_id, version, value in cursor.fetchall():
+                if stream_id is None:
+                    head = (int(version), value)
+                else:
+                    streams[stream_id] = (int(version), value)
+    return streams, head
+
+
+def _append_locked(
+    appends: Sequence[StreamAppend],
+    all_payloads: Sequence[list[dict[str, Any]]],
+    metadata_dict: dict[str, Any],
+) -> list[list[RecordedEvent]]:
+    """Check versions, chain, insert and project; the caller holds the append lock."""
+    streams, (position, prev_hash) = _heads([item.stream_id for item in appends])
+    for item in appends:
+        current_version, current_type = streams.get(item.stream_id, (0, item.stream_type))
+        if current_type != item.stream_type:
+            raise InvalidCommand(
+                f"stream {item.stream_id} is a {current_type} stream, not {item.stream_type}"
+            )
+        if current_version != item.expected_version:
+            raise ConcurrencyConflict(
+                stream_id=item.stream_id,
+                expected_version=item.expected_version,
+                current_version=current_version,
+            )
+    recorded_at = timezone.now()
+    timestamp = format_timestamp(recorded_at)
+    fields = {field.name: field for field in Event._meta.concrete_fields}
+    data_field, metadata_field = fields["data"], fields["metadata"]
+    recorded_at_field = fields["recorded_at"]
+    prepared_metadata = metadata_field.get_db_prep_save(metadata_dict, connection)
+    prepared_recorded_at = recorded_at_field.get_db_prep_save(recorded_at, connection)
+    values: list[tuple[Any, ...]] = []
+    results: list[list[RecordedEvent]] = []
+    for item, payloads in zip(appends, all_payloads, strict=True):
+        recorded: list[RecordedEvent] = []
+        for offset, (event, payload) in enumerate(zip(item.events, payloads, strict=True), 1):
+            position += 1
+            version = item.expected_version + offset
+            envelope: dict[str, Any] = {
+                "position": position,
+                "stream_id": item.stream_id,
+                "stream_type": item.stream_type,
+                "version": version,
+                "type": event.event_type.value,
+                "schema_version": event.schema_version,
+                "metadata": metadata_dict,
+                "recorded_at": timestamp,
+                "prev_hash": prev_hash,
+            }
+            event_hash_value = event_hash(envelope, data_digest(payload))
+            values.append(
+                (
+                    position,
+                    item.stream_id,
+                    item.stream_type,
+                    version,
+                    envelope["type"],
+                    event.schema_version,
+                    data_field.get_db_prep_save(payload, connection),
+                    prepared_metadata,
+                    prepared_recorded_at,
+                    prev_hash,
+                    event_hash_value,
+                )
+            )
+            prev_hash = event_hash_value
+            recorded.append(
+                RecordedEvent(
+                    position=position,
+                    stream_id=item.stream_id,
+                    stream_type=item.stream_type,
+                    version=version,
+                    event=event,
+                    metadata=metadata_dict,
+                    recorded_at=recorded_at,
+                    hash=event_hash_value,
+                )
+            )
+        results.append(recorded)
+    _insert_events(values)
+    projections.apply_incrementally([event for recorded in results for event in recorded])
+    return results
+
+
+def _insert_events(values: list[tuple[Any, ...]]) -> None:
+    """Multi-row INSERTs of prepared event rows (the only statement that creates events)."""
+    table = connection.ops.quote_name(Event._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in _EVENT_COLUMNS)
+    placeholder = "(" + ", ".join(["%s"] * len(_EVENT_COLUMNS)) + ")"
+    rows_per_statement = max(
+        1, min(500, (connection.features.max_query_params or 10_000) // len(_EVENT_COLUMNS))
+    )
+    with connection.cursor() as cursor:
+        for index in range(0, len(values), rows_per_statement):
+            chunk = values[index : index + rows_per_statement]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholder] * len(chunk))}",
+                [value for row in chunk for value in row],
+            )
 
 
 def read_stream(stream_id: str) -> list[RecordedEvent]:
