@@ -9,7 +9,7 @@ read model equals the incrementally maintained one by construction; ``rebuild_pr
 
 from __future__ import annotations
 
-import dataclasses
+import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
@@ -19,6 +19,7 @@ from django.db import connection, models
 from ledger import events as ev
 from ledger.claims import STATE_FIELDS, ClaimState, evolve
 from ledger.models import ClaimView
+from ledger.sql import fast_cursor
 
 if TYPE_CHECKING:
     from ledger.store import RecordedEvent
@@ -91,7 +92,7 @@ class DatabaseRows:
         table = self._table(model)
         converters = table.converters()
         chunk_size = max(1, (connection.features.max_query_params or 10_000) - 1)
-        with connection.cursor() as cursor:
+        with fast_cursor() as cursor:
             for index in range(0, len(missing), chunk_size):
                 chunk = missing[index : index + chunk_size]
                 # Keys as the database holds them, mapped back to the caller's spelling.
@@ -129,6 +130,17 @@ class DatabaseRows:
             groups[(model, tuple(row))].append(row)
         self._dirty.clear()
         quote = connection.ops.quote_name
+        # Rows of one append share their timestamps: prepare each distinct one once.
+        prepared_datetimes: dict[tuple[int, datetime.datetime], Any] = {}
+
+        def prepare(field: models.Field[Any, Any], value: Any) -> Any:
+            if isinstance(value, datetime.datetime):
+                cache_key = (id(field), value)
+                if cache_key not in prepared_datetimes:
+                    prepared_datetimes[cache_key] = field.get_db_prep_save(value, connection)
+                return prepared_datetimes[cache_key]
+            return field.get_db_prep_save(value, connection)
+
         for (model, attnames), rows in groups.items():
             table = self._table(model)
             by_attname = {field.attname: field for field in table.fields}
@@ -154,14 +166,13 @@ class DatabaseRows:
             per_statement = max(
                 1, min(500, (connection.features.max_query_params or 10_000) // len(fields))
             )
-            with connection.cursor() as cursor:
+            with fast_cursor() as cursor:
                 for index in range(0, len(rows), per_statement):
                     chunk = rows[index : index + per_statement]
                     params = [
-                        field.get_db_prep_save(
-                            row[field.attname] if field.attname in row else field.get_default(),
-                            connection,
-                        )
+                        prepare(field, row[field.attname])
+                        if field.attname in row
+                        else field.get_db_prep_save(field.get_default(), connection)
                         for row in chunk
                         for field in fields
                     ]
@@ -206,7 +217,8 @@ def project_claim(rows: RowStore, recorded: RecordedEvent) -> None:
         position=recorded.position,
         recorded_at=recorded.recorded_at,
     )
-    new_row = dataclasses.asdict(state)
+    # A shallow copy: states are immutable and evolve() replaces values, never mutates them.
+    new_row = {name: getattr(state, name) for name in STATE_FIELDS}
     new_row["open_flag_count"] = row["open_flag_count"] if row is not None else 0
     rows.put(ClaimView, recorded.stream_id, new_row)
 

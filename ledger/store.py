@@ -20,6 +20,7 @@ from ledger import projections
 from ledger.events import DomainEvent, Metadata, event_from_stored, validate_payload
 from ledger.exceptions import ConcurrencyConflict, IdempotencyKeyReused, InvalidCommand
 from ledger.models import Event, IdempotencyRecord
+from ledger.sql import fast_cursor
 from ledger.verify_export import GENESIS_HASH, canonical_json, data_digest, event_hash
 
 # Any constant works: it names the one lock every append takes on PostgreSQL.
@@ -221,7 +222,7 @@ def _heads(stream_ids: Sequence[str]) -> tuple[dict[str, tuple[int, str]], tuple
     head: tuple[int, str] = (0, GENESIS_HASH)
     chunk_size = max(1, (connection.features.max_query_params or 10_000) - 10)
     chunks = [stream_ids[i : i + chunk_size] for i in range(0, len(stream_ids), chunk_size)]
-    with connection.cursor() as cursor:
+    with fast_cursor() as cursor:
         for index, chunk in enumerate(chunks):
             sql = (
                 f"SELECT stream_id, MAX(version), MAX(stream_type) FROM {table} "
@@ -329,7 +330,7 @@ def _insert_events(values: list[tuple[Any, ...]]) -> None:
     rows_per_statement = max(
         1, min(500, (connection.features.max_query_params or 10_000) // len(_EVENT_COLUMNS))
     )
-    with connection.cursor() as cursor:
+    with fast_cursor() as cursor:
         for index in range(0, len(values), rows_per_statement):
             chunk = values[index : index + rows_per_statement]
             cursor.execute(
