@@ -16,7 +16,6 @@ from ledger.models import Source
 from ledger.store import StreamAppend, append, append_many, lock_appends, read_all, read_stream
 
 MAX_CLAIM_LENGTH = 5000
-REBUILD_BATCH_SIZE = 5000
 
 
 def _clean_text(text: str, *, field: str) -> str:
@@ -211,12 +210,12 @@ def projections_rebuild(*, check: bool) -> list[str]:
         projections.apply(rows, read_all())
         if check:
             return _differences(rows)
+        writer = projections.DatabaseRows()
         for model in projections.PROJECTED_MODELS:
             model._default_manager.all().delete()
-            model._default_manager.bulk_create(
-                (model(**row) for row in rows.rows[model].values()),
-                batch_size=REBUILD_BATCH_SIZE,
-            )
+            for key, row in rows.rows[model].items():
+                writer.put(model, key, row)
+        writer.flush()
     return []
 
 

@@ -354,8 +354,42 @@ def read_all(
         rows = rows.filter(type__in=list(types))
     if limit is not None:
         rows = rows[:limit]
-    for row in rows.iterator(chunk_size=READ_BATCH_SIZE):
-        yield _to_recorded(row)
+    # Plain tuples, not model instances: replaying the whole log (rebuilds, exports) is
+    # dominated by per-row overhead.
+    values = rows.values_list(
+        "position",
+        "stream_id",
+        "stream_type",
+        "version",
+        "type",
+        "schema_version",
+        "data",
+        "metadata",
+        "recorded_at",
+        "hash",
+    )
+    for (
+        position,
+        stream_id,
+        stream_type,
+        version,
+        type_name,
+        schema,
+        data,
+        meta,
+        at,
+        hash_,
+    ) in values.iterator(chunk_size=READ_BATCH_SIZE):
+        yield RecordedEvent(
+            position=position,
+            stream_id=stream_id,
+            stream_type=stream_type,
+            version=version,
+            event=event_from_stored(type_name=type_name, schema_version=schema, data=data),
+            metadata=meta,
+            recorded_at=at,
+            hash=hash_,
+        )
 
 
 def head_position() -> int:
