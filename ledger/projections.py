@@ -9,9 +9,11 @@ read model equals the incrementally maintained one by construction; ``rebuild_pr
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import connection, models
@@ -65,6 +67,15 @@ class _Table:
         return result
 
 
+@dataclasses.dataclass
+class PendingRows:
+    """A preload query sent but not yet read."""
+
+    model: type[models.Model]
+    cursor: Any
+    keys_by_value: dict[Any, str]
+
+
 class DatabaseRows:
     """Rows read from and written to the database, inside the caller's transaction.
 
@@ -86,32 +97,53 @@ class DatabaseRows:
 
     def preload(self, model: type[models.Model], keys: Iterable[str]) -> None:
         """Read the rows of ``keys`` not yet cached, in one query per chunk of keys."""
+        with ExitStack() as cursors:
+            self.preload_collect(self.preload_send(cursors, model, keys))
+
+    def preload_send(
+        self, cursors: ExitStack, model: type[models.Model], keys: Iterable[str]
+    ) -> list[PendingRows]:
+        """Issue the queries of ``preload`` without reading their results.
+
+        Inside ``ledger.sql.pipeline()`` they travel with the statements around them; the rows
+        are read by ``preload_collect``.
+        """
         missing = sorted({key for key in keys if (model, key) not in self._rows})
-        if not missing:
-            return
         table = self._table(model)
-        converters = table.converters()
         chunk_size = max(1, (connection.features.max_query_params or 10_000) - 1)
-        with fast_cursor() as cursor:
-            for index in range(0, len(missing), chunk_size):
-                chunk = missing[index : index + chunk_size]
-                # Keys as the database holds them, mapped back to the caller's spelling.
-                keys_by_value = {table.prepare_key(key): key for key in chunk}
-                for key in chunk:
-                    self._rows[(model, key)] = _ABSENT
-                cursor.execute(
-                    f"SELECT {table.columns} FROM {table.name} WHERE {table.pk_column} IN "
-                    f"({', '.join(['%s'] * len(keys_by_value))})",
-                    list(keys_by_value),
-                )
-                for values in cursor.fetchall():
-                    row: Row = {}
-                    for value, (attname, functions, column) in zip(values, converters, strict=True):
-                        for function in functions:
-                            value = function(value, column, connection)
-                        row[attname] = value
-                    key = keys_by_value[table.prepare_key(row[table.pk_attname])]
-                    self._rows[(model, key)] = row
+        pending = []
+        for index in range(0, len(missing), chunk_size):
+            chunk = missing[index : index + chunk_size]
+            # Keys as the database holds them, mapped back to the caller's spelling.
+            keys_by_value = {table.prepare_key(key): key for key in chunk}
+            for key in chunk:
+                self._rows[(model, key)] = _ABSENT
+            cursor = cursors.enter_context(fast_cursor())
+            cursor.execute(
+                f"SELECT {table.columns} FROM {table.name} WHERE {table.pk_column} IN "
+                f"({', '.join(['%s'] * len(keys_by_value))})",
+                list(keys_by_value),
+            )
+            pending.append(PendingRows(model=model, cursor=cursor, keys_by_value=keys_by_value))
+        return pending
+
+    def preload_collect(self, pending: list[PendingRows]) -> None:
+        for item in pending:
+            table = self._table(item.model)
+            converters = table.converters()
+            for values in item.cursor.fetchall():
+                row: Row = {}
+                for value, (attname, functions, column) in zip(values, converters, strict=True):
+                    for function in functions:
+                        value = function(value, column, connection)
+                    row[attname] = value
+                key = item.keys_by_value[table.prepare_key(row[table.pk_attname])]
+                self._rows[(item.model, key)] = row
+
+    def assume_absent(self, model: type[models.Model], keys: Iterable[str]) -> None:
+        """Record, without a query, that these rows do not exist (keyed by brand-new streams)."""
+        for key in keys:
+            self._rows.setdefault((model, key), _ABSENT)
 
     def get(self, model: type[models.Model], key: str) -> Row | None:
         if (model, key) not in self._rows:
@@ -244,22 +276,45 @@ def apply(rows: RowStore, recorded: Iterable[RecordedEvent]) -> None:
             handler(rows, item)
 
 
-def apply_incrementally(recorded: Sequence[RecordedEvent]) -> None:
-    """Update the read models for freshly appended events, in the append's transaction."""
-    rows = DatabaseRows()
-    for model, stream_ids in _rows_to_preload(recorded).items():
-        rows.preload(model, stream_ids)
+def apply_incrementally(
+    recorded: Sequence[RecordedEvent], rows: DatabaseRows | None = None
+) -> None:
+    """Update the read models for freshly appended events, in the append's transaction.
+
+    ``rows`` may come with the rows the handlers read already preloaded (``preload_streams``).
+    """
+    if rows is None:
+        rows = DatabaseRows()
+        first: dict[str, RecordedEvent] = {}
+        for item in recorded:
+            if item.stream_id not in first or item.version < first[item.stream_id].version:
+                first[item.stream_id] = item
+        streams = [(item.stream_id, item.stream_type, item.version - 1) for item in first.values()]
+        with ExitStack() as cursors:
+            rows.preload_collect(preload_streams(rows, cursors, streams))
     apply(rows, recorded)
     rows.flush()
 
 
-def _rows_to_preload(recorded: Sequence[RecordedEvent]) -> dict[type[models.Model], set[str]]:
-    """The rows keyed by stream id that the handlers of these events will read."""
+def preload_streams(
+    rows: DatabaseRows, cursors: ExitStack, streams: Iterable[tuple[str, str, int]]
+) -> list[PendingRows]:
+    """Send the reads of the rows keyed by stream id that handlers of these streams will read.
+
+    ``streams`` are (stream id, stream type, version before the append): rows keyed by a
+    stream that is new (version 0) cannot exist yet and are not queried.
+    """
     wanted: dict[type[models.Model], set[str]] = defaultdict(set)
-    for item in recorded:
-        for model in KEYED_BY_STREAM.get(item.stream_type, ()):
-            wanted[model].add(item.stream_id)
-    return wanted
+    for stream_id, stream_type, version_before in streams:
+        for model in KEYED_BY_STREAM.get(stream_type, ()):
+            if version_before == 0:
+                rows.assume_absent(model, [stream_id])
+            else:
+                wanted[model].add(stream_id)
+    pending = []
+    for model, stream_ids in wanted.items():
+        pending.extend(rows.preload_send(cursors, model, stream_ids))
+    return pending
 
 
 def normalized(model: type[models.Model], row: Row) -> Row:

@@ -27,3 +27,19 @@ def fast_cursor() -> Iterator[Any]:
     connection.ensure_connection()
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         yield cursor
+
+
+@contextmanager
+def pipeline() -> Iterator[None]:
+    """Send the statements issued inside to PostgreSQL together, without waiting for each.
+
+    Results are read when a cursor's rows are fetched (which waits for everything sent so far),
+    so issuing every statement before fetching any makes the lot one network round trip. On
+    SQLite this does nothing. Errors surface at the first fetch or at the end of the block.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.wrap_database_errors, connection.connection.pipeline():
+        yield

@@ -11,6 +11,7 @@ import dataclasses
 import datetime
 import hashlib
 from collections.abc import Iterator, Sequence
+from contextlib import ExitStack
 from typing import Any
 
 from django.db import connection, transaction
@@ -20,7 +21,7 @@ from ledger import projections
 from ledger.events import DomainEvent, Metadata, event_from_stored, validate_payload
 from ledger.exceptions import ConcurrencyConflict, IdempotencyKeyReused, InvalidCommand
 from ledger.models import Event, IdempotencyRecord
-from ledger.sql import fast_cursor
+from ledger.sql import fast_cursor, pipeline
 from ledger.verify_export import GENESIS_HASH, canonical_json, data_digest, event_hash
 
 # Any constant works: it names the one lock every append takes on PostgreSQL.
@@ -63,9 +64,13 @@ def format_timestamp(moment: datetime.datetime) -> str:
 
 def lock_appends() -> None:
     """Serialize with every other append until the current transaction ends."""
+    with fast_cursor() as cursor:
+        _lock_statement(cursor)
+
+
+def _lock_statement(cursor: Any) -> None:
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK_KEY])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK_KEY])
 
 
 def _to_recorded(row: Event) -> RecordedEvent:
@@ -157,12 +162,13 @@ def append(
     fingerprint = _fingerprint(stream_id, expected_version, events) if idempotency_key else ""
 
     with transaction.atomic():
-        lock_appends()
         if idempotency_key:
+            lock_appends()
             replayed = _replay(idempotency_key, fingerprint)
             if replayed is not None:
                 return replayed
-        (recorded,) = _append_locked([item], [payloads], metadata_dict)
+        # Without a key to check first, the lock travels with the append's first reads.
+        (recorded,) = _append_locked([item], [payloads], metadata_dict, lock=not idempotency_key)
         if idempotency_key:
             IdempotencyRecord.objects.create(
                 key=idempotency_key,
@@ -192,8 +198,7 @@ def append_many(*, appends: Sequence[StreamAppend], metadata: Metadata) -> list[
     metadata_dict = metadata.to_dict()
     validate_payload(metadata_dict, path="metadata")
     with transaction.atomic():
-        lock_appends()
-        recorded = _append_locked(appends, all_payloads, metadata_dict)
+        recorded = _append_locked(appends, all_payloads, metadata_dict, lock=True)
     return [AppendResult(events=events, replayed=False) for events in recorded]
 
 
@@ -212,34 +217,41 @@ _EVENT_COLUMNS = (
 )
 
 
-def _heads(stream_ids: Sequence[str]) -> tuple[dict[str, tuple[int, str]], tuple[int, str]]:
-    """Each existing stream's (version, type), and the ledger's (position, hash), in one query.
+def _heads_send(cursors: ExitStack, stream_ids: Sequence[str]) -> list[Any]:
+    """Send the reads of each stream's (version, type) and of the ledger head (position, hash).
 
     Must run under ``lock_appends`` so that no append can commit between this read and ours.
     """
     table = connection.ops.quote_name(Event._meta.db_table)
-    streams: dict[str, tuple[int, str]] = {}
-    head: tuple[int, str] = (0, GENESIS_HASH)
     chunk_size = max(1, (connection.features.max_query_params or 10_000) - 10)
     chunks = [stream_ids[i : i + chunk_size] for i in range(0, len(stream_ids), chunk_size)]
-    with fast_cursor() as cursor:
-        for index, chunk in enumerate(chunks):
-            sql = (
-                f"SELECT stream_id, MAX(version), MAX(stream_type) FROM {table} "
-                f"WHERE stream_id IN ({', '.join(['%s'] * len(chunk))}) GROUP BY stream_id"
+    pending = []
+    for index, chunk in enumerate(chunks):
+        sql = (
+            f"SELECT stream_id, MAX(version), MAX(stream_type) FROM {table} "
+            f"WHERE stream_id IN ({', '.join(['%s'] * len(chunk))}) GROUP BY stream_id"
+        )
+        if index == 0:
+            # The ledger head rides along with the first chunk.
+            sql += (
+                " UNION ALL SELECT NULL, head.position, head.hash FROM (SELECT position, hash"
+                f" FROM {table} ORDER BY position DESC LIMIT 1) head"
             )
-            if index == 0:
-                # The ledger head rides along with the first chunk: one round trip per append.
-                sql += (
-                    " UNION ALL SELECT NULL, head.position, head.hash FROM (SELECT position, hash"
-                    f" FROM {table} ORDER BY position DESC LIMIT 1) head"
-                )
-            cursor.execute(sql, list(chunk))
-            for stream_id, version, value in cursor.fetchall():
-                if stream_id is None:
-                    head = (int(version), value)
-                else:
-                    streams[stream_id] = (int(version), value)
+        cursor = cursors.enter_context(fast_cursor())
+        cursor.execute(sql, list(chunk))
+        pending.append(cursor)
+    return pending
+
+
+def _heads_collect(pending: list[Any]) -> tuple[dict[str, tuple[int, str]], tuple[int, str]]:
+    streams: dict[str, tuple[int, str]] = {}
+    head: tuple[int, str] = (0, GENESIS_HASH)
+    for cursor in pending:
+        for stream_id, version, value in cursor.fetchall():
+            if stream_id is None:
+                head = (int(version), value)
+            else:
+                streams[stream_id] = (int(version), value)
     return streams, head
 
 
@@ -247,9 +259,30 @@ def _append_locked(
     appends: Sequence[StreamAppend],
     all_payloads: Sequence[list[dict[str, Any]]],
     metadata_dict: dict[str, Any],
+    *,
+    lock: bool,
 ) -> list[list[RecordedEvent]]:
-    """Check versions, chain, insert and project; the caller holds the append lock."""
-    streams, (position, prev_hash) = _heads([item.stream_id for item in appends])
+    """Take the lock (with ``lock``), check versions, chain, insert and project.
+
+    On PostgreSQL this is three round trips whatever the batch size: the lock, the stream and
+    ledger heads and the projection rows the handlers will read are sent together; then the
+    event inserts and the projection upserts together; then the commit.
+    """
+    rows = projections.DatabaseRows()
+    with ExitStack() as cursors, pipeline():
+        if lock:
+            cursor = cursors.enter_context(fast_cursor())
+            _lock_statement(cursor)
+        pending_heads = _heads_send(cursors, [item.stream_id for item in appends])
+        # Rows keyed by new streams are known absent; others are read in the same round trip
+        # (if the expected version is stale, the append fails below and they go unused).
+        pending_rows = projections.preload_streams(
+            rows,
+            cursors,
+            [(item.stream_id, item.stream_type, item.expected_version) for item in appends],
+        )
+        streams, (position, prev_hash) = _heads_collect(pending_heads)
+        rows.preload_collect(pending_rows)
     for item in appends:
         current_version, current_type = streams.get(item.stream_id, (0, item.stream_type))
         if current_type != item.stream_type:
@@ -317,8 +350,11 @@ def _append_locked(
                 )
             )
         results.append(recorded)
-    _insert_events(values)
-    projections.apply_incrementally([event for recorded in results for event in recorded])
+    with pipeline():
+        _insert_events(values)
+        projections.apply_incrementally(
+            [event for recorded in results for event in recorded], rows=rows
+        )
     return results
 
 
