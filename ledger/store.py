@@ -378,7 +378,7 @@ def _insert_events(values: list[tuple[Any, ...]]) -> None:
 def read_stream(stream_id: str) -> list[RecordedEvent]:
     """Every event of one stream, oldest first (empty when the stream does not exist)."""
     rows = Event.objects.filter(stream_id=stream_id).order_by("version")
-    return [_to_recorded(row) for row in rows]
+    return [_recorded_from_values(values) for values in rows.values_list(*_RECORDED_FIELDS)]
 
 
 def read_all(
@@ -392,40 +392,37 @@ def read_all(
         rows = rows[:limit]
     # Plain tuples, not model instances: replaying the whole log (rebuilds, exports) is
     # dominated by per-row overhead.
-    values = rows.values_list(
-        "position",
-        "stream_id",
-        "stream_type",
-        "version",
-        "type",
-        "schema_version",
-        "data",
-        "metadata",
-        "recorded_at",
-        "hash",
+    for values in rows.values_list(*_RECORDED_FIELDS).iterator(chunk_size=READ_BATCH_SIZE):
+        yield _recorded_from_values(values)
+
+
+_RECORDED_FIELDS = (
+    "position",
+    "stream_id",
+    "stream_type",
+    "version",
+    "type",
+    "schema_version",
+    "data",
+    "metadata",
+    "recorded_at",
+    "hash",
+)
+
+
+def _recorded_from_values(values: tuple[Any, ...]) -> RecordedEvent:
+    """A RecordedEvent from a ``values_list(*_RECORDED_FIELDS)`` row."""
+    position, stream_id, stream_type, version, type_name, schema, data, meta, at, hash_ = values
+    return RecordedEvent(
+        position=position,
+        stream_id=stream_id,
+        stream_type=stream_type,
+        version=version,
+        event=event_from_stored(type_name=type_name, schema_version=schema, data=data),
+        metadata=meta,
+        recorded_at=at,
+        hash=hash_,
     )
-    for (
-        position,
-        stream_id,
-        stream_type,
-        version,
-        type_name,
-        schema,
-        data,
-        meta,
-        at,
-        hash_,
-    ) in values.iterator(chunk_size=READ_BATCH_SIZE):
-        yield RecordedEvent(
-            position=position,
-            stream_id=stream_id,
-            stream_type=stream_type,
-            version=version,
-            event=event_from_stored(type_name=type_name, schema_version=schema, data=data),
-            metadata=meta,
-            recorded_at=at,
-            hash=hash_,
-        )
 
 
 def head_position() -> int:
