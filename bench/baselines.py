@@ -11,9 +11,11 @@
 
 from __future__ import annotations
 
-import os
+import itertools
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.application import Application
@@ -144,46 +146,70 @@ def eventsourcing_commands(dbname: str, claims: int, seed: int) -> float:
     return 2 * claims / elapsed
 
 
-def run(*, quick: bool) -> dict[str, Any]:
-    fresh_database()
+_positions = itertools.count(1)
+
+
+def next_positions(count: int) -> int:
+    """The first of ``count`` fresh positions for the raw baseline table."""
+    first = next(_positions)
+    for _ in range(count - 1):
+        next(_positions)
+    return first
+
+
+@contextmanager
+def prepared() -> Iterator[str]:
+    """Create the raw baseline table in the benchmark database and a scratch database for the
+    eventsourcing library; yield the latter's name."""
     with raw_connection() as conn:
-        conn.execute("CREATE TABLE bench_raw_event (LIKE ledger_event INCLUDING ALL)")
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_raw_event (LIKE ledger_event INCLUDING ALL)")
         conn.commit()
-    single = SINGLE_INSERTS_QUICK if quick else SINGLE_INSERTS
-    batched = BATCHED_INSERTS_QUICK if quick else BATCHED_INSERTS
-    claims = EVENTSOURCING_CLAIMS_QUICK if quick else EVENTSOURCING_CLAIMS
-    single_samples, batched_samples, eventsourcing_samples = [], [], []
-    position = 1
-    # The eventsourcing library's tables live in their own scratch database.
-    os.environ.pop("PERSISTENCE_MODULE", None)
     with scratch_database("eventsourcing") as eventsourcing_db:
+        yield eventsourcing_db
+
+
+def sizes(*, quick: bool) -> dict[str, int]:
+    return {
+        "single_inserts": SINGLE_INSERTS_QUICK if quick else SINGLE_INSERTS,
+        "batched_inserts": BATCHED_INSERTS_QUICK if quick else BATCHED_INSERTS,
+        "claims": EVENTSOURCING_CLAIMS_QUICK if quick else EVENTSOURCING_CLAIMS,
+    }
+
+
+def run(*, quick: bool) -> dict[str, Any]:
+    """The baselines on their own, for reference; the modules with targets interleave their own
+    baseline runs with theirs and compute their ratios from those."""
+    fresh_database()
+    size = sizes(quick=quick)
+    single_samples, batched_samples, eventsourcing_samples = [], [], []
+    with prepared() as eventsourcing_db:
         # Interleaved, so that a noisy neighbour slows every kind of run alike.
         for attempt in range(repeats(quick=quick)):
-            single_samples.append(raw_single_inserts(single, position))
-            position += single
-            batched_samples.append(raw_batched_inserts(batched, position))
-            position += batched
+            single = size["single_inserts"]
+            single_samples.append(raw_single_inserts(single, next_positions(single)))
+            batched = size["batched_inserts"]
+            batched_samples.append(raw_batched_inserts(batched, next_positions(batched)))
             eventsourcing_samples.append(
-                eventsourcing_commands(eventsourcing_db, claims, seed=attempt)
+                eventsourcing_commands(eventsourcing_db, size["claims"], seed=attempt)
             )
     return {
-        "sizes": {"single_inserts": single, "batched_inserts": batched, "claims": claims},
+        "sizes": size,
         "figures": [
             figure(
-                name="raw psycopg: INSERT + COMMIT per event",
                 key="raw_single",
+                name="raw psycopg: INSERT + COMMIT per event",
                 samples=single_samples,
                 unit="events/s",
             ),
             figure(
-                name=f"raw psycopg: {BATCH_SIZE} inserts per transaction",
                 key="raw_batched",
+                name=f"raw psycopg: {BATCH_SIZE} inserts per transaction",
                 samples=batched_samples,
                 unit="events/s",
             ),
             figure(
-                name="eventsourcing library: record + assign commands",
                 key="eventsourcing_commands",
+                name="eventsourcing library: record + assign commands",
                 samples=eventsourcing_samples,
                 unit="commands/s",
             ),
