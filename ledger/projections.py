@@ -10,7 +10,6 @@ read model equals the incrementally maintained one by construction; ``rebuild_pr
 from __future__ import annotations
 
 import dataclasses
-import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import ExitStack
@@ -21,7 +20,7 @@ from django.db import connection, models
 from ledger import events as ev
 from ledger.claims import STATE_FIELDS, ClaimState, evolve
 from ledger.models import ClaimView
-from ledger.sql import fast_cursor
+from ledger.sql import copy_allowed, copy_rows, fast_cursor, value_preparer
 
 if TYPE_CHECKING:
     from ledger.store import RecordedEvent
@@ -52,6 +51,13 @@ class _Table:
         self.name = quote(model._meta.db_table)
         self.pk_column = quote(primary_key.column)
         self.columns = ", ".join(quote(field.column) for field in self.fields)
+        self._preparers: dict[str, Callable[[Any], Any]] = {}
+
+    def preparer(self, field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+        prepare = self._preparers.get(field.attname)
+        if prepare is None:
+            prepare = self._preparers[field.attname] = value_preparer(field)
+        return prepare
 
     def prepare_key(self, key: Any) -> Any:
         return self.primary_key.get_db_prep_value(key, connection)
@@ -84,10 +90,13 @@ class DatabaseRows:
     flushes before returning, so the rows are written in the append's transaction.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, allow_copy: bool = False) -> None:
         self._rows: dict[tuple[type[models.Model], str], Row] = {}
         self._dirty: dict[tuple[type[models.Model], str], Row] = {}
+        self._known_absent: set[tuple[type[models.Model], str]] = set()
         self._tables: dict[type[models.Model], _Table] = {}
+        # COPY cannot run inside a pipeline: only callers that flush outside one allow it.
+        self.allow_copy = allow_copy
 
     def _table(self, model: type[models.Model]) -> _Table:
         table = self._tables.get(model)
@@ -118,6 +127,7 @@ class DatabaseRows:
             keys_by_value = {table.prepare_key(key): key for key in chunk}
             for key in chunk:
                 self._rows[(model, key)] = _ABSENT
+                self._known_absent.add((model, key))
             cursor = cursors.enter_context(fast_cursor())
             cursor.execute(
                 f"SELECT {table.columns} FROM {table.name} WHERE {table.pk_column} IN "
@@ -139,11 +149,14 @@ class DatabaseRows:
                     row[attname] = value
                 key = item.keys_by_value[table.prepare_key(row[table.pk_attname])]
                 self._rows[(item.model, key)] = row
+                self._known_absent.discard((item.model, key))
 
     def assume_absent(self, model: type[models.Model], keys: Iterable[str]) -> None:
         """Record, without a query, that these rows do not exist (keyed by brand-new streams)."""
         for key in keys:
-            self._rows.setdefault((model, key), _ABSENT)
+            if (model, key) not in self._rows:
+                self._rows[(model, key)] = _ABSENT
+                self._known_absent.add((model, key))
 
     def get(self, model: type[models.Model], key: str) -> Row | None:
         if (model, key) not in self._rows:
@@ -156,30 +169,39 @@ class DatabaseRows:
         self._dirty[(model, key)] = row
 
     def flush(self) -> None:
-        """Write every changed row: INSERT ... ON CONFLICT (pk) DO UPDATE, in batches."""
-        groups: dict[tuple[type[models.Model], tuple[str, ...]], list[Row]] = defaultdict(list)
-        for (model, _key), row in self._dirty.items():
-            groups[(model, tuple(row))].append(row)
+        """Write every changed row, in batches.
+
+        Rows known not to exist (keyed by new streams, or everything in a rebuild) are inserted,
+        with COPY when there are many on PostgreSQL; the others are upserted (``INSERT ... ON
+        CONFLICT (pk) DO UPDATE``), which also covers rows put without being read first.
+        """
+        groups: dict[tuple[type[models.Model], tuple[str, ...], bool], list[Row]] = defaultdict(
+            list
+        )
+        for (model, key), row in self._dirty.items():
+            new = (model, key) in self._known_absent
+            groups[(model, tuple(row), new)].append(row)
+            self._known_absent.discard((model, key))
         self._dirty.clear()
-        quote = connection.ops.quote_name
-        # Rows of one append share their timestamps: prepare each distinct one once.
-        prepared_datetimes: dict[tuple[int, datetime.datetime], Any] = {}
-
-        def prepare(field: models.Field[Any, Any], value: Any) -> Any:
-            if isinstance(value, datetime.datetime):
-                cache_key = (id(field), value)
-                if cache_key not in prepared_datetimes:
-                    prepared_datetimes[cache_key] = field.get_db_prep_save(value, connection)
-                return prepared_datetimes[cache_key]
-            return field.get_db_prep_save(value, connection)
-
-        for (model, attnames), rows in groups.items():
+        for (model, attnames, new), rows in groups.items():
             table = self._table(model)
             by_attname = {field.attname: field for field in table.fields}
             # A handler may put only some fields: the others get their defaults on insert.
             fields = [by_attname[name] for name in attnames] + [
                 field for field in table.fields if field.attname not in attnames
             ]
+            preparers = [
+                table.preparer(field) if field.attname in attnames else _default_of(field)
+                for field in fields
+            ]
+            pairs = [
+                (field.attname, prepare) for field, prepare in zip(fields, preparers, strict=True)
+            ]
+            prepared = ([prepare(row.get(name)) for name, prepare in pairs] for row in rows)
+            quote = connection.ops.quote_name
+            if new and self.allow_copy and copy_allowed(len(rows)):
+                copy_rows(table.name, [quote(field.column) for field in fields], prepared)
+                continue
             updated = [
                 field
                 for field in fields
@@ -198,21 +220,23 @@ class DatabaseRows:
             per_statement = max(
                 1, min(500, (connection.features.max_query_params or 10_000) // len(fields))
             )
-            with fast_cursor() as cursor:
-                for index in range(0, len(rows), per_statement):
-                    chunk = rows[index : index + per_statement]
-                    params = [
-                        prepare(field, row[field.attname])
-                        if field.attname in row
-                        else field.get_db_prep_save(field.get_default(), connection)
-                        for row in chunk
-                        for field in fields
-                    ]
+            all_prepared = list(prepared)
+            with ExitStack() as cursors:
+                for index in range(0, len(all_prepared), per_statement):
+                    chunk = all_prepared[index : index + per_statement]
+                    cursor = cursors.enter_context(fast_cursor())
                     cursor.execute(
                         f"INSERT INTO {table.name} ({columns}) VALUES "
                         f"{', '.join([placeholder] * len(chunk))} {conflict}",
-                        params,
+                        [value for values in chunk for value in values],
                     )
+
+
+def _default_of(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    def default(_missing: Any) -> Any:
+        return field.get_db_prep_save(field.get_default(), connection)
+
+    return default
 
 
 class MemoryRows:

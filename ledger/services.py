@@ -210,9 +210,10 @@ def projections_rebuild(*, check: bool) -> list[str]:
         projections.apply(rows, read_all())
         if check:
             return _differences(rows)
-        writer = projections.DatabaseRows()
+        writer = projections.DatabaseRows(allow_copy=True)
         for model in projections.PROJECTED_MODELS:
             model._default_manager.all().delete()
+            writer.assume_absent(model, rows.rows[model])
             for key, row in rows.rows[model].items():
                 writer.put(model, key, row)
         writer.flush()

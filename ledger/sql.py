@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection
+from django.db import connection, models
 
 
 @contextmanager
@@ -43,3 +45,79 @@ def pipeline() -> Iterator[None]:
     connection.ensure_connection()
     with connection.wrap_database_errors, connection.connection.pipeline():
         yield
+
+
+# Below this many rows an INSERT (pipelined with its neighbours) beats a COPY's extra setup.
+COPY_MIN_ROWS = 50
+
+
+def copy_allowed(rows: int) -> bool:
+    """Whether ``copy_rows`` should be used for a batch of this size."""
+    return connection.vendor == "postgresql" and rows >= COPY_MIN_ROWS
+
+
+def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Insert prepared rows with PostgreSQL's COPY, in the current transaction.
+
+    ``table`` and ``columns`` are quoted names. Not usable inside ``pipeline()``.
+    """
+    import psycopg
+
+    connection.ensure_connection()
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    with (
+        connection.wrap_database_errors,
+        psycopg.Cursor(connection.connection) as cursor,
+        cursor.copy(statement) as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+
+
+def value_preparer(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    """A function turning a field's Python value into its database parameter.
+
+    The same result as ``field.get_db_prep_save(value, connection)``, which costs microseconds
+    per value in Django's generic path; on PostgreSQL the common cases are done directly.
+    """
+
+    def generic(value: Any) -> Any:
+        return field.get_db_prep_save(value, connection)
+
+    if connection.vendor != "postgresql":
+        return generic
+    if isinstance(field, models.JSONField):
+        encoder = field.encoder
+
+        def json_value(value: Any) -> Any:
+            if value is None:
+                return None
+            return connection.ops.adapt_json_value(value, encoder)
+
+        return json_value
+    if isinstance(field, models.UUIDField):
+
+        def uuid_value(value: Any) -> Any:
+            if value is None or isinstance(value, uuid.UUID):
+                return value
+            return generic(value)
+
+        return uuid_value
+    if isinstance(field, models.DateTimeField):
+
+        def datetime_value(value: Any) -> Any:
+            if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+                return value
+            return generic(value)
+
+        return datetime_value
+    if isinstance(field, models.IntegerField | models.CharField | models.TextField):
+        plain = (int, str) if isinstance(field, models.IntegerField) else (str,)
+
+        def plain_value(value: Any) -> Any:
+            if value is None or (type(value) in plain):
+                return value
+            return generic(value)
+
+        return plain_value
+    return generic

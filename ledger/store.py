@@ -21,7 +21,7 @@ from ledger import projections
 from ledger.events import DomainEvent, Metadata, event_from_stored, validate_payload
 from ledger.exceptions import ConcurrencyConflict, IdempotencyKeyReused, InvalidCommand
 from ledger.models import Event, IdempotencyRecord
-from ledger.sql import fast_cursor, pipeline
+from ledger.sql import copy_allowed, copy_rows, fast_cursor, pipeline, value_preparer
 from ledger.verify_export import GENESIS_HASH, canonical_json, data_digest, event_hash
 
 # Any constant works: it names the one lock every append takes on PostgreSQL.
@@ -298,10 +298,9 @@ def _append_locked(
     recorded_at = timezone.now()
     timestamp = format_timestamp(recorded_at)
     fields = {field.name: field for field in Event._meta.concrete_fields}
-    data_field, metadata_field = fields["data"], fields["metadata"]
-    recorded_at_field = fields["recorded_at"]
-    prepared_metadata = metadata_field.get_db_prep_save(metadata_dict, connection)
-    prepared_recorded_at = recorded_at_field.get_db_prep_save(recorded_at, connection)
+    prepare_data = value_preparer(fields["data"])
+    prepared_metadata = fields["metadata"].get_db_prep_save(metadata_dict, connection)
+    prepared_recorded_at = fields["recorded_at"].get_db_prep_save(recorded_at, connection)
     values: list[tuple[Any, ...]] = []
     results: list[list[RecordedEvent]] = []
     for item, payloads in zip(appends, all_payloads, strict=True):
@@ -329,7 +328,7 @@ def _append_locked(
                     version,
                     envelope["type"],
                     event.schema_version,
-                    data_field.get_db_prep_save(payload, connection),
+                    prepare_data(payload),
                     prepared_metadata,
                     prepared_recorded_at,
                     prev_hash,
@@ -350,11 +349,20 @@ def _append_locked(
                 )
             )
         results.append(recorded)
-    with pipeline():
-        _insert_events(values)
-        projections.apply_incrementally(
-            [event for recorded in results for event in recorded], rows=rows
+    appended = [event for recorded in results for event in recorded]
+    if copy_allowed(len(values)):
+        # A bulk append: COPY the events, then COPY or upsert the projection rows.
+        copy_rows(
+            connection.ops.quote_name(Event._meta.db_table),
+            [connection.ops.quote_name(name) for name in _EVENT_COLUMNS],
+            values,
         )
+        rows.allow_copy = True
+        projections.apply_incrementally(appended, rows=rows)
+    else:
+        with pipeline():
+            _insert_events(values)
+            projections.apply_incrementally(appended, rows=rows)
     return results
 
 

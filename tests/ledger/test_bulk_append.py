@@ -140,3 +140,26 @@ def test_claims_record_many_refuses_an_unknown_source(metadata):
 def test_claims_record_many_refuses_an_empty_batch(metadata):
     with pytest.raises(InvalidCommand, match="no claims to record"):
         claims_record_many(drafts=[], metadata=metadata)
+
+
+def test_a_large_bulk_record_is_chained_projected_and_rebuildable(metadata):
+    # given a batch large enough for the bulk (COPY) path on PostgreSQL
+    drafts = [ClaimDraft(text=f"Claim number {n} was made in 2024.") for n in range(120)]
+
+    # when
+    states = claims_record_many(drafts=drafts, metadata=metadata)
+    claims_record_many(drafts=drafts[:60], metadata=metadata)
+
+    # then
+    assert [state.last_position for state in states] == list(range(1, 121))
+    verification = ledger_verify()
+    assert verification.intact
+    assert verification.events == 180
+    assert ClaimView.objects.count() == 180
+    assert ClaimView.objects.get(pk=states[7].claim_id).text == "Claim number 7 was made in 2024."
+    assert projections_rebuild(check=True) == []
+
+    # and a rebuild writes the same rows again
+    projections_rebuild(check=False)
+    assert ClaimView.objects.count() == 180
+    assert projections_rebuild(check=True) == []
