@@ -88,11 +88,12 @@ def value_preparer(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
         return generic
     if isinstance(field, models.JSONField):
         encoder = field.encoder
+        adapt_json_value = connection.ops.adapt_json_value
 
         def json_value(value: Any) -> Any:
             if value is None:
                 return None
-            return connection.ops.adapt_json_value(value, encoder)
+            return adapt_json_value(value, encoder)
 
         return json_value
     if isinstance(field, models.UUIDField):
@@ -100,6 +101,8 @@ def value_preparer(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
         def uuid_value(value: Any) -> Any:
             if value is None or isinstance(value, uuid.UUID):
                 return value
+            if isinstance(value, str):
+                return uuid.UUID(value)  # ValueError for a malformed id, as Django raises
             return generic(value)
 
         return uuid_value
@@ -121,3 +124,30 @@ def value_preparer(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
 
         return plain_value
     return generic
+
+
+def row_converter(
+    model: type[models.Model], attnames: Sequence[str]
+) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """A function turning a fetched row of these fields into their Python values.
+
+    The conversions Django's ORM applies (JSON decoding, SQLite datetimes, ...), for rows read
+    with a plain cursor.
+    """
+    table = model._meta.db_table
+    steps = []
+    for attname in attnames:
+        field = next(f for f in model._meta.concrete_fields if f.attname == attname)
+        column = field.get_col(table)
+        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        steps.append((functions, column))
+
+    def convert(values: Sequence[Any]) -> tuple[Any, ...]:
+        converted = []
+        for value, (functions, column) in zip(values, steps, strict=True):
+            for function in functions:
+                value = function(value, column, connection)
+            converted.append(value)
+        return tuple(converted)
+
+    return convert

@@ -21,7 +21,14 @@ from ledger import projections
 from ledger.events import DomainEvent, Metadata, event_from_stored, validate_payload
 from ledger.exceptions import ConcurrencyConflict, IdempotencyKeyReused, InvalidCommand
 from ledger.models import Event, IdempotencyRecord
-from ledger.sql import copy_allowed, copy_rows, fast_cursor, pipeline, value_preparer
+from ledger.sql import (
+    copy_allowed,
+    copy_rows,
+    fast_cursor,
+    pipeline,
+    row_converter,
+    value_preparer,
+)
 from ledger.verify_export import GENESIS_HASH, canonical_json, data_digest, event_hash
 
 # Any constant works: it names the one lock every append takes on PostgreSQL.
@@ -385,8 +392,19 @@ def _insert_events(values: list[tuple[Any, ...]]) -> None:
 
 def read_stream(stream_id: str) -> list[RecordedEvent]:
     """Every event of one stream, oldest first (empty when the stream does not exist)."""
-    rows = Event.objects.filter(stream_id=stream_id).order_by("version")
-    return [_recorded_from_values(values) for values in rows.values_list(*_RECORDED_FIELDS)]
+    # A plain cursor: loading one claim is on every command's path, and the ORM's query
+    # building costs more than the indexed read itself.
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in _RECORDED_FIELDS)
+    convert = row_converter(Event, _RECORDED_FIELDS)
+    with fast_cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {quote(Event._meta.db_table)} WHERE stream_id = %s "
+            "ORDER BY version",
+            [stream_id],
+        )
+        rows = cursor.fetchall()
+    return [_recorded_from_values(convert(values)) for values in rows]
 
 
 def read_all(
