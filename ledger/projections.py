@@ -20,7 +20,13 @@ from django.db import connection, models
 from ledger import events as ev
 from ledger.claims import STATE_FIELDS, ClaimState, evolve
 from ledger.models import ClaimView
-from ledger.sql import copy_allowed, copy_rows, fast_cursor, value_preparer
+from ledger.sql import (
+    copy_allowed,
+    copy_rows,
+    execute_unprepared,
+    fast_cursor,
+    value_preparer,
+)
 
 if TYPE_CHECKING:
     from ledger.store import RecordedEvent
@@ -129,7 +135,8 @@ class DatabaseRows:
                 self._rows[(model, key)] = _ABSENT
                 self._known_absent.add((model, key))
             cursor = cursors.enter_context(fast_cursor())
-            cursor.execute(
+            execute_unprepared(
+                cursor,
                 f"SELECT {table.columns} FROM {table.name} WHERE {table.pk_column} IN "
                 f"({', '.join(['%s'] * len(keys_by_value))})",
                 list(keys_by_value),

@@ -151,3 +151,16 @@ def row_converter(
         return tuple(converted)
 
     return convert
+
+
+def execute_unprepared(cursor: Any, sql: str, params: Sequence[Any]) -> None:
+    """Execute without letting psycopg turn the statement into a server-side prepared one.
+
+    For reads whose best plan depends on the table's size (``IN`` lists over the events table):
+    a prepared statement's generic plan, chosen while the table was small, would stay cached
+    for the connection's life as the table grows.
+    """
+    if connection.vendor == "postgresql":
+        cursor.execute(sql, params, prepare=False)
+    else:
+        cursor.execute(sql, params)
