@@ -234,6 +234,16 @@ def _heads_send(cursors: ExitStack, stream_ids: Sequence[str]) -> list[Any]:
         " UNION ALL SELECT NULL, head.position, head.hash FROM (SELECT position, hash"
         f" FROM {table} ORDER BY position DESC LIMIT 1) head"
     )
+    if len(stream_ids) == 1:
+        # A command on one stream: the cheapest statement to plan and run.
+        cursor = cursors.enter_context(fast_cursor())
+        cursor.execute(
+            "SELECT last.stream_id, last.version, last.stream_type FROM (SELECT stream_id,"
+            f" version, stream_type FROM {table} WHERE stream_id = %s ORDER BY version DESC"
+            " LIMIT 1) last" + head_sql,
+            [stream_ids[0]],
+        )
+        return [cursor]
     if connection.vendor == "postgresql":
         # One index probe per stream, whatever the planner's statistics say: with an IN list
         # and a table not yet analyzed (a bulk import into a new database), PostgreSQL
