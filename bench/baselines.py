@@ -93,6 +93,43 @@ def raw_batched_inserts(count: int, start: int) -> float:
     return count / elapsed
 
 
+def raw_append_statements(count: int, start: int) -> float:
+    """Commands per second for the bare SQL of one ledger append, sent by plain psycopg.
+
+    The statements ``append`` issues for a command, one command per transaction, without any of
+    the Python around them (no validation, hashing, folding or Django): the advisory lock, the
+    stream and ledger head read, the read-model row read, the event insert, the read-model
+    upsert, the commit. Not a target: it shows how much of a command's time is the database's.
+    """
+    rows = _rows(count, start)
+    with raw_connection() as conn:
+        started = time.perf_counter()
+        for row in rows:
+            claim_id = row[1]
+            conn.execute("SELECT pg_advisory_xact_lock(1)")
+            conn.execute(
+                "SELECT * FROM (SELECT stream_id, version, stream_type FROM bench_raw_event"
+                " WHERE stream_id = %s ORDER BY version DESC LIMIT 1) last UNION ALL"
+                " SELECT NULL, head.position, head.hash FROM (SELECT position, hash"
+                " FROM bench_raw_event ORDER BY position DESC LIMIT 1) head",
+                [claim_id],
+            ).fetchall()
+            conn.execute("SELECT * FROM bench_raw_claimview WHERE claim_id = %s", [claim_id])
+            conn.execute(INSERT, row)
+            conn.execute(
+                "INSERT INTO bench_raw_claimview (claim_id, publisher, text, status, version,"
+                " assignee, check_worthiness, entities, open_flag_count, recorded_at,"
+                " updated_at, last_position) VALUES (%s, 'bench', 'text', 'pending', 1, '',"
+                " '{}', '[]', 0, now(), now(), %s) ON CONFLICT (claim_id) DO UPDATE SET"
+                " version = EXCLUDED.version, updated_at = EXCLUDED.updated_at,"
+                " last_position = EXCLUDED.last_position",
+                [claim_id, row[0]],
+            )
+            conn.commit()
+        elapsed = time.perf_counter() - started
+    return count / elapsed
+
+
 class Claim(Aggregate):
     """The same claim life the ledger's commands benchmark drives: recorded, then assigned."""
 
@@ -163,6 +200,9 @@ def prepared() -> Iterator[str]:
     eventsourcing library; yield the latter's name."""
     with raw_connection() as conn:
         conn.execute("CREATE TABLE IF NOT EXISTS bench_raw_event (LIKE ledger_event INCLUDING ALL)")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS bench_raw_claimview (LIKE ledger_claimview INCLUDING ALL)"
+        )
         conn.commit()
     with scratch_database("eventsourcing") as eventsourcing_db:
         yield eventsourcing_db

@@ -40,7 +40,7 @@ def run(*, quick: bool) -> dict[str, Any]:
     fresh_database()
     claims = CLAIMS_QUICK if quick else CLAIMS
     size = baselines.sizes(quick=quick)
-    samples, eventsourcing_samples, raw_samples = [], [], []
+    samples, eventsourcing_samples, raw_samples, floor_samples = [], [], [], []
     with baselines.prepared() as eventsourcing_db:
         # Each of our runs sits between runs of its two baselines, so that load from other
         # processes on the machine weighs on all three alike.
@@ -52,6 +52,9 @@ def run(*, quick: bool) -> dict[str, Any]:
             single = size["single_inserts"]
             raw_samples.append(
                 baselines.raw_single_inserts(single, baselines.next_positions(single))
+            )
+            floor_samples.append(
+                baselines.raw_append_statements(single, baselines.next_positions(single))
             )
     return {
         "sizes": {"claims": claims, "commands": 2 * claims, "baselines": size},
@@ -67,6 +70,14 @@ def run(*, quick: bool) -> dict[str, Any]:
                 name="baseline: raw INSERT + COMMIT per event (interleaved)",
                 samples=raw_samples,
                 unit="events/s",
+            ),
+            figure(
+                key="commands_floor_sql",
+                name="reference: an append's bare SQL via raw psycopg (interleaved)",
+                samples=floor_samples,
+                unit="commands/s",
+                baseline="commands_baseline_eventsourcing",
+                note="no target: the database's share of a command, without any Python",
             ),
             figure(
                 key="commands_vs_eventsourcing",
