@@ -84,6 +84,9 @@ def _configure_django(base_url: str) -> tuple[str, str]:
     import django
 
     django.setup()
+    # Settings are loaded: give subprocesses and modules that make their own scratch databases
+    # (named after DATABASE_URL's) the URL the user gave.
+    os.environ["DATABASE_URL"] = base_url
     return working, template
 
 
@@ -208,6 +211,12 @@ def _print_table(results: dict[str, dict[str, Any]], figures: list[dict[str, Any
             continue
         if "skipped" in outcome:
             rows.append((module, "skipped: " + outcome["skipped"], "", "", "", "", ""))
+            continue
+        if "figures" not in outcome:
+            # A module with its own result shape: show its top-level numbers.
+            for key, value in outcome.items():
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    rows.append((module, key, _format_number(value), "", "", "", ""))
             continue
         for item in outcome.get("figures", []):
             ratio = item.get("ratio")
