@@ -163,3 +163,65 @@ def test_a_large_bulk_record_is_chained_projected_and_rebuildable(metadata):
     projections_rebuild(check=False)
     assert ClaimView.objects.count() == 180
     assert projections_rebuild(check=True) == []
+
+
+def test_append_many_extends_existing_streams_and_updates_their_rows(metadata):
+    # given two recorded claims, one already assigned
+    first = claim_record(text="First claim.", metadata=metadata)
+    second = claim_record(text="Second claim.", metadata=metadata)
+    append_many(
+        appends=[
+            StreamAppend(
+                stream_id=first.claim_id,
+                stream_type=ev.StreamType.CLAIM,
+                expected_version=1,
+                events=[ev.ClaimAssigned(assignee="rita")],
+            )
+        ],
+        metadata=metadata,
+    )
+
+    # when both move on in one bulk append, with enough new claims for the bulk path
+    new_claims = [
+        StreamAppend(
+            stream_id=f"00000000-0000-0000-0000-{n:012d}",
+            stream_type=ev.StreamType.CLAIM,
+            expected_version=0,
+            events=[
+                ev.ClaimRecorded(
+                    claim_id=f"00000000-0000-0000-0000-{n:012d}",
+                    text=f"New claim {n}.",
+                    source_id=None,
+                    selector=None,
+                )
+            ],
+        )
+        for n in range(1, 61)
+    ]
+    append_many(
+        appends=[
+            StreamAppend(
+                stream_id=first.claim_id,
+                stream_type=ev.StreamType.CLAIM,
+                expected_version=2,
+                events=[ev.ClaimReviewStarted()],
+            ),
+            StreamAppend(
+                stream_id=second.claim_id,
+                stream_type=ev.StreamType.CLAIM,
+                expected_version=1,
+                events=[ev.ClaimAssigned(assignee="sam"), ev.ClaimReviewStarted()],
+            ),
+            *new_claims,
+        ],
+        metadata=metadata,
+    )
+
+    # then
+    views = {str(view.claim_id): view for view in ClaimView.objects.all()}
+    assert len(views) == 62
+    assert (views[first.claim_id].assignee, views[first.claim_id].status) == ("rita", "in_review")
+    assert (views[second.claim_id].assignee, views[second.claim_id].version) == ("sam", 3)
+    assert claim_load(claim_id=second.claim_id).status == "in_review"
+    assert ledger_verify().events == 66
+    assert projections_rebuild(check=True) == []
