@@ -52,5 +52,17 @@ lock:
 	$(VENV)/bin/pip-compile --quiet --extra dev --generate-hashes --strip-extras --allow-unsafe \
 		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
+# Benchmarks against baselines measured in the same run (see docs/performance.md). They run in
+# scratch databases named after DATABASE_URL's (created and dropped); PostgreSQL is started when
+# it is down, as .ci/run does. QUICK=1: reduced sizes, under two minutes, written to
+# bench/results-quick.json so the committed full results are never replaced by a quick run.
+BENCH_DATABASE_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/claims_ledger)
+
+bench: install
+	@pg_isready -d "$(BENCH_DATABASE_URL)" -q || \
+		pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql)" main start
+	@for _ in $$(seq 1 30); do pg_isready -d "$(BENCH_DATABASE_URL)" -q && break; sleep 1; done
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) -m bench $(if $(QUICK),--quick) $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

@@ -1,1 +1,2 @@
-"""Benchmarks run by `make bench`: each module exposes run(*, quick: bool) -> dict."""
+"""Benchmarks run by `make bench` (``python -m bench``): every module here exposing
+``run(*, quick: bool) -> dict`` is measured against baselines run side by side."""

@@ -7,6 +7,7 @@ shape into the new one as it is read; stored events are never rewritten.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import enum
 import uuid
@@ -81,7 +82,23 @@ class DomainEvent:
     schema_version: ClassVar[int] = 1
 
     def to_data(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """The event's fields as a JSON-ready dict, deep-copied (like ``dataclasses.asdict``)."""
+        return {
+            field.name: _copied(getattr(self, field.name)) for field in dataclasses.fields(self)
+        }
+
+
+def _copied(value: Any) -> Any:
+    """A deep copy of a JSON-like value; much cheaper than ``copy.deepcopy`` for these."""
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_copied(item) for item in value)
+    return copy.deepcopy(value)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -11,14 +11,22 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any, Protocol
 
-from django.db import models
+from django.db import connection, models
 
 from ledger import events as ev
 from ledger.claims import STATE_FIELDS, ClaimState, evolve
 from ledger.models import ClaimView, ContradictionView
+from ledger.sql import (
+    copy_allowed,
+    copy_rows,
+    execute_unprepared,
+    fast_cursor,
+    value_preparer,
+)
 
 if TYPE_CHECKING:
     from ledger.store import RecordedEvent
@@ -32,27 +40,210 @@ class RowStore(Protocol):
     def put(self, model: type[models.Model], key: str, row: Row) -> None: ...
 
 
-class DatabaseRows:
-    """Rows read from and written to the database, inside the caller's transaction."""
+_ABSENT: Row = {}
 
-    def __init__(self) -> None:
+
+class _Table:
+    """Prepared SQL and value conversions for one read-model table."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        primary_key = model._meta.pk
+        assert primary_key is not None
+        self.primary_key = primary_key
+        self.pk_attname = primary_key.attname
+        quote = connection.ops.quote_name
+        self.name = quote(model._meta.db_table)
+        self.pk_column = quote(primary_key.column)
+        self.columns = ", ".join(quote(field.column) for field in self.fields)
+        self._preparers: dict[str, Callable[[Any], Any]] = {}
+
+    def preparer(self, field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+        prepare = self._preparers.get(field.attname)
+        if prepare is None:
+            prepare = self._preparers[field.attname] = value_preparer(field)
+        return prepare
+
+    def prepare_key(self, key: Any) -> Any:
+        return self.primary_key.get_db_prep_value(key, connection)
+
+    def converters(self) -> list[tuple[str, list[Any], Any]]:
+        result = []
+        for field in self.fields:
+            column = field.get_col(self.model._meta.db_table)
+            functions = connection.ops.get_db_converters(column) + column.get_db_converters(
+                connection
+            )
+            result.append((field.attname, functions, column))
+        return result
+
+
+@dataclasses.dataclass
+class PendingRows:
+    """A preload query sent but not yet read."""
+
+    model: type[models.Model]
+    cursor: Any
+    keys_by_value: dict[Any, str]
+
+
+class DatabaseRows:
+    """Rows read from and written to the database, inside the caller's transaction.
+
+    Reads go through a cache (``preload`` fills it for many keys in one query); writes are kept
+    until ``flush``, which upserts every changed row in batched statements. ``apply_incrementally``
+    flushes before returning, so the rows are written in the append's transaction.
+    """
+
+    def __init__(self, *, allow_copy: bool = False) -> None:
         self._rows: dict[tuple[type[models.Model], str], Row] = {}
+        self._dirty: dict[tuple[type[models.Model], str], Row] = {}
+        self._known_absent: set[tuple[type[models.Model], str]] = set()
+        self._tables: dict[type[models.Model], _Table] = {}
+        # COPY cannot run inside a pipeline: only callers that flush outside one allow it.
+        self.allow_copy = allow_copy
+
+    def _table(self, model: type[models.Model]) -> _Table:
+        table = self._tables.get(model)
+        if table is None:
+            table = self._tables[model] = _Table(model)
+        return table
+
+    def preload(self, model: type[models.Model], keys: Iterable[str]) -> None:
+        """Read the rows of ``keys`` not yet cached, in one query per chunk of keys."""
+        with ExitStack() as cursors:
+            self.preload_collect(self.preload_send(cursors, model, keys))
+
+    def preload_send(
+        self, cursors: ExitStack, model: type[models.Model], keys: Iterable[str]
+    ) -> list[PendingRows]:
+        """Issue the queries of ``preload`` without reading their results.
+
+        Inside ``ledger.sql.pipeline()`` they travel with the statements around them; the rows
+        are read by ``preload_collect``.
+        """
+        missing = sorted({key for key in keys if (model, key) not in self._rows})
+        table = self._table(model)
+        chunk_size = max(1, (connection.features.max_query_params or 10_000) - 1)
+        pending = []
+        for index in range(0, len(missing), chunk_size):
+            chunk = missing[index : index + chunk_size]
+            # Keys as the database holds them, mapped back to the caller's spelling.
+            keys_by_value = {table.prepare_key(key): key for key in chunk}
+            for key in chunk:
+                self._rows[(model, key)] = _ABSENT
+                self._known_absent.add((model, key))
+            cursor = cursors.enter_context(fast_cursor())
+            execute_unprepared(
+                cursor,
+                f"SELECT {table.columns} FROM {table.name} WHERE {table.pk_column} IN "
+                f"({', '.join(['%s'] * len(keys_by_value))})",
+                list(keys_by_value),
+            )
+            pending.append(PendingRows(model=model, cursor=cursor, keys_by_value=keys_by_value))
+        return pending
+
+    def preload_collect(self, pending: list[PendingRows]) -> None:
+        for item in pending:
+            table = self._table(item.model)
+            converters = table.converters()
+            for values in item.cursor.fetchall():
+                row: Row = {}
+                for value, (attname, functions, column) in zip(values, converters, strict=True):
+                    for function in functions:
+                        value = function(value, column, connection)
+                    row[attname] = value
+                key = item.keys_by_value[table.prepare_key(row[table.pk_attname])]
+                self._rows[(item.model, key)] = row
+                self._known_absent.discard((item.model, key))
+
+    def assume_absent(self, model: type[models.Model], keys: Iterable[str]) -> None:
+        """Record, without a query, that these rows do not exist (keyed by brand-new streams)."""
+        for key in keys:
+            if (model, key) not in self._rows:
+                self._rows[(model, key)] = _ABSENT
+                self._known_absent.add((model, key))
 
     def get(self, model: type[models.Model], key: str) -> Row | None:
-        cached = self._rows.get((model, key))
-        if cached is not None:
-            return cached
-        row = model._default_manager.filter(pk=key).values().first()
-        if row is not None:
-            self._rows[(model, key)] = row
-        return row
+        if (model, key) not in self._rows:
+            self.preload(model, [key])
+        row = self._rows[(model, key)]
+        return None if row is _ABSENT else row
 
     def put(self, model: type[models.Model], key: str, row: Row) -> None:
-        if (model, key) in self._rows:
-            model._default_manager.filter(pk=key).update(**row)
-        else:
-            model._default_manager.create(**row)
         self._rows[(model, key)] = row
+        self._dirty[(model, key)] = row
+
+    def flush(self) -> None:
+        """Write every changed row, in batches.
+
+        Rows known not to exist (keyed by new streams, or everything in a rebuild) are inserted,
+        with COPY when there are many on PostgreSQL; the others are upserted (``INSERT ... ON
+        CONFLICT (pk) DO UPDATE``), which also covers rows put without being read first.
+        """
+        groups: dict[tuple[type[models.Model], tuple[str, ...], bool], list[Row]] = defaultdict(
+            list
+        )
+        for (model, key), row in self._dirty.items():
+            new = (model, key) in self._known_absent
+            groups[(model, tuple(row), new)].append(row)
+            self._known_absent.discard((model, key))
+        self._dirty.clear()
+        for (model, attnames, new), rows in groups.items():
+            table = self._table(model)
+            by_attname = {field.attname: field for field in table.fields}
+            # A handler may put only some fields: the others get their defaults on insert.
+            fields = [by_attname[name] for name in attnames] + [
+                field for field in table.fields if field.attname not in attnames
+            ]
+            preparers = [
+                table.preparer(field) if field.attname in attnames else _default_of(field)
+                for field in fields
+            ]
+            pairs = [
+                (field.attname, prepare) for field, prepare in zip(fields, preparers, strict=True)
+            ]
+            prepared = ([prepare(row.get(name)) for name, prepare in pairs] for row in rows)
+            quote = connection.ops.quote_name
+            if new and self.allow_copy and copy_allowed(len(rows)):
+                copy_rows(table.name, [quote(field.column) for field in fields], prepared)
+                continue
+            updated = [
+                field
+                for field in fields
+                if field.attname in attnames and field is not table.primary_key
+            ]
+            columns = ", ".join(quote(field.column) for field in fields)
+            placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+            conflict = f"ON CONFLICT ({table.pk_column}) " + (
+                "DO UPDATE SET "
+                + ", ".join(
+                    f"{quote(field.column)} = EXCLUDED.{quote(field.column)}" for field in updated
+                )
+                if updated
+                else "DO NOTHING"
+            )
+            per_statement = max(
+                1, min(500, (connection.features.max_query_params or 10_000) // len(fields))
+            )
+            all_prepared = list(prepared)
+            with ExitStack() as cursors:
+                for index in range(0, len(all_prepared), per_statement):
+                    chunk = all_prepared[index : index + per_statement]
+                    cursor = cursors.enter_context(fast_cursor())
+                    cursor.execute(
+                        f"INSERT INTO {table.name} ({columns}) VALUES "
+                        f"{', '.join([placeholder] * len(chunk))} {conflict}",
+                        [value for values in chunk for value in values],
+                    )
+
+
+def _default_of(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    def default(_missing: Any) -> Any:
+        return field.get_db_prep_save(field.get_default(), connection)
+
+    return default
 
 
 class MemoryRows:
@@ -89,7 +280,8 @@ def project_claim(rows: RowStore, recorded: RecordedEvent) -> None:
         position=recorded.position,
         recorded_at=recorded.recorded_at,
     )
-    new_row = dataclasses.asdict(state)
+    # A shallow copy: states are immutable and evolve() replaces values, never mutates them.
+    new_row = {name: getattr(state, name) for name in STATE_FIELDS}
     new_row["open_flag_count"] = row["open_flag_count"] if row is not None else 0
     rows.put(ClaimView, recorded.stream_id, new_row)
 
@@ -158,6 +350,12 @@ HANDLERS: dict[str, list[Handler]] = {
     ev.StreamType.CONTRADICTION: [project_contradiction],
 }
 
+# Tables whose rows the handlers of a stream type read by that stream's id: fetched for a whole
+# batch of appended events in one query before the handlers run.
+KEYED_BY_STREAM: dict[str, list[type[models.Model]]] = {
+    ev.StreamType.CLAIM: [ClaimView],
+}
+
 # Every table written by a projection, in the order a rebuild fills them.
 PROJECTED_MODELS: list[type[models.Model]] = [ClaimView, ContradictionView]
 
@@ -168,9 +366,45 @@ def apply(rows: RowStore, recorded: Iterable[RecordedEvent]) -> None:
             handler(rows, item)
 
 
-def apply_incrementally(recorded: Iterable[RecordedEvent]) -> None:
-    """Update the read models for freshly appended events, in the append's transaction."""
-    apply(DatabaseRows(), recorded)
+def apply_incrementally(
+    recorded: Sequence[RecordedEvent], rows: DatabaseRows | None = None
+) -> None:
+    """Update the read models for freshly appended events, in the append's transaction.
+
+    ``rows`` may come with the rows the handlers read already preloaded (``preload_streams``).
+    """
+    if rows is None:
+        rows = DatabaseRows()
+        first: dict[str, RecordedEvent] = {}
+        for item in recorded:
+            if item.stream_id not in first or item.version < first[item.stream_id].version:
+                first[item.stream_id] = item
+        streams = [(item.stream_id, item.stream_type, item.version - 1) for item in first.values()]
+        with ExitStack() as cursors:
+            rows.preload_collect(preload_streams(rows, cursors, streams))
+    apply(rows, recorded)
+    rows.flush()
+
+
+def preload_streams(
+    rows: DatabaseRows, cursors: ExitStack, streams: Iterable[tuple[str, str, int]]
+) -> list[PendingRows]:
+    """Send the reads of the rows keyed by stream id that handlers of these streams will read.
+
+    ``streams`` are (stream id, stream type, version before the append): rows keyed by a
+    stream that is new (version 0) cannot exist yet and are not queried.
+    """
+    wanted: dict[type[models.Model], set[str]] = defaultdict(set)
+    for stream_id, stream_type, version_before in streams:
+        for model in KEYED_BY_STREAM.get(stream_type, ()):
+            if version_before == 0:
+                rows.assume_absent(model, [stream_id])
+            else:
+                wanted[model].add(stream_id)
+    pending = []
+    for model, stream_ids in wanted.items():
+        pending.extend(rows.preload_send(cursors, model, stream_ids))
+    return pending
 
 
 def normalized(model: type[models.Model], row: Row) -> Row:

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
+from collections.abc import Sequence
 
 from django.db import transaction
 
 from ledger import events as ev
 from ledger import projections
-from ledger.claims import ClaimState, claim_state_from_events
+from ledger.claims import ClaimState, claim_state_from_events, evolve
 from ledger.exceptions import InvalidCommand, NotFound
 from ledger.models import Source
-from ledger.store import append, lock_appends, read_all, read_stream
+from ledger.store import StreamAppend, append, append_many, lock_appends, read_all, read_stream
 
 MAX_CLAIM_LENGTH = 5000
-REBUILD_BATCH_SIZE = 5000
 
 
 def _clean_text(text: str, *, field: str) -> str:
@@ -30,10 +31,14 @@ def _check_selector(source_id: str, selector: ev.TextSelector) -> None:
     source = Source.objects.filter(pk=source_id).only("text").first()
     if source is None:
         raise NotFound(f"no source {source_id}")
+    _check_selector_text(source.text, selector)
+
+
+def _check_selector_text(text: str, selector: ev.TextSelector) -> None:
     start, end = selector["start"], selector["end"]
-    if not 0 <= start < end <= len(source.text):
+    if not 0 <= start < end <= len(text):
         raise InvalidCommand(f"selector range {start}..{end} is outside the source text")
-    if source.text[start:end] != selector["exact"]:
+    if text[start:end] != selector["exact"]:
         raise InvalidCommand("selector's exact quote does not match the source text at its range")
 
 
@@ -76,6 +81,65 @@ def claim_record(
     return claim_state_from_events(result.events)
 
 
+@dataclasses.dataclass(frozen=True)
+class ClaimDraft:
+    """One claim for ``claims_record_many``; the same rules as ``claim_record`` apply."""
+
+    text: str
+    source_id: str | None = None
+    selector: ev.TextSelector | None = None
+    publisher: str = ""
+    check_worthiness: dict[str, object] | None = None
+    entities: list[str] | None = None
+    claim_id: str | None = None
+
+
+def claims_record_many(*, drafts: Sequence[ClaimDraft], metadata: ev.Metadata) -> list[ClaimState]:
+    """Record many new claims in one transaction: every one of them, or none.
+
+    The bulk path for ingestion: each claim is its own stream (as with ``claim_record``), but
+    they are appended together under one lock with batched inserts. Any invalid draft raises
+    before anything is written.
+    """
+    if not drafts:
+        raise InvalidCommand("no claims to record")
+    source_texts: dict[str, str] = {}
+    appends = []
+    for index, draft in enumerate(drafts):
+        if (draft.source_id is None) != (draft.selector is None):
+            raise InvalidCommand(
+                f"claim {index}: a claim anchored to a source needs both source_id and selector"
+            )
+        if draft.source_id is not None and draft.selector is not None:
+            if draft.source_id not in source_texts:
+                source = Source.objects.filter(pk=draft.source_id).only("text").first()
+                if source is None:
+                    raise NotFound(f"no source {draft.source_id}")
+                source_texts[draft.source_id] = source.text
+            _check_selector_text(source_texts[draft.source_id], draft.selector)
+        new_id = draft.claim_id or str(uuid.uuid4())
+        appends.append(
+            StreamAppend(
+                stream_id=new_id,
+                stream_type=ev.StreamType.CLAIM,
+                expected_version=0,
+                events=[
+                    ev.ClaimRecorded(
+                        claim_id=new_id,
+                        text=_clean_text(draft.text, field=f"claim {index} text"),
+                        source_id=draft.source_id,
+                        selector=draft.selector,
+                        publisher=draft.publisher,
+                        check_worthiness=draft.check_worthiness or {},
+                        entities=draft.entities or [],
+                    )
+                ],
+            )
+        )
+    results = append_many(appends=appends, metadata=metadata)
+    return [claim_state_from_events(result.events) for result in results]
+
+
 def claim_load(*, claim_id: str) -> ClaimState:
     """A claim's current state, folded from its events. Raises NotFound for an unknown id."""
     recorded = read_stream(claim_id)
@@ -96,8 +160,8 @@ def claim_command(
 
     The single path by which commands on an existing claim (here and in ``reviews``) write.
     """
-    claim_load(claim_id=claim_id)  # NotFound for an unknown claim, before any version check
-    append(
+    state = claim_load(claim_id=claim_id)  # NotFound for an unknown claim, before the version
+    result = append(
         stream_id=claim_id,
         stream_type=ev.StreamType.CLAIM,
         expected_version=expected_version,
@@ -105,7 +169,20 @@ def claim_command(
         metadata=metadata,
         idempotency_key=idempotency_key,
     )
-    return claim_load(claim_id=claim_id)
+    if result.replayed or state.version != expected_version:
+        # The claim moved on since it was loaded (or this is a replay): read it afresh.
+        return claim_load(claim_id=claim_id)
+    # The append succeeded on exactly the loaded version, so folding its events onto the
+    # loaded state gives the committed state without reading the stream again.
+    for recorded in result.events:
+        state = evolve(
+            state,
+            recorded.event,
+            version=recorded.version,
+            position=recorded.position,
+            recorded_at=recorded.recorded_at,
+        )
+    return state
 
 
 def claim_revise(
@@ -133,12 +210,13 @@ def projections_rebuild(*, check: bool) -> list[str]:
         projections.apply(rows, read_all())
         if check:
             return _differences(rows)
+        writer = projections.DatabaseRows(allow_copy=True)
         for model in projections.PROJECTED_MODELS:
             model._default_manager.all().delete()
-            model._default_manager.bulk_create(
-                (model(**row) for row in rows.rows[model].values()),
-                batch_size=REBUILD_BATCH_SIZE,
-            )
+            writer.assume_absent(model, rows.rows[model])
+            for key, row in rows.rows[model].items():
+                writer.put(model, key, row)
+        writer.flush()
     return []
 
 

@@ -1,0 +1,67 @@
+"""The benchmark harness: discovery order and ratios against baselines (no timing here)."""
+
+from typing import Any
+
+from bench.__main__ import _attach_ratios, _modules
+from bench.common import figure
+
+
+def test_baselines_run_first_and_every_module_with_run_is_found():
+    # when
+    names = _modules(None)
+
+    # then
+    assert names[0] == "baselines"
+    assert {"commands", "ingest", "projections", "api"} <= set(names)
+    assert "common" not in names
+
+
+def test_only_keeps_the_baselines():
+    assert _modules(["ingest"]) == ["baselines", "ingest"]
+
+
+def test_a_figure_is_divided_by_its_baseline_and_checked_against_its_target():
+    # given
+    results: dict[str, dict[str, Any]] = {
+        "baselines": {
+            "figures": [figure(key="raw", name="raw", samples=[90, 100, 300], unit="/s")]
+        },
+        "ingest": {
+            "figures": [
+                figure(
+                    key="ours",
+                    name="ours",
+                    samples=[20, 30, 40],
+                    unit="/s",
+                    baseline="raw",
+                    target_ratio=0.2,
+                ),
+                figure(
+                    key="slow",
+                    name="slow",
+                    samples=[10, 10],
+                    unit="/s",
+                    baseline="raw",
+                    target_ratio=0.25,
+                ),
+            ]
+        },
+        "other": {"skipped": "not here"},
+    }
+
+    # when
+    figures = _attach_ratios(results)
+
+    # then
+    by_key = {item["key"]: item for item in figures}
+    assert by_key["ours"]["value"] == 30
+    assert by_key["ours"]["baseline_value"] == 100
+    assert by_key["ours"]["paired_ratios"] == [20 / 90, 30 / 100, 40 / 300]
+    # alternating samples: the median of the pairs' ratios, not the ratio of the medians
+    assert by_key["ours"]["ratio"] == 20 / 90
+    assert by_key["ours"]["ratio_of_medians"] == 0.3
+    assert by_key["ours"]["met"] is True
+    assert "paired_ratios" not in by_key["slow"]  # not one sample per baseline sample
+    assert by_key["slow"]["ratio"] == 0.1
+    assert by_key["slow"]["met"] is False
+    assert "ratio" not in by_key["raw"]

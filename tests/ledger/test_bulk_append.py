@@ -1,0 +1,227 @@
+"""Bulk appends: many streams in one transaction, all or nothing."""
+
+import pytest
+
+from ledger import events as ev
+from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
+from ledger.models import ClaimView, Event
+from ledger.services import (
+    ClaimDraft,
+    claim_load,
+    claim_record,
+    claims_record_many,
+    projections_rebuild,
+)
+from ledger.store import StreamAppend, append_many, read_stream
+from ledger.verification import ledger_verify
+
+pytestmark = pytest.mark.django_db
+
+
+def test_append_many_chains_every_stream_in_order(metadata):
+    # when
+    results = append_many(
+        appends=[
+            StreamAppend(
+                stream_id="a",
+                stream_type="test",
+                expected_version=0,
+                events=[ev.ClaimCommented(body="a1"), ev.ClaimCommented(body="a2")],
+            ),
+            StreamAppend(
+                stream_id="b",
+                stream_type="test",
+                expected_version=0,
+                events=[ev.ClaimCommented(body="b1")],
+            ),
+        ],
+        metadata=metadata,
+    )
+
+    # then
+    assert [[(e.position, e.version) for e in r.events] for r in results] == [
+        [(1, 1), (2, 2)],
+        [(3, 1)],
+    ]
+    rows = list(Event.objects.order_by("position"))
+    assert [row.stream_id for row in rows] == ["a", "a", "b"]
+    assert [row.prev_hash for row in rows[1:]] == [row.hash for row in rows[:-1]]
+    verification = ledger_verify()
+    assert verification.intact
+    assert verification.events == 3
+
+
+def test_append_many_with_one_stale_stream_appends_nothing(metadata):
+    # given
+    claim = claim_record(text="Existing claim.", metadata=metadata)
+
+    # when
+    with pytest.raises(ConcurrencyConflict) as raised:
+        append_many(
+            appends=[
+                StreamAppend(
+                    stream_id="new",
+                    stream_type="test",
+                    expected_version=0,
+                    events=[ev.ClaimCommented(body="x")],
+                ),
+                StreamAppend(
+                    stream_id=claim.claim_id,
+                    stream_type=ev.StreamType.CLAIM,
+                    expected_version=0,
+                    events=[ev.ClaimAssigned(assignee="rita")],
+                ),
+            ],
+            metadata=metadata,
+        )
+
+    # then
+    assert raised.value.current_version == 1
+    assert Event.objects.count() == 1
+    assert ClaimView.objects.get().assignee == ""
+
+
+def test_append_many_refuses_a_stream_named_twice(metadata):
+    twice = StreamAppend(
+        stream_id="a", stream_type="test", expected_version=0, events=[ev.ClaimCommented(body="x")]
+    )
+    with pytest.raises(InvalidCommand, match="each stream at most once"):
+        append_many(appends=[twice, twice], metadata=metadata)
+    assert Event.objects.count() == 0
+
+
+def test_claims_record_many_records_every_claim_with_its_projection(metadata):
+    # when
+    states = claims_record_many(
+        drafts=[
+            ClaimDraft(text="  Iran pledged $100 million in 2019. ", publisher="desk"),
+            ClaimDraft(text="Egypt signed a ceasefire agreement.", entities=["Egypt"]),
+        ],
+        metadata=metadata,
+    )
+
+    # then
+    assert [state.text for state in states] == [
+        "Iran pledged $100 million in 2019.",
+        "Egypt signed a ceasefire agreement.",
+    ]
+    assert [state.last_position for state in states] == [1, 2]
+    assert claim_load(claim_id=states[1].claim_id) == states[1]
+    views = {str(view.claim_id): view for view in ClaimView.objects.all()}
+    assert views[states[0].claim_id].publisher == "desk"
+    assert views[states[1].claim_id].entities == ["Egypt"]
+    assert [e.type for e in read_stream(states[0].claim_id)] == ["ClaimRecorded"]
+    assert projections_rebuild(check=True) == []
+
+
+def test_claims_record_many_with_one_bad_draft_records_nothing(metadata):
+    with pytest.raises(InvalidCommand, match="claim 1 text cannot be empty"):
+        claims_record_many(
+            drafts=[ClaimDraft(text="A fine claim."), ClaimDraft(text="   ")], metadata=metadata
+        )
+    assert Event.objects.count() == 0
+    assert ClaimView.objects.count() == 0
+
+
+def test_claims_record_many_refuses_an_unknown_source(metadata):
+    selector: ev.TextSelector = {"exact": "x", "prefix": "", "suffix": "", "start": 0, "end": 1}
+    with pytest.raises(NotFound):
+        claims_record_many(
+            drafts=[
+                ClaimDraft(
+                    text="x", source_id="00000000-0000-0000-0000-000000000001", selector=selector
+                )
+            ],
+            metadata=metadata,
+        )
+    assert Event.objects.count() == 0
+
+
+def test_claims_record_many_refuses_an_empty_batch(metadata):
+    with pytest.raises(InvalidCommand, match="no claims to record"):
+        claims_record_many(drafts=[], metadata=metadata)
+
+
+def test_a_large_bulk_record_is_chained_projected_and_rebuildable(metadata):
+    # given a batch large enough for the bulk (COPY) path on PostgreSQL
+    drafts = [ClaimDraft(text=f"Claim number {n} was made in 2024.") for n in range(120)]
+
+    # when
+    states = claims_record_many(drafts=drafts, metadata=metadata)
+    claims_record_many(drafts=drafts[:60], metadata=metadata)
+
+    # then
+    assert [state.last_position for state in states] == list(range(1, 121))
+    verification = ledger_verify()
+    assert verification.intact
+    assert verification.events == 180
+    assert ClaimView.objects.count() == 180
+    assert ClaimView.objects.get(pk=states[7].claim_id).text == "Claim number 7 was made in 2024."
+    assert projections_rebuild(check=True) == []
+
+    # and a rebuild writes the same rows again
+    projections_rebuild(check=False)
+    assert ClaimView.objects.count() == 180
+    assert projections_rebuild(check=True) == []
+
+
+def test_append_many_extends_existing_streams_and_updates_their_rows(metadata):
+    # given two recorded claims, one already assigned
+    first = claim_record(text="First claim.", metadata=metadata)
+    second = claim_record(text="Second claim.", metadata=metadata)
+    append_many(
+        appends=[
+            StreamAppend(
+                stream_id=first.claim_id,
+                stream_type=ev.StreamType.CLAIM,
+                expected_version=1,
+                events=[ev.ClaimAssigned(assignee="rita")],
+            )
+        ],
+        metadata=metadata,
+    )
+
+    # when both move on in one bulk append, with enough new claims for the bulk path
+    new_claims = [
+        StreamAppend(
+            stream_id=f"00000000-0000-0000-0000-{n:012d}",
+            stream_type=ev.StreamType.CLAIM,
+            expected_version=0,
+            events=[
+                ev.ClaimRecorded(
+                    claim_id=f"00000000-0000-0000-0000-{n:012d}",
+                    text=f"New claim {n}.",
+                    source_id=None,
+                    selector=None,
+                )
+            ],
+        )
+        for n in range(1, 61)
+    ]
+    append_many(
+        appends=[
+            StreamAppend(
+                stream_id=first.claim_id,
+                stream_type=ev.StreamType.CLAIM,
+                expected_version=2,
+                events=[ev.ClaimReviewStarted()],
+            ),
+            StreamAppend(
+                stream_id=second.claim_id,
+                stream_type=ev.StreamType.CLAIM,
+                expected_version=1,
+                events=[ev.ClaimAssigned(assignee="sam"), ev.ClaimReviewStarted()],
+            ),
+            *new_claims,
+        ],
+        metadata=metadata,
+    )
+
+    # then
+    views = {str(view.claim_id): view for view in ClaimView.objects.all()}
+    assert len(views) == 62
+    assert (views[first.claim_id].assignee, views[first.claim_id].status) == ("rita", "in_review")
+    assert (views[second.claim_id].assignee, views[second.claim_id].version) == ("sam", 3)
+    assert claim_load(claim_id=second.claim_id).status == "in_review"
+    assert ledger_verify().events == 66
+    assert projections_rebuild(check=True) == []
