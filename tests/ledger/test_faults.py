@@ -34,9 +34,9 @@ def test_connection_dropped_mid_command_writes_nothing_and_the_next_command_succ
     claim_record(text="Iran backs Hamas.", metadata=metadata)
     apply = projections.apply_incrementally
 
-    def die_then_apply(recorded):
+    def die_then_apply(recorded, **options):
         terminate_own_backend()
-        apply(recorded)
+        apply(recorded, **options)
 
     monkeypatch.setattr(projections, "apply_incrementally", die_then_apply)
 
