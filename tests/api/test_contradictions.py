@@ -201,8 +201,9 @@ def test_the_detail_shows_both_claims_with_quotes_and_provenance(client_for, peo
         assert shown["version"] == 1
         assert shown["provenance"]["source"]["title"] == "Allies"
         assert shown["provenance"]["source"]["url"] == "https://news.example/allies"
-        assert shown["provenance"]["selector"]["exact"] == claim.selector["exact"]
-        assert shown["provenance"]["selector"]["start"] == claim.selector["start"]
+        selector = claim.selector or {}
+        assert shown["provenance"]["selector"]["exact"] == selector["exact"]
+        assert shown["provenance"]["selector"]["start"] == selector["start"]
     assert [decision["type"] for decision in body["decisions"]] == ["ContradictionFlagged"]
     assert body["decisions"][0]["actor"] == "worker:contradictions"
 

@@ -33,7 +33,13 @@ from reviews.api.serializers import (
     ClaimAsOfSerializer,
     ExportQuerySerializer,
 )
-from reviews.api.views.base import COMMON_ERRORS, INVALID, NOT_FOUND, LedgerAPIView
+from reviews.api.views.base import (
+    COMMON_ERRORS,
+    INVALID,
+    NOT_FOUND,
+    LedgerAPIView,
+    query_parameters,
+)
 
 EXPORT_MEDIA_TYPES = {
     ExportFormat.JSONL: "application/x-ndjson; charset=utf-8",
@@ -92,7 +98,7 @@ class LedgerExportView(LedgerAPIView):
     )
     def get(self, request: Request) -> StreamingHttpResponse:
         _require_auditor(self)
-        query = ExportQuerySerializer(data=request.query_params)
+        query = ExportQuerySerializer(data=query_parameters(request))
         query.is_valid(raise_exception=True)
         options = query.validated_data
         claim = options.get("claim")
@@ -134,7 +140,7 @@ class ClaimAsOfView(LedgerAPIView):
                 "the past states of another organisation's claim are not public; "
                 "its history shows the public part"
             )
-        query = ClaimAsOfQuerySerializer(data=request.query_params)
+        query = ClaimAsOfQuerySerializer(data=query_parameters(request))
         query.is_valid(raise_exception=True)
         state = claim_as_of(
             claim_id=str(claim.claim_id),
