@@ -221,7 +221,10 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "reviews.api.schema.postprocess_string_patterns",
     ],
-    "ENUM_NAME_OVERRIDES": {"WebhookEventTypeEnum": "reviews.models.WebhookEventType"},
+    "ENUM_NAME_OVERRIDES": {
+        "WebhookEventTypeEnum": "reviews.models.WebhookEventType",
+        "FlagStatusEnum": "reviews.api.serializers.FLAG_STATUSES",
+    },
 }
 
 # Ingestion: the largest source file accepted, in bytes.

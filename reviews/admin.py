@@ -21,9 +21,11 @@ from django.urls import reverse
 
 from ledger.claims import ClaimStatus
 from ledger.exceptions import LedgerError
+from ledger.history import claim_as_of
 from ledger.models import Source
 from ledger.services import claim_load
 from reviews import (
+    admin_api,  # noqa: F401  (registers the API key and webhook admin)
     admin_contradictions,  # noqa: F401  (registers the contradiction flag admin)
     selectors,
 )
@@ -237,6 +239,9 @@ class ReviewClaimAdmin(ModelAdmin):
         if request.method == "POST":
             self._run_claim_command(request, actor=actor, claim_id=claim_id)
             return HttpResponseRedirect(request.path)
+        as_of = request.GET.get("as_of")
+        if as_of is not None:
+            return self._claim_as_of_view(request, claim_id=claim_id, as_of=as_of, row=row)
         claim = claim_load(claim_id=claim_id)
         available = workflow_available_commands(actor=actor, claim=claim)
         context = {
@@ -256,6 +261,37 @@ class ReviewClaimAdmin(ModelAdmin):
             "has_view_permission": True,
             "has_change_permission": False,
             **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, CLAIM_PAGE_TEMPLATE, context)
+
+    def _claim_as_of_view(
+        self, request: HttpRequest, *, claim_id: str, as_of: str, row: ReviewClaim
+    ) -> HttpResponse:
+        """The claim page as the claim stood after one event of its timeline: read-only."""
+        try:
+            position = int(as_of)
+            claim = claim_as_of(claim_id=claim_id, position=position)
+        except ValueError:
+            messages.error(request, f"{as_of!r} is not an event position; showing the claim now.")
+            return HttpResponseRedirect(request.path)
+        except LedgerError as error:
+            messages.error(request, f"No earlier state to show: {error.message}")
+            return HttpResponseRedirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Claim as of event #{claim.last_position}",
+            "claim": claim,
+            "as_of": {"position": claim.last_position, "requested": position},
+            "current_version": row.version,
+            "source_context": selectors.claim_source_context(
+                source_id=claim.source_id, selector=claim.selector
+            ),
+            "timeline": selectors.claim_timeline(claim_id=claim_id),
+            "commands": [],
+            "has_view_permission": True,
+            "has_change_permission": False,
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, CLAIM_PAGE_TEMPLATE, context)

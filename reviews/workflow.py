@@ -239,3 +239,28 @@ def workflow_available_commands(*, actor: Actor, claim: ClaimState) -> list[Comm
             continue
         available.append(command)
     return available
+
+
+# --- Contradiction flags -----------------------------------------------------------------------
+
+# Who may confirm or dismiss a contradiction flag. Like the claim commands: reviewers on what is
+# assigned to them, editors and administrators on anything; publishers and auditors never.
+CONTRADICTION_DECIDERS = REVIEWERS
+
+
+def workflow_check_contradiction_decision(*, actor: Actor, claim_assignees: Iterable[str]) -> None:
+    """Raise PermissionDenied unless ``actor`` may confirm or dismiss a flag on these claims.
+
+    ``claim_assignees`` are the assignees of the flag's two claims: a reviewer (with no editor
+    or admin role) decides a flag only when one of them is assigned to them, as they act only on
+    assigned claims.
+    """
+    capable = actor.roles & CONTRADICTION_DECIDERS
+    if not capable:
+        raise PermissionDenied(
+            f"{actor.username} ({actor.describe_roles()}) may not decide contradiction flags"
+        )
+    if capable == {Role.REVIEWER} and actor.username not in set(claim_assignees):
+        raise PermissionDenied(
+            f"{actor.username} may not decide this flag: neither claim is assigned to you"
+        )

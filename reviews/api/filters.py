@@ -1,12 +1,16 @@
-"""Claim list filters: status, verdict, source, publisher, flagged, updated since, search."""
+"""List filters: claims (status, verdict, source, publisher, flagged, updated since, search) and
+contradiction flags (status, claim, detector version)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django_filters import rest_framework as filters
 
 from ledger.claims import ClaimStatus
-from ledger.models import ClaimView
+from ledger.models import ClaimView, ContradictionView
+from reviews.api.serializers import FLAG_STATUSES
 
 MAX_SEARCH_TERMS = 10
 
@@ -53,3 +57,28 @@ class ClaimFilter(filters.FilterSet):  # type: ignore[misc]
         for term in terms:
             condition &= Q(text__icontains=term)
         return queryset.filter(condition)
+
+
+class ContradictionFilter(filters.FilterSet):  # type: ignore[misc]
+    status = filters.MultipleChoiceFilter(
+        choices=FLAG_STATUSES,
+        help_text="One or more of open, confirmed, dismissed (repeat the parameter).",
+    )
+    claim = filters.UUIDFilter(
+        method="filter_claim", help_text="Flags naming this claim (either side)."
+    )
+    detector_version = filters.CharFilter(
+        field_name="detector_version",
+        help_text="The detector version that flagged, e.g. lexical-1.",
+    )
+
+    class Meta:
+        model = ContradictionView
+        fields = ["status", "claim", "detector_version"]
+
+    def filter_claim(
+        self, queryset: QuerySet[ContradictionView], name: str, value: Any
+    ) -> QuerySet[ContradictionView]:
+        if value is None:
+            return queryset
+        return queryset.filter(Q(claim_a=value) | Q(claim_b=value))

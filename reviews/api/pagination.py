@@ -27,3 +27,12 @@ class CapturedCursorPagination(CursorPagination):
     page_size = settings.LEDGER_API_PAGE_SIZE
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class PositionCursorPagination(CursorPagination):
+    """Checkpoints: the newest head first."""
+
+    ordering = "-position"
+    page_size = settings.LEDGER_API_PAGE_SIZE
+    page_size_query_param = "page_size"
+    max_page_size = 200

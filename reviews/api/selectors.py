@@ -3,10 +3,17 @@
 A publisher sees its organisation's sources and claims, plus every published (or retracted)
 claim; reviewers, editors, auditors and administrators see everything. Anything a caller may
 not see answers exactly like something that does not exist.
+
+Seeing a claim is not seeing all of its history: another organisation's publisher (or anyone
+without a role) sees only its public part (``claim_history_visible``). A contradiction flag is
+visible when both of its claims are.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import enum
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -14,9 +21,10 @@ from django.db.models import Q, QuerySet
 from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.exceptions import NotFound
-from ledger.models import ClaimView, Source
+from ledger.models import Checkpoint, ClaimView, ContradictionView, Source
 from ledger.store import RecordedEvent, read_stream
 from reviews.api.principals import Principal
+from reviews.roles import Role
 
 PUBLIC_STATUSES = (ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED)
 
@@ -45,6 +53,88 @@ def claim_owned_by_caller(*, principal: Principal, claim: ClaimView) -> bool:
 
 def claim_history(*, claim_id: str) -> list[RecordedEvent]:
     return read_stream(claim_id)
+
+
+# --- History privacy ---------------------------------------------------------------------------
+
+
+class HistoryScope(enum.StrEnum):
+    FULL = "full"  # every event, with its metadata
+    PUBLIC = "public"  # what the public may know: recorded, the verdict, published, retracted
+
+
+# The events of a claim anyone who may see the claim may also see, besides the verdict that was
+# published (``claim_history_public``). Comments, evidence notes, assignments, revisions and
+# review steps are the desk's internal work.
+PUBLIC_EVENT_TYPES = (ev.ClaimRecorded, ev.ClaimPublished, ev.ClaimRetracted)
+WITHHELD_ACTOR = "[withheld]"
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimHistory:
+    claim_id: str
+    version: int
+    scope: HistoryScope
+    events: list[RecordedEvent]
+
+
+def claim_history_scope(*, principal: Principal | None, claim: ClaimView) -> HistoryScope:
+    """Full history for staff and the claim's own organisation; public for everyone else.
+
+    ``principal`` None is an anonymous reader (a ClaimReview consumer).
+    """
+    if principal is None:
+        return HistoryScope.PUBLIC
+    if principal.reads_everything or claim_owned_by_caller(principal=principal, claim=claim):
+        return HistoryScope.FULL
+    return HistoryScope.PUBLIC
+
+
+def _public_metadata(metadata: dict[str, Any]) -> dict[str, Any]:
+    """Only who acted, and for a person only that someone did: no names, keys or request ids."""
+    actor = str(metadata.get("actor", ""))
+    return {"actor": WITHHELD_ACTOR if actor.startswith("user:") else actor}
+
+
+def claim_history_public(events: Iterable[RecordedEvent]) -> list[RecordedEvent]:
+    """The public part of a claim's history: recorded, the verdict each publication carried,
+    published and retracted, with the names of the people who acted withheld.
+
+    Draft verdicts that were replaced before publication stay internal; only the last verdict
+    set before each ClaimPublished is shown.
+    """
+    public: list[RecordedEvent] = []
+    last_verdict: RecordedEvent | None = None
+    for item in events:
+        if isinstance(item.event, ev.ClaimVerdictSet):
+            last_verdict = item
+            continue
+        if not isinstance(item.event, PUBLIC_EVENT_TYPES):
+            continue
+        if isinstance(item.event, ev.ClaimPublished) and last_verdict is not None:
+            public.append(
+                dataclasses.replace(last_verdict, metadata=_public_metadata(last_verdict.metadata))
+            )
+            last_verdict = None
+        public.append(dataclasses.replace(item, metadata=_public_metadata(item.metadata)))
+    return public
+
+
+def claim_history_visible(*, principal: Principal | None, claim: ClaimView) -> ClaimHistory:
+    """The history of a claim the caller may see, cut to what the caller may know of it."""
+    events = read_stream(str(claim.claim_id))
+    scope = claim_history_scope(principal=principal, claim=claim)
+    if scope == HistoryScope.PUBLIC:
+        events = claim_history_public(events)
+    return ClaimHistory(
+        claim_id=str(claim.claim_id), version=claim.version, scope=scope, events=events
+    )
+
+
+def claim_past_states_visible(*, principal: Principal, claim: ClaimView) -> bool:
+    """Whether the caller may see the claim as it stood before (point in time): staff and the
+    claim's own organisation; another organisation's past drafts are not public."""
+    return claim_history_scope(principal=principal, claim=claim) == HistoryScope.FULL
 
 
 def claim_published_event(*, claim_id: str) -> RecordedEvent | None:
@@ -76,3 +166,78 @@ def source_for_provenance(*, source_id: Any) -> Source | None:
     if source_id is None:
         return None
     return Source.objects.defer("content", "text").filter(pk=str(source_id)).first()
+
+
+# --- Contradiction flags -----------------------------------------------------------------------
+
+
+def flags_visible(*, principal: Principal) -> QuerySet[ContradictionView]:
+    """Flags whose two claims the caller may both see (staff: every flag)."""
+    flags = ContradictionView.objects.all()
+    if principal.reads_everything:
+        return flags
+    claim_ids = claims_visible(principal=principal).values("claim_id")
+    return flags.filter(claim_a__in=claim_ids, claim_b__in=claim_ids)
+
+
+def flag_get_visible(*, principal: Principal, pair_id: Any) -> ContradictionView:
+    flag = flags_visible(principal=principal).filter(pair_id=str(pair_id)).first()
+    if flag is None:
+        raise NotFound(f"no contradiction flag {pair_id}")
+    return flag
+
+
+def flag_claims(*, flags: Iterable[ContradictionView]) -> dict[str, ClaimView]:
+    """The claims of some flags, by id, in one query (no query per flag)."""
+    ids = {str(claim_id) for flag in flags for claim_id in (flag.claim_a, flag.claim_b)}
+    return {str(claim.claim_id): claim for claim in ClaimView.objects.filter(claim_id__in=ids)}
+
+
+def flag_sources(*, claims: Iterable[ClaimView]) -> dict[str, Source]:
+    """The sources of some claims, by id, without their bytes or text, in one query."""
+    ids = {str(claim.source_id) for claim in claims if claim.source_id is not None}
+    sources = Source.objects.defer("content", "text").filter(pk__in=ids)
+    return {str(source.pk): source for source in sources}
+
+
+@dataclasses.dataclass(frozen=True)
+class FlagDecision:
+    type: str
+    note: str
+    actor: str
+    position: int
+    version: int
+    recorded_at: Any
+
+
+def flag_history(*, principal: Principal, flag: ContradictionView) -> list[FlagDecision]:
+    """Every event of the flag's stream (flagged, confirmed, dismissed), oldest first.
+
+    Only staff see who decided; to a publisher the deciding person is withheld.
+    """
+    shown_names = principal.reads_everything
+    decisions = []
+    for item in read_stream(str(flag.pair_id)):
+        actor = str(item.metadata.get("actor", ""))
+        if not shown_names and actor.startswith("user:"):
+            actor = WITHHELD_ACTOR
+        decisions.append(
+            FlagDecision(
+                type=item.type,
+                note=str(getattr(item.event, "note", "")),
+                actor=actor,
+                position=item.position,
+                version=item.version,
+                recorded_at=item.recorded_at,
+            )
+        )
+    return decisions
+
+
+# --- Audit -------------------------------------------------------------------------------------
+
+AUDIT_ROLES = (Role.AUDITOR, Role.ADMIN)
+
+
+def checkpoints_all() -> QuerySet[Checkpoint]:
+    return Checkpoint.objects.all()

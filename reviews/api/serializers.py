@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ledger.models import ClaimView, Source
+from ledger.models import Checkpoint, ClaimView, ContradictionView, Source
 from ledger.services import MAX_CLAIM_LENGTH
 from reviews.models import (
     ApiKey,
@@ -184,9 +184,15 @@ class EventSerializer(serializers.Serializer[Any]):
         return dict(recorded.event.to_data())
 
 
-class ClaimHistorySerializer(serializers.Serializer[dict[str, Any]]):
+class ClaimHistorySerializer(serializers.Serializer[Any]):
     claim_id = serializers.UUIDField()
     version = serializers.IntegerField()
+    scope = serializers.ChoiceField(
+        choices=[("full", "full"), ("public", "public")],
+        help_text="full: every event with its metadata (staff, and the claim's own "
+        "organisation). public: only ClaimRecorded, the published ClaimVerdictSet, "
+        "ClaimPublished and ClaimRetracted, with people's names withheld.",
+    )
     events = EventSerializer(many=True)
 
 
@@ -307,6 +313,172 @@ class WebhookDeliverySerializer(serializers.ModelSerializer[WebhookDelivery]):
             "payload",
             "attempts",
         ]
+
+
+# --- Contradiction flags -------------------------------------------------------------------
+
+
+FLAG_STATUSES = [("open", "open"), ("confirmed", "confirmed"), ("dismissed", "dismissed")]
+
+
+class FlagClaimSerializer(serializers.Serializer[Any]):
+    """One of a flag's two claims, as the flag list shows it."""
+
+    id = serializers.UUIDField(source="claim_id")
+    url = serializers.SerializerMethodField()
+    text = serializers.CharField()
+    status = serializers.CharField()
+    publisher = serializers.CharField(allow_blank=True)
+
+    def get_url(self, claim: ClaimView) -> str:
+        return f"/api/v1/claims/{claim.claim_id}/"
+
+
+class FlagClaimDetailSerializer(FlagClaimSerializer):
+    """One of a flag's claims with its quote and where it comes from."""
+
+    version = serializers.IntegerField()
+    provenance = serializers.SerializerMethodField()
+
+    @extend_schema_field(ProvenanceSerializer)
+    def get_provenance(self, claim: ClaimView) -> dict[str, Any]:
+        sources = self.context.get("sources", {})
+        source = sources.get(str(claim.source_id)) if claim.source_id else None
+        return dict(ProvenanceSerializer({"source": source, "selector": claim.selector}).data)
+
+
+class ContradictionFlagSerializer(serializers.ModelSerializer[ContradictionView]):
+    id = serializers.UUIDField(source="pair_id")
+    url = serializers.SerializerMethodField()
+    score = serializers.DecimalField(
+        max_digits=4, decimal_places=3, coerce_to_string=True, help_text="0 to 1, as a string."
+    )
+    cues = serializers.ListField(child=serializers.CharField())
+    status = serializers.ChoiceField(choices=FLAG_STATUSES)
+    claims = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ContradictionView
+        fields = [
+            "id",
+            "url",
+            "status",
+            "score",
+            "cues",
+            "detector_version",
+            "claims",
+            "version",
+            "flagged_at",
+            "updated_at",
+        ]
+
+    claim_serializer: type[FlagClaimSerializer] = FlagClaimSerializer
+
+    def get_url(self, flag: ContradictionView) -> str:
+        return f"/api/v1/contradictions/{flag.pair_id}/"
+
+    @extend_schema_field(FlagClaimSerializer(many=True))
+    def get_claims(self, flag: ContradictionView) -> list[dict[str, Any]]:
+        """Both claims, from the rows the view fetched for the whole page at once."""
+        claims = self.context["claims"]
+        found = [claims[str(claim_id)] for claim_id in (flag.claim_a, flag.claim_b)]
+        return list(self.claim_serializer(found, many=True, context=self.context).data)
+
+
+class FlagDecisionSerializer(serializers.Serializer[Any]):
+    type = serializers.ChoiceField(
+        choices=[
+            ("ContradictionFlagged", "ContradictionFlagged"),
+            ("ContradictionConfirmed", "ContradictionConfirmed"),
+            ("ContradictionDismissed", "ContradictionDismissed"),
+        ]
+    )
+    note = serializers.CharField(allow_blank=True)
+    actor = serializers.CharField(
+        allow_blank=True, help_text="Who acted; a person's name is withheld from publishers."
+    )
+    position = serializers.IntegerField()
+    version = serializers.IntegerField()
+    recorded_at = serializers.DateTimeField()
+
+
+class ContradictionFlagDetailSerializer(ContradictionFlagSerializer):
+    claim_serializer = FlagClaimDetailSerializer
+    note = serializers.CharField(allow_blank=True, help_text="The last decision's note.")
+    decisions = serializers.SerializerMethodField()
+
+    class Meta(ContradictionFlagSerializer.Meta):
+        fields = [*ContradictionFlagSerializer.Meta.fields, "note", "decisions"]
+
+    @extend_schema_field(FlagClaimDetailSerializer(many=True))
+    def get_claims(self, flag: ContradictionView) -> list[dict[str, Any]]:
+        return super().get_claims(flag)
+
+    @extend_schema_field(FlagDecisionSerializer(many=True))
+    def get_decisions(self, flag: ContradictionView) -> list[dict[str, Any]]:
+        return list(FlagDecisionSerializer(self.context["decisions"], many=True).data)
+
+
+class FlagDecisionInputSerializer(ExpectedVersionSerializer):
+    note = serializers.CharField(
+        max_length=2000, help_text="Why: required (whitespace alone is refused, 422)."
+    )
+
+
+# --- Point in time, checkpoints ---------------------------------------------------------------
+
+
+class ClaimAsOfQuerySerializer(serializers.Serializer[Any]):
+    """Exactly one of the two (neither or both: 422, as ``claim_as_of`` decides)."""
+
+    position = serializers.IntegerField(
+        min_value=1, required=False, help_text="The claim as it stood after this position."
+    )
+    at = serializers.DateTimeField(
+        required=False, help_text="The claim as it stood at this time (ISO 8601; no zone: UTC)."
+    )
+
+
+class ClaimAsOfSerializer(serializers.Serializer[Any]):
+    id = serializers.UUIDField(source="claim_id")
+    text = serializers.CharField()
+    status = serializers.CharField()
+    version = serializers.IntegerField()
+    publisher = serializers.CharField(allow_blank=True)
+    source_id = serializers.UUIDField(allow_null=True)
+    assignee = serializers.CharField(allow_blank=True)
+    verdict = VerdictSerializer(allow_null=True)
+    selector = SelectorSerializer(allow_null=True)
+    check_worthiness = serializers.DictField(child=serializers.JSONField())
+    entities = serializers.ListField(child=serializers.CharField())
+    recorded_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    last_position = serializers.IntegerField(
+        help_text="The position of the claim's last event at that point."
+    )
+
+
+class ExportQuerySerializer(serializers.Serializer[Any]):
+    format = serializers.ChoiceField(
+        choices=[("jsonl", "jsonl"), ("csv", "csv")],
+        default="jsonl",
+        help_text="jsonl: canonical, verifiable with ledger/verify_export.py; csv: for people.",
+    )
+    since = serializers.IntegerField(
+        min_value=0, required=False, help_text="Only events after this position."
+    )
+    claim = serializers.UUIDField(
+        required=False, help_text="One claim's history with the flags naming it."
+    )
+    as_of = serializers.DateTimeField(
+        required=False, help_text="The ledger as it stood at this time (ISO 8601; no zone: UTC)."
+    )
+
+
+class CheckpointSerializer(serializers.ModelSerializer[Checkpoint]):
+    class Meta:
+        model = Checkpoint
+        fields = ["position", "hash", "recorded_at"]
 
 
 # --- Problems (documentation only) ----------------------------------------------------------

@@ -7,7 +7,7 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from reviews.api.exceptions import PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE
-from reviews.api.views import claims, keys, sources, webhooks
+from reviews.api.views import audit, claims, contradictions, keys, sources, webhooks
 
 app_name = "api"
 
@@ -42,6 +42,7 @@ urlpatterns = [
         claims.ClaimReviewView.as_view(),
         name="claim-claimreview",
     ),
+    path("claims/<uuid:claim_id>/as-of/", audit.ClaimAsOfView.as_view(), name="claim-as-of"),
     *(
         path(
             f"claims/<uuid:claim_id>/{action.path}/",
@@ -50,6 +51,28 @@ urlpatterns = [
         )
         for action in claims.ACTIONS
     ),
+    path(
+        "contradictions/",
+        contradictions.ContradictionListView.as_view(),
+        name="contradiction-list",
+    ),
+    path(
+        "contradictions/<uuid:pair_id>/",
+        contradictions.ContradictionDetailView.as_view(),
+        name="contradiction-detail",
+    ),
+    path(
+        "contradictions/<uuid:pair_id>/confirm/",
+        contradictions.ContradictionConfirmView.as_view(),
+        name="contradiction-confirm",
+    ),
+    path(
+        "contradictions/<uuid:pair_id>/dismiss/",
+        contradictions.ContradictionDismissView.as_view(),
+        name="contradiction-dismiss",
+    ),
+    path("exports/ledger/", audit.LedgerExportView.as_view(), name="export-ledger"),
+    path("checkpoints/", audit.CheckpointListView.as_view(), name="checkpoint-list"),
     path("sources/", sources.SourceListView.as_view(), name="source-list"),
     path("sources/<uuid:source_id>/", sources.SourceDetailView.as_view(), name="source-detail"),
     path("keys/", keys.ApiKeyListView.as_view(), name="key-list"),

@@ -307,6 +307,14 @@ def _decide(
     recorded = read_stream(str(pair_id))
     if not recorded or recorded[0].stream_type != ev.StreamType.CONTRADICTION:
         raise NotFound(f"no contradiction flag {pair_id}")
+    if expected_version != len(recorded):
+        # A stale reader learns the current version (409) before any other refusal: the flag
+        # may have been decided since they read it.
+        raise ConcurrencyConflict(
+            stream_id=str(pair_id),
+            expected_version=expected_version,
+            current_version=len(recorded),
+        )
     if not isinstance(recorded[-1].event, ev.ContradictionFlagged):
         raise InvalidCommand("this flag was already confirmed or dismissed")
     result = append(

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from ledger.exceptions import InvalidCommand, NotFound
+from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
 from ledger.models import ClaimView, ContradictionView, Event
 from ledger.services import claim_record, claim_revise, projections_rebuild
 from reviews.contradictions import services
@@ -201,3 +201,18 @@ def test_pair_id_ignores_order():
     assert services.contradiction_pair_id(
         claim_a="x", claim_b="y"
     ) == services.contradiction_pair_id(claim_a="y", claim_b="x")
+
+
+def test_a_decision_on_a_stale_version_is_a_conflict_even_once_decided(seed_claims, metadata):
+    services.contradictions_consume()
+    pair_id = str(ContradictionView.objects.get().pair_id)
+    services.contradiction_confirm(
+        pair_id=pair_id, expected_version=1, note="yes", metadata=metadata
+    )
+    before = Event.objects.count()
+    with pytest.raises(ConcurrencyConflict) as raised:
+        services.contradiction_dismiss(
+            pair_id=pair_id, expected_version=1, note="no", metadata=metadata
+        )
+    assert (raised.value.expected_version, raised.value.current_version) == (1, 2)
+    assert Event.objects.count() == before

@@ -101,5 +101,11 @@ def expected_version(request: Request, body_version: int | None) -> int:
     return version
 
 
+def query_parameters(request: Request) -> dict[str, str]:
+    """The query string as a plain dict, so a serializer validates ``?since=`` as the empty
+    string it is (400) instead of treating it like a missing parameter, as it does for forms."""
+    return {name: request.query_params[name] for name in request.query_params}
+
+
 def etag(version: int) -> str:
     return f'"{version}"'

@@ -24,7 +24,7 @@ from reviews.api.pagination import LastChangeCursorPagination
 from reviews.api.principals import Principal
 from reviews.api.selectors import (
     claim_get_visible,
-    claim_history,
+    claim_history_visible,
     claim_published_event,
     claims_visible,
     source_for_provenance,
@@ -174,16 +174,14 @@ class ClaimHistoryView(LedgerAPIView):
     serializer_class = ClaimHistorySerializer
 
     @extend_schema(
-        summary="A claim's full event history, oldest first",
+        summary="A claim's event history, oldest first (another organisation's: the public part)",
         operation_id="claims_history",
         responses={200: ClaimHistorySerializer, **COMMON_ERRORS, **NOT_FOUND},
     )
     def get(self, request: Request, claim_id: str) -> Response:
         claim = claim_get_visible(principal=self.principal, claim_id=claim_id)
-        events = claim_history(claim_id=str(claim.claim_id))
-        data = ClaimHistorySerializer(
-            {"claim_id": claim.claim_id, "version": claim.version, "events": events}
-        ).data
+        history = claim_history_visible(principal=self.principal, claim=claim)
+        data = ClaimHistorySerializer(history).data
         return Response(data, headers={"ETag": etag(claim.version)})
 
 

@@ -1,0 +1,175 @@
+"""Contradiction flags: list, detail (both claims with provenance), confirm and dismiss.
+
+A flag is visible when both of its claims are (``selectors.flags_visible``). Reviewers (on
+claims assigned to them), editors and administrators decide flags
+(``workflow.workflow_check_contradiction_decision``); publishers and auditors only read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpResponseNotModified
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ledger.models import ContradictionView
+from reviews.api.filters import ContradictionFilter
+from reviews.api.idempotency import idempotent_post
+from reviews.api.pagination import LastChangeCursorPagination
+from reviews.api.principals import Principal
+from reviews.api.selectors import (
+    flag_claims,
+    flag_get_visible,
+    flag_history,
+    flag_sources,
+    flags_visible,
+)
+from reviews.api.serializers import (
+    ContradictionFlagDetailSerializer,
+    ContradictionFlagSerializer,
+    FlagDecisionInputSerializer,
+)
+from reviews.api.views.base import (
+    COMMON_ERRORS,
+    CONFLICT,
+    IDEMPOTENCY_KEY,
+    IF_MATCH,
+    INVALID,
+    NOT_FOUND,
+    LedgerAPIView,
+    etag,
+    expected_version,
+)
+from reviews.contradictions.services import contradiction_confirm, contradiction_dismiss
+from reviews.models import ApiScope
+from reviews.workflow import workflow_check_contradiction_decision
+
+
+def flag_detail_response(*, principal: Principal, flag: ContradictionView) -> Response:
+    claims = flag_claims(flags=[flag])
+    context = {
+        "claims": claims,
+        "sources": flag_sources(claims=claims.values()),
+        "decisions": flag_history(principal=principal, flag=flag),
+    }
+    data = ContradictionFlagDetailSerializer(flag, context=context).data
+    return Response(data, headers={"ETag": etag(flag.version)})
+
+
+class ContradictionListView(LedgerAPIView):
+    """Flags whose two claims the caller may see, most recently changed first."""
+
+    serializer_class = ContradictionFlagSerializer
+    filterset_class = ContradictionFilter
+    pagination_class = LastChangeCursorPagination
+
+    def get_queryset(self) -> Any:
+        return flags_visible(principal=self.principal)
+
+    @extend_schema(
+        summary="List contradiction flags",
+        operation_id="contradictions_list",
+        responses={200: ContradictionFlagSerializer(many=True), **COMMON_ERRORS, **INVALID},
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
+        context = {"claims": flag_claims(flags=page)}
+        data = ContradictionFlagSerializer(page, many=True, context=context).data
+        return self.get_paginated_response(data)
+
+
+class ContradictionDetailView(LedgerAPIView):
+    """A flag with both claims (text, quote, provenance), its cues and every decision.
+
+    The version is the ETag; send it back as If-Match (or expected_version) to decide.
+    """
+
+    serializer_class = ContradictionFlagDetailSerializer
+
+    @extend_schema(
+        summary="A flag: both claims with quotes and provenance, score, cues and decisions",
+        operation_id="contradictions_retrieve",
+        responses={
+            200: ContradictionFlagDetailSerializer,
+            304: OpenApiResponse(description="Unchanged since the ETag in If-None-Match."),
+            **COMMON_ERRORS,
+            **NOT_FOUND,
+        },
+    )
+    def get(self, request: Request, pair_id: str) -> Any:
+        flag = flag_get_visible(principal=self.principal, pair_id=pair_id)
+        if request.headers.get("If-None-Match") == etag(flag.version):
+            return HttpResponseNotModified(headers={"ETag": etag(flag.version)})
+        return flag_detail_response(principal=self.principal, flag=flag)
+
+
+Decide = Callable[..., int]
+
+
+def decision_view(*, name: str, decide: Decide, summary: str) -> type[LedgerAPIView]:
+    """A view that confirms or dismisses a flag at the version the caller read."""
+
+    class FlagDecisionView(LedgerAPIView):
+        """Decide a flag at the version you read (If-Match or expected_version), with a note.
+
+        Reviewers (on flags naming a claim assigned to them), editors and administrators.
+        """
+
+        write_scope = ApiScope.REVIEW
+        serializer_class = FlagDecisionInputSerializer
+
+        @extend_schema(
+            summary=summary,
+            operation_id=f"contradictions_{name}",
+            request=FlagDecisionInputSerializer,
+            parameters=[IF_MATCH, IDEMPOTENCY_KEY],
+            responses={
+                200: ContradictionFlagDetailSerializer,
+                **COMMON_ERRORS,
+                **INVALID,
+                **NOT_FOUND,
+                **CONFLICT,
+            },
+        )
+        def post(self, request: Request, pair_id: str) -> Response:
+            def handle(store_key: str | None) -> Response:
+                principal = self.principal
+                flag = flag_get_visible(principal=principal, pair_id=pair_id)
+                serializer = FlagDecisionInputSerializer(data=request.data)
+                serializer.is_valid(raise_exception=True)
+                data = serializer.validated_data
+                version = expected_version(request, data.get("expected_version"))
+                claims = flag_claims(flags=[flag])
+                workflow_check_contradiction_decision(
+                    actor=principal.actor_for_workflow(),
+                    claim_assignees=[claim.assignee for claim in claims.values()],
+                )
+                decide(
+                    pair_id=str(flag.pair_id),
+                    expected_version=version,
+                    note=data["note"],
+                    metadata=self.metadata(),
+                )
+                decided = ContradictionView.objects.get(pk=flag.pair_id)
+                return flag_detail_response(principal=principal, flag=decided)
+
+            return idempotent_post(request, handle)
+
+    FlagDecisionView.__name__ = FlagDecisionView.__qualname__ = f"Contradiction{name.title()}View"
+    return FlagDecisionView
+
+
+ContradictionConfirmView = decision_view(
+    name="confirm",
+    decide=contradiction_confirm,
+    summary="Confirm a flag: the two claims cannot both be true (note required)",
+)
+ContradictionDismissView = decision_view(
+    name="dismiss",
+    decide=contradiction_dismiss,
+    summary="Dismiss a flag: not a contradiction (note required; this detector version will "
+    "not flag the pair again)",
+)
