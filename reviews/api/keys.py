@@ -86,10 +86,29 @@ def api_key_revoke(*, key_id: str, user: AbstractBaseUser) -> ApiKey:
         key = keys.filter(pk=key_id).first()
         if key is None:
             raise NotFound(f"no API key {key_id}")
-        if key.revoked_at is None:
-            key.revoked_at = timezone.now()
-            key.save(update_fields=["revoked_at"])
+        _mark_revoked(key)
     return key
+
+
+def api_key_revoke_by_reference(*, reference: str) -> ApiKey:
+    """Revoke a key named by its id or its prefix, for an operator on the command line."""
+    with transaction.atomic():
+        keys = ApiKey.objects.select_for_update()
+        matched = list(
+            keys.filter(pk=reference) if len(reference) == 36 else keys.filter(prefix=reference)
+        )
+        if not matched:
+            raise NotFound(f"no API key {reference!r}")
+        if len(matched) > 1:
+            raise InvalidCommand(f"{len(matched)} keys share the prefix {reference!r}; use the id")
+        _mark_revoked(matched[0])
+    return matched[0]
+
+
+def _mark_revoked(key: ApiKey) -> None:
+    if key.revoked_at is None:  # revoking twice keeps the first time
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
 
 
 def api_key_authenticate(*, token: str) -> ApiKey | None:

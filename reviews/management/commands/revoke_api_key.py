@@ -1,9 +1,9 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
-from reviews.models import ApiKey
+from ledger.exceptions import LedgerError
+from reviews.api.keys import api_key_revoke_by_reference
 
 
 class Command(BaseCommand):
@@ -13,17 +13,8 @@ class Command(BaseCommand):
         parser.add_argument("key", help="the key's id, or its prefix as listed")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        reference = options["key"]
-        keys = ApiKey.objects.filter(prefix=reference)
-        if len(reference) == 36:
-            keys = ApiKey.objects.filter(pk=reference)
-        matched = list(keys)
-        if not matched:
-            raise CommandError(f"no API key {reference!r}")
-        if len(matched) > 1:
-            raise CommandError(f"{len(matched)} keys share the prefix {reference!r}; use the id")
-        key = matched[0]
-        if key.revoked_at is None:
-            key.revoked_at = timezone.now()
-            key.save(update_fields=["revoked_at"])
+        try:
+            key = api_key_revoke_by_reference(reference=options["key"])
+        except LedgerError as error:
+            raise CommandError(error.message) from error
         self.stdout.write(f"revoked {key.pk} ({key.name})")
