@@ -31,6 +31,7 @@ from reviews.api.serializers import (
 )
 from reviews.api.views.base import COMMON_ERRORS, IDEMPOTENCY_KEY, INVALID, NOT_FOUND, LedgerAPIView
 from reviews.api.views.claims import publisher_checked
+from reviews.contradictions.services import contradictions_nudge
 from reviews.models import ApiScope
 from reviews.roles import Role
 from reviews.tasks_webhooks import kick_webhooks_after_commit
@@ -129,6 +130,7 @@ class SourceListView(LedgerAPIView):
                 )
             if result.created:
                 kick_webhooks_after_commit()
+                contradictions_nudge()
             data = SourceSubmittedSerializer(
                 {
                     "source": source,
