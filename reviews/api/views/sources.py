@@ -16,6 +16,7 @@ from ledger.ingestion import source_ingest
 from ledger.models import Source
 from reviews.api.idempotency import idempotent_post
 from reviews.api.pagination import CapturedCursorPagination
+from reviews.api.parsers import LedgerJSONParser
 from reviews.api.principals import Principal
 from reviews.api.selectors import (
     claims_visible,
@@ -70,7 +71,7 @@ def _publisher(principal: Principal, requested: str | None) -> str:
 class SourceListView(LedgerAPIView):
     serializer_class = SourceSummarySerializer
     pagination_class = CapturedCursorPagination
-    parser_classes = [parsers.JSONParser, RawBodyParser]
+    parser_classes = [LedgerJSONParser, RawBodyParser]
     write_scope = ApiScope.SUBMIT
 
     def get_queryset(self) -> Any:
