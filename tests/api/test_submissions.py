@@ -272,3 +272,22 @@ def test_a_submitted_claim_is_checked_for_contradictions_once_it_commits(client_
     # then the consumer was nudged after the commit and flagged the pair
     assert response.status_code == 201
     assert ClaimView.objects.get(claim_id=response.json()["id"]).open_flag_count == 1
+
+
+def test_a_misspelt_field_is_refused_not_dropped(client_for):
+    # given a publisher's claim with the source id under a wrong name
+    before = event_count()
+
+    # when
+    response = client_for("pat").post(
+        "/api/v1/claims/",
+        {"text": "Iran backs Hamas.", "sourceId": "7d9f0c1e-0000-4000-8000-000000000000"},
+        format="json",
+    )
+
+    # then it is refused, naming the field and what the request takes, and nothing is stored
+    body = assert_problem(response, 400)
+    assert body["errors"]["sourceId"] == [
+        "unknown field; this request takes: publisher, selector, source_id, text"
+    ]
+    assert event_count() == before
