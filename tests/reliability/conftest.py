@@ -36,3 +36,12 @@ def database_url() -> str:
 
 def subprocess_environment(**overrides: str) -> dict[str, str]:
     return {**os.environ, "DATABASE_URL": database_url(), **overrides}
+
+
+# The API's people (two publisher organisations and one user per role), keys and claims.
+from tests.api.conftest import (  # noqa: E402
+    _clear_throttle_counts,  # noqa: F401
+    claim_in,  # noqa: F401
+    client_for,  # noqa: F401
+    people,  # noqa: F401
+)
