@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from ledger.admin import SourceAdmin
 from ledger.claims import ClaimStatus
 from ledger.exceptions import LedgerError
 from ledger.history import claim_as_of
@@ -100,7 +101,9 @@ class SourceFilter(admin.SimpleListFilter):
     parameter_name = "source"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        source_ids = ReviewClaim.objects.exclude(source_id=None).values("source_id").distinct()
+        # Only sources of claims the user may see: a publisher never learns others' titles.
+        claims = selectors.review_queue(actor=_actor(request))
+        source_ids = claims.exclude(source_id=None).values("source_id").distinct()
         sources = Source.objects.filter(pk__in=source_ids).only("id", "title", "url", "sha256")
         return sorted(
             ((str(source.pk), str(source)[:80]) for source in sources), key=lambda x: x[1]
@@ -410,6 +413,19 @@ class ReviewClaimAdmin(ModelAdmin):
                     f"{command.label} refused for “{texts.get(outcome.claim_id, outcome.claim_id)}”"
                     f", nothing was changed: {outcome.error}",
                 )
+
+
+# The sources page of ``ledger.admin``, scoped like the queue: a publisher sees only its
+# organisation's sources, and another's by id is "not found", as a missing one. (The scoping
+# rule lives in ``reviews``, which ``ledger`` may not import.)
+admin.site.unregister(Source)
+
+
+@admin.register(Source)
+class ScopedSourceAdmin(SourceAdmin):
+    def get_queryset(self, request: HttpRequest) -> Any:
+        visible = selectors.review_sources(actor=_actor(request)).values("pk")
+        return super().get_queryset(request).filter(pk__in=visible)
 
 
 @admin.register(Organisation)

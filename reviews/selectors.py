@@ -51,6 +51,18 @@ def review_queue(*, actor: Actor) -> QuerySet[ReviewClaim]:
     return claims
 
 
+def review_sources(*, actor: Actor) -> QuerySet[Source]:
+    """The sources ``actor`` may see: the same rule as the queue (a publisher: its own)."""
+    sources = Source.objects.all()
+    if not actor.roles:
+        return sources.none()
+    if actor.roles == {Role.PUBLISHER}:
+        if actor.organisation is None:
+            return sources.none()
+        return sources.filter(publisher=actor.organisation)
+    return sources
+
+
 def review_assignable_users() -> list[str]:
     """Usernames of active reviewers and editors, the people a claim may be assigned to."""
     return list(

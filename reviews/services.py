@@ -23,6 +23,7 @@ from ledger import events as ev
 from ledger import services as ledger_services
 from ledger.claims import ClaimState
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, LedgerError
+from reviews.contradictions.services import contradictions_nudge
 from reviews.roles import Role
 from reviews.verdicts import MAX_EXPLANATION_LENGTH, verdict_rating
 from reviews.workflow import (
@@ -246,7 +247,7 @@ def claim_revise(
             raise InvalidCommand("the revision does not change the claim's text")
         return ev.ClaimRevised(text=cleaned, reason=reason)
 
-    return _run(
+    state = _run(
         actor=actor,
         claim_id=claim_id,
         expected_version=expected_version,
@@ -255,6 +256,8 @@ def claim_revise(
         via=via,
         correlation_id=correlation_id,
     )
+    contradictions_nudge()  # the new wording is checked once it commits
+    return state
 
 
 def review_set_verdict(

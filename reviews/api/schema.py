@@ -33,6 +33,8 @@ def postprocess_string_patterns(
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if name.endswith("Request") or name.endswith("Input"):
             _forbid_nul(component)
+            if component.get("type") == "object" and "properties" in component:
+                component["additionalProperties"] = False  # unknown fields are refused (400)
     for path in result.get("paths", {}).values():
         for operation in path.values():
             if operation.get("operationId") in BODY_REQUIRED and "requestBody" in operation:

@@ -52,9 +52,17 @@ class StrictInputSerializer(serializers.Serializer[dict[str, Any]]):
                 field.trim_whitespace = False
         return fields
 
+    # A body's unknown fields are refused: a misspelt field ("sourceId") would otherwise be
+    # dropped silently and the request half-done. Query parameters set this to False.
+    refuse_unknown_fields = True
+
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         if isinstance(data, dict):
             errors: dict[str, list[str]] = {}
+            if self.refuse_unknown_fields:
+                known = ", ".join(sorted(self.fields)) or "no fields"
+                for name in sorted(set(data) - set(self.fields), key=str):
+                    errors[str(name)[:100]] = [f"unknown field; this request takes: {known}"]
             for name, field in self.fields.items():
                 if field.read_only or name not in data or data[name] is None:
                     continue
@@ -536,6 +544,7 @@ class SourceMetadataSerializer(SourceSubmitSerializer):
 
     content = None  # type: ignore[assignment]
     media_type = None  # type: ignore[assignment]
+    refuse_unknown_fields = False  # other query parameters are ignored, as in any URL
 
 
 class IngestedClaimSerializer(serializers.Serializer[Any]):

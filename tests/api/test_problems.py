@@ -13,7 +13,7 @@ from ledger.exceptions import (
     TransitionNotAllowed,
 )
 from reviews.api.exceptions import problem_exception_handler
-from tests.api.conftest import assert_problem
+from tests.api.conftest import assert_problem, event_count
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,26 @@ def test_a_malformed_json_body_is_a_problem(client_for):
     )
     body = assert_problem(response, 400, "parse_error")
     assert "JSON parse error" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "message"),
+    [
+        ("/api/v1/claims/", "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("/api/v1/sources/", '{"a":' * 100_000 + "1" + "}" * 100_000, "nested too deeply"),
+        ("/api/v1/claims/", '{"text": "Iran \\ud800 said so."}', "text holds a lone surrogate"),
+        ("/api/v1/sources/", '{"media_type": "\\udfff"}', "media_type holds a lone surrogate"),
+        ("/api/v1/claims/", '{"\\ud800": "x"}', "a key holds a lone surrogate"),
+    ],
+)
+def test_json_that_decodes_to_the_unstorable_is_a_parse_error(client_for, path, body, message):
+    before = event_count()
+
+    response = client_for("pat").post(path, body, content_type="application/json")
+
+    problem = assert_problem(response, 400, "parse_error")
+    assert message in problem["detail"]
+    assert event_count() == before
 
 
 def test_a_wrong_method_is_a_problem(client_for):

@@ -237,3 +237,57 @@ def test_reviewers_and_auditors_cannot_submit_sources(client_for):
         )
         assert_problem(response, 403)
     assert Source.objects.count() == 0
+
+
+SUPPORT = (
+    "The unwavering support from Tehran, rooted in ideological convergence and strategic "
+    "necessity, is unlikely to diminish."
+)
+SILENT = (
+    "Iran's allies, including Hezbollah, the Houthi movement, Hamas, and Palestinian Islamic "
+    "Jihad, have been largely silent since Israel launched a series of attacks in response to "
+    "recent escalations."
+)
+
+
+@pytest.fixture
+def eager_celery():
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.mark.usefixtures("ledger_transactional_db", "eager_celery")
+def test_a_submitted_claim_is_checked_for_contradictions_once_it_commits(client_for):
+    # given a claim already submitted
+    client = client_for("pat")
+    assert client.post("/api/v1/claims/", {"text": SUPPORT}, format="json").status_code == 201
+
+    # when the contradicting claim is submitted (no sweep runs in this test)
+    response = client.post("/api/v1/claims/", {"text": SILENT}, format="json")
+
+    # then the consumer was nudged after the commit and flagged the pair
+    assert response.status_code == 201
+    assert ClaimView.objects.get(claim_id=response.json()["id"]).open_flag_count == 1
+
+
+def test_a_misspelt_field_is_refused_not_dropped(client_for):
+    # given a publisher's claim with the source id under a wrong name
+    before = event_count()
+
+    # when
+    response = client_for("pat").post(
+        "/api/v1/claims/",
+        {"text": "Iran backs Hamas.", "sourceId": "7d9f0c1e-0000-4000-8000-000000000000"},
+        format="json",
+    )
+
+    # then it is refused, naming the field and what the request takes, and nothing is stored
+    body = assert_problem(response, 400)
+    assert body["errors"]["sourceId"] == [
+        "unknown field; this request takes: publisher, selector, source_id, text"
+    ]
+    assert event_count() == before

@@ -15,6 +15,7 @@ from ledger.exceptions import ConcurrencyConflict
 from ledger.models import ClaimView, Event
 from ledger.services import claim_command, claim_load, claim_record, projections_rebuild
 from ledger.verification import ledger_verify
+from tests.reliability.conftest import figures_record
 
 pytestmark = [
     pytest.mark.postgres,
@@ -111,4 +112,13 @@ def test_conflicting_and_independent_commands_from_processes_and_threads(metadat
     assert positions == list(range(1, len(positions) + 1))
     assert ledger_verify().intact
     assert projections_rebuild(check=True) == []
-    print(f"contention: attempted={attempted} accepted={accepted} refused={refused}")
+    figures_record(
+        "contention",
+        processes=PROCESSES,
+        threads=THREADS,
+        contested_commands_attempted=attempted,
+        contested_commands_accepted=accepted,
+        contested_commands_refused=refused,
+        independent_commands_accepted=ROUNDS * len(private),
+        events_verified=len(positions),
+    )

@@ -95,6 +95,7 @@ def test_sentence_offsets_are_exact():
         ("Call our Tehran bureau on +1 (507) 929-1975 today.", SkipReason.PERSONAL_DATA),
         ("The office is at 192 Goodwin Plaza in the capital city.", SkipReason.PERSONAL_DATA),
         ("Follow the reporter @rau1978 for updates from Tehran.", SkipReason.PERSONAL_DATA),
+        ("Write to first.last+iran@desk.example.org about Tehran.", SkipReason.PERSONAL_DATA),
         ("This article aims to explain the history of the alliance.", SkipReason.ABOUT_THE_ARTICLE),
         ("It held.", SkipReason.FRAGMENT),
         ("By Jane Doe | Reuters | June 3, 2025", SkipReason.AUTHOR_CARD),
@@ -117,6 +118,20 @@ def test_run_on_text_is_not_one_giant_claim():
     assert extraction.claims == []
     assert [(item.reason, item.detail) for item in extraction.skipped] == [
         (SkipReason.FRAGMENT, "longer than 1000 characters")
+    ]
+
+
+def test_soft_wrapped_lines_join_until_a_line_ends_a_sentence():
+    # given a paragraph wrapped over many lines, then a line that ends it, then a new line
+    wrapped = "Iran said\n" + "and then\n" * 500 + "the talks ended.\nQatar hosted them in 2024."
+
+    # when split
+    sentences = sentences_split(wrapped)
+
+    # then the wrapped lines are one sentence and the next line starts another
+    assert [sentence.text for sentence in sentences] == [
+        wrapped[: wrapped.index("ended.") + len("ended.")],
+        "Qatar hosted them in 2024.",
     ]
 
 

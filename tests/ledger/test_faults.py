@@ -8,6 +8,7 @@ from ledger import projections
 from ledger.models import ClaimView, Event
 from ledger.services import claim_record
 from ledger.verification import ledger_verify
+from tests.reliability.conftest import figures_record
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("ledger_transactional_db")]
 
@@ -52,3 +53,4 @@ def test_connection_dropped_mid_command_writes_nothing_and_the_next_command_succ
     state = claim_record(text="Allies have been silent.", metadata=metadata)
     assert state.last_position == 2
     assert ledger_verify().intact
+    figures_record("connection-dropped", faults_injected=1, half_written=0, next_command_ok=1)

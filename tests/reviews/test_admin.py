@@ -357,3 +357,38 @@ def test_source_admin_is_read_only(client, users, anchored_claim):
 def test_reviewer_cannot_open_the_event_log(client, users):
     client.force_login(users[Role.REVIEWER])
     assert client.get(reverse("admin:ledger_event_changelist")).status_code == 403
+
+
+def test_a_publisher_sees_only_its_organisations_sources(client, users, anchored_claim):
+    # given a publisher of another organisation
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from reviews.models import Membership, Organisation
+
+    other = get_user_model().objects.create_user(username="gina", password="x", is_staff=True)
+    other.groups.add(Group.objects.get(name=Role.PUBLISHER))
+    Membership.objects.create(
+        user=other, organisation=Organisation.objects.create(slug="gotham", name="Gotham")
+    )
+    client.force_login(other)
+    source_id = "11111111-1111-1111-1111-111111111111"
+    missing_id = "22222222-2222-2222-2222-222222222222"
+
+    # when it lists sources, opens the other's source by id, and an id that does not exist
+    listed = client.get(reverse("admin:ledger_source_changelist"))
+    theirs = client.get(reverse("admin:ledger_source_change", args=[source_id]))
+    missing = client.get(reverse("admin:ledger_source_change", args=[missing_id]))
+    queue = client.get(QUEUE_URL)
+
+    # then the other's source is absent exactly like a missing one, even in the queue's filter
+    assert listed.status_code == 200
+    assert "Seed article" not in listed.content.decode()
+    assert (theirs.status_code, missing.status_code) == (302, 302)
+    assert theirs["Location"] == missing["Location"]
+    assert "Seed article" not in queue.content.decode()
+    # while its own publisher sees it
+    client.force_login(users[Role.PUBLISHER])
+    own = client.get(reverse("admin:ledger_source_change", args=[source_id]))
+    assert own.status_code == 200
+    assert "Seed article" in client.get(QUEUE_URL).content.decode()

@@ -16,6 +16,7 @@ from ledger.ingestion import source_ingest
 from ledger.models import Source
 from reviews.api.idempotency import idempotent_post
 from reviews.api.pagination import CapturedCursorPagination
+from reviews.api.parsers import LedgerJSONParser
 from reviews.api.principals import Principal
 from reviews.api.selectors import (
     claims_visible,
@@ -31,6 +32,7 @@ from reviews.api.serializers import (
 )
 from reviews.api.views.base import COMMON_ERRORS, IDEMPOTENCY_KEY, INVALID, NOT_FOUND, LedgerAPIView
 from reviews.api.views.claims import publisher_checked
+from reviews.contradictions.services import contradictions_nudge
 from reviews.models import ApiScope
 from reviews.roles import Role
 from reviews.tasks_webhooks import kick_webhooks_after_commit
@@ -69,7 +71,7 @@ def _publisher(principal: Principal, requested: str | None) -> str:
 class SourceListView(LedgerAPIView):
     serializer_class = SourceSummarySerializer
     pagination_class = CapturedCursorPagination
-    parser_classes = [parsers.JSONParser, RawBodyParser]
+    parser_classes = [LedgerJSONParser, RawBodyParser]
     write_scope = ApiScope.SUBMIT
 
     def get_queryset(self) -> Any:
@@ -129,6 +131,7 @@ class SourceListView(LedgerAPIView):
                 )
             if result.created:
                 kick_webhooks_after_commit()
+                contradictions_nudge()
             data = SourceSubmittedSerializer(
                 {
                     "source": source,

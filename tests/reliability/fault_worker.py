@@ -1,0 +1,78 @@
+"""A Celery worker for the fault tests: the product's app and tasks, with an optional stall.
+
+Usage: python -m tests.reliability.fault_worker [celery worker options...]
+
+Environment (all optional):
+- ``FAULT_STALL``: ``before-commit`` stalls inside the contradiction consumer's batch transaction,
+  right after a flag was appended (uncommitted); ``after-commit`` stalls after the consumer's
+  work committed but before the task returns, so before its message is acknowledged. Either
+  way the worker writes ``FAULT_STALL_MARKER`` and sleeps, waiting for the test's SIGKILL.
+- ``FAULT_VISIBILITY_TIMEOUT``: seconds after which Redis hands an unacknowledged message to
+  another worker (Redis's default is one hour); the restore sweep then runs every second.
+
+The stall is patched in here, in the test's worker process, so the product has no test-only path.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import django
+
+STALL_SECONDS = 3600
+
+
+def _stall(marker: Path, stage: str) -> None:
+    marker.write_text(stage, encoding="utf-8")
+    time.sleep(STALL_SECONDS)
+
+
+def install_stall(stage: str, marker: Path) -> None:
+    from reviews.contradictions import services
+
+    if stage == "before-commit":
+        flag = services.contradiction_flag
+
+        def flag_then_stall(**kwargs: Any) -> Any:
+            result = flag(**kwargs)
+            _stall(marker, stage)
+            return result
+
+        services.contradiction_flag = flag_then_stall
+    elif stage == "after-commit":
+        consume = services.contradictions_consume
+
+        def consume_then_stall(**kwargs: Any) -> int:
+            handled = consume(**kwargs)
+            _stall(marker, stage)
+            return handled
+
+        services.contradictions_consume = consume_then_stall
+    else:
+        raise SystemExit(f"unknown FAULT_STALL {stage!r}")
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+    django.setup()
+    from config.celery import app
+
+    visibility = os.environ.get("FAULT_VISIBILITY_TIMEOUT")
+    if visibility:
+        app.conf.broker_transport_options = {
+            "visibility_timeout": int(visibility),
+            "unacked_restore_interval": 1,
+            "unacked_restore_throttle": 1,
+        }
+    stage = os.environ.get("FAULT_STALL", "")
+    if stage:
+        install_stall(stage, Path(os.environ["FAULT_STALL_MARKER"]))
+    app.worker_main(["worker", *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    main()
