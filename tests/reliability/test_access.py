@@ -19,10 +19,13 @@ from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.ingestion import source_ingest
 from ledger.models import ContradictionView, Event
+from ledger.store import append
 from reviews.api.keys import api_key_allowed_scopes, api_key_create
+from reviews.contradictions.services import contradiction_pair_id
 from reviews.models import WebhookDelivery
 from reviews.webhooks import webhook_endpoint_register, webhooks_collect
 from tests.api.conftest import OWN, SYSTEM
@@ -53,7 +56,9 @@ def row(*statuses: int) -> dict[str, int]:
 # so it says nothing about the object); 404: not visible to the caller; 400: the empty body is
 # malformed; 409: the claim's state does not allow it. Keys are managed from a session only.
 API_EXPECTED: dict[str, dict[str, int]] = {
+    "checkpoints_list": row(401, 403, 403, 403, 403, 200, 200),
     "claims_approve": row(401, 403, 403, 409, 409, 403, 409),
+    "claims_as_of": row(401, 422, 404, 422, 422, 422, 422),
     "claims_assign": row(401, 403, 403, 400, 400, 403, 400),
     "claims_attach_evidence": row(401, 403, 403, 400, 400, 403, 400),
     "claims_claimreview": row(401, 200, 200, 200, 200, 200, 200),
@@ -70,6 +75,11 @@ API_EXPECTED: dict[str, dict[str, int]] = {
     "claims_set_verdict": row(401, 403, 403, 400, 400, 403, 400),
     "claims_sign_off": row(401, 403, 403, 403, 409, 403, 409),
     "claims_start_review": row(401, 403, 403, 200, 200, 403, 200),
+    "contradictions_confirm": row(401, 403, 403, 400, 400, 403, 400),
+    "contradictions_dismiss": row(401, 403, 403, 400, 400, 403, 400),
+    "contradictions_list": row(401, 200, 200, 200, 200, 200, 200),
+    "contradictions_retrieve": row(401, 200, 404, 200, 200, 200, 200),
+    "exports_ledger": row(401, 403, 403, 403, 403, 200, 200),
     "keys_create": row(401, 403, 403, 403, 403, 403, 403),
     "keys_list": row(401, 200, 200, 200, 200, 200, 200),
     "keys_revoke": row(401, 403, 403, 403, 403, 403, 403),
@@ -117,7 +127,21 @@ def world(people, claim_in, settings) -> dict[str, str]:
         event_types=["claim.approved", "claim.published"],
         actor="user:pat",
     )
-    claim_in(ClaimStatus.APPROVED)
+    approved = claim_in(ClaimStatus.APPROVED)
+    flag = append(
+        stream_id=contradiction_pair_id(claim_a=pending.claim_id, claim_b=approved.claim_id),
+        stream_type=ev.StreamType.CONTRADICTION,
+        expected_version=0,
+        events=[
+            ev.ContradictionFlagged(
+                claims=sorted([pending.claim_id, approved.claim_id]),
+                score="0.90",
+                cues=["stance: unwavering support vs largely silent"],
+                detector_version="test",
+            )
+        ],
+        metadata=SYSTEM,
+    )
     webhooks_collect()
     delivery = WebhookDelivery.objects.order_by("created_at")[0]
     WebhookDelivery.objects.filter(pk=delivery.pk).update(status="failed")
@@ -129,6 +153,7 @@ def world(people, claim_in, settings) -> dict[str, str]:
         "endpoint_id": str(endpoint.pk),
         "delivery_id": str(delivery.pk),
         "key_id": str(key.pk),
+        "pair_id": flag.events[0].stream_id,
     }
 
 
@@ -208,6 +233,9 @@ def admin_pages(world: dict[str, str]) -> dict[str, str]:
         "ledger.contradictionview": str(ContradictionView.objects.order_by("pk")[0].pk),
         "reviews.reviewclaim": world["claim_id"],
         "reviews.organisation": OWN,
+        "reviews.apikey": world["key_id"],
+        "reviews.webhookendpoint": world["endpoint_id"],
+        "reviews.webhookdelivery": world["delivery_id"],
         "reviews.membership": str(people_membership()),
         "auth.user": str(get_user_model().objects.get(username="pat").pk),
         "auth.group": str(get_user_model().objects.get(username="pat").groups.get().pk),
@@ -273,6 +301,15 @@ ADMIN_EXPECTED: dict[str, dict[str, int]] = {
     "reviews.membership list": row(302, 403, 403, 403, 403, 403, 200),
     "reviews.membership add": row(302, 403, 403, 403, 403, 403, 200),
     "reviews.membership change": row(302, 403, 403, 403, 403, 403, 200),
+    "reviews.apikey list": row(302, 403, 403, 403, 403, 403, 200),
+    "reviews.apikey add": row(302, 403, 403, 403, 403, 403, 403),
+    "reviews.apikey change": row(302, 403, 403, 403, 403, 403, 200),
+    "reviews.webhookendpoint list": row(302, 403, 403, 403, 403, 403, 200),
+    "reviews.webhookendpoint add": row(302, 403, 403, 403, 403, 403, 403),
+    "reviews.webhookendpoint change": row(302, 403, 403, 403, 403, 403, 200),
+    "reviews.webhookdelivery list": row(302, 403, 403, 403, 403, 403, 200),
+    "reviews.webhookdelivery add": row(302, 403, 403, 403, 403, 403, 403),
+    "reviews.webhookdelivery change": row(302, 403, 403, 403, 403, 403, 200),
 }
 
 
