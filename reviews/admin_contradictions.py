@@ -20,7 +20,9 @@ from django.utils.safestring import SafeString
 from ledger.events import Metadata
 from ledger.exceptions import LedgerError
 from ledger.models import ClaimView, ContradictionView, Source
+from reviews import selectors
 from reviews.contradictions.services import contradiction_confirm, contradiction_dismiss
+from reviews.workflow import CONTRADICTION_DECIDERS, workflow_check_contradiction_decision
 
 CONTEXT_CHARACTERS = 240
 
@@ -80,6 +82,12 @@ class ContradictionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # decisions go through the actions, which call services
 
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        """Only roles that decide flags see the actions; auditors read."""
+        if not selectors.actor_for_user(user=request.user).roles & CONTRADICTION_DECIDERS:
+            return {}
+        return super().get_actions(request)
+
     @admin.display(description="the two claims in their source context")
     def side_by_side(self, obj: ContradictionView) -> SafeString:
         return format_html(
@@ -101,9 +109,16 @@ class ContradictionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     ) -> None:
         note = request.POST.get("note", "")
         metadata = Metadata(actor=f"user:{request.user.get_username()}", via="admin")
+        actor = selectors.actor_for_user(user=request.user)
         done = 0
         for flag in queryset:
             try:
+                workflow_check_contradiction_decision(
+                    actor=actor,
+                    claim_assignees=ClaimView.objects.filter(
+                        pk__in=[flag.claim_a, flag.claim_b]
+                    ).values_list("assignee", flat=True),
+                )
                 decide(
                     pair_id=str(flag.pair_id),
                     expected_version=flag.version,

@@ -569,23 +569,25 @@ def review_bulk_change_status(
     )
 
 
-_QUEUE, _SOURCES, _EVENTS, _EXPORT = (
+_QUEUE, _SOURCES, _EVENTS, _EXPORT, _FLAGS = (
     "reviews.view_reviewclaim",
     "ledger.view_source",
     "ledger.view_event",
     "reviews.export_ledger",
+    "ledger.view_contradictionview",
 )
 # What each role may see besides the commands the workflow grants it.
 ROLE_VIEW_PERMISSIONS: dict[Role, tuple[str, ...]] = {
     Role.PUBLISHER: (_QUEUE, _SOURCES),
-    Role.REVIEWER: (_QUEUE, _SOURCES),
-    Role.EDITOR: (_QUEUE, _SOURCES, _EVENTS),
-    Role.AUDITOR: (_QUEUE, _SOURCES, _EVENTS, _EXPORT),
+    Role.REVIEWER: (_QUEUE, _SOURCES, _FLAGS),
+    Role.EDITOR: (_QUEUE, _SOURCES, _EVENTS, _FLAGS),
+    Role.AUDITOR: (_QUEUE, _SOURCES, _EVENTS, _EXPORT, _FLAGS),
     Role.ADMIN: (
         _QUEUE,
         _SOURCES,
         _EVENTS,
         _EXPORT,
+        _FLAGS,
         "reviews.view_organisation",
         "reviews.add_organisation",
         "reviews.change_organisation",

@@ -52,7 +52,13 @@ def test_auditor_reads_and_exports_and_changes_nothing():
     codenames = set(
         Group.objects.get(name=Role.AUDITOR).permissions.values_list("codename", flat=True)
     )
-    assert codenames == {"view_reviewclaim", "view_source", "view_event", "export_ledger"}
+    assert codenames == {
+        "view_reviewclaim",
+        "view_source",
+        "view_event",
+        "export_ledger",
+        "view_contradictionview",
+    }
 
 
 @override_settings(DEBUG=True)
