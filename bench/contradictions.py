@@ -123,7 +123,36 @@ def run(*, quick: bool) -> dict[str, Any]:
             "p50": round(statistics.median(timings), 2),
             "p95": round(_percentile(timings, 0.95), 2),
         }
+    results["figures"] = _figures(results)
     return results
+
+
+def _figures(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The table's rows for ``python -m bench`` (one measurement each; no targets)."""
+    from bench.common import figure
+
+    rows = []
+    for size, latency in results["latency_ms"].items():
+        for share in ("p50", "p95"):
+            rows.append(
+                figure(
+                    key=f"contradiction_check_{share}_{size}",
+                    name=f"contradiction check of one new claim, {share}, {size:,} stored claims",
+                    samples=[latency[share]],
+                    unit="ms",
+                    note="in-memory index and detectors; the feature-row read comes on top",
+                )
+            )
+    sweep = results["sweep"]
+    rows.append(
+        figure(
+            key="contradiction_sweep_claims_per_second",
+            name=f"contradiction sweep, {sweep['claims']:,} claims",
+            samples=[sweep["claims_per_second"]],
+            unit="claims/s",
+        )
+    )
+    return rows
 
 
 if __name__ == "__main__":

@@ -300,7 +300,49 @@ def run(*, quick: bool) -> dict[str, Any]:
         # flat: the larger ledger needs at most 20% (or 10 MB) more than the smaller one
         "memory_flat": peaks[-1] <= max(peaks[0] * 1.2, peaks[0] + 10),
     }
+    results["figures"] = _figures(results, quick=quick)
     return results
+
+
+def _figures(results: dict[str, Any], *, quick: bool) -> list[dict[str, Any]]:
+    """The table's rows for ``python -m bench``: one measurement each, targets at full size."""
+    from bench.common import figure
+
+    measured = results["sizes"]
+    largest = list(measured.values())[-1]
+    events = f"{largest['events']:,} events"
+    met = results["met"]
+    rows = [
+        figure(
+            key="export_events_per_second",
+            name=f"export_ledger --format jsonl, {events}",
+            samples=[largest["export_events_per_second"]],
+            unit="events/s",
+            target=f">= {TARGET_EXPORT_EVENTS_PER_SECOND:,} events/s at 1,000,000 events",
+            met=None if quick else met["export"],
+        ),
+        figure(
+            key="verify_events_per_second",
+            name=f"verify_export.py ({largest['verify_jobs']} processes), {events}",
+            samples=[largest["verify_events_per_second"]],
+            unit="events/s",
+            target=f">= {TARGET_VERIFY_EVENTS_PER_SECOND:,} events/s at 1,000,000 events",
+            met=None if quick else met["verify"],
+        ),
+    ]
+    for size, item in measured.items():
+        rows.append(
+            figure(
+                key=f"export_verify_peak_mb_{size}",
+                name=f"peak memory of export and verify, {int(size):,} events",
+                samples=[max(item["export_peak_mb"], item["verify_peak_mb"])],
+                unit="MB",
+                target=f"< {TARGET_PEAK_MB} MB and flat across sizes",
+                met=None if quick else met["memory"] and met["memory_flat"],
+                note="lower is better",
+            )
+        )
+    return rows
 
 
 def main() -> None:

@@ -125,6 +125,9 @@ class ClaimView(models.Model):
             models.Index(fields=["status", "updated_at"], name="claimview_status_updated"),
             models.Index(fields=["source_id"], name="claimview_source"),
             models.Index(fields=["publisher", "status"], name="claimview_publisher_status"),
+            # The API's claim list pages by last change (ORDER BY last_position DESC LIMIT n):
+            # without it every page sorts the whole table (docs/performance.md).
+            models.Index(fields=["last_position"], name="claimview_last_position"),
         ]
 
     def __str__(self) -> str:

@@ -3,7 +3,9 @@
 from typing import Any
 
 from bench.__main__ import _attach_ratios, _modules
+from bench.api import percentile
 from bench.common import figure
+from bench.contradictions import _figures as contradiction_figures
 
 
 def test_baselines_run_first_and_every_module_with_run_is_found():
@@ -12,8 +14,8 @@ def test_baselines_run_first_and_every_module_with_run_is_found():
 
     # then
     assert names[0] == "baselines"
-    assert {"commands", "ingest", "projections", "api"} <= set(names)
-    assert "common" not in names
+    assert {"commands", "ingest", "projections", "api", "exports", "contradictions"} <= set(names)
+    assert not {"common", "_server", "_load"} & set(names)
 
 
 def test_only_keeps_the_baselines():
@@ -65,3 +67,31 @@ def test_a_figure_is_divided_by_its_baseline_and_checked_against_its_target():
     assert by_key["slow"]["ratio"] == 0.1
     assert by_key["slow"]["met"] is False
     assert "ratio" not in by_key["raw"]
+
+
+def test_percentiles_are_nearest_rank():
+    # given
+    values = [float(n) for n in range(100, 0, -1)]
+
+    # then
+    assert percentile(values, 0.5) == 50.0
+    assert percentile(values, 0.95) == 95.0
+    assert percentile(values, 1.0) == 100.0
+    assert percentile([7.0], 0.95) == 7.0
+
+
+def test_contradiction_results_become_table_figures():
+    # given
+    results = {
+        "latency_ms": {1000: {"p50": 0.5, "p95": 1.5}},
+        "sweep": {"claims": 1000, "seconds": 2.0, "claims_per_second": 500, "pairs_compared": 9},
+    }
+
+    # when
+    figures = {item["key"]: item for item in contradiction_figures(results)}
+
+    # then
+    assert figures["contradiction_check_p50_1000"]["value"] == 0.5
+    assert figures["contradiction_check_p95_1000"]["value"] == 1.5
+    assert figures["contradiction_sweep_claims_per_second"]["value"] == 500
+    assert figures["contradiction_sweep_claims_per_second"]["unit"] == "claims/s"
