@@ -8,6 +8,7 @@ The entity function is injected (``entities.EntityResolver``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from typing import Any
 
@@ -54,6 +55,28 @@ class StanceCue:
 
 
 @dataclasses.dataclass(frozen=True)
+class FeatureSets:
+    """Set views of one claim's features, built once per claim and reused for every pair."""
+
+    lemmas: frozenset[str]
+    asserted: frozenset[str]
+    negated: frozenset[str]
+    entities: frozenset[str]
+    measures: frozenset[str]  # quantity kinds a number could clash on ("count:body", "percent")
+    poles: frozenset[tuple[str, int]]  # (stance axis, pole) for axes taken a clear side on
+    opposite_poles: frozenset[tuple[str, int]]
+    quantifier_nouns: frozenset[str]
+    antonyms: frozenset[str]  # WordNet opposites of the asserted words (weak ones left out)
+
+
+def measure_key(quantity: Quantity) -> str:
+    """Two quantities are comparable when their keys are equal (a bare count never is)."""
+    if quantity.unit != "count":
+        return quantity.unit
+    return f"count:{quantity.measure}" if quantity.measure else ""
+
+
+@dataclasses.dataclass(frozen=True)
 class ClaimFeatures:
     lemmas: list[str]  # content lemmas, in order of first appearance
     asserted: list[str]  # content lemmas outside any negation
@@ -70,6 +93,29 @@ class ClaimFeatures:
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+    @functools.cached_property
+    def sets(self) -> FeatureSets:
+        seen: dict[str, set[int]] = {}
+        for cue in self.stances:
+            seen.setdefault(cue.axis, set()).add(cue.pole)
+        poles = frozenset((axis, next(iter(p))) for axis, p in seen.items() if len(p) == 1)
+        return FeatureSets(
+            lemmas=frozenset(self.lemmas),
+            asserted=frozenset(self.asserted),
+            negated=frozenset(self.negated),
+            entities=frozenset(self.entities),
+            measures=frozenset(filter(None, (measure_key(q) for q in self.quantities))),
+            poles=poles,
+            opposite_poles=frozenset((axis, -pole) for axis, pole in poles),
+            quantifier_nouns=frozenset(noun for _, noun in self.quantifiers),
+            antonyms=frozenset(
+                opposite
+                for word in self.asserted
+                if word not in lexicon.WEAK_ANTONYM_LEMMAS
+                for opposite in lexicon.antonyms().get(word, ())
+            ),
+        )
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ClaimFeatures:

@@ -190,6 +190,8 @@ REPORT_NOUNS = frozenset(
         "alarm",
     ]
 )
+# Words whose antonym in the other claim says little on its own (too vague or too common).
+WEAK_ANTONYM_LEMMAS = frozenset({"more", "less", "most", "least", "much", "other", "same"})
 UNIVERSAL = frozenset(
     ["all", "every", "each", "always", "everyone", "everybody", "everything", "entire"]
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from reviews.contradictions.detectors import DETECTORS, Cue, overlap_of
+from reviews.contradictions.detectors import DETECTORS, Cue, may_conflict, overlap_of
 from reviews.contradictions.features import ClaimFeatures
 
 DETECTOR_VERSION = "lexical-1"
@@ -45,7 +45,10 @@ def combine(cues: list[Cue]) -> float:
 
 
 def pair_score(a: ClaimFeatures, b: ClaimFeatures) -> PairScore:
-    """Run every detector on a pair of claims' features."""
+    """Run every detector on a pair of claims' features (none when the cheap bound rules
+    the pair out)."""
+    if not may_conflict(a, b):
+        return PairScore(score=0.0, cues=[])
     overlap = overlap_of(a, b)
     if overlap.weight == 0:
         return PairScore(score=0.0, cues=[])

@@ -9,6 +9,7 @@ repeated or redelivered check flags nothing twice.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import uuid
 from collections.abc import Iterable
 
@@ -31,7 +32,13 @@ from reviews.contradictions.features import ClaimFeatures, features_extract
 from reviews.contradictions.models import BlockingKey, ClaimFeatureRow, KeyCount
 from reviews.contradictions.scoring import DETECTOR_VERSION, PairScore, pair_score
 
+logger = logging.getLogger(__name__)
+
 CONSUMER_NAME = "contradictions"
+# The events whose commit nudges the consumer (ledger.store after-commit hook).
+NUDGE_EVENT_TYPES = (ev.EventType.CLAIM_RECORDED, ev.EventType.CLAIM_REVISED)
+NUDGE_HOOK_NAME = "contradictions.nudge"
+NUDGE_TIMEOUT = 2  # seconds to reach the broker before giving up (the sweep catches up)
 CONSUME_BATCH_SIZE = 200
 RESCAN_BATCH_SIZE = 2000
 PAIR_NAMESPACE = uuid.UUID("6f1d2c53-8d0e-4d5f-9a57-2f3c1b0a9e41")
@@ -226,26 +233,46 @@ def contradictions_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches:
             return handled
 
 
-def contradictions_nudge() -> None:
-    """After the current transaction commits, ask a worker to follow the log.
+def contradictions_nudge_now() -> bool:
+    """Ask a worker to follow the log now; False (logged) when the broker cannot be reached.
 
-    Call it from any service that records or revises claims. If the broker is down, the
-    periodic sweep (CELERY_BEAT_SCHEDULE) catches up from the same cursor: nothing is lost.
+    Never raises: the claim that prompted the nudge is already committed, and the periodic
+    sweep (CELERY_BEAT_SCHEDULE) follows the same cursor, so a lost nudge only delays the check.
+    The message is published without Celery's publish retries, so a broker that is down costs
+    one refused connection, not seconds of retrying inside the caller's request.
     """
-    from reviews.tasks import contradictions_consume_task
+    from reviews.tasks import contradictions_consume_task as task
 
-    def send() -> None:
-        try:
-            contradictions_consume_task.delay()
-        except Exception:
-            import logging
+    try:
+        if task.app.conf.task_always_eager:
+            task.apply_async()  # the embedded mode: runs here, now
+        else:
+            with task.app.connection_for_write() as connection:
+                connection.ensure_connection(
+                    max_retries=1, interval_start=0, interval_step=0, timeout=NUDGE_TIMEOUT
+                )
+                task.apply_async(connection=connection, retry=False)  # type: ignore[call-arg]
+    except Exception:
+        logger.warning(
+            "could not queue the contradiction check; the periodic sweep will catch up",
+            exc_info=True,
+        )
+        return False
+    return True
 
-            logging.getLogger(__name__).warning(
-                "could not queue the contradiction check; the periodic sweep will catch up",
-                exc_info=True,
-            )
 
-    transaction.on_commit(send)
+def contradictions_after_commit(recorded: list[RecordedEvent]) -> None:
+    """The ``ledger.store`` after-commit hook: a claim was recorded or revised, so nudge."""
+    contradictions_nudge_now()
+
+
+def contradictions_nudge() -> None:
+    """After the current transaction commits (at once outside one), nudge the consumer.
+
+    Recording or revising a claim already nudges through the after-commit hook registered in
+    ``ContradictionsConfig.ready``; call this only to prompt a catch-up by hand.
+    """
+    transaction.on_commit(contradictions_nudge_now)
 
 
 def contradictions_rescan(*, metadata: ev.Metadata) -> dict[str, int]:
