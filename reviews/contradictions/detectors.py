@@ -83,9 +83,14 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
             continue
         other = "A" if name == "B" else "B"
         strength = 0.75 if overlap.weight >= 3 else 0.6
+        # "no idea", "without knowledge": a noun phrase is denied, not the shared predicate
+        weak = all(cue in lexicon.DETERMINER_NEGATORS for cue in second.negation_cues)
+        entity_words = {lemma(w) for entity in overlap.entities for w in entity.split()}
+        if weak or denied <= entity_words:
+            strength -= 0.2
         cues.append(
             Cue(
-                kind="negation",
+                kind="negation-weak" if weak or denied <= entity_words else "negation",
                 strength=strength,
                 explanation=(
                     f"{name} negates what {other} asserts ({' '.join(second.negation_cues[:1])} "
@@ -235,17 +240,22 @@ def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
         relevant = [
             (words, reason)
             for words, reason, noun in first.refutations
-            if not noun or noun in lexicon.REPORT_NOUNS or noun in second.lemmas
+            if not noun or noun in lexicon.REPORT_NOUNS or noun in second.sets.lemmas
         ]
+        kind = "refutation"
         if not relevant:
-            continue
+            # "hoax website", "fake passports": the word may describe something else
+            relevant = [(words, reason) for words, reason, _ in first.refutations]
+            kind = "refutation-loose"
         words, reason = relevant[0]
         strength = 0.8 if overlap.weight >= 2 else 0.6
+        if kind == "refutation-loose":
+            strength -= 0.3
         if first.question:
             strength -= 0.1
         cues.append(
             Cue(
-                kind="refutation",
+                kind=kind,
                 strength=strength,
                 explanation=f"{name} {reason} (“{words}”) about what the other claim says",
             )

@@ -23,7 +23,8 @@ from reviews.contradictions.text import (
     tokenize,
 )
 
-NEGATION_SCOPE_WORDS = 4  # a negator governs at most this many following words in its clause
+NEGATION_SCOPE_WORDS = 4  # a negator governs at most this many following content words
+MAX_SCOPE_TOKENS = 8  # ... within this many tokens of its clause
 CONTEXT_WORDS = 6  # the words around a date or number that say what it is about
 
 
@@ -149,6 +150,15 @@ def _scopes(lowered: list[str]) -> tuple[list[bool], list[bool], list[str]]:
     index = 0
     while index < len(lowered):
         word = lowered[index]
+        if tuple(lowered[index : index + 2]) in lexicon.CONTRAST_MARKERS:
+            cursor = index + 2
+            while cursor < len(lowered) and cursor - index <= MAX_SCOPE_TOKENS:
+                if lowered[cursor] in SCOPE_BREAKS:
+                    break
+                demoted[cursor] = True
+                cursor += 1
+            index = cursor
+            continue
         if not _is_negator(word):
             index += 1
             continue
@@ -160,17 +170,34 @@ def _scopes(lowered: list[str]) -> tuple[list[bool], list[bool], list[str]]:
                 cursor += 1
             index = cursor
             continue
+        previous = lowered[index - 1] if index > 0 else ""
+        if previous == "or":
+            # "may or may not", "whether or not": undecided, it negates nothing
+            index += 1
+            continue
+        contrast = previous == "," and word == "not"  # "tickets, not arrests": a contrast
         if following == "longer" or word != "no" or following not in {"doubt"}:
-            cues.append(word)
+            if not contrast:
+                cues.append(word)
         else:
             index += 1
             continue
         cursor, counted = index + 1, 0
-        while cursor < len(lowered) and counted < NEGATION_SCOPE_WORDS:
+        # The scope reaches the next few content words of the clause ("has not come out with
+        # a pumpkin spice condom" negates come, pumpkin, spice, condom).
+        while (
+            cursor < len(lowered)
+            and counted < NEGATION_SCOPE_WORDS
+            and cursor - index <= MAX_SCOPE_TOKENS
+        ):
             if lowered[cursor] in SCOPE_BREAKS:
                 break
-            negated[cursor] = True
-            counted += 1
+            if contrast:
+                demoted[cursor] = True
+            else:
+                negated[cursor] = True
+            if lowered[cursor] not in STOPWORDS:
+                counted += 1
             cursor += 1
         index += 1
     return negated, demoted, cues
@@ -199,6 +226,9 @@ def _quantity(
         return None, None, 1
     value, exponent = parsed
     used = 1
+    previous_word = lowered[index - 1].rstrip(".") if index > 0 else ""
+    if previous_word in lexicon.MONTHS and exponent >= 0 and 1 <= value <= 31:
+        return None, None, 1  # the day of a date ("August 6, 1945"): the year carries it
     unit = "count"
     if token[0] in "$€£":
         unit = lexicon.CURRENCY_WORDS[token[0]]
@@ -301,10 +331,21 @@ def _noun_after(lowered: list[str], position: int) -> str:
     return ""
 
 
+def _split_trailing_commas(tokens: list[str]) -> list[str]:
+    """ "1945," and "6," are a number then a comma (the tokenizer keeps "1,000" whole)."""
+    result: list[str] = []
+    for token in tokens:
+        if len(token) > 1 and token.endswith(",") and token[0].isdigit():
+            result.extend([token[:-1], ","])
+        else:
+            result.append(token)
+    return result
+
+
 def features_extract(*, text: str, resolver: EntityResolver | None = None) -> ClaimFeatures:
     """The features of one claim's text. ``resolver`` finds its entities (default: see
     ``entities.default_resolver``)."""
-    tokens = tokenize(text)
+    tokens = _split_trailing_commas(tokenize(text))
     lowered = [token.lower() for token in tokens]
     negated_mask, demoted_mask, negation_cues = _scopes(lowered)
     lemmas_all = [lemma(word) if word[0].isalpha() else word for word in lowered]
@@ -323,6 +364,8 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
             continue
         if value not in lemmas:
             lemmas.append(value)
+        if demoted_mask[position]:
+            continue  # "not merely X but Y", "tickets, not arrests": X is neither said nor denied
         target = negated if negated_mask[position] else asserted
         if value not in target:
             target.append(value)
@@ -380,7 +423,13 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
         if matched:
             continue
         reason = refutation_words.get(lemmas_all[position])
-        if reason is not None and not negated_mask[position] and not _undecided(lowered, position):
+        previous = lowered[position - 1] if position else ""
+        if (
+            reason is not None
+            and not negated_mask[position]
+            and previous not in {"no", "without", "little"}
+            and not _undecided(lowered, position)
+        ):
             refutations.append((tokens[position], reason, _noun_after(lowered, position)))
         position += 1
 

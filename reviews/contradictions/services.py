@@ -174,23 +174,31 @@ def contradiction_flag(
     return Flag(pair_id=pair_id, claims=claims, score=score)
 
 
-def contradiction_check_claim(*, claim_id: str, metadata: ev.Metadata) -> list[Flag]:
-    """Compare an indexed claim with its candidates and flag every contradiction found."""
+def contradiction_find(*, claim_id: str) -> list[tuple[str, PairScore]]:
+    """The indexed claim's candidates that contradict it, with their scores (reads only)."""
     row = ClaimFeatureRow.objects.filter(pk=claim_id).first()
     if row is None:
         raise NotFound(f"claim {claim_id} is not indexed yet")
     features = ClaimFeatures.from_json(row.features)
     candidate_ids = contradiction_candidates(claim_id=claim_id)
     others = ClaimFeatureRow.objects.filter(pk__in=candidate_ids).values_list("pk", "features")
-    flags = []
-    for other_id, other_features in others:
+    found = []
+    for other_id, other_features in others.iterator(chunk_size=MAX_CANDIDATES):
         score = pair_score(features, ClaimFeatures.from_json(other_features))
         if score.contradiction:
-            flag = contradiction_flag(
-                claim_a=claim_id, claim_b=str(other_id), score=score, metadata=metadata
-            )
-            if flag is not None:
-                flags.append(flag)
+            found.append((str(other_id), score))
+    return found
+
+
+def contradiction_check_claim(*, claim_id: str, metadata: ev.Metadata) -> list[Flag]:
+    """Compare an indexed claim with its candidates and flag every contradiction found."""
+    flags = []
+    for other_id, score in contradiction_find(claim_id=claim_id):
+        flag = contradiction_flag(
+            claim_a=claim_id, claim_b=other_id, score=score, metadata=metadata
+        )
+        if flag is not None:
+            flags.append(flag)
     return flags
 
 

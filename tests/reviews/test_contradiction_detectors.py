@@ -1,6 +1,9 @@
 """The detectors: each kind of contradiction fires with a reviewer-readable cue; compatible facts
 about the same subject do not."""
 
+import json
+from pathlib import Path
+
 import pytest
 
 from reviews.contradictions.features import features_extract
@@ -136,4 +139,31 @@ def test_score_is_a_probability_and_a_decimal_string():
         a="The bombing in Kabul killed 28 people.", b="The bombing in Kabul killed 45 people."
     )
     assert 0 < result.score <= 1
-    assert result.score_decimal == "0.700"
+    assert result.contradiction is True
+    assert result.score_decimal == f"{result.score:.3f}"
+    assert len(result.score_decimal.split(".")[1]) == 3
+
+
+def test_the_cheap_bound_never_hides_a_cue_on_the_eval_sets():
+    # given every pair of the development sets (shared/eval, beside the repository)
+    from reviews.contradictions.detectors import DETECTORS, may_conflict, overlap_of
+    from reviews.contradictions.features import features_extract
+
+    eval_dir = Path(__file__).resolve().parents[3] / "shared" / "eval"
+    files = sorted(eval_dir.glob("*.jsonl"))
+    if not files:
+        pytest.skip("the shared eval sets are not beside the repository")
+    checked = ruled_out = 0
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            a, b = features_extract(text=item["a"]), features_extract(text=item["b"])
+            if may_conflict(a, b):
+                continue
+            # when the bound rules a pair out, then no detector fires on it
+            overlap = overlap_of(a, b)
+            assert [cue for detector in DETECTORS for cue in detector(a, b, overlap)] == []
+            ruled_out += 1
+        checked += 1
+    assert checked == len(files)
+    assert ruled_out > 0
