@@ -4,8 +4,8 @@ sweep throughput. ``run(quick=True)`` stops at 10k claims.
 Synthetic claims are made from a fixed vocabulary with a seeded random generator (made-up
 entity names, news verbs, numbers, years), so the index has a realistic spread of common and
 rare keys. ``latency_ms`` is measured on the in-memory index plus the detectors;
-``db_latency_ms`` indexes and checks each new claim through the configured database engine (a throw-away test database: set DATABASE_URL to
-PostgreSQL to measure the real candidate query).
+``db_latency_ms`` indexes and checks each new claim through the configured database engine (a
+throw-away test database: set DATABASE_URL to PostgreSQL to measure the real candidate query).
 
     DATABASE_URL=postgres://... PYTHONPATH=. python bench/contradictions.py [--quick]
         [--sizes 1000,10000] [--no-database]
