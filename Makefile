@@ -52,5 +52,10 @@ lock:
 	$(VENV)/bin/pip-compile --quiet --extra dev --generate-hashes --strip-extras --allow-unsafe \
 		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
+# Contradiction check latency (1k/10k/100k claims, in memory and through DATABASE_URL's engine)
+# and the full sweep; BENCH_ARGS=--quick stops at 10k.
+bench: install
+	PYTHONPATH=. $(PY) bench/contradictions.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

@@ -13,6 +13,7 @@ throw-away test database: set DATABASE_URL to PostgreSQL to measure the real can
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import time
@@ -92,20 +93,15 @@ def _claim(rng: random.Random) -> str:
 PROBES = 200  # new claims timed per size
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the sweep's forked workers)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def _percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-def _sweep(index: Any, features: dict[str, Any], pair_score: Any) -> int:
-    """Every claim against its candidates, each unordered pair once; returns pairs compared."""
-    compared = 0
-    for claim_id in features:
-        for other in index.candidates(claim_id):
-            if other > claim_id and other in features:  # probes are indexed too
-                pair_score(features[claim_id], features[other])
-                compared += 1
-    return compared
 
 
 def database_latency(
@@ -200,7 +196,9 @@ def run(*, quick: bool, sizes: list[int] | None = None, database: bool = True) -
     query, the feature rows read, the detectors; the flag appends are not timed, the synthetic
     claims contradict far more often than real ones), by stored claims; empty with
     ``database=False``. ``sweep``: every claim of the largest size checked against its
-    candidates (feature extraction included). ``sizes`` overrides the default 1k/10k/100k
+    candidates (feature extraction included), wall ``seconds`` and ``cpu_seconds`` (all
+    processes: on a shared machine the wall time depends on the load, the CPU time much less).
+    ``sizes`` overrides the default 1k/10k/100k
     (10k at most with ``quick``).
     """
     import django
@@ -211,6 +209,7 @@ def run(*, quick: bool, sizes: list[int] | None = None, database: bool = True) -
     from reviews.contradictions.candidates import MemoryIndex, blocking_keys
     from reviews.contradictions.features import features_extract
     from reviews.contradictions.scoring import pair_score
+    from reviews.contradictions.sweep import contradictions_sweep_memory, sweep_workers
 
     rng = random.Random(20240601)
     if sizes is None:
@@ -225,6 +224,7 @@ def run(*, quick: bool, sizes: list[int] | None = None, database: bool = True) -
     features: dict[str, Any] = {}
     texts: dict[str, str] = {}
     started = time.perf_counter()
+    cpu_started = _cpu_seconds()
     for size in sizes:
         while len(features) < size:
             claim_id = f"c{len(features):07d}"
@@ -232,11 +232,13 @@ def run(*, quick: bool, sizes: list[int] | None = None, database: bool = True) -
             features[claim_id] = features_extract(text=texts[claim_id])
             index.add(claim_id, blocking_keys(features[claim_id]))
         if size == sizes[-1]:
-            compared = _sweep(index, features, pair_score)
+            compared = contradictions_sweep_memory(index=index, features=features).pairs_compared
             elapsed = time.perf_counter() - started
             results["sweep"] = {
                 "claims": size,
+                "workers": sweep_workers(),
                 "seconds": round(elapsed, 2),
+                "cpu_seconds": round(_cpu_seconds() - cpu_started, 2),
                 "claims_per_second": round(size / elapsed),
                 "pairs_compared": compared,
             }
@@ -263,7 +265,6 @@ def run(*, quick: bool, sizes: list[int] | None = None, database: bool = True) -
 if __name__ == "__main__":
     import argparse
     import json
-    import os
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -21,6 +21,12 @@ from ledger.events import Metadata
 from ledger.exceptions import LedgerError
 from ledger.models import ClaimView, ContradictionView, Source
 from reviews.contradictions.services import contradiction_confirm, contradiction_dismiss
+from reviews.roles import Role
+from reviews.selectors import actor_for_user
+
+# Who sees the flags, and who may confirm or dismiss them (the auditor only reads).
+VIEWING_ROLES = frozenset([Role.REVIEWER, Role.EDITOR, Role.AUDITOR, Role.ADMIN])
+DECIDING_ROLES = frozenset([Role.REVIEWER, Role.EDITOR, Role.ADMIN])
 
 CONTEXT_CHARACTERS = 240
 
@@ -80,6 +86,12 @@ class ContradictionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # decisions go through the actions, which call services
 
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(actor_for_user(user=request.user).roles & VIEWING_ROLES)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
     @admin.display(description="the two claims in their source context")
     def side_by_side(self, obj: ContradictionView) -> SafeString:
         return format_html(
@@ -99,6 +111,9 @@ class ContradictionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def _decide(
         self, request: HttpRequest, queryset: QuerySet[ContradictionView], decide: Any
     ) -> None:
+        if not actor_for_user(user=request.user).roles & DECIDING_ROLES:
+            self.message_user(request, "your role cannot decide flags", messages.ERROR)
+            return
         note = request.POST.get("note", "")
         metadata = Metadata(actor=f"user:{request.user.get_username()}", via="admin")
         done = 0

@@ -59,3 +59,38 @@ def pair_score(a: ClaimFeatures, b: ClaimFeatures) -> PairScore:
         return PairScore(score=0.0, cues=[])
     score, threshold = calibrated(a, b, cues, overlap)
     return PairScore(score=round(score, 6), cues=cues, threshold=threshold)
+
+
+def detector_version() -> str:
+    """The version flags record: the lexical detectors, plus the NLI model when one is set."""
+    from reviews.contradictions.nli import nli_backend
+
+    model = nli_backend()
+    if model is None:
+        return DETECTOR_VERSION
+    return f"{DETECTOR_VERSION}+nli:{model.name}"[:50]  # ContradictionView.detector_version
+
+
+def pair_score_texts(a: ClaimFeatures, b: ClaimFeatures, *, text_a: str, text_b: str) -> PairScore:
+    """``pair_score``, plus the optional NLI model's reading of the two texts (``nli.py``)."""
+    from reviews.contradictions.nli import NLI_THRESHOLD, nli_backend
+
+    lexical = pair_score(a, b)
+    model = nli_backend()
+    if model is None:
+        return lexical
+    probability = model.pair_probability(text_a, text_b)
+    if probability < NLI_THRESHOLD:
+        return lexical
+    cue = Cue(
+        kind="nli",
+        strength=round(probability, 6),
+        explanation=(
+            f"the NLI model “{model.name}” reads the two as contradictory "
+            f"(probability {probability:.2f})"
+        ),
+    )
+    cues = sorted([*lexical.cues, cue], key=lambda item: -item.strength)
+    return PairScore(
+        score=round(max(lexical.score, probability), 6), cues=cues, threshold=NLI_THRESHOLD
+    )

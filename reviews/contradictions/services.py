@@ -30,7 +30,12 @@ from reviews.contradictions.candidates import (
 )
 from reviews.contradictions.features import ClaimFeatures, features_extract
 from reviews.contradictions.models import BlockingKey, ClaimFeatureRow, KeyCount
-from reviews.contradictions.scoring import DETECTOR_VERSION, PairScore, pair_score
+from reviews.contradictions.scoring import (
+    PairScore,
+    detector_version,
+    pair_score_texts,
+)
+from reviews.contradictions.sweep import contradictions_sweep_memory
 
 logger = logging.getLogger(__name__)
 
@@ -124,11 +129,10 @@ def contradiction_candidates(*, claim_id: str, limit: int = MAX_CANDIDATES) -> l
 # Flagging ------------------------------------------------------------------------------------
 
 
-def _already_decided(recorded: list[RecordedEvent], detector_version: str) -> bool:
+def _already_decided(recorded: list[RecordedEvent], version: str) -> bool:
     """Flagged by this detector version before (whatever was decided), so not again."""
     return any(
-        isinstance(item.event, ev.ContradictionFlagged)
-        and item.event.detector_version == detector_version
+        isinstance(item.event, ev.ContradictionFlagged) and item.event.detector_version == version
         for item in recorded
     )
 
@@ -139,7 +143,7 @@ def contradiction_flag(
     claim_b: str,
     score: PairScore,
     metadata: ev.Metadata,
-    detector_version: str = DETECTOR_VERSION,
+    version: str | None = None,
 ) -> Flag | None:
     """Append ContradictionFlagged for a pair unless this detector version flagged it before.
 
@@ -150,7 +154,8 @@ def contradiction_flag(
         raise InvalidCommand("a claim cannot contradict itself")
     pair_id = contradiction_pair_id(claim_a=claim_a, claim_b=claim_b)
     recorded = read_stream(pair_id)
-    if _already_decided(recorded, detector_version):
+    version = version or detector_version()
+    if _already_decided(recorded, version):
         return None
     claims = sorted([str(claim_a), str(claim_b)])
     try:
@@ -164,7 +169,7 @@ def contradiction_flag(
                         claims=claims,
                         score=score.score_decimal,
                         cues=score.explanations,
-                        detector_version=detector_version,
+                        detector_version=version,
                     )
                 ],
                 metadata=metadata,
@@ -181,10 +186,14 @@ def contradiction_find(*, claim_id: str) -> list[tuple[str, PairScore]]:
         raise NotFound(f"claim {claim_id} is not indexed yet")
     features = ClaimFeatures.from_json(row.features)
     candidate_ids = contradiction_candidates(claim_id=claim_id)
-    others = ClaimFeatureRow.objects.filter(pk__in=candidate_ids).values_list("pk", "features")
+    others = ClaimFeatureRow.objects.filter(pk__in=candidate_ids).values_list(
+        "pk", "features", "text"
+    )
     found = []
-    for other_id, other_features in others.iterator(chunk_size=MAX_CANDIDATES):
-        score = pair_score(features, ClaimFeatures.from_json(other_features))
+    for other_id, other_features, other_text in others.iterator(chunk_size=MAX_CANDIDATES):
+        score = pair_score_texts(
+            features, ClaimFeatures.from_json(other_features), text_a=row.text, text_b=other_text
+        )
         if score.contradiction:
             found.append((str(other_id), score))
     return found
@@ -291,11 +300,13 @@ def contradictions_rescan(*, metadata: ev.Metadata) -> dict[str, int]:
     """
     index = MemoryIndex()
     features: dict[str, ClaimFeatures] = {}
+    texts: dict[str, str] = {}
     rows: list[ClaimFeatureRow] = []
     postings: list[BlockingKey] = []
     claims = ClaimView.objects.values_list("claim_id", "text", "last_position")
     for uuid_value, text, position in claims.iterator(chunk_size=RESCAN_BATCH_SIZE):
         key = str(uuid_value)
+        texts[key] = text
         features[key] = features_extract(text=text)
         keys = blocking_keys(features[key])
         index.add(key, keys)
@@ -319,18 +330,16 @@ def contradictions_rescan(*, metadata: ev.Metadata) -> dict[str, int]:
             [KeyCount(key=key, claims=len(ids)) for key, ids in index.postings.items()],
             batch_size=RESCAN_BATCH_SIZE * 5,
         )
-    flagged = compared = 0
-    for claim_id in sorted(features):
-        for other in index.candidates(claim_id):
-            if other < claim_id:
-                continue  # each unordered pair once
-            compared += 1
-            score = pair_score(features[claim_id], features[other])
-            if score.contradiction and contradiction_flag(
-                claim_a=claim_id, claim_b=other, score=score, metadata=metadata
-            ):
-                flagged += 1
-    return {"claims": len(features), "pairs_compared": compared, "flagged": flagged}
+    result = contradictions_sweep_memory(index=index, features=features, texts=texts)
+    flagged = 0
+    for claim_id, other, score in result.contradictions:
+        if contradiction_flag(claim_a=claim_id, claim_b=other, score=score, metadata=metadata):
+            flagged += 1
+    return {
+        "claims": len(features),
+        "pairs_compared": result.pairs_compared,
+        "flagged": flagged,
+    }
 
 
 # Review decisions ----------------------------------------------------------------------------

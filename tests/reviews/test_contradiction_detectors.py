@@ -167,3 +167,30 @@ def test_the_cheap_bound_never_hides_a_cue_on_the_eval_sets():
         checked += 1
     assert checked == len(files)
     assert ruled_out > 0
+
+
+@pytest.mark.slow
+def test_a_sweep_in_two_processes_finds_what_one_process_finds():
+    # given the bench's synthetic claims, indexed in memory
+    import sys
+
+    from reviews.contradictions.candidates import MemoryIndex, blocking_keys
+    from reviews.contradictions.sweep import MIN_CLAIMS_TO_FORK, contradictions_sweep_memory
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import contradictions as bench
+
+    index, features = MemoryIndex(), {}
+    for number, text in enumerate(bench.make_claims(MIN_CLAIMS_TO_FORK)):
+        claim_id = f"c{number:05d}"
+        features[claim_id] = features_extract(text=text)
+        index.add(claim_id, blocking_keys(features[claim_id]))
+    # when swept by one process and by two forked workers
+    alone = contradictions_sweep_memory(index=index, features=features, workers=1)
+    forked = contradictions_sweep_memory(index=index, features=features, workers=2)
+    # then the same pairs are compared and the same contradictions found, in the same order
+    assert forked.pairs_compared == alone.pairs_compared > 0
+    assert [(a, b) for a, b, _ in forked.contradictions] == [
+        (a, b) for a, b, _ in alone.contradictions
+    ]
+    assert all(a < b for a, b, _ in alone.contradictions)

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from ledger.exceptions import LedgerError
 from reviews.contradictions.calibration import fitted_on
 from reviews.contradictions.pairs import pairs_evaluate
-from reviews.contradictions.scoring import DETECTOR_VERSION
+from reviews.contradictions.scoring import detector_version
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(f"detector {DETECTOR_VERSION}")
+        self.stdout.write(f"detector {detector_version()}")
         self.stdout.write(
             f"{'file':<24} {'pairs':>6} {'tp':>5} {'fp':>5} {'fn':>5} "
             f"{'precision':>9} {'recall':>7} {'f1':>6} {'pairs/s':>8}"
