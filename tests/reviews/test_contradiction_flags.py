@@ -228,7 +228,7 @@ def test_a_broker_that_is_down_does_not_fail_the_command(
     from config.celery import app
 
     monkeypatch.setitem(app.conf, "task_always_eager", False)
-    monkeypatch.setitem(app.conf, "broker_url", "redis://127.0.0.1:9/0")
+    monkeypatch.setitem(app.conf, "broker_write_url", "redis://127.0.0.1:9/0")
     monkeypatch.setattr(app, "_pool", None)
     # when a claim is recorded and committed
     with (
@@ -252,6 +252,6 @@ def test_nudge_now_reports_an_unreachable_broker(monkeypatch):
     from config.celery import app
 
     monkeypatch.setitem(app.conf, "task_always_eager", False)
-    monkeypatch.setitem(app.conf, "broker_url", "redis://127.0.0.1:9/0")
+    monkeypatch.setitem(app.conf, "broker_write_url", "redis://127.0.0.1:9/0")
     monkeypatch.setattr(app, "_pool", None)
     assert services.contradictions_nudge_now() is False
