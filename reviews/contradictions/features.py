@@ -171,7 +171,7 @@ def _scopes(lowered: list[str]) -> tuple[list[bool], list[bool], list[str]]:
             index = cursor
             continue
         previous = lowered[index - 1] if index > 0 else ""
-        if previous == "or":
+        if "or" in lowered[max(0, index - 2) : index]:
             # "may or may not", "whether or not": undecided, it negates nothing
             index += 1
             continue
@@ -422,6 +422,21 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
                 break
         if matched:
             continue
+        if lowered[position] in lexicon.RUMOR_KILLERS and not negated_mask[position]:
+            ahead = lowered[position + 1 : position + 5]
+            if lexicon.RUMOR_WORDS & set(ahead):
+                end = (
+                    position
+                    + 1
+                    + next(
+                        offset for offset, word in enumerate(ahead) if word in lexicon.RUMOR_WORDS
+                    )
+                )
+                refutations.append(
+                    (" ".join(tokens[position : end + 1]), "dismisses the rumour", "")
+                )
+                position = end + 1
+                continue
         reason = refutation_words.get(lemmas_all[position])
         previous = lowered[position - 1] if position else ""
         if (

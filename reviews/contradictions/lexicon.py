@@ -167,8 +167,6 @@ REFUTATION_PHRASES: dict[tuple[str, ...], str] = {
     ("not", "true"): "calls the report false",
     ("no", "evidence"): "says there is no evidence",
     ("no", "truth"): "calls the report false",
-    ("shoot", "down"): "reports a denial",
-    ("shot", "down"): "reports a denial",
     ("put", "to", "rest"): "calls the report false",
     ("made", "up"): "calls the report false",
     ("turned", "out", "to", "be"): "says it turned out otherwise",
@@ -187,7 +185,24 @@ REFUTATION_PHRASES: dict[tuple[str, ...], str] = {
     ("still", "alive"): "calls the report false",
     ("alive", "and", "well"): "calls the report false",
     ("of", "course", "not"): "calls the report false",
+    ("no", ","): "answers no",
+    ("probably", "not"): "answers no",
+    ("not", "a", "thing"): "calls the report false",
+    ("aren't", "a", "thing"): "calls the report false",
+    ("isn't", "a", "thing"): "calls the report false",
+    ("not", "happening"): "calls the report false",
+    ("not", "dead"): "calls the report false",
 }
+# A verb of dismissal shortly before a word for the report: "kills stolen Batmobile rumor",
+# "shuts down rumors", "slams rumors that ..." (the verbs alone are too ambiguous).
+RUMOR_KILLERS = frozenset(
+    """kill kills killed slam slams slammed shut shuts squash squashes squashed quash quashes
+    quashed dispel dispels dispelled scotch scotches scotched bust busts put puts shoot shoots
+    shot end ends ended laugh laughs laughed""".split()
+)
+RUMOR_WORDS = frozenset(
+    ["rumor", "rumors", "rumour", "rumours", "report", "reports", "speculation"]
+)
 # After a refutation word, a noun the other claim never mentions means the word describes
 # something else ("caught with fake passports"); these nouns name the report itself.
 REPORT_NOUNS = frozenset(

@@ -194,3 +194,35 @@ def test_a_sweep_in_two_processes_finds_what_one_process_finds():
         (a, b) for a, b, _ in alone.contradictions
     ]
     assert all(a < b for a, b, _ in alone.contradictions)
+
+
+def test_undecided_negation_negates_nothing():
+    features = features_extract(text="Apple may or may not hold an event in February.")
+    assert features.negation_cues == []
+    assert "hold" in features.asserted
+
+
+def test_a_contrast_sets_words_aside_instead_of_denying_them():
+    for text in (
+        "Police will issue tickets, not arrests, for marijuana.",
+        "Police will issue tickets rather than arrests for marijuana.",
+    ):
+        features = features_extract(text=text)
+        assert "arrest" not in features.negated
+        assert "arrest" not in features.asserted
+        assert "ticket" in features.asserted
+
+
+def test_dismissing_the_rumour_is_a_refutation():
+    result = pair_text_score(
+        a="The Batmobile was stolen.", b="Zack Snyder kills stolen Batmobile rumor with a photo."
+    )
+    assert result.contradiction is True
+    assert result.cues[0].kind == "refutation"
+    assert "dismisses the rumour" in result.explanations[0]
+
+
+def test_a_year_followed_by_a_comma_is_a_date_and_a_day_is_not_a_number():
+    features = features_extract(text="On August 6, 1945, an atomic bomb was dropped.")
+    assert features.quantities == []
+    assert [(d.year, d.month, d.day) for d in features.dates] == [(1945, 8, 6)]
