@@ -196,7 +196,41 @@ REFUTATION_PHRASES: dict[tuple[str, ...], str] = {
 # A verb of dismissal shortly before a word for the report: "kills stolen Batmobile rumor",
 # "shuts down rumors", "slams rumors that ..." (the verbs alone are too ambiguous).
 RUMOR_KILLERS = frozenset(
-    ["kill", "kills", "killed", "slam", "slams", "slammed", "shut", "shuts", "squash", "squashes", "squashed", "quash", "quashes", "quashed", "dispel", "dispels", "dispelled", "scotch", "scotches", "scotched", "bust", "busts", "put", "puts", "shoot", "shoots", "shot", "end", "ends", "ended", "laugh", "laughs", "laughed"]
+    [
+        "kill",
+        "kills",
+        "killed",
+        "slam",
+        "slams",
+        "slammed",
+        "shut",
+        "shuts",
+        "squash",
+        "squashes",
+        "squashed",
+        "quash",
+        "quashes",
+        "quashed",
+        "dispel",
+        "dispels",
+        "dispelled",
+        "scotch",
+        "scotches",
+        "scotched",
+        "bust",
+        "busts",
+        "put",
+        "puts",
+        "shoot",
+        "shoots",
+        "shot",
+        "end",
+        "ends",
+        "ended",
+        "laugh",
+        "laughs",
+        "laughed",
+    ]
 )
 RUMOR_WORDS = frozenset(
     ["rumor", "rumors", "rumour", "rumours", "report", "reports", "speculation"]
