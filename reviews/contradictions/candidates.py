@@ -9,7 +9,6 @@ so the work per check is bounded however large the ledger grows.
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -46,12 +45,15 @@ def rank_candidates(shared: Iterable[tuple[str, int]], *, limit: int) -> list[st
 
 
 def _top(totals: Counter[str], *, limit: int) -> list[str]:
-    eligible = [item for item in totals.items() if item[1] >= MIN_SHARED_WEIGHT]
-    if len(eligible) > limit:
-        ranked = heapq.nsmallest(limit, eligible, key=lambda item: (-item[1], item[0]))
-    else:
-        ranked = sorted(eligible, key=lambda item: (-item[1], item[0]))
-    return [claim_id for claim_id, _ in ranked]
+    """The ``limit`` best (weight descending, id ascending), without sorting every claim:
+    the weight of the limit-th best is found by sorting plain integers (in C) first."""
+    cutoff = MIN_SHARED_WEIGHT
+    if len(totals) > limit:
+        weights = sorted(totals.values(), reverse=True)
+        cutoff = max(cutoff, weights[limit - 1])
+    eligible = [(-weight, claim_id) for claim_id, weight in totals.items() if weight >= cutoff]
+    eligible.sort()
+    return [claim_id for _, claim_id in eligible[:limit]]
 
 
 class MemoryIndex:

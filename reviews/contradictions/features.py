@@ -8,7 +8,6 @@ The entity function is injected (``entities.EntityResolver``).
 from __future__ import annotations
 
 import dataclasses
-import functools
 import math
 from typing import Any
 
@@ -95,8 +94,18 @@ class ClaimFeatures:
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
-    @functools.cached_property
+    def __post_init__(self) -> None:
+        # Built once per claim, eagerly: a sweep reads them for millions of pairs, and
+        # ``functools.cached_property`` takes a lock on every read in Python 3.11.
+        object.__setattr__(self, "_sets", self._make_sets())
+
+    @property
     def sets(self) -> FeatureSets:
+        """Set views of these features (not a field: not in ``to_json`` or comparisons)."""
+        sets: FeatureSets = self.__dict__["_sets"]
+        return sets
+
+    def _make_sets(self) -> FeatureSets:
         seen: dict[str, set[int]] = {}
         for cue in self.stances:
             seen.setdefault(cue.axis, set()).add(cue.pole)
