@@ -1,33 +1,54 @@
 """Benchmark of contradiction checking: latency of one check at 1k/10k/100k stored claims, and
 sweep throughput. ``run(quick=True)`` stops at 10k claims.
 
-Synthetic claims are made from a fixed vocabulary with a seeded random generator (entities, news
-verbs, numbers, years), so the index has a realistic spread of common and rare keys. Latency is
-measured on the in-memory index plus the detectors (the work a check does after reading its
-candidates' feature rows); the database read of ~200 feature rows comes on top.
+Synthetic claims are made from a fixed vocabulary with a seeded random generator (made-up
+entity names, news verbs, numbers, years), so the index has a realistic spread of common and
+rare keys. ``latency_ms`` is measured on the in-memory index plus the detectors;
+``db_latency_ms`` indexes and checks each new claim through the configured database engine (a
+throw-away test database: set DATABASE_URL to PostgreSQL to measure the real candidate query).
+
+    DATABASE_URL=postgres://... PYTHONPATH=. python bench/contradictions.py [--quick]
+        [--sizes 1000,10000] [--no-database]
 """
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import time
 from typing import Any
 
-ENTITIES = [f"Place{n}" for n in range(400)] + [f"Person{n} Surname{n}" for n in range(1600)]
-VERBS = [
-    "signed",
-    "ratified",
-    "approved",
-    "rejected",
-    "denied",
-    "confirmed",
-    "launched",
-    "reported",
-    "killed",
-    "won",
-    "lost",
-]
+SYLLABLES = ["ka", "lo", "ven", "dra", "mir", "tes", "bal", "or", "un", "sha", "pel", "gor", "ri"]
+
+
+def _names(count: int, rng: random.Random, *, words: int) -> list[str]:
+    """Distinct capitalised made-up names (no digits: "Place12" would read as a number)."""
+    names: set[str] = set()
+    while len(names) < count:
+        parts = [
+            "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+            for _ in range(words)
+        ]
+        names.add(" ".join(parts))
+    return sorted(names)
+
+
+_NAMES_RNG = random.Random(7)
+ENTITIES = _names(400, _NAMES_RNG, words=1) + _names(1600, _NAMES_RNG, words=2)
+VERBS = {  # past tense -> base form
+    "signed": "sign",
+    "ratified": "ratify",
+    "approved": "approve",
+    "rejected": "reject",
+    "denied": "deny",
+    "confirmed": "confirm",
+    "launched": "launch",
+    "reported": "report",
+    "killed": "kill",
+    "won": "win",
+    "lost": "lose",
+}
 NOUNS = [
     "treaty",
     "budget",
@@ -57,7 +78,7 @@ ADJECTIVES = [
 def _claim(rng: random.Random) -> str:
     subject = rng.choice(ENTITIES)
     other = rng.choice(ENTITIES)
-    verb = rng.choice(VERBS)
+    verb = rng.choice(sorted(VERBS))
     noun = rng.choice(NOUNS)
     shape = rng.random()
     if shape < 0.3:
@@ -66,7 +87,16 @@ def _claim(rng: random.Random) -> str:
         return f"The {noun} in {subject} {verb} {rng.randint(2, 900)} people, {other} said."
     if shape < 0.8:
         return f"{subject} gave {rng.choice(ADJECTIVES)} support to the {noun} of {other}."
-    return f"{subject} did not {verb.rstrip('ed')} the {noun} backed by {other}."
+    return f"{subject} did not {VERBS[verb]} the {noun} backed by {other}."
+
+
+PROBES = 200  # new claims timed per size
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the sweep's forked workers)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -74,42 +104,146 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def run(*, quick: bool) -> dict[str, Any]:
+def database_latency(
+    features: dict[str, Any],
+    texts: dict[str, str],
+    sizes: list[int],
+    rng: random.Random,
+    *,
+    isolated: bool = True,
+) -> dict[int, dict[str, float]]:
+    """p50/p95 of indexing and checking one new claim through the real database lookup.
+
+    With ``isolated`` (the default) it runs in a throw-away test database (``test_<NAME>``,
+    created and dropped here), never in the configured one, so a real ledger's index tables are
+    not touched; tests pass ``isolated=False`` inside their own test database.
+    """
+    import uuid
+
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    from reviews.contradictions.candidates import blocking_keys
+    from reviews.contradictions.models import BlockingKey, ClaimFeatureRow, KeyCount
+    from reviews.contradictions.services import contradiction_find, contradiction_index_claim
+
+    old_config = setup_databases(verbosity=0, interactive=False) if isolated else None
+    results: dict[int, dict[str, float]] = {}
+    try:
+        stored = 0
+        ids = list(features)
+        counts: dict[str, int] = {}
+        for size in sizes:
+            rows: list[Any] = []
+            postings: list[Any] = []
+            for claim_id in ids[stored:size]:
+                keys = blocking_keys(features[claim_id])
+                uid = uuid.UUID(int=int(claim_id[1:]) + 1)
+                rows.append(
+                    ClaimFeatureRow(
+                        claim_id=uid,
+                        text=texts[claim_id],
+                        features=features[claim_id].to_json(),
+                        keys=sorted(keys),
+                        last_position=0,
+                    )
+                )
+                postings.extend(BlockingKey(key=k, claim_id=uid, weight=w) for k, w in keys.items())
+                for key in keys:
+                    counts[key] = counts.get(key, 0) + 1
+            ClaimFeatureRow.objects.bulk_create(rows, batch_size=2000)
+            BlockingKey.objects.bulk_create(postings, batch_size=10000)
+            KeyCount.objects.all().delete()
+            KeyCount.objects.bulk_create(
+                [KeyCount(key=key, claims=n) for key, n in counts.items()], batch_size=10000
+            )
+            stored = size
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            timings = []
+            found = 0
+            for _ in range(PROBES):
+                claim_id = str(uuid.uuid4())
+                text = _claim(rng)
+                began = time.perf_counter()
+                contradiction_index_claim(claim_id=claim_id, text=text, position=0)
+                found += len(contradiction_find(claim_id=claim_id))
+                timings.append((time.perf_counter() - began) * 1000)
+            results[size] = {
+                "p50": round(statistics.median(timings), 2),
+                "p95": round(_percentile(timings, 0.95), 2),
+                "contradictions_per_check": round(found / PROBES, 2),
+            }
+    finally:
+        if old_config is not None:
+            teardown_databases(old_config, verbosity=0)
+    return results
+
+
+def make_claims(count: int, *, seed: int = 20240601) -> list[str]:
+    """``count`` synthetic claim texts (the bench's generator, for tests)."""
+    rng = random.Random(seed)
+    return [_claim(rng) for _ in range(count)]
+
+
+def run(*, quick: bool, sizes: list[int] | None = None, database: bool = True) -> dict[str, Any]:
+    """Measure; returns ``{"sizes", "latency_ms", "db_latency_ms", "sweep", "database"}``.
+
+    ``latency_ms``: one check on the in-memory index (features + candidates + detectors), by
+    stored claims. ``db_latency_ms``: one claim indexed and checked through the database
+    (``contradiction_index_claim`` + ``contradiction_find``: index writes, the candidate
+    query, the feature rows read, the detectors; the flag appends are not timed, the synthetic
+    claims contradict far more often than real ones), by stored claims; empty with
+    ``database=False``. ``sweep``: every claim of the largest size checked against its
+    candidates (feature extraction included), wall ``seconds`` and ``cpu_seconds`` (all
+    processes: on a shared machine the wall time depends on the load, the CPU time much less).
+    ``sizes`` overrides the default 1k/10k/100k
+    (10k at most with ``quick``).
+    """
     import django
 
     django.setup()
+    from django.db import connection
+
     from reviews.contradictions.candidates import MemoryIndex, blocking_keys
     from reviews.contradictions.features import features_extract
     from reviews.contradictions.scoring import pair_score
+    from reviews.contradictions.sweep import contradictions_sweep_memory, sweep_workers
 
     rng = random.Random(20240601)
-    sizes = [1_000, 10_000] if quick else [1_000, 10_000, 100_000]
-    results: dict[str, Any] = {"latency_ms": {}}
+    if sizes is None:
+        sizes = [1_000, 10_000] if quick else [1_000, 10_000, 100_000]
+    results: dict[str, Any] = {
+        "sizes": sizes,
+        "database": connection.vendor,
+        "latency_ms": {},
+        "db_latency_ms": {},
+    }
     index = MemoryIndex()
     features: dict[str, Any] = {}
+    texts: dict[str, str] = {}
     started = time.perf_counter()
-    compared = 0
+    cpu_started = _cpu_seconds()
     for size in sizes:
         while len(features) < size:
             claim_id = f"c{len(features):07d}"
-            features[claim_id] = features_extract(text=_claim(rng))
+            texts[claim_id] = _claim(rng)
+            features[claim_id] = features_extract(text=texts[claim_id])
             index.add(claim_id, blocking_keys(features[claim_id]))
         if size == sizes[-1]:
-            # a sweep: every claim checked against its candidates
-            for claim_id in features:
-                for other in index.candidates(claim_id):
-                    if other > claim_id and other in features:
-                        pair_score(features[claim_id], features[other])
-                        compared += 1
+            compared = contradictions_sweep_memory(index=index, features=features).pairs_compared
             elapsed = time.perf_counter() - started
             results["sweep"] = {
                 "claims": size,
+                "workers": sweep_workers(),
                 "seconds": round(elapsed, 2),
+                "cpu_seconds": round(_cpu_seconds() - cpu_started, 2),
                 "claims_per_second": round(size / elapsed),
                 "pairs_compared": compared,
             }
         timings = []
-        for probe in range(200):
+        for probe in range(PROBES):
             text = _claim(rng)
             began = time.perf_counter()
             probe_features = features_extract(text=text)
@@ -123,6 +257,8 @@ def run(*, quick: bool) -> dict[str, Any]:
             "p50": round(statistics.median(timings), 2),
             "p95": round(_percentile(timings, 0.95), 2),
         }
+    if database:
+        results["db_latency_ms"] = database_latency(features, texts, sizes, rng)
     results["figures"] = _figures(results)
     return results
 
@@ -156,9 +292,19 @@ def _figures(results: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 if __name__ == "__main__":
+    import argparse
     import json
-    import os
-    import sys
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    print(json.dumps(run(quick="--quick" in sys.argv), indent=2))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="stop at 10,000 claims")
+    parser.add_argument("--sizes", help="comma-separated claim counts, e.g. 1000,10000")
+    parser.add_argument("--no-database", action="store_true", help="skip the database latency")
+    arguments = parser.parse_args()
+    chosen = [int(item) for item in arguments.sizes.split(",")] if arguments.sizes else None
+    print(
+        json.dumps(
+            run(quick=arguments.quick, sizes=chosen, database=not arguments.no_database),
+            indent=2,
+        )
+    )

@@ -160,9 +160,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     },
 }
 
-# Contradiction detection: an optional NLI model directory (model.onnx + tokenizer.json) adds a
-# model score to the lexical detectors; empty (the default) means lexical detectors only.
+# Contradiction detection: an optional NLI model directory (model.onnx, tokenizer.json,
+# config.json; see reviews/contradictions/nli.py) adds a model cue; empty (default): lexical only.
 CONTRADICTIONS_NLI_MODEL_DIR = os.environ.get("CONTRADICTIONS_NLI_MODEL_DIR", "")
+# Processes for a full sweep (rescan_contradictions); 0: one per core.
+CONTRADICTIONS_SWEEP_WORKERS = env_int("CONTRADICTIONS_SWEEP_WORKERS", default=0)
 
 # Optional shared cache (API throttling counts per key across processes): redis://host:6379/N.
 CACHE_URL = os.environ.get("CACHE_URL", "")

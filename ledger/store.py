@@ -3,14 +3,19 @@
 Appends are serialized (a transaction-scoped advisory lock on PostgreSQL; SQLite's IMMEDIATE
 write lock), so the global position is assigned in commit order with no gaps: a reader that
 has seen position N never later finds a committed event below N (docs/adr/0001).
+
+Other apps react to new events through after-commit hooks (``after_commit_register``): callbacks
+run once the append's transaction commits, and their failures never fail the command.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import hashlib
-from collections.abc import Iterator, Sequence
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from typing import Any
 
@@ -34,6 +39,8 @@ from ledger.verify_export import GENESIS_HASH, canonical_json, data_digest, even
 # Any constant works: it names the one lock every append takes on PostgreSQL.
 APPEND_LOCK_KEY = 0x1ED6E7
 READ_BATCH_SIZE = 2000
+
+logger = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,6 +69,62 @@ class AppendResult:
     @property
     def version(self) -> int:
         return self.events[-1].version
+
+
+AfterCommitCallback = Callable[[list[RecordedEvent]], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class AfterCommitHook:
+    name: str
+    event_types: frozenset[str]
+    callback: AfterCommitCallback
+
+
+# name -> hook; filled by other apps' AppConfig.ready() (``ledger`` imports none of them).
+_AFTER_COMMIT_HOOKS: dict[str, AfterCommitHook] = {}
+
+
+def after_commit_register(
+    *, name: str, event_types: Iterable[str], callback: AfterCommitCallback
+) -> None:
+    """Run ``callback`` after the commit of any append that added events of ``event_types``.
+
+    This is how code outside ``ledger`` reacts to new events without ``ledger`` importing it:
+    ``reviews`` registers its contradiction nudge here in ``ReviewsConfig.ready``. The callback
+    gets the committed events of those types from one append, runs through
+    ``transaction.on_commit`` (never for a rolled-back append) and must be quick. Whatever it
+    raises is logged and swallowed: the command already committed and must not fail for a
+    side effect, so a callback may only be a hint (the event log stays the truth). Registering
+    the same ``name`` again replaces the hook.
+    """
+    types = frozenset(str(item) for item in event_types)
+    if not name or not types:
+        raise InvalidCommand("an after-commit hook needs a name and at least one event type")
+    _AFTER_COMMIT_HOOKS[name] = AfterCommitHook(name=name, event_types=types, callback=callback)
+
+
+def after_commit_unregister(*, name: str) -> None:
+    """Remove a hook (tests); unknown names are ignored."""
+    _AFTER_COMMIT_HOOKS.pop(name, None)
+
+
+def after_commit_hooks() -> list[AfterCommitHook]:
+    return list(_AFTER_COMMIT_HOOKS.values())
+
+
+def _run_hook(hook: AfterCommitHook, recorded: list[RecordedEvent]) -> None:
+    try:
+        hook.callback(recorded)
+    except Exception:
+        logger.exception("after-commit hook %r failed; the append itself committed", hook.name)
+
+
+def _schedule_hooks(recorded: list[RecordedEvent]) -> None:
+    for hook in list(_AFTER_COMMIT_HOOKS.values()):
+        matching = [item for item in recorded if item.type in hook.event_types]
+        if matching:
+            transaction.on_commit(functools.partial(_run_hook, hook, matching))
 
 
 def format_timestamp(moment: datetime.datetime) -> str:
@@ -394,6 +457,7 @@ def _append_locked(
         with pipeline():
             _insert_events(values)
             projections.apply_incrementally(appended, rows=rows)
+    _schedule_hooks(appended)
     return results
 
 

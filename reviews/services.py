@@ -23,7 +23,6 @@ from ledger import events as ev
 from ledger import services as ledger_services
 from ledger.claims import ClaimState
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, LedgerError
-from reviews.contradictions.services import contradictions_nudge
 from reviews.roles import Role
 from reviews.verdicts import MAX_EXPLANATION_LENGTH, verdict_rating
 from reviews.workflow import (
@@ -256,7 +255,6 @@ def claim_revise(
         via=via,
         correlation_id=correlation_id,
     )
-    contradictions_nudge()  # the new wording is checked once it commits
     return state
 
 

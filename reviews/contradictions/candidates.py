@@ -41,11 +41,19 @@ def rank_candidates(shared: Iterable[tuple[str, int]], *, limit: int) -> list[st
     totals: Counter[str] = Counter()
     for claim_id, weight in shared:
         totals[claim_id] += weight
-    ranked = sorted(
-        (item for item in totals.items() if item[1] >= MIN_SHARED_WEIGHT),
-        key=lambda item: (-item[1], item[0]),
-    )
-    return [claim_id for claim_id, _ in ranked[:limit]]
+    return _top(totals, limit=limit)
+
+
+def _top(totals: Counter[str], *, limit: int) -> list[str]:
+    """The ``limit`` best (weight descending, id ascending), without sorting every claim:
+    the weight of the limit-th best is found by sorting plain integers (in C) first."""
+    cutoff = MIN_SHARED_WEIGHT
+    if len(totals) > limit:
+        weights = sorted(totals.values(), reverse=True)
+        cutoff = max(cutoff, weights[limit - 1])
+    eligible = [(-weight, claim_id) for claim_id, weight in totals.items() if weight >= cutoff]
+    eligible.sort()
+    return [claim_id for _, claim_id in eligible[:limit]]
 
 
 class MemoryIndex:
@@ -61,12 +69,13 @@ class MemoryIndex:
             self.postings[key].append(claim_id)
 
     def candidates(self, claim_id: str, *, limit: int = MAX_CANDIDATES) -> list[str]:
-        keys = self.weights[claim_id]
-        shared = (
-            (other, weight)
-            for key, weight in keys.items()
-            if len(self.postings[key]) <= MAX_POSTINGS
-            for other in self.postings[key]
-            if other != claim_id
-        )
-        return rank_candidates(shared, limit=limit)
+        """The same ranking as ``rank_candidates`` (counted in C: one update per key weight)."""
+        totals: Counter[str] = Counter()
+        for key, weight in self.weights[claim_id].items():
+            posting = self.postings.get(key)
+            if posting is None or len(posting) > MAX_POSTINGS:
+                continue
+            for _ in range(weight):
+                totals.update(posting)
+        totals.pop(claim_id, None)
+        return _top(totals, limit=limit)

@@ -15,8 +15,7 @@ from reviews.contradictions import lexicon
 from reviews.contradictions.features import ClaimFeatures, DateMention, Quantity
 from reviews.contradictions.text import lemma
 
-# Words whose antonym in the other claim says little on its own (too vague or too common).
-WEAK_ANTONYM_LEMMAS = frozenset({"more", "less", "most", "least", "much", "other", "same"})
+WEAK_ANTONYM_LEMMAS = lexicon.WEAK_ANTONYM_LEMMAS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,11 +38,36 @@ class Overlap:
 
 
 def overlap_of(a: ClaimFeatures, b: ClaimFeatures) -> Overlap:
-    entities = frozenset(set(a.entities) & set(b.entities))
-    # A shared entity's words are counted once, as the entity.
-    entity_words = {lemma(word) for entity in entities for word in entity.split()}
-    shared_lemmas = frozenset(set(a.lemmas) & set(b.lemmas)) - entity_words
+    entities = a.sets.entities & b.sets.entities
+    shared_lemmas = a.sets.lemmas & b.sets.lemmas
+    if entities and shared_lemmas:
+        # A shared entity's words are counted once, as the entity.
+        entity_words = {lemma(word) for entity in entities for word in entity.split()}
+        shared_lemmas -= entity_words
     return Overlap(entities=entities, lemmas=shared_lemmas)
+
+
+def may_conflict(a: ClaimFeatures, b: ClaimFeatures) -> bool:
+    """A cheap upper bound: False only when no detector can fire on this pair.
+
+    A sweep compares millions of pairs; most share a subject but say nothing incompatible, and
+    a few set intersections rule them out before any detector runs. Every detector's first
+    requirement is mirrored here (tests/reviews/test_contradiction_detectors.py checks the bound
+    never hides a cue on the eval sets).
+    """
+    x, y = a.sets, b.sets
+    return bool(
+        a.refutations
+        or b.refutations
+        or (x.negated & y.asserted)
+        or (y.negated & x.asserted)
+        or (x.antonyms & y.asserted)
+        or (y.antonyms & x.asserted)
+        or (x.measures & y.measures)
+        or (a.dates and b.dates)
+        or (x.poles & y.opposite_poles)
+        or (x.quantifier_nouns & y.quantifier_nouns)
+    )
 
 
 def _quote(words: list[str] | set[str] | frozenset[str]) -> str:
@@ -54,14 +78,19 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
     """One claim says a thing did not happen (or is not so) that the other asserts."""
     cues = []
     for first, second, name in ((a, b, "B"), (b, a, "A")):
-        denied = (set(second.negated) & set(first.asserted)) - set(first.negated)
+        denied = (second.sets.negated & first.sets.asserted) - first.sets.negated
         if not denied or overlap.weight < 2:
             continue
         other = "A" if name == "B" else "B"
         strength = 0.75 if overlap.weight >= 3 else 0.6
+        # "no idea", "without knowledge": a noun phrase is denied, not the shared predicate
+        weak = all(cue in lexicon.DETERMINER_NEGATORS for cue in second.negation_cues)
+        entity_words = {lemma(w) for entity in overlap.entities for w in entity.split()}
+        if weak or denied <= entity_words:
+            strength -= 0.2
         cues.append(
             Cue(
-                kind="negation",
+                kind="negation-weak" if weak or denied <= entity_words else "negation",
                 strength=strength,
                 explanation=(
                     f"{name} negates what {other} asserts ({' '.join(second.negation_cues[:1])} "
@@ -76,9 +105,11 @@ def detect_antonymy(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
     """The claims use opposite words (WordNet antonyms) about the same subject."""
     if overlap.weight < 2:
         return []
+    b_asserted = b.sets.asserted
+    a_asserted = a.sets.asserted
+    if not a.sets.antonyms & b_asserted:
+        return []
     table = lexicon.antonyms()
-    b_asserted = set(b.asserted)
-    a_asserted = set(a.asserted)
     pairs = []
     for word in a.asserted:
         if word in WEAK_ANTONYM_LEMMAS or word in b_asserted:
@@ -105,7 +136,7 @@ def _same_measure(x: Quantity, y: Quantity) -> bool:
 
 def detect_numeric(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
     """Different values for the same quantity, beyond rounding and stated approximation."""
-    if overlap.weight < 2 or not a.quantities or not b.quantities:
+    if overlap.weight < 2 or not a.sets.measures & b.sets.measures:
         return []
     for x in a.quantities:
         matches = [y for y in b.quantities if _same_measure(x, y)]
@@ -142,7 +173,7 @@ def _dates_differ(x: DateMention, y: DateMention) -> bool:
 
 def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
     """Different dates for the same event (signed in 1994 vs ratified in 1996 is two events)."""
-    if overlap.weight < 2:
+    if overlap.weight < 2 or not a.dates or not b.dates:
         return []
     for x in a.dates:
         for y in b.dates:
@@ -176,6 +207,8 @@ def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[
     """Opposite commitments on one stance axis: "unwavering support" vs "largely silent"."""
     if not overlap.entities and len(overlap.lemmas) < 2:
         return []
+    if not a.sets.poles & b.sets.opposite_poles:
+        return []
     a_poles, b_poles = _poles(a), _poles(b)
     cues = []
     for axis in sorted(a_poles.keys() & b_poles.keys()):
@@ -198,7 +231,7 @@ def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[
 
 def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
     """One claim calls the other's report false, a hoax, or reports a denial of it."""
-    if overlap.weight < 1:
+    if overlap.weight < 1 or not (a.refutations or b.refutations):
         return []
     cues = []
     for first, second, name in ((a, b, "A"), (b, a, "B")):
@@ -207,17 +240,22 @@ def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
         relevant = [
             (words, reason)
             for words, reason, noun in first.refutations
-            if not noun or noun in lexicon.REPORT_NOUNS or noun in second.lemmas
+            if not noun or noun in lexicon.REPORT_NOUNS or noun in second.sets.lemmas
         ]
+        kind = "refutation"
         if not relevant:
-            continue
+            # "hoax website", "fake passports": the word may describe something else
+            relevant = [(words, reason) for words, reason, _ in first.refutations]
+            kind = "refutation-loose"
         words, reason = relevant[0]
         strength = 0.8 if overlap.weight >= 2 else 0.6
+        if kind == "refutation-loose":
+            strength -= 0.3
         if first.question:
             strength -= 0.1
         cues.append(
             Cue(
-                kind="refutation",
+                kind=kind,
                 strength=strength,
                 explanation=f"{name} {reason} (“{words}”) about what the other claim says",
             )
@@ -227,7 +265,7 @@ def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
 
 def detect_quantifier(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
     """ "All X" against "no X" (or "never") about the same thing."""
-    if overlap.weight < 2:
+    if overlap.weight < 2 or not a.sets.quantifier_nouns & b.sets.quantifier_nouns:
         return []
     a_kinds = {noun: kind for kind, noun in a.quantifiers}
     for kind, noun in b.quantifiers:

@@ -22,7 +22,8 @@ from reviews.contradictions.text import (
     tokenize,
 )
 
-NEGATION_SCOPE_WORDS = 4  # a negator governs at most this many following words in its clause
+NEGATION_SCOPE_WORDS = 4  # a negator governs at most this many following content words
+MAX_SCOPE_TOKENS = 8  # ... within this many tokens of its clause
 CONTEXT_WORDS = 6  # the words around a date or number that say what it is about
 
 
@@ -54,6 +55,28 @@ class StanceCue:
 
 
 @dataclasses.dataclass(frozen=True)
+class FeatureSets:
+    """Set views of one claim's features, built once per claim and reused for every pair."""
+
+    lemmas: frozenset[str]
+    asserted: frozenset[str]
+    negated: frozenset[str]
+    entities: frozenset[str]
+    measures: frozenset[str]  # quantity kinds a number could clash on ("count:body", "percent")
+    poles: frozenset[tuple[str, int]]  # (stance axis, pole) for axes taken a clear side on
+    opposite_poles: frozenset[tuple[str, int]]
+    quantifier_nouns: frozenset[str]
+    antonyms: frozenset[str]  # WordNet opposites of the asserted words (weak ones left out)
+
+
+def measure_key(quantity: Quantity) -> str:
+    """Two quantities are comparable when their keys are equal (a bare count never is)."""
+    if quantity.unit != "count":
+        return quantity.unit
+    return f"count:{quantity.measure}" if quantity.measure else ""
+
+
+@dataclasses.dataclass(frozen=True)
 class ClaimFeatures:
     lemmas: list[str]  # content lemmas, in order of first appearance
     asserted: list[str]  # content lemmas outside any negation
@@ -70,6 +93,39 @@ class ClaimFeatures:
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+    def __post_init__(self) -> None:
+        # Built once per claim, eagerly: a sweep reads them for millions of pairs, and
+        # ``functools.cached_property`` takes a lock on every read in Python 3.11.
+        object.__setattr__(self, "_sets", self._make_sets())
+
+    @property
+    def sets(self) -> FeatureSets:
+        """Set views of these features (not a field: not in ``to_json`` or comparisons)."""
+        sets: FeatureSets = self.__dict__["_sets"]
+        return sets
+
+    def _make_sets(self) -> FeatureSets:
+        seen: dict[str, set[int]] = {}
+        for cue in self.stances:
+            seen.setdefault(cue.axis, set()).add(cue.pole)
+        poles = frozenset((axis, next(iter(p))) for axis, p in seen.items() if len(p) == 1)
+        return FeatureSets(
+            lemmas=frozenset(self.lemmas),
+            asserted=frozenset(self.asserted),
+            negated=frozenset(self.negated),
+            entities=frozenset(self.entities),
+            measures=frozenset(filter(None, (measure_key(q) for q in self.quantities))),
+            poles=poles,
+            opposite_poles=frozenset((axis, -pole) for axis, pole in poles),
+            quantifier_nouns=frozenset(noun for _, noun in self.quantifiers),
+            antonyms=frozenset(
+                opposite
+                for word in self.asserted
+                if word not in lexicon.WEAK_ANTONYM_LEMMAS
+                for opposite in lexicon.antonyms().get(word, ())
+            ),
+        )
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ClaimFeatures:
@@ -103,6 +159,15 @@ def _scopes(lowered: list[str]) -> tuple[list[bool], list[bool], list[str]]:
     index = 0
     while index < len(lowered):
         word = lowered[index]
+        if tuple(lowered[index : index + 2]) in lexicon.CONTRAST_MARKERS:
+            cursor = index + 2
+            while cursor < len(lowered) and cursor - index <= MAX_SCOPE_TOKENS:
+                if lowered[cursor] in SCOPE_BREAKS:
+                    break
+                demoted[cursor] = True
+                cursor += 1
+            index = cursor
+            continue
         if not _is_negator(word):
             index += 1
             continue
@@ -114,17 +179,34 @@ def _scopes(lowered: list[str]) -> tuple[list[bool], list[bool], list[str]]:
                 cursor += 1
             index = cursor
             continue
+        previous = lowered[index - 1] if index > 0 else ""
+        if "or" in lowered[max(0, index - 2) : index]:
+            # "may or may not", "whether or not": undecided, it negates nothing
+            index += 1
+            continue
+        contrast = previous == "," and word == "not"  # "tickets, not arrests": a contrast
         if following == "longer" or word != "no" or following not in {"doubt"}:
-            cues.append(word)
+            if not contrast:
+                cues.append(word)
         else:
             index += 1
             continue
         cursor, counted = index + 1, 0
-        while cursor < len(lowered) and counted < NEGATION_SCOPE_WORDS:
+        # The scope reaches the next few content words of the clause ("has not come out with
+        # a pumpkin spice condom" negates come, pumpkin, spice, condom).
+        while (
+            cursor < len(lowered)
+            and counted < NEGATION_SCOPE_WORDS
+            and cursor - index <= MAX_SCOPE_TOKENS
+        ):
             if lowered[cursor] in SCOPE_BREAKS:
                 break
-            negated[cursor] = True
-            counted += 1
+            if contrast:
+                demoted[cursor] = True
+            else:
+                negated[cursor] = True
+            if lowered[cursor] not in STOPWORDS:
+                counted += 1
             cursor += 1
         index += 1
     return negated, demoted, cues
@@ -153,6 +235,9 @@ def _quantity(
         return None, None, 1
     value, exponent = parsed
     used = 1
+    previous_word = lowered[index - 1].rstrip(".") if index > 0 else ""
+    if previous_word in lexicon.MONTHS and exponent >= 0 and 1 <= value <= 31:
+        return None, None, 1  # the day of a date ("August 6, 1945"): the year carries it
     unit = "count"
     if token[0] in "$€£":
         unit = lexicon.CURRENCY_WORDS[token[0]]
@@ -255,10 +340,21 @@ def _noun_after(lowered: list[str], position: int) -> str:
     return ""
 
 
+def _split_trailing_commas(tokens: list[str]) -> list[str]:
+    """ "1945," and "6," are a number then a comma (the tokenizer keeps "1,000" whole)."""
+    result: list[str] = []
+    for token in tokens:
+        if len(token) > 1 and token.endswith(",") and token[0].isdigit():
+            result.extend([token[:-1], ","])
+        else:
+            result.append(token)
+    return result
+
+
 def features_extract(*, text: str, resolver: EntityResolver | None = None) -> ClaimFeatures:
     """The features of one claim's text. ``resolver`` finds its entities (default: see
     ``entities.default_resolver``)."""
-    tokens = tokenize(text)
+    tokens = _split_trailing_commas(tokenize(text))
     lowered = [token.lower() for token in tokens]
     negated_mask, demoted_mask, negation_cues = _scopes(lowered)
     lemmas_all = [lemma(word) if word[0].isalpha() else word for word in lowered]
@@ -277,6 +373,8 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
             continue
         if value not in lemmas:
             lemmas.append(value)
+        if demoted_mask[position]:
+            continue  # "not merely X but Y", "tickets, not arrests": X is neither said nor denied
         target = negated if negated_mask[position] else asserted
         if value not in target:
             target.append(value)
@@ -333,8 +431,29 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
                 break
         if matched:
             continue
+        if lowered[position] in lexicon.RUMOR_KILLERS and not negated_mask[position]:
+            ahead = lowered[position + 1 : position + 5]
+            if lexicon.RUMOR_WORDS & set(ahead):
+                end = (
+                    position
+                    + 1
+                    + next(
+                        offset for offset, word in enumerate(ahead) if word in lexicon.RUMOR_WORDS
+                    )
+                )
+                refutations.append(
+                    (" ".join(tokens[position : end + 1]), "dismisses the rumour", "")
+                )
+                position = end + 1
+                continue
         reason = refutation_words.get(lemmas_all[position])
-        if reason is not None and not negated_mask[position] and not _undecided(lowered, position):
+        previous = lowered[position - 1] if position else ""
+        if (
+            reason is not None
+            and not negated_mask[position]
+            and previous not in {"no", "without", "little"}
+            and not _undecided(lowered, position)
+        ):
             refutations.append((tokens[position], reason, _noun_after(lowered, position)))
         position += 1
 

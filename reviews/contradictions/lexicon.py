@@ -33,6 +33,11 @@ NEGATORS = frozenset(
         "unlikely",
     ]
 )
+# Negators that deny a noun phrase ("no evidence", "without knowledge") rather than a predicate:
+# weaker evidence that the other claim's statement is denied.
+DETERMINER_NEGATORS = frozenset(["no", "none", "nobody", "nothing", "neither", "nor", "without"])
+# "X rather than Y", "X instead of Y": Y is set against X, neither said nor denied.
+CONTRAST_MARKERS = (("rather", "than"), ("instead", "of"))
 # "not merely X but Y" keeps X true and puts the weight on Y: X is demoted, not negated.
 NEGATION_SOFTENERS = frozenset(["merely", "only", "just", "simply", "solely"])
 HEDGES = frozenset(
@@ -98,7 +103,6 @@ REFUTATION_CUES: dict[str, str] = {
             "unfounded",
             "phony",
             "phoney",
-            "doctored",
             "photoshopped",
             "misreported",
             "misleading",
@@ -114,8 +118,21 @@ REFUTATION_CUES: dict[str, str] = {
             "disinformation",
             "busted",
             "exaggerated",
+            "fraud",
+            "fraudulent",
+            "scam",
+            "spoofed",
+            "misattributed",
         ],
         "calls the report false",
+    ),
+    **dict.fromkeys(
+        ["doubt", "doubts", "doubted", "doubtful", "dubious", "skeptical", "sceptical"],
+        "casts doubt on it",
+    ),
+    **dict.fromkeys(
+        ["bails", "bailed", "rebuff", "rebuffs", "rebuffed", "scraps", "scrapped"],
+        "reports that it is off",
     ),
     **dict.fromkeys(
         [
@@ -150,15 +167,74 @@ REFUTATION_PHRASES: dict[tuple[str, ...], str] = {
     ("not", "true"): "calls the report false",
     ("no", "evidence"): "says there is no evidence",
     ("no", "truth"): "calls the report false",
-    ("shoot", "down"): "reports a denial",
-    ("shot", "down"): "reports a denial",
     ("put", "to", "rest"): "calls the report false",
     ("made", "up"): "calls the report false",
     ("turned", "out", "to", "be"): "says it turned out otherwise",
     ("not", "really"): "calls the report false",
     ("not", "real"): "calls the report false",
     ("false", "alarm"): "calls the report false",
+    ("drop", "out"): "reports that it is off",
+    ("drops", "out"): "reports that it is off",
+    ("back", "out"): "reports that it is off",
+    ("never", "happened"): "calls the report false",
+    ("made", "it", "up"): "calls the report false",
+    ("made", "it", "all", "up"): "calls the report false",
+    ("not", "what", "it", "seems"): "calls the report false",
+    ("isn't", "what", "it", "seems"): "calls the report false",
+    ("no", "proof"): "says there is no evidence",
+    ("still", "alive"): "calls the report false",
+    ("alive", "and", "well"): "calls the report false",
+    ("of", "course", "not"): "calls the report false",
+    ("no", ","): "answers no",
+    ("probably", "not"): "answers no",
+    ("not", "a", "thing"): "calls the report false",
+    ("aren't", "a", "thing"): "calls the report false",
+    ("isn't", "a", "thing"): "calls the report false",
+    ("not", "happening"): "calls the report false",
+    ("not", "dead"): "calls the report false",
 }
+# A verb of dismissal shortly before a word for the report: "kills stolen Batmobile rumor",
+# "shuts down rumors", "slams rumors that ..." (the verbs alone are too ambiguous).
+RUMOR_KILLERS = frozenset(
+    [
+        "kill",
+        "kills",
+        "killed",
+        "slam",
+        "slams",
+        "slammed",
+        "shut",
+        "shuts",
+        "squash",
+        "squashes",
+        "squashed",
+        "quash",
+        "quashes",
+        "quashed",
+        "dispel",
+        "dispels",
+        "dispelled",
+        "scotch",
+        "scotches",
+        "scotched",
+        "bust",
+        "busts",
+        "put",
+        "puts",
+        "shoot",
+        "shoots",
+        "shot",
+        "end",
+        "ends",
+        "ended",
+        "laugh",
+        "laughs",
+        "laughed",
+    ]
+)
+RUMOR_WORDS = frozenset(
+    ["rumor", "rumors", "rumour", "rumours", "report", "reports", "speculation"]
+)
 # After a refutation word, a noun the other claim never mentions means the word describes
 # something else ("caught with fake passports"); these nouns name the report itself.
 REPORT_NOUNS = frozenset(
@@ -190,6 +266,8 @@ REPORT_NOUNS = frozenset(
         "alarm",
     ]
 )
+# Words whose antonym in the other claim says little on its own (too vague or too common).
+WEAK_ANTONYM_LEMMAS = frozenset({"more", "less", "most", "least", "much", "other", "same"})
 UNIVERSAL = frozenset(
     ["all", "every", "each", "always", "everyone", "everybody", "everything", "entire"]
 )

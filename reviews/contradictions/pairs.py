@@ -11,7 +11,7 @@ from typing import Any
 
 from ledger.exceptions import InvalidCommand
 from reviews.contradictions.features import features_extract
-from reviews.contradictions.scoring import PairScore, pair_score
+from reviews.contradictions.scoring import PairScore, pair_score_texts
 
 
 def pairs_read(path: Path) -> Iterator[dict[str, Any]]:
@@ -41,7 +41,7 @@ def pairs_read(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def pair_text_score(*, a: str, b: str) -> PairScore:
-    return pair_score(features_extract(text=a), features_extract(text=b))
+    return pair_score_texts(features_extract(text=a), features_extract(text=b), text_a=a, text_b=b)
 
 
 def pair_output(item: dict[str, Any], score: PairScore) -> dict[str, Any]:

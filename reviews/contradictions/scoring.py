@@ -1,9 +1,9 @@
 """One calibrated score from the cues that fired, and the verdict for a pair.
 
-Each cue's strength is the estimated precision of its detector at that overlap level (how
-often a pair showing only that cue is a contradiction, measured over all the development sets
-together, never fitted to one). Independent cues combine by noisy-OR, so two weak cues make a
-stronger case than either, and the score stays a probability in [0, 1].
+The detectors (``detectors.py``) produce cues; ``calibration`` turns them into one probability
+with a logistic model fitted by ``scripts/fit_contradiction_weights.py`` on all the development
+sets pooled, with k-fold cross-validation (the only numbers reported are out-of-fold). The pair
+is a contradiction when the score reaches the fitted threshold.
 """
 
 from __future__ import annotations
@@ -11,21 +11,22 @@ from __future__ import annotations
 import dataclasses
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from reviews.contradictions.detectors import DETECTORS, Cue, overlap_of
+from reviews.contradictions.calibration import calibrated
+from reviews.contradictions.detectors import DETECTORS, Cue, Overlap, may_conflict, overlap_of
 from reviews.contradictions.features import ClaimFeatures
 
-DETECTOR_VERSION = "lexical-1"
-THRESHOLD = 0.5
+DETECTOR_VERSION = "lexical-2"
 
 
 @dataclasses.dataclass(frozen=True)
 class PairScore:
     score: float
     cues: list[Cue]
+    threshold: float = 0.5
 
     @property
     def contradiction(self) -> bool:
-        return self.score >= THRESHOLD
+        return bool(self.cues) and self.score >= self.threshold
 
     @property
     def score_decimal(self) -> str:
@@ -37,20 +38,59 @@ class PairScore:
         return [cue.explanation for cue in self.cues]
 
 
-def combine(cues: list[Cue]) -> float:
-    remaining = 1.0
-    for cue in cues:
-        remaining *= 1.0 - cue.strength
-    return round(1.0 - remaining, 6)
-
-
-def pair_score(a: ClaimFeatures, b: ClaimFeatures) -> PairScore:
-    """Run every detector on a pair of claims' features."""
+def pair_cues(a: ClaimFeatures, b: ClaimFeatures) -> tuple[list[Cue], Overlap | None]:
+    """Every detector's cues for a pair, strongest first (none when the bound rules it out)."""
+    if not may_conflict(a, b):
+        return [], None
     overlap = overlap_of(a, b)
     if overlap.weight == 0:
-        return PairScore(score=0.0, cues=[])
+        return [], overlap
     cues: list[Cue] = []
     for detector in DETECTORS:
         cues.extend(detector(a, b, overlap))
     cues.sort(key=lambda cue: -cue.strength)
-    return PairScore(score=combine(cues), cues=cues)
+    return cues, overlap
+
+
+def pair_score(a: ClaimFeatures, b: ClaimFeatures) -> PairScore:
+    """Run every detector on a pair of claims' features and combine what fired."""
+    cues, overlap = pair_cues(a, b)
+    if not cues or overlap is None:
+        return PairScore(score=0.0, cues=[])
+    score, threshold = calibrated(a, b, cues, overlap)
+    return PairScore(score=round(score, 6), cues=cues, threshold=threshold)
+
+
+def detector_version() -> str:
+    """The version flags record: the lexical detectors, plus the NLI model when one is set."""
+    from reviews.contradictions.nli import nli_backend
+
+    model = nli_backend()
+    if model is None:
+        return DETECTOR_VERSION
+    return f"{DETECTOR_VERSION}+nli:{model.name}"[:50]  # ContradictionView.detector_version
+
+
+def pair_score_texts(a: ClaimFeatures, b: ClaimFeatures, *, text_a: str, text_b: str) -> PairScore:
+    """``pair_score``, plus the optional NLI model's reading of the two texts (``nli.py``)."""
+    from reviews.contradictions.nli import NLI_THRESHOLD, nli_backend
+
+    lexical = pair_score(a, b)
+    model = nli_backend()
+    if model is None:
+        return lexical
+    probability = model.pair_probability(text_a, text_b)
+    if probability < NLI_THRESHOLD:
+        return lexical
+    cue = Cue(
+        kind="nli",
+        strength=round(probability, 6),
+        explanation=(
+            f"the NLI model “{model.name}” reads the two as contradictory "
+            f"(probability {probability:.2f})"
+        ),
+    )
+    cues = sorted([*lexical.cues, cue], key=lambda item: -item.strength)
+    return PairScore(
+        score=round(max(lexical.score, probability), 6), cues=cues, threshold=NLI_THRESHOLD
+    )

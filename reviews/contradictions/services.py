@@ -9,6 +9,7 @@ repeated or redelivered check flags nothing twice.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import uuid
 from collections.abc import Iterable
 
@@ -29,9 +30,20 @@ from reviews.contradictions.candidates import (
 )
 from reviews.contradictions.features import ClaimFeatures, features_extract
 from reviews.contradictions.models import BlockingKey, ClaimFeatureRow, KeyCount
-from reviews.contradictions.scoring import DETECTOR_VERSION, PairScore, pair_score
+from reviews.contradictions.scoring import (
+    PairScore,
+    detector_version,
+    pair_score_texts,
+)
+from reviews.contradictions.sweep import contradictions_sweep_memory
+
+logger = logging.getLogger(__name__)
 
 CONSUMER_NAME = "contradictions"
+# The events whose commit nudges the consumer (ledger.store after-commit hook).
+NUDGE_EVENT_TYPES = (ev.EventType.CLAIM_RECORDED, ev.EventType.CLAIM_REVISED)
+NUDGE_HOOK_NAME = "contradictions.nudge"
+NUDGE_TIMEOUT = 2  # seconds to reach the broker before giving up (the sweep catches up)
 CONSUME_BATCH_SIZE = 200
 RESCAN_BATCH_SIZE = 2000
 PAIR_NAMESPACE = uuid.UUID("6f1d2c53-8d0e-4d5f-9a57-2f3c1b0a9e41")
@@ -117,11 +129,10 @@ def contradiction_candidates(*, claim_id: str, limit: int = MAX_CANDIDATES) -> l
 # Flagging ------------------------------------------------------------------------------------
 
 
-def _already_decided(recorded: list[RecordedEvent], detector_version: str) -> bool:
+def _already_decided(recorded: list[RecordedEvent], version: str) -> bool:
     """Flagged by this detector version before (whatever was decided), so not again."""
     return any(
-        isinstance(item.event, ev.ContradictionFlagged)
-        and item.event.detector_version == detector_version
+        isinstance(item.event, ev.ContradictionFlagged) and item.event.detector_version == version
         for item in recorded
     )
 
@@ -132,7 +143,7 @@ def contradiction_flag(
     claim_b: str,
     score: PairScore,
     metadata: ev.Metadata,
-    detector_version: str = DETECTOR_VERSION,
+    version: str | None = None,
 ) -> Flag | None:
     """Append ContradictionFlagged for a pair unless this detector version flagged it before.
 
@@ -143,7 +154,8 @@ def contradiction_flag(
         raise InvalidCommand("a claim cannot contradict itself")
     pair_id = contradiction_pair_id(claim_a=claim_a, claim_b=claim_b)
     recorded = read_stream(pair_id)
-    if _already_decided(recorded, detector_version):
+    version = version or detector_version()
+    if _already_decided(recorded, version):
         return None
     claims = sorted([str(claim_a), str(claim_b)])
     try:
@@ -157,7 +169,7 @@ def contradiction_flag(
                         claims=claims,
                         score=score.score_decimal,
                         cues=score.explanations,
-                        detector_version=detector_version,
+                        detector_version=version,
                     )
                 ],
                 metadata=metadata,
@@ -167,23 +179,35 @@ def contradiction_flag(
     return Flag(pair_id=pair_id, claims=claims, score=score)
 
 
-def contradiction_check_claim(*, claim_id: str, metadata: ev.Metadata) -> list[Flag]:
-    """Compare an indexed claim with its candidates and flag every contradiction found."""
+def contradiction_find(*, claim_id: str) -> list[tuple[str, PairScore]]:
+    """The indexed claim's candidates that contradict it, with their scores (reads only)."""
     row = ClaimFeatureRow.objects.filter(pk=claim_id).first()
     if row is None:
         raise NotFound(f"claim {claim_id} is not indexed yet")
     features = ClaimFeatures.from_json(row.features)
     candidate_ids = contradiction_candidates(claim_id=claim_id)
-    others = ClaimFeatureRow.objects.filter(pk__in=candidate_ids).values_list("pk", "features")
-    flags = []
-    for other_id, other_features in others:
-        score = pair_score(features, ClaimFeatures.from_json(other_features))
+    others = ClaimFeatureRow.objects.filter(pk__in=candidate_ids).values_list(
+        "pk", "features", "text"
+    )
+    found = []
+    for other_id, other_features, other_text in others.iterator(chunk_size=MAX_CANDIDATES):
+        score = pair_score_texts(
+            features, ClaimFeatures.from_json(other_features), text_a=row.text, text_b=other_text
+        )
         if score.contradiction:
-            flag = contradiction_flag(
-                claim_a=claim_id, claim_b=str(other_id), score=score, metadata=metadata
-            )
-            if flag is not None:
-                flags.append(flag)
+            found.append((str(other_id), score))
+    return found
+
+
+def contradiction_check_claim(*, claim_id: str, metadata: ev.Metadata) -> list[Flag]:
+    """Compare an indexed claim with its candidates and flag every contradiction found."""
+    flags = []
+    for other_id, score in contradiction_find(claim_id=claim_id):
+        flag = contradiction_flag(
+            claim_a=claim_id, claim_b=other_id, score=score, metadata=metadata
+        )
+        if flag is not None:
+            flags.append(flag)
     return flags
 
 
@@ -226,26 +250,46 @@ def contradictions_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches:
             return handled
 
 
-def contradictions_nudge() -> None:
-    """After the current transaction commits, ask a worker to follow the log.
+def contradictions_nudge_now() -> bool:
+    """Ask a worker to follow the log now; False (logged) when the broker cannot be reached.
 
-    Call it from any service that records or revises claims. If the broker is down, the
-    periodic sweep (CELERY_BEAT_SCHEDULE) catches up from the same cursor: nothing is lost.
+    Never raises: the claim that prompted the nudge is already committed, and the periodic
+    sweep (CELERY_BEAT_SCHEDULE) follows the same cursor, so a lost nudge only delays the check.
+    The message is published without Celery's publish retries, so a broker that is down costs
+    one refused connection, not seconds of retrying inside the caller's request.
     """
-    from reviews.tasks import contradictions_consume_task
+    from reviews.tasks import contradictions_consume_task as task
 
-    def send() -> None:
-        try:
-            contradictions_consume_task.delay()
-        except Exception:
-            import logging
+    try:
+        if task.app.conf.task_always_eager:
+            task.apply_async()  # the embedded mode: runs here, now
+        else:
+            with task.app.connection_for_write() as connection:
+                connection.ensure_connection(
+                    max_retries=1, interval_start=0, interval_step=0, timeout=NUDGE_TIMEOUT
+                )
+                task.apply_async(connection=connection, retry=False)  # type: ignore[call-arg]
+    except Exception:
+        logger.warning(
+            "could not queue the contradiction check; the periodic sweep will catch up",
+            exc_info=True,
+        )
+        return False
+    return True
 
-            logging.getLogger(__name__).warning(
-                "could not queue the contradiction check; the periodic sweep will catch up",
-                exc_info=True,
-            )
 
-    transaction.on_commit(send)
+def contradictions_after_commit(recorded: list[RecordedEvent]) -> None:
+    """The ``ledger.store`` after-commit hook: a claim was recorded or revised, so nudge."""
+    contradictions_nudge_now()
+
+
+def contradictions_nudge() -> None:
+    """After the current transaction commits (at once outside one), nudge the consumer.
+
+    Recording or revising a claim already nudges through the after-commit hook registered in
+    ``ContradictionsConfig.ready``; call this only to prompt a catch-up by hand.
+    """
+    transaction.on_commit(contradictions_nudge_now)
 
 
 def contradictions_rescan(*, metadata: ev.Metadata) -> dict[str, int]:
@@ -256,11 +300,13 @@ def contradictions_rescan(*, metadata: ev.Metadata) -> dict[str, int]:
     """
     index = MemoryIndex()
     features: dict[str, ClaimFeatures] = {}
+    texts: dict[str, str] = {}
     rows: list[ClaimFeatureRow] = []
     postings: list[BlockingKey] = []
     claims = ClaimView.objects.values_list("claim_id", "text", "last_position")
     for uuid_value, text, position in claims.iterator(chunk_size=RESCAN_BATCH_SIZE):
         key = str(uuid_value)
+        texts[key] = text
         features[key] = features_extract(text=text)
         keys = blocking_keys(features[key])
         index.add(key, keys)
@@ -284,18 +330,16 @@ def contradictions_rescan(*, metadata: ev.Metadata) -> dict[str, int]:
             [KeyCount(key=key, claims=len(ids)) for key, ids in index.postings.items()],
             batch_size=RESCAN_BATCH_SIZE * 5,
         )
-    flagged = compared = 0
-    for claim_id in sorted(features):
-        for other in index.candidates(claim_id):
-            if other < claim_id:
-                continue  # each unordered pair once
-            compared += 1
-            score = pair_score(features[claim_id], features[other])
-            if score.contradiction and contradiction_flag(
-                claim_a=claim_id, claim_b=other, score=score, metadata=metadata
-            ):
-                flagged += 1
-    return {"claims": len(features), "pairs_compared": compared, "flagged": flagged}
+    result = contradictions_sweep_memory(index=index, features=features, texts=texts)
+    flagged = 0
+    for claim_id, other, score in result.contradictions:
+        if contradiction_flag(claim_a=claim_id, claim_b=other, score=score, metadata=metadata):
+            flagged += 1
+    return {
+        "claims": len(features),
+        "pairs_compared": result.pairs_compared,
+        "flagged": flagged,
+    }
 
 
 # Review decisions ----------------------------------------------------------------------------

@@ -31,7 +31,7 @@ def flag(a: ClaimState, b: ClaimState, *, detector_version: str = "lexical-1") -
         claim_b=b.claim_id,
         score=score,
         metadata=ev.Metadata(actor="worker:contradictions", via="worker"),
-        detector_version=detector_version,
+        version=detector_version,
     )
     assert flagged is not None
     return flagged.pair_id

@@ -1,6 +1,9 @@
 """The detectors: each kind of contradiction fires with a reviewer-readable cue; compatible facts
 about the same subject do not."""
 
+import json
+from pathlib import Path
+
 import pytest
 
 from reviews.contradictions.features import features_extract
@@ -136,4 +139,90 @@ def test_score_is_a_probability_and_a_decimal_string():
         a="The bombing in Kabul killed 28 people.", b="The bombing in Kabul killed 45 people."
     )
     assert 0 < result.score <= 1
-    assert result.score_decimal == "0.700"
+    assert result.contradiction is True
+    assert result.score_decimal == f"{result.score:.3f}"
+    assert len(result.score_decimal.split(".")[1]) == 3
+
+
+def test_the_cheap_bound_never_hides_a_cue_on_the_eval_sets():
+    # given every pair of the development sets (shared/eval, beside the repository)
+    from reviews.contradictions.detectors import DETECTORS, may_conflict, overlap_of
+    from reviews.contradictions.features import features_extract
+
+    eval_dir = Path(__file__).resolve().parents[3] / "shared" / "eval"
+    files = sorted(eval_dir.glob("*.jsonl"))
+    if not files:
+        pytest.skip("the shared eval sets are not beside the repository")
+    checked = ruled_out = 0
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            a, b = features_extract(text=item["a"]), features_extract(text=item["b"])
+            if may_conflict(a, b):
+                continue
+            # when the bound rules a pair out, then no detector fires on it
+            overlap = overlap_of(a, b)
+            assert [cue for detector in DETECTORS for cue in detector(a, b, overlap)] == []
+            ruled_out += 1
+        checked += 1
+    assert checked == len(files)
+    assert ruled_out > 0
+
+
+@pytest.mark.slow
+def test_a_sweep_in_two_processes_finds_what_one_process_finds():
+    # given the bench's synthetic claims, indexed in memory
+    import sys
+
+    from reviews.contradictions.candidates import MemoryIndex, blocking_keys
+    from reviews.contradictions.sweep import MIN_CLAIMS_TO_FORK, contradictions_sweep_memory
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import contradictions as bench
+
+    index, features = MemoryIndex(), {}
+    for number, text in enumerate(bench.make_claims(MIN_CLAIMS_TO_FORK)):
+        claim_id = f"c{number:05d}"
+        features[claim_id] = features_extract(text=text)
+        index.add(claim_id, blocking_keys(features[claim_id]))
+    # when swept by one process and by two forked workers
+    alone = contradictions_sweep_memory(index=index, features=features, workers=1)
+    forked = contradictions_sweep_memory(index=index, features=features, workers=2)
+    # then the same pairs are compared and the same contradictions found, in the same order
+    assert forked.pairs_compared == alone.pairs_compared > 0
+    assert [(a, b) for a, b, _ in forked.contradictions] == [
+        (a, b) for a, b, _ in alone.contradictions
+    ]
+    assert all(a < b for a, b, _ in alone.contradictions)
+
+
+def test_undecided_negation_negates_nothing():
+    features = features_extract(text="Apple may or may not hold an event in February.")
+    assert features.negation_cues == []
+    assert "hold" in features.asserted
+
+
+def test_a_contrast_sets_words_aside_instead_of_denying_them():
+    for text in (
+        "Police will issue tickets, not arrests, for marijuana.",
+        "Police will issue tickets rather than arrests for marijuana.",
+    ):
+        features = features_extract(text=text)
+        assert "arrest" not in features.negated
+        assert "arrest" not in features.asserted
+        assert "ticket" in features.asserted
+
+
+def test_dismissing_the_rumour_is_a_refutation():
+    result = pair_text_score(
+        a="The Batmobile was stolen.", b="Zack Snyder kills stolen Batmobile rumor with a photo."
+    )
+    assert result.contradiction is True
+    assert result.cues[0].kind == "refutation"
+    assert "dismisses the rumour" in result.explanations[0]
+
+
+def test_a_year_followed_by_a_comma_is_a_date_and_a_day_is_not_a_number():
+    features = features_extract(text="On August 6, 1945, an atomic bomb was dropped.")
+    assert features.quantities == []
+    assert [(d.year, d.month, d.day) for d in features.dates] == [(1945, 8, 6)]

@@ -44,8 +44,8 @@ def test_consuming_the_log_flags_the_pair_once(seed_claims):
     assert events[0].stream_id == services.contradiction_pair_id(claim_a=b, claim_b=a)
     assert events[0].stream_type == "contradiction"
     assert events[0].data["claims"] == sorted([a, b])
-    assert events[0].data["detector_version"] == "lexical-1"
-    assert events[0].data["score"] == "0.550"
+    assert events[0].data["detector_version"] == "lexical-2"
+    assert events[0].data["score"] == "0.606"  # data/weights.json
     view = ContradictionView.objects.get()
     assert view.status == "open"
     assert ClaimView.objects.get(pk=a).open_flag_count == 1
@@ -216,3 +216,57 @@ def test_a_decision_on_a_stale_version_is_a_conflict_even_once_decided(seed_clai
         )
     assert (raised.value.expected_version, raised.value.current_version) == (1, 2)
     assert Event.objects.count() == before
+
+
+def test_recording_a_claim_nudges_the_consumer_after_commit(
+    metadata, django_capture_on_commit_callbacks, monkeypatch
+):
+    # given tasks run in-process (the embedded mode), whatever broker is configured
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    # when the two contradicting claims are recorded and committed, with no explicit nudge
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        a = claim_record(text=SUPPORT, metadata=metadata).claim_id
+        b = claim_record(text=SILENT, metadata=metadata).claim_id
+    # then each commit nudged the consumer, which flagged the pair
+    assert len(callbacks) == 2
+    events = flagged_events()
+    assert len(events) == 1
+    assert events[0].data["claims"] == sorted([a, b])
+
+
+def test_a_broker_that_is_down_does_not_fail_the_command(
+    metadata, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    # given a broker nobody listens on, and tasks that really go through it
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "broker_write_url", "redis://127.0.0.1:9/0")
+    monkeypatch.setattr(app, "_pool", None)
+    # when a claim is recorded and committed
+    with (
+        caplog.at_level("WARNING", logger="reviews.contradictions.services"),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        state = claim_record(text=SUPPORT, metadata=metadata)
+    # then the claim stands, the failure is logged, nothing was checked yet
+    assert len(callbacks) == 1
+    assert state.version == 1
+    assert Event.objects.filter(type="ClaimRecorded").count() == 1
+    assert "the periodic sweep will catch up" in caplog.text
+    assert flagged_events() == []
+    # and the sweep catches up later
+    claim_record(text=SILENT, metadata=metadata)
+    assert services.contradictions_consume() == 2
+    assert len(flagged_events()) == 1
+
+
+def test_nudge_now_reports_an_unreachable_broker(monkeypatch):
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", False)
+    monkeypatch.setitem(app.conf, "broker_write_url", "redis://127.0.0.1:9/0")
+    monkeypatch.setattr(app, "_pool", None)
+    assert services.contradictions_nudge_now() is False

@@ -49,7 +49,6 @@ from reviews.api.views.base import (
     expected_version,
     problem,
 )
-from reviews.contradictions.services import contradictions_nudge
 from reviews.models import ApiScope, Organisation
 from reviews.roles import Role
 from reviews.services import MAX_NOTE_LENGTH, MAX_URL_LENGTH, review_command
@@ -141,7 +140,6 @@ class ClaimListView(LedgerAPIView):
                 idempotency_key=store_key,
             )
             kick_webhooks_after_commit()
-            contradictions_nudge()
             claim = ClaimView.objects.get(claim_id=state.claim_id)
             return claim_detail_response(
                 claim=claim,

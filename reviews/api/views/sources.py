@@ -32,7 +32,6 @@ from reviews.api.serializers import (
 )
 from reviews.api.views.base import COMMON_ERRORS, IDEMPOTENCY_KEY, INVALID, NOT_FOUND, LedgerAPIView
 from reviews.api.views.claims import publisher_checked
-from reviews.contradictions.services import contradictions_nudge
 from reviews.models import ApiScope
 from reviews.roles import Role
 from reviews.tasks_webhooks import kick_webhooks_after_commit
@@ -131,7 +130,6 @@ class SourceListView(LedgerAPIView):
                 )
             if result.created:
                 kick_webhooks_after_commit()
-                contradictions_nudge()
             data = SourceSubmittedSerializer(
                 {
                     "source": source,

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from ledger.events import Metadata
-from reviews.contradictions.scoring import DETECTOR_VERSION
+from reviews.contradictions.scoring import detector_version
 from reviews.contradictions.services import contradictions_rescan
 
 
@@ -22,6 +22,6 @@ class Command(BaseCommand):
             metadata=Metadata(actor="system:rescan_contradictions", via="command")
         )
         self.stdout.write(
-            f"detector {DETECTOR_VERSION}: {result['claims']} claims, "
+            f"detector {detector_version()}: {result['claims']} claims, "
             f"{result['pairs_compared']} candidate pairs compared, {result['flagged']} flagged"
         )

@@ -1,0 +1,107 @@
+"""One calibrated score from the cues that fired: a logistic model over the detectors' outputs.
+
+The detectors say *what* is incompatible; how much each kind of cue is worth, alone or with
+others, in a question or under a hedge, is learnt by ``scripts/fit_contradiction_weights.py``
+(pooled, k-fold cross-validated, output committed in ``data/weights.json``). A pair on which no
+detector fired scores 0 whatever the weights say, so the cheap bound in ``detectors.may_conflict``
+stays exact. Without a weights file the cue strengths combine by noisy-OR (the prior).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from reviews.contradictions.detectors import Cue, Overlap
+from reviews.contradictions.features import ClaimFeatures
+
+WEIGHTS_FILE = Path(__file__).resolve().parent / "data" / "weights.json"
+
+CUE_KINDS = (
+    "negation",
+    "negation-weak",
+    "antonymy",
+    "numeric",
+    "date",
+    "stance",
+    "refutation",
+    "refutation-loose",
+    "quantifier",
+)
+FEATURE_NAMES = (
+    *(f"cue:{kind}" for kind in CUE_KINDS),
+    "question",
+    "hedged",
+    "shared_entity",
+    "kinds",
+)
+
+
+def pair_vector(
+    a: ClaimFeatures, b: ClaimFeatures, cues: list[Cue], overlap: Overlap
+) -> list[float]:
+    """The model's inputs for one pair, in ``FEATURE_NAMES`` order."""
+    strongest: dict[str, float] = {}
+    for cue in cues:
+        strongest[cue.kind] = max(strongest.get(cue.kind, 0.0), cue.strength)
+    return [
+        *(strongest.get(kind, 0.0) for kind in CUE_KINDS),
+        1.0 if a.question or b.question else 0.0,
+        1.0 if a.hedges or b.hedges else 0.0,
+        1.0 if overlap.entities else 0.0,
+        min(len(strongest), 3) / 3,
+    ]
+
+
+def noisy_or(cues: list[Cue]) -> float:
+    remaining = 1.0
+    for cue in cues:
+        remaining *= 1.0 - cue.strength
+    return 1.0 - remaining
+
+
+def logistic(weights: list[float], bias: float, vector: list[float]) -> float:
+    z = bias + sum(w * x for w, x in zip(weights, vector, strict=True))
+    if z < -40:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+@functools.lru_cache(maxsize=1)
+def model() -> dict[str, Any] | None:
+    """The fitted model (``weights``, ``bias``, ``threshold``), or None without a weights file."""
+    if not WEIGHTS_FILE.exists():
+        return None
+    payload: dict[str, Any] = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    if tuple(payload["feature_names"]) != FEATURE_NAMES:
+        raise RuntimeError(
+            f"{WEIGHTS_FILE.name} was fitted on other features; rerun "
+            "scripts/fit_contradiction_weights.py"
+        )
+    return payload
+
+
+def fitted_on(path: Path) -> bool:
+    """Whether the shipped weights were fitted on this very file (same SHA-256)."""
+    fitted = model()
+    if fitted is None or not path.is_file():
+        return False
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return any(source["sha256"] == digest for source in fitted["fitted_on"])
+
+
+def calibrated(
+    a: ClaimFeatures, b: ClaimFeatures, cues: list[Cue], overlap: Overlap
+) -> tuple[float, float]:
+    """(score, threshold) for a pair whose detectors produced ``cues``."""
+    fitted = model()
+    if fitted is None:
+        return noisy_or(cues), 0.5
+    if not cues:
+        return 0.0, float(fitted["threshold"])
+    vector = pair_vector(a, b, cues, overlap)
+    return logistic(fitted["weights"], fitted["bias"], vector), float(fitted["threshold"])
