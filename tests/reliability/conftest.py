@@ -45,3 +45,27 @@ from tests.api.conftest import (  # noqa: E402
     client_for,  # noqa: F401
     people,  # noqa: F401
 )
+
+
+def flag_between(claim_a: str, claim_b: str) -> str:
+    """Flag two claims as contradicting (as the detector would); return the flag's pair id."""
+    from ledger import events as ev
+    from ledger.store import append
+    from reviews.contradictions.services import contradiction_pair_id
+    from tests.api.conftest import SYSTEM
+
+    result = append(
+        stream_id=contradiction_pair_id(claim_a=claim_a, claim_b=claim_b),
+        stream_type=ev.StreamType.CONTRADICTION,
+        expected_version=0,
+        events=[
+            ev.ContradictionFlagged(
+                claims=sorted([claim_a, claim_b]),
+                score="0.90",
+                cues=["stance: unwavering support vs largely silent"],
+                detector_version="test",
+            )
+        ],
+        metadata=SYSTEM,
+    )
+    return result.events[0].stream_id

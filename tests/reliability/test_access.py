@@ -19,17 +19,14 @@ from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.ingestion import source_ingest
 from ledger.models import ContradictionView, Event
-from ledger.store import append
 from reviews.api.keys import api_key_allowed_scopes, api_key_create
-from reviews.contradictions.services import contradiction_pair_id
 from reviews.models import WebhookDelivery
 from reviews.webhooks import webhook_endpoint_register, webhooks_collect
 from tests.api.conftest import OWN, SYSTEM
-from tests.reliability.conftest import figures_record
+from tests.reliability.conftest import figures_record, flag_between
 
 pytestmark = pytest.mark.django_db
 
@@ -128,20 +125,7 @@ def world(people, claim_in, settings) -> dict[str, str]:
         actor="user:pat",
     )
     approved = claim_in(ClaimStatus.APPROVED)
-    flag = append(
-        stream_id=contradiction_pair_id(claim_a=pending.claim_id, claim_b=approved.claim_id),
-        stream_type=ev.StreamType.CONTRADICTION,
-        expected_version=0,
-        events=[
-            ev.ContradictionFlagged(
-                claims=sorted([pending.claim_id, approved.claim_id]),
-                score="0.90",
-                cues=["stance: unwavering support vs largely silent"],
-                detector_version="test",
-            )
-        ],
-        metadata=SYSTEM,
-    )
+    pair_id = flag_between(pending.claim_id, approved.claim_id)
     webhooks_collect()
     delivery = WebhookDelivery.objects.order_by("created_at")[0]
     WebhookDelivery.objects.filter(pk=delivery.pk).update(status="failed")
@@ -153,7 +137,7 @@ def world(people, claim_in, settings) -> dict[str, str]:
         "endpoint_id": str(endpoint.pk),
         "delivery_id": str(delivery.pk),
         "key_id": str(key.pk),
-        "pair_id": flag.events[0].stream_id,
+        "pair_id": pair_id,
     }
 
 

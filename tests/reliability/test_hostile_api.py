@@ -25,7 +25,7 @@ from ledger.verification import ledger_verify
 from reviews.models import WebhookDelivery
 from reviews.webhooks import webhook_endpoint_register, webhooks_collect
 from tests.api.conftest import OWN, SYSTEM
-from tests.reliability.conftest import figures_record
+from tests.reliability.conftest import figures_record, flag_between
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +139,7 @@ def stored_rows() -> Counter[str]:
 
 @pytest.fixture
 def targets(people, claim_in, settings) -> dict[str, str]:
-    """Path parameters: a pending claim of pat's, and a failed delivery of pat's endpoint."""
+    """Path parameters: a pending claim of pat's, a failed delivery of pat's endpoint, a flag."""
     settings.LEDGER_MAX_SOURCE_BYTES = SOURCE_LIMIT
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_LIMIT
     settings.LEDGER_API_RATE = "1000000/minute"
@@ -154,7 +154,8 @@ def targets(people, claim_in, settings) -> dict[str, str]:
     _, [delivery_id] = webhooks_collect()
     WebhookDelivery.objects.filter(pk=delivery_id).update(status="failed")
     assert approved.claim_id != claim.claim_id
-    return {"claim_id": claim.claim_id, "delivery_id": delivery_id}
+    pair_id = flag_between(claim.claim_id, approved.claim_id)
+    return {"claim_id": claim.claim_id, "delivery_id": delivery_id, "pair_id": pair_id}
 
 
 def admin_client(people) -> APIClient:
