@@ -4,8 +4,9 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from ledger import events as ev
 from ledger.models import ContradictionView, Event, Source
-from ledger.services import claim_record
+from ledger.services import claim_command, claim_record
 from reviews.contradictions import services
 from reviews.roles import Role
 from tests.reviews.conftest import ORGANISATION, SYSTEM
@@ -105,7 +106,18 @@ def test_confirming_with_a_note_appends_the_event(client, users, flag):
     assert ContradictionView.objects.get().status == "confirmed"
 
 
+def assign(claim_id: object, username: str) -> None:
+    claim_command(
+        claim_id=str(claim_id),
+        expected_version=1,
+        event=ev.ClaimAssigned(assignee=username),
+        metadata=SYSTEM,
+    )
+
+
 def test_dismissing_with_a_note_appends_the_event(client, users, flag):
+    # given one of the flag's claims is assigned to the reviewer
+    assign(flag.claim_a, "rita")
     client.force_login(users[Role.REVIEWER])
     response = client.post(
         CHANGELIST,
@@ -123,7 +135,22 @@ def test_dismissing_with_a_note_appends_the_event(client, users, flag):
     assert ContradictionView.objects.get().status == "dismissed"
 
 
+def test_a_reviewer_cannot_decide_a_flag_on_claims_not_assigned_to_them(client, users, flag):
+    client.force_login(users[Role.REVIEWER])
+    before = Event.objects.count()
+    response = client.post(
+        CHANGELIST,
+        {"action": "dismiss_flags", "_selected_action": [str(flag.pair_id)], "note": "no"},
+        follow=True,
+    )
+    assert messages_of(response) == [
+        f"{flag.pair_id}: rita may not decide this flag: neither claim is assigned to you"
+    ]
+    assert Event.objects.count() == before
+
+
 def test_a_decision_without_a_note_is_refused_and_appends_nothing(client, users, flag):
+    assign(flag.claim_a, "rita")
     client.force_login(users[Role.REVIEWER])
     before = Event.objects.count()
     response = client.post(
@@ -145,7 +172,8 @@ def test_an_auditor_sees_flags_but_cannot_decide(client, users, flag):
         {"action": "confirm_flags", "_selected_action": [str(flag.pair_id)], "note": "yes"},
         follow=True,
     )
-    assert "your role cannot decide flags" in messages_of(response)
+    assert "confirm_flags" not in client.get(CHANGELIST).content.decode()
+    assert "1 flag(s) updated" not in messages_of(response)
     assert Event.objects.count() == before
 
 
