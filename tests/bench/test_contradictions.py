@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_run_quick_returns_the_documented_keys():
     result = bench.run(quick=True, sizes=[200, 400], database=False)
-    assert set(result) == {"sizes", "database", "latency_ms", "db_latency_ms", "sweep"}
+    assert set(result) == {"sizes", "database", "latency_ms", "db_latency_ms", "sweep", "figures"}
     assert result["sizes"] == [200, 400]
     assert set(result["latency_ms"]) == {200, 400}
     assert all(set(item) == {"p50", "p95"} for item in result["latency_ms"].values())
