@@ -4,14 +4,10 @@ No timing is asserted (speed belongs in ``make bench``); sizes are tiny so it ru
 """
 
 import random
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-
-import contradictions as bench
+from bench import contradictions as bench
 
 pytestmark = pytest.mark.django_db
 
