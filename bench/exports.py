@@ -42,19 +42,6 @@ TARGET_VERIFY_EVENTS_PER_SECOND = 100_000
 TARGET_PEAK_MB = 200
 CLAIMS_PER_BLOCK = 200  # claims whose events interleave, as concurrent reviews would
 STEPS_PER_CLAIM = 5  # events per claim, see _claim_events
-COLUMNS = (
-    "position",
-    "stream_id",
-    "stream_type",
-    "version",
-    "type",
-    "schema_version",
-    "data",
-    "metadata",
-    "recorded_at",
-    "prev_hash",
-    "hash",
-)
 SENTENCES = (
     "Tehran's support for its allies in the region is unwavering, the foreign ministry said.",
     "Iran's allies have been largely silent since the strikes began on Tuesday.",
@@ -150,6 +137,7 @@ def _fill(up_to: int) -> float:
     """Append chained rows with COPY until the ledger holds ``up_to`` events; return seconds."""
     from django.db import connection
 
+    from ledger.models import EVENT_FIELDS
     from ledger.store import head_position
     from ledger.verify_export import GENESIS_HASH
 
@@ -160,7 +148,7 @@ def _fill(up_to: int) -> float:
         found = cursor.fetchone()
         prev_hash = found[0] if found else GENESIS_HASH
         raw = cursor.cursor
-        statement = f"COPY ledger_event ({', '.join(COLUMNS)}) FROM STDIN"
+        statement = f"COPY ledger_event ({', '.join(EVENT_FIELDS)}) FROM STDIN"
         with raw.copy(statement) as copy:
             for row in _rows(head, prev_hash, up_to - head):
                 copy.write_row(row)

@@ -26,8 +26,8 @@ from django.utils import timezone
 
 from ledger import events as ev
 from ledger.exceptions import InvalidCommand, NotFound
-from ledger.models import Event
-from ledger.redaction import RECORD_FIELDS, event_record, redaction_summary, redactions_by_position
+from ledger.models import EVENT_FIELDS, Event
+from ledger.redaction import event_record, redaction_summary, redactions_by_position
 from ledger.store import format_timestamp, head_position
 from ledger.verify_export import EXPORT_FORMAT, GENESIS_HASH, canonical_text
 
@@ -214,7 +214,7 @@ def _orm_records(plan: ExportPlan) -> Iterator[dict[str, Any]]:
         rows = rows.filter(stream_id__in=list(plan.streams))
     elif plan.since is not None:
         rows = rows.filter(position__gt=plan.since)
-    values = rows.order_by("position").values_list(*RECORD_FIELDS)
+    values = rows.order_by("position").values_list(*EVENT_FIELDS)
     for row in values.iterator(chunk_size=EXPORT_BATCH_SIZE):
         yield event_record(row)
 

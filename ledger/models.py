@@ -69,6 +69,22 @@ class Event(AppendOnlyModel):
         return f"#{self.position} {self.type} {self.stream_type}:{self.stream_id} v{self.version}"
 
 
+# An event's fields in table order: what exports carry, verification reads and bulk loads write.
+EVENT_FIELDS = (
+    "position",
+    "stream_id",
+    "stream_type",
+    "version",
+    "type",
+    "schema_version",
+    "data",
+    "metadata",
+    "recorded_at",
+    "prev_hash",
+    "hash",
+)
+
+
 class IdempotencyRecord(AppendOnlyModel):
     """A command that already ran: a repeat with the same key returns these events."""
 

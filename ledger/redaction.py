@@ -21,32 +21,17 @@ from ledger import events as ev
 from ledger import projections
 from ledger.db_guards import REDACTION_SETTING, SQLITE_TRIGGERS
 from ledger.exceptions import InvalidCommand, LedgerIntegrityError, NotFound
-from ledger.models import Event
+from ledger.models import EVENT_FIELDS, Event
 from ledger.services import projections_rebuild
 from ledger.store import append, format_timestamp, lock_appends
 from ledger.verify_export import data_digest, event_hash
 
 MAX_REASON_LENGTH = 500
 
-# The fields of an event as exports and the verifier see them, in the table's column order.
-RECORD_FIELDS = (
-    "position",
-    "stream_id",
-    "stream_type",
-    "version",
-    "type",
-    "schema_version",
-    "data",
-    "metadata",
-    "recorded_at",
-    "prev_hash",
-    "hash",
-)
-
 
 def event_record(values: tuple[Any, ...]) -> dict[str, Any]:
-    """An event row (``RECORD_FIELDS`` in order) as the plain record exports carry."""
-    record = dict(zip(RECORD_FIELDS, values, strict=True))
+    """An event row (``EVENT_FIELDS`` in order) as the plain record exports carry."""
+    record = dict(zip(EVENT_FIELDS, values, strict=True))
     record["recorded_at"] = format_timestamp(record["recorded_at"])
     return record
 
@@ -74,7 +59,7 @@ def redactions_by_position() -> dict[int, list[dict[str, Any]]]:
     rows = (
         Event.objects.filter(type=ev.EventType.DATA_REDACTED)
         .order_by("position")
-        .values_list(*RECORD_FIELDS)
+        .values_list(*EVENT_FIELDS)
     )
     found: dict[int, list[dict[str, Any]]] = {}
     for values in rows:

@@ -25,7 +25,7 @@ from django.utils import timezone
 from ledger import projections
 from ledger.events import DomainEvent, Metadata, event_from_stored, validate_payload
 from ledger.exceptions import ConcurrencyConflict, IdempotencyKeyReused, InvalidCommand
-from ledger.models import Event, IdempotencyRecord
+from ledger.models import EVENT_FIELDS, Event, IdempotencyRecord
 from ledger.sql import (
     copy_allowed,
     copy_rows,
@@ -272,21 +272,6 @@ def append_many(*, appends: Sequence[StreamAppend], metadata: Metadata) -> list[
     return [AppendResult(events=events, replayed=False) for events in recorded]
 
 
-_EVENT_COLUMNS = (
-    "position",
-    "stream_id",
-    "stream_type",
-    "version",
-    "type",
-    "schema_version",
-    "data",
-    "metadata",
-    "recorded_at",
-    "prev_hash",
-    "hash",
-)
-
-
 def _heads_send(cursors: ExitStack, stream_ids: Sequence[str]) -> list[Any]:
     """Send the reads of each stream's (version, type) and of the ledger head (position, hash).
 
@@ -448,7 +433,7 @@ def _append_locked(
         # A bulk append: COPY the events, then COPY or upsert the projection rows.
         copy_rows(
             connection.ops.quote_name(Event._meta.db_table),
-            [connection.ops.quote_name(name) for name in _EVENT_COLUMNS],
+            [connection.ops.quote_name(name) for name in EVENT_FIELDS],
             values,
         )
         rows.allow_copy = True
@@ -464,10 +449,10 @@ def _append_locked(
 def _insert_events(values: list[tuple[Any, ...]]) -> None:
     """Multi-row INSERTs of prepared event rows (the only statement that creates events)."""
     table = connection.ops.quote_name(Event._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(name) for name in _EVENT_COLUMNS)
-    placeholder = "(" + ", ".join(["%s"] * len(_EVENT_COLUMNS)) + ")"
+    columns = ", ".join(connection.ops.quote_name(name) for name in EVENT_FIELDS)
+    placeholder = "(" + ", ".join(["%s"] * len(EVENT_FIELDS)) + ")"
     rows_per_statement = max(
-        1, min(500, (connection.features.max_query_params or 10_000) // len(_EVENT_COLUMNS))
+        1, min(500, (connection.features.max_query_params or 10_000) // len(EVENT_FIELDS))
     )
     with fast_cursor() as cursor:
         for index in range(0, len(values), rows_per_statement):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ledger.models import Checkpoint, Event
-from ledger.redaction import RECORD_FIELDS, redactions_by_position
+from ledger.models import EVENT_FIELDS, Checkpoint, Event
+from ledger.redaction import redactions_by_position
 from ledger.store import format_timestamp
 from ledger.verify_export import GENESIS_HASH, data_digest, event_hash
 
@@ -92,7 +92,7 @@ def ledger_verify(
             count, expected_prev, LedgerBreak(position, reason), expected_position - 1
         )
 
-    for row in rows.values_list(*RECORD_FIELDS, named=True).iterator(chunk_size=VERIFY_BATCH_SIZE):
+    for row in rows.values_list(*EVENT_FIELDS, named=True).iterator(chunk_size=VERIFY_BATCH_SIZE):
         if row.position != expected_position:
             return broken(
                 min(row.position, expected_position),
