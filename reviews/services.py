@@ -246,7 +246,7 @@ def claim_revise(
             raise InvalidCommand("the revision does not change the claim's text")
         return ev.ClaimRevised(text=cleaned, reason=reason)
 
-    state = _run(
+    return _run(
         actor=actor,
         claim_id=claim_id,
         expected_version=expected_version,
@@ -255,7 +255,6 @@ def claim_revise(
         via=via,
         correlation_id=correlation_id,
     )
-    return state
 
 
 def review_set_verdict(
