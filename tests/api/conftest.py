@@ -11,17 +11,15 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from ledger import events as ev
 from ledger.claims import ClaimState, ClaimStatus
 from ledger.models import Event
-from ledger.services import claim_command, claim_record
 from reviews.api.keys import api_key_allowed_scopes, api_key_create
 from reviews.models import Membership, Organisation
 from reviews.roles import Role
+from tests.claims import claim_brought_to
 
 OWN = "daily-planet"
 OTHER = "gotham-gazette"
-SYSTEM = ev.Metadata(actor="system:test", via="test")
 
 # username -> (role, organisation)
 PEOPLE: dict[str, tuple[Role, str | None]] = {
@@ -38,22 +36,6 @@ ROLE_USER = {
     Role.EDITOR: "ed",
     Role.AUDITOR: "audrey",
     Role.ADMIN: "ada",
-}
-
-_REVIEWED = [
-    ev.ClaimReviewStarted(),
-    ev.ClaimVerdictSet(rating=1, rating_name="False", explanation="the record shows otherwise"),
-]
-_SIGNED_OFF = [*_REVIEWED, ev.ClaimApproved(), ev.ClaimSignedOff()]
-PATH_TO: dict[ClaimStatus, list[ev.DomainEvent]] = {
-    ClaimStatus.PENDING: [],
-    ClaimStatus.IN_REVIEW: _REVIEWED,
-    ClaimStatus.CHANGES_REQUESTED: [*_REVIEWED, ev.ClaimChangesRequested(reason="cite it")],
-    ClaimStatus.APPROVED: [*_REVIEWED, ev.ClaimApproved()],
-    ClaimStatus.SIGNED_OFF: _SIGNED_OFF,
-    ClaimStatus.REJECTED: [ev.ClaimRejected(reason="opinion")],
-    ClaimStatus.PUBLISHED: [*_SIGNED_OFF, ev.ClaimPublished(url="https://checks.example/1")],
-    ClaimStatus.RETRACTED: [*_SIGNED_OFF, ev.ClaimPublished(), ev.ClaimRetracted(reason="wrong")],
 }
 
 
@@ -116,17 +98,7 @@ def claim_in(people) -> ClaimFactory:
         publisher: str = OWN,
         assignee: str = "rita",
     ) -> ClaimState:
-        state = claim_record(text=text, metadata=SYSTEM, publisher=publisher)
-        path = [ev.ClaimAssigned(assignee=assignee)] if assignee else []
-        for event in [*path, *PATH_TO[status]]:
-            state = claim_command(
-                claim_id=state.claim_id,
-                expected_version=state.version,
-                event=event,
-                metadata=SYSTEM,
-            )
-        assert state.status == status
-        return state
+        return claim_brought_to(status, text=text, publisher=publisher, assignee=assignee)
 
     return make
 

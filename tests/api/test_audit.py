@@ -19,7 +19,8 @@ from ledger.checkpoints import checkpoint_record
 from ledger.claims import ClaimStatus
 from ledger.models import Event
 from ledger.services import claim_command
-from tests.api.conftest import OTHER, OWN, SYSTEM, assert_problem
+from tests.api.conftest import OTHER, OWN, assert_problem
+from tests.claims import SYSTEM
 
 VERIFIER = Path(ledger.verify_export.__file__)
 MISSING = "00000000-0000-0000-0000-000000000000"

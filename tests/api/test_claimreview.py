@@ -6,7 +6,8 @@ from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.ingestion import source_ingest
 from ledger.services import claim_command
-from tests.api.conftest import OWN, PATH_TO, SYSTEM, assert_problem
+from tests.api.conftest import OWN, assert_problem
+from tests.claims import PATH_TO, SYSTEM
 
 pytestmark = pytest.mark.django_db
 

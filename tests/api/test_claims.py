@@ -9,7 +9,8 @@ from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.ingestion import source_ingest
 from ledger.services import claim_command
-from tests.api.conftest import OTHER, OWN, SYSTEM, assert_problem
+from tests.api.conftest import OTHER, OWN, assert_problem
+from tests.claims import SYSTEM
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,8 @@ from ledger.models import ClaimView, ContradictionView
 from reviews.contradictions.detectors import Cue
 from reviews.contradictions.scoring import PairScore
 from reviews.contradictions.services import contradiction_dismiss, contradiction_flag
-from tests.api.conftest import OTHER, OWN, SYSTEM, assert_problem, event_count
+from tests.api.conftest import OTHER, OWN, assert_problem, event_count
+from tests.claims import SYSTEM
 
 SUPPORT = "Tehran's support for the group is unwavering."
 SILENT = "Iran's allies have been largely silent about the group."

@@ -33,7 +33,8 @@ from reviews.webhooks import (
     webhook_signature_verify,
     webhooks_collect,
 )
-from tests.api.conftest import OTHER, OWN, SYSTEM, assert_problem
+from tests.api.conftest import OTHER, OWN, assert_problem
+from tests.claims import SYSTEM
 
 # --- A real HTTP receiver on 127.0.0.1 ------------------------------------------------------
 

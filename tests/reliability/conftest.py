@@ -52,7 +52,7 @@ def flag_between(claim_a: str, claim_b: str) -> str:
     from ledger import events as ev
     from ledger.store import append
     from reviews.contradictions.services import contradiction_pair_id
-    from tests.api.conftest import SYSTEM
+    from tests.claims import SYSTEM
 
     result = append(
         stream_id=contradiction_pair_id(claim_a=claim_a, claim_b=claim_b),

@@ -25,7 +25,8 @@ from ledger.models import ContradictionView, Event
 from reviews.api.keys import api_key_allowed_scopes, api_key_create
 from reviews.models import WebhookDelivery
 from reviews.webhooks import webhook_endpoint_register, webhooks_collect
-from tests.api.conftest import OWN, SYSTEM
+from tests.api.conftest import OWN
+from tests.claims import SYSTEM
 from tests.reliability.conftest import figures_record, flag_between
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,8 @@ from ledger.ingestion import source_ingest
 from ledger.models import ContradictionView, Event
 from ledger.services import claim_command, claim_record
 from reviews.contradictions.services import contradictions_consume
-from tests.api.conftest import OWN, SYSTEM
+from tests.api.conftest import OWN
+from tests.claims import SYSTEM
 from tests.reliability.conftest import figures_record
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,8 @@ from ledger.services import claim_command
 from reviews import tasks_webhooks, webhooks
 from reviews.models import WebhookDelivery
 from reviews.webhooks import MAX_ATTEMPTS, backoff_seconds, webhook_endpoint_register
-from tests.api.conftest import OWN, SYSTEM
+from tests.api.conftest import OWN
+from tests.claims import SYSTEM
 from tests.reliability.conftest import figures_record
 
 pytestmark = pytest.mark.django_db

@@ -9,13 +9,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from ledger import events as ev
 from ledger.claims import ClaimState, ClaimStatus
-from ledger.services import claim_command, claim_record
 from reviews.models import Membership, Organisation
 from reviews.roles import Role
 from reviews.selectors import actor_for_user
 from reviews.workflow import Actor
+from tests.claims import claim_brought_to
 
 ORGANISATION = "daily-planet"
 PASSWORD = "correct-horse-battery"
@@ -25,24 +24,6 @@ USERNAMES = {
     Role.EDITOR: "ed",
     Role.AUDITOR: "audrey",
     Role.ADMIN: "ada",
-}
-SYSTEM = ev.Metadata(actor="system:test", via="test")
-
-# The events that bring a freshly recorded claim (assigned to the reviewer) to each state.
-_REVIEWED = [
-    ev.ClaimReviewStarted(),
-    ev.ClaimVerdictSet(rating=4, rating_name="Mostly true", explanation="two sources agree"),
-]
-_SIGNED_OFF = [*_REVIEWED, ev.ClaimApproved(), ev.ClaimSignedOff()]
-PATH_TO: dict[ClaimStatus, list[ev.DomainEvent]] = {
-    ClaimStatus.PENDING: [],
-    ClaimStatus.IN_REVIEW: _REVIEWED,
-    ClaimStatus.CHANGES_REQUESTED: [*_REVIEWED, ev.ClaimChangesRequested(reason="cite it")],
-    ClaimStatus.APPROVED: [*_REVIEWED, ev.ClaimApproved()],
-    ClaimStatus.SIGNED_OFF: _SIGNED_OFF,
-    ClaimStatus.REJECTED: [ev.ClaimRejected(reason="opinion")],
-    ClaimStatus.PUBLISHED: [*_SIGNED_OFF, ev.ClaimPublished()],
-    ClaimStatus.RETRACTED: [*_SIGNED_OFF, ev.ClaimPublished(), ev.ClaimRetracted(reason="wrong")],
 }
 
 
@@ -83,16 +64,6 @@ def claim_in(users) -> ClaimFactory:
         assignee: str = USERNAMES[Role.REVIEWER],
         publisher: str = ORGANISATION,
     ) -> ClaimState:
-        state = claim_record(text=text, metadata=SYSTEM, publisher=publisher)
-        path = [ev.ClaimAssigned(assignee=assignee)] if assignee else []
-        for event in [*path, *PATH_TO[status]]:
-            state = claim_command(
-                claim_id=state.claim_id,
-                expected_version=state.version,
-                event=event,
-                metadata=SYSTEM,
-            )
-        assert state.status == status
-        return state
+        return claim_brought_to(status, text=text, publisher=publisher, assignee=assignee)
 
     return make

@@ -11,7 +11,8 @@ from ledger.claims import ClaimStatus
 from ledger.models import ClaimView, Event, Source
 from ledger.services import claim_command, claim_load, claim_record
 from reviews.roles import Role
-from tests.reviews.conftest import ORGANISATION, SYSTEM
+from tests.claims import SYSTEM
+from tests.reviews.conftest import ORGANISATION
 
 pytestmark = pytest.mark.django_db
 

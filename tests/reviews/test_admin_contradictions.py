@@ -9,7 +9,8 @@ from ledger.models import ContradictionView, Event, Source
 from ledger.services import claim_command, claim_record
 from reviews.contradictions import services
 from reviews.roles import Role
-from tests.reviews.conftest import ORGANISATION, SYSTEM
+from tests.claims import SYSTEM
+from tests.reviews.conftest import ORGANISATION
 
 pytestmark = pytest.mark.django_db
 

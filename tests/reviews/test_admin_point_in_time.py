@@ -10,7 +10,7 @@ from ledger.claims import ClaimStatus
 from ledger.models import Event
 from ledger.services import claim_command
 from reviews.roles import Role
-from tests.reviews.conftest import SYSTEM
+from tests.claims import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
