@@ -1,9 +1,10 @@
 """Audit exports: the ledger's history as JSONL (canonical, verifiable offline) or CSV (for people).
 
 ``ledger_export`` checks its arguments at once (so a caller can answer a bad request before it
-starts streaming) and returns an iterator of text chunks, each a whole number of lines. It reads
-the events in batches from a server-side cursor and never holds more than one batch, so a million
-events export in constant memory. Wrap it in a ``StreamingHttpResponse`` to serve it.
+starts streaming) and returns an iterator of text chunks, each a whole number of lines. It
+streams the events (JSONL on PostgreSQL: one COPY, see POSTGRESQL_JSONL_COPY; otherwise in
+batches from a cursor) and holds no more than a batch, so a million events export in constant
+memory. Wrap it in a ``StreamingHttpResponse`` to serve it.
 
 The JSONL format is described in ``ledger/verify_export.py`` and
 docs/adr/exports-01-export-format.md.

@@ -357,9 +357,10 @@ def _examine_chunk(
     """
     entries: list[tuple[int, _Examined | _Run]] = []
     run: list[Any] = []  # [index of its first line, count, first position]
-    previous: tuple[int, str] | None = None  # (position, hash) of the line before, if it passed
+    previous = (0, "")  # (position, hash) of the line before
+    passed = False  # whether the line before passed on its own
     for index, line in enumerate(lines):
-        if follow and previous is not None:
+        if follow and passed:
             plain = _plain_event(line)
             if (
                 plain is not None
@@ -374,7 +375,7 @@ def _examine_chunk(
                 previous = (plain[0], plain[2])
                 continue
         if run:
-            entries.append((run[0], _Run(run[1], run[2], *_last(previous))))
+            entries.append((run[0], _Run(run[1], run[2], *previous)))
             run = []
         item = _examine(line)
         entries.append((index, item))
@@ -382,23 +383,14 @@ def _examine_chunk(
             break
         if (
             follow
-            and previous is not None
-            and (item.position, item.prev_hash)
-            != (
-                previous[0] + 1,
-                previous[1],
-            )
+            and passed
+            and (item.position != previous[0] + 1 or item.prev_hash != previous[1])
         ):
             break
-        previous = (item.position, item.hash)
+        previous, passed = (item.position, item.hash), True
     if run:
-        entries.append((run[0], _Run(run[1], run[2], *_last(previous))))
+        entries.append((run[0], _Run(run[1], run[2], *previous)))
     return len(lines), entries
-
-
-def _last(previous: tuple[int, str] | None) -> tuple[int, str]:
-    assert previous is not None  # a run ends at a line that passed
-    return previous
 
 
 def _examine_lines(task: tuple[list[bytes | str], bool, frozenset[int]]) -> _ChunkResult:
