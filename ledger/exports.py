@@ -1,9 +1,10 @@
 """Audit exports: the ledger's history as JSONL (canonical, verifiable offline) or CSV (for people).
 
 ``ledger_export`` checks its arguments at once (so a caller can answer a bad request before it
-starts streaming) and returns an iterator of text chunks, each a whole number of lines. It reads
-the events in batches from a server-side cursor and never holds more than one batch, so a million
-events export in constant memory. Wrap it in a ``StreamingHttpResponse`` to serve it.
+starts streaming) and returns an iterator of text chunks, each a whole number of lines. It
+streams the events (JSONL on PostgreSQL: one COPY, see POSTGRESQL_JSONL_COPY; otherwise in
+batches from a cursor) and holds no more than a batch, so a million events export in constant
+memory. Wrap it in a ``StreamingHttpResponse`` to serve it.
 
 The JSONL format is described in ``ledger/verify_export.py`` and
 docs/adr/exports-01-export-format.md.
@@ -17,8 +18,9 @@ import dataclasses
 import datetime
 import enum
 import json
+import json.scanner
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -188,10 +190,9 @@ def export_chunks(plan: ExportPlan) -> Iterator[str]:
         yield "".join(chunk)
 
 
-def _rows(
-    plan: ExportPlan,
-) -> Iterator[tuple[dict[int, list[dict[str, Any]]], Iterator[dict[str, Any]]]]:
-    """The redactions and the plan's event rows, read from one snapshot of the database.
+@contextlib.contextmanager
+def _snapshot() -> Iterator[dict[int, list[dict[str, Any]]]]:
+    """Read the redactions, and then the plan's events inside the block, from one snapshot.
 
     On PostgreSQL the export runs in a REPEATABLE READ transaction, so a redaction committed
     while it streams cannot leave a redacted payload without its DataRedacted record.
@@ -204,8 +205,7 @@ def _rows(
         if outermost and on_postgresql:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        redactions = redactions_by_position()
-        yield redactions, (_postgresql_records(plan) if on_postgresql else _orm_records(plan))
+        yield redactions_by_position()
 
 
 def _orm_records(plan: ExportPlan) -> Iterator[dict[str, Any]]:
@@ -219,8 +219,18 @@ def _orm_records(plan: ExportPlan) -> Iterator[dict[str, Any]]:
         yield event_record(row)
 
 
+def _postgresql_condition(plan: ExportPlan) -> tuple[str, list[Any]]:
+    """The WHERE clause (after ``position <= %s``) and parameters selecting the plan's events."""
+    params: list[Any] = [plan.up_to_position]
+    if plan.claim_id is not None:
+        return "AND stream_id = ANY(%s)", [*params, list(plan.streams)]
+    if plan.since is not None:
+        return "AND position > %s", [*params, plan.since]
+    return "", params
+
+
 # PostgreSQL formats the timestamps and hands the JSON over as text: parsing it once here and
-# skipping the ORM's per-value converters doubles the export rate (bench/exports.py).
+# skipping the ORM's per-value converters doubles the CSV export rate.
 POSTGRESQL_EXPORT_QUERY = """
     SELECT position, stream_id, stream_type, version, type, schema_version, data::text,
         metadata::text, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
@@ -230,12 +240,7 @@ POSTGRESQL_EXPORT_QUERY = """
 
 
 def _postgresql_records(plan: ExportPlan) -> Iterator[dict[str, Any]]:
-    params: list[Any] = [plan.up_to_position]
-    condition = ""
-    if plan.claim_id is not None:
-        condition, params = "AND stream_id = ANY(%s)", [*params, list(plan.streams)]
-    elif plan.since is not None:
-        condition, params = "AND position > %s", [*params, plan.since]
+    condition, params = _postgresql_condition(plan)
     loads = json.loads
     with connection.chunked_cursor() as cursor:
         cursor.execute(POSTGRESQL_EXPORT_QUERY.format(condition=condition), params)
@@ -256,18 +261,80 @@ def _postgresql_records(plan: ExportPlan) -> Iterator[dict[str, Any]]:
                 }
 
 
+# The JSONL export on PostgreSQL (ADR exportspeed-01). PostgreSQL writes every part of a line
+# but the payload and the metadata, whose keys it cannot put in canonical order: per event the
+# position, data, `,"hash":H,"metadata":`, metadata, and `,"position":...}` (the remaining
+# fields in canonical order, strings through to_json). COPY streams the rows while this process
+# canonicalizes them, where a server-side cursor would wait for each batch. No column holds a
+# tab, newline or other control character (JSON escapes them), so COPY's only escape in the
+# rows is a doubled backslash.
+POSTGRESQL_JSONL_COPY = """
+    COPY (
+        SELECT position, data::text, ',"hash":' || to_json(hash) || ',"metadata":', metadata::text,
+            ',"position":' || position || ',"prev_hash":' || to_json(prev_hash)
+            || ',"recorded_at":"'
+            || to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+            || '","schema_version":' || schema_version || ',"stream_id":' || to_json(stream_id)
+            || ',"stream_type":' || to_json(stream_type) || ',"type":' || to_json(type)
+            || ',"version":' || version || '}}'
+        FROM ledger_event WHERE position <= %s {condition} ORDER BY position
+    ) TO STDOUT
+"""
+# The scanner json.loads() ends in (the C one where available), called directly.
+_SCAN = json.scanner.make_scanner(cast(Any, json.JSONDecoder()))
+
+
+def _postgresql_jsonl_lines(
+    plan: ExportPlan, redactions: dict[int, list[dict[str, Any]]]
+) -> Iterator[str]:
+    """The plan's event lines, byte for byte what ``_jsonl_line`` makes of each record."""
+    import psycopg
+
+    condition, params = _postgresql_condition(plan)
+    scan = _SCAN
+    connection.ensure_connection()
+    with (
+        connection.wrap_database_errors,
+        psycopg.Cursor(connection.connection) as cursor,
+        cursor.copy(POSTGRESQL_JSONL_COPY.format(condition=condition), params) as copy,
+    ):
+        for row in copy:
+            text = str(row, "utf-8")
+            if "\\" in text:
+                text = text.replace("\\\\", "\\")
+            position, data, middle, metadata, rest = text[:-1].split("\t")
+            if "\\" in middle or "\\" in rest or (redactions and int(position) in redactions):
+                # An escape in an envelope string (written by PostgreSQL, so parsed and written
+                # again here), or a redacted event: the general path.
+                line = '{"data":' + data + middle + metadata + rest
+                yield _jsonl_line(scan(line, 0)[0], redactions)
+            else:
+                data = canonical_text(scan(data, 0)[0])
+                yield (
+                    '{"data":' + data + middle + canonical_text(scan(metadata, 0)[0]) + rest + "\n"
+                )
+
+
+def _jsonl_line(record: dict[str, Any], redactions: dict[int, list[dict[str, Any]]]) -> str:
+    """One event's JSONL line; a redacted event carries its redactions (ADR exports-02)."""
+    redacted = redactions.get(record["position"])
+    if redacted:
+        record["data_digest"] = redacted[0]["data"]["data_digest_before"]
+        record["redactions"] = redacted
+    return canonical_text(record) + "\n"
+
+
 def jsonl_lines(plan: ExportPlan) -> Iterator[str]:
     """The canonical JSONL export: an optional header line, then one event per line."""
     header = plan.header
     if header is not None:
         yield canonical_text(header) + "\n"
-    for redactions, records in _rows(plan):
-        for record in records:
-            redacted = redactions.get(record["position"])
-            if redacted:
-                record["data_digest"] = redacted[0]["data"]["data_digest_before"]
-                record["redactions"] = redacted
-            yield canonical_text(record) + "\n"
+    with _snapshot() as redactions:
+        if connection.vendor == "postgresql":
+            yield from _postgresql_jsonl_lines(plan, redactions)
+        else:
+            for record in _orm_records(plan):
+                yield _jsonl_line(record, redactions)
 
 
 class _Line:
@@ -287,7 +354,10 @@ def csv_lines(plan: ExportPlan) -> Iterator[str]:
     """The CSV export: a header row, then one row per event with a readable summary."""
     writer = csv.writer(_Line(), lineterminator="\n")
     yield writer.writerow(CSV_COLUMNS)
-    for redactions, records in _rows(plan):
+    with _snapshot() as redactions:
+        records = (
+            _postgresql_records(plan) if connection.vendor == "postgresql" else _orm_records(plan)
+        )
         for record in records:
             redacted = redactions.get(record["position"])
             metadata = record["metadata"] if isinstance(record["metadata"], dict) else {}

@@ -46,12 +46,14 @@ from __future__ import annotations
 import argparse
 import collections
 import hashlib
+import itertools
 import json
+import json.scanner
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 GENESIS_HASH = "0" * 64
 EXPORT_FORMAT = "claims-ledger-export/1"
@@ -69,22 +71,39 @@ ENVELOPE_FIELDS = (
 )
 REQUIRED_FIELDS = frozenset((*ENVELOPE_FIELDS, "data", "hash"))
 OPTIONAL_FIELDS = frozenset(("data_digest", "redactions"))
+# Work is split into chunks of whole lines: a file by byte ranges (each process reads its own),
+# an iterable of lines by count.
+CHUNK_BYTES = 4 * 1024 * 1024
 LINES_PER_CHUNK = 4000
 
 # One encoder, built once: json.dumps() with options builds a new encoder on every call.
 _CANONICAL = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
 )
+# The C encoder that _CANONICAL.encode() builds on every call, built once and called directly
+# (same output: JSONEncoder.encode is a Python wrapper around it). Values parsed from JSON cannot
+# be circular, and the ledger refuses any other, so it skips the circular-reference markers.
+# Interpreters without the C accelerator fall back to _CANONICAL.encode.
+_C_MAKE_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+_ENCODE_CHUNKS = (
+    _C_MAKE_ENCODER(
+        None, _CANONICAL.default, json.encoder.encode_basestring, None, ":", ",", True, False, False
+    )
+    if _C_MAKE_ENCODER is not None
+    else None
+)
 
 
 def canonical_text(value: Any) -> str:
     """The canonical JSON of ``value`` as text (what ``canonical_json`` encodes as UTF-8)."""
-    return _CANONICAL.encode(value)
+    if _ENCODE_CHUNKS is None:
+        return _CANONICAL.encode(value)
+    return "".join(_ENCODE_CHUNKS(value, 0))
 
 
 def canonical_json(value: Any) -> bytes:
     """Serialize ``value`` canonically: sorted keys, no whitespace, UTF-8."""
-    return _CANONICAL.encode(value).encode("utf-8")
+    return canonical_text(value).encode("utf-8")
 
 
 def data_digest(data: Any) -> str:
@@ -124,7 +143,6 @@ class Summary:
 class _Examined:
     """What one event line says, checked on its own (the line-local half of verification)."""
 
-    line_number: int
     shape_error: str | None  # reported before the sequence checks (unparseable, missing fields)
     content_error: str | None = None  # reported after them (hash, redaction records)
     position: int = 0
@@ -142,6 +160,8 @@ def _reject_float(text: str) -> Any:
 
 
 _DECODER = json.JSONDecoder(parse_float=_reject_float)
+# The scanner _DECODER.decode() calls after its Python-level checks (the C one where available).
+_SCAN = json.scanner.make_scanner(cast(Any, _DECODER))
 
 
 def _parse(line: bytes | str) -> Any:
@@ -159,9 +179,9 @@ _INTEGER_FIELDS = ("position", "version", "schema_version")
 _TEXT_FIELDS = ("stream_id", "stream_type", "type", "prev_hash", "hash", "recorded_at")
 
 
-def _shape_problem(record: Any) -> str | None:
-    # The common case first, cheaply: exactly the required fields, of the right types.
-    if (
+def _plain_shape(record: Any) -> bool:
+    """Whether ``record`` has exactly the required fields, of the right types (the common case)."""
+    return (
         type(record) is dict
         and record.keys() == _PLAIN_FIELDS
         and type(record["position"]) is int
@@ -173,7 +193,11 @@ def _shape_problem(record: Any) -> str | None:
         and type(record["prev_hash"]) is str
         and type(record["hash"]) is str
         and type(record["recorded_at"]) is str
-    ):
+    )
+
+
+def _shape_problem(record: Any) -> str | None:
+    if _plain_shape(record):
         return None
     if not isinstance(record, dict):
         return "not a JSON object"
@@ -240,19 +264,19 @@ def _redaction_problem(
     return None, tuple(embedded)
 
 
-def _examine(line_number: int, line: bytes | str) -> _Examined:
+def _examine(line: bytes | str) -> _Examined:
     """Everything about one event line that can be checked without its neighbours."""
     if not line.strip():
-        return _Examined(line_number, "empty line")
+        return _Examined("empty line")
     try:
         record = _parse(line)
     except UnicodeDecodeError:
-        return _Examined(line_number, "not valid UTF-8")
+        return _Examined("not valid UTF-8")
     except ValueError as error:
-        return _Examined(line_number, f"not valid JSON ({error})")
+        return _Examined(f"not valid JSON ({error})")
     problem = _shape_problem(record)
     if problem is not None:
-        return _Examined(line_number, problem)
+        return _Examined(problem)
     position = record["position"]
     content_error: str | None = None
     embedded: tuple[tuple[int, str], ...] = ()
@@ -270,7 +294,6 @@ def _examine(line_number: int, line: bytes | str) -> _Examined:
         candidate = record["data"].get("position")
         target = candidate if _is_int(candidate) else None
     return _Examined(
-        line_number,
         None,
         content_error,
         position=position,
@@ -284,9 +307,105 @@ def _examine(line_number: int, line: bytes | str) -> _Examined:
     )
 
 
-def _examine_chunk(chunk: tuple[int, list[bytes]]) -> list[_Examined]:
-    first_line_number, lines = chunk
-    return [_examine(first_line_number + offset, line) for offset, line in enumerate(lines)]
+def _plain_event(line: bytes | str) -> tuple[int, str, str] | None:
+    """(position, prev_hash, hash) of an ordinary event line that checks out on its own.
+
+    The fast path of ``_examine``, for the lines nearly every export consists of: exactly the
+    required fields, not redacted, not a DataRedacted event, hash matching. The hashes are
+    computed from the parsed values exactly as ``_examine`` computes them. Anything else gives
+    None, and ``_examine`` says what it is.
+    """
+    try:
+        text = line if isinstance(line, str) else line.decode("utf-8")
+        record, end = _SCAN(text, 0)
+    except (ValueError, StopIteration):
+        return None
+    if end != len(text) or not _plain_shape(record) or record["type"] == REDACTION_EVENT_TYPE:
+        return None
+    claimed = record.pop("hash")
+    record["data_digest"] = data_digest(record.pop("data"))  # the envelope event_hash covers
+    if hashlib.sha256(canonical_json(record)).hexdigest() != claimed:
+        return None
+    return record["position"], record["prev_hash"], claimed
+
+
+@dataclass(frozen=True)
+class _Run:
+    """Consecutive lines that each check out on their own and follow the line before them: the
+    chain only needs how many there are and the last one's position and hash."""
+
+    count: int
+    first_position: int
+    last_position: int
+    last_hash: str
+
+
+# What a chunk's examination gives: its number of lines, and in order the lines the chain must
+# see one by one (_Examined) and the runs it can take whole, each at its index in the chunk.
+_ChunkResult = tuple[int, list[tuple[int, "_Examined | _Run"]]]
+
+
+def _examine_chunk(
+    lines: Sequence[bytes | str], follow: bool, checkpoints: frozenset[int]
+) -> _ChunkResult:
+    """Examine a chunk of lines; with ``follow`` (a contiguous export) fold the lines that need
+    nothing from the chain but their link to the line before into runs.
+
+    A chunk's first line, a checkpoint's line, a redacted or DataRedacted event and any line
+    that fails stay single. Examination stops at the first line certain to fail (on its own, or
+    by its link to the line before, which passed): the chain stops there or earlier.
+    """
+    entries: list[tuple[int, _Examined | _Run]] = []
+    run: list[Any] = []  # [index of its first line, count, first position]
+    previous = (0, "")  # (position, hash) of the line before
+    passed = False  # whether the line before passed on its own
+    for index, line in enumerate(lines):
+        if follow and passed:
+            plain = _plain_event(line)
+            if (
+                plain is not None
+                and plain[0] == previous[0] + 1
+                and plain[1] == previous[1]
+                and plain[0] not in checkpoints
+            ):
+                if run:
+                    run[1] += 1
+                else:
+                    run = [index, 1, plain[0]]
+                previous = (plain[0], plain[2])
+                continue
+        if run:
+            entries.append((run[0], _Run(run[1], run[2], *previous)))
+            run = []
+        item = _examine(line)
+        entries.append((index, item))
+        if item.shape_error is not None or item.content_error is not None:
+            break
+        if (
+            follow
+            and passed
+            and (item.position != previous[0] + 1 or item.prev_hash != previous[1])
+        ):
+            break
+        previous, passed = (item.position, item.hash), True
+    if run:
+        entries.append((run[0], _Run(run[1], run[2], *previous)))
+    return len(lines), entries
+
+
+def _examine_lines(task: tuple[list[bytes | str], bool, frozenset[int]]) -> _ChunkResult:
+    return _examine_chunk(*task)
+
+
+def _examine_range(task: tuple[str, int, int, bool, frozenset[int]]) -> _ChunkResult:
+    """Read bytes ``start``..``end`` (whole lines) of the file and examine them."""
+    path, start, end, follow, checkpoints = task
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        lines = handle.read(end - start).split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()  # the chunk ends with a newline
+    return _examine_chunk(lines, follow, checkpoints)
 
 
 @dataclass
@@ -358,8 +477,33 @@ class _Chain:
             )
         self.checkpoints_seen.add(position)
 
-    def feed(self, item: _Examined) -> None:
-        number = item.line_number
+    def feed_chunk(
+        self, first_line_number: int, entries: list[tuple[int, _Examined | _Run]]
+    ) -> None:
+        for index, entry in entries:
+            if isinstance(entry, _Run):
+                self._feed_run(first_line_number + index, entry)
+            else:
+                self._feed(first_line_number + index, entry)
+
+    def _feed_run(self, number: int, run: _Run) -> None:
+        """Take a run of lines that follow the line fed last (contiguous exports only)."""
+        # An event of the run whose DataRedacted copy was embedded in an earlier line: the run
+        # holds no DataRedacted event, so that copy differs from the event (ADR exports-01).
+        differing = [p for p in self.embedded if run.first_position <= p <= run.last_position]
+        if differing:
+            position = min(differing)
+            raise BadLine(
+                number + position - run.first_position,
+                f"position {position}: this event differs from the DataRedacted event "
+                f"embedded in line {self.embedded[position][0]}",
+            )
+        self.last_line = number + run.count - 1
+        self.previous = (run.last_position, run.last_hash)
+        self.expected_position = run.last_position + 1
+        self.events += run.count
+
+    def _feed(self, number: int, item: _Examined) -> None:
         self.last_line = number
         if item.shape_error is not None:
             raise BadLine(number, item.shape_error)
@@ -372,7 +516,7 @@ class _Chain:
                     "(an event was removed, inserted or reordered)",
                 )
         else:
-            self._feed_stream(item)
+            self._feed_stream(number, item)
         if (self.contiguous or self.previous[0] == position - 1) and (
             item.prev_hash != self.previous[1]
         ):
@@ -383,15 +527,15 @@ class _Chain:
             raise BadLine(number, item.content_error)
         if position in self.checkpoints:
             self._check_checkpoint(number, position, item.hash)
-        self._feed_redactions(item)
+        self._feed_redactions(number, item)
         if self.first_position is None:
             self.first_position = position
         self.previous = (position, item.hash)
         self.expected_position = position + 1
         self.events += 1
 
-    def _feed_stream(self, item: _Examined) -> None:
-        number, position, stream = item.line_number, item.position, item.stream_id
+    def _feed_stream(self, number: int, item: _Examined) -> None:
+        position, stream = item.position, item.stream_id
         if position <= self.previous[0]:
             raise BadLine(
                 number,
@@ -411,8 +555,7 @@ class _Chain:
             raise BadLine(number, f"stream {stream}: stream_type changed to {item.stream_type}")
         self.stream_versions[stream] = expected_version
 
-    def _feed_redactions(self, item: _Examined) -> None:
-        number = item.line_number
+    def _feed_redactions(self, number: int, item: _Examined) -> None:
         if item.embedded:
             self.redacted_events += 1
             self.redacted_positions.add(item.position)
@@ -472,35 +615,40 @@ class _Chain:
         )
 
 
-def _chunks(
-    lines: Iterable[bytes | str], first_line_number: int
-) -> Iterator[tuple[int, list[Any]]]:
-    chunk: list[Any] = []
-    start = first_line_number
-    for line in lines:
-        chunk.append(line)
-        if len(chunk) == LINES_PER_CHUNK:
-            yield start, chunk
-            start += len(chunk)
-            chunk = []
-    if chunk:
-        yield start, chunk
-
-
-def _examined_in_parallel(
-    chunks: Iterator[tuple[int, list[Any]]], jobs: int
-) -> Iterator[_Examined]:
-    """Examine chunks on ``jobs`` processes, in order, with a bounded number in flight."""
+def _results(
+    examine: Callable[[Any], _ChunkResult], tasks: Iterable[Any], jobs: int
+) -> Iterator[_ChunkResult]:
+    """``examine`` over ``tasks`` in order: in this process, or on ``jobs`` processes with a
+    bounded number of chunks in flight (so memory stays flat)."""
+    if jobs <= 1:
+        yield from map(examine, tasks)
+        return
     import multiprocessing
 
     with multiprocessing.Pool(jobs) as pool:
         pending: collections.deque[Any] = collections.deque()
-        for chunk in chunks:
-            pending.append(pool.apply_async(_examine_chunk, (chunk,)))
+        for task in tasks:
+            pending.append(pool.apply_async(examine, (task,)))
             if len(pending) >= 2 * jobs:
-                yield from pending.popleft().get()
+                yield pending.popleft().get()
         while pending:
-            yield from pending.popleft().get()
+            yield pending.popleft().get()
+
+
+def _verify(chain: _Chain, first_line_number: int, results: Iterable[_ChunkResult]) -> Summary:
+    number = first_line_number
+    for count, entries in results:
+        chain.feed_chunk(number, entries)
+        number += count
+    return chain.finish()
+
+
+def _start(
+    first: bytes | str | None, checkpoints: Sequence[tuple[int, str]]
+) -> tuple[_Chain, bool]:
+    """The chain for an export whose first line is ``first``; whether that line was a header."""
+    header = None if first is None else _read_header(first)
+    return _Chain(header or _Header("ledger"), checkpoints), header is not None
 
 
 def verify_lines(
@@ -516,35 +664,42 @@ def verify_lines(
     """
     iterator = iter(lines)
     first = next(iterator, None)
-    if first is None:
-        return _Chain(_Header("ledger"), checkpoints).finish()
-    header = _read_header(first)
-    chain = _Chain(header or _Header("ledger"), checkpoints)
-    if header is None:
-        iterator = _prepend(first, iterator)
-        start = 1
-    else:
-        start = 2
-    chunks = _chunks(iterator, start)
-    examined = (
-        _examined_in_parallel(chunks, jobs)
-        if jobs > 1
-        else (item for chunk in chunks for item in _examine_chunk(chunk))
-    )
-    for item in examined:
-        chain.feed(item)
-    return chain.finish()
+    chain, had_header = _start(first, checkpoints)
+    if first is not None and not had_header:
+        iterator = itertools.chain([first], iterator)
+    positions = frozenset(position for position, _ in checkpoints)
+    batches = iter(lambda: list(itertools.islice(iterator, LINES_PER_CHUNK)), [])
+    tasks = ((batch, chain.contiguous, positions) for batch in batches)
+    return _verify(chain, 2 if had_header else 1, _results(_examine_lines, tasks, jobs))
 
 
-def _prepend(first: bytes | str, rest: Iterator[bytes | str]) -> Iterator[bytes | str]:
-    yield first
-    yield from rest
-
-
-def _read_lines(path: str) -> Iterator[bytes]:
+def verify_file(
+    path: str, *, checkpoints: Sequence[tuple[int, str]] = (), jobs: int = 1
+) -> Summary:
+    """``verify_lines`` for the lines of a file (split at ``\\n``), which each process reads
+    for itself in chunks of about CHUNK_BYTES."""
     with open(path, "rb") as handle:
-        for line in handle:
-            yield line[:-1] if line.endswith(b"\n") else line
+        size = os.fstat(handle.fileno()).st_size
+        first = handle.readline()
+        chain, had_header = _start(first.removesuffix(b"\n") if first else None, checkpoints)
+        ranges = list(_line_ranges(handle, len(first) if had_header else 0, size))
+    positions = frozenset(position for position, _ in checkpoints)
+    tasks = ((path, start, end, chain.contiguous, positions) for start, end in ranges)
+    return _verify(chain, 2 if had_header else 1, _results(_examine_range, tasks, jobs))
+
+
+def _line_ranges(handle: Any, start: int, size: int) -> Iterator[tuple[int, int]]:
+    """Byte ranges from ``start`` to ``size`` of about CHUNK_BYTES, each ending after a newline
+    (or at the end of the file)."""
+    while start < size:
+        end = start + CHUNK_BYTES
+        if end < size:
+            handle.seek(end - 1)
+            end += len(handle.readline()) - 1
+        else:
+            end = size
+        yield start, end
+        start = end
 
 
 def _parse_checkpoint(text: str) -> tuple[int, str]:
@@ -579,9 +734,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if jobs > 1 and os.path.getsize(arguments.file) < 4 * 1024 * 1024:
             jobs = 1  # starting processes costs more than hashing a small file
-        summary = verify_lines(
-            _read_lines(arguments.file), checkpoints=arguments.checkpoint, jobs=jobs
-        )
+        summary = verify_file(arguments.file, checkpoints=arguments.checkpoint, jobs=jobs)
     except BadLine as bad:
         print(f"TAMPERED: {bad}", file=sys.stderr)
         return 1

@@ -1,0 +1,275 @@
+"""The fast paths of exporting and verifying give exactly the answers of the line-by-line ones.
+
+The verifier folds lines that check out on their own into runs and spreads chunks over
+processes (ADR exportspeed-01). With one line per chunk there are no runs and no chunk
+boundaries inside the export: every line goes through the line-by-line checks, which is the
+reference every other chunking, in this process or on several, must agree with, naming the same
+first bad line for the same reason.
+"""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from ledger import events as ev
+from ledger import exports
+from ledger import verify_export as ve
+from ledger.exports import export_plan
+from ledger.services import claim_record
+from tests.ledger.exports_helpers import export, small_ledger
+
+pytestmark = pytest.mark.django_db
+
+# (CHUNK_BYTES, jobs) for files: a line per chunk, chunks of one or two lines, one chunk.
+FILE_CHUNKINGS = [(1, 2), (700, 2), (1500, 1), (1500, 2), (10**6, 1)]
+# (LINES_PER_CHUNK, jobs) for lines given to verify_lines.
+LINE_CHUNKINGS = [(2, 1), (3, 2), (4000, 1)]
+
+
+@pytest.fixture
+def ledger(metadata):
+    built = small_ledger(metadata)
+    for number in range(13):
+        claim_record(
+            text=f"Claim number {number} about Tehran, said the ministry.", metadata=metadata
+        )
+    return built
+
+
+def outcome(verify, *arguments, **options):
+    """(line, reason) of the first bad line, or the summary when the export verifies."""
+    try:
+        return verify(*arguments, **options)
+    except ve.BadLine as bad:
+        return bad.line_number, bad.reason
+
+
+def reference(lines, checkpoints, monkeypatch):
+    monkeypatch.setattr(ve, "LINES_PER_CHUNK", 1)
+    return outcome(ve.verify_lines, lines, checkpoints=checkpoints)
+
+
+def assert_every_path_agrees(lines, tmp_path, monkeypatch, checkpoints=()):
+    """Every chunking of files and lines gives the reference's answer; return that answer."""
+    expected = reference(lines, checkpoints, monkeypatch)
+    path = tmp_path / "checked.jsonl"
+    path.write_bytes(b"".join(line + b"\n" for line in lines))
+    for chunk_bytes, jobs in FILE_CHUNKINGS:
+        monkeypatch.setattr(ve, "CHUNK_BYTES", chunk_bytes)
+        found = outcome(ve.verify_file, str(path), checkpoints=checkpoints, jobs=jobs)
+        assert found == expected, (chunk_bytes, jobs)
+    for lines_per_chunk, jobs in LINE_CHUNKINGS:
+        monkeypatch.setattr(ve, "LINES_PER_CHUNK", lines_per_chunk)
+        found = outcome(ve.verify_lines, lines, checkpoints=checkpoints, jobs=jobs)
+        assert found == expected, (lines_per_chunk, jobs)
+    return expected
+
+
+def whole_export(tmp_path: Path) -> list[bytes]:
+    return [line.encode() for line in export(tmp_path / "whole.jsonl", "--format", "jsonl")]
+
+
+def test_an_intact_export_gives_the_same_summary_on_every_path(ledger, tmp_path, monkeypatch):
+    lines = whole_export(tmp_path)
+
+    summary = assert_every_path_agrees(lines, tmp_path, monkeypatch)
+
+    assert isinstance(summary, ve.Summary)
+    assert (summary.events, summary.first_position, summary.last_position) == (20, 1, 20)
+
+
+@pytest.mark.parametrize("line", [1, 2, 3, 10, 11, 19, 20])
+def test_a_flipped_byte_fails_at_its_line_on_every_path(ledger, tmp_path, monkeypatch, line):
+    lines = whole_export(tmp_path)
+    tampered = bytearray(lines[line - 1])
+    tampered[tampered.index(b'"data":{') + 12] ^= 0x01  # inside the payload
+    lines[line - 1] = bytes(tampered)
+
+    found = assert_every_path_agrees(lines, tmp_path, monkeypatch)
+
+    assert found == (line, f"position {line}: hash does not match its content")
+
+
+@pytest.mark.parametrize("line", [1, 2, 10, 19, 20])
+def test_a_deleted_line_fails_where_it_was_on_every_path(ledger, tmp_path, monkeypatch, line):
+    lines = whole_export(tmp_path)
+    del lines[line - 1]
+
+    found = assert_every_path_agrees(lines, tmp_path, monkeypatch)
+
+    if line == 20:  # the last event: a shorter chain, caught by a checkpoint (below)
+        assert isinstance(found, ve.Summary)
+        assert found.events == 19
+    else:
+        assert found[0] == line
+        assert found[1].startswith(f"position {line + 1} where {line} was expected")
+
+
+def test_a_deleted_last_line_fails_against_a_checkpoint_on_every_path(
+    ledger, tmp_path, monkeypatch
+):
+    lines = whole_export(tmp_path)
+    head = (20, json.loads(lines[-1])["hash"])
+
+    found = assert_every_path_agrees(lines[:-1], tmp_path, monkeypatch, checkpoints=[head])
+
+    assert found[0] == 20
+    assert found[1].startswith("checkpoint position 20 is beyond the end of this export")
+
+
+def swap(lines, line):
+    lines[line - 1], lines[line] = lines[line], lines[line - 1]
+    return line + 1  # the position now on the line
+
+
+def insert(lines, line):
+    lines.insert(line - 1, lines[line - 2])  # a genuine event, repeated
+    return line - 1
+
+
+@pytest.mark.parametrize(
+    ("tamper", "line"),
+    [(swap, 1), (swap, 2), (swap, 10), (swap, 19), (insert, 2), (insert, 11), (insert, 21)],
+)
+def test_moved_and_inserted_lines_fail_there_on_every_path(
+    ledger, tmp_path, monkeypatch, tamper, line
+):
+    lines = whole_export(tmp_path)
+    found_position = tamper(lines, line)
+
+    found = assert_every_path_agrees(lines, tmp_path, monkeypatch)
+
+    assert found[0] == line
+    assert found[1].startswith(f"position {found_position} where {line} was expected")
+
+
+@pytest.mark.parametrize("position", [1, 2, 10, 11, 20])
+def test_a_checkpoint_fails_at_its_line_on_every_path(ledger, tmp_path, monkeypatch, position):
+    lines = whole_export(tmp_path)
+    real = (position, json.loads(lines[position - 1])["hash"])
+
+    assert assert_every_path_agrees(lines, tmp_path, monkeypatch, checkpoints=[real]).events == 20
+    found = assert_every_path_agrees(
+        lines, tmp_path, monkeypatch, checkpoints=[(position, "f" * 64)]
+    )
+    assert found[0] == position
+    assert "differs from the checkpoint" in found[1]
+
+
+def test_unusual_lines_are_judged_as_line_by_line_on_every_path(ledger, tmp_path, monkeypatch):
+    lines = whole_export(tmp_path)
+    cases = {
+        "whitespace around a line is allowed": [*lines[:4], b"  " + lines[4] + b" \r", *lines[5:]],
+        "an empty line": [*lines[:4], b"", *lines[4:]],
+        "not UTF-8": [*lines[:4], b"\xff" + lines[4], *lines[5:]],
+        "not JSON": [*lines[:4], lines[4][:-1], *lines[5:]],
+        "a float": [*lines[:4], lines[4].replace(b'"version":', b'"version":1.5,"x":'), *lines[5:]],
+        "a missing field": [*lines[:4], lines[4].replace(b'"type":', b'"kind":'), *lines[5:]],
+    }
+    for name, tampered in cases.items():
+        found = assert_every_path_agrees(tampered, tmp_path, monkeypatch)
+        if name.startswith("whitespace"):
+            assert found.events == 20, name
+        else:
+            assert found[0] == 5, name
+
+
+def test_partial_exports_verify_alike_on_every_path(ledger, tmp_path, monkeypatch):
+    since = [
+        line.encode() for line in export(tmp_path / "s.jsonl", "--format", "jsonl", "--since", "9")
+    ]
+    claim = [
+        line.encode()
+        for line in export(tmp_path / "c.jsonl", "--format", "jsonl", "--claim", ledger.first_claim)
+    ]
+
+    assert assert_every_path_agrees(since, tmp_path, monkeypatch).events == 11
+    assert assert_every_path_agrees(claim, tmp_path, monkeypatch).events == 5
+    assert assert_every_path_agrees([*since[:5], *since[6:]], tmp_path, monkeypatch)[0] == 6
+    assert assert_every_path_agrees(since[:-1], tmp_path, monkeypatch)[0] == 12
+    assert assert_every_path_agrees([claim[0], *claim[2:]], tmp_path, monkeypatch)[0] == 2
+
+
+def rechained(records: list[dict[str, Any]], start: int) -> list[bytes]:
+    """The records as lines, with the hashes from index ``start`` on recomputed in order."""
+    for index in range(start, len(records)):
+        record = records[index]
+        if index:
+            record["prev_hash"] = records[index - 1]["hash"]
+        digest = record.get("data_digest") or ve.data_digest(record["data"])
+        record["hash"] = ve.event_hash(record, digest)
+    return [ve.canonical_json(record) for record in records]
+
+
+def test_a_redacted_event_whose_redaction_was_replaced_fails_there_on_every_path(
+    ledger, tmp_path, monkeypatch
+):
+    call_command(
+        "redact_event", str(ledger.comment_position), "--field", "body", "--reason", "GDPR",
+        "--actor", "user:dpo",
+    )  # fmt: skip
+    lines = whole_export(tmp_path)
+    assert assert_every_path_agrees(lines, tmp_path, monkeypatch).redacted_events == 1
+    records = [json.loads(line) for line in lines]
+    assert records[20]["type"] == "DataRedacted"
+    # the DataRedacted event is swapped for another event, and the chain after it rewritten
+    records[20].update(type="ClaimCommented", data={"body": "nothing to see"})
+
+    found = assert_every_path_agrees(rechained(records, 20), tmp_path, monkeypatch)
+
+    assert found == (
+        21,
+        f"position 21: this event differs from the DataRedacted event embedded in line "
+        f"{ledger.comment_position}",
+    )
+
+
+def test_postgresql_jsonl_lines_are_the_general_path_byte_for_byte(metadata):
+    if connection.vendor != "postgresql":
+        pytest.skip("the COPY path is PostgreSQL's")
+    odd = ev.Metadata(actor='user:"quoted" \\ back\tslash', via="api\u2028\x01")
+    built = small_ledger(odd)
+    claim_record(
+        text='She said "no" \\ twice;\ttab, newline\n, \x01 control, é 日本 😀 \u2028.',
+        metadata=odd,
+    )
+    claim_record(text="[] {} 9007199254740991 -0 true null", metadata=metadata)
+    call_command(
+        "redact_event", str(built.comment_position), "--field", "body", "--reason", 'r "1"',
+        "--actor", "user:dpo",
+    )  # fmt: skip
+    with connection.cursor() as cursor:  # envelope strings that need escapes (not via append)
+        cursor.execute(
+            "INSERT INTO ledger_event (position, stream_id, stream_type, version, type, "
+            "schema_version, data, metadata, recorded_at, prev_hash, hash) "
+            "VALUES (11, %s, %s, 1, %s, 1, %s, %s, %s, %s, %s)",
+            [
+                'odd"stream\\id\t1',
+                "claim\n",
+                "Odd\x02Type",
+                json.dumps({"b": [1, {"z": None, "a": "x"}], "a": ""}),
+                json.dumps({"actor": "user:x", "via": "api"}),
+                timezone.now(),
+                'prev"hash',
+                "h\\ash",
+            ],
+        )
+    plan = export_plan(export_format="jsonl")
+    assert plan.up_to_position == 11
+
+    with exports._snapshot() as redactions:
+        general = [exports._jsonl_line(record, redactions) for record in exports._orm_records(plan)]
+        fast = list(exports._postgresql_jsonl_lines(plan, redactions))
+
+    assert fast == general
+    assert len(fast) == 11
+    assert (
+        '"stream_id":"odd\\"stream\\\\id\\t1","stream_type":"claim\\n","type":"Odd\\u0002Type"'
+        in fast[10]
+    )
+    assert '"redactions":[' in fast[built.comment_position - 1]
