@@ -196,8 +196,10 @@ def run(*, quick: bool, sizes: list[int] | None = None, database: bool = True) -
     query, the feature rows read, the detectors; the flag appends are not timed, the synthetic
     claims contradict far more often than real ones), by stored claims; empty with
     ``database=False``. ``sweep``: every claim of the largest size checked against its
-    candidates (feature extraction included), wall ``seconds`` and ``cpu_seconds`` (all
-    processes: on a shared machine the wall time depends on the load, the CPU time much less).
+    candidates (feature extraction included), wall ``seconds`` (``features_seconds`` of them
+    until the last features were extracted and indexed) and ``cpu_seconds`` (all processes: on a
+    shared machine the wall time depends on the load, the CPU time much less), and the
+    ``contradictions`` found.
     ``sizes`` overrides the default 1k/10k/100k
     (10k at most with ``quick``).
     """
@@ -209,7 +211,11 @@ def run(*, quick: bool, sizes: list[int] | None = None, database: bool = True) -
     from reviews.contradictions.candidates import MemoryIndex, blocking_keys
     from reviews.contradictions.features import features_extract
     from reviews.contradictions.scoring import pair_score
-    from reviews.contradictions.sweep import contradictions_sweep_memory, sweep_workers
+    from reviews.contradictions.sweep import (
+        contradictions_sweep_memory,
+        features_extract_many,
+        sweep_workers,
+    )
 
     rng = random.Random(20240601)
     if sizes is None:
@@ -226,21 +232,24 @@ def run(*, quick: bool, sizes: list[int] | None = None, database: bool = True) -
     started = time.perf_counter()
     cpu_started = _cpu_seconds()
     for size in sizes:
-        while len(features) < size:
-            claim_id = f"c{len(features):07d}"
-            texts[claim_id] = _claim(rng)
-            features[claim_id] = features_extract(text=texts[claim_id])
-            index.add(claim_id, blocking_keys(features[claim_id]))
+        batch = {f"c{number:07d}": _claim(rng) for number in range(len(features), size)}
+        texts.update(batch)
+        for claim_id, claim_features in features_extract_many(texts=batch).items():
+            features[claim_id] = claim_features
+            index.add(claim_id, blocking_keys(claim_features))
         if size == sizes[-1]:
-            compared = contradictions_sweep_memory(index=index, features=features).pairs_compared
+            extracted = time.perf_counter() - started
+            swept = contradictions_sweep_memory(index=index, features=features)
             elapsed = time.perf_counter() - started
             results["sweep"] = {
                 "claims": size,
                 "workers": sweep_workers(),
                 "seconds": round(elapsed, 2),
+                "features_seconds": round(extracted, 2),
                 "cpu_seconds": round(_cpu_seconds() - cpu_started, 2),
                 "claims_per_second": round(size / elapsed),
-                "pairs_compared": compared,
+                "pairs_compared": swept.pairs_compared,
+                "contradictions": len(swept.contradictions),
             }
         timings = []
         for probe in range(PROBES):

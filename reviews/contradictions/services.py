@@ -30,12 +30,13 @@ from reviews.contradictions.candidates import (
 )
 from reviews.contradictions.features import ClaimFeatures, features_extract
 from reviews.contradictions.models import BlockingKey, ClaimFeatureRow, KeyCount
+from reviews.contradictions.nli import nli_backend
 from reviews.contradictions.scoring import (
     PairScore,
     detector_version,
     pair_score_texts,
 )
-from reviews.contradictions.sweep import contradictions_sweep_memory
+from reviews.contradictions.sweep import contradictions_sweep_memory, features_extract_many
 
 logger = logging.getLogger(__name__)
 
@@ -296,27 +297,29 @@ def contradictions_rescan(*, metadata: ev.Metadata) -> dict[str, int]:
     """Re-index every claim and check every claim against its candidates (new detector version).
 
     Runs in memory over the claim list, then replaces the persisted index; flags already made
-    by this detector version are not repeated.
+    by this detector version are not repeated. Each contradicting pair the sweep reports is
+    scored again here, for the flag's score and cues (the same functions of the same features).
     """
-    index = MemoryIndex()
-    features: dict[str, ClaimFeatures] = {}
     texts: dict[str, str] = {}
-    rows: list[ClaimFeatureRow] = []
-    postings: list[BlockingKey] = []
+    positions: dict[str, int] = {}
     claims = ClaimView.objects.values_list("claim_id", "text", "last_position")
     for uuid_value, text, position in claims.iterator(chunk_size=RESCAN_BATCH_SIZE):
-        key = str(uuid_value)
-        texts[key] = text
-        features[key] = features_extract(text=text)
-        keys = blocking_keys(features[key])
+        texts[str(uuid_value)] = text
+        positions[str(uuid_value)] = position
+    features = features_extract_many(texts=texts)
+    index = MemoryIndex()
+    rows: list[ClaimFeatureRow] = []
+    postings: list[BlockingKey] = []
+    for key, claim_features in features.items():
+        keys = blocking_keys(claim_features)
         index.add(key, keys)
         rows.append(
             ClaimFeatureRow(
                 claim_id=key,
-                text=text,
-                features=features[key].to_json(),
+                text=texts[key],
+                features=claim_features.to_json(),
                 keys=sorted(keys),
-                last_position=position,
+                last_position=positions[key],
             )
         )
         postings.extend(BlockingKey(key=k, claim_id=key, weight=w) for k, w in keys.items())
@@ -330,9 +333,14 @@ def contradictions_rescan(*, metadata: ev.Metadata) -> dict[str, int]:
             [KeyCount(key=key, claims=len(ids)) for key, ids in index.postings.items()],
             batch_size=RESCAN_BATCH_SIZE * 5,
         )
-    result = contradictions_sweep_memory(index=index, features=features, texts=texts)
+    # The NLI model, when one is configured, reads the texts; the lexical detectors need not.
+    model_texts = texts if nli_backend() is not None else None
+    result = contradictions_sweep_memory(index=index, features=features, texts=model_texts)
     flagged = 0
-    for claim_id, other, score in result.contradictions:
+    for claim_id, other in result.contradictions:
+        score = pair_score_texts(
+            features[claim_id], features[other], text_a=texts[claim_id], text_b=texts[other]
+        )
         if contradiction_flag(claim_a=claim_id, claim_b=other, score=score, metadata=metadata):
             flagged += 1
     return {

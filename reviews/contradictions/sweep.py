@@ -1,29 +1,45 @@
 """A full sweep: every indexed claim against its candidates, each unordered pair once.
 
-Pure computation over an in-memory index (no database), split across processes: the index and
-features are built once, the worker processes are forked and share them copy-on-write, each
-checks an interleaved slice of the claims, and only the contradictions found come back. Used by
-``contradictions_rescan`` and by ``bench/contradictions.py``.
+Pure computation over an in-memory index (no database), split across processes: features are
+extracted by forked workers in chunks (``features_extract_many``); the index and features are
+then shared copy-on-write with forked sweep workers, each checks an interleaved slice of the
+claims, and only the contradicting pairs come back, as pairs of positions. Used by
+``contradictions_rescan`` and by ``bench/contradictions.py``; the decisions behind it are in
+docs/adr/contradictions-02 and docs/adr/sweepspeed-01.
 """
 
 from __future__ import annotations
 
+import array
+import contextlib
 import dataclasses
+import gc
 import multiprocessing
 import os
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from reviews.contradictions.candidates import MemoryIndex
-from reviews.contradictions.features import ClaimFeatures
-from reviews.contradictions.scoring import PairScore, pair_score, pair_score_texts
+from reviews.contradictions.features import ClaimFeatures, features_extract
+from reviews.contradictions.scoring import pair_score, pair_score_texts
 
 MIN_CLAIMS_TO_FORK = 5000  # below this, forking costs more than it saves
+EXTRACT_CHUNK_SIZE = 1000  # claims per feature-extraction task (results are pickled back)
+
+_Result = TypeVar("_Result")
 
 
 @dataclasses.dataclass(frozen=True)
 class SweepResult:
+    """What a sweep found: contradicting pairs as (smaller id, larger id), in that order.
+
+    Only the pairs travel back from the workers (pickling millions of scores with their cue
+    explanations cost more than scoring them); ``contradictions_rescan`` scores each pair again
+    right before flagging it, which costs microseconds next to the flag's append.
+    """
+
     pairs_compared: int
-    contradictions: list[tuple[str, str, PairScore]]  # (smaller id, larger id, score)
+    contradictions: list[tuple[str, str]]
 
 
 # What forked workers read (set just before forking, cleared after).
@@ -47,14 +63,76 @@ def sweep_workers() -> int:
     return max(1, workers)
 
 
-def _sweep_slice(part: int, parts: int) -> SweepResult:
+@contextlib.contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """Keep the garbage collector off everything that exists now (the features and the index).
+
+    A sweep allocates millions of short-lived objects; each full collection would otherwise walk
+    every object of the 100,000 claims' features again, in the parent and in each forked worker
+    (where walking them also copies their pages: ``gc.freeze`` is what the Python docs advise
+    before a fork). The objects are handed back to the collector afterwards.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _in_workers(
+    task: Callable[[int], _Result], *, parts: int, workers: int, fork: bool
+) -> list[_Result]:
+    """``task(part)`` for every part, in forked processes when ``fork``; results in part order."""
+    if not fork:
+        return [task(part) for part in range(parts)]
+    from django.db import connections
+
+    connections.close_all()  # a forked child must not share the parent's connection
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        return pool.map(task, range(parts))
+
+
+def _extract_chunk(part: int) -> list[ClaimFeatures]:
+    texts: list[str] = _SHARED["texts_in_order"]
+    start = part * EXTRACT_CHUNK_SIZE
+    return [features_extract(text=text) for text in texts[start : start + EXTRACT_CHUNK_SIZE]]
+
+
+def features_extract_many(
+    *, texts: Mapping[str, str], workers: int | None = None
+) -> dict[str, ClaimFeatures]:
+    """``features_extract`` of every text (claim id -> text), in the mapping's order.
+
+    Large inputs are split into chunks extracted by forked workers; the features are the same
+    objects ``features_extract`` returns (pickled back whole, set views included).
+    """
+    workers = sweep_workers() if workers is None else max(1, workers)
+    ids = list(texts)
+    fork = workers > 1 and len(ids) >= MIN_CLAIMS_TO_FORK
+    parts = -(-len(ids) // EXTRACT_CHUNK_SIZE)
+    if fork:
+        features_extract(text=texts[ids[0]])  # load the lexicon once, before the fork
+    _SHARED.update(texts_in_order=[texts[claim_id] for claim_id in ids])
+    try:
+        chunks = _in_workers(_extract_chunk, parts=parts, workers=workers, fork=fork)
+    finally:
+        _SHARED.clear()
+    return dict(zip(ids, (item for chunk in chunks for item in chunk), strict=True))
+
+
+def _sweep_slice(part: int) -> tuple[int, array.array[int]]:
+    """(pairs compared, flat positions ``[a, b, a, b, ...]`` of contradicting pairs)."""
     index: MemoryIndex = _SHARED["index"]
     features: dict[str, ClaimFeatures] = _SHARED["features"]
     texts: dict[str, str] | None = _SHARED["texts"]
     ids: list[str] = _SHARED["ids"]
+    positions: dict[str, int] = _SHARED["positions"]
+    parts: int = _SHARED["parts"]
     compared = 0
-    found: list[tuple[str, str, PairScore]] = []
-    for claim_id in ids[part::parts]:
+    found = array.array("q")
+    for position in range(part, len(ids), parts):
+        claim_id = ids[position]
         mine = features[claim_id]
         for other in index.candidates(claim_id):
             if other <= claim_id or other not in features:
@@ -67,12 +145,9 @@ def _sweep_slice(part: int, parts: int) -> SweepResult:
                     mine, features[other], text_a=texts[claim_id], text_b=texts[other]
                 )
             if score.contradiction:
-                found.append((claim_id, other, score))
-    return SweepResult(pairs_compared=compared, contradictions=found)
-
-
-def _run_part(arguments: tuple[int, int]) -> SweepResult:
-    return _sweep_slice(*arguments)
+                found.append(position)
+                found.append(positions[other])
+    return compared, found
 
 
 def contradictions_sweep_memory(
@@ -87,24 +162,27 @@ def contradictions_sweep_memory(
     ``texts`` (claim id -> text) lets the optional NLI model read the pairs; without it only the
     lexical detectors run. Results are in a deterministic order whatever the number of workers.
     """
-    from django.db import connections
-
     workers = sweep_workers() if workers is None else max(1, workers)
-    _SHARED.update(index=index, features=features, texts=texts, ids=sorted(features))
+    ids = sorted(features)
+    fork = workers > 1 and len(features) >= MIN_CLAIMS_TO_FORK
+    parts = workers if fork else 1
+    _SHARED.update(
+        index=index,
+        features=features,
+        texts=texts,
+        ids=ids,
+        positions={claim_id: position for position, claim_id in enumerate(ids)},
+        parts=parts,
+    )
     try:
-        if workers == 1 or len(features) < MIN_CLAIMS_TO_FORK:
-            results = [_sweep_slice(0, 1)]
-        else:
-            connections.close_all()  # a forked child must not share the parent's connection
-            context = multiprocessing.get_context("fork")
-            with context.Pool(workers) as pool:
-                results = pool.map(_run_part, [(part, workers) for part in range(workers)])
+        with _frozen_heap():
+            results = _in_workers(_sweep_slice, parts=parts, workers=workers, fork=fork)
     finally:
         _SHARED.clear()
-    found = sorted(
-        (item for result in results for item in result.contradictions),
-        key=lambda item: (item[0], item[1]),
+    pairs = sorted(
+        (flat[offset], flat[offset + 1]) for _, flat in results for offset in range(0, len(flat), 2)
     )
     return SweepResult(
-        pairs_compared=sum(result.pairs_compared for result in results), contradictions=found
+        pairs_compared=sum(compared for compared, _ in results),
+        contradictions=[(ids[first], ids[second]) for first, second in pairs],
     )

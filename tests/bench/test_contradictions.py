@@ -26,6 +26,8 @@ def test_run_quick_returns_the_documented_keys():
         "cpu_seconds",
         "claims_per_second",
         "pairs_compared",
+        "features_seconds",
+        "contradictions",
     }
     assert result["sweep"]["claims"] == 400
     assert result["sweep"]["pairs_compared"] > 0
