@@ -600,20 +600,19 @@ def _committed(lowered: list[str], clauses: list[int], position: int) -> bool:
 
 
 def _antonym_contexts(
-    lowered: list[str], lemmas_all: list[str], asserted: set[str]
+    content: list[tuple[int, str]], clauses: list[int], asserted: set[str]
 ) -> dict[str, list[str]]:
     """For each asserted word with a WordNet antonym, the content words next to it in its
-    clause (up to three each side): what the word is said of."""
+    clause (up to three each side): what the word is said of. ``content`` is the claim's
+    content words as (token position, lemma)."""
     table = lexicon.antonyms()
-    content = [
-        (position, lemmas_all[position])
-        for position, word in enumerate(lowered)
-        if word[0].isalpha() and word not in STOPWORDS and not _is_negator(word)
-    ]
-    clauses = _clauses(lowered)
+    candidates = {value for _, value in content if value in table} & asserted
+    candidates -= lexicon.WEAK_ANTONYM_LEMMAS
     contexts: dict[str, list[str]] = {}
+    if not candidates:
+        return contexts
     for rank, (position, value) in enumerate(content):
-        if value not in asserted or value in lexicon.WEAK_ANTONYM_LEMMAS or value not in table:
+        if value not in candidates:
             continue
         neighbours = contexts.setdefault(value, [])
         for other_position, other in content[max(0, rank - 3) : rank + 4]:
@@ -637,6 +636,7 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
     negated: list[str] = []
     negated_embedded: list[str] = []
     hedges: list[str] = []
+    content: list[tuple[int, str]] = []  # (token position, lemma) of every content word
     for position, word in enumerate(lowered):
         if word in lexicon.HEDGES:
             hedges.append(word)
@@ -645,6 +645,7 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
         value = lemmas_all[position]
         if value in STOPWORDS or len(value) < 2:
             continue
+        content.append((position, value))
         if value not in lemmas:
             lemmas.append(value)
         if scopes.demoted[position]:
@@ -677,10 +678,12 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
     clauses = _clauses(lowered)
     holders = _Holders(tokens, lowered, clauses, resolve)
     # Phrases are matched with "n't" read as "not" ("isn't real" is "not real").
-    phrase_words = [
-        "not" if word.endswith("n't") else value
-        for word, value in zip(lowered, lemmas_all, strict=True)
-    ]
+    phrase_words = lemmas_all
+    if "n't" in text.replace("\u2019", "'"):
+        phrase_words = [
+            "not" if word.endswith("n't") else value
+            for word, value in zip(lowered, lemmas_all, strict=True)
+        ]
     stances: list[StanceCue] = []
     phrases = lexicon.stance_phrases()
     refutation_words = lexicon.refutation_lemmas()
@@ -784,5 +787,5 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
         quantifiers=quantifiers,
         question=text.rstrip().endswith("?"),
         negated_embedded=negated_embedded,
-        antonym_contexts=_antonym_contexts(lowered, lemmas_all, set(asserted)),
+        antonym_contexts=_antonym_contexts(content, clauses, set(asserted)),
     )
