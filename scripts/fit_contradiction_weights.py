@@ -7,7 +7,9 @@
 All files are pooled and split into ``--folds`` stratified folds (by file and label). For each
 fold a logistic model (L2-regularised, batch gradient descent, pure Python) and its decision
 threshold (the one maximising F1 on the training folds) are fitted on the other folds and
-applied to the held-out fold. The report gives precision, recall and F1 per file from these
+applied to the held-out fold. The L2 strength is chosen from ``L2_CHOICES`` inside the training
+folds only (an inner cross-validation over them, best pooled F1), so the held-out fold plays no
+part in it either. The report gives precision, recall and F1 per file from these
 out-of-fold decisions only: no pair is ever scored by a model that saw it. Then the model is
 fitted once more on everything; ``--write`` stores it in
 ``reviews/contradictions/data/weights.json`` together with the cross-validated report (the
@@ -18,6 +20,7 @@ Deterministic for a given seed.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import math
@@ -31,12 +34,22 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-L2 = 0.01
-STEPS = 1500
+L2_CHOICES = (0.01, 0.001, 0.0001)
+INNER_FOLDS = 3
+STEPS = 3000
 LEARNING_RATE = 0.5
 
 
-def fit(vectors: list[list[float]], labels: list[int]) -> tuple[list[float], float]:
+@dataclasses.dataclass(frozen=True)
+class Model:
+    weights: list[float]
+    bias: float
+    threshold: float
+    uncalibrated_kinds: list[str]  # fired too rarely to weigh: their strength is a floor
+    l2: float
+
+
+def fit(vectors: list[list[float]], labels: list[int], l2: float) -> tuple[list[float], float]:
     """Logistic regression by batch gradient descent with L2 on the weights (not the bias).
 
     The weights of the cue features are kept at or above zero (projected gradient): a detector
@@ -49,18 +62,19 @@ def fit(vectors: list[list[float]], labels: list[int]) -> tuple[list[float], flo
     nonnegative = [name.startswith("cue:") for name in FEATURE_NAMES]
     weights, bias = [0.0] * size, 0.0
     count = len(vectors)
+    # Most inputs are zero: keep each vector's non-zero entries only.
+    sparse = [[(i, x) for i, x in enumerate(vector) if x] for vector in vectors]
     for _ in range(STEPS):
         gradient, gradient_bias = [0.0] * size, 0.0
-        for vector, label in zip(vectors, labels, strict=True):
-            z = bias + sum(w * x for w, x in zip(weights, vector, strict=True))
+        for entries, label in zip(sparse, labels, strict=True):
+            z = bias + sum(weights[i] * x for i, x in entries)
             error = 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z)))) - label
             gradient_bias += error
-            for index, value in enumerate(vector):
-                if value:
-                    gradient[index] += error * value
+            for i, x in entries:
+                gradient[i] += error * x
         bias -= LEARNING_RATE * gradient_bias / count
         for index in range(size):
-            weights[index] -= LEARNING_RATE * (gradient[index] / count + L2 * weights[index])
+            weights[index] -= LEARNING_RATE * (gradient[index] / count + l2 * weights[index])
             if nonnegative[index] and weights[index] < 0:
                 weights[index] = 0.0
     return weights, bias
@@ -140,31 +154,66 @@ def main() -> None:
     strata: dict[tuple[str, int], list[int]] = {}
     for index, row in enumerate(rows):
         strata.setdefault((row["file"], row["label"]), []).append(index)
+    inner_fold_of = [0] * len(rows)
     for members in strata.values():
         rng.shuffle(members)
         for position, index in enumerate(members):
             fold_of[index] = position % arguments.folds
+            inner_fold_of[index] = (position // arguments.folds) % INNER_FOLDS
 
-    def train(indices: list[int]) -> tuple[list[float], float, float]:
+    def fit_rows(indices: list[int], l2: float) -> Model:
         usable = [i for i in indices if rows[i]["vector"] is not None]
-        weights, bias = fit([rows[i]["vector"] for i in usable], [rows[i]["label"] for i in usable])
-        scores = [score_of(weights, bias, rows[i]) for i in indices]
+        weights, bias = fit(
+            [rows[i]["vector"] for i in usable], [rows[i]["label"] for i in usable], l2
+        )
+        rare = [
+            kind
+            for position, kind in enumerate(calibration.CUE_KINDS)
+            if sum(1 for i in usable if rows[i]["vector"][position]) < calibration.MIN_SUPPORT
+        ]
+        # The threshold is chosen on the model's own scores; the rare kinds' floors are then
+        # placed on that scale (calibration.with_prior).
+        model = Model(weights=weights, bias=bias, threshold=0.5, uncalibrated_kinds=[], l2=l2)
+        scores = [score_of(model, rows[i]) for i in indices]
         threshold = best_threshold(scores, [rows[i]["label"] for i in indices])
-        return weights, bias, threshold
+        return dataclasses.replace(model, threshold=threshold, uncalibrated_kinds=rare)
 
-    def score_of(weights: list[float], bias: float, row: dict[str, Any]) -> float:
+    def choose_l2(indices: list[int]) -> float:
+        """The L2 strength with the best pooled F1 in a cross-validation inside ``indices``."""
+        best, best_f1 = L2_CHOICES[0], -1.0
+        for l2 in L2_CHOICES:
+            decided: list[bool] = []
+            labels: list[int] = []
+            for inner in range(INNER_FOLDS):
+                held = [i for i in indices if inner_fold_of[i] == inner]
+                model = fit_rows([i for i in indices if inner_fold_of[i] != inner], l2)
+                decided += [decide(model, rows[i]) for i in held]
+                labels += [rows[i]["label"] for i in held]
+            f1 = float(prf(decided, labels)["f1"])
+            if f1 > best_f1:
+                best, best_f1 = l2, f1
+        return best
+
+    def train(indices: list[int]) -> Model:
+        return fit_rows(indices, choose_l2(indices))
+
+    def score_of(model: Model, row: dict[str, Any]) -> float:
         if row["vector"] is None:
             return 0.0
-        return calibration.logistic(weights, bias, row["vector"])
+        score = calibration.logistic(model.weights, model.bias, row["vector"])
+        return calibration.with_prior(
+            score, row["vector"], model.uncalibrated_kinds, model.threshold
+        )
+
+    def decide(model: Model, row: dict[str, Any]) -> bool:
+        return row["vector"] is not None and score_of(model, row) >= model.threshold
 
     decisions = [False] * len(rows)
     for fold in range(arguments.folds):
-        training = [i for i in range(len(rows)) if fold_of[i] != fold]
-        weights, bias, threshold = train(training)
+        model = train([i for i in range(len(rows)) if fold_of[i] != fold])
         for i in range(len(rows)):
             if fold_of[i] == fold:
-                score = score_of(weights, bias, rows[i])
-                decisions[i] = rows[i]["vector"] is not None and score >= threshold
+                decisions[i] = decide(model, rows[i])
 
     report: dict[str, Any] = {}
     for path in arguments.files:
@@ -174,7 +223,7 @@ def main() -> None:
         )
     report["pooled"] = prf(decisions, [row["label"] for row in rows])
 
-    weights, bias, threshold = train(list(range(len(rows))))
+    final = train(list(range(len(rows))))
     lines = [
         f"detector {DETECTOR_VERSION}: {arguments.folds}-fold cross-validation, pooled, seed "
         f"{arguments.seed} (out-of-fold decisions only)",
@@ -188,18 +237,27 @@ def main() -> None:
             f"{result['f1']:>6.3f}"
         )
     lines.append("")
-    lines.append(f"final model (all pairs): threshold {threshold}, bias {bias:.3f}")
-    for name, weight in zip(calibration.FEATURE_NAMES, weights, strict=True):
+    lines.append(
+        f"final model (all pairs): threshold {final.threshold}, bias {final.bias:.3f}, "
+        f"L2 {final.l2}"
+    )
+    for name, weight in zip(calibration.FEATURE_NAMES, final.weights, strict=True):
         lines.append(f"  {name:<22} {weight:+.3f}")
+    lines.append(
+        f"  too rare to weigh (< {calibration.MIN_SUPPORT} pairs; the cue's strength is a floor): "
+        + (", ".join(final.uncalibrated_kinds) or "none")
+    )
     text = "\n".join(lines) + "\n"
     print(text, end="")
     if arguments.write:
         payload = {
             "detector_version": DETECTOR_VERSION,
             "feature_names": list(calibration.FEATURE_NAMES),
-            "weights": [round(weight, 6) for weight in weights],
-            "bias": round(bias, 6),
-            "threshold": threshold,
+            "weights": [round(weight, 6) for weight in final.weights],
+            "bias": round(final.bias, 6),
+            "threshold": final.threshold,
+            "uncalibrated_kinds": final.uncalibrated_kinds,
+            "l2": final.l2,
             "fitted_on": sources,
             "folds": arguments.folds,
             "seed": arguments.seed,

@@ -24,6 +24,7 @@ WEIGHTS_FILE = Path(__file__).resolve().parent / "data" / "weights.json"
 CUE_KINDS = (
     "negation",
     "negation-weak",
+    "negation-embedded",
     "antonymy",
     "numeric",
     "date",
@@ -32,6 +33,9 @@ CUE_KINDS = (
     "refutation-loose",
     "quantifier",
 )
+# A cue kind that fires on fewer training pairs than this keeps its detector's strength as a
+# floor on the score (``with_prior``): too few examples to learn its weight from.
+MIN_SUPPORT = 20
 FEATURE_NAMES = (
     *(f"cue:{kind}" for kind in CUE_KINDS),
     "question",
@@ -104,4 +108,31 @@ def calibrated(
     if not cues:
         return 0.0, float(fitted["threshold"])
     vector = pair_vector(a, b, cues, overlap)
-    return logistic(fitted["weights"], fitted["bias"], vector), float(fitted["threshold"])
+    return (
+        with_prior(
+            logistic(fitted["weights"], fitted["bias"], vector),
+            vector,
+            fitted.get("uncalibrated_kinds", []),
+            float(fitted["threshold"]),
+        ),
+        float(fitted["threshold"]),
+    )
+
+
+def with_prior(
+    score: float, vector: list[float], uncalibrated_kinds: list[str], threshold: float
+) -> float:
+    """The model's score, raised to a cue's own verdict when its kind fired too rarely in the
+    development sets to be weighed (``MIN_SUPPORT`` pairs): such a cue is flagged exactly when
+    its detector's strength reaches 0.5, as without a model (its strength is mapped onto the
+    model's scale, 0.5 onto the fitted threshold), so a clear date or number clash is flagged
+    even where the data cannot weigh it."""
+    prior = max(
+        (vector[CUE_KINDS.index(kind)] for kind in uncalibrated_kinds if kind in CUE_KINDS),
+        default=0.0,
+    )
+    if prior >= 0.5:
+        mapped = threshold + (prior - 0.5) * (1.0 - threshold) / 0.5
+    else:
+        mapped = prior * threshold / 0.5
+    return max(score, mapped)

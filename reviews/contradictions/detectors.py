@@ -42,9 +42,12 @@ def overlap_of(a: ClaimFeatures, b: ClaimFeatures) -> Overlap:
     shared_lemmas = a.sets.lemmas & b.sets.lemmas
     if entities and shared_lemmas:
         # A shared entity's words are counted once, as the entity.
-        entity_words = {lemma(word) for entity in entities for word in entity.split()}
-        shared_lemmas -= entity_words
+        shared_lemmas -= a.sets.entity_words & b.sets.entity_words
     return Overlap(entities=entities, lemmas=shared_lemmas)
+
+
+def overlap_entity_words(overlap: Overlap) -> set[str]:
+    return {lemma(word) for entity in overlap.entities for word in entity.split()}
 
 
 def may_conflict(a: ClaimFeatures, b: ClaimFeatures) -> bool:
@@ -85,12 +88,19 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
         strength = 0.75 if overlap.weight >= 3 else 0.6
         # "no idea", "without knowledge": a noun phrase is denied, not the shared predicate
         weak = all(cue in lexicon.DETERMINER_NEGATORS for cue in second.negation_cues)
-        entity_words = {lemma(w) for entity in overlap.entities for w in entity.split()}
-        if weak or denied <= entity_words:
+        if weak or denied <= overlap_entity_words(overlap):
+            kind = "negation-weak"
             strength -= 0.2
+        elif denied <= second.sets.negated_embedded:
+            # "an employee who hadn't been to work": denied in a relative or adverbial clause,
+            # not as the claim's statement: less likely than not a contradiction on its own
+            kind = "negation-embedded"
+            strength -= 0.3
+        else:
+            kind = "negation"
         cues.append(
             Cue(
-                kind="negation-weak" if weak or denied <= entity_words else "negation",
+                kind=kind,
                 strength=strength,
                 explanation=(
                     f"{name} negates what {other} asserts ({' '.join(second.negation_cues[:1])} "
@@ -111,11 +121,15 @@ def detect_antonymy(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
         return []
     table = lexicon.antonyms()
     pairs = []
-    for word in a.asserted:
-        if word in WEAK_ANTONYM_LEMMAS or word in b_asserted:
+    for word, neighbours in a.antonym_contexts.items():
+        if word in b_asserted:
             continue
         for opposite in table.get(word, ()):
-            if opposite in b_asserted and opposite not in a_asserted:
+            if opposite not in b_asserted or opposite in a_asserted:
+                continue
+            # Opposite words say opposite things only of the same thing: "Hefner is dead" vs
+            # "Hefner is alive", not "a Western puppet" vs "Middle Eastern geopolitics".
+            if set(neighbours) & set(b.antonym_contexts.get(opposite, ())):
                 pairs.append((word, opposite))
     if not pairs:
         return []
@@ -134,12 +148,23 @@ def _same_measure(x: Quantity, y: Quantity) -> bool:
     return x.unit == y.unit and (x.unit != "count" or (x.measure != "" and x.measure == y.measure))
 
 
+def _names_unknown_to(x: Quantity, own: ClaimFeatures, other: ClaimFeatures) -> bool:
+    """Whether the words around ``x`` name an entity the other claim never mentions: then the
+    number is about a part ("$100 million to Hezbollah" against "$700 million to its proxies")."""
+    named = set(x.context) & own.sets.entity_words
+    return bool(named - other.sets.entity_words - other.sets.lemmas)
+
+
 def detect_numeric(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
     """Different values for the same quantity, beyond rounding and stated approximation."""
     if overlap.weight < 2 or not a.sets.measures & b.sets.measures:
         return []
     for x in a.quantities:
-        matches = [y for y in b.quantities if _same_measure(x, y)]
+        if _names_unknown_to(x, a, b):
+            continue
+        matches = [
+            y for y in b.quantities if _same_measure(x, y) and not _names_unknown_to(y, b, a)
+        ]
         if not matches:
             continue
         # Claims can agree when any value one gives for this quantity fits any value the
@@ -159,8 +184,13 @@ def detect_numeric(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list
     return []
 
 
-def _same_event(x: DateMention, y: DateMention) -> bool:
-    return bool(set(x.context) & set(y.context))
+def _same_event(x: DateMention, y: DateMention, names: frozenset[str]) -> bool:
+    """Dates of one event: their contexts share a word that is not a name (every date of an
+    article about Iran is near "Iran"), and their verbs, when both have one, agree
+    ("signed in 1994" and "ratified in 1996" date two events)."""
+    if x.events and y.events and not set(x.events) & set(y.events):
+        return False
+    return bool((set(x.context) & set(y.context)) - names)
 
 
 def _dates_differ(x: DateMention, y: DateMention) -> bool:
@@ -175,13 +205,14 @@ def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cu
     """Different dates for the same event (signed in 1994 vs ratified in 1996 is two events)."""
     if overlap.weight < 2 or not a.dates or not b.dates:
         return []
+    names = a.sets.entity_words | b.sets.entity_words
     for x in a.dates:
         for y in b.dates:
-            if not _same_event(x, y) or not _dates_differ(x, y):
+            if not _same_event(x, y, names) or not _dates_differ(x, y):
                 continue
             if any(not _dates_differ(x, other) for other in b.dates):
                 continue
-            event = _quote(set(x.context) & set(y.context))
+            event = _quote((set(x.context) & set(y.context)) - names)
             return [
                 Cue(
                     kind="date",
@@ -193,18 +224,29 @@ def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cu
     return []
 
 
-def _poles(features: ClaimFeatures) -> dict[str, tuple[int, str]]:
-    """Each stance axis a claim takes a clear side on (mixed signals count as no side)."""
+def _poles(features: ClaimFeatures) -> dict[str, tuple[int, str, frozenset[str], bool]]:
+    """Each stance axis a claim takes a clear side on (mixed signals count as no side): the
+    pole, the first cue's words, whose stance it is (the cues' holders), and whether every
+    cue is said of the past."""
     seen: dict[str, set[int]] = {}
     cue_words: dict[str, str] = {}
+    holders: dict[str, set[str]] = {}
+    past: dict[str, bool] = {}
     for cue in features.stances:
         seen.setdefault(cue.axis, set()).add(cue.pole)
         cue_words.setdefault(cue.axis, cue.cue)
-    return {axis: (poles.pop(), cue_words[axis]) for axis, poles in seen.items() if len(poles) == 1}
+        holders.setdefault(cue.axis, set()).update(cue.holders)
+        past[cue.axis] = past.get(cue.axis, True) and cue.past
+    return {
+        axis: (poles.pop(), cue_words[axis], frozenset(holders[axis]), past[axis])
+        for axis, poles in seen.items()
+        if len(poles) == 1
+    }
 
 
 def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
-    """Opposite commitments on one stance axis: "unwavering support" vs "largely silent"."""
+    """Opposite commitments on one stance axis by the same holder: "the unwavering support
+    from Tehran" vs "Iran's allies ... have been largely silent"."""
     if not overlap.entities and len(overlap.lemmas) < 2:
         return []
     if not a.sets.poles & b.sets.opposite_poles:
@@ -212,9 +254,15 @@ def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[
     a_poles, b_poles = _poles(a), _poles(b)
     cues = []
     for axis in sorted(a_poles.keys() & b_poles.keys()):
-        (a_pole, a_cue), (b_pole, b_cue) = a_poles[axis], b_poles[axis]
-        if a_pole == b_pole:
-            continue
+        a_pole, a_cue, a_holders, a_past = a_poles[axis]
+        b_pole, b_cue, b_holders, b_past = b_poles[axis]
+        if a_pole == b_pole or a_past != b_past:
+            continue  # agreeing, or one said of the past ("positioned Iran as a staunch ...")
+        if a_holders and b_holders:
+            if not a_holders & b_holders:
+                continue  # US backing of Israel vs Iran's defence against Israel
+        elif len(overlap.lemmas) < 2:
+            continue  # a holder is not named: only claims sharing their words are comparable
         descriptions: tuple[str, str] = lexicon.STANCE_AXES[axis]["description"]  # type: ignore[assignment]
         positive, negative = descriptions
         a_says = positive if a_pole > 0 else negative

@@ -16,6 +16,7 @@ from reviews.contradictions.entities import EntityResolver, default_resolver
 from reviews.contradictions.text import (
     CLAUSE_BREAKS,
     NEGATION_CONTRACTIONS,
+    PAST_FORMS,
     SCOPE_BREAKS,
     STOPWORDS,
     lemma,
@@ -36,6 +37,7 @@ class Quantity:
     high: float
     unit: str  # "money:usd", "percent", "count"
     measure: str  # lemma of the thing counted ("bodies" -> "body"); "" when unknown
+    context: list[str] = dataclasses.field(default_factory=list)  # content lemmas around it
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,6 +47,7 @@ class DateMention:
     month: int
     day: int  # 0 when not given
     context: list[str]  # content lemmas near the date: the event it dates
+    events: list[str] = dataclasses.field(default_factory=list)  # past-tense verbs among them
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,6 +55,10 @@ class StanceCue:
     axis: str
     pole: int  # +1 or -1
     cue: str  # the words as written
+    # Whose stance, about whom: the entities of the cue's clause (and of the sentence's subject
+    # when the clause has none of its own: "Iran's allies, including ..., have been silent").
+    holders: list[str] = dataclasses.field(default_factory=list)
+    past: bool = False  # said in the simple past: a stance then, not now
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,8 +67,10 @@ class FeatureSets:
 
     lemmas: frozenset[str]
     asserted: frozenset[str]
-    negated: frozenset[str]
+    negated: frozenset[str]  # all denied words, in main or embedded clauses
+    negated_embedded: frozenset[str]  # denied inside a relative or adverbial clause only
     entities: frozenset[str]
+    entity_words: frozenset[str]  # the words of the canonical entity names
     measures: frozenset[str]  # quantity kinds a number could clash on ("count:body", "percent")
     poles: frozenset[tuple[str, int]]  # (stance axis, pole) for axes taken a clear side on
     opposite_poles: frozenset[tuple[str, int]]
@@ -90,6 +99,12 @@ class ClaimFeatures:
     refutations: list[tuple[str, str, str]]  # (words as written, what it means, noun after)
     quantifiers: list[tuple[str, str]]  # ("all" | "none", noun lemma)
     question: bool
+    # Denied words whose negation sits in a relative or adverbial clause ("an employee who
+    # hadn't been to work"): the claim does not deny them as its main statement.
+    negated_embedded: list[str] = dataclasses.field(default_factory=list)
+    # Asserted words with a WordNet antonym -> the content words next to them (what they say
+    # something about): "dead" in "Hugh Hefner is dead" -> ["hugh", "hefner"].
+    antonym_contexts: dict[str, list[str]] = dataclasses.field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -113,16 +128,17 @@ class ClaimFeatures:
         return FeatureSets(
             lemmas=frozenset(self.lemmas),
             asserted=frozenset(self.asserted),
-            negated=frozenset(self.negated),
+            negated=frozenset(self.negated) | frozenset(self.negated_embedded),
+            negated_embedded=frozenset(self.negated_embedded) - frozenset(self.negated),
             entities=frozenset(self.entities),
+            entity_words=frozenset(lemma(word) for name in self.entities for word in name.split()),
             measures=frozenset(filter(None, (measure_key(q) for q in self.quantities))),
             poles=poles,
             opposite_poles=frozenset((axis, -pole) for axis, pole in poles),
             quantifier_nouns=frozenset(noun for _, noun in self.quantifiers),
             antonyms=frozenset(
                 opposite
-                for word in self.asserted
-                if word not in lexicon.WEAK_ANTONYM_LEMMAS
+                for word in self.antonym_contexts
                 for opposite in lexicon.antonyms().get(word, ())
             ),
         )
@@ -142,6 +158,8 @@ class ClaimFeatures:
             refutations=[(item[0], item[1], item[2]) for item in data["refutations"]],
             quantifiers=[(item[0], item[1]) for item in data["quantifiers"]],
             question=data["question"],
+            negated_embedded=data.get("negated_embedded", []),
+            antonym_contexts=data.get("antonym_contexts", {}),
         )
 
 
@@ -151,49 +169,138 @@ def _is_negator(lowered: str) -> bool:
     )
 
 
-def _scopes(lowered: list[str]) -> tuple[list[bool], list[bool], list[str]]:
-    """Which tokens a negation governs, which are demoted by "not merely ... but"."""
-    negated = [False] * len(lowered)
-    demoted = [False] * len(lowered)
-    cues: list[str] = []
+@dataclasses.dataclass
+class _Scopes:
+    """Per token: denied, denied inside an embedded clause, or set aside (neither said nor
+    denied); and the negators that denied something."""
+
+    negated: list[bool]
+    embedded: list[bool]
+    demoted: list[bool]
+    qualified: list[bool]  # under "not necessarily", "not always": set aside, leaning against
+    cues: list[str]
+
+
+def _embedded(lowered: list[str], index: int) -> bool:
+    """Whether the word at ``index`` sits in a relative or adverbial clause (or after a
+    preposition: "for not harvesting"), not in the sentence's main statement."""
+    if index and lowered[index - 1] in lexicon.PREPOSITIONS:
+        return True
+    cursor = index - 1
+    while cursor >= 0:
+        word = lowered[cursor]
+        if word in lexicon.CONCESSIVE_BREAKS:
+            return True  # "While Iran has invested ...", "although ..."
+        if word in CLAUSE_BREAKS:
+            return False
+        if word in lexicon.SUBORDINATORS:
+            if word != "that":
+                return True
+            # "That ceasefire isn't a ceasefire": a demonstrative, at the clause's start;
+            # "insists that it was not": what is said, not a relative clause
+            previous = lowered[cursor - 1] if cursor else "."
+            if previous not in CLAUSE_BREAKS and lemma(previous) not in lexicon.reporting_lemmas():
+                return True
+        cursor -= 1
+    return False
+
+
+def _noun_phrase_end(lowered: list[str], start: int) -> int:
+    """The end (exclusive) of the noun phrase starting at ``start``: "no [show fee] for",
+    "without [the man's knowledge]"."""
+    cursor = start
+    while cursor < len(lowered) and cursor - start < MAX_SCOPE_TOKENS:
+        word = lowered[cursor]
+        if word in SCOPE_BREAKS or not word[0].isalpha():
+            break
+        if word in STOPWORDS and word not in lexicon.ARTICLES:
+            break
+        cursor += 1
+    return cursor
+
+
+def _scopes(lowered: list[str]) -> _Scopes:
+    """Which tokens a negation governs, which are set aside ("not merely X but Y",
+    "not necessarily X", "might not X", "X, not Y")."""
+    scopes = _Scopes(
+        negated=[False] * len(lowered),
+        embedded=[False] * len(lowered),
+        demoted=[False] * len(lowered),
+        qualified=[False] * len(lowered),
+        cues=[],
+    )
     index = 0
     while index < len(lowered):
         word = lowered[index]
-        if tuple(lowered[index : index + 2]) in lexicon.CONTRAST_MARKERS:
-            cursor = index + 2
+        marker = tuple(lowered[index : index + 2]) in lexicon.CONTRAST_MARKERS
+        if marker or word == "than":
+            # "X rather than Y", "far more nuanced than a simple declaration": Y is what X is
+            # measured against, neither said nor denied
+            cursor = index + (2 if marker else 1)
             while cursor < len(lowered) and cursor - index <= MAX_SCOPE_TOKENS:
                 if lowered[cursor] in SCOPE_BREAKS:
                     break
-                demoted[cursor] = True
+                scopes.demoted[cursor] = True
                 cursor += 1
             index = cursor
-            continue
-        if not _is_negator(word):
-            index += 1
             continue
         following = lowered[index + 1] if index + 1 < len(lowered) else ""
-        if following in lexicon.NEGATION_SOFTENERS:
-            cursor = index + 2
-            while cursor < len(lowered) and lowered[cursor] not in {"but", ".", ";"}:
-                demoted[cursor] = True
-                cursor += 1
-            index = cursor
+        if not _is_negator(word) or (word == "unlikely" and following not in {"to", "that"}):
+            index += 1  # "an unlikely rumor" denies nothing; "unlikely to diminish" does
             continue
         previous = lowered[index - 1] if index > 0 else ""
         if "or" in lowered[max(0, index - 2) : index]:
             # "may or may not", "whether or not": undecided, it negates nothing
             index += 1
             continue
+        if (
+            following in lexicon.NEGATION_SOFTENERS
+            or following in lexicon.NEGATION_QUALIFIERS
+            or previous in lexicon.EPISTEMIC_MODALS
+            or (word == "don't" and (not index or previous in CLAUSE_BREAKS))  # "Don't shoot"
+            or "than" in lowered[index + 1 : index + 1 + MAX_SCOPE_TOKENS]  # a bound
+        ):
+            # "not merely X", "not necessarily X", "might not X", "Don't reset" (a request),
+            # "doesn't last more than a day" (a bound): X is neither said nor denied
+            cursor = index + 2 if following in lexicon.NEGATION_SOFTENERS else index + 1
+            qualified = following in lexicon.NEGATION_QUALIFIERS
+            while cursor < len(lowered) and lowered[cursor] not in {"but", ".", ";"}:
+                scopes.demoted[cursor] = True
+                scopes.qualified[cursor] = qualified
+                cursor += 1
+            index = cursor
+            continue
+        if word == "no" and following in {"doubt"}:
+            index += 1
+            continue
         contrast = previous == "," and word == "not"  # "tickets, not arrests": a contrast
-        if following == "longer" or word != "no" or following not in {"doubt"}:
-            if not contrast:
-                cues.append(word)
-        else:
+        if not contrast:
+            scopes.cues.append(word)
+        embedded = not contrast and _embedded(lowered, index)
+        denied = scopes.embedded if embedded else scopes.negated
+        if word in lexicon.DETERMINER_NEGATORS and following != "longer" and not contrast:
+            # "no X", "without X" deny the head of the noun phrase; its modifiers and
+            # possessors are set aside ("without direct military confrontation")
+            end = _noun_phrase_end(lowered, index + 1)
+            head = next(
+                (
+                    cursor
+                    for cursor in range(end - 1, index, -1)
+                    if lowered[cursor] not in STOPWORDS and not lowered[cursor].endswith("'s")
+                ),
+                None,
+            )
+            for cursor in range(index + 1, end):
+                if cursor == head:
+                    denied[cursor] = True
+                elif lowered[cursor] not in STOPWORDS and not lowered[cursor].endswith("'s"):
+                    scopes.demoted[cursor] = True
             index += 1
             continue
         cursor, counted = index + 1, 0
         # The scope reaches the next few content words of the clause ("has not come out with
-        # a pumpkin spice condom" negates come, pumpkin, spice, condom).
+        # a pumpkin spice condom" negates come, pumpkin, spice, condom); a possessor is not
+        # denied ("not Iran's allies": Iran is still there).
         while (
             cursor < len(lowered)
             and counted < NEGATION_SCOPE_WORDS
@@ -201,15 +308,18 @@ def _scopes(lowered: list[str]) -> tuple[list[bool], list[bool], list[str]]:
         ):
             if lowered[cursor] in SCOPE_BREAKS:
                 break
+            if lowered[cursor].endswith("'s"):
+                cursor += 1
+                continue
             if contrast:
-                demoted[cursor] = True
+                scopes.demoted[cursor] = True
             else:
-                negated[cursor] = True
+                denied[cursor] = True
             if lowered[cursor] not in STOPWORDS:
                 counted += 1
             cursor += 1
         index += 1
-    return negated, demoted, cues
+    return scopes
 
 
 def _parse_number(token: str) -> tuple[float, int] | None:
@@ -280,6 +390,8 @@ def _quantity(
         tolerance = 0.0
     amount = value * scale
     low, high = amount - tolerance, amount + tolerance
+    if scale == 1 and exponent == 0 and "." not in token:
+        high = amount + 0.999  # a whole number may be cut short: "12-inch" covers 12.9 inches
     before = {lowered[cursor] for cursor in range(max(0, index - 3), index)}
     if before & lexicon.APPROXIMATORS:
         low, high = min(low, amount * 0.85), max(high, amount * 1.15)
@@ -290,7 +402,29 @@ def _quantity(
     if "up" in before or ("much" in before and "as" in before):
         low = 0.0
     text = " ".join(tokens[max(0, index - 1) : end])
-    return Quantity(text=text, low=low, high=high, unit=unit, measure=measure), None, used
+    quantity = Quantity(
+        text=text,
+        low=low,
+        high=high,
+        unit=unit,
+        measure=measure,
+        context=_context(lowered, index, skip=index),
+    )
+    return quantity, None, used
+
+
+def _context(lowered: list[str], index: int, *, skip: int) -> list[str]:
+    """Content lemmas within ``CONTEXT_WORDS`` of ``index``: what a number or date is about."""
+    context = []
+    low, high = max(0, index - CONTEXT_WORDS), min(len(lowered), index + CONTEXT_WORDS + 1)
+    for cursor in range(low, high):
+        word = lowered[cursor]
+        if cursor == skip or not word[0].isalpha() or word in STOPWORDS:
+            continue
+        if word.rstrip(".") in lexicon.MONTHS:
+            continue
+        context.append(lemma(word))
+    return context
 
 
 def _date(tokens: list[str], lowered: list[str], index: int, year: int) -> DateMention:
@@ -309,17 +443,22 @@ def _date(tokens: list[str], lowered: list[str], index: int, year: int) -> DateM
             start = min(start, cursor)
         elif word.isdigit() and 1 <= int(word) <= 31 and month:
             day = int(word)
-    context = []
     low, high = max(0, index - CONTEXT_WORDS), min(len(lowered), index + CONTEXT_WORDS + 1)
-    for cursor in range(low, high):
-        word = lowered[cursor]
-        if cursor == index or not word[0].isalpha() or word in STOPWORDS:
-            continue
-        if word.rstrip(".") in lexicon.MONTHS:
-            continue
-        context.append(lemma(word))
+    # Past-tense verbs name the event ("signed in 1994", "ratified in 1996": two events).
+    events = [
+        lemma(word)
+        for word in lowered[low:high]
+        if word not in STOPWORDS and (word in PAST_FORMS or (len(word) > 4 and word.endswith("ed")))
+    ]
     text = " ".join(tokens[start : index + 1])
-    return DateMention(text=text, year=year, month=month, day=day, context=context)
+    return DateMention(
+        text=text,
+        year=year,
+        month=month,
+        day=day,
+        context=_context(lowered, index, skip=index),
+        events=events,
+    )
 
 
 def _undecided(lowered: list[str], position: int) -> bool:
@@ -351,18 +490,153 @@ def _split_trailing_commas(tokens: list[str]) -> list[str]:
     return result
 
 
+def _clauses(lowered: list[str]) -> list[int]:
+    """The clause number of each token (a clause break starts a new one)."""
+    numbers, current = [], 0
+    for word in lowered:
+        if word in CLAUSE_BREAKS:
+            current += 1
+        numbers.append(current)
+    return numbers
+
+
+class _Holders:
+    """Whose stance a cue states, by the entities named for it; resolved lazily (only for
+    clauses with a stance cue)."""
+
+    def __init__(
+        self, tokens: list[str], lowered: list[str], clauses: list[int], resolver: EntityResolver
+    ) -> None:
+        self.tokens, self.lowered, self.clauses, self.resolver = tokens, lowered, clauses, resolver
+        self.cache: dict[int, list[str]] = {}
+
+    def of_clause(self, number: int) -> list[str]:
+        if number not in self.cache:
+            words = [t for t, c in zip(self.tokens, self.clauses, strict=True) if c == number]
+            self.cache[number] = self.resolver(" ".join(words)) if words else []
+        return self.cache[number]
+
+    def _first_word(self, number: int) -> str:
+        return next(
+            (
+                word
+                for word, clause in zip(self.lowered, self.clauses, strict=True)
+                if clause == number and word not in CLAUSE_BREAKS
+            ),
+            "",
+        )
+
+    def _local(self, position: int) -> list[str]:
+        """A holder named next to the cue: a possessor before it ("Iran's unwavering
+        support") or an agent after it ("support from Tehran", "backed by the US")."""
+        number = self.clauses[position]
+        words = [
+            self.tokens[cursor]
+            for cursor in range(max(0, position - 3), position)
+            if self.clauses[cursor] == number and self.lowered[cursor].endswith("'s")
+        ]
+        after = range(position + 1, min(len(self.tokens), position + 4))
+        for cursor in after:
+            if self.clauses[cursor] != number:
+                break
+            if self.lowered[cursor] in {"from", "by"}:
+                words.extend(
+                    word
+                    for later, word in enumerate(self.tokens[cursor + 1 : cursor + 7], cursor + 1)
+                    if self.clauses[later] == number
+                )
+                break
+        return self.resolver(" ".join(words)) if words else []
+
+    def of_cue(self, position: int) -> list[str]:
+        """The holder named next to the cue; else the entities of the cue's clause, and of the
+        sentence's subject when the clause has none of its own ("Iran's allies, including ...,
+        have been largely silent"). None when the clause only points back to something said
+        before ("This relative silence", "These nations have condemned")."""
+        local = self._local(position)
+        if local:
+            return sorted(set(local))
+        number = self.clauses[position]
+        first = self._first_word(number)
+        earlier: range = range(0)
+        if first in lexicon.AUXILIARIES:
+            earlier = range(number)
+            first = next((word for word in (self._first_word(n) for n in earlier) if word), first)
+        if first in lexicon.ANAPHORA:
+            return []
+        found = set(self.of_clause(number))
+        for clause in earlier:
+            found.update(self.of_clause(clause))
+        return sorted(found)
+
+
+def _past(lowered: list[str], clauses: list[int], position: int) -> bool:
+    """Whether the cue's clause is in the simple past ("positioned Iran as a staunch
+    supporter"): a past verb and no present-tense auxiliary. A past form right after an
+    article is an adjective ("a multifaceted answer")."""
+    number = clauses[position]
+    indices = [index for index, clause in enumerate(clauses) if clause == number]
+    if any(lowered[index] in lexicon.PRESENT_MARKERS for index in indices):
+        return False
+    for index in indices:
+        word = lowered[index]
+        if word in lexicon.PAST_MARKERS:
+            return True
+        past_form = word in PAST_FORMS or (len(word) > 4 and word.endswith("ed"))
+        if past_form and (not index or lowered[index - 1] not in lexicon.ARTICLES):
+            return True
+    return False
+
+
+def _committed(lowered: list[str], clauses: list[int], position: int) -> bool:
+    """Whether a stance cue commits its claim: not under "may"/"might"/"could" in its clause
+    ("tactical silences may occur") and not conceded ("even amidst tactical silences")."""
+    number = clauses[position]
+    clause = [word for word, c in zip(lowered, clauses, strict=True) if c == number]
+    if lexicon.STANCE_MODALS & set(clause):
+        return False
+    before = lowered[max(0, position - 4) : position]
+    return not (lexicon.CONCESSIVES & set(before))
+
+
+def _antonym_contexts(
+    content: list[tuple[int, str]], clauses: list[int], asserted: set[str]
+) -> dict[str, list[str]]:
+    """For each asserted word with a WordNet antonym, the content words next to it in its
+    clause (up to three each side): what the word is said of. ``content`` is the claim's
+    content words as (token position, lemma)."""
+    table = lexicon.antonyms()
+    candidates = {value for _, value in content if value in table} & asserted
+    candidates -= lexicon.WEAK_ANTONYM_LEMMAS
+    contexts: dict[str, list[str]] = {}
+    if not candidates:
+        return contexts
+    for rank, (position, value) in enumerate(content):
+        if value not in candidates:
+            continue
+        neighbours = contexts.setdefault(value, [])
+        for other_position, other in content[max(0, rank - 3) : rank + 4]:
+            same_clause = clauses[other_position] == clauses[position]
+            if same_clause and other != value and other not in neighbours:
+                neighbours.append(other)
+    return contexts
+
+
 def features_extract(*, text: str, resolver: EntityResolver | None = None) -> ClaimFeatures:
     """The features of one claim's text. ``resolver`` finds its entities (default: see
     ``entities.default_resolver``)."""
+    resolve = resolver or default_resolver()
     tokens = _split_trailing_commas(tokenize(text))
     lowered = [token.lower() for token in tokens]
-    negated_mask, demoted_mask, negation_cues = _scopes(lowered)
+    scopes = _scopes(lowered)
     lemmas_all = [lemma(word) if word[0].isalpha() else word for word in lowered]
 
     lemmas: list[str] = []
     asserted: list[str] = []
     negated: list[str] = []
+    negated_embedded: list[str] = []
     hedges: list[str] = []
+    content: list[tuple[int, str]] = []  # (token position, lemma) of every content word
     for position, word in enumerate(lowered):
         if word in lexicon.HEDGES:
             hedges.append(word)
@@ -371,11 +645,17 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
         value = lemmas_all[position]
         if value in STOPWORDS or len(value) < 2:
             continue
+        content.append((position, value))
         if value not in lemmas:
             lemmas.append(value)
-        if demoted_mask[position]:
+        if scopes.demoted[position]:
             continue  # "not merely X but Y", "tickets, not arrests": X is neither said nor denied
-        target = negated if negated_mask[position] else asserted
+        if scopes.negated[position]:
+            target = negated
+        elif scopes.embedded[position]:
+            target = negated_embedded
+        else:
+            target = asserted
         if value not in target:
             target.append(value)
 
@@ -395,6 +675,15 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
         else:
             position += 1
 
+    clauses = _clauses(lowered)
+    holders = _Holders(tokens, lowered, clauses, resolve)
+    # Phrases are matched with "n't" read as "not" ("isn't real" is "not real").
+    phrase_words = lemmas_all
+    if "n't" in text.replace("\u2019", "'"):
+        phrase_words = [
+            "not" if word.endswith("n't") else value
+            for word, value in zip(lowered, lemmas_all, strict=True)
+        ]
     stances: list[StanceCue] = []
     phrases = lexicon.stance_phrases()
     refutation_words = lexicon.refutation_lemmas()
@@ -404,7 +693,7 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
     while position < len(tokens):
         matched = False
         for length in (4, 3, 2):
-            key = tuple(lemmas_all[position : position + length])
+            key = tuple(phrase_words[position : position + length])
             if len(key) == length and key in refutation_phrases:
                 refutations.append(
                     (" ".join(tokens[position : position + length]), refutation_phrases[key], "")
@@ -418,12 +707,22 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
             key = tuple(lemmas_all[position : position + length])
             if len(key) == length and key in phrases:
                 axis, pole = phrases[key]
-                if not demoted_mask[position]:
-                    if negated_mask[position]:
+                # "does not necessarily signify a weakening" leans against weakening
+                set_aside = scopes.demoted[position] and not scopes.qualified[position]
+                if not set_aside and _committed(lowered, clauses, position):
+                    if (
+                        scopes.negated[position]
+                        or scopes.embedded[position]
+                        or scopes.qualified[position]
+                    ):
                         pole = -pole
                     stances.append(
                         StanceCue(
-                            axis=axis, pole=pole, cue=" ".join(tokens[position : position + length])
+                            axis=axis,
+                            pole=pole,
+                            cue=" ".join(tokens[position : position + length]),
+                            holders=holders.of_cue(position),
+                            past=_past(lowered, clauses, position),
                         )
                     )
                 position += length
@@ -431,7 +730,7 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
                 break
         if matched:
             continue
-        if lowered[position] in lexicon.RUMOR_KILLERS and not negated_mask[position]:
+        if lowered[position] in lexicon.RUMOR_KILLERS and not scopes.negated[position]:
             ahead = lowered[position + 1 : position + 5]
             if lexicon.RUMOR_WORDS & set(ahead):
                 end = (
@@ -450,7 +749,7 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
         previous = lowered[position - 1] if position else ""
         if (
             reason is not None
-            and not negated_mask[position]
+            and not scopes.negated[position]
             and previous not in {"no", "without", "little"}
             and not _undecided(lowered, position)
         ):
@@ -478,8 +777,8 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
         lemmas=lemmas,
         asserted=asserted,
         negated=negated,
-        negation_cues=negation_cues,
-        entities=(resolver or default_resolver())(text),
+        negation_cues=scopes.cues,
+        entities=resolve(text),
         hedges=hedges,
         quantities=quantities,
         dates=dates,
@@ -487,4 +786,6 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
         refutations=refutations,
         quantifiers=quantifiers,
         question=text.rstrip().endswith("?"),
+        negated_embedded=negated_embedded,
+        antonym_contexts=_antonym_contexts(content, clauses, set(asserted)),
     )

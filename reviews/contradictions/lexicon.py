@@ -40,6 +40,81 @@ DETERMINER_NEGATORS = frozenset(["no", "none", "nobody", "nothing", "neither", "
 CONTRAST_MARKERS = (("rather", "than"), ("instead", "of"))
 # "not merely X but Y" keeps X true and puts the weight on Y: X is demoted, not negated.
 NEGATION_SOFTENERS = frozenset(["merely", "only", "just", "simply", "solely"])
+# "not necessarily X", "not always X" deny that X must (always) hold, not X itself.
+NEGATION_QUALIFIERS = frozenset(["necessarily", "always", "entirely", "exactly", "quite"])
+# "might not X" leaves X open: a possibility, not a denial ("cannot", "could not" do deny).
+EPISTEMIC_MODALS = frozenset(["may", "might"])
+# Words that open a relative or adverbial clause: a negation after one of them (in the same
+# clause) is not the sentence's main statement ("an employee who hadn't been to work").
+SUBORDINATORS = frozenset(
+    [
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "that",
+        "where",
+        "when",
+        "whenever",
+        "if",
+        "unless",
+        "because",
+        "since",
+        "after",
+        "before",
+        "until",
+        "whether",
+        "so",
+        "once",
+    ]
+)
+CONCESSIVE_BREAKS = frozenset(["while", "although", "though", "whereas"])
+PREPOSITIONS = frozenset(["for", "with", "by", "of", "about", "from", "in", "on", "at"])
+ARTICLES = frozenset(
+    ["a", "an", "the", "any", "some", "its", "their", "his", "her", "our", "more", "most", "very"]
+)
+# Verbs after which "that" opens what is said ("insists that it was not a hoax").
+REPORTING_VERBS = """say said insist claim deny report confirm believe think know reveal admit
+    announce show suggest argue warn mean state add tell"""
+# A clause opening with one of these points back to something said before: it does not name
+# whose stance it states ("This relative silence", "These nations have condemned").
+ANAPHORA = frozenset(["this", "these", "that", "those", "such", "it", "they", "he", "she"])
+# A clause with one of these is not in the simple past.
+PRESENT_MARKERS = frozenset(
+    ["is", "are", "am", "has", "have", "will", "remain", "remains", "can", "do", "does"]
+)
+PAST_MARKERS = frozenset(["was", "were", "did", "didn't", "wasn't", "weren't", "hadn't"])
+# A stance cue in a clause with one of these commits to nothing ("tactical silences may occur").
+STANCE_MODALS = frozenset(["may", "might", "could"])
+# A stance cue after one of these is conceded and overridden ("even amidst tactical silences").
+CONCESSIVES = frozenset(["despite", "amid", "amidst", "notwithstanding", "spite"])
+# Words that open a clause without a subject of its own ("Iran's allies, including ...,
+# have been silent"): the stance belongs to the sentence's subject.
+AUXILIARIES = frozenset(
+    [
+        "have",
+        "has",
+        "had",
+        "is",
+        "are",
+        "was",
+        "were",
+        "will",
+        "would",
+        "can",
+        "could",
+        "may",
+        "might",
+        "should",
+        "must",
+        "do",
+        "does",
+        "did",
+        "remain",
+        "remains",
+        "remained",
+    ]
+)
 HEDGES = frozenset(
     [
         "reportedly",
@@ -120,6 +195,9 @@ REFUTATION_CUES: dict[str, str] = {
             "exaggerated",
             "fraud",
             "fraudulent",
+            "hoaxer",
+            "hoaxers",
+            "bullshit",
             "scam",
             "spoofed",
             "misattributed",
@@ -344,7 +422,8 @@ STANCE_AXES: dict[str, dict[str, object]] = {
             undiminished resolute unstinting wholehearted firmly|support strong|support
             continue|support remain|committed stand|by rally|behind solidarity""",
         "negative": """silent silence muted quiet absent abandon abandoned abandonment
-            withdraw|support waver wavering waning diminish diminished distance|itself
+            withdraw|support waver wavering waning diminish diminished weaken weakened
+            weakening distance|itself
             turn|back cool cooled lukewarm reluctant hesitant ambivalent""",
     },
     "motive": {
@@ -353,7 +432,7 @@ STANCE_AXES: dict[str, dict[str, object]] = {
             "says the motive is transactional or opportunistic",
         ),
         "positive": """genuine genuinely sincere sincerely heartfelt deeply|held authentic
-            principled conviction""",
+            conviction""",
         "negative": """transactional opportunistic opportunism expedient expediency cynical
             convenience self|serving mercenary calculated""",
     },
@@ -368,8 +447,9 @@ STANCE_AXES: dict[str, dict[str, object]] = {
         "description": ("says it was approved or accepted", "says it was rejected or opposed"),
         "positive": """approve approved approval endorse endorsed ratify ratified accept
             accepted adopt adopted pass passed back backed welcome welcomed""",
-        "negative": """reject rejected rejection oppose opposed opposition veto vetoed
-            refuse refused condemn condemned decline declined against""",
+        "negative": """reject rejected rejection oppose opposed opposition|to veto vetoed
+            refuse refused condemn condemned decline declined vote|against rule|against
+            side|against speak|against""",
     },
     "direction": {
         "description": ("says it rose", "says it fell"),
@@ -405,6 +485,11 @@ def stance_phrases() -> dict[tuple[str, ...], tuple[str, int]]:
                 key = tuple(lemma(part) for part in entry.split("|"))
                 phrases.setdefault(key, (axis, pole))
     return phrases
+
+
+@functools.lru_cache(maxsize=1)
+def reporting_lemmas() -> frozenset[str]:
+    return frozenset(lemma(word) for word in REPORTING_VERBS.split())
 
 
 @functools.lru_cache(maxsize=1)

@@ -15,7 +15,7 @@ from reviews.contradictions.calibration import calibrated
 from reviews.contradictions.detectors import DETECTORS, Cue, Overlap, may_conflict, overlap_of
 from reviews.contradictions.features import ClaimFeatures
 
-DETECTOR_VERSION = "lexical-2"
+DETECTOR_VERSION = "lexical-3"
 
 
 @dataclasses.dataclass(frozen=True)

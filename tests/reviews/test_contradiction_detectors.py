@@ -53,6 +53,17 @@ def test_seed_stance_pair_is_flagged_through_the_tehran_alias():
         ("At least 30 people died in the flood.", "The flood killed 42 people."),
         # nothing in common
         ("Unemployment rose in Spain.", "The museum opened a new wing in Oslo."),
+        # two events of one treaty, with the party named (the names date nothing)
+        ("Jordan signed the treaty in 1994.", "Jordan ratified the treaty in 1996."),
+        # a part against the whole, in money
+        (
+            "Iran provides $100 million a year to Hezbollah.",
+            "Iran provides $700 million a year to its proxies.",
+        ),
+        # a whole number written short
+        ("Apple delayed the 12-inch iPad Pro.", "Apple delayed the 12.9-inch iPad Pro."),
+        # an upper bound under a negation, and a value inside it
+        ("The Apple Watch battery doesn't last more than one day.", "The battery lasts a day."),
     ],
 )
 def test_compatible_facts_are_not_flagged(a, b):
@@ -225,3 +236,126 @@ def test_a_year_followed_by_a_comma_is_a_date_and_a_day_is_not_a_number():
     features = features_extract(text="On August 6, 1945, an atomic bomb was dropped.")
     assert features.quantities == []
     assert [(d.year, d.month, d.day) for d in features.dates] == [(1945, 8, 6)]
+
+
+# Stance: opposite commitments must be the same holder's, at the same time, and committed.
+
+
+def test_opposite_stances_of_one_holder_are_flagged():
+    result = pair_text_score(a="Iran backed the plan.", b="Iran rejected the plan.")
+    assert result.contradiction is True
+    assert [cue.kind for cue in result.cues] == ["stance"]
+
+
+def test_opposite_stances_of_different_holders_are_not_compared():
+    # US backing of Israel against Iran rejecting the plan: two holders
+    assert "stance" not in kinds("The US backed the plan.", "Iran rejected the plan.")
+    assert "stance" not in kinds(
+        "Israel, with US backing, is the most powerful force in the neighborhood.",
+        "For Iran, supporting Hamas provides a forward defense against Israel.",
+    )
+
+
+def test_a_stance_in_the_past_does_not_clash_with_one_now():
+    assert "stance" not in kinds(
+        "This move positioned Iran as a staunch supporter of the Palestinian cause.",
+        "Iran's allies have been largely silent since Israel launched a series of attacks.",
+    )
+
+
+def test_a_conceded_or_possible_stance_commits_to_nothing():
+    unwavering = "The unwavering support from Tehran is unlikely to diminish."
+    for conceding in (
+        "The commitment of Iran remains evident, even amidst tactical silences.",
+        "While tactical silences may occur, Iran's commitment ensures the bond endures.",
+    ):
+        assert features_extract(text=conceding).stances == []
+        assert pair_text_score(a=unwavering, b=conceding).contradiction is False
+
+
+def test_a_stance_whose_holder_is_not_named_is_not_attributed():
+    # "This relative silence" points back to a sentence the claim does not repeat
+    features = features_extract(
+        text="This relative silence has raised questions about Iran's network of proxies."
+    )
+    assert [(cue.cue, cue.holders) for cue in features.stances] == [("silence", [])]
+    assert "stance" not in kinds(
+        "The unwavering support from Tehran is unlikely to diminish.",
+        "This relative silence has raised questions about Iran's network of proxies.",
+    )
+
+
+def test_the_holder_of_a_stance_comes_from_its_own_words_or_the_subject():
+    support = features_extract(text="The unwavering support from Tehran is unlikely to diminish.")
+    silent = features_extract(
+        text="Iran's allies, including Hezbollah and Hamas, have been largely silent."
+    )
+    assert {cue.cue: cue.holders for cue in support.stances} == {
+        "unwavering": ["iran"],
+        "diminish": ["iran"],
+    }
+    assert "iran" in silent.stances[0].holders
+
+
+def test_not_necessarily_weakening_takes_no_side_against_the_alliance():
+    features = features_extract(
+        text="The silence from Iran's allies does not necessarily signify a weakening of the "
+        "alliance."
+    )
+    assert {cue.pole for cue in features.stances if cue.axis == "support"} == {1, -1}
+    assert "allianc" not in features.negated
+
+
+# Negation: what is denied must be the claim's statement, not a clause or a modifier.
+
+
+def test_a_negation_in_a_relative_clause_is_weaker_evidence():
+    result = pair_text_score(
+        a="The government fired an employee who hadn't been to work in 24 years.",
+        b="The government fired an employee who skipped work for 24 years.",
+    )
+    assert [cue.kind for cue in result.cues] == ["negation-embedded"]
+    assert result.contradiction is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Don't reset all settings in iOS 8.",  # a request
+        "It might not serve the interests of the parties.",  # a possibility
+        "Their actions are not always a direct reflection of Tehran's desires.",  # not always
+        "He filmed it without the man's knowledge.",  # a possessor is not denied
+    ],
+)
+def test_negations_that_deny_nothing_the_other_claim_says(text):
+    denied = set(features_extract(text=text).negated)
+    assert not denied & {"reset", "setting", "serv", "interest", "direct", "tehran", "man"}
+
+
+def test_without_denies_the_head_of_its_noun_phrase():
+    features = features_extract(text="Iran exerts influence without direct military confrontation.")
+    assert features.negated == ["confrontation"]
+    assert "military" not in features.asserted
+
+
+# Antonymy, dates: the opposite words and the dates must be about the same thing.
+
+
+def test_antonyms_about_different_things_are_not_opposed():
+    assert "antonymy" not in kinds(
+        "They saw a Western-backed occupation of Palestine.",
+        "Iran and Palestine are a fundamental truth of Middle Eastern geopolitics.",
+    )
+
+
+def test_dates_near_the_same_name_only_are_not_one_event():
+    assert "date" not in kinds(
+        "The alignment between Iran and Palestine since 1979 originates from ideology.",
+        "A book on Iran and Palestine (Routledge, 2019) highlights common roots.",
+    )
+
+
+def test_a_contracted_not_real_is_a_refutation():
+    assert "refutation" in kinds(
+        "ESPN planned a domestic violence panel.", "That ESPN domestic violence panel isn't real."
+    )

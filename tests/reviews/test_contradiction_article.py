@@ -1,0 +1,74 @@
+"""Precision inside one article: the seed article's claims checked against each other.
+
+The pairs a desk would see are measured against ``fixtures/iran-palestine-article.pairs.json``
+(hand labels, see its ``annotator_note``). A flag on a pair nobody has labelled counts as wrong,
+so a detector change that flags new pairs fails here until someone labels them.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ledger.events import Metadata
+from ledger.ingestion import source_ingest
+from ledger.models import ClaimView, Event
+from reviews.contradictions import services
+
+pytestmark = pytest.mark.django_db
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+ARTICLE = FIXTURES / "iran-palestine-article.txt"
+LABELS = json.loads((FIXTURES / "iran-palestine-article.pairs.json").read_text(encoding="utf-8"))
+
+# The previous detector (lexical-2) flagged 84 of the article's pairs, 4 of them right.
+MAX_FLAGS = 8
+MIN_PRECISION = 0.6
+MIN_RECALL = 0.6
+CANONICAL = (
+    "The unwavering support from Tehran, rooted in ideological convergence and strategic "
+    "necessity, is unlikely to diminish.",
+    "Iran's allies, including Hezbollah, the Houthi movement, Hamas, and Palestinian Islamic "
+    "Jihad, have been largely silent since Israel launched a series of attacks in response to "
+    "recent escalations.",
+)
+
+
+def flagged_text_pairs() -> set[frozenset[str]]:
+    text_of = {
+        str(claim): text for claim, text in ClaimView.objects.values_list("claim_id", "text")
+    }
+    return {
+        frozenset(text_of[claim] for claim in event.data["claims"])
+        for event in Event.objects.filter(type="ContradictionFlagged")
+    }
+
+
+def test_the_seed_article_flags_few_pairs_and_mostly_right_ones():
+    # given the seed article ingested, and the consumer caught up
+    source_ingest(
+        content=ARTICLE.read_bytes(),
+        filename=ARTICLE.name,
+        metadata=Metadata(actor="user:tester", via="test"),
+    )
+    assert ClaimView.objects.count() == 86
+    # when every claim is checked against its candidates
+    services.contradictions_consume()
+    # then the canonical pair is flagged, and few others, most of them right
+    flagged = flagged_text_pairs()
+    labels = {frozenset((pair["a"], pair["b"])): pair["label"] for pair in LABELS["pairs"]}
+    right = {pair for pair in flagged if labels.get(pair) == "contradiction"}
+    contradictions = {pair for pair, label in labels.items() if label == "contradiction"}
+    assert frozenset(CANONICAL) in flagged
+    assert len(flagged) <= MAX_FLAGS
+    assert len(right) / len(flagged) >= MIN_PRECISION, sorted(map(sorted, flagged - right))
+    assert len(right) / len(contradictions) >= MIN_RECALL
+
+
+def test_the_labels_name_claims_of_the_article():
+    # given the labelled pairs, then each side is a sentence of the article as extracted
+    from ledger.extraction import claims_extract
+
+    claims = {claim.text for claim in claims_extract(ARTICLE.read_text(encoding="utf-8")).claims}
+    assert {side for pair in LABELS["pairs"] for side in (pair["a"], pair["b"])} <= claims
+    assert {pair["label"] for pair in LABELS["pairs"]} == {"contradiction", "none"}
