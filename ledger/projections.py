@@ -58,12 +58,63 @@ class _Table:
         self.pk_column = quote(primary_key.column)
         self.columns = ", ".join(quote(field.column) for field in self.fields)
         self._preparers: dict[str, Callable[[Any], Any]] = {}
+        self._write_fields: dict[
+            tuple[str, ...], tuple[list[models.Field[Any, Any]], list[Callable[[Any], Any]]]
+        ] = {}
+        self._upsert_sql: dict[tuple[str, ...], tuple[str, str, str]] = {}
 
     def preparer(self, field: models.Field[Any, Any]) -> Callable[[Any], Any]:
         prepare = self._preparers.get(field.attname)
         if prepare is None:
             prepare = self._preparers[field.attname] = value_preparer(field)
         return prepare
+
+    def write_fields(
+        self, attnames: tuple[str, ...]
+    ) -> tuple[list[models.Field[Any, Any]], list[Callable[[Any], Any]]]:
+        """The columns a row with these fields is written to, and their value preparers.
+
+        A handler may put only some fields: the others get their defaults on insert.
+        """
+        cached = self._write_fields.get(attnames)
+        if cached is None:
+            by_attname = {field.attname: field for field in self.fields}
+            fields = [by_attname[name] for name in attnames] + [
+                field for field in self.fields if field.attname not in attnames
+            ]
+            preparers = [
+                self.preparer(field) if field.attname in attnames else _default_of(field)
+                for field in fields
+            ]
+            cached = self._write_fields[attnames] = (fields, preparers)
+        return cached
+
+    def upsert_sql(self, attnames: tuple[str, ...]) -> tuple[str, str, str]:
+        """``INSERT INTO t (columns) VALUES``, one row's placeholder, the ON CONFLICT clause."""
+        cached = self._upsert_sql.get(attnames)
+        if cached is None:
+            quote = connection.ops.quote_name
+            fields, _preparers = self.write_fields(attnames)
+            updated = [
+                field
+                for field in fields
+                if field.attname in attnames and field is not self.primary_key
+            ]
+            columns = ", ".join(quote(field.column) for field in fields)
+            conflict = f"ON CONFLICT ({self.pk_column}) " + (
+                "DO UPDATE SET "
+                + ", ".join(
+                    f"{quote(field.column)} = EXCLUDED.{quote(field.column)}" for field in updated
+                )
+                if updated
+                else "DO NOTHING"
+            )
+            cached = self._upsert_sql[attnames] = (
+                f"INSERT INTO {self.name} ({columns}) VALUES",
+                "(" + ", ".join(["%s"] * len(fields)) + ")",
+                conflict,
+            )
+        return cached
 
     def prepare_key(self, key: Any) -> Any:
         return self.primary_key.get_db_prep_value(key, connection)
@@ -77,6 +128,17 @@ class _Table:
             )
             result.append((field.attname, functions, column))
         return result
+
+
+# Per database vendor and model: built once, not per append.
+_TABLES: dict[tuple[str, type[models.Model]], _Table] = {}
+
+
+def _table_of(model: type[models.Model]) -> _Table:
+    table = _TABLES.get((connection.vendor, model))
+    if table is None:
+        table = _TABLES[(connection.vendor, model)] = _Table(model)
+    return table
 
 
 @dataclasses.dataclass
@@ -100,15 +162,8 @@ class DatabaseRows:
         self._rows: dict[tuple[type[models.Model], str], Row] = {}
         self._dirty: dict[tuple[type[models.Model], str], Row] = {}
         self._known_absent: set[tuple[type[models.Model], str]] = set()
-        self._tables: dict[type[models.Model], _Table] = {}
         # COPY cannot run inside a pipeline: only callers that flush outside one allow it.
         self.allow_copy = allow_copy
-
-    def _table(self, model: type[models.Model]) -> _Table:
-        table = self._tables.get(model)
-        if table is None:
-            table = self._tables[model] = _Table(model)
-        return table
 
     def preload(self, model: type[models.Model], keys: Iterable[str]) -> None:
         """Read the rows of ``keys`` not yet cached, in one query per chunk of keys."""
@@ -124,7 +179,7 @@ class DatabaseRows:
         are read by ``preload_collect``.
         """
         missing = sorted({key for key in keys if (model, key) not in self._rows})
-        table = self._table(model)
+        table = _table_of(model)
         chunk_size = max(1, (connection.features.max_query_params or 10_000) - 1)
         pending = []
         for index in range(0, len(missing), chunk_size):
@@ -146,7 +201,7 @@ class DatabaseRows:
 
     def preload_collect(self, pending: list[PendingRows]) -> None:
         for item in pending:
-            table = self._table(item.model)
+            table = _table_of(item.model)
             converters = table.converters()
             for values in item.cursor.fetchall():
                 row: Row = {}
@@ -179,8 +234,20 @@ class DatabaseRows:
         """Write every changed row, in batches.
 
         Rows known not to exist (keyed by new streams, or everything in a rebuild) are inserted,
-        with COPY when there are many on PostgreSQL; the others are upserted (``INSERT ... ON
-        CONFLICT (pk) DO UPDATE``), which also covers rows put without being read first.
+        with COPY when there are many on PostgreSQL and ``allow_copy``; the others are upserted
+        (``INSERT ... ON CONFLICT (pk) DO UPDATE``), which also covers rows put without being
+        read first.
+        """
+        with ExitStack() as cursors:
+            for sql, params in self.write_statements(copy=self.allow_copy):
+                cursor = cursors.enter_context(fast_cursor())
+                cursor.execute(sql, params)
+
+    def write_statements(self, *, copy: bool = False) -> list[tuple[str, list[Any]]]:
+        """The statements that write every changed row (forgotten as changed from then on).
+
+        With ``copy``, large groups of new rows are written with COPY right away instead; the
+        caller runs the statements returned, in its transaction.
         """
         groups: dict[tuple[type[models.Model], tuple[str, ...], bool], list[Row]] = defaultdict(
             list
@@ -190,53 +257,32 @@ class DatabaseRows:
             groups[(model, tuple(row), new)].append(row)
             self._known_absent.discard((model, key))
         self._dirty.clear()
+        statements: list[tuple[str, list[Any]]] = []
         for (model, attnames, new), rows in groups.items():
-            table = self._table(model)
-            by_attname = {field.attname: field for field in table.fields}
-            # A handler may put only some fields: the others get their defaults on insert.
-            fields = [by_attname[name] for name in attnames] + [
-                field for field in table.fields if field.attname not in attnames
-            ]
-            preparers = [
-                table.preparer(field) if field.attname in attnames else _default_of(field)
-                for field in fields
-            ]
+            table = _table_of(model)
+            fields, preparers = table.write_fields(attnames)
             pairs = [
                 (field.attname, prepare) for field, prepare in zip(fields, preparers, strict=True)
             ]
             prepared = ([prepare(row.get(name)) for name, prepare in pairs] for row in rows)
-            quote = connection.ops.quote_name
-            if new and self.allow_copy and copy_allowed(len(rows)):
+            if new and copy and copy_allowed(len(rows)):
+                quote = connection.ops.quote_name
                 copy_rows(table.name, [quote(field.column) for field in fields], prepared)
                 continue
-            updated = [
-                field
-                for field in fields
-                if field.attname in attnames and field is not table.primary_key
-            ]
-            columns = ", ".join(quote(field.column) for field in fields)
-            placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-            conflict = f"ON CONFLICT ({table.pk_column}) " + (
-                "DO UPDATE SET "
-                + ", ".join(
-                    f"{quote(field.column)} = EXCLUDED.{quote(field.column)}" for field in updated
-                )
-                if updated
-                else "DO NOTHING"
-            )
+            insert, placeholder, conflict = table.upsert_sql(attnames)
             per_statement = max(
                 1, min(500, (connection.features.max_query_params or 10_000) // len(fields))
             )
             all_prepared = list(prepared)
-            with ExitStack() as cursors:
-                for index in range(0, len(all_prepared), per_statement):
-                    chunk = all_prepared[index : index + per_statement]
-                    cursor = cursors.enter_context(fast_cursor())
-                    cursor.execute(
-                        f"INSERT INTO {table.name} ({columns}) VALUES "
-                        f"{', '.join([placeholder] * len(chunk))} {conflict}",
+            for index in range(0, len(all_prepared), per_statement):
+                chunk = all_prepared[index : index + per_statement]
+                statements.append(
+                    (
+                        f"{insert} {', '.join([placeholder] * len(chunk))} {conflict}",
                         [value for values in chunk for value in values],
                     )
+                )
+        return statements
 
 
 def _default_of(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
