@@ -419,6 +419,10 @@ def _remember_head(head: tuple[int, str]) -> None:
         _HEADS_SEEN[connection.connection] = head
 
 
+class _LockNeeded(Exception):
+    """The optimistic attempt cannot tell why it fails: the locked append will say."""
+
+
 class _HeadMoved(Exception):
     def __init__(self, head: tuple[int, str]) -> None:
         super().__init__(f"the ledger head moved to {head[0]}")
@@ -439,8 +443,8 @@ def _append_optimistic(
     stream is at its expected version and the head is still that head: then nothing was
     committed in between, so the positions, the chain and the rows are what a locked append
     would have produced. When the head moved, the attempt is repeated from the head the
-    database reported, with the rows read again; after ``OPTIMISTIC_ATTEMPTS`` the caller
-    takes the lock first instead.
+    database reported, with the rows read again; after ``OPTIMISTIC_ATTEMPTS``, or when a
+    projection handler refuses the events, the caller takes the lock first instead.
     """
     head = loaded.head if loaded is not None else _head_seen()
     rows = loaded.rows if loaded is not None else projections.DatabaseRows()
@@ -452,6 +456,8 @@ def _append_optimistic(
             rows.preload_collect(projections.preload_streams(rows, cursors, streams))
         try:
             return _commit_optimistic(appends, all_payloads, metadata_dict, head, rows)
+        except _LockNeeded:
+            return None
         except _HeadMoved as moved:
             head = moved.head
             _remember_head(head)
@@ -469,8 +475,12 @@ def _commit_optimistic(
     """One attempt: the check, the inserts and the read-model writes, as one transaction."""
     values, results = _chain(appends, all_payloads, metadata_dict, head)
     appended = [event for recorded in results for event in recorded]
-    # The handlers run before anything is sent: one that refuses an event sends nothing.
-    projections.apply(rows, appended)
+    try:
+        projections.apply(rows, appended)
+    except InvalidCommand as error:
+        # A handler refused the events, perhaps only because a stream is not at its expected
+        # version or of another type: let the locked append check first and say which.
+        raise _LockNeeded from error
     check = (
         "SELECT ledger_append_check(%s, %s, %s, %s::text[], %s::text[], %s::integer[])",
         [

@@ -46,9 +46,11 @@ def test_connection_dropped_mid_command_writes_nothing_and_the_next_command_succ
     monkeypatch.setattr(projections.DatabaseRows, "write_statements", die_then_write)
 
     # when
-    with pytest.raises(OperationalError):
-        with transaction.atomic() if in_transaction else nullcontext():
-            claim_record(text="Allies have been silent.", metadata=metadata)
+    with (
+        pytest.raises(OperationalError),
+        transaction.atomic() if in_transaction else nullcontext(),
+    ):
+        claim_record(text="Allies have been silent.", metadata=metadata)
     monkeypatch.setattr(projections.DatabaseRows, "write_statements", write_statements)
     connection.close()
 
