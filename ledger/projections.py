@@ -62,6 +62,7 @@ class _Table:
             tuple[str, ...], tuple[list[models.Field[Any, Any]], list[Callable[[Any], Any]]]
         ] = {}
         self._upsert_sql: dict[tuple[str, ...], tuple[str, str, str]] = {}
+        self._converters: list[tuple[str, list[Any], Any]] | None = None
 
     def preparer(self, field: models.Field[Any, Any]) -> Callable[[Any], Any]:
         prepare = self._preparers.get(field.attname)
@@ -120,14 +121,15 @@ class _Table:
         return self.primary_key.get_db_prep_value(key, connection)
 
     def converters(self) -> list[tuple[str, list[Any], Any]]:
-        result = []
-        for field in self.fields:
-            column = field.get_col(self.model._meta.db_table)
-            functions = connection.ops.get_db_converters(column) + column.get_db_converters(
-                connection
-            )
-            result.append((field.attname, functions, column))
-        return result
+        if self._converters is None:
+            self._converters = []
+            for field in self.fields:
+                column = field.get_col(self.model._meta.db_table)
+                functions = connection.ops.get_db_converters(column) + column.get_db_converters(
+                    connection
+                )
+                self._converters.append((field.attname, functions, column))
+        return self._converters
 
 
 # Per database vendor and model: built once, not per append.

@@ -781,8 +781,13 @@ def _read_stream_send(cursors: ExitStack, stream_id: str) -> Any:
 
 
 def _read_stream_collect(cursor: Any) -> list[RecordedEvent]:
-    convert = row_converter(Event, _RECORDED_FIELDS)
+    convert = _recorded_converter(connection.vendor)
     return [_recorded_from_values(convert(values)) for values in cursor.fetchall()]
+
+
+@functools.cache
+def _recorded_converter(vendor: str) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    return row_converter(Event, _RECORDED_FIELDS)
 
 
 def read_all(
