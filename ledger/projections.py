@@ -145,11 +145,13 @@ def _table_of(model: type[models.Model]) -> _Table:
 
 @dataclasses.dataclass
 class PendingRows:
-    """A preload query sent but not yet read."""
+    """A preload query, built and perhaps sent (``cursor``), whose rows are not read yet."""
 
     model: type[models.Model]
-    cursor: Any
+    sql: str
+    params: list[Any]
     keys_by_value: dict[Any, str]
+    cursor: Any = None
 
 
 class DatabaseRows:
@@ -180,6 +182,17 @@ class DatabaseRows:
         Inside ``ledger.sql.pipeline()`` they travel with the statements around them; the rows
         are read by ``preload_collect``.
         """
+        pending = self.preload_queries(model, keys)
+        for item in pending:
+            item.cursor = cursors.enter_context(fast_cursor())
+            execute_unprepared(item.cursor, item.sql, item.params)
+        return pending
+
+    def preload_queries(self, model: type[models.Model], keys: Iterable[str]) -> list[PendingRows]:
+        """The queries reading the rows of ``keys`` not yet cached, for the caller to run.
+
+        Their rows go to ``preload_rows``; until then the keys count as absent.
+        """
         missing = sorted({key for key in keys if (model, key) not in self._rows})
         table = _table_of(model)
         chunk_size = max(1, (connection.features.max_query_params or 10_000) - 1)
@@ -191,29 +204,34 @@ class DatabaseRows:
             for key in chunk:
                 self._rows[(model, key)] = _ABSENT
                 self._known_absent.add((model, key))
-            cursor = cursors.enter_context(fast_cursor())
-            execute_unprepared(
-                cursor,
+            sql = (
                 f"SELECT {table.columns} FROM {table.name} WHERE {table.pk_column} IN "
-                f"({', '.join(['%s'] * len(keys_by_value))})",
-                list(keys_by_value),
+                f"({', '.join(['%s'] * len(keys_by_value))})"
             )
-            pending.append(PendingRows(model=model, cursor=cursor, keys_by_value=keys_by_value))
+            pending.append(
+                PendingRows(
+                    model=model, sql=sql, params=list(keys_by_value), keys_by_value=keys_by_value
+                )
+            )
         return pending
 
     def preload_collect(self, pending: list[PendingRows]) -> None:
         for item in pending:
-            table = _table_of(item.model)
-            converters = table.converters()
-            for values in item.cursor.fetchall():
-                row: Row = {}
-                for value, (attname, functions, column) in zip(values, converters, strict=True):
-                    for function in functions:
-                        value = function(value, column, connection)
-                    row[attname] = value
-                key = item.keys_by_value[table.prepare_key(row[table.pk_attname])]
-                self._rows[(item.model, key)] = row
-                self._known_absent.discard((item.model, key))
+            self.preload_rows(item, item.cursor.fetchall())
+
+    def preload_rows(self, item: PendingRows, fetched: Iterable[Sequence[Any]]) -> None:
+        """Cache the rows a preload query returned."""
+        table = _table_of(item.model)
+        converters = table.converters()
+        for values in fetched:
+            row: Row = {}
+            for value, (attname, functions, column) in zip(values, converters, strict=True):
+                for function in functions:
+                    value = function(value, column, connection)
+                row[attname] = value
+            key = item.keys_by_value[table.prepare_key(row[table.pk_attname])]
+            self._rows[(item.model, key)] = row
+            self._known_absent.discard((item.model, key))
 
     def assume_absent(self, model: type[models.Model], keys: Iterable[str]) -> None:
         """Record, without a query, that these rows do not exist (keyed by brand-new streams)."""

@@ -66,6 +66,26 @@ def execute_as_one_transaction(statements: Sequence[tuple[str, Sequence[Any]]]) 
         )
 
 
+def fetch_as_one(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple[Any, ...]]]:
+    """Run several reads in one message (bound on the client, as above); the rows of each.
+
+    One round trip and one statement's client overhead for a few small reads. Only on
+    PostgreSQL and outside any transaction (the reads then share one implicit transaction).
+    """
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.ClientCursor(connection.connection) as cursor:
+        cursor.execute(
+            "; ".join(sql for sql, _params in statements),
+            [value for _sql, params in statements for value in params],
+        )
+        results = [cursor.fetchall()]
+        while cursor.nextset():
+            results.append(cursor.fetchall())
+    return results
+
+
 # Below this many rows an INSERT (pipelined with its neighbours) beats a COPY's extra setup.
 COPY_MIN_ROWS = 50
 

@@ -33,6 +33,7 @@ from ledger.sql import (
     copy_rows,
     execute_as_one_transaction,
     fast_cursor,
+    fetch_as_one,
     pipeline,
     row_converter,
     value_preparer,
@@ -365,19 +366,25 @@ class LoadedStream:
 def stream_load(*, stream_id: str, stream_type: str) -> LoadedStream:
     """Read a stream's events and, when its next append can be optimistic, the rows it updates.
 
-    On PostgreSQL both reads are one round trip.
+    On PostgreSQL outside a transaction both reads are one message.
     """
     head = _head_seen()  # before the reads: see LoadedStream
     rows = projections.DatabaseRows()
-    with ExitStack() as cursors, pipeline():
-        pending_events = _read_stream_send(cursors, stream_id)
-        pending_rows = []
-        if _optimistic_possible(1):
-            for model in projections.KEYED_BY_STREAM.get(stream_type, ()):
-                pending_rows.extend(rows.preload_send(cursors, model, [stream_id]))
-        events = _read_stream_collect(pending_events)
-        rows.preload_collect(pending_rows)
-    return LoadedStream(stream_id=stream_id, events=events, rows=rows, head=head)
+    if not _optimistic_possible(1):
+        return LoadedStream(
+            stream_id=stream_id, events=read_stream(stream_id), rows=rows, head=head
+        )
+    reads = [
+        read
+        for model in projections.KEYED_BY_STREAM.get(stream_type, ())
+        for read in rows.preload_queries(model, [stream_id])
+    ]
+    fetched = fetch_as_one([_read_stream_query(stream_id), *((r.sql, r.params) for r in reads)])
+    for read, read_rows in zip(reads, fetched[1:], strict=True):
+        rows.preload_rows(read, read_rows)
+    return LoadedStream(
+        stream_id=stream_id, events=_recorded_list(fetched[0]), rows=rows, head=head
+    )
 
 
 # --- the optimistic append (PostgreSQL, outside a transaction) ---------------------------------
@@ -762,27 +769,26 @@ def _insert_sql() -> tuple[str, str]:
 
 def read_stream(stream_id: str) -> list[RecordedEvent]:
     """Every event of one stream, oldest first (empty when the stream does not exist)."""
-    with ExitStack() as cursors:
-        return _read_stream_collect(_read_stream_send(cursors, stream_id))
-
-
-def _read_stream_send(cursors: ExitStack, stream_id: str) -> Any:
     # A plain cursor: loading one claim is on every command's path, and the ORM's query
     # building costs more than the indexed read itself.
+    with fast_cursor() as cursor:
+        cursor.execute(*_read_stream_query(stream_id))
+        return _recorded_list(cursor.fetchall())
+
+
+def _read_stream_query(stream_id: str) -> tuple[str, list[Any]]:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(name) for name in _RECORDED_FIELDS)
-    cursor = cursors.enter_context(fast_cursor())
-    cursor.execute(
+    return (
         f"SELECT {columns} FROM {quote(Event._meta.db_table)} WHERE stream_id = %s "
         "ORDER BY version",
         [stream_id],
     )
-    return cursor
 
 
-def _read_stream_collect(cursor: Any) -> list[RecordedEvent]:
+def _recorded_list(rows: Iterable[Sequence[Any]]) -> list[RecordedEvent]:
     convert = _recorded_converter(connection.vendor)
-    return [_recorded_from_values(convert(values)) for values in cursor.fetchall()]
+    return [_recorded_from_values(convert(values)) for values in rows]
 
 
 @functools.cache
