@@ -58,6 +58,11 @@ class _Table:
         self.pk_column = quote(primary_key.column)
         self.columns = ", ".join(quote(field.column) for field in self.fields)
         self._preparers: dict[str, Callable[[Any], Any]] = {}
+        self._write_fields: dict[
+            tuple[str, ...], tuple[list[models.Field[Any, Any]], list[Callable[[Any], Any]]]
+        ] = {}
+        self._upsert_sql: dict[tuple[str, ...], tuple[str, str, str]] = {}
+        self._converters: list[tuple[str, list[Any], Any]] | None = None
 
     def preparer(self, field: models.Field[Any, Any]) -> Callable[[Any], Any]:
         prepare = self._preparers.get(field.attname)
@@ -65,27 +70,88 @@ class _Table:
             prepare = self._preparers[field.attname] = value_preparer(field)
         return prepare
 
+    def write_fields(
+        self, attnames: tuple[str, ...]
+    ) -> tuple[list[models.Field[Any, Any]], list[Callable[[Any], Any]]]:
+        """The columns a row with these fields is written to, and their value preparers.
+
+        A handler may put only some fields: the others get their defaults on insert.
+        """
+        cached = self._write_fields.get(attnames)
+        if cached is None:
+            by_attname = {field.attname: field for field in self.fields}
+            fields = [by_attname[name] for name in attnames] + [
+                field for field in self.fields if field.attname not in attnames
+            ]
+            preparers = [
+                self.preparer(field) if field.attname in attnames else _default_of(field)
+                for field in fields
+            ]
+            cached = self._write_fields[attnames] = (fields, preparers)
+        return cached
+
+    def upsert_sql(self, attnames: tuple[str, ...]) -> tuple[str, str, str]:
+        """``INSERT INTO t (columns) VALUES``, one row's placeholder, the ON CONFLICT clause."""
+        cached = self._upsert_sql.get(attnames)
+        if cached is None:
+            quote = connection.ops.quote_name
+            fields, _preparers = self.write_fields(attnames)
+            updated = [
+                field
+                for field in fields
+                if field.attname in attnames and field is not self.primary_key
+            ]
+            columns = ", ".join(quote(field.column) for field in fields)
+            conflict = f"ON CONFLICT ({self.pk_column}) " + (
+                "DO UPDATE SET "
+                + ", ".join(
+                    f"{quote(field.column)} = EXCLUDED.{quote(field.column)}" for field in updated
+                )
+                if updated
+                else "DO NOTHING"
+            )
+            cached = self._upsert_sql[attnames] = (
+                f"INSERT INTO {self.name} ({columns}) VALUES",
+                "(" + ", ".join(["%s"] * len(fields)) + ")",
+                conflict,
+            )
+        return cached
+
     def prepare_key(self, key: Any) -> Any:
         return self.primary_key.get_db_prep_value(key, connection)
 
     def converters(self) -> list[tuple[str, list[Any], Any]]:
-        result = []
-        for field in self.fields:
-            column = field.get_col(self.model._meta.db_table)
-            functions = connection.ops.get_db_converters(column) + column.get_db_converters(
-                connection
-            )
-            result.append((field.attname, functions, column))
-        return result
+        if self._converters is None:
+            self._converters = []
+            for field in self.fields:
+                column = field.get_col(self.model._meta.db_table)
+                functions = connection.ops.get_db_converters(column) + column.get_db_converters(
+                    connection
+                )
+                self._converters.append((field.attname, functions, column))
+        return self._converters
+
+
+# Per database vendor and model: built once, not per append.
+_TABLES: dict[tuple[str, type[models.Model]], _Table] = {}
+
+
+def _table_of(model: type[models.Model]) -> _Table:
+    table = _TABLES.get((connection.vendor, model))
+    if table is None:
+        table = _TABLES[(connection.vendor, model)] = _Table(model)
+    return table
 
 
 @dataclasses.dataclass
 class PendingRows:
-    """A preload query sent but not yet read."""
+    """A preload query, built and perhaps sent (``cursor``), whose rows are not read yet."""
 
     model: type[models.Model]
-    cursor: Any
+    sql: str
+    params: list[Any]
     keys_by_value: dict[Any, str]
+    cursor: Any = None
 
 
 class DatabaseRows:
@@ -100,15 +166,8 @@ class DatabaseRows:
         self._rows: dict[tuple[type[models.Model], str], Row] = {}
         self._dirty: dict[tuple[type[models.Model], str], Row] = {}
         self._known_absent: set[tuple[type[models.Model], str]] = set()
-        self._tables: dict[type[models.Model], _Table] = {}
         # COPY cannot run inside a pipeline: only callers that flush outside one allow it.
         self.allow_copy = allow_copy
-
-    def _table(self, model: type[models.Model]) -> _Table:
-        table = self._tables.get(model)
-        if table is None:
-            table = self._tables[model] = _Table(model)
-        return table
 
     def preload(self, model: type[models.Model], keys: Iterable[str]) -> None:
         """Read the rows of ``keys`` not yet cached, in one query per chunk of keys."""
@@ -123,8 +182,19 @@ class DatabaseRows:
         Inside ``ledger.sql.pipeline()`` they travel with the statements around them; the rows
         are read by ``preload_collect``.
         """
+        pending = self.preload_queries(model, keys)
+        for item in pending:
+            item.cursor = cursors.enter_context(fast_cursor())
+            execute_unprepared(item.cursor, item.sql, item.params)
+        return pending
+
+    def preload_queries(self, model: type[models.Model], keys: Iterable[str]) -> list[PendingRows]:
+        """The queries reading the rows of ``keys`` not yet cached, for the caller to run.
+
+        Their rows go to ``preload_rows``; until then the keys count as absent.
+        """
         missing = sorted({key for key in keys if (model, key) not in self._rows})
-        table = self._table(model)
+        table = _table_of(model)
         chunk_size = max(1, (connection.features.max_query_params or 10_000) - 1)
         pending = []
         for index in range(0, len(missing), chunk_size):
@@ -134,29 +204,34 @@ class DatabaseRows:
             for key in chunk:
                 self._rows[(model, key)] = _ABSENT
                 self._known_absent.add((model, key))
-            cursor = cursors.enter_context(fast_cursor())
-            execute_unprepared(
-                cursor,
+            sql = (
                 f"SELECT {table.columns} FROM {table.name} WHERE {table.pk_column} IN "
-                f"({', '.join(['%s'] * len(keys_by_value))})",
-                list(keys_by_value),
+                f"({', '.join(['%s'] * len(keys_by_value))})"
             )
-            pending.append(PendingRows(model=model, cursor=cursor, keys_by_value=keys_by_value))
+            pending.append(
+                PendingRows(
+                    model=model, sql=sql, params=list(keys_by_value), keys_by_value=keys_by_value
+                )
+            )
         return pending
 
     def preload_collect(self, pending: list[PendingRows]) -> None:
         for item in pending:
-            table = self._table(item.model)
-            converters = table.converters()
-            for values in item.cursor.fetchall():
-                row: Row = {}
-                for value, (attname, functions, column) in zip(values, converters, strict=True):
-                    for function in functions:
-                        value = function(value, column, connection)
-                    row[attname] = value
-                key = item.keys_by_value[table.prepare_key(row[table.pk_attname])]
-                self._rows[(item.model, key)] = row
-                self._known_absent.discard((item.model, key))
+            self.preload_rows(item, item.cursor.fetchall())
+
+    def preload_rows(self, item: PendingRows, fetched: Iterable[Sequence[Any]]) -> None:
+        """Cache the rows a preload query returned."""
+        table = _table_of(item.model)
+        converters = table.converters()
+        for values in fetched:
+            row: Row = {}
+            for value, (attname, functions, column) in zip(values, converters, strict=True):
+                for function in functions:
+                    value = function(value, column, connection)
+                row[attname] = value
+            key = item.keys_by_value[table.prepare_key(row[table.pk_attname])]
+            self._rows[(item.model, key)] = row
+            self._known_absent.discard((item.model, key))
 
     def assume_absent(self, model: type[models.Model], keys: Iterable[str]) -> None:
         """Record, without a query, that these rows do not exist (keyed by brand-new streams)."""
@@ -179,8 +254,20 @@ class DatabaseRows:
         """Write every changed row, in batches.
 
         Rows known not to exist (keyed by new streams, or everything in a rebuild) are inserted,
-        with COPY when there are many on PostgreSQL; the others are upserted (``INSERT ... ON
-        CONFLICT (pk) DO UPDATE``), which also covers rows put without being read first.
+        with COPY when there are many on PostgreSQL and ``allow_copy``; the others are upserted
+        (``INSERT ... ON CONFLICT (pk) DO UPDATE``), which also covers rows put without being
+        read first.
+        """
+        with ExitStack() as cursors:
+            for sql, params in self.write_statements(copy=self.allow_copy):
+                cursor = cursors.enter_context(fast_cursor())
+                cursor.execute(sql, params)
+
+    def write_statements(self, *, copy: bool = False) -> list[tuple[str, list[Any]]]:
+        """The statements that write every changed row (forgotten as changed from then on).
+
+        With ``copy``, large groups of new rows are written with COPY right away instead; the
+        caller runs the statements returned, in its transaction.
         """
         groups: dict[tuple[type[models.Model], tuple[str, ...], bool], list[Row]] = defaultdict(
             list
@@ -190,53 +277,32 @@ class DatabaseRows:
             groups[(model, tuple(row), new)].append(row)
             self._known_absent.discard((model, key))
         self._dirty.clear()
+        statements: list[tuple[str, list[Any]]] = []
         for (model, attnames, new), rows in groups.items():
-            table = self._table(model)
-            by_attname = {field.attname: field for field in table.fields}
-            # A handler may put only some fields: the others get their defaults on insert.
-            fields = [by_attname[name] for name in attnames] + [
-                field for field in table.fields if field.attname not in attnames
-            ]
-            preparers = [
-                table.preparer(field) if field.attname in attnames else _default_of(field)
-                for field in fields
-            ]
+            table = _table_of(model)
+            fields, preparers = table.write_fields(attnames)
             pairs = [
                 (field.attname, prepare) for field, prepare in zip(fields, preparers, strict=True)
             ]
             prepared = ([prepare(row.get(name)) for name, prepare in pairs] for row in rows)
-            quote = connection.ops.quote_name
-            if new and self.allow_copy and copy_allowed(len(rows)):
+            if new and copy and copy_allowed(len(rows)):
+                quote = connection.ops.quote_name
                 copy_rows(table.name, [quote(field.column) for field in fields], prepared)
                 continue
-            updated = [
-                field
-                for field in fields
-                if field.attname in attnames and field is not table.primary_key
-            ]
-            columns = ", ".join(quote(field.column) for field in fields)
-            placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-            conflict = f"ON CONFLICT ({table.pk_column}) " + (
-                "DO UPDATE SET "
-                + ", ".join(
-                    f"{quote(field.column)} = EXCLUDED.{quote(field.column)}" for field in updated
-                )
-                if updated
-                else "DO NOTHING"
-            )
+            insert, placeholder, conflict = table.upsert_sql(attnames)
             per_statement = max(
                 1, min(500, (connection.features.max_query_params or 10_000) // len(fields))
             )
             all_prepared = list(prepared)
-            with ExitStack() as cursors:
-                for index in range(0, len(all_prepared), per_statement):
-                    chunk = all_prepared[index : index + per_statement]
-                    cursor = cursors.enter_context(fast_cursor())
-                    cursor.execute(
-                        f"INSERT INTO {table.name} ({columns}) VALUES "
-                        f"{', '.join([placeholder] * len(chunk))} {conflict}",
+            for index in range(0, len(all_prepared), per_statement):
+                chunk = all_prepared[index : index + per_statement]
+                statements.append(
+                    (
+                        f"{insert} {', '.join([placeholder] * len(chunk))} {conflict}",
                         [value for values in chunk for value in values],
                     )
+                )
+        return statements
 
 
 def _default_of(field: models.Field[Any, Any]) -> Callable[[Any], Any]:

@@ -13,7 +13,16 @@ from ledger import projections
 from ledger.claims import ClaimState, claim_state_from_events, evolve
 from ledger.exceptions import InvalidCommand, NotFound
 from ledger.models import Source
-from ledger.store import StreamAppend, append, append_many, lock_appends, read_all, read_stream
+from ledger.store import (
+    RecordedEvent,
+    StreamAppend,
+    append,
+    append_many,
+    lock_appends,
+    read_all,
+    read_stream,
+    stream_load,
+)
 
 MAX_CLAIM_LENGTH = 5000
 
@@ -142,7 +151,10 @@ def claims_record_many(*, drafts: Sequence[ClaimDraft], metadata: ev.Metadata) -
 
 def claim_load(*, claim_id: str) -> ClaimState:
     """A claim's current state, folded from its events. Raises NotFound for an unknown id."""
-    recorded = read_stream(claim_id)
+    return _claim_from_events(claim_id, read_stream(claim_id))
+
+
+def _claim_from_events(claim_id: str, recorded: Sequence[RecordedEvent]) -> ClaimState:
     if not recorded or recorded[0].stream_type != ev.StreamType.CLAIM:
         raise NotFound(f"no claim {claim_id}")
     return claim_state_from_events(recorded)
@@ -160,7 +172,10 @@ def claim_command(
 
     The single path by which commands on an existing claim (here and in ``reviews``) write.
     """
-    state = claim_load(claim_id=claim_id)  # NotFound for an unknown claim, before the version
+    # The claim's events and its read-model row in one round trip; NotFound for an unknown
+    # claim comes before the version check.
+    loaded = stream_load(stream_id=claim_id, stream_type=ev.StreamType.CLAIM)
+    state = _claim_from_events(claim_id, loaded.events)
     result = append(
         stream_id=claim_id,
         stream_type=ev.StreamType.CLAIM,
@@ -168,6 +183,7 @@ def claim_command(
         events=[event],
         metadata=metadata,
         idempotency_key=idempotency_key,
+        loaded=loaded,
     )
     if result.replayed or state.version != expected_version:
         # The claim moved on since it was loaded (or this is a replay): read it afresh.

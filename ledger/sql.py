@@ -47,6 +47,45 @@ def pipeline() -> Iterator[None]:
         yield
 
 
+def execute_as_one_transaction(statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+    """Send several statements in one message, which PostgreSQL runs as one transaction.
+
+    A simple query holding several statements is an implicit transaction: it commits after the
+    last one, and an error in any of them skips the rest and rolls everything back. Parameters
+    are therefore bound on the client (a server-side bound statement holds one statement),
+    which is cheaper than a pipeline of separately bound statements for a few small rows. Only
+    on PostgreSQL and outside any transaction (autocommit).
+    """
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.ClientCursor(connection.connection) as cursor:
+        cursor.execute(
+            "; ".join(sql for sql, _params in statements),
+            [value for _sql, params in statements for value in params],
+        )
+
+
+def fetch_as_one(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple[Any, ...]]]:
+    """Run several reads in one message (bound on the client, as above); the rows of each.
+
+    One round trip and one statement's client overhead for a few small reads. Only on
+    PostgreSQL and outside any transaction (the reads then share one implicit transaction).
+    """
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.ClientCursor(connection.connection) as cursor:
+        cursor.execute(
+            "; ".join(sql for sql, _params in statements),
+            [value for _sql, params in statements for value in params],
+        )
+        results = [cursor.fetchall()]
+        while cursor.nextset():
+            results.append(cursor.fetchall())
+    return results
+
+
 # Below this many rows an INSERT (pipelined with its neighbours) beats a COPY's extra setup.
 COPY_MIN_ROWS = 50
 

@@ -15,11 +15,13 @@ import datetime
 import functools
 import hashlib
 import logging
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from ledger import projections
@@ -29,7 +31,9 @@ from ledger.models import EVENT_FIELDS, Event, IdempotencyRecord
 from ledger.sql import (
     copy_allowed,
     copy_rows,
+    execute_as_one_transaction,
     fast_cursor,
+    fetch_as_one,
     pipeline,
     row_converter,
     value_preparer,
@@ -113,6 +117,45 @@ def after_commit_hooks() -> list[AfterCommitHook]:
     return list(_AFTER_COMMIT_HOOKS.values())
 
 
+class _HookBatch:
+    """The events one transaction appended (at one savepoint depth), delivered at its commit.
+
+    One batch per transaction, not one per append: ingesting an article appends each claim
+    separately and must still nudge a hook once. Its ``deliver`` is registered with
+    ``transaction.on_commit`` at the depth of the appends it collects (the caller's, outside
+    each append's own savepoint), so Django drops it, with every event in it, exactly when
+    those appends are rolled back.
+    """
+
+    def __init__(self, events: list[RecordedEvent]) -> None:
+        self.events = list(events)
+        self.delivered = False
+
+    def queued(self, wrapper: BaseDatabaseWrapper) -> bool:
+        """Whether this batch will still run at this connection's next commit.
+
+        False once it ran, or once the transaction (or savepoint) it was registered in rolled
+        back, which Django signals only by dropping the callback from ``run_on_commit``.
+        """
+        return not self.delivered and any(
+            callback == self.deliver for _sids, callback, *_ in wrapper.run_on_commit
+        )
+
+    def deliver(self) -> None:
+        self.delivered = True
+        for hook in list(_AFTER_COMMIT_HOOKS.values()):
+            matching = [item for item in self.events if item.type in hook.event_types]
+            if matching:
+                _run_hook(hook, matching)
+
+
+# Per connection and savepoint depth (the ids of the savepoints open), the batch collecting
+# the current transaction's events.
+_HOOK_BATCHES: weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[tuple[str, ...], _HookBatch]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def _run_hook(hook: AfterCommitHook, recorded: list[RecordedEvent]) -> None:
     try:
         hook.callback(recorded)
@@ -121,10 +164,29 @@ def _run_hook(hook: AfterCommitHook, recorded: list[RecordedEvent]) -> None:
 
 
 def _schedule_hooks(recorded: list[RecordedEvent]) -> None:
-    for hook in list(_AFTER_COMMIT_HOOKS.values()):
-        matching = [item for item in recorded if item.type in hook.event_types]
-        if matching:
-            transaction.on_commit(functools.partial(_run_hook, hook, matching))
+    """Hand committed (or, inside a transaction, appended) events to the after-commit hooks.
+
+    Call it outside the append's own atomic block: outside any transaction the events are
+    committed and the hooks run now; inside one they join the transaction's batch.
+    """
+    if not any(
+        item.type in hook.event_types for hook in _AFTER_COMMIT_HOOKS.values() for item in recorded
+    ):
+        return
+    wrapper = transaction.get_connection()
+    if not wrapper.in_atomic_block:
+        _HookBatch(recorded).deliver()
+        return
+    batches = _HOOK_BATCHES.setdefault(wrapper, {})
+    depth = tuple(wrapper.savepoint_ids)
+    pending = batches.get(depth)
+    if pending is None or not pending.queued(wrapper):
+        # Forget batches that ran or were rolled back (savepoint ids are never reused).
+        for stale in [key for key, batch in batches.items() if not batch.queued(wrapper)]:
+            del batches[stale]
+        pending = batches[depth] = _HookBatch([])
+        transaction.on_commit(pending.deliver)
+    pending.events.extend(recorded)
 
 
 def format_timestamp(moment: datetime.datetime) -> str:
@@ -212,13 +274,15 @@ def append(
     events: Sequence[DomainEvent],
     metadata: Metadata,
     idempotency_key: str | None = None,
+    loaded: LoadedStream | None = None,
 ) -> AppendResult:
     """Append ``events`` to a stream that must be at ``expected_version`` (0: a new stream).
 
     Atomic: either every event is committed with its projections updated, or nothing is.
     Raises ConcurrencyConflict on a version mismatch, InvalidCommand on a malformed payload,
     IdempotencyKeyReused when ``idempotency_key`` was used for a different command. A repeat of
-    a command with the same key returns the original events and appends nothing.
+    a command with the same key returns the original events and appends nothing. ``loaded``
+    (from ``stream_load`` of this stream, used once) saves reading the rows it carries again.
     """
     item = StreamAppend(
         stream_id=stream_id,
@@ -229,8 +293,13 @@ def append(
     payloads = _validated(item)
     metadata_dict = metadata.to_dict()
     validate_payload(metadata_dict, path="metadata")
+    if loaded is not None and loaded.stream_id != stream_id:
+        raise InvalidCommand(f"loaded stream {loaded.stream_id} is not {stream_id}")
+    if idempotency_key is None and _optimistic_possible(len(payloads)):
+        appended = _append_optimistic([item], [payloads], metadata_dict, loaded)
+        if appended is not None:
+            return AppendResult(events=appended[0], replayed=False)
     fingerprint = _fingerprint(stream_id, expected_version, events) if idempotency_key else ""
-
     with transaction.atomic():
         if idempotency_key:
             lock_appends()
@@ -248,6 +317,7 @@ def append(
                 last_position=recorded[-1].position,
                 recorded_at=recorded[0].recorded_at,
             )
+    _schedule_hooks(recorded)
     return AppendResult(events=recorded, replayed=False)
 
 
@@ -267,9 +337,203 @@ def append_many(*, appends: Sequence[StreamAppend], metadata: Metadata) -> list[
     all_payloads = [_validated(item) for item in appends]
     metadata_dict = metadata.to_dict()
     validate_payload(metadata_dict, path="metadata")
-    with transaction.atomic():
-        recorded = _append_locked(appends, all_payloads, metadata_dict, lock=True)
+    recorded: list[list[RecordedEvent]] | None = None
+    if _optimistic_possible(sum(len(payloads) for payloads in all_payloads)):
+        recorded = _append_optimistic(appends, all_payloads, metadata_dict, None)
+    if recorded is None:
+        with transaction.atomic():
+            recorded = _append_locked(appends, all_payloads, metadata_dict, lock=True)
+        _schedule_hooks([event for events in recorded for event in events])
     return [AppendResult(events=events, replayed=False) for events in recorded]
+
+
+@dataclasses.dataclass(frozen=True)
+class LoadedStream:
+    """A stream's events, read together with the read-model rows an append to it updates.
+
+    Handed back to ``append`` (``loaded=``), it spares the append reading those rows again. It
+    remembers the ledger head seen before the reads: an optimistic append chains from that
+    head, and the database confirms under the append lock that it is still the head, so that
+    nothing was committed since the rows were read (docs/adr/cmdspeed-01-optimistic-append.md).
+    """
+
+    stream_id: str
+    events: list[RecordedEvent]
+    rows: projections.DatabaseRows
+    head: tuple[int, str]
+
+
+def stream_load(*, stream_id: str, stream_type: str) -> LoadedStream:
+    """Read a stream's events and, when its next append can be optimistic, the rows it updates.
+
+    On PostgreSQL outside a transaction both reads are one message.
+    """
+    head = _head_seen()  # before the reads: see LoadedStream
+    rows = projections.DatabaseRows()
+    if not _optimistic_possible(1):
+        return LoadedStream(
+            stream_id=stream_id, events=read_stream(stream_id), rows=rows, head=head
+        )
+    reads = [
+        read
+        for model in projections.KEYED_BY_STREAM.get(stream_type, ())
+        for read in rows.preload_queries(model, [stream_id])
+    ]
+    fetched = fetch_as_one([_read_stream_query(stream_id), *((r.sql, r.params) for r in reads)])
+    for read, read_rows in zip(reads, fetched[1:], strict=True):
+        rows.preload_rows(read, read_rows)
+    return LoadedStream(
+        stream_id=stream_id, events=_recorded_list(fetched[0]), rows=rows, head=head
+    )
+
+
+# --- the optimistic append (PostgreSQL, outside a transaction) ---------------------------------
+
+# What ledger_append_check (migration 0006) raises, as SQLSTATE codes.
+_VERSION_CONFLICT = "LE001"
+_WRONG_STREAM_TYPE = "LE002"
+_HEAD_MOVED = "LE003"
+# Attempts against a moving head before an append takes the lock first and reads under it.
+OPTIMISTIC_ATTEMPTS = 3
+
+# Per database connection: the ledger head it last committed or was told of. Only a guess: an
+# optimistic append chains from it and the database refuses the append if it is stale.
+_HEADS_SEEN: weakref.WeakKeyDictionary[Any, tuple[int, str]] = weakref.WeakKeyDictionary()
+
+
+def _optimistic_possible(event_count: int) -> bool:
+    """Whether an append of this many events can go as one optimistic round trip.
+
+    Only on PostgreSQL, outside any transaction (the append is then its own ``BEGIN`` ...
+    ``COMMIT``), and below the size where ``COPY`` pays.
+    """
+    return (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and connection.get_autocommit()
+        and not copy_allowed(event_count)
+    )
+
+
+def _head_seen() -> tuple[int, str]:
+    if connection.vendor != "postgresql" or connection.connection is None:
+        return (0, GENESIS_HASH)
+    return _HEADS_SEEN.get(connection.connection, (0, GENESIS_HASH))
+
+
+def _remember_head(head: tuple[int, str]) -> None:
+    if connection.vendor == "postgresql" and connection.connection is not None:
+        _HEADS_SEEN[connection.connection] = head
+
+
+class _LockNeeded(Exception):
+    """The optimistic attempt cannot tell why it fails: the locked append will say."""
+
+
+class _HeadMoved(Exception):
+    def __init__(self, head: tuple[int, str]) -> None:
+        super().__init__(f"the ledger head moved to {head[0]}")
+        self.head = head
+
+
+def _append_optimistic(
+    appends: Sequence[StreamAppend],
+    all_payloads: Sequence[list[dict[str, Any]]],
+    metadata_dict: dict[str, Any],
+    loaded: LoadedStream | None,
+) -> list[list[RecordedEvent]] | None:
+    """Append without reading under the lock; None when the head kept moving.
+
+    The events are chained from the head this connection last saw (or ``loaded``'s), the read
+    models updated from rows read after that head was seen, and all of it is sent at once with
+    ``ledger_append_check``, which takes the lock and refuses the transaction unless every
+    stream is at its expected version and the head is still that head: then nothing was
+    committed in between, so the positions, the chain and the rows are what a locked append
+    would have produced. When the head moved, the attempt is repeated from the head the
+    database reported, with the rows read again; after ``OPTIMISTIC_ATTEMPTS``, or when a
+    projection handler refuses the events, the caller takes the lock first instead.
+    """
+    head = loaded.head if loaded is not None else _head_seen()
+    rows = loaded.rows if loaded is not None else projections.DatabaseRows()
+    streams = [(item.stream_id, item.stream_type, item.expected_version) for item in appends]
+    for _attempt in range(OPTIMISTIC_ATTEMPTS):
+        # Rows read now are read after ``head`` was seen (those of ``loaded`` already are);
+        # rows keyed by new streams are known absent, and cached ones are not read again.
+        with ExitStack() as cursors:
+            rows.preload_collect(projections.preload_streams(rows, cursors, streams))
+        try:
+            return _commit_optimistic(appends, all_payloads, metadata_dict, head, rows)
+        except _LockNeeded:
+            return None
+        except _HeadMoved as moved:
+            head = moved.head
+            _remember_head(head)
+            rows = projections.DatabaseRows()
+    return None
+
+
+def _commit_optimistic(
+    appends: Sequence[StreamAppend],
+    all_payloads: Sequence[list[dict[str, Any]]],
+    metadata_dict: dict[str, Any],
+    head: tuple[int, str],
+    rows: projections.DatabaseRows,
+) -> list[list[RecordedEvent]]:
+    """One attempt: the check, the inserts and the read-model writes, as one transaction."""
+    values, results = _chain(appends, all_payloads, metadata_dict, head)
+    appended = [event for recorded in results for event in recorded]
+    try:
+        projections.apply(rows, appended)
+    except InvalidCommand as error:
+        # A handler refused the events, perhaps only because a stream is not at its expected
+        # version or of another type: let the locked append check first and say which.
+        raise _LockNeeded from error
+    check = (
+        "SELECT ledger_append_check(%s, %s, %s, %s::text[], %s::text[], %s::integer[])",
+        [
+            APPEND_LOCK_KEY,
+            head[0],
+            head[1],
+            [item.stream_id for item in appends],
+            [item.stream_type for item in appends],
+            [item.expected_version for item in appends],
+        ],
+    )
+    try:
+        execute_as_one_transaction([check, *_insert_statements(values), *rows.write_statements()])
+    except DatabaseError as error:
+        refusal = _refusal(error, appends)
+        if refusal is None:
+            raise
+        raise refusal from None
+    _remember_head((appended[-1].position, appended[-1].hash))
+    _schedule_hooks(appended)
+    return results
+
+
+def _refusal(error: DatabaseError, appends: Sequence[StreamAppend]) -> Exception | None:
+    """The exception for a refusal by ``ledger_append_check``, None for any other error."""
+    cause = error.__cause__
+    code = getattr(cause, "sqlstate", None)
+    diag = getattr(cause, "diag", None)
+    detail = (diag.message_detail if diag is not None else None) or ""
+    if code == _HEAD_MOVED:
+        position, head_hash = detail.split(" ")
+        return _HeadMoved((int(position), head_hash))
+    if code == _VERSION_CONFLICT:
+        index, current_version = detail.split(" ")
+        item = appends[int(index) - 1]
+        return ConcurrencyConflict(
+            stream_id=item.stream_id,
+            expected_version=item.expected_version,
+            current_version=int(current_version),
+        )
+    if code == _WRONG_STREAM_TYPE:
+        return InvalidCommand(diag.message_primary if diag is not None else str(error))
+    return None
+
+
+# --- the locked append (every backend; inside transactions; bulk) ----------------------------
 
 
 def _heads_send(cursors: ExitStack, stream_ids: Sequence[str]) -> list[Any]:
@@ -345,7 +609,8 @@ def _append_locked(
 
     On PostgreSQL this is three round trips whatever the batch size: the lock, the stream and
     ledger heads and the projection rows the handlers will read are sent together; then the
-    event inserts and the projection upserts together; then the commit.
+    event inserts and the projection upserts together; then the commit. The caller runs the
+    after-commit hooks (``_schedule_hooks``) once its atomic block has ended.
     """
     rows = projections.DatabaseRows()
     with ExitStack() as cursors, pipeline():
@@ -360,7 +625,7 @@ def _append_locked(
             cursors,
             [(item.stream_id, item.stream_type, item.expected_version) for item in appends],
         )
-        streams, (position, prev_hash) = _heads_collect(pending_heads)
+        streams, head = _heads_collect(pending_heads)
         rows.preload_collect(pending_rows)
     for item in appends:
         current_version, current_type = streams.get(item.stream_id, (0, item.stream_type))
@@ -374,6 +639,36 @@ def _append_locked(
                 expected_version=item.expected_version,
                 current_version=current_version,
             )
+    values, results = _chain(appends, all_payloads, metadata_dict, head)
+    appended = [event for recorded in results for event in recorded]
+    if copy_allowed(len(values)):
+        # A bulk append: COPY the events, then COPY or upsert the projection rows.
+        copy_rows(
+            connection.ops.quote_name(Event._meta.db_table),
+            [connection.ops.quote_name(name) for name in EVENT_FIELDS],
+            values,
+        )
+        rows.allow_copy = True
+        projections.apply_incrementally(appended, rows=rows)
+    else:
+        with pipeline():
+            _insert_events(values)
+            projections.apply_incrementally(appended, rows=rows)
+    _remember_head((appended[-1].position, appended[-1].hash))
+    return results
+
+
+def _chain(
+    appends: Sequence[StreamAppend],
+    all_payloads: Sequence[list[dict[str, Any]]],
+    metadata_dict: dict[str, Any],
+    head: tuple[int, str],
+) -> tuple[list[tuple[Any, ...]], list[list[RecordedEvent]]]:
+    """Positions, versions and hashes of the appended events, chained after ``head``.
+
+    Returns the prepared rows for the events table and the recorded events per stream.
+    """
+    position, prev_hash = head
     recorded_at = timezone.now()
     timestamp = format_timestamp(recorded_at)
     fields = {field.name: field for field in Event._meta.concrete_fields}
@@ -428,56 +723,77 @@ def _append_locked(
                 )
             )
         results.append(recorded)
-    appended = [event for recorded in results for event in recorded]
-    if copy_allowed(len(values)):
-        # A bulk append: COPY the events, then COPY or upsert the projection rows.
-        copy_rows(
-            connection.ops.quote_name(Event._meta.db_table),
-            [connection.ops.quote_name(name) for name in EVENT_FIELDS],
-            values,
-        )
-        rows.allow_copy = True
-        projections.apply_incrementally(appended, rows=rows)
-    else:
-        with pipeline():
-            _insert_events(values)
-            projections.apply_incrementally(appended, rows=rows)
-    _schedule_hooks(appended)
-    return results
+    return values, results
 
 
 def _insert_events(values: list[tuple[Any, ...]]) -> None:
-    """Multi-row INSERTs of prepared event rows (the only statement that creates events)."""
-    table = connection.ops.quote_name(Event._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(name) for name in EVENT_FIELDS)
-    placeholder = "(" + ", ".join(["%s"] * len(EVENT_FIELDS)) + ")"
+    """Insert prepared event rows (the only statements that create events)."""
+    with ExitStack() as cursors:
+        for sql, params in _insert_statements(values):
+            cursor = cursors.enter_context(fast_cursor())
+            cursor.execute(sql, params)
+
+
+def _insert_statements(values: list[tuple[Any, ...]]) -> list[tuple[str, list[Any]]]:
+    """Multi-row INSERTs of prepared event rows."""
+    insert, placeholder = _insert_sql()
     rows_per_statement = max(
         1, min(500, (connection.features.max_query_params or 10_000) // len(EVENT_FIELDS))
     )
-    with fast_cursor() as cursor:
-        for index in range(0, len(values), rows_per_statement):
-            chunk = values[index : index + rows_per_statement]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholder] * len(chunk))}",
-                [value for row in chunk for value in row],
-            )
+    return [
+        (
+            f"{insert} {', '.join([placeholder] * len(chunk))}",
+            [value for row in chunk for value in row],
+        )
+        for chunk in (
+            values[index : index + rows_per_statement]
+            for index in range(0, len(values), rows_per_statement)
+        )
+    ]
+
+
+@functools.cache
+def _insert_sql_for(vendor: str) -> tuple[str, str]:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in EVENT_FIELDS)
+    return (
+        f"INSERT INTO {quote(Event._meta.db_table)} ({columns}) VALUES",
+        "(" + ", ".join(["%s"] * len(EVENT_FIELDS)) + ")",
+    )
+
+
+def _insert_sql() -> tuple[str, str]:
+    """``INSERT INTO events (columns) VALUES`` and one row's placeholder."""
+    return _insert_sql_for(connection.vendor)
 
 
 def read_stream(stream_id: str) -> list[RecordedEvent]:
     """Every event of one stream, oldest first (empty when the stream does not exist)."""
     # A plain cursor: loading one claim is on every command's path, and the ORM's query
     # building costs more than the indexed read itself.
+    with fast_cursor() as cursor:
+        cursor.execute(*_read_stream_query(stream_id))
+        return _recorded_list(cursor.fetchall())
+
+
+def _read_stream_query(stream_id: str) -> tuple[str, list[Any]]:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(name) for name in _RECORDED_FIELDS)
-    convert = row_converter(Event, _RECORDED_FIELDS)
-    with fast_cursor() as cursor:
-        cursor.execute(
-            f"SELECT {columns} FROM {quote(Event._meta.db_table)} WHERE stream_id = %s "
-            "ORDER BY version",
-            [stream_id],
-        )
-        rows = cursor.fetchall()
+    return (
+        f"SELECT {columns} FROM {quote(Event._meta.db_table)} WHERE stream_id = %s "
+        "ORDER BY version",
+        [stream_id],
+    )
+
+
+def _recorded_list(rows: Iterable[Sequence[Any]]) -> list[RecordedEvent]:
+    convert = _recorded_converter(connection.vendor)
     return [_recorded_from_values(convert(values)) for values in rows]
+
+
+@functools.cache
+def _recorded_converter(vendor: str) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    return row_converter(Event, _RECORDED_FIELDS)
 
 
 def read_all(

@@ -2,12 +2,14 @@
 importing them."""
 
 import logging
+import pathlib
 
 import pytest
 from django.db import transaction
 
 from ledger import events as ev
 from ledger.exceptions import InvalidCommand
+from ledger.ingestion import source_ingest
 from ledger.models import Event
 from ledger.services import claim_command, claim_record
 from ledger.store import after_commit_register, after_commit_unregister
@@ -101,3 +103,84 @@ def test_a_hook_needs_a_name_and_event_types():
         after_commit_register(name=HOOK, event_types=[], callback=lambda recorded: None)
     with pytest.raises(InvalidCommand):
         after_commit_register(name="", event_types=["ClaimRecorded"], callback=print)
+
+
+# --- once per transaction (real commits and rollbacks) ----------------------------------------
+
+SEED = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "iran-palestine-article.txt"
+
+
+@pytest.mark.usefixtures("ledger_transactional_db")
+def test_a_transaction_of_many_appends_runs_a_hook_once_with_all_their_events(calls, metadata):
+    # when three claims are recorded in one transaction
+    with transaction.atomic():
+        for n in range(3):
+            claim_record(text=f"Claim {n}.", metadata=metadata)
+        # then nothing ran before the commit
+        assert calls == []
+
+    # then the hook ran once, after the commit, with the three events
+    assert calls == [["ClaimRecorded"] * 3]
+
+
+@pytest.mark.usefixtures("ledger_transactional_db")
+def test_every_committed_transaction_runs_a_hook_and_a_rolled_back_one_does_not(calls, metadata):
+    # given a transaction that appends and then fails
+    def record_then_fail() -> None:
+        with transaction.atomic():
+            claim_record(text="Never committed.", metadata=metadata)
+            raise RuntimeError("the caller's transaction fails")
+
+    with pytest.raises(RuntimeError):
+        record_then_fail()
+    assert calls == []
+
+    # when two transactions commit, one of them on its own outside any atomic block
+    with transaction.atomic():
+        claim_record(text="Committed in a block.", metadata=metadata)
+    claim_record(text="Committed on its own.", metadata=metadata)
+
+    # then each commit ran the hook once, with its own events only
+    assert calls == [["ClaimRecorded"], ["ClaimRecorded"]]
+    assert Event.objects.count() == 2
+
+
+@pytest.mark.usefixtures("ledger_transactional_db")
+def test_events_of_a_rolled_back_savepoint_are_not_handed_to_a_hook(metadata):
+    received: list[list[str]] = []
+    after_commit_register(
+        name=HOOK,
+        event_types=[ev.EventType.CLAIM_RECORDED],
+        callback=lambda recorded: received.append(
+            [item.event.to_data()["text"] for item in recorded]
+        ),
+    )
+
+    def record_then_undo() -> None:
+        with transaction.atomic():
+            claim_record(text="Rolled back.", metadata=metadata)
+            raise RuntimeError("undo this one")
+
+    try:
+        # when the middle one of three appends is rolled back to a savepoint
+        with transaction.atomic():
+            claim_record(text="First.", metadata=metadata)
+            with pytest.raises(RuntimeError):
+                record_then_undo()
+            claim_record(text="Third.", metadata=metadata)
+    finally:
+        after_commit_unregister(name=HOOK)
+
+    # then the hook ran once, with the two committed events
+    assert received == [["First.", "Third."]]
+    assert Event.objects.count() == 2
+
+
+@pytest.mark.usefixtures("ledger_transactional_db")
+def test_ingesting_an_article_runs_a_hook_once(calls, metadata):
+    # when the seed article is ingested (a ClaimRecorded per claim, one transaction)
+    result = source_ingest(content=SEED.read_bytes(), metadata=metadata, filename="seed.txt")
+
+    # then the hook ran once, with every claim
+    assert len(result.claims) > 1
+    assert calls == [["ClaimRecorded"] * len(result.claims)]

@@ -1,8 +1,10 @@
 """Faults in the middle of a command leave nothing half-written."""
 
+from contextlib import nullcontext
+
 import psycopg
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 
 from ledger import projections
 from ledger.models import ClaimView, Event
@@ -27,24 +29,29 @@ def terminate_own_backend() -> None:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
+@pytest.mark.parametrize("in_transaction", [False, True], ids=["optimistic", "locked"])
 def test_connection_dropped_mid_command_writes_nothing_and_the_next_command_succeeds(
-    metadata, monkeypatch
+    metadata, monkeypatch, in_transaction
 ):
-    # given a first claim, and a connection that dies after the events are inserted but before
-    # the projection is written and the transaction commits
+    # given a first claim, and a connection that dies while the projection's writes are
+    # prepared: inside a caller's transaction the events are already inserted then; a command
+    # on its own (one optimistic message) has sent nothing yet
     claim_record(text="Iran backs Hamas.", metadata=metadata)
-    apply = projections.apply_incrementally
+    write_statements = projections.DatabaseRows.write_statements
 
-    def die_then_apply(recorded, **options):
+    def die_then_write(rows, **options):
         terminate_own_backend()
-        apply(recorded, **options)
+        return write_statements(rows, **options)
 
-    monkeypatch.setattr(projections, "apply_incrementally", die_then_apply)
+    monkeypatch.setattr(projections.DatabaseRows, "write_statements", die_then_write)
 
     # when
-    with pytest.raises(OperationalError):
+    with (
+        pytest.raises(OperationalError),
+        transaction.atomic() if in_transaction else nullcontext(),
+    ):
         claim_record(text="Allies have been silent.", metadata=metadata)
-    monkeypatch.setattr(projections, "apply_incrementally", apply)
+    monkeypatch.setattr(projections.DatabaseRows, "write_statements", write_statements)
     connection.close()
 
     # then nothing of the failed command is stored, and the next command works

@@ -1,0 +1,425 @@
+"""Appends outside a transaction: one optimistic message on PostgreSQL, the lock first on SQLite.
+
+On PostgreSQL an append made outside any transaction chains its events from the ledger head its
+connection last saw and sends everything at once; ``ledger_append_check`` refuses it under the
+append lock when a stream moved or the head is no longer that head. The tests without the
+``postgres`` mark hold on both backends (SQLite always takes the lock first); the others drive
+the optimistic path's retries and fallback on PostgreSQL.
+"""
+
+import queue
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ledger import events as ev
+from ledger import store
+from ledger.exceptions import ConcurrencyConflict, InvalidCommand
+from ledger.models import ClaimView, Event
+from ledger.services import claim_command, claim_record, projections_rebuild
+from ledger.store import StreamAppend, append, append_many, stream_load
+from ledger.verification import ledger_verify
+
+pytestmark = pytest.mark.usefixtures("ledger_transactional_db")
+
+on_postgresql = pytest.mark.postgres
+
+
+class OtherWriter:
+    """Appends from a second thread, hence a second database connection (another process's
+    commits, as far as this connection's cached head is concerned)."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.Queue[Callable[[], Any] | None] = queue.Queue()
+        self._results: queue.Queue[tuple[bool, Any]] = queue.Queue()
+        self._thread = threading.Thread(target=self._serve)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        try:
+            while (job := self._jobs.get()) is not None:
+                try:
+                    self._results.put((True, job()))
+                except Exception as error:  # handed back to the test's thread
+                    self._results.put((False, error))
+        finally:
+            connection.close()
+
+    def run(self, job: Callable[[], Any]) -> Any:
+        self._jobs.put(job)
+        succeeded, value = self._results.get(timeout=60)
+        if not succeeded:
+            raise value
+        return value
+
+    def stop(self) -> None:
+        self._jobs.put(None)
+        self._thread.join()
+
+
+@pytest.fixture
+def other_writer() -> Iterator[OtherWriter]:
+    writer = OtherWriter()
+    yield writer
+    writer.stop()
+
+
+def comment(stream_id: str, version: int, metadata: ev.Metadata) -> Callable[[], Any]:
+    return lambda: append(
+        stream_id=stream_id,
+        stream_type="test",
+        expected_version=version,
+        events=[ev.ClaimCommented(body=f"{stream_id} {version}")],
+        metadata=metadata,
+    )
+
+
+def flag(claim_a: str, claim_b: str, metadata: ev.Metadata) -> Callable[[], Any]:
+    return lambda: append(
+        stream_id=str(uuid.uuid4()),
+        stream_type=ev.StreamType.CONTRADICTION,
+        expected_version=0,
+        events=[
+            ev.ContradictionFlagged(
+                claims=[claim_a, claim_b], score="0.900", cues=["negation"], detector_version="t"
+            )
+        ],
+        metadata=metadata,
+    )
+
+
+def assert_ledger_consistent() -> None:
+    positions = list(Event.objects.order_by("position").values_list("position", flat=True))
+    assert positions == list(range(1, len(positions) + 1))
+    assert ledger_verify().intact
+    assert projections_rebuild(check=True) == []
+
+
+class Spy:
+    """Counts the calls of a module function and still calls it."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> None:
+        self.calls = 0
+        original = getattr(module, name)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+
+
+# --- on both backends ----------------------------------------------------------------------
+
+
+def test_appends_from_two_connections_interleave_without_gaps(metadata, other_writer):
+    # given each connection appending in turn, so each one's last-seen head is always stale
+    for version in range(3):
+        append(
+            stream_id="mine",
+            stream_type="test",
+            expected_version=version,
+            events=[ev.ClaimCommented(body=str(version))],
+            metadata=metadata,
+        )
+        other_writer.run(comment("theirs", version, metadata))
+
+    # then positions alternate in commit order, gapless, and the chain verifies
+    streams = list(Event.objects.order_by("position").values_list("stream_id", flat=True))
+    assert streams == ["mine", "theirs"] * 3
+    assert_ledger_consistent()
+
+
+def test_a_stale_version_outside_a_transaction_is_a_conflict_and_the_connection_stays_usable(
+    metadata,
+):
+    # given
+    state = claim_record(text="Iran backs Hamas.", metadata=metadata)
+
+    # when
+    with pytest.raises(ConcurrencyConflict) as raised:
+        claim_command(
+            claim_id=state.claim_id,
+            expected_version=0,
+            event=ev.ClaimAssigned(assignee="editor:ann"),
+            metadata=metadata,
+        )
+
+    # then nothing was appended, the error names the real version, and the next command works
+    assert raised.value.current_version == 1
+    assert Event.objects.count() == 1
+    after = claim_command(
+        claim_id=state.claim_id,
+        expected_version=1,
+        event=ev.ClaimAssigned(assignee="editor:ann"),
+        metadata=metadata,
+    )
+    assert (after.version, after.assignee) == (2, "editor:ann")
+    assert ClaimView.objects.get(pk=state.claim_id).assignee == "editor:ann"
+    assert_ledger_consistent()
+
+
+def test_a_stream_of_another_type_is_refused_outside_a_transaction(metadata):
+    stream_id = str(uuid.uuid4())
+    comment(stream_id, 0, metadata)()
+    with pytest.raises(InvalidCommand, match=f"stream {stream_id} is a test stream, not claim"):
+        append(
+            stream_id=stream_id,
+            stream_type="claim",
+            expected_version=1,
+            events=[ev.ClaimCommented(body="x")],
+            metadata=metadata,
+        )
+    assert Event.objects.count() == 1
+
+
+@pytest.mark.parametrize("flagged_by", ["another connection", "this connection"])
+def test_rows_loaded_before_a_later_commit_are_not_written_back(metadata, other_writer, flagged_by):
+    # given a claim loaded with its read-model row (no open flags yet)
+    claim = claim_record(text="Iran backs Hamas.", metadata=metadata).claim_id
+    other = claim_record(text="Iran has been silent.", metadata=metadata).claim_id
+    loaded = stream_load(stream_id=claim, stream_type=ev.StreamType.CLAIM)
+    # when a contradiction is flagged on it (its row now counts one open flag)
+    writer = flag(claim, other, metadata)
+    if flagged_by == "another connection":
+        other_writer.run(writer)
+    else:
+        writer()
+    # and the claim is changed from the loaded state
+    append(
+        stream_id=claim,
+        stream_type=ev.StreamType.CLAIM,
+        expected_version=1,
+        events=[ev.ClaimAssigned(assignee="editor:ann")],
+        metadata=metadata,
+        loaded=loaded,
+    )
+
+    # then the flag count written by the later commit survived
+    row = ClaimView.objects.get(pk=claim)
+    assert (row.assignee, row.open_flag_count) == ("editor:ann", 1)
+    assert_ledger_consistent()
+
+
+def test_a_stale_version_is_a_conflict_even_when_the_projection_would_refuse_the_event(metadata):
+    # given a claim; an append at version 0 would be the stream's first event, which the claim
+    # projection refuses unless it is ClaimRecorded
+    state = claim_record(text="Iran backs Hamas.", metadata=metadata)
+
+    # when / then: the version is checked first, as with the lock held
+    with pytest.raises(ConcurrencyConflict):
+        append(
+            stream_id=state.claim_id,
+            stream_type=ev.StreamType.CLAIM,
+            expected_version=0,
+            events=[ev.ClaimAssigned(assignee="editor:ann")],
+            metadata=metadata,
+        )
+    assert Event.objects.count() == 1
+
+
+def test_a_loaded_stream_serves_only_its_own_append(metadata):
+    loaded = stream_load(stream_id="a", stream_type="test")
+    with pytest.raises(InvalidCommand, match="loaded stream a is not b"):
+        append(
+            stream_id="b",
+            stream_type="test",
+            expected_version=0,
+            events=[ev.ClaimCommented(body="x")],
+            metadata=metadata,
+            loaded=loaded,
+        )
+    assert Event.objects.count() == 0
+
+
+@on_postgresql  # the SQLite test database is in memory: one writer at a time
+def test_small_bulk_appends_from_many_threads_stay_gapless(metadata):
+    # given threads appending three new streams at a time, each from its own connection
+    errors: list[BaseException] = []
+
+    def work(index: int) -> None:
+        try:
+            for round_number in range(5):
+                append_many(
+                    appends=[
+                        StreamAppend(
+                            stream_id=f"t{index}-r{round_number}-s{n}",
+                            stream_type="test",
+                            expected_version=0,
+                            events=[ev.ClaimCommented(body=str(n))],
+                        )
+                        for n in range(3)
+                    ],
+                    metadata=metadata,
+                )
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(index,)) for index in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then every append landed once, each one's streams at consecutive positions
+    assert errors == []
+    assert Event.objects.count() == 4 * 5 * 3
+    for index in range(4):
+        for round_number in range(5):
+            positions = sorted(
+                Event.objects.filter(
+                    stream_id__startswith=f"t{index}-r{round_number}-"
+                ).values_list("position", flat=True)
+            )
+            assert positions == list(range(positions[0], positions[0] + 3))
+    assert_ledger_consistent()
+
+
+# --- the optimistic path's retries (PostgreSQL) --------------------------------------------
+
+
+@on_postgresql
+def test_a_command_on_a_fresh_connection_chains_from_the_head_the_database_reports(
+    metadata, other_writer, monkeypatch
+):
+    # given events this connection has never seen
+    other_writer.run(comment("theirs", 0, metadata))
+    other_writer.run(comment("theirs", 1, metadata))
+    attempts = Spy(monkeypatch, store, "_commit_optimistic")
+    locked = Spy(monkeypatch, store, "_append_locked")
+
+    # when this connection appends, first guessing the empty ledger's head
+    result = comment("mine", 0, metadata)()
+
+    # then the database refused the guess, the second attempt chained from the real head
+    assert (attempts.calls, locked.calls) == (2, 0)
+    assert result.events[0].position == 3
+    assert store._head_seen() == (3, result.events[0].hash)
+    assert_ledger_consistent()
+
+
+@on_postgresql
+def test_the_next_command_of_a_connection_takes_one_attempt(metadata, monkeypatch):
+    claim_record(text="Iran backs Hamas.", metadata=metadata)
+    attempts = Spy(monkeypatch, store, "_commit_optimistic")
+    state = claim_record(text="Iran has been silent.", metadata=metadata)
+    claim_command(
+        claim_id=state.claim_id,
+        expected_version=1,
+        event=ev.ClaimAssigned(assignee="editor:ann"),
+        metadata=metadata,
+    )
+    assert attempts.calls == 2  # one per command: the head seen was right each time
+
+
+@on_postgresql
+def test_a_head_that_keeps_moving_falls_back_to_taking_the_lock_first(
+    metadata, other_writer, monkeypatch
+):
+    # given a claim whose row gets a flag from another connection before every attempt
+    claim = claim_record(text="Iran backs Hamas.", metadata=metadata).claim_id
+    other = claim_record(text="Iran has been silent.", metadata=metadata).claim_id
+    commit_optimistic = store._commit_optimistic
+    attempts: list[int] = []
+
+    this_thread = threading.current_thread()
+
+    def interfered(*args, **kwargs):
+        if threading.current_thread() is this_thread:  # not the other writer's own appends
+            attempts.append(1)
+            other_writer.run(flag(claim, other, metadata))
+        return commit_optimistic(*args, **kwargs)
+
+    monkeypatch.setattr(store, "_commit_optimistic", interfered)
+    locked = Spy(monkeypatch, store, "_append_locked")
+
+    # when
+    state = claim_command(
+        claim_id=claim,
+        expected_version=1,
+        event=ev.ClaimAssigned(assignee="editor:ann"),
+        metadata=metadata,
+    )
+
+    # then every optimistic attempt was refused, the locked append went through
+    assert (len(attempts), locked.calls) == (store.OPTIMISTIC_ATTEMPTS, 1)
+    row = ClaimView.objects.get(pk=claim)
+    assert (row.assignee, row.open_flag_count) == ("editor:ann", store.OPTIMISTIC_ATTEMPTS)
+    assert state.version == 2
+    assert_ledger_consistent()
+
+
+@on_postgresql
+def test_inside_a_transaction_appends_take_the_lock_first(metadata, monkeypatch):
+    from django.db import transaction
+
+    attempts = Spy(monkeypatch, store, "_commit_optimistic")
+    with transaction.atomic():
+        claim_record(text="Iran backs Hamas.", metadata=metadata)
+    assert attempts.calls == 0
+    assert_ledger_consistent()
+
+
+step = st.one_of(
+    st.tuples(st.just("record"), st.integers(0, 0)),
+    st.tuples(st.sampled_from(["assign", "stale", "flag"]), st.integers(0, 5)),
+    st.tuples(st.just("other"), st.integers(0, 5)),
+)
+
+
+@on_postgresql
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=st.lists(step, min_size=1, max_size=12))
+def test_random_commands_interleaved_with_another_connection_keep_the_ledger_consistent(
+    metadata, other_writer, steps
+):
+    # given a model of each claim's version and open flags, driven by this connection's
+    # commands and another connection's appends in a random interleaving
+    claims: list[str] = []
+    versions: dict[str, int] = {}
+    flags: dict[str, int] = {}
+    for kind, index in steps:
+        claim = claims[index % len(claims)] if claims else None
+        if kind == "record" or claim is None:
+            state = claim_record(text=f"Claim {len(claims)}.", metadata=metadata)
+            claims.append(state.claim_id)
+            versions[state.claim_id], flags[state.claim_id] = 1, 0
+        elif kind in ("assign", "stale"):
+            expected = versions[claim] - (1 if kind == "stale" else 0)
+            try:
+                state = claim_command(
+                    claim_id=claim,
+                    expected_version=expected,
+                    event=ev.ClaimAssigned(assignee=f"editor:{index}"),
+                    metadata=metadata,
+                )
+            except ConcurrencyConflict:
+                assert kind == "stale"
+            else:
+                assert kind == "assign"
+                versions[claim] += 1
+                assert state.version == versions[claim]
+        else:
+            partner = claims[(index + 1) % len(claims)]
+            if partner != claim:
+                writer = flag(claim, partner, metadata)
+                writer() if kind == "flag" else other_writer.run(writer)
+                flags[claim] += 1
+                flags[partner] += 1
+
+    # then each claim's row matches the model, and the ledger verifies and rebuilds the same
+    rows = {str(row.claim_id): row for row in ClaimView.objects.filter(claim_id__in=claims)}
+    assert {claim: (rows[claim].version, rows[claim].open_flag_count) for claim in claims} == {
+        claim: (versions[claim], flags[claim]) for claim in claims
+    }
+    assert_ledger_consistent()
