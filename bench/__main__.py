@@ -287,10 +287,11 @@ def main(argv: list[str]) -> int:
             print(f"== {name}", file=sys.stderr, flush=True)
             module_started = time.perf_counter()
             try:
-                if arguments.profile:
-                    outcome = _profiled(name, run, quick=arguments.quick)
-                else:
-                    outcome = run(quick=arguments.quick)
+                with common.after_commit_hooks_paused():
+                    if arguments.profile:
+                        outcome = _profiled(name, run, quick=arguments.quick)
+                    else:
+                        outcome = run(quick=arguments.quick)
             except Exception:
                 outcome = {"error": traceback.format_exc()}
                 print(outcome["error"], file=sys.stderr)

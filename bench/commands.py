@@ -9,54 +9,30 @@ commands per second and >= 0.5x raw psycopg single-event INSERT + COMMIT.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from bench import baselines
 from bench.common import figure, fresh_database, repeats, sentences
 from ledger import events as ev
 from ledger.services import claim_command, claim_record
-from ledger.store import after_commit_hooks, after_commit_register, after_commit_unregister
 
 CLAIMS = 1000
 CLAIMS_QUICK = 300
 
 
-@contextmanager
-def after_commit_hooks_paused() -> Iterator[None]:
-    """Run without the after-commit hooks (the contradiction nudge), then put them back.
-
-    Tasks run eagerly in the benchmark, so the nudge after each recorded claim would run the
-    whole contradiction check inside the command's timing; in production it is one message to
-    the broker and the check runs on a worker. The check is measured by ``contradictions``.
-    """
-    hooks = after_commit_hooks()
-    for hook in hooks:
-        after_commit_unregister(name=hook.name)
-    try:
-        yield
-    finally:
-        for hook in hooks:
-            after_commit_register(
-                name=hook.name, event_types=hook.event_types, callback=hook.callback
-            )
-
-
 def commands_per_second(claims: int, seed: int) -> float:
     metadata = ev.Metadata(actor="user:bench", via="bench")
     texts = sentences(claims, seed=seed)
-    with after_commit_hooks_paused():
-        started = time.perf_counter()
-        states = [claim_record(text=text, metadata=metadata, publisher="bench") for text in texts]
-        for state in states:
-            claim_command(
-                claim_id=state.claim_id,
-                expected_version=state.version,
-                event=ev.ClaimAssigned(assignee="editor:bench"),
-                metadata=metadata,
-            )
-        elapsed = time.perf_counter() - started
+    started = time.perf_counter()
+    states = [claim_record(text=text, metadata=metadata, publisher="bench") for text in texts]
+    for state in states:
+        claim_command(
+            claim_id=state.claim_id,
+            expected_version=state.version,
+            event=ev.ClaimAssigned(assignee="editor:bench"),
+            metadata=metadata,
+        )
+    elapsed = time.perf_counter() - started
     return 2 * claims / elapsed
 
 
