@@ -625,7 +625,8 @@ def _results(
         return
     import multiprocessing
 
-    with multiprocessing.Pool(jobs) as pool:
+    pool = multiprocessing.Pool(jobs)
+    try:
         pending: collections.deque[Any] = collections.deque()
         for task in tasks:
             pending.append(pool.apply_async(examine, (task,)))
@@ -633,6 +634,12 @@ def _results(
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+    finally:
+        # Let the few chunks in flight finish rather than terminate(): killing a worker while it
+        # holds the result queue's lock can leave the pool's threads waiting for ever, which is
+        # what happened when a bad line stopped the verification early.
+        pool.close()
+        pool.join()
 
 
 def _verify(chain: _Chain, first_line_number: int, results: Iterable[_ChunkResult]) -> Summary:

@@ -89,8 +89,12 @@ def _in_workers(
 
     connections.close_all()  # a forked child must not share the parent's connection
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
+    pool = context.Pool(workers)
+    try:
         return pool.map(task, range(parts))
+    finally:
+        pool.close()  # not terminate(): see ledger/verify_export.py's _results
+        pool.join()
 
 
 def _extract_chunk(part: int) -> list[ClaimFeatures]:
