@@ -228,26 +228,6 @@ def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cu
     return []
 
 
-def _poles(features: ClaimFeatures) -> dict[str, tuple[int, str, frozenset[str], bool]]:
-    """Each stance axis a claim takes a clear side on (mixed signals count as no side): the
-    pole, the first cue's words, whose stance it is (the cues' holders), and whether every
-    cue is said of the past."""
-    seen: dict[str, set[int]] = {}
-    cue_words: dict[str, str] = {}
-    holders: dict[str, set[str]] = {}
-    past: dict[str, bool] = {}
-    for cue in features.stances:
-        seen.setdefault(cue.axis, set()).add(cue.pole)
-        cue_words.setdefault(cue.axis, cue.cue)
-        holders.setdefault(cue.axis, set()).update(cue.holders)
-        past[cue.axis] = past.get(cue.axis, True) and cue.past
-    return {
-        axis: (poles.pop(), cue_words[axis], frozenset(holders[axis]), past[axis])
-        for axis, poles in seen.items()
-        if len(poles) == 1
-    }
-
-
 def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
     """Opposite commitments on one stance axis by the same holder: "the unwavering support
     from Tehran" vs "Iran's allies ... have been largely silent"."""
@@ -255,7 +235,7 @@ def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[
         return []
     if a.sets.poles.isdisjoint(b.sets.opposite_poles):
         return []
-    a_poles, b_poles = _poles(a), _poles(b)
+    a_poles, b_poles = a.sets.sides, b.sets.sides
     cues = []
     for axis in sorted(a_poles.keys() & b_poles.keys()):
         a_pole, a_cue, a_holders, a_past = a_poles[axis]

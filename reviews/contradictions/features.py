@@ -72,6 +72,10 @@ class FeatureSets:
     entities: frozenset[str]
     entity_words: frozenset[str]  # the words of the canonical entity names
     measures: frozenset[str]  # quantity kinds a number could clash on ("count:body", "percent")
+    # Each stance axis taken a clear side on (mixed signals count as no side): the pole, the
+    # first cue's words, whose stance it is (the cues' holders), and whether every cue is said
+    # of the past.
+    sides: dict[str, tuple[int, str, frozenset[str], bool]]
     poles: frozenset[tuple[str, int]]  # (stance axis, pole) for axes taken a clear side on
     opposite_poles: frozenset[tuple[str, int]]
     quantifier_nouns: frozenset[str]
@@ -121,10 +125,8 @@ class ClaimFeatures:
         object.__setattr__(self, "sets", self._make_sets())
 
     def _make_sets(self) -> FeatureSets:
-        seen: dict[str, set[int]] = {}
-        for cue in self.stances:
-            seen.setdefault(cue.axis, set()).add(cue.pole)
-        poles = frozenset((axis, next(iter(p))) for axis, p in seen.items() if len(p) == 1)
+        sides = self._sides()
+        poles = frozenset((axis, side[0]) for axis, side in sides.items())
         return FeatureSets(
             lemmas=frozenset(self.lemmas),
             asserted=frozenset(self.asserted),
@@ -133,6 +135,7 @@ class ClaimFeatures:
             entities=frozenset(self.entities),
             entity_words=frozenset(lemma(word) for name in self.entities for word in name.split()),
             measures=frozenset(filter(None, (measure_key(q) for q in self.quantities))),
+            sides=sides,
             poles=poles,
             opposite_poles=frozenset((axis, -pole) for axis, pole in poles),
             quantifier_nouns=frozenset(noun for _, noun in self.quantifiers),
@@ -142,6 +145,22 @@ class ClaimFeatures:
                 for opposite in lexicon.antonyms().get(word, ())
             ),
         )
+
+    def _sides(self) -> dict[str, tuple[int, str, frozenset[str], bool]]:
+        seen: dict[str, set[int]] = {}
+        cue_words: dict[str, str] = {}
+        holders: dict[str, set[str]] = {}
+        past: dict[str, bool] = {}
+        for cue in self.stances:
+            seen.setdefault(cue.axis, set()).add(cue.pole)
+            cue_words.setdefault(cue.axis, cue.cue)
+            holders.setdefault(cue.axis, set()).update(cue.holders)
+            past[cue.axis] = past.get(cue.axis, True) and cue.past
+        return {
+            axis: (poles.pop(), cue_words[axis], frozenset(holders[axis]), past[axis])
+            for axis, poles in seen.items()
+            if len(poles) == 1
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ClaimFeatures:
