@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import math
+import operator
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ CUE_KINDS = (
 # A cue kind that fires on fewer training pairs than this keeps its detector's strength as a
 # floor on the score (``with_prior``): too few examples to learn its weight from.
 MIN_SUPPORT = 20
+CUE_POSITION = {kind: position for position, kind in enumerate(CUE_KINDS)}
 FEATURE_NAMES = (
     *(f"cue:{kind}" for kind in CUE_KINDS),
     "question",
@@ -49,16 +51,17 @@ def pair_vector(
     a: ClaimFeatures, b: ClaimFeatures, cues: list[Cue], overlap: Overlap
 ) -> list[float]:
     """The model's inputs for one pair, in ``FEATURE_NAMES`` order."""
+    # Plain loops, no generators: this runs for every pair on which a detector fired.
     strongest: dict[str, float] = {}
     for cue in cues:
-        strongest[cue.kind] = max(strongest.get(cue.kind, 0.0), cue.strength)
-    return [
-        *(strongest.get(kind, 0.0) for kind in CUE_KINDS),
-        1.0 if a.question or b.question else 0.0,
-        1.0 if a.hedges or b.hedges else 0.0,
-        1.0 if overlap.entities else 0.0,
-        min(len(strongest), 3) / 3,
-    ]
+        previous = strongest.get(cue.kind, 0.0)
+        strongest[cue.kind] = cue.strength if cue.strength > previous else previous
+    vector = [strongest.get(kind, 0.0) for kind in CUE_KINDS]
+    vector.append(1.0 if a.question or b.question else 0.0)
+    vector.append(1.0 if a.hedges or b.hedges else 0.0)
+    vector.append(1.0 if overlap.entities else 0.0)
+    vector.append(min(len(strongest), 3) / 3)
+    return vector
 
 
 def noisy_or(cues: list[Cue]) -> float:
@@ -69,7 +72,10 @@ def noisy_or(cues: list[Cue]) -> float:
 
 
 def logistic(weights: list[float], bias: float, vector: list[float]) -> float:
-    z = bias + sum(w * x for w, x in zip(weights, vector, strict=True))
+    if len(weights) != len(vector):
+        raise ValueError(f"{len(weights)} weights for {len(vector)} features")
+    # The same additions, in the same order, as summing ``w * x`` pair by pair.
+    z = bias + sum(map(operator.mul, weights, vector))
     if z < -40:
         return 0.0
     return 1.0 / (1.0 + math.exp(-z))
@@ -108,15 +114,9 @@ def calibrated(
     if not cues:
         return 0.0, float(fitted["threshold"])
     vector = pair_vector(a, b, cues, overlap)
-    return (
-        with_prior(
-            logistic(fitted["weights"], fitted["bias"], vector),
-            vector,
-            fitted.get("uncalibrated_kinds", []),
-            float(fitted["threshold"]),
-        ),
-        float(fitted["threshold"]),
-    )
+    threshold = float(fitted["threshold"])
+    score = logistic(fitted["weights"], fitted["bias"], vector)
+    return with_prior(score, vector, fitted.get("uncalibrated_kinds", []), threshold), threshold
 
 
 def with_prior(
@@ -127,10 +127,11 @@ def with_prior(
     its detector's strength reaches 0.5, as without a model (its strength is mapped onto the
     model's scale, 0.5 onto the fitted threshold), so a clear date or number clash is flagged
     even where the data cannot weigh it."""
-    prior = max(
-        (vector[CUE_KINDS.index(kind)] for kind in uncalibrated_kinds if kind in CUE_KINDS),
-        default=0.0,
-    )
+    prior = 0.0  # the strongest uncalibrated cue (the vector's cue entries are never negative)
+    for kind in uncalibrated_kinds:
+        position = CUE_POSITION.get(kind)
+        if position is not None and vector[position] > prior:
+            prior = vector[position]
     if prior >= 0.5:
         mapped = threshold + (prior - 0.5) * (1.0 - threshold) / 0.5
     else:

@@ -31,10 +31,11 @@ class Overlap:
 
     entities: frozenset[str]
     lemmas: frozenset[str]
+    # How much they share: read by every detector, so computed once (not an argument).
+    weight: int = dataclasses.field(init=False)
 
-    @property
-    def weight(self) -> int:
-        return 2 * len(self.entities) + len(self.lemmas)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weight", 2 * len(self.entities) + len(self.lemmas))
 
 
 def overlap_of(a: ClaimFeatures, b: ClaimFeatures) -> Overlap:
@@ -59,17 +60,18 @@ def may_conflict(a: ClaimFeatures, b: ClaimFeatures) -> bool:
     never hides a cue on the eval sets).
     """
     x, y = a.sets, b.sets
+    # ``isdisjoint`` answers without building the intersection.
     return bool(
         a.refutations
         or b.refutations
-        or (x.negated & y.asserted)
-        or (y.negated & x.asserted)
-        or (x.antonyms & y.asserted)
-        or (y.antonyms & x.asserted)
-        or (x.measures & y.measures)
+        or not x.negated.isdisjoint(y.asserted)
+        or not y.negated.isdisjoint(x.asserted)
+        or not x.antonyms.isdisjoint(y.asserted)
+        or not y.antonyms.isdisjoint(x.asserted)
+        or not x.measures.isdisjoint(y.measures)
         or (a.dates and b.dates)
-        or (x.poles & y.opposite_poles)
-        or (x.quantifier_nouns & y.quantifier_nouns)
+        or not x.poles.isdisjoint(y.opposite_poles)
+        or not x.quantifier_nouns.isdisjoint(y.quantifier_nouns)
     )
 
 
@@ -79,10 +81,12 @@ def _quote(words: list[str] | set[str] | frozenset[str]) -> str:
 
 def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
     """One claim says a thing did not happen (or is not so) that the other asserts."""
+    if overlap.weight < 2:
+        return []
     cues = []
     for first, second, name in ((a, b, "B"), (b, a, "A")):
         denied = (second.sets.negated & first.sets.asserted) - first.sets.negated
-        if not denied or overlap.weight < 2:
+        if not denied:
             continue
         other = "A" if name == "B" else "B"
         strength = 0.75 if overlap.weight >= 3 else 0.6
@@ -117,7 +121,7 @@ def detect_antonymy(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
         return []
     b_asserted = b.sets.asserted
     a_asserted = a.sets.asserted
-    if not a.sets.antonyms & b_asserted:
+    if a.sets.antonyms.isdisjoint(b_asserted):
         return []
     table = lexicon.antonyms()
     pairs = []
@@ -157,7 +161,7 @@ def _names_unknown_to(x: Quantity, own: ClaimFeatures, other: ClaimFeatures) -> 
 
 def detect_numeric(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
     """Different values for the same quantity, beyond rounding and stated approximation."""
-    if overlap.weight < 2 or not a.sets.measures & b.sets.measures:
+    if overlap.weight < 2 or a.sets.measures.isdisjoint(b.sets.measures):
         return []
     for x in a.quantities:
         if _names_unknown_to(x, a, b):
@@ -224,34 +228,14 @@ def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cu
     return []
 
 
-def _poles(features: ClaimFeatures) -> dict[str, tuple[int, str, frozenset[str], bool]]:
-    """Each stance axis a claim takes a clear side on (mixed signals count as no side): the
-    pole, the first cue's words, whose stance it is (the cues' holders), and whether every
-    cue is said of the past."""
-    seen: dict[str, set[int]] = {}
-    cue_words: dict[str, str] = {}
-    holders: dict[str, set[str]] = {}
-    past: dict[str, bool] = {}
-    for cue in features.stances:
-        seen.setdefault(cue.axis, set()).add(cue.pole)
-        cue_words.setdefault(cue.axis, cue.cue)
-        holders.setdefault(cue.axis, set()).update(cue.holders)
-        past[cue.axis] = past.get(cue.axis, True) and cue.past
-    return {
-        axis: (poles.pop(), cue_words[axis], frozenset(holders[axis]), past[axis])
-        for axis, poles in seen.items()
-        if len(poles) == 1
-    }
-
-
 def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
     """Opposite commitments on one stance axis by the same holder: "the unwavering support
     from Tehran" vs "Iran's allies ... have been largely silent"."""
     if not overlap.entities and len(overlap.lemmas) < 2:
         return []
-    if not a.sets.poles & b.sets.opposite_poles:
+    if a.sets.poles.isdisjoint(b.sets.opposite_poles):
         return []
-    a_poles, b_poles = _poles(a), _poles(b)
+    a_poles, b_poles = a.sets.sides, b.sets.sides
     cues = []
     for axis in sorted(a_poles.keys() & b_poles.keys()):
         a_pole, a_cue, a_holders, a_past = a_poles[axis]
@@ -313,7 +297,7 @@ def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
 
 def detect_quantifier(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
     """ "All X" against "no X" (or "never") about the same thing."""
-    if overlap.weight < 2 or not a.sets.quantifier_nouns & b.sets.quantifier_nouns:
+    if overlap.weight < 2 or a.sets.quantifier_nouns.isdisjoint(b.sets.quantifier_nouns):
         return []
     a_kinds = {noun: kind for kind, noun in a.quantifiers}
     for kind, noun in b.quantifiers:

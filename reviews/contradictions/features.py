@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviews.contradictions import lexicon
 from reviews.contradictions.entities import EntityResolver, default_resolver
@@ -72,6 +72,10 @@ class FeatureSets:
     entities: frozenset[str]
     entity_words: frozenset[str]  # the words of the canonical entity names
     measures: frozenset[str]  # quantity kinds a number could clash on ("count:body", "percent")
+    # Each stance axis taken a clear side on (mixed signals count as no side): the pole, the
+    # first cue's words, whose stance it is (the cues' holders), and whether every cue is said
+    # of the past.
+    sides: dict[str, tuple[int, str, frozenset[str], bool]]
     poles: frozenset[tuple[str, int]]  # (stance axis, pole) for axes taken a clear side on
     opposite_poles: frozenset[tuple[str, int]]
     quantifier_nouns: frozenset[str]
@@ -109,22 +113,20 @@ class ClaimFeatures:
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
-    def __post_init__(self) -> None:
-        # Built once per claim, eagerly: a sweep reads them for millions of pairs, and
-        # ``functools.cached_property`` takes a lock on every read in Python 3.11.
-        object.__setattr__(self, "_sets", self._make_sets())
+    if TYPE_CHECKING:
+        # Set views of these features: a plain attribute, not a field (not in ``to_json`` or
+        # comparisons), declared only for type checkers so that dataclasses do not see it.
+        sets: FeatureSets = dataclasses.field(init=False, repr=False, compare=False)
 
-    @property
-    def sets(self) -> FeatureSets:
-        """Set views of these features (not a field: not in ``to_json`` or comparisons)."""
-        sets: FeatureSets = self.__dict__["_sets"]
-        return sets
+    def __post_init__(self) -> None:
+        # Built once per claim, eagerly, as a plain attribute: a sweep reads them about 20
+        # times per pair for millions of pairs, and a property costs a call on every read
+        # (``functools.cached_property`` also takes a lock on every read in Python 3.11).
+        object.__setattr__(self, "sets", self._make_sets())
 
     def _make_sets(self) -> FeatureSets:
-        seen: dict[str, set[int]] = {}
-        for cue in self.stances:
-            seen.setdefault(cue.axis, set()).add(cue.pole)
-        poles = frozenset((axis, next(iter(p))) for axis, p in seen.items() if len(p) == 1)
+        sides = self._sides()
+        poles = frozenset((axis, side[0]) for axis, side in sides.items())
         return FeatureSets(
             lemmas=frozenset(self.lemmas),
             asserted=frozenset(self.asserted),
@@ -133,6 +135,7 @@ class ClaimFeatures:
             entities=frozenset(self.entities),
             entity_words=frozenset(lemma(word) for name in self.entities for word in name.split()),
             measures=frozenset(filter(None, (measure_key(q) for q in self.quantities))),
+            sides=sides,
             poles=poles,
             opposite_poles=frozenset((axis, -pole) for axis, pole in poles),
             quantifier_nouns=frozenset(noun for _, noun in self.quantifiers),
@@ -142,6 +145,22 @@ class ClaimFeatures:
                 for opposite in lexicon.antonyms().get(word, ())
             ),
         )
+
+    def _sides(self) -> dict[str, tuple[int, str, frozenset[str], bool]]:
+        seen: dict[str, set[int]] = {}
+        cue_words: dict[str, str] = {}
+        holders: dict[str, set[str]] = {}
+        past: dict[str, bool] = {}
+        for cue in self.stances:
+            seen.setdefault(cue.axis, set()).add(cue.pole)
+            cue_words.setdefault(cue.axis, cue.cue)
+            holders.setdefault(cue.axis, set()).update(cue.holders)
+            past[cue.axis] = past.get(cue.axis, True) and cue.past
+        return {
+            axis: (poles.pop(), cue_words[axis], frozenset(holders[axis]), past[axis])
+            for axis, poles in seen.items()
+            if len(poles) == 1
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ClaimFeatures:

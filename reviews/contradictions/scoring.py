@@ -48,7 +48,8 @@ def pair_cues(a: ClaimFeatures, b: ClaimFeatures) -> tuple[list[Cue], Overlap | 
     cues: list[Cue] = []
     for detector in DETECTORS:
         cues.extend(detector(a, b, overlap))
-    cues.sort(key=lambda cue: -cue.strength)
+    if len(cues) > 1:
+        cues.sort(key=lambda cue: -cue.strength)
     return cues, overlap
 
 
