@@ -811,18 +811,8 @@ def read_all(
         yield _recorded_from_values(values)
 
 
-_RECORDED_FIELDS = (
-    "position",
-    "stream_id",
-    "stream_type",
-    "version",
-    "type",
-    "schema_version",
-    "data",
-    "metadata",
-    "recorded_at",
-    "hash",
-)
+# A recorded event carries every column but prev_hash (the chain is checked by verification).
+_RECORDED_FIELDS = tuple(field for field in EVENT_FIELDS if field != "prev_hash")
 
 
 def _recorded_from_values(values: tuple[Any, ...]) -> RecordedEvent:
