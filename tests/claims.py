@@ -8,6 +8,17 @@ from ledger.services import claim_command, claim_record
 
 SYSTEM = ev.Metadata(actor="system:test", via="test")
 
+# The seed article's canonical contradiction: Iran's support against its allies' silence.
+SUPPORT = (
+    "The unwavering support from Tehran, rooted in ideological convergence and strategic "
+    "necessity, is unlikely to diminish."
+)
+SILENT = (
+    "Iran's allies, including Hezbollah, the Houthi movement, Hamas, and Palestinian Islamic "
+    "Jihad, have been largely silent since Israel launched a series of attacks in response to "
+    "recent escalations."
+)
+
 # The events that bring a freshly recorded claim (assigned to a reviewer) to each state.
 _REVIEWED = [
     ev.ClaimReviewStarted(),

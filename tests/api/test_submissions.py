@@ -4,6 +4,7 @@ import pytest
 
 from ledger.models import ClaimView, Source
 from tests.api.conftest import OTHER, OWN, assert_problem, event_count
+from tests.claims import SILENT, SUPPORT
 
 pytestmark = pytest.mark.django_db
 
@@ -237,17 +238,6 @@ def test_reviewers_and_auditors_cannot_submit_sources(client_for):
         )
         assert_problem(response, 403)
     assert Source.objects.count() == 0
-
-
-SUPPORT = (
-    "The unwavering support from Tehran, rooted in ideological convergence and strategic "
-    "necessity, is unlikely to diminish."
-)
-SILENT = (
-    "Iran's allies, including Hezbollah, the Houthi movement, Hamas, and Palestinian Islamic "
-    "Jihad, have been largely silent since Israel launched a series of attacks in response to "
-    "recent escalations."
-)
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ from reviews.contradictions.services import CONSUMER_NAME
 from reviews.models import Membership, Organisation
 from reviews.roles import Role
 from reviews.tasks import contradictions_consume_task
+from tests.claims import SILENT, SUPPORT
 from tests.reliability.conftest import ROOT, figures_record, subprocess_environment
 
 pytestmark = [
@@ -45,15 +46,6 @@ pytestmark = [
     pytest.mark.usefixtures("ledger_transactional_db"),
 ]
 
-SUPPORT = (
-    "The unwavering support from Tehran, rooted in ideological convergence and strategic "
-    "necessity, is unlikely to diminish."
-)
-SILENT = (
-    "Iran's allies, including Hezbollah, the Houthi movement, Hamas, and Palestinian Islamic "
-    "Jihad, have been largely silent since Israel launched a series of attacks in response to "
-    "recent escalations."
-)
 WAIT_SECONDS = 60
 VISIBILITY_TIMEOUT_SECONDS = 3
 

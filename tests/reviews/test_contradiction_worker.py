@@ -12,19 +12,11 @@ from django.db import connection
 
 from ledger.models import ContradictionView, Event
 from ledger.services import claim_record
+from tests.claims import SILENT, SUPPORT
 
 pytestmark = [pytest.mark.broker, pytest.mark.postgres, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
-SUPPORT = (
-    "The unwavering support from Tehran, rooted in ideological convergence and strategic "
-    "necessity, is unlikely to diminish."
-)
-SILENT = (
-    "Iran's allies, including Hezbollah, the Houthi movement, Hamas, and Palestinian Islamic "
-    "Jihad, have been largely silent since Israel launched a series of attacks in response to "
-    "recent escalations."
-)
 WAIT_SECONDS = 60
 
 
