@@ -60,6 +60,18 @@ class ClaimState:
 STATE_FIELDS = tuple(field.name for field in dataclasses.fields(ClaimState))
 
 
+def claim_state_of(values: dict[str, Any]) -> ClaimState:
+    """The ClaimState holding ``values``, which names every field of ``STATE_FIELDS``.
+
+    What ``ClaimState(**values)`` gives, without the frozen dataclass's ``__init__``, which sets
+    each field through ``object.__setattr__`` and costs five times as much: a rebuild folds a
+    million events through here. ClaimState has no defaults, ``__post_init__`` or slots to miss.
+    """
+    state = object.__new__(ClaimState)
+    state.__dict__.update(values)
+    return state
+
+
 def evolve(
     state: ClaimState | None,
     event: ev.DomainEvent,
@@ -109,7 +121,7 @@ def evolve(
                 "rating_name": rating_name,
                 "explanation": explanation,
             }
-    return dataclasses.replace(state, **changes)
+    return claim_state_of({**state.__dict__, **changes})  # dataclasses.replace, cheaper
 
 
 def claim_state_from_events(recorded: Iterable[RecordedEvent]) -> ClaimState:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.db import connection, models
 
 from ledger import events as ev
-from ledger.claims import STATE_FIELDS, ClaimState, evolve
+from ledger.claims import STATE_FIELDS, ClaimState, claim_state_of, evolve
 from ledger.models import ClaimView, ContradictionView
 from ledger.sql import (
     copy_allowed,
@@ -333,7 +333,7 @@ def _claim_state(row: Row) -> ClaimState:
     values["claim_id"] = str(values["claim_id"])
     if values["source_id"] is not None:
         values["source_id"] = str(values["source_id"])
-    return ClaimState(**values)
+    return claim_state_of(values)
 
 
 def project_claim(rows: RowStore, recorded: RecordedEvent) -> None:
@@ -347,7 +347,7 @@ def project_claim(rows: RowStore, recorded: RecordedEvent) -> None:
         recorded_at=recorded.recorded_at,
     )
     # A shallow copy: states are immutable and evolve() replaces values, never mutates them.
-    new_row = {name: getattr(state, name) for name in STATE_FIELDS}
+    new_row = dict(state.__dict__)  # every field of STATE_FIELDS, in that order
     new_row["open_flag_count"] = row["open_flag_count"] if row is not None else 0
     rows.put(ClaimView, recorded.stream_id, new_row)
 
