@@ -51,30 +51,6 @@ def overlap_entity_words(overlap: Overlap) -> set[str]:
     return {lemma(word) for entity in overlap.entities for word in entity.split()}
 
 
-def may_conflict(a: ClaimFeatures, b: ClaimFeatures) -> bool:
-    """A cheap upper bound: False only when no detector can fire on this pair.
-
-    A sweep compares millions of pairs; most share a subject but say nothing incompatible, and
-    a few set intersections rule them out before any detector runs. Every detector's first
-    requirement is mirrored here (tests/reviews/test_contradiction_detectors.py checks the bound
-    never hides a cue on the eval sets).
-    """
-    x, y = a.sets, b.sets
-    # ``isdisjoint`` answers without building the intersection.
-    return bool(
-        a.refutations
-        or b.refutations
-        or not x.negated.isdisjoint(y.asserted)
-        or not y.negated.isdisjoint(x.asserted)
-        or not x.antonyms.isdisjoint(y.asserted)
-        or not y.antonyms.isdisjoint(x.asserted)
-        or not x.measures.isdisjoint(y.measures)
-        or (a.dates and b.dates)
-        or not x.poles.isdisjoint(y.opposite_poles)
-        or not x.quantifier_nouns.isdisjoint(y.quantifier_nouns)
-    )
-
-
 def _quote(words: list[str] | set[str] | frozenset[str]) -> str:
     return ", ".join(f"“{word}”" for word in sorted(words))
 
@@ -323,3 +299,32 @@ DETECTORS: tuple[Detector, ...] = (
     detect_refutation,
     detect_quantifier,
 )
+
+
+def detectors_that_may_fire(a: ClaimFeatures, b: ClaimFeatures) -> list[Detector]:
+    """The detectors whose first requirement this pair meets, in ``DETECTORS`` order; empty
+    when none can fire.
+
+    A sweep compares millions of pairs; most share a subject but say nothing incompatible, and
+    a few set intersections rule them out before any detector runs. Each test here is the
+    guard its detector starts with (``isdisjoint`` answers without building the intersection),
+    so a detector left out would have returned no cue: tests/reviews/test_contradiction_
+    detectors.py checks that on the eval sets and the bench's synthetic claims.
+    """
+    x, y = a.sets, b.sets
+    may_fire: list[Detector] = []
+    if not x.negated.isdisjoint(y.asserted) or not y.negated.isdisjoint(x.asserted):
+        may_fire.append(detect_negation)
+    if not x.antonyms.isdisjoint(y.asserted):
+        may_fire.append(detect_antonymy)
+    if not x.measures.isdisjoint(y.measures):
+        may_fire.append(detect_numeric)
+    if a.dates and b.dates:
+        may_fire.append(detect_date)
+    if not x.poles.isdisjoint(y.opposite_poles):
+        may_fire.append(detect_stance)
+    if a.refutations or b.refutations:
+        may_fire.append(detect_refutation)
+    if not x.quantifier_nouns.isdisjoint(y.quantifier_nouns):
+        may_fire.append(detect_quantifier)
+    return may_fire

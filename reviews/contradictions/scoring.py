@@ -12,7 +12,7 @@ import dataclasses
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from reviews.contradictions.calibration import calibrated
-from reviews.contradictions.detectors import DETECTORS, Cue, Overlap, may_conflict, overlap_of
+from reviews.contradictions.detectors import Cue, Overlap, detectors_that_may_fire, overlap_of
 from reviews.contradictions.features import ClaimFeatures
 
 DETECTOR_VERSION = "lexical-3"
@@ -39,14 +39,19 @@ class PairScore:
 
 
 def pair_cues(a: ClaimFeatures, b: ClaimFeatures) -> tuple[list[Cue], Overlap | None]:
-    """Every detector's cues for a pair, strongest first (none when the bound rules it out)."""
-    if not may_conflict(a, b):
+    """Every detector's cues for a pair, strongest first (none when the bound rules it out).
+
+    Only the detectors whose first requirement the pair meets run: the others would return no
+    cue (``detectors_that_may_fire``).
+    """
+    detectors = detectors_that_may_fire(a, b)
+    if not detectors:
         return [], None
     overlap = overlap_of(a, b)
     if overlap.weight == 0:
         return [], overlap
     cues: list[Cue] = []
-    for detector in DETECTORS:
+    for detector in detectors:
         cues.extend(detector(a, b, overlap))
     if len(cues) > 1:
         cues.sort(key=lambda cue: -cue.strength)
