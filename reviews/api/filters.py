@@ -22,7 +22,7 @@ class FilterBackend(filters.DjangoFilterBackend):  # type: ignore[misc]
 
     Without any of its parameters every filter of a set is a no-op, so building and validating
     its form (a deep copy of the filters, a form class, a bound form) for a plain page only cost
-    time: 7% of a claim list request (docs/performance.md, section 4b). Any parameter that
+    time: about 9% of a claim list request (docs/performance.md, section 4b). Any parameter that
     could belong to a filter, or a required filter, takes django-filter's own path.
     """
 
