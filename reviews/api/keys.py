@@ -115,12 +115,14 @@ def api_key_authenticate(*, token: str) -> ApiKey | None:
     """The active key whose token this is, or None. Records when the key was last used."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    key = (
-        ApiKey.objects.select_related("user")
-        .filter(key_hash=token_hash(token), revoked_at__isnull=True)
-        .first()
-    )
-    if key is None or not key.user.is_active:
+    try:
+        # key_hash is unique: get() needs no ORDER BY (and no sort), as first() would add.
+        key = ApiKey.objects.select_related("user").get(
+            key_hash=token_hash(token), revoked_at__isnull=True
+        )
+    except ApiKey.DoesNotExist:
+        return None
+    if not key.user.is_active:
         return None
     now = timezone.now()
     if key.last_used_at is None or now - key.last_used_at > LAST_USED_PRECISION:

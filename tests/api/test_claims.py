@@ -1,6 +1,9 @@
 """Claims: visibility per role, filters, search, cursor pages, detail with ETag, history."""
 
+import base64
 import datetime
+import json
+from urllib.parse import urlencode
 
 import pytest
 from django.utils import timezone
@@ -8,6 +11,7 @@ from django.utils import timezone
 from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.ingestion import source_ingest
+from ledger.models import ClaimView
 from ledger.services import claim_command
 from tests.api.conftest import OTHER, OWN, assert_problem
 from tests.claims import SYSTEM
@@ -173,8 +177,6 @@ def test_filter_by_source_and_updated_since(client_for, claim_in, people):
 
 
 def test_flagged_filter_follows_open_flags(client_for, claims):
-    from ledger.models import ClaimView
-
     ClaimView.objects.filter(pk=claims["own_pending"]).update(open_flag_count=1)
     assert ids(client_for("audrey").get("/api/v1/claims/?flagged=true")) == {claims["own_pending"]}
 
@@ -223,3 +225,98 @@ def test_claim_detail_reflects_a_new_event(client_for, claim_in):
     )
     response = client.get(f"/api/v1/claims/{claim.claim_id}/")
     assert response["ETag"] == '"3"'
+
+
+# --- The exact bytes of a list page --------------------------------------------------------
+
+
+def _timestamp(value: datetime.datetime) -> str:
+    """ISO 8601 in UTC with microseconds, ``Z`` for the zone: how the API writes times."""
+    return value.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _listed(claim_id: str) -> dict[str, object]:
+    """One claim as the list shows it, spelled out field by field from its read-model row."""
+    row = ClaimView.objects.get(pk=claim_id)
+    verdict = row.verdict
+    return {
+        "id": str(row.claim_id),
+        "url": f"/api/v1/claims/{row.claim_id}/",
+        "text": row.text,
+        "status": row.status,
+        "version": row.version,
+        "publisher": row.publisher,
+        "source_id": None if row.source_id is None else str(row.source_id),
+        "assignee": row.assignee,
+        "verdict": None
+        if verdict is None
+        else {
+            "rating": verdict["rating"],
+            "rating_name": verdict["rating_name"],
+            "explanation": verdict["explanation"],
+        },
+        "flagged": row.open_flag_count > 0,
+        "open_flag_count": row.open_flag_count,
+        "check_worthiness": row.check_worthiness,
+        "entities": row.entities,
+        "recorded_at": _timestamp(row.recorded_at),
+        "updated_at": _timestamp(row.updated_at),
+    }
+
+
+def _cursor_link(**tokens: str) -> str:
+    cursor = base64.b64encode(urlencode(tokens).encode("ascii")).decode("ascii")
+    return "http://testserver/api/v1/claims/?" + urlencode({"cursor": cursor, "page_size": 2})
+
+
+def _compact_json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def test_a_list_page_is_exactly_these_bytes(client_for, claim_in):
+    # given a claim from a source (selector, entities, check-worthiness), a published one with a
+    # verdict, and a flagged one with text outside ASCII, changed in that order
+    extracted = source_ingest(
+        content=b"Iran's parliament approved the budget on 3 May 2024, officials said.",
+        media_type="text/plain",
+        metadata=SYSTEM,
+        publisher=OWN,
+    ).claims[0]
+    published = claim_in(
+        ClaimStatus.PUBLISHED, text="Z\u00fcrich\u2019s \u201cbudget\u201d rose 5% \u2014 aides."
+    )
+    flagged = claim_in(text="Tehran\u2019s support is unwavering.", assignee="")
+    ClaimView.objects.filter(pk=flagged.claim_id).update(open_flag_count=2)
+    newest_first = [flagged.claim_id, published.claim_id, extracted.claim_id]
+    positions = {
+        str(claim_id): str(position)
+        for claim_id, position in ClaimView.objects.values_list("claim_id", "last_position")
+    }
+    client = client_for("audrey")
+
+    # when the list is read two claims at a time
+    first = client.get("/api/v1/claims/?page_size=2")
+    second = client.get(first.json()["next"])
+
+    # then each page is exactly the envelope and the claims, compact UTF-8 JSON
+    assert first.status_code == second.status_code == 200
+    assert first["Content-Type"] == second["Content-Type"] == "application/json"
+    assert first.content == _compact_json(
+        {
+            "next": _cursor_link(p=positions[published.claim_id]),
+            "previous": None,
+            "results": [_listed(claim_id) for claim_id in newest_first[:2]],
+        }
+    )
+    assert second.content == _compact_json(
+        {
+            "next": None,
+            "previous": _cursor_link(r="1", p=positions[extracted.claim_id]),
+            "results": [_listed(newest_first[2])],
+        }
+    )
+    assert json.loads(first.content)["results"][1]["verdict"] == {
+        "rating": 1,
+        "rating_name": "False",
+        "explanation": "the record shows otherwise",
+    }
