@@ -7,7 +7,9 @@ reference every other chunking, in this process or on several, must agree with, 
 first bad line for the same reason.
 """
 
+import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -227,6 +229,117 @@ def test_a_redacted_event_whose_redaction_was_replaced_fails_there_on_every_path
         f"position 21: this event differs from the DataRedacted event embedded in line "
         f"{ledger.comment_position}",
     )
+
+
+AWKWARD_TEXTS = [
+    'quote " back \\ slash',
+    "tab\tnew\nline\x01\x1f\x7f",
+    "\u2028\u00e9\U0001f600",
+    "",
+]
+
+
+def test_the_fast_path_hashes_awkward_envelopes_exactly_as_event_hash_does():
+    # given events whose envelope strings and metadata need every kind of escape, hashed by
+    # event_hash (the definition) and written canonically
+    for number, text in enumerate(AWKWARD_TEXTS, start=1):
+        record = {
+            "position": 10**18 + number,
+            "stream_id": text,
+            "stream_type": text + "s",
+            "version": 0,
+            "type": text + "t",
+            "schema_version": -number,
+            "metadata": {text: [text, None, True, -7], "actor": text},
+            "recorded_at": text + "Z",
+            "prev_hash": text + "p",
+            "data": {"text": text, text: {"nested": [text]}},
+        }
+        record["hash"] = ve.event_hash(record, ve.data_digest(record["data"]))
+        line = ve.canonical_json(record)
+
+        # when the fast path reads the line, it accepts it: it computed the same hash
+        assert ve._plain_event(line) == (record["position"], record["prev_hash"], record["hash"])
+        assert ve._plain_event(line.decode()) == (
+            record["position"],
+            record["prev_hash"],
+            record["hash"],
+        )
+        # and a changed envelope string is refused
+        changed = dict(record, recorded_at=text + "z")
+        assert ve._plain_event(ve.canonical_json(changed)) is None
+
+
+def written_hashed(lines: list[bytes], index: int, text: str, hashed: str) -> list[bytes]:
+    """The export with line ``index`` replaced by ``text`` (whose hash is 64 zeros for now),
+    hashed over its envelope with the SHA-256 of ``hashed`` as the payload digest; the lines
+    after it rechained."""
+    record = json.loads(text)
+    record["hash"] = ve.event_hash(record, hashlib.sha256(hashed.encode()).hexdigest())
+    records = [json.loads(line) for line in lines]
+    records[index] = record
+    rewritten = rechained(records, index + 1)
+    rewritten[index] = text.replace('"hash":"' + "0" * 64, '"hash":"' + record["hash"]).encode()
+    return rewritten
+
+
+def test_a_payload_with_a_nested_hash_key_verifies_as_line_by_line(ledger, tmp_path, monkeypatch):
+    # given an event whose payload holds an object with a "hash" key after another key, so
+    # that the line's first ',"hash":"' is inside the payload
+    records = [json.loads(line) for line in whole_export(tmp_path)]
+    records[4]["data"] = {"note": {"algorithm": "sha256", "hash": "ab" * 32}}
+    lines = rechained(records, 4)
+    assert lines[4].count(b',"hash":"') == 2
+
+    # then it verifies on every path, and the fast path accepts it
+    assert assert_every_path_agrees(lines, tmp_path, monkeypatch).events == 20
+    assert ve._plain_event(lines[4]) is not None
+
+    # but a line hashed over the payload text up to that ',"hash":"' (a prefix of the
+    # payload, which would leave the rest of it unhashed) fails there
+    text = lines[4].decode()
+    placeholder = re.sub(
+        ',"hash":"[0-9a-f]{64}","metadata"', f',"hash":"{"0" * 64}","metadata"', text
+    )
+    prefix = text[len('{"data":') : text.index(',"hash":"')]
+    found = assert_every_path_agrees(
+        written_hashed(lines, 4, placeholder, prefix), tmp_path, monkeypatch
+    )
+    assert found == (5, "position 5: hash does not match its content")
+
+
+def test_re_serialized_lines_verify_as_line_by_line(ledger, tmp_path, monkeypatch):
+    # given lines written with spaces, keys in reverse order and \u escapes: not canonical,
+    # but the same values, which is what the hashes cover
+    lines = whole_export(tmp_path)
+    reversed_keys = [
+        json.dumps(dict(reversed(json.loads(line).items())), ensure_ascii=True).encode()
+        for line in lines
+    ]
+    assert reversed_keys[4] != lines[4]
+
+    # then they verify on every path, and the fast path accepts them
+    assert assert_every_path_agrees(reversed_keys, tmp_path, monkeypatch).events == 20
+    accepted = ve._plain_event(reversed_keys[4])
+    assert accepted is not None
+    assert accepted == ve._plain_event(lines[4])
+
+
+def test_a_line_hashed_over_its_non_canonical_payload_text_fails_there(
+    ledger, tmp_path, monkeypatch
+):
+    # given a line whose payload is written with its keys in reverse order and whose hash
+    # covers those bytes (not the canonical JSON of the payload, as ADR 0002 says)
+    lines = whole_export(tmp_path)
+    record = json.loads(lines[4])
+    payload = json.dumps(dict(reversed(record["data"].items())), separators=(",", ":"))
+    assert payload != ve.canonical_text(record["data"])
+    rest = ve.canonical_text({**record, "hash": "0" * 64, "data": None})
+    text = '{"data":' + payload + rest[len('{"data":null') :]
+
+    # then every path refuses it at that line, as line by line
+    found = assert_every_path_agrees(written_hashed(lines, 4, text, payload), tmp_path, monkeypatch)
+    assert found == (5, "position 5: hash does not match its content")
 
 
 def test_postgresql_jsonl_lines_are_the_general_path_byte_for_byte(metadata):
