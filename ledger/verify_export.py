@@ -264,6 +264,11 @@ def _redaction_problem(
     return None, tuple(embedded)
 
 
+def _lone_surrogate(error: UnicodeEncodeError) -> str:
+    code = ord(error.object[error.start])
+    return f"a string holds an unpaired surrogate (\\u{code:04x})"
+
+
 def _examine(line: bytes | str) -> _Examined:
     """Everything about one event line that can be checked without its neighbours."""
     if not line.strip():
@@ -280,15 +285,20 @@ def _examine(line: bytes | str) -> _Examined:
     position = record["position"]
     content_error: str | None = None
     embedded: tuple[tuple[int, str], ...] = ()
-    if "redactions" in record:
-        content_error, embedded = _redaction_problem(record, record["redactions"])
-        digest = record.get("data_digest")
-    else:
-        digest = data_digest(record["data"])
-        if record.get("data_digest", digest) != digest:
-            content_error = f"position {position}: data_digest does not match the payload"
-    if content_error is None and not _own_hash_matches(record, str(digest)):
-        content_error = f"position {position}: hash does not match its content"
+    try:
+        if "redactions" in record:
+            content_error, embedded = _redaction_problem(record, record["redactions"])
+            digest = record.get("data_digest")
+        else:
+            digest = data_digest(record["data"])
+            if record.get("data_digest", digest) != digest:
+                content_error = f"position {position}: data_digest does not match the payload"
+        if content_error is None and not _own_hash_matches(record, str(digest)):
+            content_error = f"position {position}: hash does not match its content"
+    except UnicodeEncodeError as error:
+        # JSON's \u escapes can spell half of a surrogate pair, which is no character: canonical
+        # JSON (UTF-8) cannot hold it, so no ledger event can (PostgreSQL refuses it too).
+        return _Examined(f"{_lone_surrogate(error)}: not Unicode text")
     target = None
     if record["type"] == REDACTION_EVENT_TYPE and isinstance(record["data"], dict):
         candidate = record["data"].get("position")
@@ -353,7 +363,10 @@ def _plain_event(line: bytes | str) -> tuple[int, str, str] | None:
         and type_name != REDACTION_EVENT_TYPE
     ):
         return None
-    digest = hashlib.sha256(canonical_json(data)).hexdigest()
+    try:
+        digest = hashlib.sha256(canonical_json(data)).hexdigest()
+    except UnicodeEncodeError:
+        return None  # a lone surrogate: _examine says so
     # canonical_json(envelope) of event_hash, written out: the envelope's keys in sorted order,
     # integers as int.__repr__ and strings as the canonical encoder writes them (the types were
     # checked above). Building the envelope as a dict for the encoder to sort cost about a
@@ -366,7 +379,11 @@ def _plain_event(line: bytes | str) -> tuple[int, str, str] | None:
         f',"stream_id":{_ENCODE_STRING(stream_id)},"stream_type":{_ENCODE_STRING(stream_type)}'
         f',"type":{_ENCODE_STRING(type_name)},"version":{version!r}}}'
     )
-    if hashlib.sha256(envelope.encode("utf-8")).hexdigest() != claimed:
+    try:
+        hashed = hashlib.sha256(envelope.encode()).hexdigest()
+    except UnicodeEncodeError:
+        return None
+    if hashed != claimed:
         return None
     return position, prev_hash, claimed
 

@@ -386,3 +386,25 @@ def test_postgresql_jsonl_lines_are_the_general_path_byte_for_byte(metadata):
         in fast[10]
     )
     assert '"redactions":[' in fast[built.comment_position - 1]
+
+
+@pytest.mark.parametrize("field", ["data", "metadata", "stream_type"])
+def test_an_unpaired_surrogate_fails_at_its_line_on_every_path(
+    ledger, tmp_path, monkeypatch, field
+):
+    # given line 7 with half of a surrogate pair written as a JSON escape: valid JSON, but no
+    # Unicode character, so no canonical (UTF-8) form and no event the ledger could hold
+    lines = whole_export(tmp_path)
+    record = json.loads(lines[6])
+    if field == "data":
+        record["data"] = {**record["data"], "text": "Tehran \ud800 said"}
+    elif field == "metadata":
+        record["metadata"] = {**record["metadata"], "actor": "\udfff"}
+    else:
+        record["stream_type"] = "claim\ud83d"
+    lines[6] = json.dumps(record, ensure_ascii=True).encode()
+
+    # then every path names that line and the character, instead of failing with a traceback
+    found = assert_every_path_agrees(lines, tmp_path, monkeypatch)
+    code = {"data": "d800", "metadata": "dfff", "stream_type": "d83d"}[field]
+    assert found == (7, f"a string holds an unpaired surrogate (\\u{code}): not Unicode text")
