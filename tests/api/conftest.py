@@ -12,11 +12,12 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from ledger.claims import ClaimState, ClaimStatus
+from ledger.ingestion import IngestedClaim, source_ingest
 from ledger.models import Event
 from reviews.api.keys import api_key_allowed_scopes, api_key_create
 from reviews.models import Membership, Organisation
 from reviews.roles import Role
-from tests.claims import claim_brought_to
+from tests.claims import SYSTEM, claim_brought_to
 
 OWN = "daily-planet"
 OTHER = "gotham-gazette"
@@ -105,6 +106,16 @@ def claim_in(people) -> ClaimFactory:
 
 def event_count() -> int:
     return Event.objects.count()
+
+
+def claim_from_a_source() -> IngestedClaim:
+    """A claim extracted from an ingested source of ours: selector, entities, check-worthiness."""
+    return source_ingest(
+        content=b"Iran's parliament approved the budget on 3 May 2024, officials said.",
+        media_type="text/plain",
+        metadata=SYSTEM,
+        publisher=OWN,
+    ).claims[0]
 
 
 def assert_problem(response: Any, status: int, code: str | None = None) -> dict[str, Any]:

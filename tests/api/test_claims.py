@@ -13,7 +13,7 @@ from ledger.claims import ClaimStatus
 from ledger.ingestion import source_ingest
 from ledger.models import ClaimView
 from ledger.services import claim_command
-from tests.api.conftest import OTHER, OWN, assert_problem
+from tests.api.conftest import OTHER, OWN, assert_problem, claim_from_a_source
 from tests.claims import SYSTEM
 
 pytestmark = pytest.mark.django_db
@@ -276,12 +276,7 @@ def _compact_json(value: object) -> bytes:
 def test_a_list_page_is_exactly_these_bytes(client_for, claim_in):
     # given a claim from a source (selector, entities, check-worthiness), a published one with a
     # verdict, and a flagged one with text outside ASCII, changed in that order
-    extracted = source_ingest(
-        content=b"Iran's parliament approved the budget on 3 May 2024, officials said.",
-        media_type="text/plain",
-        metadata=SYSTEM,
-        publisher=OWN,
-    ).claims[0]
+    extracted = claim_from_a_source()
     published = claim_in(
         ClaimStatus.PUBLISHED, text="Z\u00fcrich\u2019s \u201cbudget\u201d rose 5% \u2014 aides."
     )

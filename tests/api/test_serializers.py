@@ -9,12 +9,10 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
 from ledger.claims import ClaimStatus
-from ledger.ingestion import source_ingest
 from ledger.models import ClaimView
 from reviews.api.selectors import source_for_provenance
 from reviews.api.serializers import ClaimDetailSerializer, ClaimSerializer
-from tests.api.conftest import OWN
-from tests.claims import SYSTEM
+from tests.api.conftest import claim_from_a_source
 
 pytestmark = pytest.mark.django_db
 
@@ -48,12 +46,7 @@ def _rendered(data: object) -> bytes:
 
 
 def _claims(claim_in) -> list[ClaimView]:
-    extracted = source_ingest(
-        content=b"Iran's parliament approved the budget on 3 May 2024, officials said.",
-        media_type="text/plain",
-        metadata=SYSTEM,
-        publisher=OWN,
-    ).claims[0]
+    extracted = claim_from_a_source()
     published = claim_in(ClaimStatus.PUBLISHED, text="Z\u00fcrich\u2019s budget rose 5%.")
     pending = claim_in(text="Plain pending claim.", assignee="")
     stored = [
