@@ -48,8 +48,9 @@ def pipeline() -> Iterator[None]:
         yield
 
 
-def execute_as_one_transaction(statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
-    """Send several statements in one message, which PostgreSQL runs as one transaction.
+@contextmanager
+def _one_message(statements: Sequence[tuple[str, Sequence[Any]]]) -> Iterator[Any]:
+    """Send several statements as one simple-query message; yield the cursor for its results.
 
     A simple query holding several statements is an implicit transaction: it commits after the
     last one, and an error in any of them skips the rest and rolls everything back. Parameters
@@ -65,22 +66,19 @@ def execute_as_one_transaction(statements: Sequence[tuple[str, Sequence[Any]]]) 
             "; ".join(sql for sql, _params in statements),
             [value for _sql, params in statements for value in params],
         )
+        yield cursor
+
+
+def execute_as_one_transaction(statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+    """Send several statements in one message, which PostgreSQL runs as one transaction."""
+    with _one_message(statements):
+        pass
 
 
 def fetch_as_one(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple[Any, ...]]]:
-    """Run several reads in one message (bound on the client, as above); the rows of each.
-
-    One round trip and one statement's client overhead for a few small reads. Only on
-    PostgreSQL and outside any transaction (the reads then share one implicit transaction).
-    """
-    import psycopg
-
-    connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.ClientCursor(connection.connection) as cursor:
-        cursor.execute(
-            "; ".join(sql for sql, _params in statements),
-            [value for _sql, params in statements for value in params],
-        )
+    """Run several reads in one message (one round trip, one statement's client overhead); the
+    rows of each. The reads share one implicit transaction."""
+    with _one_message(statements) as cursor:
         results = [cursor.fetchall()]
         while cursor.nextset():
             results.append(cursor.fetchall())
@@ -232,7 +230,7 @@ def _utc_timestamptz_loader() -> type[Any]:
             utc = self.connection is not None and (
                 self.connection.info.parameter_status("TimeZone") == "UTC"
             )
-            self._compiled = compiled(oid, context).load if utc and compiled else None
+            self._compiled = compiled(oid, context).load if utc and compiled is not None else None
 
         def load(self, data: Any) -> datetime.datetime:
             if self._compiled is None:
