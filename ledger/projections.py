@@ -23,8 +23,10 @@ from ledger.models import ClaimView, ContradictionView
 from ledger.sql import (
     copy_allowed,
     copy_rows,
+    execute_statements,
     execute_unprepared,
     fast_cursor,
+    multi_row_statements,
     value_preparer,
 )
 
@@ -258,10 +260,7 @@ class DatabaseRows:
         (``INSERT ... ON CONFLICT (pk) DO UPDATE``), which also covers rows put without being
         read first.
         """
-        with ExitStack() as cursors:
-            for sql, params in self.write_statements(copy=self.allow_copy):
-                cursor = cursors.enter_context(fast_cursor())
-                cursor.execute(sql, params)
+        execute_statements(self.write_statements(copy=self.allow_copy))
 
     def write_statements(self, *, copy: bool = False) -> list[tuple[str, list[Any]]]:
         """The statements that write every changed row (forgotten as changed from then on).
@@ -290,18 +289,11 @@ class DatabaseRows:
                 copy_rows(table.name, [quote(field.column) for field in fields], prepared)
                 continue
             insert, placeholder, conflict = table.upsert_sql(attnames)
-            per_statement = max(
-                1, min(500, (connection.features.max_query_params or 10_000) // len(fields))
-            )
-            all_prepared = list(prepared)
-            for index in range(0, len(all_prepared), per_statement):
-                chunk = all_prepared[index : index + per_statement]
-                statements.append(
-                    (
-                        f"{insert} {', '.join([placeholder] * len(chunk))} {conflict}",
-                        [value for values in chunk for value in values],
-                    )
+            statements.extend(
+                multi_row_statements(
+                    insert, placeholder, list(prepared), columns=len(fields), tail=conflict
                 )
+            )
         return statements
 
 

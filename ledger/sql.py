@@ -6,7 +6,7 @@ import datetime
 import functools
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from django.db import connection, models
@@ -83,6 +83,33 @@ def fetch_as_one(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[list[t
         while cursor.nextset():
             results.append(cursor.fetchall())
     return results
+
+
+def execute_statements(statements: Iterable[tuple[str, Sequence[Any]]]) -> None:
+    """Run statements in order, each on its own ``fast_cursor`` (inside ``pipeline()`` none of
+    them waits for the one before)."""
+    with ExitStack() as cursors:
+        for sql, params in statements:
+            cursors.enter_context(fast_cursor()).execute(sql, params)
+
+
+def multi_row_statements(
+    insert: str, placeholder: str, rows: Sequence[Sequence[Any]], *, columns: int, tail: str = ""
+) -> list[tuple[str, list[Any]]]:
+    """Multi-row INSERTs of prepared rows of ``columns`` values: ``insert`` (``INSERT INTO t
+    (...) VALUES``), one ``placeholder`` per row, then ``tail`` (an ON CONFLICT clause), with as
+    many rows per statement as the database's parameter limit allows, 500 at most."""
+    per_statement = max(1, min(500, (connection.features.max_query_params or 10_000) // columns))
+    suffix = f" {tail}" if tail else ""
+    return [
+        (
+            f"{insert} {', '.join([placeholder] * len(chunk))}{suffix}",
+            [value for row in chunk for value in row],
+        )
+        for chunk in (
+            rows[index : index + per_statement] for index in range(0, len(rows), per_statement)
+        )
+    ]
 
 
 # Below this many rows an INSERT (pipelined with its neighbours) beats a COPY's extra setup.

@@ -32,8 +32,10 @@ from ledger.sql import (
     copy_allowed,
     copy_rows,
     execute_as_one_transaction,
+    execute_statements,
     fast_cursor,
     fetch_as_one,
+    multi_row_statements,
     pipeline,
     row_converter,
     value_preparer,
@@ -652,7 +654,7 @@ def _append_locked(
         projections.apply_incrementally(appended, rows=rows)
     else:
         with pipeline():
-            _insert_events(values)
+            execute_statements(_insert_statements(values))
             projections.apply_incrementally(appended, rows=rows)
     _remember_head((appended[-1].position, appended[-1].hash))
     return results
@@ -726,45 +728,21 @@ def _chain(
     return values, results
 
 
-def _insert_events(values: list[tuple[Any, ...]]) -> None:
-    """Insert prepared event rows (the only statements that create events)."""
-    with ExitStack() as cursors:
-        for sql, params in _insert_statements(values):
-            cursor = cursors.enter_context(fast_cursor())
-            cursor.execute(sql, params)
-
-
 def _insert_statements(values: list[tuple[Any, ...]]) -> list[tuple[str, list[Any]]]:
-    """Multi-row INSERTs of prepared event rows."""
-    insert, placeholder = _insert_sql()
-    rows_per_statement = max(
-        1, min(500, (connection.features.max_query_params or 10_000) // len(EVENT_FIELDS))
-    )
-    return [
-        (
-            f"{insert} {', '.join([placeholder] * len(chunk))}",
-            [value for row in chunk for value in row],
-        )
-        for chunk in (
-            values[index : index + rows_per_statement]
-            for index in range(0, len(values), rows_per_statement)
-        )
-    ]
+    """Multi-row INSERTs of prepared event rows (the only statements that create events)."""
+    insert, placeholder = _insert_sql_for(connection.vendor)
+    return multi_row_statements(insert, placeholder, values, columns=len(EVENT_FIELDS))
 
 
 @functools.cache
 def _insert_sql_for(vendor: str) -> tuple[str, str]:
+    """``INSERT INTO events (columns) VALUES`` and one row's placeholder."""
     quote = connection.ops.quote_name
     columns = ", ".join(quote(name) for name in EVENT_FIELDS)
     return (
         f"INSERT INTO {quote(Event._meta.db_table)} ({columns}) VALUES",
         "(" + ", ".join(["%s"] * len(EVENT_FIELDS)) + ")",
     )
-
-
-def _insert_sql() -> tuple[str, str]:
-    """``INSERT INTO events (columns) VALUES`` and one row's placeholder."""
-    return _insert_sql_for(connection.vendor)
 
 
 def read_stream(stream_id: str) -> list[RecordedEvent]:
