@@ -174,16 +174,15 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-_PLAIN_FIELDS = REQUIRED_FIELDS
 _INTEGER_FIELDS = ("position", "version", "schema_version")
 _TEXT_FIELDS = ("stream_id", "stream_type", "type", "prev_hash", "hash", "recorded_at")
 
 
-def _plain_shape(record: Any) -> bool:
-    """Whether ``record`` has exactly the required fields, of the right types (the common case)."""
-    return (
+def _shape_problem(record: Any) -> str | None:
+    # The common case first, cheaply: exactly the required fields, of the right types.
+    if (
         type(record) is dict
-        and record.keys() == _PLAIN_FIELDS
+        and record.keys() == REQUIRED_FIELDS
         and type(record["position"]) is int
         and type(record["version"]) is int
         and type(record["schema_version"]) is int
@@ -193,11 +192,7 @@ def _plain_shape(record: Any) -> bool:
         and type(record["prev_hash"]) is str
         and type(record["hash"]) is str
         and type(record["recorded_at"]) is str
-    )
-
-
-def _shape_problem(record: Any) -> str | None:
-    if _plain_shape(record):
+    ):
         return None
     if not isinstance(record, dict):
         return "not a JSON object"
