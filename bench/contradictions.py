@@ -196,8 +196,9 @@ def run(*, quick: bool, sizes: list[int] | None = None, database: bool = True) -
     query, the feature rows read, the detectors; the flag appends are not timed, the synthetic
     claims contradict far more often than real ones), by stored claims; empty with
     ``database=False``. ``sweep``: every claim of the largest size checked against its
-    candidates (feature extraction included), wall ``seconds`` (``features_seconds`` of them
-    until the last features were extracted and indexed) and ``cpu_seconds`` (all processes: on a
+    candidates (feature extraction included), wall ``seconds`` from the start of the run
+    (``features_seconds`` of them until the last features were extracted and indexed, the
+    smaller sizes' latency probes included) and ``cpu_seconds`` (all processes: on a
     shared machine the wall time depends on the load, the CPU time much less), and the
     ``contradictions`` found.
     ``sizes`` overrides the default 1k/10k/100k
