@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
+import re
 import uuid
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from typing import Any
@@ -48,41 +51,131 @@ def pipeline() -> Iterator[None]:
         yield
 
 
-@contextmanager
-def _one_message(statements: Sequence[tuple[str, Sequence[Any]]]) -> Iterator[Any]:
-    """Send several statements as one simple-query message; yield the cursor for its results.
+# Statements one connection keeps prepared for ``_run_in_one_sync``; past this many a statement
+# is parsed with its execution (an unnamed statement), as any other query is.
+PREPARED_MAX = 128
+_PLACEHOLDER = re.compile(r"%([s%])")
 
-    A simple query holding several statements is an implicit transaction: it commits after the
-    last one, and an error in any of them skips the rest and rolls everything back. Parameters
-    are therefore bound on the client (a server-side bound statement holds one statement),
-    which is cheaper than a pipeline of separately bound statements for a few small rows. Only
-    on PostgreSQL and outside any transaction (autocommit).
+
+class _Prepared:
+    """The statements ``_run_in_one_sync`` has prepared on one psycopg connection."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, bytes] = {}
+        self.created = 0
+
+    def new_name(self) -> bytes:
+        """A name no statement of this connection has had (b"", unnamed, once at the cap)."""
+        if len(self.names) >= PREPARED_MAX:
+            return b""
+        self.created += 1
+        return f"ledger_{self.created}".encode()
+
+
+_prepared_by_connection: weakref.WeakKeyDictionary[Any, _Prepared] = weakref.WeakKeyDictionary()
+
+
+def _numbered_placeholders(sql: str) -> bytes:
+    """``%s`` placeholders as PostgreSQL's ``$1, $2, ...`` (and ``%%`` as ``%``)."""
+    numbers = itertools.count(1)
+    return _PLACEHOLDER.sub(
+        lambda match: f"${next(numbers)}" if match[1] == "s" else "%", sql
+    ).encode()
+
+
+def _run_in_one_sync(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
+    """Run statements on PostgreSQL as one transaction in one round trip; each one's result.
+
+    Only outside any transaction (autocommit). Each statement runs as a prepared statement of
+    this connection (parsed and planned once, its parameters bound on the server), and all of
+    them are sent in pipeline mode followed by a single Sync: the extended query protocol runs
+    what comes before a Sync as one transaction, committed at the Sync, and after an error it
+    skips the remaining statements and rolls the lot back. When the connection has lost its
+    prepared statements (a ``DEALLOCATE``), the server refuses the first with nothing done:
+    they are prepared again and sent once more.
     """
     import psycopg
 
     connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.ClientCursor(connection.connection) as cursor:
-        cursor.execute(
-            "; ".join(sql for sql, _params in statements),
-            [value for _sql, params in statements for value in params],
-        )
-        yield cursor
+    conn = connection.connection
+    prepared = _prepared_by_connection.setdefault(conn, _Prepared())
+    with connection.wrap_database_errors:
+        try:
+            return _send_in_one_sync(conn, prepared, statements)
+        except psycopg.errors.InvalidSqlStatementName:
+            prepared.names.clear()
+            return _send_in_one_sync(conn, prepared, statements)
+
+
+def _send_in_one_sync(
+    conn: Any, prepared: _Prepared, statements: Sequence[tuple[str, Sequence[Any]]]
+) -> list[Any]:
+    from psycopg import errors, pq
+    from psycopg.adapt import PyFormat, Transformer
+    from psycopg.generators import fetch_many, send
+
+    pgconn = conn.pgconn
+    transformer = Transformer.from_context(conn)
+    # Per command sent: the statement it prepares (its SQL and name), or None for an execution.
+    sent: list[tuple[str, bytes] | None] = []
+    preparing: dict[str, bytes] = {}  # named in this pipeline, before their first result
+    batches: list[list[Any]] = []
+    try:
+        with conn.lock:
+            pgconn.enter_pipeline_mode()
+            for sql, params in statements:
+                name = prepared.names.get(sql) or preparing.get(sql)
+                if name is None:
+                    name = prepared.new_name()
+                    pgconn.send_prepare(name, _numbered_placeholders(sql))
+                    sent.append((sql, name))
+                    if name:
+                        preparing[sql] = name
+                values = transformer.dump_sequence(params, [PyFormat.TEXT] * len(params))
+                pgconn.send_query_prepared(name, values)
+                sent.append(None)
+            pgconn.pipeline_sync()
+            conn.wait(send(pgconn))
+            while len(batches) < len(sent):
+                batches.append(conn.wait(fetch_many(pgconn)))
+            (synced,) = conn.wait(fetch_many(pgconn))
+            assert synced.status == pq.ExecStatus.PIPELINE_SYNC, synced.status
+            pgconn.exit_pipeline_mode()
+    except BaseException:
+        if pgconn.pipeline_status != pq.PipelineStatus.OFF:
+            # Results were left unread: the connection is in an unknown state.
+            connection.close()
+        raise
+    results = []
+    for preparation, batch in zip(sent, batches, strict=True):
+        result = batch[-1]
+        if result.status == pq.ExecStatus.FATAL_ERROR:
+            # The first error: every command after it was skipped, the transaction rolled back.
+            raise errors.error_from_result(result, encoding=conn.info.encoding)
+        if result.status not in (pq.ExecStatus.COMMAND_OK, pq.ExecStatus.TUPLES_OK):
+            raise errors.OperationalError(f"unexpected result in a pipeline: {result.status!r}")
+        if preparation is None:
+            results.append(result)
+        elif preparation[1]:
+            prepared.names[preparation[0]] = preparation[1]
+    return [_loaded(transformer, result) for result in results]
+
+
+def _loaded(transformer: Any, result: Any) -> list[tuple[Any, ...]]:
+    """A result's rows, loaded as psycopg's cursors load them (none for a command)."""
+    transformer.set_pgresult(result)
+    return transformer.load_rows(0, result.ntuples, tuple)  # type: ignore[no-any-return]
 
 
 def execute_as_one_transaction(statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
-    """Send several statements in one message, which PostgreSQL runs as one transaction."""
-    with _one_message(statements):
-        pass
+    """Run several statements as one transaction in one round trip (PostgreSQL, autocommit)."""
+    _run_in_one_sync(statements)
 
 
 def fetch_as_one(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple[Any, ...]]]:
-    """Run several reads in one message (one round trip, one statement's client overhead); the
-    rows of each. The reads share one implicit transaction."""
-    with _one_message(statements) as cursor:
-        results = [cursor.fetchall()]
-        while cursor.nextset():
-            results.append(cursor.fetchall())
-    return results
+    """Run several reads in one round trip (PostgreSQL, autocommit); the rows of each. The
+    reads share one transaction."""
+    return _run_in_one_sync(statements)
 
 
 def execute_statements(statements: Iterable[tuple[str, Sequence[Any]]]) -> None:

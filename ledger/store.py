@@ -368,7 +368,7 @@ class LoadedStream:
 def stream_load(*, stream_id: str, stream_type: str) -> LoadedStream:
     """Read a stream's events and, when its next append can be optimistic, the rows it updates.
 
-    On PostgreSQL outside a transaction both reads are one message.
+    On PostgreSQL outside a transaction both reads are one round trip (``fetch_as_one``).
     """
     head = _head_seen()  # before the reads: see LoadedStream
     rows = projections.DatabaseRows()
