@@ -26,8 +26,10 @@ from ledger.sql import (
     execute_statements,
     execute_unprepared,
     fast_cursor,
+    max_query_params,
     multi_row_statements,
     value_preparer,
+    vendor,
 )
 
 if TYPE_CHECKING:
@@ -139,9 +141,9 @@ _TABLES: dict[tuple[str, type[models.Model]], _Table] = {}
 
 
 def _table_of(model: type[models.Model]) -> _Table:
-    table = _TABLES.get((connection.vendor, model))
+    table = _TABLES.get((vendor(), model))
     if table is None:
-        table = _TABLES[(connection.vendor, model)] = _Table(model)
+        table = _TABLES[(vendor(), model)] = _Table(model)
     return table
 
 
@@ -197,7 +199,7 @@ class DatabaseRows:
         """
         missing = sorted({key for key in keys if (model, key) not in self._rows})
         table = _table_of(model)
-        chunk_size = max(1, (connection.features.max_query_params or 10_000) - 1)
+        chunk_size = max(1, max_query_params() - 1)
         pending = []
         for index in range(0, len(missing), chunk_size):
             chunk = missing[index : index + chunk_size]

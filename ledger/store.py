@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from typing import Any
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
@@ -35,10 +35,12 @@ from ledger.sql import (
     execute_statements,
     fast_cursor,
     fetch_as_one,
+    max_query_params,
     multi_row_statements,
     pipeline,
     row_converter,
     value_preparer,
+    vendor,
 )
 from ledger.verify_export import GENESIS_HASH, canonical_json, data_digest, event_hash
 
@@ -409,23 +411,22 @@ def _optimistic_possible(event_count: int) -> bool:
     Only on PostgreSQL, outside any transaction (the append is then its own ``BEGIN`` ...
     ``COMMIT``), and below the size where ``COPY`` pays.
     """
-    return (
-        connection.vendor == "postgresql"
-        and not connection.in_atomic_block
-        and connection.get_autocommit()
-        and not copy_allowed(event_count)
-    )
+    if vendor() != "postgresql" or copy_allowed(event_count):
+        return False
+    db = connections[DEFAULT_DB_ALIAS]
+    return not db.in_atomic_block and db.get_autocommit()
 
 
 def _head_seen() -> tuple[int, str]:
-    if connection.vendor != "postgresql" or connection.connection is None:
+    if vendor() != "postgresql":
         return (0, GENESIS_HASH)
-    return _HEADS_SEEN.get(connection.connection, (0, GENESIS_HASH))
+    conn = connections[DEFAULT_DB_ALIAS].connection
+    return (0, GENESIS_HASH) if conn is None else _HEADS_SEEN.get(conn, (0, GENESIS_HASH))
 
 
 def _remember_head(head: tuple[int, str]) -> None:
-    if connection.vendor == "postgresql" and connection.connection is not None:
-        _HEADS_SEEN[connection.connection] = head
+    if vendor() == "postgresql" and (conn := connections[DEFAULT_DB_ALIAS].connection) is not None:
+        _HEADS_SEEN[conn] = head
 
 
 class _LockNeeded(Exception):
@@ -572,7 +573,7 @@ def _heads_send(cursors: ExitStack, stream_ids: Sequence[str]) -> list[Any]:
             [list(stream_ids)],
         )
         return [cursor]
-    chunk_size = max(1, (connection.features.max_query_params or 10_000) - 10)
+    chunk_size = max(1, max_query_params() - 10)
     chunks = [stream_ids[i : i + chunk_size] for i in range(0, len(stream_ids), chunk_size)]
     pending = []
     for index, chunk in enumerate(chunks):
@@ -730,7 +731,7 @@ def _chain(
 
 def _insert_statements(values: list[tuple[Any, ...]]) -> list[tuple[str, list[Any]]]:
     """Multi-row INSERTs of prepared event rows (the only statements that create events)."""
-    insert, placeholder = _insert_sql_for(connection.vendor)
+    insert, placeholder = _insert_sql_for(vendor())
     return multi_row_statements(insert, placeholder, values, columns=len(EVENT_FIELDS))
 
 
@@ -765,7 +766,7 @@ def _read_stream_query(stream_id: str) -> tuple[str, list[Any]]:
 
 
 def _recorded_list(rows: Iterable[Sequence[Any]]) -> list[RecordedEvent]:
-    convert = _recorded_converter(connection.vendor)
+    convert = _recorded_converter(vendor())
     return [_recorded_from_values(convert(values)) for values in rows]
 
 
