@@ -71,7 +71,13 @@ class Metadata:
     causation_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        # Every field is a string or None: no copies needed (``dataclasses.asdict`` deep-copies).
+        return {
+            "actor": self.actor,
+            "via": self.via,
+            "correlation_id": self.correlation_id,
+            "causation_id": self.causation_id,
+        }
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,9 +89,14 @@ class DomainEvent:
 
     def to_data(self) -> dict[str, Any]:
         """The event's fields as a JSON-ready dict, deep-copied (like ``dataclasses.asdict``)."""
-        return {
-            field.name: _copied(getattr(self, field.name)) for field in dataclasses.fields(self)
-        }
+        names = _FIELD_NAMES.get(type(self))
+        if names is None:
+            names = _FIELD_NAMES[type(self)] = tuple(f.name for f in dataclasses.fields(self))
+        return {name: _copied(getattr(self, name)) for name in names}
+
+
+# Per event class, its fields' names (``dataclasses.fields`` rebuilds the tuple on every call).
+_FIELD_NAMES: dict[type[DomainEvent], tuple[str, ...]] = {}
 
 
 def _copied(value: Any) -> Any:
@@ -313,6 +324,43 @@ def validate_payload(value: Any, *, path: str = "data") -> None:
     integers within +-(2**53 - 1), booleans and null. Floats are refused: fractions travel as
     decimal strings so that every reader computes the same canonical bytes.
     """
+    if not _plainly_valid(value):
+        _refuse_invalid(value, path)
+
+
+def _plainly_valid(value: Any) -> bool:
+    """True when ``value`` is valid and made of the exact JSON types; False when it needs
+    ``_refuse_invalid``'s walk (which also accepts subclasses, and names what is wrong).
+
+    Every append validates its payloads: this walk builds no path strings.
+    """
+    kind = type(value)
+    if kind is str:
+        if "\x00" in value:
+            return False
+        if value.isascii():
+            return True
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if value is None or kind is bool:
+        return True
+    if kind is int:
+        return bool(-MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER)
+    if kind is dict:
+        return all(
+            type(key) is str and _plainly_valid(key) and _plainly_valid(item)
+            for key, item in value.items()
+        )
+    if kind is list or kind is tuple:
+        return all(_plainly_valid(item) for item in value)
+    return False
+
+
+def _refuse_invalid(value: Any, path: str) -> None:
+    """Raise ``InvalidCommand`` naming the first part of ``value`` a payload cannot hold."""
     if value is None or isinstance(value, bool):
         return
     if isinstance(value, str):
@@ -331,13 +379,13 @@ def validate_payload(value: Any, *, path: str = "data") -> None:
         raise InvalidCommand(f"{path} is a floating-point number; send a decimal string")
     if isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            validate_payload(item, path=f"{path}[{index}]")
+            _refuse_invalid(item, f"{path}[{index}]")
         return
     if isinstance(value, dict):
         for key, item in value.items():
             if not isinstance(key, str):
                 raise InvalidCommand(f"{path} has a non-string key {key!r}")
-            validate_payload(key, path=f"{path} key")
-            validate_payload(item, path=f"{path}.{key}")
+            _refuse_invalid(key, f"{path} key")
+            _refuse_invalid(item, f"{path}.{key}")
         return
     raise InvalidCommand(f"{path} has a value of type {type(value).__name__}")

@@ -54,11 +54,13 @@ class Event(AppendOnlyModel):
     metadata = models.JSONField()
     recorded_at = models.DateTimeField()
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["stream_id", "version"], name="event_stream_version")
+            models.UniqueConstraint(fields=["stream_id", "version"], name="event_stream_version"),
+            # A constraint, not unique=True: that would add a LIKE index on PostgreSQL (0007).
+            models.UniqueConstraint(fields=["hash"], name="event_hash_unique"),
         ]
         indexes = [
             models.Index(fields=["stream_type", "position"], name="event_stream_type_position"),

@@ -122,7 +122,7 @@ class _Table:
         return cached
 
     def prepare_key(self, key: Any) -> Any:
-        return self.primary_key.get_db_prep_value(key, connection)
+        return self.preparer(self.primary_key)(key)
 
     def converters(self) -> list[tuple[str, list[Any], Any]]:
         if self._converters is None:

@@ -152,8 +152,9 @@ def _send_in_one_sync(
             conn.wait(send(pgconn))
             while len(batches) < len(sent):
                 batches.append(conn.wait(fetch_many(pgconn)))
-            (synced,) = conn.wait(fetch_many(pgconn))
-            assert synced.status == pq.ExecStatus.PIPELINE_SYNC, synced.status
+            synced = conn.wait(fetch_many(pgconn))
+            if [result.status for result in synced] != [pq.ExecStatus.PIPELINE_SYNC]:
+                raise errors.OperationalError(f"expected the pipeline's Sync, got {synced!r}")
             pgconn.exit_pipeline_mode()
     except BaseException:
         if pgconn.pipeline_status != pq.PipelineStatus.OFF:

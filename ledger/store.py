@@ -674,10 +674,9 @@ def _chain(
     position, prev_hash = head
     recorded_at = timezone.now()
     timestamp = format_timestamp(recorded_at)
-    fields = {field.name: field for field in Event._meta.concrete_fields}
-    prepare_data = value_preparer(fields["data"])
-    prepared_metadata = fields["metadata"].get_db_prep_save(metadata_dict, connection)
-    prepared_recorded_at = fields["recorded_at"].get_db_prep_save(recorded_at, connection)
+    prepare_data, prepare_metadata, prepare_recorded_at = _event_preparers(vendor())
+    prepared_metadata = prepare_metadata(metadata_dict)
+    prepared_recorded_at = prepare_recorded_at(recorded_at)
     values: list[tuple[Any, ...]] = []
     results: list[list[RecordedEvent]] = []
     for item, payloads in zip(appends, all_payloads, strict=True):
@@ -727,6 +726,14 @@ def _chain(
             )
         results.append(recorded)
     return values, results
+
+
+@functools.cache
+def _event_preparers(vendor: str) -> tuple[Callable[[Any], Any], ...]:
+    """Value preparers of the events table's ``data``, ``metadata`` and ``recorded_at``, built
+    once per database vendor as the projections' tables build theirs."""
+    fields = {field.name: field for field in Event._meta.concrete_fields}
+    return tuple(value_preparer(fields[name]) for name in ("data", "metadata", "recorded_at"))
 
 
 def _insert_statements(values: list[tuple[Any, ...]]) -> list[tuple[str, list[Any]]]:

@@ -1,7 +1,7 @@
 """Events cannot be changed or removed: not through the ORM, not through SQL."""
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from ledger import events as ev
 from ledger.exceptions import AppendOnlyViolation
@@ -70,3 +70,28 @@ def test_database_trigger_rejects_truncate_on_postgresql(stored):
     ):
         cursor.execute("TRUNCATE ledger_event")
     assert Event.objects.count() == 1
+
+
+def test_the_database_refuses_a_second_event_with_the_same_hash(stored):
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "INSERT INTO ledger_event (position, stream_id, stream_type, version, type,"
+            " schema_version, data, metadata, recorded_at, prev_hash, hash)"
+            " SELECT position + 1, 'other', stream_type, 1, type, schema_version, data,"
+            " metadata, recorded_at, hash, hash FROM ledger_event"
+        )
+    assert Event.objects.count() == 1
+
+
+@pytest.mark.postgres
+def test_the_hash_has_one_index_on_postgresql(stored):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'ledger_event'"
+            " AND indexdef LIKE '%%(hash%%'"
+        )
+        assert [row[0] for row in cursor.fetchall()] == ["event_hash_unique"]
