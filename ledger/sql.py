@@ -275,7 +275,10 @@ def value_preparer(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
             if value is None or isinstance(value, uuid.UUID):
                 return value
             if isinstance(value, str):
-                return uuid.UUID(value)  # ValueError for a malformed id, as Django raises
+                try:
+                    return uuid.UUID(value)
+                except ValueError:
+                    pass  # Django's path raises its ValidationError naming the value
             return generic(value)
 
         return uuid_value
