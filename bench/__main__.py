@@ -28,6 +28,8 @@ import subprocess
 import sys
 import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -89,6 +91,26 @@ def _configure_django(base_url: str) -> tuple[str, str]:
     # (named after DATABASE_URL's) the URL the user gave.
     os.environ["DATABASE_URL"] = base_url
     return working, template
+
+
+@contextmanager
+def empty_ledger() -> Iterator[None]:
+    """For a script run beside the harness (``python -m bench._<name>``): Django set up as
+    ``python -m bench`` sets it up, on an empty migrated ledger in its scratch databases, which
+    are dropped afterwards."""
+    working, template = _configure_django(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+    _prepare_template(template, working)
+    from django.db import connections
+
+    from bench import common
+
+    try:
+        common.fresh_database()
+        yield
+    finally:
+        connections.close_all()
+        common.drop_database(working)
+        common.drop_database(template)
 
 
 def _prepare_template(template: str, working: str) -> None:

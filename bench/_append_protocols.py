@@ -5,10 +5,11 @@ Usage::
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/claims_ledger \\
         python -m bench._append_protocols [--appends 300] [--rounds 7]
 
-It creates and migrates a scratch database ``<name>_protocols`` next to ``DATABASE_URL``'s
-(dropped at the end) and appends new claims the way ``claim_record`` does on PostgreSQL: the
-``ledger_append_check`` call, the event insert and the claim list upsert, one transaction and
-one round trip per claim, with every value built beforehand so that only the sending is timed.
+Set up as ``make bench`` sets up (``<name>_bench`` from a migrated ``<name>_bench_template``,
+production settings; both dropped at the end), it appends new claims the way ``claim_record``
+does on PostgreSQL: the ``ledger_append_check`` call, the event insert and the claim list
+upsert, one transaction and one round trip per claim, with every value built beforehand so that
+only the sending is timed.
 Each round times ``--appends`` appends per protocol, the protocols in turn:
 
 - ``simple``: one simple-query message, parameters bound on the client (``psycopg.ClientCursor``);
@@ -24,27 +25,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import statistics
 import sys
 import time
 import uuid
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 Statements = list[tuple[str, list[Any]]]
-
-
-def _scratch_url(url: str) -> tuple[str, str, str]:
-    """(scratch database URL, its name, the server's ``postgres`` database URL)."""
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/') or 'claims_ledger'}_protocols"
-    return (
-        urlunsplit(parts._replace(path=f"/{name}")),
-        name,
-        urlunsplit(parts._replace(path="/postgres")),
-    )
 
 
 def main(argv: list[str]) -> int:
@@ -52,29 +40,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--appends", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=7)
     arguments = parser.parse_args(argv)
-    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/claims_ledger")
-    scratch, name, admin_url = _scratch_url(url)
-    import psycopg
+    from bench.__main__ import empty_ledger
 
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        os.environ["DATABASE_URL"] = scratch
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
+    with empty_ledger():
         _measure(arguments.appends, arguments.rounds)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return 0
 
 

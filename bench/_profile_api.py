@@ -15,7 +15,6 @@ and a pyinstrument profile of ``--requests`` staff requests.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 
@@ -25,18 +24,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
     arguments = parser.parse_args(argv)
-    from bench.__main__ import DEFAULT_DATABASE_URL, _configure_django, _prepare_template
+    from bench.__main__ import empty_ledger
 
-    working, template = _configure_django(os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
-    _prepare_template(template, working)
-    from django.db import connection, connections
-    from django.test import Client, override_settings
-    from pyinstrument import Profiler
+    with empty_ledger():
+        from django.db import connection
+        from django.test import Client, override_settings
+        from pyinstrument import Profiler
 
-    from bench import api, common
+        from bench import api, common
 
-    try:
-        common.fresh_database()
         with (
             override_settings(LEDGER_API_RATE=api.RATE_FOR_THE_RUN),
             common.after_commit_hooks_paused(),  # as the harness runs bench/api.py
@@ -65,10 +61,6 @@ def main(argv: list[str]) -> int:
             api.in_process_latencies(client, tokens["staff"], arguments.requests)
             profiler.stop()
             print(profiler.output_text(unicode=True, show_all=False))
-    finally:
-        connections.close_all()
-        common.drop_database(working)
-        common.drop_database(template)
     return 0
 
 

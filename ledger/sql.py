@@ -112,7 +112,9 @@ def _run_in_one_sync(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[An
     db = connections[DEFAULT_DB_ALIAS]
     db.ensure_connection()
     conn = db.connection
-    prepared = _prepared_by_connection.setdefault(conn, _Prepared())
+    prepared = _prepared_by_connection.get(conn)
+    if prepared is None:
+        prepared = _prepared_by_connection[conn] = _Prepared()
     with db.wrap_database_errors:
         try:
             return _send_in_one_sync(conn, prepared, statements)

@@ -729,7 +729,7 @@ def _chain(
 
 
 @functools.cache
-def _event_preparers(vendor: str) -> tuple[Callable[[Any], Any], ...]:
+def _event_preparers(vendor_name: str) -> tuple[Callable[[Any], Any], ...]:
     """Value preparers of the events table's ``data``, ``metadata`` and ``recorded_at``, built
     once per database vendor as the projections' tables build theirs."""
     fields = {field.name: field for field in Event._meta.concrete_fields}
