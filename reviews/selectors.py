@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import enum
+import uuid
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from ledger import events as ev
-from ledger.models import Source
+from ledger.models import ClaimView, ContradictionView, Source
 from ledger.store import read_stream
 from reviews.models import Membership, ReviewClaim
 from reviews.roles import Role
-from reviews.workflow import Actor, roles_from_groups
+from reviews.workflow import Actor, OpenFlag, roles_from_groups
 
 SOURCE_CONTEXT_CHARACTERS = 400  # shown on each side of a claim's quote
 
@@ -181,4 +183,102 @@ def claim_timeline(*, claim_id: str) -> list[TimelineEntry]:
             details=item.event.to_data(),
         )
         for item in read_stream(claim_id)
+    ]
+
+
+class FlagStatus(enum.StrEnum):
+    """A contradiction flag's status in the ``ContradictionView`` read model."""
+
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"
+
+
+# Sorts flags open first (the work still to do), then confirmed, then dismissed.
+FLAG_STATUS_ORDER = Case(
+    *(When(status=status, then=Value(rank)) for rank, status in enumerate(FlagStatus)),
+    default=Value(len(FlagStatus)),
+    output_field=IntegerField(),
+).asc()
+
+
+# --- What the sign-off and publication rules look at -------------------------------------------
+
+ORGANISATION_NAMESPACE = uuid.UUID("0b7e3c1e-5d2a-4f6e-8a8f-3f4f2e9c7d10")
+
+
+def organisation_stream_id(*, organisation: str) -> str:
+    """The stream of an organisation's editorial rules: a deterministic id per slug."""
+    return str(uuid.uuid5(ORGANISATION_NAMESPACE, organisation))
+
+
+@dataclasses.dataclass(frozen=True)
+class FourEyesRule:
+    """Whether an organisation's claims need a second person's sign-off, and since when."""
+
+    organisation: str
+    required: bool
+    version: int  # of the organisation's stream, for the next change
+    changed_by: str = ""
+    reason: str = ""
+    changed_at: datetime.datetime | None = None
+
+
+def organisation_four_eyes_rule(*, organisation: str) -> FourEyesRule:
+    """The rule as the organisation's last ``FourEyesRuleChanged`` left it (required if none)."""
+    recorded = read_stream(organisation_stream_id(organisation=organisation))
+    changes = [item for item in recorded if isinstance(item.event, ev.FourEyesRuleChanged)]
+    if not changes:
+        return FourEyesRule(organisation=organisation, required=True, version=len(recorded))
+    last = changes[-1]
+    assert isinstance(last.event, ev.FourEyesRuleChanged)
+    return FourEyesRule(
+        organisation=organisation,
+        required=last.event.required,
+        version=len(recorded),
+        changed_by=str(last.metadata.get("actor", "")),
+        reason=last.event.reason,
+        changed_at=last.recorded_at,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class SignOffParties:
+    """Who (event actors, ``user:<name>``) approved the claim and set its verdict, last."""
+
+    approved_by: str | None
+    verdict_by: str | None
+
+
+def claim_sign_off_parties(*, claim_id: str) -> SignOffParties:
+    approved_by = verdict_by = None
+    for item in read_stream(claim_id):
+        if isinstance(item.event, ev.ClaimApproved):
+            approved_by = str(item.metadata.get("actor", ""))
+        elif isinstance(item.event, ev.ClaimVerdictSet):
+            verdict_by = str(item.metadata.get("actor", ""))
+    return SignOffParties(approved_by=approved_by, verdict_by=verdict_by)
+
+
+def claim_flags(*, claim_id: str) -> QuerySet[ContradictionView]:
+    """Every contradiction flag naming the claim: open ones first, strongest first."""
+    return ContradictionView.objects.filter(Q(claim_a=claim_id) | Q(claim_b=claim_id)).order_by(
+        FLAG_STATUS_ORDER, "-score", "-flagged_at"
+    )
+
+
+def claim_open_flags(*, claim_id: str) -> list[OpenFlag]:
+    """The claim's open flags, each named by the other claim's words."""
+    flags = list(claim_flags(claim_id=claim_id).filter(status=FlagStatus.OPEN))
+    others = {
+        flag.pair_id: str(flag.claim_b if str(flag.claim_a) == str(claim_id) else flag.claim_a)
+        for flag in flags
+    }
+    texts = dict(ClaimView.objects.filter(pk__in=others.values()).values_list("claim_id", "text"))
+    return [
+        OpenFlag(
+            pair_id=str(flag.pair_id),
+            other_claim_text=texts.get(uuid.UUID(others[flag.pair_id]), ""),
+        )
+        for flag in flags
     ]
