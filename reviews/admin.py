@@ -39,8 +39,15 @@ from reviews.services import (
     review_bulk_change_status,
     review_command,
 )
-from reviews.verdicts import RATING_CHOICES
-from reviews.workflow import Actor, Command, workflow_available_commands, workflow_roles_for
+from reviews.verdicts import RATING_SCALE
+from reviews.wording import opening_words
+from reviews.workflow import (
+    CONTRADICTION_DECIDERS,
+    Actor,
+    Command,
+    workflow_available_commands,
+    workflow_roles_for,
+)
 
 if TYPE_CHECKING:
     ModelAdmin = admin.ModelAdmin[Any]
@@ -49,7 +56,7 @@ else:
 
 CLAIM_PAGE_TEMPLATE = "admin/reviews/reviewclaim/claim_page.html"
 BULK_CONFIRM_TEMPLATE = "admin/reviews/reviewclaim/bulk_confirm.html"
-SHORT_TEXT_LENGTH = 120
+SHORT_TEXT_LENGTH = 200
 # Commands whose bulk form asks for a reason.
 NEEDS_REASON = {Command.REQUEST_CHANGES, Command.REJECT, Command.RETRACT}
 
@@ -147,8 +154,20 @@ def _bulk_action(command: Command) -> Callable[..., HttpResponse | None]:
         return model_admin.run_bulk(request, queryset, command)
 
     action.__name__ = f"bulk_{command.value}"
-    label = f"{command.label} the selected claims"
-    return admin.action(description=label + ("…" if command is Command.ASSIGN else ""))(action)
+    return admin.action(description=BULK_LABELS[command])(action)
+
+
+# What the action menu says, in the editor's words.
+BULK_LABELS: dict[Command, str] = {
+    Command.ASSIGN: "Assign the selected claims to a reviewer…",
+    Command.START_REVIEW: "Start reviewing the selected claims",
+    Command.APPROVE: "Approve the selected claims (they then wait for an editor's sign-off)",
+    Command.SIGN_OFF: "Sign off the selected claims (not ones you approved or gave a verdict)",
+    Command.PUBLISH: "Publish the selected signed-off claims",
+    Command.REQUEST_CHANGES: "Send the selected claims back for changes…",
+    Command.REJECT: "Reject the selected claims…",
+    Command.RETRACT: "Retract the selected published claims…",
+}
 
 
 BULK_COMMANDS = (
@@ -218,7 +237,14 @@ class ReviewClaimAdmin(ModelAdmin):
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        return super().changelist_view(request, {"title": "Review queue", **(extra_context or {})})
+        return super().changelist_view(
+            request,
+            {
+                "title": "Review queue",
+                "subtitle": "Claims to check, newest change first. Open a claim to work on it.",
+                **(extra_context or {}),
+            },
+        )
 
     # The claim page ---------------------------------------------------------------------------
 
@@ -247,18 +273,24 @@ class ReviewClaimAdmin(ModelAdmin):
             return self._claim_as_of_view(request, claim_id=claim_id, as_of=as_of, row=row)
         claim = claim_load(claim_id=claim_id)
         available = workflow_available_commands(actor=actor, claim=claim)
+        flags = selectors.claim_flag_list(claim_id=claim_id)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Claim",
+            "title": opening_words(claim.text),
             "claim": claim,
             "open_flag_count": row.open_flag_count,
+            "flags": flags,
+            "open_flags": [flag for flag in flags if flag.status == selectors.FlagStatus.OPEN],
+            "may_decide_flags": bool(actor.roles & CONTRADICTION_DECIDERS),
+            "sign_off_parties": selectors.claim_sign_off_parties(claim_id=claim_id),
+            "four_eyes": selectors.organisation_four_eyes_rule(organisation=claim.publisher),
             "source_context": selectors.claim_source_context(
                 source_id=claim.source_id, selector=claim.selector
             ),
             "timeline": selectors.claim_timeline(claim_id=claim_id),
             "commands": [{"name": command.value, "label": command.label} for command in available],
-            "rating_choices": RATING_CHOICES,
+            "rating_scale": RATING_SCALE,
             "assignable_users": selectors.review_assignable_users(),
             "actor": actor,
             "has_view_permission": True,
@@ -284,7 +316,7 @@ class ReviewClaimAdmin(ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Claim as of event #{claim.last_position}",
+            "title": f"{opening_words(claim.text)} (as of event #{claim.last_position})",
             "claim": claim,
             "as_of": {"position": claim.last_position, "requested": position},
             "current_version": row.version,

@@ -703,7 +703,7 @@ _QUEUE, _SOURCES, _EVENTS, _EXPORT, _FLAGS = (
     "ledger.view_source",
     "ledger.view_event",
     "reviews.export_ledger",
-    "ledger.view_contradictionview",
+    "reviews.view_contradictionflag",
 )
 # What each role may see besides the commands the workflow grants it.
 ROLE_VIEW_PERMISSIONS: dict[Role, tuple[str, ...]] = {

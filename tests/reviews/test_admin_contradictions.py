@@ -26,7 +26,12 @@ BEFORE_SUPPORT = "Analysts in Beirut were asked about the alliance. "
 BETWEEN = " Yet the record of the past month tells another story. "
 AFTER_SILENT = " Officials declined to comment."
 SOURCE_TEXT = BEFORE_SUPPORT + SUPPORT + BETWEEN + SILENT + AFTER_SILENT
-CHANGELIST = reverse("admin:ledger_contradictionview_changelist")
+# How the desk names the flag: both claims' opening words (the claims sorted by id).
+FLAG_TITLE = (
+    "“The unwavering support from Tehran, rooted in ideological…” vs "
+    "“Iran's allies, including Hezbollah, the Houthi movement…”"
+)
+CHANGELIST = reverse("admin:reviews_contradictionflag_changelist")
 
 
 def messages_of(response) -> list[str]:
@@ -73,7 +78,7 @@ def flag():
 def test_the_flag_page_shows_both_quotes_in_context_and_why(client, users, flag):
     client.force_login(users[Role.REVIEWER])
     # when
-    page = client.get(reverse("admin:ledger_contradictionview_change", args=[flag.pair_id]))
+    page = client.get(reverse("admin:reviews_contradictionflag_change", args=[flag.pair_id]))
     # then both quotes are marked inside the words around them, with the cues that fired
     assert page.status_code == 200
     text = page.text
@@ -145,7 +150,7 @@ def test_a_reviewer_cannot_decide_a_flag_on_claims_not_assigned_to_them(client, 
         follow=True,
     )
     assert messages_of(response) == [
-        f"{flag.pair_id}: rita may not decide this flag: neither claim is assigned to you"
+        f"{FLAG_TITLE}: rita may not decide this flag: neither claim is assigned to you"
     ]
     assert Event.objects.count() == before
 
@@ -159,7 +164,7 @@ def test_a_decision_without_a_note_is_refused_and_appends_nothing(client, users,
         {"action": "dismiss_flags", "_selected_action": [str(flag.pair_id)], "note": "  "},
         follow=True,
     )
-    assert f"{flag.pair_id}: a note is required: say why" in messages_of(response)
+    assert f"{FLAG_TITLE}: a note is required: say why" in messages_of(response)
     assert Event.objects.count() == before
     assert ContradictionView.objects.get().status == "open"
 
