@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from ledger.events import Metadata
@@ -102,12 +102,6 @@ class FlagAssigneeFilter(admin.SimpleListFilter):
         return selectors.flags_involving(flags=queryset, assignee=request.user.get_username())
 
 
-def _source_line(title: str | None, publisher: str | None) -> str:
-    if not title and not publisher:
-        return "no source"
-    return " · ".join(part for part in (title, publisher) if part)
-
-
 @admin.register(ContradictionFlag)
 class ContradictionFlagAdmin(ModelAdmin):
     list_display = (
@@ -116,8 +110,6 @@ class ContradictionFlagAdmin(ModelAdmin):
         "why",
         "score",
         "status",
-        "claim_a_source",
-        "claim_b_source",
         "flagged_at",
     )
     list_display_links = ("claim_a_words",)
@@ -164,25 +156,30 @@ class ContradictionFlagAdmin(ModelAdmin):
             request, {"title": "Contradiction flags", **(extra_context or {})}
         )
 
-    @admin.display(description="claim A", ordering="claim_a")
-    def claim_a_words(self, obj: Any) -> str:
-        return opening_words(obj.a_text or str(obj.claim_a), length=LIST_TEXT_LENGTH)
+    @admin.display(description="claim A")
+    def claim_a_words(self, obj: Any) -> SafeString:
+        return self._claim_cell(obj, "a")
 
     @admin.display(description="claim B")
-    def claim_b_words(self, obj: Any) -> str:
-        return opening_words(obj.b_text or str(obj.claim_b), length=LIST_TEXT_LENGTH)
+    def claim_b_words(self, obj: Any) -> SafeString:
+        return self._claim_cell(obj, "b")
+
+    @staticmethod
+    def _claim_cell(obj: Any, side: str) -> SafeString:
+        """The claim's opening words, and under them its source's title and publisher."""
+        text = getattr(obj, f"{side}_text") or str(getattr(obj, f"claim_{side}"))
+        title = getattr(obj, f"{side}_source_title")
+        publisher = getattr(obj, f"{side}_source_publisher") or getattr(obj, f"{side}_publisher")
+        where = " · ".join(part for part in (title, publisher) if part) or "no source"
+        return format_html(
+            '{}<div class="flag-source">{}</div>',
+            opening_words(text, length=LIST_TEXT_LENGTH),
+            where,
+        )
 
     @admin.display(description="why it was flagged")
     def why(self, obj: Any) -> SafeString:
         return format_html_join("", '<div class="flag-cue">{}</div>', ((cue,) for cue in obj.cues))
-
-    @admin.display(description="source of A")
-    def claim_a_source(self, obj: Any) -> str:
-        return _source_line(obj.a_source_title, obj.a_source_publisher or obj.a_publisher)
-
-    @admin.display(description="source of B")
-    def claim_b_source(self, obj: Any) -> str:
-        return _source_line(obj.b_source_title, obj.b_source_publisher or obj.b_publisher)
 
     # The flag page ----------------------------------------------------------------------------
 

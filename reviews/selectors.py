@@ -311,6 +311,7 @@ class ClaimFlag:
     other_claim_text: str
     decided_by: str
     note: str
+    side: str  # "A" or "B": which of the flag's claims this one is (its reasons say A and B)
 
 
 def claim_flag_list(*, claim_id: str) -> list[ClaimFlag]:
@@ -332,6 +333,7 @@ def claim_flag_list(*, claim_id: str) -> list[ClaimFlag]:
             other_claim_text=texts.get(others[flag.pair_id], ""),
             decided_by=flag.decided_by,
             note=flag.note,
+            side="A" if str(flag.claim_a) == str(claim_id) else "B",
         )
         for flag in flags
     ]
