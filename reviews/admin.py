@@ -14,7 +14,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied as AdminPermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -31,6 +30,7 @@ from reviews import (
     admin_contradictions,  # noqa: F401  (registers the contradiction flag admin)
     selectors,
 )
+from reviews.admin_pages import page_row
 from reviews.models import Membership, Organisation, ReviewClaim
 from reviews.roles import Role
 from reviews.services import (
@@ -258,15 +258,10 @@ class ReviewClaimAdmin(ModelAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        if not self.has_view_permission(request):
-            raise AdminPermissionDenied
-        try:
-            claim_id = str(uuid.UUID(object_id))
-        except ValueError:
-            return self._claim_not_found(request, object_id)
-        row = self.get_queryset(request).filter(pk=claim_id).first()
+        row = page_row(self, request, object_id)
         if row is None:
             return self._claim_not_found(request, object_id)
+        claim_id = str(row.pk)
         actor = _actor(request)
         if request.method == "POST":
             self._run_claim_command(request, actor=actor, claim_id=claim_id)

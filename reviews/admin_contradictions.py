@@ -9,13 +9,11 @@ refused with a conflict message and keeps the note typed, so no decision is sile
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.core.exceptions import PermissionDenied as AdminPermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -27,6 +25,7 @@ from ledger.events import Metadata
 from ledger.exceptions import ConcurrencyConflict, LedgerError
 from ledger.models import ClaimView
 from reviews import selectors
+from reviews.admin_pages import page_row
 from reviews.models import ContradictionFlag
 from reviews.services import FlagDecision, contradiction_decide
 from reviews.wording import opening_words
@@ -190,13 +189,7 @@ class ContradictionFlagAdmin(ModelAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        if not self.has_view_permission(request):
-            raise AdminPermissionDenied
-        try:
-            pair_id = uuid.UUID(object_id)
-        except ValueError:
-            return self._flag_not_found(request, object_id)
-        flag = self.get_queryset(request).filter(pk=pair_id).first()
+        flag = page_row(self, request, object_id)
         if flag is None:
             return self._flag_not_found(request, object_id)
         actor = _actor(request)
@@ -219,7 +212,7 @@ class ContradictionFlagAdmin(ModelAdmin):
                 metadata=Metadata(actor=actor.reference, via="admin"),
             )
         except ConcurrencyConflict:
-            current = self.get_queryset(request).get(pk=pair_id)
+            current = self.get_queryset(request).get(pk=flag.pk)
             decided = f" by {current.decided_by}" if current.decided_by else ""
             messages.error(
                 request,
@@ -250,6 +243,7 @@ class ContradictionFlagAdmin(ModelAdmin):
             sides.append(
                 {
                     "label": side.upper(),
+                    "quote_id": f"flag-quote-{side}",
                     "claim_id": str(getattr(flag, f"claim_{side}")),
                     "claim": claim,
                     "context": selectors.claim_source_context(

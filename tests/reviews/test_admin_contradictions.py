@@ -16,7 +16,7 @@ from reviews.contradictions import services
 from reviews.contradictions.detectors import Cue
 from reviews.contradictions.scoring import PairScore
 from reviews.roles import Role
-from tests.claims import SYSTEM, claim_brought_to
+from tests.claims import SYSTEM, claim_brought_to, claim_quoted
 from tests.reviews.conftest import ORGANISATION
 
 pytestmark = pytest.mark.django_db
@@ -54,19 +54,8 @@ def messages_of(response) -> list[str]:
 
 
 def quote(source: Source, text: str) -> str:
-    start = SOURCE_TEXT.index(text)
-    return claim_record(
-        text=text,
-        metadata=SYSTEM,
-        source_id=str(source.id),
-        selector={
-            "exact": text,
-            "prefix": SOURCE_TEXT[:start][-32:],
-            "suffix": SOURCE_TEXT[start + len(text) :][:32],
-            "start": start,
-            "end": start + len(text),
-        },
-        publisher=ORGANISATION,
+    return claim_quoted(
+        source_id=str(source.id), source_text=SOURCE_TEXT, quote=text, publisher=ORGANISATION
     ).claim_id
 
 
@@ -371,11 +360,8 @@ def test_the_verdict_has_no_preselected_rating_and_shows_the_scale(client, users
     )
     client.force_login(users[Role.EDITOR])
     page = client.get(claim_page(claim.claim_id)).text
-    select = page[
-        page.index('<select name="rating"') : page.index(
-            "</select>", page.index('<select name="rating"')
-        )
-    ]
+    start = page.index('<select name="rating"')
+    select = page[start : page.index("</select>", start)]
     assert select.count(" selected") == 1
     assert '<option value="" selected disabled>Choose a rating…</option>' in select
     assert "<dt>1 · False</dt><dd>The claim is not accurate.</dd>" in page

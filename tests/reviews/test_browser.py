@@ -22,9 +22,10 @@ from django.contrib.auth.models import Group
 
 from ledger import events as ev
 from ledger.models import ContradictionView, Source
-from ledger.services import claim_command, claim_record
+from ledger.services import claim_command
 from reviews.roles import Role
 from reviews.services import role_groups_sync
+from tests.claims import claim_quoted
 
 CHROMIUM = shutil.which("chromium")
 CHROMEDRIVER = shutil.which("chromedriver") or (
@@ -87,31 +88,14 @@ def seed_claim(ledger_transactional_db) -> str:
         username="rita", password=PASSWORD, is_staff=True
     )
     reviewer.groups.add(Group.objects.get(name=Role.REVIEWER))
-    raw = SEED_ARTICLE.read_bytes()
-    text = raw.decode("utf-8")
-    source = Source.objects.create(
-        id=uuid.uuid4(),
-        sha256=hashlib.sha256(raw).hexdigest(),
-        content=raw,
-        text=text,
-        media_type="text/plain",
-        title="Is Iran and Palestine allies?",
-        captured_at="2026-01-01T00:00:00Z",
-    )
-    start = text.index(QUOTE)
     metadata = ev.Metadata(actor="system:seed", via="test")
-    state = claim_record(
-        text=QUOTE,
-        metadata=metadata,
+    source = _seed_source()
+    state = claim_quoted(
         source_id=str(source.id),
-        selector={
-            "exact": QUOTE,
-            "prefix": text[max(0, start - 32) : start],
-            "suffix": text[start + len(QUOTE) : start + len(QUOTE) + 32],
-            "start": start,
-            "end": start + len(QUOTE),
-        },
+        source_text=source.text,
+        quote=QUOTE,
         publisher="seed",
+        metadata=metadata,
     )
     for event in [
         ev.ClaimAssigned(assignee="rita"),
@@ -177,21 +161,19 @@ SUPPORT = (
 )
 
 
-def _quoted(source: Source, text: str, quote: str, metadata: ev.Metadata) -> str:
-    start = text.index(quote)
-    return claim_record(
-        text=quote,
-        metadata=metadata,
-        source_id=str(source.id),
-        selector={
-            "exact": quote,
-            "prefix": text[max(0, start - 32) : start],
-            "suffix": text[start + len(quote) : start + len(quote) + 32],
-            "start": start,
-            "end": start + len(quote),
-        },
+def _seed_source() -> Source:
+    """The seed article, stored as a source of the "seed" publisher."""
+    raw = SEED_ARTICLE.read_bytes()
+    return Source.objects.create(
+        id=uuid.uuid4(),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        content=raw,
+        text=raw.decode("utf-8"),
+        media_type="text/plain",
+        title="Is Iran and Palestine allies?",
         publisher="seed",
-    ).claim_id
+        captured_at="2026-01-01T00:00:00Z",
+    )
 
 
 @pytest.fixture
@@ -211,21 +193,18 @@ def flagged_seed_pair(ledger_transactional_db) -> dict[str, str]:
             username=username, password=EDITOR_PASSWORD, is_staff=True
         )
         user.groups.add(Group.objects.get(name=Role.EDITOR))
-    raw = SEED_ARTICLE.read_bytes()
-    text = raw.decode("utf-8")
-    source = Source.objects.create(
-        id=uuid.uuid4(),
-        sha256=hashlib.sha256(raw).hexdigest(),
-        content=raw,
-        text=text,
-        media_type="text/plain",
-        title="Is Iran and Palestine allies?",
-        publisher="seed",
-        captured_at="2026-01-01T00:00:00Z",
-    )
+    source = _seed_source()
     metadata = ev.Metadata(actor="system:seed", via="test")
-    support = _quoted(source, text, SUPPORT, metadata)
-    silent = _quoted(source, text, QUOTE, metadata)
+    support, silent = (
+        claim_quoted(
+            source_id=str(source.id),
+            source_text=source.text,
+            quote=quote,
+            publisher="seed",
+            metadata=metadata,
+        ).claim_id
+        for quote in (SUPPORT, QUOTE)
+    )
     # The detector flags the seed pair as the claims are committed (the embedded mode's eager
     # worker); where it would not, flag it here, so the test is about the desk, not the detector.
     contradictions_consume()

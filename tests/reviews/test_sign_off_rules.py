@@ -76,6 +76,16 @@ def approved(claim_in, people, *, verdict_by: str, approved_by: str) -> ClaimSta
     )
 
 
+def turn_four_eyes_off(people: dict[str, Actor]) -> None:
+    services.organisation_set_four_eyes(
+        actor=people["ada"],
+        organisation=ORGANISATION,
+        required=False,
+        reason="a one-person desk",
+        expected_version=0,
+    )
+
+
 # (who set the verdict, who approved, who signs off, the organisation's rule, refusal or None)
 FOUR_EYES = [
     ("rita", "rita", "ed", True, None),
@@ -125,13 +135,7 @@ def test_the_sign_off_needs_a_second_person_unless_the_organisation_turned_it_of
     # given an approved claim, and the organisation's rule
     claim = approved(claim_in, people, verdict_by=verdict_by, approved_by=approved_by)
     if not required:
-        services.organisation_set_four_eyes(
-            actor=people["ada"],
-            organisation=ORGANISATION,
-            required=False,
-            reason="a one-person desk",
-            expected_version=0,
-        )
+        turn_four_eyes_off(people)
     before = Event.objects.count()
 
     # when the signer signs it off
@@ -242,13 +246,7 @@ def test_a_refused_rule_change_appends_nothing(people, organisation, who, change
 
 
 def test_a_stale_rule_change_is_a_conflict(people, organisation):
-    services.organisation_set_four_eyes(
-        actor=people["ada"],
-        organisation=ORGANISATION,
-        required=False,
-        reason="busy",
-        expected_version=0,
-    )
+    turn_four_eyes_off(people)
     before = Event.objects.count()
     with pytest.raises(ConcurrencyConflict):
         services.organisation_set_four_eyes(
