@@ -127,6 +127,13 @@ def test_reviewer_approves_a_seed_claim_in_the_browser(live_server, browser, see
     # when they open the queue and the claim in it
     wait.until(until.presence_of_element_located((By.ID, "result_list")))
     assert "review queue" in driver.title.lower()
+    # the claim's words get the room: its column is the widest of the queue
+    widths = {
+        cell.get_attribute("class"): cell.size["width"]
+        for cell in driver.find_elements(By.CSS_SELECTOR, "#result_list tbody tr:first-child > *")
+    }
+    assert max(widths, key=widths.__getitem__) == "field-short_text"
+    _screenshot(driver, "review-queue.png")
     driver.find_element(By.PARTIAL_LINK_TEXT, "have been largely silent").click()
     wait.until(until.presence_of_element_located((By.ID, "claim-page")))
     assert driver.find_element(By.ID, "claim-quote").text == QUOTE
