@@ -8,7 +8,7 @@ from django.conf import settings
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
-from reviews.models import ApiKey
+from reviews.api.principals import Principal
 
 
 class ApiKeyRateThrottle(SimpleRateThrottle):
@@ -20,8 +20,8 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
         return str(settings.LEDGER_API_RATE)
 
     def get_cache_key(self, request: Request, view: Any) -> str:
-        if isinstance(request.auth, ApiKey):
-            ident = f"key:{request.auth.pk}"
+        if isinstance(request.auth, Principal) and request.auth.api_key is not None:
+            ident = f"key:{request.auth.api_key.pk}"
         elif request.user is not None and request.user.is_authenticated:
             ident = f"user:{request.user.pk}"
         else:
