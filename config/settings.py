@@ -167,10 +167,20 @@ CONTRADICTIONS_NLI_MODEL_DIR = os.environ.get("CONTRADICTIONS_NLI_MODEL_DIR", ""
 CONTRADICTIONS_SWEEP_WORKERS = env_int("CONTRADICTIONS_SWEEP_WORKERS", default=0)
 
 # Optional shared cache (API throttling counts per key across processes): redis://host:6379/N.
+# A cache that does not answer within CACHE_TIMEOUT_MS costs a request no more than that: the
+# throttle then counts per process until the cache is back (reviews/api/throttling.py).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL:
+    _cache_timeout_seconds = env_int("CACHE_TIMEOUT_MS", default=250) / 1000
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": _cache_timeout_seconds,
+                "socket_timeout": _cache_timeout_seconds,
+            },
+        }
     }
 
 # Webhooks: the consumer follows the event log; beat also sweeps so nothing waits on a lost kick.
