@@ -112,7 +112,11 @@ def database_from_environment() -> dict[str, Any]:
             # serialized instead of failing on a lock upgrade.
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 30},
         }
-    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    # Connections persist for a minute; each request checks a reused one first (CONN_HEALTH_CHECKS)
+    # so a connection the server dropped (a failover, a restart) is replaced, not answered 500.
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    )
     if config["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
     return config
