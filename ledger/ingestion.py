@@ -2,8 +2,9 @@
 
 ``source_ingest`` is the one write path for sources. It is atomic (the snapshot, its
 ``SourceIngested`` event and every ``ClaimRecorded`` commit together or not at all) and
-idempotent by content: the source id is derived from the SHA-256 of the bytes and the claim ids
-from the source id and each claim's offsets, so ingesting the same bytes again records nothing.
+idempotent by content per publisher: the source id is derived from the publisher and the SHA-256
+of the bytes and the claim ids from the source id and each claim's offsets, so the same publisher
+ingesting the same bytes again records nothing. Another publisher's copy is a source of its own.
 """
 
 from __future__ import annotations
@@ -72,9 +73,13 @@ class IngestResult:
     skipped: list[SkippedSentence]
 
 
-def source_id_for(sha256: str) -> str:
-    """The deterministic id of the source whose bytes have this SHA-256."""
-    return str(uuid.uuid5(SOURCE_NAMESPACE, sha256))
+def source_id_for(*, sha256: str, publisher: str) -> str:
+    """The deterministic id of ``publisher``'s source whose bytes have this SHA-256.
+
+    Sources stored before sources were per publisher keep their ids, ``uuid5(namespace,
+    sha256)``; ``source_ingest`` finds a stored source by its publisher and hash, not its id.
+    """
+    return str(uuid.uuid5(SOURCE_NAMESPACE, f"{publisher}\n{sha256}"))
 
 
 def claim_id_for(*, source_id: str, start: int, end: int) -> str:
@@ -261,8 +266,9 @@ def source_ingest(
     One transaction: the ``Source`` row, a ``SourceIngested`` event on the source's stream and a
     ``ClaimRecorded`` per claim (anchored by TextQuote and TextPosition selectors into
     ``Source.text``) commit together; any error leaves nothing behind. The same bytes ingested
-    again return the stored result with ``created=False`` and append nothing, whatever the
-    other arguments say. Raises InvalidCommand for bad input (see ``source_decode``).
+    again for the same ``publisher`` return the stored result with ``created=False`` and append
+    nothing, whatever the other arguments say; for another publisher they are a new source.
+    Raises InvalidCommand for bad input (see ``source_decode``).
     """
     kind, text = source_decode(content=content, filename=filename, media_type=media_type)
     cleaned_url = _url(url)
@@ -270,12 +276,12 @@ def source_ingest(
     cleaned_publisher = _checked(publisher, field="publisher", limit=MAX_PUBLISHER_LENGTH)
     published = _published_at(published_at)
     sha256 = hashlib.sha256(content).hexdigest()
-    source_id = source_id_for(sha256)
+    source_id = source_id_for(sha256=sha256, publisher=cleaned_publisher)
     extraction = claims_extract(text)
 
     with transaction.atomic():
         lock_appends()  # serializes concurrent ingests of the same bytes: the second sees the first
-        existing = Source.objects.filter(sha256=sha256).first()
+        existing = Source.objects.filter(sha256=sha256, publisher=cleaned_publisher).first()
         if existing is not None:
             return _stored_result(existing)
         Source.objects.create(

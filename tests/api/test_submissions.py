@@ -167,15 +167,28 @@ def test_the_same_bytes_again_record_nothing_new(client_for):
     assert event_count() == before
 
 
-def test_the_same_bytes_from_another_organisation_do_not_reveal_its_claims(client_for):
-    client_for("pat").post("/api/v1/sources/", ARTICLE, content_type="text/plain")
-    before = event_count()
+def test_the_same_bytes_from_another_organisation_are_its_own_source(client_for):
+    # given one organisation's source
+    first = client_for("pat").post("/api/v1/sources/", ARTICLE, content_type="text/plain").json()
 
+    # when another organisation submits the same bytes
     response = client_for("gina").post("/api/v1/sources/", ARTICLE, content_type="text/plain")
 
-    body = assert_problem(response, 409, "already_submitted")
-    assert "claims" not in body
-    assert event_count() == before
+    # then it answers exactly as if the first had never been: a new source with its own claims
+    assert response.status_code == 201
+    body = response.json()
+    assert body["created"] is True
+    assert body["source"]["publisher"] == OTHER
+    assert body["source"]["id"] != first["source"]["id"]
+    assert [claim["text"] for claim in body["claims"]] == [c["text"] for c in first["claims"]]
+    assert not {c["id"] for c in body["claims"]} & {c["id"] for c in first["claims"]}
+    # and neither organisation sees the other's source
+    assert [s["id"] for s in client_for("gina").get("/api/v1/sources/").json()["results"]] == [
+        body["source"]["id"]
+    ]
+    assert [s["id"] for s in client_for("pat").get("/api/v1/sources/").json()["results"]] == [
+        first["source"]["id"]
+    ]
 
 
 @pytest.mark.parametrize(
