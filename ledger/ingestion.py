@@ -27,7 +27,7 @@ from ledger import events as ev
 from ledger.exceptions import InvalidCommand
 from ledger.extraction import EXTRACTOR_VERSION, SkippedSentence, claims_extract
 from ledger.models import Source
-from ledger.services import claim_load, claim_record
+from ledger.services import claim_load, claim_record, text_check_characters
 from ledger.store import append, lock_appends, read_stream
 
 # Names the namespace of source and claim ids; any fixed UUID works, it must never change.
@@ -40,11 +40,6 @@ MAX_URL_LENGTH = 2000
 HTML_EXTENSIONS = (".html", ".htm", ".xhtml")
 TEXT_EXTENSIONS = (".txt", ".text", ".md", "")
 
-# Bidirectional embedding/override/isolate controls: they make text read differently from what
-# it stores ("Trojan Source", CVE-2021-42574), so a quote could not be trusted.
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-# C0 controls other than tab, newline, carriage return and form feed mean binary content.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _HTML_SNIFF = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
@@ -129,19 +124,7 @@ def source_decode(
             f"the file is not valid UTF-8 (bad byte at offset {error.start}); "
             "save it as UTF-8 and try again"
         ) from error
-    control = _CONTROL.search(decoded)
-    if control is not None:
-        raise InvalidCommand(
-            f"the file is binary (control character U+{ord(control.group()):04X} at "
-            f"character {control.start()}), not text or HTML"
-        )
-    bidi = _BIDI_CONTROLS.search(decoded)
-    if bidi is not None:
-        raise InvalidCommand(
-            f"the file contains a bidirectional override character (U+{ord(bidi.group()):04X} "
-            f"at character {bidi.start()}), which can make text display differently from "
-            "what it says; remove it and try again"
-        )
+    text_check_characters(text=decoded, field="the file")
     kind = _media_type(content, filename=filename, media_type=media_type)
     if kind == MEDIA_TYPE_HTML:
         text = _html_main_text(decoded)
@@ -202,8 +185,7 @@ def _checked(value: str, *, field: str, limit: int) -> str:
     cleaned = " ".join(value.split())
     if len(cleaned) > limit:
         raise InvalidCommand(f"{field} is longer than {limit} characters")
-    if _CONTROL.search(cleaned) or _BIDI_CONTROLS.search(cleaned):
-        raise InvalidCommand(f"{field} contains control characters")
+    text_check_characters(text=cleaned, field=field)
     return cleaned
 
 
