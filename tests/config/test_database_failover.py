@@ -23,7 +23,7 @@ from django.db import connection
 
 from reviews.api.keys import api_key_create
 from reviews.roles import Role
-from tests.reliability.conftest import database_url, subprocess_environment
+from tests.reliability.conftest import database_url, figures_record, subprocess_environment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -93,6 +93,13 @@ def test_requests_after_the_servers_connection_is_terminated_all_succeed(
     assert _terminate_server_backends() == [True]
 
     # then the next requests reconnect and succeed: none answers 500
-    assert [_get(server_port, token) for _ in range(REQUESTS_AFTER)] == [200] * REQUESTS_AFTER
+    statuses = [_get(server_port, token) for _ in range(REQUESTS_AFTER)]
+    assert statuses == [200] * REQUESTS_AFTER
     # and the server is back on exactly one connection
     assert _terminate_server_backends() == [True]
+    figures_record(
+        "database-failover",
+        backends_terminated=1,
+        requests_after=len(statuses),
+        server_errors=sum(status >= 500 for status in statuses),
+    )
