@@ -45,6 +45,7 @@ class ApiKeyRefused(LedgerError):
     """The token names no usable key: unknown, revoked, or its user can no longer use it."""
 
     code = "authentication_failed"
+    http_status = 401  # what the API answers (the authenticator raises it as DRF's own 401)
 
 
 def scopes_granted_by(*, roles: frozenset[Role]) -> frozenset[str]:
