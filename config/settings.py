@@ -112,7 +112,11 @@ def database_from_environment() -> dict[str, Any]:
             # serialized instead of failing on a lock upgrade.
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 30},
         }
-    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    # Connections persist for a minute; each request checks a reused one first (CONN_HEALTH_CHECKS)
+    # so a connection the server dropped (a failover, a restart) is replaced, not answered 500.
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    )
     if config["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
     return config
@@ -167,10 +171,20 @@ CONTRADICTIONS_NLI_MODEL_DIR = os.environ.get("CONTRADICTIONS_NLI_MODEL_DIR", ""
 CONTRADICTIONS_SWEEP_WORKERS = env_int("CONTRADICTIONS_SWEEP_WORKERS", default=0)
 
 # Optional shared cache (API throttling counts per key across processes): redis://host:6379/N.
+# A cache that does not answer within CACHE_TIMEOUT_MS costs a request no more than that: the
+# throttle then counts per process until the cache is back (reviews/api/throttling.py).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL:
+    _cache_timeout_seconds = env_int("CACHE_TIMEOUT_MS", default=250) / 1000
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": _cache_timeout_seconds,
+                "socket_timeout": _cache_timeout_seconds,
+            },
+        }
     }
 
 # Webhooks: the consumer follows the event log; beat also sweeps so nothing waits on a lost kick.

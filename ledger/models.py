@@ -102,10 +102,14 @@ class IdempotencyRecord(AppendOnlyModel):
 
 
 class Source(AppendOnlyModel):
-    """An immutable snapshot of ingested content, stored once and keyed by its SHA-256."""
+    """An immutable snapshot of ingested content, stored once per publisher and SHA-256.
+
+    Sources belong to their publisher: the same bytes from two publishers are two sources (with
+    their own claims), so one never learns that another holds a document.
+    """
 
     id = models.UUIDField(primary_key=True)
-    sha256 = models.CharField(max_length=64, unique=True)
+    sha256 = models.CharField(max_length=64)
     content = models.BinaryField()
     text = models.TextField(help_text="The decoded text that claim selectors point into.")
     media_type = models.CharField(max_length=100)
@@ -114,6 +118,14 @@ class Source(AppendOnlyModel):
     publisher = models.CharField(max_length=200, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     captured_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # sha256 first: the admin's exact search by hash uses this index too.
+            models.UniqueConstraint(
+                fields=["sha256", "publisher"], name="source_sha256_publisher_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title or self.url or self.sha256

@@ -61,6 +61,7 @@ def _text(value: str, *, field: str, required: bool, limit: int = MAX_NOTE_LENGT
         raise InvalidCommand(f"{field} cannot be empty")
     if len(cleaned) > limit:
         raise InvalidCommand(f"{field} is longer than {limit} characters")
+    ledger_services.text_check_characters(text=cleaned, field=field)
     return cleaned
 
 
