@@ -184,6 +184,9 @@ LEDGER_WEBHOOK_ALLOW_HTTP = env_bool("LEDGER_WEBHOOK_ALLOW_HTTP", default=DEBUG)
 LEDGER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool(
     "LEDGER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG
 )
+# Sends of one organisation under way at once; its other deliveries wait their turn, so one
+# organisation's slow endpoints cannot hold every worker.
+LEDGER_WEBHOOK_SENDS_PER_ORGANISATION = env_int("LEDGER_WEBHOOK_SENDS_PER_ORGANISATION", default=2)
 
 # The publisher API.
 LEDGER_API_RATE = os.environ.get("LEDGER_API_RATE", "600/minute")  # per API key (or user)
