@@ -39,6 +39,6 @@ class LedgerTask(Task[Any, Any]):
             task_lock_release(name=self.name, token=token)
 
 
-app = Celery("claims_ledger", task_cls=LedgerTask)
+app: Celery = Celery("claims_ledger", task_cls=LedgerTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
