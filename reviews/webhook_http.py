@@ -31,17 +31,21 @@ class SendOutcome:
     error: str
 
 
+class DeadlineExceeded(TimeoutError):
+    """The send's total time limit passed; the message says where."""
+
+
 class Deadline:
     """A point in monotonic time; ``remaining()`` raises once it has passed."""
 
     def __init__(self, seconds: float) -> None:
-        self.seconds = seconds
+        self.message = f"timed out: the send took over its {seconds:g} s limit"
         self.at = time.monotonic() + seconds
 
     def remaining(self) -> float:
         left = self.at - time.monotonic()
         if left <= 0:
-            raise TimeoutError(f"timed out: the send took over its {self.seconds:g} s limit")
+            raise DeadlineExceeded(self.message)
         return left
 
 
@@ -96,7 +100,7 @@ def _resolve(host: str, port: int, deadline: Deadline) -> list[AddressInfo]:
     if failed:
         raise failed[0]
     if not found:
-        raise TimeoutError(f"timed out resolving {host}")
+        raise DeadlineExceeded(f"timed out resolving {host}")
     return found[0]
 
 
@@ -163,6 +167,10 @@ def send_post(
             status = connection.getresponse().status
         finally:
             connection.close()
+    except TimeoutError as error:
+        # A socket operation given only the time left times out exactly when the limit passes.
+        message = str(error) if isinstance(error, DeadlineExceeded) else deadline.message
+        return SendOutcome(response_status=None, error=message)
     except (OSError, http.client.HTTPException, ValueError) as error:
         return SendOutcome(response_status=None, error=str(error)[:500] or type(error).__name__)
     if 200 <= status < 300:
