@@ -33,12 +33,17 @@ from reviews.webhooks import (
     webhook_delivery_attempt,
     webhooks_collect,
 )
+from tests.api import test_webhooks
 from tests.api.conftest import OTHER, OWN
-from tests.api.test_webhooks import eager_celery, publish, receiver, register  # noqa: F401
+from tests.api.test_webhooks import publish, register
 from tests.claims import SYSTEM
 from tests.reviews.test_webhook_http import RawReceiver
 
 pytestmark = pytest.mark.django_db
+
+# The webhook tests' fixtures: a real HTTP receiver on 127.0.0.1, and tasks run in-process.
+receiver = test_webhooks.receiver
+eager_celery = test_webhooks.eager_celery
 
 
 def delivery_for(claim_in: Callable[..., Any], url: str, publisher: str = OWN) -> str:
