@@ -22,7 +22,7 @@ from ledger.services import claim_command
 from reviews import webhooks
 from reviews.models import WebhookAttempt, WebhookDelivery
 from reviews.tasks_webhooks import webhooks_retry_due
-from reviews.webhook_http import send_post
+from reviews.webhook_http import SendOutcome, send_post
 from reviews.webhooks import (
     DEFER_SECONDS,
     INTERRUPTED_ERROR,
@@ -57,7 +57,7 @@ def delivery_for(claim_in: Callable[..., Any], url: str, publisher: str = OWN) -
 
 def attempts_of(delivery_id: str) -> list[tuple[int, str, int | None]]:
     return list(
-        WebhookAttempt.objects.filter(delivery_id=delivery_id)
+        WebhookAttempt.objects.filter(delivery__pk=delivery_id)
         .order_by("number")
         .values_list("number", "outcome", "response_status")
     )
@@ -108,7 +108,7 @@ def test_a_trickling_receiver_holds_a_send_only_for_its_limit_and_gets_it_once(
     assert seen_during_the_send == [(0, [])]
     assert trickling.requests == 1
     assert (result.attempted, result.status, result.retry_in_seconds) == (True, "pending", 30)
-    attempt = WebhookAttempt.objects.get(delivery_id=delivery_id)
+    attempt = WebhookAttempt.objects.get(delivery__pk=delivery_id)
     assert (attempt.number, attempt.outcome, attempt.error) == (
         1,
         "failed",
@@ -129,7 +129,7 @@ def test_a_worker_that_outlived_its_lease_does_not_overwrite_the_next_workers_ou
         lease_expires(delivery_id)
         second = webhook_delivery_attempt(delivery_id=delivery_id)
         assert (second.attempted, second.status) == (True, "succeeded")
-        return webhooks.SendOutcome(response_status=503, error="HTTP 503")
+        return SendOutcome(response_status=503, error="HTTP 503")
 
     monkeypatch.setattr(webhooks, "send_post", stalled_send)
 

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from reviews import webhook_http
 from reviews.webhook_http import SendOutcome, send_post
 
 LIMIT_SECONDS = 1.0
@@ -124,7 +123,7 @@ def test_a_slow_name_lookup_counts_against_the_limit(monkeypatch):
         time.sleep(5)
         return []
 
-    monkeypatch.setattr(webhook_http.socket, "getaddrinfo", slow_lookup)
+    monkeypatch.setattr(socket, "getaddrinfo", slow_lookup)
 
     outcome, elapsed = timed_send("http://hooks.example/in")
 
@@ -149,7 +148,7 @@ def test_the_connection_goes_to_the_address_that_was_checked(monkeypatch):
             [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.216.34", 80))],
         ]
     )
-    monkeypatch.setattr(webhook_http.socket, "getaddrinfo", lambda *a, **k: next(answers))
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: next(answers))
 
     # when private addresses are refused
     outcome = send_post(
