@@ -7,6 +7,7 @@ import uuid
 import pytest
 from django.conf import settings
 
+from config.celery import LedgerTask
 from config.celery import app as celery_app
 from ledger import events as ev
 from ledger import tasks as ledger_tasks
@@ -34,13 +35,16 @@ def test_every_beat_entry_expires_after_its_interval_and_is_single_flight():
         assert entry["task"] == task.name
         assert entry["options"] == {"expires": entry["schedule"]}
         registered = celery_app.tasks[task.name]
+        assert isinstance(registered, LedgerTask)
         assert registered.expires == entry["schedule"]  # kicks outside beat expire too
         assert registered.single_flight_seconds is not None
         assert registered.single_flight_seconds > 0
 
 
 def test_tasks_outside_beat_are_not_single_flight():
-    assert celery_app.tasks[tasks_webhooks.webhook_deliver.name].single_flight_seconds is None
+    deliver = celery_app.tasks[tasks_webhooks.webhook_deliver.name]
+    assert isinstance(deliver, LedgerTask)
+    assert deliver.single_flight_seconds is None
     assert celery_app.tasks[review_tasks.contradictions_consume_task.name].expires is None
 
 
@@ -66,11 +70,11 @@ def test_a_run_that_finds_the_lock_taken_does_nothing_and_the_next_one_works():
     assert token is not None
 
     # when another dispatch and another sweep run meanwhile
-    skipped = dispatch.apply().get()
+    skipped: object = dispatch.apply().result
     sweep_name = review_tasks.contradictions_sweep.name
     sweep_token = task_lock_acquire(name=sweep_name, seconds=60)
     assert sweep_token is not None
-    skipped_sweep = review_tasks.contradictions_sweep.apply().get()
+    skipped_sweep: object = review_tasks.contradictions_sweep.apply().result
 
     # then they did nothing
     assert (skipped, skipped_sweep) == (None, None)
