@@ -7,13 +7,18 @@
   at once instead of waiting behind a pile of dispatches.
 - Ticks sent while no worker runs expire: a worker that starts later discards them.
 - A worker SIGKILLed mid-send leaves its attempt listed; the next lease marks it interrupted.
+- One organisation's slow endpoints take at most its share of the worker's processes: another
+  organisation's delivery queued behind eight slow ones goes out at once.
 """
 
 from __future__ import annotations
 
+import http.server
 import itertools
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -27,7 +32,8 @@ from reviews import tasks_webhooks
 from reviews.models import WebhookDelivery
 from reviews.tasks import contradictions_consume_task
 from reviews.webhooks import INTERRUPTED_ERROR, webhook_endpoint_register, webhooks_collect
-from tests.api.conftest import OWN
+from tests.api import test_webhooks
+from tests.api.conftest import OTHER, OWN
 from tests.claims import SYSTEM
 from tests.reliability import test_worker_faults
 from tests.reliability.conftest import figures_record
@@ -42,6 +48,7 @@ pytestmark = [
 ]
 
 workers = test_worker_faults.workers  # real worker processes, stopped after each test
+receiver = test_webhooks.receiver  # a prompt HTTP receiver on 127.0.0.1
 
 DISPATCH_SECONDS = 3
 SKIPPED = "skipped reviews.tasks_webhooks.webhooks_dispatch["
@@ -215,3 +222,109 @@ def test_a_worker_killed_mid_send_leaves_its_attempt_listed_and_then_interrupted
         attempts_listed=len(shown["attempts"]),
         outcomes=[a["outcome"] for a in shown["attempts"]],
     )
+
+
+class SlowReceiver:
+    """Answers every POST 200 after ``SLOW_SECONDS``, counting the requests under way at once."""
+
+    def __init__(self) -> None:
+        self.received = 0
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers["Content-Length"]))
+                with receiver.lock:
+                    receiver.received += 1
+                    receiver.in_flight += 1
+                    receiver.most_in_flight = max(receiver.most_in_flight, receiver.in_flight)
+                time.sleep(SLOW_SECONDS)
+                with receiver.lock:
+                    receiver.in_flight -= 1
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+SLOW_SECONDS = 5
+SLOW_ENDPOINTS = 4
+
+
+def test_one_organisations_slow_endpoints_do_not_hold_back_another_organisations_delivery(
+    workers, claim_in, receiver
+):
+    # given four slow endpoints of pat's organisation (5 s per answer), a prompt one of gina's,
+    # eight deliveries of pat's queued first, and a worker with four processes
+    celery_app.control.purge()
+    slow = SlowReceiver()
+    try:
+        for number in range(SLOW_ENDPOINTS):
+            webhook_endpoint_register(
+                organisation=OWN,
+                url=f"{slow.url}/{number}",
+                event_types=["claim.published"],
+                actor="user:pat",
+            )
+        webhook_endpoint_register(
+            organisation=OTHER, url=receiver.url, event_types=["claim.published"], actor="gina"
+        )
+        for publisher in (OWN, OWN, OTHER):
+            claim = claim_in(ClaimStatus.SIGNED_OFF, publisher=publisher)
+            claim_command(
+                claim_id=claim.claim_id,
+                expected_version=claim.version,
+                event=ev.ClaimPublished(url="https://checks.example/p"),
+                metadata=SYSTEM,
+            )
+        _, [*own, other] = webhooks_collect()
+        assert len(own) == 2 * SLOW_ENDPOINTS
+        worker = workers("senders", settings.CELERY_BROKER_URL, "--concurrency=4")
+        worker.wait_ready()
+
+        # when pat's deliveries are sent, then gina's
+        for delivery_id in own:
+            tasks_webhooks.webhook_deliver.delay(delivery_id)
+        wait_for(lambda: slow.received >= 1, "pat's first send")
+        sent_at = time.monotonic()
+        tasks_webhooks.webhook_deliver.delay(other)
+        wait_for(lambda: len(receiver.requests) == 1, "gina's delivery")
+        latency = time.monotonic() - sent_at
+        wait_for(
+            lambda: (
+                WebhookDelivery.objects.filter(pk__in=own, status="succeeded").count() == len(own)
+            ),
+            "pat's deliveries",
+            seconds=120,
+        )
+
+        # then gina's went out at once, pat's never had more than its share under way, and
+        # every delivery of pat's still went out, once
+        assert latency < SLOW_SECONDS
+        assert slow.most_in_flight == settings.LEDGER_WEBHOOK_SENDS_PER_ORGANISATION == 2
+        assert slow.received == len(own)
+        figures_record(
+            "webhook-fairness",
+            slow_endpoints=SLOW_ENDPOINTS,
+            slow_answer_seconds=SLOW_SECONDS,
+            worker_processes=4,
+            slow_deliveries_queued_first=len(own),
+            other_organisation_latency_seconds=round(latency, 2),
+            most_slow_sends_at_once=slow.most_in_flight,
+        )
+    finally:
+        slow.close()
