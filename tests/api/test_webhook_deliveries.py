@@ -16,9 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from ledger import events as ev
 from ledger.claims import ClaimStatus
-from ledger.services import claim_command
 from reviews import webhooks
 from reviews.models import WebhookAttempt, WebhookDelivery
 from reviews.tasks_webhooks import webhooks_retry_due
@@ -36,7 +34,6 @@ from reviews.webhooks import (
 from tests.api import test_webhooks
 from tests.api.conftest import OTHER, OWN
 from tests.api.test_webhooks import publish, register
-from tests.claims import SYSTEM
 from tests.reviews.test_webhook_http import RawReceiver
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +68,16 @@ def lease_expires(delivery_id: str) -> None:
 
 class WorkerKilled(BaseException):
     """Stands for a SIGKILL mid-send: nothing after the send runs in that worker."""
+
+
+def attempt_killed_mid_send(delivery_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def killed(**kwargs: Any) -> Any:
+        raise WorkerKilled
+
+    monkeypatch.setattr(webhooks, "send_post", killed)
+    with pytest.raises(WorkerKilled):
+        webhook_delivery_attempt(delivery_id=delivery_id)
+    monkeypatch.setattr(webhooks, "send_post", send_post)
 
 
 # --- A total limit, and a lease that outlasts it ---------------------------------------------
@@ -157,13 +164,7 @@ def test_a_worker_killed_mid_send_leaves_an_attempt_listed_then_interrupted(
     # given a worker killed while its send is under way
     delivery_id = delivery_for(claim_in, receiver.url)
 
-    def killed(**kwargs: Any) -> Any:
-        raise WorkerKilled
-
-    monkeypatch.setattr(webhooks, "send_post", killed)
-    with pytest.raises(WorkerKilled):
-        webhook_delivery_attempt(delivery_id=delivery_id)
-    monkeypatch.setattr(webhooks, "send_post", send_post)
+    attempt_killed_mid_send(delivery_id, monkeypatch)
     client = client_for("pat")
     endpoint_id = WebhookDelivery.objects.get(pk=delivery_id).endpoint_id
     deliveries_url = f"/api/v1/webhooks/{endpoint_id}/deliveries/"
@@ -200,13 +201,7 @@ def test_a_last_attempt_interrupted_fails_the_delivery_without_another_send(
     delivery_id = delivery_for(claim_in, receiver.url)
     WebhookDelivery.objects.filter(pk=delivery_id).update(attempt_count=MAX_ATTEMPTS - 1)
 
-    def killed(**kwargs: Any) -> Any:
-        raise WorkerKilled
-
-    monkeypatch.setattr(webhooks, "send_post", killed)
-    with pytest.raises(WorkerKilled):
-        webhook_delivery_attempt(delivery_id=delivery_id)
-    monkeypatch.setattr(webhooks, "send_post", send_post)
+    attempt_killed_mid_send(delivery_id, monkeypatch)
 
     # when its lease expires and the retry runs
     lease_expires(delivery_id)
@@ -270,12 +265,7 @@ def test_an_organisation_with_its_share_of_sends_under_way_waits_and_others_do_n
 def published_claims(claim_in: Callable[..., Any], count: int) -> None:
     for _ in range(count):
         claim = claim_in(ClaimStatus.SIGNED_OFF)
-        claim_command(
-            claim_id=claim.claim_id,
-            expected_version=claim.version,
-            event=ev.ClaimPublished(url="https://checks.example/p"),
-            metadata=SYSTEM,
-        )
+        publish(claim.claim_id, claim.version)
 
 
 def queries_to_collect() -> tuple[int, int]:

@@ -25,16 +25,14 @@ import redis
 from django.conf import settings
 
 from config.celery import app as celery_app
-from ledger import events as ev
 from ledger.claims import ClaimStatus
-from ledger.services import claim_command
 from reviews import tasks_webhooks
 from reviews.models import WebhookDelivery
 from reviews.tasks import contradictions_consume_task
 from reviews.webhooks import INTERRUPTED_ERROR, webhook_endpoint_register, webhooks_collect
 from tests.api import test_webhooks
 from tests.api.conftest import OTHER, OWN
-from tests.claims import SYSTEM
+from tests.api.test_webhooks import publish
 from tests.reliability import test_worker_faults
 from tests.reliability.conftest import figures_record
 from tests.reliability.test_webhook_faults import FaultyReceiver
@@ -175,12 +173,7 @@ def test_a_worker_killed_mid_send_leaves_its_attempt_listed_and_then_interrupted
             organisation=OWN, url=receiver.url, event_types=["claim.published"], actor="user:pat"
         )
         claim = claim_in(ClaimStatus.SIGNED_OFF)
-        claim_command(
-            claim_id=claim.claim_id,
-            expected_version=claim.version,
-            event=ev.ClaimPublished(url="https://checks.example/p"),
-            metadata=SYSTEM,
-        )
+        publish(claim.claim_id, claim.version)
         _, [delivery_id] = webhooks_collect()
         first = workers("sender", settings.CELERY_BROKER_URL)
         first.wait_ready()
@@ -285,12 +278,7 @@ def test_one_organisations_slow_endpoints_do_not_hold_back_another_organisations
         )
         for publisher in (OWN, OWN, OTHER):
             claim = claim_in(ClaimStatus.SIGNED_OFF, publisher=publisher)
-            claim_command(
-                claim_id=claim.claim_id,
-                expected_version=claim.version,
-                event=ev.ClaimPublished(url="https://checks.example/p"),
-                metadata=SYSTEM,
-            )
+            publish(claim.claim_id, claim.version)
         _, [*own, other] = webhooks_collect()
         assert len(own) == 2 * SLOW_ENDPOINTS
         worker = workers("senders", settings.CELERY_BROKER_URL, "--concurrency=4")
