@@ -13,12 +13,9 @@
 
 from __future__ import annotations
 
-import http.server
 import itertools
-import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 import redis
@@ -217,43 +214,6 @@ def test_a_worker_killed_mid_send_leaves_its_attempt_listed_and_then_interrupted
     )
 
 
-class SlowReceiver:
-    """Answers every POST 200 after ``SLOW_SECONDS``, counting the requests under way at once."""
-
-    def __init__(self) -> None:
-        self.received = 0
-        self.in_flight = 0
-        self.most_in_flight = 0
-        self.lock = threading.Lock()
-        receiver = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers["Content-Length"]))
-                with receiver.lock:
-                    receiver.received += 1
-                    receiver.in_flight += 1
-                    receiver.most_in_flight = max(receiver.most_in_flight, receiver.in_flight)
-                time.sleep(SLOW_SECONDS)
-                with receiver.lock:
-                    receiver.in_flight -= 1
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 SLOW_SECONDS = 5
 SLOW_ENDPOINTS = 4
 
@@ -264,7 +224,8 @@ def test_one_organisations_slow_endpoints_do_not_hold_back_another_organisations
     # given four slow endpoints of pat's organisation (5 s per answer), a prompt one of gina's,
     # eight deliveries of pat's queued first, and a worker with four processes
     celery_app.control.purge()
-    slow = SlowReceiver()
+    hangs: list[str | int] = ["hang" for _ in range(2 * SLOW_ENDPOINTS)]
+    slow = FaultyReceiver(hangs, hang_seconds=SLOW_SECONDS)
     try:
         for number in range(SLOW_ENDPOINTS):
             webhook_endpoint_register(
