@@ -164,3 +164,24 @@ def test_the_connection_goes_to_the_address_that_was_checked(monkeypatch):
         response_status=None, error="refused: rebinding.example resolves to a non-public address"
     )
     assert next(answers)[0][4] == ("93.184.216.34", 80)
+
+
+def test_a_tls_handshake_that_never_completes_is_cut_off_at_the_total_limit(raw_receiver):
+    # given an https endpoint whose server never answers the TLS hello
+    receiver = raw_receiver("silent")
+
+    outcome, elapsed = timed_send(receiver.url.replace("http://", "https://"))
+
+    assert outcome == SendOutcome(
+        response_status=None, error="timed out: the send took over its 1 s limit"
+    )
+    assert elapsed < LIMIT_SECONDS + SLACK_SECONDS
+
+
+def test_an_https_endpoint_that_does_not_speak_tls_is_a_failed_attempt(raw_receiver):
+    receiver = raw_receiver("redirect")  # answers in plain HTTP
+
+    outcome, _ = timed_send(receiver.url.replace("http://", "https://"))
+
+    assert outcome.response_status is None
+    assert "SSL" in outcome.error
