@@ -3,8 +3,11 @@
 Deliveries are driven from the event log by a durable cursor (``ledger.consumers``): the
 consumer writes one delivery row per (endpoint, event) in the same transaction that moves its
 cursor, so an event is turned into deliveries exactly once even if a worker dies. Sending happens
-after commit, outside any transaction; every try is recorded as a ``WebhookAttempt`` the
-publisher can read, and failures are retried with exponential backoff up to ``MAX_ATTEMPTS``.
+after commit, outside any transaction, within one total time limit (``reviews.webhook_http``);
+every try is recorded as a ``WebhookAttempt`` the publisher can read from the moment it starts,
+and failures are retried with exponential backoff up to ``MAX_ATTEMPTS``. A lease with a fencing
+token keeps a delivery from being sent twice at once, and an organisation gets a bounded share
+of the sends under way (docs/adr/webhooks-01-bounded-sends-and-single-flight.md).
 
 Signature: ``Webhook-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>." + body)>`` with the
 Unix ``Webhook-Timestamp`` header; receivers recompute it and reject old timestamps.
@@ -335,7 +338,6 @@ def _sends_in_flight(*, organisation: str, now: datetime.datetime) -> int:
 
 def _delivery_lease(delivery_id: str) -> _Lease | AttemptResult:
     """Lease a due delivery for one send and write its attempt row, or say why not."""
-    now = timezone.now()
     with transaction.atomic():
         delivery = (
             WebhookDelivery.objects.select_for_update(of=("self",))
@@ -345,6 +347,7 @@ def _delivery_lease(delivery_id: str) -> _Lease | AttemptResult:
         )
         if delivery is None:
             raise NotFound(f"no webhook delivery {delivery_id}")
+        now = timezone.now()  # after the row lock: a wait for it does not shorten the lease
         due = delivery.next_attempt_at is None or delivery.next_attempt_at <= now
         if delivery.status != WebhookDeliveryStatus.PENDING or not due:
             return _not_attempted(delivery)
