@@ -61,6 +61,7 @@ SEND_TIMEOUT_SECONDS = 10  # the total time limit of one send: resolve, connect,
 # the retry sweep never sends a delivery whose send may still be under way.
 LEASE = datetime.timedelta(seconds=SEND_TIMEOUT_SECONDS + 20)
 DEFER_SECONDS = 2  # the wait of a delivery whose organisation has its share of sends under way
+MAX_DEFER_SECONDS = 60  # ... however many of the organisation's deliveries wait with it
 INTERRUPTED_ERROR = "interrupted: the worker stopped before recording an outcome"
 MAX_ENDPOINTS_PER_ORGANISATION = 20
 SECRET_PREFIX = "whsec_"
@@ -336,6 +337,28 @@ def _sends_in_flight(*, organisation: str, now: datetime.datetime) -> int:
     ).count()
 
 
+def _deferral_seconds(*, organisation: str, now: datetime.datetime) -> int:
+    """How long a delivery of ``organisation`` waits for its turn.
+
+    ``DEFER_SECONDS`` per round of its share among the organisation's deliveries waiting, up
+    to ``MAX_DEFER_SECONDS``: a long queue of one organisation is retried about as often as
+    its sends can go out, instead of every waiting delivery coming back every 2 s.
+    """
+    waiting = (
+        WebhookDelivery.objects.filter(
+            endpoint__organisation_id=organisation, status=WebhookDeliveryStatus.PENDING
+        )
+        .filter(Q(lease_token__isnull=True) | Q(next_attempt_at__lte=now))
+        .filter(
+            Q(next_attempt_at__isnull=True)
+            | Q(next_attempt_at__lte=now + datetime.timedelta(seconds=MAX_DEFER_SECONDS))
+        )
+        .count()
+    )
+    rounds = -(-waiting // settings.LEDGER_WEBHOOK_SENDS_PER_ORGANISATION)  # ceiling
+    return min(MAX_DEFER_SECONDS, DEFER_SECONDS * max(1, rounds))
+
+
 def _delivery_lease(delivery_id: str) -> _Lease | AttemptResult:
     """Lease a due delivery for one send and write its attempt row, or say why not."""
     with transaction.atomic():
@@ -362,12 +385,15 @@ def _delivery_lease(delivery_id: str) -> _Lease | AttemptResult:
             delivery.lease_token = None
             delivery.save(update_fields=["status", "next_attempt_at", "lease_token"])
             return _not_attempted(delivery)
-        in_flight = _sends_in_flight(organisation=delivery.endpoint.organisation_id, now=now)
-        if in_flight >= settings.LEDGER_WEBHOOK_SENDS_PER_ORGANISATION:
-            # The organisation's other sends hold its share of the workers: try again shortly.
-            delivery.next_attempt_at = now + datetime.timedelta(seconds=DEFER_SECONDS)
+        organisation = delivery.endpoint.organisation_id
+        if _sends_in_flight(organisation=organisation, now=now) >= (
+            settings.LEDGER_WEBHOOK_SENDS_PER_ORGANISATION
+        ):
+            # The organisation's other sends hold its share of the workers: wait its turn.
+            wait = _deferral_seconds(organisation=organisation, now=now)
+            delivery.next_attempt_at = now + datetime.timedelta(seconds=wait)
             delivery.save(update_fields=["next_attempt_at"])
-            return _not_attempted(delivery, retry_in=DEFER_SECONDS)
+            return _not_attempted(delivery, retry_in=wait)
         token = uuid.uuid4()
         delivery.attempt_count += 1
         delivery.next_attempt_at = now + LEASE

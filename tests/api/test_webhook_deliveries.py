@@ -259,6 +259,31 @@ def test_an_organisation_with_its_share_of_sends_under_way_waits_and_others_do_n
     assert [request["path"] for request in receiver.requests] == ["/hooks/other", "/hooks/own"]
 
 
+def test_a_long_queue_of_one_organisation_waits_in_rounds_of_its_share(
+    claim_in, receiver, settings, monkeypatch
+):
+    # given two sends of pat's organisation under way and five more of its deliveries waiting
+    settings.LEDGER_WEBHOOK_SENDS_PER_ORGANISATION = 2
+    register(receiver.url, ["claim.published"])
+    for _ in range(7):
+        claim = claim_in(ClaimStatus.SIGNED_OFF)
+        publish(claim.claim_id, claim.version)
+    _, [*busy, first, second, _third, _fourth, _fifth] = webhooks_collect()
+    WebhookDelivery.objects.filter(pk__in=busy).update(
+        lease_token="00000000-0000-4000-8000-000000000000",
+        next_attempt_at=timezone.now() + LEASE,
+    )
+
+    # when one is attempted, it waits three rounds of the share (5 waiting / 2, rounded up)
+    assert webhook_delivery_attempt(delivery_id=first).retry_in_seconds == 3 * DEFER_SECONDS
+
+    # and the wait is capped
+    monkeypatch.setattr(webhooks, "MAX_DEFER_SECONDS", 4)
+    assert webhook_delivery_attempt(delivery_id=second).retry_in_seconds == 4
+    assert receiver.requests == []
+    assert attempts_of(first) == attempts_of(second) == []
+
+
 # --- The outbox reads a batch in a fixed number of queries -----------------------------------
 
 
