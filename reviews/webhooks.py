@@ -459,8 +459,8 @@ def webhook_delivery_attempt(*, delivery_id: str) -> AttemptResult:
     given the same delivery does nothing and a worker killed mid-send leaves a listed attempt
     (``interrupted`` once the lease has expired). The HTTP call runs outside any transaction,
     within ``SEND_TIMEOUT_SECONDS`` in all. An organisation with
-    ``LEDGER_WEBHOOK_SENDS_PER_ORGANISATION`` sends under way waits its turn (``DEFER_SECONDS``),
-    so one organisation's slow endpoints cannot take every worker.
+    ``LEDGER_WEBHOOK_SENDS_PER_ORGANISATION`` sends under way waits its turn
+    (``_deferral_seconds``), so one organisation's slow endpoints cannot take every worker.
     """
     lease = _delivery_lease(delivery_id)
     if isinstance(lease, AttemptResult):
