@@ -179,6 +179,9 @@ class WebhookDelivery(models.Model):
     )
     attempt_count = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Set while a worker holds the send (until ``next_attempt_at``): its outcome is recorded
+    # only if the token is still this one, so a worker that outlived its lease changes nothing.
+    lease_token = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField()
     delivered_at = models.DateTimeField(null=True, blank=True)
 
@@ -197,15 +200,32 @@ class WebhookDelivery(models.Model):
         return f"{self.event_type} #{self.event_position} -> {self.endpoint_id}"
 
 
+class WebhookAttemptOutcome(models.TextChoices):
+    SENDING = "sending"  # leased and being sent; no outcome recorded yet
+    SUCCEEDED = "succeeded"  # the endpoint answered 2xx
+    FAILED = "failed"  # a non-2xx answer, a timeout, a refused or unreachable address
+    INTERRUPTED = "interrupted"  # the worker stopped mid-send: the lease expired, no outcome
+
+
 class WebhookAttempt(models.Model):
-    """One try at sending a delivery: what the endpoint answered, or why it could not."""
+    """One try at sending a delivery: what the endpoint answered, or why it could not.
+
+    The row is written when the try starts (``sending``), so every try that counts in the
+    delivery's ``attempt_count`` is listed, including one whose worker died mid-send.
+    """
 
     delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts")
     number = models.PositiveIntegerField()
+    # When the outcome was recorded; while sending, and for an interrupted try, when it began.
     attempted_at = models.DateTimeField()
+    outcome = models.CharField(
+        max_length=20,
+        choices=WebhookAttemptOutcome.choices,
+        default=WebhookAttemptOutcome.SENDING,
+    )
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
-    duration_ms = models.PositiveIntegerField()
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)  # none without an outcome
 
     class Meta:
         constraints = [
@@ -214,3 +234,18 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} #{self.number}"
+
+
+class TaskLock(models.Model):
+    """A single-flight lock of a periodic task: one run at a time, for a bounded lifetime.
+
+    ``held_until`` bounds the lock, so a run whose worker died frees it without a person; the
+    token fences the release (a run that outlived its lock cannot free another run's).
+    """
+
+    name = models.CharField(primary_key=True, max_length=200)
+    token = models.UUIDField(null=True, blank=True)
+    held_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -363,7 +363,7 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
 class WebhookAttemptSerializer(serializers.ModelSerializer[WebhookAttempt]):
     class Meta:
         model = WebhookAttempt
-        fields = ["number", "attempted_at", "response_status", "error", "duration_ms"]
+        fields = ["number", "outcome", "attempted_at", "response_status", "error", "duration_ms"]
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer[WebhookDelivery]):
