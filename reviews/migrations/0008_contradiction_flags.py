@@ -42,7 +42,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("ledger", "0007_event_hash_unique_constraint"),
-        ("reviews", "0005_flag_view_permission"),
+        ("reviews", "0007_webhook_leases_and_task_locks"),
     ]
 
     operations = [
