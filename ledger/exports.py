@@ -89,12 +89,14 @@ class ExportPlan:
                     "up_to_position": self.up_to_position,
                 }
             }
-        if self.since is not None:
+        if self.since is not None or self.up_to_position == 0:
+            # A whole-ledger export with no events says so in a header rather than being an
+            # empty file, which the verifier refuses (a lost or cut-off export looks like one).
             return {
                 "export": {
                     **common,
                     "scope": "since",
-                    "chains_from": {"position": self.since, "hash": self.chains_from_hash},
+                    "chains_from": {"position": self.since or 0, "hash": self.chains_from_hash},
                     "up_to_position": self.up_to_position,
                 }
             }

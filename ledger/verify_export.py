@@ -159,9 +159,23 @@ def _reject_float(text: str) -> Any:
     raise ValueError(f"floating-point number {text} is not allowed in a ledger export")
 
 
-_DECODER = json.JSONDecoder(parse_float=_reject_float)
-# The scanner _DECODER.decode() calls after its Python-level checks (the C one where available).
-_SCAN = json.scanner.make_scanner(cast(Any, _DECODER))
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's members as a dict, refusing a key given twice (JSON parsers disagree on
+    which of the two values counts, so an auditor's other tools could read another event)."""
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        counts = collections.Counter(key for key, _ in pairs)
+        duplicate = next(key for key, count in counts.items() if count > 1)
+        raise ValueError(f"duplicate key {duplicate!r}")
+    return record
+
+
+_DECODER = json.JSONDecoder(parse_float=_reject_float, object_pairs_hook=_unique_keys)
+# The fast path's scanner, without the duplicate check: a line that is the canonical JSON of
+# what it parsed cannot repeat a key, and any other line is parsed again by _DECODER. The C one
+# where available.
+_SCAN = json.scanner.make_scanner(cast(Any, json.JSONDecoder(parse_float=_reject_float)))
+TOO_DEEP = "not valid JSON (nested too deeply)"
 
 
 def _parse(line: bytes | str) -> Any:
@@ -266,6 +280,14 @@ def _lone_surrogate(error: UnicodeEncodeError) -> str:
 
 def _examine(line: bytes | str) -> _Examined:
     """Everything about one event line that can be checked without its neighbours."""
+    try:
+        return _examine_parsed(line)
+    except RecursionError:
+        # Parsing or canonicalizing a value nested deeper than the interpreter recurses.
+        return _Examined(TOO_DEEP)
+
+
+def _examine_parsed(line: bytes | str) -> _Examined:
     if not line.strip():
         return _Examined("empty line")
     try:
@@ -327,7 +349,7 @@ def _plain_event(line: bytes | str) -> tuple[int, str, str] | None:
     try:
         text = line if isinstance(line, str) else line.decode("utf-8")
         record, end = _SCAN(text, 0)
-    except (ValueError, StopIteration):
+    except (ValueError, StopIteration, RecursionError):
         return None
     if end != len(text) or type(record) is not dict or len(record) != len(REQUIRED_FIELDS):
         return None
@@ -359,25 +381,33 @@ def _plain_event(line: bytes | str) -> tuple[int, str, str] | None:
     ):
         return None
     try:
-        digest = hashlib.sha256(canonical_json(data)).hexdigest()
-    except UnicodeEncodeError:
-        return None  # a lone surrogate: _examine says so
+        data_text = canonical_text(data)
+        metadata_text = canonical_text(metadata)
+    except RecursionError:
+        return None
     # canonical_json(envelope) of event_hash, written out: the envelope's keys in sorted order,
     # integers as int.__repr__ and strings as the canonical encoder writes them (the types were
     # checked above). Building the envelope as a dict for the encoder to sort cost about a
-    # fifth of a line.
+    # fifth of a line. A line in that canonical form has one value per key; any other spelling
+    # is parsed again to make sure.
     # tests/ledger/test_export_fast_paths.py compares the two on awkward values.
-    envelope = (
-        f'{{"data_digest":"{digest}","metadata":{canonical_text(metadata)}'
+    tail = (
+        f',"metadata":{metadata_text}'
         f',"position":{position!r},"prev_hash":{_ENCODE_STRING(prev_hash)}'
         f',"recorded_at":{_ENCODE_STRING(recorded_at)},"schema_version":{schema_version!r}'
         f',"stream_id":{_ENCODE_STRING(stream_id)},"stream_type":{_ENCODE_STRING(stream_type)}'
         f',"type":{_ENCODE_STRING(type_name)},"version":{version!r}}}'
     )
+    if text != f'{{"data":{data_text},"hash":{_ENCODE_STRING(claimed)}{tail}':
+        try:  # another spelling of the same values is fine, a key given twice is not
+            _DECODER.decode(text)
+        except (ValueError, RecursionError):
+            return None
     try:
-        hashed = hashlib.sha256(envelope.encode()).hexdigest()
+        digest = hashlib.sha256(data_text.encode()).hexdigest()
+        hashed = hashlib.sha256(f'{{"data_digest":"{digest}"{tail}'.encode()).hexdigest()
     except UnicodeEncodeError:
-        return None
+        return None  # a lone surrogate: _examine says so
     if hashed != claimed:
         return None
     return position, prev_hash, claimed
@@ -474,7 +504,7 @@ def _read_header(line: bytes | str) -> _Header | None:
     """The header of a partial export, or None when line 1 is an event."""
     try:
         record = _parse(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None  # reported as an event line
     if not isinstance(record, dict) or "export" not in record:
         return None
@@ -708,7 +738,11 @@ def _start(
     first: bytes | str | None, checkpoints: Sequence[tuple[int, str]]
 ) -> tuple[_Chain, bool]:
     """The chain for an export whose first line is ``first``; whether that line was a header."""
-    header = None if first is None else _read_header(first)
+    if first is None:
+        # Even an export of no events has a line: its header (export_ledger writes one for a
+        # whole-ledger export with no events too). An empty file is a lost or cut-off one.
+        raise BadLine(1, "the file is empty (an export holds a header or at least one event)")
+    header = _read_header(first)
     return _Chain(header or _Header("ledger"), checkpoints), header is not None
 
 
