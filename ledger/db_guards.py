@@ -6,13 +6,18 @@ it) remove them the way a database superuser could.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 TABLE = "ledger_event"
 
-# The one exception: a redaction (ledger.redaction.event_redact) may replace the payload of the
-# single event named in a transaction-local setting; every other column must stay as it was.
-REDACTION_SETTING = "ledger.redacting_position"
+# The one exception on PostgreSQL: ``ledger_event_redact`` (below), run as the role it is owned
+# by, may replace one text value of a payload by the redaction marker and swap the event's salt
+# for its leaf proof; every other column must stay as it was. No setting or flag a session can
+# set opens it: only that role, which the application role is not and cannot become.
+REDACTOR_ROLE = "ledger_redactor"
+REDACT_FUNCTION = "ledger_event_redact(bigint, text[], jsonb)"
 
 POSTGRESQL_FUNCTION = f"""
     CREATE OR REPLACE FUNCTION ledger_event_refuse_change() RETURNS trigger
@@ -21,16 +26,66 @@ POSTGRESQL_FUNCTION = f"""
         IF TG_OP = 'TRUNCATE' AND NOT EXISTS (SELECT 1 FROM {TABLE}) THEN
             RETURN NULL;  -- truncating an empty table removes nothing
         END IF;
-        IF TG_OP = 'UPDATE'
-            AND current_setting('{REDACTION_SETTING}', true) = OLD.position::text
-            AND to_jsonb(NEW) - 'data' = to_jsonb(OLD) - 'data' THEN
-            RETURN NEW;  -- a redaction rewriting the payload of the one event it names
+        IF TG_OP = 'UPDATE' AND current_user = '{REDACTOR_ROLE}' AND NEW.salt = ''
+            AND to_jsonb(NEW) - 'data' - 'salt' - 'leaves'
+                = to_jsonb(OLD) - 'data' - 'salt' - 'leaves' THEN
+            RETURN NEW;  -- ledger_event_redact, owned by the redactor role
         END IF;
         RAISE EXCEPTION '{TABLE} is append-only: % is not allowed', TG_OP
             USING ERRCODE = 'insufficient_privilege';
     END;
     $$;
     """
+
+# The redaction itself, on the server: the value at ``field`` must be text; it becomes the marker.
+# SECURITY DEFINER: it runs as its owner, which the trigger above lets through once
+# ``redactor_install`` has made REDACTOR_ROLE that owner (until then it runs as whoever created
+# it, and the trigger refuses). The leaf proof is the caller's; verification checks it.
+POSTGRESQL_REDACT_FUNCTION = f"""
+    CREATE OR REPLACE FUNCTION ledger_event_redact(target bigint, field text[], proof jsonb)
+    RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    BEGIN
+        IF jsonb_typeof((SELECT data #> field FROM {TABLE} WHERE position = target))
+            IS DISTINCT FROM 'string' THEN
+            RAISE EXCEPTION 'the event at position % has no text at %', target, field
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        UPDATE {TABLE} SET data = jsonb_set(data, field, '"[redacted]"'), salt = '', leaves = proof
+            WHERE position = target;
+    END;
+    $$;
+    """
+
+# Run by a database administrator (a superuser) in the application's database: makes
+# REDACTOR_ROLE (no login) the owner of the redaction function, with UPDATE on the events table,
+# and lets only the events table's owner (the application role) execute it. Idempotent.
+REDACTOR_INSTALL = [
+    f"""
+    DO $$ BEGIN
+        CREATE ROLE {REDACTOR_ROLE} NOLOGIN;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;  -- exists (roles are global)
+    END $$;
+    """,
+    f"GRANT USAGE ON SCHEMA public TO {REDACTOR_ROLE};",
+    f"GRANT SELECT, UPDATE ON {TABLE} TO {REDACTOR_ROLE};",
+    f"ALTER FUNCTION {REDACT_FUNCTION} OWNER TO {REDACTOR_ROLE};",
+    f"REVOKE ALL ON FUNCTION {REDACT_FUNCTION} FROM PUBLIC;",
+    f"""
+    DO $$ BEGIN
+        EXECUTE format('GRANT EXECUTE ON FUNCTION {REDACT_FUNCTION} TO %I',
+            (SELECT tableowner FROM pg_tables
+             WHERE tablename = '{TABLE}' AND schemaname = current_schema()));
+    END $$;
+    """,
+]
+
+
+def redactor_install(cursor: Any) -> None:
+    """Run REDACTOR_INSTALL on ``cursor`` (DB-API), which must be a superuser's."""
+    for statement in REDACTOR_INSTALL:
+        cursor.execute(statement)
+
 
 POSTGRESQL_INSTALL = [
     POSTGRESQL_FUNCTION,

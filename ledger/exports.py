@@ -265,20 +265,24 @@ def _postgresql_records(plan: ExportPlan) -> Iterator[dict[str, Any]]:
 
 # The JSONL export on PostgreSQL (ADR exportspeed-01). PostgreSQL writes every part of a line
 # but the payload and the metadata, whose keys it cannot put in canonical order: per event the
-# position, data, `,"hash":H,"metadata":`, metadata, and `,"position":...}` (the remaining
-# fields in canonical order, strings through to_json). COPY streams the rows while this process
-# canonicalizes them, where a server-side cursor would wait for each batch. No column holds a
+# position, data, `,"fields_digest":F,"hash":H,"metadata":`, metadata, and `,"position":...}`
+# (the remaining fields in canonical order, strings through to_json), and a redacted event's
+# leaf proof. COPY streams the rows while this process canonicalizes them, where a server-side
+# cursor would wait for each batch. No column holds a
 # tab, newline or other control character (JSON escapes them), so COPY's only escape in the
 # rows is a doubled backslash.
 POSTGRESQL_JSONL_COPY = """
     COPY (
-        SELECT position, data::text, ',"hash":' || to_json(hash) || ',"metadata":', metadata::text,
+        SELECT position, data::text,
+            ',"fields_digest":' || to_json(fields_digest) || ',"hash":' || to_json(hash)
+            || ',"metadata":', metadata::text,
             ',"position":' || position || ',"prev_hash":' || to_json(prev_hash)
             || ',"recorded_at":"'
             || to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-            || '","schema_version":' || schema_version || ',"stream_id":' || to_json(stream_id)
+            || '","salt":' || to_json(salt)
+            || ',"schema_version":' || schema_version || ',"stream_id":' || to_json(stream_id)
             || ',"stream_type":' || to_json(stream_type) || ',"type":' || to_json(type)
-            || ',"version":' || version || '}}'
+            || ',"version":' || version || '}}', coalesce(leaves::text, '')
         FROM ledger_event WHERE position <= %s {condition} ORDER BY position
     ) TO STDOUT
 """
@@ -304,12 +308,14 @@ def _postgresql_jsonl_lines(
             text = str(row, "utf-8")
             if "\\" in text:
                 text = text.replace("\\\\", "\\")
-            position, data, middle, metadata, rest = text[:-1].split("\t")
+            position, data, middle, metadata, rest, leaves = text[:-1].split("\t")
             if "\\" in middle or "\\" in rest or (redactions and int(position) in redactions):
                 # An escape in an envelope string (written by PostgreSQL, so parsed and written
                 # again here), or a redacted event: the general path.
-                line = '{"data":' + data + middle + metadata + rest
-                yield _jsonl_line(scan(line, 0)[0], redactions)
+                record = scan('{"data":' + data + middle + metadata + rest, 0)[0]
+                if leaves:
+                    record["leaves"] = scan(leaves, 0)[0]
+                yield _jsonl_line(record, redactions)
             else:
                 data = canonical_text(scan(data, 0)[0])
                 yield (
@@ -318,7 +324,8 @@ def _postgresql_jsonl_lines(
 
 
 def _jsonl_line(record: dict[str, Any], redactions: dict[int, list[dict[str, Any]]]) -> str:
-    """One event's JSONL line; a redacted event carries its redactions (ADR exports-02)."""
+    """One event's JSONL line; a redacted event carries its redactions (ADR exports-02) and, in
+    hash format 2, its leaf proof (ADR tamper-01)."""
     redacted = redactions.get(record["position"])
     if redacted:
         record["data_digest"] = redacted[0]["data"]["data_digest_before"]

@@ -55,6 +55,12 @@ class Event(AppendOnlyModel):
     recorded_at = models.DateTimeField()
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # Hash format 2 (docs/adr/tamper-01-provable-redaction.md); "" on a format-1 event. The salt
+    # keys the payload digest and the per-text commitments; a redaction deletes it and leaves
+    # ``leaves`` (a salt or a commitment per text value) in its place.
+    fields_digest = models.CharField(max_length=64, default="", db_default="")
+    salt = models.CharField(max_length=32, default="", db_default="")
+    leaves = models.JSONField(null=True, default=None)
 
     class Meta:
         constraints = [
@@ -84,6 +90,9 @@ EVENT_FIELDS = (
     "recorded_at",
     "prev_hash",
     "hash",
+    "fields_digest",
+    "salt",
+    "leaves",
 )
 
 

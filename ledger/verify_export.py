@@ -51,7 +51,7 @@ import json
 import json.scanner
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -70,7 +70,15 @@ ENVELOPE_FIELDS = (
     "prev_hash",
 )
 REQUIRED_FIELDS = frozenset((*ENVELOPE_FIELDS, "data", "hash"))
-OPTIONAL_FIELDS = frozenset(("data_digest", "redactions"))
+# Hash format 2 (ADR tamper-01): ``fields_digest`` (per-text-value commitments) and ``salt`` (the
+# key of the payload digest and of those commitments, deleted by a redaction); a redacted
+# format-2 event has ``leaves`` instead of a salt. Absent or "" on a format-1 event.
+COMMITMENT_FIELDS = ("fields_digest", "salt")
+OPTIONAL_FIELDS = frozenset(("data_digest", "redactions", "leaves", *COMMITMENT_FIELDS))
+HASH_FORMAT = 2
+SALT_BYTES = 16
+# What a redacted text value holds instead (ledger.events.REDACTED is this value).
+REDACTED = "[redacted]"
 # Work is split into chunks of whole lines: a file by byte ranges (each process reads its own),
 # an iterable of lines by count.
 CHUNK_BYTES = 4 * 1024 * 1024
@@ -112,10 +120,122 @@ def data_digest(data: Any) -> str:
 
 
 def event_hash(envelope: dict[str, Any], digest: str) -> str:
-    """The SHA-256 (hex) of an event: its envelope fields plus the digest of its payload."""
+    """The SHA-256 (hex) of an event: its envelope fields plus the digest of its payload, and
+    for hash format 2 (an envelope with a ``fields_digest``) that digest and the format."""
     hashed = {name: envelope[name] for name in ENVELOPE_FIELDS}
     hashed["data_digest"] = digest
+    fields = envelope.get("fields_digest")
+    if fields:
+        hashed["fields_digest"] = fields
+        hashed["hash_format"] = HASH_FORMAT
     return hashlib.sha256(canonical_json(hashed)).hexdigest()
+
+
+def _salt_bytes(text: str, size: int) -> bytes:
+    """A salt's bytes from exactly ``size`` bytes of lowercase hex (ValueError otherwise: an
+    upper-case spelling of the same bytes would be an edit nothing detects)."""
+    value = bytes.fromhex(text)
+    if len(value) != size or value.hex() != text:
+        raise ValueError("a salt is lowercase hexadecimal of its fixed length")
+    return value
+
+
+def salted_digest(salt: str, data: Any) -> str:
+    """A format-2 payload digest: SHA-256 of the salt's bytes and the canonical payload. Once a
+    redaction deletes the salt, the digest no longer lets anyone test guesses of the payload.
+    ValueError for a malformed salt."""
+    return hashlib.sha256(_salt_bytes(salt, SALT_BYTES) + canonical_json(data)).hexdigest()
+
+
+def leaf_salt(salt: str, index: int) -> str:
+    """The salt of the ``index``-th text value, derived from the event's salt; one leaf salt
+    reveals neither the event's salt nor another leaf's."""
+    return hashlib.sha256(_salt_bytes(salt, SALT_BYTES) + b"leaf:%d" % index).hexdigest()
+
+
+def leaf_commitment(salt_of_leaf: str, value: str) -> str:
+    return hashlib.sha256(_salt_bytes(salt_of_leaf, 32) + canonical_json(value)).hexdigest()
+
+
+# Called with (index, dotted path, value) of each text value in canonical order; returns what
+# stands for it in the skeleton.
+Commit = Callable[[int, str, str], str]
+
+
+def fields_digest(data: Any, commit: Commit) -> str:
+    """SHA-256 of the payload's skeleton: the payload with each text value replaced by
+    ``commit(index, path, value)``, in canonical order (keys sorted, lists in order). Keys,
+    numbers, booleans and nulls stay as they are, so the digest fixes everything but the texts,
+    and each text through its own commitment."""
+    counter = itertools.count()
+
+    def skeleton(value: Any, path: str) -> Any:
+        if isinstance(value, str):
+            return commit(next(counter), path, value)
+        if isinstance(value, dict):
+            return {
+                key: skeleton(value[key], f"{path}.{key}" if path else key) for key in sorted(value)
+            }
+        if isinstance(value, list):
+            return [
+                skeleton(item, f"{path}.{index}" if path else str(index))
+                for index, item in enumerate(value)
+            ]
+        return value
+
+    return hashlib.sha256(canonical_json(skeleton(data, ""))).hexdigest()
+
+
+def payload_commitments(salt: str, data: Any) -> tuple[str, str]:
+    """(data_digest, fields_digest) of a payload appended in hash format 2 with ``salt``."""
+    digest = fields_digest(
+        data, lambda index, _path, value: leaf_commitment(leaf_salt(salt, index), value)
+    )
+    return salted_digest(salt, data), digest
+
+
+def redacted_leaves_problem(
+    data: Any, fields_digest_value: Any, leaves: Any, named: Iterable[str]
+) -> str | None:
+    """Why a redacted format-2 payload does not follow from its commitments, or None.
+
+    ``leaves`` has one entry per text value in canonical order: ``{"salt": leaf salt}`` for a
+    kept text (its commitment is recomputed from the value) or ``{"commitment": ...}`` for a
+    redacted one, whose value must be REDACTED. The recomputed skeleton must give the
+    ``fields_digest`` the event's hash covers, and the redacted paths must be exactly the
+    ``named`` fields of its DataRedacted events: nothing else changed, and only to the marker.
+    """
+    if not isinstance(leaves, list) or not all(
+        isinstance(entry, dict) and len(entry) == 1 and isinstance(next(iter(entry.values())), str)
+        for entry in leaves
+    ):
+        return "leaves must be a list of {salt} or {commitment} objects"
+    redacted: set[str] = set()
+    texts = 0
+
+    def commit(index: int, path: str, value: str) -> str:
+        nonlocal texts
+        texts += 1
+        entry = leaves[index] if index < len(leaves) else {}
+        if "salt" in entry:
+            return leaf_commitment(entry["salt"], value)
+        if "commitment" in entry and value == REDACTED:
+            redacted.add(path)
+            return str(entry["commitment"])
+        raise ValueError(path)
+
+    try:
+        recomputed = fields_digest(data, commit)
+    except ValueError:  # a missing entry, a bad salt, or a commitment over a text kept
+        return "payload differs from what its last redaction left"
+    if recomputed != fields_digest_value or texts != len(leaves):
+        return "payload differs from what its last redaction left"
+    if redacted != set(named):
+        return (
+            f"redacted field(s) {', '.join(sorted(redacted)) or 'none'} are not the ones its "
+            f"redactions name ({', '.join(sorted(set(named))) or 'none'})"
+        )
+    return None
 
 
 class BadLine(Exception):
@@ -219,8 +339,8 @@ def _shape_problem(record: Any) -> str | None:
     for name in _INTEGER_FIELDS:
         if not _is_int(record[name]):
             return f"{name} is not an integer"
-    for name in _TEXT_FIELDS:
-        if not isinstance(record[name], str):
+    for name in (*_TEXT_FIELDS, *COMMITMENT_FIELDS):
+        if not isinstance(record.get(name, ""), str):
             return f"{name} is not a string"
     return None
 
@@ -250,8 +370,12 @@ def _redaction_problem(
             problem = "has no payload object"
         if problem is None and "redactions" in redaction:
             problem = "is itself redacted"
-        if problem is None and not _own_hash_matches(redaction, data_digest(details)):
-            problem = "hash does not match its content"
+        if problem is None:
+            digest_of_redaction, unredacted_problem = unredacted_digest(redaction)
+            if unredacted_problem is not None or not _own_hash_matches(
+                redaction, digest_of_redaction
+            ):
+                problem = "hash does not match its content"
         if problem is None and redaction["position"] <= position:
             problem = f"is at position {redaction['position']}, before the event it redacts"
         if problem is None:
@@ -265,12 +389,53 @@ def _redaction_problem(
         if problem is not None:
             return f"redaction {index} of position {position} {problem}", ()
         embedded.append((redaction["position"], redaction["hash"]))
-    if data_digest(record["data"]) != current:
-        return (
-            f"position {position}: payload differs from what its last redaction left",
-            (),
-        )
+    problem = redacted_payload_problem(
+        record, current, [redaction["data"].get("field") for redaction in redactions]
+    )
+    if problem is not None:
+        return f"position {position}: {problem}", ()
     return None, tuple(embedded)
+
+
+def unredacted_digest(record: Mapping[str, Any]) -> tuple[str, str | None]:
+    """(the payload digest an unredacted event's hash covers, what is wrong or None)."""
+    salt = record.get("salt") or ""
+    if record.get("leaves") is not None:
+        return "", "leaves on an event that is not redacted"
+    if not record.get("fields_digest"):
+        if salt:
+            return "", "a salt without fields_digest"
+        return data_digest(record["data"]), None
+    if not salt:
+        return "", "a hash format 2 event without its salt or its redactions"
+    try:
+        _salt_bytes(salt, SALT_BYTES)
+    except ValueError:
+        return "", "salt is not 32 lowercase hexadecimal digits"
+    return salted_digest(salt, record["data"]), None
+
+
+def redacted_payload_problem(
+    record: Mapping[str, Any], last_digest: Any, named: Iterable[Any]
+) -> str | None:
+    """What is wrong with a redacted event's payload as stored or exported, or None.
+
+    Format 2: its commitments must show that only the ``named`` fields changed, each to
+    REDACTED (``redacted_leaves_problem``). Format 1 has no commitments: its payload must have
+    the digest its last DataRedacted event recorded (``last_digest``), which proves nothing
+    about what the redaction changed (ADR tamper-01).
+    """
+    if record.get("fields_digest"):
+        if record.get("salt"):
+            return "a redacted event keeps no salt"
+        return redacted_leaves_problem(
+            record["data"], record["fields_digest"], record.get("leaves"), named
+        )
+    if record.get("leaves") is not None:
+        return "leaves on a hash format 1 event"
+    if data_digest(record["data"]) != last_digest:
+        return "payload differs from what its last redaction left"
+    return None
 
 
 def _lone_surrogate(error: UnicodeEncodeError) -> str:
@@ -307,8 +472,10 @@ def _examine_parsed(line: bytes | str) -> _Examined:
             content_error, embedded = _redaction_problem(record, record["redactions"])
             digest = record.get("data_digest")
         else:
-            digest = data_digest(record["data"])
-            if record.get("data_digest", digest) != digest:
+            digest, problem = unredacted_digest(record)
+            if problem is not None:
+                content_error = f"position {position}: {problem}"
+            elif record.get("data_digest", digest) != digest:
                 content_error = f"position {position}: data_digest does not match the payload"
         if content_error is None and not _own_hash_matches(record, str(digest)):
             content_error = f"position {position}: hash does not match its content"
@@ -351,9 +518,23 @@ def _plain_event(line: bytes | str) -> tuple[int, str, str] | None:
         record, end = _SCAN(text, 0)
     except (ValueError, StopIteration, RecursionError):
         return None
-    if end != len(text) or type(record) is not dict or len(record) != len(REQUIRED_FIELDS):
+    if end != len(text) or type(record) is not dict:
         return None
-    try:  # eleven fields, each found: exactly the required ones
+    # Exactly the required fields (a format-1 event of an older export), or those and the two
+    # commitment fields: an unredacted format-2 event, or a format-1 one with both empty.
+    fields_count = len(record)
+    if fields_count == len(REQUIRED_FIELDS):
+        fields, salt = "", ""
+    elif fields_count == len(REQUIRED_FIELDS) + len(COMMITMENT_FIELDS):
+        fields_value, salt_value = record.get("fields_digest"), record.get("salt")
+        if type(fields_value) is not str or type(salt_value) is not str:
+            return None
+        fields, salt = fields_value, salt_value
+        if bool(fields) != bool(salt):
+            return None
+    else:
+        return None
+    try:  # each found: exactly the fields expected
         position = record["position"]
         stream_id = record["stream_id"]
         stream_type = record["stream_type"]
@@ -391,23 +572,40 @@ def _plain_event(line: bytes | str) -> tuple[int, str, str] | None:
     # fifth of a line. A line in that canonical form has one value per key; any other spelling
     # is parsed again to make sure.
     # tests/ledger/test_export_fast_paths.py compares the two on awkward values.
-    tail = (
+    middle = (
         f',"metadata":{metadata_text}'
         f',"position":{position!r},"prev_hash":{_ENCODE_STRING(prev_hash)}'
-        f',"recorded_at":{_ENCODE_STRING(recorded_at)},"schema_version":{schema_version!r}'
+        f',"recorded_at":{_ENCODE_STRING(recorded_at)}'
+    )
+    closing = (
+        f',"schema_version":{schema_version!r}'
         f',"stream_id":{_ENCODE_STRING(stream_id)},"stream_type":{_ENCODE_STRING(stream_type)}'
         f',"type":{_ENCODE_STRING(type_name)},"version":{version!r}}}'
     )
-    if text != f'{{"data":{data_text},"hash":{_ENCODE_STRING(claimed)}{tail}':
+    if fields_count == len(REQUIRED_FIELDS):
+        canonical_line = f'{{"data":{data_text},"hash":{_ENCODE_STRING(claimed)}{middle}{closing}'
+    else:
+        canonical_line = (
+            f'{{"data":{data_text},"fields_digest":{_ENCODE_STRING(fields)}'
+            f',"hash":{_ENCODE_STRING(claimed)}{middle},"salt":{_ENCODE_STRING(salt)}{closing}'
+        )
+    if text != canonical_line:
         try:  # another spelling of the same values is fine, a key given twice is not
             _DECODER.decode(text)
         except (ValueError, RecursionError):
             return None
     try:
-        digest = hashlib.sha256(data_text.encode()).hexdigest()
-        hashed = hashlib.sha256(f'{{"data_digest":"{digest}"{tail}'.encode()).hexdigest()
-    except UnicodeEncodeError:
-        return None  # a lone surrogate: _examine says so
+        payload = data_text.encode()
+        if fields:
+            digest = hashlib.sha256(_salt_bytes(salt, SALT_BYTES) + payload).hexdigest()
+            format_2 = f',"fields_digest":{_ENCODE_STRING(fields)},"hash_format":{HASH_FORMAT}'
+        else:
+            digest = hashlib.sha256(payload).hexdigest()
+            format_2 = ""
+        envelope = f'{{"data_digest":"{digest}"{format_2}{middle}{closing}'
+        hashed = hashlib.sha256(envelope.encode()).hexdigest()
+    except (UnicodeEncodeError, ValueError):
+        return None  # a lone surrogate or a salt that is not hex: _examine says so
     if hashed != claimed:
         return None
     return position, prev_hash, claimed

@@ -203,7 +203,7 @@ def rechained(records: list[dict[str, Any]], start: int) -> list[bytes]:
         record = records[index]
         if index:
             record["prev_hash"] = records[index - 1]["hash"]
-        digest = record.get("data_digest") or ve.data_digest(record["data"])
+        digest = record.get("data_digest") or ve.unredacted_digest(record)[0]
         record["hash"] = ve.event_hash(record, digest)
     return [ve.canonical_json(record) for record in records]
 
