@@ -149,6 +149,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # committed while the broker was down: it follows the event log from its durable cursor. A
 # checkpoint records the ledger's head (position and hash) for auditors.
 LEDGER_CHECKPOINT_INTERVAL_SECONDS = env_int("LEDGER_CHECKPOINT_INTERVAL_SECONDS", default=3600)
+# The HMAC key of the signed checkpoints file (record_checkpoint --export); auditors hold it too.
+LEDGER_CHECKPOINT_KEY = os.environ.get("LEDGER_CHECKPOINT_KEY", "")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "contradictions-sweep": {
         "task": "reviews.tasks.contradictions_sweep",

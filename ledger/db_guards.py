@@ -117,6 +117,48 @@ SQLITE_REMOVE = [
 ]
 
 
+CHECKPOINT_TABLE = "ledger_checkpoint"
+POSTGRESQL_CHECKPOINT_INSTALL = [
+    f"""
+    CREATE OR REPLACE FUNCTION ledger_checkpoint_refuse_change() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'TRUNCATE' AND NOT EXISTS (SELECT 1 FROM {CHECKPOINT_TABLE}) THEN
+            RETURN NULL;
+        END IF;
+        RAISE EXCEPTION '{CHECKPOINT_TABLE} is append-only: % is not allowed', TG_OP
+            USING ERRCODE = 'insufficient_privilege';
+    END;
+    $$;
+    """,
+    f"""
+    CREATE TRIGGER ledger_checkpoint_no_update_delete BEFORE UPDATE OR DELETE
+    ON {CHECKPOINT_TABLE} FOR EACH ROW EXECUTE FUNCTION ledger_checkpoint_refuse_change();
+    """,
+    f"""
+    CREATE TRIGGER ledger_checkpoint_no_truncate BEFORE TRUNCATE ON {CHECKPOINT_TABLE}
+    FOR EACH STATEMENT EXECUTE FUNCTION ledger_checkpoint_refuse_change();
+    """,
+]
+POSTGRESQL_CHECKPOINT_REMOVE = [
+    f"DROP TRIGGER IF EXISTS ledger_checkpoint_no_update_delete ON {CHECKPOINT_TABLE};",
+    f"DROP TRIGGER IF EXISTS ledger_checkpoint_no_truncate ON {CHECKPOINT_TABLE};",
+    "DROP FUNCTION IF EXISTS ledger_checkpoint_refuse_change();",
+]
+SQLITE_CHECKPOINT_INSTALL = [
+    f"""
+    CREATE TRIGGER IF NOT EXISTS ledger_checkpoint_no_{operation.lower()} BEFORE {operation}
+    ON {CHECKPOINT_TABLE}
+    BEGIN SELECT RAISE(ABORT, '{CHECKPOINT_TABLE} is append-only: {operation} is not allowed'); END;
+    """
+    for operation in ("UPDATE", "DELETE")
+]
+SQLITE_CHECKPOINT_REMOVE = [
+    f"DROP TRIGGER IF EXISTS ledger_checkpoint_no_{operation};"
+    for operation in ("update", "delete")
+]
+
+
 def _statements(connection: BaseDatabaseWrapper, *, install: bool) -> list[str]:
     if connection.vendor == "postgresql":
         return POSTGRESQL_INSTALL if install else POSTGRESQL_REMOVE
@@ -134,4 +176,25 @@ def install_guards(connection: BaseDatabaseWrapper) -> None:
 def remove_guards(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         for statement in _statements(connection, install=False):
+            cursor.execute(statement)
+
+
+def _checkpoint_statements(connection: BaseDatabaseWrapper, *, install: bool) -> list[str]:
+    if connection.vendor == "postgresql":
+        return POSTGRESQL_CHECKPOINT_INSTALL if install else POSTGRESQL_CHECKPOINT_REMOVE
+    if connection.vendor == "sqlite":
+        return SQLITE_CHECKPOINT_INSTALL if install else SQLITE_CHECKPOINT_REMOVE
+    raise NotImplementedError(f"no append-only triggers for {connection.vendor}")
+
+
+def install_checkpoint_guards(connection: BaseDatabaseWrapper) -> None:
+    """The checkpoints table's append-only triggers (migration 0009)."""
+    with connection.cursor() as cursor:
+        for statement in _checkpoint_statements(connection, install=True):
+            cursor.execute(statement)
+
+
+def remove_checkpoint_guards(connection: BaseDatabaseWrapper) -> None:
+    with connection.cursor() as cursor:
+        for statement in _checkpoint_statements(connection, install=False):
             cursor.execute(statement)

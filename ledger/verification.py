@@ -10,6 +10,7 @@ from ledger.redaction import redactions_by_position
 from ledger.store import format_timestamp
 from ledger.verify_export import (
     GENESIS_HASH,
+    checkpoint_chain_problem,
     event_hash,
     redacted_payload_problem,
     unredacted_digest,
@@ -86,13 +87,28 @@ def ledger_verify(
     verified (a checkpoint) and ``up_to_position`` stops early. Detects an edited event (its hash
     no longer matches), a deleted or inserted one (a gap or an extra position, and a broken link),
     reordered ones (links out of order), a payload changed beyond what its redactions recorded,
-    and a stored hash that differs from a recorded checkpoint.
+    a stored hash that differs from a recorded checkpoint, a checkpoint edited, removed or
+    inserted (their own chain), and, when verifying to the end, a checkpoint beyond the head
+    (events removed from the end).
     """
     expected_prev = after_hash
     expected_position = after_position + 1
     count = 0
     redactions = redactions_by_position()
-    checkpoints = dict(Checkpoint.objects.values_list("position", "hash"))
+    recorded = list(
+        Checkpoint.objects.order_by("position").values(
+            "position", "hash", "recorded_at", "previous", "chain_hash"
+        )
+    )
+    for checkpoint in recorded:
+        checkpoint["recorded_at"] = format_timestamp(checkpoint["recorded_at"])
+    chain_problem = checkpoint_chain_problem(recorded)
+    if chain_problem is not None:
+        index, reason = chain_problem
+        return LedgerVerification(
+            0, after_hash, LedgerBreak(recorded[index]["position"], f"checkpoint {reason}"), 0
+        )
+    checkpoints = {checkpoint["position"]: checkpoint["hash"] for checkpoint in recorded}
     rows = Event.objects.filter(position__gt=after_position).order_by("position")
     if up_to_position is not None:
         rows = rows.filter(position__lte=up_to_position)
@@ -123,4 +139,12 @@ def ledger_verify(
         expected_prev = row.hash
         expected_position += 1
         count += 1
-    return LedgerVerification(count, expected_prev, None, expected_position - 1)
+    head = expected_position - 1
+    beyond = [position for position in checkpoints if position > head]
+    if up_to_position is None and beyond:
+        return broken(
+            head + 1,
+            f"the ledger ends at position {head} but checkpoint {min(beyond)} was recorded "
+            "(events were removed from the end)",
+        )
+    return LedgerVerification(count, expected_prev, None, head)

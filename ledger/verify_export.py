@@ -3,7 +3,8 @@
 
 Usage::
 
-    python verify_export.py FILE.jsonl [--checkpoint POSITION:HASH ...] [--jobs N]
+    python verify_export.py FILE.jsonl [--checkpoint POSITION:HASH ...] [--checkpoints FILE]
+        [--jobs N]
 
 Exit status 0 when the file is intact, 1 naming the first bad line ("line N: ...") when any event
 was altered, removed, inserted or reordered (or a checkpoint does not match), 2 when the file
@@ -46,6 +47,7 @@ from __future__ import annotations
 import argparse
 import collections
 import hashlib
+import hmac
 import itertools
 import json
 import json.scanner
@@ -236,6 +238,77 @@ def redacted_leaves_problem(
             f"redactions name ({', '.join(sorted(set(named))) or 'none'})"
         )
     return None
+
+
+CHECKPOINTS_FORMAT = "claims-ledger-checkpoints/1"
+# The environment variable holding the key of a checkpoints file's HMAC-SHA256 (text, UTF-8).
+CHECKPOINT_KEY_VARIABLE = "LEDGER_CHECKPOINT_KEY"
+
+
+def checkpoint_chain_hash(position: int, hash_hex: str, recorded_at: str, previous: str) -> str:
+    """A checkpoint's link in the checkpoints' own chain: SHA-256 of the canonical JSON of
+    ``{"hash", "position", "previous", "recorded_at"}``; the first follows GENESIS_HASH."""
+    link = {
+        "hash": hash_hex,
+        "position": position,
+        "previous": previous,
+        "recorded_at": recorded_at,
+    }
+    return hashlib.sha256(canonical_json(link)).hexdigest()
+
+
+def checkpoint_chain_problem(checkpoints: Sequence[Mapping[str, Any]]) -> tuple[int, str] | None:
+    """(index, reason) of the first checkpoint that does not follow the one before, or None.
+
+    Each must be a later position than the one before, name its chain hash as ``previous`` and
+    carry the ``chain_hash`` its fields give: a checkpoint removed, edited or inserted fails.
+    """
+    previous, last_position = GENESIS_HASH, 0
+    for index, checkpoint in enumerate(checkpoints):
+        try:
+            position, hash_hex = checkpoint["position"], checkpoint["hash"]
+            recorded, claimed = checkpoint["recorded_at"], checkpoint["chain_hash"]
+            link = checkpoint["previous"]
+        except (KeyError, TypeError):
+            return index, "is not a checkpoint (position, hash, recorded_at, previous, chain_hash)"
+        if not _is_int(position) or position <= last_position:
+            return index, f"position {position} does not follow position {last_position}"
+        if link != previous:
+            return index, "does not follow the checkpoint before it (one was removed or inserted)"
+        if checkpoint_chain_hash(position, hash_hex, recorded, link) != claimed:
+            return index, "chain_hash does not match its content"
+        previous, last_position = claimed, position
+    return None
+
+
+def checkpoints_signature(checkpoints: Sequence[Mapping[str, Any]], key: bytes) -> str:
+    """HMAC-SHA256 (hex) of a checkpoints file's content under ``key``."""
+    content = {"format": CHECKPOINTS_FORMAT, "checkpoints": list(checkpoints)}
+    return hmac.new(key, canonical_json(content), hashlib.sha256).hexdigest()
+
+
+def read_checkpoints_file(path: str, key: bytes) -> list[tuple[int, str]]:
+    """The (position, hash) pairs of a signed checkpoints file; ValueError saying what is wrong
+    when it is not one, its signature does not match ``key`` or its chain is broken."""
+    with open(path, "rb") as handle:
+        try:
+            document = _parse(handle.read())
+        except (ValueError, RecursionError) as error:
+            raise ValueError(f"not a checkpoints file ({error})") from None
+    if (
+        not isinstance(document, dict)
+        or document.keys() != {"format", "checkpoints", "hmac_sha256"}
+        or document["format"] != CHECKPOINTS_FORMAT
+        or not isinstance(document["checkpoints"], list)
+    ):
+        raise ValueError(f"not a {CHECKPOINTS_FORMAT} file")
+    expected = checkpoints_signature(document["checkpoints"], key)
+    if not hmac.compare_digest(expected, str(document["hmac_sha256"])):
+        raise ValueError("the signature does not match (another key, or the file was changed)")
+    problem = checkpoint_chain_problem(document["checkpoints"])
+    if problem is not None:
+        raise ValueError(f"checkpoint {problem[0] + 1} {problem[1]}")
+    return [(entry["position"], entry["hash"]) for entry in document["checkpoints"]]
 
 
 class BadLine(Exception):
@@ -1017,6 +1090,12 @@ def main(argv: list[str] | None = None) -> int:
         help="POSITION:HASH the export must agree with (repeatable)",
     )
     parser.add_argument(
+        "--checkpoints",
+        metavar="FILE",
+        help="a signed checkpoints file (record_checkpoint --export) the export must agree "
+        f"with; its HMAC key is read from ${CHECKPOINT_KEY_VARIABLE}",
+    )
+    parser.add_argument(
         "--jobs",
         type=int,
         default=0,
@@ -1024,10 +1103,26 @@ def main(argv: list[str] | None = None) -> int:
     )
     arguments = parser.parse_args(argv)
     jobs = arguments.jobs if arguments.jobs > 0 else min(os.cpu_count() or 1, 8)
+    checkpoints = list(arguments.checkpoint)
+    if arguments.checkpoints:
+        key = os.environ.get(CHECKPOINT_KEY_VARIABLE, "")
+        if not key:
+            print(
+                f"set {CHECKPOINT_KEY_VARIABLE} to check {arguments.checkpoints}", file=sys.stderr
+            )
+            return 2
+        try:
+            checkpoints += read_checkpoints_file(arguments.checkpoints, key.encode())
+        except OSError as error:
+            print(f"cannot read {arguments.checkpoints}: {error}", file=sys.stderr)
+            return 2
+        except ValueError as error:
+            print(f"TAMPERED: {arguments.checkpoints}: {error}", file=sys.stderr)
+            return 1
     try:
         if jobs > 1 and os.path.getsize(arguments.file) < 4 * 1024 * 1024:
             jobs = 1  # starting processes costs more than hashing a small file
-        summary = verify_file(arguments.file, checkpoints=arguments.checkpoint, jobs=jobs)
+        summary = verify_file(arguments.file, checkpoints=checkpoints, jobs=jobs)
     except BadLine as bad:
         print(f"TAMPERED: {bad}", file=sys.stderr)
         return 1

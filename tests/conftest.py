@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from ledger.db_guards import install_guards, redactor_install, remove_guards
+from ledger.db_guards import (
+    install_checkpoint_guards,
+    install_guards,
+    redactor_install,
+    remove_checkpoint_guards,
+    remove_guards,
+)
 from ledger.events import Metadata
 
 # A superuser's connection URL for what the application role may not do (on PostgreSQL). The
@@ -58,24 +64,29 @@ def metadata() -> Metadata:
 
 @contextmanager
 def append_only_guards_removed() -> Iterator[None]:
-    """Drop the events table's triggers, as a database superuser could, then put them back."""
+    """Drop the events' and checkpoints' triggers, as the tables' owner could, then put them
+    back."""
     remove_guards(connection)
+    remove_checkpoint_guards(connection)
     try:
         yield
     finally:
         install_guards(connection)
+        install_checkpoint_guards(connection)
 
 
 @pytest.fixture
 def ledger_transactional_db(transactional_db: None) -> Iterator[None]:
     """A committed-transactions database whose events are cleared afterwards.
 
-    The append-only triggers refuse the flush that ends a transactional test, so the events are
-    removed with the triggers off first; truncating the then-empty table is allowed.
+    The append-only triggers refuse the flush that ends a transactional test, so the events and
+    checkpoints are removed with the triggers off first; truncating the then-empty tables is
+    allowed.
     """
     yield
     with append_only_guards_removed(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM ledger_event")
+        cursor.execute("DELETE FROM ledger_checkpoint")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

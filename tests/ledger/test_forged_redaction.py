@@ -49,6 +49,13 @@ def text_paths(data):
     return paths
 
 
+def run_sql(*statements):
+    """Run (sql, params) statements in one transaction, rolled back if one fails."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+
+
 def forge(position, changes, named, metadata, marker_paths=()):
     """Rewrite the payload at ``position`` as an attacker holding the table would: with the
     triggers off, ``changes`` applied, a leaf proof built from the event's own salt (a
@@ -155,17 +162,14 @@ def test_the_session_setting_no_longer_opens_the_table(ledger):
     before = Event.objects.get(position=VERDICT).data
 
     # when
-    if connection.vendor == "postgresql":
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('ledger.redacting_position', %s, true)", ["7"])
-                cursor.execute(
-                    "UPDATE ledger_event SET data = %s WHERE position = 7",
-                    [json.dumps({**before, "rating": 4})],
-                )
-    else:
-        with pytest.raises(DatabaseError, match="append-only"), connection.cursor() as cursor:
-            cursor.execute("UPDATE ledger_event SET data = '{}' WHERE position = 7")
+    setting = (
+        [("SELECT set_config('ledger.redacting_position', %s, true)", ["7"])]
+        if connection.vendor == "postgresql"
+        else []
+    )
+    update = ("UPDATE ledger_event SET data = %s WHERE position = 7", [json.dumps({"rating": 4})])
+    with pytest.raises(DatabaseError, match="append-only"):
+        run_sql(*setting, update)
 
     # then
     assert Event.objects.get(position=VERDICT).data == before
@@ -177,12 +181,10 @@ def test_the_application_role_can_only_redact_text_to_the_marker(ledger):
     before = list(Event.objects.order_by("position").values_list("position", "data", "salt"))
 
     # when it calls the redaction function on a number, or updates the table itself
-    with pytest.raises(DatabaseError, match="has no text at"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT ledger_event_redact(7, '{rating}', '[]'::jsonb)")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE ledger_event SET salt = '' WHERE position = 7")
+    with pytest.raises(DatabaseError, match="has no text at"):
+        run_sql(("SELECT ledger_event_redact(7, '{rating}', '[]'::jsonb)", []))
+    with pytest.raises(DatabaseError, match="append-only"):
+        run_sql(("UPDATE ledger_event SET salt = '' WHERE position = 7", []))
 
     # then nothing changed
     assert list(Event.objects.order_by("position").values_list("position", "data", "salt")) == (
