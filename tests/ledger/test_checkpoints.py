@@ -145,6 +145,7 @@ def test_no_checkpoint_over_a_ledger_broken_before_the_last_checkpoint(ledger, m
 )
 def test_checkpoints_are_append_only_in_the_database(ledger, statement):
     checkpoint = checkpoint_record()
+    assert checkpoint is not None
 
     with (
         pytest.raises(DatabaseError, match="ledger_checkpoint is append-only"),
