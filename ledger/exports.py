@@ -22,6 +22,7 @@ import json.scanner
 from collections.abc import Iterator
 from typing import Any, cast
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -31,7 +32,13 @@ from ledger.exceptions import InvalidCommand, NotFound
 from ledger.models import EVENT_FIELDS, Event
 from ledger.redaction import event_record, redaction_summary, redactions_by_position
 from ledger.store import format_timestamp, head_position
-from ledger.verify_export import EXPORT_FORMAT, GENESIS_HASH, canonical_text
+from ledger.verify_export import (
+    CHECKPOINT_KEY_VARIABLE,
+    EXPORT_FORMAT,
+    GENESIS_HASH,
+    canonical_text,
+    claim_header_signature,
+)
 
 EXPORT_BATCH_SIZE = 5000
 LINES_PER_CHUNK = 1000
@@ -70,6 +77,9 @@ class ExportPlan:
     claim_id: str | None
     streams: dict[str, int]  # claim exports: every stream included, with its event count
     as_of: datetime.datetime | None
+    # Claim exports: (position, hash) of every event included, in order, which the header lists
+    # and signs (docs/adr/tamper-03-signed-claim-exports.md).
+    manifest: tuple[tuple[int, str], ...] = ()
 
     @property
     def header(self) -> dict[str, Any] | None:
@@ -80,15 +90,19 @@ class ExportPlan:
             "as_of": format_timestamp(self.as_of) if self.as_of else None,
         }
         if self.claim_id is not None:
-            return {
-                "export": {
-                    **common,
-                    "scope": "claim",
-                    "claim_id": self.claim_id,
-                    "streams": self.streams,
-                    "up_to_position": self.up_to_position,
-                }
+            header = {
+                **common,
+                "scope": "claim",
+                "claim_id": self.claim_id,
+                "streams": self.streams,
+                "up_to_position": self.up_to_position,
+                "events": [list(entry) for entry in self.manifest],
             }
+            if self.export_format == ExportFormat.JSONL:
+                header["hmac_sha256"] = claim_header_signature(
+                    header, settings.LEDGER_CHECKPOINT_KEY.encode()
+                )
+            return {"export": header}
         if self.since is not None or self.up_to_position == 0:
             # A whole-ledger export with no events says so in a header rather than being an
             # empty file, which the verifier refuses (a lost or cut-off export looks like one).
@@ -158,8 +172,21 @@ def export_plan(
         if since > 0:
             chains_from_hash = Event.objects.values_list("hash", flat=True).get(position=since)
         up_to = max(up_to, since)  # nothing after ``since`` was recorded by ``as_of``
-    streams = _claim_streams(claim_id, up_to) if claim_id is not None else {}
-    return ExportPlan(chosen, up_to, since, chains_from_hash, claim_id, streams, as_of)
+    manifest: tuple[tuple[int, str], ...] = ()
+    streams: dict[str, int] = {}
+    if claim_id is not None:
+        if chosen == ExportFormat.JSONL and not settings.LEDGER_CHECKPOINT_KEY:
+            raise InvalidCommand(
+                f"a JSONL claim export is signed: set {CHECKPOINT_KEY_VARIABLE} (the key "
+                "auditors check it with)"
+            )
+        streams = _claim_streams(claim_id, up_to)
+        manifest = tuple(
+            Event.objects.filter(stream_id__in=list(streams), position__lte=up_to)
+            .order_by("position")
+            .values_list("position", "hash")
+        )
+    return ExportPlan(chosen, up_to, since, chains_from_hash, claim_id, streams, as_of, manifest)
 
 
 def ledger_export(

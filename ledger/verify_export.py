@@ -311,6 +311,16 @@ def read_checkpoints_file(path: str, key: bytes) -> list[tuple[int, str]]:
     return [(entry["position"], entry["hash"]) for entry in document["checkpoints"]]
 
 
+def claim_header_signature(header: Mapping[str, Any], key: bytes) -> str:
+    """HMAC-SHA256 (hex) of a claim export's header (all but ``hmac_sha256``) under ``key``."""
+    content = {name: value for name, value in header.items() if name != "hmac_sha256"}
+    return hmac.new(key, canonical_json(content), hashlib.sha256).hexdigest()
+
+
+class Unverifiable(Exception):
+    """An export that cannot be checked with what was given (exit 2, not "tampered")."""
+
+
 class BadLine(Exception):
     """A line of an export that does not verify."""
 
@@ -769,9 +779,34 @@ class _Header:
     chains_from: tuple[int, str] = (0, GENESIS_HASH)
     up_to_position: int | None = None
     streams: dict[str, int] = field(default_factory=dict)
+    manifest: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _read_header(line: bytes | str) -> _Header | None:
+def _signed_manifest(header: dict[str, Any], key: bytes | None) -> list[tuple[int, str]]:
+    """The (position, hash) list of a claim export's header, once its signature checks out."""
+    events = header.get("events")
+    if (
+        not isinstance(events, list)
+        or not all(
+            isinstance(entry, list)
+            and len(entry) == 2
+            and _is_int(entry[0])
+            and isinstance(entry[1], str)
+            for entry in events
+        )
+        or not isinstance(header.get("hmac_sha256"), str)
+    ):
+        raise BadLine(1, "header needs events [[position, hash], ...] and hmac_sha256")
+    if key is None:
+        raise Unverifiable(
+            f"a claim export's header is signed: set {CHECKPOINT_KEY_VARIABLE} to check it"
+        )
+    if not hmac.compare_digest(claim_header_signature(header, key), header["hmac_sha256"]):
+        raise BadLine(1, "header signature does not match (another key, or the header changed)")
+    return [(position, hash_hex) for position, hash_hex in events]
+
+
+def _read_header(line: bytes | str, key: bytes | None = None) -> _Header | None:
     """The header of a partial export, or None when line 1 is an event."""
     try:
         record = _parse(line)
@@ -798,7 +833,7 @@ def _read_header(line: bytes | str) -> _Header | None:
         streams = header.get("streams")
         if not isinstance(streams, dict) or not all(_is_int(n) for n in streams.values()):
             raise BadLine(1, "header needs streams {stream_id: event count}")
-        return _Header("claim", streams=dict(streams))
+        return _Header("claim", streams=dict(streams), manifest=_signed_manifest(header, key))
     raise BadLine(1, f"unknown export scope {scope!r}")
 
 
@@ -908,6 +943,14 @@ class _Chain:
             )
         if self.stream_types.setdefault(stream, item.stream_type) != item.stream_type:
             raise BadLine(number, f"stream {stream}: stream_type changed to {item.stream_type}")
+        listed = self.header.manifest
+        index = self.events  # the events fed before this one
+        if index >= len(listed) or listed[index] != (position, item.hash):
+            expected = f"{listed[index][0]}:{listed[index][1]}" if index < len(listed) else "none"
+            raise BadLine(
+                number,
+                f"position {position}: not the event the signed header lists here ({expected})",
+            )
         self.stream_versions[stream] = expected_version
 
     def _feed_redactions(self, number: int, item: _Examined) -> None:
@@ -952,6 +995,12 @@ class _Chain:
                         f"stream {stream} has {found} event(s) but the header says {count} "
                         "(events were removed)",
                     )
+            if self.events != len(self.header.manifest):
+                raise BadLine(
+                    end,
+                    f"the export has {self.events} event(s) but its signed header lists "
+                    f"{len(self.header.manifest)} (events were removed)",
+                )
         for position in sorted(self.checkpoints.keys() - self.checkpoints_seen):
             last = self.previous[0]
             where = "beyond the end of" if self.contiguous and position > last else "not in"
@@ -1006,14 +1055,14 @@ def _verify(chain: _Chain, first_line_number: int, results: Iterable[_ChunkResul
 
 
 def _start(
-    first: bytes | str | None, checkpoints: Sequence[tuple[int, str]]
+    first: bytes | str | None, checkpoints: Sequence[tuple[int, str]], key: bytes | None
 ) -> tuple[_Chain, bool]:
     """The chain for an export whose first line is ``first``; whether that line was a header."""
     if first is None:
         # Even an export of no events has a line: its header (export_ledger writes one for a
         # whole-ledger export with no events too). An empty file is a lost or cut-off one.
         raise BadLine(1, "the file is empty (an export holds a header or at least one event)")
-    header = _read_header(first)
+    header = _read_header(first, key)
     return _Chain(header or _Header("ledger"), checkpoints), header is not None
 
 
@@ -1022,15 +1071,17 @@ def verify_lines(
     *,
     checkpoints: Sequence[tuple[int, str]] = (),
     jobs: int = 1,
+    key: bytes | None = None,
 ) -> Summary:
     """Check every line of an export in order; raise BadLine at the first failure.
 
     ``checkpoints`` are (position, hash) pairs the export must agree with. ``jobs`` > 1 spreads
-    the hashing over that many processes; the result is the same.
+    the hashing over that many processes; the result is the same. ``key`` checks a claim
+    export's signed header (Unverifiable without it).
     """
     iterator = iter(lines)
     first = next(iterator, None)
-    chain, had_header = _start(first, checkpoints)
+    chain, had_header = _start(first, checkpoints, key)
     if first is not None and not had_header:
         iterator = itertools.chain([first], iterator)
     positions = frozenset(position for position, _ in checkpoints)
@@ -1040,14 +1091,18 @@ def verify_lines(
 
 
 def verify_file(
-    path: str, *, checkpoints: Sequence[tuple[int, str]] = (), jobs: int = 1
+    path: str,
+    *,
+    checkpoints: Sequence[tuple[int, str]] = (),
+    jobs: int = 1,
+    key: bytes | None = None,
 ) -> Summary:
     """``verify_lines`` for the lines of a file (split at ``\\n``), which each process reads
     for itself in chunks of about CHUNK_BYTES."""
     with open(path, "rb") as handle:
         size = os.fstat(handle.fileno()).st_size
         first = handle.readline()
-        chain, had_header = _start(first.removesuffix(b"\n") if first else None, checkpoints)
+        chain, had_header = _start(first.removesuffix(b"\n") if first else None, checkpoints, key)
         ranges = list(_line_ranges(handle, len(first) if had_header else 0, size))
     positions = frozenset(position for position, _ in checkpoints)
     tasks = ((path, start, end, chain.contiguous, positions) for start, end in ranges)
@@ -1104,8 +1159,8 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     jobs = arguments.jobs if arguments.jobs > 0 else min(os.cpu_count() or 1, 8)
     checkpoints = list(arguments.checkpoint)
+    key = os.environ.get(CHECKPOINT_KEY_VARIABLE, "")
     if arguments.checkpoints:
-        key = os.environ.get(CHECKPOINT_KEY_VARIABLE, "")
         if not key:
             print(
                 f"set {CHECKPOINT_KEY_VARIABLE} to check {arguments.checkpoints}", file=sys.stderr
@@ -1122,10 +1177,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if jobs > 1 and os.path.getsize(arguments.file) < 4 * 1024 * 1024:
             jobs = 1  # starting processes costs more than hashing a small file
-        summary = verify_file(arguments.file, checkpoints=checkpoints, jobs=jobs)
+        summary = verify_file(
+            arguments.file, checkpoints=checkpoints, jobs=jobs, key=key.encode() if key else None
+        )
     except BadLine as bad:
         print(f"TAMPERED: {bad}", file=sys.stderr)
         return 1
+    except Unverifiable as error:
+        print(f"cannot verify {arguments.file}: {error}", file=sys.stderr)
+        return 2
     except OSError as error:
         print(f"cannot read {arguments.file}: {error}", file=sys.stderr)
         return 2

@@ -23,7 +23,7 @@ from ledger import exports
 from ledger import verify_export as ve
 from ledger.exports import export_plan
 from ledger.services import claim_record
-from tests.ledger.exports_helpers import export, small_ledger
+from tests.ledger.exports_helpers import export, signing_key, small_ledger
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def ledger(metadata):
 def outcome(verify, *arguments, **options):
     """(line, reason) of the first bad line, or the summary when the export verifies."""
     try:
-        return verify(*arguments, **options)
+        return verify(*arguments, key=signing_key(), **options)
     except ve.BadLine as bad:
         return bad.line_number, bad.reason
 
