@@ -87,37 +87,57 @@ def redactor_install(cursor: Any) -> None:
         cursor.execute(statement)
 
 
-POSTGRESQL_INSTALL = [
-    POSTGRESQL_FUNCTION,
-    f"""
-    CREATE TRIGGER ledger_event_no_update_delete BEFORE UPDATE OR DELETE ON {TABLE}
-    FOR EACH ROW EXECUTE FUNCTION ledger_event_refuse_change();
+def _postgresql_triggers(table: str, prefix: str) -> tuple[list[str], list[str]]:
+    """PostgreSQL: the row and statement triggers calling ``<prefix>_refuse_change()``, and
+    what removes them and it."""
+    function = f"{prefix}_refuse_change()"
+    install = [
+        f"""
+    CREATE TRIGGER {prefix}_no_update_delete BEFORE UPDATE OR DELETE ON {table}
+    FOR EACH ROW EXECUTE FUNCTION {function};
     """,
-    f"""
-    CREATE TRIGGER ledger_event_no_truncate BEFORE TRUNCATE ON {TABLE}
-    FOR EACH STATEMENT EXECUTE FUNCTION ledger_event_refuse_change();
+        f"""
+    CREATE TRIGGER {prefix}_no_truncate BEFORE TRUNCATE ON {table}
+    FOR EACH STATEMENT EXECUTE FUNCTION {function};
     """,
-]
-POSTGRESQL_REMOVE = [
-    f"DROP TRIGGER IF EXISTS ledger_event_no_update_delete ON {TABLE};",
-    f"DROP TRIGGER IF EXISTS ledger_event_no_truncate ON {TABLE};",
-    "DROP FUNCTION IF EXISTS ledger_event_refuse_change();",
-]
+    ]
+    remove = [
+        f"DROP TRIGGER IF EXISTS {prefix}_no_update_delete ON {table};",
+        f"DROP TRIGGER IF EXISTS {prefix}_no_truncate ON {table};",
+        f"DROP FUNCTION IF EXISTS {function};",
+    ]
+    return install, remove
 
-SQLITE_TRIGGERS = {
-    operation: f"""
-    CREATE TRIGGER IF NOT EXISTS ledger_event_no_{operation.lower()} BEFORE {operation} ON {TABLE}
-    BEGIN SELECT RAISE(ABORT, '{TABLE} is append-only: {operation} is not allowed'); END;
+
+_EVENT_TRIGGERS, POSTGRESQL_REMOVE = _postgresql_triggers(TABLE, "ledger_event")
+POSTGRESQL_INSTALL = [POSTGRESQL_FUNCTION, *_EVENT_TRIGGERS]
+
+
+def _sqlite_triggers(table: str, prefix: str) -> dict[str, str]:
+    """SQLite: a trigger per refused operation (SQLite has no TRUNCATE)."""
+    return {
+        operation: f"""
+    CREATE TRIGGER IF NOT EXISTS {prefix}_no_{operation.lower()} BEFORE {operation} ON {table}
+    BEGIN SELECT RAISE(ABORT, '{table} is append-only: {operation} is not allowed'); END;
     """
-    for operation in ("UPDATE", "DELETE")
-}
-SQLITE_INSTALL = list(SQLITE_TRIGGERS.values())
-SQLITE_REMOVE = [
-    f"DROP TRIGGER IF EXISTS ledger_event_no_{operation};" for operation in ("update", "delete")
-]
+        for operation in ("UPDATE", "DELETE")
+    }
 
+
+def _sqlite_removals(prefix: str) -> list[str]:
+    return [
+        f"DROP TRIGGER IF EXISTS {prefix}_no_{operation};" for operation in ("update", "delete")
+    ]
+
+
+SQLITE_TRIGGERS = _sqlite_triggers(TABLE, "ledger_event")
+SQLITE_INSTALL = list(SQLITE_TRIGGERS.values())
+SQLITE_REMOVE = _sqlite_removals("ledger_event")
 
 CHECKPOINT_TABLE = "ledger_checkpoint"
+_CHECKPOINT_TRIGGERS, POSTGRESQL_CHECKPOINT_REMOVE = _postgresql_triggers(
+    CHECKPOINT_TABLE, "ledger_checkpoint"
+)
 POSTGRESQL_CHECKPOINT_INSTALL = [
     f"""
     CREATE OR REPLACE FUNCTION ledger_checkpoint_refuse_change() RETURNS trigger
@@ -131,70 +151,45 @@ POSTGRESQL_CHECKPOINT_INSTALL = [
     END;
     $$;
     """,
-    f"""
-    CREATE TRIGGER ledger_checkpoint_no_update_delete BEFORE UPDATE OR DELETE
-    ON {CHECKPOINT_TABLE} FOR EACH ROW EXECUTE FUNCTION ledger_checkpoint_refuse_change();
-    """,
-    f"""
-    CREATE TRIGGER ledger_checkpoint_no_truncate BEFORE TRUNCATE ON {CHECKPOINT_TABLE}
-    FOR EACH STATEMENT EXECUTE FUNCTION ledger_checkpoint_refuse_change();
-    """,
-]
-POSTGRESQL_CHECKPOINT_REMOVE = [
-    f"DROP TRIGGER IF EXISTS ledger_checkpoint_no_update_delete ON {CHECKPOINT_TABLE};",
-    f"DROP TRIGGER IF EXISTS ledger_checkpoint_no_truncate ON {CHECKPOINT_TABLE};",
-    "DROP FUNCTION IF EXISTS ledger_checkpoint_refuse_change();",
-]
-SQLITE_CHECKPOINT_INSTALL = [
-    f"""
-    CREATE TRIGGER IF NOT EXISTS ledger_checkpoint_no_{operation.lower()} BEFORE {operation}
-    ON {CHECKPOINT_TABLE}
-    BEGIN SELECT RAISE(ABORT, '{CHECKPOINT_TABLE} is append-only: {operation} is not allowed'); END;
-    """
-    for operation in ("UPDATE", "DELETE")
-]
-SQLITE_CHECKPOINT_REMOVE = [
-    f"DROP TRIGGER IF EXISTS ledger_checkpoint_no_{operation};"
-    for operation in ("update", "delete")
+    *_CHECKPOINT_TRIGGERS,
 ]
 
+# (install, remove) statements per table and database vendor.
+Guards = dict[str, tuple[list[str], list[str]]]
+EVENT_GUARDS: Guards = {
+    "postgresql": (POSTGRESQL_INSTALL, POSTGRESQL_REMOVE),
+    "sqlite": (SQLITE_INSTALL, SQLITE_REMOVE),
+}
+CHECKPOINT_GUARDS: Guards = {
+    "postgresql": (POSTGRESQL_CHECKPOINT_INSTALL, POSTGRESQL_CHECKPOINT_REMOVE),
+    "sqlite": (
+        list(_sqlite_triggers(CHECKPOINT_TABLE, "ledger_checkpoint").values()),
+        _sqlite_removals("ledger_checkpoint"),
+    ),
+}
 
-def _statements(connection: BaseDatabaseWrapper, *, install: bool) -> list[str]:
-    if connection.vendor == "postgresql":
-        return POSTGRESQL_INSTALL if install else POSTGRESQL_REMOVE
-    if connection.vendor == "sqlite":
-        return SQLITE_INSTALL if install else SQLITE_REMOVE
-    raise NotImplementedError(f"no append-only triggers for {connection.vendor}")
+
+def _execute(connection: BaseDatabaseWrapper, guards: Guards, *, install: bool) -> None:
+    if connection.vendor not in guards:
+        raise NotImplementedError(f"no append-only triggers for {connection.vendor}")
+    statements = guards[connection.vendor][0 if install else 1]
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
 
 
 def install_guards(connection: BaseDatabaseWrapper) -> None:
-    with connection.cursor() as cursor:
-        for statement in _statements(connection, install=True):
-            cursor.execute(statement)
+    _execute(connection, EVENT_GUARDS, install=True)
 
 
 def remove_guards(connection: BaseDatabaseWrapper) -> None:
-    with connection.cursor() as cursor:
-        for statement in _statements(connection, install=False):
-            cursor.execute(statement)
-
-
-def _checkpoint_statements(connection: BaseDatabaseWrapper, *, install: bool) -> list[str]:
-    if connection.vendor == "postgresql":
-        return POSTGRESQL_CHECKPOINT_INSTALL if install else POSTGRESQL_CHECKPOINT_REMOVE
-    if connection.vendor == "sqlite":
-        return SQLITE_CHECKPOINT_INSTALL if install else SQLITE_CHECKPOINT_REMOVE
-    raise NotImplementedError(f"no append-only triggers for {connection.vendor}")
+    _execute(connection, EVENT_GUARDS, install=False)
 
 
 def install_checkpoint_guards(connection: BaseDatabaseWrapper) -> None:
     """The checkpoints table's append-only triggers (migration 0009)."""
-    with connection.cursor() as cursor:
-        for statement in _checkpoint_statements(connection, install=True):
-            cursor.execute(statement)
+    _execute(connection, CHECKPOINT_GUARDS, install=True)
 
 
 def remove_checkpoint_guards(connection: BaseDatabaseWrapper) -> None:
-    with connection.cursor() as cursor:
-        for statement in _checkpoint_statements(connection, install=False):
-            cursor.execute(statement)
+    _execute(connection, CHECKPOINT_GUARDS, install=False)

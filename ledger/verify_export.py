@@ -1160,21 +1160,17 @@ def main(argv: list[str] | None = None) -> int:
     jobs = arguments.jobs if arguments.jobs > 0 else min(os.cpu_count() or 1, 8)
     checkpoints = list(arguments.checkpoint)
     key = os.environ.get(CHECKPOINT_KEY_VARIABLE, "")
-    if arguments.checkpoints:
-        if not key:
-            print(
-                f"set {CHECKPOINT_KEY_VARIABLE} to check {arguments.checkpoints}", file=sys.stderr
-            )
-            return 2
-        try:
-            checkpoints += read_checkpoints_file(arguments.checkpoints, key.encode())
-        except OSError as error:
-            print(f"cannot read {arguments.checkpoints}: {error}", file=sys.stderr)
-            return 2
-        except ValueError as error:
-            print(f"TAMPERED: {arguments.checkpoints}: {error}", file=sys.stderr)
-            return 1
     try:
+        if arguments.checkpoints:
+            if not key:
+                raise Unverifiable(
+                    f"set {CHECKPOINT_KEY_VARIABLE} to check {arguments.checkpoints}"
+                )
+            try:
+                checkpoints += read_checkpoints_file(arguments.checkpoints, key.encode())
+            except ValueError as error:
+                print(f"TAMPERED: {arguments.checkpoints}: {error}", file=sys.stderr)
+                return 1
         if jobs > 1 and os.path.getsize(arguments.file) < 4 * 1024 * 1024:
             jobs = 1  # starting processes costs more than hashing a small file
         summary = verify_file(
@@ -1187,7 +1183,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot verify {arguments.file}: {error}", file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"cannot read {arguments.file}: {error}", file=sys.stderr)
+        print(f"cannot read {error.filename or arguments.file}: {error}", file=sys.stderr)
         return 2
     positions = (
         f"positions {summary.first_position}..{summary.last_position}"
