@@ -7,8 +7,9 @@ Usage::
         [--jobs N]
 
 Exit status 0 when the file is intact, 1 naming the first bad line ("line N: ...") when any event
-was altered, removed, inserted or reordered (or a checkpoint does not match), 2 when the file
-cannot be read at all.
+was altered, removed, inserted or reordered (or a checkpoint does not match; an empty file too),
+2 when the file cannot be read at all, or when a signed claim export or checkpoints file needs
+the key in $LEDGER_CHECKPOINT_KEY and it is not set.
 
 The hash format (docs/adr/0002-hash-chain-format.md) is defined here, once: the ledger imports
 these functions, so the application and the auditor's verifier cannot drift apart. The export
@@ -25,21 +26,32 @@ Each event's hash is SHA-256 over the canonical JSON of its envelope::
      "recorded_at": "YYYY-MM-DDTHH:MM:SS.ffffffZ", "schema_version": ..., "stream_id": ...,
      "stream_type": ..., "type": ..., "version": ...}
 
-The first event chains from GENESIS_HASH (64 zeros).
+The first event chains from GENESIS_HASH (64 zeros). That is hash format 1. Events of hash
+format 2 (docs/adr/tamper-01-provable-redaction.md) carry ``salt`` and ``fields_digest``; their
+envelope adds ``"fields_digest"`` and ``"hash_format": 2`` and its ``data_digest`` is
+sha256(salt bytes + canonical(data)). ``fields_digest`` is the digest of the payload with each
+text value replaced by a salted commitment (``fields_digest``, ``payload_commitments``), which
+is what lets a redaction be proven to have changed only the fields it names.
 
 What an export looks like:
 
 * A whole-ledger export (optionally cut at a time) is one event per line from position 1.
 * A partial export starts with a header line ``{"export": {...}}``. Scope ``since`` gives
   ``chains_from`` (the position and hash the first event follows) and ``up_to_position`` (the last
-  position it covers). Scope ``claim`` lists the streams it holds with their event counts; each
-  stream's versions must run 1, 2, 3 ... in position order, so a removed, inserted or reordered
-  event of the claim is caught without the rest of the ledger.
+  position it covers); a whole export of an empty ledger is such a header from position 0.
+  Scope ``claim`` lists the streams it holds with their event counts and ``events``, the
+  (position, hash) of every event it holds, signed (``hmac_sha256``, HMAC-SHA256 of the header
+  under $LEDGER_CHECKPOINT_KEY): each event must be the one listed, and each stream's versions
+  must run 1, 2, 3 ... in position order (docs/adr/tamper-03-signed-claim-exports.md).
 * A redacted event carries ``data_digest`` (the digest its hash was computed over, before the
   redaction) and ``redactions``: the full DataRedacted events that removed its fields. Each says
   which event (position and hash) it redacted and the payload digest before and after; the
-  digests must chain from ``data_digest`` to the digest of the payload as exported. When the
+  digests must chain from ``data_digest``. In format 2 the event also carries ``leaves`` (no
+  salt), from which ``fields_digest`` must come out again with only the named fields redacted;
+  in format 1 the digests must end at the digest of the payload as exported. When the
   DataRedacted event is itself in the export, it must be the same event (same hash).
+* ``--checkpoints FILE`` reads a signed checkpoints file (record_checkpoint --export), checks its
+  signature and its chain, and then every checkpoint in it against the export.
 """
 
 from __future__ import annotations
