@@ -6,11 +6,13 @@ fails at that event unless the only change is the named text, now the marker.
 """
 
 import json
+import os
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 
 from ledger import events as ev
+from ledger.db_guards import REDACTOR_ROLE
 from ledger.exceptions import InvalidCommand
 from ledger.models import Event
 from ledger.redaction import event_redact, redaction_stream_id
@@ -25,7 +27,7 @@ from ledger.verify_export import (
     leaf_salt,
     salted_digest,
 )
-from tests.conftest import append_only_guards_removed
+from tests.conftest import ADMIN_DATABASE_URL, append_only_guards_removed
 from tests.ledger.exports_helpers import bad_line, export, small_ledger, verify
 
 pytestmark = pytest.mark.django_db
@@ -235,3 +237,18 @@ def test_an_event_of_hash_format_1_still_verifies_but_is_not_redacted(metadata):
     # then
     assert Event.objects.count() == 1
     assert Event.objects.get(position=1).data["text"] == "Iran's allies have been largely silent."
+
+
+@pytest.mark.postgres
+def test_with_an_admin_url_the_suite_runs_as_a_role_that_is_not_a_superuser():
+    # .ci/run sets ADMIN_DATABASE_URL and runs the PostgreSQL pass as claims_app: the tests
+    # above then prove what the application's own role can and cannot do
+    if not os.environ.get(ADMIN_DATABASE_URL):
+        pytest.skip(f"{ADMIN_DATABASE_URL} is not set: the pass runs as whoever DATABASE_URL names")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rolsuper, rolcreaterole, pg_has_role(current_user, %s, 'MEMBER')"
+            " FROM pg_roles WHERE rolname = current_user",
+            [REDACTOR_ROLE],
+        )
+        assert cursor.fetchone() == (False, False, False)
