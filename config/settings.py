@@ -160,6 +160,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # does the same work), and a run takes its task's lock (config/celery.py), so a backlog never
 # piles up redundant runs. A lock outlives the longest run; a dead worker's lock lapses.
 LEDGER_CHECKPOINT_INTERVAL_SECONDS = env_int("LEDGER_CHECKPOINT_INTERVAL_SECONDS", default=3600)
+# The HMAC key of the signed checkpoints file (record_checkpoint --export); auditors hold it too.
+LEDGER_CHECKPOINT_KEY = os.environ.get("LEDGER_CHECKPOINT_KEY", "")
 PERIODIC_TASKS: list[tuple[str, str, int, int]] = [
     (
         "contradictions-sweep",

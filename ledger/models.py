@@ -55,6 +55,12 @@ class Event(AppendOnlyModel):
     recorded_at = models.DateTimeField()
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # Hash format 2 (docs/adr/tamper-01-provable-redaction.md); "" on a format-1 event. The salt
+    # keys the payload digest and the per-text commitments; a redaction deletes it and leaves
+    # ``leaves`` (a salt or a commitment per text value) in its place.
+    fields_digest = models.CharField(max_length=64, default="", db_default="")
+    salt = models.CharField(max_length=32, default="", db_default="")
+    leaves = models.JSONField(null=True, default=None)
 
     class Meta:
         constraints = [
@@ -84,6 +90,9 @@ EVENT_FIELDS = (
     "recorded_at",
     "prev_hash",
     "hash",
+    "fields_digest",
+    "salt",
+    "leaves",
 )
 
 
@@ -206,14 +215,24 @@ class ConsumerCursor(models.Model):
 class Checkpoint(AppendOnlyModel):
     """The ledger's head (position and hash) at a moment, for auditors to hold outside it.
 
-    Written only by ``ledger.checkpoints.checkpoint_record`` after it has verified the events
-    since the previous checkpoint; an export checked with ``verify_export.py --checkpoint
-    POSITION:HASH`` must agree with it, so a rewritten history cannot pass as the same ledger.
+    Written only by ``ledger.checkpoints.checkpoint_record`` after it has verified the whole
+    ledger; an export checked with ``verify_export.py --checkpoint POSITION:HASH`` (or the signed
+    file of all of them) must agree with it, so a rewritten history cannot pass as the same
+    ledger. Append-only (database triggers, migration 0009), and chained: ``previous`` is the
+    ``chain_hash`` of the checkpoint before (``verify_export.checkpoint_chain_hash``).
     """
 
     position = models.BigIntegerField(primary_key=True)
     hash = models.CharField(max_length=64)
     recorded_at = models.DateTimeField()
+    previous = models.CharField(max_length=64, default="", db_default="")
+    chain_hash = models.CharField(max_length=64, default="", db_default="")
+
+    class Meta:
+        constraints = [
+            # At most one checkpoint follows each: two recorded at once cannot fork the chain.
+            models.UniqueConstraint(fields=["previous"], name="checkpoint_previous_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.position}:{self.hash}"

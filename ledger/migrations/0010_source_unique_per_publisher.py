@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("ledger", "0007_event_hash_unique_constraint")]
+    dependencies = [("ledger", "0009_checkpoint_chain_and_guards")]
 
     operations = [
         migrations.AlterField(

@@ -2,7 +2,7 @@
 
 The app runs in a real one-thread server process (as a gunicorn sync worker does), so its
 connection persists across requests; the test terminates that connection's backend from a
-separate connection (``DATABASE_ADMIN_URL`` when set, as a non-superuser application role may
+separate connection (``ADMIN_DATABASE_URL`` when set, as a non-superuser application role may
 not be allowed to) and checks that every following request succeeds.
 """
 
@@ -23,6 +23,7 @@ from django.db import connection
 
 from reviews.api.keys import api_key_create
 from reviews.roles import Role
+from tests.conftest import ADMIN_DATABASE_URL
 from tests.reliability.conftest import database_url, figures_record, subprocess_environment
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -66,7 +67,7 @@ def _get(port: int, token: str) -> int:
 def _terminate_server_backends() -> list[bool]:
     """Terminate the server's backends, waiting until they are gone; one result per backend."""
     with psycopg.connect(
-        os.environ.get("DATABASE_ADMIN_URL") or database_url(), autocommit=True
+        os.environ.get(ADMIN_DATABASE_URL) or database_url(), autocommit=True
     ) as admin:
         rows = admin.execute(
             "SELECT pg_terminate_backend(pid, %s) FROM pg_stat_activity "

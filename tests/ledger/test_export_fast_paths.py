@@ -24,7 +24,7 @@ from ledger import verify_export as ve
 from ledger.exports import export_plan
 from ledger.services import claim_record
 from ledger.store import append
-from tests.ledger.exports_helpers import export, small_ledger
+from tests.ledger.exports_helpers import export, signing_key, small_ledger
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def ledger(metadata):
 def outcome(verify, *arguments, **options):
     """(line, reason) of the first bad line, or the summary when the export verifies."""
     try:
-        return verify(*arguments, **options)
+        return verify(*arguments, key=signing_key(), **options)
     except ve.BadLine as bad:
         return bad.line_number, bad.reason
 
@@ -204,7 +204,7 @@ def rechained(records: list[dict[str, Any]], start: int) -> list[bytes]:
         record = records[index]
         if index:
             record["prev_hash"] = records[index - 1]["hash"]
-        digest = record.get("data_digest") or ve.data_digest(record["data"])
+        digest = record.get("data_digest") or ve.unredacted_digest(record)[0]
         record["hash"] = ve.event_hash(record, digest)
     return [ve.canonical_json(record) for record in records]
 
