@@ -4,7 +4,9 @@
         ../shared/eval/emergent.jsonl ../shared/eval/rte3_dev.jsonl \
         [--folds 5] [--seed 20240601] [--write]
 
-All files are pooled and split into ``--folds`` stratified folds (by file and label). For each
+All files are pooled and split into ``--folds`` folds grouped by topic (``pairs.pair_topic``:
+Emergent's claim, an RTE-3 pair, the seed article as one), so no topic is both trained and
+measured on. For each
 fold a logistic model (L2-regularised, batch gradient descent, pure Python) and its decision
 threshold (the one maximising F1 on the training folds) are fitted on the other folds and
 applied to the held-out fold. The L2 strength is chosen from ``L2_CHOICES`` inside the training
@@ -124,7 +126,7 @@ def main() -> None:
     django.setup()
     from reviews.contradictions import calibration
     from reviews.contradictions.features import features_extract
-    from reviews.contradictions.pairs import pairs_read
+    from reviews.contradictions.pairs import pair_topic, pairs_read
     from reviews.contradictions.scoring import DETECTOR_VERSION, pair_cues
 
     rows: list[dict[str, Any]] = []
@@ -143,23 +145,23 @@ def main() -> None:
             rows.append(
                 {
                     "file": path.name,
+                    "topic": pair_topic(path, item),
                     "label": int(item["label"] == "contradiction"),
                     "vector": vector,  # None: no cue fired, the score is 0 whatever the model
                 }
             )
 
-    # stratified folds: by file and label, shuffled with the seed
+    # folds grouped by topic: every pair of one topic (an Emergent claim, an RTE-3 pair, the
+    # seed article, an in-repo set's topic) is held out together, shuffled with the seed
     rng = random.Random(arguments.seed)
-    fold_of = [0] * len(rows)
-    strata: dict[tuple[str, int], list[int]] = {}
-    for index, row in enumerate(rows):
-        strata.setdefault((row["file"], row["label"]), []).append(index)
-    inner_fold_of = [0] * len(rows)
-    for members in strata.values():
-        rng.shuffle(members)
-        for position, index in enumerate(members):
-            fold_of[index] = position % arguments.folds
-            inner_fold_of[index] = (position // arguments.folds) % INNER_FOLDS
+    groups = sorted({row["topic"] for row in rows})
+    rng.shuffle(groups)
+    fold_of_group = {group: rank % arguments.folds for rank, group in enumerate(groups)}
+    inner_of_group = {
+        group: (rank // arguments.folds) % INNER_FOLDS for rank, group in enumerate(groups)
+    }
+    fold_of = [fold_of_group[row["topic"]] for row in rows]
+    inner_fold_of = [inner_of_group[row["topic"]] for row in rows]
 
     def fit_rows(indices: list[int], l2: float) -> Model:
         usable = [i for i in indices if rows[i]["vector"] is not None]
@@ -225,7 +227,7 @@ def main() -> None:
 
     final = train(list(range(len(rows))))
     lines = [
-        f"detector {DETECTOR_VERSION}: {arguments.folds}-fold cross-validation, pooled, seed "
+        f"detector {DETECTOR_VERSION}: {arguments.folds}-fold cross-validation grouped by topic, seed "
         f"{arguments.seed} (out-of-fold decisions only)",
         f"{'file':<24} {'pairs':>6} {'tp':>5} {'fp':>5} {'fn':>5} "
         f"{'precision':>9} {'recall':>7} {'f1':>6}",

@@ -18,11 +18,27 @@ from reviews.contradictions.text import lemma
 WEAK_ANTONYM_LEMMAS = lexicon.WEAK_ANTONYM_LEMMAS
 
 
+# The two claims' roles in a cue's text: rendered as "A" and "B", swapped when the pair is
+# stored the other way round (``Cue.swapped``), so the text always names A's words as A's.
+A, B = "\u27e8A\u27e9", "\u27e8B\u27e9"
+
+
 @dataclasses.dataclass(frozen=True)
 class Cue:
-    kind: str  # the detector: "negation", "antonymy", "numeric", "date", "stance", ...
+    kind: str  # the detector: "negation", "opposite-predicate", "numeric", "date", "stance", ...
     strength: float  # 0..1
-    explanation: str
+    template: str  # the reviewer's text, with the roles written ``A`` and ``B``
+
+    @property
+    def explanation(self) -> str:
+        return self.template.replace(A, "A").replace(B, "B")
+
+    def swapped(self) -> Cue:
+        """The same cue for the pair stored as (B, A)."""
+        return dataclasses.replace(
+            self,
+            template=self.template.replace(A, "\0").replace(B, A).replace("\0", B),
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,6 +67,16 @@ def overlap_entity_words(overlap: Overlap) -> set[str]:
     return {lemma(word) for entity in overlap.entities for word in entity.split()}
 
 
+def times_compatible(a: ClaimFeatures, b: ClaimFeatures) -> bool:
+    """Whether the claims can speak of the same time: not when both date themselves and share
+    no year ("grew in 2019" and "shrank in 2020" are two periods, or an update)."""
+    return not (a.sets.years and b.sets.years) or bool(a.sets.years & b.sets.years)
+
+
+def _arguments_meet(x: str, y: str) -> bool:
+    return bool(x and y and set(x.split()) & set(y.split()))
+
+
 def _quote(words: list[str] | set[str] | frozenset[str]) -> str:
     return ", ".join(f"“{word}”" for word in sorted(words))
 
@@ -60,11 +86,11 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
     if overlap.weight < 2:
         return []
     cues = []
-    for first, second, name in ((a, b, "B"), (b, a, "A")):
+    for first, second, name in ((a, b, B), (b, a, A)):
         denied = (second.sets.negated & first.sets.asserted) - first.sets.negated
         if not denied:
             continue
-        other = "A" if name == "B" else "B"
+        other = A if name == B else B
         strength = 0.75 if overlap.weight >= 3 else 0.6
         # "no idea", "without knowledge": a noun phrase is denied, not the shared predicate
         weak = all(cue in lexicon.DETERMINER_NEGATORS for cue in second.negation_cues)
@@ -82,13 +108,76 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
             Cue(
                 kind=kind,
                 strength=strength,
-                explanation=(
+                template=(
                     f"{name} negates what {other} asserts ({' '.join(second.negation_cues[:1])} "
                     f"… {_quote(denied)})"
                 ),
             )
         )
     return cues
+
+
+def detect_opposite_predicate(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
+    """The claims say of the same argument predicates of opposite outcome or direction, from
+    the curated news table (``lexicon.OPPOSITE_PREDICATES``): hired / laid off, acquitted /
+    convicted, rose / fell, won / lost."""
+    if overlap.weight < 2 or a.sets.opposite_keys.isdisjoint(b.sets.predicate_keys):
+        return []
+    if not times_compatible(a, b):
+        return []  # two periods, or a later report updating an earlier one
+    entries = lexicon.opposites_by_name()
+    names = a.sets.entity_words | b.sets.entity_words
+    for x in a.predicates:
+        if x.negated or x.key[-1] not in "+-":
+            continue
+        opposite = x.key[:-1] + ("-" if x.key[-1] == "+" else "+")
+        if opposite in a.sets.predicate_keys:
+            continue  # the claim says both ("some rose, others fell")
+        for y in b.predicates:
+            if y.key != opposite or y.negated or x.key in b.sets.predicate_keys:
+                continue
+            entry = entries[x.key[:-1]]
+            shared = set(x.context) & set(y.context)
+            if entry.frame == "measure":
+                shared -= names  # what rose must be named the same, not only where
+            if not shared:
+                continue
+            if entry.converse and _arguments_meet(x.agent, y.patient):
+                continue  # "Arsenal beat Chelsea", "Chelsea lost to Arsenal": the same result
+            return [
+                Cue(
+                    kind="opposite-predicate",
+                    strength=0.8 if overlap.weight >= 3 else 0.7,
+                    template=f"opposite predicates ({entry.note}): {A} says “{x.text}”, "
+                    f"{B} says “{y.text}”, both of {_quote(shared)}",
+                )
+            ]
+    return []
+
+
+def detect_swapped_relation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
+    """The same one-way relation with its arguments swapped: "Acme acquired Beta" against
+    "Beta acquired Acme" (a passive is read agent first: "Beta was acquired by Acme" agrees)."""
+    if overlap.weight < 2 or a.sets.predicate_keys.isdisjoint(b.sets.predicate_keys):
+        return []
+    for x in a.predicates:
+        if not x.key.startswith("rel:") or x.negated:
+            continue
+        for y in b.predicates:
+            if y.key != x.key or y.negated:
+                continue
+            swapped = _arguments_meet(x.agent, y.patient) and _arguments_meet(x.patient, y.agent)
+            same = _arguments_meet(x.agent, y.agent) or _arguments_meet(x.patient, y.patient)
+            if swapped and not same:
+                return [
+                    Cue(
+                        kind="swapped-relation",
+                        strength=0.75,
+                        template=f"the relation “{x.text}” runs the other way: {A} says "
+                        f"{x.agent} → {x.patient}, {B} says {y.agent} → {y.patient}",
+                    )
+                ]
+    return []
 
 
 def detect_antonymy(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
@@ -119,7 +208,7 @@ def detect_antonymy(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
         Cue(
             kind="antonymy",
             strength=strength,
-            explanation=f"opposite words: A says “{word}…”, B says “{opposite}…”",
+            template=f"opposite words (WordNet): {A} says “{word}…”, {B} says “{opposite}…”",
         )
     ]
 
@@ -139,6 +228,8 @@ def detect_numeric(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list
     """Different values for the same quantity, beyond rounding and stated approximation."""
     if overlap.weight < 2 or a.sets.measures.isdisjoint(b.sets.measures):
         return []
+    if not times_compatible(a, b):
+        return []  # an explicit later date changing a value is an update, not a conflict
     for x in a.quantities:
         if _names_unknown_to(x, a, b):
             continue
@@ -158,7 +249,7 @@ def detect_numeric(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list
             Cue(
                 kind="numeric",
                 strength=0.7,
-                explanation=f"different numbers for {what}: A “{x.text}”, B “{y.text}”",
+                template=f"different numbers for {what}: {A} “{x.text}”, {B} “{y.text}”",
             )
         ]
     return []
@@ -197,8 +288,8 @@ def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cu
                 Cue(
                     kind="date",
                     strength=0.6,
-                    explanation=f"different dates for the same event ({event}): "
-                    f"A “{x.text}”, B “{y.text}”",
+                    template=f"different dates for the same event ({event}): "
+                    f"{A} “{x.text}”, {B} “{y.text}”",
                 )
             ]
     return []
@@ -231,7 +322,7 @@ def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[
             Cue(
                 kind="stance",
                 strength=0.7 if overlap.weight >= 3 else 0.55,
-                explanation=f"opposite stances: A {a_says} (“{a_cue}”), B {b_says} (“{b_cue}”)",
+                template=f"opposite stances: {A} {a_says} (“{a_cue}”), {B} {b_says} (“{b_cue}”)",
             )
         )
     return cues
@@ -242,7 +333,7 @@ def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
     if overlap.weight < 1 or not (a.refutations or b.refutations):
         return []
     cues = []
-    for first, second, name in ((a, b, "A"), (b, a, "B")):
+    for first, second, name in ((a, b, A), (b, a, B)):
         if second.refutations:
             continue
         relevant = [
@@ -265,7 +356,7 @@ def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
             Cue(
                 kind=kind,
                 strength=strength,
-                explanation=f"{name} {reason} (“{words}”) about what the other claim says",
+                template=f"{name} {reason} (“{words}”) about what the other claim says",
             )
         )
     return cues
@@ -282,7 +373,8 @@ def detect_quantifier(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
                 Cue(
                     kind="quantifier",
                     strength=0.65,
-                    explanation=f"opposite quantifiers on “{noun}”: one says all, one says none",
+                    template=f"opposite quantifiers on “{noun}”: {A} says {a_kinds[noun]}, "
+                    f"{B} says {kind}",
                 )
             ]
     return []
@@ -292,6 +384,8 @@ Detector = Callable[[ClaimFeatures, ClaimFeatures, Overlap], list[Cue]]
 
 DETECTORS: tuple[Detector, ...] = (
     detect_negation,
+    detect_opposite_predicate,
+    detect_swapped_relation,
     detect_antonymy,
     detect_numeric,
     detect_date,
@@ -315,6 +409,10 @@ def detectors_that_may_fire(a: ClaimFeatures, b: ClaimFeatures) -> list[Detector
     may_fire: list[Detector] = []
     if not x.negated.isdisjoint(y.asserted) or not y.negated.isdisjoint(x.asserted):
         may_fire.append(detect_negation)
+    if not x.opposite_keys.isdisjoint(y.predicate_keys):
+        may_fire.append(detect_opposite_predicate)
+    if not x.predicate_keys.isdisjoint(y.predicate_keys):
+        may_fire.append(detect_swapped_relation)
     if not x.antonyms.isdisjoint(y.asserted):
         may_fire.append(detect_antonymy)
     if not x.measures.isdisjoint(y.measures):

@@ -62,6 +62,19 @@ class StanceCue:
 
 
 @dataclasses.dataclass(frozen=True)
+class Predicate:
+    """A predicate of the curated tables (``lexicon.OPPOSITE_PREDICATES``, the asymmetric
+    relations) as one claim uses it: what it is said of, who does it to whom."""
+
+    key: str  # "hire+" (a side of an opposite pair) or "rel:acquir" (an asymmetric relation)
+    text: str  # the words as written
+    negated: bool  # under a negation ("was not convicted")
+    agent: str  # the lemma of the doer ("" when not said): the subject, or "by X" in a passive
+    patient: str  # the lemma of what it is done to ("" when not said)
+    context: list[str] = dataclasses.field(default_factory=list)  # content lemmas around it
+
+
+@dataclasses.dataclass(frozen=True)
 class FeatureSets:
     """Set views of one claim's features, built once per claim and reused for every pair."""
 
@@ -80,6 +93,9 @@ class FeatureSets:
     opposite_poles: frozenset[tuple[str, int]]
     quantifier_nouns: frozenset[str]
     antonyms: frozenset[str]  # WordNet opposites of the asserted words (weak ones left out)
+    predicate_keys: frozenset[str]  # keys of the asserted predicates
+    opposite_keys: frozenset[str]  # the opposite side of each asserted opposite predicate
+    years: frozenset[int]  # the years the claim's dates name
 
 
 def measure_key(quantity: Quantity) -> str:
@@ -109,6 +125,7 @@ class ClaimFeatures:
     # Asserted words with a WordNet antonym -> the content words next to them (what they say
     # something about): "dead" in "Hugh Hefner is dead" -> ["hugh", "hefner"].
     antonym_contexts: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    predicates: list[Predicate] = dataclasses.field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -144,6 +161,11 @@ class ClaimFeatures:
                 for word in self.antonym_contexts
                 for opposite in lexicon.antonyms().get(word, ())
             ),
+            predicate_keys=frozenset(p.key for p in self.predicates if not p.negated),
+            opposite_keys=frozenset(
+                _opposite_key(p.key) for p in self.predicates if not p.negated and p.key[-1] in "+-"
+            ),
+            years=frozenset(date.year for date in self.dates),
         )
 
     def _sides(self) -> dict[str, tuple[int, str, frozenset[str], bool]]:
@@ -179,7 +201,12 @@ class ClaimFeatures:
             question=data["question"],
             negated_embedded=data.get("negated_embedded", []),
             antonym_contexts=data.get("antonym_contexts", {}),
+            predicates=[Predicate(**item) for item in data.get("predicates", [])],
         )
+
+
+def _opposite_key(key: str) -> str:
+    return key[:-1] + ("-" if key[-1] == "+" else "+")
 
 
 def _is_negator(lowered: str) -> bool:
@@ -641,6 +668,90 @@ def _antonym_contexts(
     return contexts
 
 
+BE_FORMS = frozenset(["is", "are", "was", "were", "be", "been", "being", "get", "got"])
+
+
+def _argument(content_at: dict[int, str], clauses: list[int], start: int, step: int) -> str:
+    """The run of content lemmas (up to three) nearest to token ``start`` in direction
+    ``step``, inside the clause of ``start``: "Acme Corp" before a verb, "Beta" after it."""
+    if not 0 <= start < len(clauses):
+        return ""
+    clause, cursor, run = clauses[start], start, []
+    while 0 <= cursor < len(clauses) and clauses[cursor] == clause and len(run) < 3:
+        if cursor in content_at:
+            run.append(content_at[cursor])
+        elif run:
+            break
+        cursor += step
+    return " ".join(sorted(run))
+
+
+def _predicates(
+    tokens: list[str],
+    lowered: list[str],
+    lemmas_all: list[str],
+    scopes: _Scopes,
+    clauses: list[int],
+    content: list[tuple[int, str]],
+) -> list[Predicate]:
+    """The curated predicates the claim uses, with their arguments: a passive ("was acquired
+    by Acme") is read agent first, so "Acme acquired Beta" and "Beta was acquired by Acme"
+    have the same agent and patient."""
+    phrases = lexicon.predicate_phrases()
+    relations = lexicon.relation_lemmas()
+    content_at = dict(content)
+    found: list[Predicate] = []
+    position = 0
+    while position < len(lowered):
+        meanings: list[str] = []
+        length = 1
+        for size in (2, 1):
+            key = tuple(lemmas_all[position : position + size])
+            if len(key) == size and key in phrases:
+                meanings = [meaning for meaning, _ in phrases[key]]
+                length = size
+                break
+        if lemmas_all[position] in relations and length == 1:
+            meanings.append("rel:" + lemmas_all[position])
+        if not meanings or scopes.demoted[position]:
+            position += 1
+            continue
+        end = position + length
+        agent = _argument(content_at, clauses, position - 1, -1)
+        patient = _argument(content_at, clauses, end, 1)
+        before = lowered[max(0, position - 2) : position]
+        if BE_FORMS & set(before):
+            # a passive: the subject is what it was done to; the agent follows "by"
+            by = next(
+                (c for c in range(end, min(end + 2, len(lowered))) if lowered[c] == "by"), None
+            )
+            agent, patient = (
+                _argument(content_at, clauses, by + 1, 1) if by is not None else "",
+                agent,
+            )
+        context = [
+            value
+            for other, value in content
+            if abs(other - position) <= CONTEXT_WORDS
+            and clauses[other] == clauses[position]
+            and not position <= other < end
+        ]
+        negated = scopes.negated[position] or scopes.embedded[position]
+        for meaning in meanings:
+            found.append(
+                Predicate(
+                    key=meaning,
+                    text=" ".join(tokens[position:end]),
+                    negated=negated,
+                    agent=agent,
+                    patient=patient,
+                    context=context,
+                )
+            )
+        position = end
+    return found
+
+
 def features_extract(*, text: str, resolver: EntityResolver | None = None) -> ClaimFeatures:
     """The features of one claim's text. ``resolver`` finds its entities (default: see
     ``entities.default_resolver``)."""
@@ -749,21 +860,6 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
                 break
         if matched:
             continue
-        if lowered[position] in lexicon.RUMOR_KILLERS and not scopes.negated[position]:
-            ahead = lowered[position + 1 : position + 5]
-            if lexicon.RUMOR_WORDS & set(ahead):
-                end = (
-                    position
-                    + 1
-                    + next(
-                        offset for offset, word in enumerate(ahead) if word in lexicon.RUMOR_WORDS
-                    )
-                )
-                refutations.append(
-                    (" ".join(tokens[position : end + 1]), "dismisses the rumour", "")
-                )
-                position = end + 1
-                continue
         reason = refutation_words.get(lemmas_all[position])
         previous = lowered[position - 1] if position else ""
         if (
@@ -807,4 +903,5 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
         question=text.rstrip().endswith("?"),
         negated_embedded=negated_embedded,
         antonym_contexts=_antonym_contexts(content, clauses, set(asserted)),
+        predicates=_predicates(tokens, lowered, lemmas_all, scopes, clauses, content),
     )

@@ -15,7 +15,7 @@ from reviews.contradictions.calibration import calibrated
 from reviews.contradictions.detectors import Cue, Overlap, detectors_that_may_fire, overlap_of
 from reviews.contradictions.features import ClaimFeatures
 
-DETECTOR_VERSION = "lexical-3"
+DETECTOR_VERSION = "lexical-4"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,7 +91,7 @@ def pair_score_texts(a: ClaimFeatures, b: ClaimFeatures, *, text_a: str, text_b:
     cue = Cue(
         kind="nli",
         strength=round(probability, 6),
-        explanation=(
+        template=(
             f"the NLI model “{model.name}” reads the two as contradictory "
             f"(probability {probability:.2f})"
         ),
