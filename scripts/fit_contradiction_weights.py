@@ -227,7 +227,8 @@ def main() -> None:
 
     final = train(list(range(len(rows))))
     lines = [
-        f"detector {DETECTOR_VERSION}: {arguments.folds}-fold cross-validation grouped by topic, seed "
+        f"detector {DETECTOR_VERSION}: {arguments.folds}-fold cross-validation grouped by topic, "
+        f"seed "
         f"{arguments.seed} (out-of-fold decisions only)",
         f"{'file':<24} {'pairs':>6} {'tp':>5} {'fp':>5} {'fn':>5} "
         f"{'precision':>9} {'recall':>7} {'f1':>6}",

@@ -77,6 +77,30 @@ def _arguments_meet(x: str, y: str) -> bool:
     return bool(x and y and set(x.split()) & set(y.split()))
 
 
+def _arguments_differ(x: str, y: str) -> bool:
+    """Both arguments are said and share no word: the predicates are said of different things."""
+    return bool(x and y) and not _arguments_meet(x, y)
+
+
+def _specific_on_both_sides(
+    context_a: list[str], a: ClaimFeatures, context_b: list[str], b: ClaimFeatures
+) -> bool:
+    """Each side qualifies its value with words the other claim never uses ("the general
+    election" against "the local elections", "a ticket" against "a monthly pass"): two
+    different things, not one given two values."""
+    return bool(set(context_a) - b.sets.lemmas) and bool(set(context_b) - a.sets.lemmas)
+
+
+def _movements(features: ClaimFeatures) -> set[str]:
+    """The measure-frame predicates a claim asserts, by entry name ("rise" for rose or fell)."""
+    entries = lexicon.opposites_by_name()
+    return {
+        key[:-1]
+        for key in features.sets.predicate_keys
+        if key[-1] in "+-" and entries[key[:-1]].frame == "measure"
+    }
+
+
 def _quote(words: list[str] | set[str] | frozenset[str]) -> str:
     return ", ".join(f"“{word}”" for word in sorted(words))
 
@@ -90,10 +114,19 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
         denied = (second.sets.negated & first.sets.asserted) - first.sets.negated
         if not denied:
             continue
+        elsewhere = second.sets.negated - first.sets.lemmas
+        if len(elsewhere) >= len(denied):
+            continue  # "... ; it did not return the masks": the denial is about something else
         other = A if name == B else B
         strength = 0.75 if overlap.weight >= 3 else 0.6
         # "no idea", "without knowledge": a noun phrase is denied, not the shared predicate
         weak = all(cue in lexicon.DETERMINER_NEGATORS for cue in second.negation_cues)
+        if (
+            weak
+            and (first.sets.lemmas - second.sets.lemmas)
+            and (second.sets.lemmas - first.sets.lemmas)
+        ):
+            continue  # "every bank passed" against "no bank failed": more differs than "no"
         if weak or denied <= overlap_entity_words(overlap):
             kind = "negation-weak"
             strength -= 0.2
@@ -144,6 +177,8 @@ def detect_opposite_predicate(a: ClaimFeatures, b: ClaimFeatures, overlap: Overl
                 continue
             if entry.converse and _arguments_meet(x.agent, y.patient):
                 continue  # "Arsenal beat Chelsea", "Chelsea lost to Arsenal": the same result
+            if _arguments_differ(x.agent, y.agent) or _arguments_differ(x.patient, y.patient):
+                continue  # "the pilot survived", "two passengers died": of different things
             return [
                 Cue(
                     kind="opposite-predicate",
@@ -167,8 +202,7 @@ def detect_swapped_relation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap
             if y.key != x.key or y.negated:
                 continue
             swapped = _arguments_meet(x.agent, y.patient) and _arguments_meet(x.patient, y.agent)
-            same = _arguments_meet(x.agent, y.agent) or _arguments_meet(x.patient, y.patient)
-            if swapped and not same:
+            if swapped and not _arguments_meet(x.agent, y.agent):
                 return [
                     Cue(
                         kind="swapped-relation",
@@ -244,6 +278,8 @@ def detect_numeric(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list
         if any(z.low <= y.high and y.low <= z.high for z in same_a for y in matches):
             continue
         y = matches[0]
+        if _specific_on_both_sides(x.context, a, y.context, b):
+            continue
         what = x.measure or x.unit.replace("money:", "money in ")
         return [
             Cue(
@@ -276,12 +312,22 @@ def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cu
     """Different dates for the same event (signed in 1994 vs ratified in 1996 is two events)."""
     if overlap.weight < 2 or not a.dates or not b.dates:
         return []
+    if not a.sets.measures.isdisjoint(b.sets.measures) or not _movements(a).isdisjoint(
+        _movements(b)
+    ):
+        # a value or a movement dated twice: two periods, or an update ("grew in 2022",
+        # "shrank in 2023"); the numeric and predicate detectors judge those
+        return []
     names = a.sets.entity_words | b.sets.entity_words
     for x in a.dates:
         for y in b.dates:
             if not _same_event(x, y, names) or not _dates_differ(x, y):
                 continue
             if any(not _dates_differ(x, other) for other in b.dates):
+                continue
+            if any(not _dates_differ(other, y) for other in a.dates):
+                continue  # "built in 1870 and expanded in 1960" against "built in 1870"
+            if _specific_on_both_sides(x.context, a, y.context, b):
                 continue
             event = _quote((set(x.context) & set(y.context)) - names)
             return [
@@ -307,8 +353,9 @@ def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[
     for axis in sorted(a_poles.keys() & b_poles.keys()):
         a_pole, a_cue, a_holders, a_past = a_poles[axis]
         b_pole, b_cue, b_holders, b_past = b_poles[axis]
-        if a_pole == b_pole or a_past != b_past:
-            continue  # agreeing, or one said of the past ("positioned Iran as a staunch ...")
+        positive_past, negative_past = (a_past, b_past) if a_pole > 0 else (b_past, a_past)
+        if a_pole == b_pole or (positive_past and not negative_past):
+            continue  # agreeing, or a commitment of the past ("positioned Iran as a staunch ...")
         if a_holders and b_holders:
             if not a_holders & b_holders:
                 continue  # US backing of Israel vs Iran's defence against Israel
@@ -366,6 +413,8 @@ def detect_quantifier(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
     """ "All X" against "no X" (or "never") about the same thing."""
     if overlap.weight < 2 or a.sets.quantifier_nouns.isdisjoint(b.sets.quantifier_nouns):
         return []
+    if (a.sets.lemmas - b.sets.lemmas) and (b.sets.lemmas - a.sets.lemmas):
+        return []  # "every bank passed" against "no bank failed": more than the quantifier differs
     a_kinds = {noun: kind for kind, noun in a.quantifiers}
     for kind, noun in b.quantifiers:
         if noun in a_kinds and a_kinds[noun] != kind:

@@ -178,10 +178,20 @@ class ClaimFeatures:
             cue_words.setdefault(cue.axis, cue.cue)
             holders.setdefault(cue.axis, set()).update(cue.holders)
             past[cue.axis] = past.get(cue.axis, True) and cue.past
+        first_pole: dict[str, int] = {}
+        for cue in self.stances:
+            first_pole.setdefault(cue.axis, cue.pole)
+        # Mixed signals take no side, except a withdrawal of a commitment ("has withdrawn its
+        # pledge"): a negative cue said first governs the positive one after it.
         return {
-            axis: (poles.pop(), cue_words[axis], frozenset(holders[axis]), past[axis])
+            axis: (
+                poles.pop() if len(poles) == 1 else -1,
+                cue_words[axis],
+                frozenset(holders[axis]),
+                past[axis],
+            )
             for axis, poles in seen.items()
-            if len(poles) == 1
+            if len(poles) == 1 or first_pole[axis] < 0
         }
 
     @classmethod
@@ -415,7 +425,12 @@ def _quantity(
         unit = lexicon.CURRENCY_WORDS[lemma(after)]
         used += 1
     is_plain_integer = scale == 1 and unit == "count" and exponent >= 0 and "," not in token
-    if is_plain_integer and 1800 <= value <= 2100 and len(token) == 4:
+    dated = previous_word in lexicon.MONTHS or previous_word in {"in", "since", "until", "by"}
+    if (
+        is_plain_integer
+        and len(token) == 4
+        and (1800 <= value <= 2100 or (dated and value >= 1000))
+    ):
         return None, _date(tokens, lowered, index, int(value)), used
     measure = ""
     end = index + used
@@ -436,7 +451,7 @@ def _quantity(
         tolerance = 0.0
     amount = value * scale
     low, high = amount - tolerance, amount + tolerance
-    if scale == 1 and exponent == 0 and "." not in token:
+    if scale == 1 and exponent == 0 and "." not in token and unit == "count":
         high = amount + 0.999  # a whole number may be cut short: "12-inch" covers 12.9 inches
     before = {lowered[cursor] for cursor in range(max(0, index - 3), index)}
     if before & lexicon.APPROXIMATORS:
@@ -676,7 +691,8 @@ def _argument(content_at: dict[int, str], clauses: list[int], start: int, step: 
     ``step``, inside the clause of ``start``: "Acme Corp" before a verb, "Beta" after it."""
     if not 0 <= start < len(clauses):
         return ""
-    clause, cursor, run = clauses[start], start, []
+    clause, cursor = clauses[start], start
+    run: list[str] = []
     while 0 <= cursor < len(clauses) and clauses[cursor] == clause and len(run) < 3:
         if cursor in content_at:
             run.append(content_at[cursor])
