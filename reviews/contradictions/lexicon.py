@@ -528,9 +528,11 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
 )
 # Relations whose arguments are not interchangeable: "Acme acquired Beta" and "Beta acquired
 # Acme" cannot both be true. Symmetric relations ("met", "married", "merged with") stay out.
-ASYMMETRIC_RELATIONS = frozenset(
-    ["acquire", "acquired", "acquires", "buy", "bought", "buys", "beat", "beats", "defeat", "defeated", "defeats", "sue", "sued", "sues", "attack", "attacked", "attacks", "invade", "invaded", "invades", "overtake", "overtook", "overtakes", "succeed", "succeeded", "succeeds", "replace", "replaced", "replaces", "outsell", "outsold", "outsells", "fire", "fired", "fires", "hire", "hired", "hires", "arrest", "arrested", "arrests", "endorse", "endorsed", "endorses", "owe", "owed", "owes", "pay", "paid", "pays"]
-)
+ASYMMETRIC_RELATIONS = """acquire acquired acquires buy bought buys beat beats defeat defeated
+    defeats sue sued sues attack attacked attacks invade invaded invades overtake overtook
+    overtakes succeed succeeded succeeds replace replaced replaces outsell outsold outsells fire
+    fired fires hire hired hires arrest arrested arrests endorse endorsed endorses owe owed owes
+    pay paid pays"""
 
 
 @functools.lru_cache(maxsize=1)
@@ -601,4 +603,4 @@ def opposites_by_name() -> dict[str, Opposite]:
 
 @functools.lru_cache(maxsize=1)
 def relation_lemmas() -> frozenset[str]:
-    return frozenset(lemma(word) for word in ASYMMETRIC_RELATIONS)
+    return frozenset(lemma(word) for word in ASYMMETRIC_RELATIONS.split())

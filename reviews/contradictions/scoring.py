@@ -37,6 +37,10 @@ class PairScore:
     def explanations(self) -> list[str]:
         return [cue.explanation for cue in self.cues]
 
+    def swapped(self) -> PairScore:
+        """The same score for the pair stored as (B, A): each cue names the roles swapped."""
+        return dataclasses.replace(self, cues=[cue.swapped() for cue in self.cues])
+
 
 def pair_cues(a: ClaimFeatures, b: ClaimFeatures) -> tuple[list[Cue], Overlap | None]:
     """Every detector's cues for a pair, strongest first (none when the bound rules it out).
