@@ -242,7 +242,7 @@ def detect_antonymy(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
         Cue(
             kind="antonymy",
             strength=strength,
-            template=f"opposite words (WordNet): {A} says “{word}…”, {B} says “{opposite}…”",
+            template=f"opposite words: {A} says “{word}…”, {B} says “{opposite}…”",
         )
     ]
 

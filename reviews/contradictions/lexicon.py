@@ -351,10 +351,7 @@ MONTHS = {
 # are opposite predicates (``OPPOSITE_PREDICATES``).
 STANCE_AXES: dict[str, dict[str, object]] = {
     "support": {
-        "description": (
-            "says the commitment holds",
-            "says the commitment is withdrawn, absent or fading",
-        ),
+        "description": ("says the support is firm", "says the support is absent or fading"),
         "positive": """unwavering steadfast staunch unshakeable unshakable unflinching
             undiminished resolute unstinting wholehearted firmly|support strong|support
             continue|support remain|committed stand|by rally|behind solidarity pledge pledged

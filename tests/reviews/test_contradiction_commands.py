@@ -65,6 +65,6 @@ def test_eval_prints_precision_recall_f1_per_file(tmp_path, capsys):
     path.write_text("".join(json.dumps(row) + "\n" for row in rows))
     call_command("eval_contradictions", str(path))
     output = capsys.readouterr().out.splitlines()
-    assert output[0] == "detector lexical-3"
+    assert output[0] == "detector lexical-4"
     fields = output[2].split()
     assert fields[:8] == ["small.jsonl", "3", "1", "0", "1", "1.000", "0.500", "0.667"]

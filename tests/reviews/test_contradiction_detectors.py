@@ -140,10 +140,9 @@ def test_not_merely_x_but_y_puts_the_weight_on_y():
     features = features_extract(
         text="Iran backs the cause not merely out of opportunism but from genuine conviction."
     )
-    assert [(cue.cue, cue.pole) for cue in features.stances if cue.axis == "motive"] == [
-        ("genuine", 1),
-        ("conviction", 1),
-    ]
+    assert "opportunism" not in features.asserted
+    assert "opportunism" not in features.negated
+    assert "genuin" in features.asserted
 
 
 def test_score_is_a_probability_and_a_decimal_string():
@@ -257,13 +256,15 @@ def test_a_contrast_sets_words_aside_instead_of_denying_them():
         assert "ticket" in features.asserted
 
 
-def test_dismissing_the_rumour_is_a_refutation():
+def test_denying_the_rumour_is_a_refutation():
     result = pair_text_score(
-        a="The Batmobile was stolen.", b="Zack Snyder kills stolen Batmobile rumor with a photo."
+        a="The Batmobile was stolen.", b="The studio denies the stolen Batmobile rumor."
     )
     assert result.contradiction is True
     assert result.cues[0].kind == "refutation"
-    assert "dismisses the rumour" in result.explanations[0]
+    assert result.explanations[0] == (
+        "B reports a denial (“denies”) about what the other claim says"
+    )
 
 
 def test_a_year_followed_by_a_comma_is_a_date_and_a_day_is_not_a_number():
@@ -275,10 +276,10 @@ def test_a_year_followed_by_a_comma_is_a_date_and_a_day_is_not_a_number():
 # Stance: opposite commitments must be the same holder's, at the same time, and committed.
 
 
-def test_opposite_stances_of_one_holder_are_flagged():
-    result = pair_text_score(a="Iran backed the plan.", b="Iran rejected the plan.")
+def test_opposite_predicates_of_one_subject_are_flagged():
+    result = pair_text_score(a="Iran approved the plan.", b="Iran rejected the plan.")
     assert result.contradiction is True
-    assert [cue.kind for cue in result.cues] == ["stance"]
+    assert [cue.kind for cue in result.cues] == ["opposite-predicate"]
 
 
 def test_opposite_stances_of_different_holders_are_not_compared():
