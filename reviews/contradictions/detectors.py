@@ -208,7 +208,8 @@ def detect_swapped_relation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap
                         kind="swapped-relation",
                         strength=0.75,
                         template=f"the relation “{x.text}” runs the other way: {A} says "
-                        f"{x.agent} → {x.patient}, {B} says {y.agent} → {y.patient}",
+                        f"“{x.agent_text}” → “{x.patient_text}”, {B} says “{y.agent_text}” → "
+                        f"“{y.patient_text}”",
                     )
                 ]
     return []
@@ -355,7 +356,10 @@ def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[
         b_pole, b_cue, b_holders, b_past = b_poles[axis]
         positive_past, negative_past = (a_past, b_past) if a_pole > 0 else (b_past, a_past)
         if a_pole == b_pole or (positive_past and not negative_past):
-            continue  # agreeing, or a commitment of the past ("positioned Iran as a staunch ...")
+            # agreeing, or a commitment of the past that has since faded ("positioned Iran as
+            # a staunch supporter" against "have been largely silent"); a withdrawal in the
+            # past against a commitment now ("abandoned" against "stands by") still clashes
+            continue
         if a_holders and b_holders:
             if not a_holders & b_holders:
                 continue  # US backing of Israel vs Iran's defence against Israel

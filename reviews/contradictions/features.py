@@ -26,6 +26,7 @@ from reviews.contradictions.text import (
 NEGATION_SCOPE_WORDS = 4  # a negator governs at most this many following content words
 MAX_SCOPE_TOKENS = 8  # ... within this many tokens of its clause
 CONTEXT_WORDS = 6  # the words around a date or number that say what it is about
+WITHDRAWAL_REACH = 3  # a withdrawal verb governs a commitment word this many tokens after it
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,6 +72,8 @@ class Predicate:
     negated: bool  # under a negation ("was not convicted")
     agent: str  # the lemma of the doer ("" when not said): the subject, or "by X" in a passive
     patient: str  # the lemma of what it is done to ("" when not said)
+    agent_text: str = ""  # the agent's words as written
+    patient_text: str = ""  # the patient's words as written
     context: list[str] = dataclasses.field(default_factory=list)  # content lemmas around it
 
 
@@ -178,20 +181,10 @@ class ClaimFeatures:
             cue_words.setdefault(cue.axis, cue.cue)
             holders.setdefault(cue.axis, set()).update(cue.holders)
             past[cue.axis] = past.get(cue.axis, True) and cue.past
-        first_pole: dict[str, int] = {}
-        for cue in self.stances:
-            first_pole.setdefault(cue.axis, cue.pole)
-        # Mixed signals take no side, except a withdrawal of a commitment ("has withdrawn its
-        # pledge"): a negative cue said first governs the positive one after it.
         return {
-            axis: (
-                poles.pop() if len(poles) == 1 else -1,
-                cue_words[axis],
-                frozenset(holders[axis]),
-                past[axis],
-            )
+            axis: (poles.pop(), cue_words[axis], frozenset(holders[axis]), past[axis])
             for axis, poles in seen.items()
-            if len(poles) == 1 or first_pole[axis] < 0
+            if len(poles) == 1
         }
 
     @classmethod
@@ -686,20 +679,27 @@ def _antonym_contexts(
 BE_FORMS = frozenset(["is", "are", "was", "were", "be", "been", "being", "get", "got"])
 
 
-def _argument(content_at: dict[int, str], clauses: list[int], start: int, step: int) -> str:
-    """The run of content lemmas (up to three) nearest to token ``start`` in direction
-    ``step``, inside the clause of ``start``: "Acme Corp" before a verb, "Beta" after it."""
+def _argument(
+    tokens: list[str], content_at: dict[int, str], clauses: list[int], start: int, step: int
+) -> tuple[str, str]:
+    """The run of content words (up to three) nearest to token ``start`` in direction
+    ``step``, inside the clause of ``start`` ("Acme Corp" before a verb, "Beta" after it): its
+    lemmas (sorted, for comparing) and its words as written."""
     if not 0 <= start < len(clauses):
-        return ""
+        return "", ""
     clause, cursor = clauses[start], start
-    run: list[str] = []
+    run: list[int] = []
     while 0 <= cursor < len(clauses) and clauses[cursor] == clause and len(run) < 3:
         if cursor in content_at:
-            run.append(content_at[cursor])
+            run.append(cursor)
         elif run:
             break
         cursor += step
-    return " ".join(sorted(run))
+    run.sort()
+    return (
+        " ".join(sorted(content_at[cursor] for cursor in run)),
+        " ".join(tokens[cursor] for cursor in run),
+    )
 
 
 def _predicates(
@@ -733,8 +733,8 @@ def _predicates(
             position += 1
             continue
         end = position + length
-        agent = _argument(content_at, clauses, position - 1, -1)
-        patient = _argument(content_at, clauses, end, 1)
+        agent = _argument(tokens, content_at, clauses, position - 1, -1)
+        patient = _argument(tokens, content_at, clauses, end, 1)
         before = lowered[max(0, position - 2) : position]
         if BE_FORMS & set(before):
             # a passive: the subject is what it was done to; the agent follows "by"
@@ -742,7 +742,7 @@ def _predicates(
                 (c for c in range(end, min(end + 2, len(lowered))) if lowered[c] == "by"), None
             )
             agent, patient = (
-                _argument(content_at, clauses, by + 1, 1) if by is not None else "",
+                _argument(tokens, content_at, clauses, by + 1, 1) if by is not None else ("", ""),
                 agent,
             )
         context = [
@@ -759,8 +759,10 @@ def _predicates(
                     key=meaning,
                     text=" ".join(tokens[position:end]),
                     negated=negated,
-                    agent=agent,
-                    patient=patient,
+                    agent=agent[0],
+                    patient=patient[0],
+                    agent_text=agent[1],
+                    patient_text=patient[1],
                     context=context,
                 )
             )
@@ -835,6 +837,8 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
     refutation_words = lexicon.refutation_lemmas()
     refutation_phrases = lexicon.refutation_phrase_lemmas()
     refutations: list[tuple[str, str, str]] = []
+    withdrawals = lexicon.withdrawal_phrases()
+    withdrawn_until = -WITHDRAWAL_REACH - 1  # where the last withdrawal verb ended
     position = 0
     while position < len(tokens):
         matched = False
@@ -862,6 +866,10 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
                         or scopes.qualified[position]
                     ):
                         pole = -pole
+                    if pole > 0 and 0 <= position - withdrawn_until <= WITHDRAWAL_REACH:
+                        pole = -1  # "has withdrawn its pledge": the commitment is withdrawn
+                    if key in withdrawals:
+                        withdrawn_until = position + length
                     stances.append(
                         StanceCue(
                             axis=axis,

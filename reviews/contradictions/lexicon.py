@@ -366,6 +366,12 @@ STANCE_AXES: dict[str, dict[str, object]] = {
 }
 
 
+# Withdrawal verbs among the negative stance cues: a commitment word right after one is withdrawn
+# with it ("has withdrawn its pledge", "reneged on its commitment").
+WITHDRAWAL_VERBS = """withdraw withdrew withdrawn abandon abandoned renege reneged pull|out
+    pulled|out back|away backed|away"""
+
+
 @dataclasses.dataclass(frozen=True)
 class Opposite:
     """Two predicates of opposite direction or outcome, said of the same argument.
@@ -601,3 +607,10 @@ def opposites_by_name() -> dict[str, Opposite]:
 @functools.lru_cache(maxsize=1)
 def relation_lemmas() -> frozenset[str]:
     return frozenset(lemma(word) for word in ASYMMETRIC_RELATIONS.split())
+
+
+@functools.lru_cache(maxsize=1)
+def withdrawal_phrases() -> frozenset[tuple[str, ...]]:
+    return frozenset(
+        tuple(lemma(part) for part in entry.split("|")) for entry in WITHDRAWAL_VERBS.split()
+    )

@@ -49,11 +49,16 @@ def test_each_type_meets_its_targets_on_its_own_set(name, true_positives, false_
     assert result.f1 >= 0.9
     assert result.precision >= 0.9
 
+
 # Where the cue quotes words both claims share, the roles are in its sentence: (the pair as
 # stored in the set, the pair reversed).
 ROLE_SENTENCES = {
     "negation": ("B negates what A asserts", "A negates what B asserts"),
     "quantifier": ("A says all, B says none", "A says none, B says all"),
+    "swapped_relation": (
+        "A says “Acme Corp” → “Beta Systems”, B says “Beta Systems” → “Acme Corp”",
+        "A says “Beta Systems” → “Acme Corp”, B says “Acme Corp” → “Beta Systems”",
+    ),
 }
 
 
@@ -71,9 +76,7 @@ def _roles_of_quoted_words(explanation: str, a: str, b: str) -> list[tuple[str, 
     return pairs
 
 
-# swapped_relation is left out: its detector fires on the set's first pair in one order only
-# (a known defect, see docs/reliability.d/detect.md).
-@pytest.mark.parametrize("name", sorted(set(TYPES) - {"swapped_relation"}))
+@pytest.mark.parametrize("name", sorted(TYPES))
 def test_cue_text_names_each_claims_words_whichever_order(name):
     # given the type's first contradiction, scored in both orders
     first = json.loads((SETS / f"{name}.jsonl").read_text().splitlines()[0])
