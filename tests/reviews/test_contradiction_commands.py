@@ -68,3 +68,56 @@ def test_eval_prints_precision_recall_f1_per_file(tmp_path, capsys):
     assert output[0] == "detector lexical-4"
     fields = output[2].split()
     assert fields[:8] == ["small.jsonl", "3", "1", "0", "1", "1.000", "0.500", "0.667"]
+
+
+def test_explain_pair_prints_each_detectors_verdict_and_the_alignment(capsys):
+    # when two claims with opposite predicates are explained
+    call_command(
+        "explain_pair",
+        "Volta Motors hired 300 workers at its Leipzig plant.",
+        "Volta Motors laid off 300 workers at its Leipzig plant.",
+    )
+    lines = capsys.readouterr().out.splitlines()
+    # then the verdict, the subject and each claim's predicates come first
+    assert lines[0].startswith("verdict: contradiction (score ")
+    assert lines[1] == "subject: entities leipzig, volta motors; shared words plant, worker"
+    assert lines[2] == "A: predicates hired (Volta Motors → workers); times none"
+    assert lines[3] == "B: predicates laid off (Volta Motors → workers); times none"
+    # and every type detector says whether it fired, and why
+    verdicts = dict(line.split(": ", 1) for line in lines[4:])
+    assert list(verdicts) == [
+        "negation",
+        "opposite-predicate",
+        "swapped-relation",
+        "antonymy",
+        "numeric",
+        "date",
+        "stance",
+        "refutation",
+        "quantifier",
+    ]
+    assert verdicts["opposite-predicate"] == (
+        "FIRED — opposite predicates (employment: an employer took on or let go of workers): "
+        "A says “hired”, B says “laid off”, both of “leipzig”, “motor”, “volta”, “worker”"
+    )
+    assert verdicts["date"] == "no — needs a date in each claim: not found"
+
+
+def test_explain_pair_says_a_later_dated_value_is_an_update(capsys):
+    call_command(
+        "explain_pair",
+        "Unemployment in Portugal stood at 6.5% in 2023.",
+        "Unemployment in Portugal stood at 9.8% in 2013.",
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("verdict: no contradiction (score 0.000")
+    assert "numeric: no — the claims date different years: an update or two periods, not a " in (
+        "\n".join(lines)
+    )
+    assert "A: predicates none; times 2023" in lines
+    assert "B: predicates none; times 2013" in lines
+
+
+def test_explain_pair_refuses_an_empty_claim():
+    with pytest.raises(CommandError, match="both claims need text"):
+        call_command("explain_pair", " ", "Volta Motors hired 300 workers.")
