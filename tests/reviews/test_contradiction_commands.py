@@ -121,3 +121,46 @@ def test_explain_pair_says_a_later_dated_value_is_an_update(capsys):
 def test_explain_pair_refuses_an_empty_claim():
     with pytest.raises(CommandError, match="both claims need text"):
         call_command("explain_pair", " ", "Volta Motors hired 300 workers.")
+
+
+def test_eval_with_grouped_folds_decides_each_topic_by_a_model_that_never_saw_it(
+    tmp_path, capsys
+):
+    # given a labelled file of four topics, a contradiction and a compatible pair each
+    path = tmp_path / "topics.jsonl"
+    rows = []
+    for topic, (a, contradicting, compatible) in enumerate(
+        [
+            ("The bridge opened in 1932.", "The bridge opened in 1937.", "The bridge was built."),
+            ("Acme hired 30 workers.", "Acme laid off 30 workers.", "Acme hired 30 workers."),
+            ("The mayor signed the bill.", "The mayor did not sign the bill.", "The mayor spoke."),
+            ("All flights were cancelled.", "No flights were cancelled.", "All trains ran."),
+        ]
+    ):
+        rows.append({"id": f"{topic}c", "a": a, "b": contradicting, "label": "contradiction"})
+        rows.append({"id": f"{topic}n", "a": a, "b": compatible, "label": "none"})
+        for row in rows[-2:]:
+            row["topic"] = str(topic)
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    # when
+    call_command("eval_contradictions", str(path), "--folds", "2")
+    output = capsys.readouterr().out.splitlines()
+    # then the report says how it was measured, per file and pooled, then per type
+    assert output[0] == (
+        "detector lexical-4: 2-fold cross-validation grouped by topic (4 topics), seed "
+        "20240601, out-of-fold decisions only"
+    )
+    assert output[2].split() == ["topics.jsonl", "8", "4", "0", "0", "1.000", "1.000", "1.000"]
+    assert output[3].split()[0] == "pooled"
+    assert output[5] == "per type (a flag counts for every type whose cue it carries):"
+    per_type = {line.split()[0]: line.split()[1:] for line in output[7:]}
+    assert per_type["opposite-predicate"] == ["1", "1", "1.000", "1"]
+    assert per_type["quantifier"] == ["1", "1", "1.000", "1"]
+    assert per_type["numeric"] == ["0", "0", "-", "0"]
+
+
+def test_eval_refuses_a_single_fold(tmp_path):
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps({"id": "1", "a": "x y", "b": "y z", "label": "none"}) + "\n")
+    with pytest.raises(CommandError, match="--folds needs at least 2 folds"):
+        call_command("eval_contradictions", str(path), "--folds", "1")
