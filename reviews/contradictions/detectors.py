@@ -67,6 +67,14 @@ def overlap_entity_words(overlap: Overlap) -> set[str]:
     return {lemma(word) for entity in overlap.entities for word in entity.split()}
 
 
+def _opposite(key: str) -> str:
+    """The other side of an opposite-predicate key ("hire+" -> "hire-"); a relation's key
+    ("rel:acquir") has none and maps to itself."""
+    if key[-1:] not in ("+", "-"):
+        return key
+    return key[:-1] + ("-" if key[-1] == "+" else "+")
+
+
 def times_compatible(a: ClaimFeatures, b: ClaimFeatures) -> bool:
     """Whether the claims can speak of the same time: not when both date themselves and share
     no year ("grew in 2019" and "shrank in 2020" are two periods, or an update)."""
@@ -111,12 +119,16 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
         return []
     cues = []
     for first, second, name in ((a, b, B), (b, a, A)):
+        # a word the denying claim also asserts is contrasted, not denied ("returned the
+        # statues; it did not return the masks")
         denied = (second.sets.negated & first.sets.asserted) - first.sets.negated
+        denied -= second.sets.asserted
         if not denied:
             continue
-        elsewhere = second.sets.negated - first.sets.lemmas
-        if len(elsewhere) >= len(denied):
-            continue  # "... ; it did not return the masks": the denial is about something else
+        if any(
+            p.negated and _opposite(p.key) in first.sets.predicate_keys for p in second.predicates
+        ):
+            continue  # "did not convict" against "acquitted": denying the opposite agrees
         other = A if name == B else B
         strength = 0.75 if overlap.weight >= 3 else 0.6
         # "no idea", "without knowledge": a noun phrase is denied, not the shared predicate
@@ -163,7 +175,7 @@ def detect_opposite_predicate(a: ClaimFeatures, b: ClaimFeatures, overlap: Overl
     for x in a.predicates:
         if x.negated or x.key[-1] not in "+-":
             continue
-        opposite = x.key[:-1] + ("-" if x.key[-1] == "+" else "+")
+        opposite = _opposite(x.key)
         if opposite in a.sets.predicate_keys:
             continue  # the claim says both ("some rose, others fell")
         for y in b.predicates:
@@ -225,12 +237,15 @@ def detect_antonymy(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
         return []
     table = lexicon.antonyms()
     pairs = []
+    curated = lexicon.predicate_phrases()
     for word, neighbours in a.antonym_contexts.items():
         if word in b_asserted:
             continue
         for opposite in table.get(word, ()):
             if opposite not in b_asserted or opposite in a_asserted:
                 continue
+            if (word,) in curated and (opposite,) in curated:
+                continue  # the curated table's detector judges these, with their arguments
             # Opposite words say opposite things only of the same thing: "Hefner is dead" vs
             # "Hefner is alive", not "a Western puppet" vs "Middle Eastern geopolitics".
             if set(neighbours) & set(b.antonym_contexts.get(opposite, ())):
@@ -309,6 +324,11 @@ def _dates_differ(x: DateMention, y: DateMention) -> bool:
     return bool(x.day and y.day and x.month == y.month and x.day != y.day)
 
 
+def _undated(features: ClaimFeatures) -> list[str]:
+    """The claim's content lemmas without its month names (the dates being compared)."""
+    return [word for word in features.lemmas if word not in lexicon.MONTHS]
+
+
 def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
     """Different dates for the same event (signed in 1994 vs ratified in 1996 is two events)."""
     if overlap.weight < 2 or not a.dates or not b.dates:
@@ -328,8 +348,8 @@ def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cu
                 continue
             if any(not _dates_differ(other, y) for other in a.dates):
                 continue  # "built in 1870 and expanded in 1960" against "built in 1870"
-            if _specific_on_both_sides(x.context, a, y.context, b):
-                continue
+            if _specific_on_both_sides(_undated(a), a, _undated(b), b):
+                continue  # "the general election" against "the local elections"
             event = _quote((set(x.context) & set(y.context)) - names)
             return [
                 Cue(

@@ -440,6 +440,8 @@ def _quantity(
         tolerance = 0.5 * 10.0**exponent * scale if exponent < 0 else 0.5 * scale
     elif exponent > 0:
         tolerance = 0.25 * 10.0**exponent
+    elif exponent == 0 and unit != "count":
+        tolerance = 0.5  # "62 percent" is 61.5 to 62.5 percent, "$3" is $2.50 to $3.50
     else:
         tolerance = 0.0
     amount = value * scale
@@ -690,7 +692,11 @@ def _argument(
     clause, cursor = clauses[start], start
     run: list[int] = []
     while 0 <= cursor < len(clauses) and clauses[cursor] == clause and len(run) < 3:
-        if cursor in content_at:
+        word = tokens[cursor].lower()
+        verb = word in PAST_FORMS or (len(word) > 4 and word.endswith("ed"))
+        if not run and step < 0 and verb:
+            pass  # "the budget showed a surplus": the verb before a noun is not its subject
+        elif cursor in content_at:
             run.append(cursor)
         elif run:
             break
@@ -884,6 +890,21 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
                 break
         if matched:
             continue
+        if lowered[position] in lexicon.RUMOR_KILLERS and not scopes.negated[position]:
+            ahead = lowered[position + 1 : position + 5]
+            if lexicon.RUMOR_WORDS & set(ahead):
+                end = (
+                    position
+                    + 1
+                    + next(
+                        offset for offset, word in enumerate(ahead) if word in lexicon.RUMOR_WORDS
+                    )
+                )
+                refutations.append(
+                    (" ".join(tokens[position : end + 1]), "dismisses the rumour", "")
+                )
+                position = end + 1
+                continue
         reason = refutation_words.get(lemmas_all[position])
         previous = lowered[position - 1] if position else ""
         if (

@@ -183,6 +183,7 @@ REFUTATION_CUES: dict[str, str] = {
             "phoney",
             "misreported",
             "misleading",
+            "nope",
             "incorrect",
             "erroneous",
             "fiction",
@@ -244,7 +245,55 @@ REFUTATION_PHRASES: dict[tuple[str, ...], str] = {
     ("no", "truth"): "calls the report false",
     ("not", "real"): "calls the report false",
     ("never", "happened"): "calls the report false",
+    # Headline answers, each seen denying reports on several Emergent topics (the audit in
+    # docs/eval/contradictions-by-type.md counts them); one-topic phrases were removed.
+    ("no", ","): "answers no",
+    ("probably", "not"): "answers no",
+    ("not", "dead"): "says the person is alive",
+    ("not", "a", "thing"): "calls the report false",
 }
+# A verb of dismissal shortly before a word for the report: "kills stolen Batmobile rumor",
+# "shuts down rumors", "slams rumors that ..." (the verbs alone are too ambiguous).
+RUMOR_KILLERS = frozenset(
+    [
+        "kill",
+        "kills",
+        "killed",
+        "slam",
+        "slams",
+        "slammed",
+        "shut",
+        "shuts",
+        "squash",
+        "squashes",
+        "squashed",
+        "quash",
+        "quashes",
+        "quashed",
+        "dispel",
+        "dispels",
+        "dispelled",
+        "scotch",
+        "scotches",
+        "scotched",
+        "bust",
+        "busts",
+        "put",
+        "puts",
+        "shoot",
+        "shoots",
+        "shot",
+        "end",
+        "ends",
+        "ended",
+        "laugh",
+        "laughs",
+        "laughed",
+    ]
+)
+RUMOR_WORDS = frozenset(
+    ["rumor", "rumors", "rumour", "rumours", "report", "reports", "speculation"]
+)
 # After a refutation word, a noun the other claim never mentions means the word describes
 # something else ("caught with fake passports"); these nouns name the report itself.
 REPORT_NOUNS = frozenset(
