@@ -67,6 +67,9 @@ def overlap_entity_words(overlap: Overlap) -> set[str]:
     return {lemma(word) for entity in overlap.entities for word in entity.split()}
 
 
+EVALUATION_SHARED_WORDS = 2  # an evaluation is compared when the claims share this many words
+
+
 def _opposite(key: str) -> str:
     """The other side of an opposite-predicate key ("hire+" -> "hire-"); a relation's key
     ("rel:acquir") has none and maps to itself."""
@@ -183,6 +186,8 @@ def detect_opposite_predicate(a: ClaimFeatures, b: ClaimFeatures, overlap: Overl
                 continue
             entry = entries[x.key[:-1]]
             shared = set(x.context) & set(y.context)
+            if entry.frame == "evaluation" and len(overlap.lemmas) >= EVALUATION_SHARED_WORDS:
+                shared = set(overlap.lemmas)
             if entry.frame == "measure":
                 shared -= names  # what rose must be named the same, not only where
             if not shared:

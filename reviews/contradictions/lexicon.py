@@ -428,7 +428,9 @@ class Opposite:
     ``one`` and ``other`` list word forms (``a|b`` is a two-word phrase); ``frame`` says what
     both must be said of: ``"outcome"`` (a person, body or organisation: the shared argument may
     be a name), ``"measure"`` (a quantity: the claims must share the word for what rose or
-    fell, a name alone is not enough). ``converse``: "X beat Y" says what "Y lost to X" says,
+    fell, a name alone is not enough), ``"evaluation"`` (a description of the whole subject:
+    "a genuine conviction", "a transactional bond"; the claims must share at least two words of
+    their subject, anywhere in the sentence). ``converse``: "X beat Y" says what "Y lost to X" says,
     so the two with their arguments swapped agree. ``note`` is the provenance a reviewer reads.
     """
 
@@ -455,7 +457,7 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
     ),
     Opposite(
         "acquit acquitted acquits acquittal",
-        "convict convicted convicts conviction",
+        "convict convicted",
         "outcome",
         "courts: the verdict on a defendant",
     ),
@@ -510,8 +512,8 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
         "launches, bids and tests: whether it worked",
     ),
     Opposite(
-        "survive survived survives",
-        "die died dies killed",
+        "survive survived survives alive",
+        "die died dies dead killed beheaded executed",
         "outcome",
         "casualties: whether a person lived",
     ),
@@ -567,16 +569,16 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
     Opposite(
         "simple straightforward clear-cut",
         "complex complicated nuanced multifaceted",
-        "outcome",
+        "evaluation",
         "evaluations: how an answer, case or situation is described",
     ),
     Opposite(
         "genuine sincere heartfelt",
         "opportunistic transactional cynical",
-        "outcome",
+        "evaluation",
         "evaluations: how a motive or commitment is described",
     ),
-    Opposite("safe", "unsafe dangerous", "outcome", "evaluations: the risk a thing poses"),
+    Opposite("safe", "unsafe dangerous", "evaluation", "evaluations: the risk a thing poses"),
 )
 # Relations whose arguments are not interchangeable: "Acme acquired Beta" and "Beta acquired
 # Acme" cannot both be true. Symmetric relations ("met", "married", "merged with") stay out.
