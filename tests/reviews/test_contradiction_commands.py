@@ -21,7 +21,10 @@ def test_score_pairs_writes_one_line_per_pair(tmp_path, capsys):
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["id"] for line in lines] == ["p1", "p2"]
     assert lines[0]["contradiction"] is True
-    assert lines[0]["cues"] == ["opposite words: A says “dead…”, B says “aliv…”"]
+    assert lines[0]["cues"] == [
+        "opposite predicates (casualties: whether a person lived): A says “dead”, B says "
+        "“alive”, both of “hefner”, “hugh”"
+    ]
     assert lines[1] == {"id": "p2", "contradiction": False, "score": 0.0, "cues": []}
 
 
@@ -123,9 +126,7 @@ def test_explain_pair_refuses_an_empty_claim():
         call_command("explain_pair", " ", "Volta Motors hired 300 workers.")
 
 
-def test_eval_with_grouped_folds_decides_each_topic_by_a_model_that_never_saw_it(
-    tmp_path, capsys
-):
+def test_eval_with_grouped_folds_decides_each_topic_by_a_model_that_never_saw_it(tmp_path, capsys):
     # given a labelled file of four topics, a contradiction and a compatible pair each
     path = tmp_path / "topics.jsonl"
     rows = []

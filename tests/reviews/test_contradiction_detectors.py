@@ -107,13 +107,25 @@ def test_negation_of_what_the_other_asserts():
     assert [cue.kind for cue in result.cues] == ["negation"]
 
 
-def test_wordnet_antonyms_about_the_same_person():
-    assert antonyms()["dead"] >= {"aliv"}
+def test_wordnet_antonyms_about_the_same_thing():
+    assert antonyms()["legal"] == {"illegal"}
+    result = pair_text_score(
+        a="The teachers strike in Ohio is legal.", b="The teachers strike in Ohio is illegal."
+    )
+    assert result.contradiction is True
+    assert result.explanations == ["opposite words: A says “legal…”, B says “illegal…”"]
+
+
+def test_a_curated_opposite_is_judged_with_its_arguments_not_as_a_wordnet_antonym():
+    # given dead / alive, both WordNet antonyms and a curated casualty entry
     result = pair_text_score(
         a="Playboy founder Hugh Hefner is dead.", b="Playboy founder Hugh Hefner is alive."
     )
     assert result.contradiction is True
-    assert "antonymy" in [cue.kind for cue in result.cues]
+    assert result.explanations == [
+        "opposite predicates (casualties: whether a person lived): A says “dead”, B says "
+        "“alive”, both of “founder”, “hefner”, “hugh”, “playboy”"
+    ]
 
 
 def test_a_report_called_a_hoax_contradicts_the_report():
@@ -396,3 +408,17 @@ def test_a_contracted_not_real_is_a_refutation():
     assert "refutation" in kinds(
         "ESPN planned a domestic violence panel.", "That ESPN domestic violence panel isn't real."
     )
+
+
+def test_a_decisive_cue_is_not_zeroed_by_its_kinds_fitted_weight():
+    from reviews.contradictions.calibration import CUE_POSITION, DECISIVE_STRENGTH, with_prior
+
+    # given a model that weighs a calibrated kind at 0 (its score alone stays low)
+    vector = [0.0] * (len(CUE_POSITION) + 4)
+    vector[CUE_POSITION["opposite-predicate"]] = 0.8
+    # when a decisive cue of that kind fired, then the pair reaches the threshold and beyond
+    assert DECISIVE_STRENGTH <= 0.8
+    assert with_prior(0.1, vector, [], 0.5) == pytest.approx(0.5 + 0.3 * 0.5 / 0.5)
+    # and a weaker cue of a weighed kind keeps the model's score
+    vector[CUE_POSITION["opposite-predicate"]] = 0.65
+    assert with_prior(0.1, vector, [], 0.5) == 0.1

@@ -35,7 +35,7 @@ def test_every_type_has_a_set_of_forty_pairs_half_hard_negatives():
     [
         ("negation", 20, 0),
         ("date", 19, 2),
-        ("numeric", 20, 2),
+        ("numeric", 20, 1),
         ("quantifier", 20, 1),
         ("stance", 18, 2),
         ("swapped_relation", 20, 0),
