@@ -96,10 +96,13 @@ def _arguments_differ(x: str, y: str) -> bool:
 def _specific_on_both_sides(
     context_a: list[str], a: ClaimFeatures, context_b: list[str], b: ClaimFeatures
 ) -> bool:
-    """Each side qualifies its value with words the other claim never uses ("the general
-    election" against "the local elections", "a ticket" against "a monthly pass"): two
-    different things, not one given two values."""
-    return bool(set(context_a) - b.sets.lemmas) and bool(set(context_b) - a.sets.lemmas)
+    """Each side qualifies what it speaks of with words the other claim never uses, verbs
+    aside ("the general election" against "the local elections", "a ticket" against "a monthly
+    pass", "the bank" against "the insurer"): two things, not one given two values ("died"
+    against "killed" is a way of saying it)."""
+    own_a = set(context_a) - b.sets.lemmas - a.sets.verbs
+    own_b = set(context_b) - a.sets.lemmas - b.sets.verbs
+    return bool(own_a) and bool(own_b)
 
 
 def _movements(features: ClaimFeatures) -> set[str]:
@@ -322,7 +325,8 @@ def _same_event(x: DateMention, y: DateMention, names: frozenset[str]) -> bool:
 
 
 def _dates_differ(x: DateMention, y: DateMention) -> bool:
-    if x.year != y.year:
+    """Whether two dates exclude each other; a month of an unsaid year (0) fits any year."""
+    if x.year and y.year and x.year != y.year:
         return True
     if x.month and y.month and x.month != y.month:
         return True
@@ -330,8 +334,15 @@ def _dates_differ(x: DateMention, y: DateMention) -> bool:
 
 
 def _undated(features: ClaimFeatures) -> list[str]:
-    """The claim's content lemmas without its month names (the dates being compared)."""
-    return [word for word in features.lemmas if word not in lexicon.MONTHS]
+    """The claim's content lemmas without its month names and the verbs of its dates' events
+    (what is compared)."""
+    events = {event for date in features.dates for event in date.events}
+    schedule = lexicon.schedule_lemmas() if "schedule" in events else frozenset()
+    return [
+        word
+        for word in features.lemmas
+        if word not in lexicon.MONTHS and word not in events and word not in schedule
+    ]
 
 
 def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:

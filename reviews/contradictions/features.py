@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 from reviews.contradictions import lexicon
@@ -26,6 +27,8 @@ from reviews.contradictions.text import (
 NEGATION_SCOPE_WORDS = 4  # a negator governs at most this many following content words
 MAX_SCOPE_TOKENS = 8  # ... within this many tokens of its clause
 CONTEXT_WORDS = 6  # the words around a date or number that say what it is about
+# "20-30 people", "$5-10 million" (or an en dash): a dash between numbers is a range
+RANGE_DASH = re.compile(r"(?<=\d)\s*[-\u2013]\s*(?=[$\u20ac\u00a3]?\d)")
 WITHDRAWAL_REACH = 3  # a withdrawal verb governs a commitment word this many tokens after it
 
 
@@ -99,6 +102,7 @@ class FeatureSets:
     predicate_keys: frozenset[str]  # keys of the asserted predicates
     opposite_keys: frozenset[str]  # the opposite side of each asserted opposite predicate
     years: frozenset[int]  # the years the claim's dates name
+    verbs: frozenset[str]  # lemmas of the claim's words that are verbs by their form
 
 
 def measure_key(quantity: Quantity) -> str:
@@ -129,6 +133,9 @@ class ClaimFeatures:
     # something about): "dead" in "Hugh Hefner is dead" -> ["hugh", "hefner"].
     antonym_contexts: dict[str, list[str]] = dataclasses.field(default_factory=dict)
     predicates: list[Predicate] = dataclasses.field(default_factory=list)
+    # Lemmas of words that are verbs by their form (past tense, or after "will", "to", a
+    # modal): what a claim says happened, not what it is about.
+    verbs: list[str] = dataclasses.field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -168,7 +175,8 @@ class ClaimFeatures:
             opposite_keys=frozenset(
                 _opposite_key(p.key) for p in self.predicates if not p.negated and p.key[-1] in "+-"
             ),
-            years=frozenset(date.year for date in self.dates),
+            years=frozenset(date.year for date in self.dates if date.year),
+            verbs=frozenset(self.verbs),
         )
 
     def _sides(self) -> dict[str, tuple[int, str, frozenset[str], bool]]:
@@ -205,6 +213,7 @@ class ClaimFeatures:
             negated_embedded=data.get("negated_embedded", []),
             antonym_contexts=data.get("antonym_contexts", {}),
             predicates=[Predicate(**item) for item in data.get("predicates", [])],
+            verbs=data.get("verbs", []),
         )
 
 
@@ -395,8 +404,12 @@ def _quantity(
     value, exponent = parsed
     used = 1
     previous_word = lowered[index - 1].rstrip(".") if index > 0 else ""
-    if previous_word in lexicon.MONTHS and exponent >= 0 and 1 <= value <= 31:
-        return None, None, 1  # the day of a date ("August 6, 1945"): the year carries it
+    next_word = lowered[index + 1].rstrip(".") if index + 1 < len(lowered) else ""
+    month_near = previous_word in lexicon.MONTHS or (
+        next_word in lexicon.MONTHS and next_word != "may"
+    )
+    if month_near and exponent >= 0 and 1 <= value <= 31:
+        return None, None, 1  # the day of a date ("August 6, 1945", "4 March"): not a number
     unit = "count"
     if token[0] in "$€£":
         unit = lexicon.CURRENCY_WORDS[token[0]]
@@ -469,6 +482,38 @@ def _quantity(
     return quantity, None, used
 
 
+def _range(
+    tokens: list[str], lowered: list[str], index: int, first: Quantity, used: int
+) -> tuple[Quantity, int]:
+    """ "20 to 30 people", "between 20 and 30 people", "20-30 people": one quantity covering
+    both ends (the second end carries the unit, the scale and what is counted)."""
+    joint = index + used
+    if joint + 1 >= len(tokens) or lowered[joint] not in {"to", "and"}:
+        return first, used
+    if lowered[joint] == "and" and "between" not in lowered[max(0, index - 2) : index]:
+        return first, used
+    if not (tokens[joint + 1][0].isdigit() or tokens[joint + 1][0] in "$€£"):
+        return first, used
+    second, date, more = _quantity(tokens, lowered, joint + 1)
+    first_value = _parse_number(tokens[index])
+    second_value = _parse_number(tokens[joint + 1])
+    if second is None or date is not None or not first_value or not second_value:
+        return first, used
+    # "20 to 30 million": the first end takes the second's scale when it has none of its own
+    scale = 1.0
+    if used == 1 and second_value[0]:
+        scale = max(1.0, round(((second.low + second.high) / 2) / second_value[0]))
+    low = min(first.low * scale, second.low)
+    high = max(first.high * scale, second.high)
+    text = " ".join(tokens[max(0, index - 1) : joint + 1 + more])
+    unit = second.unit if first.unit == "count" else first.unit
+    measure = second.measure
+    return (
+        Quantity(text=text, low=low, high=high, unit=unit, measure=measure, context=first.context),
+        used + 1 + more,
+    )
+
+
 def _context(lowered: list[str], index: int, *, skip: int) -> list[str]:
     """Content lemmas within ``CONTEXT_WORDS`` of ``index``: what a number or date is about."""
     context = []
@@ -499,22 +544,61 @@ def _date(tokens: list[str], lowered: list[str], index: int, year: int) -> DateM
             start = min(start, cursor)
         elif word.isdigit() and 1 <= int(word) <= 31 and month:
             day = int(word)
-    low, high = max(0, index - CONTEXT_WORDS), min(len(lowered), index + CONTEXT_WORDS + 1)
-    # Past-tense verbs name the event ("signed in 1994", "ratified in 1996": two events).
-    events = [
-        lemma(word)
-        for word in lowered[low:high]
-        if word not in STOPWORDS and (word in PAST_FORMS or (len(word) > 4 and word.endswith("ed")))
-    ]
-    text = " ".join(tokens[start : index + 1])
     return DateMention(
-        text=text,
+        text=" ".join(tokens[start : index + 1]),
         year=year,
         month=month,
         day=day,
         context=_context(lowered, index, skip=index),
-        events=events,
+        events=_events(lowered, index),
     )
+
+
+def _events(lowered: list[str], index: int) -> list[str]:
+    """The past-tense verbs near a date: the event it dates ("signed in 1994", "ratified in
+    1996": two events); every verb of scheduling counts as one event, "schedule" ("delayed
+    until 2027" and "scheduled for 2025" date one opening)."""
+    low, high = max(0, index - CONTEXT_WORDS), min(len(lowered), index + CONTEXT_WORDS + 1)
+    schedule = lexicon.schedule_lemmas()
+    events = []
+    for word in lowered[low:high]:
+        if word in STOPWORDS or not (word in PAST_FORMS or (len(word) > 4 and word.endswith("ed"))):
+            continue
+        value = lemma(word)
+        events.append("schedule" if value in schedule else value)
+    return events
+
+
+def _month_dates(tokens: list[str], lowered: list[str]) -> list[DateMention]:
+    """Months named without a year ("postponed until March", "on 4 June"): dates of an unsaid
+    year (0), which clash only on the month or day."""
+    found = []
+    for index, word in enumerate(lowered):
+        name = word.rstrip(".")
+        if name not in lexicon.MONTHS or len(name) < 3:
+            continue
+        following = lowered[index + 1 : index + 3]
+        if any(len(token) == 4 and token.isdigit() for token in following):
+            continue  # the year's own date carries it
+        previous = lowered[index - 1] if index else ""
+        day, start, end = 0, index, index + 1
+        if previous.isdigit() and 1 <= int(previous) <= 31:
+            day, start = int(previous), index - 1
+        elif following and following[0].isdigit() and 1 <= int(following[0]) <= 31:
+            day, end = int(following[0]), index + 2
+        elif previous not in lexicon.DATE_PREPOSITIONS:
+            continue  # "may", "march" as words, or a month in passing
+        found.append(
+            DateMention(
+                text=" ".join(tokens[start:end]),
+                year=0,
+                month=lexicon.MONTHS[name],
+                day=day,
+                context=_context(lowered, index, skip=index),
+                events=_events(lowered, index),
+            )
+        )
+    return found
 
 
 def _undecided(lowered: list[str], position: int) -> bool:
@@ -708,6 +792,22 @@ def _argument(
     )
 
 
+VERB_MARKERS = frozenset(["will", "would", "to", "can", "could", "may", "might", "must", "did"])
+
+
+def _verbs(lowered: list[str], content: list[tuple[int, str]]) -> list[str]:
+    """The content lemmas whose words are verbs by their form: a past tense ("killed",
+    "died"), or right after a modal or "to" ("will close", "to spend")."""
+    verbs: list[str] = []
+    for position, value in content:
+        word = lowered[position]
+        past = word in PAST_FORMS or (len(word) > 4 and word.endswith("ed"))
+        after_marker = position > 0 and lowered[position - 1] in VERB_MARKERS
+        if (past or after_marker) and value not in verbs:
+            verbs.append(value)
+    return verbs
+
+
 def _predicates(
     tokens: list[str],
     lowered: list[str],
@@ -780,7 +880,7 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
     """The features of one claim's text. ``resolver`` finds its entities (default: see
     ``entities.default_resolver``)."""
     resolve = resolver or default_resolver()
-    tokens = _split_trailing_commas(tokenize(text))
+    tokens = _split_trailing_commas(tokenize(RANGE_DASH.sub(" to ", text)))
     lowered = [token.lower() for token in tokens]
     scopes = _scopes(lowered)
     lemmas_all = [lemma(word) if word[0].isalpha() else word for word in lowered]
@@ -822,12 +922,14 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
         ):
             quantity, date, used = _quantity(tokens, lowered, position)
             if quantity is not None:
+                quantity, used = _range(tokens, lowered, position, quantity, used)
                 quantities.append(quantity)
             if date is not None:
                 dates.append(date)
             position += used
         else:
             position += 1
+    dates.extend(_month_dates(tokens, lowered))
 
     clauses = _clauses(lowered)
     holders = _Holders(tokens, lowered, clauses, resolve)
@@ -949,4 +1051,5 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
         negated_embedded=negated_embedded,
         antonym_contexts=_antonym_contexts(content, clauses, set(asserted)),
         predicates=_predicates(tokens, lowered, lemmas_all, scopes, clauses, content),
+        verbs=_verbs(lowered, content),
     )

@@ -371,6 +371,11 @@ CURRENCY_WORDS = {
     "£": "money:gbp",
     "pound": "money:gbp",
 }
+# Before a month named without a year, these make it a date ("until March", "in June").
+DATE_PREPOSITIONS = frozenset(["in", "on", "until", "till", "by", "since", "from", "to", "for"])
+# Verbs of scheduling: all date one event, the schedule ("delayed until", "brought forward to").
+SCHEDULE_VERBS = """schedule scheduled reschedule rescheduled delay delayed postpone postponed
+    push pushed move moved bring brought plan planned set expected due"""
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -665,3 +670,8 @@ def withdrawal_phrases() -> frozenset[tuple[str, ...]]:
     return frozenset(
         tuple(lemma(part) for part in entry.split("|")) for entry in WITHDRAWAL_VERBS.split()
     )
+
+
+@functools.lru_cache(maxsize=1)
+def schedule_lemmas() -> frozenset[str]:
+    return frozenset(lemma(word) for word in SCHEDULE_VERBS.split())
