@@ -17,6 +17,7 @@ from pathlib import Path
 from reviews.contradictions.text import lemma
 
 ANTONYMS_FILE = Path(__file__).resolve().parent / "data" / "antonyms.json"
+WORDNET_PARTS_OF_SPEECH = ("adjective",)
 
 NEGATORS = frozenset(
     [
@@ -596,11 +597,15 @@ ASYMMETRIC_RELATIONS = """acquire acquired acquires buy bought buys beat beats d
 
 @functools.lru_cache(maxsize=1)
 def antonyms() -> dict[str, frozenset[str]]:
-    """WordNet direct antonyms, keyed and valued by lemma, all parts of speech merged."""
+    """WordNet's direct antonyms among adjectives ("dead" / "alive", "legal" / "illegal"),
+    keyed and valued by lemma. Its verb and noun antonyms are left out: most are converses,
+    the same event told from the other side ("sell" / "buy", "attack" / "defend", "break" /
+    "repair"), and flagged only wrong pairs on the development sets; the verbs and nouns of
+    opposite outcome are the curated ``OPPOSITE_PREDICATES``, read with their arguments."""
     payload = json.loads(ANTONYMS_FILE.read_text(encoding="utf-8"))
     merged: dict[str, set[str]] = {}
-    for table in payload["antonyms"].values():
-        for word, others in table.items():
+    for part_of_speech in WORDNET_PARTS_OF_SPEECH:
+        for word, others in payload["antonyms"][part_of_speech].items():
             key = lemma(word)
             for other in others:
                 value = lemma(other)
