@@ -578,8 +578,8 @@ def _month_dates(tokens: list[str], lowered: list[str]) -> list[DateMention]:
         if name not in lexicon.MONTHS or len(name) < 3:
             continue
         following = lowered[index + 1 : index + 3]
-        if any(len(token) == 4 and token.isdigit() for token in following):
-            continue  # the year's own date carries it
+        if any(len(token) == 4 and token.isdigit() for token in lowered[index + 1 : index + 4]):
+            continue  # the year's own date carries it ("August 6, 1945")
         previous = lowered[index - 1] if index else ""
         day, start, end = 0, index, index + 1
         if previous.isdigit() and 1 <= int(previous) <= 31:
