@@ -9,7 +9,7 @@ carries a strength: the probability that a pair showing only this cue is a real 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from reviews.contradictions import lexicon
 from reviews.contradictions.features import ClaimFeatures, DateMention, Quantity
@@ -94,7 +94,7 @@ def _arguments_differ(x: str, y: str) -> bool:
 
 
 def _specific_on_both_sides(
-    context_a: list[str], a: ClaimFeatures, context_b: list[str], b: ClaimFeatures
+    context_a: Collection[str], a: ClaimFeatures, context_b: Collection[str], b: ClaimFeatures
 ) -> bool:
     """Each side qualifies what it speaks of with words the other claim never uses, verbs
     aside ("the general election" against "the local elections", "a ticket" against "a monthly
@@ -103,16 +103,6 @@ def _specific_on_both_sides(
     own_a = set(context_a) - b.sets.lemmas - a.sets.verbs
     own_b = set(context_b) - a.sets.lemmas - b.sets.verbs
     return bool(own_a) and bool(own_b)
-
-
-def _movements(features: ClaimFeatures) -> set[str]:
-    """The measure-frame predicates a claim asserts, by entry name ("rise" for rose or fell)."""
-    entries = lexicon.opposites_by_name()
-    return {
-        key[:-1]
-        for key in features.sets.predicate_keys
-        if key[-1] in "+-" and entries[key[:-1]].frame == "measure"
-    }
 
 
 def _quote(words: list[str] | set[str] | frozenset[str]) -> str:
@@ -213,10 +203,10 @@ def detect_opposite_predicate(a: ClaimFeatures, b: ClaimFeatures, overlap: Overl
 def detect_swapped_relation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
     """The same one-way relation with its arguments swapped: "Acme acquired Beta" against
     "Beta acquired Acme" (a passive is read agent first: "Beta was acquired by Acme" agrees)."""
-    if overlap.weight < 2 or a.sets.predicate_keys.isdisjoint(b.sets.predicate_keys):
+    if overlap.weight < 2 or a.sets.relation_keys.isdisjoint(b.sets.relation_keys):
         return []
     for x in a.predicates:
-        if not x.key.startswith("rel:") or x.negated:
+        if x.key not in b.sets.relation_keys or x.negated:
             continue
         for y in b.predicates:
             if y.key != x.key or y.negated:
@@ -333,24 +323,12 @@ def _dates_differ(x: DateMention, y: DateMention) -> bool:
     return bool(x.day and y.day and x.month == y.month and x.day != y.day)
 
 
-def _undated(features: ClaimFeatures) -> list[str]:
-    """The claim's content lemmas without its month names and the verbs of its dates' events
-    (what is compared)."""
-    events = {event for date in features.dates for event in date.events}
-    schedule = lexicon.schedule_lemmas() if "schedule" in events else frozenset()
-    return [
-        word
-        for word in features.lemmas
-        if word not in lexicon.MONTHS and word not in events and word not in schedule
-    ]
-
-
 def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
     """Different dates for the same event (signed in 1994 vs ratified in 1996 is two events)."""
     if overlap.weight < 2 or not a.dates or not b.dates:
         return []
-    if not a.sets.measures.isdisjoint(b.sets.measures) or not _movements(a).isdisjoint(
-        _movements(b)
+    if not a.sets.measures.isdisjoint(b.sets.measures) or not a.sets.movements.isdisjoint(
+        b.sets.movements
     ):
         # a value or a movement dated twice: two periods, or an update ("grew in 2022",
         # "shrank in 2023"); the numeric and predicate detectors judge those
@@ -364,7 +342,7 @@ def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cu
                 continue
             if any(not _dates_differ(other, y) for other in a.dates):
                 continue  # "built in 1870 and expanded in 1960" against "built in 1870"
-            if _specific_on_both_sides(_undated(a), a, _undated(b), b):
+            if _specific_on_both_sides(a.sets.undated, a, b.sets.undated, b):
                 continue  # "the general election" against "the local elections"
             event = _quote((set(x.context) & set(y.context)) - names)
             return [
@@ -500,7 +478,7 @@ def detectors_that_may_fire(a: ClaimFeatures, b: ClaimFeatures) -> list[Detector
         may_fire.append(detect_negation)
     if not x.opposite_keys.isdisjoint(y.predicate_keys):
         may_fire.append(detect_opposite_predicate)
-    if not x.predicate_keys.isdisjoint(y.predicate_keys):
+    if not x.relation_keys.isdisjoint(y.relation_keys):
         may_fire.append(detect_swapped_relation)
     if not x.antonyms.isdisjoint(y.asserted):
         may_fire.append(detect_antonymy)

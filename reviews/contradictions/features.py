@@ -100,9 +100,15 @@ class FeatureSets:
     quantifier_nouns: frozenset[str]
     antonyms: frozenset[str]  # WordNet opposites of the asserted words (weak ones left out)
     predicate_keys: frozenset[str]  # keys of the asserted predicates
+    relation_keys: frozenset[str]  # keys of the asserted one-way relations ("rel:acquir")
     opposite_keys: frozenset[str]  # the opposite side of each asserted opposite predicate
     years: frozenset[int]  # the years the claim's dates name
     verbs: frozenset[str]  # lemmas of the claim's words that are verbs by their form
+    # The measure-frame predicates it asserts, by entry name ("rise" for rose or fell).
+    movements: frozenset[str]
+    # Its content lemmas without month names and the verbs of its dates' events: what its
+    # dates are dates of.
+    undated: frozenset[str]
 
 
 def measure_key(quantity: Quantity) -> str:
@@ -172,12 +178,30 @@ class ClaimFeatures:
                 for opposite in lexicon.antonyms().get(word, ())
             ),
             predicate_keys=frozenset(p.key for p in self.predicates if not p.negated),
+            relation_keys=frozenset(
+                p.key for p in self.predicates if not p.negated and p.key.startswith("rel:")
+            ),
             opposite_keys=frozenset(
                 _opposite_key(p.key) for p in self.predicates if not p.negated and p.key[-1] in "+-"
             ),
             years=frozenset(date.year for date in self.dates if date.year),
             verbs=frozenset(self.verbs),
+            movements=self._movements(),
+            undated=self._undated(),
         )
+
+    def _movements(self) -> frozenset[str]:
+        entries = lexicon.opposites_by_name()
+        return frozenset(
+            p.key[:-1]
+            for p in self.predicates
+            if not p.negated and p.key[-1] in "+-" and entries[p.key[:-1]].frame == "measure"
+        )
+
+    def _undated(self) -> frozenset[str]:
+        events = {event for date in self.dates for event in date.events}
+        schedule = lexicon.schedule_lemmas() if "schedule" in events else frozenset()
+        return frozenset(self.lemmas) - lexicon.MONTHS.keys() - events - schedule
 
     def _sides(self) -> dict[str, tuple[int, str, frozenset[str], bool]]:
         seen: dict[str, set[int]] = {}
