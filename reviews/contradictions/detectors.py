@@ -122,7 +122,8 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
         if not denied:
             continue
         if any(
-            p.negated and _opposite(p.key) in first.sets.predicate_keys for p in second.predicates
+            p.negated and p.key[-1] in "+-" and _opposite(p.key) in first.sets.predicate_keys
+            for p in second.predicates
         ):
             continue  # "did not convict" against "acquitted": denying the opposite agrees
         other = A if name == B else B

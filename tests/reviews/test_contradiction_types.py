@@ -113,3 +113,21 @@ def test_cue_text_names_each_claims_words_whichever_order(name):
             for text in swapped.explanations
             for role, source in _roles_of_quoted_words(text, a, b)
         )
+
+
+def test_denying_a_one_way_relation_is_still_a_negation():
+    # given a relation (not an opposite pair): "did not acquire" denies "acquired"
+    result = pair_text_score(
+        a="Acme Corp acquired Beta Systems.", b="Acme Corp did not acquire Beta Systems."
+    )
+    assert result.contradiction is True
+    assert [cue.kind for cue in result.cues] == ["negation"]
+
+
+def test_denying_the_opposite_predicate_agrees():
+    result = pair_text_score(
+        a="The jury acquitted Daniel Ruiz of fraud.",
+        b="The jury did not convict Daniel Ruiz of fraud.",
+    )
+    assert result.contradiction is False
+    assert result.cues == []
