@@ -27,6 +27,8 @@ CUE_KINDS = (
     "negation",
     "negation-weak",
     "negation-embedded",
+    "opposite-predicate",
+    "swapped-relation",
     "antonymy",
     "numeric",
     "date",
@@ -38,6 +40,10 @@ CUE_KINDS = (
 # A cue kind that fires on fewer training pairs than this keeps its detector's strength as a
 # floor on the score (``with_prior``): too few examples to learn its weight from.
 MIN_SUPPORT = 20
+# A cue at least this strong comes from a type detector that found aligned claims (same
+# subject, same predicate, compatible times) saying incompatible things: it is decisive, and
+# no fitted weight can take the pair below the threshold (``with_prior``).
+DECISIVE_STRENGTH = 0.7
 CUE_POSITION = {kind: position for position, kind in enumerate(CUE_KINDS)}
 FEATURE_NAMES = (
     *(f"cue:{kind}" for kind in CUE_KINDS),
@@ -124,15 +130,16 @@ def with_prior(
     score: float, vector: list[float], uncalibrated_kinds: list[str], threshold: float
 ) -> float:
     """The model's score, raised to a cue's own verdict when its kind fired too rarely in the
-    development sets to be weighed (``MIN_SUPPORT`` pairs): such a cue is flagged exactly when
+    development sets to be weighed (``MIN_SUPPORT`` pairs) or the cue is decisive
+    (``DECISIVE_STRENGTH``, whatever its kind's weight): such a cue is flagged exactly when
     its detector's strength reaches 0.5, as without a model (its strength is mapped onto the
     model's scale, 0.5 onto the fitted threshold), so a clear date or number clash is flagged
     even where the data cannot weigh it."""
-    prior = 0.0  # the strongest uncalibrated cue (the vector's cue entries are never negative)
-    for kind in uncalibrated_kinds:
-        position = CUE_POSITION.get(kind)
-        if position is not None and vector[position] > prior:
-            prior = vector[position]
+    prior = 0.0  # the strongest uncalibrated or decisive cue (cue entries are never negative)
+    for kind, position in CUE_POSITION.items():
+        strength = vector[position]
+        if strength > prior and (strength >= DECISIVE_STRENGTH or kind in uncalibrated_kinds):
+            prior = strength
     if prior >= 0.5:
         mapped = threshold + (prior - 0.5) * (1.0 - threshold) / 0.5
     else:

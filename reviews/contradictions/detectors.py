@@ -9,7 +9,7 @@ carries a strength: the probability that a pair showing only this cue is a real 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from reviews.contradictions import lexicon
 from reviews.contradictions.features import ClaimFeatures, DateMention, Quantity
@@ -18,11 +18,27 @@ from reviews.contradictions.text import lemma
 WEAK_ANTONYM_LEMMAS = lexicon.WEAK_ANTONYM_LEMMAS
 
 
+# The two claims' roles in a cue's text: rendered as "A" and "B", swapped when the pair is
+# stored the other way round (``Cue.swapped``), so the text always names A's words as A's.
+A, B = "\u27e8A\u27e9", "\u27e8B\u27e9"
+
+
 @dataclasses.dataclass(frozen=True)
 class Cue:
-    kind: str  # the detector: "negation", "antonymy", "numeric", "date", "stance", ...
+    kind: str  # the detector: "negation", "opposite-predicate", "numeric", "date", "stance", ...
     strength: float  # 0..1
-    explanation: str
+    template: str  # the reviewer's text, with the roles written ``A`` and ``B``
+
+    @property
+    def explanation(self) -> str:
+        return self.template.replace(A, "A").replace(B, "B")
+
+    def swapped(self) -> Cue:
+        """The same cue for the pair stored as (B, A)."""
+        return dataclasses.replace(
+            self,
+            template=self.template.replace(A, "\0").replace(B, A).replace("\0", B),
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,6 +67,44 @@ def overlap_entity_words(overlap: Overlap) -> set[str]:
     return {lemma(word) for entity in overlap.entities for word in entity.split()}
 
 
+EVALUATION_SHARED_WORDS = 2  # an evaluation is compared when the claims share this many words
+
+
+def _opposite(key: str) -> str:
+    """The other side of an opposite-predicate key ("hire+" -> "hire-"); a relation's key
+    ("rel:acquir") has none and maps to itself."""
+    if key[-1:] not in ("+", "-"):
+        return key
+    return key[:-1] + ("-" if key[-1] == "+" else "+")
+
+
+def times_compatible(a: ClaimFeatures, b: ClaimFeatures) -> bool:
+    """Whether the claims can speak of the same time: not when both date themselves and share
+    no year ("grew in 2019" and "shrank in 2020" are two periods, or an update)."""
+    return not (a.sets.years and b.sets.years) or bool(a.sets.years & b.sets.years)
+
+
+def _arguments_meet(x: str, y: str) -> bool:
+    return bool(x and y and set(x.split()) & set(y.split()))
+
+
+def _arguments_differ(x: str, y: str) -> bool:
+    """Both arguments are said and share no word: the predicates are said of different things."""
+    return bool(x and y) and not _arguments_meet(x, y)
+
+
+def _specific_on_both_sides(
+    context_a: Collection[str], a: ClaimFeatures, context_b: Collection[str], b: ClaimFeatures
+) -> bool:
+    """Each side qualifies what it speaks of with words the other claim never uses, verbs
+    aside ("the general election" against "the local elections", "a ticket" against "a monthly
+    pass", "the bank" against "the insurer"): two things, not one given two values ("died"
+    against "killed" is a way of saying it)."""
+    own_a = set(context_a) - b.sets.lemmas - a.sets.verbs
+    own_b = set(context_b) - a.sets.lemmas - b.sets.verbs
+    return bool(own_a) and bool(own_b)
+
+
 def _quote(words: list[str] | set[str] | frozenset[str]) -> str:
     return ", ".join(f"“{word}”" for word in sorted(words))
 
@@ -60,14 +114,28 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
     if overlap.weight < 2:
         return []
     cues = []
-    for first, second, name in ((a, b, "B"), (b, a, "A")):
+    for first, second, name in ((a, b, B), (b, a, A)):
+        # a word the denying claim also asserts is contrasted, not denied ("returned the
+        # statues; it did not return the masks")
         denied = (second.sets.negated & first.sets.asserted) - first.sets.negated
+        denied -= second.sets.asserted
         if not denied:
             continue
-        other = "A" if name == "B" else "B"
+        if any(
+            p.negated and p.key[-1] in "+-" and _opposite(p.key) in first.sets.predicate_keys
+            for p in second.predicates
+        ):
+            continue  # "did not convict" against "acquitted": denying the opposite agrees
+        other = A if name == B else B
         strength = 0.75 if overlap.weight >= 3 else 0.6
         # "no idea", "without knowledge": a noun phrase is denied, not the shared predicate
         weak = all(cue in lexicon.DETERMINER_NEGATORS for cue in second.negation_cues)
+        if (
+            weak
+            and (first.sets.lemmas - second.sets.lemmas)
+            and (second.sets.lemmas - first.sets.lemmas)
+        ):
+            continue  # "every bank passed" against "no bank failed": more differs than "no"
         if weak or denied <= overlap_entity_words(overlap):
             kind = "negation-weak"
             strength -= 0.2
@@ -82,13 +150,80 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
             Cue(
                 kind=kind,
                 strength=strength,
-                explanation=(
+                template=(
                     f"{name} negates what {other} asserts ({' '.join(second.negation_cues[:1])} "
                     f"… {_quote(denied)})"
                 ),
             )
         )
     return cues
+
+
+def detect_opposite_predicate(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
+    """The claims say of the same argument predicates of opposite outcome or direction, from
+    the curated news table (``lexicon.OPPOSITE_PREDICATES``): hired / laid off, acquitted /
+    convicted, rose / fell, won / lost."""
+    if overlap.weight < 2 or a.sets.opposite_keys.isdisjoint(b.sets.predicate_keys):
+        return []
+    if not times_compatible(a, b):
+        return []  # two periods, or a later report updating an earlier one
+    entries = lexicon.opposites_by_name()
+    names = a.sets.entity_words | b.sets.entity_words
+    for x in a.predicates:
+        if x.negated or x.key[-1] not in "+-":
+            continue
+        opposite = _opposite(x.key)
+        if opposite in a.sets.predicate_keys:
+            continue  # the claim says both ("some rose, others fell")
+        for y in b.predicates:
+            if y.key != opposite or y.negated or x.key in b.sets.predicate_keys:
+                continue
+            entry = entries[x.key[:-1]]
+            shared = set(x.context) & set(y.context)
+            if entry.frame == "evaluation" and len(overlap.lemmas) >= EVALUATION_SHARED_WORDS:
+                shared = set(overlap.lemmas)
+            if entry.frame == "measure":
+                shared -= names  # what rose must be named the same, not only where
+            if not shared:
+                continue
+            if entry.converse and _arguments_meet(x.agent, y.patient):
+                continue  # "Arsenal beat Chelsea", "Chelsea lost to Arsenal": the same result
+            if _arguments_differ(x.agent, y.agent) or _arguments_differ(x.patient, y.patient):
+                continue  # "the pilot survived", "two passengers died": of different things
+            return [
+                Cue(
+                    kind="opposite-predicate",
+                    strength=0.8 if overlap.weight >= 3 else 0.7,
+                    template=f"opposite predicates ({entry.note}): {A} says “{x.text}”, "
+                    f"{B} says “{y.text}”, both of {_quote(shared)}",
+                )
+            ]
+    return []
+
+
+def detect_swapped_relation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
+    """The same one-way relation with its arguments swapped: "Acme acquired Beta" against
+    "Beta acquired Acme" (a passive is read agent first: "Beta was acquired by Acme" agrees)."""
+    if overlap.weight < 2 or a.sets.relation_keys.isdisjoint(b.sets.relation_keys):
+        return []
+    for x in a.predicates:
+        if x.key not in b.sets.relation_keys or x.negated:
+            continue
+        for y in b.predicates:
+            if y.key != x.key or y.negated:
+                continue
+            swapped = _arguments_meet(x.agent, y.patient) and _arguments_meet(x.patient, y.agent)
+            if swapped and not _arguments_meet(x.agent, y.agent):
+                return [
+                    Cue(
+                        kind="swapped-relation",
+                        strength=0.75,
+                        template=f"the relation “{x.text}” runs the other way: {A} says "
+                        f"“{x.agent_text}” → “{x.patient_text}”, {B} says “{y.agent_text}” → "
+                        f"“{y.patient_text}”",
+                    )
+                ]
+    return []
 
 
 def detect_antonymy(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
@@ -101,12 +236,15 @@ def detect_antonymy(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
         return []
     table = lexicon.antonyms()
     pairs = []
+    curated = lexicon.predicate_phrases()
     for word, neighbours in a.antonym_contexts.items():
         if word in b_asserted:
             continue
         for opposite in table.get(word, ()):
             if opposite not in b_asserted or opposite in a_asserted:
                 continue
+            if (word,) in curated and (opposite,) in curated:
+                continue  # the curated table's detector judges these, with their arguments
             # Opposite words say opposite things only of the same thing: "Hefner is dead" vs
             # "Hefner is alive", not "a Western puppet" vs "Middle Eastern geopolitics".
             if set(neighbours) & set(b.antonym_contexts.get(opposite, ())):
@@ -119,7 +257,7 @@ def detect_antonymy(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
         Cue(
             kind="antonymy",
             strength=strength,
-            explanation=f"opposite words: A says “{word}…”, B says “{opposite}…”",
+            template=f"opposite words: {A} says “{word}…”, {B} says “{opposite}…”",
         )
     ]
 
@@ -139,6 +277,8 @@ def detect_numeric(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list
     """Different values for the same quantity, beyond rounding and stated approximation."""
     if overlap.weight < 2 or a.sets.measures.isdisjoint(b.sets.measures):
         return []
+    if not times_compatible(a, b):
+        return []  # an explicit later date changing a value is an update, not a conflict
     for x in a.quantities:
         if _names_unknown_to(x, a, b):
             continue
@@ -153,12 +293,14 @@ def detect_numeric(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list
         if any(z.low <= y.high and y.low <= z.high for z in same_a for y in matches):
             continue
         y = matches[0]
+        if _specific_on_both_sides(x.context, a, y.context, b):
+            continue
         what = x.measure or x.unit.replace("money:", "money in ")
         return [
             Cue(
                 kind="numeric",
                 strength=0.7,
-                explanation=f"different numbers for {what}: A “{x.text}”, B “{y.text}”",
+                template=f"different numbers for {what}: {A} “{x.text}”, {B} “{y.text}”",
             )
         ]
     return []
@@ -174,7 +316,8 @@ def _same_event(x: DateMention, y: DateMention, names: frozenset[str]) -> bool:
 
 
 def _dates_differ(x: DateMention, y: DateMention) -> bool:
-    if x.year != y.year:
+    """Whether two dates exclude each other; a month of an unsaid year (0) fits any year."""
+    if x.year and y.year and x.year != y.year:
         return True
     if x.month and y.month and x.month != y.month:
         return True
@@ -185,6 +328,12 @@ def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cu
     """Different dates for the same event (signed in 1994 vs ratified in 1996 is two events)."""
     if overlap.weight < 2 or not a.dates or not b.dates:
         return []
+    if not a.sets.measures.isdisjoint(b.sets.measures) or not a.sets.movements.isdisjoint(
+        b.sets.movements
+    ):
+        # a value or a movement dated twice: two periods, or an update ("grew in 2022",
+        # "shrank in 2023"); the numeric and predicate detectors judge those
+        return []
     names = a.sets.entity_words | b.sets.entity_words
     for x in a.dates:
         for y in b.dates:
@@ -192,13 +341,17 @@ def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cu
                 continue
             if any(not _dates_differ(x, other) for other in b.dates):
                 continue
+            if any(not _dates_differ(other, y) for other in a.dates):
+                continue  # "built in 1870 and expanded in 1960" against "built in 1870"
+            if _specific_on_both_sides(a.sets.undated, a, b.sets.undated, b):
+                continue  # "the general election" against "the local elections"
             event = _quote((set(x.context) & set(y.context)) - names)
             return [
                 Cue(
                     kind="date",
                     strength=0.6,
-                    explanation=f"different dates for the same event ({event}): "
-                    f"A “{x.text}”, B “{y.text}”",
+                    template=f"different dates for the same event ({event}): "
+                    f"{A} “{x.text}”, {B} “{y.text}”",
                 )
             ]
     return []
@@ -216,8 +369,12 @@ def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[
     for axis in sorted(a_poles.keys() & b_poles.keys()):
         a_pole, a_cue, a_holders, a_past = a_poles[axis]
         b_pole, b_cue, b_holders, b_past = b_poles[axis]
-        if a_pole == b_pole or a_past != b_past:
-            continue  # agreeing, or one said of the past ("positioned Iran as a staunch ...")
+        positive_past, negative_past = (a_past, b_past) if a_pole > 0 else (b_past, a_past)
+        if a_pole == b_pole or (positive_past and not negative_past):
+            # agreeing, or a commitment of the past that has since faded ("positioned Iran as
+            # a staunch supporter" against "have been largely silent"); a withdrawal in the
+            # past against a commitment now ("abandoned" against "stands by") still clashes
+            continue
         if a_holders and b_holders:
             if not a_holders & b_holders:
                 continue  # US backing of Israel vs Iran's defence against Israel
@@ -231,7 +388,7 @@ def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[
             Cue(
                 kind="stance",
                 strength=0.7 if overlap.weight >= 3 else 0.55,
-                explanation=f"opposite stances: A {a_says} (“{a_cue}”), B {b_says} (“{b_cue}”)",
+                template=f"opposite stances: {A} {a_says} (“{a_cue}”), {B} {b_says} (“{b_cue}”)",
             )
         )
     return cues
@@ -242,7 +399,7 @@ def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
     if overlap.weight < 1 or not (a.refutations or b.refutations):
         return []
     cues = []
-    for first, second, name in ((a, b, "A"), (b, a, "B")):
+    for first, second, name in ((a, b, A), (b, a, B)):
         if second.refutations:
             continue
         relevant = [
@@ -265,7 +422,7 @@ def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
             Cue(
                 kind=kind,
                 strength=strength,
-                explanation=f"{name} {reason} (“{words}”) about what the other claim says",
+                template=f"{name} {reason} (“{words}”) about what the other claim says",
             )
         )
     return cues
@@ -275,6 +432,8 @@ def detect_quantifier(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
     """ "All X" against "no X" (or "never") about the same thing."""
     if overlap.weight < 2 or a.sets.quantifier_nouns.isdisjoint(b.sets.quantifier_nouns):
         return []
+    if (a.sets.lemmas - b.sets.lemmas) and (b.sets.lemmas - a.sets.lemmas):
+        return []  # "every bank passed" against "no bank failed": more than the quantifier differs
     a_kinds = {noun: kind for kind, noun in a.quantifiers}
     for kind, noun in b.quantifiers:
         if noun in a_kinds and a_kinds[noun] != kind:
@@ -282,7 +441,8 @@ def detect_quantifier(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
                 Cue(
                     kind="quantifier",
                     strength=0.65,
-                    explanation=f"opposite quantifiers on “{noun}”: one says all, one says none",
+                    template=f"opposite quantifiers on “{noun}”: {A} says {a_kinds[noun]}, "
+                    f"{B} says {kind}",
                 )
             ]
     return []
@@ -292,6 +452,8 @@ Detector = Callable[[ClaimFeatures, ClaimFeatures, Overlap], list[Cue]]
 
 DETECTORS: tuple[Detector, ...] = (
     detect_negation,
+    detect_opposite_predicate,
+    detect_swapped_relation,
     detect_antonymy,
     detect_numeric,
     detect_date,
@@ -315,6 +477,10 @@ def detectors_that_may_fire(a: ClaimFeatures, b: ClaimFeatures) -> list[Detector
     may_fire: list[Detector] = []
     if not x.negated.isdisjoint(y.asserted) or not y.negated.isdisjoint(x.asserted):
         may_fire.append(detect_negation)
+    if not x.opposite_keys.isdisjoint(y.predicate_keys):
+        may_fire.append(detect_opposite_predicate)
+    if not x.relation_keys.isdisjoint(y.relation_keys):
+        may_fire.append(detect_swapped_relation)
     if not x.antonyms.isdisjoint(y.asserted):
         may_fire.append(detect_antonymy)
     if not x.measures.isdisjoint(y.measures):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 from reviews.contradictions import lexicon
@@ -26,6 +27,9 @@ from reviews.contradictions.text import (
 NEGATION_SCOPE_WORDS = 4  # a negator governs at most this many following content words
 MAX_SCOPE_TOKENS = 8  # ... within this many tokens of its clause
 CONTEXT_WORDS = 6  # the words around a date or number that say what it is about
+# "20-30 people", "$5-10 million" (or an en dash): a dash between numbers is a range
+RANGE_DASH = re.compile(r"(?<=\d)\s*[-\u2013]\s*(?=[$\u20ac\u00a3]?\d)")
+WITHDRAWAL_REACH = 3  # a withdrawal verb governs a commitment word this many tokens after it
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,6 +66,21 @@ class StanceCue:
 
 
 @dataclasses.dataclass(frozen=True)
+class Predicate:
+    """A predicate of the curated tables (``lexicon.OPPOSITE_PREDICATES``, the asymmetric
+    relations) as one claim uses it: what it is said of, who does it to whom."""
+
+    key: str  # "hire+" (a side of an opposite pair) or "rel:acquir" (an asymmetric relation)
+    text: str  # the words as written
+    negated: bool  # under a negation ("was not convicted")
+    agent: str  # the lemma of the doer ("" when not said): the subject, or "by X" in a passive
+    patient: str  # the lemma of what it is done to ("" when not said)
+    agent_text: str = ""  # the agent's words as written
+    patient_text: str = ""  # the patient's words as written
+    context: list[str] = dataclasses.field(default_factory=list)  # content lemmas around it
+
+
+@dataclasses.dataclass(frozen=True)
 class FeatureSets:
     """Set views of one claim's features, built once per claim and reused for every pair."""
 
@@ -80,6 +99,16 @@ class FeatureSets:
     opposite_poles: frozenset[tuple[str, int]]
     quantifier_nouns: frozenset[str]
     antonyms: frozenset[str]  # WordNet opposites of the asserted words (weak ones left out)
+    predicate_keys: frozenset[str]  # keys of the asserted predicates
+    relation_keys: frozenset[str]  # keys of the asserted one-way relations ("rel:acquir")
+    opposite_keys: frozenset[str]  # the opposite side of each asserted opposite predicate
+    years: frozenset[int]  # the years the claim's dates name
+    verbs: frozenset[str]  # lemmas of the claim's words that are verbs by their form
+    # The measure-frame predicates it asserts, by entry name ("rise" for rose or fell).
+    movements: frozenset[str]
+    # Its content lemmas without month names and the verbs of its dates' events: what its
+    # dates are dates of.
+    undated: frozenset[str]
 
 
 def measure_key(quantity: Quantity) -> str:
@@ -109,6 +138,10 @@ class ClaimFeatures:
     # Asserted words with a WordNet antonym -> the content words next to them (what they say
     # something about): "dead" in "Hugh Hefner is dead" -> ["hugh", "hefner"].
     antonym_contexts: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    predicates: list[Predicate] = dataclasses.field(default_factory=list)
+    # Lemmas of words that are verbs by their form (past tense, or after "will", "to", a
+    # modal): what a claim says happened, not what it is about.
+    verbs: list[str] = dataclasses.field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -144,7 +177,31 @@ class ClaimFeatures:
                 for word in self.antonym_contexts
                 for opposite in lexicon.antonyms().get(word, ())
             ),
+            predicate_keys=frozenset(p.key for p in self.predicates if not p.negated),
+            relation_keys=frozenset(
+                p.key for p in self.predicates if not p.negated and p.key.startswith("rel:")
+            ),
+            opposite_keys=frozenset(
+                _opposite_key(p.key) for p in self.predicates if not p.negated and p.key[-1] in "+-"
+            ),
+            years=frozenset(date.year for date in self.dates if date.year),
+            verbs=frozenset(self.verbs),
+            movements=self._movements(),
+            undated=self._undated(),
         )
+
+    def _movements(self) -> frozenset[str]:
+        entries = lexicon.opposites_by_name()
+        return frozenset(
+            p.key[:-1]
+            for p in self.predicates
+            if not p.negated and p.key[-1] in "+-" and entries[p.key[:-1]].frame == "measure"
+        )
+
+    def _undated(self) -> frozenset[str]:
+        events = {event for date in self.dates for event in date.events}
+        schedule = lexicon.schedule_lemmas() if "schedule" in events else frozenset()
+        return frozenset(self.lemmas) - lexicon.MONTHS.keys() - events - schedule
 
     def _sides(self) -> dict[str, tuple[int, str, frozenset[str], bool]]:
         seen: dict[str, set[int]] = {}
@@ -179,7 +236,13 @@ class ClaimFeatures:
             question=data["question"],
             negated_embedded=data.get("negated_embedded", []),
             antonym_contexts=data.get("antonym_contexts", {}),
+            predicates=[Predicate(**item) for item in data.get("predicates", [])],
+            verbs=data.get("verbs", []),
         )
+
+
+def _opposite_key(key: str) -> str:
+    return key[:-1] + ("-" if key[-1] == "+" else "+")
 
 
 def _is_negator(lowered: str) -> bool:
@@ -365,8 +428,12 @@ def _quantity(
     value, exponent = parsed
     used = 1
     previous_word = lowered[index - 1].rstrip(".") if index > 0 else ""
-    if previous_word in lexicon.MONTHS and exponent >= 0 and 1 <= value <= 31:
-        return None, None, 1  # the day of a date ("August 6, 1945"): the year carries it
+    next_word = lowered[index + 1].rstrip(".") if index + 1 < len(lowered) else ""
+    month_near = previous_word in lexicon.MONTHS or (
+        next_word in lexicon.MONTHS and next_word != "may"
+    )
+    if month_near and exponent >= 0 and 1 <= value <= 31:
+        return None, None, 1  # the day of a date ("August 6, 1945", "4 March"): not a number
     unit = "count"
     if token[0] in "$€£":
         unit = lexicon.CURRENCY_WORDS[token[0]]
@@ -388,7 +455,12 @@ def _quantity(
         unit = lexicon.CURRENCY_WORDS[lemma(after)]
         used += 1
     is_plain_integer = scale == 1 and unit == "count" and exponent >= 0 and "," not in token
-    if is_plain_integer and 1800 <= value <= 2100 and len(token) == 4:
+    dated = previous_word in lexicon.MONTHS or previous_word in {"in", "since", "until", "by"}
+    if (
+        is_plain_integer
+        and len(token) == 4
+        and (1800 <= value <= 2100 or (dated and value >= 1000))
+    ):
         return None, _date(tokens, lowered, index, int(value)), used
     measure = ""
     end = index + used
@@ -405,11 +477,13 @@ def _quantity(
         tolerance = 0.5 * 10.0**exponent * scale if exponent < 0 else 0.5 * scale
     elif exponent > 0:
         tolerance = 0.25 * 10.0**exponent
+    elif exponent == 0 and unit != "count":
+        tolerance = 0.5  # "62 percent" is 61.5 to 62.5 percent, "$3" is $2.50 to $3.50
     else:
         tolerance = 0.0
     amount = value * scale
     low, high = amount - tolerance, amount + tolerance
-    if scale == 1 and exponent == 0 and "." not in token:
+    if scale == 1 and exponent == 0 and "." not in token and unit == "count":
         high = amount + 0.999  # a whole number may be cut short: "12-inch" covers 12.9 inches
     before = {lowered[cursor] for cursor in range(max(0, index - 3), index)}
     if before & lexicon.APPROXIMATORS:
@@ -430,6 +504,38 @@ def _quantity(
         context=_context(lowered, index, skip=index),
     )
     return quantity, None, used
+
+
+def _range(
+    tokens: list[str], lowered: list[str], index: int, first: Quantity, used: int
+) -> tuple[Quantity, int]:
+    """ "20 to 30 people", "between 20 and 30 people", "20-30 people": one quantity covering
+    both ends (the second end carries the unit, the scale and what is counted)."""
+    joint = index + used
+    if joint + 1 >= len(tokens) or lowered[joint] not in {"to", "and"}:
+        return first, used
+    if lowered[joint] == "and" and "between" not in lowered[max(0, index - 2) : index]:
+        return first, used
+    if not (tokens[joint + 1][0].isdigit() or tokens[joint + 1][0] in "$€£"):
+        return first, used
+    second, date, more = _quantity(tokens, lowered, joint + 1)
+    first_value = _parse_number(tokens[index])
+    second_value = _parse_number(tokens[joint + 1])
+    if second is None or date is not None or not first_value or not second_value:
+        return first, used
+    # "20 to 30 million": the first end takes the second's scale when it has none of its own
+    scale = 1.0
+    if used == 1 and second_value[0]:
+        scale = max(1.0, round(((second.low + second.high) / 2) / second_value[0]))
+    low = min(first.low * scale, second.low)
+    high = max(first.high * scale, second.high)
+    text = " ".join(tokens[max(0, index - 1) : joint + 1 + more])
+    unit = second.unit if first.unit == "count" else first.unit
+    measure = second.measure
+    return (
+        Quantity(text=text, low=low, high=high, unit=unit, measure=measure, context=first.context),
+        used + 1 + more,
+    )
 
 
 def _context(lowered: list[str], index: int, *, skip: int) -> list[str]:
@@ -462,22 +568,61 @@ def _date(tokens: list[str], lowered: list[str], index: int, year: int) -> DateM
             start = min(start, cursor)
         elif word.isdigit() and 1 <= int(word) <= 31 and month:
             day = int(word)
-    low, high = max(0, index - CONTEXT_WORDS), min(len(lowered), index + CONTEXT_WORDS + 1)
-    # Past-tense verbs name the event ("signed in 1994", "ratified in 1996": two events).
-    events = [
-        lemma(word)
-        for word in lowered[low:high]
-        if word not in STOPWORDS and (word in PAST_FORMS or (len(word) > 4 and word.endswith("ed")))
-    ]
-    text = " ".join(tokens[start : index + 1])
     return DateMention(
-        text=text,
+        text=" ".join(tokens[start : index + 1]),
         year=year,
         month=month,
         day=day,
         context=_context(lowered, index, skip=index),
-        events=events,
+        events=_events(lowered, index),
     )
+
+
+def _events(lowered: list[str], index: int) -> list[str]:
+    """The past-tense verbs near a date: the event it dates ("signed in 1994", "ratified in
+    1996": two events); every verb of scheduling counts as one event, "schedule" ("delayed
+    until 2027" and "scheduled for 2025" date one opening)."""
+    low, high = max(0, index - CONTEXT_WORDS), min(len(lowered), index + CONTEXT_WORDS + 1)
+    schedule = lexicon.schedule_lemmas()
+    events = []
+    for word in lowered[low:high]:
+        if word in STOPWORDS or not (word in PAST_FORMS or (len(word) > 4 and word.endswith("ed"))):
+            continue
+        value = lemma(word)
+        events.append("schedule" if value in schedule else value)
+    return events
+
+
+def _month_dates(tokens: list[str], lowered: list[str]) -> list[DateMention]:
+    """Months named without a year ("postponed until March", "on 4 June"): dates of an unsaid
+    year (0), which clash only on the month or day."""
+    found = []
+    for index, word in enumerate(lowered):
+        name = word.rstrip(".")
+        if name not in lexicon.MONTHS or len(name) < 3:
+            continue
+        following = lowered[index + 1 : index + 3]
+        if any(len(token) == 4 and token.isdigit() for token in lowered[index + 1 : index + 4]):
+            continue  # the year's own date carries it ("August 6, 1945")
+        previous = lowered[index - 1] if index else ""
+        day, start, end = 0, index, index + 1
+        if previous.isdigit() and 1 <= int(previous) <= 31:
+            day, start = int(previous), index - 1
+        elif following and following[0].isdigit() and 1 <= int(following[0]) <= 31:
+            day, end = int(following[0]), index + 2
+        elif previous not in lexicon.DATE_PREPOSITIONS:
+            continue  # "may", "march" as words, or a month in passing
+        found.append(
+            DateMention(
+                text=" ".join(tokens[start:end]),
+                year=0,
+                month=lexicon.MONTHS[name],
+                day=day,
+                context=_context(lowered, index, skip=index),
+                events=_events(lowered, index),
+            )
+        )
+    return found
 
 
 def _undecided(lowered: list[str], position: int) -> bool:
@@ -641,11 +786,125 @@ def _antonym_contexts(
     return contexts
 
 
+BE_FORMS = frozenset(["is", "are", "was", "were", "be", "been", "being", "get", "got"])
+
+
+def _argument(
+    tokens: list[str], content_at: dict[int, str], clauses: list[int], start: int, step: int
+) -> tuple[str, str]:
+    """The run of content words (up to three) nearest to token ``start`` in direction
+    ``step``, inside the clause of ``start`` ("Acme Corp" before a verb, "Beta" after it): its
+    lemmas (sorted, for comparing) and its words as written."""
+    if not 0 <= start < len(clauses):
+        return "", ""
+    clause, cursor = clauses[start], start
+    run: list[int] = []
+    while 0 <= cursor < len(clauses) and clauses[cursor] == clause and len(run) < 3:
+        word = tokens[cursor].lower()
+        verb = word in PAST_FORMS or (len(word) > 4 and word.endswith("ed"))
+        if not run and step < 0 and verb:
+            pass  # "the budget showed a surplus": the verb before a noun is not its subject
+        elif cursor in content_at:
+            run.append(cursor)
+        elif run:
+            break
+        cursor += step
+    run.sort()
+    return (
+        " ".join(sorted(content_at[cursor] for cursor in run)),
+        " ".join(tokens[cursor] for cursor in run),
+    )
+
+
+VERB_MARKERS = frozenset(["will", "would", "to", "can", "could", "may", "might", "must", "did"])
+
+
+def _verbs(lowered: list[str], content: list[tuple[int, str]]) -> list[str]:
+    """The content lemmas whose words are verbs by their form: a past tense ("killed",
+    "died"), or right after a modal or "to" ("will close", "to spend")."""
+    verbs: list[str] = []
+    for position, value in content:
+        word = lowered[position]
+        past = word in PAST_FORMS or (len(word) > 4 and word.endswith("ed"))
+        after_marker = position > 0 and lowered[position - 1] in VERB_MARKERS
+        if (past or after_marker) and value not in verbs:
+            verbs.append(value)
+    return verbs
+
+
+def _predicates(
+    tokens: list[str],
+    lowered: list[str],
+    lemmas_all: list[str],
+    scopes: _Scopes,
+    clauses: list[int],
+    content: list[tuple[int, str]],
+) -> list[Predicate]:
+    """The curated predicates the claim uses, with their arguments: a passive ("was acquired
+    by Acme") is read agent first, so "Acme acquired Beta" and "Beta was acquired by Acme"
+    have the same agent and patient."""
+    phrases = lexicon.predicate_phrases()
+    relations = lexicon.relation_lemmas()
+    content_at = dict(content)
+    found: list[Predicate] = []
+    position = 0
+    while position < len(lowered):
+        meanings: list[str] = []
+        length = 1
+        for size in (2, 1):
+            key = tuple(lemmas_all[position : position + size])
+            if len(key) == size and key in phrases:
+                meanings = [meaning for meaning, _ in phrases[key]]
+                length = size
+                break
+        if lemmas_all[position] in relations and length == 1:
+            meanings.append("rel:" + lemmas_all[position])
+        if not meanings or scopes.demoted[position]:
+            position += 1
+            continue
+        end = position + length
+        agent = _argument(tokens, content_at, clauses, position - 1, -1)
+        patient = _argument(tokens, content_at, clauses, end, 1)
+        before = lowered[max(0, position - 2) : position]
+        if BE_FORMS & set(before):
+            # a passive: the subject is what it was done to; the agent follows "by"
+            by = next(
+                (c for c in range(end, min(end + 2, len(lowered))) if lowered[c] == "by"), None
+            )
+            agent, patient = (
+                _argument(tokens, content_at, clauses, by + 1, 1) if by is not None else ("", ""),
+                agent,
+            )
+        context = [
+            value
+            for other, value in content
+            if abs(other - position) <= CONTEXT_WORDS
+            and clauses[other] == clauses[position]
+            and not position <= other < end
+        ]
+        negated = scopes.negated[position] or scopes.embedded[position]
+        for meaning in meanings:
+            found.append(
+                Predicate(
+                    key=meaning,
+                    text=" ".join(tokens[position:end]),
+                    negated=negated,
+                    agent=agent[0],
+                    patient=patient[0],
+                    agent_text=agent[1],
+                    patient_text=patient[1],
+                    context=context,
+                )
+            )
+        position = end
+    return found
+
+
 def features_extract(*, text: str, resolver: EntityResolver | None = None) -> ClaimFeatures:
     """The features of one claim's text. ``resolver`` finds its entities (default: see
     ``entities.default_resolver``)."""
     resolve = resolver or default_resolver()
-    tokens = _split_trailing_commas(tokenize(text))
+    tokens = _split_trailing_commas(tokenize(RANGE_DASH.sub(" to ", text)))
     lowered = [token.lower() for token in tokens]
     scopes = _scopes(lowered)
     lemmas_all = [lemma(word) if word[0].isalpha() else word for word in lowered]
@@ -687,12 +946,14 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
         ):
             quantity, date, used = _quantity(tokens, lowered, position)
             if quantity is not None:
+                quantity, used = _range(tokens, lowered, position, quantity, used)
                 quantities.append(quantity)
             if date is not None:
                 dates.append(date)
             position += used
         else:
             position += 1
+    dates.extend(_month_dates(tokens, lowered))
 
     clauses = _clauses(lowered)
     holders = _Holders(tokens, lowered, clauses, resolve)
@@ -708,6 +969,8 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
     refutation_words = lexicon.refutation_lemmas()
     refutation_phrases = lexicon.refutation_phrase_lemmas()
     refutations: list[tuple[str, str, str]] = []
+    withdrawals = lexicon.withdrawal_phrases()
+    withdrawn_until = -WITHDRAWAL_REACH - 1  # where the last withdrawal verb ended
     position = 0
     while position < len(tokens):
         matched = False
@@ -735,6 +998,10 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
                         or scopes.qualified[position]
                     ):
                         pole = -pole
+                    if pole > 0 and 0 <= position - withdrawn_until <= WITHDRAWAL_REACH:
+                        pole = -1  # "has withdrawn its pledge": the commitment is withdrawn
+                    if key in withdrawals:
+                        withdrawn_until = position + length
                     stances.append(
                         StanceCue(
                             axis=axis,
@@ -807,4 +1074,6 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
         question=text.rstrip().endswith("?"),
         negated_embedded=negated_embedded,
         antonym_contexts=_antonym_contexts(content, clauses, set(asserted)),
+        predicates=_predicates(tokens, lowered, lemmas_all, scopes, clauses, content),
+        verbs=_verbs(lowered, content),
     )

@@ -9,6 +9,7 @@ claims meet it in the same form.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from reviews.contradictions.text import lemma
 
 ANTONYMS_FILE = Path(__file__).resolve().parent / "data" / "antonyms.json"
+WORDNET_PARTS_OF_SPEECH = ("adjective",)
 
 NEGATORS = frozenset(
     [
@@ -83,7 +85,9 @@ ANAPHORA = frozenset(["this", "these", "that", "those", "such", "it", "they", "h
 PRESENT_MARKERS = frozenset(
     ["is", "are", "am", "has", "have", "will", "remain", "remains", "can", "do", "does"]
 )
-PAST_MARKERS = frozenset(["was", "were", "did", "didn't", "wasn't", "weren't", "hadn't"])
+PAST_MARKERS = frozenset(
+    ["was", "were", "did", "withdrew", "didn't", "wasn't", "weren't", "hadn't"]
+)
 # A stance cue in a clause with one of these commits to nothing ("tactical silences may occur").
 STANCE_MODALS = frozenset(["may", "might", "could"])
 # A stance cue after one of these is conceded and overridden ("even amidst tactical silences").
@@ -178,7 +182,6 @@ REFUTATION_CUES: dict[str, str] = {
             "unfounded",
             "phony",
             "phoney",
-            "photoshopped",
             "misreported",
             "misleading",
             "nope",
@@ -191,14 +194,9 @@ REFUTATION_CUES: dict[str, str] = {
             "inaccurate",
             "misinformation",
             "disinformation",
-            "busted",
             "exaggerated",
-            "fraud",
-            "fraudulent",
             "hoaxer",
             "hoaxers",
-            "bullshit",
-            "scam",
             "spoofed",
             "misattributed",
         ],
@@ -209,7 +207,7 @@ REFUTATION_CUES: dict[str, str] = {
         "casts doubt on it",
     ),
     **dict.fromkeys(
-        ["bails", "bailed", "rebuff", "rebuffs", "rebuffed", "scraps", "scrapped"],
+        ["rebuff", "rebuffs", "rebuffed", "scraps", "scrapped"],
         "reports that it is off",
     ),
     **dict.fromkeys(
@@ -244,32 +242,16 @@ REFUTATION_CUES: dict[str, str] = {
 REFUTATION_PHRASES: dict[tuple[str, ...], str] = {
     ("not", "true"): "calls the report false",
     ("no", "evidence"): "says there is no evidence",
-    ("no", "truth"): "calls the report false",
-    ("put", "to", "rest"): "calls the report false",
-    ("made", "up"): "calls the report false",
-    ("turned", "out", "to", "be"): "says it turned out otherwise",
-    ("not", "really"): "calls the report false",
-    ("not", "real"): "calls the report false",
-    ("false", "alarm"): "calls the report false",
-    ("drop", "out"): "reports that it is off",
-    ("drops", "out"): "reports that it is off",
-    ("back", "out"): "reports that it is off",
-    ("never", "happened"): "calls the report false",
-    ("made", "it", "up"): "calls the report false",
-    ("made", "it", "all", "up"): "calls the report false",
-    ("not", "what", "it", "seems"): "calls the report false",
-    ("isn't", "what", "it", "seems"): "calls the report false",
     ("no", "proof"): "says there is no evidence",
-    ("still", "alive"): "calls the report false",
-    ("alive", "and", "well"): "calls the report false",
-    ("of", "course", "not"): "calls the report false",
+    ("no", "truth"): "calls the report false",
+    ("not", "real"): "calls the report false",
+    ("never", "happened"): "calls the report false",
+    # Headline answers, each seen denying reports on several Emergent topics (the audit in
+    # docs/eval/contradictions-by-type.md counts them); one-topic phrases were removed.
     ("no", ","): "answers no",
     ("probably", "not"): "answers no",
+    ("not", "dead"): "says the person is alive",
     ("not", "a", "thing"): "calls the report false",
-    ("aren't", "a", "thing"): "calls the report false",
-    ("isn't", "a", "thing"): "calls the report false",
-    ("not", "happening"): "calls the report false",
-    ("not", "dead"): "calls the report false",
 }
 # A verb of dismissal shortly before a word for the report: "kills stolen Batmobile rumor",
 # "shuts down rumors", "slams rumors that ..." (the verbs alone are too ambiguous).
@@ -390,6 +372,11 @@ CURRENCY_WORDS = {
     "£": "money:gbp",
     "pound": "money:gbp",
 }
+# Before a month named without a year, these make it a date ("until March", "in June").
+DATE_PREPOSITIONS = frozenset(["in", "on", "until", "till", "by", "since", "from", "to", "for"])
+# Verbs of scheduling: all date one event, the schedule ("delayed until", "brought forward to").
+SCHEDULE_VERBS = """schedule scheduled reschedule rescheduled delay delayed postpone postponed
+    push pushed move moved bring brought plan planned set expected due"""
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -414,59 +401,211 @@ MONTHS = {
 
 # Stance axes: two poles each, a claim's cue words place it on one. Opposite poles on the same
 # axis about the same subject are a commitment contradiction ("unwavering support" against
-# "largely silent"). ``description`` is what a reviewer reads.
+# "largely silent"). ``description`` is what a reviewer reads. Only commitment against
+# withdrawal or absence is a stance here; opposite outcomes (approved / rejected, rose / fell)
+# are opposite predicates (``OPPOSITE_PREDICATES``).
 STANCE_AXES: dict[str, dict[str, object]] = {
     "support": {
         "description": ("says the support is firm", "says the support is absent or fading"),
         "positive": """unwavering steadfast staunch unshakeable unshakable unflinching
             undiminished resolute unstinting wholehearted firmly|support strong|support
-            continue|support remain|committed stand|by rally|behind solidarity""",
-        "negative": """silent silence muted quiet absent abandon abandoned abandonment
-            withdraw|support waver wavering waning diminish diminished weaken weakened
-            weakening distance|itself
-            turn|back cool cooled lukewarm reluctant hesitant ambivalent""",
-    },
-    "motive": {
-        "description": (
-            "says the motive is genuine conviction",
-            "says the motive is transactional or opportunistic",
-        ),
-        "positive": """genuine genuinely sincere sincerely heartfelt deeply|held authentic
-            conviction""",
-        "negative": """transactional opportunistic opportunism expedient expediency cynical
-            convenience self|serving mercenary calculated""",
-    },
-    "certainty": {
-        "description": ("says the answer is clear-cut", "says the answer is complex or nuanced"),
-        "positive": """resounding unequivocal unequivocally clear|cut straightforward
-            undeniable undeniably categorical categorically definitive obvious""",
-        "negative": """multifaceted nuanced complex complicated transcend transcends ambiguous
-            murky unclear""",
-    },
-    "approval": {
-        "description": ("says it was approved or accepted", "says it was rejected or opposed"),
-        "positive": """approve approved approval endorse endorsed ratify ratified accept
-            accepted adopt adopted pass passed back backed welcome welcomed""",
-        "negative": """reject rejected rejection oppose opposed opposition|to veto vetoed
-            refuse refused condemn condemned decline declined vote|against rule|against
-            side|against speak|against""",
-    },
-    "direction": {
-        "description": ("says it rose", "says it fell"),
-        "positive": "rise rose risen increase increased grow grew surge surged climb climbed soar",
-        "negative": """fall fell fallen decrease decreased decline declined drop dropped shrink
-            shrank plunge plunged plummet plummeted slump""",
+            continue|support remain|committed stand|by rally|behind solidarity pledge pledged
+            recommit recommitted reaffirm reaffirmed stick|to""",
+        "negative": """silent silence muted absent abandon abandoned abandonment
+            withdraw|support withdraw withdrew withdrawn waver wavering waning diminish
+            diminished weaken weakened weakening distance|itself distance|themselves
+            pull|out pulled|out
+            back|away backed|away turn|back renege reneged cool cooled lukewarm reluctant
+            hesitant ambivalent""",
     },
 }
 
 
+# Withdrawal verbs among the negative stance cues: a commitment word right after one is withdrawn
+# with it ("has withdrawn its pledge", "reneged on its commitment").
+WITHDRAWAL_VERBS = """withdraw withdrew withdrawn abandon abandoned renege reneged pull|out
+    pulled|out back|away backed|away"""
+
+
+@dataclasses.dataclass(frozen=True)
+class Opposite:
+    """Two predicates of opposite direction or outcome, said of the same argument.
+
+    ``one`` and ``other`` list word forms (``a|b`` is a two-word phrase); ``frame`` says what
+    both must be said of: ``"outcome"`` (a person, body or organisation: the shared argument may
+    be a name), ``"measure"`` (a quantity: the claims must share the word for what rose or
+    fell, a name alone is not enough), ``"evaluation"`` (a description of the whole subject:
+    "a genuine conviction", "a transactional bond"; the claims must share at least two words of
+    their subject, anywhere in the sentence). ``converse``: "X beat Y" says what "Y lost to X" says,
+    so the two with their arguments swapped agree. ``note`` is the provenance a reviewer reads.
+    """
+
+    one: str
+    other: str
+    frame: str
+    note: str
+    converse: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.one.split()[0].replace("|", " ")
+
+
+# Curated for news: the predicates reporters use for outcomes that exclude each other. Most are
+# not WordNet antonyms (WordNet has no hired / laid off, acquitted / convicted, grew / shrank).
+# Each entry names a kind of event, never a particular story.
+OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
+    Opposite(
+        "hire hired hires hiring",
+        "lay|off laid|off lays|off fire fired fires sack sacked",
+        "outcome",
+        "employment: an employer took on or let go of workers",
+    ),
+    Opposite(
+        "acquit acquitted acquits acquittal",
+        "convict convicted",
+        "outcome",
+        "courts: the verdict on a defendant",
+    ),
+    Opposite("guilty", "innocent", "outcome", "courts: the finding about a defendant"),
+    Opposite(
+        "uphold upheld upholds",
+        "overturn overturned overturns strike|down struck|down",
+        "outcome",
+        "courts: an appeal's ruling on an earlier decision",
+    ),
+    Opposite(
+        "accept accepted accepts",
+        "decline declined declines turn|down turned|down refuse refused refuses",
+        "outcome",
+        "offers and invitations: the answer given",
+    ),
+    Opposite(
+        "approve approved approves approval ratify ratified endorse endorsed",
+        "reject rejected rejects rejection veto vetoed vetoes vote|against voted|against",
+        "outcome",
+        "votes and regulators: the decision on a proposal",
+    ),
+    Opposite(
+        "support supported supports",
+        "oppose opposed opposes",
+        "outcome",
+        "positions: a party's side on a proposal",
+    ),
+    Opposite(
+        "allow allowed allows permit permitted permits legalise legalised legalize legalized",
+        "ban banned bans prohibit prohibited prohibits forbid forbade outlaw outlawed",
+        "outcome",
+        "rules: whether something is permitted",
+    ),
+    Opposite(
+        "win won wins winning",
+        "lose lost loses losing",
+        "outcome",
+        "elections, contests and cases: who prevailed",
+    ),
+    Opposite(
+        "beat beats defeat defeated defeats",
+        "lose|to lost|to loses|to",
+        "outcome",
+        "contests: who prevailed over whom",
+        converse=True,
+    ),
+    Opposite(
+        "succeed succeeded succeeds success",
+        "fail failed fails failure",
+        "outcome",
+        "launches, bids and tests: whether it worked",
+    ),
+    Opposite(
+        "survive survived survives alive",
+        "die died dies dead killed beheaded executed",
+        "outcome",
+        "casualties: whether a person lived",
+    ),
+    Opposite(
+        "attend attended attends",
+        "boycott boycotted boycotts skip skipped skips",
+        "outcome",
+        "events: whether a party took part",
+    ),
+    Opposite(
+        "open opened opens reopen reopened",
+        "close closed closes shut",
+        "outcome",
+        "venues, borders and businesses: whether open",
+    ),
+    Opposite(
+        "resume resumed resumes",
+        "suspend suspended suspends halt halted halts",
+        "outcome",
+        "operations and talks: whether they go on",
+    ),
+    Opposite(
+        "confirm confirmed confirms",
+        "rule|out ruled|out rules|out",
+        "outcome",
+        "officials: whether a possibility stands",
+    ),
+    Opposite(
+        "rise rose risen rises rising increase increased increases grow grew grown grows "
+        "growing climb climbed climbs jump jumped jumps surge surged surges soar soared soars "
+        "gain gained gains",
+        "fall fell fallen falls falling decrease decreased decreases decline declined declines "
+        "drop dropped drops shrink shrank shrunk shrinks plunge plunged plunges slump slumped "
+        "slumps sink sank sinks tumble tumbled tumbles",
+        "measure",
+        "figures: the direction a quantity moved",
+    ),
+    Opposite(
+        "raise raised raises hike hiked hikes",
+        "cut cuts lower lowered lowers slash slashed slashes",
+        "measure",
+        "prices, rates and budgets: the direction a setter moved them",
+    ),
+    Opposite("profit profits", "loss losses", "measure", "company results: the bottom line"),
+    Opposite("surplus", "deficit", "measure", "budgets and trade: the balance"),
+    Opposite("ahead", "behind", "outcome", "polls, races and schedules: the position held"),
+    Opposite(
+        "higher",
+        "lower",
+        "measure",
+        "comparisons: the side of a reference a quantity is on",
+    ),
+    Opposite(
+        "simple straightforward clear-cut",
+        "complex complicated nuanced multifaceted",
+        "evaluation",
+        "evaluations: how an answer, case or situation is described",
+    ),
+    Opposite(
+        "genuine sincere heartfelt",
+        "opportunistic transactional cynical",
+        "evaluation",
+        "evaluations: how a motive or commitment is described",
+    ),
+    Opposite("safe", "unsafe dangerous", "evaluation", "evaluations: the risk a thing poses"),
+)
+# Relations whose arguments are not interchangeable: "Acme acquired Beta" and "Beta acquired
+# Acme" cannot both be true. Symmetric relations ("met", "married", "merged with") stay out.
+ASYMMETRIC_RELATIONS = """acquire acquired acquires buy bought buys beat beats defeat defeated
+    defeats sue sued sues attack attacked attacks invade invaded invades overtake overtook
+    overtakes succeed succeeded succeeds replace replaced replaces outsell outsold outsells fire
+    fired fires hire hired hires arrest arrested arrests endorse endorsed endorses owe owed owes
+    pay paid pays"""
+
+
 @functools.lru_cache(maxsize=1)
 def antonyms() -> dict[str, frozenset[str]]:
-    """WordNet direct antonyms, keyed and valued by lemma, all parts of speech merged."""
+    """WordNet's direct antonyms among adjectives ("dead" / "alive", "legal" / "illegal"),
+    keyed and valued by lemma. Its verb and noun antonyms are left out: most are converses,
+    the same event told from the other side ("sell" / "buy", "attack" / "defend", "break" /
+    "repair"), and flagged only wrong pairs on the development sets; the verbs and nouns of
+    opposite outcome are the curated ``OPPOSITE_PREDICATES``, read with their arguments."""
     payload = json.loads(ANTONYMS_FILE.read_text(encoding="utf-8"))
     merged: dict[str, set[str]] = {}
-    for table in payload["antonyms"].values():
-        for word, others in table.items():
+    for part_of_speech in WORDNET_PARTS_OF_SPEECH:
+        for word, others in payload["antonyms"][part_of_speech].items():
             key = lemma(word)
             for other in others:
                 value = lemma(other)
@@ -503,3 +642,41 @@ def refutation_phrase_lemmas() -> dict[tuple[str, ...], str]:
         tuple(lemma(word) for word in phrase): reason
         for phrase, reason in REFUTATION_PHRASES.items()
     }
+
+
+@functools.lru_cache(maxsize=1)
+def predicate_phrases() -> dict[tuple[str, ...], list[tuple[str, str]]]:
+    """Lemma sequence -> every (predicate key, opposite key) it can be; a key is the entry's
+    name and its side (``"hire+"``, ``"hire-"``)."""
+    phrases: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    for entry in OPPOSITE_PREDICATES:
+        for forms, side in ((entry.one, "+"), (entry.other, "-")):
+            opposite = "-" if side == "+" else "+"
+            for form in forms.split():
+                key = tuple(lemma(part) for part in form.replace("-", "|").split("|"))
+                meanings = phrases.setdefault(key, [])
+                if (entry.name + side, entry.name + opposite) not in meanings:
+                    meanings.append((entry.name + side, entry.name + opposite))
+    return phrases
+
+
+@functools.lru_cache(maxsize=1)
+def opposites_by_name() -> dict[str, Opposite]:
+    return {entry.name: entry for entry in OPPOSITE_PREDICATES}
+
+
+@functools.lru_cache(maxsize=1)
+def relation_lemmas() -> frozenset[str]:
+    return frozenset(lemma(word) for word in ASYMMETRIC_RELATIONS.split())
+
+
+@functools.lru_cache(maxsize=1)
+def withdrawal_phrases() -> frozenset[tuple[str, ...]]:
+    return frozenset(
+        tuple(lemma(part) for part in entry.split("|")) for entry in WITHDRAWAL_VERBS.split()
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def schedule_lemmas() -> frozenset[str]:
+    return frozenset(lemma(word) for word in SCHEDULE_VERBS.split())

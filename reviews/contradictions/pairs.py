@@ -40,6 +40,19 @@ def pairs_read(path: Path) -> Iterator[dict[str, Any]]:
             yield item
 
 
+def pair_topic(path: Path, item: dict[str, Any]) -> str:
+    """The topic a labelled pair belongs to, for folds that hold a whole topic out: its
+    ``topic`` or Emergent ``claim_id`` when given; each RTE-3 pair is its own topic; any other
+    file (the seed article) is one topic."""
+    if "topic" in item:
+        return f"{path.name}:{item['topic']}"
+    if "claim_id" in item:
+        return f"{path.name}:{item['claim_id']}"
+    if path.name.startswith("rte3"):
+        return f"{path.name}:{item['id']}"
+    return path.name
+
+
 def pair_text_score(*, a: str, b: str) -> PairScore:
     return pair_score_texts(features_extract(text=a), features_extract(text=b), text_a=a, text_b=b)
 

@@ -12,10 +12,20 @@ import dataclasses
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from reviews.contradictions.calibration import calibrated
-from reviews.contradictions.detectors import Cue, Overlap, detectors_that_may_fire, overlap_of
-from reviews.contradictions.features import ClaimFeatures
+from reviews.contradictions.detectors import (
+    DETECTORS,
+    Cue,
+    Detector,
+    Overlap,
+    detect_numeric,
+    detect_opposite_predicate,
+    detectors_that_may_fire,
+    overlap_of,
+    times_compatible,
+)
+from reviews.contradictions.features import ClaimFeatures, Predicate, features_extract
 
-DETECTOR_VERSION = "lexical-3"
+DETECTOR_VERSION = "lexical-4"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,6 +46,10 @@ class PairScore:
     @property
     def explanations(self) -> list[str]:
         return [cue.explanation for cue in self.cues]
+
+    def swapped(self) -> PairScore:
+        """The same score for the pair stored as (B, A): each cue names the roles swapped."""
+        return dataclasses.replace(self, cues=[cue.swapped() for cue in self.cues])
 
 
 def pair_cues(a: ClaimFeatures, b: ClaimFeatures) -> tuple[list[Cue], Overlap | None]:
@@ -91,7 +105,7 @@ def pair_score_texts(a: ClaimFeatures, b: ClaimFeatures, *, text_a: str, text_b:
     cue = Cue(
         kind="nli",
         strength=round(probability, 6),
-        explanation=(
+        template=(
             f"the NLI model “{model.name}” reads the two as contradictory "
             f"(probability {probability:.2f})"
         ),
@@ -99,4 +113,146 @@ def pair_score_texts(a: ClaimFeatures, b: ClaimFeatures, *, text_a: str, text_b:
     cues = sorted([*lexical.cues, cue], key=lambda item: -item.strength)
     return PairScore(
         score=round(max(lexical.score, probability), 6), cues=cues, threshold=NLI_THRESHOLD
+    )
+
+
+# Explanations: each type detector's verdict on a pair, and why -------------------------------
+
+# What each detector needs before it can fire (the test ``detectors_that_may_fire`` makes), and
+# what it checks once it runs, in words a reviewer reads.
+REQUIREMENTS: dict[str, tuple[str, str]] = {
+    "detect_negation": (
+        "one claim to negate a word the other asserts",
+        "the denial is of the other claim's statement, not of something else it adds",
+    ),
+    "detect_opposite_predicate": (
+        "opposite predicates from the news table (hired / laid off, rose / fell, ...)",
+        "both are said of the same argument, by the same doer, at a compatible time",
+    ),
+    "detect_swapped_relation": (
+        "the same one-way relation (acquired, beat, sued, ...) in both claims",
+        "the doer of one is what the other's is done to, and the reverse",
+    ),
+    "detect_antonymy": (
+        "a WordNet antonym of one claim's word in the other",
+        "the opposite words are said of the same words",
+    ),
+    "detect_numeric": (
+        "numbers for the same kind of quantity in both claims",
+        "the values cannot both hold (beyond rounding, approximation, ranges and bounds), "
+        "for the same thing and the same time",
+    ),
+    "detect_date": (
+        "a date in each claim",
+        "the dates differ for the same event of the same subject",
+    ),
+    "detect_stance": (
+        "opposite sides of a stance (commitment against withdrawal or absence)",
+        "the same holder, at a comparable time, committed (not a possibility or a concession)",
+    ),
+    "detect_refutation": (
+        "a claim calling a report false or reporting a denial",
+        "the other claim shares its subject and does not refute too",
+    ),
+    "detect_quantifier": (
+        "a universal and a negative quantifier on the same noun",
+        "nothing but the quantifier differs between the claims",
+    ),
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class DetectorVerdict:
+    detector: str  # the type: "negation", "opposite-predicate", ...
+    fired: bool
+    reason: str  # the cue text when it fired; otherwise why not
+
+
+@dataclasses.dataclass(frozen=True)
+class PairExplanation:
+    """Everything a reviewer needs to see why a pair was (or was not) flagged."""
+
+    score: PairScore
+    shared_entities: list[str]
+    shared_words: list[str]
+    predicates: tuple[list[str], list[str]]  # per claim: "hired (Volta Motors → workers)"
+    times: tuple[list[str], list[str]]  # per claim: the dates as written
+    verdicts: list[DetectorVerdict]
+
+    def lines(self) -> list[str]:
+        verdict = "contradiction" if self.score.contradiction else "no contradiction"
+        lines = [
+            f"verdict: {verdict} (score {self.score.score_decimal}, "
+            f"threshold {self.score.threshold})",
+            f"subject: entities {_listed(self.shared_entities)}; "
+            f"shared words {_listed(self.shared_words)}",
+        ]
+        for role, predicates, times in zip(("A", "B"), self.predicates, self.times, strict=True):
+            lines.append(f"{role}: predicates {_listed(predicates)}; times {_listed(times)}")
+        for item in self.verdicts:
+            lines.append(f"{item.detector}: {'FIRED' if item.fired else 'no'} — {item.reason}")
+        return lines
+
+
+def _listed(values: list[str]) -> str:
+    return ", ".join(values) if values else "none"
+
+
+def _predicate_text(predicate: Predicate) -> str:
+    if not predicate.agent_text and not predicate.patient_text:
+        return predicate.text
+    negation = "not " if predicate.negated else ""
+    agent, patient = predicate.agent_text or "?", predicate.patient_text or "?"
+    return f"{negation}{predicate.text} ({agent} → {patient})"
+
+
+def _detector_name(detector: Detector) -> str:
+    return detector.__name__.removeprefix("detect_").replace("_", "-")
+
+
+def pair_explain(*, a: str, b: str) -> PairExplanation:
+    """Each type detector's verdict on claims ``a`` and ``b``, with the subject, predicates and
+    times they were aligned on, and why a detector did not fire (``explain_pair``)."""
+    first, second = features_extract(text=a), features_extract(text=b)
+    score = pair_score_texts(first, second, text_a=a, text_b=b)
+    overlap = overlap_of(first, second)
+    may_fire = detectors_that_may_fire(first, second)
+    verdicts = []
+    for detector in DETECTORS:
+        needs, checks = REQUIREMENTS[detector.__name__]
+        cues = detector(first, second, overlap) if detector in may_fire else []
+        if cues:
+            verdicts.append(
+                DetectorVerdict(
+                    detector=_detector_name(detector),
+                    fired=True,
+                    reason="; ".join(cue.explanation for cue in cues),
+                )
+            )
+            continue
+        if detector not in may_fire:
+            reason = f"needs {needs}: not found"
+        elif overlap.weight < 2:
+            reason = (
+                f"the claims share too little to be about one subject (weight {overlap.weight})"
+            )
+        elif detector in (detect_numeric, detect_opposite_predicate) and not times_compatible(
+            first, second
+        ):
+            reason = "the claims date different years: an update or two periods, not a conflict"
+        else:
+            reason = f"found {needs}, but not {checks}"
+        verdicts.append(
+            DetectorVerdict(detector=_detector_name(detector), fired=False, reason=reason)
+        )
+    return PairExplanation(
+        score=score,
+        shared_entities=sorted(overlap.entities),
+        shared_words=sorted(overlap.lemmas),
+        predicates=(
+            list(dict.fromkeys(_predicate_text(p) for p in first.predicates)),
+            list(dict.fromkeys(_predicate_text(p) for p in second.predicates)),
+        ),
+        times=([d.text for d in first.dates], [d.text for d in second.dates]),
+        verdicts=verdicts,
     )

@@ -159,6 +159,8 @@ def contradiction_flag(
     if _already_decided(recorded, version):
         return None
     claims = sorted([str(claim_a), str(claim_b)])
+    if claims[0] != str(claim_a):
+        score = score.swapped()  # the cues name the first stored claim's words as A's
     try:
         with transaction.atomic():
             append(

@@ -26,7 +26,7 @@ MISSING = "00000000-0000-0000-0000-000000000000"
 
 
 def flag(a: ClaimState, b: ClaimState, *, detector_version: str = "lexical-1") -> str:
-    score = PairScore(score=0.75, cues=[Cue(kind="stance", strength=0.75, explanation=CUE)])
+    score = PairScore(score=0.75, cues=[Cue(kind="stance", strength=0.75, template=CUE)])
     flagged = contradiction_flag(
         claim_a=a.claim_id,
         claim_b=b.claim_id,

@@ -21,7 +21,10 @@ def test_score_pairs_writes_one_line_per_pair(tmp_path, capsys):
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["id"] for line in lines] == ["p1", "p2"]
     assert lines[0]["contradiction"] is True
-    assert lines[0]["cues"] == ["opposite words: A says “dead…”, B says “aliv…”"]
+    assert lines[0]["cues"] == [
+        "opposite predicates (casualties: whether a person lived): A says “dead”, B says "
+        "“alive”, both of “hefner”, “hugh”"
+    ]
     assert lines[1] == {"id": "p2", "contradiction": False, "score": 0.0, "cues": []}
 
 
@@ -65,6 +68,100 @@ def test_eval_prints_precision_recall_f1_per_file(tmp_path, capsys):
     path.write_text("".join(json.dumps(row) + "\n" for row in rows))
     call_command("eval_contradictions", str(path))
     output = capsys.readouterr().out.splitlines()
-    assert output[0] == "detector lexical-3"
+    assert output[0] == "detector lexical-4"
     fields = output[2].split()
     assert fields[:8] == ["small.jsonl", "3", "1", "0", "1", "1.000", "0.500", "0.667"]
+
+
+def test_explain_pair_prints_each_detectors_verdict_and_the_alignment(capsys):
+    # when two claims with opposite predicates are explained
+    call_command(
+        "explain_pair",
+        "Volta Motors hired 300 workers at its Leipzig plant.",
+        "Volta Motors laid off 300 workers at its Leipzig plant.",
+    )
+    lines = capsys.readouterr().out.splitlines()
+    # then the verdict, the subject and each claim's predicates come first
+    assert lines[0].startswith("verdict: contradiction (score ")
+    assert lines[1] == "subject: entities leipzig, volta motors; shared words plant, worker"
+    assert lines[2] == "A: predicates hired (Volta Motors → workers); times none"
+    assert lines[3] == "B: predicates laid off (Volta Motors → workers); times none"
+    # and every type detector says whether it fired, and why
+    verdicts = dict(line.split(": ", 1) for line in lines[4:])
+    assert list(verdicts) == [
+        "negation",
+        "opposite-predicate",
+        "swapped-relation",
+        "antonymy",
+        "numeric",
+        "date",
+        "stance",
+        "refutation",
+        "quantifier",
+    ]
+    assert verdicts["opposite-predicate"] == (
+        "FIRED — opposite predicates (employment: an employer took on or let go of workers): "
+        "A says “hired”, B says “laid off”, both of “leipzig”, “motor”, “volta”, “worker”"
+    )
+    assert verdicts["date"] == "no — needs a date in each claim: not found"
+
+
+def test_explain_pair_says_a_later_dated_value_is_an_update(capsys):
+    call_command(
+        "explain_pair",
+        "Unemployment in Portugal stood at 6.5% in 2023.",
+        "Unemployment in Portugal stood at 9.8% in 2013.",
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("verdict: no contradiction (score 0.000")
+    assert "numeric: no — the claims date different years: an update or two periods, not a " in (
+        "\n".join(lines)
+    )
+    assert "A: predicates none; times 2023" in lines
+    assert "B: predicates none; times 2013" in lines
+
+
+def test_explain_pair_refuses_an_empty_claim():
+    with pytest.raises(CommandError, match="both claims need text"):
+        call_command("explain_pair", " ", "Volta Motors hired 300 workers.")
+
+
+def test_eval_with_grouped_folds_decides_each_topic_by_a_model_that_never_saw_it(tmp_path, capsys):
+    # given a labelled file of four topics, a contradiction and a compatible pair each
+    path = tmp_path / "topics.jsonl"
+    rows = []
+    for topic, (a, contradicting, compatible) in enumerate(
+        [
+            ("The bridge opened in 1932.", "The bridge opened in 1937.", "The bridge was built."),
+            ("Acme hired 30 workers.", "Acme laid off 30 workers.", "Acme hired 30 workers."),
+            ("The mayor signed the bill.", "The mayor did not sign the bill.", "The mayor spoke."),
+            ("All flights were cancelled.", "No flights were cancelled.", "All trains ran."),
+        ]
+    ):
+        rows.append({"id": f"{topic}c", "a": a, "b": contradicting, "label": "contradiction"})
+        rows.append({"id": f"{topic}n", "a": a, "b": compatible, "label": "none"})
+        for row in rows[-2:]:
+            row["topic"] = str(topic)
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    # when
+    call_command("eval_contradictions", str(path), "--folds", "2")
+    output = capsys.readouterr().out.splitlines()
+    # then the report says how it was measured, per file and pooled, then per type
+    assert output[0] == (
+        "detector lexical-4: 2-fold cross-validation grouped by topic (4 topics), seed "
+        "20240601, out-of-fold decisions only"
+    )
+    assert output[2].split() == ["topics.jsonl", "8", "4", "0", "0", "1.000", "1.000", "1.000"]
+    assert output[3].split()[0] == "pooled"
+    assert output[5] == "per type (a flag counts for every type whose cue it carries):"
+    per_type = {line.split()[0]: line.split()[1:] for line in output[7:]}
+    assert per_type["opposite-predicate"] == ["1", "1", "1.000", "1"]
+    assert per_type["quantifier"] == ["1", "1", "1.000", "1"]
+    assert per_type["numeric"] == ["0", "0", "-", "0"]
+
+
+def test_eval_refuses_a_single_fold(tmp_path):
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps({"id": "1", "a": "x y", "b": "y z", "label": "none"}) + "\n")
+    with pytest.raises(CommandError, match="--folds needs at least 2 folds"):
+        call_command("eval_contradictions", str(path), "--folds", "1")

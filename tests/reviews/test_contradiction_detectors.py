@@ -107,13 +107,25 @@ def test_negation_of_what_the_other_asserts():
     assert [cue.kind for cue in result.cues] == ["negation"]
 
 
-def test_wordnet_antonyms_about_the_same_person():
-    assert antonyms()["dead"] >= {"aliv"}
+def test_wordnet_antonyms_about_the_same_thing():
+    assert antonyms()["legal"] == {"illegal"}
+    result = pair_text_score(
+        a="The teachers strike in Ohio is legal.", b="The teachers strike in Ohio is illegal."
+    )
+    assert result.contradiction is True
+    assert result.explanations == ["opposite words: A says “legal…”, B says “illegal…”"]
+
+
+def test_a_curated_opposite_is_judged_with_its_arguments_not_as_a_wordnet_antonym():
+    # given dead / alive, both WordNet antonyms and a curated casualty entry
     result = pair_text_score(
         a="Playboy founder Hugh Hefner is dead.", b="Playboy founder Hugh Hefner is alive."
     )
     assert result.contradiction is True
-    assert "antonymy" in [cue.kind for cue in result.cues]
+    assert result.explanations == [
+        "opposite predicates (casualties: whether a person lived): A says “dead”, B says "
+        "“alive”, both of “founder”, “hefner”, “hugh”, “playboy”"
+    ]
 
 
 def test_a_report_called_a_hoax_contradicts_the_report():
@@ -140,10 +152,9 @@ def test_not_merely_x_but_y_puts_the_weight_on_y():
     features = features_extract(
         text="Iran backs the cause not merely out of opportunism but from genuine conviction."
     )
-    assert [(cue.cue, cue.pole) for cue in features.stances if cue.axis == "motive"] == [
-        ("genuine", 1),
-        ("conviction", 1),
-    ]
+    assert "opportunism" not in features.asserted
+    assert "opportunism" not in features.negated
+    assert "genuin" in features.asserted
 
 
 def test_score_is_a_probability_and_a_decimal_string():
@@ -169,13 +180,15 @@ def _detectors_left_out_fire(a: Any, b: Any) -> list[Any]:
 
 
 def test_the_cheap_bound_never_hides_a_cue_on_the_eval_sets():
-    # given every pair of the development sets (shared/eval, beside the repository)
+    # given every pair of the development sets
     from reviews.contradictions.detectors import DETECTORS, detectors_that_may_fire
 
-    eval_dir = Path(__file__).resolve().parents[3] / "shared" / "eval"
-    files = sorted(eval_dir.glob("*.jsonl"))
-    if not files:
-        pytest.skip("the shared eval sets are not beside the repository")
+    # (the in-repo sets always; the shared ones too when they are beside the repository)
+    data = Path(__file__).resolve().parents[1] / "data"
+    shared = Path(__file__).resolve().parents[3] / "shared" / "eval"
+    pair_files = [shared / name for name in ("emergent.jsonl", "rte3_dev.jsonl")]
+    files = sorted([*data.glob("*/*.jsonl"), *(path for path in pair_files if path.exists())])
+    assert len(files) >= 8
     checked = ruled_out = left_out = 0
     for path in files:
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -257,13 +270,15 @@ def test_a_contrast_sets_words_aside_instead_of_denying_them():
         assert "ticket" in features.asserted
 
 
-def test_dismissing_the_rumour_is_a_refutation():
+def test_denying_the_rumour_is_a_refutation():
     result = pair_text_score(
-        a="The Batmobile was stolen.", b="Zack Snyder kills stolen Batmobile rumor with a photo."
+        a="The Batmobile was stolen.", b="The studio denies the stolen Batmobile rumor."
     )
     assert result.contradiction is True
     assert result.cues[0].kind == "refutation"
-    assert "dismisses the rumour" in result.explanations[0]
+    assert result.explanations[0] == (
+        "B reports a denial (“denies”) about what the other claim says"
+    )
 
 
 def test_a_year_followed_by_a_comma_is_a_date_and_a_day_is_not_a_number():
@@ -275,10 +290,10 @@ def test_a_year_followed_by_a_comma_is_a_date_and_a_day_is_not_a_number():
 # Stance: opposite commitments must be the same holder's, at the same time, and committed.
 
 
-def test_opposite_stances_of_one_holder_are_flagged():
-    result = pair_text_score(a="Iran backed the plan.", b="Iran rejected the plan.")
+def test_opposite_predicates_of_one_subject_are_flagged():
+    result = pair_text_score(a="Iran approved the plan.", b="Iran rejected the plan.")
     assert result.contradiction is True
-    assert [cue.kind for cue in result.cues] == ["stance"]
+    assert [cue.kind for cue in result.cues] == ["opposite-predicate"]
 
 
 def test_opposite_stances_of_different_holders_are_not_compared():
@@ -393,3 +408,17 @@ def test_a_contracted_not_real_is_a_refutation():
     assert "refutation" in kinds(
         "ESPN planned a domestic violence panel.", "That ESPN domestic violence panel isn't real."
     )
+
+
+def test_a_decisive_cue_is_not_zeroed_by_its_kinds_fitted_weight():
+    from reviews.contradictions.calibration import CUE_POSITION, DECISIVE_STRENGTH, with_prior
+
+    # given a model that weighs a calibrated kind at 0 (its score alone stays low)
+    vector = [0.0] * (len(CUE_POSITION) + 4)
+    vector[CUE_POSITION["opposite-predicate"]] = 0.8
+    # when a decisive cue of that kind fired, then the pair reaches the threshold and beyond
+    assert DECISIVE_STRENGTH <= 0.8
+    assert with_prior(0.1, vector, [], 0.5) == pytest.approx(0.5 + 0.3 * 0.5 / 0.5)
+    # and a weaker cue of a weighed kind keeps the model's score
+    vector[CUE_POSITION["opposite-predicate"]] = 0.65
+    assert with_prior(0.1, vector, [], 0.5) == 0.1

@@ -44,8 +44,8 @@ def test_consuming_the_log_flags_the_pair_once(seed_claims):
     assert events[0].stream_id == services.contradiction_pair_id(claim_a=b, claim_b=a)
     assert events[0].stream_type == "contradiction"
     assert events[0].data["claims"] == sorted([a, b])
-    assert events[0].data["detector_version"] == "lexical-3"
-    assert events[0].data["score"] == "0.644"  # data/weights.json
+    assert events[0].data["detector_version"] == "lexical-4"
+    assert events[0].data["score"] == "0.490"  # data/weights.json
     view = ContradictionView.objects.get()
     assert view.status == "open"
     assert ClaimView.objects.get(pk=a).open_flag_count == 1
@@ -270,3 +270,25 @@ def test_nudge_now_reports_an_unreachable_broker(monkeypatch):
     monkeypatch.setitem(app.conf, "broker_write_url", "redis://127.0.0.1:9/0")
     monkeypatch.setattr(app, "_pool", None)
     assert services.contradictions_nudge_now() is False
+
+
+@pytest.mark.parametrize("checked_first", [True, False])
+def test_the_stored_cue_names_the_first_stored_claims_words_as_a_s(metadata, checked_first):
+    # given the two claims, whichever of them is checked (and whichever id sorts first)
+    support = claim_record(text=SUPPORT, metadata=metadata).claim_id
+    silent = claim_record(text=SILENT, metadata=metadata).claim_id
+    services.contradictions_consume()
+    checked, other = (support, silent) if checked_first else (silent, support)
+    score = services.contradiction_find(claim_id=checked)
+    # when the flag is recorded from the checked claim's side
+    from reviews.contradictions.services import contradiction_flag
+
+    flag = contradiction_flag(
+        claim_a=checked, claim_b=other, score=score[0][1], metadata=metadata, version="test-1"
+    )
+    # then the cue says A for the first claim of data.claims
+    assert flag is not None
+    event = flagged_events()[-1]
+    first = event.data["claims"][0]
+    said_by_first = "the support is firm" if first == support else "the support is absent"
+    assert f"A says {said_by_first}" in event.data["cues"][0]
