@@ -401,6 +401,37 @@ def review_retract(
     )
 
 
+def review_promote(
+    *,
+    actor: Actor,
+    claim_id: str,
+    expected_version: int,
+    reason: str,
+    via: str = DEFAULT_VIA,
+    correlation_id: str | None = None,
+) -> ClaimState:
+    """Put a claim the classifier found not check-worthy into the default queue. Editors only.
+
+    Refused (nothing appended) for a claim already in the queue, and without a reason.
+    """
+    reason = _text(reason, field="reason", required=True)
+
+    def build(claim: ClaimState) -> ev.DomainEvent:
+        if claim.check_worthy:
+            raise InvalidCommand("the claim is already in the check-worthy queue")
+        return ev.ClaimPromoted(reason=reason)
+
+    return _run(
+        actor=actor,
+        claim_id=claim_id,
+        expected_version=expected_version,
+        command=Command.PROMOTE,
+        build=build,
+        via=via,
+        correlation_id=correlation_id,
+    )
+
+
 # The form fields each command takes, for callers that hold the arguments as strings.
 COMMAND_ARGUMENTS: dict[Command, tuple[str, ...]] = {
     Command.ASSIGN: ("assignee", "note"),
@@ -415,6 +446,7 @@ COMMAND_ARGUMENTS: dict[Command, tuple[str, ...]] = {
     Command.REJECT: ("reason",),
     Command.PUBLISH: ("url",),
     Command.RETRACT: ("reason",),
+    Command.PROMOTE: ("reason",),
 }
 
 _SERVICES: dict[Command, Callable[..., ClaimState]] = {
@@ -430,6 +462,7 @@ _SERVICES: dict[Command, Callable[..., ClaimState]] = {
     Command.REJECT: review_reject,
     Command.PUBLISH: review_publish,
     Command.RETRACT: review_retract,
+    Command.PROMOTE: review_promote,
 }
 
 

@@ -47,6 +47,7 @@ class Command(enum.StrEnum):
     REJECT = "reject"
     PUBLISH = "publish"
     RETRACT = "retract"
+    PROMOTE = "promote"
 
     @property
     def label(self) -> str:
@@ -71,6 +72,7 @@ COMMAND_LABELS: dict[Command, str] = {
     Command.REJECT: "Reject",
     Command.PUBLISH: "Publish",
     Command.RETRACT: "Retract",
+    Command.PROMOTE: "Promote to check-worthy",
 }
 
 S = ClaimStatus
@@ -121,6 +123,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(Command.REJECT, {*BEFORE_PUBLICATION, S.SIGNED_OFF}, S.REJECTED, EDITORS),
     _t(Command.PUBLISH, {S.SIGNED_OFF}, S.PUBLISHED, EDITORS),
     _t(Command.RETRACT, {S.PUBLISHED}, S.RETRACTED, EDITORS),
+    # An editor overrides the classifier: the claim joins the check-worthy queue.
+    _t(Command.PROMOTE, {S.PENDING, S.IN_REVIEW, S.CHANGES_REQUESTED}, None, EDITORS),
 )
 
 
