@@ -258,6 +258,7 @@ def _listed(claim_id: str) -> dict[str, object]:
         "flagged": row.open_flag_count > 0,
         "open_flag_count": row.open_flag_count,
         "check_worthiness": row.check_worthiness,
+        "check_worthy": row.check_worthy,
         "entities": row.entities,
         "recorded_at": _timestamp(row.recorded_at),
         "updated_at": _timestamp(row.updated_at),
