@@ -73,10 +73,11 @@ _NUMBER = re.compile(
 )
 _YEAR = re.compile(r"\b(?:1[6-9]\d\d|20\d\d)s?\b")
 _QUANTITY = re.compile(
-    rf"[$€£¥]\s?\d|\d\s?%|\b\d[\d,.]*\s?(?:percent|per\s+cent|{_SCALE}|dollars?|jobs|people|"
+    rf"[$€£¥]\s?\d[\d,.]*(?:\s?{_SCALE})?|\b\d[\d,.]*\s?%"
+    rf"|\b\d[\d,.]*\s?(?:percent|per\s+cent|{_SCALE}|dollars?|jobs|people|"
     r"troops|soldiers|acres|miles|kilometres|kilometers|tons|barrels|votes|times|years|"
     r"months|days|hours|deaths|cases|members|students|workers|families)\b"
-    rf"|\b(?:percent|{_SCALE})\b",
+    rf"|\b(?:hundreds|thousands|millions|billions)\s+of\b",
     re.IGNORECASE,
 )
 _DATE = re.compile(
