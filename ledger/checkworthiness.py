@@ -335,3 +335,60 @@ def sentence_classify(text: str, *, model: Model | None = None) -> Classificatio
         reasons=_reasons(terms, features, named),
         version=model.version,
     )
+
+
+# --- measurement ------------------------------------------------------------------------------
+
+
+def roc_auc(scores: list[Decimal], positives: list[bool]) -> Decimal:
+    """The ROC AUC of ``scores`` for the ``positives`` (Mann-Whitney: ties count half), 3 places.
+
+    0.5 when either class is empty (nothing to rank).
+    """
+    positive = [score for score, wanted in zip(scores, positives, strict=True) if wanted]
+    negative = [score for score, wanted in zip(scores, positives, strict=True) if not wanted]
+    if not positive or not negative:
+        return Decimal("0.500")
+    wins = sum(
+        Decimal(1) if high > low else Decimal("0.5") if high == low else Decimal(0)
+        for high in positive
+        for low in negative
+    )
+    return (wins / (len(positive) * len(negative))).quantize(Decimal("0.001"))
+
+
+@dataclasses.dataclass(frozen=True)
+class LabelledMeasurement:
+    """The classifier against sentences labelled check-worthy or not."""
+
+    sentences: int
+    check_worthy: int
+    precision: Decimal
+    recall: Decimal
+    f1: Decimal
+    auc: Decimal
+
+
+def _ratio(numerator: int | Decimal, denominator: int | Decimal) -> Decimal:
+    if not denominator:
+        return Decimal("0.000")
+    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.001"))
+
+
+def checkworthiness_measure(*, labelled: list[tuple[str, bool]]) -> LabelledMeasurement:
+    """Precision, recall and F1 of the check-worthy label, and the score's AUC, over
+    ``labelled`` (sentence, is it check-worthy) pairs."""
+    results = [sentence_classify(text) for text, _ in labelled]
+    wanted = [worthy for _, worthy in labelled]
+    found = [result.label == LABEL_CHECK_WORTHY for result in results]
+    hits = sum(1 for worthy, taken in zip(wanted, found, strict=True) if worthy and taken)
+    precision = _ratio(hits, sum(found))
+    recall = _ratio(hits, sum(wanted))
+    return LabelledMeasurement(
+        sentences=len(labelled),
+        check_worthy=sum(wanted),
+        precision=precision,
+        recall=recall,
+        f1=_ratio(2 * precision * recall, precision + recall),
+        auc=roc_auc([result.score for result in results], wanted),
+    )
