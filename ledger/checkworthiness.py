@@ -350,9 +350,12 @@ def roc_auc(scores: list[Decimal], positives: list[bool]) -> Decimal:
     if not positive or not negative:
         return Decimal("0.500")
     wins = sum(
-        Decimal(1) if high > low else Decimal("0.5") if high == low else Decimal(0)
-        for high in positive
-        for low in negative
+        (
+            Decimal(1) if high > low else Decimal("0.5") if high == low else Decimal(0)
+            for high in positive
+            for low in negative
+        ),
+        Decimal(0),
     )
     return (wins / (len(positive) * len(negative))).quantize(Decimal("0.001"))
 

@@ -164,14 +164,15 @@ def _check_agreement(model: dict[str, Any], expected: np.ndarray, texts: list[st
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--train", type=Path, default=TRAIN_PATH)
-    parser.add_argument("--write", action="store_true", help=f"write {cw.MODEL_PATH.name}")
+    parser.add_argument("--write", action="store_true", help="write the model (to --output)")
+    parser.add_argument("--output", type=Path, default=cw.MODEL_PATH)
     arguments = parser.parse_args()
     model, report = train(arguments.train.resolve())
     print(json.dumps(report, indent=1, sort_keys=True))
     if arguments.write:
         text = json.dumps(model, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        cw.MODEL_PATH.write_text(text + "\n", encoding="utf-8")
-        print(f"wrote {cw.MODEL_PATH.relative_to(ROOT)} ({model['version']})")
+        arguments.output.write_text(text + "\n", encoding="utf-8")
+        print(f"wrote {arguments.output} ({model['version']})")
 
 
 if __name__ == "__main__":
