@@ -38,7 +38,7 @@ PATH_TO: dict[ClaimStatus, list[ev.DomainEvent]] = {
 
 
 # What the classifier records for a sentence it finds not check-worthy.
-NOT_CHECK_WORTHY = {
+NOT_CHECK_WORTHY: dict[str, object] = {
     "score": "0.120",
     "label": "not-check-worthy",
     "class": "opinion",

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 
 from ledger.checkworthiness import (
     MODEL_PATH,
+    SENTENCE_CLASSES,
     SentenceClass,
     checkworthiness_measure,
     model_load,
@@ -213,14 +214,7 @@ def test_each_labelled_article_labels_exactly_its_gold_claims(article):
     gold = json.loads((ROOT / f"fixtures/{article}.gold.json").read_text())["claims"]
     labels = json.loads((ROOT / f"fixtures/{article}.checkworthiness.json").read_text())
     assert [item["text"] for item in labels["sentences"]] == gold
-    assert {item["class"] for item in labels["sentences"]} <= {
-        SentenceClass.CHECK_WORTHY,
-        SentenceClass.UNIMPORTANT,
-        SentenceClass.OPINION,
-        SentenceClass.PREDICTION,
-        SentenceClass.QUESTION,
-        SentenceClass.CALL_TO_ACTION,
-    }
+    assert {item["class"] for item in labels["sentences"]} <= set(SENTENCE_CLASSES)
     assert labels["labelled_by"].startswith("engineer 'checkworthy'")
 
 
