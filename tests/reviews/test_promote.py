@@ -7,7 +7,7 @@ from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.exceptions import InvalidCommand
 from ledger.models import ClaimView, Event
-from ledger.services import claim_load, projections_rebuild
+from ledger.services import claim_load, claim_record, projections_rebuild
 from reviews.roles import Role
 from reviews.services import review_promote
 
@@ -69,3 +69,25 @@ def test_a_refused_promotion_appends_nothing(claim_in, actors, check_worthy, rea
     assert raised.value.message == message
     assert Event.objects.count() == events_before
     assert claim_load(claim_id=claim.claim_id) == claim
+
+
+@pytest.mark.parametrize(
+    ("check_worthiness", "in_queue"),
+    [
+        ({}, True),  # recorded by hand: no score
+        ({"score": "0.45", "reasons": [], "version": "1"}, True),  # before the classifier
+        ({"score": "0.700", "label": "check-worthy", "version": "x"}, True),
+        ({"score": "0.120", "label": "not-check-worthy", "version": "x"}, False),
+    ],
+)
+def test_only_the_classifiers_unworthy_label_keeps_a_claim_out_of_the_queue(
+    check_worthiness, in_queue
+):
+    # when a claim is recorded with this check-worthiness / then it is in the queue or not
+    state = claim_record(
+        text="Taxes rose 4% in 2024.",
+        metadata=ev.Metadata(actor="system:test", via="test"),
+        check_worthiness=check_worthiness,
+    )
+    assert state.check_worthy is in_queue
+    assert ClaimView.objects.get(pk=state.claim_id).check_worthy is in_queue
