@@ -412,21 +412,16 @@ def review_promote(
 ) -> ClaimState:
     """Put a claim the classifier found not check-worthy into the default queue. Editors only.
 
-    Refused (nothing appended) for a claim already in the queue, and without a reason.
+    Refused (nothing appended) without a reason, and for a claim already in the queue
+    (``workflow_check``: the admin offers no promotion there).
     """
     reason = _text(reason, field="reason", required=True)
-
-    def build(claim: ClaimState) -> ev.DomainEvent:
-        if claim.check_worthy:
-            raise InvalidCommand("the claim is already in the check-worthy queue")
-        return ev.ClaimPromoted(reason=reason)
-
     return _run(
         actor=actor,
         claim_id=claim_id,
         expected_version=expected_version,
         command=Command.PROMOTE,
-        build=build,
+        build=lambda claim: ev.ClaimPromoted(reason=reason),
         via=via,
         correlation_id=correlation_id,
     )

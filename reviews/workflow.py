@@ -200,7 +200,7 @@ def workflow_check(*, actor: Actor, claim: ClaimState, command: Command) -> Clai
     Raises PermissionDenied when none of the actor's roles may ever run the command, or may run it
     only on claims out of their scope (a reviewer on a claim assigned to someone else, a publisher
     on another organisation's claim); TransitionNotAllowed when the claim's state does not allow
-    the command for the actor's roles.
+    the command for the actor's roles, or for a promotion when the claim is already check-worthy.
     """
     status = ClaimStatus(claim.status)
     capable = actor.roles & workflow_roles_for(command=command)
@@ -230,6 +230,8 @@ def workflow_check(*, actor: Actor, claim: ClaimState, command: Command) -> Clai
             f"cannot {command.label.lower()} a claim that is {_status_label(status)} "
             f"as {actor.describe_roles()}; allowed from: {', '.join(allowed_from)}"
         )
+    if command is Command.PROMOTE and claim.check_worthy:
+        raise TransitionNotAllowed("the claim is already in the check-worthy queue")
     return transition.target or status
 
 

@@ -1,15 +1,18 @@
 """Promoting a claim the classifier found not check-worthy into the default queue."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.management import call_command
+from django.urls import reverse
 
 from ledger import events as ev
 from ledger.claims import ClaimStatus
-from ledger.exceptions import InvalidCommand
+from ledger.exceptions import InvalidCommand, TransitionNotAllowed
 from ledger.models import ClaimView, Event
 from ledger.services import claim_load, claim_record, projections_rebuild
 from reviews.roles import Role
 from reviews.services import review_promote
+from reviews.workflow import Command, workflow_available_commands
 
 pytestmark = pytest.mark.django_db
 
@@ -47,17 +50,24 @@ def test_an_editor_promotes_a_claim_and_the_queue_and_a_rebuild_agree(claim_in, 
 
 
 @pytest.mark.parametrize(
-    ("check_worthy", "reason", "message"),
+    ("check_worthy", "reason", "error", "message"),
     [
-        (True, "worth a look", "the claim is already in the check-worthy queue"),
-        (False, "  ", "reason cannot be empty"),
+        (
+            True,
+            "worth a look",
+            TransitionNotAllowed,
+            "the claim is already in the check-worthy queue",
+        ),
+        (False, "  ", InvalidCommand, "reason cannot be empty"),
     ],
 )
-def test_a_refused_promotion_appends_nothing(claim_in, actors, check_worthy, reason, message):
+def test_a_refused_promotion_appends_nothing(
+    claim_in, actors, check_worthy, reason, error, message
+):
     # given a claim / when promoted again, or without a reason
     claim = claim_in(ClaimStatus.PENDING, check_worthy=check_worthy)
     events_before = Event.objects.count()
-    with pytest.raises(InvalidCommand) as raised:
+    with pytest.raises(error) as raised:
         review_promote(
             actor=actors[Role.EDITOR],
             claim_id=claim.claim_id,
@@ -69,6 +79,9 @@ def test_a_refused_promotion_appends_nothing(claim_in, actors, check_worthy, rea
     assert raised.value.message == message
     assert Event.objects.count() == events_before
     assert claim_load(claim_id=claim.claim_id) == claim
+    # and the admin offers the promotion only where it can succeed
+    offered = workflow_available_commands(actor=actors[Role.EDITOR], claim=claim)
+    assert (Command.PROMOTE in offered) is not check_worthy
 
 
 @pytest.mark.parametrize(
@@ -91,3 +104,29 @@ def test_only_the_classifiers_unworthy_label_keeps_a_claim_out_of_the_queue(
     )
     assert state.check_worthy is in_queue
     assert ClaimView.objects.get(pk=state.claim_id).check_worthy is in_queue
+
+
+def test_the_claim_page_offers_promotion_and_runs_it(client, users, claim_in):
+    # given a claim the classifier found not check-worthy, and an editor on its admin page
+    claim = claim_in(ClaimStatus.PENDING, check_worthy=False)
+    client.force_login(users[Role.EDITOR])
+    url = reverse("admin:reviews_reviewclaim_change", args=[claim.claim_id])
+    assert 'id="action-promote"' in client.get(url).text
+
+    # when the editor promotes it with a reason
+    response = client.post(
+        url,
+        {
+            "command": "promote",
+            "expected_version": str(claim.version),
+            "reason": "a checkable date",
+        },
+    )
+
+    # then it is done, and the page no longer offers it
+    assert response.status_code == 302
+    assert [str(message) for message in get_messages(response.wsgi_request)] == [
+        f"Promote to check-worthy: done. The claim is pending (version {claim.version + 1})."
+    ]
+    assert ClaimView.objects.get(pk=claim.claim_id).check_worthy is True
+    assert 'id="action-promote"' not in client.get(url).text
