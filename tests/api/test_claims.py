@@ -354,7 +354,14 @@ def test_the_list_shows_the_check_worthy_queue_unless_asked(
     assert ids(response) == {worthy_and_not[name] for name in expected}
 
 
-def test_a_bad_check_worthy_value_is_a_clear_400(client_for, worthy_and_not):
-    response = client_for("audrey").get("/api/v1/claims/?check_worthy=maybe")
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("maybe", "Select a valid choice. maybe is not one of the available choices."),
+        ("", "This field is required."),
+    ],
+)
+def test_a_bad_check_worthy_value_is_a_clear_400(client_for, worthy_and_not, value, message):
+    response = client_for("audrey").get(f"/api/v1/claims/?check_worthy={value}")
     assert response.status_code == 400
-    assert "check_worthy" in response.json()["errors"]
+    assert response.json()["errors"] == {"check_worthy": [message]}
