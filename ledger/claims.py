@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ledger import events as ev
+from ledger.checkworthiness import LABEL_NOT_CHECK_WORTHY
 from ledger.exceptions import InvalidCommand, NotFound
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class ClaimState:
     verdict: dict[str, Any] | None
     selector: ev.TextSelector | None
     check_worthiness: dict[str, Any]
+    check_worthy: bool  # in the default queue: not found unworthy by the classifier, or promoted
     entities: list[str]
     recorded_at: datetime.datetime
     updated_at: datetime.datetime
@@ -70,6 +72,13 @@ def claim_state_of(values: dict[str, Any]) -> ClaimState:
     state = object.__new__(ClaimState)
     state.__dict__.update(values)
     return state
+
+
+def claim_check_worthy(*, check_worthiness: dict[str, Any]) -> bool:
+    """Whether a recorded claim starts in the check-worthy queue: unless the classifier labelled
+    it not check-worthy. A claim recorded by hand (no score) or by an extractor older than the
+    classifier (no label) is in it: only a classifier's verdict moves a claim out of the way."""
+    return check_worthiness.get("label") != LABEL_NOT_CHECK_WORTHY
 
 
 def evolve(
@@ -95,6 +104,7 @@ def evolve(
             verdict=None,
             selector=event.selector,
             check_worthiness=event.check_worthiness,
+            check_worthy=claim_check_worthy(check_worthiness=event.check_worthiness),
             entities=event.entities,
             recorded_at=recorded_at,
             updated_at=recorded_at,
@@ -115,6 +125,8 @@ def evolve(
                 changes["status"] = ClaimStatus.PENDING
         case ev.ClaimAssigned(assignee=assignee):
             changes["assignee"] = assignee
+        case ev.ClaimPromoted():
+            changes["check_worthy"] = True
         case ev.ClaimVerdictSet(rating=rating, rating_name=rating_name, explanation=explanation):
             changes["verdict"] = {
                 "rating": rating,

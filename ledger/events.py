@@ -34,6 +34,7 @@ class EventType(enum.StrEnum):
     CLAIM_REJECTED = "ClaimRejected"
     CLAIM_PUBLISHED = "ClaimPublished"
     CLAIM_RETRACTED = "ClaimRetracted"
+    CLAIM_PROMOTED = "ClaimPromoted"
     CONTRADICTION_FLAGGED = "ContradictionFlagged"
     CONTRADICTION_CONFIRMED = "ContradictionConfirmed"
     CONTRADICTION_DISMISSED = "ContradictionDismissed"
@@ -237,6 +238,18 @@ class ClaimRetracted(DomainEvent):
 
 
 @dataclasses.dataclass(frozen=True)
+class ClaimPromoted(DomainEvent):
+    """An editor put a claim the classifier found not check-worthy into the check-worthy queue.
+
+    The classifier's ``check_worthiness`` in ClaimRecorded stays as it was: the promotion is the
+    editor's decision on top of it, with the editor's reason.
+    """
+
+    event_type = EventType.CLAIM_PROMOTED
+    reason: str
+
+
+@dataclasses.dataclass(frozen=True)
 class ContradictionFlagged(DomainEvent):
     """Two claims that cannot both be true. ``score`` is a decimal string in [0, 1]."""
 
@@ -313,6 +326,7 @@ EVENT_CLASSES: dict[str, type[DomainEvent]] = {
         ClaimRejected,
         ClaimPublished,
         ClaimRetracted,
+        ClaimPromoted,
         ContradictionFlagged,
         ContradictionConfirmed,
         ContradictionDismissed,

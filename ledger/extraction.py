@@ -17,10 +17,11 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from ledger.checkworthiness import sentence_classify
 from ledger.entities import KIND_NAME, entities_find
 from ledger.events import TextSelector
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"  # 2: check-worthiness by the classifier of ledger.checkworthiness
 SELECTOR_CONTEXT_CHARS = 32  # prefix/suffix length: enough to tell repeated quotes apart
 MIN_CLAIM_WORDS = 5
 MAX_CLAIM_CHARS = 1000  # longer "sentences" are run-on text (lists, tables), not one claim
@@ -55,7 +56,7 @@ class ExtractedClaim:
     start: int
     end: int
     selector: TextSelector
-    check_worthiness: dict[str, Any]  # {"score": "0.85", "reasons": [...]}
+    check_worthiness: dict[str, Any]  # ``Classification.as_payload()``: score, label, class...
     entities: list[str]  # canonical names, sorted
 
 
@@ -371,75 +372,6 @@ def _skip_reason(sentence: Sentence, context: _Context) -> tuple[str, str] | Non
     return None
 
 
-# --- check-worthiness -------------------------------------------------------------------------
-
-_NUMBER = re.compile(
-    r"(?:[$€£¥]\s?)?\b\d[\d,]*(?:\.\d+)?\b(?:\s?(?:%|percent|per cent|million|billion|trillion|"
-    r"thousand|hundred))?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?|"
-    r"hundreds|thousands|millions|billions)\b(?:\s(?:million|billion))?",
-    re.IGNORECASE,
-)
-_YEAR = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)s?\b")
-_DATE_WORD = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|"
-    r"last (?:week|month|year)|since \d{4}|decades?|centur(?:y|ies))\b"
-)
-_ATTRIBUTION = re.compile(
-    r"\b(?:said|says|told|stated|announced|according to|reported|claimed|claims|accused|"
-    r"alleged|denied|confirmed|insisted|argued|warned|highlights|wrote|testified|estimated|"
-    r"cited|quoted)\b",
-    re.IGNORECASE,
-)
-_HEDGE = re.compile(
-    r"\b(?:reportedly|allegedly|purportedly|apparently|perceived|supposedly|rumou?red|"
-    r"unconfirmed|may have|might|could|likely|unlikely|is said to|are said to|believed to)\b",
-    re.IGNORECASE,
-)
-_QUANTIFIER = re.compile(
-    r"\b(?:first|largest|biggest|most|least|only|never|always|every|all|none|record|"
-    r"unprecedented|as much as|more than|less than|at least|nearly|almost)\b",
-    re.IGNORECASE,
-)
-_WEIGHTS = {
-    "entities": Decimal("0.25"),
-    "number": Decimal("0.20"),
-    "date": Decimal("0.15"),
-    "attribution": Decimal("0.15"),
-    "hedge": Decimal("0.10"),
-    "superlative_or_quantifier": Decimal("0.10"),
-}
-_BASE_SCORE = Decimal("0.10")
-
-
-def _found(pattern: re.Pattern[str], text: str) -> list[str]:
-    return list(dict.fromkeys(match.group().strip() for match in pattern.finditer(text)))
-
-
-def check_worthiness_score(*, text: str, entity_names: list[str]) -> dict[str, Any]:
-    """How much a sentence deserves a fact-checker's time, with the reasons that fired.
-
-    The score is a decimal string in [0, 1] (events hold no floats): a base plus a fixed weight
-    per kind of signal present. Reasons name the signal and what matched, so a reviewer sees why.
-    """
-    reasons: list[str] = []
-    score = _BASE_SCORE
-    signals = {
-        "entities": entity_names,
-        "number": [value for value in _found(_NUMBER, text) if not _YEAR.fullmatch(value)],
-        "date": _found(_YEAR, text) + _found(_DATE_WORD, text),
-        "attribution": _found(_ATTRIBUTION, text),
-        "hedge": _found(_HEDGE, text),
-        "superlative_or_quantifier": _found(_QUANTIFIER, text),
-    }
-    for name, values in signals.items():
-        if values:
-            score += _WEIGHTS[name]
-            reasons.append(f"{name}: {', '.join(values[:6])}")
-    score = min(score, Decimal("1")).quantize(Decimal("0.01"))
-    return {"score": str(score), "reasons": reasons, "version": EXTRACTOR_VERSION}
-
-
 # --- selectors --------------------------------------------------------------------------------
 
 
@@ -521,7 +453,7 @@ def claims_extract(text: str) -> Extraction:
                 start=sentence.start,
                 end=sentence.end,
                 selector=selector_build(text=text, start=sentence.start, end=sentence.end),
-                check_worthiness=check_worthiness_score(text=body, entity_names=names),
+                check_worthiness=sentence_classify(body).as_payload(),
                 entities=known or names,
             )
         )

@@ -153,6 +153,12 @@ class ClaimView(models.Model):
     verdict = models.JSONField(null=True, blank=True)
     selector = models.JSONField(null=True, blank=True)
     check_worthiness = models.JSONField(default=dict)
+    check_worthy = models.BooleanField(
+        default=True,
+        db_default=True,
+        help_text="In the default review queue: not labelled unworthy by the classifier, or "
+        "promoted by an editor.",
+    )
     entities = models.JSONField(default=list)
     open_flag_count = models.PositiveIntegerField(default=0)
     recorded_at = models.DateTimeField()
@@ -167,6 +173,10 @@ class ClaimView(models.Model):
             # The API's claim list pages by last change (ORDER BY last_position DESC LIMIT n):
             # without it every page sorts the whole table (docs/performance.md).
             models.Index(fields=["last_position"], name="claimview_last_position"),
+            # The default queue: check-worthy claims by last change.
+            models.Index(
+                fields=["check_worthy", "last_position"], name="claimview_worthy_position"
+            ),
         ]
 
     def __str__(self) -> str:

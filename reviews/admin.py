@@ -144,6 +144,23 @@ class FlaggedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CheckWorthyFilter(admin.SimpleListFilter):
+    """The queue lists check-worthy claims first; this shows only them, or only the others."""
+
+    title = "check-worthiness"
+    parameter_name = "check_worthy"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", "check-worthy"), ("no", "not check-worthy (promote to queue)")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "yes":
+            return queryset.filter(check_worthy=True)
+        if self.value() == "no":
+            return queryset.filter(check_worthy=False)
+        return queryset
+
+
 def _bulk_action(command: Command) -> Callable[..., HttpResponse | None]:
     """An admin action running ``command`` on the selected claims, after a confirmation page.
 
@@ -189,6 +206,7 @@ BULK_COMMANDS = (
 class ReviewClaimAdmin(ModelAdmin):
     list_display = (
         "short_text",
+        "check_worthy",
         "status",
         "assignee",
         "publisher",
@@ -198,9 +216,17 @@ class ReviewClaimAdmin(ModelAdmin):
         "updated_at",
     )
     list_display_links = ("short_text",)
-    list_filter = (StatusFilter, AssigneeFilter, SourceFilter, "publisher", FlaggedFilter)
+    list_filter = (
+        CheckWorthyFilter,
+        StatusFilter,
+        AssigneeFilter,
+        SourceFilter,
+        "publisher",
+        FlaggedFilter,
+    )
     search_fields = ("text",)
-    ordering = ("-updated_at",)
+    # Check-worthy claims first (issue 21); the others stay listed below, to be promoted.
+    ordering = ("-check_worthy", "-updated_at")
     list_per_page = 50
     actions = [_bulk_action(command) for command in BULK_COMMANDS]
 

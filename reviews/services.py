@@ -534,6 +534,32 @@ def contradiction_decide(
     )
 
 
+def review_promote(
+    *,
+    actor: Actor,
+    claim_id: str,
+    expected_version: int,
+    reason: str,
+    via: str = DEFAULT_VIA,
+    correlation_id: str | None = None,
+) -> ClaimState:
+    """Put a claim the classifier found not check-worthy into the default queue. Editors only.
+
+    Refused (nothing appended) without a reason, and for a claim already in the queue
+    (``workflow_check``: the admin offers no promotion there).
+    """
+    reason = _text(reason, field="reason", required=True)
+    return _run(
+        actor=actor,
+        claim_id=claim_id,
+        expected_version=expected_version,
+        command=Command.PROMOTE,
+        build=lambda claim: ev.ClaimPromoted(reason=reason),
+        via=via,
+        correlation_id=correlation_id,
+    )
+
+
 # The form fields each command takes, for callers that hold the arguments as strings.
 COMMAND_ARGUMENTS: dict[Command, tuple[str, ...]] = {
     Command.ASSIGN: ("assignee", "note"),
@@ -548,6 +574,7 @@ COMMAND_ARGUMENTS: dict[Command, tuple[str, ...]] = {
     Command.REJECT: ("reason",),
     Command.PUBLISH: ("url", "override_reason"),
     Command.RETRACT: ("reason",),
+    Command.PROMOTE: ("reason",),
 }
 
 _SERVICES: dict[Command, Callable[..., ClaimState]] = {
@@ -563,6 +590,7 @@ _SERVICES: dict[Command, Callable[..., ClaimState]] = {
     Command.REJECT: review_reject,
     Command.PUBLISH: review_publish,
     Command.RETRACT: review_retract,
+    Command.PROMOTE: review_promote,
 }
 
 

@@ -52,6 +52,7 @@ class Command(enum.StrEnum):
     REJECT = "reject"
     PUBLISH = "publish"
     RETRACT = "retract"
+    PROMOTE = "promote"
 
     @property
     def label(self) -> str:
@@ -76,6 +77,7 @@ COMMAND_LABELS: dict[Command, str] = {
     Command.REJECT: "Reject",
     Command.PUBLISH: "Publish",
     Command.RETRACT: "Retract",
+    Command.PROMOTE: "Promote to check-worthy",
 }
 
 S = ClaimStatus
@@ -126,6 +128,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(Command.REJECT, {*BEFORE_PUBLICATION, S.SIGNED_OFF}, S.REJECTED, EDITORS),
     _t(Command.PUBLISH, {S.SIGNED_OFF}, S.PUBLISHED, EDITORS),
     _t(Command.RETRACT, {S.PUBLISHED}, S.RETRACTED, EDITORS),
+    # An editor overrides the classifier: the claim joins the check-worthy queue.
+    _t(Command.PROMOTE, {S.PENDING, S.IN_REVIEW, S.CHANGES_REQUESTED}, None, EDITORS),
 )
 
 
@@ -201,7 +205,7 @@ def workflow_check(*, actor: Actor, claim: ClaimState, command: Command) -> Clai
     Raises PermissionDenied when none of the actor's roles may ever run the command, or may run it
     only on claims out of their scope (a reviewer on a claim assigned to someone else, a publisher
     on another organisation's claim); TransitionNotAllowed when the claim's state does not allow
-    the command for the actor's roles.
+    the command for the actor's roles, or for a promotion when the claim is already check-worthy.
     """
     status = ClaimStatus(claim.status)
     capable = actor.roles & workflow_roles_for(command=command)
@@ -231,6 +235,8 @@ def workflow_check(*, actor: Actor, claim: ClaimState, command: Command) -> Clai
             f"cannot {command.label.lower()} a claim that is {_status_label(status)} "
             f"as {actor.describe_roles()}; allowed from: {', '.join(allowed_from)}"
         )
+    if command is Command.PROMOTE and claim.check_worthy:
+        raise TransitionNotAllowed("the claim is already in the check-worthy queue")
     return transition.target or status
 
 

@@ -37,11 +37,32 @@ PATH_TO: dict[ClaimStatus, list[ev.DomainEvent]] = {
 }
 
 
+# What the classifier records for a sentence it finds not check-worthy.
+NOT_CHECK_WORTHY: dict[str, object] = {
+    "score": "0.120",
+    "label": "not-check-worthy",
+    "class": "opinion",
+    "reasons": ["- evaluative_adjective: unwavering"],
+    "version": "test",
+}
+
+
 def claim_brought_to(
-    status: ClaimStatus, *, text: str, publisher: str, assignee: str | None
+    status: ClaimStatus,
+    *,
+    text: str,
+    publisher: str,
+    assignee: str | None,
+    check_worthy: bool = True,
 ) -> ClaimState:
-    """Record a claim of ``publisher``, assign it to ``assignee`` if any, bring it to ``status``."""
-    state = claim_record(text=text, metadata=SYSTEM, publisher=publisher)
+    """Record a claim of ``publisher``, assign it to ``assignee`` if any, bring it to ``status``;
+    with ``check_worthy=False`` the classifier found it not check-worthy."""
+    state = claim_record(
+        text=text,
+        metadata=SYSTEM,
+        publisher=publisher,
+        check_worthiness=None if check_worthy else NOT_CHECK_WORTHY,
+    )
     path = [ev.ClaimAssigned(assignee=assignee)] if assignee else []
     for event in [*path, *PATH_TO[status]]:
         state = claim_command(

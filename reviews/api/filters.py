@@ -31,7 +31,7 @@ class FilterBackend(filters.DjangoFilterBackend):  # type: ignore[misc]
         if filterset_class is not None and not filtering_requested(
             parameters=request.query_params, base_filters=filterset_class.base_filters
         ):
-            return queryset
+            return filterset_class.defaults_applied(queryset)
         return super().filter_queryset(request, queryset, view)
 
 
@@ -43,7 +43,27 @@ def filtering_requested(*, parameters: QueryDict, base_filters: dict[str, Any]) 
     ) or any(filter_.extra.get("required") for filter_ in base_filters.values())
 
 
-class ClaimFilter(filters.FilterSet):  # type: ignore[misc]
+class LedgerFilterSet(filters.FilterSet):  # type: ignore[misc]
+    """A filter set whose defaults apply also when a request names none of its filters."""
+
+    @classmethod
+    def defaults_applied(cls, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """``queryset`` filtered as when no parameter is given (no filter: all of it)."""
+        return queryset
+
+
+CHECK_WORTHY_CHOICES = [("true", "true"), ("false", "false"), ("all", "all")]
+CHECK_WORTHY_DEFAULT = "true"
+
+
+class ClaimFilter(LedgerFilterSet):
+    check_worthy = filters.ChoiceFilter(
+        choices=CHECK_WORTHY_CHOICES,
+        method="filter_check_worthy",
+        empty_label=None,
+        help_text="true (the default): the check-worthy queue; false: claims the classifier "
+        "found not check-worthy (an editor may promote them); all: every claim.",
+    )
     status = filters.MultipleChoiceFilter(
         choices=[(status.value, status.value) for status in ClaimStatus],
         help_text="One or more statuses (repeat the parameter).",
@@ -66,7 +86,37 @@ class ClaimFilter(filters.FilterSet):  # type: ignore[misc]
 
     class Meta:
         model = ClaimView
-        fields = ["status", "verdict", "source", "publisher", "flagged", "updated_since", "q"]
+        fields = [
+            "check_worthy",
+            "status",
+            "verdict",
+            "source",
+            "publisher",
+            "flagged",
+            "updated_since",
+            "q",
+        ]
+
+    def __init__(self, data: QueryDict | None = None, *args: Any, **kwargs: Any) -> None:
+        if data is not None and "check_worthy" not in data:
+            data = data.copy()
+            data["check_worthy"] = CHECK_WORTHY_DEFAULT
+        super().__init__(data, *args, **kwargs)
+        # Absent means the default; given empty ("?check_worthy=") is an error, not "no filter".
+        # Only this request's copy of the filter is required: ``filtering_requested`` reads the
+        # class's filters, so a plain page keeps its fast path.
+        self.filters["check_worthy"].extra["required"] = True
+
+    @classmethod
+    def defaults_applied(cls, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(check_worthy=True)
+
+    def filter_check_worthy(
+        self, queryset: QuerySet[ClaimView], name: str, value: str
+    ) -> QuerySet[ClaimView]:
+        if value == "all":
+            return queryset
+        return queryset.filter(check_worthy=value != "false")
 
     def filter_flagged(
         self, queryset: QuerySet[ClaimView], name: str, value: bool | None
@@ -87,7 +137,7 @@ class ClaimFilter(filters.FilterSet):  # type: ignore[misc]
         return queryset.filter(condition)
 
 
-class ContradictionFilter(filters.FilterSet):  # type: ignore[misc]
+class ContradictionFilter(LedgerFilterSet):
     status = filters.MultipleChoiceFilter(
         choices=FLAG_STATUSES,
         help_text="One or more of open, confirmed, dismissed (repeat the parameter).",

@@ -3,41 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from ledger.exceptions import InvalidCommand
+from ledger.jsonl import jsonl_objects_read
 from reviews.contradictions.features import features_extract
 from reviews.contradictions.scoring import PairScore, pair_score_texts
 
 
 def pairs_read(path: Path) -> Iterator[dict[str, Any]]:
-    """Each line's object; a clear InvalidCommand naming the line for anything malformed."""
-    try:
-        handle = path.open(encoding="utf-8")
-    except OSError as error:
-        raise InvalidCommand(f"cannot read {path}: {error.strerror}") from error
-    with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise InvalidCommand(
-                    f"{path.name} line {number}: not JSON ({error.msg})"
-                ) from error
-            if not isinstance(item, dict):
-                raise InvalidCommand(f"{path.name} line {number}: expected an object")
-            for field in ("id", "a", "b"):
-                if field not in item:
-                    raise InvalidCommand(f"{path.name} line {number}: missing {field!r}")
-            if not isinstance(item["a"], str) or not isinstance(item["b"], str):
-                raise InvalidCommand(f"{path.name} line {number}: 'a' and 'b' must be text")
-            yield item
+    """Each line's ``{"id", "a", "b"}``; a clear InvalidCommand naming the line otherwise."""
+    return jsonl_objects_read(path, text_fields=("a", "b"))
 
 
 def pair_topic(path: Path, item: dict[str, Any]) -> str:

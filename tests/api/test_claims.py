@@ -14,7 +14,7 @@ from ledger.ingestion import source_ingest
 from ledger.models import ClaimView
 from ledger.services import claim_command
 from tests.api.conftest import OTHER, OWN, assert_problem, claim_from_a_source
-from tests.claims import SYSTEM
+from tests.claims import SYSTEM, claim_brought_to
 
 pytestmark = pytest.mark.django_db
 
@@ -258,6 +258,7 @@ def _listed(claim_id: str) -> dict[str, object]:
         "flagged": row.open_flag_count > 0,
         "open_flag_count": row.open_flag_count,
         "check_worthiness": row.check_worthiness,
+        "check_worthy": row.check_worthy,
         "entities": row.entities,
         "recorded_at": _timestamp(row.recorded_at),
         "updated_at": _timestamp(row.updated_at),
@@ -315,3 +316,52 @@ def test_a_list_page_is_exactly_these_bytes(client_for, claim_in):
         "rating_name": "False",
         "explanation": "the record shows otherwise",
     }
+
+
+@pytest.fixture
+def worthy_and_not(people) -> dict[str, str]:
+    return {
+        "worthy": claim_brought_to(
+            ClaimStatus.PENDING, text="Taxes rose 4% in 2024.", publisher=OWN, assignee=None
+        ).claim_id,
+        "not": claim_brought_to(
+            ClaimStatus.PENDING,
+            text="What a wonderful day.",
+            publisher=OWN,
+            assignee=None,
+            check_worthy=False,
+        ).claim_id,
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", {"worthy"}),
+        ("?check_worthy=true", {"worthy"}),
+        ("?check_worthy=false", {"not"}),
+        ("?check_worthy=all", {"worthy", "not"}),
+        ("?status=pending", {"worthy"}),
+        ("?status=pending&check_worthy=all", {"worthy", "not"}),
+    ],
+)
+def test_the_list_shows_the_check_worthy_queue_unless_asked(
+    client_for, worthy_and_not, query, expected
+):
+    # given a check-worthy claim and one the classifier found not check-worthy
+    # when the list is read / then only the check-worthy one by default, with or without filters
+    response = client_for("audrey").get(f"/api/v1/claims/{query}")
+    assert ids(response) == {worthy_and_not[name] for name in expected}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("maybe", "Select a valid choice. maybe is not one of the available choices."),
+        ("", "This field is required."),
+    ],
+)
+def test_a_bad_check_worthy_value_is_a_clear_400(client_for, worthy_and_not, value, message):
+    response = client_for("audrey").get(f"/api/v1/claims/?check_worthy={value}")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"check_worthy": [message]}

@@ -21,7 +21,7 @@ def flag_against(claim_id: str) -> str:
     flag = contradiction_flag(
         claim_a=claim_id,
         claim_b=other.claim_id,
-        score=PairScore(score=0.9, cues=[Cue(kind="stance", strength=0.9, explanation="x")]),
+        score=PairScore(score=0.9, cues=[Cue(kind="stance", strength=0.9, template="x")]),
         metadata=SYSTEM,
     )
     assert flag is not None

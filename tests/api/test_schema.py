@@ -128,3 +128,18 @@ def test_the_api_keeps_to_its_schema(case, people, published_claim, connections_
     # An administrator's key holds every scope, so every operation is really exercised.
     _, token = api_key_create(user=people["ada"], name="fuzz", scopes=["read", "submit", "review"])
     case.call_and_validate(headers={"Authorization": f"Api-Key {token}"})
+
+
+@pytest.mark.django_db
+def test_the_claim_list_documents_its_check_worthy_filter(people):
+    # when the schema is read / then the list's check_worthy parameter names its three values
+    response = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    parameters = response.json()["paths"]["/api/v1/claims/"]["get"]["parameters"]
+    check_worthy = next(item for item in parameters if item["name"] == "check_worthy")
+    assert check_worthy["in"] == "query"
+    assert check_worthy["schema"] == {
+        "type": "string",
+        "enum": ["all", "false", "true"],
+        "default": "true",
+    }
+    assert check_worthy["description"].startswith("true (the default): the check-worthy queue")

@@ -10,7 +10,6 @@ import pytest
 
 from ledger.extraction import (
     SkipReason,
-    check_worthiness_score,
     claims_extract,
     extraction_measure,
     selector_anchor,
@@ -174,44 +173,6 @@ def test_a_sentence_repeated_word_for_word_is_one_claim():
     extraction = claims_extract(text)
     assert len(extraction.claims) == 1
     assert [skipped.reason for skipped in extraction.skipped] == [SkipReason.DUPLICATE]
-
-
-def test_check_worthiness_is_a_decimal_string_with_reasons():
-    # given a sentence with an entity, a number, a date, attribution and a hedge
-    text = (
-        "Iran reportedly provides as much as $100 million a year to Hezbollah, "
-        "officials said in 2024."
-    )
-
-    # when scored
-    result = check_worthiness_score(text=text, entity_names=["Hezbollah", "Iran"])
-
-    # then every signal is named and the score is an exact decimal string
-    assert result["score"] == "1.00"
-    assert Decimal(result["score"]) == Decimal("1.00")
-    assert [reason.split(":")[0] for reason in result["reasons"]] == [
-        "entities",
-        "number",
-        "date",
-        "attribution",
-        "hedge",
-        "superlative_or_quantifier",
-    ]
-    assert "number: $100 million" in result["reasons"]
-    assert "hedge: reportedly" in result["reasons"]
-
-
-def test_a_vague_sentence_scores_lower_than_a_specific_one():
-    # given a vague and a specific sentence / when scored
-    vague = check_worthiness_score(text="This was a profound statement.", entity_names=[])
-    specific = check_worthiness_score(
-        text="In 1979 Iran handed the Israeli embassy in Tehran to the PLO.",
-        entity_names=["Iran", "Israel", "Palestine Liberation Organization"],
-    )
-
-    # then the specific one is more check-worthy
-    assert vague == {"score": "0.10", "reasons": [], "version": "1"}
-    assert Decimal(specific["score"]) > Decimal(vague["score"])
 
 
 def test_selector_reanchors_by_quote_when_positions_shift():

@@ -63,7 +63,10 @@ def claim_in(users) -> ClaimFactory:
         text: str = "Iran has pledged unwavering support.",
         assignee: str = USERNAMES[Role.REVIEWER],
         publisher: str = ORGANISATION,
+        check_worthy: bool = True,
     ) -> ClaimState:
-        return claim_brought_to(status, text=text, publisher=publisher, assignee=assignee)
+        return claim_brought_to(
+            status, text=text, publisher=publisher, assignee=assignee, check_worthy=check_worthy
+        )
 
     return make

@@ -204,7 +204,7 @@ def claim_page(claim_id: object) -> str:
 
 
 def scored(score: float) -> PairScore:
-    return PairScore(score=score, cues=[Cue(kind="stance", strength=score, explanation="cue")])
+    return PairScore(score=score, cues=[Cue(kind="stance", strength=score, template="cue")])
 
 
 def flag_pairs(count: int, *, score: float = 0.8, publisher: str = ORGANISATION) -> list[str]:

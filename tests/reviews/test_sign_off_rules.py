@@ -36,7 +36,7 @@ pytestmark = pytest.mark.django_db
 
 OTHER_TEXT = "Iran's allies have been largely silent."
 SCORE = PairScore(
-    score=0.9, cues=[Cue(kind="stance", strength=0.9, explanation="opposite stances")]
+    score=0.9, cues=[Cue(kind="stance", strength=0.9, template="opposite stances")]
 )
 
 

@@ -34,6 +34,7 @@ sign_off        -       -         -                 ea       -          -       
 reject          ea      ea        ea                ea       ea         -        -         -
 publish         -       -         -                 -        ea         -        -         -
 retract         -       -         -                 -        -          -        ea        -
+promote         ea      ea        ea                -        -          -        -         -
 """
 LETTERS = {"p": Role.PUBLISHER, "r": Role.REVIEWER, "e": Role.EDITOR, "a": Role.ADMIN}
 
@@ -98,8 +99,9 @@ def test_matrix_equals_the_workflow_table():
 
 @pytest.mark.parametrize(("command", "state", "role"), CASES)
 def test_command_per_role_and_state(claim_in, actors, command, state, role):
-    # given a claim of the publisher's organisation, assigned to the reviewer, in ``state``
-    claim = claim_in(state)
+    # given a claim of the publisher's organisation, assigned to the reviewer, in ``state``,
+    # which the classifier found not check-worthy (so an editor may promote it)
+    claim = claim_in(state, check_worthy=False)
     events_before = Event.objects.count()
     actor = actors[role]
 

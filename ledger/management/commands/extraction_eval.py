@@ -6,46 +6,88 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ledger.extraction import extraction_measure
+from ledger.checkworthiness import LABEL_CHECK_WORTHY, SentenceClass, checkworthiness_measure
+from ledger.extraction import claims_extract, extraction_measure
 
-SEED_SOURCE = "fixtures/iran-palestine-article.txt"
-SEED_GOLD = "fixtures/iran-palestine-article.gold.json"
+CLAIMBUSTER_TEST = "eval/claimbuster/test.jsonl"
+# Each labelled article: its text, its gold claims, and its claims' check-worthiness classes.
+ARTICLES = (
+    (
+        "fixtures/iran-palestine-article.txt",
+        "fixtures/iran-palestine-article.gold.json",
+        "fixtures/iran-palestine-article.checkworthiness.json",
+    ),
+    (
+        "fixtures/harbor-city-water-report.txt",
+        "fixtures/harbor-city-water-report.gold.json",
+        "fixtures/harbor-city-water-report.checkworthiness.json",
+    ),
+)
 
 
 class Command(BaseCommand):
     help = (
-        "Measure claim extraction against a gold file: prints precision and recall, and the "
-        "sentences that were wrongly taken or missed. Reads and writes no database."
+        "Measure claim extraction and check-worthiness: for each labelled article, claim "
+        "precision and recall (with the sentences wrongly taken or missed), the check-worthiness "
+        "AUC over its gold claims and the share of its default (check-worthy) queue that is "
+        "check-worthy; then precision, recall, F1 and AUC on the ClaimBuster test file. Reads "
+        "and writes no database."
     )
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--source", default=SEED_SOURCE, help=f"text file (default {SEED_SOURCE})"
+            "--source", help="one text file to measure instead of the labelled articles"
         )
+        parser.add_argument("--gold", help='its gold JSON with a "claims" list')
         parser.add_argument(
-            "--gold",
-            default=SEED_GOLD,
-            help=f'gold JSON with a "claims" list (default {SEED_GOLD})',
+            "--labels", help='its check-worthiness labels JSON with a "sentences" list'
         )
         parser.add_argument(
             "--fail-under",
             default="0",
-            help="exit non-zero when precision or recall is below this (e.g. 0.9)",
+            help="exit non-zero when claim precision or recall is below this (e.g. 0.9)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         base = pathlib.Path(settings.BASE_DIR)
-        source = base / options["source"]
-        gold_path = base / options["gold"]
         try:
             threshold = Decimal(options["fail_under"])
-            text = source.read_text(encoding="utf-8")
-            gold = json.loads(gold_path.read_text(encoding="utf-8"))["claims"]
-        except (OSError, ValueError, KeyError, InvalidOperation) as error:
-            raise CommandError(f"cannot read the source or gold file: {error}") from error
-        result = extraction_measure(text=text, gold_claims=gold)
-        self.stdout.write(f"source: {options['source']}  gold: {options['gold']}")
+        except InvalidOperation as error:
+            raise CommandError(f"--fail-under {options['fail_under']!r} is not a number") from error
+        if options["source"]:
+            if not options["gold"]:
+                raise CommandError("--source needs --gold")
+            articles = [(options["source"], options["gold"], options["labels"])]
+        else:
+            articles = list(ARTICLES)
+        below = []
+        for source, gold, labels in articles:
+            if not self._article(base, source, gold, labels, threshold):
+                below.append(source)
+        if not options["source"]:
+            self._claimbuster(base / CLAIMBUSTER_TEST)
+        if below:
+            raise CommandError(f"precision or recall is below {threshold} for {', '.join(below)}")
+
+    def _article(
+        self, base: pathlib.Path, source: str, gold: str, labels: str | None, threshold: Decimal
+    ) -> bool:
+        try:
+            text = (base / source).read_text(encoding="utf-8")
+            gold_claims = json.loads((base / gold).read_text(encoding="utf-8"))["claims"]
+            classes = (
+                {
+                    " ".join(item["text"].split()): item["class"]
+                    for item in json.loads((base / labels).read_text(encoding="utf-8"))["sentences"]
+                }
+                if labels
+                else None
+            )
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise CommandError(f"cannot read the source, gold or labels file: {error}") from error
+        result = extraction_measure(text=text, gold_claims=gold_claims)
+        self.stdout.write(f"source: {source}  gold: {gold}")
         self.stdout.write(
             f"precision {result.precision}  recall {result.recall}  "
             f"({result.true_positives} correct, {len(result.false_positives)} wrongly taken, "
@@ -55,5 +97,44 @@ class Command(BaseCommand):
             self.stdout.write(f"  wrongly taken: {claim}")
         for claim in result.false_negatives:
             self.stdout.write(f"  missed: {claim}")
-        if result.precision < threshold or result.recall < threshold:
-            raise CommandError(f"precision or recall is below {threshold}")
+        if classes is not None:
+            self._queue(text, classes)
+        return result.precision >= threshold and result.recall >= threshold
+
+    def _queue(self, text: str, classes: dict[str, str]) -> None:
+        measured = checkworthiness_measure(
+            labelled=[
+                (sentence, kind == SentenceClass.CHECK_WORTHY) for sentence, kind in classes.items()
+            ]
+        )
+        # The default queue is what ingestion records as check-worthy; an extracted sentence
+        # that is not a gold claim counts as not check-worthy.
+        queue = [
+            claim.text
+            for claim in claims_extract(text).claims
+            if claim.check_worthiness["label"] == LABEL_CHECK_WORTHY
+        ]
+        worthy = sum(1 for claim in queue if classes.get(claim) == SentenceClass.CHECK_WORTHY)
+        share = (Decimal(worthy) / len(queue)).quantize(Decimal("0.001")) if queue else Decimal(0)
+        self.stdout.write(
+            f"check-worthiness AUC {measured.auc}  "
+            f"({measured.check_worthy} of {measured.sentences} gold claims check-worthy)"
+        )
+        self.stdout.write(
+            f"default queue: {len(queue)} claims, {worthy} check-worthy: share {share}  "
+            f"(recall {measured.recall})"
+        )
+
+    def _claimbuster(self, path: pathlib.Path) -> None:
+        try:
+            rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+            labelled = [(row["text"], row["label"] == LABEL_CHECK_WORTHY) for row in rows]
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise CommandError(f"cannot read {path}: {error}") from error
+        measured = checkworthiness_measure(labelled=labelled)
+        self.stdout.write(f"ClaimBuster test: {path.relative_to(settings.BASE_DIR)}")
+        self.stdout.write(
+            f"check-worthy precision {measured.precision}  recall {measured.recall}  "
+            f"F1 {measured.f1}  AUC {measured.auc}  "
+            f"({measured.sentences} sentences, {measured.check_worthy} check-worthy)"
+        )

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpResponseNotModified
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -18,7 +18,7 @@ from ledger.exceptions import InvalidCommand, NotFound
 from ledger.models import ClaimView
 from ledger.services import MAX_CLAIM_LENGTH, claim_record
 from reviews.api.claimreview import claimreview_document
-from reviews.api.filters import ClaimFilter
+from reviews.api.filters import CHECK_WORTHY_CHOICES, CHECK_WORTHY_DEFAULT, ClaimFilter
 from reviews.api.idempotency import idempotent_post
 from reviews.api.pagination import LastChangeCursorPagination
 from reviews.api.principals import Principal
@@ -102,6 +102,18 @@ class ClaimListView(LedgerAPIView):
     @extend_schema(
         summary="List claims",
         operation_id="claims_list",
+        # The filter set's other parameters are not described here yet; this one changes what a
+        # plain list returns, so a client must be able to find it.
+        parameters=[
+            OpenApiParameter(
+                "check_worthy",
+                str,
+                OpenApiParameter.QUERY,
+                enum=[value for value, _ in CHECK_WORTHY_CHOICES],
+                default=CHECK_WORTHY_DEFAULT,
+                description=ClaimFilter.base_filters["check_worthy"].extra["help_text"],
+            )
+        ],
         responses={200: ClaimSerializer(many=True), **COMMON_ERRORS, **INVALID},
     )
     def get(self, request: Request) -> Response:
