@@ -12,6 +12,7 @@ re-anchors in ``Source.text`` (see ``selector_anchor``).
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 from decimal import Decimal
@@ -104,31 +105,50 @@ _SENTENCE_STARTERS = _words(
     Still Yet So Then There Their His Her Our After Before When While Although Since As If
     """
 )
-_BOUNDARY = re.compile(rf"[.!?…]+[{_CLOSING}]*(?=\s)|[.!?…]+[{_CLOSING}]*$")
+# Possessive, and starting only where a run of punctuation starts: a long run ("!!!…") is
+# scanned once, not once per character (quadratic on one long line).
+_BOUNDARY = re.compile(rf"(?<![.!?…])[.!?…]++[{_CLOSING}]*+(?=\s|$)")
+_NEXT_TOKEN = re.compile(r"\s*+(\S*+)")
 _TERMINAL = re.compile(rf"[.!?…][{_CLOSING}]*$")
 _BULLET = re.compile(rf"^\s*(?:[{_BULLETS}]|\d+[.)])\s+")
 
 
-def _is_boundary(text: str, punct_start: int, punct_end: int) -> bool:
-    after = text[punct_end:].lstrip()
-    if not after:
+def _token_before(text: str, position: int) -> str:
+    """The whitespace-separated token that ends before ``position`` (skipping whitespace).
+
+    Scans back from ``position`` only as far as that token: slicing ``text[:position]`` per
+    boundary made splitting one long line quadratic.
+    """
+    end = position
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end]
+
+
+def _is_boundary(text: str, punct_start: int, punct_end: int, block_end: int) -> bool:
+    after = _NEXT_TOKEN.match(text, punct_end, block_end)
+    next_token = after.group(1) if after is not None else ""
+    if not next_token:
         return True
-    first = after[0]
+    first = next_token[0]
     if first in _OPENING:
-        first = after[1:2] or first
+        first = next_token[1:2] or first
     if not (first.isupper() or first.isdigit()):
         return False
     if text[punct_start] != "." or (punct_end - punct_start > 1 and text[punct_start + 1] != "."):
         return True
-    token = text[:punct_start].rsplit(None, 1)[-1] if text[:punct_start].strip() else ""
-    token = token.lstrip(_OPENING).lower()
+    token = _token_before(text, punct_start).lstrip(_OPENING).lower()
     if len(token) == 1 and token.isalpha():  # an initial: "J. Smith"
         return False
     if token in _NUMBERING_ABBREVIATIONS:  # "No. 5", but "yes or no. Since ..." ends
-        return not after[0].isdigit()
+        return not next_token[0].isdigit()
     if token in _ABBREVIATIONS:
-        next_word = after.split(None, 1)[0].strip(_OPENING)
-        return token in _SENTENCE_FINAL_ABBREVIATIONS and next_word in _SENTENCE_STARTERS
+        return token in _SENTENCE_FINAL_ABBREVIATIONS and next_token.strip(_OPENING) in (
+            _SENTENCE_STARTERS
+        )
     return True
 
 
@@ -183,7 +203,7 @@ def sentences_split(text: str) -> list[Sentence]:
     for block_start, block_end in _blocks(text):
         start = block_start
         for match in _BOUNDARY.finditer(text, block_start, block_end):
-            if _is_boundary(text[:block_end], match.start(), match.end()):
+            if _is_boundary(text, match.start(), match.end(), block_end):
                 sentence = _trimmed(text, start, match.end())
                 if sentence is not None:
                     sentences.append(sentence)
@@ -302,28 +322,62 @@ def _normalized(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+@dataclasses.dataclass(frozen=True)
+class _Line:
+    """The line(s) a sentence sits on, as the classifier reads them."""
+
+    stripped: str
+    label: str  # without a leading bullet
+    normalized: str
+
+
+class _Lines:
+    """The lines of a text, each read once however many sentences sit on it.
+
+    Searching back and forth for a sentence's line and copying it per sentence made extraction
+    quadratic on a long line; here a sentence finds its line by bisection and the line's
+    derived forms are computed once.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts = [0, *(match.end() for match in re.finditer("\n", text))]
+        self._read: dict[tuple[int, int], _Line] = {}
+
+    def of(self, sentence: Sentence) -> _Line:
+        """From the start of the line where ``sentence`` starts to the end of the one where it
+        ends (one line unless the sentence is soft-wrapped)."""
+        first = bisect.bisect_right(self._starts, sentence.start) - 1
+        last = bisect.bisect_right(self._starts, sentence.end - 1) - 1
+        line = self._read.get((first, last))
+        if line is None:
+            end = self._starts[last + 1] - 1 if last + 1 < len(self._starts) else len(self._text)
+            stripped = self._text[self._starts[first] : end].strip()
+            line = _Line(
+                stripped=stripped,
+                label=_BULLET.sub("", stripped).strip(),
+                normalized=_normalized(stripped),
+            )
+            self._read[(first, last)] = line
+        return line
+
+
 @dataclasses.dataclass
 class _Context:
     """What the classifier remembers while walking a document in order."""
 
-    text: str
+    lines: _Lines
     line_counts: dict[str, int]
     in_author_card: bool = False
     in_socials: bool = False
     seen_claims: set[str] = dataclasses.field(default_factory=set)
 
 
-def _line_of(text: str, sentence: Sentence) -> str:
-    line_start = text.rfind("\n", 0, sentence.start) + 1
-    line_end = text.find("\n", sentence.end)
-    return text[line_start : line_end if line_end != -1 else len(text)]
-
-
 def _skip_reason(sentence: Sentence, context: _Context) -> tuple[str, str] | None:
     """(reason, detail) when ``sentence`` is not a claim; None when it is one."""
     body = " ".join(sentence.text.split())
-    line = _line_of(context.text, sentence).strip()
-    label = _BULLET.sub("", line).strip()
+    read = context.lines.of(sentence)
+    line, label = read.stripped, read.label
     if _AUTHOR_CARD_LABEL.match(label):
         context.in_author_card = True
         context.in_socials = False
@@ -485,11 +539,12 @@ def claims_extract(text: str) -> Extraction:
         key = _normalized(line)
         if key:
             line_counts[key] = line_counts.get(key, 0) + 1
+    lines = _Lines(text)
     for sentence in sentences:  # a headline glued to a paragraph's end still repeats a line
         key = _normalized(sentence.text)
-        if line_counts.get(key) == 1 and _normalized(_line_of(text, sentence)) != key:
+        if line_counts.get(key) == 1 and lines.of(sentence).normalized != key:
             line_counts[key] += 1
-    context = _Context(text=text, line_counts=line_counts)
+    context = _Context(lines=lines, line_counts=line_counts)
     claims: list[ExtractedClaim] = []
     skipped: list[SkippedSentence] = []
     for sentence in sentences:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import time
 from decimal import Decimal
 
 import pytest
@@ -285,3 +286,35 @@ def test_seed_claims_carry_normalised_entities():
         "Particularly, they accused Washington of having supported the repressive rule of the Shah."
     ]
     assert washington.entities == ["United States"]
+
+
+def _best_seconds(text: str) -> float:
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        claims_extract(text)
+        timings.append(time.perf_counter() - started)
+    return min(timings)
+
+
+LONG_LINE_UNITS = [
+    "Ab. ",  # a sentence boundary every four characters (slicing per boundary was quadratic)
+    "abc def. Ghi ",  # sentences sharing one line (re-reading the line per sentence was)
+    "!",  # one run of punctuation (the boundary pattern backtracked over it per character)
+    " ".join(SEED.split()) + " ",  # the seed article as one line
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("unit", LONG_LINE_UNITS, ids=["boundaries", "sentences", "punct", "seed"])
+def test_extraction_of_one_long_line_is_linear(unit):
+    # given one line of 100 kB and one of 400 kB made of the same text
+    small = (unit * (100_000 // len(unit) + 1))[:100_000]
+    large = (unit * (400_000 // len(unit) + 1))[:400_000]
+
+    # when each is extracted (best of three, so load from elsewhere weighs less)
+    ratio = _best_seconds(large) / _best_seconds(small)
+
+    # then four times the text takes about four times as long, not sixteen (quadratic): the
+    # bound is generous for a shared machine; before the fix these ratios were 11 to 16
+    assert ratio < 8, f"400 kB took {ratio:.1f}x as long as 100 kB"
