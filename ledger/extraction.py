@@ -14,9 +14,14 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import re
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
+
+import phonenumbers
+from phonenumbers import Leniency
 
 from ledger.entities import KIND_NAME, entities_find
 from ledger.events import TextSelector
@@ -41,6 +46,20 @@ class SkipReason:
     ABOUT_THE_ARTICLE = "about_the_article"
     FRAGMENT = "fragment"
     DUPLICATE = "duplicate"
+
+
+# Skipped sentences that the context shown around a quote never includes: personal data and
+# the page's boilerplate. Headings, questions and fragments are the article's own text.
+WITHHELD_REASONS = frozenset(
+    {
+        SkipReason.PERSONAL_DATA,
+        SkipReason.AUTHOR_CARD,
+        SkipReason.SOCIAL_PROFILE,
+        SkipReason.COOKIE_BANNER,
+        SkipReason.RELATED_LINK,
+        SkipReason.CALL_TO_ACTION,
+    }
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -216,22 +235,45 @@ def sentences_split(text: str) -> list[Sentence]:
 
 # --- what is not a claim ----------------------------------------------------------------------
 
-_PERSONAL_DATA = [
-    # The lookbehind starts a match only where a local part begins: a long run of word
-    # characters is scanned once, not once per position (quadratic on a 200 kB token).
-    ("email address", re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
-    (
-        "phone number",
-        re.compile(
-            r"(?<![\w.])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s.-]\d{3,4}[\s.-]\d{3,4}\b"
-        ),
-    ),
+
+@dataclasses.dataclass(frozen=True)
+class PersonalData:
+    """One piece of personal data found in a text: its kind and where it is (end exclusive)."""
+
+    label: str
+    start: int
+    end: int
+
+
+# Regions whose national formats ("020 7946 0958" in Britain, "01 42 68 53 00" in France) are
+# recognised; a number written with its country code ("+971 50 123 4567") is recognised whatever
+# its country. Only numbers valid in libphonenumber's metadata count, so years, amounts and
+# statistics are not taken for phone numbers.
+PHONE_REGIONS = ("US", "GB", "FR", "DE", "IN", "AU", "CA")
+# A number that is only possible (right length, no valid range: "(555) 010-4477", fictional)
+# counts when it is written as phone numbers are: with its country code, or area code in
+# brackets, or ten digits or more in groups.
+_PHONE_LIKE = re.compile(r"^(?:\+|\(\d)|^(?=(?:\D*\d){10})\d+(?:[\s.-]+\d+){2,}$")
+# Seven digits apart only by what phone numbers are written with: no phone number is shorter,
+# and a sentence without such a run is not handed to the phone-number matcher at all.
+_PHONE_CANDIDATE = re.compile(r"\d(?:[\s().\-/]*+\d){6}")
+# The lookbehind starts a match only where a local part begins: a long run of word characters
+# is scanned once, not once per position (quadratic on a 200 kB token).
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PATTERNS = [
     (
         "street address",
         re.compile(
-            r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|"
-            r"Lane|Ln|Drive|Dr|Court|Ct|Plaza|Place|Pl|Square|Sq|Way|Terrace|Parkway|Pkwy|"
-            r"Highway|Hwy|Circle|Cir)\b\.?"
+            r"\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|"
+            r"Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Plaza|Place|Pl|Square|Sq|Way|Terrace|"
+            r"Parkway|Pkwy|Highway|Hwy|Circle|Cir|Close|Crescent|Gardens|Mews|Row)\b\.?"
+            # "12 rue de Rivoli", "5 calle Mayor", "7 via Roma"
+            r"|\b\d{1,5}[A-Za-z]?,?\s+(?:rue|avenue|boulevard|place|calle|avenida|via|viale|"
+            r"piazza|praça|rua)\s+(?:(?:de|del|della|di|du|des|la|le|da|do)\s+)*[A-Z]\w+"
+            # "Hauptstraße 5a", "Kalverstraat 92", "Nørregade 7"
+            r"|\b[A-Z]\w*(?:straße|strasse|str\.|weg|platz|gasse|allee|straat|gracht|laan|"
+            r"vej|gatan|gade)\s+\d{1,5}[a-z]?\b",
+            re.UNICODE,
         ),
     ),
     ("postal code", re.compile(r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b")),
@@ -246,6 +288,49 @@ _PERSONAL_DATA = [
     ("social handle", re.compile(r"(?<![\w@])@[A-Za-z0-9_]{2,30}\b")),
     ("date of birth", re.compile(r"\b(?:birth ?date|date of birth|born on)\b", re.IGNORECASE)),
 ]
+
+
+def _phone_numbers(text: str) -> list[PersonalData]:
+    if _PHONE_CANDIDATE.search(text) is None:
+        return []
+    found: dict[tuple[int, int], PersonalData] = {}
+    for region in PHONE_REGIONS:
+        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
+            found[(match.start, match.end)] = PersonalData("phone number", match.start, match.end)
+    for match in phonenumbers.PhoneNumberMatcher(
+        text, PHONE_REGIONS[0], leniency=Leniency.POSSIBLE
+    ):
+        if _PHONE_LIKE.search(match.raw_string):
+            found[(match.start, match.end)] = PersonalData("phone number", match.start, match.end)
+    return list(found.values())
+
+
+def personal_data_find(text: str) -> list[PersonalData]:
+    """Every email address, phone number, street address, postal code, social profile link or
+    handle and date-of-birth field in ``text``, in order, none overlapping another.
+
+    Phone numbers come from libphonenumber (``phonenumbers``), in any international format and
+    in the national formats of ``PHONE_REGIONS``; the rest are patterns. Where two overlap
+    (an email address's digits read as a phone number), the one found first in this order is
+    kept: email addresses, then phone numbers, then the patterns in ``_PATTERNS``' order.
+    """
+    candidates = [PersonalData("email address", *match.span()) for match in _EMAIL.finditer(text)]
+    candidates += _phone_numbers(text)
+    candidates += [
+        PersonalData(label, *match.span())
+        for label, pattern in _PATTERNS
+        for match in pattern.finditer(text)
+    ]
+    rank = {item: number for number, item in enumerate(candidates)}  # the order found in
+    kept: list[PersonalData] = []
+    for item in sorted(candidates, key=lambda item: (item.start, rank[item])):
+        if kept and item.start < kept[-1].end:  # overlaps the last kept: the earlier kind wins
+            if rank[item] < rank[kept[-1]]:
+                kept[-1] = item
+            continue
+        kept.append(item)
+    return kept
+
 
 _SOCIAL_PLATFORM_LABEL = re.compile(
     r"^(?:twitter|x|instagram|tiktok|facebook|linkedin|youtube|threads|snapchat|pinterest|"
@@ -301,16 +386,13 @@ def _main_clause(text: str) -> str:
 
 
 def _redact(text: str) -> str:
-    for label, pattern in _PERSONAL_DATA:
-        text = pattern.sub(f"[{label}]", text)
-    return text
-
-
-def _personal_data(text: str) -> str | None:
-    for label, pattern in _PERSONAL_DATA:
-        if pattern.search(text):
-            return label
-    return None
+    """``text`` with each piece of personal data replaced by its kind in brackets."""
+    parts: list[str] = []
+    last = 0
+    for item in personal_data_find(text):
+        parts += [text[last : item.start], f"[{item.label}]"]
+        last = item.end
+    return "".join([*parts, text[last:]])
 
 
 def _title_case(text: str) -> bool:
@@ -385,9 +467,9 @@ def _skip_reason(sentence: Sentence, context: _Context) -> tuple[str, str] | Non
     if _SOCIAL_PLATFORM_LABEL.match(label):
         context.in_socials = True
         return SkipReason.SOCIAL_PROFILE, "social platform heading"
-    personal = _personal_data(body)
-    if personal is not None:
-        return SkipReason.PERSONAL_DATA, personal
+    personal = personal_data_find(body)
+    if personal:
+        return SkipReason.PERSONAL_DATA, personal[0].label
     field = _PROFILE_FIELD.match(line)
     if field is not None and _BULLET.match(line):
         name = field.group(1).strip().lower()
@@ -497,12 +579,57 @@ def check_worthiness_score(*, text: str, entity_names: list[str]) -> dict[str, A
 # --- selectors --------------------------------------------------------------------------------
 
 
-def selector_build(*, text: str, start: int, end: int) -> TextSelector:
-    """TextQuoteSelector (exact, prefix, suffix) and TextPositionSelector (start, end)."""
+def withheld_spans(skipped: Iterable[SkippedSentence]) -> list[tuple[int, int]]:
+    """Where the skipped sentences that are personal data or boilerplate are, in order."""
+    return [(item.start, item.end) for item in skipped if item.reason in WITHHELD_REASONS]
+
+
+def quote_context(
+    *, text: str, start: int, end: int, characters: int, withheld: Sequence[tuple[int, int]]
+) -> tuple[int, int]:
+    """Where the context around ``text[start:end]`` starts and ends: up to ``characters`` either
+    side, stopping at the nearest withheld span (``withheld_spans``, in order) on each side, so
+    the context never shows personal data or boilerplate. This is the one place context around
+    a quote is cut (selectors' prefix and suffix, the admin's claim and contradiction pages).
+    """
+    before = bisect.bisect_right(withheld, (start, start)) - 1  # last span starting before
+    context_start = max(0, start - characters)
+    if before >= 0:
+        context_start = max(context_start, min(withheld[before][1], start))
+    after = bisect.bisect_left(withheld, (end, end))  # first span starting at or after the end
+    context_end = min(len(text), end + characters)
+    if after < len(withheld):
+        context_end = min(context_end, withheld[after][0])
+    return context_start, context_end
+
+
+def source_quote_context(*, text: str, start: int, end: int, characters: int) -> tuple[int, int]:
+    """``quote_context`` in a stored source's text, with the spans its extraction withholds."""
+    return quote_context(
+        text=text, start=start, end=end, characters=characters, withheld=_source_withheld(text)
+    )
+
+
+@functools.lru_cache(maxsize=8)  # a page shows several quotes of one source; texts are large
+def _source_withheld(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(withheld_spans(claims_extract(text).skipped))
+
+
+def selector_build(
+    *, text: str, start: int, end: int, withheld: Sequence[tuple[int, int]] = ()
+) -> TextSelector:
+    """TextQuoteSelector (exact, prefix, suffix) and TextPositionSelector (start, end).
+
+    The prefix and suffix stop at ``withheld`` spans (see ``quote_context``): a selector is
+    recorded in an event, shown by the API and exported, so it must not carry personal data.
+    """
+    context_start, context_end = quote_context(
+        text=text, start=start, end=end, characters=SELECTOR_CONTEXT_CHARS, withheld=withheld
+    )
     return TextSelector(
         exact=text[start:end],
-        prefix=text[max(0, start - SELECTOR_CONTEXT_CHARS) : start],
-        suffix=text[end : end + SELECTOR_CONTEXT_CHARS],
+        prefix=text[context_start:start],
+        suffix=text[end:context_end],
         start=start,
         end=end,
     )
@@ -545,7 +672,7 @@ def claims_extract(text: str) -> Extraction:
         if line_counts.get(key) == 1 and lines.of(sentence).normalized != key:
             line_counts[key] += 1
     context = _Context(lines=lines, line_counts=line_counts)
-    claims: list[ExtractedClaim] = []
+    kept: list[Sentence] = []
     skipped: list[SkippedSentence] = []
     for sentence in sentences:
         verdict = _skip_reason(sentence, context)
@@ -565,8 +692,12 @@ def claims_extract(text: str) -> Extraction:
                 )
             )
             continue
+        context.seen_claims.add(_normalized(sentence.text))
+        kept.append(sentence)
+    withheld = withheld_spans(skipped)
+    claims: list[ExtractedClaim] = []
+    for sentence in kept:
         body = " ".join(sentence.text.split())
-        context.seen_claims.add(_normalized(body))
         found = entities_find(body)
         names = sorted({entity.canonical for entity in found})
         known = sorted({entity.canonical for entity in found if entity.kind != KIND_NAME})
@@ -575,7 +706,9 @@ def claims_extract(text: str) -> Extraction:
                 text=body,
                 start=sentence.start,
                 end=sentence.end,
-                selector=selector_build(text=text, start=sentence.start, end=sentence.end),
+                selector=selector_build(
+                    text=text, start=sentence.start, end=sentence.end, withheld=withheld
+                ),
                 check_worthiness=check_worthiness_score(text=body, entity_names=names),
                 entities=known or names,
             )

@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 
 from ledger.events import Metadata
 from ledger.exceptions import LedgerError
-from ledger.models import ClaimView, ContradictionView, Source
+from ledger.models import ClaimView, ContradictionView
 from reviews import selectors
 from reviews.contradictions.services import contradiction_confirm, contradiction_dismiss
 from reviews.workflow import CONTRADICTION_DECIDERS, workflow_check_contradiction_decision
@@ -38,27 +38,18 @@ def _quote_in_context(claim_id: Any) -> SafeString:
     claim = ClaimView.objects.filter(pk=claim_id).first()
     if claim is None:
         return format_html("<em>claim {} not found</em>", claim_id)
-    before = after = ""
-    selector = claim.selector or {}
-    source = (
-        Source.objects.filter(pk=claim.source_id).only("text", "title").first()
-        if claim.source_id
-        else None
+    context = selectors.claim_source_context(
+        source_id=str(claim.source_id) if claim.source_id else None,
+        selector=claim.selector,
+        characters=CONTEXT_CHARACTERS,
     )
-    if source is not None and selector:
-        start, end = int(selector["start"]), int(selector["end"])
-        before = source.text[max(0, start - CONTEXT_CHARACTERS) : start]
-        after = source.text[end : end + CONTEXT_CHARACTERS]
-        origin = source.title or str(source.pk)
-    else:
-        origin = "no source"
     return format_html(
         '<div style="font-size:0.9em;color:#666">{}</div>'
         '<p>…{}<mark style="font-weight:bold">{}</mark>{}…</p>',
-        origin,
-        before,
-        claim.text if not selector else selector.get("exact", claim.text),
-        after,
+        (context.title or context.source_id) if context else "no source",
+        context.before if context else "",
+        context.quote if context else claim.text,
+        context.after if context else "",
     )
 
 
