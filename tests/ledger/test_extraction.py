@@ -387,7 +387,7 @@ def test_a_vague_sentence_scores_lower_than_a_specific_one():
     )
 
     # then the specific one is more check-worthy
-    assert vague == {"score": "0.10", "reasons": [], "version": "1"}
+    assert vague == {"score": "0.10", "reasons": [], "version": "2"}
     assert Decimal(specific["score"]) > Decimal(vague["score"])
 
 
