@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import random
 import time
 from decimal import Decimal
 
@@ -498,3 +499,24 @@ def test_extraction_of_one_long_line_is_linear(unit, size):
     # then four times the text takes about four times as long, not sixteen: the bound is
     # generous for a shared machine
     assert ratio < 8, f"{4 * size} characters took {ratio:.1f}x as long as {size}"
+
+
+@pytest.mark.slow
+def test_phone_number_parsing_stays_bounded_on_a_line_full_of_numbers():
+    # given 100 kB on one line holding about 7,000 distinct national phone numbers, the worst
+    # case (each is parsed in every region), and 100 kB of digit groups
+    digits = random.Random(17)
+    numbers = " ".join(f"0{digits.randrange(10**9):09d} or" for _ in range(7_000))
+    groups = " ".join(f"{digits.randrange(100):02d}" for _ in range(33_333))
+
+    # when each is extracted once
+    seconds = []
+    for text in (numbers, groups):
+        started = time.process_time()
+        claims_extract(text)
+        seconds.append(time.process_time() - started)
+    assert [item.reason for item in claims_extract(numbers).skipped] == [SkipReason.PERSONAL_DATA]
+
+    # then it takes seconds of CPU, not minutes (about 1.5 s and 0.5 s here; libphonenumber's
+    # matcher run over whole sentences took 141 s on the digit groups)
+    assert max(seconds) < 20, seconds
