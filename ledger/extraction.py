@@ -606,7 +606,7 @@ def quote_context(
     """Where the context around ``text[start:end]`` starts and ends: up to ``characters`` either
     side, stopping at the nearest withheld span (``withheld_spans``, in order) on each side, so
     the context never shows personal data or boilerplate. This is the one place context around
-    a quote is cut (selectors' prefix and suffix, the admin's claim and contradiction pages).
+    a quote is cut (selectors' prefix and suffix, the admin's claim and flag pages).
     """
     before = bisect.bisect_right(withheld, (start, start)) - 1  # last span starting before
     context_start = max(0, start - characters)

@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from ledger.models import ClaimView
+from ledger.models import ClaimView, ContradictionView
 from reviews.workflow import Command
 
 
@@ -51,6 +51,20 @@ class ReviewClaim(ClaimView):
             *((command.permission_codename, f"Can {command.label.lower()}") for command in Command),
             ("export_ledger", "Can export the ledger and its history"),
         ]
+
+
+class ContradictionFlag(ContradictionView):
+    """Contradiction flags as the desk works them (no table of its own).
+
+    Rows are written only by the ledger's contradiction projection; the admin reads them and
+    calls ``services.contradiction_decide``.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = "contradiction flag"
+        verbose_name_plural = "contradiction flags"
+        default_permissions = ("view",)
 
 
 # --- The publisher API: keys, replayable requests and webhooks -------------------------------

@@ -3,7 +3,8 @@
 Domain errors (the ``ledger.exceptions.LedgerError`` family) and DRF's own errors become
 ``application/problem+json`` with ``type``, ``title``, ``status``, ``detail`` and ``instance``,
 plus a stable ``code`` and, where useful, extension members (``errors`` for invalid fields,
-``current_version`` for a conflict).
+``current_version`` for a conflict, ``flags`` for a publication blocked by open contradiction
+flags).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ledger.exceptions import (
     PermissionDenied,
     TransitionNotAllowed,
 )
+from reviews.workflow import PublicationBlocked
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://claims-ledger.example/problems/"
@@ -126,6 +128,8 @@ def problem_exception_handler(error: Exception, context: dict[str, Any]) -> Resp
                 "expected_version": error.expected_version,
             }
             headers["ETag"] = f'"{error.current_version}"'
+        elif isinstance(error, PublicationBlocked):
+            extensions = {"flags": error.flags}
         return problem_response(
             status_code=status_code,
             title=_title(status_code),
