@@ -298,8 +298,7 @@ _PATTERNS = [
             r"piazza|praça|rua)\s+(?:(?:de|del|della|di|du|des|la|le|da|do)\s+)*[A-Z]\w+"
             # "Hauptstraße 5a", "Kalverstraat 92", "Nørregade 7"
             r"|\b[A-Z]\w*(?:straße|strasse|str\.|weg|platz|gasse|allee|straat|gracht|laan|"
-            r"vej|gatan|gade)\s+\d{1,5}[a-z]?\b",
-            re.UNICODE,
+            r"vej|gatan|gade)\s+\d{1,5}[a-z]?\b"
         ),
     ),
     ("postal code", re.compile(r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b")),
@@ -322,9 +321,9 @@ def personal_data_find(text: str) -> list[PersonalData]:
 
     Phone numbers are runs of digits that libphonenumber (``phonenumbers``) parses as one, in
     any international format and in the national formats of ``PHONE_REGIONS``; the rest are
-    patterns. Where two overlap
-    (an email address's digits read as a phone number), the one found first in this order is
-    kept: email addresses, then phone numbers, then the patterns in ``_PATTERNS``' order.
+    patterns. Where two overlap (an email address's digits read as a phone number), the one
+    found first in this order is kept: email addresses, then phone numbers, then the patterns
+    in ``_PATTERNS``' order.
     """
     candidates = [PersonalData("email address", *match.span()) for match in _EMAIL.finditer(text)]
     candidates += [
