@@ -19,6 +19,21 @@ class InvalidCommand(LedgerError):
     code = "invalid_command"
 
 
+class SourceTooLarge(InvalidCommand):
+    """The source is over the ingestion size budget (``LEDGER_MAX_SOURCE_BYTES``); nothing was
+    stored. The API answers 413."""
+
+    code = "source_too_large"
+    http_status = 413
+
+    def __init__(self, *, size: int, limit: int) -> None:
+        super().__init__(
+            f"the file is {size} bytes, over the {limit}-byte limit (LEDGER_MAX_SOURCE_BYTES)"
+        )
+        self.size = size
+        self.limit = limit
+
+
 class NotFound(LedgerError):
     """The claim, source or stream named by a command does not exist."""
 

@@ -12,16 +12,24 @@ re-anchors in ``Source.text`` (see ``selector_anchor``).
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import functools
 import re
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
+
+import phonenumbers
+from phonenumbers import NumberParseException
 
 from ledger.checkworthiness import sentence_classify
 from ledger.entities import KIND_NAME, entities_find
 from ledger.events import TextSelector
 
-EXTRACTOR_VERSION = "2"  # 2: check-worthiness by the classifier of ledger.checkworthiness
+# 2: check-worthiness by the classifier of ledger.checkworthiness; phone numbers by
+# libphonenumber; context stops at withheld text.
+EXTRACTOR_VERSION = "2"
 SELECTOR_CONTEXT_CHARS = 32  # prefix/suffix length: enough to tell repeated quotes apart
 MIN_CLAIM_WORDS = 5
 MAX_CLAIM_CHARS = 1000  # longer "sentences" are run-on text (lists, tables), not one claim
@@ -41,6 +49,20 @@ class SkipReason:
     ABOUT_THE_ARTICLE = "about_the_article"
     FRAGMENT = "fragment"
     DUPLICATE = "duplicate"
+
+
+# Skipped sentences that the context shown around a quote never includes: personal data and
+# the page's boilerplate. Headings, questions and fragments are the article's own text.
+WITHHELD_REASONS = frozenset(
+    {
+        SkipReason.PERSONAL_DATA,
+        SkipReason.AUTHOR_CARD,
+        SkipReason.SOCIAL_PROFILE,
+        SkipReason.COOKIE_BANNER,
+        SkipReason.RELATED_LINK,
+        SkipReason.CALL_TO_ACTION,
+    }
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,31 +127,50 @@ _SENTENCE_STARTERS = _words(
     Still Yet So Then There Their His Her Our After Before When While Although Since As If
     """
 )
-_BOUNDARY = re.compile(rf"[.!?…]+[{_CLOSING}]*(?=\s)|[.!?…]+[{_CLOSING}]*$")
+# Possessive, and starting only where a run of punctuation starts: a long run ("!!!…") is
+# scanned once, not once per character (quadratic on one long line).
+_BOUNDARY = re.compile(rf"(?<![.!?…])[.!?…]++[{_CLOSING}]*+(?=\s|$)")
+_NEXT_TOKEN = re.compile(r"\s*+(\S*+)")
 _TERMINAL = re.compile(rf"[.!?…][{_CLOSING}]*$")
 _BULLET = re.compile(rf"^\s*(?:[{_BULLETS}]|\d+[.)])\s+")
 
 
-def _is_boundary(text: str, punct_start: int, punct_end: int) -> bool:
-    after = text[punct_end:].lstrip()
-    if not after:
+def _token_before(text: str, position: int) -> str:
+    """The whitespace-separated token that ends before ``position`` (skipping whitespace).
+
+    Scans back from ``position`` only as far as that token: slicing ``text[:position]`` per
+    boundary made splitting one long line quadratic.
+    """
+    end = position
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end]
+
+
+def _is_boundary(text: str, punct_start: int, punct_end: int, block_end: int) -> bool:
+    after = _NEXT_TOKEN.match(text, punct_end, block_end)
+    next_token = after.group(1) if after is not None else ""
+    if not next_token:
         return True
-    first = after[0]
+    first = next_token[0]
     if first in _OPENING:
-        first = after[1:2] or first
+        first = next_token[1:2] or first
     if not (first.isupper() or first.isdigit()):
         return False
     if text[punct_start] != "." or (punct_end - punct_start > 1 and text[punct_start + 1] != "."):
         return True
-    token = text[:punct_start].rsplit(None, 1)[-1] if text[:punct_start].strip() else ""
-    token = token.lstrip(_OPENING).lower()
+    token = _token_before(text, punct_start).lstrip(_OPENING).lower()
     if len(token) == 1 and token.isalpha():  # an initial: "J. Smith"
         return False
     if token in _NUMBERING_ABBREVIATIONS:  # "No. 5", but "yes or no. Since ..." ends
-        return not after[0].isdigit()
+        return not next_token[0].isdigit()
     if token in _ABBREVIATIONS:
-        next_word = after.split(None, 1)[0].strip(_OPENING)
-        return token in _SENTENCE_FINAL_ABBREVIATIONS and next_word in _SENTENCE_STARTERS
+        return token in _SENTENCE_FINAL_ABBREVIATIONS and next_token.strip(_OPENING) in (
+            _SENTENCE_STARTERS
+        )
     return True
 
 
@@ -184,7 +225,7 @@ def sentences_split(text: str) -> list[Sentence]:
     for block_start, block_end in _blocks(text):
         start = block_start
         for match in _BOUNDARY.finditer(text, block_start, block_end):
-            if _is_boundary(text[:block_end], match.start(), match.end()):
+            if _is_boundary(text, match.start(), match.end(), block_end):
                 sentence = _trimmed(text, start, match.end())
                 if sentence is not None:
                     sentences.append(sentence)
@@ -197,22 +238,70 @@ def sentences_split(text: str) -> list[Sentence]:
 
 # --- what is not a claim ----------------------------------------------------------------------
 
-_PERSONAL_DATA = [
-    # The lookbehind starts a match only where a local part begins: a long run of word
-    # characters is scanned once, not once per position (quadratic on a 200 kB token).
-    ("email address", re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
-    (
-        "phone number",
-        re.compile(
-            r"(?<![\w.])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)|\d{2,4})[\s.-]\d{3,4}[\s.-]\d{3,4}\b"
-        ),
-    ),
+
+@dataclasses.dataclass(frozen=True)
+class PersonalData:
+    """One piece of personal data found in a text: its kind and where it is (end exclusive)."""
+
+    label: str
+    start: int
+    end: int
+
+
+# Regions whose national formats ("020 7946 0958" in Britain, "01 42 68 53 00" in France) are
+# recognised; a number written with its country code ("+971 50 123 4567") is recognised whatever
+# its country. Numbers valid in libphonenumber's metadata count, so years, amounts and
+# statistics are not taken for phone numbers.
+PHONE_REGIONS = ("US", "GB", "FR", "DE", "IN", "AU", "CA")
+# A run that could be one phone number: digits and what numbers are written with, bounded in
+# length (E.164 has at most 15 digits), so finding the runs is linear in the text and only
+# these short runs are handed to libphonenumber, which is costly per call.
+_PHONE_CANDIDATE = re.compile(r"(?<![\w+(])(?:\+|\(\+?)?\d[\d\s().\-/]{5,24}\d(?!\w)")
+# A number that is only possible (right length, no valid range: "(555) 010-4477", fictional)
+# counts when it is written as phone numbers are: with its country code, or area code in
+# brackets, or ten digits or more in groups.
+_PHONE_LIKE = re.compile(r"^(?:\+|\(\d)|^(?=(?:\D*\d){10})\d+(?:[\s.-]+\d+){2,}$")
+# Digits in a number with its country code, and in one written nationally: national numbers
+# of PHONE_REGIONS have nine digits or more with their area code ("030 901820"); fewer are year
+# ranges ("1810-1811") and counts ("2014 100") far more often than local numbers.
+_INTERNATIONAL_DIGITS = range(7, 16)
+_NATIONAL_DIGITS = range(9, 18)  # up to an "00" international prefix and 15 digits
+
+
+@functools.lru_cache(maxsize=4096)  # the same number is often repeated (footers, cards)
+def _is_phone_number(candidate: str) -> bool:
+    international = candidate.lstrip("(").startswith("+")
+    digits = sum(character.isdigit() for character in candidate)
+    if digits not in (_INTERNATIONAL_DIGITS if international else _NATIONAL_DIGITS):
+        return False
+    possible = False
+    for region in PHONE_REGIONS[:1] if international else PHONE_REGIONS:
+        try:
+            number = phonenumbers.parse(candidate, region)
+        except NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return True
+        possible = possible or phonenumbers.is_possible_number(number)
+    return possible and _PHONE_LIKE.search(candidate) is not None
+
+
+# The lookbehind starts a match only where a local part begins: a long run of word characters
+# is scanned once, not once per position (quadratic on a 200 kB token).
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PATTERNS = [
     (
         "street address",
         re.compile(
-            r"\b\d{1,5}\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|"
-            r"Lane|Ln|Drive|Dr|Court|Ct|Plaza|Place|Pl|Square|Sq|Way|Terrace|Parkway|Pkwy|"
-            r"Highway|Hwy|Circle|Cir)\b\.?"
+            r"\b\d{1,5}[A-Za-z]?\s+(?:[A-Z][a-z]+\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|"
+            r"Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Plaza|Place|Pl|Square|Sq|Way|Terrace|"
+            r"Parkway|Pkwy|Highway|Hwy|Circle|Cir|Close|Crescent|Gardens|Mews|Row)\b\.?"
+            # "12 rue de Rivoli", "5 calle Mayor", "7 via Roma"
+            r"|\b\d{1,5}[A-Za-z]?,?\s+(?:rue|avenue|boulevard|place|calle|avenida|via|viale|"
+            r"piazza|praça|rua)\s+(?:(?:de|del|della|di|du|des|la|le|da|do)\s+)*[A-Z]\w+"
+            # "Hauptstraße 5a", "Kalverstraat 92", "Nørregade 7"
+            r"|\b[A-Z]\w*(?:straße|strasse|str\.|weg|platz|gasse|allee|straat|gracht|laan|"
+            r"vej|gatan|gade)\s+\d{1,5}[a-z]?\b"
         ),
     ),
     ("postal code", re.compile(r"\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b")),
@@ -227,6 +316,39 @@ _PERSONAL_DATA = [
     ("social handle", re.compile(r"(?<![\w@])@[A-Za-z0-9_]{2,30}\b")),
     ("date of birth", re.compile(r"\b(?:birth ?date|date of birth|born on)\b", re.IGNORECASE)),
 ]
+
+
+def personal_data_find(text: str) -> list[PersonalData]:
+    """Every email address, phone number, street address, postal code, social profile link or
+    handle and date-of-birth field in ``text``, in order, none overlapping another.
+
+    Phone numbers are runs of digits that libphonenumber (``phonenumbers``) parses as one, in
+    any international format and in the national formats of ``PHONE_REGIONS``; the rest are
+    patterns. Where two overlap (an email address's digits read as a phone number), the one
+    found first in this order is kept: email addresses, then phone numbers, then the patterns
+    in ``_PATTERNS``' order.
+    """
+    candidates = [PersonalData("email address", *match.span()) for match in _EMAIL.finditer(text)]
+    candidates += [
+        PersonalData("phone number", *match.span())
+        for match in _PHONE_CANDIDATE.finditer(text)
+        if _is_phone_number(match.group())
+    ]
+    candidates += [
+        PersonalData(label, *match.span())
+        for label, pattern in _PATTERNS
+        for match in pattern.finditer(text)
+    ]
+    rank = {item: number for number, item in enumerate(candidates)}  # the order found in
+    kept: list[PersonalData] = []
+    for item in sorted(candidates, key=lambda item: (item.start, rank[item])):
+        if kept and item.start < kept[-1].end:  # overlaps the last kept: the earlier kind wins
+            if rank[item] < rank[kept[-1]]:
+                kept[-1] = item
+            continue
+        kept.append(item)
+    return kept
+
 
 _SOCIAL_PLATFORM_LABEL = re.compile(
     r"^(?:twitter|x|instagram|tiktok|facebook|linkedin|youtube|threads|snapchat|pinterest|"
@@ -282,16 +404,13 @@ def _main_clause(text: str) -> str:
 
 
 def _redact(text: str) -> str:
-    for label, pattern in _PERSONAL_DATA:
-        text = pattern.sub(f"[{label}]", text)
-    return text
-
-
-def _personal_data(text: str) -> str | None:
-    for label, pattern in _PERSONAL_DATA:
-        if pattern.search(text):
-            return label
-    return None
+    """``text`` with each piece of personal data replaced by its kind in brackets."""
+    parts: list[str] = []
+    last = 0
+    for item in personal_data_find(text):
+        parts += [text[last : item.start], f"[{item.label}]"]
+        last = item.end
+    return "".join([*parts, text[last:]])
 
 
 def _title_case(text: str) -> bool:
@@ -303,28 +422,62 @@ def _normalized(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+@dataclasses.dataclass(frozen=True)
+class _Line:
+    """The line(s) a sentence sits on, as the classifier reads them."""
+
+    stripped: str
+    label: str  # without a leading bullet
+    normalized: str
+
+
+class _Lines:
+    """The lines of a text, each read once however many sentences sit on it.
+
+    Searching back and forth for a sentence's line and copying it per sentence made extraction
+    quadratic on a long line; here a sentence finds its line by bisection and the line's
+    derived forms are computed once.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._starts = [0, *(match.end() for match in re.finditer("\n", text))]
+        self._read: dict[tuple[int, int], _Line] = {}
+
+    def of(self, sentence: Sentence) -> _Line:
+        """From the start of the line where ``sentence`` starts to the end of the one where it
+        ends (one line unless the sentence is soft-wrapped)."""
+        first = bisect.bisect_right(self._starts, sentence.start) - 1
+        last = bisect.bisect_right(self._starts, sentence.end - 1) - 1
+        line = self._read.get((first, last))
+        if line is None:
+            end = self._starts[last + 1] - 1 if last + 1 < len(self._starts) else len(self._text)
+            stripped = self._text[self._starts[first] : end].strip()
+            line = _Line(
+                stripped=stripped,
+                label=_BULLET.sub("", stripped).strip(),
+                normalized=_normalized(stripped),
+            )
+            self._read[(first, last)] = line
+        return line
+
+
 @dataclasses.dataclass
 class _Context:
     """What the classifier remembers while walking a document in order."""
 
-    text: str
+    lines: _Lines
     line_counts: dict[str, int]
     in_author_card: bool = False
     in_socials: bool = False
     seen_claims: set[str] = dataclasses.field(default_factory=set)
 
 
-def _line_of(text: str, sentence: Sentence) -> str:
-    line_start = text.rfind("\n", 0, sentence.start) + 1
-    line_end = text.find("\n", sentence.end)
-    return text[line_start : line_end if line_end != -1 else len(text)]
-
-
 def _skip_reason(sentence: Sentence, context: _Context) -> tuple[str, str] | None:
     """(reason, detail) when ``sentence`` is not a claim; None when it is one."""
     body = " ".join(sentence.text.split())
-    line = _line_of(context.text, sentence).strip()
-    label = _BULLET.sub("", line).strip()
+    read = context.lines.of(sentence)
+    line, label = read.stripped, read.label
     if _AUTHOR_CARD_LABEL.match(label):
         context.in_author_card = True
         context.in_socials = False
@@ -332,9 +485,9 @@ def _skip_reason(sentence: Sentence, context: _Context) -> tuple[str, str] | Non
     if _SOCIAL_PLATFORM_LABEL.match(label):
         context.in_socials = True
         return SkipReason.SOCIAL_PROFILE, "social platform heading"
-    personal = _personal_data(body)
-    if personal is not None:
-        return SkipReason.PERSONAL_DATA, personal
+    personal = personal_data_find(body)
+    if personal:
+        return SkipReason.PERSONAL_DATA, personal[0].label
     field = _PROFILE_FIELD.match(line)
     if field is not None and _BULLET.match(line):
         name = field.group(1).strip().lower()
@@ -375,12 +528,57 @@ def _skip_reason(sentence: Sentence, context: _Context) -> tuple[str, str] | Non
 # --- selectors --------------------------------------------------------------------------------
 
 
-def selector_build(*, text: str, start: int, end: int) -> TextSelector:
-    """TextQuoteSelector (exact, prefix, suffix) and TextPositionSelector (start, end)."""
+def withheld_spans(skipped: Iterable[SkippedSentence]) -> list[tuple[int, int]]:
+    """Where the skipped sentences that are personal data or boilerplate are, in order."""
+    return [(item.start, item.end) for item in skipped if item.reason in WITHHELD_REASONS]
+
+
+def quote_context(
+    *, text: str, start: int, end: int, characters: int, withheld: Sequence[tuple[int, int]]
+) -> tuple[int, int]:
+    """Where the context around ``text[start:end]`` starts and ends: up to ``characters`` either
+    side, stopping at the nearest withheld span (``withheld_spans``, in order) on each side, so
+    the context never shows personal data or boilerplate. This is the one place context around
+    a quote is cut (selectors' prefix and suffix, the admin's claim and flag pages).
+    """
+    before = bisect.bisect_right(withheld, (start, start)) - 1  # last span starting before
+    context_start = max(0, start - characters)
+    if before >= 0:
+        context_start = max(context_start, min(withheld[before][1], start))
+    after = bisect.bisect_left(withheld, (end, end))  # first span starting at or after the end
+    context_end = min(len(text), end + characters)
+    if after < len(withheld):
+        context_end = min(context_end, withheld[after][0])
+    return context_start, context_end
+
+
+def source_quote_context(*, text: str, start: int, end: int, characters: int) -> tuple[int, int]:
+    """``quote_context`` in a stored source's text, with the spans its extraction withholds."""
+    return quote_context(
+        text=text, start=start, end=end, characters=characters, withheld=_source_withheld(text)
+    )
+
+
+@functools.lru_cache(maxsize=8)  # a page shows several quotes of one source; texts are large
+def _source_withheld(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(withheld_spans(claims_extract(text).skipped))
+
+
+def selector_build(
+    *, text: str, start: int, end: int, withheld: Sequence[tuple[int, int]] = ()
+) -> TextSelector:
+    """TextQuoteSelector (exact, prefix, suffix) and TextPositionSelector (start, end).
+
+    The prefix and suffix stop at ``withheld`` spans (see ``quote_context``): a selector is
+    recorded in an event, shown by the API and exported, so it must not carry personal data.
+    """
+    context_start, context_end = quote_context(
+        text=text, start=start, end=end, characters=SELECTOR_CONTEXT_CHARS, withheld=withheld
+    )
     return TextSelector(
         exact=text[start:end],
-        prefix=text[max(0, start - SELECTOR_CONTEXT_CHARS) : start],
-        suffix=text[end : end + SELECTOR_CONTEXT_CHARS],
+        prefix=text[context_start:start],
+        suffix=text[end:context_end],
         start=start,
         end=end,
     )
@@ -417,12 +615,13 @@ def claims_extract(text: str) -> Extraction:
         key = _normalized(line)
         if key:
             line_counts[key] = line_counts.get(key, 0) + 1
+    lines = _Lines(text)
     for sentence in sentences:  # a headline glued to a paragraph's end still repeats a line
         key = _normalized(sentence.text)
-        if line_counts.get(key) == 1 and _normalized(_line_of(text, sentence)) != key:
+        if line_counts.get(key) == 1 and lines.of(sentence).normalized != key:
             line_counts[key] += 1
-    context = _Context(text=text, line_counts=line_counts)
-    claims: list[ExtractedClaim] = []
+    context = _Context(lines=lines, line_counts=line_counts)
+    kept: list[Sentence] = []
     skipped: list[SkippedSentence] = []
     for sentence in sentences:
         verdict = _skip_reason(sentence, context)
@@ -442,8 +641,12 @@ def claims_extract(text: str) -> Extraction:
                 )
             )
             continue
+        context.seen_claims.add(_normalized(sentence.text))
+        kept.append(sentence)
+    withheld = withheld_spans(skipped)
+    claims: list[ExtractedClaim] = []
+    for sentence in kept:
         body = " ".join(sentence.text.split())
-        context.seen_claims.add(_normalized(body))
         found = entities_find(body)
         names = sorted({entity.canonical for entity in found})
         known = sorted({entity.canonical for entity in found if entity.kind != KIND_NAME})
@@ -452,7 +655,9 @@ def claims_extract(text: str) -> Extraction:
                 text=body,
                 start=sentence.start,
                 end=sentence.end,
-                selector=selector_build(text=text, start=sentence.start, end=sentence.end),
+                selector=selector_build(
+                    text=text, start=sentence.start, end=sentence.end, withheld=withheld
+                ),
                 check_worthiness=sentence_classify(body).as_payload(),
                 entities=known or names,
             )

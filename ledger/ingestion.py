@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import dateparse, timezone
 
 from ledger import events as ev
-from ledger.exceptions import InvalidCommand
+from ledger.exceptions import InvalidCommand, SourceTooLarge
 from ledger.extraction import EXTRACTOR_VERSION, SkippedSentence, claims_extract
 from ledger.models import Source
 from ledger.services import claim_load, claim_record, text_check_characters
@@ -98,21 +98,27 @@ def _media_type(content: bytes, *, filename: str, media_type: str | None) -> str
     return MEDIA_TYPE_TEXT
 
 
+def source_size_check(*, size: int) -> None:
+    """Raise SourceTooLarge when a source of ``size`` bytes is over ``LEDGER_MAX_SOURCE_BYTES``.
+
+    The budget keeps ingestion, which runs in the request, within seconds (extraction is linear:
+    ``bench/long_lines.py``); callers holding a file check it before reading the file.
+    """
+    limit = settings.LEDGER_MAX_SOURCE_BYTES
+    if size > limit:
+        raise SourceTooLarge(size=size, limit=limit)
+
+
 def source_decode(
     *, content: bytes, filename: str = "", media_type: str | None = None
 ) -> tuple[str, str]:
     """Validate raw bytes and return ``(media_type, text)``; ``text`` is what selectors index.
 
-    Raises InvalidCommand for empty, oversized, binary, non-UTF-8 or bidi-spoofed content, and
-    for HTML with no main text. HTML goes through trafilatura (main content only: scripts,
-    styles, navigation and comments are dropped).
+    Raises SourceTooLarge over the size budget; InvalidCommand for empty, binary, non-UTF-8 or
+    bidi-spoofed content, and for HTML with no main text. HTML goes through trafilatura (main
+    content only: scripts, styles, navigation and comments are dropped).
     """
-    limit = settings.LEDGER_MAX_SOURCE_BYTES
-    if len(content) > limit:
-        raise InvalidCommand(
-            f"the file is {len(content)} bytes, over the {limit}-byte limit "
-            "(LEDGER_MAX_SOURCE_BYTES)"
-        )
+    source_size_check(size=len(content))
     if not content.strip():
         raise InvalidCommand("the file is empty")
     if b"\x00" in content:

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from ledger import events as ev
+from ledger.extraction import source_quote_context
 from ledger.models import ClaimView, ContradictionView, Source
 from ledger.store import RecordedEvent, read_stream
 from reviews.models import Membership, ReviewClaim
@@ -98,7 +99,8 @@ def claim_source_context(
     selector: ev.TextSelector | None,
     characters: int = SOURCE_CONTEXT_CHARACTERS,
 ) -> SourceContext | None:
-    """The quote of a claim in its source, with up to ``characters`` either side.
+    """The quote of a claim in its source, with up to ``characters`` either side, stopping where
+    ingestion found personal data or boilerplate (``ledger.extraction.quote_context``).
 
     None for a claim with no source or whose source is not stored.
     """
@@ -108,8 +110,9 @@ def claim_source_context(
     if source is None:
         return None
     start, end = selector["start"], selector["end"]
-    before_start = max(0, start - characters)
-    after_end = min(len(source.text), end + characters)
+    before_start, after_end = source_quote_context(
+        text=source.text, start=start, end=end, characters=characters
+    )
     return SourceContext(
         source_id=str(source.pk),
         title=source.title,

@@ -222,11 +222,26 @@ def test_a_body_over_the_limit_answers_413(client_for, settings):
     assert event_count() == before
 
 
-def test_a_source_over_the_ingestion_limit_answers_422(client_for, settings):
+def test_a_source_over_the_ingestion_budget_answers_413_and_stores_nothing(client_for, settings):
+    # given a budget smaller than the article (the request itself is under the body limit)
     settings.LEDGER_MAX_SOURCE_BYTES = 100
-    response = client_for("pat").post("/api/v1/sources/", ARTICLE * 3, content_type="text/plain")
-    body = assert_problem(response, 422, "invalid_command")
-    assert "over the 100-byte limit" in body["detail"]
+    before = event_count()
+
+    # when it is submitted as text and as JSON
+    as_text = client_for("pat").post("/api/v1/sources/", ARTICLE * 3, content_type="text/plain")
+    as_json = client_for("pat").post(
+        "/api/v1/sources/", {"content": ARTICLE * 3}, content_type="application/json"
+    )
+
+    # then both answer 413 problem+json naming the budget, and nothing is stored
+    for response in (as_text, as_json):
+        body = assert_problem(response, 413, "source_too_large")
+        assert body["detail"] == (
+            f"the file is {len((ARTICLE * 3).encode())} bytes, over the 100-byte limit "
+            "(LEDGER_MAX_SOURCE_BYTES)"
+        )
+    assert event_count() == before
+    assert Source.objects.count() == 0
 
 
 def test_sources_are_visible_to_their_organisation_and_staff(client_for):

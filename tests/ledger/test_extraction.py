@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import json
 import pathlib
+import random
+import time
 from decimal import Decimal
 
 import pytest
 
 from ledger.extraction import (
+    PersonalData,
     SkipReason,
     claims_extract,
     extraction_measure,
+    personal_data_find,
+    quote_context,
     selector_anchor,
     selector_build,
     sentences_split,
+    source_quote_context,
+    withheld_spans,
 )
 
 FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "fixtures"
@@ -147,6 +154,177 @@ def test_personal_data_is_not_repeated_in_the_skip_report():
     assert "929" not in skipped.text
 
 
+# Phone numbers as people write them, from many countries: international formats (a country
+# code, then groups of two to five digits, with spaces, dashes, dots or brackets) and national
+# ones of the regions in PHONE_REGIONS.
+PHONE_NUMBERS = [
+    "+44 20 7946 0958",  # United Kingdom
+    "020 7946 0958",  # United Kingdom, national
+    "07700 900123",  # United Kingdom, mobile
+    "0044 20 7946 0958",  # United Kingdom, with an international prefix
+    "+33 1 42 68 53 00",  # France: a country code then groups of two
+    "+33 (0)1 42 68 53 00",  # France, with the trunk zero in brackets
+    "01 42 68 53 00",  # France, national
+    "(555) 010-4477",  # United States, fictional range
+    "+1 (507) 929-1975",  # United States (the seed's author card)
+    "+1-202-555-0143",  # United States, dashes
+    "202.555.0143",  # United States, dots
+    "(416) 555-0100",  # Canada
+    "+971 50 123 4567",  # United Arab Emirates: groups of two and three
+    "+91 98765 43210",  # India: groups of five
+    "098765 43210",  # India, national
+    "+49 30 901820",  # Germany
+    "030 901820",  # Germany, national
+    "+81 3-1234-5678",  # Japan
+    "+61 2 9876 5432",  # Australia
+    "(02) 9876 5432",  # Australia, national
+    "+55 11 91234-5678",  # Brazil
+    "+7 495 123-45-67",  # Russia
+    "+86 10 1234 5678",  # China
+    "+34 912 34 56 78",  # Spain
+    "+39 06 1234 5678",  # Italy
+    "+27 21 123 4567",  # South Africa
+    "+234 803 123 4567",  # Nigeria
+    "+254 712 345678",  # Kenya
+    "+52 55 1234 5678",  # Mexico
+    "+972 3-123-4567",  # Israel
+    "+98 21 1234 5678",  # Iran
+    "+20 2 1234 5678",  # Egypt
+    "+90 212 123 45 67",  # Turkey
+    "+82 2-123-4567",  # South Korea
+    "+31 20 123 4567",  # Netherlands
+    "+353 1 234 5678",  # Ireland
+    "+62 21 1234 5678",  # Indonesia
+]
+
+
+@pytest.mark.parametrize("number", PHONE_NUMBERS)
+def test_a_phone_number_in_any_format_is_personal_data_and_never_a_claim(number):
+    # given a sentence that would be a claim but for the phone number in it
+    text = f"Call the Tehran bureau on {number} for more on the Iran story."
+    start = text.index(number)
+
+    # when personal data is looked for and claims are extracted
+    found = personal_data_find(text)
+    extraction = claims_extract(text)
+
+    # then the number, exactly, is a phone number, and the sentence is skipped without it
+    assert found == [PersonalData("phone number", start, start + len(number))]
+    assert extraction.claims == []
+    [skipped] = extraction.skipped
+    assert (skipped.reason, skipped.detail) == (SkipReason.PERSONAL_DATA, "phone number")
+    assert number not in skipped.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Iran sent $100 million to Hamas in 2019, officials said on 3 May 2024.",
+        "About 2,100,000 people fled between 1979 and 1989, the UN estimated.",
+        "The vote was 2014 to 100 in the assembly, according to the minutes.",
+        "Iran enriched 60 percent uranium, 3.67 percent being the 2015 deal's cap.",
+        "Resolution 1701 (2006) was adopted 15-0 by the Security Council.",
+    ],
+)
+def test_years_amounts_and_statistics_are_not_phone_numbers(text):
+    # given a factual sentence full of numbers / when extracted / then it is a claim
+    assert personal_data_find(text) == []
+    assert [claim.text for claim in claims_extract(text).claims] == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "value"),
+    [
+        ("Write to imann@gmail.com about the Iran story.", "email address", "imann@gmail.com"),
+        (
+            "She lives at 192 Goodwin Plaza near the old port.",
+            "street address",
+            "192 Goodwin Plaza",
+        ),
+        ("The office is at 221B Baker Street in London.", "street address", "221B Baker Street"),
+        ("The embassy is at 12 rue de Rivoli in Paris.", "street address", "12 rue de Rivoli"),
+        ("The bureau moved to 5 calle Mayor in Madrid.", "street address", "5 calle Mayor"),
+        ("The bureau moved to Hauptstraße 5a in Berlin.", "street address", "Hauptstraße 5a"),
+        ("The office is at Kalverstraat 92 in Amsterdam.", "street address", "Kalverstraat 92"),
+        ("Follow the reporter @rau1978 for updates from Tehran.", "social handle", "@rau1978"),
+        (
+            "Her profile is https://instagram.com/reva_id for pictures of Tehran.",
+            "social profile link",
+            "https://instagram.com/reva_id",
+        ),
+    ],
+)
+def test_emails_street_addresses_and_social_handles_are_personal_data(text, label, value):
+    # given a sentence with one piece of personal data / when looked for / then it is found
+    start = text.index(value)
+    assert personal_data_find(text) == [PersonalData(label, start, start + len(value))]
+    assert [skipped.reason for skipped in claims_extract(text).skipped] == [
+        SkipReason.PERSONAL_DATA
+    ]
+
+
+def test_an_email_address_with_digits_is_one_email_not_a_phone_number():
+    # given an email address whose local part is a phone number
+    address = "02079460958@desk.example.org"
+    text = f"Write to {address} about the Iran story."
+
+    # when looked for / then the email address wins and nothing overlaps it
+    assert personal_data_find(text) == [PersonalData("email address", 9, 9 + len(address))]
+
+
+CARD_TEXT = (
+    "Iran has backed Hamas since the 1990s, officials said. Qatar hosted talks in 2024.\n\n"
+    "Share your perspectives in the comments below.\n\n"
+    "Detail Author:\n\n"
+    "  \u2022 Name : Ms. Alexanne Watsica\n"
+    "  \u2022 Phone : +44 20 7946 0958\n"
+)
+
+
+def test_context_around_a_quote_stops_at_boilerplate_and_personal_data():
+    # given a claim followed by a call to action and an author card
+    extraction = claims_extract(CARD_TEXT)
+    claim = extraction.claims[-1]
+    withheld = withheld_spans(extraction.skipped)
+
+    # when 400 characters of context are asked for on each side
+    start, end = quote_context(
+        text=CARD_TEXT, start=claim.start, end=claim.end, characters=400, withheld=withheld
+    )
+
+    # then the context is the article before it and stops before the call to action
+    assert claim.text == "Qatar hosted talks in 2024."
+    assert [(item.reason, item.detail) for item in extraction.skipped] == [
+        (SkipReason.CALL_TO_ACTION, ""),
+        (SkipReason.AUTHOR_CARD, "author card heading"),
+        (SkipReason.AUTHOR_CARD, "author card field 'name'"),
+        (SkipReason.PERSONAL_DATA, "phone number"),
+    ]
+    assert (
+        CARD_TEXT[start : claim.start] == "Iran has backed Hamas since the 1990s, officials said. "
+    )
+    assert CARD_TEXT[claim.end : end] == "\n\n"
+    # and the stored source's context, recomputed from its text, is the same
+    assert source_quote_context(
+        text=CARD_TEXT, start=claim.start, end=claim.end, characters=400
+    ) == (start, end)
+
+
+def test_a_selector_never_carries_personal_data_or_boilerplate():
+    # given a claim right before a call to action, one right after a phone number's line
+    text = "Phone: +44 20 7946 0958\nIran has backed Hamas since the 1990s, officials said.\n" + (
+        "Subscribe to our newsletter for daily updates."
+    )
+
+    # when extracted
+    [claim] = claims_extract(text).claims
+
+    # then its prefix and suffix stop at the withheld lines, and it still re-anchors
+    assert claim.selector["prefix"] == "\n"
+    assert claim.selector["suffix"] == "\n"
+    assert selector_anchor(text=text, selector=claim.selector) == (claim.start, claim.end)
+
+
 def test_repeated_headline_lines_are_related_links():
     # given a paragraph followed by a headline link repeated twice
     text = (
@@ -246,3 +424,60 @@ def test_seed_claims_carry_normalised_entities():
         "Particularly, they accused Washington of having supported the repressive rule of the Shah."
     ]
     assert washington.entities == ["United States"]
+
+
+def _best_seconds(text: str) -> float:
+    """CPU seconds (this process's, so other processes' load weighs little), best of three."""
+    timings = []
+    for _ in range(3):
+        started = time.process_time()
+        claims_extract(text)
+        timings.append(time.process_time() - started)
+    return min(timings)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("unit", "size"),
+    [
+        # a sentence boundary every four characters: slicing the text per boundary was
+        # quadratic (100 kB -> 400 kB took 10.3x as long before the fix)
+        ("Ab. ", 100_000),
+        # sentences sharing one line: re-reading the whole line per sentence was quadratic
+        # (250 kB -> 1 MB took 27x as long before the fix)
+        ("abc def. Ghi ", 200_000),
+    ],
+    ids=["boundaries", "sentences"],
+)
+def test_extraction_of_one_long_line_is_linear(unit, size):
+    # given one line of some size and one four times as long, made of the same text
+    small = (unit * (size // len(unit) + 1))[:size]
+    large = (unit * (4 * size // len(unit) + 1))[: 4 * size]
+
+    # when each is extracted
+    ratio = _best_seconds(large) / _best_seconds(small)
+
+    # then four times the text takes about four times as long, not sixteen: the bound is
+    # generous for a shared machine
+    assert ratio < 8, f"{4 * size} characters took {ratio:.1f}x as long as {size}"
+
+
+@pytest.mark.slow
+def test_phone_number_parsing_stays_bounded_on_a_line_full_of_numbers():
+    # given 100 kB on one line holding about 7,000 distinct national phone numbers, the worst
+    # case (each is parsed in every region), and 100 kB of digit groups
+    digits = random.Random(17)
+    numbers = " ".join(f"0{digits.randrange(10**9):09d} or" for _ in range(7_000))
+    groups = " ".join(f"{digits.randrange(100):02d}" for _ in range(33_333))
+
+    # when each is extracted once
+    seconds = []
+    for text in (numbers, groups):
+        started = time.process_time()
+        claims_extract(text)
+        seconds.append(time.process_time() - started)
+    assert [item.reason for item in claims_extract(numbers).skipped] == [SkipReason.PERSONAL_DATA]
+
+    # then it takes seconds of CPU, not minutes (about 1.5 s and 0.5 s here; libphonenumber's
+    # matcher run over whole sentences took 141 s on the digit groups)
+    assert max(seconds) < 20, seconds

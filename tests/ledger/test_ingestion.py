@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from ledger import ingestion
 from ledger.events import Metadata, SourceIngested, TextSelector
-from ledger.exceptions import InvalidCommand
+from ledger.exceptions import InvalidCommand, SourceTooLarge
 from ledger.extraction import selector_anchor
 from ledger.ingestion import source_id_for, source_ingest
 from ledger.models import ClaimView, Event, Source
@@ -194,8 +194,30 @@ def test_a_file_over_the_size_limit_is_refused(settings):
     settings.LEDGER_MAX_SOURCE_BYTES = 100
 
     # when 101 bytes are ingested / then it is refused and nothing is stored
-    with pytest.raises(InvalidCommand, match="101 bytes, over the 100-byte limit"):
+    with pytest.raises(SourceTooLarge, match="101 bytes, over the 100-byte limit") as refused:
         _ingest(b"a" * 101)
+    assert (refused.value.size, refused.value.limit, refused.value.code) == (
+        101,
+        100,
+        "source_too_large",
+    )
+    assert Event.objects.count() == 0
+    assert Source.objects.count() == 0
+
+
+def test_the_ingest_command_refuses_a_file_over_the_budget_before_reading_it(tmp_path, settings):
+    # given a budget of 100 bytes and a 101-byte file
+    settings.LEDGER_MAX_SOURCE_BYTES = 100
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"a" * 101)
+
+    # when it is ingested from the command line / then it exits with a clear message
+    with pytest.raises(CommandError) as refused:
+        call_command("ingest", str(path), stdout=StringIO())
+    assert str(refused.value) == (
+        f"{path}: the file is 101 bytes, over the 100-byte limit (LEDGER_MAX_SOURCE_BYTES); "
+        "nothing was stored"
+    )
     assert Event.objects.count() == 0
     assert Source.objects.count() == 0
 

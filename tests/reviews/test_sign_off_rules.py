@@ -35,9 +35,7 @@ from tests.reviews.conftest import ORGANISATION
 pytestmark = pytest.mark.django_db
 
 OTHER_TEXT = "Iran's allies have been largely silent."
-SCORE = PairScore(
-    score=0.9, cues=[Cue(kind="stance", strength=0.9, template="opposite stances")]
-)
+SCORE = PairScore(score=0.9, cues=[Cue(kind="stance", strength=0.9, template="opposite stances")])
 
 
 @pytest.fixture

@@ -2,12 +2,11 @@ import json
 import pathlib
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ledger.events import Metadata
 from ledger.exceptions import LedgerError
-from ledger.ingestion import IngestResult, source_ingest
+from ledger.ingestion import IngestResult, source_ingest, source_size_check
 
 
 def result_as_json(result: IngestResult) -> dict[str, Any]:
@@ -70,13 +69,8 @@ class Command(BaseCommand):
         path = pathlib.Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        size = path.stat().st_size
-        limit = settings.LEDGER_MAX_SOURCE_BYTES
-        if size > limit:  # refuse before reading a huge file into memory
-            raise CommandError(
-                f"{path}: {size} bytes, over the {limit}-byte limit (LEDGER_MAX_SOURCE_BYTES)"
-            )
         try:
+            source_size_check(size=path.stat().st_size)  # before reading a huge file into memory
             result = source_ingest(
                 content=path.read_bytes(),
                 metadata=Metadata(actor="system:ingest", via="cli"),

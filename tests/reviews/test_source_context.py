@@ -1,0 +1,110 @@
+"""No personal data of the seed article in any context shown around a quote, nor in an export.
+
+The seed ends with related links and an author card (name, username, email, birth date,
+address, phone, employer, social profiles). Every claim's context, as the admin's claim page and
+flag page show it and as its selector carries it (the API and exports), must stop
+before them (``ledger.extraction.quote_context``).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import pathlib
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from ledger.events import Metadata
+from ledger.ingestion import source_ingest
+from ledger.models import ClaimView
+from reviews.roles import Role
+from reviews.selectors import claim_source_context
+from tests.reviews.conftest import ORGANISATION
+
+SEED = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "iran-palestine-article.txt"
+# What the seed's author card and its boilerplate hold, as written there.
+PERSONAL_DATA = [
+    "Alexanne Watsica",
+    "swaniawski.darrel",
+    "imann@gmail.com",
+    "1992-01-24",
+    "192 Goodwin Plaza",
+    "Terrancemouth",
+    "04009-2854",
+    "(507) 929-1975",
+    "Emmerich, Leffler and Wehner",
+    "Communications Equipment Operator",
+    "rau1978",
+    "reva_id",
+    "@rrau",
+    "Detail Author",
+]
+BOILERPLATE = ["Share your perspectives", "The Daily Caller", "We encourage you"]
+
+
+@pytest.fixture
+def seed_claims(users) -> list[ClaimView]:
+    source_ingest(
+        content=SEED.read_bytes(),
+        metadata=Metadata(actor="system:test", via="test"),
+        filename=SEED.name,
+        publisher=ORGANISATION,
+    )
+    return list(ClaimView.objects.order_by("recorded_at", "claim_id"))
+
+
+def _leaks(text: str) -> list[str]:
+    return [value for value in PERSONAL_DATA + BOILERPLATE if value in text]
+
+
+def test_the_seed_holds_the_data_the_test_looks_for():
+    # given the seed / then every value looked for is in it, so finding none below means
+    # something
+    assert _leaks(SEED.read_text(encoding="utf-8")) == PERSONAL_DATA + BOILERPLATE
+
+
+def test_no_context_window_of_the_seed_shows_personal_data_or_boilerplate(
+    client, users, seed_claims
+):
+    # given the seed ingested, and its last claim (the nearest to the author card)
+    last = max(seed_claims, key=lambda claim: claim.selector["start"])
+    client.force_login(users[Role.EDITOR])
+
+    for claim in seed_claims:
+        # when its context is read as the admin's claim and flag pages show it (both call
+        # claim_source_context), with a wide window
+        context = claim_source_context(
+            source_id=str(claim.source_id), selector=claim.selector, characters=2000
+        )
+        assert context is not None
+        shown = [
+            context.before + context.quote + context.after,
+            claim.selector["prefix"] + claim.selector["suffix"],  # what the API shows
+        ]
+
+        # then none of them holds personal data or boilerplate
+        assert [_leaks(text) for text in shown] == [[], []], claim.text
+
+    # and the claim page itself, with the widest context, shows none either
+    page = client.get(reverse("admin:reviews_reviewclaim_change", args=[last.claim_id]))
+    assert page.status_code == 200
+    assert last.selector["exact"] in page.text
+    assert _leaks(page.text) == []
+
+
+def test_an_export_of_the_seed_holds_no_personal_data(seed_claims):
+    # given the seed ingested / when the whole ledger is exported
+    out = io.StringIO()
+    call_command("export_ledger", "--format", "jsonl", stdout=out)
+
+    # then every claim is in it, and none of the author card
+    exported = out.getvalue()
+    recorded = [
+        line["data"]["text"]
+        for line in map(json.loads, exported.splitlines())
+        if line.get("type") == "ClaimRecorded"
+    ]
+    assert sorted(recorded) == sorted(claim.text for claim in seed_claims)
+    assert _leaks(exported) == []
