@@ -101,7 +101,7 @@ def seed_claim(ledger_transactional_db) -> str:
         ev.ClaimAssigned(assignee="rita"),
         ev.ClaimReviewStarted(),
         ev.ClaimVerdictSet(
-            rating=3, rating_name="Half true", template="Some allies did respond later."
+            rating=3, rating_name="Half true", explanation="Some allies did respond later."
         ),
     ]:
         state = claim_command(
@@ -307,7 +307,7 @@ def test_publishing_over_an_open_flag_and_signing_off_ones_own_approval_are_refu
             flagged_seed_pair["support"],
             [
                 (ev.ClaimReviewStarted(), own),
-                (ev.ClaimVerdictSet(rating=2, rating_name="Mostly false", template="no"), own),
+                (ev.ClaimVerdictSet(rating=2, rating_name="Mostly false", explanation="no"), own),
                 (ev.ClaimApproved(), own),
                 (ev.ClaimSignedOff(), metadata),
             ],
@@ -316,7 +316,7 @@ def test_publishing_over_an_open_flag_and_signing_off_ones_own_approval_are_refu
             flagged_seed_pair["silent"],
             [
                 (ev.ClaimReviewStarted(), own),
-                (ev.ClaimVerdictSet(rating=4, rating_name="Mostly true", template="yes"), own),
+                (ev.ClaimVerdictSet(rating=4, rating_name="Mostly true", explanation="yes"), own),
                 (ev.ClaimApproved(), own),
             ],
         ),
