@@ -2,6 +2,9 @@
 
 Work is driven from the event log: ``contradictions_consume`` follows ClaimRecorded and
 ClaimRevised with a durable cursor, indexes each claim and checks it against its candidates.
+No transaction spans a batch: a claim's index rows commit on their own, its candidates are
+scored outside any transaction, and its flags are one append that commits with the cursor move
+to that claim, so the append lock is held for one append, never for a batch (docs/adr/lock-01).
 Flags go to one stream per unordered claim pair (a deterministic id) at an expected version, so a
 repeated or redelivered check flags nothing twice.
 """
@@ -11,16 +14,16 @@ from __future__ import annotations
 import dataclasses
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.db.models import Sum
 
 from ledger import events as ev
-from ledger.consumers import consumer_run_batch
+from ledger.consumers import consumer_advance, consumer_follow_batch
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
 from ledger.models import ClaimView
-from ledger.store import RecordedEvent, append, read_stream
+from ledger.store import RecordedEvent, StreamAppend, append, append_many, read_stream
 from reviews.contradictions.candidates import (
     MAX_CANDIDATES,
     MAX_POSTINGS,
@@ -49,6 +52,7 @@ CONSUME_BATCH_SIZE = 200
 RESCAN_BATCH_SIZE = 2000
 PAIR_NAMESPACE = uuid.UUID("6f1d2c53-8d0e-4d5f-9a57-2f3c1b0a9e41")
 MAX_NOTE_LENGTH = 2000
+FLAG_ATTEMPTS = 3  # reads of the pair streams before a flag append gives up on conflicts
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,9 +72,17 @@ def contradiction_pair_id(*, claim_a: str, claim_b: str) -> str:
 
 
 def contradiction_index_claim(*, claim_id: str, text: str, position: int) -> ClaimFeatures:
-    """Store a claim's features and (re)index it under its blocking keys."""
+    """Store a claim's features and (re)index it under its blocking keys (atomic, idempotent)."""
     features = features_extract(text=text)
     keys = blocking_keys(features)
+    with transaction.atomic():
+        _index_write(claim_id=claim_id, text=text, position=position, features=features, keys=keys)
+    return features
+
+
+def _index_write(
+    *, claim_id: str, text: str, position: int, features: ClaimFeatures, keys: dict[str, int]
+) -> None:
     existing = ClaimFeatureRow.objects.filter(pk=claim_id).first()
     old_keys: set[str] = set(existing.keys) if existing is not None else set()
     removed, added = old_keys - keys.keys(), keys.keys() - old_keys
@@ -92,7 +104,6 @@ def contradiction_index_claim(*, claim_id: str, text: str, position: int) -> Cla
             "last_position": position,
         },
     )
-    return features
 
 
 def _count(keys: Iterable[str], change: int) -> None:
@@ -151,17 +162,60 @@ def contradiction_flag(
     Returns None when nothing was appended (already flagged, or a concurrent worker won).
     A pair dismissed under this detector version is therefore never flagged again by it.
     """
-    if str(claim_a) == str(claim_b):
+    flags = contradiction_flag_many(
+        pairs=[(claim_a, claim_b, score)], metadata=metadata, version=version
+    )
+    return flags[0] if flags else None
+
+
+def contradiction_flag_many(
+    *,
+    pairs: Sequence[tuple[str, str, PairScore]],
+    metadata: ev.Metadata,
+    version: str | None = None,
+) -> list[Flag]:
+    """Flag every pair (claim, other, score) this detector version has not flagged, in one append.
+
+    One ``append_many`` over the pairs' streams, each at the version just read: the append lock
+    is taken once, for that append. When another writer appended to one of the streams in
+    between (a concurrent worker flagged the pair, a reviewer decided it), the streams are read
+    again and only what is still unflagged is appended; after ``FLAG_ATTEMPTS`` reads the
+    conflict is raised (the task retries). Returns the flags appended.
+    """
+    if any(str(claim_a) == str(claim_b) for claim_a, claim_b, _ in pairs):
         raise InvalidCommand("a claim cannot contradict itself")
-    pair_id = contradiction_pair_id(claim_a=claim_a, claim_b=claim_b)
-    recorded = read_stream(pair_id)
     version = version or detector_version()
-    if _already_decided(recorded, version):
-        return None
-    claims = sorted([str(claim_a), str(claim_b)])
-    try:
-        with transaction.atomic():
-            append(
+    attempts = 1
+    while True:
+        appends, flags = _unflagged(pairs, version)
+        if not appends:
+            return []
+        try:
+            append_many(appends=appends, metadata=metadata)
+        except ConcurrencyConflict:
+            if attempts >= FLAG_ATTEMPTS:
+                raise
+            attempts += 1
+            continue
+        return flags
+
+
+def _unflagged(
+    pairs: Sequence[tuple[str, str, PairScore]], version: str
+) -> tuple[list[StreamAppend], list[Flag]]:
+    """The appends (and their flags) for the pairs not yet flagged by ``version``, each once."""
+    appends: list[StreamAppend] = []
+    flags: list[Flag] = []
+    for claim_a, claim_b, score in pairs:
+        pair_id = contradiction_pair_id(claim_a=claim_a, claim_b=claim_b)
+        if any(flag.pair_id == pair_id for flag in flags):
+            continue
+        recorded = read_stream(pair_id)
+        if _already_decided(recorded, version):
+            continue
+        claims = sorted([str(claim_a), str(claim_b)])
+        appends.append(
+            StreamAppend(
                 stream_id=pair_id,
                 stream_type=ev.StreamType.CONTRADICTION,
                 expected_version=len(recorded),
@@ -173,11 +227,10 @@ def contradiction_flag(
                         detector_version=version,
                     )
                 ],
-                metadata=metadata,
             )
-    except ConcurrencyConflict:
-        return None
-    return Flag(pair_id=pair_id, claims=claims, score=score)
+        )
+        flags.append(Flag(pair_id=pair_id, claims=claims, score=score))
+    return appends, flags
 
 
 def contradiction_find(*, claim_id: str) -> list[tuple[str, PairScore]]:
@@ -201,45 +254,61 @@ def contradiction_find(*, claim_id: str) -> list[tuple[str, PairScore]]:
 
 
 def contradiction_check_claim(*, claim_id: str, metadata: ev.Metadata) -> list[Flag]:
-    """Compare an indexed claim with its candidates and flag every contradiction found."""
-    flags = []
-    for other_id, score in contradiction_find(claim_id=claim_id):
-        flag = contradiction_flag(
-            claim_a=claim_id, claim_b=other_id, score=score, metadata=metadata
-        )
-        if flag is not None:
-            flags.append(flag)
-    return flags
+    """Compare an indexed claim with its candidates and flag every contradiction found.
+
+    The candidates are scored first, outside any transaction; the flags are then one append.
+    """
+    found = contradiction_find(claim_id=claim_id)
+    if not found:
+        return []
+    return contradiction_flag_many(
+        pairs=[(claim_id, other_id, score) for other_id, score in found], metadata=metadata
+    )
 
 
 def _handle_claim_event(recorded: RecordedEvent) -> None:
+    """Index and check one claim; its flags commit together with the cursor move to it.
+
+    Idempotent: the index write replaces the claim's rows, and a pair already flagged by this
+    detector version is not flagged again, so a batch handled again after a crash repeats
+    nothing (``consumer_follow_batch``).
+    """
     event = recorded.event
     if not isinstance(event, ev.ClaimRecorded | ev.ClaimRevised):
         return
     contradiction_index_claim(
         claim_id=recorded.stream_id, text=event.text, position=recorded.position
     )
-    contradiction_check_claim(
-        claim_id=recorded.stream_id,
-        metadata=ev.Metadata(
-            actor="worker:contradictions",
-            via="worker",
-            correlation_id=str(recorded.metadata.get("correlation_id") or uuid.uuid4()),
-            causation_id=str(recorded.position),
-        ),
+    found = contradiction_find(claim_id=recorded.stream_id)
+    if not found:
+        return
+    metadata = ev.Metadata(
+        actor="worker:contradictions",
+        via="worker",
+        correlation_id=str(recorded.metadata.get("correlation_id") or uuid.uuid4()),
+        causation_id=str(recorded.position),
     )
+    with transaction.atomic():
+        # The cursor first: the append lock, taken by the flags' append, is held only until
+        # the commit that follows it.
+        consumer_advance(consumer=CONSUMER_NAME, position=recorded.position)
+        contradiction_flag_many(
+            pairs=[(recorded.stream_id, other_id, score) for other_id, score in found],
+            metadata=metadata,
+        )
 
 
 def contradictions_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches: int = 0) -> int:
     """Follow the event log from the durable cursor until caught up; return events handled.
 
-    Each batch commits its index rows, flags and cursor move together; a crash leaves the
-    cursor where it was and the batch is handled again. ``max_batches`` (0: no limit) bounds
-    one call, so a task never runs for ever behind a busy ledger.
+    No transaction spans a batch (``consumer_follow_batch``): each claim is indexed, scored and
+    flagged in short transactions of its own, and a crash mid-batch handles the events after
+    the cursor again without flagging anything twice. ``max_batches`` (0: no limit) bounds one
+    call, so a task never runs for ever behind a busy ledger.
     """
     handled = batches = 0
     while True:
-        count = consumer_run_batch(
+        count = consumer_follow_batch(
             consumer=CONSUMER_NAME,
             handle=_handle_claim_event,
             batch_size=batch_size,

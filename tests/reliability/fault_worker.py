@@ -3,8 +3,9 @@
 Usage: python -m tests.reliability.fault_worker [celery worker options...]
 
 Environment (all optional):
-- ``FAULT_STALL``: ``before-commit`` stalls inside the contradiction consumer's batch transaction,
-  right after a flag was appended (uncommitted); ``after-commit`` stalls after the consumer's
+- ``FAULT_STALL``: ``before-commit`` stalls inside the transaction in which the contradiction
+  consumer flags a claim's pairs and moves its cursor, right after the flags were appended
+  (uncommitted); ``after-commit`` stalls after the consumer's
   work committed but before the task returns, so before its message is acknowledged. Either
   way the worker writes ``FAULT_STALL_MARKER`` and sleeps, waiting for the test's SIGKILL.
 - ``FAULT_VISIBILITY_TIMEOUT``: seconds after which Redis hands an unacknowledged message to
@@ -35,14 +36,14 @@ def install_stall(stage: str, marker: Path) -> None:
     from reviews.contradictions import services
 
     if stage == "before-commit":
-        flag = services.contradiction_flag
+        flag = services.contradiction_flag_many
 
         def flag_then_stall(**kwargs: Any) -> Any:
             result = flag(**kwargs)
             _stall(marker, stage)
             return result
 
-        services.contradiction_flag = flag_then_stall
+        services.contradiction_flag_many = flag_then_stall
     elif stage == "after-commit":
         consume = services.contradictions_consume
 
