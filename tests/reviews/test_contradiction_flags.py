@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
-from ledger.models import ClaimView, ContradictionView, Event
+from ledger.models import ClaimView, ConsumerCursor, ContradictionView, Event
 from ledger.services import claim_record, claim_revise, projections_rebuild
 from reviews.contradictions import services
 from reviews.contradictions.models import BlockingKey
@@ -270,3 +270,86 @@ def test_nudge_now_reports_an_unreachable_broker(monkeypatch):
     monkeypatch.setitem(app.conf, "broker_write_url", "redis://127.0.0.1:9/0")
     monkeypatch.setattr(app, "_pool", None)
     assert services.contradictions_nudge_now() is False
+
+
+def cursor_position() -> int:
+    return ConsumerCursor.objects.get(name=services.CONSUMER_NAME).position
+
+
+def test_a_crash_after_a_claims_flags_committed_handles_only_the_rest_again(
+    seed_claims, metadata, monkeypatch
+):
+    # given a batch whose third claim's indexing dies (the worker is killed) after the second
+    # claim's flag committed
+    a, b, unrelated = seed_claims
+    positions = dict(
+        Event.objects.filter(type="ClaimRecorded").values_list("stream_id", "position")
+    )
+    index = services.contradiction_index_claim
+
+    def index_or_die(*, claim_id, text, position):
+        if claim_id == unrelated:
+            raise RuntimeError("worker killed")
+        return index(claim_id=claim_id, text=text, position=position)
+
+    monkeypatch.setattr(services, "contradiction_index_claim", index_or_die)
+    with pytest.raises(RuntimeError, match="worker killed"):
+        services.contradictions_consume()
+    # then the flag committed with the cursor move to its claim, and nothing after it
+    assert len(flagged_events()) == 1
+    assert cursor_position() == positions[b]
+    events_before = Event.objects.count()
+
+    # when the batch runs again
+    monkeypatch.setattr(services, "contradiction_index_claim", index)
+    handled = services.contradictions_consume()
+    # then only the claim after the cursor was handled, and no event was appended
+    assert handled == 1
+    assert Event.objects.count() == events_before
+    assert len(flagged_events()) == 1
+    assert cursor_position() == positions[unrelated]
+    assert services.contradiction_candidates(claim_id=a) == [b]
+
+
+def test_flags_committed_before_the_cursor_moved_are_not_appended_again(seed_claims):
+    # given a consumed log whose cursor is back at the start, as if the worker died after
+    # its flags committed and before its cursor move did
+    services.contradictions_consume()
+    events_before = Event.objects.count()
+    ConsumerCursor.objects.filter(name=services.CONSUMER_NAME).update(position=0)
+    # when the same events are handled again
+    handled = services.contradictions_consume()
+    # then every claim was checked again and nothing was appended
+    assert handled == 3
+    assert Event.objects.count() == events_before
+    assert len(flagged_events()) == 1
+    assert cursor_position() == Event.objects.filter(type="ClaimRecorded").order_by(
+        "-position"
+    ).values_list("position", flat=True)[0]
+
+
+def test_a_claims_flags_are_one_append(metadata, monkeypatch):
+    # given one claim contradicting two stored claims
+    first = claim_record(text="The bombing in Kabul killed 28 people.", metadata=metadata)
+    second = claim_record(
+        text="The bombing in Kabul killed 28 people, police said.", metadata=metadata
+    )
+    services.contradictions_consume()
+    third = claim_record(text="The bombing in Kabul killed 45 people.", metadata=metadata)
+    calls = []
+    append_many = services.append_many
+
+    def counted(*, appends, metadata):
+        calls.append(sorted(item.stream_id for item in appends))
+        return append_many(appends=appends, metadata=metadata)
+
+    monkeypatch.setattr(services, "append_many", counted)
+    # when
+    services.contradictions_consume()
+    # then both flags were appended by one append (the append lock taken once)
+    pairs = [
+        services.contradiction_pair_id(claim_a=other, claim_b=third.claim_id)
+        for other in (first.claim_id, second.claim_id)
+    ]
+    assert calls == [sorted(pairs)]
+    assert sorted(event.stream_id for event in flagged_events()) == sorted(pairs)
