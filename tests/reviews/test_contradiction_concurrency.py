@@ -107,7 +107,8 @@ def test_a_claim_command_commits_while_a_batch_is_being_scored(no_nudge, metadat
 
     # then the command did not wait for the batch, whose flag had committed with its cursor move
     assert committed_while_scoring
-    assert "error" not in recorded and "error" not in consumed
+    assert "error" not in recorded
+    assert "error" not in consumed
     assert Event.objects.filter(stream_id=recorded["result"].claim_id).count() == 1
     assert flags_while_scoring == 1
     assert cursor_while_scoring == positions[second]
