@@ -323,9 +323,12 @@ def test_flags_committed_before_the_cursor_moved_are_not_appended_again(seed_cla
     assert handled == 3
     assert Event.objects.count() == events_before
     assert len(flagged_events()) == 1
-    assert cursor_position() == Event.objects.filter(type="ClaimRecorded").order_by(
-        "-position"
-    ).values_list("position", flat=True)[0]
+    assert (
+        cursor_position()
+        == Event.objects.filter(type="ClaimRecorded")
+        .order_by("-position")
+        .values_list("position", flat=True)[0]
+    )
 
 
 def test_a_claims_flags_are_one_append(metadata, monkeypatch):
