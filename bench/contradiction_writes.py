@@ -110,27 +110,32 @@ def _on_thread(target: Callable[[], Any], outcome: dict[str, Any]) -> threading.
     return thread
 
 
-def commands_on_schedule(
-    *, until: Callable[[], bool], first_number: int, limit: int | None = None
-) -> list[float]:
-    """Latencies (s) of commands scheduled every ``COMMAND_INTERVAL`` until ``until()`` (one
-    at least), each from its scheduled start."""
+def commands_on_schedule(*, finished: Callable[[], float | None], first_number: int) -> list[float]:
+    """Latencies (s) of the commands scheduled every ``COMMAND_INTERVAL`` until the moment
+    ``finished()`` returns (None while the batch runs), each from its scheduled start.
+
+    A command blocked behind the batch delays the ones after it; they are still issued, late,
+    and count their wait (no coordinated omission).
+    """
     latencies: list[float] = []
     started = time.perf_counter()
     number = 0
-    while number == 0 or (not until() and (limit is None or number < limit)):
+    while True:
         scheduled = started + number * COMMAND_INTERVAL
+        end = finished()
+        if number and end is not None and scheduled > end:
+            return latencies
         time.sleep(max(0.0, scheduled - time.perf_counter()))
         _command(first_number + number)
         latencies.append(time.perf_counter() - scheduled)
         number += 1
-    return latencies
 
 
 def measure(claims: int) -> dict[str, Any]:
     """One batch over ``claims`` similar claims, with commands issued meanwhile."""
     fresh_database()
-    idle = commands_on_schedule(until=lambda: False, first_number=0, limit=IDLE_COMMANDS)
+    idle_end = time.perf_counter() + IDLE_COMMANDS * COMMAND_INTERVAL
+    idle = commands_on_schedule(finished=lambda: idle_end, first_number=0)
     contradictions_consume()  # those claims are checked now: the measured batch is the next one
     for text in similar_claims(claims):
         claim_record(text=text, metadata=METADATA)
@@ -139,6 +144,7 @@ def measure(claims: int) -> dict[str, Any]:
 
     backend: dict[str, int] = {}
     seconds: list[float] = []
+    ended: list[float] = []
     ready, watching = threading.Event(), threading.Event()
     watch = LockWatch()
 
@@ -150,7 +156,8 @@ def measure(claims: int) -> dict[str, Any]:
         watching.wait()
         began = time.perf_counter()
         handled = contradictions_consume(batch_size=CONSUME_BATCH_SIZE, max_batches=1)
-        seconds.append(time.perf_counter() - began)
+        ended.append(time.perf_counter())
+        seconds.append(ended[0] - began)
         return handled
 
     consumed: dict[str, Any] = {}
@@ -158,7 +165,7 @@ def measure(claims: int) -> dict[str, Any]:
     ready.wait()
     watch.start(backend["pid"])
     watching.set()
-    during = commands_on_schedule(until=lambda: not consumer.is_alive(), first_number=10**6)
+    during = commands_on_schedule(finished=lambda: ended[0] if ended else None, first_number=10**6)
     consumer.join()
     watch.stop()
     connection.close()
