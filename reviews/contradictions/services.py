@@ -26,9 +26,9 @@ from ledger.models import ClaimView
 from ledger.store import RecordedEvent, StreamAppend, append, append_many, read_stream
 from reviews.contradictions.candidates import (
     MAX_CANDIDATES,
-    MAX_POSTINGS,
     MemoryIndex,
     blocking_keys,
+    keys_within_budget,
     rank_candidates,
 )
 from reviews.contradictions.features import ClaimFeatures, features_extract
@@ -117,14 +117,13 @@ def _count(keys: Iterable[str], change: int) -> None:
 
 
 def contradiction_candidates(*, claim_id: str, limit: int = MAX_CANDIDATES) -> list[str]:
-    """Stored claims sharing the most blocking-key weight with ``claim_id`` (never all pairs)."""
+    """Stored claims sharing the most blocking-key weight with ``claim_id`` (never all pairs):
+    its keys are read rarest first within ``POSTINGS_BUDGET`` (``keys_within_budget``)."""
     row = ClaimFeatureRow.objects.filter(pk=claim_id).only("keys").first()
     if row is None:
         raise NotFound(f"claim {claim_id} is not indexed yet")
-    usable = list(
-        KeyCount.objects.filter(key__in=row.keys, claims__lte=MAX_POSTINGS).values_list(
-            "key", flat=True
-        )
+    usable = keys_within_budget(
+        dict(KeyCount.objects.filter(key__in=row.keys).values_list("key", "claims"))
     )
     shared = (
         BlockingKey.objects.filter(key__in=usable)
