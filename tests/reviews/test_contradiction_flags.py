@@ -6,6 +6,7 @@ from django.core.management import call_command
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
 from ledger.models import ClaimView, ConsumerCursor, ContradictionView, Event
 from ledger.services import claim_record, claim_revise, projections_rebuild
+from ledger.store import append_many
 from reviews.contradictions import services
 from reviews.contradictions.models import BlockingKey
 
@@ -340,7 +341,6 @@ def test_a_claims_flags_are_one_append(metadata, monkeypatch):
     services.contradictions_consume()
     third = claim_record(text="The bombing in Kabul killed 45 people.", metadata=metadata)
     calls = []
-    append_many = services.append_many
 
     def counted(*, appends, metadata):
         calls.append(sorted(item.stream_id for item in appends))
