@@ -3,8 +3,9 @@
 Work is driven from the event log: ``contradictions_consume`` follows ClaimRecorded and
 ClaimRevised with a durable cursor, indexes each claim and checks it against its candidates.
 No transaction spans a batch: a claim's index rows commit on their own, its candidates are
-scored outside any transaction, and its flags are one append that commits with the cursor move
-to that claim, so the append lock is held for one append, never for a batch (docs/adr/lock-01).
+scored outside any transaction, and its flags are one append of their own (on PostgreSQL one
+optimistic round trip), so the append lock is held for one append, never for a batch
+(docs/adr/lock-01).
 Flags go to one stream per unordered claim pair (a deterministic id) at an expected version, so a
 repeated or redelivered check flags nothing twice.
 """
@@ -255,7 +256,8 @@ def contradiction_find(*, claim_id: str) -> list[tuple[str, PairScore]]:
 def contradiction_check_claim(*, claim_id: str, metadata: ev.Metadata) -> list[Flag]:
     """Compare an indexed claim with its candidates and flag every contradiction found.
 
-    The candidates are scored first, outside any transaction; the flags are then one append.
+    The candidates are scored first, outside any transaction; the flags are then one append
+    (``contradiction_flag_many``), so the append lock is held only while it commits.
     """
     found = contradiction_find(claim_id=claim_id)
     if not found:
@@ -266,11 +268,11 @@ def contradiction_check_claim(*, claim_id: str, metadata: ev.Metadata) -> list[F
 
 
 def _handle_claim_event(recorded: RecordedEvent) -> None:
-    """Index and check one claim; its flags commit together with the cursor move to it.
+    """Index and check one claim, then move the cursor to it; each step commits on its own.
 
     Idempotent: the index write replaces the claim's rows, and a pair already flagged by this
-    detector version is not flagged again, so a batch handled again after a crash repeats
-    nothing (``consumer_follow_batch``).
+    detector version is not flagged again, so an event handled again after a crash (between its
+    flags' commit and the cursor move, say) repeats nothing (``consumer_follow_batch``).
     """
     event = recorded.event
     if not isinstance(event, ev.ClaimRecorded | ev.ClaimRevised):
@@ -278,31 +280,26 @@ def _handle_claim_event(recorded: RecordedEvent) -> None:
     contradiction_index_claim(
         claim_id=recorded.stream_id, text=event.text, position=recorded.position
     )
-    found = contradiction_find(claim_id=recorded.stream_id)
-    if not found:
-        return
-    metadata = ev.Metadata(
-        actor="worker:contradictions",
-        via="worker",
-        correlation_id=str(recorded.metadata.get("correlation_id") or uuid.uuid4()),
-        causation_id=str(recorded.position),
+    flags = contradiction_check_claim(
+        claim_id=recorded.stream_id,
+        metadata=ev.Metadata(
+            actor="worker:contradictions",
+            via="worker",
+            correlation_id=str(recorded.metadata.get("correlation_id") or uuid.uuid4()),
+            causation_id=str(recorded.position),
+        ),
     )
-    with transaction.atomic():
-        # The cursor first: the append lock, taken by the flags' append, is held only until
-        # the commit that follows it.
+    if flags:
         consumer_advance(consumer=CONSUMER_NAME, position=recorded.position)
-        contradiction_flag_many(
-            pairs=[(recorded.stream_id, other_id, score) for other_id, score in found],
-            metadata=metadata,
-        )
 
 
 def contradictions_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches: int = 0) -> int:
     """Follow the event log from the durable cursor until caught up; return events handled.
 
     No transaction spans a batch (``consumer_follow_batch``): each claim is indexed, scored and
-    flagged in short transactions of its own, and a crash mid-batch handles the events after
-    the cursor again without flagging anything twice. ``max_batches`` (0: no limit) bounds one
+    flagged in short transactions of its own, the cursor following each claim that flagged
+    anything, and a crash mid-batch handles the events after the cursor again without flagging
+    anything twice. ``max_batches`` (0: no limit) bounds one
     call, so a task never runs for ever behind a busy ledger.
     """
     handled = batches = 0

@@ -296,7 +296,7 @@ def test_a_crash_after_a_claims_flags_committed_handles_only_the_rest_again(
     monkeypatch.setattr(services, "contradiction_index_claim", index_or_die)
     with pytest.raises(RuntimeError, match="worker killed"):
         services.contradictions_consume()
-    # then the flag committed with the cursor move to its claim, and nothing after it
+    # then the flag committed and the cursor followed it, to that claim and no further
     assert len(flagged_events()) == 1
     assert cursor_position() == positions[b]
     events_before = Event.objects.count()
@@ -312,15 +312,24 @@ def test_a_crash_after_a_claims_flags_committed_handles_only_the_rest_again(
     assert services.contradiction_candidates(claim_id=a) == [b]
 
 
-def test_flags_committed_before_the_cursor_moved_are_not_appended_again(seed_claims):
-    # given a consumed log whose cursor is back at the start, as if the worker died after
-    # its flags committed and before its cursor move did
-    services.contradictions_consume()
+def test_a_crash_between_the_flag_append_and_the_cursor_move_flags_nothing_twice(
+    seed_claims, monkeypatch
+):
+    # given a worker that dies right after the second claim's flag committed, before the
+    # cursor moved to it
+    def die(*, consumer, position):
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(services, "consumer_advance", die)
+    with pytest.raises(RuntimeError, match="worker killed"):
+        services.contradictions_consume()
+    assert len(flagged_events()) == 1
+    assert cursor_position() == 0
     events_before = Event.objects.count()
-    ConsumerCursor.objects.filter(name=services.CONSUMER_NAME).update(position=0)
-    # when the same events are handled again
+    # when the batch runs again
+    monkeypatch.undo()
     handled = services.contradictions_consume()
-    # then every claim was checked again and nothing was appended
+    # then every claim was checked again, nothing was appended, and the cursor caught up
     assert handled == 3
     assert Event.objects.count() == events_before
     assert len(flagged_events()) == 1
