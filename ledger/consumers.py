@@ -5,10 +5,10 @@ Two ways to follow it:
 - ``consumer_run_batch``: the handler's writes and the cursor move commit in one transaction per
   batch. Right for handlers that only write their own rows (the webhook collector).
 - ``consumer_follow_batch``: no transaction spans the batch. The handler commits its own writes
-  in short transactions and must be idempotent; it may move the cursor to its event in the
-  transaction that commits that event's effects (``consumer_advance``). Right for handlers that
-  append events (the contradiction detector): an append inside a batch transaction would hold
-  the global append lock until the whole batch commits (docs/adr/lock-01).
+  in short transactions and must be idempotent; it may move the cursor to its event once that
+  event's effects have committed (``consumer_advance``). Right for handlers that append events
+  (the contradiction detector): an append inside a batch transaction would hold the global
+  append lock until the whole batch commits (docs/adr/lock-01).
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ def consumer_lease(*, consumer: str) -> Iterator[int]:
 
 
 def consumer_advance(*, consumer: str, position: int) -> None:
-    """Move the cursor forward to ``position`` (never back), in the caller's transaction."""
+    """Move the cursor forward to ``position`` (never back)."""
     ConsumerCursor.objects.filter(name=consumer, position__lt=position).update(
         position=position, updated_at=timezone.now()
     )
@@ -105,9 +105,9 @@ def consumer_follow_batch(
 
     Holds the consumer's lease (``consumer_lease``), never a transaction: the handler commits
     its own writes, each in a short transaction, and must be idempotent, since a crash
-    mid-batch leaves the cursor at the last event whose effects moved it (``consumer_advance``)
-    and the events after it are handled again. The cursor moves to the batch's last event at
-    the end.
+    mid-batch leaves the cursor at the last event the handler moved it to (``consumer_advance``)
+    and the events after it, the one that was being handled included, are handled again. The
+    cursor moves to the batch's last event at the end.
     """
     with consumer_lease(consumer=consumer) as position:
         batch = list(read_all(after_position=position, types=types, limit=batch_size))
