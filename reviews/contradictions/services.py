@@ -3,9 +3,9 @@
 Work is driven from the event log: ``contradictions_consume`` follows ClaimRecorded and
 ClaimRevised with a durable cursor, indexes each claim and checks it against its candidates.
 No transaction spans a batch: a claim's index rows commit on their own, its candidates are
-scored outside any transaction, and its flags are one append of their own (on PostgreSQL one
-optimistic round trip), so the append lock is held for one append, never for a batch
-(docs/adr/lock-01).
+scored outside any transaction, and its flags are appended in bounded appends of their own (on
+PostgreSQL one optimistic round trip each), so the append lock is held for one append, never
+for a batch (docs/adr/lock-01).
 Flags go to one stream per unordered claim pair (a deterministic id) at an expected version, so a
 repeated or redelivered check flags nothing twice.
 """
@@ -54,6 +54,7 @@ RESCAN_BATCH_SIZE = 2000
 PAIR_NAMESPACE = uuid.UUID("6f1d2c53-8d0e-4d5f-9a57-2f3c1b0a9e41")
 MAX_NOTE_LENGTH = 2000
 FLAG_ATTEMPTS = 3  # reads of the pair streams before a flag append gives up on conflicts
+FLAGS_PER_APPEND = 20  # flags appended together: bounds how long one append holds the lock
 
 
 @dataclasses.dataclass(frozen=True)
@@ -174,17 +175,29 @@ def contradiction_flag_many(
     metadata: ev.Metadata,
     version: str | None = None,
 ) -> list[Flag]:
-    """Flag every pair (claim, other, score) this detector version has not flagged, in one append.
+    """Flag every pair (claim, other, score) this detector version has not flagged.
 
-    One ``append_many`` over the pairs' streams, each at the version just read: the append lock
-    is taken once, for that append. When another writer appended to one of the streams in
-    between (a concurrent worker flagged the pair, a reviewer decided it), the streams are read
-    again and only what is still unflagged is appended; after ``FLAG_ATTEMPTS`` reads the
-    conflict is raised (the task retries). Returns the flags appended.
+    ``FLAGS_PER_APPEND`` pairs per ``append_many``, each stream at the version just read, so the
+    append lock is held for one append of a bounded size at a time, and other writers get it in
+    between. When another writer appended to one of the streams in between (a concurrent worker
+    flagged the pair, a reviewer decided it), those streams are read again and only what is
+    still unflagged is appended; after ``FLAG_ATTEMPTS`` reads the conflict is raised (the task
+    retries). Each append commits on its own (outside a transaction): a crash in between leaves
+    some flags, and the pairs are skipped when the claim is checked again. Returns the flags
+    appended.
     """
     if any(str(claim_a) == str(claim_b) for claim_a, claim_b, _ in pairs):
         raise InvalidCommand("a claim cannot contradict itself")
     version = version or detector_version()
+    flags: list[Flag] = []
+    for start in range(0, len(pairs), FLAGS_PER_APPEND):
+        flags.extend(_flag_append(pairs[start : start + FLAGS_PER_APPEND], metadata, version))
+    return flags
+
+
+def _flag_append(
+    pairs: Sequence[tuple[str, str, PairScore]], metadata: ev.Metadata, version: str
+) -> list[Flag]:
     attempts = 1
     while True:
         appends, flags = _unflagged(pairs, version)
@@ -256,8 +269,9 @@ def contradiction_find(*, claim_id: str) -> list[tuple[str, PairScore]]:
 def contradiction_check_claim(*, claim_id: str, metadata: ev.Metadata) -> list[Flag]:
     """Compare an indexed claim with its candidates and flag every contradiction found.
 
-    The candidates are scored first, outside any transaction; the flags are then one append
-    (``contradiction_flag_many``), so the append lock is held only while it commits.
+    The candidates are scored first, outside any transaction; the flags are then appended
+    ``FLAGS_PER_APPEND`` at a time (``contradiction_flag_many``), so the append lock is held
+    only while one such append commits.
     """
     found = contradiction_find(claim_id=claim_id)
     if not found:

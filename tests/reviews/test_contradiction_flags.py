@@ -341,7 +341,8 @@ def test_a_crash_between_the_flag_append_and_the_cursor_move_flags_nothing_twice
     )
 
 
-def test_a_claims_flags_are_one_append(metadata, monkeypatch):
+@pytest.mark.parametrize("per_append", [20, 1])
+def test_a_claims_flags_are_appended_a_bounded_number_at_a_time(metadata, monkeypatch, per_append):
     # given one claim contradicting two stored claims
     first = claim_record(text="The bombing in Kabul killed 28 people.", metadata=metadata)
     second = claim_record(
@@ -356,12 +357,14 @@ def test_a_claims_flags_are_one_append(metadata, monkeypatch):
         return append_many(appends=appends, metadata=metadata)
 
     monkeypatch.setattr(services, "append_many", counted)
+    monkeypatch.setattr(services, "FLAGS_PER_APPEND", per_append)
     # when
     services.contradictions_consume()
-    # then both flags were appended by one append (the append lock taken once)
-    pairs = [
+    # then both flags were appended, together or one append each
+    pairs = sorted(
         services.contradiction_pair_id(claim_a=other, claim_b=third.claim_id)
         for other in (first.claim_id, second.claim_id)
-    ]
-    assert calls == [sorted(pairs)]
-    assert sorted(event.stream_id for event in flagged_events()) == sorted(pairs)
+    )
+    assert sorted(pair for call in calls for pair in call) == pairs
+    assert [len(call) for call in calls] == ([2] if per_append == 20 else [1, 1])
+    assert sorted(event.stream_id for event in flagged_events()) == pairs
