@@ -26,6 +26,7 @@ import argparse
 import datetime
 import json
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -87,7 +88,7 @@ def _claim_events(claim_id: str, number: int) -> list[tuple[str, dict[str, Any]]
 def _rows(start_position: int, prev_hash: str, count: int) -> Iterator[tuple[Any, ...]]:
     """``count`` chained event rows after ``start_position``; realistic shapes, interleaved."""
     from ledger.store import format_timestamp
-    from ledger.verify_export import canonical_text, data_digest, event_hash
+    from ledger.verify_export import SALT_BYTES, canonical_text, event_hash, payload_commitments
 
     base = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
     block_events = CLAIMS_PER_BLOCK * STEPS_PER_CLAIM
@@ -116,7 +117,9 @@ def _rows(start_position: int, prev_hash: str, count: int) -> Iterator[tuple[Any
             "recorded_at": format_timestamp(recorded_at),
             "prev_hash": prev_hash,
         }
-        hash_hex = event_hash(envelope, data_digest(data))
+        salt = secrets.token_hex(SALT_BYTES)  # as ledger.store appends (hash format 2)
+        digest, envelope["fields_digest"] = payload_commitments(salt, data)
+        hash_hex = event_hash(envelope, digest)
         yield (
             position,
             claim_id,
@@ -129,6 +132,9 @@ def _rows(start_position: int, prev_hash: str, count: int) -> Iterator[tuple[Any
             recorded_at,
             prev_hash,
             hash_hex,
+            envelope["fields_digest"],
+            salt,
+            None,
         )
         prev_hash = hash_hex
 

@@ -112,7 +112,11 @@ def database_from_environment() -> dict[str, Any]:
             # serialized instead of failing on a lock upgrade.
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 30},
         }
-    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    # Connections persist for a minute; each request checks a reused one first (CONN_HEALTH_CHECKS)
+    # so a connection the server dropped (a failover, a restart) is replaced, not answered 500.
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    )
     if config["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
     return config
@@ -147,17 +151,46 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Periodic work (run by `celery -A config beat`). The contradiction sweep catches up with claims
 # committed while the broker was down: it follows the event log from its durable cursor. A
-# checkpoint records the ledger's head (position and hash) for auditors.
+# checkpoint records the ledger's head (position and hash) for auditors. The webhook dispatch
+# turns new events into deliveries (so events written outside the API are never missed) and
+# the retry sweep re-enqueues due deliveries whose task message was lost.
+#
+# Each entry: (beat name, task, interval in seconds, single-flight lock lifetime in seconds).
+# A tick expires after one interval (a tick no worker started in time is dropped: the next one
+# does the same work), and a run takes its task's lock (config/celery.py), so a backlog never
+# piles up redundant runs. A lock outlives the longest run; a dead worker's lock lapses.
 LEDGER_CHECKPOINT_INTERVAL_SECONDS = env_int("LEDGER_CHECKPOINT_INTERVAL_SECONDS", default=3600)
+# The HMAC key of the signed checkpoints file (record_checkpoint --export); auditors hold it too.
+LEDGER_CHECKPOINT_KEY = os.environ.get("LEDGER_CHECKPOINT_KEY", "")
+PERIODIC_TASKS: list[tuple[str, str, int, int]] = [
+    (
+        "contradictions-sweep",
+        "reviews.tasks.contradictions_sweep",
+        env_int("CONTRADICTIONS_SWEEP_SECONDS", default=60),
+        300,
+    ),
+    (
+        "ledger-record-checkpoint",
+        "ledger.record_checkpoint",
+        LEDGER_CHECKPOINT_INTERVAL_SECONDS,
+        600,
+    ),
+    (
+        "webhooks-dispatch",
+        "reviews.tasks_webhooks.webhooks_dispatch",
+        env_int("WEBHOOKS_DISPATCH_SECONDS", default=5),
+        120,
+    ),
+    ("webhooks-retry-due", "reviews.tasks_webhooks.webhooks_retry_due", 30, 60),
+]
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
-    "contradictions-sweep": {
-        "task": "reviews.tasks.contradictions_sweep",
-        "schedule": env_int("CONTRADICTIONS_SWEEP_SECONDS", default=60),
-    },
-    "ledger-record-checkpoint": {
-        "task": "ledger.record_checkpoint",
-        "schedule": LEDGER_CHECKPOINT_INTERVAL_SECONDS,
-    },
+    name: {"task": task, "schedule": seconds, "options": {"expires": seconds}}
+    for name, task, seconds, _lock_seconds in PERIODIC_TASKS
+}
+# The same expiry for every send of these tasks (the dispatch is also kicked after API writes).
+CELERY_TASK_ANNOTATIONS: dict[str, dict[str, Any]] = {
+    task: {"expires": seconds, "single_flight_seconds": lock_seconds}
+    for _name, task, seconds, lock_seconds in PERIODIC_TASKS
 }
 
 # Contradiction detection: an optional NLI model directory (model.onnx, tokenizer.json,
@@ -167,23 +200,32 @@ CONTRADICTIONS_NLI_MODEL_DIR = os.environ.get("CONTRADICTIONS_NLI_MODEL_DIR", ""
 CONTRADICTIONS_SWEEP_WORKERS = env_int("CONTRADICTIONS_SWEEP_WORKERS", default=0)
 
 # Optional shared cache (API throttling counts per key across processes): redis://host:6379/N.
+# A cache that does not answer within CACHE_TIMEOUT_MS costs a request no more than that: the
+# throttle then counts per process until the cache is back (reviews/api/throttling.py).
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL:
+    _cache_timeout_seconds = env_int("CACHE_TIMEOUT_MS", default=250) / 1000
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": _cache_timeout_seconds,
+                "socket_timeout": _cache_timeout_seconds,
+            },
+        }
     }
 
-# Webhooks: the consumer follows the event log; beat also sweeps so nothing waits on a lost kick.
+# Webhooks (their tasks module is not found by autodiscovery).
 CELERY_IMPORTS = ["reviews.tasks_webhooks"]
-CELERY_BEAT_SCHEDULE |= {
-    "webhooks-dispatch": {"task": "reviews.tasks_webhooks.webhooks_dispatch", "schedule": 5.0},
-    "webhooks-retry-due": {"task": "reviews.tasks_webhooks.webhooks_retry_due", "schedule": 30.0},
-}
 # Development may send webhooks over plain HTTP and to local addresses; production may not.
 LEDGER_WEBHOOK_ALLOW_HTTP = env_bool("LEDGER_WEBHOOK_ALLOW_HTTP", default=DEBUG)
 LEDGER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool(
     "LEDGER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG
 )
+# Sends of one organisation under way at once; its other deliveries wait their turn, so one
+# organisation's slow endpoints cannot hold every worker.
+LEDGER_WEBHOOK_SENDS_PER_ORGANISATION = env_int("LEDGER_WEBHOOK_SENDS_PER_ORGANISATION", default=2)
 
 # The publisher API.
 LEDGER_API_RATE = os.environ.get("LEDGER_API_RATE", "600/minute")  # per API key (or user)

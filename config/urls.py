@@ -10,3 +10,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
+
+# An unhandled error under /api/ answers application/problem+json like every other API error.
+handler500 = "reviews.api.exceptions.server_error"

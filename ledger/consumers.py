@@ -2,8 +2,10 @@
 
 Two ways to follow it:
 
-- ``consumer_run_batch``: the handler's writes and the cursor move commit in one transaction per
-  batch. Right for handlers that only write their own rows (the webhook collector).
+- ``consumer_run_whole_batch``: the handler's writes and the cursor move commit in one
+  transaction per batch. Right for handlers that only write their own rows (the webhook
+  collector); a handler must not append events there, or the append lock would be held until
+  the batch commits.
 - ``consumer_follow_batch``: no transaction spans the batch. The handler commits its own writes
   in short transactions and must be idempotent; it may move the cursor to its event once that
   event's effects have committed (``consumer_advance``). Right for handlers that append events
@@ -28,28 +30,27 @@ from ledger.store import RecordedEvent, read_all
 CONSUMER_LOCK_CLASS = 0x1ED6
 
 
-def consumer_run_batch(
+def consumer_run_whole_batch(
     *,
     consumer: str,
-    handle: Callable[[RecordedEvent], None],
+    handle_batch: Callable[[list[RecordedEvent]], None],
     batch_size: int,
     types: Sequence[str] | None = None,
 ) -> int:
-    """Handle the next events after ``consumer``'s cursor and advance it; return how many.
+    """Hand the next events after ``consumer``'s cursor to ``handle_batch`` at once; advance it.
 
-    The handler's database writes and the cursor move commit together, and the cursor row is
-    locked for the batch, so concurrent workers never handle the same event twice and a crash
-    mid-batch leaves the cursor where it was (the batch is handled again, as a whole). The
-    handler must not append events: the append lock would be held until the batch commits
-    (use ``consumer_follow_batch``).
+    Returns how many events were read. The handler's database writes and the cursor move commit
+    together, and the cursor row is locked for the batch, so concurrent workers never handle the
+    same event twice and a crash mid-batch leaves the cursor where it was (the batch is handled
+    again, as a whole). A handler given the whole batch can read what it needs for every event
+    in one query per batch instead of one per event.
     """
     with transaction.atomic():
         ConsumerCursor.objects.get_or_create(name=consumer)
         cursor = ConsumerCursor.objects.select_for_update().get(name=consumer)
         batch = list(read_all(after_position=cursor.position, types=types, limit=batch_size))
-        for recorded in batch:
-            handle(recorded)
         if batch:
+            handle_batch(batch)
             cursor.position = batch[-1].position
             cursor.save(update_fields=["position", "updated_at"])
     return len(batch)

@@ -38,6 +38,7 @@ class EventType(enum.StrEnum):
     CONTRADICTION_CONFIRMED = "ContradictionConfirmed"
     CONTRADICTION_DISMISSED = "ContradictionDismissed"
     DATA_REDACTED = "DataRedacted"
+    FOUR_EYES_RULE_CHANGED = "FourEyesRuleChanged"
 
 
 class StreamType(enum.StrEnum):
@@ -45,6 +46,7 @@ class StreamType(enum.StrEnum):
     CLAIM = "claim"
     CONTRADICTION = "contradiction"
     REDACTION = "redaction"
+    ORGANISATION = "organisation"
 
 
 class TextSelector(TypedDict):
@@ -214,8 +216,18 @@ class ClaimRejected(DomainEvent):
 
 @dataclasses.dataclass(frozen=True)
 class ClaimPublished(DomainEvent):
+    """A signed-off claim went public.
+
+    ``overridden_flags`` are the contradiction flags (pair ids) still open when an editor chose
+    to publish anyway, and ``override_reason`` is why; both are empty for an ordinary
+    publication. Schema 1 had neither field.
+    """
+
     event_type = EventType.CLAIM_PUBLISHED
+    schema_version = 2
     url: str = ""
+    overridden_flags: list[str] = dataclasses.field(default_factory=list)
+    override_reason: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -267,6 +279,19 @@ class DataRedacted(DomainEvent):
     data_digest_after: str
 
 
+@dataclasses.dataclass(frozen=True)
+class FourEyesRuleChanged(DomainEvent):
+    """An organisation's administrator turned the four-eyes sign-off rule on or off, and why.
+
+    Appended to the organisation's stream; with no such event the rule applies (``required``).
+    """
+
+    event_type = EventType.FOUR_EYES_RULE_CHANGED
+    organisation: str
+    required: bool
+    reason: str
+
+
 # What a redacted payload field holds instead of its value.
 REDACTED = "[redacted]"
 
@@ -292,13 +317,21 @@ EVENT_CLASSES: dict[str, type[DomainEvent]] = {
         ContradictionConfirmed,
         ContradictionDismissed,
         DataRedacted,
+        FourEyesRuleChanged,
     )
 }
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
 # (event type, stored schema version) -> function returning the shape of the next version.
-UPCASTERS: dict[tuple[str, int], Upcaster] = {}
+UPCASTERS: dict[tuple[str, int], Upcaster] = {
+    # Publications before the open-flag rule overrode nothing.
+    (EventType.CLAIM_PUBLISHED.value, 1): lambda data: {
+        **data,
+        "overridden_flags": [],
+        "override_reason": "",
+    },
+}
 
 
 def event_from_stored(*, type_name: str, schema_version: int, data: dict[str, Any]) -> DomainEvent:

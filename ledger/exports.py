@@ -22,6 +22,7 @@ import json.scanner
 from collections.abc import Iterator
 from typing import Any, cast
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -31,7 +32,13 @@ from ledger.exceptions import InvalidCommand, NotFound
 from ledger.models import EVENT_FIELDS, Event
 from ledger.redaction import event_record, redaction_summary, redactions_by_position
 from ledger.store import format_timestamp, head_position
-from ledger.verify_export import EXPORT_FORMAT, GENESIS_HASH, canonical_text
+from ledger.verify_export import (
+    CHECKPOINT_KEY_VARIABLE,
+    EXPORT_FORMAT,
+    GENESIS_HASH,
+    canonical_text,
+    claim_header_signature,
+)
 
 EXPORT_BATCH_SIZE = 5000
 LINES_PER_CHUNK = 1000
@@ -70,6 +77,9 @@ class ExportPlan:
     claim_id: str | None
     streams: dict[str, int]  # claim exports: every stream included, with its event count
     as_of: datetime.datetime | None
+    # Claim exports: (position, hash) of every event included, in order, which the header lists
+    # and signs (docs/adr/tamper-03-signed-claim-exports.md).
+    manifest: tuple[tuple[int, str], ...] = ()
 
     @property
     def header(self) -> dict[str, Any] | None:
@@ -80,21 +90,27 @@ class ExportPlan:
             "as_of": format_timestamp(self.as_of) if self.as_of else None,
         }
         if self.claim_id is not None:
-            return {
-                "export": {
-                    **common,
-                    "scope": "claim",
-                    "claim_id": self.claim_id,
-                    "streams": self.streams,
-                    "up_to_position": self.up_to_position,
-                }
+            header = {
+                **common,
+                "scope": "claim",
+                "claim_id": self.claim_id,
+                "streams": self.streams,
+                "up_to_position": self.up_to_position,
+                "events": [list(entry) for entry in self.manifest],
             }
-        if self.since is not None:
+            if self.export_format == ExportFormat.JSONL:
+                header["hmac_sha256"] = claim_header_signature(
+                    header, settings.LEDGER_CHECKPOINT_KEY.encode()
+                )
+            return {"export": header}
+        if self.since is not None or self.up_to_position == 0:
+            # A whole-ledger export with no events says so in a header rather than being an
+            # empty file, which the verifier refuses (a lost or cut-off export looks like one).
             return {
                 "export": {
                     **common,
                     "scope": "since",
-                    "chains_from": {"position": self.since, "hash": self.chains_from_hash},
+                    "chains_from": {"position": self.since or 0, "hash": self.chains_from_hash},
                     "up_to_position": self.up_to_position,
                 }
             }
@@ -156,8 +172,21 @@ def export_plan(
         if since > 0:
             chains_from_hash = Event.objects.values_list("hash", flat=True).get(position=since)
         up_to = max(up_to, since)  # nothing after ``since`` was recorded by ``as_of``
-    streams = _claim_streams(claim_id, up_to) if claim_id is not None else {}
-    return ExportPlan(chosen, up_to, since, chains_from_hash, claim_id, streams, as_of)
+    manifest: tuple[tuple[int, str], ...] = ()
+    streams: dict[str, int] = {}
+    if claim_id is not None:
+        if chosen == ExportFormat.JSONL and not settings.LEDGER_CHECKPOINT_KEY:
+            raise InvalidCommand(
+                f"a JSONL claim export is signed: set {CHECKPOINT_KEY_VARIABLE} (the key "
+                "auditors check it with)"
+            )
+        streams = _claim_streams(claim_id, up_to)
+        manifest = tuple(
+            Event.objects.filter(stream_id__in=list(streams), position__lte=up_to)
+            .order_by("position")
+            .values_list("position", "hash")
+        )
+    return ExportPlan(chosen, up_to, since, chains_from_hash, claim_id, streams, as_of, manifest)
 
 
 def ledger_export(
@@ -263,20 +292,24 @@ def _postgresql_records(plan: ExportPlan) -> Iterator[dict[str, Any]]:
 
 # The JSONL export on PostgreSQL (ADR exportspeed-01). PostgreSQL writes every part of a line
 # but the payload and the metadata, whose keys it cannot put in canonical order: per event the
-# position, data, `,"hash":H,"metadata":`, metadata, and `,"position":...}` (the remaining
-# fields in canonical order, strings through to_json). COPY streams the rows while this process
-# canonicalizes them, where a server-side cursor would wait for each batch. No column holds a
+# position, data, `,"fields_digest":F,"hash":H,"metadata":`, metadata, and `,"position":...}`
+# (the remaining fields in canonical order, strings through to_json), and a redacted event's
+# leaf proof. COPY streams the rows while this process canonicalizes them, where a server-side
+# cursor would wait for each batch. No column holds a
 # tab, newline or other control character (JSON escapes them), so COPY's only escape in the
 # rows is a doubled backslash.
 POSTGRESQL_JSONL_COPY = """
     COPY (
-        SELECT position, data::text, ',"hash":' || to_json(hash) || ',"metadata":', metadata::text,
+        SELECT position, data::text,
+            ',"fields_digest":' || to_json(fields_digest) || ',"hash":' || to_json(hash)
+            || ',"metadata":', metadata::text,
             ',"position":' || position || ',"prev_hash":' || to_json(prev_hash)
             || ',"recorded_at":"'
             || to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-            || '","schema_version":' || schema_version || ',"stream_id":' || to_json(stream_id)
+            || '","salt":' || to_json(salt)
+            || ',"schema_version":' || schema_version || ',"stream_id":' || to_json(stream_id)
             || ',"stream_type":' || to_json(stream_type) || ',"type":' || to_json(type)
-            || ',"version":' || version || '}}'
+            || ',"version":' || version || '}}', coalesce(leaves::text, '')
         FROM ledger_event WHERE position <= %s {condition} ORDER BY position
     ) TO STDOUT
 """
@@ -302,12 +335,14 @@ def _postgresql_jsonl_lines(
             text = str(row, "utf-8")
             if "\\" in text:
                 text = text.replace("\\\\", "\\")
-            position, data, middle, metadata, rest = text[:-1].split("\t")
+            position, data, middle, metadata, rest, leaves = text[:-1].split("\t")
             if "\\" in middle or "\\" in rest or (redactions and int(position) in redactions):
                 # An escape in an envelope string (written by PostgreSQL, so parsed and written
                 # again here), or a redacted event: the general path.
-                line = '{"data":' + data + middle + metadata + rest
-                yield _jsonl_line(scan(line, 0)[0], redactions)
+                record = scan('{"data":' + data + middle + metadata + rest, 0)[0]
+                if leaves:
+                    record["leaves"] = scan(leaves, 0)[0]
+                yield _jsonl_line(record, redactions)
             else:
                 data = canonical_text(scan(data, 0)[0])
                 yield (
@@ -316,7 +351,8 @@ def _postgresql_jsonl_lines(
 
 
 def _jsonl_line(record: dict[str, Any], redactions: dict[int, list[dict[str, Any]]]) -> str:
-    """One event's JSONL line; a redacted event carries its redactions (ADR exports-02)."""
+    """One event's JSONL line; a redacted event carries its redactions (ADR exports-02) and, in
+    hash format 2, its leaf proof (ADR tamper-01)."""
     redacted = redactions.get(record["position"])
     if redacted:
         record["data_digest"] = redacted[0]["data"]["data_digest_before"]

@@ -2,8 +2,9 @@
 
 ``source_ingest`` is the one write path for sources. It is atomic (the snapshot, its
 ``SourceIngested`` event and every ``ClaimRecorded`` commit together or not at all) and
-idempotent by content: the source id is derived from the SHA-256 of the bytes and the claim ids
-from the source id and each claim's offsets, so ingesting the same bytes again records nothing.
+idempotent by content per publisher: the source id is derived from the publisher and the SHA-256
+of the bytes and the claim ids from the source id and each claim's offsets, so the same publisher
+ingesting the same bytes again records nothing. Another publisher's copy is a source of its own.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ledger import events as ev
 from ledger.exceptions import InvalidCommand
 from ledger.extraction import EXTRACTOR_VERSION, SkippedSentence, claims_extract
 from ledger.models import Source
-from ledger.services import claim_load, claim_record
+from ledger.services import claim_load, claim_record, text_check_characters
 from ledger.store import append, lock_appends, read_stream
 
 # Names the namespace of source and claim ids; any fixed UUID works, it must never change.
@@ -39,11 +40,6 @@ MAX_URL_LENGTH = 2000
 HTML_EXTENSIONS = (".html", ".htm", ".xhtml")
 TEXT_EXTENSIONS = (".txt", ".text", ".md", "")
 
-# Bidirectional embedding/override/isolate controls: they make text read differently from what
-# it stores ("Trojan Source", CVE-2021-42574), so a quote could not be trusted.
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-# C0 controls other than tab, newline, carriage return and form feed mean binary content.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _HTML_SNIFF = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
 )
@@ -72,9 +68,13 @@ class IngestResult:
     skipped: list[SkippedSentence]
 
 
-def source_id_for(sha256: str) -> str:
-    """The deterministic id of the source whose bytes have this SHA-256."""
-    return str(uuid.uuid5(SOURCE_NAMESPACE, sha256))
+def source_id_for(*, sha256: str, publisher: str) -> str:
+    """The deterministic id of ``publisher``'s source whose bytes have this SHA-256.
+
+    Sources stored before sources were per publisher keep their ids, ``uuid5(namespace,
+    sha256)``; ``source_ingest`` finds a stored source by its publisher and hash, not its id.
+    """
+    return str(uuid.uuid5(SOURCE_NAMESPACE, f"{publisher}\n{sha256}"))
 
 
 def claim_id_for(*, source_id: str, start: int, end: int) -> str:
@@ -124,19 +124,7 @@ def source_decode(
             f"the file is not valid UTF-8 (bad byte at offset {error.start}); "
             "save it as UTF-8 and try again"
         ) from error
-    control = _CONTROL.search(decoded)
-    if control is not None:
-        raise InvalidCommand(
-            f"the file is binary (control character U+{ord(control.group()):04X} at "
-            f"character {control.start()}), not text or HTML"
-        )
-    bidi = _BIDI_CONTROLS.search(decoded)
-    if bidi is not None:
-        raise InvalidCommand(
-            f"the file contains a bidirectional override character (U+{ord(bidi.group()):04X} "
-            f"at character {bidi.start()}), which can make text display differently from "
-            "what it says; remove it and try again"
-        )
+    text_check_characters(text=decoded, field="the file")
     kind = _media_type(content, filename=filename, media_type=media_type)
     if kind == MEDIA_TYPE_HTML:
         text = _html_main_text(decoded)
@@ -197,8 +185,7 @@ def _checked(value: str, *, field: str, limit: int) -> str:
     cleaned = " ".join(value.split())
     if len(cleaned) > limit:
         raise InvalidCommand(f"{field} is longer than {limit} characters")
-    if _CONTROL.search(cleaned) or _BIDI_CONTROLS.search(cleaned):
-        raise InvalidCommand(f"{field} contains control characters")
+    text_check_characters(text=cleaned, field=field)
     return cleaned
 
 
@@ -261,8 +248,9 @@ def source_ingest(
     One transaction: the ``Source`` row, a ``SourceIngested`` event on the source's stream and a
     ``ClaimRecorded`` per claim (anchored by TextQuote and TextPosition selectors into
     ``Source.text``) commit together; any error leaves nothing behind. The same bytes ingested
-    again return the stored result with ``created=False`` and append nothing, whatever the
-    other arguments say. Raises InvalidCommand for bad input (see ``source_decode``).
+    again for the same ``publisher`` return the stored result with ``created=False`` and append
+    nothing, whatever the other arguments say; for another publisher they are a new source.
+    Raises InvalidCommand for bad input (see ``source_decode``).
     """
     kind, text = source_decode(content=content, filename=filename, media_type=media_type)
     cleaned_url = _url(url)
@@ -270,12 +258,12 @@ def source_ingest(
     cleaned_publisher = _checked(publisher, field="publisher", limit=MAX_PUBLISHER_LENGTH)
     published = _published_at(published_at)
     sha256 = hashlib.sha256(content).hexdigest()
-    source_id = source_id_for(sha256)
+    source_id = source_id_for(sha256=sha256, publisher=cleaned_publisher)
     extraction = claims_extract(text)
 
     with transaction.atomic():
         lock_appends()  # serializes concurrent ingests of the same bytes: the second sees the first
-        existing = Source.objects.filter(sha256=sha256).first()
+        existing = Source.objects.filter(sha256=sha256, publisher=cleaned_publisher).first()
         if existing is not None:
             return _stored_result(existing)
         Source.objects.create(

@@ -55,6 +55,12 @@ class Event(AppendOnlyModel):
     recorded_at = models.DateTimeField()
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # Hash format 2 (docs/adr/tamper-01-provable-redaction.md); "" on a format-1 event. The salt
+    # keys the payload digest and the per-text commitments; a redaction deletes it and leaves
+    # ``leaves`` (a salt or a commitment per text value) in its place.
+    fields_digest = models.CharField(max_length=64, default="", db_default="")
+    salt = models.CharField(max_length=32, default="", db_default="")
+    leaves = models.JSONField(null=True, default=None)
 
     class Meta:
         constraints = [
@@ -84,6 +90,9 @@ EVENT_FIELDS = (
     "recorded_at",
     "prev_hash",
     "hash",
+    "fields_digest",
+    "salt",
+    "leaves",
 )
 
 
@@ -102,10 +111,14 @@ class IdempotencyRecord(AppendOnlyModel):
 
 
 class Source(AppendOnlyModel):
-    """An immutable snapshot of ingested content, stored once and keyed by its SHA-256."""
+    """An immutable snapshot of ingested content, stored once per publisher and SHA-256.
+
+    Sources belong to their publisher: the same bytes from two publishers are two sources (with
+    their own claims), so one never learns that another holds a document.
+    """
 
     id = models.UUIDField(primary_key=True)
-    sha256 = models.CharField(max_length=64, unique=True)
+    sha256 = models.CharField(max_length=64)
     content = models.BinaryField()
     text = models.TextField(help_text="The decoded text that claim selectors point into.")
     media_type = models.CharField(max_length=100)
@@ -114,6 +127,14 @@ class Source(AppendOnlyModel):
     publisher = models.CharField(max_length=200, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     captured_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            # sha256 first: the admin's exact search by hash uses this index too.
+            models.UniqueConstraint(
+                fields=["sha256", "publisher"], name="source_sha256_publisher_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title or self.url or self.sha256
@@ -194,14 +215,24 @@ class ConsumerCursor(models.Model):
 class Checkpoint(AppendOnlyModel):
     """The ledger's head (position and hash) at a moment, for auditors to hold outside it.
 
-    Written only by ``ledger.checkpoints.checkpoint_record`` after it has verified the events
-    since the previous checkpoint; an export checked with ``verify_export.py --checkpoint
-    POSITION:HASH`` must agree with it, so a rewritten history cannot pass as the same ledger.
+    Written only by ``ledger.checkpoints.checkpoint_record`` after it has verified the whole
+    ledger; an export checked with ``verify_export.py --checkpoint POSITION:HASH`` (or the signed
+    file of all of them) must agree with it, so a rewritten history cannot pass as the same
+    ledger. Append-only (database triggers, migration 0009), and chained: ``previous`` is the
+    ``chain_hash`` of the checkpoint before (``verify_export.checkpoint_chain_hash``).
     """
 
     position = models.BigIntegerField(primary_key=True)
     hash = models.CharField(max_length=64)
     recorded_at = models.DateTimeField()
+    previous = models.CharField(max_length=64, default="", db_default="")
+    chain_hash = models.CharField(max_length=64, default="", db_default="")
+
+    class Meta:
+        constraints = [
+            # At most one checkpoint follows each: two recorded at once cannot fork the chain.
+            models.UniqueConstraint(fields=["previous"], name="checkpoint_previous_unique"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.position}:{self.hash}"

@@ -11,20 +11,27 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Iterator
-from contextlib import contextmanager
+import json
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 
 from ledger import events as ev
 from ledger import projections
-from ledger.db_guards import REDACTION_SETTING, SQLITE_TRIGGERS
+from ledger.db_guards import SQLITE_TRIGGERS
 from ledger.exceptions import InvalidCommand, LedgerIntegrityError, NotFound
 from ledger.models import EVENT_FIELDS, Event
 from ledger.services import projections_rebuild
 from ledger.store import append, format_timestamp, lock_appends
-from ledger.verify_export import data_digest, event_hash
+from ledger.verify_export import (
+    event_hash,
+    fields_digest,
+    leaf_commitment,
+    leaf_salt,
+    payload_commitments,
+    redacted_payload_problem,
+    unredacted_digest,
+)
 
 MAX_REASON_LENGTH = 500
 
@@ -33,6 +40,8 @@ def event_record(values: tuple[Any, ...]) -> dict[str, Any]:
     """An event row (``EVENT_FIELDS`` in order) as the plain record exports carry."""
     record = dict(zip(EVENT_FIELDS, values, strict=True))
     record["recorded_at"] = format_timestamp(record["recorded_at"])
+    if record["leaves"] is None:
+        del record["leaves"]  # only a redacted event of hash format 2 has a leaf proof
     return record
 
 
@@ -98,55 +107,77 @@ def _parent_of_leaf(data: Any, segments: list[str], field: str) -> tuple[Any, st
     raise AssertionError("unreachable: segments is never empty")
 
 
-@contextmanager
-def _payload_rewrite_permitted(position: int) -> Iterator[None]:
-    """Let this transaction rewrite the payload of the event at ``position``, and nothing else.
+def _text_paths(data: Any) -> list[str]:
+    """The dotted path of every text value of a payload, in the commitments' order."""
+    paths: list[str] = []
 
-    PostgreSQL: the append-only trigger lets an UPDATE through when a transaction-local setting
-    names the row and no column but ``data`` changes. SQLite: the UPDATE trigger is dropped and
-    recreated inside the caller's transaction, which holds SQLite's write lock throughout.
+    def collect(_index: int, path: str, _value: str) -> str:
+        paths.append(path)
+        return ""
+
+    fields_digest(data, collect)
+    return paths
+
+
+def _check_stored(row: Event, earlier: list[dict[str, Any]]) -> tuple[str, list[dict[str, str]]]:
+    """Verify the stored event (and its earlier redactions) against its commitments; return the
+    payload digest its hash covers and its leaf proof as it stands (one entry per text value)."""
+    record = event_record(tuple(getattr(row, name) for name in EVENT_FIELDS))
+    if earlier:
+        digest: str | None = earlier[0]["data_digest_before"]
+        problem = redacted_payload_problem(
+            record, digest, [redaction["field"] for redaction in earlier]
+        )
+        leaves = list(row.leaves or [])
+    else:
+        digest, problem = unredacted_digest(record)
+        leaves = [
+            {"salt": leaf_salt(row.salt, index)} for index in range(len(_text_paths(row.data)))
+        ]
+        if problem is None and payload_commitments(row.salt, row.data)[1] != row.fields_digest:
+            problem = "its texts differ from their commitments"
+    if problem is not None or digest is None or event_hash(record, digest) != row.hash:
+        raise LedgerIntegrityError(
+            f"the event at position {row.position} does not verify; refusing to redact it "
+            "(run verify_ledger)"
+        )
+    return digest, leaves
+
+
+def _rewrite(row: Event, segments: list[str], new_data: Any, leaves: list[dict[str, str]]) -> None:
+    """Store the redacted payload and its leaf proof, deleting the event's salt.
+
+    PostgreSQL: ``ledger_event_redact`` (ledger.db_guards), the one UPDATE the append-only
+    trigger lets through, and only as the redactor role that owns it. SQLite (no roles): the
+    UPDATE trigger is dropped and recreated inside the caller's transaction, which holds
+    SQLite's write lock throughout; there the commitments are the guarantee.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("a payload rewrite must run inside a transaction")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT set_config(%s, %s, true)", [REDACTION_SETTING, str(position)])
             try:
-                yield
-            finally:
-                cursor.execute("SELECT set_config(%s, '', true)", [REDACTION_SETTING])
+                with transaction.atomic():
+                    cursor.execute(
+                        "SELECT ledger_event_redact(%s, %s, %s::jsonb)",
+                        [row.position, segments, json.dumps(leaves)],
+                    )
+            except DatabaseError as error:
+                raise LedgerIntegrityError(
+                    "the database refused the redaction: is the redactor role installed? "
+                    f"(ledger.db_guards.REDACTOR_INSTALL, run by an administrator): {error}"
+                ) from error
         elif connection.vendor == "sqlite":
             cursor.execute("DROP TRIGGER IF EXISTS ledger_event_no_update")
             try:
-                yield
+                # The append-only queryset refuses updates; this is the one sanctioned rewrite.
+                models.QuerySet(model=Event).filter(position=row.position).update(
+                    data=new_data, salt="", leaves=leaves
+                )
             finally:
                 cursor.execute(SQLITE_TRIGGERS["UPDATE"])
         else:
             raise NotImplementedError(f"no redaction support for {connection.vendor}")
-
-
-def _check_stored(row: Event, earlier: list[dict[str, Any]]) -> str:
-    """Verify the stored event (and its earlier redactions); return its current payload digest."""
-    current = data_digest(row.data)
-    original = earlier[0]["data_digest_before"] if earlier else current
-    expected_current = earlier[-1]["data_digest_after"] if earlier else original
-    envelope = {
-        "position": row.position,
-        "stream_id": row.stream_id,
-        "stream_type": row.stream_type,
-        "version": row.version,
-        "type": row.type,
-        "schema_version": row.schema_version,
-        "metadata": row.metadata,
-        "recorded_at": format_timestamp(row.recorded_at),
-        "prev_hash": row.prev_hash,
-    }
-    if event_hash(envelope, original) != row.hash or current != expected_current:
-        raise LedgerIntegrityError(
-            f"the event at position {row.position} does not verify; refusing to redact it "
-            "(run verify_ledger)"
-        )
-    return current
 
 
 def event_redact(
@@ -156,8 +187,10 @@ def event_redact(
     the event at ``position`` by ``REDACTED``, and record a DataRedacted event.
 
     Only text values can be redacted (a reader of the event keeps finding the field, with the
-    marker in it). Metadata cannot be: the hash covers it directly. Read models are rebuilt so
-    the removed text is gone from them too. Atomic: on any error nothing changes.
+    marker in it), and only of events appended in hash format 2, whose per-text commitments
+    let verification prove that nothing else changed (docs/adr/tamper-01-provable-redaction.md).
+    Metadata cannot be: the hash covers it directly. Read models are rebuilt so the removed text
+    is gone from them too. Atomic: on any error nothing changes.
     """
     segments = _path(field)
     reason = reason.strip()
@@ -174,16 +207,23 @@ def event_redact(
             raise NotFound(f"no event at position {position}")
         if row.type == ev.EventType.DATA_REDACTED:
             raise InvalidCommand("a DataRedacted event cannot itself be redacted")
+        if not row.fields_digest:
+            raise InvalidCommand(
+                f"the event at position {position} was recorded in hash format 1, without "
+                "per-field commitments: a redaction of it could not be proven to change only "
+                "that field (docs/adr/tamper-01-provable-redaction.md)"
+            )
         stream_id = redaction_stream_id(position)
         earlier: list[dict[str, Any]] = list(
             Event.objects.filter(stream_id=stream_id)
             .order_by("version")
             .values_list("data", flat=True)
         )
-        digest_before = _check_stored(row, earlier)
+        digest, leaves = _check_stored(row, earlier)
         new_data = copy.deepcopy(row.data)
         container, key = _parent_of_leaf(new_data, segments, field)
         value = container[key]
+        path = ".".join(segments)
         if value == ev.REDACTED:
             raise InvalidCommand(f"{field} of the event at position {position} is already redacted")
         if not isinstance(value, str):
@@ -192,12 +232,9 @@ def event_redact(
                 "(name the text inside it, e.g. selector.exact)"
             )
         container[key] = ev.REDACTED
-        digest_after = data_digest(new_data)
-        with _payload_rewrite_permitted(position):
-            # The append-only queryset refuses updates; this is the one sanctioned rewrite.
-            updated = models.QuerySet(model=Event).filter(position=position).update(data=new_data)
-        if updated != 1:
-            raise LedgerIntegrityError(f"the event at position {position} could not be rewritten")
+        index = _text_paths(row.data).index(path)
+        leaves[index] = {"commitment": leaf_commitment(leaves[index]["salt"], value)}
+        _rewrite(row, segments, new_data, leaves)
         result = append(
             stream_id=stream_id,
             stream_type=ev.StreamType.REDACTION,
@@ -207,10 +244,11 @@ def event_redact(
                     position=position,
                     event_hash=row.hash,
                     stream_id=row.stream_id,
-                    field=".".join(segments),
+                    field=path,
                     reason=reason,
-                    data_digest_before=digest_before,
-                    data_digest_after=digest_after,
+                    # Format 2: the digest the hash covers, which a redaction does not change.
+                    data_digest_before=digest,
+                    data_digest_after=digest,
                 )
             ],
             metadata=metadata,
@@ -220,10 +258,10 @@ def event_redact(
             projections_rebuild(check=False)
     return RedactionResult(
         position=position,
-        field=".".join(segments),
+        field=path,
         redaction_position=result.events[0].position,
-        data_digest_before=digest_before,
-        data_digest_after=digest_after,
+        data_digest_before=digest,
+        data_digest_after=digest,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import uuid
 from collections.abc import Sequence
 
@@ -26,6 +27,33 @@ from ledger.store import (
 
 MAX_CLAIM_LENGTH = 5000
 
+# Bidirectional embedding/override/isolate controls: they make text read differently from what
+# it stores ("Trojan Source", CVE-2021-42574), so a quote could not be trusted.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# C0 controls other than tab, newline, carriage return and form feed: binary, never text.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def text_check_characters(*, text: str, field: str) -> None:
+    """The one rule for text the ledger stores, from a file or a caller: no control character
+    (besides tab, newline, carriage return, form feed) and no bidirectional control.
+
+    Raises InvalidCommand naming the first such character and where it is.
+    """
+    control = CONTROL_CHARACTERS.search(text)
+    if control is not None:
+        raise InvalidCommand(
+            f"{field} contains control character U+{ord(control.group()):04X} at character "
+            f"{control.start()}: binary content, not text"
+        )
+    bidi = BIDI_CONTROLS.search(text)
+    if bidi is not None:
+        raise InvalidCommand(
+            f"{field} contains a bidirectional override character (U+{ord(bidi.group()):04X} "
+            f"at character {bidi.start()}), which can make text display differently from "
+            "what it says; remove it and try again"
+        )
+
 
 def _clean_text(text: str, *, field: str) -> str:
     cleaned = text.strip()
@@ -33,6 +61,7 @@ def _clean_text(text: str, *, field: str) -> str:
         raise InvalidCommand(f"{field} cannot be empty")
     if len(cleaned) > MAX_CLAIM_LENGTH:
         raise InvalidCommand(f"{field} is longer than {MAX_CLAIM_LENGTH} characters")
+    text_check_characters(text=cleaned, field=field)
     return cleaned
 
 

@@ -15,6 +15,7 @@ import datetime
 import functools
 import hashlib
 import logging
+import secrets
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
@@ -42,7 +43,13 @@ from ledger.sql import (
     value_preparer,
     vendor,
 )
-from ledger.verify_export import GENESIS_HASH, canonical_json, data_digest, event_hash
+from ledger.verify_export import (
+    GENESIS_HASH,
+    SALT_BYTES,
+    canonical_json,
+    event_hash,
+    payload_commitments,
+)
 
 # Any constant works: it names the one lock every append takes on PostgreSQL.
 APPEND_LOCK_KEY = 0x1ED6E7
@@ -695,7 +702,9 @@ def _chain(
                 "recorded_at": timestamp,
                 "prev_hash": prev_hash,
             }
-            event_hash_value = event_hash(envelope, data_digest(payload))
+            salt = secrets.token_hex(SALT_BYTES)
+            digest, envelope["fields_digest"] = payload_commitments(salt, payload)
+            event_hash_value = event_hash(envelope, digest)
             values.append(
                 (
                     position,
@@ -709,6 +718,9 @@ def _chain(
                     prepared_recorded_at,
                     prev_hash,
                     event_hash_value,
+                    envelope["fields_digest"],
+                    salt,
+                    None,  # leaves: only a redaction writes them
                 )
             )
             prev_hash = event_hash_value
@@ -797,8 +809,10 @@ def read_all(
         yield _recorded_from_values(values)
 
 
-# A recorded event carries every column but prev_hash (the chain is checked by verification).
-_RECORDED_FIELDS = tuple(field for field in EVENT_FIELDS if field != "prev_hash")
+# A recorded event carries every column but the chain's and the commitments' (verification's).
+_RECORDED_FIELDS = tuple(
+    field for field in EVENT_FIELDS if field not in ("prev_hash", "fields_digest", "salt", "leaves")
+)
 
 
 def _recorded_from_values(values: tuple[Any, ...]) -> RecordedEvent:

@@ -8,7 +8,13 @@ from typing import Any
 from ledger.models import EVENT_FIELDS, Checkpoint, Event
 from ledger.redaction import redactions_by_position
 from ledger.store import format_timestamp
-from ledger.verify_export import GENESIS_HASH, data_digest, event_hash
+from ledger.verify_export import (
+    GENESIS_HASH,
+    checkpoint_chain_problem,
+    event_hash,
+    redacted_payload_problem,
+    unredacted_digest,
+)
 
 VERIFY_BATCH_SIZE = 5000
 
@@ -33,33 +39,38 @@ class LedgerVerification:
         return self.first_break is None
 
 
-def _hashed_digest(row: Any, redactions: list[dict[str, Any]] | None) -> str | None:
-    """The payload digest the event's hash covers, or None when its redactions do not add up.
+def _hashed_digest(row: dict[str, Any], redactions: list[dict[str, Any]] | None) -> str | None:
+    """The payload digest the event's hash covers, or None when the payload does not follow
+    from its commitments (and its redactions, if any).
 
-    An unredacted event's hash covers the digest of its stored payload. A redacted one's covers
-    the digest before its first redaction; each DataRedacted event must name this event (by
-    hash) and carry the digest on from the one before, ending at the stored payload's digest.
+    An unredacted event's hash covers the digest of its stored payload (salted in hash format
+    2). A redacted one's covers the digest its first DataRedacted event recorded; each
+    DataRedacted event must name this event (by hash) and carry the digest on from the one
+    before, and the payload as stored must be what those redactions, and only they, left
+    (``redacted_payload_problem``).
     """
     if redactions is None:
-        return data_digest(row.data)
+        digest, problem = unredacted_digest(row)
+        return None if problem is not None else digest
     try:
         return _digest_before_redactions(row, redactions)
     except (KeyError, TypeError):
         return None  # a DataRedacted payload without its fields: tampered with
 
 
-def _digest_before_redactions(row: Any, redactions: list[dict[str, Any]]) -> str | None:
+def _digest_before_redactions(row: dict[str, Any], redactions: list[dict[str, Any]]) -> str | None:
     current = redactions[0]["data"]["data_digest_before"]
     for record in redactions:
         details = record["data"]
         if (
-            record["position"] <= row.position
-            or details["event_hash"] != row.hash
+            record["position"] <= row["position"]
+            or details["event_hash"] != row["hash"]
             or details["data_digest_before"] != current
         ):
             return None
         current = details["data_digest_after"]
-    if data_digest(row.data) != current:
+    named = [record["data"]["field"] for record in redactions]
+    if redacted_payload_problem(row, current, named) is not None:
         return None
     return str(redactions[0]["data"]["data_digest_before"])
 
@@ -76,13 +87,28 @@ def ledger_verify(
     verified (a checkpoint) and ``up_to_position`` stops early. Detects an edited event (its hash
     no longer matches), a deleted or inserted one (a gap or an extra position, and a broken link),
     reordered ones (links out of order), a payload changed beyond what its redactions recorded,
-    and a stored hash that differs from a recorded checkpoint.
+    a stored hash that differs from a recorded checkpoint, a checkpoint edited, removed or
+    inserted (their own chain), and, when verifying to the end, a checkpoint beyond the head
+    (events removed from the end).
     """
     expected_prev = after_hash
     expected_position = after_position + 1
     count = 0
     redactions = redactions_by_position()
-    checkpoints = dict(Checkpoint.objects.values_list("position", "hash"))
+    recorded = list(
+        Checkpoint.objects.order_by("position").values(
+            "position", "hash", "recorded_at", "previous", "chain_hash"
+        )
+    )
+    for checkpoint in recorded:
+        checkpoint["recorded_at"] = format_timestamp(checkpoint["recorded_at"])
+    chain_problem = checkpoint_chain_problem(recorded)
+    if chain_problem is not None:
+        index, reason = chain_problem
+        return LedgerVerification(
+            0, after_hash, LedgerBreak(recorded[index]["position"], f"checkpoint {reason}"), 0
+        )
+    checkpoints = {checkpoint["position"]: checkpoint["hash"] for checkpoint in recorded}
     rows = Event.objects.filter(position__gt=after_position).order_by("position")
     if up_to_position is not None:
         rows = rows.filter(position__lte=up_to_position)
@@ -101,10 +127,10 @@ def ledger_verify(
             )
         if row.prev_hash != expected_prev:
             return broken(row.position, "prev_hash does not match the previous event's hash")
-        digest = _hashed_digest(row, redactions.get(row.position))
+        envelope = row._asdict()
+        digest = _hashed_digest(envelope, redactions.get(row.position))
         if digest is None:
             return broken(row.position, "payload differs from what its redactions recorded")
-        envelope = row._asdict()
         envelope["recorded_at"] = format_timestamp(row.recorded_at)
         if event_hash(envelope, digest) != row.hash:
             return broken(row.position, "hash does not match the event's content")
@@ -113,4 +139,12 @@ def ledger_verify(
         expected_prev = row.hash
         expected_position += 1
         count += 1
-    return LedgerVerification(count, expected_prev, None, expected_position - 1)
+    head = expected_position - 1
+    beyond = [position for position in checkpoints if position > head]
+    if up_to_position is None and beyond:
+        return broken(
+            head + 1,
+            f"the ledger ends at position {head} but checkpoint {min(beyond)} was recorded "
+            "(events were removed from the end)",
+        )
+    return LedgerVerification(count, expected_prev, None, head)

@@ -3,11 +3,13 @@
 
 Usage::
 
-    python verify_export.py FILE.jsonl [--checkpoint POSITION:HASH ...] [--jobs N]
+    python verify_export.py FILE.jsonl [--checkpoint POSITION:HASH ...] [--checkpoints FILE]
+        [--jobs N]
 
 Exit status 0 when the file is intact, 1 naming the first bad line ("line N: ...") when any event
-was altered, removed, inserted or reordered (or a checkpoint does not match), 2 when the file
-cannot be read at all.
+was altered, removed, inserted or reordered (or a checkpoint does not match; an empty file too),
+2 when the file cannot be read at all, or when a signed claim export or checkpoints file needs
+the key in $LEDGER_CHECKPOINT_KEY and it is not set.
 
 The hash format (docs/adr/0002-hash-chain-format.md) is defined here, once: the ledger imports
 these functions, so the application and the auditor's verifier cannot drift apart. The export
@@ -24,21 +26,32 @@ Each event's hash is SHA-256 over the canonical JSON of its envelope::
      "recorded_at": "YYYY-MM-DDTHH:MM:SS.ffffffZ", "schema_version": ..., "stream_id": ...,
      "stream_type": ..., "type": ..., "version": ...}
 
-The first event chains from GENESIS_HASH (64 zeros).
+The first event chains from GENESIS_HASH (64 zeros). That is hash format 1. Events of hash
+format 2 (docs/adr/tamper-01-provable-redaction.md) carry ``salt`` and ``fields_digest``; their
+envelope adds ``"fields_digest"`` and ``"hash_format": 2`` and its ``data_digest`` is
+sha256(salt bytes + canonical(data)). ``fields_digest`` is the digest of the payload with each
+text value replaced by a salted commitment (``fields_digest``, ``payload_commitments``), which
+is what lets a redaction be proven to have changed only the fields it names.
 
 What an export looks like:
 
 * A whole-ledger export (optionally cut at a time) is one event per line from position 1.
 * A partial export starts with a header line ``{"export": {...}}``. Scope ``since`` gives
   ``chains_from`` (the position and hash the first event follows) and ``up_to_position`` (the last
-  position it covers). Scope ``claim`` lists the streams it holds with their event counts; each
-  stream's versions must run 1, 2, 3 ... in position order, so a removed, inserted or reordered
-  event of the claim is caught without the rest of the ledger.
+  position it covers); a whole export of an empty ledger is such a header from position 0.
+  Scope ``claim`` lists the streams it holds with their event counts and ``events``, the
+  (position, hash) of every event it holds, signed (``hmac_sha256``, HMAC-SHA256 of the header
+  under $LEDGER_CHECKPOINT_KEY): each event must be the one listed, and each stream's versions
+  must run 1, 2, 3 ... in position order (docs/adr/tamper-03-signed-claim-exports.md).
 * A redacted event carries ``data_digest`` (the digest its hash was computed over, before the
   redaction) and ``redactions``: the full DataRedacted events that removed its fields. Each says
   which event (position and hash) it redacted and the payload digest before and after; the
-  digests must chain from ``data_digest`` to the digest of the payload as exported. When the
+  digests must chain from ``data_digest``. In format 2 the event also carries ``leaves`` (no
+  salt), from which ``fields_digest`` must come out again with only the named fields redacted;
+  in format 1 the digests must end at the digest of the payload as exported. When the
   DataRedacted event is itself in the export, it must be the same event (same hash).
+* ``--checkpoints FILE`` reads a signed checkpoints file (record_checkpoint --export), checks its
+  signature and its chain, and then every checkpoint in it against the export.
 """
 
 from __future__ import annotations
@@ -46,12 +59,13 @@ from __future__ import annotations
 import argparse
 import collections
 import hashlib
+import hmac
 import itertools
 import json
 import json.scanner
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -70,7 +84,15 @@ ENVELOPE_FIELDS = (
     "prev_hash",
 )
 REQUIRED_FIELDS = frozenset((*ENVELOPE_FIELDS, "data", "hash"))
-OPTIONAL_FIELDS = frozenset(("data_digest", "redactions"))
+# Hash format 2 (ADR tamper-01): ``fields_digest`` (per-text-value commitments) and ``salt`` (the
+# key of the payload digest and of those commitments, deleted by a redaction); a redacted
+# format-2 event has ``leaves`` instead of a salt. Absent or "" on a format-1 event.
+COMMITMENT_FIELDS = ("fields_digest", "salt")
+OPTIONAL_FIELDS = frozenset(("data_digest", "redactions", "leaves", *COMMITMENT_FIELDS))
+HASH_FORMAT = 2
+SALT_BYTES = 16
+# What a redacted text value holds instead (ledger.events.REDACTED is this value).
+REDACTED = "[redacted]"
 # Work is split into chunks of whole lines: a file by byte ranges (each process reads its own),
 # an iterable of lines by count.
 CHUNK_BYTES = 4 * 1024 * 1024
@@ -112,10 +134,203 @@ def data_digest(data: Any) -> str:
 
 
 def event_hash(envelope: dict[str, Any], digest: str) -> str:
-    """The SHA-256 (hex) of an event: its envelope fields plus the digest of its payload."""
+    """The SHA-256 (hex) of an event: its envelope fields plus the digest of its payload, and
+    for hash format 2 (an envelope with a ``fields_digest``) that digest and the format."""
     hashed = {name: envelope[name] for name in ENVELOPE_FIELDS}
     hashed["data_digest"] = digest
+    fields = envelope.get("fields_digest")
+    if fields:
+        hashed["fields_digest"] = fields
+        hashed["hash_format"] = HASH_FORMAT
     return hashlib.sha256(canonical_json(hashed)).hexdigest()
+
+
+def _salt_bytes(text: str, size: int) -> bytes:
+    """A salt's bytes from exactly ``size`` bytes of lowercase hex (ValueError otherwise: an
+    upper-case spelling of the same bytes would be an edit nothing detects)."""
+    value = bytes.fromhex(text)
+    if len(value) != size or value.hex() != text:
+        raise ValueError("a salt is lowercase hexadecimal of its fixed length")
+    return value
+
+
+def salted_digest(salt: str, data: Any) -> str:
+    """A format-2 payload digest: SHA-256 of the salt's bytes and the canonical payload. Once a
+    redaction deletes the salt, the digest no longer lets anyone test guesses of the payload.
+    ValueError for a malformed salt."""
+    return hashlib.sha256(_salt_bytes(salt, SALT_BYTES) + canonical_json(data)).hexdigest()
+
+
+def leaf_salt(salt: str, index: int) -> str:
+    """The salt of the ``index``-th text value, derived from the event's salt; one leaf salt
+    reveals neither the event's salt nor another leaf's."""
+    return hashlib.sha256(_salt_bytes(salt, SALT_BYTES) + b"leaf:%d" % index).hexdigest()
+
+
+def leaf_commitment(salt_of_leaf: str, value: str) -> str:
+    return hashlib.sha256(_salt_bytes(salt_of_leaf, 32) + canonical_json(value)).hexdigest()
+
+
+# Called with (index, dotted path, value) of each text value in canonical order; returns what
+# stands for it in the skeleton.
+Commit = Callable[[int, str, str], str]
+
+
+def fields_digest(data: Any, commit: Commit) -> str:
+    """SHA-256 of the payload's skeleton: the payload with each text value replaced by
+    ``commit(index, path, value)``, in canonical order (keys sorted, lists in order). Keys,
+    numbers, booleans and nulls stay as they are, so the digest fixes everything but the texts,
+    and each text through its own commitment."""
+    counter = itertools.count()
+
+    def skeleton(value: Any, path: str) -> Any:
+        if isinstance(value, str):
+            return commit(next(counter), path, value)
+        if isinstance(value, dict):
+            return {
+                key: skeleton(value[key], f"{path}.{key}" if path else key) for key in sorted(value)
+            }
+        if isinstance(value, list):
+            return [
+                skeleton(item, f"{path}.{index}" if path else str(index))
+                for index, item in enumerate(value)
+            ]
+        return value
+
+    return hashlib.sha256(canonical_json(skeleton(data, ""))).hexdigest()
+
+
+def payload_commitments(salt: str, data: Any) -> tuple[str, str]:
+    """(data_digest, fields_digest) of a payload appended in hash format 2 with ``salt``."""
+    digest = fields_digest(
+        data, lambda index, _path, value: leaf_commitment(leaf_salt(salt, index), value)
+    )
+    return salted_digest(salt, data), digest
+
+
+def redacted_leaves_problem(
+    data: Any, fields_digest_value: Any, leaves: Any, named: Iterable[str]
+) -> str | None:
+    """Why a redacted format-2 payload does not follow from its commitments, or None.
+
+    ``leaves`` has one entry per text value in canonical order: ``{"salt": leaf salt}`` for a
+    kept text (its commitment is recomputed from the value) or ``{"commitment": ...}`` for a
+    redacted one, whose value must be REDACTED. The recomputed skeleton must give the
+    ``fields_digest`` the event's hash covers, and the redacted paths must be exactly the
+    ``named`` fields of its DataRedacted events: nothing else changed, and only to the marker.
+    """
+    if not isinstance(leaves, list) or not all(
+        isinstance(entry, dict) and len(entry) == 1 and isinstance(next(iter(entry.values())), str)
+        for entry in leaves
+    ):
+        return "leaves must be a list of {salt} or {commitment} objects"
+    redacted: set[str] = set()
+    texts = 0
+
+    def commit(index: int, path: str, value: str) -> str:
+        nonlocal texts
+        texts += 1
+        entry = leaves[index] if index < len(leaves) else {}
+        if "salt" in entry:
+            return leaf_commitment(entry["salt"], value)
+        if "commitment" in entry and value == REDACTED:
+            redacted.add(path)
+            return str(entry["commitment"])
+        raise ValueError(path)
+
+    try:
+        recomputed = fields_digest(data, commit)
+    except ValueError:  # a missing entry, a bad salt, or a commitment over a text kept
+        return "payload differs from what its last redaction left"
+    if recomputed != fields_digest_value or texts != len(leaves):
+        return "payload differs from what its last redaction left"
+    if redacted != set(named):
+        return (
+            f"redacted field(s) {', '.join(sorted(redacted)) or 'none'} are not the ones its "
+            f"redactions name ({', '.join(sorted(set(named))) or 'none'})"
+        )
+    return None
+
+
+CHECKPOINTS_FORMAT = "claims-ledger-checkpoints/1"
+# The environment variable holding the key of a checkpoints file's HMAC-SHA256 (text, UTF-8).
+CHECKPOINT_KEY_VARIABLE = "LEDGER_CHECKPOINT_KEY"
+
+
+def checkpoint_chain_hash(position: int, hash_hex: str, recorded_at: str, previous: str) -> str:
+    """A checkpoint's link in the checkpoints' own chain: SHA-256 of the canonical JSON of
+    ``{"hash", "position", "previous", "recorded_at"}``; the first follows GENESIS_HASH."""
+    link = {
+        "hash": hash_hex,
+        "position": position,
+        "previous": previous,
+        "recorded_at": recorded_at,
+    }
+    return hashlib.sha256(canonical_json(link)).hexdigest()
+
+
+def checkpoint_chain_problem(checkpoints: Sequence[Mapping[str, Any]]) -> tuple[int, str] | None:
+    """(index, reason) of the first checkpoint that does not follow the one before, or None.
+
+    Each must be a later position than the one before, name its chain hash as ``previous`` and
+    carry the ``chain_hash`` its fields give: a checkpoint removed, edited or inserted fails.
+    """
+    previous, last_position = GENESIS_HASH, 0
+    for index, checkpoint in enumerate(checkpoints):
+        try:
+            position, hash_hex = checkpoint["position"], checkpoint["hash"]
+            recorded, claimed = checkpoint["recorded_at"], checkpoint["chain_hash"]
+            link = checkpoint["previous"]
+        except (KeyError, TypeError):
+            return index, "is not a checkpoint (position, hash, recorded_at, previous, chain_hash)"
+        if not _is_int(position) or position <= last_position:
+            return index, f"position {position} does not follow position {last_position}"
+        if link != previous:
+            return index, "does not follow the checkpoint before it (one was removed or inserted)"
+        if checkpoint_chain_hash(position, hash_hex, recorded, link) != claimed:
+            return index, "chain_hash does not match its content"
+        previous, last_position = claimed, position
+    return None
+
+
+def checkpoints_signature(checkpoints: Sequence[Mapping[str, Any]], key: bytes) -> str:
+    """HMAC-SHA256 (hex) of a checkpoints file's content under ``key``."""
+    content = {"format": CHECKPOINTS_FORMAT, "checkpoints": list(checkpoints)}
+    return hmac.new(key, canonical_json(content), hashlib.sha256).hexdigest()
+
+
+def read_checkpoints_file(path: str, key: bytes) -> list[tuple[int, str]]:
+    """The (position, hash) pairs of a signed checkpoints file; ValueError saying what is wrong
+    when it is not one, its signature does not match ``key`` or its chain is broken."""
+    with open(path, "rb") as handle:
+        try:
+            document = _parse(handle.read())
+        except (ValueError, RecursionError) as error:
+            raise ValueError(f"not a checkpoints file ({error})") from None
+    if (
+        not isinstance(document, dict)
+        or document.keys() != {"format", "checkpoints", "hmac_sha256"}
+        or document["format"] != CHECKPOINTS_FORMAT
+        or not isinstance(document["checkpoints"], list)
+    ):
+        raise ValueError(f"not a {CHECKPOINTS_FORMAT} file")
+    expected = checkpoints_signature(document["checkpoints"], key)
+    if not hmac.compare_digest(expected, str(document["hmac_sha256"])):
+        raise ValueError("the signature does not match (another key, or the file was changed)")
+    problem = checkpoint_chain_problem(document["checkpoints"])
+    if problem is not None:
+        raise ValueError(f"checkpoint {problem[0] + 1} {problem[1]}")
+    return [(entry["position"], entry["hash"]) for entry in document["checkpoints"]]
+
+
+def claim_header_signature(header: Mapping[str, Any], key: bytes) -> str:
+    """HMAC-SHA256 (hex) of a claim export's header (all but ``hmac_sha256``) under ``key``."""
+    content = {name: value for name, value in header.items() if name != "hmac_sha256"}
+    return hmac.new(key, canonical_json(content), hashlib.sha256).hexdigest()
+
+
+class Unverifiable(Exception):
+    """An export that cannot be checked with what was given (exit 2, not "tampered")."""
 
 
 class BadLine(Exception):
@@ -159,9 +374,23 @@ def _reject_float(text: str) -> Any:
     raise ValueError(f"floating-point number {text} is not allowed in a ledger export")
 
 
-_DECODER = json.JSONDecoder(parse_float=_reject_float)
-# The scanner _DECODER.decode() calls after its Python-level checks (the C one where available).
-_SCAN = json.scanner.make_scanner(cast(Any, _DECODER))
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object's members as a dict, refusing a key given twice (JSON parsers disagree on
+    which of the two values counts, so an auditor's other tools could read another event)."""
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        counts = collections.Counter(key for key, _ in pairs)
+        duplicate = next(key for key, count in counts.items() if count > 1)
+        raise ValueError(f"duplicate key {duplicate!r}")
+    return record
+
+
+_DECODER = json.JSONDecoder(parse_float=_reject_float, object_pairs_hook=_unique_keys)
+# The fast path's scanner, without the duplicate check: a line that is the canonical JSON of
+# what it parsed cannot repeat a key, and any other line is parsed again by _DECODER. The C one
+# where available.
+_SCAN = json.scanner.make_scanner(cast(Any, json.JSONDecoder(parse_float=_reject_float)))
+TOO_DEEP = "not valid JSON (nested too deeply)"
 
 
 def _parse(line: bytes | str) -> Any:
@@ -205,8 +434,8 @@ def _shape_problem(record: Any) -> str | None:
     for name in _INTEGER_FIELDS:
         if not _is_int(record[name]):
             return f"{name} is not an integer"
-    for name in _TEXT_FIELDS:
-        if not isinstance(record[name], str):
+    for name in (*_TEXT_FIELDS, *COMMITMENT_FIELDS):
+        if not isinstance(record.get(name, ""), str):
             return f"{name} is not a string"
     return None
 
@@ -236,8 +465,12 @@ def _redaction_problem(
             problem = "has no payload object"
         if problem is None and "redactions" in redaction:
             problem = "is itself redacted"
-        if problem is None and not _own_hash_matches(redaction, data_digest(details)):
-            problem = "hash does not match its content"
+        if problem is None:
+            digest_of_redaction, unredacted_problem = unredacted_digest(redaction)
+            if unredacted_problem is not None or not _own_hash_matches(
+                redaction, digest_of_redaction
+            ):
+                problem = "hash does not match its content"
         if problem is None and redaction["position"] <= position:
             problem = f"is at position {redaction['position']}, before the event it redacts"
         if problem is None:
@@ -251,12 +484,53 @@ def _redaction_problem(
         if problem is not None:
             return f"redaction {index} of position {position} {problem}", ()
         embedded.append((redaction["position"], redaction["hash"]))
-    if data_digest(record["data"]) != current:
-        return (
-            f"position {position}: payload differs from what its last redaction left",
-            (),
-        )
+    problem = redacted_payload_problem(
+        record, current, [redaction["data"].get("field") for redaction in redactions]
+    )
+    if problem is not None:
+        return f"position {position}: {problem}", ()
     return None, tuple(embedded)
+
+
+def unredacted_digest(record: Mapping[str, Any]) -> tuple[str, str | None]:
+    """(the payload digest an unredacted event's hash covers, what is wrong or None)."""
+    salt = record.get("salt") or ""
+    if record.get("leaves") is not None:
+        return "", "leaves on an event that is not redacted"
+    if not record.get("fields_digest"):
+        if salt:
+            return "", "a salt without fields_digest"
+        return data_digest(record["data"]), None
+    if not salt:
+        return "", "a hash format 2 event without its salt or its redactions"
+    try:
+        _salt_bytes(salt, SALT_BYTES)
+    except ValueError:
+        return "", "salt is not 32 lowercase hexadecimal digits"
+    return salted_digest(salt, record["data"]), None
+
+
+def redacted_payload_problem(
+    record: Mapping[str, Any], last_digest: Any, named: Iterable[Any]
+) -> str | None:
+    """What is wrong with a redacted event's payload as stored or exported, or None.
+
+    Format 2: its commitments must show that only the ``named`` fields changed, each to
+    REDACTED (``redacted_leaves_problem``). Format 1 has no commitments: its payload must have
+    the digest its last DataRedacted event recorded (``last_digest``), which proves nothing
+    about what the redaction changed (ADR tamper-01).
+    """
+    if record.get("fields_digest"):
+        if record.get("salt"):
+            return "a redacted event keeps no salt"
+        return redacted_leaves_problem(
+            record["data"], record["fields_digest"], record.get("leaves"), named
+        )
+    if record.get("leaves") is not None:
+        return "leaves on a hash format 1 event"
+    if data_digest(record["data"]) != last_digest:
+        return "payload differs from what its last redaction left"
+    return None
 
 
 def _lone_surrogate(error: UnicodeEncodeError) -> str:
@@ -266,6 +540,14 @@ def _lone_surrogate(error: UnicodeEncodeError) -> str:
 
 def _examine(line: bytes | str) -> _Examined:
     """Everything about one event line that can be checked without its neighbours."""
+    try:
+        return _examine_parsed(line)
+    except RecursionError:
+        # Parsing or canonicalizing a value nested deeper than the interpreter recurses.
+        return _Examined(TOO_DEEP)
+
+
+def _examine_parsed(line: bytes | str) -> _Examined:
     if not line.strip():
         return _Examined("empty line")
     try:
@@ -285,8 +567,10 @@ def _examine(line: bytes | str) -> _Examined:
             content_error, embedded = _redaction_problem(record, record["redactions"])
             digest = record.get("data_digest")
         else:
-            digest = data_digest(record["data"])
-            if record.get("data_digest", digest) != digest:
+            digest, problem = unredacted_digest(record)
+            if problem is not None:
+                content_error = f"position {position}: {problem}"
+            elif record.get("data_digest", digest) != digest:
                 content_error = f"position {position}: data_digest does not match the payload"
         if content_error is None and not _own_hash_matches(record, str(digest)):
             content_error = f"position {position}: hash does not match its content"
@@ -327,11 +611,25 @@ def _plain_event(line: bytes | str) -> tuple[int, str, str] | None:
     try:
         text = line if isinstance(line, str) else line.decode("utf-8")
         record, end = _SCAN(text, 0)
-    except (ValueError, StopIteration):
+    except (ValueError, StopIteration, RecursionError):
         return None
-    if end != len(text) or type(record) is not dict or len(record) != len(REQUIRED_FIELDS):
+    if end != len(text) or type(record) is not dict:
         return None
-    try:  # eleven fields, each found: exactly the required ones
+    # Exactly the required fields (a format-1 event of an older export), or those and the two
+    # commitment fields: an unredacted format-2 event, or a format-1 one with both empty.
+    fields_count = len(record)
+    if fields_count == len(REQUIRED_FIELDS):
+        fields, salt = "", ""
+    elif fields_count == len(REQUIRED_FIELDS) + len(COMMITMENT_FIELDS):
+        fields_value, salt_value = record.get("fields_digest"), record.get("salt")
+        if type(fields_value) is not str or type(salt_value) is not str:
+            return None
+        fields, salt = fields_value, salt_value
+        if bool(fields) != bool(salt):
+            return None
+    else:
+        return None
+    try:  # each found: exactly the fields expected
         position = record["position"]
         stream_id = record["stream_id"]
         stream_type = record["stream_type"]
@@ -359,25 +657,50 @@ def _plain_event(line: bytes | str) -> tuple[int, str, str] | None:
     ):
         return None
     try:
-        digest = hashlib.sha256(canonical_json(data)).hexdigest()
-    except UnicodeEncodeError:
-        return None  # a lone surrogate: _examine says so
+        data_text = canonical_text(data)
+        metadata_text = canonical_text(metadata)
+    except RecursionError:
+        return None
     # canonical_json(envelope) of event_hash, written out: the envelope's keys in sorted order,
     # integers as int.__repr__ and strings as the canonical encoder writes them (the types were
     # checked above). Building the envelope as a dict for the encoder to sort cost about a
-    # fifth of a line.
+    # fifth of a line. A line in that canonical form has one value per key; any other spelling
+    # is parsed again to make sure.
     # tests/ledger/test_export_fast_paths.py compares the two on awkward values.
-    envelope = (
-        f'{{"data_digest":"{digest}","metadata":{canonical_text(metadata)}'
+    middle = (
+        f',"metadata":{metadata_text}'
         f',"position":{position!r},"prev_hash":{_ENCODE_STRING(prev_hash)}'
-        f',"recorded_at":{_ENCODE_STRING(recorded_at)},"schema_version":{schema_version!r}'
+        f',"recorded_at":{_ENCODE_STRING(recorded_at)}'
+    )
+    closing = (
+        f',"schema_version":{schema_version!r}'
         f',"stream_id":{_ENCODE_STRING(stream_id)},"stream_type":{_ENCODE_STRING(stream_type)}'
         f',"type":{_ENCODE_STRING(type_name)},"version":{version!r}}}'
     )
+    if fields_count == len(REQUIRED_FIELDS):
+        canonical_line = f'{{"data":{data_text},"hash":{_ENCODE_STRING(claimed)}{middle}{closing}'
+    else:
+        canonical_line = (
+            f'{{"data":{data_text},"fields_digest":{_ENCODE_STRING(fields)}'
+            f',"hash":{_ENCODE_STRING(claimed)}{middle},"salt":{_ENCODE_STRING(salt)}{closing}'
+        )
+    if text != canonical_line:
+        try:  # another spelling of the same values is fine, a key given twice is not
+            _DECODER.decode(text)
+        except (ValueError, RecursionError):
+            return None
     try:
+        payload = data_text.encode()
+        if fields:
+            digest = hashlib.sha256(_salt_bytes(salt, SALT_BYTES) + payload).hexdigest()
+            format_2 = f',"fields_digest":{_ENCODE_STRING(fields)},"hash_format":{HASH_FORMAT}'
+        else:
+            digest = hashlib.sha256(payload).hexdigest()
+            format_2 = ""
+        envelope = f'{{"data_digest":"{digest}"{format_2}{middle}{closing}'
         hashed = hashlib.sha256(envelope.encode()).hexdigest()
-    except UnicodeEncodeError:
-        return None
+    except (UnicodeEncodeError, ValueError):
+        return None  # a lone surrogate or a salt that is not hex: _examine says so
     if hashed != claimed:
         return None
     return position, prev_hash, claimed
@@ -468,13 +791,38 @@ class _Header:
     chains_from: tuple[int, str] = (0, GENESIS_HASH)
     up_to_position: int | None = None
     streams: dict[str, int] = field(default_factory=dict)
+    manifest: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _read_header(line: bytes | str) -> _Header | None:
+def _signed_manifest(header: dict[str, Any], key: bytes | None) -> list[tuple[int, str]]:
+    """The (position, hash) list of a claim export's header, once its signature checks out."""
+    events = header.get("events")
+    if (
+        not isinstance(events, list)
+        or not all(
+            isinstance(entry, list)
+            and len(entry) == 2
+            and _is_int(entry[0])
+            and isinstance(entry[1], str)
+            for entry in events
+        )
+        or not isinstance(header.get("hmac_sha256"), str)
+    ):
+        raise BadLine(1, "header needs events [[position, hash], ...] and hmac_sha256")
+    if key is None:
+        raise Unverifiable(
+            f"a claim export's header is signed: set {CHECKPOINT_KEY_VARIABLE} to check it"
+        )
+    if not hmac.compare_digest(claim_header_signature(header, key), header["hmac_sha256"]):
+        raise BadLine(1, "header signature does not match (another key, or the header changed)")
+    return [(position, hash_hex) for position, hash_hex in events]
+
+
+def _read_header(line: bytes | str, key: bytes | None = None) -> _Header | None:
     """The header of a partial export, or None when line 1 is an event."""
     try:
         record = _parse(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None  # reported as an event line
     if not isinstance(record, dict) or "export" not in record:
         return None
@@ -497,7 +845,7 @@ def _read_header(line: bytes | str) -> _Header | None:
         streams = header.get("streams")
         if not isinstance(streams, dict) or not all(_is_int(n) for n in streams.values()):
             raise BadLine(1, "header needs streams {stream_id: event count}")
-        return _Header("claim", streams=dict(streams))
+        return _Header("claim", streams=dict(streams), manifest=_signed_manifest(header, key))
     raise BadLine(1, f"unknown export scope {scope!r}")
 
 
@@ -607,6 +955,14 @@ class _Chain:
             )
         if self.stream_types.setdefault(stream, item.stream_type) != item.stream_type:
             raise BadLine(number, f"stream {stream}: stream_type changed to {item.stream_type}")
+        listed = self.header.manifest
+        index = self.events  # the events fed before this one
+        if index >= len(listed) or listed[index] != (position, item.hash):
+            expected = f"{listed[index][0]}:{listed[index][1]}" if index < len(listed) else "none"
+            raise BadLine(
+                number,
+                f"position {position}: not the event the signed header lists here ({expected})",
+            )
         self.stream_versions[stream] = expected_version
 
     def _feed_redactions(self, number: int, item: _Examined) -> None:
@@ -651,6 +1007,12 @@ class _Chain:
                         f"stream {stream} has {found} event(s) but the header says {count} "
                         "(events were removed)",
                     )
+            if self.events != len(self.header.manifest):
+                raise BadLine(
+                    end,
+                    f"the export has {self.events} event(s) but its signed header lists "
+                    f"{len(self.header.manifest)} (events were removed)",
+                )
         for position in sorted(self.checkpoints.keys() - self.checkpoints_seen):
             last = self.previous[0]
             where = "beyond the end of" if self.contiguous and position > last else "not in"
@@ -705,10 +1067,14 @@ def _verify(chain: _Chain, first_line_number: int, results: Iterable[_ChunkResul
 
 
 def _start(
-    first: bytes | str | None, checkpoints: Sequence[tuple[int, str]]
+    first: bytes | str | None, checkpoints: Sequence[tuple[int, str]], key: bytes | None
 ) -> tuple[_Chain, bool]:
     """The chain for an export whose first line is ``first``; whether that line was a header."""
-    header = None if first is None else _read_header(first)
+    if first is None:
+        # Even an export of no events has a line: its header (export_ledger writes one for a
+        # whole-ledger export with no events too). An empty file is a lost or cut-off one.
+        raise BadLine(1, "the file is empty (an export holds a header or at least one event)")
+    header = _read_header(first, key)
     return _Chain(header or _Header("ledger"), checkpoints), header is not None
 
 
@@ -717,15 +1083,17 @@ def verify_lines(
     *,
     checkpoints: Sequence[tuple[int, str]] = (),
     jobs: int = 1,
+    key: bytes | None = None,
 ) -> Summary:
     """Check every line of an export in order; raise BadLine at the first failure.
 
     ``checkpoints`` are (position, hash) pairs the export must agree with. ``jobs`` > 1 spreads
-    the hashing over that many processes; the result is the same.
+    the hashing over that many processes; the result is the same. ``key`` checks a claim
+    export's signed header (Unverifiable without it).
     """
     iterator = iter(lines)
     first = next(iterator, None)
-    chain, had_header = _start(first, checkpoints)
+    chain, had_header = _start(first, checkpoints, key)
     if first is not None and not had_header:
         iterator = itertools.chain([first], iterator)
     positions = frozenset(position for position, _ in checkpoints)
@@ -735,14 +1103,18 @@ def verify_lines(
 
 
 def verify_file(
-    path: str, *, checkpoints: Sequence[tuple[int, str]] = (), jobs: int = 1
+    path: str,
+    *,
+    checkpoints: Sequence[tuple[int, str]] = (),
+    jobs: int = 1,
+    key: bytes | None = None,
 ) -> Summary:
     """``verify_lines`` for the lines of a file (split at ``\\n``), which each process reads
     for itself in chunks of about CHUNK_BYTES."""
     with open(path, "rb") as handle:
         size = os.fstat(handle.fileno()).st_size
         first = handle.readline()
-        chain, had_header = _start(first.removesuffix(b"\n") if first else None, checkpoints)
+        chain, had_header = _start(first.removesuffix(b"\n") if first else None, checkpoints, key)
         ranges = list(_line_ranges(handle, len(first) if had_header else 0, size))
     positions = frozenset(position for position, _ in checkpoints)
     tasks = ((path, start, end, chain.contiguous, positions) for start, end in ranges)
@@ -785,6 +1157,12 @@ def main(argv: list[str] | None = None) -> int:
         help="POSITION:HASH the export must agree with (repeatable)",
     )
     parser.add_argument(
+        "--checkpoints",
+        metavar="FILE",
+        help="a signed checkpoints file (record_checkpoint --export) the export must agree "
+        f"with; its HMAC key is read from ${CHECKPOINT_KEY_VARIABLE}",
+    )
+    parser.add_argument(
         "--jobs",
         type=int,
         default=0,
@@ -792,15 +1170,32 @@ def main(argv: list[str] | None = None) -> int:
     )
     arguments = parser.parse_args(argv)
     jobs = arguments.jobs if arguments.jobs > 0 else min(os.cpu_count() or 1, 8)
+    checkpoints = list(arguments.checkpoint)
+    key = os.environ.get(CHECKPOINT_KEY_VARIABLE, "")
     try:
+        if arguments.checkpoints:
+            if not key:
+                raise Unverifiable(
+                    f"set {CHECKPOINT_KEY_VARIABLE} to check {arguments.checkpoints}"
+                )
+            try:
+                checkpoints += read_checkpoints_file(arguments.checkpoints, key.encode())
+            except ValueError as error:
+                print(f"TAMPERED: {arguments.checkpoints}: {error}", file=sys.stderr)
+                return 1
         if jobs > 1 and os.path.getsize(arguments.file) < 4 * 1024 * 1024:
             jobs = 1  # starting processes costs more than hashing a small file
-        summary = verify_file(arguments.file, checkpoints=arguments.checkpoint, jobs=jobs)
+        summary = verify_file(
+            arguments.file, checkpoints=checkpoints, jobs=jobs, key=key.encode() if key else None
+        )
     except BadLine as bad:
         print(f"TAMPERED: {bad}", file=sys.stderr)
         return 1
+    except Unverifiable as error:
+        print(f"cannot verify {arguments.file}: {error}", file=sys.stderr)
+        return 2
     except OSError as error:
-        print(f"cannot read {arguments.file}: {error}", file=sys.stderr)
+        print(f"cannot read {error.filename or arguments.file}: {error}", file=sys.stderr)
         return 2
     positions = (
         f"positions {summary.first_position}..{summary.last_position}"

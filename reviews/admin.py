@@ -10,10 +10,10 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import PermissionDenied as AdminPermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -30,17 +30,27 @@ from reviews import (
     admin_contradictions,  # noqa: F401  (registers the contradiction flag admin)
     selectors,
 )
+from reviews.admin_pages import page_row
 from reviews.models import Membership, Organisation, ReviewClaim
+from reviews.roles import Role
 from reviews.services import (
     COMMAND_ARGUMENTS,
     BulkOutcome,
     ClaimTarget,
+    organisation_set_four_eyes,
     review_bulk_assign,
     review_bulk_change_status,
     review_command,
 )
-from reviews.verdicts import RATING_CHOICES
-from reviews.workflow import Actor, Command, workflow_available_commands, workflow_roles_for
+from reviews.verdicts import RATING_SCALE
+from reviews.wording import opening_words
+from reviews.workflow import (
+    CONTRADICTION_DECIDERS,
+    Actor,
+    Command,
+    workflow_available_commands,
+    workflow_roles_for,
+)
 
 if TYPE_CHECKING:
     ModelAdmin = admin.ModelAdmin[Any]
@@ -49,7 +59,7 @@ else:
 
 CLAIM_PAGE_TEMPLATE = "admin/reviews/reviewclaim/claim_page.html"
 BULK_CONFIRM_TEMPLATE = "admin/reviews/reviewclaim/bulk_confirm.html"
-SHORT_TEXT_LENGTH = 120
+SHORT_TEXT_LENGTH = 200
 # Commands whose bulk form asks for a reason.
 NEEDS_REASON = {Command.REQUEST_CHANGES, Command.REJECT, Command.RETRACT}
 
@@ -147,8 +157,20 @@ def _bulk_action(command: Command) -> Callable[..., HttpResponse | None]:
         return model_admin.run_bulk(request, queryset, command)
 
     action.__name__ = f"bulk_{command.value}"
-    label = f"{command.label} the selected claims"
-    return admin.action(description=label + ("…" if command is Command.ASSIGN else ""))(action)
+    return admin.action(description=BULK_LABELS[command])(action)
+
+
+# What the action menu says, in the editor's words.
+BULK_LABELS: dict[Command, str] = {
+    Command.ASSIGN: "Assign the selected claims to a reviewer…",
+    Command.START_REVIEW: "Start reviewing the selected claims",
+    Command.APPROVE: "Approve the selected claims (they then wait for an editor's sign-off)",
+    Command.SIGN_OFF: "Sign off the selected claims (not ones you approved or gave a verdict)",
+    Command.PUBLISH: "Publish the selected signed-off claims",
+    Command.REQUEST_CHANGES: "Send the selected claims back for changes…",
+    Command.REJECT: "Reject the selected claims…",
+    Command.RETRACT: "Retract the selected published claims…",
+}
 
 
 BULK_COMMANDS = (
@@ -218,7 +240,14 @@ class ReviewClaimAdmin(ModelAdmin):
     def changelist_view(
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
-        return super().changelist_view(request, {"title": "Review queue", **(extra_context or {})})
+        return super().changelist_view(
+            request,
+            {
+                "title": "Review queue",
+                "subtitle": "Claims to check, newest change first. Open a claim to work on it.",
+                **(extra_context or {}),
+            },
+        )
 
     # The claim page ---------------------------------------------------------------------------
 
@@ -229,15 +258,10 @@ class ReviewClaimAdmin(ModelAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        if not self.has_view_permission(request):
-            raise AdminPermissionDenied
-        try:
-            claim_id = str(uuid.UUID(object_id))
-        except ValueError:
-            return self._claim_not_found(request, object_id)
-        row = self.get_queryset(request).filter(pk=claim_id).first()
+        row = page_row(self, request, object_id)
         if row is None:
             return self._claim_not_found(request, object_id)
+        claim_id = str(row.pk)
         actor = _actor(request)
         if request.method == "POST":
             self._run_claim_command(request, actor=actor, claim_id=claim_id)
@@ -247,18 +271,24 @@ class ReviewClaimAdmin(ModelAdmin):
             return self._claim_as_of_view(request, claim_id=claim_id, as_of=as_of, row=row)
         claim = claim_load(claim_id=claim_id)
         available = workflow_available_commands(actor=actor, claim=claim)
+        flags = selectors.claim_flag_list(claim_id=claim_id)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Claim",
+            "title": opening_words(claim.text),
             "claim": claim,
             "open_flag_count": row.open_flag_count,
+            "flags": flags,
+            "open_flags": [flag for flag in flags if flag.status == selectors.FlagStatus.OPEN],
+            "may_decide_flags": bool(actor.roles & CONTRADICTION_DECIDERS),
+            "sign_off_parties": selectors.claim_sign_off_parties(claim_id=claim_id),
+            "four_eyes": selectors.organisation_four_eyes_rule(organisation=claim.publisher),
             "source_context": selectors.claim_source_context(
                 source_id=claim.source_id, selector=claim.selector
             ),
             "timeline": selectors.claim_timeline(claim_id=claim_id),
             "commands": [{"name": command.value, "label": command.label} for command in available],
-            "rating_choices": RATING_CHOICES,
+            "rating_scale": RATING_SCALE,
             "assignable_users": selectors.review_assignable_users(),
             "actor": actor,
             "has_view_permission": True,
@@ -284,7 +314,7 @@ class ReviewClaimAdmin(ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Claim as of event #{claim.last_position}",
+            "title": f"{opening_words(claim.text)} (as of event #{claim.last_position})",
             "claim": claim,
             "as_of": {"position": claim.last_position, "requested": position},
             "current_version": row.version,
@@ -428,10 +458,66 @@ class ScopedSourceAdmin(SourceAdmin):
         return super().get_queryset(request).filter(pk__in=visible)
 
 
+class RuleChangeForm(helpers.ActionForm):
+    reason = forms.CharField(
+        required=False,
+        widget=forms.TextInput(attrs={"size": 50, "placeholder": "why (required, recorded)"}),
+    )
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(ModelAdmin):
-    list_display = ("slug", "name", "created_at")
+    list_display = ("slug", "name", "four_eyes", "created_at")
     search_fields = ("slug", "name")
+    action_form = RuleChangeForm
+    actions = ["require_four_eyes", "allow_one_person_sign_off"]
+
+    @admin.display(description="sign-off")
+    def four_eyes(self, obj: Organisation) -> str:
+        rule = selectors.organisation_four_eyes_rule(organisation=obj.slug)
+        if rule.required:
+            return "needs a second person (four eyes)"
+        return (
+            f"one person may approve and sign off (turned off by {rule.changed_by}: {rule.reason})"
+        )
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        """Only administrators change the sign-off rule (the service refuses anyone else)."""
+        if Role.ADMIN not in _actor(request).roles:
+            return {}
+        return super().get_actions(request)
+
+    def _set_four_eyes(
+        self, request: HttpRequest, queryset: QuerySet[Organisation], *, required: bool
+    ) -> None:
+        actor = _actor(request)
+        for organisation in queryset:
+            rule = selectors.organisation_four_eyes_rule(organisation=organisation.slug)
+            try:
+                organisation_set_four_eyes(
+                    actor=actor,
+                    organisation=organisation.slug,
+                    required=required,
+                    reason=request.POST.get("reason", ""),
+                    expected_version=rule.version,
+                )
+            except LedgerError as error:
+                messages.error(
+                    request, f"{organisation.name}: nothing was changed: {error.message}"
+                )
+            else:
+                state = "needs a second person" if required else "may be done by one person"
+                messages.success(request, f"{organisation.name}: sign-off now {state}.")
+
+    @admin.action(description="Require a second person to sign off claims (four eyes)")
+    def require_four_eyes(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
+        self._set_four_eyes(request, queryset, required=True)
+
+    @admin.action(description="Let one person approve and sign off claims (reason required)")
+    def allow_one_person_sign_off(
+        self, request: HttpRequest, queryset: QuerySet[Organisation]
+    ) -> None:
+        self._set_four_eyes(request, queryset, required=False)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # claims keep naming the organisation as their publisher

@@ -141,7 +141,7 @@ class WebhookEndpointAdmin(AdministratorsReadOnly, ModelAdmin):
 
 class WebhookAttemptInline(AdministratorsReadOnly, TabularInline):
     model = WebhookAttempt
-    fields = ("number", "attempted_at", "response_status", "error", "duration_ms")
+    fields = ("number", "outcome", "attempted_at", "response_status", "error", "duration_ms")
     readonly_fields = fields
     ordering = ("number",)
     extra = 0

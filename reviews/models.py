@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from ledger.models import ClaimView
+from ledger.models import ClaimView, ContradictionView
 from reviews.workflow import Command
 
 
@@ -51,6 +51,20 @@ class ReviewClaim(ClaimView):
             *((command.permission_codename, f"Can {command.label.lower()}") for command in Command),
             ("export_ledger", "Can export the ledger and its history"),
         ]
+
+
+class ContradictionFlag(ContradictionView):
+    """Contradiction flags as the desk works them (no table of its own).
+
+    Rows are written only by the ledger's contradiction projection; the admin reads them and
+    calls ``services.contradiction_decide``.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = "contradiction flag"
+        verbose_name_plural = "contradiction flags"
+        default_permissions = ("view",)
 
 
 # --- The publisher API: keys, replayable requests and webhooks -------------------------------
@@ -165,6 +179,9 @@ class WebhookDelivery(models.Model):
     )
     attempt_count = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Set while a worker holds the send (until ``next_attempt_at``): its outcome is recorded
+    # only if the token is still this one, so a worker that outlived its lease changes nothing.
+    lease_token = models.UUIDField(null=True, blank=True)
     created_at = models.DateTimeField()
     delivered_at = models.DateTimeField(null=True, blank=True)
 
@@ -183,15 +200,32 @@ class WebhookDelivery(models.Model):
         return f"{self.event_type} #{self.event_position} -> {self.endpoint_id}"
 
 
+class WebhookAttemptOutcome(models.TextChoices):
+    SENDING = "sending"  # leased and being sent; no outcome recorded yet
+    SUCCEEDED = "succeeded"  # the endpoint answered 2xx
+    FAILED = "failed"  # a non-2xx answer, a timeout, a refused or unreachable address
+    INTERRUPTED = "interrupted"  # the worker stopped mid-send: the lease expired, no outcome
+
+
 class WebhookAttempt(models.Model):
-    """One try at sending a delivery: what the endpoint answered, or why it could not."""
+    """One try at sending a delivery: what the endpoint answered, or why it could not.
+
+    The row is written when the try starts (``sending``), so every try that counts in the
+    delivery's ``attempt_count`` is listed, including one whose worker died mid-send.
+    """
 
     delivery = models.ForeignKey(WebhookDelivery, on_delete=models.CASCADE, related_name="attempts")
     number = models.PositiveIntegerField()
+    # When the outcome was recorded; while sending, and for an interrupted try, when it began.
     attempted_at = models.DateTimeField()
+    outcome = models.CharField(
+        max_length=20,
+        choices=WebhookAttemptOutcome.choices,
+        default=WebhookAttemptOutcome.SENDING,
+    )
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
-    duration_ms = models.PositiveIntegerField()
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)  # none without an outcome
 
     class Meta:
         constraints = [
@@ -200,3 +234,18 @@ class WebhookAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} #{self.number}"
+
+
+class TaskLock(models.Model):
+    """A single-flight lock of a periodic task: one run at a time, for a bounded lifetime.
+
+    ``held_until`` bounds the lock, so a run whose worker died frees it without a person; the
+    token fences the release (a run that outlived its lock cannot free another run's).
+    """
+
+    name = models.CharField(primary_key=True, max_length=200)
+    token = models.UUIDField(null=True, blank=True)
+    held_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import enum
+import uuid
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from ledger import events as ev
-from ledger.models import Source
-from ledger.store import read_stream
+from ledger.models import ClaimView, ContradictionView, Source
+from ledger.store import RecordedEvent, read_stream
 from reviews.models import Membership, ReviewClaim
 from reviews.roles import Role
-from reviews.workflow import Actor, roles_from_groups
+from reviews.wording import opening_words
+from reviews.workflow import Actor, OpenFlag, roles_from_groups
 
 SOURCE_CONTEXT_CHARACTERS = 400  # shown on each side of a claim's quote
 
@@ -123,7 +126,11 @@ def claim_source_context(
 
 @dataclasses.dataclass(frozen=True)
 class TimelineEntry:
-    """One event of a claim's history: who did what, when."""
+    """One event of a claim's history: who did what, when.
+
+    ``flag_pair_id`` is set for the events of a contradiction flag naming the claim (flagged,
+    confirmed, dismissed), which the timeline shows among the claim's own events.
+    """
 
     position: int
     version: int
@@ -133,6 +140,7 @@ class TimelineEntry:
     recorded_at: datetime.datetime
     summary: str
     details: dict[str, Any]
+    flag_pair_id: str = ""
 
 
 def _summary(event: ev.DomainEvent) -> str:
@@ -160,25 +168,219 @@ def _summary(event: ev.DomainEvent) -> str:
             return "signed off" + (f" — {note}" if note else "")
         case ev.ClaimRejected(reason=reason):
             return f"rejected: {reason}"
-        case ev.ClaimPublished(url=url):
-            return "published" + (f" at {url}" if url else "")
+        case ev.ClaimPublished(url=url, overridden_flags=overridden, override_reason=reason):
+            published = "published" + (f" at {url}" if url else "")
+            if overridden:
+                count = len(overridden)
+                published += f" over {count} open contradiction flag{'s' if count != 1 else ''}"
+                published += f" — override reason: {reason}"
+            return published
         case ev.ClaimRetracted(reason=reason):
             return f"retracted: {reason}"
+        case ev.ContradictionConfirmed(note=note):
+            return f"contradiction flag confirmed — {note}"
+        case ev.ContradictionDismissed(note=note):
+            return f"contradiction flag dismissed — {note}"
     return event.event_type.value
 
 
-def claim_timeline(*, claim_id: str) -> list[TimelineEntry]:
-    """Every event of the claim's stream, oldest first."""
-    return [
-        TimelineEntry(
-            position=item.position,
-            version=item.version,
-            type=item.type,
-            actor=str(item.metadata.get("actor", "")),
-            via=str(item.metadata.get("via", "")),
-            recorded_at=item.recorded_at,
-            summary=_summary(item.event),
-            details=item.event.to_data(),
+def _flag_summary(event: ev.DomainEvent, *, other_text: str) -> str:
+    if isinstance(event, ev.ContradictionFlagged):
+        return (
+            f"flagged as contradicting “{opening_words(other_text)}” (score {event.score}): "
+            + "; ".join(event.cues)
         )
-        for item in read_stream(claim_id)
+    return _summary(event)
+
+
+def _entry(item: RecordedEvent, summary: str, flag_pair_id: str = "") -> TimelineEntry:
+    return TimelineEntry(
+        position=item.position,
+        version=item.version,
+        type=item.type,
+        actor=str(item.metadata.get("actor", "")),
+        via=str(item.metadata.get("via", "")),
+        recorded_at=item.recorded_at,
+        summary=summary,
+        details=item.event.to_data(),
+        flag_pair_id=flag_pair_id,
+    )
+
+
+def claim_timeline(*, claim_id: str) -> list[TimelineEntry]:
+    """Every event of the claim's stream and of the flags naming it, in ledger order."""
+    entries = [_entry(item, _summary(item.event)) for item in read_stream(claim_id)]
+    for flag in claim_flag_list(claim_id=claim_id):
+        for item in read_stream(flag.pair_id):
+            summary = _flag_summary(item.event, other_text=flag.other_claim_text)
+            entries.append(_entry(item, summary, flag_pair_id=flag.pair_id))
+    return sorted(entries, key=lambda entry: entry.position)
+
+
+class FlagStatus(enum.StrEnum):
+    """A contradiction flag's status in the ``ContradictionView`` read model."""
+
+    OPEN = "open"
+    CONFIRMED = "confirmed"
+    DISMISSED = "dismissed"
+
+
+# Sorts flags open first (the work still to do), then confirmed, then dismissed.
+FLAG_STATUS_ORDER = Case(
+    *(When(status=status, then=Value(rank)) for rank, status in enumerate(FlagStatus)),
+    default=Value(len(FlagStatus)),
+    output_field=IntegerField(),
+).asc()
+
+
+# --- What the sign-off and publication rules look at -------------------------------------------
+
+ORGANISATION_NAMESPACE = uuid.UUID("0b7e3c1e-5d2a-4f6e-8a8f-3f4f2e9c7d10")
+
+
+def organisation_stream_id(*, organisation: str) -> str:
+    """The stream of an organisation's editorial rules: a deterministic id per slug."""
+    return str(uuid.uuid5(ORGANISATION_NAMESPACE, organisation))
+
+
+@dataclasses.dataclass(frozen=True)
+class FourEyesRule:
+    """Whether an organisation's claims need a second person's sign-off, and since when."""
+
+    organisation: str
+    required: bool
+    version: int  # of the organisation's stream, for the next change
+    changed_by: str = ""
+    reason: str = ""
+    changed_at: datetime.datetime | None = None
+
+
+def organisation_four_eyes_rule(*, organisation: str) -> FourEyesRule:
+    """The rule as the organisation's last ``FourEyesRuleChanged`` left it (required if none)."""
+    recorded = read_stream(organisation_stream_id(organisation=organisation))
+    changes = [item for item in recorded if isinstance(item.event, ev.FourEyesRuleChanged)]
+    if not changes:
+        return FourEyesRule(organisation=organisation, required=True, version=len(recorded))
+    last = changes[-1]
+    assert isinstance(last.event, ev.FourEyesRuleChanged)
+    return FourEyesRule(
+        organisation=organisation,
+        required=last.event.required,
+        version=len(recorded),
+        changed_by=str(last.metadata.get("actor", "")),
+        reason=last.event.reason,
+        changed_at=last.recorded_at,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class SignOffParties:
+    """Who (event actors, ``user:<name>``) approved the claim and set its verdict, last."""
+
+    approved_by: str | None
+    verdict_by: str | None
+
+
+def claim_sign_off_parties(*, claim_id: str) -> SignOffParties:
+    approved_by = verdict_by = None
+    for item in read_stream(claim_id):
+        if isinstance(item.event, ev.ClaimApproved):
+            approved_by = str(item.metadata.get("actor", ""))
+        elif isinstance(item.event, ev.ClaimVerdictSet):
+            verdict_by = str(item.metadata.get("actor", ""))
+    return SignOffParties(approved_by=approved_by, verdict_by=verdict_by)
+
+
+def claim_flags(*, claim_id: str) -> QuerySet[ContradictionView]:
+    """Every contradiction flag naming the claim: open ones first, strongest first."""
+    return ContradictionView.objects.filter(Q(claim_a=claim_id) | Q(claim_b=claim_id)).order_by(
+        FLAG_STATUS_ORDER, "-score", "-flagged_at"
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimFlag:
+    """A contradiction flag as seen from one of its claims: the other claim and the decision."""
+
+    pair_id: str
+    status: str
+    score: str
+    cues: list[str]
+    version: int
+    other_claim_id: str
+    other_claim_text: str
+    decided_by: str
+    note: str
+    side: str  # "A" or "B": which of the flag's claims this one is (its reasons say A and B)
+
+
+def claim_flag_list(*, claim_id: str) -> list[ClaimFlag]:
+    """The flags naming the claim (open first, strongest first), each with the other claim."""
+    flags = list(claim_flags(claim_id=claim_id))
+    others = {
+        flag.pair_id: flag.claim_b if str(flag.claim_a) == str(claim_id) else flag.claim_a
+        for flag in flags
+    }
+    texts = dict(ClaimView.objects.filter(pk__in=others.values()).values_list("claim_id", "text"))
+    return [
+        ClaimFlag(
+            pair_id=str(flag.pair_id),
+            status=flag.status,
+            score=str(flag.score),
+            cues=list(flag.cues),
+            version=flag.version,
+            other_claim_id=str(others[flag.pair_id]),
+            other_claim_text=texts.get(others[flag.pair_id], ""),
+            decided_by=flag.decided_by,
+            note=flag.note,
+            side="A" if str(flag.claim_a) == str(claim_id) else "B",
+        )
+        for flag in flags
     ]
+
+
+def claim_open_flags(*, claim_id: str) -> list[OpenFlag]:
+    """The claim's open flags, each named by the other claim's words."""
+    return [
+        OpenFlag(pair_id=flag.pair_id, other_claim_text=flag.other_claim_text)
+        for flag in claim_flag_list(claim_id=claim_id)
+        if flag.status == FlagStatus.OPEN
+    ]
+
+
+# --- The flags list: each flag with both claims' words and sources, in one query ---------------
+
+SIDES = ("a", "b")
+
+
+def _claim_column(side: str, column: str) -> Subquery:
+    return Subquery(ClaimView.objects.filter(pk=OuterRef(f"claim_{side}")).values(column)[:1])
+
+
+def _source_column(side: str, column: str) -> Subquery:
+    return Subquery(Source.objects.filter(pk=OuterRef(f"{side}_source_id")).values(column)[:1])
+
+
+def flags_with_claims(*, flags: QuerySet[Any]) -> QuerySet[Any]:
+    """``flags`` annotated, per side (``a``/``b``), with the claim's ``text``, ``publisher``
+    and ``assignee`` and its source's ``title`` and ``publisher`` (``a_text``,
+    ``b_source_title``, ...): one query for a whole page, however many flags it shows.
+    """
+    claims = {
+        f"{side}_{column}": _claim_column(side, column)
+        for side in SIDES
+        for column in ("text", "publisher", "assignee", "source_id")
+    }
+    sources = {
+        f"{side}_source_{column}": _source_column(side, column)
+        for side in SIDES
+        for column in ("title", "publisher")
+    }
+    annotated: QuerySet[Any] = flags.annotate(**claims).annotate(**sources)
+    return annotated
+
+
+def flags_involving(*, flags: QuerySet[Any], **claim_filter: Any) -> QuerySet[Any]:
+    """The flags naming at least one claim that matches ``claim_filter`` (ClaimView lookups)."""
+    claims = ClaimView.objects.filter(**claim_filter).values("pk")
+    return flags.filter(Q(claim_a__in=claims) | Q(claim_b__in=claims))

@@ -10,6 +10,7 @@ its input is malformed (InvalidCommand). Otherwise exactly one event is appended
 from __future__ import annotations
 
 import dataclasses
+import enum
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 
@@ -22,7 +23,18 @@ from django.db import transaction
 from ledger import events as ev
 from ledger import services as ledger_services
 from ledger.claims import ClaimState
-from ledger.exceptions import ConcurrencyConflict, InvalidCommand, LedgerError
+from ledger.exceptions import (
+    ConcurrencyConflict,
+    InvalidCommand,
+    LedgerError,
+    NotFound,
+    PermissionDenied,
+)
+from ledger.models import ClaimView, ContradictionView
+from ledger.store import append
+from reviews import selectors
+from reviews.contradictions.services import contradiction_confirm, contradiction_dismiss
+from reviews.models import Organisation
 from reviews.roles import Role
 from reviews.verdicts import MAX_EXPLANATION_LENGTH, verdict_rating
 from reviews.workflow import (
@@ -30,6 +42,9 @@ from reviews.workflow import (
     Command,
     roles_from_groups,
     workflow_check,
+    workflow_check_contradiction_decision,
+    workflow_check_four_eyes,
+    workflow_check_open_flags,
     workflow_commands_for,
 )
 
@@ -46,6 +61,7 @@ def _text(value: str, *, field: str, required: bool, limit: int = MAX_NOTE_LENGT
         raise InvalidCommand(f"{field} cannot be empty")
     if len(cleaned) > limit:
         raise InvalidCommand(f"{field} is longer than {limit} characters")
+    ledger_services.text_check_characters(text=cleaned, field=field)
     return cleaned
 
 
@@ -322,14 +338,29 @@ def review_sign_off(
     via: str = DEFAULT_VIA,
     correlation_id: str | None = None,
 ) -> ClaimState:
-    """An editor signs off an approved claim, which may then be published."""
+    """An editor signs off an approved claim, which may then be published.
+
+    Four eyes: whoever approved the claim or set its verdict may not sign it off, unless the
+    claim's organisation turned the rule off (``organisation_set_four_eyes``).
+    """
     note = _text(note, field="note", required=False)
+
+    def build(claim: ClaimState) -> ev.DomainEvent:
+        parties = selectors.claim_sign_off_parties(claim_id=claim.claim_id)
+        workflow_check_four_eyes(
+            actor=actor,
+            approved_by=parties.approved_by,
+            verdict_by=parties.verdict_by,
+            required=selectors.organisation_four_eyes_rule(organisation=claim.publisher).required,
+        )
+        return ev.ClaimSignedOff(note=note)
+
     return _run(
         actor=actor,
         claim_id=claim_id,
         expected_version=expected_version,
         command=Command.SIGN_OFF,
-        build=lambda claim: ev.ClaimSignedOff(note=note),
+        build=build,
         via=via,
         correlation_id=correlation_id,
     )
@@ -363,17 +394,34 @@ def review_publish(
     claim_id: str,
     expected_version: int,
     url: str = "",
+    override_reason: str = "",
     via: str = DEFAULT_VIA,
     correlation_id: str | None = None,
 ) -> ClaimState:
-    """Publish a signed-off claim, optionally with the URL of the published fact-check."""
+    """Publish a signed-off claim, optionally with the URL of the published fact-check.
+
+    A claim with open contradiction flags is refused (PublicationBlocked, naming them) unless
+    an editor gives ``override_reason``: the event then records the flags and the reason.
+    """
     url = _url(url, field="published URL", required=False)
+    override_reason = _text(override_reason, field="override reason", required=False)
+
+    def build(claim: ClaimState) -> ev.DomainEvent:
+        overridden = workflow_check_open_flags(
+            actor=actor,
+            open_flags=selectors.claim_open_flags(claim_id=claim.claim_id),
+            override_reason=override_reason,
+        )
+        return ev.ClaimPublished(
+            url=url, overridden_flags=overridden, override_reason=override_reason
+        )
+
     return _run(
         actor=actor,
         claim_id=claim_id,
         expected_version=expected_version,
         command=Command.PUBLISH,
-        build=lambda claim: ev.ClaimPublished(url=url),
+        build=build,
         via=via,
         correlation_id=correlation_id,
     )
@@ -401,6 +449,91 @@ def review_retract(
     )
 
 
+def organisation_set_four_eyes(
+    *,
+    actor: Actor,
+    organisation: str,
+    required: bool,
+    reason: str,
+    expected_version: int,
+    via: str = DEFAULT_VIA,
+) -> selectors.FourEyesRule:
+    """Turn the four-eyes sign-off rule on or off for an organisation's claims (admins only).
+
+    Appends one ``FourEyesRuleChanged`` (with the reason) to the organisation's stream at
+    ``expected_version`` (``FourEyesRule.version``). Refused, appending nothing, when the rule
+    is already so, the reason is empty, or the organisation does not exist.
+    """
+    if Role.ADMIN not in actor.roles:
+        raise PermissionDenied(
+            f"{actor.username} ({actor.describe_roles()}) may not change the sign-off rule: "
+            "only an administrator may"
+        )
+    reason = _text(reason, field="reason", required=True)
+    if not Organisation.objects.filter(slug=organisation).exists():
+        raise InvalidCommand(f"there is no organisation {organisation!r}")
+    current = selectors.organisation_four_eyes_rule(organisation=organisation)
+    if current.version != expected_version:
+        raise ConcurrencyConflict(
+            stream_id=selectors.organisation_stream_id(organisation=organisation),
+            expected_version=expected_version,
+            current_version=current.version,
+        )
+    if current.required == required:
+        state = "already required" if required else "already off"
+        raise InvalidCommand(f"the four-eyes rule is {state} for {organisation}")
+    with transaction.atomic():
+        append(
+            stream_id=selectors.organisation_stream_id(organisation=organisation),
+            stream_type=ev.StreamType.ORGANISATION,
+            expected_version=expected_version,
+            events=[
+                ev.FourEyesRuleChanged(organisation=organisation, required=required, reason=reason)
+            ],
+            metadata=_metadata(actor, via, None),
+        )
+    return selectors.organisation_four_eyes_rule(organisation=organisation)
+
+
+class FlagDecision(enum.StrEnum):
+    CONFIRM = "confirm"  # the two claims cannot both be true
+    DISMISS = "dismiss"  # not a contradiction
+
+    @property
+    def label(self) -> str:
+        return "Confirm" if self is FlagDecision.CONFIRM else "Dismiss"
+
+
+def contradiction_decide(
+    *,
+    actor: Actor,
+    pair_id: str,
+    expected_version: int,
+    decision: FlagDecision,
+    note: str,
+    metadata: ev.Metadata,
+) -> int:
+    """Confirm or dismiss a flag at the version the actor read; return the flag's new version.
+
+    The one entry for the admin and the API: the actor must be allowed to decide flags on these
+    claims (``workflow_check_contradiction_decision``), then ``contradiction_confirm`` or
+    ``contradiction_dismiss`` checks the version and the note. Refusals append nothing.
+    """
+    flag = ContradictionView.objects.filter(pk=pair_id).first()
+    if flag is None:
+        raise NotFound(f"no contradiction flag {pair_id}")
+    workflow_check_contradiction_decision(
+        actor=actor,
+        claim_assignees=ClaimView.objects.filter(pk__in=[flag.claim_a, flag.claim_b]).values_list(
+            "assignee", flat=True
+        ),
+    )
+    decide = contradiction_confirm if decision is FlagDecision.CONFIRM else contradiction_dismiss
+    return decide(
+        pair_id=str(flag.pair_id), expected_version=expected_version, note=note, metadata=metadata
+    )
+
+
 # The form fields each command takes, for callers that hold the arguments as strings.
 COMMAND_ARGUMENTS: dict[Command, tuple[str, ...]] = {
     Command.ASSIGN: ("assignee", "note"),
@@ -413,7 +546,7 @@ COMMAND_ARGUMENTS: dict[Command, tuple[str, ...]] = {
     Command.APPROVE: ("note",),
     Command.SIGN_OFF: ("note",),
     Command.REJECT: ("reason",),
-    Command.PUBLISH: ("url",),
+    Command.PUBLISH: ("url", "override_reason"),
     Command.RETRACT: ("reason",),
 }
 
@@ -571,7 +704,7 @@ _QUEUE, _SOURCES, _EVENTS, _EXPORT, _FLAGS = (
     "ledger.view_source",
     "ledger.view_event",
     "reviews.export_ledger",
-    "ledger.view_contradictionview",
+    "reviews.view_contradictionflag",
 )
 # What each role may see besides the commands the workflow grants it.
 ROLE_VIEW_PERMISSIONS: dict[Role, tuple[str, ...]] = {

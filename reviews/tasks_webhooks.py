@@ -2,7 +2,11 @@
 
 ``webhooks_dispatch`` follows the event log (kicked after API writes, and by beat so events
 written elsewhere are never missed); ``webhook_deliver`` sends one delivery and schedules its
-retry; ``webhooks_retry_due`` re-enqueues pending deliveries whose task message was lost.
+retry (or its turn, when its organisation has its share of sends under way);
+``webhooks_retry_due`` re-enqueues pending deliveries whose task message was lost. The dispatch
+and the retry sweep are periodic: every send of them expires after one beat interval and runs
+one at a time (``PERIODIC_TASKS`` in the settings), so a kick that finds a dispatch under way
+does nothing and the events it was for are read by that run or the next tick.
 """
 
 from __future__ import annotations

@@ -45,6 +45,16 @@ RATING_NAMES: dict[Rating, str] = {
     Rating.TRUE: "True",
 }
 
+# What each rating means, for the people choosing one (shown next to the verdict form).
+RATING_MEANINGS: dict[Rating, str] = {
+    Rating.FALSE: "The claim is not accurate.",
+    Rating.MOSTLY_FALSE: "The claim has an element of truth but ignores facts that change it.",
+    Rating.HALF_TRUE: "The claim is partly accurate but leaves out important details.",
+    Rating.MOSTLY_TRUE: "The claim is accurate but needs clarification or more information.",
+    Rating.TRUE: "The claim is accurate and nothing significant is missing.",
+    Rating.UNVERIFIABLE: "No evidence settles it either way, or it is not a checkable statement.",
+}
+
 # For forms: the scale from false to true, then unverifiable.
 RATING_CHOICES: list[tuple[int, str]] = [
     (rating.value, f"{rating.value} · {rating.label}" if rating else rating.label)
@@ -74,3 +84,9 @@ def verdict_review_rating(*, rating: Rating, explanation: str = "") -> dict[str,
     if explanation:
         review_rating["ratingExplanation"] = explanation
     return review_rating
+
+
+# For the verdict form: each choice with what it means.
+RATING_SCALE: list[tuple[int, str, str]] = [
+    (value, label, RATING_MEANINGS[Rating(value)]) for value, label in RATING_CHOICES
+]

@@ -3,8 +3,11 @@
 Deliveries are driven from the event log by a durable cursor (``ledger.consumers``): the
 consumer writes one delivery row per (endpoint, event) in the same transaction that moves its
 cursor, so an event is turned into deliveries exactly once even if a worker dies. Sending happens
-after commit, outside any transaction; every try is recorded as a ``WebhookAttempt`` the
-publisher can read, and failures are retried with exponential backoff up to ``MAX_ATTEMPTS``.
+after commit, outside any transaction, within one total time limit (``reviews.webhook_http``);
+every try is recorded as a ``WebhookAttempt`` the publisher can read from the moment it starts,
+and failures are retried with exponential backoff up to ``MAX_ATTEMPTS``. A lease with a fencing
+token keeps a delivery from being sent twice at once, and an organisation gets a bounded share
+of the sends under way (docs/adr/webhooks-01-bounded-sends-and-single-flight.md).
 
 Signature: ``Webhook-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>." + body)>`` with the
 Unix ``Webhook-Timestamp`` header; receivers recompute it and reject old timestamps.
@@ -16,16 +19,13 @@ import dataclasses
 import datetime
 import hashlib
 import hmac
-import ipaddress
 import json
 import logging
 import secrets
-import socket
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
+from collections import defaultdict
 from typing import Any
 
 from django.conf import settings
@@ -36,17 +36,19 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ledger import events as ev
-from ledger.consumers import consumer_run_batch
+from ledger.consumers import consumer_run_whole_batch
 from ledger.exceptions import InvalidCommand, NotFound
 from ledger.models import ClaimView
 from ledger.store import RecordedEvent, format_timestamp
 from reviews.models import (
     WebhookAttempt,
+    WebhookAttemptOutcome,
     WebhookDelivery,
     WebhookDeliveryStatus,
     WebhookEndpoint,
     WebhookEventType,
 )
+from reviews.webhook_http import SendOutcome, send_post
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +56,13 @@ CONSUMER_NAME = "webhooks"
 COLLECT_BATCH_SIZE = 500
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 30  # 30 s, 1 min, 2 min, ... about an hour before the last try
-SEND_TIMEOUT_SECONDS = 10
-LEASE = datetime.timedelta(seconds=SEND_TIMEOUT_SECONDS * 3)  # a worker's claim on a send
+SEND_TIMEOUT_SECONDS = 10  # the total time limit of one send: resolve, connect, write, read
+# A worker's claim on a send: past the send's total limit, with room to record the outcome, so
+# the retry sweep never sends a delivery whose send may still be under way.
+LEASE = datetime.timedelta(seconds=SEND_TIMEOUT_SECONDS + 20)
+DEFER_SECONDS = 2  # the wait of a delivery whose organisation has its share of sends under way
+MAX_DEFER_SECONDS = 60  # ... however many of the organisation's deliveries wait with it
+INTERRUPTED_ERROR = "interrupted: the worker stopped before recording an outcome"
 MAX_ENDPOINTS_PER_ORGANISATION = 20
 SECRET_PREFIX = "whsec_"
 SIGNATURE_VERSION = "v1"
@@ -179,36 +186,51 @@ def _payload(
     }
 
 
-def _collect_event(recorded: RecordedEvent, created: list[str]) -> None:
-    kind = WEBHOOK_TYPE_BY_EVENT[recorded.type]
-    claims = ClaimView.objects.filter(claim_id__in=_claims_of(recorded))
-    for claim in claims:
-        if not claim.publisher:
-            continue
-        endpoints = WebhookEndpoint.objects.filter(
-            organisation_id=claim.publisher,
-            is_active=True,
-            created_at__lte=recorded.recorded_at,  # endpoints get events from their creation on
-        )
-        for endpoint in endpoints:
-            if kind not in endpoint.event_types:
+def _collect_batch(batch: list[RecordedEvent], created: list[str]) -> None:
+    """Write the deliveries of a batch of events: a fixed number of queries, not one per event."""
+    claim_ids = {claim_id for recorded in batch for claim_id in _claims_of(recorded)}
+    views = ClaimView.objects.filter(claim_id__in=claim_ids)
+    claims = {str(claim.claim_id): claim for claim in views}
+    endpoints_of: dict[str, list[WebhookEndpoint]] = defaultdict(list)
+    publishers = {claim.publisher for claim in claims.values() if claim.publisher}
+    for endpoint in WebhookEndpoint.objects.filter(
+        organisation_id__in=publishers, is_active=True
+    ).order_by("created_at", "pk"):
+        endpoints_of[endpoint.organisation_id].append(endpoint)
+    now = timezone.now()
+    deliveries: list[WebhookDelivery] = []
+    for recorded in batch:
+        kind = WEBHOOK_TYPE_BY_EVENT[recorded.type]
+        for claim_id in _claims_of(recorded):
+            claim = claims.get(claim_id)
+            if claim is None or not claim.publisher:
                 continue
-            delivery_id = uuid.uuid4()
-            delivery, was_created = WebhookDelivery.objects.get_or_create(
-                endpoint=endpoint,
-                event_position=recorded.position,
-                claim_id=claim.claim_id,
-                defaults={
-                    "id": delivery_id,
-                    "event_type": kind,
-                    "payload": _payload(
-                        delivery_id=delivery_id, recorded=recorded, kind=kind, claim=claim
-                    ),
-                    "created_at": timezone.now(),
-                },
-            )
-            if was_created:
-                created.append(str(delivery.pk))
+            for endpoint in endpoints_of[claim.publisher]:
+                # endpoints get the events of their subscribed types from their creation on
+                if endpoint.created_at > recorded.recorded_at or kind not in endpoint.event_types:
+                    continue
+                delivery_id = uuid.uuid4()
+                deliveries.append(
+                    WebhookDelivery(
+                        id=delivery_id,
+                        endpoint=endpoint,
+                        event_position=recorded.position,
+                        claim_id=claim.claim_id,
+                        event_type=kind,
+                        payload=_payload(
+                            delivery_id=delivery_id, recorded=recorded, kind=kind, claim=claim
+                        ),
+                        created_at=now,
+                    )
+                )
+    if not deliveries:
+        return
+    # The cursor hands each event over once; a delivery that exists already (the cursor was
+    # moved back by hand) is kept as it is, and only the rows really written are sent.
+    WebhookDelivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+    written = WebhookDelivery.objects.filter(pk__in=[delivery.pk for delivery in deliveries])
+    in_order = written.order_by("event_position", "pk").values_list("pk", flat=True)
+    created.extend(str(pk) for pk in in_order)
 
 
 def webhooks_collect(*, batch_size: int = COLLECT_BATCH_SIZE) -> tuple[int, list[str]]:
@@ -218,9 +240,9 @@ def webhooks_collect(*, batch_size: int = COLLECT_BATCH_SIZE) -> tuple[int, list
     the transaction has committed).
     """
     created: list[str] = []
-    handled = consumer_run_batch(
+    handled = consumer_run_whole_batch(
         consumer=CONSUMER_NAME,
-        handle=lambda recorded: _collect_event(recorded, created),
+        handle_batch=lambda batch: _collect_batch(batch, created),
         batch_size=batch_size,
         types=list(WEBHOOK_TYPE_BY_EVENT),
     )
@@ -270,50 +292,6 @@ def webhook_signature_verify(
     return hmac.compare_digest(expected, signature)
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect could lead past the address check: it counts as a failed attempt."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-def _address_refusal(url: str) -> str:
-    if settings.LEDGER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES:
-        return ""
-    host = urllib.parse.urlsplit(url).hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except OSError as error:
-        return f"cannot resolve {host}: {error}"
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            return f"refused: {host} resolves to a non-public address"
-    return ""
-
-
-@dataclasses.dataclass(frozen=True)
-class SendOutcome:
-    response_status: int | None
-    error: str
-
-
-def _send(*, url: str, body: bytes, headers: dict[str, str]) -> SendOutcome:
-    refusal = _address_refusal(url)
-    if refusal:
-        return SendOutcome(response_status=None, error=refusal)
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    opener = urllib.request.build_opener(_NoRedirects)
-    try:
-        with opener.open(request, timeout=SEND_TIMEOUT_SECONDS) as response:
-            return SendOutcome(response_status=response.status, error="")
-    except urllib.error.HTTPError as error:
-        return SendOutcome(response_status=error.code, error=f"HTTP {error.code}")
-    except (urllib.error.URLError, OSError, ValueError) as error:
-        reason = getattr(error, "reason", error)
-        return SendOutcome(response_status=None, error=str(reason)[:500])
-
-
 def backoff_seconds(attempt_number: int) -> int:
     """The wait after the ``attempt_number``-th failed try: 30 s, 60 s, 120 s, ..."""
     return int(BACKOFF_BASE_SECONDS * 2 ** (attempt_number - 1))
@@ -324,48 +302,170 @@ class AttemptResult:
     delivery_id: str
     status: str
     attempted: bool
-    retry_in_seconds: int | None
+    retry_in_seconds: int | None  # when to try again (a failed try, or one deferred)
 
 
-def webhook_delivery_attempt(*, delivery_id: str) -> AttemptResult:
-    """Try to send one delivery now, if it is pending and due; record the attempt.
+@dataclasses.dataclass(frozen=True)
+class _Lease:
+    delivery: WebhookDelivery
+    attempt: WebhookAttempt
+    token: uuid.UUID
 
-    A worker first leases the delivery (moves its next try past the send timeout) and commits,
-    so a second worker given the same delivery does nothing; the HTTP call runs outside any
-    transaction.
+
+def _not_attempted(delivery: WebhookDelivery, retry_in: int | None = None) -> AttemptResult:
+    return AttemptResult(
+        delivery_id=str(delivery.pk),
+        status=delivery.status,
+        attempted=False,
+        retry_in_seconds=retry_in,
+    )
+
+
+def _sends_in_flight(*, organisation: str, now: datetime.datetime) -> int:
+    """Deliveries of ``organisation`` leased now (locks its endpoints: leases are serialized)."""
+    list(
+        WebhookEndpoint.objects.select_for_update()
+        .filter(organisation_id=organisation)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return WebhookDelivery.objects.filter(
+        endpoint__organisation_id=organisation,
+        status=WebhookDeliveryStatus.PENDING,
+        lease_token__isnull=False,
+        next_attempt_at__gt=now,
+    ).count()
+
+
+def _deferral_seconds(*, organisation: str, now: datetime.datetime) -> int:
+    """How long a delivery of ``organisation`` waits for its turn.
+
+    ``DEFER_SECONDS`` per round of its share among the organisation's deliveries waiting, up
+    to ``MAX_DEFER_SECONDS``: a long queue of one organisation is retried about as often as
+    its sends can go out, instead of every waiting delivery coming back every 2 s.
     """
-    now = timezone.now()
+    waiting = (
+        WebhookDelivery.objects.filter(
+            endpoint__organisation_id=organisation, status=WebhookDeliveryStatus.PENDING
+        )
+        .filter(Q(lease_token__isnull=True) | Q(next_attempt_at__lte=now))
+        .filter(
+            Q(next_attempt_at__isnull=True)
+            | Q(next_attempt_at__lte=now + datetime.timedelta(seconds=MAX_DEFER_SECONDS))
+        )
+        .count()
+    )
+    rounds = -(-waiting // settings.LEDGER_WEBHOOK_SENDS_PER_ORGANISATION)  # ceiling
+    return min(MAX_DEFER_SECONDS, DEFER_SECONDS * max(1, rounds))
+
+
+def _delivery_lease(delivery_id: str) -> _Lease | AttemptResult:
+    """Lease a due delivery for one send and write its attempt row, or say why not."""
     with transaction.atomic():
         delivery = (
-            WebhookDelivery.objects.select_for_update()
+            WebhookDelivery.objects.select_for_update(of=("self",))
             .select_related("endpoint")
             .filter(pk=delivery_id)
             .first()
         )
         if delivery is None:
             raise NotFound(f"no webhook delivery {delivery_id}")
+        now = timezone.now()  # after the row lock: a wait for it does not shorten the lease
         due = delivery.next_attempt_at is None or delivery.next_attempt_at <= now
         if delivery.status != WebhookDeliveryStatus.PENDING or not due:
-            return AttemptResult(
-                delivery_id=delivery_id,
-                status=delivery.status,
-                attempted=False,
-                retry_in_seconds=None,
-            )
-        if not delivery.endpoint.is_active:
+            return _not_attempted(delivery)
+        # An attempt still "sending" once its lease has expired lost its worker mid-send.
+        interrupted = delivery.attempts.filter(outcome=WebhookAttemptOutcome.SENDING).update(
+            outcome=WebhookAttemptOutcome.INTERRUPTED, error=INTERRUPTED_ERROR
+        )
+        last_attempt_interrupted = interrupted > 0 and delivery.attempt_count >= MAX_ATTEMPTS
+        if not delivery.endpoint.is_active or last_attempt_interrupted:
             delivery.status = WebhookDeliveryStatus.FAILED
-            delivery.save(update_fields=["status"])
-            return AttemptResult(
-                delivery_id=delivery_id,
-                status=delivery.status,
-                attempted=False,
-                retry_in_seconds=None,
-            )
+            delivery.next_attempt_at = None
+            delivery.lease_token = None
+            delivery.save(update_fields=["status", "next_attempt_at", "lease_token"])
+            return _not_attempted(delivery)
+        organisation = delivery.endpoint.organisation_id
+        if _sends_in_flight(organisation=organisation, now=now) >= (
+            settings.LEDGER_WEBHOOK_SENDS_PER_ORGANISATION
+        ):
+            # The organisation's other sends hold its share of the workers: wait its turn.
+            wait = _deferral_seconds(organisation=organisation, now=now)
+            delivery.next_attempt_at = now + datetime.timedelta(seconds=wait)
+            delivery.save(update_fields=["next_attempt_at"])
+            return _not_attempted(delivery, retry_in=wait)
+        token = uuid.uuid4()
         delivery.attempt_count += 1
         delivery.next_attempt_at = now + LEASE
-        delivery.save(update_fields=["attempt_count", "next_attempt_at"])
-        number = delivery.attempt_count
-    endpoint = delivery.endpoint
+        delivery.lease_token = token
+        delivery.save(update_fields=["attempt_count", "next_attempt_at", "lease_token"])
+        attempt = WebhookAttempt.objects.create(
+            delivery=delivery,
+            number=delivery.attempt_count,
+            attempted_at=now,
+            outcome=WebhookAttemptOutcome.SENDING,
+        )
+    return _Lease(delivery=delivery, attempt=attempt, token=token)
+
+
+def _attempt_record(lease: _Lease, outcome: SendOutcome, duration_ms: int) -> AttemptResult:
+    """Record the outcome on the attempt, and on the delivery only if the lease is still ours."""
+    delivery, number = lease.delivery, lease.attempt.number
+    succeeded = outcome.response_status is not None and 200 <= outcome.response_status < 300
+    finished = timezone.now()
+    retry_in: int | None = None
+    status: str
+    if succeeded:
+        status, delivered_at, next_attempt_at = WebhookDeliveryStatus.SUCCEEDED, finished, None
+    elif number >= MAX_ATTEMPTS:
+        status, delivered_at, next_attempt_at = WebhookDeliveryStatus.FAILED, None, None
+    else:
+        retry_in = backoff_seconds(number)
+        status, delivered_at = WebhookDeliveryStatus.PENDING, None
+        next_attempt_at = finished + datetime.timedelta(seconds=retry_in)
+    with transaction.atomic():
+        WebhookAttempt.objects.filter(pk=lease.attempt.pk).update(
+            outcome=WebhookAttemptOutcome.SUCCEEDED if succeeded else WebhookAttemptOutcome.FAILED,
+            attempted_at=finished,
+            response_status=outcome.response_status,
+            error=outcome.error,
+            duration_ms=duration_ms,
+        )
+        held = WebhookDelivery.objects.filter(pk=delivery.pk, lease_token=lease.token).update(
+            status=status,
+            delivered_at=delivered_at,
+            next_attempt_at=next_attempt_at,
+            lease_token=None,
+        )
+    if not held:
+        # Only a worker stalled past its lease gets here; whoever leased next owns the delivery.
+        logger.warning("webhook delivery %s attempt %s outlived its lease", delivery.pk, number)
+        status = WebhookDelivery.objects.values_list("status", flat=True).get(pk=delivery.pk)
+        return AttemptResult(
+            delivery_id=str(delivery.pk), status=status, attempted=True, retry_in_seconds=None
+        )
+    if not succeeded:
+        logger.info("webhook delivery %s attempt %s failed: %s", delivery.pk, number, outcome.error)
+    return AttemptResult(
+        delivery_id=str(delivery.pk), status=status, attempted=True, retry_in_seconds=retry_in
+    )
+
+
+def webhook_delivery_attempt(*, delivery_id: str) -> AttemptResult:
+    """Try to send one delivery now, if it is pending and due; record the attempt.
+
+    A worker first leases the delivery (moves its next try past the send's total time limit,
+    under a fresh lease token) and writes the attempt row, and commits, so a second worker
+    given the same delivery does nothing and a worker killed mid-send leaves a listed attempt
+    (``interrupted`` once the lease has expired). The HTTP call runs outside any transaction,
+    within ``SEND_TIMEOUT_SECONDS`` in all. An organisation with
+    ``LEDGER_WEBHOOK_SENDS_PER_ORGANISATION`` sends under way waits its turn
+    (``_deferral_seconds``), so one organisation's slow endpoints cannot take every worker.
+    """
+    lease = _delivery_lease(delivery_id)
+    if isinstance(lease, AttemptResult):
+        return lease
+    delivery, endpoint = lease.delivery, lease.delivery.endpoint
     body = json.dumps(delivery.payload, sort_keys=True, separators=(",", ":")).encode("utf-8")
     timestamp = int(time.time())
     headers = {
@@ -379,39 +479,15 @@ def webhook_delivery_attempt(*, delivery_id: str) -> AttemptResult:
         ),
     }
     started = time.monotonic()
-    outcome = _send(url=endpoint.url, body=body, headers=headers)
-    duration_ms = int((time.monotonic() - started) * 1000)
-    succeeded = outcome.response_status is not None and 200 <= outcome.response_status < 300
-    finished = timezone.now()
-    retry_in: int | None = None
-    with transaction.atomic():
-        WebhookAttempt.objects.create(
-            delivery=delivery,
-            number=number,
-            attempted_at=finished,
-            response_status=outcome.response_status,
-            error=outcome.error,
-            duration_ms=duration_ms,
-        )
-        if succeeded:
-            delivery.status = WebhookDeliveryStatus.SUCCEEDED
-            delivery.delivered_at = finished
-            delivery.next_attempt_at = None
-        elif number >= MAX_ATTEMPTS:
-            delivery.status = WebhookDeliveryStatus.FAILED
-            delivery.next_attempt_at = None
-        else:
-            retry_in = backoff_seconds(number)
-            delivery.next_attempt_at = finished + datetime.timedelta(seconds=retry_in)
-        delivery.save(update_fields=["status", "delivered_at", "next_attempt_at"])
-    if not succeeded:
-        logger.info("webhook delivery %s attempt %s failed: %s", delivery.pk, number, outcome.error)
-    return AttemptResult(
-        delivery_id=delivery_id,
-        status=delivery.status,
-        attempted=True,
-        retry_in_seconds=retry_in,
+    outcome = send_post(
+        url=endpoint.url,
+        body=body,
+        headers=headers,
+        deadline_seconds=SEND_TIMEOUT_SECONDS,
+        allow_private_addresses=settings.LEDGER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
     )
+    duration_ms = int((time.monotonic() - started) * 1000)
+    return _attempt_record(lease, outcome, duration_ms)
 
 
 def webhook_delivery_redeliver(*, organisation: str | None, delivery_id: str) -> WebhookDelivery:
@@ -427,5 +503,6 @@ def webhook_delivery_redeliver(*, organisation: str | None, delivery_id: str) ->
             raise InvalidCommand("this delivery is still pending; it will be retried")
         delivery.status = WebhookDeliveryStatus.PENDING
         delivery.next_attempt_at = None
-        delivery.save(update_fields=["status", "next_attempt_at"])
+        delivery.lease_token = None
+        delivery.save(update_fields=["status", "next_attempt_at", "lease_token"])
     return delivery

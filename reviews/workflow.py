@@ -17,10 +17,14 @@ States (``ledger.claims.ClaimStatus``):
     reject (editors, from any state before publication) ──▶ rejected            ▼
                                                                             retracted
 
-A claim a reviewer approved needs an editor's sign-off before it is published. Published and
-retracted claims are never edited: a correction is a retraction (with its reason) and, where the
-desk wants one, a new claim. Besides its role, an actor must be in scope: a reviewer acts only on
-claims assigned to them, a publisher only on its own organisation's claims.
+A claim a reviewer approved needs an editor's sign-off before it is published, and the sign-off
+takes a second person (four eyes, ``workflow_check_four_eyes``): whoever approved the claim or
+set its verdict may not sign it off, superusers included, unless the claim's organisation turned
+the rule off (a ``FourEyesRuleChanged`` event). A claim with an open contradiction flag is not
+published unless an editor overrides with a written reason (``workflow_check_open_flags``).
+Published and retracted claims are never edited: a correction is a retraction (with its reason)
+and, where the desk wants one, a new claim. Besides its role, an actor must be in scope: a
+reviewer acts only on claims assigned to them, a publisher only on its own organisation's claims.
 """
 
 from __future__ import annotations
@@ -30,8 +34,9 @@ import enum
 from collections.abc import Iterable
 
 from ledger.claims import ClaimState, ClaimStatus
-from ledger.exceptions import PermissionDenied, TransitionNotAllowed
+from ledger.exceptions import InvalidCommand, PermissionDenied, TransitionNotAllowed
 from reviews.roles import Role
+from reviews.wording import opening_words
 
 
 class Command(enum.StrEnum):
@@ -239,6 +244,100 @@ def workflow_available_commands(*, actor: Actor, claim: ClaimState) -> list[Comm
             continue
         available.append(command)
     return available
+
+
+# --- Four eyes and open flags: who else must look before a claim goes out ----------------------
+
+
+def _username(reference: str | None) -> str | None:
+    """The username in an event's ``user:<username>`` actor, None for anything else."""
+    if reference is None or not reference.startswith("user:"):
+        return None
+    return reference.removeprefix("user:")
+
+
+def workflow_check_four_eyes(
+    *, actor: Actor, approved_by: str | None, verdict_by: str | None, required: bool
+) -> None:
+    """Raise PermissionDenied when ``actor`` would sign off a claim on their own.
+
+    ``approved_by`` and ``verdict_by`` are the event actors (``user:<name>``) of the claim's
+    latest approval and latest verdict. Whoever did either may not sign it off: the sign-off is
+    the second person's look. ``required`` False (the organisation turned the rule off) lets
+    them. Superusers hold no exemption.
+    """
+    if not required:
+        return
+    own = [
+        what
+        for what, reference in (("approved it", approved_by), ("set its verdict", verdict_by))
+        if reference == actor.reference
+    ]
+    if own:
+        others = {_username(approved_by), _username(verdict_by)} - {None}
+        raise PermissionDenied(
+            f"{actor.username} may not sign off this claim: they {' and '.join(own)}, and "
+            "a sign-off needs a second person. An editor other than "
+            f"{' or '.join(sorted(name for name in others if name))} may sign it off."
+        )
+
+
+class PublicationBlocked(TransitionNotAllowed):
+    """The claim has open contradiction flags and no editor overrode them with a reason.
+
+    ``flags`` are the open flags' pair ids, so a caller can link to them (API: 409 with
+    ``flags``).
+    """
+
+    code = "open_contradiction_flag"
+
+    def __init__(self, message: str, *, flags: list[str]) -> None:
+        super().__init__(message)
+        self.flags = flags
+
+
+@dataclasses.dataclass(frozen=True)
+class OpenFlag:
+    """An open contradiction flag on a claim, with the other claim's words to name it by."""
+
+    pair_id: str
+    other_claim_text: str
+
+
+def workflow_check_open_flags(
+    *, actor: Actor, open_flags: list[OpenFlag], override_reason: str
+) -> list[str]:
+    """The flags a publication overrides (recorded in its event); raise when it may not.
+
+    No open flags: nothing to override, and an override reason is refused as meaningless.
+    Open flags without a reason: PublicationBlocked naming them. With a reason: only an editor
+    or administrator overrides (PermissionDenied otherwise).
+    """
+    if not open_flags:
+        if override_reason:
+            raise InvalidCommand(
+                "this claim has no open contradiction flag to override; publish it without "
+                "an override reason"
+            )
+        return []
+    if not override_reason:
+        named = "; ".join(
+            f"flag {flag.pair_id} against “{opening_words(flag.other_claim_text)}”"
+            for flag in open_flags
+        )
+        raise PublicationBlocked(
+            f"this claim has {len(open_flags)} open contradiction "
+            f"flag{'s' if len(open_flags) != 1 else ''} ({named}): confirm or dismiss "
+            f"{'them' if len(open_flags) != 1 else 'it'} first, or, as an editor, publish "
+            "anyway with a written override reason",
+            flags=[flag.pair_id for flag in open_flags],
+        )
+    if not actor.roles & EDITORS:
+        raise PermissionDenied(
+            f"{actor.username} ({actor.describe_roles()}) may not override open contradiction "
+            "flags: only an editor may"
+        )
+    return [flag.pair_id for flag in open_flags]
 
 
 # --- Contradiction flags -----------------------------------------------------------------------

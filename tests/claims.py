@@ -49,3 +49,23 @@ def claim_brought_to(
         )
     assert state.status == status
     return state
+
+
+def claim_quoted(
+    *, source_id: str, source_text: str, quote: str, publisher: str, metadata: ev.Metadata = SYSTEM
+) -> ClaimState:
+    """Record ``quote`` as a claim anchored where it first occurs in the source's text."""
+    start = source_text.index(quote)
+    return claim_record(
+        text=quote,
+        metadata=metadata,
+        source_id=source_id,
+        selector={
+            "exact": quote,
+            "prefix": source_text[:start][-32:],
+            "suffix": source_text[start + len(quote) :][:32],
+            "start": start,
+            "end": start + len(quote),
+        },
+        publisher=publisher,
+    )

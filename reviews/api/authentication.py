@@ -8,16 +8,19 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from reviews.api.keys import api_key_authenticate
-from reviews.models import ApiKey
+from reviews.api.keys import ApiKeyRefused, api_key_authenticate
+from reviews.api.principals import Principal
 
 SCHEMES = ("api-key", "bearer")
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
-    """Authenticates a request by its API key. The token never appears in errors or logs."""
+    """Authenticates a request by its API key. The token never appears in errors or logs.
 
-    def authenticate(self, request: Request) -> tuple[Any, ApiKey] | None:
+    ``request.auth`` is the key's Principal: its user's roles and organisation as they are now.
+    """
+
+    def authenticate(self, request: Request) -> tuple[Any, Principal] | None:
         header = authentication.get_authorization_header(request).decode("latin-1")
         if not header:
             return None
@@ -27,10 +30,12 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         token = token.strip()
         if not token or " " in token:
             raise exceptions.AuthenticationFailed("malformed Authorization header")
-        key = api_key_authenticate(token=token)
-        if key is None:
-            raise exceptions.AuthenticationFailed("invalid or revoked API key")
-        return key.user, key
+        try:
+            principal = api_key_authenticate(token=token)
+        except ApiKeyRefused as error:
+            raise exceptions.AuthenticationFailed(error.message) from None
+        assert principal.api_key is not None  # a key's principal always names its key
+        return principal.api_key.user, principal
 
     def authenticate_header(self, request: Request) -> str:
         return 'Api-Key realm="api"'

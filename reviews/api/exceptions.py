@@ -3,7 +3,8 @@
 Domain errors (the ``ledger.exceptions.LedgerError`` family) and DRF's own errors become
 ``application/problem+json`` with ``type``, ``title``, ``status``, ``detail`` and ``instance``,
 plus a stable ``code`` and, where useful, extension members (``errors`` for invalid fields,
-``current_version`` for a conflict).
+``current_version`` for a conflict, ``flags`` for a publication blocked by open contradiction
+flags).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -27,9 +29,11 @@ from ledger.exceptions import (
     PermissionDenied,
     TransitionNotAllowed,
 )
+from reviews.workflow import PublicationBlocked
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://claims-ledger.example/problems/"
+API_PATH_PREFIX = "/api/"  # the API and its schema and docs (config/urls.py)
 
 # Domain error codes that mean "you may not do this" (the review workflow's permission errors).
 FORBIDDEN_CODES = frozenset({"permission_denied", "forbidden", "not_allowed", "role_required"})
@@ -72,16 +76,9 @@ def _domain_status(error: LedgerError) -> int:
     return status.HTTP_400_BAD_REQUEST
 
 
-def problem_response(
-    *,
-    status_code: int,
-    title: str,
-    detail: str,
-    code: str,
-    instance: str = "",
-    headers: dict[str, str] | None = None,
-    **extensions: Any,
-) -> Response:
+def problem_body(
+    *, status_code: int, title: str, detail: str, code: str, instance: str = "", **extensions: Any
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + code.replace("_", "-"),
         "title": title,
@@ -92,7 +89,47 @@ def problem_response(
     if instance:
         body["instance"] = instance
     body.update(extensions)
+    return body
+
+
+def problem_response(
+    *,
+    status_code: int,
+    title: str,
+    detail: str,
+    code: str,
+    instance: str = "",
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> Response:
+    body = problem_body(
+        status_code=status_code,
+        title=title,
+        detail=detail,
+        code=code,
+        instance=instance,
+        **extensions,
+    )
     return Response(body, status=status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's ``handler500``: an unhandled error under ``/api/`` answers a problem document
+    (whatever raised it: a view, a middleware, the database); elsewhere, Django's own page.
+
+    The error itself is logged by Django (``django.request``), never echoed to the caller.
+    """
+    if not request.path.startswith(API_PATH_PREFIX):
+        return defaults.server_error(request)
+    status_code = status.HTTP_500_INTERNAL_SERVER_ERROR
+    body = problem_body(
+        status_code=status_code,
+        title=_title(status_code),
+        detail="the server failed to answer this request; the error was logged, try again later",
+        code="server_error",
+        instance=request.get_full_path(),
+    )
+    return JsonResponse(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
 
 
 def _title(status_code: int) -> str:
@@ -126,6 +163,8 @@ def problem_exception_handler(error: Exception, context: dict[str, Any]) -> Resp
                 "expected_version": error.expected_version,
             }
             headers["ETag"] = f'"{error.current_version}"'
+        elif isinstance(error, PublicationBlocked):
+            extensions = {"flags": error.flags}
         return problem_response(
             status_code=status_code,
             title=_title(status_code),

@@ -72,24 +72,20 @@ def user_organisation(*, user: AbstractBaseUser | AnonymousUser) -> str | None:
 
 
 def principal_from_request(request: Any) -> Principal:
-    """Build the principal once per request and keep it on the request."""
+    """The caller: the key's principal (built when the key authenticated), or the session
+    user's, built once per request and kept on the request."""
+    if isinstance(request.auth, Principal):
+        return request.auth
     cached = getattr(request, "_ledger_principal", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     user = request.user
-    api_key = request.auth if isinstance(request.auth, ApiKey) else None
-    if api_key is not None:
-        organisation = api_key.organisation_id
-        scopes = frozenset(api_key.scopes)
-    else:
-        organisation = user_organisation(user=user)
-        scopes = frozenset(ApiScope.values)
     principal = Principal(
         username=user.get_username() if user.is_authenticated else "",
         roles=user_roles(user=user),
-        organisation=organisation,
-        scopes=scopes,
-        api_key=api_key,
+        organisation=user_organisation(user=user),
+        scopes=frozenset(ApiScope.values),
+        api_key=None,
     )
     request._ledger_principal = principal
     return principal

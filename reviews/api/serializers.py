@@ -363,7 +363,7 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
 class WebhookAttemptSerializer(serializers.ModelSerializer[WebhookAttempt]):
     class Meta:
         model = WebhookAttempt
-        fields = ["number", "attempted_at", "response_status", "error", "duration_ms"]
+        fields = ["number", "outcome", "attempted_at", "response_status", "error", "duration_ms"]
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer[WebhookDelivery]):
@@ -633,7 +633,8 @@ class SkippedSentenceSerializer(serializers.Serializer[Any]):
 class SourceSubmittedSerializer(serializers.Serializer[Any]):
     source = SourceSummarySerializer()  # type: ignore[assignment]
     created = serializers.BooleanField(
-        help_text="False when these exact bytes were already stored: nothing new was recorded."
+        help_text="False when your organisation already submitted these exact bytes: nothing new "
+        "was recorded."
     )
     claims = IngestedClaimSerializer(many=True)
     skipped = SkippedSentenceSerializer(many=True)

@@ -4,11 +4,13 @@ import hashlib
 import logging
 
 import pytest
+from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
 from reviews.api.keys import api_key_create, api_key_revoke
-from reviews.models import ApiKey
-from tests.api.conftest import assert_problem
+from reviews.models import ApiKey, Membership
+from reviews.roles import Role
+from tests.api.conftest import OTHER, OWN, assert_problem, event_count
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +217,119 @@ def test_revoking_ones_own_key_from_a_session(people):
 
     assert response.status_code == 200
     assert response.json()["revoked_at"] is not None
+
+
+# --- A key acts as its user as they are now (issue 17.3) -----------------------------------------
+
+
+def _move_to_the_other_organisation(user):
+    Membership.objects.filter(user=user).update(organisation_id=OTHER)
+
+
+def _remove_the_publisher_role(user):
+    user.groups.remove(Group.objects.get(name=Role.PUBLISHER))
+
+
+def _remove_the_membership(user):
+    Membership.objects.filter(user=user).delete()
+
+
+def _deactivate(user):
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+
+USER_CHANGES = {
+    "moved to another organisation": (
+        _move_to_the_other_organisation,
+        "this API key's user no longer belongs to the organisation the key was created in",
+    ),
+    "lost the publisher role": (
+        _remove_the_publisher_role,
+        "this API key's user no longer holds a role that grants its scopes",
+    ),
+    "lost the membership": (
+        _remove_the_membership,
+        "this API key's user no longer belongs to the organisation the key was created in",
+    ),
+    "deactivated": (_deactivate, "invalid or revoked API key"),
+}
+
+
+def _submit(client):
+    return client.post(
+        "/api/v1/claims/", {"text": "Iran signed the treaty in 1994."}, format="json"
+    )
+
+
+def _read_pending(client, claim_id):
+    return client.get(f"/api/v1/claims/{claim_id}/")
+
+
+@pytest.mark.parametrize("change", USER_CHANGES, ids=list(USER_CHANGES))
+@pytest.mark.parametrize("call", ["read", "submit"])
+def test_a_key_stops_working_once_its_user_changed(people, claim_in, client_for, change, call):
+    # given a publisher's key that reads its organisation's pending claim and can submit
+    pending = claim_in()
+    client = client_for("pat")
+    assert _read_pending(client, pending.claim_id).status_code == 200
+    assert _submit(client).status_code == 201
+    make_change, message = USER_CHANGES[change]
+
+    # when the user changes, and the key is used on the very next request
+    make_change(people["pat"])
+    before = event_count()
+    response = _read_pending(client, pending.claim_id) if call == "read" else _submit(client)
+
+    # then the key is refused, and nothing is appended
+    body = assert_problem(response, 401, "authentication_failed")
+    assert body["detail"] == message
+    assert event_count() == before
+
+
+def test_a_moved_publishers_key_works_again_once_they_are_back(people, claim_in, client_for):
+    # given a key whose user moved away, so it was refused
+    pending = claim_in()
+    client = client_for("pat")
+    _move_to_the_other_organisation(people["pat"])
+    assert _read_pending(client, pending.claim_id).status_code == 401
+
+    # when the user is moved back into the key's organisation
+    Membership.objects.filter(user=people["pat"]).update(organisation_id=OWN)
+
+    # then the key acts in it again
+    assert _read_pending(client, pending.claim_id).status_code == 200
+
+
+def test_a_key_keeps_only_the_scopes_its_users_roles_still_grant(people, claim_in, client_for):
+    # given an editor's key holding read, submit and review, who is then made a reviewer
+    client = client_for("ed")
+    people["ed"].groups.set([Group.objects.get(name=Role.REVIEWER)])
+    pending = claim_in()
+    before = event_count()
+
+    # when the key reads and submits
+    read = _read_pending(client, pending.claim_id)
+    submitted = _submit(client)
+
+    # then it still reads (a reviewer may) but no longer submits (a reviewer's role cannot)
+    assert read.status_code == 200
+    body = assert_problem(submitted, 403, "permission_denied")
+    assert body["detail"] == "this API key does not have the 'submit' scope this call needs"
+    assert event_count() == before
+
+
+def test_a_key_reads_its_user_as_they_are_in_two_queries(people, django_assert_num_queries):
+    # given a publisher's key used once already (so its use is recorded)
+    from reviews.api.keys import api_key_authenticate
+
+    _, token = api_key_create(user=people["pat"], name="site", scopes=["read", "submit"])
+    api_key_authenticate(token=token)
+
+    # when it authenticates again / then key, user and organisation come in one query, the
+    # roles in a second: as many queries as before the user was read as they are now
+    with django_assert_num_queries(2):
+        principal = api_key_authenticate(token=token)
+    assert (principal.username, principal.organisation) == ("pat", OWN)
+    assert principal.roles == {Role.PUBLISHER}
+    assert principal.scopes == {"read", "submit"}

@@ -1,6 +1,11 @@
 """Errors are RFC 9457 problem details, mapped in one handler; throttling per key."""
 
+import logging
+import socket
+
 import pytest
+from django.core.cache import cache
+from django.test import RequestFactory
 from rest_framework.test import APIClient
 
 from ledger.exceptions import (
@@ -12,7 +17,9 @@ from ledger.exceptions import (
     PermissionDenied,
     TransitionNotAllowed,
 )
-from reviews.api.exceptions import problem_exception_handler
+from reviews.api import throttling
+from reviews.api.exceptions import problem_exception_handler, server_error
+from reviews.models import ApiKey
 from tests.api.conftest import assert_problem, event_count
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +123,103 @@ def test_anonymous_requests_are_refused_before_counting(settings, people):
     settings.LEDGER_API_RATE = "1/minute"
     client = APIClient()
     assert [client.get("/api/v1/claims/").status_code for _ in range(3)] == [401, 401, 401]
+
+
+# --- The shared cache down; errors outside DRF's handler (issue 17.4) ----------------------------
+
+
+def _a_port_nothing_listens_on() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def unreachable_cache(settings, monkeypatch):
+    """CACHE_URL's Redis, as settings.py configures it, at an address where nothing listens."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{_a_port_nothing_listens_on()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
+    }
+    monkeypatch.setattr(throttling, "LOCAL_COUNTS", throttling.LocalCounts())
+
+
+def test_with_the_cache_down_the_api_answers_and_counts_per_process(
+    client_for, settings, unreachable_cache, caplog
+):
+    # given a rate of 3 requests a minute, and the shared cache unreachable
+    settings.LEDGER_API_RATE = "3/minute"
+    client = client_for("pat")
+    before = event_count()
+
+    # when a key reads, submits, and goes over its rate
+    with caplog.at_level(logging.WARNING, logger="reviews.api.throttling"):
+        statuses = [
+            client.get("/api/v1/claims/").status_code,
+            client.post(
+                "/api/v1/claims/", {"text": "Iran signed in 1994."}, format="json"
+            ).status_code,
+            client.get("/api/v1/claims/").status_code,
+        ]
+        throttled = client.get("/api/v1/claims/")
+
+    # then it is served, the submission is recorded, and the limit holds in this process
+    assert statuses == [200, 201, 200]
+    assert event_count() == before + 1
+    assert_problem(throttled, 429, "throttled")
+    # and the outage is logged once, not once per request
+    [warning] = [record for record in caplog.records if record.name == "reviews.api.throttling"]
+    assert warning.levelno == logging.WARNING
+    assert warning.getMessage().startswith(
+        "API throttling: the shared cache is unreachable (ConnectionError: "
+    )
+    assert warning.getMessage().endswith("counting per process for the next 30 s")
+
+
+def test_the_shared_cache_is_tried_again_after_the_retry_interval(
+    client_for, settings, unreachable_cache, monkeypatch
+):
+    # given a process that found the shared cache down
+    monkeypatch.setattr(throttling, "SHARED_CACHE_RETRY_SECONDS", 0.0)
+    client = client_for("pat")
+    counts_key = f"throttle:api_key:key:{ApiKey.objects.get().pk}"
+    assert client.get("/api/v1/claims/").status_code == 200
+    assert len(throttling.LOCAL_COUNTS.cache.get(counts_key)) == 1
+
+    # when the cache is back
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert client.get("/api/v1/claims/").status_code == 200
+
+    # then the request was counted in the shared cache again
+    assert len(cache.get(counts_key)) == 1
+
+
+def test_an_unhandled_error_in_the_api_is_a_problem_that_reveals_nothing(client_for, monkeypatch):
+    # given a view that fails in a way no handler knows
+    def fail(**kwargs):
+        raise RuntimeError("secret internals: password=hunter2")
+
+    monkeypatch.setattr("reviews.api.views.claims.claims_visible", fail)
+    client = client_for("pat")
+    client.raise_request_exception = False
+
+    # when
+    response = client.get("/api/v1/claims/?status=pending")
+
+    # then it answers a problem document, not Django's HTML page
+    body = assert_problem(response, 500, "server_error")
+    assert body["instance"] == "/api/v1/claims/?status=pending"
+    assert body["detail"] == (
+        "the server failed to answer this request; the error was logged, try again later"
+    )
+    assert "hunter2" not in response.content.decode()
+
+
+def test_an_unhandled_error_outside_the_api_keeps_djangos_page():
+    response = server_error(RequestFactory().get("/admin/"))
+    assert response.status_code == 500
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert b"Server Error (500)" in response.content

@@ -43,6 +43,17 @@ def test_the_schema_is_public_json(people):
 
 
 @pytest.mark.django_db
+def test_submitting_a_source_documents_every_answer_and_no_cross_organisation_one(people):
+    schema = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    responses = schema.json()["paths"]["/api/v1/sources/"]["post"]["responses"]
+    assert sorted(responses) == ["200", "201", "400", "401", "403", "413", "422", "429"]
+    assert responses["200"]["description"] == (
+        "The publisher already submitted these exact bytes: the stored source and its claims, "
+        "created false; nothing was recorded."
+    )
+
+
+@pytest.mark.django_db
 def test_the_docs_are_served_without_any_cdn(people):
     response = APIClient().get("/api/docs/")
     assert response.status_code == 200

@@ -2,6 +2,7 @@
 
 import pytest
 
+from ledger.claims import ClaimStatus
 from ledger.models import ClaimView, Source
 from tests.api.conftest import OTHER, OWN, assert_problem, event_count
 from tests.claims import SILENT, SUPPORT
@@ -167,15 +168,28 @@ def test_the_same_bytes_again_record_nothing_new(client_for):
     assert event_count() == before
 
 
-def test_the_same_bytes_from_another_organisation_do_not_reveal_its_claims(client_for):
-    client_for("pat").post("/api/v1/sources/", ARTICLE, content_type="text/plain")
-    before = event_count()
+def test_the_same_bytes_from_another_organisation_are_its_own_source(client_for):
+    # given one organisation's source
+    first = client_for("pat").post("/api/v1/sources/", ARTICLE, content_type="text/plain").json()
 
+    # when another organisation submits the same bytes
     response = client_for("gina").post("/api/v1/sources/", ARTICLE, content_type="text/plain")
 
-    body = assert_problem(response, 409, "already_submitted")
-    assert "claims" not in body
-    assert event_count() == before
+    # then it answers exactly as if the first had never been: a new source with its own claims
+    assert response.status_code == 201
+    body = response.json()
+    assert body["created"] is True
+    assert body["source"]["publisher"] == OTHER
+    assert body["source"]["id"] != first["source"]["id"]
+    assert [claim["text"] for claim in body["claims"]] == [c["text"] for c in first["claims"]]
+    assert not {c["id"] for c in body["claims"]} & {c["id"] for c in first["claims"]}
+    # and neither organisation sees the other's source
+    assert [s["id"] for s in client_for("gina").get("/api/v1/sources/").json()["results"]] == [
+        body["source"]["id"]
+    ]
+    assert [s["id"] for s in client_for("pat").get("/api/v1/sources/").json()["results"]] == [
+        first["source"]["id"]
+    ]
 
 
 @pytest.mark.parametrize(
@@ -280,4 +294,95 @@ def test_a_misspelt_field_is_refused_not_dropped(client_for):
     assert body["errors"]["sourceId"] == [
         "unknown field; this request takes: publisher, selector, source_id, text"
     ]
+    assert event_count() == before
+
+
+# Claim text keeps ingestion's rule for stored text (issue 17.11): what a file may not hold, a
+# claim sent to the API may not hold either. (text, the character named, where)
+UNSAFE_TEXTS = {
+    "right-to-left override": ("Iran paid \u202e001$ to them.", "bidi", "U+202E", 10),
+    "left-to-right embedding": ("Iran \u202asaid so.", "bidi", "U+202A", 5),
+    "first strong isolate": ("Iran \u2068said\u2069 so.", "bidi", "U+2068", 5),
+    "bell": ("Iran\x07 said so.", "control", "U+0007", 4),
+    "escape": ("Iran \x1b[31msaid so.", "control", "U+001B", 5),
+    "vertical tab": ("Iran said\x0bso.", "control", "U+000B", 9),
+    "delete": ("Iran said so.\x7f!", "control", "U+007F", 13),
+}
+
+
+def _refusal(field: str, kind: str, code: str, index: int) -> str:
+    if kind == "control":
+        return (
+            f"{field} contains control character {code} at character {index}: "
+            "binary content, not text"
+        )
+    return (
+        f"{field} contains a bidirectional override character ({code} at character {index}), "
+        "which can make text display differently from what it says; remove it and try again"
+    )
+
+
+@pytest.mark.parametrize("case", UNSAFE_TEXTS, ids=list(UNSAFE_TEXTS))
+def test_claim_text_with_a_character_ingestion_refuses_is_refused(client_for, case):
+    text, kind, code, index = UNSAFE_TEXTS[case]
+    before = event_count()
+
+    # when the text is sent as a claim, and the same text as a source file
+    response = client_for("pat").post("/api/v1/claims/", {"text": text}, format="json")
+    as_file = client_for("pat").post("/api/v1/sources/", text.encode(), content_type="text/plain")
+
+    # then both refuse it by the one rule, naming the same character, and store nothing
+    body = assert_problem(response, 422, "invalid_command")
+    assert body["detail"] == _refusal("claim text", kind, code, index)
+    file_body = assert_problem(as_file, 422, "invalid_command")
+    assert file_body["detail"] == _refusal("the file", kind, code, index)
+    assert event_count() == before
+    assert ClaimView.objects.count() == 0
+
+
+def test_a_revision_with_a_bidi_override_is_refused(client_for, claim_in):
+    # given a claim sent back to its publisher for changes
+    claim = claim_in(ClaimStatus.CHANGES_REQUESTED)
+    before = event_count()
+
+    # when the publisher revises it with a right-to-left override
+    response = client_for("pat").post(
+        f"/api/v1/claims/{claim.claim_id}/revise/",
+        {"text": "Iran paid \u202e001$ to them."},
+        format="json",
+        HTTP_IF_MATCH=f'"{claim.version}"',
+    )
+
+    # then it is refused and the claim keeps its text
+    body = assert_problem(response, 422, "invalid_command")
+    assert body["detail"] == _refusal("claim text", "bidi", "U+202E", 10)
+    assert event_count() == before
+    assert ClaimView.objects.get(claim_id=claim.claim_id).text == claim.text
+
+
+@pytest.mark.parametrize("text", ["Iran said:\tso.", "Iran said\nso.", "Iran said\r\nso."])
+def test_claim_text_may_hold_the_whitespace_files_may(client_for, text):
+    response = client_for("pat").post("/api/v1/claims/", {"text": text}, format="json")
+    assert response.status_code == 201
+    assert response.json()["text"] == text
+
+
+@pytest.mark.parametrize("case", UNSAFE_TEXTS, ids=list(UNSAFE_TEXTS))
+def test_a_comment_with_a_character_ingestion_refuses_is_refused(client_for, claim_in, case):
+    # given a claim under review
+    text, kind, code, index = UNSAFE_TEXTS[case]
+    claim = claim_in(ClaimStatus.IN_REVIEW)
+    before = event_count()
+
+    # when its reviewer comments with the text
+    response = client_for("rita").post(
+        f"/api/v1/claims/{claim.claim_id}/comment/",
+        {"body": text},
+        format="json",
+        HTTP_IF_MATCH=f'"{claim.version}"',
+    )
+
+    # then the editorial text keeps the same rule
+    body = assert_problem(response, 422, "invalid_command")
+    assert body["detail"] == _refusal("comment", kind, code, index)
     assert event_count() == before

@@ -306,7 +306,11 @@ def test_a_delivery_is_signed_and_sent_to_the_endpoint(claim_in, receiver):
     assert payload["type"] == "claim.published"
     assert payload["claim"]["id"] == claim.claim_id
     assert payload["claim"]["status"] == "published"
-    assert payload["event"]["data"] == {"url": "https://checks.example/p"}
+    assert payload["event"]["data"] == {
+        "url": "https://checks.example/p",
+        "overridden_flags": [],
+        "override_reason": "",
+    }
     attempt = WebhookAttempt.objects.get()
     assert (attempt.number, attempt.response_status, attempt.error) == (1, 200, "")
     # a second attempt at a succeeded delivery sends nothing

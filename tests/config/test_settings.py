@@ -8,16 +8,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def import_settings(**environment: str) -> subprocess.CompletedProcess[str]:
+def import_settings(
+    *, show: str = "DATABASES['default']['ENGINE']", **environment: str
+) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     env.pop("DATABASE_URL", None)
     env.update(environment)
     return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import config.settings as s; print(s.DATABASES['default']['ENGINE'])",
-        ],
+        [sys.executable, "-c", f"import config.settings as s; print(s.{show})"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -45,6 +43,25 @@ def test_production_starts_with_its_own_secret():
         DJANGO_SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_postgresql_connections_persist_and_are_health_checked():
+    result = import_settings(
+        show="DATABASES['default']['CONN_MAX_AGE'], s.DATABASES['default']['CONN_HEALTH_CHECKS']",
+        DATABASE_URL="postgres://app@db.example:5432/claims",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "60 True"
+
+
+def test_a_cache_url_bounds_each_wait_on_the_cache():
+    result = import_settings(
+        show="CACHES['default']['OPTIONS']",
+        CACHE_URL="redis://cache.example:6379/2",
+        CACHE_TIMEOUT_MS="100",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "{'socket_connect_timeout': 0.1, 'socket_timeout': 0.1}"
 
 
 def test_database_url_must_be_postgresql():

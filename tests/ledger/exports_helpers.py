@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 
 from ledger import events as ev
@@ -82,13 +83,18 @@ def records(lines: list[str]) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines]
 
 
+def signing_key() -> bytes:
+    """The key claim exports are signed with in the tests (config/settings_test.py)."""
+    return str(settings.LEDGER_CHECKPOINT_KEY).encode()
+
+
 def verify(lines: list[str] | list[bytes], **options: Any) -> Summary:
-    return verify_lines(lines, **options)
+    return verify_lines(lines, **{"key": signing_key(), **options})
 
 
 def bad_line(lines: list[str] | list[bytes], **options: Any) -> BadLine:
     try:
-        summary = verify_lines(lines, **options)
+        summary = verify_lines(lines, **{"key": signing_key(), **options})
     except BadLine as bad:
         return bad
     raise AssertionError(f"the export verified ({summary}), but it was tampered with")

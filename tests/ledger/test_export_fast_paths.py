@@ -23,7 +23,8 @@ from ledger import exports
 from ledger import verify_export as ve
 from ledger.exports import export_plan
 from ledger.services import claim_record
-from tests.ledger.exports_helpers import export, small_ledger
+from ledger.store import append
+from tests.ledger.exports_helpers import export, signing_key, small_ledger
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def ledger(metadata):
 def outcome(verify, *arguments, **options):
     """(line, reason) of the first bad line, or the summary when the export verifies."""
     try:
-        return verify(*arguments, **options)
+        return verify(*arguments, key=signing_key(), **options)
     except ve.BadLine as bad:
         return bad.line_number, bad.reason
 
@@ -203,7 +204,7 @@ def rechained(records: list[dict[str, Any]], start: int) -> list[bytes]:
         record = records[index]
         if index:
             record["prev_hash"] = records[index - 1]["hash"]
-        digest = record.get("data_digest") or ve.data_digest(record["data"])
+        digest = record.get("data_digest") or ve.unredacted_digest(record)[0]
         record["hash"] = ve.event_hash(record, digest)
     return [ve.canonical_json(record) for record in records]
 
@@ -347,8 +348,23 @@ def test_postgresql_jsonl_lines_are_the_general_path_byte_for_byte(metadata):
         pytest.skip("the COPY path is PostgreSQL's")
     odd = ev.Metadata(actor='user:"quoted" \\ back\tslash', via="api\u2028\x01")
     built = small_ledger(odd)
-    claim_record(
-        text='She said "no" \\ twice;\ttab, newline\n, \x01 control, é 日本 😀 \u2028.',
+    # A control character is refused by claim_record now; events recorded before that rule keep
+    # theirs, so the export still has to escape one in data: appended as such an event was.
+    append(
+        stream_id="00000000-0000-4000-8000-000000000001",
+        stream_type=ev.StreamType.CLAIM,
+        expected_version=0,
+        events=[
+            ev.ClaimRecorded(
+                claim_id="00000000-0000-4000-8000-000000000001",
+                text='She said "no" \\ twice;\ttab, newline\n, \x01 control, é 日本 😀 \u2028.',
+                source_id=None,
+                selector=None,
+                publisher="",
+                check_worthiness={},
+                entities=[],
+            )
+        ],
         metadata=odd,
     )
     claim_record(text="[] {} 9007199254740991 -0 true null", metadata=metadata)

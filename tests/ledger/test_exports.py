@@ -47,7 +47,10 @@ def test_whole_export_has_one_line_per_event_with_the_contract_fields(ledger, tm
         "recorded_at": stored.recorded_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "prev_hash": GENESIS_HASH,
         "hash": stored.hash,
+        "fields_digest": stored.fields_digest,
+        "salt": stored.salt,
     }
+    assert (len(stored.fields_digest), len(stored.salt)) == (64, 32)
     assert exported[0]["data"]["text"] == "Tehran's support for its allies is unwavering."
     assert exported[4]["type"] == "ContradictionFlagged"
     assert exported[4]["data"]["claims"] == [ledger.first_claim, ledger.second_claim]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import pathlib
 import re
+import uuid
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from ledger import ingestion
 from ledger.events import Metadata, SourceIngested, TextSelector
@@ -40,7 +43,7 @@ def test_ingesting_the_seed_stores_a_snapshot_and_records_every_claim():
     # then the snapshot keeps the original bytes under a deterministic id
     source = Source.objects.get()
     assert result.created is True
-    assert str(source.pk) == result.source_id == source_id_for(source.sha256)
+    assert str(source.pk) == result.source_id == source_id_for(sha256=source.sha256, publisher="")
     assert bytes(source.content) == SEED
     assert source.text == SEED.decode("utf-8")
     assert source.media_type == "text/plain"
@@ -81,12 +84,14 @@ def test_every_seed_claim_reanchors_from_its_selectors():
 
 
 def test_reingesting_the_same_bytes_records_nothing_and_says_so():
-    # given the seed already ingested
-    first = _ingest(SEED, title="first title")
+    # given the seed already ingested by a publisher
+    first = _ingest(SEED, title="first title", publisher="daily-planet")
     events_before = Event.objects.count()
 
-    # when the same bytes are ingested again with other metadata
-    again = _ingest(SEED, title="another title", publisher="someone else")
+    # when the same publisher ingests the same bytes again with other metadata
+    again = _ingest(
+        SEED, title="another title", url="https://example.org/again", publisher="daily-planet"
+    )
 
     # then nothing new is stored and the stored claims are returned
     assert again.created is False
@@ -94,6 +99,56 @@ def test_reingesting_the_same_bytes_records_nothing_and_says_so():
     assert [claim.claim_id for claim in again.claims] == [claim.claim_id for claim in first.claims]
     assert Event.objects.count() == events_before
     assert Source.objects.get().title == "first title"
+
+
+def test_the_same_bytes_from_two_publishers_are_two_sources_with_their_own_claims():
+    # given the seed ingested by one publisher
+    first = _ingest(SEED, publisher="daily-planet")
+
+    # when another publisher ingests the same bytes
+    second = _ingest(SEED, publisher="gotham-gazette")
+
+    # then it gets a source and claims of its own, as if the first had never been
+    assert (first.created, second.created) == (True, True)
+    assert second.source_id == source_id_for(sha256=first.sha256, publisher="gotham-gazette")
+    assert second.source_id != first.source_id
+    assert [claim.text for claim in second.claims] == [claim.text for claim in first.claims]
+    assert not {claim.claim_id for claim in second.claims} & {c.claim_id for c in first.claims}
+    assert sorted(Source.objects.values_list("publisher", flat=True)) == [
+        "daily-planet",
+        "gotham-gazette",
+    ]
+    assert set(
+        ClaimView.objects.filter(source_id=second.source_id).values_list("publisher", flat=True)
+    ) == {"gotham-gazette"}
+    assert Event.objects.count() == 2 * (1 + len(first.claims))
+    assert projections_rebuild(check=True) == []
+
+
+def test_a_source_stored_under_its_former_id_is_found_again():
+    # given a publisher's source stored before sources were per publisher: id from its SHA-256
+    sha256 = hashlib.sha256(SEED).hexdigest()
+    legacy_id = str(uuid.uuid5(ingestion.SOURCE_NAMESPACE, sha256))
+    Source.objects.create(
+        id=legacy_id,
+        sha256=sha256,
+        content=SEED,
+        text=SEED.decode(),
+        media_type="text/plain",
+        publisher="daily-planet",
+        captured_at=timezone.now(),
+    )
+
+    # when that publisher ingests the bytes again, and then another publisher does
+    again = _ingest(SEED, publisher="daily-planet")
+    other = _ingest(SEED, publisher="gotham-gazette")
+
+    # then the first finds the stored source by publisher and hash and records nothing
+    assert (again.created, again.source_id) == (False, legacy_id)
+    assert Event.objects.filter(stream_id=legacy_id).count() == 0
+    # and the other's new id cannot collide with the former scheme's
+    assert other.created is True
+    assert other.source_id not in {legacy_id, source_id_for(sha256=sha256, publisher="")}
 
 
 def test_claim_events_hold_no_floats_and_name_their_source():

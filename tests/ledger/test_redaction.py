@@ -182,7 +182,12 @@ def test_forging_a_redacted_line_in_an_export_fails_at_that_line(ledger, tmp_pat
     del unredacted["redactions"], unredacted["data_digest"]
     bad = bad_line([*lines[:index], json.dumps(unredacted), *lines[index + 1 :]])
     assert bad.line_number == ledger.comment_position
-    assert "hash does not match its content" in bad.reason
+    assert bad.reason == "position 4: leaves on an event that is not redacted"
+
+    del unredacted["leaves"]
+    bad = bad_line([*lines[:index], json.dumps(unredacted), *lines[index + 1 :]])
+    assert bad.line_number == ledger.comment_position
+    assert bad.reason == "position 4: a hash format 2 event without its salt or its redactions"
 
 
 def test_the_permission_ends_with_the_redaction(ledger):

@@ -8,6 +8,8 @@ Environment (all optional):
   ``after-commit`` stalls after the consumer's work committed but before the task returns, so
   before its message is acknowledged. Either way the worker writes ``FAULT_STALL_MARKER`` and
   sleeps, waiting for the test's SIGKILL.
+- ``FAULT_SLOW_DISPATCH``: seconds each webhook dispatch's collect takes (a backlog); each
+  call appends ``start <monotonic>`` and ``end <monotonic>`` lines to ``FAULT_DISPATCH_MARKER``.
 - ``FAULT_VISIBILITY_TIMEOUT``: seconds after which Redis hands an unacknowledged message to
   another worker (Redis's default is one hour); the restore sweep then runs every second.
 
@@ -56,6 +58,24 @@ def install_stall(stage: str, marker: Path) -> None:
         raise SystemExit(f"unknown FAULT_STALL {stage!r}")
 
 
+def install_slow_dispatch(seconds: float, marker: Path) -> None:
+    from unittest import mock
+
+    from reviews import tasks_webhooks
+    from reviews.webhooks import webhooks_collect as collect
+
+    def slow_collect(**kwargs: Any) -> tuple[int, list[str]]:
+        with marker.open("a", encoding="utf-8") as log:
+            log.write(f"start {time.monotonic()}\n")
+        time.sleep(seconds)
+        result = collect(**kwargs)
+        with marker.open("a", encoding="utf-8") as log:
+            log.write(f"end {time.monotonic()}\n")
+        return result
+
+    mock.patch.object(tasks_webhooks, "webhooks_collect", slow_collect).start()
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
     django.setup()
@@ -71,6 +91,9 @@ def main() -> None:
     stage = os.environ.get("FAULT_STALL", "")
     if stage:
         install_stall(stage, Path(os.environ["FAULT_STALL_MARKER"]))
+    slow_dispatch = os.environ.get("FAULT_SLOW_DISPATCH", "")
+    if slow_dispatch:
+        install_slow_dispatch(float(slow_dispatch), Path(os.environ["FAULT_DISPATCH_MARKER"]))
     app.worker_main(["worker", *sys.argv[1:]])
 
 

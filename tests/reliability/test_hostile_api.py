@@ -43,8 +43,9 @@ INJECTIONS = [
     "<img src=x onerror=alert(1)>",
     "{{7*7}} {% debug %} ${jndi:ldap://example.org/a}",
     "../../../../etc/passwd",
-    "\u202eevil\u202c",
 ]
+# Stored text follows ingestion's rule (issue 17.11): a bidi override is refused, not stored.
+SPOOFING = "\u202eevil\u202c"
 
 
 def _schema() -> dict[str, Any]:
@@ -215,7 +216,7 @@ def test_injection_strings_are_stored_verbatim_or_refused_never_a_server_error(p
         for name, prop in (properties or {}).items():
             if prop.get("type", "string") != "string" or "format" in prop or "enum" in prop:
                 continue
-            for injection in INJECTIONS:
+            for injection in [*INJECTIONS, SPOOFING]:
                 version = ClaimView.objects.get(pk=targets["claim_id"]).version
                 response = client.post(
                     url_for(path, targets),
@@ -249,4 +250,20 @@ def test_an_injection_string_in_a_claim_is_kept_exactly_as_sent(people, client_f
     claim_id = response.json()["id"]
     assert ClaimView.objects.get(pk=claim_id).text == f"Iran said {injection}"
     assert client.get(f"/api/v1/claims/{claim_id}/").json()["text"] == f"Iran said {injection}"
+
+
+def test_a_bidi_override_in_a_claim_is_refused_not_stored(people, client_for):
+    # given a publisher
+    client = client_for("pat")
+    before = Event.objects.count()
+
+    # when its claim text would display differently from what it stores
+    response = client.post("/api/v1/claims/", {"text": f"Iran said {SPOOFING}"}, format="json")
+
+    # then it is refused as ingestion refuses such a file, and nothing is appended
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"].startswith(
+        "claim text contains a bidirectional override character (U+202E at character 10)"
+    )
+    assert Event.objects.count() == before
     assert SYSTEM.actor == "system:test"

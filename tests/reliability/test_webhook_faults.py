@@ -34,11 +34,16 @@ HANG_SECONDS = 2.0
 
 
 class FaultyReceiver:
-    """Answers attempt n with ``plan[n]``: ``"hang"`` (no answer within the timeout) or a status."""
+    """Answers attempt n with ``plan[n]``: ``"hang"`` (no answer within the timeout) or a status.
 
-    def __init__(self, plan: list[str | int]) -> None:
+    It counts the requests it holds at once (``most_in_flight``).
+    """
+
+    def __init__(self, plan: list[str | int], hang_seconds: float = HANG_SECONDS) -> None:
         self.plan = list(plan)
         self.received = 0
+        self.in_flight = 0
+        self.most_in_flight = 0
         self.lock = threading.Lock()
         receiver = self
 
@@ -47,10 +52,14 @@ class FaultyReceiver:
                 self.rfile.read(int(self.headers["Content-Length"]))
                 with receiver.lock:
                     receiver.received += 1
+                    receiver.in_flight += 1
+                    receiver.most_in_flight = max(receiver.most_in_flight, receiver.in_flight)
                     action = receiver.plan.pop(0) if receiver.plan else 200
                 if action == "hang":
-                    time.sleep(HANG_SECONDS)
-                    action = 200  # too late: the sender gave up
+                    time.sleep(hang_seconds)
+                    action = 200  # too late if the sender gave up
+                with receiver.lock:
+                    receiver.in_flight -= 1
                 try:
                     self.send_response(int(action))
                     self.send_header("Content-Length", "0")

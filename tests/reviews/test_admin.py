@@ -9,9 +9,9 @@ from django.urls import reverse
 from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.models import ClaimView, Event, Source
-from ledger.services import claim_command, claim_load, claim_record
+from ledger.services import claim_command, claim_load
 from reviews.roles import Role
-from tests.claims import SYSTEM
+from tests.claims import SYSTEM, claim_quoted
 from tests.reviews.conftest import ORGANISATION
 
 pytestmark = pytest.mark.django_db
@@ -46,19 +46,8 @@ def anchored_claim(users):
         publisher=ORGANISATION,
         captured_at="2026-01-01T00:00:00Z",
     )
-    start = SOURCE_TEXT.index(QUOTE)
-    state = claim_record(
-        text=QUOTE,
-        metadata=SYSTEM,
-        source_id=str(source.id),
-        selector={
-            "exact": QUOTE,
-            "prefix": SOURCE_TEXT[:start][-32:],
-            "suffix": SOURCE_TEXT[start + len(QUOTE) :][:32],
-            "start": start,
-            "end": start + len(QUOTE),
-        },
-        publisher=ORGANISATION,
+    state = claim_quoted(
+        source_id=str(source.id), source_text=SOURCE_TEXT, quote=QUOTE, publisher=ORGANISATION
     )
     for event in [
         ev.ClaimAssigned(assignee="rita"),

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.api.keys import api_key_authenticate, api_key_create
+from reviews.api.keys import ApiKeyRefused, api_key_authenticate, api_key_create
 from reviews.models import ApiKey, WebhookAttempt, WebhookDelivery
 from reviews.roles import Role
 from reviews.webhooks import webhook_endpoint_register
@@ -80,7 +80,8 @@ def test_revoking_from_the_admin_calls_the_service_and_the_key_stops_working(cli
     assert response.status_code == 200
     assert "1 key(s) revoked" in response.content.decode()
     assert ApiKey.objects.get(pk=created.pk).revoked_at is not None
-    assert api_key_authenticate(token=token) is None
+    with pytest.raises(ApiKeyRefused, match=r"^invalid or revoked API key$"):
+        api_key_authenticate(token=token)
 
 
 def test_keys_are_never_added_or_deleted_in_the_admin(client, users, key):

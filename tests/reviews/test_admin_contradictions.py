@@ -1,15 +1,22 @@
 """The contradiction flag page in the admin: both quotes in context, confirm or dismiss."""
 
+import re
+
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ledger import events as ev
-from ledger.models import ContradictionView, Event, Source
+from ledger.claims import ClaimStatus
+from ledger.models import ClaimView, ContradictionView, Event, Source
 from ledger.services import claim_command, claim_record
 from reviews.contradictions import services
+from reviews.contradictions.detectors import Cue
+from reviews.contradictions.scoring import PairScore
 from reviews.roles import Role
-from tests.claims import SYSTEM
+from tests.claims import SYSTEM, claim_brought_to, claim_quoted
 from tests.reviews.conftest import ORGANISATION
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +33,20 @@ BEFORE_SUPPORT = "Analysts in Beirut were asked about the alliance. "
 BETWEEN = " Yet the record of the past month tells another story. "
 AFTER_SILENT = " Officials declined to comment."
 SOURCE_TEXT = BEFORE_SUPPORT + SUPPORT + BETWEEN + SILENT + AFTER_SILENT
-CHANGELIST = reverse("admin:ledger_contradictionview_changelist")
+# How the desk names each claim of the flag: its opening words.
+OPENING_WORDS = {
+    SUPPORT: "“The unwavering support from Tehran, rooted in ideological…”",
+    SILENT: "“Iran's allies, including Hezbollah, the Houthi movement…”",
+}
+
+
+def title_of(flag: ContradictionView) -> str:
+    """The flag's name: claim A's words, then claim B's (A is the claim sorted first by id)."""
+    texts = [ClaimView.objects.get(pk=claim).text for claim in (flag.claim_a, flag.claim_b)]
+    return " vs ".join(OPENING_WORDS[text] for text in texts)
+
+
+CHANGELIST = reverse("admin:reviews_contradictionflag_changelist")
 
 
 def messages_of(response) -> list[str]:
@@ -34,19 +54,8 @@ def messages_of(response) -> list[str]:
 
 
 def quote(source: Source, text: str) -> str:
-    start = SOURCE_TEXT.index(text)
-    return claim_record(
-        text=text,
-        metadata=SYSTEM,
-        source_id=str(source.id),
-        selector={
-            "exact": text,
-            "prefix": SOURCE_TEXT[:start][-32:],
-            "suffix": SOURCE_TEXT[start + len(text) :][:32],
-            "start": start,
-            "end": start + len(text),
-        },
-        publisher=ORGANISATION,
+    return claim_quoted(
+        source_id=str(source.id), source_text=SOURCE_TEXT, quote=text, publisher=ORGANISATION
     ).claim_id
 
 
@@ -73,7 +82,7 @@ def flag():
 def test_the_flag_page_shows_both_quotes_in_context_and_why(client, users, flag):
     client.force_login(users[Role.REVIEWER])
     # when
-    page = client.get(reverse("admin:ledger_contradictionview_change", args=[flag.pair_id]))
+    page = client.get(reverse("admin:reviews_contradictionflag_change", args=[flag.pair_id]))
     # then both quotes are marked inside the words around them, with the cues that fired
     assert page.status_code == 200
     text = page.text
@@ -145,7 +154,7 @@ def test_a_reviewer_cannot_decide_a_flag_on_claims_not_assigned_to_them(client, 
         follow=True,
     )
     assert messages_of(response) == [
-        f"{flag.pair_id}: rita may not decide this flag: neither claim is assigned to you"
+        f"{title_of(flag)}: rita may not decide this flag: neither claim is assigned to you"
     ]
     assert Event.objects.count() == before
 
@@ -159,7 +168,7 @@ def test_a_decision_without_a_note_is_refused_and_appends_nothing(client, users,
         {"action": "dismiss_flags", "_selected_action": [str(flag.pair_id)], "note": "  "},
         follow=True,
     )
-    assert f"{flag.pair_id}: a note is required: say why" in messages_of(response)
+    assert f"{title_of(flag)}: a note is required: say why" in messages_of(response)
     assert Event.objects.count() == before
     assert ContradictionView.objects.get().status == "open"
 
@@ -181,3 +190,198 @@ def test_an_auditor_sees_flags_but_cannot_decide(client, users, flag):
 def test_a_publisher_does_not_see_flags(client, users, flag):
     client.force_login(users[Role.PUBLISHER])
     assert client.get(CHANGELIST).status_code == 403
+
+
+# --- The desk's flags list, flag page and claim page (issue 16) --------------------------------
+
+
+def flag_page(pair_id: object) -> str:
+    return reverse("admin:reviews_contradictionflag_change", args=[pair_id])
+
+
+def claim_page(claim_id: object) -> str:
+    return reverse("admin:reviews_reviewclaim_change", args=[claim_id])
+
+
+def scored(score: float) -> PairScore:
+    return PairScore(score=score, cues=[Cue(kind="stance", strength=score, explanation="cue")])
+
+
+def flag_pairs(count: int, *, score: float = 0.8, publisher: str = ORGANISATION) -> list[str]:
+    """``count`` flagged pairs of fresh claims (no source); their pair ids."""
+    pair_ids = []
+    for number in range(count):
+        a = claim_record(text=f"Claim {number} says yes.", metadata=SYSTEM, publisher=publisher)
+        b = claim_record(text=f"Claim {number} says no.", metadata=SYSTEM, publisher=publisher)
+        flagged = services.contradiction_flag(
+            claim_a=a.claim_id, claim_b=b.claim_id, score=scored(score), metadata=SYSTEM
+        )
+        assert flagged is not None
+        pair_ids.append(flagged.pair_id)
+    return pair_ids
+
+
+def test_the_flags_list_shows_both_claims_words_why_and_where_from(client, users, flag):
+    client.force_login(users[Role.EDITOR])
+    page = client.get(CHANGELIST)
+    assert page.status_code == 200
+    text = page.text
+    assert "<h1>Contradiction flags</h1>" in text
+    assert "The unwavering support from Tehran, rooted in ideological convergence" in text
+    assert "Iran&#x27;s allies, including Hezbollah, the Houthi movement, Hamas, and" in text
+    assert "opposite stances" in text
+    assert text.count("Allies article · daily-planet") == 2  # each claim's source and publisher
+
+
+def test_the_flags_list_takes_as_many_queries_for_many_flags_as_for_one(client, users):
+    client.force_login(users[Role.EDITOR])
+    flag_pairs(1)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(CHANGELIST).status_code == 200
+    flag_pairs(6)
+    with CaptureQueriesContext(connection) as seven:
+        page = client.get(CHANGELIST)
+    assert page.text.count('class="flag-cue"') == 7
+    assert len(seven) == len(one)
+
+
+def test_the_flags_list_puts_open_flags_first_and_strongest_first(client, users):
+    weak, strong, decided = (flag_pairs(1, score=score)[0] for score in (0.6, 0.9, 0.95))
+    services.contradiction_dismiss(
+        pair_id=decided, expected_version=1, note="different years", metadata=SYSTEM
+    )
+    client.force_login(users[Role.EDITOR])
+    page = client.get(CHANGELIST)
+    order = [page.text.index(f"/{pair_id}/change/") for pair_id in (strong, weak, decided)]
+    assert order == sorted(order)
+
+
+def test_the_flags_list_filters_by_status_publisher_assignee_and_searches_text(client, users):
+    mine, theirs, other_paper = flag_pairs(2) + flag_pairs(1, publisher="gotham")
+    assign(ContradictionView.objects.get(pk=mine).claim_b, "ed")
+    services.contradiction_confirm(pair_id=theirs, expected_version=1, note="yes", metadata=SYSTEM)
+    client.force_login(users[Role.EDITOR])
+
+    def listed(query: str) -> set[str]:
+        page = client.get(f"{CHANGELIST}?{query}")
+        assert page.status_code == 200
+        return {p for p in (mine, theirs, other_paper) if f"/{p}/change/" in page.text}
+
+    assert listed("assigned=me") == {mine}
+    assert listed("status=confirmed") == {theirs}
+    assert listed("status=open") == {mine, other_paper}
+    assert listed("publisher=gotham") == {other_paper}
+    assert listed("q=Claim+1+says") == {theirs}
+
+
+def test_the_flag_page_confirms_with_a_note_at_the_version_shown(client, users, flag):
+    client.force_login(users[Role.EDITOR])
+    page = client.get(flag_page(flag.pair_id))
+    assert page.status_code == 200
+    assert f'href="{claim_page(flag.claim_a)}"' in page.text
+    assert f'href="{claim_page(flag.claim_b)}"' in page.text
+    assert f'name="expected_version" value="{flag.version}"' in page.text
+    response = client.post(
+        flag_page(flag.pair_id),
+        {"decision": "confirm", "expected_version": flag.version, "note": "Same month."},
+        follow=True,
+    )
+    assert messages_of(response) == [f"Flag confirmed: {title_of(flag)}."]
+    event = Event.objects.get(type="ContradictionConfirmed")
+    assert (event.data, event.metadata["actor"]) == ({"note": "Same month."}, "user:ed")
+
+
+def test_a_stale_flag_page_is_refused_and_keeps_the_note(client, users, flag):
+    # given someone dismissed the flag after the editor opened it
+    services.contradiction_dismiss(
+        pair_id=str(flag.pair_id), expected_version=1, note="no", metadata=SYSTEM
+    )
+    before = Event.objects.count()
+    client.force_login(users[Role.EDITOR])
+    # when the editor confirms from the page they opened (version 1)
+    response = client.post(
+        flag_page(flag.pair_id),
+        {"decision": "confirm", "expected_version": 1, "note": "My careful reasons."},
+    )
+    # then
+    assert response.status_code == 409
+    assert messages_of(response) == [
+        "Confirm refused, nothing was recorded: this flag changed since you opened it (it is "
+        "now dismissed by system:test). Your note is kept below; read the flag again before "
+        "deciding."
+    ]
+    assert Event.objects.count() == before
+    assert "My careful reasons." in response.text
+
+
+def test_a_decision_without_a_note_from_the_flag_page_records_nothing(client, users, flag):
+    client.force_login(users[Role.EDITOR])
+    before = Event.objects.count()
+    response = client.post(
+        flag_page(flag.pair_id), {"decision": "dismiss", "expected_version": 1, "note": " "}
+    )
+    assert response.status_code == 400
+    assert messages_of(response) == [
+        "Dismiss refused, nothing was recorded: a note is required: say why"
+    ]
+    assert Event.objects.count() == before
+
+
+def test_the_claim_page_lists_its_flags_decides_them_and_shows_their_events(client, users, flag):
+    client.force_login(users[Role.EDITOR])
+    page = client.get(claim_page(flag.claim_a))
+    assert f'href="{flag_page(flag.pair_id)}"' in page.text
+    other = ClaimView.objects.get(pk=flag.claim_b).text.replace("'", "&#x27;")
+    assert other in page.text
+    # when the editor confirms from the claim page
+    response = client.post(
+        flag_page(flag.pair_id),
+        {
+            "decision": "confirm",
+            "expected_version": 1,
+            "note": "Same week.",
+            "back_to_claim": str(flag.claim_a),
+        },
+    )
+    # then they are back on the claim page, which lists the decided flag and its events
+    assert response.status_code == 302
+    assert response["Location"] == claim_page(flag.claim_a)
+    page = client.get(claim_page(flag.claim_a))
+    assert "No open contradiction flags." in page.text
+    assert "claim-flag-confirmed" in page.text
+    rows = re.findall(r'<tr class="timeline-(\w+)', page.text)
+    assert rows == ["ClaimRecorded", "ContradictionFlagged", "ContradictionConfirmed"]
+    assert "contradiction flag confirmed — Same week." in page.text
+
+
+def test_the_verdict_has_no_preselected_rating_and_shows_the_scale(client, users):
+    claim = claim_brought_to(
+        ClaimStatus.IN_REVIEW, text="Iran pledged support.", publisher=ORGANISATION, assignee="ed"
+    )
+    client.force_login(users[Role.EDITOR])
+    page = client.get(claim_page(claim.claim_id)).text
+    start = page.index('<select name="rating"')
+    select = page[start : page.index("</select>", start)]
+    assert select.count(" selected") == 1
+    assert '<option value="" selected disabled>Choose a rating…</option>' in select
+    assert "<dt>1 · False</dt><dd>The claim is not accurate.</dd>" in page
+
+
+def test_an_administrator_turns_off_four_eyes_with_a_reason(client, users, organisation):
+    client.force_login(users[Role.ADMIN])
+    response = client.post(
+        reverse("admin:reviews_organisation_changelist"),
+        {
+            "action": "allow_one_person_sign_off",
+            "_selected_action": [organisation.slug],
+            "reason": "one-person desk",
+        },
+        follow=True,
+    )
+    assert messages_of(response) == ["Daily Planet: sign-off now may be done by one person."]
+    event = Event.objects.get(type="FourEyesRuleChanged")
+    assert event.data == {
+        "organisation": organisation.slug,
+        "required": False,
+        "reason": "one-person desk",
+    }

@@ -57,7 +57,7 @@ def test_auditor_reads_and_exports_and_changes_nothing():
         "view_source",
         "view_event",
         "export_ledger",
-        "view_contradictionview",
+        "view_contradictionflag",
     }
 
 

@@ -314,6 +314,15 @@ ACTIONS: list[ClaimAction] = [
                 default="",
                 help_text="Where the fact-check is published (ClaimReview's url).",
             ),
+            override_reason=serializers.CharField(
+                max_length=MAX_NOTE_LENGTH,
+                required=False,
+                default="",
+                allow_blank=True,
+                help_text="Editors only: why the claim is published although it has open "
+                "contradiction flags (recorded in the event). Without it such a claim is "
+                "refused with 409 open-contradiction-flag naming the flags.",
+            ),
         ),
     ),
     ClaimAction(Command.RETRACT, _input("ClaimRetractInput", reason=_required())),

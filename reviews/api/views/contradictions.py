@@ -2,12 +2,11 @@
 
 A flag is visible when both of its claims are (``selectors.flags_visible``). Reviewers (on
 claims assigned to them), editors and administrators decide flags
-(``workflow.workflow_check_contradiction_decision``); publishers and auditors only read.
+(``services.contradiction_decide``, the admin's rule too); publishers and auditors only read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponseNotModified
@@ -43,9 +42,8 @@ from reviews.api.views.base import (
     etag,
     expected_version,
 )
-from reviews.contradictions.services import contradiction_confirm, contradiction_dismiss
 from reviews.models import ApiScope
-from reviews.workflow import workflow_check_contradiction_decision
+from reviews.services import FlagDecision, contradiction_decide
 
 
 def flag_detail_response(*, principal: Principal, flag: ContradictionView) -> Response:
@@ -106,10 +104,7 @@ class ContradictionDetailView(LedgerAPIView):
         return flag_detail_response(principal=self.principal, flag=flag)
 
 
-Decide = Callable[..., int]
-
-
-def decision_view(*, name: str, decide: Decide, summary: str) -> type[LedgerAPIView]:
+def decision_view(*, decision: FlagDecision, summary: str) -> type[LedgerAPIView]:
     """A view that confirms or dismisses a flag at the version the caller read."""
 
     class FlagDecisionView(LedgerAPIView):
@@ -123,7 +118,7 @@ def decision_view(*, name: str, decide: Decide, summary: str) -> type[LedgerAPIV
 
         @extend_schema(
             summary=summary,
-            operation_id=f"contradictions_{name}",
+            operation_id=f"contradictions_{decision.value}",
             request=FlagDecisionInputSerializer,
             parameters=[IF_MATCH, IDEMPOTENCY_KEY],
             responses={
@@ -142,14 +137,11 @@ def decision_view(*, name: str, decide: Decide, summary: str) -> type[LedgerAPIV
                 serializer.is_valid(raise_exception=True)
                 data = serializer.validated_data
                 version = expected_version(request, data.get("expected_version"))
-                claims = flag_claims(flags=[flag])
-                workflow_check_contradiction_decision(
+                contradiction_decide(
                     actor=principal.actor_for_workflow(),
-                    claim_assignees=[claim.assignee for claim in claims.values()],
-                )
-                decide(
                     pair_id=str(flag.pair_id),
                     expected_version=version,
+                    decision=decision,
                     note=data["note"],
                     metadata=self.metadata(),
                 )
@@ -158,18 +150,16 @@ def decision_view(*, name: str, decide: Decide, summary: str) -> type[LedgerAPIV
 
             return idempotent_post(request, handle)
 
-    FlagDecisionView.__name__ = FlagDecisionView.__qualname__ = f"Contradiction{name.title()}View"
+    FlagDecisionView.__name__ = FlagDecisionView.__qualname__ = f"Contradiction{decision.label}View"
     return FlagDecisionView
 
 
 ContradictionConfirmView = decision_view(
-    name="confirm",
-    decide=contradiction_confirm,
+    decision=FlagDecision.CONFIRM,
     summary="Confirm a flag: the two claims cannot both be true (note required)",
 )
 ContradictionDismissView = decision_view(
-    name="dismiss",
-    decide=contradiction_dismiss,
+    decision=FlagDecision.DISMISS,
     summary="Dismiss a flag: not a contradiction (note required; this detector version will "
     "not flag the pair again)",
 )

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, parsers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ledger.events import Metadata
-from ledger.exceptions import LedgerError
 from ledger.ingestion import source_ingest
 from ledger.models import Source
 from reviews.api.idempotency import idempotent_post
@@ -37,13 +36,6 @@ from reviews.roles import Role
 from reviews.tasks_webhooks import kick_webhooks_after_commit
 
 RAW_MEDIA_TYPES = ("text/plain", "text/html")
-
-
-class AlreadySubmittedElsewhere(LedgerError):
-    """The same bytes are stored for another organisation; its claims are not the caller's."""
-
-    code = "already_submitted"
-    http_status = status.HTTP_409_CONFLICT
 
 
 class RawBodyParser(parsers.BaseParser):
@@ -95,8 +87,16 @@ class SourceListView(LedgerAPIView):
         },
         parameters=[IDEMPOTENCY_KEY, SourceMetadataSerializer],
         responses={
-            201: SourceSubmittedSerializer,
-            200: SourceSubmittedSerializer,
+            201: OpenApiResponse(
+                SourceSubmittedSerializer,
+                description="Stored: a new source of the publisher, with the claims recorded "
+                "from it. Another organisation's copy of the same bytes is not looked at.",
+            ),
+            200: OpenApiResponse(
+                SourceSubmittedSerializer,
+                description="The publisher already submitted these exact bytes: the stored "
+                "source and its claims, created false; nothing was recorded.",
+            ),
             **COMMON_ERRORS,
             **INVALID,
         },
@@ -122,12 +122,6 @@ class SourceListView(LedgerAPIView):
                 published_at=fields["published_at"] or None,
             )
             source = Source.objects.defer("content", "text").get(pk=result.source_id)
-            if not result.created and not (
-                principal.reads_everything or source.publisher == principal.organisation
-            ):
-                raise AlreadySubmittedElsewhere(
-                    "these exact bytes were already submitted by another organisation"
-                )
             if result.created:
                 kick_webhooks_after_commit()
             data = SourceSubmittedSerializer(
