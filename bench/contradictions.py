@@ -75,22 +75,84 @@ ADJECTIVES = [
 ]
 
 
-def _claim(rng: random.Random) -> str:
+COMMON_COUNTRY = "Iran"
+COMMON_SHARE = 1 / 3  # of the claims name the same country (the skew of a news ledger)
+
+
+def _claim_pair(rng: random.Random) -> tuple[str, str]:
+    """A synthetic claim and a claim contradicting it (the same statement denied or asserted,
+    or the same toll given another number)."""
     subject = rng.choice(ENTITIES)
     other = rng.choice(ENTITIES)
+    if rng.random() < COMMON_SHARE:
+        if rng.random() < 0.5:
+            subject = COMMON_COUNTRY
+        else:
+            other = COMMON_COUNTRY
     verb = rng.choice(sorted(VERBS))
     noun = rng.choice(NOUNS)
     shape = rng.random()
     if shape < 0.3:
-        return f"{subject} {verb} the {noun} with {other} in {rng.randint(1950, 2024)}."
+        year = rng.randint(1950, 2024)
+        return (
+            f"{subject} {verb} the {noun} with {other} in {year}.",
+            f"{subject} did not {VERBS[verb]} the {noun} with {other} in {year}.",
+        )
     if shape < 0.6:
-        return f"The {noun} in {subject} {verb} {rng.randint(2, 900)} people, {other} said."
+        # Two sources giving one toll differently: the pair shares no name but the place.
+        toll = rng.randint(2, 900)
+        return (
+            f"The {noun} in {subject} {verb} {toll} people, {other} said.",
+            f"The {noun} in {subject} {verb} {toll * 3 + 50} people, {rng.choice(ENTITIES)} said.",
+        )
     if shape < 0.8:
-        return f"{subject} gave {rng.choice(ADJECTIVES)} support to the {noun} of {other}."
-    return f"{subject} did not {VERBS[verb]} the {noun} backed by {other}."
+        adjective = rng.choice(ADJECTIVES)
+        return (
+            f"{subject} gave {adjective} support to the {noun} of {other}.",
+            f"{subject} did not give {adjective} support to the {noun} of {other}.",
+        )
+    return (
+        f"{subject} did not {VERBS[verb]} the {noun} backed by {other}.",
+        f"{subject} {verb} the {noun} backed by {other}.",
+    )
+
+
+def _claim(rng: random.Random) -> str:
+    return _claim_pair(rng)[0]
 
 
 PROBES = 200  # new claims timed per size
+RECALL_TARGET = 0.98
+
+
+def contradiction_probes(
+    features: dict[str, Any], contradicting: dict[str, str], size: int, rng: random.Random
+) -> list[tuple[str, str, bool]]:
+    """``PROBES`` new claims, each contradicting a stored claim among the first ``size``:
+    (the stored claim's id, the new claim's text, whether the scorer flags the two).
+
+    Recall counts only the pairs the scorer flags when it compares them: those are the true
+    contradicting pairs, and the question is whether blocking lets them reach the scorer.
+    """
+    from reviews.contradictions.features import features_extract
+    from reviews.contradictions.scoring import pair_score
+
+    ids = list(features)[:size]
+    targets = [ids[rng.randrange(len(ids))] for _ in range(PROBES)]
+    return [
+        (
+            target,
+            contradicting[target],
+            pair_score(
+                features_extract(text=contradicting[target]), features[target]
+            ).contradiction,
+        )
+        for target in targets
+    ]
+
+
+def _recall(hits: int, pairs: int) -> float | None:
+    return round(hits / pairs, 4) if pairs else None
 
 
 def _cpu_seconds() -> float:
@@ -107,12 +169,15 @@ def _percentile(values: list[float], share: float) -> float:
 def database_latency(
     features: dict[str, Any],
     texts: dict[str, str],
+    contradicting: dict[str, str],
     sizes: list[int],
     rng: random.Random,
     *,
     isolated: bool = True,
-) -> dict[int, dict[str, float]]:
-    """p50/p95 of indexing and checking one new claim through the real database lookup.
+) -> dict[int, dict[str, Any]]:
+    """p50/p95 of indexing and checking one new claim through the real database lookup, and
+    the candidate recall of those checks: each new claim contradicts a stored one
+    (``contradiction_probes``), and a true pair is recalled when the check flags it.
 
     With ``isolated`` (the default) it runs in a throw-away test database (``test_<NAME>``,
     created and dropped here), never in the configured one, so a real ledger's index tables are
@@ -128,7 +193,7 @@ def database_latency(
     from reviews.contradictions.services import contradiction_find, contradiction_index_claim
 
     old_config = setup_databases(verbosity=0, interactive=False) if isolated else None
-    results: dict[int, dict[str, float]] = {}
+    results: dict[int, dict[str, Any]] = {}
     try:
         stored = 0
         ids = list(features)
@@ -162,18 +227,22 @@ def database_latency(
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
             timings = []
-            found = 0
-            for _ in range(PROBES):
+            found = pairs = hits = 0
+            for target, text, true_pair in contradiction_probes(features, contradicting, size, rng):
                 claim_id = str(uuid.uuid4())
-                text = _claim(rng)
                 began = time.perf_counter()
                 contradiction_index_claim(claim_id=claim_id, text=text, position=0)
-                found += len(contradiction_find(claim_id=claim_id))
+                flagged = {other for other, _ in contradiction_find(claim_id=claim_id)}
                 timings.append((time.perf_counter() - began) * 1000)
+                found += len(flagged)
+                pairs += true_pair
+                hits += true_pair and str(uuid.UUID(int=int(target[1:]) + 1)) in flagged
             results[size] = {
                 "p50": round(statistics.median(timings), 2),
                 "p95": round(_percentile(timings, 0.95), 2),
                 "contradictions_per_check": round(found / PROBES, 2),
+                "true_pairs": pairs,
+                "candidate_recall": _recall(hits, pairs),
             }
     finally:
         if old_config is not None:
@@ -209,7 +278,7 @@ def run(*, quick: bool, sizes: list[int] | None = None, database: bool = True) -
     django.setup()
     from django.db import connection
 
-    from reviews.contradictions.candidates import MemoryIndex, blocking_keys
+    from reviews.contradictions.candidates import MemoryIndex, blocking_keys, keys_within_budget
     from reviews.contradictions.features import features_extract
     from reviews.contradictions.scoring import pair_score
     from reviews.contradictions.sweep import (
@@ -230,10 +299,13 @@ def run(*, quick: bool, sizes: list[int] | None = None, database: bool = True) -
     index = MemoryIndex()
     features: dict[str, Any] = {}
     texts: dict[str, str] = {}
+    contradicting: dict[str, str] = {}
     started = time.perf_counter()
     cpu_started = _cpu_seconds()
     for size in sizes:
-        batch = {f"c{number:07d}": _claim(rng) for number in range(len(features), size)}
+        pairs = {f"c{number:07d}": _claim_pair(rng) for number in range(len(features), size)}
+        batch = {claim_id: pair[0] for claim_id, pair in pairs.items()}
+        contradicting.update((claim_id, pair[1]) for claim_id, pair in pairs.items())
         texts.update(batch)
         for claim_id, claim_features in features_extract_many(texts=batch).items():
             features[claim_id] = claim_features
@@ -253,28 +325,41 @@ def run(*, quick: bool, sizes: list[int] | None = None, database: bool = True) -
                 "contradictions": len(swept.contradictions),
             }
         timings = []
-        for probe in range(PROBES):
-            text = _claim(rng)
+        true_pairs = hits = keys_total = keys_unread = 0
+        probes = contradiction_probes(features, contradicting, size, rng)
+        for probe, (target, text, true_pair) in enumerate(probes):
             began = time.perf_counter()
             probe_features = features_extract(text=text)
             probe_id = f"p{size}-{probe}"
             index.add(probe_id, blocking_keys(probe_features))
-            for other in index.candidates(probe_id):
+            candidates = index.candidates(probe_id)
+            for other in candidates:
                 if other in features:  # earlier probes are in the index too
                     pair_score(probe_features, features[other])
             timings.append((time.perf_counter() - began) * 1000)
+            true_pairs += true_pair
+            hits += true_pair and target in candidates
+            keys = index.weights[probe_id]
+            keys_total += len(keys)
+            keys_unread += len(keys) - len(
+                keys_within_budget({key: len(index.postings[key]) for key in keys})
+            )
         results["latency_ms"][size] = {
             "p50": round(statistics.median(timings), 2),
             "p95": round(_percentile(timings, 0.95), 2),
+            "true_pairs": true_pairs,
+            "candidate_recall": _recall(hits, true_pairs),
+            "keys_per_check": round(keys_total / PROBES, 2),
+            "keys_unread_per_check": round(keys_unread / PROBES, 2),
         }
     if database:
-        results["db_latency_ms"] = database_latency(features, texts, sizes, rng)
+        results["db_latency_ms"] = database_latency(features, texts, contradicting, sizes, rng)
     results["figures"] = _figures(results)
     return results
 
 
 def _figures(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """The table's rows for ``python -m bench`` (one measurement each; no targets)."""
+    """The table's rows for ``python -m bench``; the targets apply at 100,000 stored claims."""
     from bench.common import figure
 
     rows = []
@@ -289,6 +374,22 @@ def _figures(results: dict[str, Any]) -> list[dict[str, Any]]:
                     note="in-memory index and detectors; the feature-row read comes on top",
                 )
             )
+        rows.append(_recall_figure("memory", size, latency))
+    for size, latency in results["db_latency_ms"].items():
+        at_scale = size >= 100_000
+        rows.append(
+            figure(
+                key=f"contradiction_db_check_p95_{size}",
+                name=f"contradiction check through {results['database']}, p95, "
+                f"{size:,} stored claims",
+                samples=[latency["p95"]],
+                unit="ms",
+                target="< 50 ms" if at_scale else None,
+                met=latency["p95"] < 50 if at_scale else None,
+                note="index writes, candidate query, feature rows, detectors",
+            )
+        )
+        rows.append(_recall_figure(results["database"], size, latency))
     sweep = results["sweep"]
     rows.append(
         figure(
@@ -298,7 +399,34 @@ def _figures(results: dict[str, Any]) -> list[dict[str, Any]]:
             unit="claims/s",
         )
     )
+    at_scale = sweep["claims"] >= 100_000
+    rows.append(
+        figure(
+            key="contradiction_sweep_seconds",
+            name=f"contradiction sweep, {sweep['claims']:,} claims, wall time",
+            samples=[sweep["seconds"]],
+            unit="s",
+            target="< 120 s" if at_scale else None,
+            met=sweep["seconds"] < 120 if at_scale else None,
+        )
+    )
     return rows
+
+
+def _recall_figure(where: str, size: int, latency: dict[str, Any]) -> dict[str, Any]:
+    from bench.common import figure
+
+    recall = latency["candidate_recall"]
+    at_scale = size >= 100_000 and recall is not None
+    return figure(
+        key=f"contradiction_candidate_recall_{where}_{size}",
+        name=f"candidate recall ({where}), {size:,} stored claims, a third naming {COMMON_COUNTRY}",
+        samples=[recall if recall is not None else 0.0],
+        unit="share",
+        target=f">= {RECALL_TARGET}" if at_scale else None,
+        met=recall >= RECALL_TARGET if at_scale else None,
+        note=f"{latency['true_pairs']} true contradicting pairs reaching the scorer or not",
+    )
 
 
 if __name__ == "__main__":

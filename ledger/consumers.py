@@ -1,13 +1,33 @@
-"""Following the event log with a durable cursor: each event is handled once, in order."""
+"""Following the event log with a durable cursor: each event is handled once, in order.
+
+Two ways to follow it:
+
+- ``consumer_run_whole_batch``: the handler's writes and the cursor move commit in one
+  transaction per batch. Right for handlers that only write their own rows (the webhook
+  collector); a handler must not append events there, or the append lock would be held until
+  the batch commits.
+- ``consumer_follow_batch``: no transaction spans the batch. The handler commits its own writes
+  in short transactions and must be idempotent; it may move the cursor to its event once that
+  event's effects have committed (``consumer_advance``). Right for handlers that append events
+  (the contradiction detector): an append inside a batch transaction would hold the global
+  append lock until the whole batch commits (docs/adr/lock-01).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import contextlib
+import zlib
+from collections.abc import Callable, Iterator, Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from ledger.models import ConsumerCursor
 from ledger.store import RecordedEvent, read_all
+
+# The first key of the two-key advisory locks that lease consumers (the append lock is a
+# one-key lock, so the two never collide).
+CONSUMER_LOCK_CLASS = 0x1ED6
 
 
 def consumer_run_whole_batch(
@@ -36,19 +56,64 @@ def consumer_run_whole_batch(
     return len(batch)
 
 
-def consumer_run_batch(
+def _lease_key(consumer: str) -> int:
+    """A stable signed 32-bit key for a consumer name (``hash()`` changes between processes)."""
+    return zlib.crc32(consumer.encode()) - 2**31
+
+
+@contextlib.contextmanager
+def consumer_lease(*, consumer: str) -> Iterator[int]:
+    """Be the only runner of ``consumer`` until the block ends; yields its cursor position.
+
+    On PostgreSQL a session-level advisory lock: it spans the short transactions of a batch
+    without holding one open, a second worker waits for it, and it is released when the block
+    ends or, if the worker dies, when its connection closes. SQLite (the embedded mode, one
+    process) needs no lease: its writes are serialized by the database file's lock.
+    """
+    ConsumerCursor.objects.get_or_create(name=consumer)
+    leased = connection.vendor == "postgresql"
+    if leased:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_lock(%s, %s)", [CONSUMER_LOCK_CLASS, _lease_key(consumer)]
+            )
+    try:
+        yield ConsumerCursor.objects.values_list("position", flat=True).get(name=consumer)
+    finally:
+        if leased:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_unlock(%s, %s)",
+                    [CONSUMER_LOCK_CLASS, _lease_key(consumer)],
+                )
+
+
+def consumer_advance(*, consumer: str, position: int) -> None:
+    """Move the cursor forward to ``position`` (never back)."""
+    ConsumerCursor.objects.filter(name=consumer, position__lt=position).update(
+        position=position, updated_at=timezone.now()
+    )
+
+
+def consumer_follow_batch(
     *,
     consumer: str,
     handle: Callable[[RecordedEvent], None],
     batch_size: int,
     types: Sequence[str] | None = None,
 ) -> int:
-    """Like ``consumer_run_whole_batch``, handing the events to ``handle`` one by one."""
+    """Handle the next events after ``consumer``'s cursor, then advance it; return how many.
 
-    def handle_each(batch: list[RecordedEvent]) -> None:
+    Holds the consumer's lease (``consumer_lease``), never a transaction: the handler commits
+    its own writes, each in a short transaction, and must be idempotent, since a crash
+    mid-batch leaves the cursor at the last event the handler moved it to (``consumer_advance``)
+    and the events after it, the one that was being handled included, are handled again. The
+    cursor moves to the batch's last event at the end.
+    """
+    with consumer_lease(consumer=consumer) as position:
+        batch = list(read_all(after_position=position, types=types, limit=batch_size))
         for recorded in batch:
             handle(recorded)
-
-    return consumer_run_whole_batch(
-        consumer=consumer, handle_batch=handle_each, batch_size=batch_size, types=types
-    )
+        if batch:
+            consumer_advance(consumer=consumer, position=batch[-1].position)
+    return len(batch)

@@ -1,39 +1,61 @@
 """Candidate generation by blocking: only claims sharing something specific are compared.
 
 A claim is indexed under keys: its canonical entities (``e:iran``), its content words
-(``w:silent``), the stance axes it takes a side on (``s:support``) and the quantities it states
-(``q:count:body``). Candidates for a claim are the claims sharing the most key weight with it;
-keys held by too many claims (``MAX_POSTINGS``) are skipped, as a search engine skips stopwords,
-so the work per check is bounded however large the ledger grows.
+(``w:silent``), the stance axes it takes a side on (``s:support``), the quantities it states
+(``q:count:body``), and each entity compounded with each of the others (``e:iran&w:silent``:
+what the claim says of that entity). Candidates for a claim are the claims sharing the most key
+weight with it. A check reads its keys rarest first while the postings read stay within
+``POSTINGS_BUDGET``, so the work per check is bounded however large the ledger grows; a common
+key left unread (an entity a third of the ledger names) still blocks through its compounds,
+which are as rare as what is said of it (docs/adr/candidates-01).
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from reviews.contradictions.features import ClaimFeatures
 
-MAX_POSTINGS = 2000  # a key shared by more claims than this does not block
+POSTINGS_BUDGET = 6_000  # postings one check reads at most (rarest keys first)
 MAX_CANDIDATES = 200  # the best-overlapping claims a check compares
 MIN_SHARED_WEIGHT = 2  # one shared entity, or two shared words
 ENTITY_WEIGHT = 2
+COMPOUND_WEIGHT = 2  # an entity and something said of it: at least as telling as the entity
+MAX_KEY_LENGTH = 200
 
 
 def blocking_keys(features: ClaimFeatures) -> dict[str, int]:
     """Key -> weight for one claim's features."""
-    keys: dict[str, int] = {}
-    for entity in features.entities:
-        keys[f"e:{entity}"[:200]] = ENTITY_WEIGHT
+    entity_keys = [f"e:{entity}"[:MAX_KEY_LENGTH] for entity in features.entities]
+    topic_keys: dict[str, int] = {}
     entity_words = {word for entity in features.entities for word in entity.split()}
     for word in features.lemmas:
         if word not in entity_words and len(word) > 2:
-            keys.setdefault(f"w:{word}"[:200], 1)
+            topic_keys.setdefault(f"w:{word}"[:MAX_KEY_LENGTH], 1)
     for cue in features.stances:
-        keys[f"s:{cue.axis}"] = 1
+        topic_keys[f"s:{cue.axis}"] = 1
     for quantity in features.quantities:
-        keys[f"q:{quantity.unit}:{quantity.measure}"[:200]] = 1
+        topic_keys[f"q:{quantity.unit}:{quantity.measure}"[:MAX_KEY_LENGTH]] = 1
+    keys = dict.fromkeys(entity_keys, ENTITY_WEIGHT)
+    keys.update(topic_keys)
+    for entity_key in entity_keys:
+        for topic_key in topic_keys:
+            keys[f"{entity_key}&{topic_key}"[:MAX_KEY_LENGTH]] = COMPOUND_WEIGHT
     return keys
+
+
+def keys_within_budget(counts: Mapping[str, int]) -> list[str]:
+    """The keys a check reads (key -> claims holding it): rarest first (ties by key), while
+    the postings read stay within ``POSTINGS_BUDGET``; the commonest are left unread."""
+    chosen: list[str] = []
+    read = 0
+    for key, count in sorted(counts.items(), key=lambda item: (item[1], item[0])):
+        read += count
+        if read > POSTINGS_BUDGET:
+            break
+        chosen.append(key)
+    return chosen
 
 
 def rank_candidates(shared: Iterable[tuple[str, int]], *, limit: int) -> list[str]:
@@ -69,13 +91,16 @@ class MemoryIndex:
             self.postings[key].append(claim_id)
 
     def candidates(self, claim_id: str, *, limit: int = MAX_CANDIDATES) -> list[str]:
-        """The same ranking as ``rank_candidates`` (counted in C: one update per key weight)."""
+        """The same keys and ranking as the database's (counted in C: one update per weight)."""
+        counts = {
+            key: len(posting)
+            for key in self.weights[claim_id]
+            if (posting := self.postings.get(key)) is not None
+        }
         totals: Counter[str] = Counter()
-        for key, weight in self.weights[claim_id].items():
-            posting = self.postings.get(key)
-            if posting is None or len(posting) > MAX_POSTINGS:
-                continue
-            for _ in range(weight):
+        for key in keys_within_budget(counts):
+            posting = self.postings[key]
+            for _ in range(self.weights[claim_id][key]):
                 totals.update(posting)
         totals.pop(claim_id, None)
         return _top(totals, limit=limit)

@@ -41,7 +41,7 @@ class BlockingKey(models.Model):
 
 
 class KeyCount(models.Model):
-    """How many claims share a key: keys shared by too many claims say nothing and are skipped."""
+    """How many claims share a key: a check reads its rarest keys first, within a budget."""
 
     key = models.CharField(max_length=200, primary_key=True)
     claims = models.PositiveIntegerField(default=0)

@@ -2,6 +2,10 @@
 
 Work is driven from the event log: ``contradictions_consume`` follows ClaimRecorded and
 ClaimRevised with a durable cursor, indexes each claim and checks it against its candidates.
+No transaction spans a batch: a claim's index rows commit on their own, its candidates are
+scored outside any transaction, and its flags are appended in bounded appends of their own (on
+PostgreSQL one optimistic round trip each), so the append lock is held for one append, never
+for a batch (docs/adr/lock-01).
 Flags go to one stream per unordered claim pair (a deterministic id) at an expected version, so a
 repeated or redelivered check flags nothing twice.
 """
@@ -11,21 +15,21 @@ from __future__ import annotations
 import dataclasses
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import transaction
 from django.db.models import Sum
 
 from ledger import events as ev
-from ledger.consumers import consumer_run_batch
+from ledger.consumers import consumer_advance, consumer_follow_batch
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
 from ledger.models import ClaimView
-from ledger.store import RecordedEvent, append, read_stream
+from ledger.store import RecordedEvent, StreamAppend, append, append_many, read_stream
 from reviews.contradictions.candidates import (
     MAX_CANDIDATES,
-    MAX_POSTINGS,
     MemoryIndex,
     blocking_keys,
+    keys_within_budget,
     rank_candidates,
 )
 from reviews.contradictions.features import ClaimFeatures, features_extract
@@ -49,6 +53,8 @@ CONSUME_BATCH_SIZE = 200
 RESCAN_BATCH_SIZE = 2000
 PAIR_NAMESPACE = uuid.UUID("6f1d2c53-8d0e-4d5f-9a57-2f3c1b0a9e41")
 MAX_NOTE_LENGTH = 2000
+FLAG_ATTEMPTS = 3  # reads of the pair streams before a flag append gives up on conflicts
+FLAGS_PER_APPEND = 20  # flags appended together: bounds how long one append holds the lock
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,9 +74,17 @@ def contradiction_pair_id(*, claim_a: str, claim_b: str) -> str:
 
 
 def contradiction_index_claim(*, claim_id: str, text: str, position: int) -> ClaimFeatures:
-    """Store a claim's features and (re)index it under its blocking keys."""
+    """Store a claim's features and (re)index it under its blocking keys (atomic, idempotent)."""
     features = features_extract(text=text)
     keys = blocking_keys(features)
+    with transaction.atomic():
+        _index_write(claim_id=claim_id, text=text, position=position, features=features, keys=keys)
+    return features
+
+
+def _index_write(
+    *, claim_id: str, text: str, position: int, features: ClaimFeatures, keys: dict[str, int]
+) -> None:
     existing = ClaimFeatureRow.objects.filter(pk=claim_id).first()
     old_keys: set[str] = set(existing.keys) if existing is not None else set()
     removed, added = old_keys - keys.keys(), keys.keys() - old_keys
@@ -92,7 +106,6 @@ def contradiction_index_claim(*, claim_id: str, text: str, position: int) -> Cla
             "last_position": position,
         },
     )
-    return features
 
 
 def _count(keys: Iterable[str], change: int) -> None:
@@ -106,14 +119,13 @@ def _count(keys: Iterable[str], change: int) -> None:
 
 
 def contradiction_candidates(*, claim_id: str, limit: int = MAX_CANDIDATES) -> list[str]:
-    """Stored claims sharing the most blocking-key weight with ``claim_id`` (never all pairs)."""
+    """Stored claims sharing the most blocking-key weight with ``claim_id`` (never all pairs):
+    its keys are read rarest first within ``POSTINGS_BUDGET`` (``keys_within_budget``)."""
     row = ClaimFeatureRow.objects.filter(pk=claim_id).only("keys").first()
     if row is None:
         raise NotFound(f"claim {claim_id} is not indexed yet")
-    usable = list(
-        KeyCount.objects.filter(key__in=row.keys, claims__lte=MAX_POSTINGS).values_list(
-            "key", flat=True
-        )
+    usable = keys_within_budget(
+        dict(KeyCount.objects.filter(key__in=row.keys).values_list("key", "claims"))
     )
     shared = (
         BlockingKey.objects.filter(key__in=usable)
@@ -151,19 +163,74 @@ def contradiction_flag(
     Returns None when nothing was appended (already flagged, or a concurrent worker won).
     A pair dismissed under this detector version is therefore never flagged again by it.
     """
-    if str(claim_a) == str(claim_b):
+    flags = contradiction_flag_many(
+        pairs=[(claim_a, claim_b, score)], metadata=metadata, version=version
+    )
+    return flags[0] if flags else None
+
+
+def contradiction_flag_many(
+    *,
+    pairs: Sequence[tuple[str, str, PairScore]],
+    metadata: ev.Metadata,
+    version: str | None = None,
+) -> list[Flag]:
+    """Flag every pair (claim, other, score) this detector version has not flagged.
+
+    ``FLAGS_PER_APPEND`` pairs per ``append_many``, each stream at the version just read, so the
+    append lock is held for one append of a bounded size at a time, and other writers get it in
+    between. When another writer appended to one of the streams in between (a concurrent worker
+    flagged the pair, a reviewer decided it), those streams are read again and only what is
+    still unflagged is appended; after ``FLAG_ATTEMPTS`` reads the conflict is raised (the task
+    retries). Each append commits on its own (outside a transaction): a crash in between leaves
+    some flags, and the pairs are skipped when the claim is checked again. Returns the flags
+    appended.
+    """
+    if any(str(claim_a) == str(claim_b) for claim_a, claim_b, _ in pairs):
         raise InvalidCommand("a claim cannot contradict itself")
-    pair_id = contradiction_pair_id(claim_a=claim_a, claim_b=claim_b)
-    recorded = read_stream(pair_id)
     version = version or detector_version()
-    if _already_decided(recorded, version):
-        return None
-    claims = sorted([str(claim_a), str(claim_b)])
-    if claims[0] != str(claim_a):
-        score = score.swapped()  # the cues name the first stored claim's words as A's
-    try:
-        with transaction.atomic():
-            append(
+    flags: list[Flag] = []
+    for start in range(0, len(pairs), FLAGS_PER_APPEND):
+        flags.extend(_flag_append(pairs[start : start + FLAGS_PER_APPEND], metadata, version))
+    return flags
+
+
+def _flag_append(
+    pairs: Sequence[tuple[str, str, PairScore]], metadata: ev.Metadata, version: str
+) -> list[Flag]:
+    attempts = 1
+    while True:
+        appends, flags = _unflagged(pairs, version)
+        if not appends:
+            return []
+        try:
+            append_many(appends=appends, metadata=metadata)
+        except ConcurrencyConflict:
+            if attempts >= FLAG_ATTEMPTS:
+                raise
+            attempts += 1
+            continue
+        return flags
+
+
+def _unflagged(
+    pairs: Sequence[tuple[str, str, PairScore]], version: str
+) -> tuple[list[StreamAppend], list[Flag]]:
+    """The appends (and their flags) for the pairs not yet flagged by ``version``, each once."""
+    appends: list[StreamAppend] = []
+    flags: list[Flag] = []
+    for claim_a, claim_b, score in pairs:
+        pair_id = contradiction_pair_id(claim_a=claim_a, claim_b=claim_b)
+        if any(flag.pair_id == pair_id for flag in flags):
+            continue
+        recorded = read_stream(pair_id)
+        if _already_decided(recorded, version):
+            continue
+        claims = sorted([str(claim_a), str(claim_b)])
+        if claims[0] != str(claim_a):
+            score = score.swapped()  # the cues name the first stored claim's words as A's
+        appends.append(
+            StreamAppend(
                 stream_id=pair_id,
                 stream_type=ev.StreamType.CONTRADICTION,
                 expected_version=len(recorded),
@@ -175,11 +242,10 @@ def contradiction_flag(
                         detector_version=version,
                     )
                 ],
-                metadata=metadata,
             )
-    except ConcurrencyConflict:
-        return None
-    return Flag(pair_id=pair_id, claims=claims, score=score)
+        )
+        flags.append(Flag(pair_id=pair_id, claims=claims, score=score))
+    return appends, flags
 
 
 def contradiction_find(*, claim_id: str) -> list[tuple[str, PairScore]]:
@@ -203,25 +269,34 @@ def contradiction_find(*, claim_id: str) -> list[tuple[str, PairScore]]:
 
 
 def contradiction_check_claim(*, claim_id: str, metadata: ev.Metadata) -> list[Flag]:
-    """Compare an indexed claim with its candidates and flag every contradiction found."""
-    flags = []
-    for other_id, score in contradiction_find(claim_id=claim_id):
-        flag = contradiction_flag(
-            claim_a=claim_id, claim_b=other_id, score=score, metadata=metadata
-        )
-        if flag is not None:
-            flags.append(flag)
-    return flags
+    """Compare an indexed claim with its candidates and flag every contradiction found.
+
+    The candidates are scored first, outside any transaction; the flags are then appended
+    ``FLAGS_PER_APPEND`` at a time (``contradiction_flag_many``), so the append lock is held
+    only while one such append commits.
+    """
+    found = contradiction_find(claim_id=claim_id)
+    if not found:
+        return []
+    return contradiction_flag_many(
+        pairs=[(claim_id, other_id, score) for other_id, score in found], metadata=metadata
+    )
 
 
 def _handle_claim_event(recorded: RecordedEvent) -> None:
+    """Index and check one claim, then move the cursor to it; each step commits on its own.
+
+    Idempotent: the index write replaces the claim's rows, and a pair already flagged by this
+    detector version is not flagged again, so an event handled again after a crash (between its
+    flags' commit and the cursor move, say) repeats nothing (``consumer_follow_batch``).
+    """
     event = recorded.event
     if not isinstance(event, ev.ClaimRecorded | ev.ClaimRevised):
         return
     contradiction_index_claim(
         claim_id=recorded.stream_id, text=event.text, position=recorded.position
     )
-    contradiction_check_claim(
+    flags = contradiction_check_claim(
         claim_id=recorded.stream_id,
         metadata=ev.Metadata(
             actor="worker:contradictions",
@@ -230,18 +305,22 @@ def _handle_claim_event(recorded: RecordedEvent) -> None:
             causation_id=str(recorded.position),
         ),
     )
+    if flags:
+        consumer_advance(consumer=CONSUMER_NAME, position=recorded.position)
 
 
 def contradictions_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches: int = 0) -> int:
     """Follow the event log from the durable cursor until caught up; return events handled.
 
-    Each batch commits its index rows, flags and cursor move together; a crash leaves the
-    cursor where it was and the batch is handled again. ``max_batches`` (0: no limit) bounds
-    one call, so a task never runs for ever behind a busy ledger.
+    No transaction spans a batch (``consumer_follow_batch``): each claim is indexed, scored and
+    flagged in short transactions of its own, the cursor following each claim that flagged
+    anything, and a crash mid-batch handles the events after the cursor again without flagging
+    anything twice. ``max_batches`` (0: no limit) bounds one
+    call, so a task never runs for ever behind a busy ledger.
     """
     handled = batches = 0
     while True:
-        count = consumer_run_batch(
+        count = consumer_follow_batch(
             consumer=CONSUMER_NAME,
             handle=_handle_claim_event,
             batch_size=batch_size,

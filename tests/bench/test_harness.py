@@ -82,9 +82,12 @@ def test_percentiles_are_nearest_rank():
 
 def test_contradiction_results_become_table_figures():
     # given
+    recall = {"true_pairs": 140, "candidate_recall": 0.99}
     results = {
-        "latency_ms": {1000: {"p50": 0.5, "p95": 1.5}},
-        "sweep": {"claims": 1000, "seconds": 2.0, "claims_per_second": 500, "pairs_compared": 9},
+        "database": "postgresql",
+        "latency_ms": {1000: {"p50": 0.5, "p95": 1.5, **recall}},
+        "db_latency_ms": {100_000: {"p50": 20.0, "p95": 51.0, **recall}},
+        "sweep": {"claims": 100_000, "seconds": 119.0, "claims_per_second": 840},
     }
 
     # when
@@ -93,5 +96,11 @@ def test_contradiction_results_become_table_figures():
     # then
     assert figures["contradiction_check_p50_1000"]["value"] == 0.5
     assert figures["contradiction_check_p95_1000"]["value"] == 1.5
-    assert figures["contradiction_sweep_claims_per_second"]["value"] == 500
+    assert figures["contradiction_sweep_claims_per_second"]["value"] == 840
     assert figures["contradiction_sweep_claims_per_second"]["unit"] == "claims/s"
+    # and the targets apply at 100,000 claims only
+    assert figures["contradiction_candidate_recall_memory_1000"]["met"] is None
+    assert figures["contradiction_candidate_recall_postgresql_100000"]["value"] == 0.99
+    assert figures["contradiction_candidate_recall_postgresql_100000"]["met"] is True
+    assert figures["contradiction_db_check_p95_100000"]["met"] is False
+    assert figures["contradiction_sweep_seconds"]["met"] is True

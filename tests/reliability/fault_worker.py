@@ -3,10 +3,11 @@
 Usage: python -m tests.reliability.fault_worker [celery worker options...]
 
 Environment (all optional):
-- ``FAULT_STALL``: ``before-commit`` stalls inside the contradiction consumer's batch transaction,
-  right after a flag was appended (uncommitted); ``after-commit`` stalls after the consumer's
-  work committed but before the task returns, so before its message is acknowledged. Either
-  way the worker writes ``FAULT_STALL_MARKER`` and sleeps, waiting for the test's SIGKILL.
+- ``FAULT_STALL``: ``before-commit`` stalls in the contradiction consumer right before it appends
+  a claim's flags (its index rows committed, the flags and the cursor move not);
+  ``after-commit`` stalls after the consumer's work committed but before the task returns, so
+  before its message is acknowledged. Either way the worker writes ``FAULT_STALL_MARKER`` and
+  sleeps, waiting for the test's SIGKILL.
 - ``FAULT_SLOW_DISPATCH``: seconds each webhook dispatch's collect takes (a backlog); each
   call appends ``start <monotonic>`` and ``end <monotonic>`` lines to ``FAULT_DISPATCH_MARKER``.
 - ``FAULT_VISIBILITY_TIMEOUT``: seconds after which Redis hands an unacknowledged message to
@@ -37,14 +38,13 @@ def install_stall(stage: str, marker: Path) -> None:
     from reviews.contradictions import services
 
     if stage == "before-commit":
-        flag = services.contradiction_flag
+        flag = services.contradiction_flag_many
 
-        def flag_then_stall(**kwargs: Any) -> Any:
-            result = flag(**kwargs)
+        def stall_then_flag(**kwargs: Any) -> Any:
             _stall(marker, stage)
-            return result
+            return flag(**kwargs)
 
-        services.contradiction_flag = flag_then_stall
+        services.contradiction_flag_many = stall_then_flag
     elif stage == "after-commit":
         consume = services.contradictions_consume
 

@@ -4,8 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
-from ledger.models import ClaimView, ContradictionView, Event
+from ledger.models import ClaimView, ConsumerCursor, ContradictionView, Event
 from ledger.services import claim_record, claim_revise, projections_rebuild
+from ledger.store import append_many
 from reviews.contradictions import services
 from reviews.contradictions.models import BlockingKey
 
@@ -292,3 +293,100 @@ def test_the_stored_cue_names_the_first_stored_claims_words_as_a_s(metadata, che
     first = event.data["claims"][0]
     said_by_first = "the support is firm" if first == support else "the support is absent"
     assert f"A says {said_by_first}" in event.data["cues"][0]
+
+
+def cursor_position() -> int:
+    return ConsumerCursor.objects.get(name=services.CONSUMER_NAME).position
+
+
+def test_a_crash_after_a_claims_flags_committed_handles_only_the_rest_again(
+    seed_claims, metadata, monkeypatch
+):
+    # given a batch whose third claim's indexing dies (the worker is killed) after the second
+    # claim's flag committed
+    a, b, unrelated = seed_claims
+    positions = dict(
+        Event.objects.filter(type="ClaimRecorded").values_list("stream_id", "position")
+    )
+    index = services.contradiction_index_claim
+
+    def index_or_die(*, claim_id, text, position):
+        if claim_id == unrelated:
+            raise RuntimeError("worker killed")
+        return index(claim_id=claim_id, text=text, position=position)
+
+    monkeypatch.setattr(services, "contradiction_index_claim", index_or_die)
+    with pytest.raises(RuntimeError, match="worker killed"):
+        services.contradictions_consume()
+    # then the flag committed and the cursor followed it, to that claim and no further
+    assert len(flagged_events()) == 1
+    assert cursor_position() == positions[b]
+    events_before = Event.objects.count()
+
+    # when the batch runs again
+    monkeypatch.setattr(services, "contradiction_index_claim", index)
+    handled = services.contradictions_consume()
+    # then only the claim after the cursor was handled, and no event was appended
+    assert handled == 1
+    assert Event.objects.count() == events_before
+    assert len(flagged_events()) == 1
+    assert cursor_position() == positions[unrelated]
+    assert services.contradiction_candidates(claim_id=a) == [b]
+
+
+def test_a_crash_between_the_flag_append_and_the_cursor_move_flags_nothing_twice(
+    seed_claims, monkeypatch
+):
+    # given a worker that dies right after the second claim's flag committed, before the
+    # cursor moved to it
+    def die(*, consumer, position):
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(services, "consumer_advance", die)
+    with pytest.raises(RuntimeError, match="worker killed"):
+        services.contradictions_consume()
+    assert len(flagged_events()) == 1
+    assert cursor_position() == 0
+    events_before = Event.objects.count()
+    # when the batch runs again
+    monkeypatch.undo()
+    handled = services.contradictions_consume()
+    # then every claim was checked again, nothing was appended, and the cursor caught up
+    assert handled == 3
+    assert Event.objects.count() == events_before
+    assert len(flagged_events()) == 1
+    assert (
+        cursor_position()
+        == Event.objects.filter(type="ClaimRecorded")
+        .order_by("-position")
+        .values_list("position", flat=True)[0]
+    )
+
+
+@pytest.mark.parametrize("per_append", [20, 1])
+def test_a_claims_flags_are_appended_a_bounded_number_at_a_time(metadata, monkeypatch, per_append):
+    # given one claim contradicting two stored claims
+    first = claim_record(text="The bombing in Kabul killed 28 people.", metadata=metadata)
+    second = claim_record(
+        text="The bombing in Kabul killed 28 people, police said.", metadata=metadata
+    )
+    services.contradictions_consume()
+    third = claim_record(text="The bombing in Kabul killed 45 people.", metadata=metadata)
+    calls = []
+
+    def counted(*, appends, metadata):
+        calls.append(sorted(item.stream_id for item in appends))
+        return append_many(appends=appends, metadata=metadata)
+
+    monkeypatch.setattr(services, "append_many", counted)
+    monkeypatch.setattr(services, "FLAGS_PER_APPEND", per_append)
+    # when
+    services.contradictions_consume()
+    # then both flags were appended, together or one append each
+    pairs = sorted(
+        services.contradiction_pair_id(claim_a=other, claim_b=third.claim_id)
+        for other in (first.claim_id, second.claim_id)
+    )
+    assert sorted(pair for call in calls for pair in call) == pairs
+    assert [len(call) for call in calls] == ([2] if per_append == 20 else [1, 1])
+    assert sorted(event.stream_id for event in flagged_events()) == pairs
