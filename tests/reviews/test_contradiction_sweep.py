@@ -20,7 +20,8 @@ from reviews.contradictions.features import ClaimFeatures, features_extract
 from reviews.contradictions.scoring import PairScore, pair_score
 
 ROOT = Path(__file__).resolve().parents[2]
-EVAL_DIR = ROOT.parent / "shared" / "eval"
+# The pair sets that travel with the repository (so a fresh clone runs this without skipping).
+PAIR_SETS = sorted((ROOT / "tests" / "data").glob("*/*.jsonl"))
 
 
 def seed_article_claims() -> list[str]:
@@ -29,9 +30,9 @@ def seed_article_claims() -> list[str]:
 
 
 def realistic_corpus() -> dict[str, str]:
-    """Claim id -> text: the seed article's claims and every distinct text of the eval sets."""
+    """Claim id -> text: the seed article's claims and every distinct text of the pair sets."""
     texts = seed_article_claims()
-    for path in sorted(EVAL_DIR.glob("*.jsonl")):
+    for path in PAIR_SETS:
         for line in path.read_text(encoding="utf-8").splitlines():
             item = json.loads(line)
             texts.extend([item["a"], item["b"]])
@@ -65,7 +66,7 @@ def indexed(features: dict[str, ClaimFeatures]) -> MemoryIndex:
 
 @pytest.mark.slow
 def test_the_sweep_finds_what_scoring_every_candidate_pair_finds(monkeypatch):
-    # given real news claims (the seed article and the eval sets' texts), their features
+    # given real news claims (the seed article and the in-repo pair sets' texts), their features
     # extracted by forked workers, and an index of them
     texts = realistic_corpus()
     monkeypatch.setattr(sweep, "MIN_CLAIMS_TO_FORK", 2)  # fork even for the seed article alone
