@@ -96,7 +96,7 @@ def claim_quoted(
 FIRST_CLAIM_ID = "00000000-0000-4000-8000-000000000001"
 SECOND_CLAIM_ID = "00000000-0000-4000-8000-000000000002"
 
-_SEED_PREDICATES = {SUPPORT: "support (unwavering → Tehran)", SILENT: "attacks (series → response)"}
+SEED_PREDICATES = {SUPPORT: "support (unwavering → Tehran)", SILENT: "attacks (series → response)"}
 SEED_STANCES = {
     SUPPORT: "the support is firm (“unwavering”)",
     SILENT: "the support is absent or fading (“silent”)",
@@ -109,8 +109,8 @@ def seed_pair_explanation(*, first: str) -> list[str]:
     return [
         "verdict: contradiction (score 0.490, threshold 0.4334)",
         "subject: entities iran; shared words none",
-        f"A: predicates {_SEED_PREDICATES[first]}; times none",
-        f"B: predicates {_SEED_PREDICATES[second]}; times none",
+        f"A: predicates {SEED_PREDICATES[first]}; times none",
+        f"B: predicates {SEED_PREDICATES[second]}; times none",
         "negation: no — needs one claim to negate a word the other asserts: not found",
         "opposite-predicate: no — needs opposite predicates from the news table (hired / laid "
         "off, rose / fell, ...): not found",
