@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from ledger import events as ev
 from ledger.claims import ClaimState, ClaimStatus
+from ledger.models import ContradictionView
 from ledger.services import claim_command, claim_record
+from reviews.contradictions.services import contradictions_consume
 
 SYSTEM = ev.Metadata(actor="system:test", via="test")
 
@@ -101,6 +103,16 @@ SEED_STANCES = {
     SUPPORT: "the support is firm (“unwavering”)",
     SILENT: "the support is absent or fading (“silent”)",
 }
+
+
+def seed_pair_flagged(*, first: str, publisher: str) -> ContradictionView:
+    """The seed pair recorded with ``first`` (SUPPORT or SILENT) as the flag's claim A, and
+    flagged by the contradiction worker."""
+    second = SILENT if first == SUPPORT else SUPPORT
+    for claim_id, text in ((FIRST_CLAIM_ID, first), (SECOND_CLAIM_ID, second)):
+        claim_record(text=text, metadata=SYSTEM, publisher=publisher, claim_id=claim_id)
+    contradictions_consume()
+    return ContradictionView.objects.get()
 
 
 def seed_pair_explanation(*, first: str) -> list[str]:

@@ -25,6 +25,7 @@ from tests.claims import (
     claim_brought_to,
     claim_quoted,
     seed_pair_explanation,
+    seed_pair_flagged,
 )
 from tests.claims import SILENT as SEED_SILENT
 from tests.claims import SUPPORT as SEED_SUPPORT
@@ -401,15 +402,6 @@ def test_an_administrator_turns_off_four_eyes_with_a_reason(client, users, organ
 # --- The explanation: how today's detectors read the flag's pair (issue 15) --------------------
 
 
-def flag_seed_pair(*, first: str) -> ContradictionView:
-    """The seed pair recorded so that ``first`` is the flag's claim A, flagged by the worker."""
-    second = SEED_SILENT if first == SEED_SUPPORT else SEED_SUPPORT
-    for claim_id, text in ((FIRST_CLAIM_ID, first), (SECOND_CLAIM_ID, second)):
-        claim_record(text=text, metadata=SYSTEM, publisher=ORGANISATION, claim_id=claim_id)
-    services.contradictions_consume()
-    return ContradictionView.objects.get()
-
-
 def explanation_rows(page: str) -> list[str]:
     """The flag page's explanation section as ``label: text`` lines (explain_pair's form)."""
     section = page[page.index('id="flag-explanation"') : page.index('id="flag-decision"')]
@@ -420,7 +412,7 @@ def explanation_rows(page: str) -> list[str]:
 @pytest.mark.parametrize("first", [SEED_SUPPORT, SEED_SILENT], ids=["support-is-a", "silence-is-a"])
 def test_the_flag_page_explains_the_pair_as_explain_pair_does_in_either_order(client, users, first):
     # given the seed pair flagged by the worker, stored with ``first`` as claim A
-    flag = flag_seed_pair(first=first)
+    flag = seed_pair_flagged(first=first, publisher=ORGANISATION)
     assert str(flag.claim_a) == FIRST_CLAIM_ID
     client.force_login(users[Role.REVIEWER])
     # when the flag page is opened
@@ -461,7 +453,7 @@ def test_the_flag_page_says_its_explanation_is_todays_not_the_flaggings(client, 
 
 
 def test_the_flag_page_of_a_claim_no_longer_listed_says_there_is_no_explanation(client, users):
-    flag = flag_seed_pair(first=SEED_SUPPORT)
+    flag = seed_pair_flagged(first=SEED_SUPPORT, publisher=ORGANISATION)
     ClaimView.objects.filter(pk=flag.claim_b).delete()
     client.force_login(users[Role.EDITOR])
     page = client.get(flag_page(flag.pair_id))
