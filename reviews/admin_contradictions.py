@@ -2,9 +2,11 @@
 
 The list shows both claims' words, why they were flagged and where each came from, open flags
 first and strongest first, in a constant number of queries per page. The flag page shows both
-quotes side by side in their source context and decides the flag with a required note at the
-version the page showed (``services.contradiction_decide``, the API's rule too): a stale page is
-refused with a conflict message and keeps the note typed, so no decision is silently lost.
+quotes side by side in their source context, today's detectors' explanation of the pair (what
+``explain_pair`` prints; never computed for the list) and decides the flag with a required note
+at the version the page showed (``services.contradiction_decide``, the API's rule too): a stale
+page is refused with a conflict message and keeps the note typed, so no decision is silently
+lost.
 """
 
 from __future__ import annotations
@@ -238,8 +240,11 @@ class ContradictionFlagAdmin(ModelAdmin):
         self, request: HttpRequest, *, flag: Any, actor: Actor, note: str = "", status: int = 200
     ) -> HttpResponse:
         sides = []
+        claims: dict[str, ClaimView] = {}
         for side in selectors.SIDES:
             claim = ClaimView.objects.filter(pk=getattr(flag, f"claim_{side}")).first()
+            if claim is not None:
+                claims[str(claim.claim_id)] = claim
             sides.append(
                 {
                     "label": side.upper(),
@@ -258,6 +263,7 @@ class ContradictionFlagAdmin(ModelAdmin):
             "title": flag_title(text_a=flag.a_text or "", text_b=flag.b_text or ""),
             "flag": flag,
             "sides": sides,
+            "explanation": selectors.flag_explain(flag=flag, claims=claims),
             "may_decide": bool(actor.roles & CONTRADICTION_DECIDERS),
             "note": note,
             "has_view_permission": True,

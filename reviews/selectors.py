@@ -6,6 +6,7 @@ import dataclasses
 import datetime
 import enum
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -16,6 +17,7 @@ from ledger import events as ev
 from ledger.extraction import source_quote_context
 from ledger.models import ClaimView, ContradictionView, Source
 from ledger.store import RecordedEvent, read_stream
+from reviews.contradictions.scoring import PairExplanation, pair_explain
 from reviews.models import Membership, ReviewClaim
 from reviews.roles import Role
 from reviews.wording import opening_words
@@ -387,3 +389,17 @@ def flags_involving(*, flags: QuerySet[Any], **claim_filter: Any) -> QuerySet[An
     """The flags naming at least one claim that matches ``claim_filter`` (ClaimView lookups)."""
     claims = ClaimView.objects.filter(**claim_filter).values("pk")
     return flags.filter(Q(claim_a__in=claims) | Q(claim_b__in=claims))
+
+
+def flag_explain(
+    *, flag: ContradictionView, claims: Mapping[str, ClaimView]
+) -> PairExplanation | None:
+    """The contradiction check of the flag's two claims, run now by today's detectors
+    (``scoring.pair_explain``, what ``explain_pair`` prints): A is the flag's first stored claim
+    (``claim_a``), as in its cues. ``claims`` holds the claims by id, already fetched (no query
+    here); None when either claim is not among them.
+    """
+    first, second = claims.get(str(flag.claim_a)), claims.get(str(flag.claim_b))
+    if first is None or second is None:
+        return None
+    return pair_explain(a=first.text, b=second.text)

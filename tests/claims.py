@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from ledger import events as ev
 from ledger.claims import ClaimState, ClaimStatus
+from ledger.models import ContradictionView
 from ledger.services import claim_command, claim_record
+from reviews.contradictions.services import contradictions_consume
 
 SYSTEM = ev.Metadata(actor="system:test", via="test")
 
@@ -90,3 +92,47 @@ def claim_quoted(
         },
         publisher=publisher,
     )
+
+
+# Claim ids that fix which claim of a pair a flag stores first (A is the id sorted first).
+FIRST_CLAIM_ID = "00000000-0000-4000-8000-000000000001"
+SECOND_CLAIM_ID = "00000000-0000-4000-8000-000000000002"
+
+SEED_PREDICATES = {SUPPORT: "support (unwavering → Tehran)", SILENT: "attacks (series → response)"}
+SEED_STANCES = {
+    SUPPORT: "the support is firm (“unwavering”)",
+    SILENT: "the support is absent or fading (“silent”)",
+}
+
+
+def seed_pair_flagged(*, first: str, publisher: str) -> ContradictionView:
+    """The seed pair recorded with ``first`` (SUPPORT or SILENT) as the flag's claim A, and
+    flagged by the contradiction worker."""
+    second = SILENT if first == SUPPORT else SUPPORT
+    for claim_id, text in ((FIRST_CLAIM_ID, first), (SECOND_CLAIM_ID, second)):
+        claim_record(text=text, metadata=SYSTEM, publisher=publisher, claim_id=claim_id)
+    contradictions_consume()
+    return ContradictionView.objects.get()
+
+
+def seed_pair_explanation(*, first: str) -> list[str]:
+    """What ``explain_pair`` prints for the seed pair with ``first`` (SUPPORT or SILENT) as A."""
+    second = SILENT if first == SUPPORT else SUPPORT
+    return [
+        "verdict: contradiction (score 0.490, threshold 0.4334)",
+        "subject: entities iran; shared words none",
+        f"A: predicates {SEED_PREDICATES[first]}; times none",
+        f"B: predicates {SEED_PREDICATES[second]}; times none",
+        "negation: no — needs one claim to negate a word the other asserts: not found",
+        "opposite-predicate: no — needs opposite predicates from the news table (hired / laid "
+        "off, rose / fell, ...): not found",
+        "swapped-relation: no — needs the same one-way relation (acquired, beat, sued, ...) in "
+        "both claims: not found",
+        "antonymy: no — needs a WordNet antonym of one claim's word in the other: not found",
+        "numeric: no — needs numbers for the same kind of quantity in both claims: not found",
+        "date: no — needs a date in each claim: not found",
+        f"stance: FIRED — opposite stances: A says {SEED_STANCES[first]}, "
+        f"B says {SEED_STANCES[second]}",
+        "refutation: no — needs a claim calling a report false or reporting a denial: not found",
+        "quantifier: no — needs a universal and a negative quantifier on the same noun: not found",
+    ]

@@ -478,13 +478,91 @@ class FlagDecisionSerializer(serializers.Serializer[Any]):
     recorded_at = serializers.DateTimeField()
 
 
+class ExplanationSubjectSerializer(serializers.Serializer[Any]):
+    """What the two claims were aligned on."""
+
+    entities = serializers.ListField(
+        child=serializers.CharField(),
+        source="shared_entities",
+        help_text="The entities both claims name, aliases resolved (Tehran is Iran).",
+    )
+    shared_words = serializers.ListField(
+        child=serializers.CharField(), help_text="The content words both claims use (lemmas)."
+    )
+
+
+class ExplanationClaimSerializer(serializers.Serializer[Any]):
+    role = serializers.ChoiceField(
+        choices=[("A", "A"), ("B", "B")],
+        help_text="A is the flag's first claim (claims[0]), B its second, as in the cues.",
+    )
+    predicates = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Each predicate with its doer and what it is done to: "
+        "“hired (Volta Motors → workers)”.",
+    )
+    times = serializers.ListField(
+        child=serializers.CharField(), help_text="The dates the claim gives, as written."
+    )
+
+
+class DetectorVerdictSerializer(serializers.Serializer[Any]):
+    detector = serializers.CharField(
+        help_text="The contradiction type: negation, opposite-predicate, swapped-relation, "
+        "antonymy, numeric, date, stance, refutation or quantifier."
+    )
+    fired = serializers.BooleanField()
+    reason = serializers.CharField(
+        help_text="The cue text when it fired; otherwise why it did not."
+    )
+
+
+class FlagExplanationSerializer(serializers.Serializer[Any]):
+    """The contradiction check of the flag's two claims run now: what ``explain_pair`` prints."""
+
+    detector_version = serializers.CharField(
+        help_text="The detectors that computed this explanation now; the flag's own "
+        "detector_version, score and cues are from when it was flagged."
+    )
+    contradiction = serializers.BooleanField(
+        source="score.contradiction", help_text="Whether today's detectors would flag the pair."
+    )
+    score = serializers.CharField(source="score.score_decimal", help_text="0 to 1, as a string.")
+    threshold = serializers.CharField(
+        source="score.threshold", help_text="The score from which a pair is flagged, as a string."
+    )
+    subject = ExplanationSubjectSerializer(source="*")
+    claims = serializers.SerializerMethodField()
+    detectors = DetectorVerdictSerializer(
+        many=True, source="verdicts", help_text="Every type detector's verdict, in a fixed order."
+    )
+    lines = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The same explanation as text, line for line what explain_pair prints.",
+    )
+
+    @extend_schema_field(ExplanationClaimSerializer(many=True))
+    def get_claims(self, explanation: Any) -> list[dict[str, Any]]:
+        rows = [
+            {"role": role, "predicates": predicates, "times": times}
+            for role, predicates, times in zip(
+                ("A", "B"), explanation.predicates, explanation.times, strict=True
+            )
+        ]
+        return list(ExplanationClaimSerializer(rows, many=True).data)
+
+
 class ContradictionFlagDetailSerializer(ContradictionFlagSerializer):
     claim_serializer = FlagClaimDetailSerializer
     note = serializers.CharField(allow_blank=True, help_text="The last decision's note.")
     decisions = serializers.SerializerMethodField()
+    explanation = serializers.SerializerMethodField(
+        help_text="How today's detectors read the two claims (null when either claim is no "
+        "longer in the claim list)."
+    )
 
     class Meta(ContradictionFlagSerializer.Meta):
-        fields = [*ContradictionFlagSerializer.Meta.fields, "note", "decisions"]
+        fields = [*ContradictionFlagSerializer.Meta.fields, "note", "decisions", "explanation"]
 
     @extend_schema_field(FlagClaimDetailSerializer(many=True))
     def get_claims(self, flag: ContradictionView) -> list[dict[str, Any]]:
@@ -493,6 +571,11 @@ class ContradictionFlagDetailSerializer(ContradictionFlagSerializer):
     @extend_schema_field(FlagDecisionSerializer(many=True))
     def get_decisions(self, flag: ContradictionView) -> list[dict[str, Any]]:
         return list(FlagDecisionSerializer(self.context["decisions"], many=True).data)
+
+    @extend_schema_field(FlagExplanationSerializer(allow_null=True))
+    def get_explanation(self, flag: ContradictionView) -> dict[str, Any] | None:
+        explanation = self.context["explanation"]
+        return None if explanation is None else dict(FlagExplanationSerializer(explanation).data)
 
 
 class FlagDecisionInputSerializer(ExpectedVersionSerializer):

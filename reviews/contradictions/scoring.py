@@ -167,6 +167,10 @@ class DetectorVerdict:
     fired: bool
     reason: str  # the cue text when it fired; otherwise why not
 
+    @property
+    def text(self) -> str:
+        return f"{'FIRED' if self.fired else 'no'} — {self.reason}"
+
 
 @dataclasses.dataclass(frozen=True)
 class PairExplanation:
@@ -178,20 +182,30 @@ class PairExplanation:
     predicates: tuple[list[str], list[str]]  # per claim: "hired (Volta Motors → workers)"
     times: tuple[list[str], list[str]]  # per claim: the dates as written
     verdicts: list[DetectorVerdict]
+    detector_version: str  # the detectors that computed it (``detector_version()``)
 
-    def lines(self) -> list[str]:
+    def summary(self) -> list[tuple[str, str]]:
+        """The verdict, the subject and each claim's predicates and times, as (label, text)."""
         verdict = "contradiction" if self.score.contradiction else "no contradiction"
-        lines = [
-            f"verdict: {verdict} (score {self.score.score_decimal}, "
-            f"threshold {self.score.threshold})",
-            f"subject: entities {_listed(self.shared_entities)}; "
-            f"shared words {_listed(self.shared_words)}",
+        rows = [
+            (
+                "verdict",
+                f"{verdict} (score {self.score.score_decimal}, threshold {self.score.threshold})",
+            ),
+            (
+                "subject",
+                f"entities {_listed(self.shared_entities)}; "
+                f"shared words {_listed(self.shared_words)}",
+            ),
         ]
         for role, predicates, times in zip(("A", "B"), self.predicates, self.times, strict=True):
-            lines.append(f"{role}: predicates {_listed(predicates)}; times {_listed(times)}")
-        for item in self.verdicts:
-            lines.append(f"{item.detector}: {'FIRED' if item.fired else 'no'} — {item.reason}")
-        return lines
+            rows.append((role, f"predicates {_listed(predicates)}; times {_listed(times)}"))
+        return rows
+
+    def lines(self) -> list[str]:
+        """What ``explain_pair`` prints: the summary, then each type detector's verdict."""
+        rows = [*self.summary(), *((item.detector, item.text) for item in self.verdicts)]
+        return [f"{label}: {text}" for label, text in rows]
 
 
 def _listed(values: list[str]) -> str:
@@ -212,7 +226,8 @@ def _detector_name(detector: Detector) -> str:
 
 def pair_explain(*, a: str, b: str) -> PairExplanation:
     """Each type detector's verdict on claims ``a`` and ``b``, with the subject, predicates and
-    times they were aligned on, and why a detector did not fire (``explain_pair``)."""
+    times they were aligned on, and why a detector did not fire: what ``explain_pair`` prints,
+    and, through ``reviews.selectors.flag_explain``, what the flag page and the API show."""
     first, second = features_extract(text=a), features_extract(text=b)
     score = pair_score_texts(first, second, text_a=a, text_b=b)
     overlap = overlap_of(first, second)
@@ -255,4 +270,5 @@ def pair_explain(*, a: str, b: str) -> PairExplanation:
         ),
         times=([d.text for d in first.dates], [d.text for d in second.dates]),
         verdicts=verdicts,
+        detector_version=detector_version(),
     )

@@ -17,7 +17,15 @@ from reviews.contradictions.detectors import Cue
 from reviews.contradictions.scoring import PairScore
 from reviews.contradictions.services import contradiction_dismiss, contradiction_flag
 from tests.api.conftest import OTHER, OWN, assert_problem, event_count
-from tests.claims import SYSTEM
+from tests.claims import (
+    SEED_PREDICATES,
+    SEED_STANCES,
+    SYSTEM,
+    seed_pair_explanation,
+    seed_pair_flagged,
+)
+from tests.claims import SILENT as SEED_SILENT
+from tests.claims import SUPPORT as SEED_SUPPORT
 
 SUPPORT = "Tehran's support for the group is unwavering."
 SILENT = "Iran's allies have been largely silent about the group."
@@ -232,6 +240,68 @@ def test_a_publisher_sees_the_decision_but_not_who_decided(client_for, flags):
         ("ContradictionDismissed", "different subjects", "[withheld]"),
     ]
     assert ed["decisions"][1]["actor"] == "user:rita"
+
+
+# --- Explanation: how today's detectors read the pair (issue 15) ------------------------------
+
+
+@pytest.mark.parametrize("first", [SEED_SUPPORT, SEED_SILENT], ids=["support-is-a", "silence-is-a"])
+def test_the_detail_explains_the_pair_as_explain_pair_does_in_either_order(client_for, first):
+    # given the seed pair flagged by the worker, stored with ``first`` as claim A
+    second = SEED_SILENT if first == SEED_SUPPORT else SEED_SUPPORT
+    pair_id = seed_pair_flagged(first=first, publisher=OWN).pair_id
+    # when a publisher reads the flag
+    body = client_for("pat").get(f"/api/v1/contradictions/{pair_id}/").json()
+    # then its explanation is explain_pair's, A being the flag's first claim
+    assert [claim["text"] for claim in body["claims"]] == [first, second]
+    explanation = body["explanation"]
+    assert explanation["lines"] == seed_pair_explanation(first=first)
+    assert (
+        {key: explanation[key] for key in explanation if key != "lines"}
+        == {
+            "detector_version": "lexical-4",
+            "contradiction": True,
+            "score": "0.490",
+            "threshold": "0.4334",
+            "subject": {"entities": ["iran"], "shared_words": []},
+            "claims": [
+                {"role": "A", "predicates": [SEED_PREDICATES[first]], "times": []},
+                {"role": "B", "predicates": [SEED_PREDICATES[second]], "times": []},
+            ],
+            "detectors": [  # each line of explain_pair's after the summary: "type: FIRED — why"
+                {
+                    "detector": line.split(": ", 1)[0],
+                    "fired": line.startswith("stance: FIRED — "),
+                    "reason": line.split(" — ", 1)[1],
+                }
+                for line in explanation["lines"][4:]
+            ],
+        }
+    )
+    assert explanation["detectors"][6]["reason"] == (
+        f"opposite stances: A says {SEED_STANCES[first]}, B says {SEED_STANCES[second]}"
+    )
+
+
+def test_the_explanation_is_todays_while_the_flag_keeps_its_detector_version(client_for, flags):
+    body = client_for("ed").get(f"/api/v1/contradictions/{flags['mixed']}/").json()
+    assert body["detector_version"] == "lexical-1"
+    assert body["cues"] == [CUE]
+    assert body["explanation"]["detector_version"] == "lexical-4"
+    assert body["explanation"]["lines"][0].startswith("verdict: ")
+
+
+def test_a_decision_answers_with_the_explanation_and_the_list_never_has_one(client_for, flags):
+    client = client_for("ed")
+    decided = client.post(
+        f"/api/v1/contradictions/{flags['mixed']}/confirm/",
+        {"note": "yes", "expected_version": 1},
+        format="json",
+    ).json()
+    detail = client.get(f"/api/v1/contradictions/{flags['mixed']}/").json()
+    assert decided["explanation"] == detail["explanation"]
+    listed_flags = client.get("/api/v1/contradictions/").json()["results"]
+    assert [("explanation" in item) for item in listed_flags] == [False, False]
 
 
 # --- Decisions --------------------------------------------------------------------------------

@@ -143,3 +143,42 @@ def test_the_claim_list_documents_its_check_worthy_filter(people):
         "default": "true",
     }
     assert check_worthy["description"].startswith("true (the default): the check-worthy queue")
+
+
+@pytest.mark.django_db
+def test_the_flag_detail_documents_its_explanation_and_the_list_has_none(people):
+    # when the schema is read
+    response = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    schemas = response.json()["components"]["schemas"]
+    # then the flag detail (and the decisions, which answer with it) documents the explanation
+    assert schemas["ContradictionFlagDetail"]["properties"]["explanation"] == {
+        "allOf": [{"$ref": "#/components/schemas/FlagExplanation"}],
+        "nullable": True,
+        "readOnly": True,
+        "description": "How today's detectors read the two claims (null when either claim is "
+        "no longer in the claim list).",
+    }
+    explanation = schemas["FlagExplanation"]
+    assert list(explanation["properties"]) == [
+        "detector_version",
+        "contradiction",
+        "score",
+        "threshold",
+        "subject",
+        "claims",
+        "detectors",
+        "lines",
+    ]
+    assert sorted(explanation["required"]) == sorted(explanation["properties"])
+    assert explanation["properties"]["detector_version"]["description"] == (
+        "The detectors that computed this explanation now; the flag's own detector_version, "
+        "score and cues are from when it was flagged."
+    )
+    assert explanation["properties"]["detectors"]["items"] == {
+        "$ref": "#/components/schemas/DetectorVerdict"
+    }
+    assert list(schemas["DetectorVerdict"]["properties"]) == ["detector", "fired", "reason"]
+    assert list(schemas["ExplanationClaim"]["properties"]) == ["role", "predicates", "times"]
+    assert list(schemas["ExplanationSubject"]["properties"]) == ["entities", "shared_words"]
+    # and the list, which never computes one, does not promise it
+    assert "explanation" not in schemas["ContradictionFlag"]["properties"]

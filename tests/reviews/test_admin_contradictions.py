@@ -1,5 +1,6 @@
 """The contradiction flag page in the admin: both quotes in context, confirm or dismiss."""
 
+import html
 import re
 
 import pytest
@@ -16,7 +17,18 @@ from reviews.contradictions import services
 from reviews.contradictions.detectors import Cue
 from reviews.contradictions.scoring import PairScore
 from reviews.roles import Role
-from tests.claims import SYSTEM, claim_brought_to, claim_quoted
+from tests.claims import (
+    FIRST_CLAIM_ID,
+    SECOND_CLAIM_ID,
+    SEED_STANCES,
+    SYSTEM,
+    claim_brought_to,
+    claim_quoted,
+    seed_pair_explanation,
+    seed_pair_flagged,
+)
+from tests.claims import SILENT as SEED_SILENT
+from tests.claims import SUPPORT as SEED_SUPPORT
 from tests.reviews.conftest import ORGANISATION
 
 pytestmark = pytest.mark.django_db
@@ -385,3 +397,66 @@ def test_an_administrator_turns_off_four_eyes_with_a_reason(client, users, organ
         "required": False,
         "reason": "one-person desk",
     }
+
+
+# --- The explanation: how today's detectors read the flag's pair (issue 15) --------------------
+
+
+def explanation_rows(page: str) -> list[str]:
+    """The flag page's explanation section as ``label: text`` lines (explain_pair's form)."""
+    section = page[page.index('id="flag-explanation"') : page.index('id="flag-decision"')]
+    rows = re.findall(r"<tr[^>]*><th>(.*?)</th><td>(.*?)</td></tr>", section)
+    return [html.unescape(f"{label}: {text}") for label, text in rows]
+
+
+@pytest.mark.parametrize("first", [SEED_SUPPORT, SEED_SILENT], ids=["support-is-a", "silence-is-a"])
+def test_the_flag_page_explains_the_pair_as_explain_pair_does_in_either_order(client, users, first):
+    # given the seed pair flagged by the worker, stored with ``first`` as claim A
+    flag = seed_pair_flagged(first=first, publisher=ORGANISATION)
+    assert str(flag.claim_a) == FIRST_CLAIM_ID
+    client.force_login(users[Role.REVIEWER])
+    # when the flag page is opened
+    page = client.get(flag_page(flag.pair_id)).text
+    # then under the claims it shows what explain_pair prints, A's words named as A's
+    assert page.index('id="flag-side-b"') < page.index('id="flag-explanation"')
+    expected = seed_pair_explanation(first=first)
+    assert explanation_rows(page) == expected
+    assert page.count('<tr class="fired">') == 1
+    assert '<tr class="fired"><th>stance</th>' in page
+    # and the stored cue, from flagging time, names the same claim's stance as A's
+    assert f"A says {SEED_STANCES[first]}" in flag.cues[0]
+    assert (
+        "Computed now, by detector lexical-4; the reasons above were recorded when the pair was "
+        "flagged, by detector lexical-4." in page
+    )
+
+
+def test_the_flag_page_says_its_explanation_is_todays_not_the_flaggings(client, users):
+    # given a flag recorded by an older detector version, with the cue it gave then
+    a, b = (
+        claim_record(text=text, metadata=SYSTEM, publisher=ORGANISATION, claim_id=claim_id)
+        for claim_id, text in ((FIRST_CLAIM_ID, SEED_SUPPORT), (SECOND_CLAIM_ID, SEED_SILENT))
+    )
+    flagged = services.contradiction_flag(
+        claim_a=a.claim_id, claim_b=b.claim_id, score=scored(0.8), metadata=SYSTEM, version="old-1"
+    )
+    assert flagged is not None
+    client.force_login(users[Role.EDITOR])
+    # when
+    page = client.get(flag_page(flagged.pair_id)).text
+    # then the page names both versions, and the explanation is today's detectors'
+    assert (
+        "Computed now, by detector lexical-4; the reasons above were recorded when the pair was "
+        "flagged, by detector old-1." in page
+    )
+    assert explanation_rows(page) == seed_pair_explanation(first=SEED_SUPPORT)
+
+
+def test_the_flag_page_of_a_claim_no_longer_listed_says_there_is_no_explanation(client, users):
+    flag = seed_pair_flagged(first=SEED_SUPPORT, publisher=ORGANISATION)
+    ClaimView.objects.filter(pk=flag.claim_b).delete()
+    client.force_login(users[Role.EDITOR])
+    page = client.get(flag_page(flag.pair_id))
+    assert page.status_code == 200
+    assert "No explanation: a claim of this flag is not in the ledger's claim list." in (page.text)
+    assert explanation_rows(page.text) == []

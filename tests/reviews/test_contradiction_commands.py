@@ -5,6 +5,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.claims import SILENT, SUPPORT, seed_pair_explanation
+
 
 def test_score_pairs_writes_one_line_per_pair(tmp_path, capsys):
     # given
@@ -104,6 +106,15 @@ def test_explain_pair_prints_each_detectors_verdict_and_the_alignment(capsys):
         "A says “hired”, B says “laid off”, both of “leipzig”, “motor”, “volta”, “worker”"
     )
     assert verdicts["date"] == "no — needs a date in each claim: not found"
+
+
+@pytest.mark.parametrize("first", [SUPPORT, SILENT], ids=["support-first", "silent-first"])
+def test_explain_pair_names_each_claims_words_by_its_role_in_either_order(capsys, first):
+    # when the seed pair is explained with either claim as A
+    second = SILENT if first == SUPPORT else SUPPORT
+    call_command("explain_pair", first, second)
+    # then A's predicates and stance words are the first claim's (what the flag page shows)
+    assert capsys.readouterr().out.splitlines() == seed_pair_explanation(first=first)
 
 
 def test_explain_pair_says_a_later_dated_value_is_an_update(capsys):

@@ -43,6 +43,7 @@ from reviews.api.views.base import (
     expected_version,
 )
 from reviews.models import ApiScope
+from reviews.selectors import flag_explain
 from reviews.services import FlagDecision, contradiction_decide
 
 
@@ -52,6 +53,7 @@ def flag_detail_response(*, principal: Principal, flag: ContradictionView) -> Re
         "claims": claims,
         "sources": flag_sources(claims=claims.values()),
         "decisions": flag_history(principal=principal, flag=flag),
+        "explanation": flag_explain(flag=flag, claims=claims),
     }
     data = ContradictionFlagDetailSerializer(flag, context=context).data
     return Response(data, headers={"ETag": etag(flag.version)})
@@ -80,7 +82,8 @@ class ContradictionListView(LedgerAPIView):
 
 
 class ContradictionDetailView(LedgerAPIView):
-    """A flag with both claims (text, quote, provenance), its cues and every decision.
+    """A flag with both claims (text, quote, provenance), its cues, every decision, and how
+    today's detectors read the pair (``explanation``, what ``explain_pair`` prints).
 
     The version is the ETag; send it back as If-Match (or expected_version) to decide.
     """
@@ -88,7 +91,8 @@ class ContradictionDetailView(LedgerAPIView):
     serializer_class = ContradictionFlagDetailSerializer
 
     @extend_schema(
-        summary="A flag: both claims with quotes and provenance, score, cues and decisions",
+        summary="A flag: both claims with quotes and provenance, score, cues, decisions and "
+        "today's explanation",
         operation_id="contradictions_retrieve",
         responses={
             200: ContradictionFlagDetailSerializer,
