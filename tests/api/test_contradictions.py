@@ -13,11 +13,17 @@ from ledger import events as ev
 from ledger.claims import ClaimState, ClaimStatus
 from ledger.ingestion import source_ingest
 from ledger.models import ClaimView, ContradictionView
+from ledger.store import append
 from reviews.contradictions.detectors import Cue
 from reviews.contradictions.scoring import PairScore
-from reviews.contradictions.services import contradiction_dismiss, contradiction_flag
+from reviews.contradictions.services import (
+    contradiction_dismiss,
+    contradiction_flag,
+    contradiction_pair_id,
+)
 from tests.api.conftest import OTHER, OWN, assert_problem, event_count
 from tests.claims import SYSTEM
+from tests.ledger.test_events import FLAG_V1_DATA, ContradictionFlaggedV1
 
 SUPPORT = "Tehran's support for the group is unwavering."
 SILENT = "Iran's allies have been largely silent about the group."
@@ -25,8 +31,10 @@ CUE = "stance: 'unwavering' support vs 'largely silent'"
 MISSING = "00000000-0000-0000-0000-000000000000"
 
 
-def flag(a: ClaimState, b: ClaimState, *, detector_version: str = "lexical-1") -> str:
-    score = PairScore(score=0.75, cues=[Cue(kind="stance", strength=0.75, template=CUE)])
+def flag(
+    a: ClaimState, b: ClaimState, *, detector_version: str = "lexical-1", kind: str = "stance"
+) -> str:
+    score = PairScore(score=0.75, cues=[Cue(kind=kind, strength=0.75, template=CUE)])
     flagged = contradiction_flag(
         claim_a=a.claim_id,
         claim_b=b.claim_id,
@@ -130,6 +138,45 @@ def test_an_unknown_status_filter_is_a_bad_request(client_for, flags):
     assert_problem(client_for("ed").get("/api/v1/contradictions/?status=maybe"), 400)
 
 
+def test_filters_by_type_the_strongest_cues_detector(client_for, flags):
+    # given a numbers flag beside the two stance flags, and one recorded before types were
+    claims = flags["claims"]
+    numeric = flag(claims["own_pending"], claims["other_pending"], kind="numeric")
+    unknown = contradiction_pair_id(
+        claim_a=claims["own_pending"].claim_id, claim_b=claims["other_pending_2"].claim_id
+    )
+    append(
+        stream_id=unknown,
+        stream_type=ev.StreamType.CONTRADICTION,
+        expected_version=0,
+        events=[
+            ContradictionFlaggedV1(
+                **{
+                    **FLAG_V1_DATA,
+                    "claims": sorted(
+                        [claims["own_pending"].claim_id, claims["other_pending_2"].claim_id]
+                    ),
+                }
+            )
+        ],
+        metadata=SYSTEM,
+    )
+    client = client_for("ed")
+    # then
+    assert listed(client, "?type=stance") == {flags["mixed"], flags["other"]}
+    assert listed(client, "?type=numeric") == {numeric}
+    assert listed(client, "?type=unknown") == {unknown}
+    assert listed(client, "?type=numeric&type=unknown") == {numeric, unknown}
+    assert listed(client, "?type=date") == set()
+    assert listed(client, "?type=numeric&status=dismissed") == set()
+
+
+def test_an_unknown_type_filter_is_a_bad_request(client_for, flags):
+    response = client_for("ed").get("/api/v1/contradictions/?type=sarcasm")
+    assert_problem(response, 400)
+    assert "sarcasm" in response.content.decode()
+
+
 def test_the_list_pages_with_a_cursor_most_recently_changed_first(client_for, flags):
     client = client_for("ed")
     first = client.get("/api/v1/contradictions/?page_size=1").json()
@@ -147,6 +194,7 @@ def test_the_list_shows_both_claims_and_the_cues(client_for, flags):
     assert item["status"] == "open"
     assert item["score"] == "0.750"
     assert item["cues"] == [CUE]
+    assert (item["type"], item["type_label"]) == ("stance", "Opposite stances")
     assert item["detector_version"] == "lexical-1"
     assert item["version"] == 1
     assert item["url"] == f"/api/v1/contradictions/{flags['other']}/"
@@ -186,13 +234,14 @@ def test_the_detail_shows_both_claims_with_quotes_and_provenance(client_for, peo
         publisher=OWN,
     )
     a, b = (ClaimView.objects.get(pk=claim.claim_id) for claim in result.claims[:2])
-    pair_id = flag(a, b)  # type: ignore[arg-type]
+    pair_id = flag(a, b, kind="numeric")  # type: ignore[arg-type]
     response = client_for("pat").get(f"/api/v1/contradictions/{pair_id}/")
     assert response.status_code == 200, response.content
     assert response["ETag"] == '"1"'
     body = response.json()
     assert body["score"] == "0.750"
     assert body["cues"] == [CUE]
+    assert (body["type"], body["type_label"]) == ("numeric", "Numbers differ")
     assert body["detector_version"] == "lexical-1"
     assert body["note"] == ""
     by_id = {claim["id"]: claim for claim in body["claims"]}
