@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime
 import functools
 from collections.abc import Callable
@@ -456,7 +457,8 @@ class ContradictionFlagSerializer(serializers.ModelSerializer[ContradictionView]
             "updated_at",
         ]
 
-    claim_serializer: type[FlagClaimSerializer] = FlagClaimSerializer
+    # builtins.type: the class's own ``type`` field would shadow it here
+    claim_serializer: builtins.type[FlagClaimSerializer] = FlagClaimSerializer
 
     def get_url(self, flag: ContradictionView) -> str:
         return f"/api/v1/contradictions/{flag.pair_id}/"

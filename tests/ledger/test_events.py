@@ -72,7 +72,7 @@ class ContradictionFlaggedV1(ev.ContradictionFlagged):
         return data
 
 
-FLAG_V1_DATA = {
+FLAG_V1_DATA: dict[str, Any] = {
     "claims": ["11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"],
     "score": "0.800",
     "cues": ["A says X, B says not X"],
