@@ -13,7 +13,6 @@ from ledger import events as ev
 from ledger.claims import ClaimState, ClaimStatus
 from ledger.ingestion import source_ingest
 from ledger.models import ClaimView, ContradictionView
-from ledger.store import append
 from reviews.contradictions.detectors import Cue
 from reviews.contradictions.scoring import PairScore
 from reviews.contradictions.services import (
@@ -23,7 +22,7 @@ from reviews.contradictions.services import (
 )
 from tests.api.conftest import OTHER, OWN, assert_problem, event_count
 from tests.claims import SYSTEM
-from tests.ledger.test_events import FLAG_V1_DATA, ContradictionFlaggedV1
+from tests.ledger.old_events import flag_v1_append
 
 SUPPORT = "Tehran's support for the group is unwavering."
 SILENT = "Iran's allies have been largely silent about the group."
@@ -142,25 +141,9 @@ def test_filters_by_type_the_strongest_cues_detector(client_for, flags):
     # given a numbers flag beside the two stance flags, and one recorded before types were
     claims = flags["claims"]
     numeric = flag(claims["own_pending"], claims["other_pending"], kind="numeric")
-    unknown = contradiction_pair_id(
-        claim_a=claims["own_pending"].claim_id, claim_b=claims["other_pending_2"].claim_id
-    )
-    append(
-        stream_id=unknown,
-        stream_type=ev.StreamType.CONTRADICTION,
-        expected_version=0,
-        events=[
-            ContradictionFlaggedV1(
-                **{
-                    **FLAG_V1_DATA,
-                    "claims": sorted(
-                        [claims["own_pending"].claim_id, claims["other_pending_2"].claim_id]
-                    ),
-                }
-            )
-        ],
-        metadata=SYSTEM,
-    )
+    old_claims = [claims["own_pending"].claim_id, claims["other_pending_2"].claim_id]
+    unknown = contradiction_pair_id(claim_a=old_claims[0], claim_b=old_claims[1])
+    flag_v1_append(stream_id=unknown, claims=old_claims, metadata=SYSTEM)
     client = client_for("ed")
     # then
     assert listed(client, "?type=stance") == {flags["mixed"], flags["other"]}

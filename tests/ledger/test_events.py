@@ -1,7 +1,7 @@
 """Event shapes: old stored shapes are upcast when read, never rewritten."""
 
 import dataclasses
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import pytest
 
@@ -9,6 +9,7 @@ from ledger import events as ev
 from ledger.exceptions import InvalidCommand
 from ledger.models import Event
 from ledger.store import append, read_stream
+from tests.ledger.old_events import FLAG_V1_DATA, flag_v1_append
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,27 +60,6 @@ def test_every_event_type_has_one_constructor():
     assert set(ev.EVENT_CLASSES) == {member.value for member in ev.EventType}
 
 
-@dataclasses.dataclass(frozen=True)
-class ContradictionFlaggedV1(ev.ContradictionFlagged):
-    """ContradictionFlagged as schema 1 stored it: the cues' words, not their kinds (projected
-    by the code of its time as a flag of unknown type)."""
-
-    schema_version: ClassVar[int] = 1
-
-    def to_data(self) -> dict[str, Any]:
-        data = super().to_data()
-        del data["cue_kinds"]
-        return data
-
-
-FLAG_V1_DATA: dict[str, Any] = {
-    "claims": ["11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"],
-    "score": "0.800",
-    "cues": ["A says X, B says not X"],
-    "detector_version": "lexical-1",
-}
-
-
 def test_a_flag_records_its_cues_kinds_in_schema_2(metadata):
     # given / when a flag of the current shape
     flagged = ev.ContradictionFlagged(**FLAG_V1_DATA, cue_kinds=["negation"])
@@ -92,13 +72,7 @@ def test_a_flag_records_its_cues_kinds_in_schema_2(metadata):
 @pytest.mark.django_db
 def test_a_schema_1_flag_is_read_with_no_cue_kinds_and_left_as_stored(metadata):
     # given a flag stored before the kinds were recorded
-    append(
-        stream_id="33333333-3333-3333-3333-333333333333",
-        stream_type=ev.StreamType.CONTRADICTION,
-        expected_version=0,
-        events=[ContradictionFlaggedV1(**FLAG_V1_DATA)],
-        metadata=metadata,
-    )
+    flag_v1_append(stream_id="33333333-3333-3333-3333-333333333333", metadata=metadata)
 
     # when it is read / then it is upcast with no kinds, and the stored row is unchanged
     [recorded] = read_stream("33333333-3333-3333-3333-333333333333")

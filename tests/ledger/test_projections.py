@@ -7,7 +7,7 @@ from ledger import events as ev
 from ledger.models import ClaimView, ContradictionView
 from ledger.services import claim_command, claim_record, projections_rebuild
 from ledger.store import append
-from tests.ledger.test_events import FLAG_V1_DATA, ContradictionFlaggedV1
+from tests.ledger.old_events import FLAG_V1_DATA, flag_v1_append
 
 pytestmark = pytest.mark.django_db
 
@@ -65,13 +65,7 @@ NEW_PAIR = "44444444-4444-4444-4444-444444444444"
 
 def test_the_flag_type_is_the_strongest_cues_kind_and_rebuilds_the_same(metadata):
     # given a flag from before the kinds were recorded, and one with kinds, later dismissed
-    append(
-        stream_id=OLD_PAIR,
-        stream_type=ev.StreamType.CONTRADICTION,
-        expected_version=0,
-        events=[ContradictionFlaggedV1(**FLAG_V1_DATA)],
-        metadata=metadata,
-    )
+    flag_v1_append(stream_id=OLD_PAIR, metadata=metadata)
     append(
         stream_id=NEW_PAIR,
         stream_type=ev.StreamType.CONTRADICTION,

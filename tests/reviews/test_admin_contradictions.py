@@ -12,13 +12,12 @@ from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.models import ClaimView, ContradictionView, Event, Source
 from ledger.services import claim_command, claim_record
-from ledger.store import append
 from reviews.contradictions import services
 from reviews.contradictions.detectors import Cue
 from reviews.contradictions.scoring import PairScore
 from reviews.roles import Role
 from tests.claims import SYSTEM, claim_brought_to, claim_quoted
-from tests.ledger.test_events import FLAG_V1_DATA, ContradictionFlaggedV1
+from tests.ledger.old_events import flag_v1_append
 from tests.reviews.conftest import ORGANISATION
 
 pytestmark = pytest.mark.django_db
@@ -285,13 +284,7 @@ def test_the_flags_list_shows_the_type_in_words_and_filters_by_it(client, users)
     old_a = claim_record(text="Turnout was 40 percent.", metadata=SYSTEM).claim_id
     old_b = claim_record(text="Turnout was 60 percent.", metadata=SYSTEM).claim_id
     unknown = services.contradiction_pair_id(claim_a=old_a, claim_b=old_b)
-    append(
-        stream_id=unknown,
-        stream_type=ev.StreamType.CONTRADICTION,
-        expected_version=0,
-        events=[ContradictionFlaggedV1(**{**FLAG_V1_DATA, "claims": sorted([old_a, old_b])})],
-        metadata=SYSTEM,
-    )
+    flag_v1_append(stream_id=unknown, claims=[old_a, old_b], metadata=SYSTEM)
     client.force_login(users[Role.EDITOR])
 
     def listed(query: str) -> set[str]:
