@@ -251,13 +251,20 @@ class ClaimPromoted(DomainEvent):
 
 @dataclasses.dataclass(frozen=True)
 class ContradictionFlagged(DomainEvent):
-    """Two claims that cannot both be true. ``score`` is a decimal string in [0, 1]."""
+    """Two claims that cannot both be true. ``score`` is a decimal string in [0, 1].
+
+    ``cue_kinds`` names the detector of each cue, in the order of ``cues`` (strongest first):
+    "negation", "numeric", "stance", ... Schema 1 did not record them: its events are read with
+    none (the type is unknown).
+    """
 
     event_type = EventType.CONTRADICTION_FLAGGED
+    schema_version = 2
     claims: list[str]
     score: str
     cues: list[str]
     detector_version: str
+    cue_kinds: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -345,6 +352,8 @@ UPCASTERS: dict[tuple[str, int], Upcaster] = {
         "overridden_flags": [],
         "override_reason": "",
     },
+    # Flags before the cue kinds were recorded: which detectors fired is unknown.
+    (EventType.CONTRADICTION_FLAGGED.value, 1): lambda data: {**data, "cue_kinds": []},
 }
 
 

@@ -191,6 +191,9 @@ class ContradictionView(models.Model):
     claim_b = models.UUIDField()
     score = models.DecimalField(max_digits=4, decimal_places=3)
     cues = models.JSONField(default=list)
+    # The detector of the strongest cue ("numeric", "stance", ...); "" when the flag is older
+    # than the recorded cue kinds (ContradictionFlagged schema 1).
+    cue_kind = models.CharField(max_length=40, blank=True, default="")
     detector_version = models.CharField(max_length=50)
     status = models.CharField(max_length=20)  # open, confirmed, dismissed
     note = models.TextField(blank=True)

@@ -375,6 +375,8 @@ def project_contradiction(rows: RowStore, recorded: RecordedEvent) -> None:
                 "claim_b": event.claims[1],
                 "score": event.score,
                 "cues": list(event.cues),
+                # The strongest cue's detector ("" when the event did not record it).
+                "cue_kind": event.cue_kinds[0] if event.cue_kinds else "",
                 "detector_version": event.detector_version,
                 "status": "open",
                 "note": "",

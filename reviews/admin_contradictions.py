@@ -28,6 +28,7 @@ from ledger.exceptions import ConcurrencyConflict, LedgerError
 from ledger.models import ClaimView
 from reviews import selectors
 from reviews.admin_pages import page_row
+from reviews.contradictions.detectors import CUE_KIND_CHOICES, UNKNOWN_CUE_KIND, cue_kind_label
 from reviews.models import ContradictionFlag
 from reviews.services import FlagDecision, contradiction_decide
 from reviews.wording import opening_words
@@ -70,6 +71,21 @@ class FlagStatusFilter(admin.SimpleListFilter):
         return queryset.filter(status=self.value()) if self.value() else queryset
 
 
+class FlagTypeFilter(admin.SimpleListFilter):
+    """By the flag's type (its strongest cue's detector), named in words; no query."""
+
+    title = "type"
+    parameter_name = "type"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return CUE_KIND_CHOICES
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if not self.value():
+            return queryset
+        return queryset.filter(cue_kind="" if self.value() == UNKNOWN_CUE_KIND else self.value())
+
+
 class FlagPublisherFilter(admin.SimpleListFilter):
     title = "publisher (either claim)"
     parameter_name = "publisher"
@@ -108,13 +124,20 @@ class ContradictionFlagAdmin(ModelAdmin):
     list_display = (
         "claim_a_words",
         "claim_b_words",
+        "flag_type",
         "why",
         "score",
         "status",
         "flagged_at",
     )
     list_display_links = ("claim_a_words",)
-    list_filter = (FlagStatusFilter, FlagPublisherFilter, FlagAssigneeFilter, "detector_version")
+    list_filter = (
+        FlagStatusFilter,
+        FlagTypeFilter,
+        FlagPublisherFilter,
+        FlagAssigneeFilter,
+        "detector_version",
+    )
     search_fields = ("claim text",)  # matched against both claims' text (get_search_results)
     search_help_text = "Find flags by words of either claim."
     ordering = ()  # get_queryset sorts: open first, strongest first
@@ -177,6 +200,10 @@ class ContradictionFlagAdmin(ModelAdmin):
             opening_words(text, length=LIST_TEXT_LENGTH),
             where,
         )
+
+    @admin.display(description="type", ordering="cue_kind")
+    def flag_type(self, obj: Any) -> str:
+        return cue_kind_label(obj.cue_kind)
 
     @admin.display(description="why it was flagged")
     def why(self, obj: Any) -> SafeString:

@@ -1,5 +1,5 @@
 """List filters: claims (status, verdict, source, publisher, flagged, updated since, search) and
-contradiction flags (status, claim, detector version)."""
+contradiction flags (status, type, claim, detector version)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from ledger.claims import ClaimStatus
 from ledger.models import ClaimView, ContradictionView
 from reviews.api.serializers import FLAG_STATUSES
+from reviews.contradictions.detectors import CUE_KIND_CHOICES, UNKNOWN_CUE_KIND
 
 MAX_SEARCH_TERMS = 10
 
@@ -142,6 +143,13 @@ class ContradictionFilter(LedgerFilterSet):
         choices=FLAG_STATUSES,
         help_text="One or more of open, confirmed, dismissed (repeat the parameter).",
     )
+    type = filters.MultipleChoiceFilter(
+        choices=CUE_KIND_CHOICES,
+        method="filter_type",
+        help_text="One or more flag types, the strongest cue's detector: "
+        + ", ".join(kind for kind, _ in CUE_KIND_CHOICES)
+        + " (repeat the parameter).",
+    )
     claim = filters.UUIDFilter(
         method="filter_claim", help_text="Flags naming this claim (either side)."
     )
@@ -152,7 +160,15 @@ class ContradictionFilter(LedgerFilterSet):
 
     class Meta:
         model = ContradictionView
-        fields = ["status", "claim", "detector_version"]
+        fields = ["status", "type", "claim", "detector_version"]
+
+    def filter_type(
+        self, queryset: QuerySet[ContradictionView], name: str, value: list[str]
+    ) -> QuerySet[ContradictionView]:
+        if not value:
+            return queryset
+        kinds = ["" if kind == UNKNOWN_CUE_KIND else kind for kind in value]
+        return queryset.filter(cue_kind__in=kinds)
 
     def filter_claim(
         self, queryset: QuerySet[ContradictionView], name: str, value: Any

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime
 import functools
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from rest_framework import serializers
 
 from ledger.models import Checkpoint, ClaimView, ContradictionView, Source
 from ledger.services import MAX_CLAIM_LENGTH
+from reviews.contradictions.detectors import UNKNOWN_CUE_KIND, cue_kind_label
 from reviews.models import (
     ApiKey,
     ApiScope,
@@ -430,6 +432,11 @@ class ContradictionFlagSerializer(serializers.ModelSerializer[ContradictionView]
         max_digits=4, decimal_places=3, coerce_to_string=True, help_text="0 to 1, as a string."
     )
     cues = serializers.ListField(child=serializers.CharField())
+    type = serializers.SerializerMethodField(
+        help_text="The strongest cue's detector (numeric, stance, ...); unknown for flags "
+        "recorded before types were."
+    )
+    type_label = serializers.SerializerMethodField(help_text="The type in words for people.")
     status = serializers.ChoiceField(choices=FLAG_STATUSES)
     claims = serializers.SerializerMethodField()
 
@@ -440,6 +447,8 @@ class ContradictionFlagSerializer(serializers.ModelSerializer[ContradictionView]
             "url",
             "status",
             "score",
+            "type",
+            "type_label",
             "cues",
             "detector_version",
             "claims",
@@ -448,10 +457,17 @@ class ContradictionFlagSerializer(serializers.ModelSerializer[ContradictionView]
             "updated_at",
         ]
 
-    claim_serializer: type[FlagClaimSerializer] = FlagClaimSerializer
+    # builtins.type: the class's own ``type`` field would shadow it here
+    claim_serializer: builtins.type[FlagClaimSerializer] = FlagClaimSerializer
 
     def get_url(self, flag: ContradictionView) -> str:
         return f"/api/v1/contradictions/{flag.pair_id}/"
+
+    def get_type(self, flag: ContradictionView) -> str:
+        return flag.cue_kind or UNKNOWN_CUE_KIND
+
+    def get_type_label(self, flag: ContradictionView) -> str:
+        return cue_kind_label(flag.cue_kind)
 
     @extend_schema_field(FlagClaimSerializer(many=True))
     def get_claims(self, flag: ContradictionView) -> list[dict[str, Any]]:

@@ -22,6 +22,38 @@ WEAK_ANTONYM_LEMMAS = lexicon.WEAK_ANTONYM_LEMMAS
 # stored the other way round (``Cue.swapped``), so the text always names A's words as A's.
 A, B = "\u27e8A\u27e9", "\u27e8B\u27e9"
 
+# Every cue kind (a detector, or a detector's weaker variant), in words for editors: the type
+# of a flag is its strongest cue's kind ("" for flags recorded before kinds were).
+CUE_KIND_LABELS: dict[str, str] = {
+    "negation": "One denies the other",
+    "negation-weak": "One may deny the other",
+    "negation-embedded": "One denies the other in a reported clause",
+    "opposite-predicate": "Opposite actions",
+    "swapped-relation": "Roles reversed",
+    "antonymy": "Opposite words",
+    "numeric": "Numbers differ",
+    "date": "Dates differ",
+    "stance": "Opposite stances",
+    "refutation": "One calls the other false",
+    "refutation-loose": "One may call the other false",
+    "quantifier": "Opposite quantifiers (all, none)",
+    "nli": "Language model: contradiction",
+}
+# How the type of a flag without recorded kinds is named where "" would be unclear (API, URLs).
+UNKNOWN_CUE_KIND = "unknown"
+UNKNOWN_CUE_KIND_LABEL = "Unknown (flagged before types were recorded)"
+CUE_KIND_CHOICES: list[tuple[str, str]] = [
+    *CUE_KIND_LABELS.items(),
+    (UNKNOWN_CUE_KIND, UNKNOWN_CUE_KIND_LABEL),
+]
+
+
+def cue_kind_label(kind: str) -> str:
+    """A flag type in words; an unlisted kind (a newer detector) is shown as it is."""
+    if not kind:
+        return UNKNOWN_CUE_KIND_LABEL
+    return CUE_KIND_LABELS.get(kind, kind)
+
 
 @dataclasses.dataclass(frozen=True)
 class Cue:

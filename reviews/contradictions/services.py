@@ -240,6 +240,7 @@ def _unflagged(
                         score=score.score_decimal,
                         cues=score.explanations,
                         detector_version=version,
+                        cue_kinds=[cue.kind for cue in score.cues],
                     )
                 ],
             )

@@ -15,7 +15,11 @@ from ledger.ingestion import source_ingest
 from ledger.models import ClaimView, ContradictionView
 from reviews.contradictions.detectors import Cue
 from reviews.contradictions.scoring import PairScore
-from reviews.contradictions.services import contradiction_dismiss, contradiction_flag
+from reviews.contradictions.services import (
+    contradiction_dismiss,
+    contradiction_flag,
+    contradiction_pair_id,
+)
 from tests.api.conftest import OTHER, OWN, assert_problem, event_count
 from tests.claims import (
     SEED_PREDICATES,
@@ -26,6 +30,7 @@ from tests.claims import (
 )
 from tests.claims import SILENT as SEED_SILENT
 from tests.claims import SUPPORT as SEED_SUPPORT
+from tests.ledger.old_events import flag_v1_append
 
 SUPPORT = "Tehran's support for the group is unwavering."
 SILENT = "Iran's allies have been largely silent about the group."
@@ -33,8 +38,10 @@ CUE = "stance: 'unwavering' support vs 'largely silent'"
 MISSING = "00000000-0000-0000-0000-000000000000"
 
 
-def flag(a: ClaimState, b: ClaimState, *, detector_version: str = "lexical-1") -> str:
-    score = PairScore(score=0.75, cues=[Cue(kind="stance", strength=0.75, template=CUE)])
+def flag(
+    a: ClaimState, b: ClaimState, *, detector_version: str = "lexical-1", kind: str = "stance"
+) -> str:
+    score = PairScore(score=0.75, cues=[Cue(kind=kind, strength=0.75, template=CUE)])
     flagged = contradiction_flag(
         claim_a=a.claim_id,
         claim_b=b.claim_id,
@@ -138,6 +145,29 @@ def test_an_unknown_status_filter_is_a_bad_request(client_for, flags):
     assert_problem(client_for("ed").get("/api/v1/contradictions/?status=maybe"), 400)
 
 
+def test_filters_by_type_the_strongest_cues_detector(client_for, flags):
+    # given a numbers flag beside the two stance flags, and one recorded before types were
+    claims = flags["claims"]
+    numeric = flag(claims["own_pending"], claims["other_pending"], kind="numeric")
+    old_claims = [claims["own_pending"].claim_id, claims["other_pending_2"].claim_id]
+    unknown = contradiction_pair_id(claim_a=old_claims[0], claim_b=old_claims[1])
+    flag_v1_append(stream_id=unknown, claims=old_claims, metadata=SYSTEM)
+    client = client_for("ed")
+    # then
+    assert listed(client, "?type=stance") == {flags["mixed"], flags["other"]}
+    assert listed(client, "?type=numeric") == {numeric}
+    assert listed(client, "?type=unknown") == {unknown}
+    assert listed(client, "?type=numeric&type=unknown") == {numeric, unknown}
+    assert listed(client, "?type=date") == set()
+    assert listed(client, "?type=numeric&status=dismissed") == set()
+
+
+def test_an_unknown_type_filter_is_a_bad_request(client_for, flags):
+    response = client_for("ed").get("/api/v1/contradictions/?type=sarcasm")
+    assert_problem(response, 400)
+    assert "sarcasm" in response.content.decode()
+
+
 def test_the_list_pages_with_a_cursor_most_recently_changed_first(client_for, flags):
     client = client_for("ed")
     first = client.get("/api/v1/contradictions/?page_size=1").json()
@@ -155,6 +185,7 @@ def test_the_list_shows_both_claims_and_the_cues(client_for, flags):
     assert item["status"] == "open"
     assert item["score"] == "0.750"
     assert item["cues"] == [CUE]
+    assert (item["type"], item["type_label"]) == ("stance", "Opposite stances")
     assert item["detector_version"] == "lexical-1"
     assert item["version"] == 1
     assert item["url"] == f"/api/v1/contradictions/{flags['other']}/"
@@ -194,13 +225,14 @@ def test_the_detail_shows_both_claims_with_quotes_and_provenance(client_for, peo
         publisher=OWN,
     )
     a, b = (ClaimView.objects.get(pk=claim.claim_id) for claim in result.claims[:2])
-    pair_id = flag(a, b)  # type: ignore[arg-type]
+    pair_id = flag(a, b, kind="numeric")  # type: ignore[arg-type]
     response = client_for("pat").get(f"/api/v1/contradictions/{pair_id}/")
     assert response.status_code == 200, response.content
     assert response["ETag"] == '"1"'
     body = response.json()
     assert body["score"] == "0.750"
     assert body["cues"] == [CUE]
+    assert (body["type"], body["type_label"]) == ("numeric", "Numbers differ")
     assert body["detector_version"] == "lexical-1"
     assert body["note"] == ""
     by_id = {claim["id"]: claim for claim in body["claims"]}

@@ -22,6 +22,7 @@ from schemathesis.config import SchemathesisConfig
 
 from ledger.claims import ClaimStatus
 from reviews.api.keys import api_key_create
+from reviews.contradictions.detectors import CUE_KIND_LABELS, UNKNOWN_CUE_KIND
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "25"))
 
@@ -182,3 +183,24 @@ def test_the_flag_detail_documents_its_explanation_and_the_list_has_none(people)
     assert list(schemas["ExplanationSubject"]["properties"]) == ["entities", "shared_words"]
     # and the list, which never computes one, does not promise it
     assert "explanation" not in schemas["ContradictionFlag"]["properties"]
+
+
+@pytest.mark.django_db
+def test_the_flag_list_documents_its_type_filter_and_field(people):
+    # when the schema is read
+    response = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    schema = response.json()
+    parameters = schema["paths"]["/api/v1/contradictions/"]["get"]["parameters"]
+    # then the list's type parameter names every type, and each flag shows its type
+    type_filter = next(item for item in parameters if item["name"] == "type")
+    assert type_filter["in"] == "query"
+    assert type_filter["schema"]["items"]["enum"] == sorted([*CUE_KIND_LABELS, UNKNOWN_CUE_KIND])
+    assert type_filter["description"].startswith("One or more flag types")
+    flag = schema["components"]["schemas"]["ContradictionFlag"]["properties"]
+    assert flag["type"]["type"] == "string"
+    assert flag["type"]["description"].startswith("The strongest cue's detector")
+    assert flag["type_label"] == {
+        "type": "string",
+        "description": "The type in words for people.",
+        "readOnly": True,
+    }

@@ -9,6 +9,7 @@ from ledger import events as ev
 from ledger.exceptions import InvalidCommand
 from ledger.models import Event
 from ledger.store import append, read_stream
+from tests.ledger.old_events import FLAG_V1_DATA, flag_v1_append
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,3 +58,24 @@ def test_unknown_event_type_is_refused():
 
 def test_every_event_type_has_one_constructor():
     assert set(ev.EVENT_CLASSES) == {member.value for member in ev.EventType}
+
+
+def test_a_flag_records_its_cues_kinds_in_schema_2(metadata):
+    # given / when a flag of the current shape
+    flagged = ev.ContradictionFlagged(**FLAG_V1_DATA, cue_kinds=["negation"])
+
+    # then its payload carries the kinds beside the cues
+    assert ev.ContradictionFlagged.schema_version == 2
+    assert flagged.to_data() == {**FLAG_V1_DATA, "cue_kinds": ["negation"]}
+
+
+@pytest.mark.django_db
+def test_a_schema_1_flag_is_read_with_no_cue_kinds_and_left_as_stored(metadata):
+    # given a flag stored before the kinds were recorded
+    flag_v1_append(stream_id="33333333-3333-3333-3333-333333333333", metadata=metadata)
+
+    # when it is read / then it is upcast with no kinds, and the stored row is unchanged
+    [recorded] = read_stream("33333333-3333-3333-3333-333333333333")
+    assert recorded.event == ev.ContradictionFlagged(**FLAG_V1_DATA, cue_kinds=[])
+    stored = Event.objects.get()
+    assert (stored.schema_version, stored.data) == (1, FLAG_V1_DATA)

@@ -29,6 +29,7 @@ from tests.claims import (
 )
 from tests.claims import SILENT as SEED_SILENT
 from tests.claims import SUPPORT as SEED_SUPPORT
+from tests.ledger.old_events import flag_v1_append
 from tests.reviews.conftest import ORGANISATION
 
 pytestmark = pytest.mark.django_db
@@ -215,18 +216,20 @@ def claim_page(claim_id: object) -> str:
     return reverse("admin:reviews_reviewclaim_change", args=[claim_id])
 
 
-def scored(score: float) -> PairScore:
-    return PairScore(score=score, cues=[Cue(kind="stance", strength=score, template="cue")])
+def scored(score: float, kind: str = "stance") -> PairScore:
+    return PairScore(score=score, cues=[Cue(kind=kind, strength=score, template="cue")])
 
 
-def flag_pairs(count: int, *, score: float = 0.8, publisher: str = ORGANISATION) -> list[str]:
+def flag_pairs(
+    count: int, *, score: float = 0.8, publisher: str = ORGANISATION, kind: str = "stance"
+) -> list[str]:
     """``count`` flagged pairs of fresh claims (no source); their pair ids."""
     pair_ids = []
     for number in range(count):
         a = claim_record(text=f"Claim {number} says yes.", metadata=SYSTEM, publisher=publisher)
         b = claim_record(text=f"Claim {number} says no.", metadata=SYSTEM, publisher=publisher)
         flagged = services.contradiction_flag(
-            claim_a=a.claim_id, claim_b=b.claim_id, score=scored(score), metadata=SYSTEM
+            claim_a=a.claim_id, claim_b=b.claim_id, score=scored(score, kind), metadata=SYSTEM
         )
         assert flagged is not None
         pair_ids.append(flagged.pair_id)
@@ -250,7 +253,8 @@ def test_the_flags_list_takes_as_many_queries_for_many_flags_as_for_one(client, 
     flag_pairs(1)
     with CaptureQueriesContext(connection) as one:
         assert client.get(CHANGELIST).status_code == 200
-    flag_pairs(6)
+    flag_pairs(3)
+    flag_pairs(3, kind="numeric")
     with CaptureQueriesContext(connection) as seven:
         page = client.get(CHANGELIST)
     assert page.text.count('class="flag-cue"') == 7
@@ -284,6 +288,35 @@ def test_the_flags_list_filters_by_status_publisher_assignee_and_searches_text(c
     assert listed("status=open") == {mine, other_paper}
     assert listed("publisher=gotham") == {other_paper}
     assert listed("q=Claim+1+says") == {theirs}
+
+
+def test_the_flags_list_shows_the_type_in_words_and_filters_by_it(client, users):
+    # given a stance flag, a numbers flag, and a flag recorded before types were (schema 1)
+    stance, numeric = flag_pairs(1) + flag_pairs(1, kind="numeric")
+    old_a = claim_record(text="Turnout was 40 percent.", metadata=SYSTEM).claim_id
+    old_b = claim_record(text="Turnout was 60 percent.", metadata=SYSTEM).claim_id
+    unknown = services.contradiction_pair_id(claim_a=old_a, claim_b=old_b)
+    flag_v1_append(stream_id=unknown, claims=[old_a, old_b], metadata=SYSTEM)
+    client.force_login(users[Role.EDITOR])
+
+    def listed(query: str) -> set[str]:
+        page = client.get(f"{CHANGELIST}?{query}")
+        assert page.status_code == 200
+        return {p for p in (stance, numeric, unknown) if f"/{p}/change/" in page.text}
+
+    # when the list is read / then each row names its type for editors
+    text = client.get(CHANGELIST).text
+    assert '<th scope="col" class="sortable column-flag_type">' in text
+    assert text.count('<td class="field-flag_type">Opposite stances</td>') == 1
+    assert text.count('<td class="field-flag_type">Numbers differ</td>') == 1
+    assert (
+        text.count('<td class="field-flag_type">Unknown (flagged before types were recorded)</td>')
+        == 1
+    )
+    assert listed("type=numeric") == {numeric}
+    assert listed("type=stance") == {stance}
+    assert listed("type=unknown") == {unknown}
+    assert listed("type=date") == set()
 
 
 def test_the_flag_page_confirms_with_a_note_at_the_version_shown(client, users, flag):

@@ -8,7 +8,9 @@ from ledger.models import ClaimView, ConsumerCursor, ContradictionView, Event
 from ledger.services import claim_record, claim_revise, projections_rebuild
 from ledger.store import append_many
 from reviews.contradictions import services
+from reviews.contradictions.detectors import Cue
 from reviews.contradictions.models import BlockingKey
+from reviews.contradictions.scoring import PairScore
 
 pytestmark = pytest.mark.django_db
 
@@ -390,3 +392,27 @@ def test_a_claims_flags_are_appended_a_bounded_number_at_a_time(metadata, monkey
     assert sorted(pair for call in calls for pair in call) == pairs
     assert [len(call) for call in calls] == ([2] if per_append == 20 else [1, 1])
     assert sorted(event.stream_id for event in flagged_events()) == pairs
+
+
+def test_a_flag_records_its_cues_kinds_strongest_first_and_the_list_its_type(metadata):
+    # given a pair whose numbers and stances differ
+    a = claim_record(text="Turnout was 40 percent.", metadata=metadata).claim_id
+    b = claim_record(text="Turnout was 60 percent.", metadata=metadata).claim_id
+    cues = [
+        Cue(kind="numeric", strength=0.9, template="⟨A⟩ says 40, ⟨B⟩ says 60"),
+        Cue(kind="stance", strength=0.6, template="⟨A⟩ is firm, ⟨B⟩ hedges"),
+    ]
+
+    # when it is flagged from the side of the claim stored second
+    later, earlier = sorted([a, b], reverse=True)
+    flag = services.contradiction_flag(
+        claim_a=later, claim_b=earlier, score=PairScore(score=0.9, cues=cues), metadata=metadata
+    )
+
+    # then the event carries each cue's kind beside its words, and the list the strongest kind
+    assert flag is not None
+    [event] = flagged_events()
+    assert event.schema_version == 2
+    assert event.data["cues"] == ["B says 40, A says 60", "B is firm, A hedges"]
+    assert event.data["cue_kinds"] == ["numeric", "stance"]
+    assert ContradictionView.objects.get().cue_kind == "numeric"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponseNotModified
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -42,6 +42,7 @@ from reviews.api.views.base import (
     etag,
     expected_version,
 )
+from reviews.contradictions.detectors import CUE_KIND_CHOICES
 from reviews.models import ApiScope
 from reviews.selectors import flag_explain
 from reviews.services import FlagDecision, contradiction_decide
@@ -72,6 +73,18 @@ class ContradictionListView(LedgerAPIView):
     @extend_schema(
         summary="List contradiction flags",
         operation_id="contradictions_list",
+        # As on the claim list, the filter set's other parameters are not described here yet.
+        parameters=[
+            OpenApiParameter(
+                "type",
+                str,
+                OpenApiParameter.QUERY,
+                many=True,
+                explode=True,
+                enum=[kind for kind, _ in CUE_KIND_CHOICES],
+                description=ContradictionFilter.base_filters["type"].extra["help_text"],
+            )
+        ],
         responses={200: ContradictionFlagSerializer(many=True), **COMMON_ERRORS, **INVALID},
     )
     def get(self, request: Request) -> Response:
