@@ -124,8 +124,13 @@ def contradiction_candidates(*, claim_id: str, limit: int = MAX_CANDIDATES) -> l
     row = ClaimFeatureRow.objects.filter(pk=claim_id).only("keys").first()
     if row is None:
         raise NotFound(f"claim {claim_id} is not indexed yet")
+    return _candidates_sharing(claim_id=claim_id, keys=row.keys, limit=limit)
+
+
+def _candidates_sharing(*, claim_id: str, keys: list[str], limit: int) -> list[str]:
+    """``contradiction_candidates`` of a claim whose row (and so its keys) is already read."""
     usable = keys_within_budget(
-        dict(KeyCount.objects.filter(key__in=row.keys).values_list("key", "claims"))
+        dict(KeyCount.objects.filter(key__in=keys).values_list("key", "claims"))
     )
     shared = (
         BlockingKey.objects.filter(key__in=usable)
@@ -255,12 +260,14 @@ def contradiction_find(*, claim_id: str) -> list[tuple[str, PairScore]]:
     if row is None:
         raise NotFound(f"claim {claim_id} is not indexed yet")
     features = ClaimFeatures.from_json(row.features)
-    candidate_ids = contradiction_candidates(claim_id=claim_id)
+    candidate_ids = _candidates_sharing(claim_id=claim_id, keys=row.keys, limit=MAX_CANDIDATES)
     others = ClaimFeatureRow.objects.filter(pk__in=candidate_ids).values_list(
         "pk", "features", "text"
     )
     found = []
-    for other_id, other_features, other_text in others.iterator(chunk_size=MAX_CANDIDATES):
+    # At most MAX_CANDIDATES rows: fetched with the query, not through a server-side cursor
+    # (on PostgreSQL ``iterator()`` declares one WITH HOLD and fetches it in more round trips).
+    for other_id, other_features, other_text in others:
         score = pair_score_texts(
             features, ClaimFeatures.from_json(other_features), text_a=row.text, text_b=other_text
         )

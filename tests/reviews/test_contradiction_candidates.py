@@ -1,6 +1,8 @@
 """Blocking at scale: compound keys and a rarest-first budget, so common entities still block."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from ledger.services import claim_record
 from reviews.contradictions import candidates, services
@@ -20,6 +22,11 @@ ABOUT_IRAN = [
     "Iran hosted a chess tournament.",
     "Iran exported saffron.",
     "Iran launched a satellite.",
+]
+TABLES = [
+    "contradictions_claimfeaturerow",
+    "contradictions_keycount",
+    "contradictions_blockingkey",
 ]
 
 
@@ -70,3 +77,28 @@ def test_a_common_entity_blocks_through_its_compounds(metadata, monkeypatch):
         index.add(str(row.pk), blocking_keys(ClaimFeatures.from_json(row.features)))
     assert index.candidates(first) == [second]
     assert [str(other) for other, _ in services.contradiction_find(claim_id=first)] == [second]
+
+
+@pytest.mark.django_db
+def test_a_check_reads_its_row_once_and_its_candidates_in_one_query(metadata):
+    # given two indexed claims about the same army and toll
+    first = claim_record(text=ARMY_20, metadata=metadata).claim_id
+    second = claim_record(text=ARMY_90, metadata=metadata).claim_id
+    services.contradictions_consume()
+    # when the first is checked
+    with CaptureQueriesContext(connection) as queries:
+        found = services.contradiction_find(claim_id=first)
+    # then it contradicts the second, in four queries: the claim's row, its keys' counts, the
+    # postings summed by claim, the candidates' rows (no second read of the row, and no
+    # server-side cursor: at most MAX_CANDIDATES rows, fetched in the query's own round trip)
+    assert [str(other) for other, _ in found] == [second]
+    read = [
+        (query["sql"].split()[0], next(name for name in TABLES if name in query["sql"]))
+        for query in queries.captured_queries
+    ]
+    assert read == [
+        ("SELECT", "contradictions_claimfeaturerow"),
+        ("SELECT", "contradictions_keycount"),
+        ("SELECT", "contradictions_blockingkey"),
+        ("SELECT", "contradictions_claimfeaturerow"),
+    ]
