@@ -774,6 +774,25 @@ def read_stream(stream_id: str) -> list[RecordedEvent]:
         return _recorded_list(cursor.fetchall())
 
 
+def read_streams(stream_ids: Sequence[str]) -> dict[str, list[RecordedEvent]]:
+    """Every event of each stream, oldest first, in one query; a missing stream maps to []."""
+    streams: dict[str, list[RecordedEvent]] = {stream_id: [] for stream_id in stream_ids}
+    if not streams:
+        return streams
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in _RECORDED_FIELDS)
+    marks = ", ".join(["%s"] * len(streams))
+    with fast_cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {quote(Event._meta.db_table)} WHERE stream_id IN ({marks}) "
+            "ORDER BY stream_id, version",
+            list(streams),
+        )
+        for recorded in _recorded_list(cursor.fetchall()):
+            streams[recorded.stream_id].append(recorded)
+    return streams
+
+
 def _read_stream_query(stream_id: str) -> tuple[str, list[Any]]:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(name) for name in _RECORDED_FIELDS)

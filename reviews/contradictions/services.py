@@ -24,7 +24,7 @@ from ledger import events as ev
 from ledger.consumers import consumer_advance, consumer_follow_batch
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
 from ledger.models import ClaimView
-from ledger.store import RecordedEvent, StreamAppend, append, append_many, read_stream
+from ledger.store import RecordedEvent, StreamAppend, append, append_many, read_stream, read_streams
 from reviews.contradictions.candidates import (
     MAX_CANDIDATES,
     MemoryIndex,
@@ -224,11 +224,12 @@ def _unflagged(
     """The appends (and their flags) for the pairs not yet flagged by ``version``, each once."""
     appends: list[StreamAppend] = []
     flags: list[Flag] = []
-    for claim_a, claim_b, score in pairs:
-        pair_id = contradiction_pair_id(claim_a=claim_a, claim_b=claim_b)
+    pair_ids = [contradiction_pair_id(claim_a=a, claim_b=b) for a, b, _ in pairs]
+    streams = read_streams(pair_ids)  # one query for the chunk, not one per pair
+    for (claim_a, claim_b, score), pair_id in zip(pairs, pair_ids, strict=True):
         if any(flag.pair_id == pair_id for flag in flags):
             continue
-        recorded = read_stream(pair_id)
+        recorded = streams[pair_id]
         if _already_decided(recorded, version):
             continue
         claims = sorted([str(claim_a), str(claim_b)])

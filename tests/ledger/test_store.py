@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from ledger import events as ev
 from ledger.exceptions import ConcurrencyConflict, IdempotencyKeyReused, InvalidCommand
 from ledger.models import Event
-from ledger.store import append, head_position, read_all, read_stream
+from ledger.store import append, head_position, read_all, read_stream, read_streams
 from ledger.verify_export import GENESIS_HASH
 
 pytestmark = pytest.mark.django_db
@@ -248,3 +248,23 @@ def test_readers_see_streams_and_the_global_order(metadata):
     assert [(e.position, e.stream_id) for e in read_all(after_position=1)] == [(2, "b"), (3, "a")]
     assert head_position() == 3
     assert read_stream("missing") == []
+
+
+def test_read_streams_reads_several_streams_as_read_stream_reads_each(metadata):
+    # given two streams with events interleaved in the log
+    for stream_id, version, body in [("a", 0, "a1"), ("b", 0, "b1"), ("a", 1, "a2")]:
+        append(
+            stream_id=stream_id,
+            stream_type="test",
+            expected_version=version,
+            events=[comment(body)],
+            metadata=metadata,
+        )
+
+    # when both and a missing one are read together
+    streams = read_streams(["b", "missing", "a"])
+
+    # then each stream is oldest first, as read_stream reads it, and the missing one is empty
+    assert streams == {"b": read_stream("b"), "missing": [], "a": read_stream("a")}
+    assert [e.event for e in streams["a"]] == [comment("a1"), comment("a2")]
+    assert read_streams([]) == {}
