@@ -256,12 +256,17 @@ def _replay(key: str, fingerprint: str) -> AppendResult | None:
 
 @dataclasses.dataclass(frozen=True)
 class StreamAppend:
-    """One stream's part of a multi-stream append: ``events`` at ``expected_version``."""
+    """One stream's part of a multi-stream append: ``events`` at ``expected_version``.
+
+    ``metadata``, when given, is this stream's instead of the bulk append's (an ingest records
+    its claims as caused by the source it records in the same append).
+    """
 
     stream_id: str
     stream_type: str
     expected_version: int
     events: Sequence[DomainEvent]
+    metadata: Metadata | None = None
 
 
 def _validated(item: StreamAppend) -> list[dict[str, Any]]:
@@ -274,6 +279,8 @@ def _validated(item: StreamAppend) -> list[dict[str, Any]]:
     payloads = [event.to_data() for event in item.events]
     for payload in payloads:
         validate_payload(payload)
+    if item.metadata is not None:
+        validate_payload(item.metadata.to_dict(), path="metadata")
     return payloads
 
 
@@ -687,6 +694,10 @@ def _chain(
     values: list[tuple[Any, ...]] = []
     results: list[list[RecordedEvent]] = []
     for item, payloads in zip(appends, all_payloads, strict=True):
+        item_metadata, item_prepared_metadata = metadata_dict, prepared_metadata
+        if item.metadata is not None:
+            item_metadata = item.metadata.to_dict()
+            item_prepared_metadata = prepare_metadata(item_metadata)
         recorded: list[RecordedEvent] = []
         for offset, (event, payload) in enumerate(zip(item.events, payloads, strict=True), 1):
             position += 1
@@ -698,7 +709,7 @@ def _chain(
                 "version": version,
                 "type": event.event_type.value,
                 "schema_version": event.schema_version,
-                "metadata": metadata_dict,
+                "metadata": item_metadata,
                 "recorded_at": timestamp,
                 "prev_hash": prev_hash,
             }
@@ -714,7 +725,7 @@ def _chain(
                     envelope["type"],
                     event.schema_version,
                     prepare_data(payload),
-                    prepared_metadata,
+                    item_prepared_metadata,
                     prepared_recorded_at,
                     prev_hash,
                     event_hash_value,
@@ -731,7 +742,7 @@ def _chain(
                     stream_type=item.stream_type,
                     version=version,
                     event=event,
-                    metadata=metadata_dict,
+                    metadata=item_metadata,
                     recorded_at=recorded_at,
                     hash=event_hash_value,
                 )
