@@ -5,24 +5,24 @@ from __future__ import annotations
 import dataclasses
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.db import transaction
 
 from ledger import events as ev
 from ledger import projections
 from ledger.claims import ClaimState, claim_state_from_events, evolve
-from ledger.exceptions import InvalidCommand, NotFound
-from ledger.models import Source
+from ledger.exceptions import ConcurrencyConflict, InvalidCommand, LedgerIntegrityError, NotFound
+from ledger.models import ClaimView, Source
 from ledger.store import (
     RecordedEvent,
     StreamAppend,
     append,
+    append_decided,
     append_many,
     lock_appends,
     read_all,
     read_stream,
-    stream_load,
 )
 
 MAX_CLAIM_LENGTH = 5000
@@ -210,32 +210,50 @@ def claim_command(
     *,
     claim_id: str,
     expected_version: int,
-    event: ev.DomainEvent,
+    event: ev.DomainEvent | Callable[[ClaimState], ev.DomainEvent],
     metadata: ev.Metadata,
-    idempotency_key: str | None = None,
 ) -> ClaimState:
     """Append one event to an existing claim at ``expected_version``; return the new state.
 
     The single path by which commands on an existing claim (here and in ``reviews``) write.
+    ``event`` is the event, or a function building it from the claim's current state (it may
+    raise to refuse the command). The state is read once, under the append's lock and in its
+    first round trip: the claim list's row (the same cost whatever the claim's history),
+    verified against the stream's version (LedgerIntegrityError when they differ). NotFound
+    for an unknown claim comes first, then ConcurrencyConflict for a stale
+    ``expected_version``, then whatever ``event`` raises; any of them leaves nothing written.
     """
-    # The claim's events and its read-model row in one round trip; NotFound for an unknown
-    # claim comes before the version check.
-    loaded = stream_load(stream_id=claim_id, stream_type=ev.StreamType.CLAIM)
-    state = _claim_from_events(claim_id, loaded.events)
-    result = append(
+    loaded: list[ClaimState] = []
+
+    def decide(rows: projections.DatabaseRows, version: int) -> list[ev.DomainEvent]:
+        row = rows.get(ClaimView, claim_id)
+        if row is None or version == 0:
+            raise NotFound(f"no claim {claim_id}")
+        state = projections.claim_state_from_row(row)
+        if state.version != version:
+            # The row is written in every append's transaction: it can only differ from its
+            # stream if a table was edited by hand. Acting on it would project a wrong row.
+            raise LedgerIntegrityError(
+                f"the claim list row of {claim_id} is at version {state.version}, its stream at"
+                f" {version}: run rebuild_projections"
+            )
+        if version != expected_version:
+            raise ConcurrencyConflict(
+                stream_id=claim_id, expected_version=expected_version, current_version=version
+            )
+        loaded.append(state)
+        return [event(state) if callable(event) else event]
+
+    result = append_decided(
         stream_id=claim_id,
         stream_type=ev.StreamType.CLAIM,
         expected_version=expected_version,
-        events=[event],
+        decide=decide,
         metadata=metadata,
-        idempotency_key=idempotency_key,
-        loaded=loaded,
     )
-    if result.replayed or state.version != expected_version:
-        # The claim moved on since it was loaded (or this is a replay): read it afresh.
-        return claim_load(claim_id=claim_id)
-    # The append succeeded on exactly the loaded version, so folding its events onto the
-    # loaded state gives the committed state without reading the stream again.
+    # The append landed on exactly the state loaded, so folding its event onto that state gives
+    # the committed state without reading anything again.
+    (state,) = loaded
     for recorded in result.events:
         state = evolve(
             state,
@@ -272,7 +290,7 @@ def projections_rebuild(*, check: bool) -> list[str]:
         projections.apply(rows, read_all())
         if check:
             return _differences(rows)
-        writer = projections.DatabaseRows(allow_copy=True)
+        writer = projections.DatabaseRows()
         for model in projections.PROJECTED_MODELS:
             model._default_manager.all().delete()
             writer.assume_absent(model, rows.rows[model])

@@ -1,9 +1,9 @@
 """Counting the SQL statements a piece of code sends, on SQLite and on PostgreSQL alike.
 
 ``CaptureQueriesContext`` sees only statements sent through Django's cursors; on PostgreSQL the
-ledger's hot paths send theirs on plain psycopg cursors and in one-sync pipelines
-(``ledger.sql``), so there the count is taken at psycopg's level instead: every ``execute``,
-``executemany`` row batch, ``COPY`` and pipelined statement is one statement.
+ledger's hot paths send theirs on plain psycopg cursors (``ledger.sql.fast_cursor``), so there
+the count is taken at psycopg's level instead: every ``execute`` and ``COPY`` is one statement
+(pipelined or not).
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-
-from ledger import sql
 
 
 class Statements:
@@ -40,7 +38,6 @@ def statements_counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Statements]:
 
     execute = psycopg.Cursor.execute
     copy = psycopg.Cursor.copy
-    send = sql._send_in_one_sync
 
     def counted_execute(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
         counted.sent.append(str(query))
@@ -50,20 +47,15 @@ def statements_counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Statements]:
         counted.sent.append(str(statement))
         return copy(self, statement, *args, **kwargs)
 
-    def counted_send(conn: Any, prepared: Any, statements: Any) -> Any:
-        counted.sent.extend(text for text, _params in statements)
-        return send(conn, prepared, statements)
-
     with monkeypatch.context() as patch:
         patch.setattr(psycopg.Cursor, "execute", counted_execute)
         patch.setattr(psycopg.Cursor, "copy", counted_copy)
-        patch.setattr(sql, "_send_in_one_sync", counted_send)
         yield counted
 
 
 def appends_counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """From now on, the number of events of each append made (one item per append, whatever
-    its protocol: every append chains its events once)."""
+    its size: every append chains its events once)."""
     from ledger import store
 
     made: list[int] = []
