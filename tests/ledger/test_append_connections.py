@@ -306,3 +306,78 @@ def test_random_commands_interleaved_with_another_connection_keep_the_ledger_con
         claim: (versions[claim], flags[claim]) for claim in claims
     }
     assert_ledger_consistent()
+
+
+def _in_threads(jobs: list[Callable[[], Any]]) -> list[BaseException | None]:
+    """Run each job in its own thread (own connection), released together; each one's error."""
+    barrier = threading.Barrier(len(jobs))
+    errors: list[BaseException | None] = [None] * len(jobs)
+
+    def run(index: int) -> None:
+        barrier.wait()
+        try:
+            jobs[index]()
+        except BaseException as error:  # reported to the test
+            errors[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(jobs))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return errors
+
+
+@on_postgresql
+def test_writers_on_different_claims_never_refuse_each_other(metadata):
+    # given two claims, each with a writer of its own on its own connection
+    claims = [claim_record(text=f"Claim {n} was made.", metadata=metadata).claim_id for n in (1, 2)]
+    rounds = 20
+
+    def writer(claim_id: str) -> Callable[[], Any]:
+        def work() -> None:
+            for version in range(1, rounds + 1):
+                claim_command(
+                    claim_id=claim_id,
+                    expected_version=version,
+                    event=ev.ClaimCommented(body=f"round {version}"),
+                    metadata=metadata,
+                )
+
+        return work
+
+    # when both write at once, each at the version it last wrote
+    errors = _in_threads([writer(claim_id) for claim_id in claims])
+
+    # then no command was refused: each claim moved by exactly its own writer's commands
+    assert errors == [None, None]
+    versions = dict(ClaimView.objects.filter(pk__in=claims).values_list("claim_id", "version"))
+    assert sorted(versions.values()) == [rounds + 1, rounds + 1]
+    assert_ledger_consistent()
+
+
+@on_postgresql
+def test_writers_on_the_same_claim_conflict_and_exactly_one_lands(metadata):
+    # given one claim at version 1
+    claim = claim_record(text="Iran backs Hamas.", metadata=metadata).claim_id
+
+    def writer(number: int) -> Callable[[], Any]:
+        return lambda: claim_command(
+            claim_id=claim,
+            expected_version=1,
+            event=ev.ClaimCommented(body=f"writer {number}"),
+            metadata=metadata,
+        )
+
+    # when two writers act on version 1 at once
+    errors = _in_threads([writer(1), writer(2)])
+
+    # then one lands and the other is told the stream moved to version 2
+    refused = [error for error in errors if error is not None]
+    assert len(refused) == 1
+    assert isinstance(refused[0], ConcurrencyConflict)
+    assert (refused[0].expected_version, refused[0].current_version) == (1, 2)
+    assert ClaimView.objects.get(pk=claim).version == 2
+    assert_ledger_consistent()
