@@ -22,6 +22,7 @@ from ledger.models import ClaimView, Event
 from ledger.services import claim_command, claim_record, projections_rebuild
 from ledger.store import StreamAppend, append, append_many
 from ledger.verification import ledger_verify
+from tests.threads import race
 
 pytestmark = pytest.mark.usefixtures("ledger_transactional_db")
 
@@ -308,26 +309,20 @@ def test_random_commands_interleaved_with_another_connection_keep_the_ledger_con
     assert_ledger_consistent()
 
 
-def _in_threads(jobs: list[Callable[[], Any]]) -> list[BaseException | None]:
-    """Run each job in its own thread (own connection), released together; each one's error."""
-    barrier = threading.Barrier(len(jobs))
-    errors: list[BaseException | None] = [None] * len(jobs)
+def _errors_of(jobs: list[Callable[[], Any]]) -> list[BaseException | None]:
+    """Run the jobs at once (``race``); each one's error, None for a job that succeeded."""
 
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            jobs[index]()
-        except BaseException as error:  # reported to the test
-            errors[index] = error
-        finally:
-            connection.close()
+    def caught(job: Callable[[], Any]) -> Callable[[], BaseException | None]:
+        def run() -> BaseException | None:
+            try:
+                job()
+            except BaseException as error:  # reported to the test
+                return error
+            return None
 
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(jobs))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return errors
+        return run
+
+    return race([caught(job) for job in jobs])
 
 
 @on_postgresql
@@ -349,7 +344,7 @@ def test_writers_on_different_claims_never_refuse_each_other(metadata):
         return work
 
     # when both write at once, each at the version it last wrote
-    errors = _in_threads([writer(claim_id) for claim_id in claims])
+    errors = _errors_of([writer(claim_id) for claim_id in claims])
 
     # then no command was refused: each claim moved by exactly its own writer's commands
     assert errors == [None, None]
@@ -372,7 +367,7 @@ def test_writers_on_the_same_claim_conflict_and_exactly_one_lands(metadata):
         )
 
     # when two writers act on version 1 at once
-    errors = _in_threads([writer(1), writer(2)])
+    errors = _errors_of([writer(1), writer(2)])
 
     # then one lands and the other is told the stream moved to version 2
     refused = [error for error in errors if error is not None]
