@@ -24,11 +24,12 @@ from django.db import transaction
 from django.utils import dateparse, timezone
 
 from ledger import events as ev
+from ledger.claims import claim_state_from_events
 from ledger.exceptions import InvalidCommand, SourceTooLarge
 from ledger.extraction import EXTRACTOR_VERSION, SkippedSentence, claims_extract
 from ledger.models import Source
-from ledger.services import claim_load, claim_record, text_check_characters
-from ledger.store import append, lock_appends, read_stream
+from ledger.services import ClaimDraft, claim_recording, text_check_characters
+from ledger.store import StreamAppend, append_many, lock_appends, read_stream, read_streams
 
 # Names the namespace of source and claim ids; any fixed UUID works, it must never change.
 SOURCE_NAMESPACE = uuid.UUID("6f1d2b1e-4c1a-5b8e-9d55-0c1a1ed6e7a1")
@@ -215,8 +216,8 @@ def _stored_result(source: Source) -> IngestResult:
         if isinstance(recorded.event, ev.SourceIngested):
             claim_ids = recorded.event.claim_ids
     claims = []
-    for claim_id in claim_ids:
-        state = claim_load(claim_id=claim_id)
+    for claim_id, claim_events in read_streams(claim_ids).items():
+        state = claim_state_from_events(claim_events)
         selector = state.selector
         claims.append(
             IngestedClaim(
@@ -288,7 +289,7 @@ def source_ingest(
             claim_id_for(source_id=source_id, start=claim.start, end=claim.end)
             for claim in extraction.claims
         ]
-        append(
+        source_recording = StreamAppend(
             stream_id=source_id,
             stream_type=ev.StreamType.SOURCE,
             expected_version=0,
@@ -307,30 +308,41 @@ def source_ingest(
                     skipped=dict(sorted(Counter(s.reason for s in extraction.skipped).items())),
                 )
             ],
-            metadata=metadata,
         )
-        claims = []
-        for claim_id, claim in zip(claim_ids, extraction.claims, strict=True):
-            claim_record(
-                text=claim.text,
-                metadata=dataclasses.replace(metadata, causation_id=source_id),
-                source_id=source_id,
-                selector=claim.selector,
-                publisher=cleaned_publisher,
-                check_worthiness=claim.check_worthiness,
-                entities=claim.entities,
-                claim_id=claim_id,
-            )
-            claims.append(
-                IngestedClaim(
-                    claim_id=claim_id,
+        claim_metadata = dataclasses.replace(metadata, causation_id=source_id)
+        claim_recordings = [
+            claim_recording(
+                draft=ClaimDraft(
                     text=claim.text,
-                    start=claim.start,
-                    end=claim.end,
+                    source_id=source_id,
+                    selector=claim.selector,
+                    publisher=cleaned_publisher,
                     check_worthiness=claim.check_worthiness,
                     entities=claim.entities,
-                )
+                    claim_id=claim_id,
+                ),
+                source_text=text,
+                field=f"claim {index} text",
+                metadata=claim_metadata,
             )
+            for index, (claim_id, claim) in enumerate(
+                zip(claim_ids, extraction.claims, strict=True)
+            )
+        ]
+        # The source's event and every claim in one append: one round trip per batch, and the
+        # selectors checked against the text in hand, not read back from the row just stored.
+        append_many(appends=[source_recording, *claim_recordings], metadata=metadata)
+    claims = [
+        IngestedClaim(
+            claim_id=claim_id,
+            text=claim.text,
+            start=claim.start,
+            end=claim.end,
+            check_worthiness=claim.check_worthiness,
+            entities=claim.entities,
+        )
+        for claim_id, claim in zip(claim_ids, extraction.claims, strict=True)
+    ]
     return IngestResult(
         source_id=source_id,
         sha256=sha256,

@@ -21,13 +21,11 @@ from ledger import events as ev
 from ledger.claims import STATE_FIELDS, ClaimState, claim_state_of, evolve
 from ledger.models import ClaimView, ContradictionView
 from ledger.sql import (
-    copy_allowed,
-    copy_rows,
-    execute_statements,
+    TableWrite,
     execute_unprepared,
     fast_cursor,
     max_query_params,
-    multi_row_statements,
+    send,
     value_preparer,
     vendor,
 )
@@ -65,7 +63,7 @@ class _Table:
         self._write_fields: dict[
             tuple[str, ...], tuple[list[models.Field[Any, Any]], list[Callable[[Any], Any]]]
         ] = {}
-        self._upsert_sql: dict[tuple[str, ...], tuple[str, str, str]] = {}
+        self._upsert_sql: dict[tuple[str, ...], tuple[tuple[str, ...], str]] = {}
         self._converters: list[tuple[str, list[Any], Any]] | None = None
 
     def preparer(self, field: models.Field[Any, Any]) -> Callable[[Any], Any]:
@@ -94,8 +92,9 @@ class _Table:
             cached = self._write_fields[attnames] = (fields, preparers)
         return cached
 
-    def upsert_sql(self, attnames: tuple[str, ...]) -> tuple[str, str, str]:
-        """``INSERT INTO t (columns) VALUES``, one row's placeholder, the ON CONFLICT clause."""
+    def upsert_sql(self, attnames: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+        """The quoted columns a row with these fields is written to, and the ON CONFLICT clause
+        that makes its INSERT an upsert."""
         cached = self._upsert_sql.get(attnames)
         if cached is None:
             quote = connection.ops.quote_name
@@ -105,7 +104,6 @@ class _Table:
                 for field in fields
                 if field.attname in attnames and field is not self.primary_key
             ]
-            columns = ", ".join(quote(field.column) for field in fields)
             conflict = f"ON CONFLICT ({self.pk_column}) " + (
                 "DO UPDATE SET "
                 + ", ".join(
@@ -115,8 +113,7 @@ class _Table:
                 else "DO NOTHING"
             )
             cached = self._upsert_sql[attnames] = (
-                f"INSERT INTO {self.name} ({columns}) VALUES",
-                "(" + ", ".join(["%s"] * len(fields)) + ")",
+                tuple(quote(field.column) for field in fields),
                 conflict,
             )
         return cached
@@ -162,16 +159,13 @@ class DatabaseRows:
     """Rows read from and written to the database, inside the caller's transaction.
 
     Reads go through a cache (``preload`` fills it for many keys in one query); writes are kept
-    until ``flush``, which upserts every changed row in batched statements. ``apply_incrementally``
-    flushes before returning, so the rows are written in the append's transaction.
+    until ``writes`` hands them over (an append's plan) or ``flush`` sends them.
     """
 
-    def __init__(self, *, allow_copy: bool = False) -> None:
+    def __init__(self) -> None:
         self._rows: dict[tuple[type[models.Model], str], Row] = {}
         self._dirty: dict[tuple[type[models.Model], str], Row] = {}
         self._known_absent: set[tuple[type[models.Model], str]] = set()
-        # COPY cannot run inside a pipeline: only callers that flush outside one allow it.
-        self.allow_copy = allow_copy
 
     def preload(self, model: type[models.Model], keys: Iterable[str]) -> None:
         """Read the rows of ``keys`` not yet cached, in one query per chunk of keys."""
@@ -255,20 +249,15 @@ class DatabaseRows:
         self._dirty[(model, key)] = row
 
     def flush(self) -> None:
-        """Write every changed row, in batches.
+        """Write every changed row now (``ledger.sql.send``), in the caller's transaction."""
+        send(self.writes())
 
-        Rows known not to exist (keyed by new streams, or everything in a rebuild) are inserted,
-        with COPY when there are many on PostgreSQL and ``allow_copy``; the others are upserted
-        (``INSERT ... ON CONFLICT (pk) DO UPDATE``), which also covers rows put without being
-        read first.
-        """
-        execute_statements(self.write_statements(copy=self.allow_copy))
+    def writes(self) -> list[TableWrite]:
+        """Every changed row, prepared for its table (forgotten as changed from then on).
 
-    def write_statements(self, *, copy: bool = False) -> list[tuple[str, list[Any]]]:
-        """The statements that write every changed row (forgotten as changed from then on).
-
-        With ``copy``, large groups of new rows are written with COPY right away instead; the
-        caller runs the statements returned, in its transaction.
+        Rows known not to exist (keyed by new streams, or everything in a rebuild) are marked
+        new, so that many of them go by COPY; all are written as upserts (``INSERT ... ON
+        CONFLICT (pk) DO UPDATE``), which also covers rows put without being read first.
         """
         groups: dict[tuple[type[models.Model], tuple[str, ...], bool], list[Row]] = defaultdict(
             list
@@ -278,25 +267,24 @@ class DatabaseRows:
             groups[(model, tuple(row), new)].append(row)
             self._known_absent.discard((model, key))
         self._dirty.clear()
-        statements: list[tuple[str, list[Any]]] = []
+        writes = []
         for (model, attnames, new), rows in groups.items():
             table = _table_of(model)
             fields, preparers = table.write_fields(attnames)
             pairs = [
                 (field.attname, prepare) for field, prepare in zip(fields, preparers, strict=True)
             ]
-            prepared = ([prepare(row.get(name)) for name, prepare in pairs] for row in rows)
-            if new and copy and copy_allowed(len(rows)):
-                quote = connection.ops.quote_name
-                copy_rows(table.name, [quote(field.column) for field in fields], prepared)
-                continue
-            insert, placeholder, conflict = table.upsert_sql(attnames)
-            statements.extend(
-                multi_row_statements(
-                    insert, placeholder, list(prepared), columns=len(fields), tail=conflict
+            columns, conflict = table.upsert_sql(attnames)
+            writes.append(
+                TableWrite(
+                    table=table.name,
+                    columns=columns,
+                    rows=[[prepare(row.get(name)) for name, prepare in pairs] for row in rows],
+                    conflict=conflict,
+                    new=new,
                 )
             )
-        return statements
+        return writes
 
 
 def _default_of(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
@@ -322,7 +310,8 @@ class MemoryRows:
 Handler = Callable[[RowStore, "RecordedEvent"], None]
 
 
-def _claim_state(row: Row) -> ClaimState:
+def claim_state_from_row(row: Row) -> ClaimState:
+    """The claim state a claim list row holds (every field of ``STATE_FIELDS``)."""
     values = {name: row[name] for name in STATE_FIELDS}
     values["claim_id"] = str(values["claim_id"])
     if values["source_id"] is not None:
@@ -334,7 +323,7 @@ def project_claim(rows: RowStore, recorded: RecordedEvent) -> None:
     """Claim list: one row per claim with its current state."""
     row = rows.get(ClaimView, recorded.stream_id)
     state = evolve(
-        _claim_state(row) if row is not None else None,
+        claim_state_from_row(row) if row is not None else None,
         recorded.event,
         version=recorded.version,
         position=recorded.position,
@@ -428,33 +417,13 @@ def apply(rows: RowStore, recorded: Iterable[RecordedEvent]) -> None:
             handler(rows, item)
 
 
-def apply_incrementally(
-    recorded: Sequence[RecordedEvent], rows: DatabaseRows | None = None
-) -> None:
-    """Update the read models for freshly appended events, in the append's transaction.
-
-    ``rows`` may come with the rows the handlers read already preloaded (``preload_streams``).
-    """
-    if rows is None:
-        rows = DatabaseRows()
-        first: dict[str, RecordedEvent] = {}
-        for item in recorded:
-            if item.stream_id not in first or item.version < first[item.stream_id].version:
-                first[item.stream_id] = item
-        streams = [(item.stream_id, item.stream_type, item.version - 1) for item in first.values()]
-        with ExitStack() as cursors:
-            rows.preload_collect(preload_streams(rows, cursors, streams))
-    apply(rows, recorded)
-    rows.flush()
-
-
 def preload_streams(
-    rows: DatabaseRows, cursors: ExitStack, streams: Iterable[tuple[str, str, int]]
+    rows: DatabaseRows, cursors: ExitStack, streams: Iterable[tuple[str, str, int | None]]
 ) -> list[PendingRows]:
     """Send the reads of the rows keyed by stream id that handlers of these streams will read.
 
-    ``streams`` are (stream id, stream type, version before the append): rows keyed by a
-    stream that is new (version 0) cannot exist yet and are not queried.
+    ``streams`` are (stream id, stream type, version before the append, None when unknown):
+    rows keyed by a stream that is new (version 0) cannot exist yet and are not queried.
     """
     wanted: dict[type[models.Model], set[str]] = defaultdict(set)
     for stream_id, stream_type, version_before in streams:

@@ -5,24 +5,24 @@ from __future__ import annotations
 import dataclasses
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.db import transaction
 
 from ledger import events as ev
 from ledger import projections
 from ledger.claims import ClaimState, claim_state_from_events, evolve
-from ledger.exceptions import InvalidCommand, NotFound
-from ledger.models import Source
+from ledger.exceptions import ConcurrencyConflict, InvalidCommand, LedgerIntegrityError, NotFound
+from ledger.models import ClaimView, Source
 from ledger.store import (
     RecordedEvent,
     StreamAppend,
     append,
+    append_decided,
     append_many,
     lock_appends,
     read_all,
     read_stream,
-    stream_load,
 )
 
 MAX_CLAIM_LENGTH = 5000
@@ -65,11 +65,11 @@ def _clean_text(text: str, *, field: str) -> str:
     return cleaned
 
 
-def _check_selector(source_id: str, selector: ev.TextSelector) -> None:
-    source = Source.objects.filter(pk=source_id).only("text").first()
-    if source is None:
+def _source_text(source_id: str) -> str:
+    text: str | None = Source.objects.filter(pk=source_id).values_list("text", flat=True).first()
+    if text is None:
         raise NotFound(f"no source {source_id}")
-    _check_selector_text(source.text, selector)
+    return text
 
 
 def _check_selector_text(text: str, selector: ev.TextSelector) -> None:
@@ -78,6 +78,60 @@ def _check_selector_text(text: str, selector: ev.TextSelector) -> None:
         raise InvalidCommand(f"selector range {start}..{end} is outside the source text")
     if text[start:end] != selector["exact"]:
         raise InvalidCommand("selector's exact quote does not match the source text at its range")
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimDraft:
+    """One claim to record: its text and, when it was quoted from a source, where."""
+
+    text: str
+    source_id: str | None = None
+    selector: ev.TextSelector | None = None
+    publisher: str = ""
+    check_worthiness: dict[str, object] | None = None
+    entities: list[str] | None = None
+    claim_id: str | None = None
+
+
+def claim_recording(
+    *,
+    draft: ClaimDraft,
+    source_text: str | None,
+    field: str = "claim text",
+    metadata: ev.Metadata | None = None,
+) -> StreamAppend:
+    """The append that records ``draft`` as a new claim stream: the one builder of a recording.
+
+    ``source_text`` is the text of ``draft.source_id`` (None for a claim without a source); the
+    selector must quote it exactly. ``field`` names the claim in errors, ``metadata`` overrides
+    the bulk append's for this claim. Raises InvalidCommand for a bad draft.
+    """
+    if (draft.source_id is None) != (draft.selector is None):
+        raise InvalidCommand(
+            f"{field}: a claim anchored to a source needs both source_id and selector"
+        )
+    if draft.selector is not None:
+        if source_text is None:
+            raise InvalidCommand(f"{field}: the text of source {draft.source_id} is needed")
+        _check_selector_text(source_text, draft.selector)
+    new_id = draft.claim_id or str(uuid.uuid4())
+    return StreamAppend(
+        stream_id=new_id,
+        stream_type=ev.StreamType.CLAIM,
+        expected_version=0,
+        events=[
+            ev.ClaimRecorded(
+                claim_id=new_id,
+                text=_clean_text(draft.text, field=field),
+                source_id=draft.source_id,
+                selector=draft.selector,
+                publisher=draft.publisher,
+                check_worthiness=draft.check_worthiness or {},
+                entities=draft.entities or [],
+            )
+        ],
+        metadata=metadata,
+    )
 
 
 def claim_record(
@@ -93,85 +147,48 @@ def claim_record(
     idempotency_key: str | None = None,
 ) -> ClaimState:
     """Record a new claim, optionally anchored to a stored source by ``selector``."""
-    if (source_id is None) != (selector is None):
-        raise InvalidCommand("a claim anchored to a source needs both source_id and selector")
-    if source_id is not None and selector is not None:
-        _check_selector(source_id, selector)
-    new_id = claim_id or str(uuid.uuid4())
+    draft = ClaimDraft(
+        text=text,
+        source_id=source_id,
+        selector=selector,
+        publisher=publisher,
+        check_worthiness=check_worthiness,
+        entities=entities,
+        claim_id=claim_id,
+    )
+    recording = claim_recording(
+        draft=draft, source_text=_source_text(source_id) if source_id and selector else None
+    )
     result = append(
-        stream_id=new_id,
-        stream_type=ev.StreamType.CLAIM,
+        stream_id=recording.stream_id,
+        stream_type=recording.stream_type,
         expected_version=0,
-        events=[
-            ev.ClaimRecorded(
-                claim_id=new_id,
-                text=_clean_text(text, field="claim text"),
-                source_id=source_id,
-                selector=selector,
-                publisher=publisher,
-                check_worthiness=check_worthiness or {},
-                entities=entities or [],
-            )
-        ],
+        events=recording.events,
         metadata=metadata,
         idempotency_key=idempotency_key,
     )
     return claim_state_from_events(result.events)
 
 
-@dataclasses.dataclass(frozen=True)
-class ClaimDraft:
-    """One claim for ``claims_record_many``; the same rules as ``claim_record`` apply."""
-
-    text: str
-    source_id: str | None = None
-    selector: ev.TextSelector | None = None
-    publisher: str = ""
-    check_worthiness: dict[str, object] | None = None
-    entities: list[str] | None = None
-    claim_id: str | None = None
-
-
 def claims_record_many(*, drafts: Sequence[ClaimDraft], metadata: ev.Metadata) -> list[ClaimState]:
     """Record many new claims in one transaction: every one of them, or none.
 
-    The bulk path for ingestion: each claim is its own stream (as with ``claim_record``), but
-    they are appended together under one lock with batched inserts. Any invalid draft raises
-    before anything is written.
+    Each claim is its own stream (as with ``claim_record``), appended together in one
+    ``append_many``; each source's text is read once. Any invalid draft raises before anything
+    is written.
     """
     if not drafts:
         raise InvalidCommand("no claims to record")
     source_texts: dict[str, str] = {}
     appends = []
     for index, draft in enumerate(drafts):
-        if (draft.source_id is None) != (draft.selector is None):
-            raise InvalidCommand(
-                f"claim {index}: a claim anchored to a source needs both source_id and selector"
-            )
-        if draft.source_id is not None and draft.selector is not None:
-            if draft.source_id not in source_texts:
-                source = Source.objects.filter(pk=draft.source_id).only("text").first()
-                if source is None:
-                    raise NotFound(f"no source {draft.source_id}")
-                source_texts[draft.source_id] = source.text
-            _check_selector_text(source_texts[draft.source_id], draft.selector)
-        new_id = draft.claim_id or str(uuid.uuid4())
+        if draft.source_id is not None and draft.source_id not in source_texts:
+            source_texts[draft.source_id] = _source_text(draft.source_id)
         appends.append(
-            StreamAppend(
-                stream_id=new_id,
-                stream_type=ev.StreamType.CLAIM,
-                expected_version=0,
-                events=[
-                    ev.ClaimRecorded(
-                        claim_id=new_id,
-                        text=_clean_text(draft.text, field=f"claim {index} text"),
-                        source_id=draft.source_id,
-                        selector=draft.selector,
-                        publisher=draft.publisher,
-                        check_worthiness=draft.check_worthiness or {},
-                        entities=draft.entities or [],
-                    )
-                ],
+            claim_recording(
+                draft=draft,
+                source_text=source_texts.get(draft.source_id or ""),
+                field=f"claim {index} text",
             )
         )
     results = append_many(appends=appends, metadata=metadata)
@@ -193,32 +210,50 @@ def claim_command(
     *,
     claim_id: str,
     expected_version: int,
-    event: ev.DomainEvent,
+    event: ev.DomainEvent | Callable[[ClaimState], ev.DomainEvent],
     metadata: ev.Metadata,
-    idempotency_key: str | None = None,
 ) -> ClaimState:
     """Append one event to an existing claim at ``expected_version``; return the new state.
 
     The single path by which commands on an existing claim (here and in ``reviews``) write.
+    ``event`` is the event, or a function building it from the claim's current state (it may
+    raise to refuse the command). The state is read once, under the append's lock and in its
+    first round trip: the claim list's row (the same cost whatever the claim's history),
+    verified against the stream's version (LedgerIntegrityError when they differ). NotFound
+    for an unknown claim comes first, then ConcurrencyConflict for a stale
+    ``expected_version``, then whatever ``event`` raises; any of them leaves nothing written.
     """
-    # The claim's events and its read-model row in one round trip; NotFound for an unknown
-    # claim comes before the version check.
-    loaded = stream_load(stream_id=claim_id, stream_type=ev.StreamType.CLAIM)
-    state = _claim_from_events(claim_id, loaded.events)
-    result = append(
+    loaded: list[ClaimState] = []
+
+    def decide(rows: projections.DatabaseRows, version: int) -> list[ev.DomainEvent]:
+        row = rows.get(ClaimView, claim_id)
+        if row is None or version == 0:
+            raise NotFound(f"no claim {claim_id}")
+        state = projections.claim_state_from_row(row)
+        if state.version != version:
+            # The row is written in every append's transaction: it can only differ from its
+            # stream if a table was edited by hand. Acting on it would project a wrong row.
+            raise LedgerIntegrityError(
+                f"the claim list row of {claim_id} is at version {state.version}, its stream at"
+                f" {version}: run rebuild_projections"
+            )
+        if version != expected_version:
+            raise ConcurrencyConflict(
+                stream_id=claim_id, expected_version=expected_version, current_version=version
+            )
+        loaded.append(state)
+        return [event(state) if callable(event) else event]
+
+    result = append_decided(
         stream_id=claim_id,
         stream_type=ev.StreamType.CLAIM,
         expected_version=expected_version,
-        events=[event],
+        decide=decide,
         metadata=metadata,
-        idempotency_key=idempotency_key,
-        loaded=loaded,
     )
-    if result.replayed or state.version != expected_version:
-        # The claim moved on since it was loaded (or this is a replay): read it afresh.
-        return claim_load(claim_id=claim_id)
-    # The append succeeded on exactly the loaded version, so folding its events onto the
-    # loaded state gives the committed state without reading the stream again.
+    # The append landed on exactly the state loaded, so folding its event onto that state gives
+    # the committed state without reading anything again.
+    (state,) = loaded
     for recorded in result.events:
         state = evolve(
             state,
@@ -255,7 +290,7 @@ def projections_rebuild(*, check: bool) -> list[str]:
         projections.apply(rows, read_all())
         if check:
             return _differences(rows)
-        writer = projections.DatabaseRows(allow_copy=True)
+        writer = projections.DatabaseRows()
         for model in projections.PROJECTED_MODELS:
             model._default_manager.all().delete()
             writer.assume_absent(model, rows.rows[model])

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
-import itertools
-import re
 import uuid
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from typing import Any
@@ -64,137 +62,6 @@ def pipeline() -> Iterator[None]:
         yield
 
 
-# Statements one connection keeps prepared for ``_run_in_one_sync``; past this many a statement
-# is parsed with its execution (an unnamed statement), as any other query is.
-PREPARED_MAX = 128
-_PLACEHOLDER = re.compile(r"%([s%])")
-
-
-class _Prepared:
-    """The statements ``_run_in_one_sync`` has prepared on one psycopg connection."""
-
-    def __init__(self) -> None:
-        self.names: dict[str, bytes] = {}
-        self.created = 0
-
-    def new_name(self) -> bytes:
-        """A name no statement of this connection has had (b"", unnamed, once at the cap)."""
-        if len(self.names) >= PREPARED_MAX:
-            return b""
-        self.created += 1
-        return f"ledger_{self.created}".encode()
-
-
-_prepared_by_connection: weakref.WeakKeyDictionary[Any, _Prepared] = weakref.WeakKeyDictionary()
-
-
-def _numbered_placeholders(sql: str) -> bytes:
-    """``%s`` placeholders as PostgreSQL's ``$1, $2, ...`` (and ``%%`` as ``%``)."""
-    numbers = itertools.count(1)
-    return _PLACEHOLDER.sub(
-        lambda match: f"${next(numbers)}" if match[1] == "s" else "%", sql
-    ).encode()
-
-
-def _run_in_one_sync(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[Any]:
-    """Run statements on PostgreSQL as one transaction in one round trip; each one's result.
-
-    Only outside any transaction (autocommit). Each statement runs as a prepared statement of
-    this connection (parsed and planned once, its parameters bound on the server), and all of
-    them are sent in pipeline mode followed by a single Sync: the extended query protocol runs
-    what comes before a Sync as one transaction, committed at the Sync, and after an error it
-    skips the remaining statements and rolls the lot back. When the connection has lost its
-    prepared statements (a ``DEALLOCATE``), the server refuses the first with nothing done:
-    they are prepared again and sent once more.
-    """
-    import psycopg
-
-    db = connections[DEFAULT_DB_ALIAS]
-    db.ensure_connection()
-    conn = db.connection
-    prepared = _prepared_by_connection.get(conn)
-    if prepared is None:
-        prepared = _prepared_by_connection[conn] = _Prepared()
-    with db.wrap_database_errors:
-        try:
-            return _send_in_one_sync(conn, prepared, statements)
-        except psycopg.errors.InvalidSqlStatementName:
-            prepared.names.clear()
-            return _send_in_one_sync(conn, prepared, statements)
-
-
-def _send_in_one_sync(
-    conn: Any, prepared: _Prepared, statements: Sequence[tuple[str, Sequence[Any]]]
-) -> list[Any]:
-    from psycopg import errors, pq
-    from psycopg.adapt import PyFormat, Transformer
-    from psycopg.generators import fetch_many, send
-
-    pgconn = conn.pgconn
-    transformer = Transformer.from_context(conn)
-    # Per command sent: the statement it prepares (its SQL and name), or None for an execution.
-    sent: list[tuple[str, bytes] | None] = []
-    preparing: dict[str, bytes] = {}  # named in this pipeline, before their first result
-    batches: list[list[Any]] = []
-    try:
-        with conn.lock:
-            pgconn.enter_pipeline_mode()
-            for sql, params in statements:
-                name = prepared.names.get(sql) or preparing.get(sql)
-                if name is None:
-                    name = prepared.new_name()
-                    pgconn.send_prepare(name, _numbered_placeholders(sql))
-                    sent.append((sql, name))
-                    if name:
-                        preparing[sql] = name
-                values = transformer.dump_sequence(params, [PyFormat.TEXT] * len(params))
-                pgconn.send_query_prepared(name, values)
-                sent.append(None)
-            pgconn.pipeline_sync()
-            conn.wait(send(pgconn))
-            while len(batches) < len(sent):
-                batches.append(conn.wait(fetch_many(pgconn)))
-            synced = conn.wait(fetch_many(pgconn))
-            if [result.status for result in synced] != [pq.ExecStatus.PIPELINE_SYNC]:
-                raise errors.OperationalError(f"expected the pipeline's Sync, got {synced!r}")
-            pgconn.exit_pipeline_mode()
-    except BaseException:
-        if pgconn.pipeline_status != pq.PipelineStatus.OFF:
-            # Results were left unread: the connection is in an unknown state.
-            connections[DEFAULT_DB_ALIAS].close()
-        raise
-    results = []
-    for preparation, batch in zip(sent, batches, strict=True):
-        result = batch[-1]
-        if result.status == pq.ExecStatus.FATAL_ERROR:
-            # The first error: every command after it was skipped, the transaction rolled back.
-            raise errors.error_from_result(result, encoding=conn.info.encoding)
-        if result.status not in (pq.ExecStatus.COMMAND_OK, pq.ExecStatus.TUPLES_OK):
-            raise errors.OperationalError(f"unexpected result in a pipeline: {result.status!r}")
-        if preparation is None:
-            results.append(result)
-        elif preparation[1]:
-            prepared.names[preparation[0]] = preparation[1]
-    return [_loaded(transformer, result) for result in results]
-
-
-def _loaded(transformer: Any, result: Any) -> list[tuple[Any, ...]]:
-    """A result's rows, loaded as psycopg's cursors load them (none for a command)."""
-    transformer.set_pgresult(result)
-    return transformer.load_rows(0, result.ntuples, tuple)  # type: ignore[no-any-return]
-
-
-def execute_as_one_transaction(statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
-    """Run several statements as one transaction in one round trip (PostgreSQL, autocommit)."""
-    _run_in_one_sync(statements)
-
-
-def fetch_as_one(statements: Sequence[tuple[str, Sequence[Any]]]) -> list[list[tuple[Any, ...]]]:
-    """Run several reads in one round trip (PostgreSQL, autocommit); the rows of each. The
-    reads share one transaction."""
-    return _run_in_one_sync(statements)
-
-
 def execute_statements(statements: Iterable[tuple[str, Sequence[Any]]]) -> None:
     """Run statements in order, each on its own ``fast_cursor`` (inside ``pipeline()`` none of
     them waits for the one before)."""
@@ -227,25 +94,66 @@ COPY_MIN_ROWS = 50
 
 
 def copy_allowed(rows: int) -> bool:
-    """Whether ``copy_rows`` should be used for a batch of this size."""
+    """Whether a batch of this many new rows goes by COPY."""
     return rows >= COPY_MIN_ROWS and vendor() == "postgresql"
 
 
-def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Insert prepared rows with PostgreSQL's COPY, in the current transaction.
+@dataclasses.dataclass(frozen=True)
+class TableWrite:
+    """Prepared rows for one table, as an append's plan holds them until ``send``.
 
-    ``table`` and ``columns`` are quoted names. Not usable inside ``pipeline()``.
+    ``table`` and ``columns`` are quoted names; ``conflict`` is the INSERT's ON CONFLICT clause
+    (empty: plain inserts). ``new`` rows are known not to exist yet, so they may be COPYed.
     """
+
+    table: str
+    columns: tuple[str, ...]
+    rows: list[Sequence[Any]]
+    conflict: str = ""
+    new: bool = True
+
+
+def send(writes: Sequence[TableWrite]) -> None:
+    """The send step of an append: write every planned row, in the current transaction.
+
+    The multi-row INSERTs of every table go in one round trip (pipelined on PostgreSQL); large
+    groups of new rows are COPYed instead, after them (COPY cannot run inside a pipeline). A
+    failure raises and leaves the transaction to roll back.
+    """
+    statements: list[tuple[str, list[Any]]] = []
+    copies = []
+    for write in writes:
+        if not write.rows:
+            continue
+        if write.new and copy_allowed(len(write.rows)):
+            copies.append(write)
+            continue
+        statements.extend(
+            multi_row_statements(
+                f"INSERT INTO {write.table} ({', '.join(write.columns)}) VALUES",
+                "(" + ", ".join(["%s"] * len(write.columns)) + ")",
+                write.rows,
+                columns=len(write.columns),
+                tail=write.conflict,
+            )
+        )
+    with pipeline():
+        execute_statements(statements)
+    for write in copies:
+        _copy_rows(write)
+
+
+def _copy_rows(write: TableWrite) -> None:
     import psycopg
 
     connection.ensure_connection()
-    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    statement = f"COPY {write.table} ({', '.join(write.columns)}) FROM STDIN"
     with (
         connection.wrap_database_errors,
         psycopg.Cursor(connection.connection) as cursor,
         cursor.copy(statement) as copy,
     ):
-        for row in rows:
+        for row in write.rows:
             copy.write_row(row)
 
 

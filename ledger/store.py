@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
@@ -30,16 +30,12 @@ from ledger.events import DomainEvent, Metadata, event_from_stored, validate_pay
 from ledger.exceptions import ConcurrencyConflict, IdempotencyKeyReused, InvalidCommand
 from ledger.models import EVENT_FIELDS, Event, IdempotencyRecord
 from ledger.sql import (
-    copy_allowed,
-    copy_rows,
-    execute_as_one_transaction,
-    execute_statements,
+    TableWrite,
     fast_cursor,
-    fetch_as_one,
     max_query_params,
-    multi_row_statements,
     pipeline,
     row_converter,
+    send,
     value_preparer,
     vendor,
 )
@@ -256,12 +252,21 @@ def _replay(key: str, fingerprint: str) -> AppendResult | None:
 
 @dataclasses.dataclass(frozen=True)
 class StreamAppend:
-    """One stream's part of a multi-stream append: ``events`` at ``expected_version``."""
+    """One stream's part of a multi-stream append: ``events`` at ``expected_version``.
+
+    ``metadata``, when given, is this stream's instead of the bulk append's (an ingest records
+    its claims as caused by the source it records in the same append).
+    """
 
     stream_id: str
     stream_type: str
     expected_version: int
     events: Sequence[DomainEvent]
+    metadata: Metadata | None = None
+
+    @property
+    def target(self) -> tuple[str, str, int | None]:
+        return (self.stream_id, self.stream_type, self.expected_version)
 
 
 def _validated(item: StreamAppend) -> list[dict[str, Any]]:
@@ -274,6 +279,8 @@ def _validated(item: StreamAppend) -> list[dict[str, Any]]:
     payloads = [event.to_data() for event in item.events]
     for payload in payloads:
         validate_payload(payload)
+    if item.metadata is not None:
+        validate_payload(item.metadata.to_dict(), path="metadata")
     return payloads
 
 
@@ -285,15 +292,13 @@ def append(
     events: Sequence[DomainEvent],
     metadata: Metadata,
     idempotency_key: str | None = None,
-    loaded: LoadedStream | None = None,
 ) -> AppendResult:
     """Append ``events`` to a stream that must be at ``expected_version`` (0: a new stream).
 
     Atomic: either every event is committed with its projections updated, or nothing is.
     Raises ConcurrencyConflict on a version mismatch, InvalidCommand on a malformed payload,
     IdempotencyKeyReused when ``idempotency_key`` was used for a different command. A repeat of
-    a command with the same key returns the original events and appends nothing. ``loaded``
-    (from ``stream_load`` of this stream, used once) saves reading the rows it carries again.
+    a command with the same key returns the original events and appends nothing.
     """
     item = StreamAppend(
         stream_id=stream_id,
@@ -302,14 +307,7 @@ def append(
         events=events,
     )
     payloads = _validated(item)
-    metadata_dict = metadata.to_dict()
-    validate_payload(metadata_dict, path="metadata")
-    if loaded is not None and loaded.stream_id != stream_id:
-        raise InvalidCommand(f"loaded stream {loaded.stream_id} is not {stream_id}")
-    if idempotency_key is None and _optimistic_possible(len(payloads)):
-        appended = _append_optimistic([item], [payloads], metadata_dict, loaded)
-        if appended is not None:
-            return AppendResult(events=appended[0], replayed=False)
+    metadata_dict = _metadata_dict(metadata)
     fingerprint = _fingerprint(stream_id, expected_version, events) if idempotency_key else ""
     with transaction.atomic():
         if idempotency_key:
@@ -317,8 +315,11 @@ def append(
             replayed = _replay(idempotency_key, fingerprint)
             if replayed is not None:
                 return replayed
-        # Without a key to check first, the lock travels with the append's first reads.
-        (recorded,) = _append_locked([item], [payloads], metadata_dict, lock=not idempotency_key)
+        # Without a key to check first, the lock travels with the append's reads.
+        reads = _read_under_lock([item.target], lock=not idempotency_key)
+        plan = _plan([item], [payloads], metadata_dict, reads)
+        send(plan.writes)
+        (recorded,) = plan.results
         if idempotency_key:
             IdempotencyRecord.objects.create(
                 key=idempotency_key,
@@ -336,9 +337,9 @@ def append_many(*, appends: Sequence[StreamAppend], metadata: Metadata) -> list[
     """Append to many streams in one transaction: all of them, with projections, or none.
 
     Each stream must be at its ``expected_version`` and appear once; the first mismatch raises
-    ConcurrencyConflict and nothing is written. Positions follow the order of ``appends``. This
-    is the bulk path (ingestion of many claims at once): one lock, one read of the stream
-    versions and the ledger head, batched inserts.
+    ConcurrencyConflict and nothing is written. Positions follow the order of ``appends``. The
+    same three round trips as a one-stream append, whatever the batch size (ingesting an
+    article; flagging a chunk of contradictions).
     """
     if not appends:
         raise InvalidCommand("a bulk append needs at least one stream")
@@ -346,204 +347,133 @@ def append_many(*, appends: Sequence[StreamAppend], metadata: Metadata) -> list[
     if len(set(stream_ids)) != len(stream_ids):
         raise InvalidCommand("a bulk append names each stream at most once")
     all_payloads = [_validated(item) for item in appends]
+    metadata_dict = _metadata_dict(metadata)
+    with transaction.atomic():
+        reads = _read_under_lock([item.target for item in appends], lock=True)
+        plan = _plan(appends, all_payloads, metadata_dict, reads)
+        send(plan.writes)
+    _schedule_hooks(plan.appended)
+    return [AppendResult(events=events, replayed=False) for events in plan.results]
+
+
+Decide = Callable[["projections.DatabaseRows", int], Sequence[DomainEvent]]
+
+
+def append_decided(
+    *,
+    stream_id: str,
+    stream_type: str,
+    expected_version: int,
+    decide: Decide,
+    metadata: Metadata,
+) -> AppendResult:
+    """Append the events ``decide`` builds from the stream's state, read once under the lock.
+
+    In the append's first round trip, under the lock: the stream's version, the ledger head
+    and the read-model rows keyed by this stream (its state as the projections hold it, which
+    costs the same whatever the stream's history). ``decide(rows, version)`` gets those rows
+    and the stream's current version (0: no such stream) and returns the events to append, or
+    raises, and then nothing is written. Nothing can move between what it read and the append:
+    both happen under the lock. Then as ``append``: ConcurrencyConflict unless the stream is at
+    ``expected_version``.
+    """
+    metadata_dict = _metadata_dict(metadata)
+    with transaction.atomic():
+        reads = _read_under_lock([(stream_id, stream_type, None)], lock=True)
+        item = StreamAppend(
+            stream_id=stream_id,
+            stream_type=stream_type,
+            expected_version=expected_version,
+            events=decide(reads.rows, reads.version_of(stream_id)),
+        )
+        plan = _plan([item], [_validated(item)], metadata_dict, reads)
+        send(plan.writes)
+    _schedule_hooks(plan.appended)
+    return AppendResult(events=plan.results[0], replayed=False)
+
+
+def _metadata_dict(metadata: Metadata) -> dict[str, Any]:
     metadata_dict = metadata.to_dict()
     validate_payload(metadata_dict, path="metadata")
-    recorded: list[list[RecordedEvent]] | None = None
-    if _optimistic_possible(sum(len(payloads) for payloads in all_payloads)):
-        recorded = _append_optimistic(appends, all_payloads, metadata_dict, None)
-    if recorded is None:
-        with transaction.atomic():
-            recorded = _append_locked(appends, all_payloads, metadata_dict, lock=True)
-        _schedule_hooks([event for events in recorded for event in events])
-    return [AppendResult(events=events, replayed=False) for events in recorded]
+    return metadata_dict
+
+
+# --- read under the lock, plan, send ----------------------------------------------------------
 
 
 @dataclasses.dataclass(frozen=True)
-class LoadedStream:
-    """A stream's events, read together with the read-model rows an append to it updates.
+class _Reads:
+    """What an append read under the lock: each stream's (version, type), the ledger head
+    (position, hash) and the read-model rows its handlers will read."""
 
-    Handed back to ``append`` (``loaded=``), it spares the append reading those rows again. It
-    remembers the ledger head seen before the reads: an optimistic append chains from that
-    head, and the database confirms under the append lock that it is still the head, so that
-    nothing was committed since the rows were read (docs/adr/cmdspeed-01-optimistic-append.md).
-    """
-
-    stream_id: str
-    events: list[RecordedEvent]
-    rows: projections.DatabaseRows
+    streams: dict[str, tuple[int, str]]
     head: tuple[int, str]
+    rows: projections.DatabaseRows
+
+    def version_of(self, stream_id: str) -> int:
+        return self.streams.get(stream_id, (0, ""))[0]
 
 
-def stream_load(*, stream_id: str, stream_type: str) -> LoadedStream:
-    """Read a stream's events and, when its next append can be optimistic, the rows it updates.
+def _read_under_lock(targets: Sequence[tuple[str, str, int | None]], *, lock: bool) -> _Reads:
+    """One round trip: the lock (with ``lock``), the heads of the streams and of the ledger, and
+    the rows keyed by those streams that their handlers read.
 
-    On PostgreSQL outside a transaction both reads are one round trip (``fetch_as_one``).
+    ``targets`` are (stream id, stream type, expected version, None when unknown). Rows keyed
+    by a new stream are known absent and not read; the others are read even if the expected
+    version turns out stale (the plan then refuses the append and they go unused).
     """
-    head = _head_seen()  # before the reads: see LoadedStream
     rows = projections.DatabaseRows()
-    if not _optimistic_possible(1):
-        return LoadedStream(
-            stream_id=stream_id, events=read_stream(stream_id), rows=rows, head=head
-        )
-    reads = [
-        read
-        for model in projections.KEYED_BY_STREAM.get(stream_type, ())
-        for read in rows.preload_queries(model, [stream_id])
-    ]
-    fetched = fetch_as_one([_read_stream_query(stream_id), *((r.sql, r.params) for r in reads)])
-    for read, read_rows in zip(reads, fetched[1:], strict=True):
-        rows.preload_rows(read, read_rows)
-    return LoadedStream(
-        stream_id=stream_id, events=_recorded_list(fetched[0]), rows=rows, head=head
-    )
+    with ExitStack() as cursors, pipeline():
+        if lock:
+            _lock_statement(cursors.enter_context(fast_cursor()))
+        pending_heads = _heads_send(cursors, [stream_id for stream_id, _type, _version in targets])
+        pending_rows = projections.preload_streams(rows, cursors, targets)
+        streams, head = _heads_collect(pending_heads)
+        rows.preload_collect(pending_rows)
+    return _Reads(streams=streams, head=head, rows=rows)
 
 
-# --- the optimistic append (PostgreSQL, outside a transaction) ---------------------------------
+@dataclasses.dataclass(frozen=True)
+class AppendPlan:
+    """Everything an append writes, computed from what it read: per stream the recorded events
+    (positions, versions, chained hashes), and the prepared rows of the events table and of the
+    read models, events first."""
 
-# What ledger_append_check (migration 0006) raises, as SQLSTATE codes.
-_VERSION_CONFLICT = "LE001"
-_WRONG_STREAM_TYPE = "LE002"
-_HEAD_MOVED = "LE003"
-# Attempts against a moving head before an append takes the lock first and reads under it.
-OPTIMISTIC_ATTEMPTS = 3
+    results: list[list[RecordedEvent]]
+    writes: list[TableWrite]
 
-# Per database connection: the ledger head it last committed or was told of. Only a guess: an
-# optimistic append chains from it and the database refuses the append if it is stale.
-_HEADS_SEEN: weakref.WeakKeyDictionary[Any, tuple[int, str]] = weakref.WeakKeyDictionary()
-
-
-def _optimistic_possible(event_count: int) -> bool:
-    """Whether an append of this many events can go as one optimistic round trip.
-
-    Only on PostgreSQL, outside any transaction (the append is then its own ``BEGIN`` ...
-    ``COMMIT``), and below the size where ``COPY`` pays.
-    """
-    if vendor() != "postgresql" or copy_allowed(event_count):
-        return False
-    db = connections[DEFAULT_DB_ALIAS]
-    return not db.in_atomic_block and db.get_autocommit()
+    @property
+    def appended(self) -> list[RecordedEvent]:
+        return [event for events in self.results for event in events]
 
 
-def _head_seen() -> tuple[int, str]:
-    if vendor() != "postgresql":
-        return (0, GENESIS_HASH)
-    conn = connections[DEFAULT_DB_ALIAS].connection
-    return (0, GENESIS_HASH) if conn is None else _HEADS_SEEN.get(conn, (0, GENESIS_HASH))
-
-
-def _remember_head(head: tuple[int, str]) -> None:
-    if vendor() == "postgresql" and (conn := connections[DEFAULT_DB_ALIAS].connection) is not None:
-        _HEADS_SEEN[conn] = head
-
-
-class _LockNeeded(Exception):
-    """The optimistic attempt cannot tell why it fails: the locked append will say."""
-
-
-class _HeadMoved(Exception):
-    def __init__(self, head: tuple[int, str]) -> None:
-        super().__init__(f"the ledger head moved to {head[0]}")
-        self.head = head
-
-
-def _append_optimistic(
+def _plan(
     appends: Sequence[StreamAppend],
     all_payloads: Sequence[list[dict[str, Any]]],
     metadata_dict: dict[str, Any],
-    loaded: LoadedStream | None,
-) -> list[list[RecordedEvent]] | None:
-    """Append without reading under the lock; None when the head kept moving.
-
-    The events are chained from the head this connection last saw (or ``loaded``'s), the read
-    models updated from rows read after that head was seen, and all of it is sent at once with
-    ``ledger_append_check``, which takes the lock and refuses the transaction unless every
-    stream is at its expected version and the head is still that head: then nothing was
-    committed in between, so the positions, the chain and the rows are what a locked append
-    would have produced. When the head moved, the attempt is repeated from the head the
-    database reported, with the rows read again; after ``OPTIMISTIC_ATTEMPTS``, or when a
-    projection handler refuses the events, the caller takes the lock first instead.
-    """
-    head = loaded.head if loaded is not None else _head_seen()
-    rows = loaded.rows if loaded is not None else projections.DatabaseRows()
-    streams = [(item.stream_id, item.stream_type, item.expected_version) for item in appends]
-    for _attempt in range(OPTIMISTIC_ATTEMPTS):
-        # Rows read now are read after ``head`` was seen (those of ``loaded`` already are);
-        # rows keyed by new streams are known absent, and cached ones are not read again.
-        with ExitStack() as cursors:
-            rows.preload_collect(projections.preload_streams(rows, cursors, streams))
-        try:
-            return _commit_optimistic(appends, all_payloads, metadata_dict, head, rows)
-        except _LockNeeded:
-            return None
-        except _HeadMoved as moved:
-            head = moved.head
-            _remember_head(head)
-            rows = projections.DatabaseRows()
-    return None
-
-
-def _commit_optimistic(
-    appends: Sequence[StreamAppend],
-    all_payloads: Sequence[list[dict[str, Any]]],
-    metadata_dict: dict[str, Any],
-    head: tuple[int, str],
-    rows: projections.DatabaseRows,
-) -> list[list[RecordedEvent]]:
-    """One attempt: the check, the inserts and the read-model writes, as one transaction."""
-    values, results = _chain(appends, all_payloads, metadata_dict, head)
-    appended = [event for recorded in results for event in recorded]
-    try:
-        projections.apply(rows, appended)
-    except InvalidCommand as error:
-        # A handler refused the events, perhaps only because a stream is not at its expected
-        # version or of another type: let the locked append check first and say which.
-        raise _LockNeeded from error
-    check = (
-        "SELECT ledger_append_check(%s, %s, %s, %s::text[], %s::text[], %s::integer[])",
-        [
-            APPEND_LOCK_KEY,
-            head[0],
-            head[1],
-            [item.stream_id for item in appends],
-            [item.stream_type for item in appends],
-            [item.expected_version for item in appends],
-        ],
-    )
-    try:
-        execute_as_one_transaction([check, *_insert_statements(values), *rows.write_statements()])
-    except DatabaseError as error:
-        refusal = _refusal(error, appends)
-        if refusal is None:
-            raise
-        raise refusal from None
-    _remember_head((appended[-1].position, appended[-1].hash))
-    _schedule_hooks(appended)
-    return results
-
-
-def _refusal(error: DatabaseError, appends: Sequence[StreamAppend]) -> Exception | None:
-    """The exception for a refusal by ``ledger_append_check``, None for any other error."""
-    cause = error.__cause__
-    code = getattr(cause, "sqlstate", None)
-    diag = getattr(cause, "diag", None)
-    detail = (diag.message_detail if diag is not None else None) or ""
-    if code == _HEAD_MOVED:
-        position, head_hash = detail.split(" ")
-        return _HeadMoved((int(position), head_hash))
-    if code == _VERSION_CONFLICT:
-        index, current_version = detail.split(" ")
-        item = appends[int(index) - 1]
-        return ConcurrencyConflict(
-            stream_id=item.stream_id,
-            expected_version=item.expected_version,
-            current_version=int(current_version),
-        )
-    if code == _WRONG_STREAM_TYPE:
-        return InvalidCommand(diag.message_primary if diag is not None else str(error))
-    return None
-
-
-# --- the locked append (every backend; inside transactions; bulk) ----------------------------
+    reads: _Reads,
+) -> AppendPlan:
+    """Check each stream's version and type, chain the events after the head and run the
+    projection handlers on the rows read. Writes nothing; a handler may read a row the reads
+    did not bring (a flag's claims), nothing else touches the database. Raises
+    ConcurrencyConflict or InvalidCommand, with nothing written."""
+    for item in appends:
+        current_version, current_type = reads.streams.get(item.stream_id, (0, item.stream_type))
+        if current_type != item.stream_type:
+            raise InvalidCommand(
+                f"stream {item.stream_id} is a {current_type} stream, not {item.stream_type}"
+            )
+        if current_version != item.expected_version:
+            raise ConcurrencyConflict(
+                stream_id=item.stream_id,
+                expected_version=item.expected_version,
+                current_version=current_version,
+            )
+    values, results = _chain(appends, all_payloads, metadata_dict, reads.head)
+    plan = AppendPlan(results=results, writes=[])
+    projections.apply(reads.rows, plan.appended)
+    plan.writes.extend([_events_write(values), *reads.rows.writes()])
+    return plan
 
 
 def _heads_send(cursors: ExitStack, stream_ids: Sequence[str]) -> list[Any]:
@@ -608,66 +538,6 @@ def _heads_collect(pending: list[Any]) -> tuple[dict[str, tuple[int, str]], tupl
     return streams, head
 
 
-def _append_locked(
-    appends: Sequence[StreamAppend],
-    all_payloads: Sequence[list[dict[str, Any]]],
-    metadata_dict: dict[str, Any],
-    *,
-    lock: bool,
-) -> list[list[RecordedEvent]]:
-    """Take the lock (with ``lock``), check versions, chain, insert and project.
-
-    On PostgreSQL this is three round trips whatever the batch size: the lock, the stream and
-    ledger heads and the projection rows the handlers will read are sent together; then the
-    event inserts and the projection upserts together; then the commit. The caller runs the
-    after-commit hooks (``_schedule_hooks``) once its atomic block has ended.
-    """
-    rows = projections.DatabaseRows()
-    with ExitStack() as cursors, pipeline():
-        if lock:
-            cursor = cursors.enter_context(fast_cursor())
-            _lock_statement(cursor)
-        pending_heads = _heads_send(cursors, [item.stream_id for item in appends])
-        # Rows keyed by new streams are known absent; others are read in the same round trip
-        # (if the expected version is stale, the append fails below and they go unused).
-        pending_rows = projections.preload_streams(
-            rows,
-            cursors,
-            [(item.stream_id, item.stream_type, item.expected_version) for item in appends],
-        )
-        streams, head = _heads_collect(pending_heads)
-        rows.preload_collect(pending_rows)
-    for item in appends:
-        current_version, current_type = streams.get(item.stream_id, (0, item.stream_type))
-        if current_type != item.stream_type:
-            raise InvalidCommand(
-                f"stream {item.stream_id} is a {current_type} stream, not {item.stream_type}"
-            )
-        if current_version != item.expected_version:
-            raise ConcurrencyConflict(
-                stream_id=item.stream_id,
-                expected_version=item.expected_version,
-                current_version=current_version,
-            )
-    values, results = _chain(appends, all_payloads, metadata_dict, head)
-    appended = [event for recorded in results for event in recorded]
-    if copy_allowed(len(values)):
-        # A bulk append: COPY the events, then COPY or upsert the projection rows.
-        copy_rows(
-            connection.ops.quote_name(Event._meta.db_table),
-            [connection.ops.quote_name(name) for name in EVENT_FIELDS],
-            values,
-        )
-        rows.allow_copy = True
-        projections.apply_incrementally(appended, rows=rows)
-    else:
-        with pipeline():
-            execute_statements(_insert_statements(values))
-            projections.apply_incrementally(appended, rows=rows)
-    _remember_head((appended[-1].position, appended[-1].hash))
-    return results
-
-
 def _chain(
     appends: Sequence[StreamAppend],
     all_payloads: Sequence[list[dict[str, Any]]],
@@ -687,6 +557,10 @@ def _chain(
     values: list[tuple[Any, ...]] = []
     results: list[list[RecordedEvent]] = []
     for item, payloads in zip(appends, all_payloads, strict=True):
+        item_metadata, item_prepared_metadata = metadata_dict, prepared_metadata
+        if item.metadata is not None:
+            item_metadata = item.metadata.to_dict()
+            item_prepared_metadata = prepare_metadata(item_metadata)
         recorded: list[RecordedEvent] = []
         for offset, (event, payload) in enumerate(zip(item.events, payloads, strict=True), 1):
             position += 1
@@ -698,7 +572,7 @@ def _chain(
                 "version": version,
                 "type": event.event_type.value,
                 "schema_version": event.schema_version,
-                "metadata": metadata_dict,
+                "metadata": item_metadata,
                 "recorded_at": timestamp,
                 "prev_hash": prev_hash,
             }
@@ -714,7 +588,7 @@ def _chain(
                     envelope["type"],
                     event.schema_version,
                     prepare_data(payload),
-                    prepared_metadata,
+                    item_prepared_metadata,
                     prepared_recorded_at,
                     prev_hash,
                     event_hash_value,
@@ -731,7 +605,7 @@ def _chain(
                     stream_type=item.stream_type,
                     version=version,
                     event=event,
-                    metadata=metadata_dict,
+                    metadata=item_metadata,
                     recorded_at=recorded_at,
                     hash=event_hash_value,
                 )
@@ -748,21 +622,17 @@ def _event_preparers(vendor_name: str) -> tuple[Callable[[Any], Any], ...]:
     return tuple(value_preparer(fields[name]) for name in ("data", "metadata", "recorded_at"))
 
 
-def _insert_statements(values: list[tuple[Any, ...]]) -> list[tuple[str, list[Any]]]:
-    """Multi-row INSERTs of prepared event rows (the only statements that create events)."""
-    insert, placeholder = _insert_sql_for(vendor())
-    return multi_row_statements(insert, placeholder, values, columns=len(EVENT_FIELDS))
+def _events_write(values: list[tuple[Any, ...]]) -> TableWrite:
+    """The prepared event rows as the events table's write (the only write that creates events)."""
+    table, columns = _events_table_for(vendor())
+    return TableWrite(table=table, columns=columns, rows=list(values))
 
 
 @functools.cache
-def _insert_sql_for(vendor: str) -> tuple[str, str]:
-    """``INSERT INTO events (columns) VALUES`` and one row's placeholder."""
+def _events_table_for(vendor_name: str) -> tuple[str, tuple[str, ...]]:
+    """The events table's quoted name and columns, in ``EVENT_FIELDS`` order."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(name) for name in EVENT_FIELDS)
-    return (
-        f"INSERT INTO {quote(Event._meta.db_table)} ({columns}) VALUES",
-        "(" + ", ".join(["%s"] * len(EVENT_FIELDS)) + ")",
-    )
+    return quote(Event._meta.db_table), tuple(quote(name) for name in EVENT_FIELDS)
 
 
 def read_stream(stream_id: str) -> list[RecordedEvent]:

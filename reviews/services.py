@@ -94,19 +94,18 @@ def _run(
     """Check version, role, scope and state against the claim as it is, then append one event.
 
     The version is checked first: a decision taken on an outdated page is refused as stale
-    whatever it was. The append repeats the check under the store's lock, so a command racing
-    another one still cannot land on a state it was not checked against.
+    whatever it was. The claim is read once, under the store's lock (``claim_command``), so a
+    command racing another one cannot land on a state it was not checked against.
     """
-    claim = ledger_services.claim_load(claim_id=claim_id)
-    if claim.version != expected_version:
-        raise ConcurrencyConflict(
-            stream_id=claim_id, expected_version=expected_version, current_version=claim.version
-        )
-    workflow_check(actor=actor, claim=claim, command=command)
+
+    def decide(claim: ClaimState) -> ev.DomainEvent:
+        workflow_check(actor=actor, claim=claim, command=command)
+        return build(claim)
+
     return ledger_services.claim_command(
         claim_id=claim_id,
         expected_version=expected_version,
-        event=build(claim),
+        event=decide,
         metadata=_metadata(actor, via, correlation_id),
     )
 

@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from ledger.claims import ClaimStatus
 from reviews.api.keys import api_key_create
 from tests.api.conftest import event_count
+from tests.threads import race
 
 ROUNDS = 5
-
-
-def _race(requests: list[Any]) -> list[Any]:
-    """Run each callable in its own thread, released together; return their results."""
-    barrier = threading.Barrier(len(requests))
-    results: list[Any] = [None] * len(requests)
-
-    def run(index: int) -> None:
-        barrier.wait()
-        try:
-            results[index] = requests[index]()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(requests))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.mark.postgres
@@ -57,7 +36,7 @@ def test_two_copies_of_a_request_racing_append_once(people, claim_in):
             )
 
         # when
-        first, second = _race([send, send])
+        first, second = race([send, send])
 
         # then both get the one response, and one event was appended
         assert (first.status_code, second.status_code) == (200, 200)
@@ -88,7 +67,7 @@ def test_two_reviewers_acting_on_one_version_one_wins_one_gets_409(people, claim
                 HTTP_IF_MATCH='"4"',
             )
 
-        results = _race([lambda: act(rita), lambda: act(ed)])
+        results = race([lambda: act(rita), lambda: act(ed)])
 
         assert sorted(r.status_code for r in results) == [200, 409]
         loser = next(r for r in results if r.status_code == 409)

@@ -6,7 +6,7 @@ import psycopg
 import pytest
 from django.db import OperationalError, connection, transaction
 
-from ledger import projections
+from ledger import sql
 from ledger.models import ClaimView, Event
 from ledger.services import claim_record
 from ledger.verification import ledger_verify
@@ -29,21 +29,20 @@ def terminate_own_backend() -> None:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
-@pytest.mark.parametrize("in_transaction", [False, True], ids=["optimistic", "locked"])
+@pytest.mark.parametrize("in_transaction", [False, True], ids=["own", "caller's"])
 def test_connection_dropped_mid_command_writes_nothing_and_the_next_command_succeeds(
     metadata, monkeypatch, in_transaction
 ):
-    # given a first claim, and a connection that dies while the projection's writes are
-    # prepared: inside a caller's transaction the events are already inserted then; a command
-    # on its own (one optimistic message) has sent nothing yet
+    # given a first claim, and a connection that dies between the append's plan and its send
+    # (the lock taken and the heads read), in the append's own transaction or a caller's
     claim_record(text="Iran backs Hamas.", metadata=metadata)
-    write_statements = projections.DatabaseRows.write_statements
+    send = sql.send
 
-    def die_then_write(rows, **options):
+    def die_then_send(writes):
         terminate_own_backend()
-        return write_statements(rows, **options)
+        return send(writes)
 
-    monkeypatch.setattr(projections.DatabaseRows, "write_statements", die_then_write)
+    monkeypatch.setattr("ledger.store.send", die_then_send)
 
     # when
     with (
@@ -51,7 +50,7 @@ def test_connection_dropped_mid_command_writes_nothing_and_the_next_command_succ
         transaction.atomic() if in_transaction else nullcontext(),
     ):
         claim_record(text="Allies have been silent.", metadata=metadata)
-    monkeypatch.setattr(projections.DatabaseRows, "write_statements", write_statements)
+    monkeypatch.setattr("ledger.store.send", send)
     connection.close()
 
     # then nothing of the failed command is stored, and the next command works

@@ -253,15 +253,15 @@ def test_html_main_text_is_extracted_without_scripts_styles_or_navigation():
 def test_a_failure_midway_leaves_nothing_behind(monkeypatch):
     # given claim recording that fails on the third claim
     calls = []
-    real_claim_record = ingestion.claim_record  # type: ignore[attr-defined]
+    real_claim_recording = ingestion.claim_recording  # type: ignore[attr-defined]
 
-    def failing_claim_record(**kwargs):
+    def failing_claim_recording(**kwargs):
         calls.append(kwargs)
         if len(calls) == 3:
             raise InvalidCommand("simulated failure")
-        return real_claim_record(**kwargs)
+        return real_claim_recording(**kwargs)
 
-    monkeypatch.setattr(ingestion, "claim_record", failing_claim_record)
+    monkeypatch.setattr(ingestion, "claim_recording", failing_claim_recording)
 
     # when the seed is ingested / then the error surfaces and no source, event or claim remains
     with pytest.raises(InvalidCommand, match="simulated failure"):

@@ -1,10 +1,8 @@
-"""Appends outside a transaction: one optimistic message on PostgreSQL, the lock first on SQLite.
+"""Appends from several connections: gapless positions, a verifying chain, rows kept.
 
-On PostgreSQL an append made outside any transaction chains its events from the ledger head its
-connection last saw and sends everything at once; ``ledger_append_check`` refuses it under the
-append lock when a stream moved or the head is no longer that head. The tests without the
-``postgres`` mark hold on both backends (SQLite always takes the lock first); the others drive
-the optimistic path's retries and fallback on PostgreSQL.
+Every append takes the append lock and reads the stream and ledger heads under it (ADR
+api-command-append-protocol), so another connection's commits are always seen. The tests
+without the ``postgres`` mark hold on both backends.
 """
 
 import queue
@@ -19,12 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger import events as ev
-from ledger import store
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand
 from ledger.models import ClaimView, Event
 from ledger.services import claim_command, claim_record, projections_rebuild
-from ledger.store import StreamAppend, append, append_many, stream_load
+from ledger.store import StreamAppend, append, append_many
 from ledger.verification import ledger_verify
+from tests.threads import race
 
 pytestmark = pytest.mark.usefixtures("ledger_transactional_db")
 
@@ -101,25 +99,11 @@ def assert_ledger_consistent() -> None:
     assert projections_rebuild(check=True) == []
 
 
-class Spy:
-    """Counts the calls of a module function and still calls it."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> None:
-        self.calls = 0
-        original = getattr(module, name)
-
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            self.calls += 1
-            return original(*args, **kwargs)
-
-        monkeypatch.setattr(module, name, counted)
-
-
 # --- on both backends ----------------------------------------------------------------------
 
 
 def test_appends_from_two_connections_interleave_without_gaps(metadata, other_writer):
-    # given each connection appending in turn, so each one's last-seen head is always stale
+    # given each connection appending in turn
     for version in range(3):
         append(
             stream_id="mine",
@@ -136,7 +120,7 @@ def test_appends_from_two_connections_interleave_without_gaps(metadata, other_wr
     assert_ledger_consistent()
 
 
-def test_a_stale_version_outside_a_transaction_is_a_conflict_and_the_connection_stays_usable(
+def test_a_stale_version_is_a_conflict_and_the_connection_stays_usable(
     metadata,
 ):
     # given
@@ -165,7 +149,7 @@ def test_a_stale_version_outside_a_transaction_is_a_conflict_and_the_connection_
     assert_ledger_consistent()
 
 
-def test_a_stream_of_another_type_is_refused_outside_a_transaction(metadata):
+def test_a_stream_of_another_type_is_refused(metadata):
     stream_id = str(uuid.uuid4())
     comment(stream_id, 0, metadata)()
     with pytest.raises(InvalidCommand, match=f"stream {stream_id} is a test stream, not claim"):
@@ -180,25 +164,24 @@ def test_a_stream_of_another_type_is_refused_outside_a_transaction(metadata):
 
 
 @pytest.mark.parametrize("flagged_by", ["another connection", "this connection"])
-def test_rows_loaded_before_a_later_commit_are_not_written_back(metadata, other_writer, flagged_by):
-    # given a claim loaded with its read-model row (no open flags yet)
+def test_a_command_after_another_commit_keeps_that_commits_row_changes(
+    metadata, other_writer, flagged_by
+):
+    # given a claim (no open flags yet)
     claim = claim_record(text="Iran backs Hamas.", metadata=metadata).claim_id
     other = claim_record(text="Iran has been silent.", metadata=metadata).claim_id
-    loaded = stream_load(stream_id=claim, stream_type=ev.StreamType.CLAIM)
     # when a contradiction is flagged on it (its row now counts one open flag)
     writer = flag(claim, other, metadata)
     if flagged_by == "another connection":
         other_writer.run(writer)
     else:
         writer()
-    # and the claim is changed from the loaded state
-    append(
-        stream_id=claim,
-        stream_type=ev.StreamType.CLAIM,
+    # and the claim is changed at the version its writer saw before the flag
+    claim_command(
+        claim_id=claim,
         expected_version=1,
-        events=[ev.ClaimAssigned(assignee="editor:ann")],
+        event=ev.ClaimAssigned(assignee="editor:ann"),
         metadata=metadata,
-        loaded=loaded,
     )
 
     # then the flag count written by the later commit survived
@@ -212,7 +195,7 @@ def test_a_stale_version_is_a_conflict_even_when_the_projection_would_refuse_the
     # projection refuses unless it is ClaimRecorded
     state = claim_record(text="Iran backs Hamas.", metadata=metadata)
 
-    # when / then: the version is checked first, as with the lock held
+    # when / then: the version is checked before the handlers run
     with pytest.raises(ConcurrencyConflict):
         append(
             stream_id=state.claim_id,
@@ -222,20 +205,6 @@ def test_a_stale_version_is_a_conflict_even_when_the_projection_would_refuse_the
             metadata=metadata,
         )
     assert Event.objects.count() == 1
-
-
-def test_a_loaded_stream_serves_only_its_own_append(metadata):
-    loaded = stream_load(stream_id="a", stream_type="test")
-    with pytest.raises(InvalidCommand, match="loaded stream a is not b"):
-        append(
-            stream_id="b",
-            stream_type="test",
-            expected_version=0,
-            events=[ev.ClaimCommented(body="x")],
-            metadata=metadata,
-            loaded=loaded,
-        )
-    assert Event.objects.count() == 0
 
 
 @on_postgresql  # the SQLite test database is in memory: one writer at a time
@@ -280,91 +249,6 @@ def test_small_bulk_appends_from_many_threads_stay_gapless(metadata):
                 ).values_list("position", flat=True)
             )
             assert positions == list(range(positions[0], positions[0] + 3))
-    assert_ledger_consistent()
-
-
-# --- the optimistic path's retries (PostgreSQL) --------------------------------------------
-
-
-@on_postgresql
-def test_a_command_on_a_fresh_connection_chains_from_the_head_the_database_reports(
-    metadata, other_writer, monkeypatch
-):
-    # given events this connection has never seen
-    other_writer.run(comment("theirs", 0, metadata))
-    other_writer.run(comment("theirs", 1, metadata))
-    attempts = Spy(monkeypatch, store, "_commit_optimistic")
-    locked = Spy(monkeypatch, store, "_append_locked")
-
-    # when this connection appends, first guessing the empty ledger's head
-    result = comment("mine", 0, metadata)()
-
-    # then the database refused the guess, the second attempt chained from the real head
-    assert (attempts.calls, locked.calls) == (2, 0)
-    assert result.events[0].position == 3
-    assert store._head_seen() == (3, result.events[0].hash)
-    assert_ledger_consistent()
-
-
-@on_postgresql
-def test_the_next_command_of_a_connection_takes_one_attempt(metadata, monkeypatch):
-    claim_record(text="Iran backs Hamas.", metadata=metadata)
-    attempts = Spy(monkeypatch, store, "_commit_optimistic")
-    state = claim_record(text="Iran has been silent.", metadata=metadata)
-    claim_command(
-        claim_id=state.claim_id,
-        expected_version=1,
-        event=ev.ClaimAssigned(assignee="editor:ann"),
-        metadata=metadata,
-    )
-    assert attempts.calls == 2  # one per command: the head seen was right each time
-
-
-@on_postgresql
-def test_a_head_that_keeps_moving_falls_back_to_taking_the_lock_first(
-    metadata, other_writer, monkeypatch
-):
-    # given a claim whose row gets a flag from another connection before every attempt
-    claim = claim_record(text="Iran backs Hamas.", metadata=metadata).claim_id
-    other = claim_record(text="Iran has been silent.", metadata=metadata).claim_id
-    commit_optimistic = store._commit_optimistic
-    attempts: list[int] = []
-
-    this_thread = threading.current_thread()
-
-    def interfered(*args, **kwargs):
-        if threading.current_thread() is this_thread:  # not the other writer's own appends
-            attempts.append(1)
-            other_writer.run(flag(claim, other, metadata))
-        return commit_optimistic(*args, **kwargs)
-
-    monkeypatch.setattr(store, "_commit_optimistic", interfered)
-    locked = Spy(monkeypatch, store, "_append_locked")
-
-    # when
-    state = claim_command(
-        claim_id=claim,
-        expected_version=1,
-        event=ev.ClaimAssigned(assignee="editor:ann"),
-        metadata=metadata,
-    )
-
-    # then every optimistic attempt was refused, the locked append went through
-    assert (len(attempts), locked.calls) == (store.OPTIMISTIC_ATTEMPTS, 1)
-    row = ClaimView.objects.get(pk=claim)
-    assert (row.assignee, row.open_flag_count) == ("editor:ann", store.OPTIMISTIC_ATTEMPTS)
-    assert state.version == 2
-    assert_ledger_consistent()
-
-
-@on_postgresql
-def test_inside_a_transaction_appends_take_the_lock_first(metadata, monkeypatch):
-    from django.db import transaction
-
-    attempts = Spy(monkeypatch, store, "_commit_optimistic")
-    with transaction.atomic():
-        claim_record(text="Iran backs Hamas.", metadata=metadata)
-    assert attempts.calls == 0
     assert_ledger_consistent()
 
 
@@ -422,4 +306,73 @@ def test_random_commands_interleaved_with_another_connection_keep_the_ledger_con
     assert {claim: (rows[claim].version, rows[claim].open_flag_count) for claim in claims} == {
         claim: (versions[claim], flags[claim]) for claim in claims
     }
+    assert_ledger_consistent()
+
+
+def _errors_of(jobs: list[Callable[[], Any]]) -> list[BaseException | None]:
+    """Run the jobs at once (``race``); each one's error, None for a job that succeeded."""
+
+    def caught(job: Callable[[], Any]) -> Callable[[], BaseException | None]:
+        def run() -> BaseException | None:
+            try:
+                job()
+            except BaseException as error:  # reported to the test
+                return error
+            return None
+
+        return run
+
+    return race([caught(job) for job in jobs])
+
+
+@on_postgresql
+def test_writers_on_different_claims_never_refuse_each_other(metadata):
+    # given two claims, each with a writer of its own on its own connection
+    claims = [claim_record(text=f"Claim {n} was made.", metadata=metadata).claim_id for n in (1, 2)]
+    rounds = 20
+
+    def writer(claim_id: str) -> Callable[[], Any]:
+        def work() -> None:
+            for version in range(1, rounds + 1):
+                claim_command(
+                    claim_id=claim_id,
+                    expected_version=version,
+                    event=ev.ClaimCommented(body=f"round {version}"),
+                    metadata=metadata,
+                )
+
+        return work
+
+    # when both write at once, each at the version it last wrote
+    errors = _errors_of([writer(claim_id) for claim_id in claims])
+
+    # then no command was refused: each claim moved by exactly its own writer's commands
+    assert errors == [None, None]
+    versions = dict(ClaimView.objects.filter(pk__in=claims).values_list("claim_id", "version"))
+    assert sorted(versions.values()) == [rounds + 1, rounds + 1]
+    assert_ledger_consistent()
+
+
+@on_postgresql
+def test_writers_on_the_same_claim_conflict_and_exactly_one_lands(metadata):
+    # given one claim at version 1
+    claim = claim_record(text="Iran backs Hamas.", metadata=metadata).claim_id
+
+    def writer(number: int) -> Callable[[], Any]:
+        return lambda: claim_command(
+            claim_id=claim,
+            expected_version=1,
+            event=ev.ClaimCommented(body=f"writer {number}"),
+            metadata=metadata,
+        )
+
+    # when two writers act on version 1 at once
+    errors = _errors_of([writer(1), writer(2)])
+
+    # then one lands and the other is told the stream moved to version 2
+    refused = [error for error in errors if error is not None]
+    assert len(refused) == 1
+    assert isinstance(refused[0], ConcurrencyConflict)
+    assert (refused[0].expected_version, refused[0].current_version) == (1, 2)
+    assert ClaimView.objects.get(pk=claim).version == 2
     assert_ledger_consistent()
