@@ -8,8 +8,8 @@ claim) and of a publisher (sees its organisation's claims and every published on
   pagination and serialization, without a network; each repeat sends ``REQUESTS`` requests and
   the figure is the median over repeats of each repeat's percentile;
 - **under concurrent load from a second process** (quick runs: at the larger size only):
-  ``bench/_server.py`` (a pre-forking ``wsgiref`` server, one worker per core, on 127.0.0.1)
-  serves the API and ``bench/_load.py``, another process, sends the same request from
+  gunicorn (``bench/_server.py``: the production configuration, one sync worker per core, on
+  127.0.0.1) serves the API and ``bench/_load.py``, another process, sends the same request from
   ``LOAD_CONCURRENCY`` threads until it has sent ``LOAD_REQUESTS`` requests or
   ``LOAD_SECONDS`` have passed: p50/p95 latency and requests/s;
 - **queries per request** at page sizes 10, 50 and 100 (``CaptureQueriesContext``): they must not
@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import json
 import os
-import select
-import signal
 import statistics
 import subprocess
 import sys
@@ -43,6 +41,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from bench import _server
 from bench.common import entities_of, figure, fresh_database, repeats, sentences
 from ledger import events as ev
 from ledger.models import ClaimView
@@ -184,39 +183,6 @@ def _database_url() -> str:
     return urlunsplit(urlsplit(base)._replace(path="/" + connection.settings_dict["NAME"]))
 
 
-def _start_server(workers: int) -> tuple[subprocess.Popen[bytes], int]:
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "DJANGO_DEBUG": "0",
-        "LEDGER_API_RATE": RATE_FOR_THE_RUN,
-    }
-    env.pop("CELERY_BROKER_URL", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bench._server", "--workers", str(workers)],
-        cwd=REPOSITORY,
-        env=env,
-        stdout=subprocess.PIPE,
-        start_new_session=True,
-    )
-    assert server.stdout is not None
-    ready, _, _ = select.select([server.stdout], [], [], 60)
-    line = server.stdout.readline().decode() if ready else ""
-    if not line.startswith("PORT "):
-        _stop_server(server)
-        raise RuntimeError(f"the benchmark WSGI server did not start: {line!r}")
-    return server, int(line.split()[1])
-
-
-def _stop_server(server: subprocess.Popen[bytes]) -> None:
-    server.send_signal(signal.SIGTERM)
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)  # its own session: the server and its workers
-        server.wait()
-
-
 def load(port: int, token: str, *, requests: int, seconds: float) -> dict[str, Any]:
     """Run the load generator in its own process; return its report."""
     completed = subprocess.run(
@@ -280,8 +246,8 @@ def _measure_size(
     if not under_load:
         return result
     workers = os.cpu_count() or 1
-    server, port = _start_server(workers)
-    try:
+    settings = {"DATABASE_URL": _database_url(), "LEDGER_API_RATE": RATE_FOR_THE_RUN}
+    with _server.serving(workers=workers, settings=settings) as port:
         for label, token in tokens.items():
             load(port, token, requests=4 * workers, seconds=30)  # each worker connects
             report = load(
@@ -300,8 +266,6 @@ def _measure_size(
                 "concurrency": LOAD_CONCURRENCY,
                 "server_workers": workers,
             }
-    finally:
-        _stop_server(server)
     return result
 
 
