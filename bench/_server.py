@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import runpy
 import signal
 import socket
 import subprocess
@@ -24,21 +25,34 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parent.parent
 CONFIG = "config/gunicorn.conf.py"
 START_SECONDS = 60.0
+BROKER_URL = "memory://"
+
+
+def _environment(settings: dict[str, str] | None) -> dict[str, str]:
+    env = {**os.environ, **(settings or {})}
+    env["CELERY_BROKER_URL"] = BROKER_URL
+    env.pop("GUNICORN_ACCESS_LOG", None)  # no line per request in the timings
+    return env
+
+
+def workers(settings: dict[str, str] | None = None) -> int:
+    """How many workers ``serving(settings=...)`` starts: the configuration's own answer."""
+    saved = os.environ.copy()
+    os.environ.update(_environment(settings))
+    try:
+        return int(runpy.run_path(str(REPOSITORY / CONFIG))["workers"])
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 @contextmanager
-def serving(*, workers: int, settings: dict[str, str] | None = None) -> Iterator[int]:
-    """Serve the app with ``workers`` gunicorn sync workers; yield the port."""
+def serving(*, settings: dict[str, str] | None = None) -> Iterator[int]:
+    """Serve the app as production does (``GUNICORN_WORKERS`` in ``settings`` or the
+    environment, else the configuration's default); yield the port."""
     listener = socket.create_server(("127.0.0.1", 0), backlog=256)
     port = listener.getsockname()[1]
-    env = {
-        **os.environ,
-        **(settings or {}),
-        "GUNICORN_BIND": f"fd://{listener.fileno()}",
-        "GUNICORN_WORKERS": str(workers),
-    }
-    env.pop("CELERY_BROKER_URL", None)
-    env.pop("GUNICORN_ACCESS_LOG", None)  # no line per request in the timings
+    env = {**_environment(settings), "GUNICORN_BIND": f"fd://{listener.fileno()}"}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", CONFIG, "config.wsgi"],
         cwd=REPOSITORY,

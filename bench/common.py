@@ -9,6 +9,7 @@ by that baseline figure (measured in the same run) and reported as a ratio.
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import time
@@ -16,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from django.conf import settings
@@ -23,6 +25,9 @@ from django.db import connection, connections
 
 from ledger.store import after_commit_hooks, after_commit_register, after_commit_unregister
 
+# The per-key API rate limit in the benchmark's requests: high enough that none is refused
+# (the throttle's bookkeeping is still timed).
+RATE_FOR_THE_RUN = "1000000/minute"
 # Repeats per figure: the machine is shared and noisy, so every figure is the median of these.
 REPEATS = 5
 QUICK_REPEATS = 3
@@ -84,6 +89,12 @@ def timed(action: Callable[[], Any]) -> float:
 
 
 # --- scratch databases -----------------------------------------------------------------------
+
+
+def database_url() -> str:
+    """``DATABASE_URL`` naming this process's benchmark database (for a server or a command)."""
+    base = os.environ["DATABASE_URL"]
+    return urlunsplit(urlsplit(base)._replace(path="/" + connection.settings_dict["NAME"]))
 
 
 def admin_connection() -> psycopg.Connection[Any]:

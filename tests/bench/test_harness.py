@@ -3,7 +3,7 @@
 from typing import Any
 
 from bench.__main__ import _attach_ratios, _modules
-from bench.api import percentile
+from bench._load import percentile
 from bench.common import figure
 from bench.contradictions import _figures as contradiction_figures
 

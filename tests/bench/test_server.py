@@ -2,12 +2,13 @@
 
 import http.client
 import json
+import os
 import runpy
 from pathlib import Path
 
 import pytest
 
-from bench._server import serving
+from bench._server import serving, workers
 
 CONFIG = Path(__file__).resolve().parents[2] / "config" / "gunicorn.conf.py"
 
@@ -24,7 +25,7 @@ def production_environment(monkeypatch, tmp_path):
 
 def test_serving_runs_gunicorn_with_the_production_settings(production_environment):
     # when
-    with serving(workers=2) as port:
+    with serving(settings={"GUNICORN_WORKERS": "2"}) as port:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         connection.request("GET", "/api/v1/no-such-thing/")
         response = connection.getresponse()
@@ -45,7 +46,10 @@ def test_a_server_that_cannot_start_is_reported(production_environment, monkeypa
     monkeypatch.delenv("DJANGO_SECRET_KEY")
 
     # then
-    with pytest.raises(RuntimeError, match="gunicorn exited"), serving(workers=1):
+    with (
+        pytest.raises(RuntimeError, match="gunicorn exited"),
+        serving(settings={"GUNICORN_WORKERS": "1"}),
+    ):
         pass
 
 
@@ -66,6 +70,16 @@ def test_the_configuration_reads_bind_workers_and_access_log_from_the_environmen
     assert settings["accesslog"] == "-"
     assert settings["worker_class"] == "sync"
     assert settings["preload_app"] is True
+
+
+def test_the_benchmark_reports_the_worker_count_the_configuration_starts(monkeypatch):
+    # given
+    monkeypatch.setenv("GUNICORN_WORKERS", "4")
+
+    # then
+    assert workers() == 4
+    assert workers({"GUNICORN_WORKERS": "3"}) == 3
+    assert os.environ["GUNICORN_WORKERS"] == "4"  # the environment is left as it was
 
 
 def test_the_configuration_defaults_to_no_access_log_and_workers_per_core(monkeypatch):
