@@ -2,7 +2,8 @@
 interpreter. Standard library only.
 
 Usage: ``python -m bench._load --port N --path P [--path P2 ...] --token T [--token T2 ...]
-[--method POST --body JSON --header 'If-Match: "1"'] --concurrency C --requests R --seconds S``.
+[--method POST --body-file F --content-type T --header 'If-Match: "1"'] --concurrency C
+--requests R --seconds S``.
 ``C`` threads send requests (one connection each, kept alive when the server allows) until
 ``R`` requests are done or ``S`` seconds have passed, whichever comes first. Request number
 ``k`` goes to ``paths[k % len(paths)]`` with ``tokens[k % len(tokens)]``, so a list of as many
@@ -19,6 +20,7 @@ import json
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -43,9 +45,11 @@ def load(
     requests: int,
     seconds: float,
     method: str = "GET",
-    body: str = "",
+    body: bytes = b"",
+    content_type: str = "application/json",
     headers: tuple[str, ...] = (),
     statuses: frozenset[str] = frozenset({"200"}),
+    timeout: float = 30.0,
 ) -> dict[str, Any]:
     """Run this generator in its own process (from the harness); return its report with the
     summary figures added. Any error or a status outside ``statuses`` raises: a benchmark
@@ -57,13 +61,18 @@ def load(
         command += ["--token", token]
     for header in headers:
         command += ["--header", header]
-    if body:
-        command += ["--body", body]
     command += ["--concurrency", str(concurrency), "--requests", str(requests)]
-    command += ["--seconds", str(seconds)]
-    completed = subprocess.run(
-        command, cwd=REPOSITORY, capture_output=True, check=True, timeout=seconds + 120
-    )
+    command += ["--seconds", str(seconds), "--timeout", str(timeout)]
+    with tempfile.NamedTemporaryFile() as body_file:
+        if body:
+            body_file.write(body)
+            body_file.flush()
+            command += ["--body-file", body_file.name, "--content-type", content_type]
+        completed = subprocess.run(
+            command, cwd=REPOSITORY, capture_output=True, timeout=seconds + timeout + 120
+        )
+    if completed.returncode != 0:
+        raise RuntimeError(f"the load generator failed: {completed.stderr.decode()[-2000:]}")
     report: dict[str, Any] = json.loads(completed.stdout)
     if report["error_count"] or set(report["statuses"]) - statuses or not report["latencies_ms"]:
         raise RuntimeError(
@@ -87,16 +96,18 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--path", action="append", required=True)
     parser.add_argument("--token", action="append", required=True)
     parser.add_argument("--method", choices=["GET", "POST"], default="GET")
-    parser.add_argument("--body", default="", help="JSON body of every request")
+    parser.add_argument("--body-file", help="the body of every request")
+    parser.add_argument("--content-type", default="application/json")
     parser.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--timeout", type=float, default=30.0, help="seconds per response")
     arguments = parser.parse_args(argv)
-    body = arguments.body.encode() if arguments.body else None
+    body = Path(arguments.body_file).read_bytes() if arguments.body_file else None
     headers = dict(header.split(": ", 1) for header in arguments.header)
     if body is not None:
-        headers["Content-Type"] = "application/json"
+        headers["Content-Type"] = arguments.content_type
     lock = threading.Lock()
     tickets = itertools.count()
     latencies: list[float] = []
@@ -116,7 +127,9 @@ def main(argv: list[str]) -> int:
             began = time.perf_counter()
             try:
                 if connection is None:
-                    connection = http.client.HTTPConnection("127.0.0.1", arguments.port, timeout=30)
+                    connection = http.client.HTTPConnection(
+                        "127.0.0.1", arguments.port, timeout=arguments.timeout
+                    )
                 connection.request(
                     arguments.method,
                     path,

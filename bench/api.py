@@ -1,32 +1,41 @@
-"""Claim list API (``GET /api/v1/claims/``) at 10,000 and 100,000 claims (quick: 1,000, 10,000).
+"""Claim list and detail API at 10,000 and 100,000 claims (quick: 1,000, 10,000).
 
-Three things are measured at each size, for an API key of a staff role (an editor: sees every
-claim) and of a publisher (sees its organisation's claims and every published one):
+Measured at each size, for an API key of a staff role (an editor: sees every claim) and of a
+publisher (sees its organisation's claims and every published one):
 
-- **in-process latency**: p50/p95 of the first page (default page size) through Django's test
-  client, i.e. the whole middleware stack, API-key authentication, throttling, filtering, cursor
-  pagination and serialization, without a network; each repeat sends ``REQUESTS`` requests and
-  the figure is the median over repeats of each repeat's percentile;
-- **under concurrent load from a second process** (quick runs: at the larger size only):
-  gunicorn (``bench/_server.py``: the production configuration, one sync worker per core, on
-  127.0.0.1) serves the API and ``bench/_load.py``, another process, sends the same request from
-  ``LOAD_CONCURRENCY`` threads until it has sent ``LOAD_REQUESTS`` requests or
-  ``LOAD_SECONDS`` have passed: p50/p95 latency and requests/s;
-- **queries per request** at page sizes 10, 50 and 100 (``CaptureQueriesContext``): they must not
-  grow with the page size (no N+1); reported, not asserted.
+- **in-process latency** of ``GET /api/v1/claims/``: p50/p95 of the first page (default page
+  size) through Django's test client, i.e. the whole middleware stack, API-key authentication,
+  throttling, filtering, cursor pagination and serialization, without a network; each repeat
+  sends ``REQUESTS`` requests and the figure is the median over repeats of each repeat's
+  percentile;
+- **over HTTP, 8 clients** (quick runs: at the larger size only): gunicorn with the production
+  configuration (``bench/_server.py``: ``config/gunicorn.conf.py``'s default workers, on
+  127.0.0.1) serves the API and ``bench/_load.py``, another process, sends ``GET
+  /api/v1/claims/`` (first page), then ``GET /api/v1/claims/{id}/`` over ``DETAIL_CLAIMS``
+  claims spread over the ledger, from ``LOAD_CONCURRENCY`` threads until ``LOAD_REQUESTS``
+  requests are done or ``LOAD_SECONDS`` have passed: p50/p95/p99 and requests/s;
+- **DRF's checks' share** of the in-process list request: the time in authentication
+  (``perform_authentication``: the API key's lookup, its user and roles), permissions and
+  throttling over ``REQUESTS`` requests, divided by those requests' time;
+- **queries per request** at page sizes 10, 50 and 100, and of the detail of a claim with one
+  event and of a published one (``CaptureQueriesContext``): constant is the target; reported,
+  not asserted.
 
 The ledger is filled through ``claims_record_many`` (1,000 claims per transaction, seven
 publishers), and one claim in ``PUBLISHED_EVERY`` is taken through review to publication with
 ``append_many`` so that a publisher's list mixes its own claims with published ones. The read-model
 table is analyzed after the fill (as autovacuum would after a bulk import). The per-key rate limit
 is raised for the run (``LEDGER_API_RATE``) so that no request is refused; the throttle's own
-bookkeeping is still timed. Target: p95 < 25 ms in-process at 100,000 claims.
+bookkeeping is still timed (in the process's memory: the harness sets no ``CACHE_URL``).
+Targets: p95 < 25 ms at 100,000 claims, in-process and over HTTP at 8 clients.
 """
 
 from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -34,6 +43,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from rest_framework.views import APIView
 
 from bench import _server
 from bench._load import load, percentile
@@ -160,6 +170,48 @@ def in_process_latencies(client: Client, token: str, requests: int) -> list[floa
     return timings
 
 
+# DRF's three checks before a view runs, each an APIView method.
+CHECKS = {
+    "authentication": "perform_authentication",
+    "permissions": "check_permissions",
+    "throttling": "check_throttles",
+}
+
+
+@contextmanager
+def checks_timed() -> Iterator[dict[str, float]]:
+    """Seconds spent in each of DRF's checks (``CHECKS``) while inside, summed over requests:
+    the product's methods, wrapped in a timer for the benchmark only."""
+    spent = dict.fromkeys(CHECKS, 0.0)
+    originals = {check: getattr(APIView, method) for check, method in CHECKS.items()}
+
+    def timed(check: str, original: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(view: APIView, request: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return original(view, request)
+            finally:
+                spent[check] += time.perf_counter() - began
+
+        return wrapper
+
+    for check, method in CHECKS.items():
+        setattr(APIView, method, timed(check, originals[check]))
+    try:
+        yield spent
+    finally:
+        for check, method in CHECKS.items():
+            setattr(APIView, method, originals[check])
+
+
+def check_shares(client: Client, token: str, requests: int) -> dict[str, float]:
+    """Each check's share of the first-page request's in-process time, and their total."""
+    with checks_timed() as spent:
+        total = sum(in_process_latencies(client, token, requests)) / 1000
+    shares = {check: seconds / total for check, seconds in spent.items()}
+    return {**shares, "total": sum(shares.values())}
+
+
 def queries_per_request(client: Client, token: str) -> dict[str, Any]:
     """Queries of one request at each page size (and the SQL at the largest)."""
     counts: dict[str, int] = {}
@@ -206,12 +258,16 @@ def _measure_size(
         "claims": size,
         "queries": {},
         "detail_queries": {},
+        "check_shares": {},
         "in_process": {},
         "load": {},
     }
     for label, token in tokens.items():
         result["queries"][label] = queries_per_request(client, token)
         result["detail_queries"][label] = detail_queries(client, token)
+        result["check_shares"][label] = check_shares(
+            client, token, REQUESTS_QUICK if quick else REQUESTS
+        )
     samples: dict[str, dict[str, list[float]]] = {
         label: {"p50": [], "p95": [], "all": []} for label in tokens
     }
@@ -312,6 +368,18 @@ def _figures(measured: list[dict[str, Any]], *, quick: bool) -> list[dict[str, A
                     name=f"{described}, {key_label} key, {size:,} claims",
                     samples=[numbers["requests_per_second"]],
                     unit="requests/s",
+                )
+            )
+        for label, shares in item["check_shares"].items():
+            figures.append(
+                figure(
+                    key=f"api_check_share_{label}_{size}",
+                    name="share of a claim list request in authentication "
+                    f"{shares['authentication']:.0%}, permissions {shares['permissions']:.0%}, "
+                    f"throttling {shares['throttling']:.0%}, {label} key, {size:,} claims",
+                    samples=[shares["total"]],
+                    unit="share",
+                    note="in-process; lower is better",
                 )
             )
         for label, queries in item["detail_queries"].items():

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -44,6 +43,7 @@ from bench.common import (
     entities_of,
     figure,
     fresh_database,
+    relayed_database_url,
     repeats,
     sentences,
 )
@@ -97,7 +97,7 @@ def _command_path(claim_id: str) -> str:
     return f"/api/v1/claims/{claim_id}/assign/"
 
 
-BODY = json.dumps({"assignee": EDITOR})  # the baseline stores the command's body
+BODY = json.dumps({"assignee": EDITOR}).encode()  # the baseline stores the command's body
 IF_MATCH = 'If-Match: "1"'
 
 
@@ -111,16 +111,9 @@ def statements_per_request(token: str, settings: dict[str, str]) -> dict[str, di
     params = connection_params()
     counted: dict[str, dict[str, float]] = {}
     with _wire.statement_counter(host=params["host"], port=params["port"]) as counter:
-        relayed = urlsplit(settings["DATABASE_URL"])
-        credentials = relayed.netloc.rpartition("@")[0]
-        netloc = (
-            f"{credentials}@127.0.0.1:{counter.port}"
-            if credentials
-            else f"127.0.0.1:{counter.port}"
-        )
         through_relay = {
             **settings,
-            "DATABASE_URL": urlunsplit(relayed._replace(netloc=netloc)),
+            "DATABASE_URL": relayed_database_url(settings["DATABASE_URL"], counter.port),
             "GUNICORN_WORKERS": "1",
         }
         with _server.serving(settings=through_relay) as port:

@@ -104,6 +104,13 @@ def admin_connection() -> psycopg.Connection[Any]:
     return psycopg.connect(**params, autocommit=True)
 
 
+def relayed_database_url(url: str, port: int) -> str:
+    """``url`` with its host and port replaced by a relay's on 127.0.0.1 (``bench._wire``)."""
+    parts = urlsplit(url)
+    credentials, at, _ = parts.netloc.rpartition("@")
+    return urlunsplit(parts._replace(netloc=f"{credentials}{at}127.0.0.1:{port}"))
+
+
 def connection_params(dbname: str | None = None) -> dict[str, Any]:
     """psycopg connection parameters for the configured server (optionally another database)."""
     config = settings.DATABASES["default"]

@@ -14,8 +14,16 @@ def test_baselines_run_first_and_every_module_with_run_is_found():
 
     # then
     assert names[0] == "baselines"
-    assert {"commands", "ingest", "projections", "api", "exports", "contradictions"} <= set(names)
-    assert not {"common", "_server", "_load"} & set(names)
+    assert {
+        "commands",
+        "ingest",
+        "projections",
+        "api",
+        "api_commands",
+        "exports",
+        "contradictions",
+    } <= set(names)
+    assert not {"common", "_server", "_load", "_wire", "_settings", "_urls"} & set(names)
 
 
 def test_only_keeps_the_baselines():

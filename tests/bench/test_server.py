@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bench._load import load
 from bench._server import serving, workers
 
 CONFIG = Path(__file__).resolve().parents[2] / "config" / "gunicorn.conf.py"
@@ -108,3 +109,30 @@ def test_the_configuration_refuses_a_bad_worker_count(monkeypatch, value):
         SystemExit, match=f"GUNICORN_WORKERS must be a positive integer, not '{value}'"
     ):
         runpy.run_path(str(CONFIG))
+
+
+def test_the_load_generator_reports_every_answer_and_refuses_unexpected_ones(
+    production_environment,
+):
+    # given
+    paths = ["/api/v1/first-missing/", "/api/v1/second-missing/"]
+    with serving(settings={"GUNICORN_WORKERS": "2"}) as port:
+        # when
+        report = load(
+            port=port,
+            paths=paths,
+            tokens=["not-a-key"],
+            concurrency=2,
+            requests=6,
+            seconds=30,
+            statuses=frozenset({"404"}),
+        )
+
+        # then
+        assert report["requests"] == 6
+        assert report["statuses"] == {"404": 6}
+        assert len(report["latencies_ms"]) == 6
+        assert report["p50_ms"] <= report["p95_ms"] <= report["p99_ms"]
+        # and a status the caller did not expect fails the run
+        with pytest.raises(RuntimeError, match="the load run had failures"):
+            load(port=port, paths=paths, tokens=["x"], concurrency=1, requests=1, seconds=30)
