@@ -22,6 +22,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench import _wire
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 CONFIG = "config/gunicorn.conf.py"
 START_SECONDS = 60.0
@@ -66,6 +68,28 @@ def serving(*, settings: dict[str, str] | None = None) -> Iterator[int]:
         yield port
     finally:
         _stop(server)
+
+
+@contextmanager
+def serving_counted(
+    *, settings: dict[str, str], timeout_seconds: int | None = None
+) -> Iterator[tuple[int, _wire.StatementCounter]]:
+    """One worker whose PostgreSQL connection runs through a statement counter
+    (``bench._wire``); yield its port and the counter. For counting, not timing.
+    ``timeout_seconds`` raises GUNICORN_TIMEOUT for requests slowed down by the relay."""
+    from bench.common import connection_params, relayed_database_url
+
+    params = connection_params()
+    with _wire.statement_counter(host=params["host"], port=params["port"]) as counter:
+        relayed = {
+            **settings,
+            "DATABASE_URL": relayed_database_url(settings["DATABASE_URL"], counter.port),
+            "GUNICORN_WORKERS": "1",
+        }
+        if timeout_seconds is not None:
+            relayed["GUNICORN_TIMEOUT"] = str(timeout_seconds)
+        with serving(settings=relayed) as port:
+            yield port, counter
 
 
 def _wait_until_answering(server: subprocess.Popen[bytes], port: int) -> None:

@@ -33,17 +33,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection
 
-from bench import _server, _wire, baselines
+from bench import _server, baselines
 from bench._load import load
 from bench._urls import BASELINE_PATH, BASELINE_TABLE_CREATE
 from bench.common import (
     RATE_FOR_THE_RUN,
-    connection_params,
     database_url,
     entities_of,
     figure,
     fresh_database,
-    relayed_database_url,
     repeats,
     sentences,
 )
@@ -108,47 +106,38 @@ def statements_per_request(token: str, settings: dict[str, str]) -> dict[str, di
     """Statements and round trips per command and per baseline request, counted on the wire
     (``bench._wire``) between a one-worker server and PostgreSQL, over ``COUNTED_REQUESTS``
     requests each after the worker's connection is made."""
-    params = connection_params()
     counted: dict[str, dict[str, float]] = {}
-    with _wire.statement_counter(host=params["host"], port=params["port"]) as counter:
-        through_relay = {
-            **settings,
-            "DATABASE_URL": relayed_database_url(settings["DATABASE_URL"], counter.port),
-            "GUNICORN_WORKERS": "1",
+    with _server.serving_counted(settings=settings) as (port, counter):
+        claim_paths = [
+            _command_path(claim_id) for claim_id in pending_claims(2 * COUNTED_REQUESTS, seed=999)
+        ]
+        runs: dict[str, tuple[list[str], list[str], tuple[str, ...]]] = {
+            # label: (paths to connect with, paths counted, headers)
+            "command": (
+                claim_paths[:COUNTED_REQUESTS],
+                claim_paths[COUNTED_REQUESTS:],
+                (IF_MATCH,),
+            ),
+            "baseline": ([BASELINE_PATH], [BASELINE_PATH], ()),
         }
-        with _server.serving(settings=through_relay) as port:
-            claim_paths = [
-                _command_path(claim_id)
-                for claim_id in pending_claims(2 * COUNTED_REQUESTS, seed=999)
-            ]
-            runs: dict[str, tuple[list[str], list[str], tuple[str, ...]]] = {
-                # label: (paths to connect with, paths counted, headers)
-                "command": (
-                    claim_paths[:COUNTED_REQUESTS],
-                    claim_paths[COUNTED_REQUESTS:],
-                    (IF_MATCH,),
-                ),
-                "baseline": ([BASELINE_PATH], [BASELINE_PATH], ()),
+        for label, (first_paths, counted_paths, headers) in runs.items():
+            totals = []
+            for paths in (first_paths, counted_paths):
+                load(
+                    port=port,
+                    paths=paths,
+                    tokens=[token],
+                    method="POST",
+                    body=BODY,
+                    headers=headers,
+                    concurrency=1,
+                    requests=COUNTED_REQUESTS,
+                    seconds=60,
+                )
+                totals.append(counter.totals())
+            counted[label] = {
+                name: (totals[1][name] - totals[0][name]) / COUNTED_REQUESTS for name in totals[1]
             }
-            for label, (first_paths, counted_paths, headers) in runs.items():
-                totals = []
-                for paths in (first_paths, counted_paths):
-                    load(
-                        port=port,
-                        paths=paths,
-                        tokens=[token],
-                        method="POST",
-                        body=BODY,
-                        headers=headers,
-                        concurrency=1,
-                        requests=COUNTED_REQUESTS,
-                        seconds=60,
-                    )
-                    totals.append(counter.totals())
-                counted[label] = {
-                    name: (totals[1][name] - totals[0][name]) / COUNTED_REQUESTS
-                    for name in totals[1]
-                }
     return counted
 
 

@@ -29,15 +29,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from bench import _server, _wire, baselines
+from bench import _server, baselines
 from bench._load import load
 from bench.common import (
     RATE_FOR_THE_RUN,
-    connection_params,
     database_url,
     figure,
     fresh_database,
-    relayed_database_url,
     repeats,
     sentences,
 )
@@ -157,29 +155,24 @@ def statements_per_ingest(
     token: str, settings: dict[str, str], articles: Articles, sizes: dict[str, int]
 ) -> dict[str, dict[str, float]]:
     """Statements and round trips per ``POST /api/v1/sources/`` at each size, on the wire."""
-    params = connection_params()
     counted: dict[str, dict[str, float]] = {}
-    with _wire.statement_counter(host=params["host"], port=params["port"]) as counter:
-        relayed = {
-            **settings,
-            "DATABASE_URL": relayed_database_url(settings["DATABASE_URL"], counter.port),
-            "GUNICORN_WORKERS": "1",
-            "GUNICORN_TIMEOUT": str(COUNTING_TIMEOUT_SECONDS),
-        }
-        with _server.serving(settings=relayed) as port:
-            over_http(port, token, [articles.next(SIZES["5kb"])])  # the worker connects
-            for label, size in sizes.items():
-                before = counter.totals()
-                over_http(
-                    port,
-                    token,
-                    [articles.next(size) for _ in range(COUNTED_INGESTS)],
-                    timeout=COUNTING_TIMEOUT_SECONDS,
-                )
-                after = counter.totals()
-                counted[label] = {
-                    name: (after[name] - before[name]) / COUNTED_INGESTS for name in after
-                }
+    with _server.serving_counted(settings=settings, timeout_seconds=COUNTING_TIMEOUT_SECONDS) as (
+        port,
+        counter,
+    ):
+        over_http(port, token, [articles.next(SIZES["5kb"])])  # the worker connects
+        for label, size in sizes.items():
+            before = counter.totals()
+            over_http(
+                port,
+                token,
+                [articles.next(size) for _ in range(COUNTED_INGESTS)],
+                timeout=COUNTING_TIMEOUT_SECONDS,
+            )
+            after = counter.totals()
+            counted[label] = {
+                name: (after[name] - before[name]) / COUNTED_INGESTS for name in after
+            }
     return counted
 
 
