@@ -32,9 +32,10 @@ def main(argv: list[str]) -> int:
         from pyinstrument import Profiler
 
         from bench import api, common
+        from bench._load import percentile
 
         with (
-            override_settings(LEDGER_API_RATE=api.RATE_FOR_THE_RUN),
+            override_settings(LEDGER_API_RATE=common.RATE_FOR_THE_RUN),
             common.after_commit_hooks_paused(),  # as the harness runs bench/api.py
         ):
             tokens = api._callers()
@@ -46,7 +47,7 @@ def main(argv: list[str]) -> int:
                 timings = api.in_process_latencies(client, token, arguments.requests)
                 print(
                     f"{label}: p50 {statistics.median(timings):.1f} ms, "
-                    f"p95 {api.percentile(timings, 0.95):.1f} ms ({arguments.requests} requests)"
+                    f"p95 {percentile(timings, 0.95):.1f} ms ({arguments.requests} requests)"
                 )
             queries = api.queries_per_request(client, tokens["publisher"])
             with connection.cursor() as cursor:

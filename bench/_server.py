@@ -1,68 +1,120 @@
-"""A small pre-forking WSGI server for the API benchmark (stdlib ``wsgiref``, no extra package).
+"""The production server for benchmarks: gunicorn with ``config/gunicorn.conf.py``.
 
-Usage: ``python -m bench._server --workers N``. It binds 127.0.0.1 on a free port, prints
-``PORT <n>`` on stdout, and forks ``N`` worker processes that accept on the shared socket, each
-serving one request at a time with its own database connection (like gunicorn's sync workers).
-Settings come from the environment (``DATABASE_URL``, ``DJANGO_DEBUG=0``...), as for production.
-It runs until terminated (SIGTERM stops the workers too).
+``serving(...)`` starts ``gunicorn -c config/gunicorn.conf.py config.wsgi`` (the command
+docs/operations.md gives for production) on a socket of 127.0.0.1 that it binds first to a free
+port and hands over (``GUNICORN_BIND=fd://N``), waits until a request is answered, yields the
+port, and stops the server (SIGTERM, then SIGKILL of its process group) on the way out. The
+environment is this process's (``DATABASE_URL``, ``DJANGO_DEBUG=0``...) with ``settings`` on top;
+``CELERY_BROKER_URL`` is removed so tasks run eagerly, as in the rest of the benchmark.
 """
 
 from __future__ import annotations
 
-import argparse
-import contextlib
+import http.client
 import os
+import runpy
 import signal
+import socket
+import subprocess
 import sys
-from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bench import _wire
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+CONFIG = "config/gunicorn.conf.py"
+START_SECONDS = 60.0
+BROKER_URL = "memory://"
 
 
-class QuietHandler(WSGIRequestHandler):
-    """No access log: writing a line per request to stderr would be timed too."""
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench._server")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    arguments = parser.parse_args(argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    from django.core.wsgi import get_wsgi_application
-
-    application = get_wsgi_application()  # loads settings and apps before forking
-    server = WSGIServer(("127.0.0.1", 0), QuietHandler)
-    server.set_app(application)
-    # Non-blocking accept: every worker wakes on a connection, one gets it, the others go on.
-    server.socket.setblocking(False)
-    print(f"PORT {server.server_address[1]}", flush=True)
-    children = []
-    for _ in range(arguments.workers):
-        pid = os.fork()
-        if pid == 0:
-            signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-            try:
-                server.serve_forever(poll_interval=0.5)
-            finally:
-                os._exit(0)
-        children.append(pid)
-
-    def stop(*_: Any) -> None:
-        for child in children:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(child, signal.SIGTERM)
-        for child in children:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(child, 0)
-        sys.exit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    while True:
-        signal.pause()
+def _environment(settings: dict[str, str] | None) -> dict[str, str]:
+    env = {**os.environ, **(settings or {})}
+    env["CELERY_BROKER_URL"] = BROKER_URL
+    env.pop("GUNICORN_ACCESS_LOG", None)  # no line per request in the timings
+    return env
 
 
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+def workers(settings: dict[str, str] | None = None) -> int:
+    """How many workers ``serving(settings=...)`` starts: the configuration's own answer."""
+    saved = os.environ.copy()
+    os.environ.update(_environment(settings))
+    try:
+        return int(runpy.run_path(str(REPOSITORY / CONFIG))["workers"])
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextmanager
+def serving(*, settings: dict[str, str] | None = None) -> Iterator[int]:
+    """Serve the app as production does (``GUNICORN_WORKERS`` in ``settings`` or the
+    environment, else the configuration's default); yield the port."""
+    listener = socket.create_server(("127.0.0.1", 0), backlog=256)
+    port = listener.getsockname()[1]
+    env = {**_environment(settings), "GUNICORN_BIND": f"fd://{listener.fileno()}"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", CONFIG, "config.wsgi"],
+        cwd=REPOSITORY,
+        env=env,
+        pass_fds=[listener.fileno()],
+        start_new_session=True,
+    )
+    listener.close()  # gunicorn holds its own copy
+    try:
+        _wait_until_answering(server, port)
+        yield port
+    finally:
+        _stop(server)
+
+
+@contextmanager
+def serving_counted(
+    *, settings: dict[str, str], timeout_seconds: int | None = None
+) -> Iterator[tuple[int, _wire.StatementCounter]]:
+    """One worker whose PostgreSQL connection runs through a statement counter
+    (``bench._wire``); yield its port and the counter. For counting, not timing.
+    ``timeout_seconds`` raises GUNICORN_TIMEOUT for requests slowed down by the relay."""
+    from bench.common import connection_params, relayed_database_url
+
+    params = connection_params()
+    with _wire.statement_counter(host=params["host"], port=params["port"]) as counter:
+        relayed = {
+            **settings,
+            "DATABASE_URL": relayed_database_url(settings["DATABASE_URL"], counter.port),
+            "GUNICORN_WORKERS": "1",
+        }
+        if timeout_seconds is not None:
+            relayed["GUNICORN_TIMEOUT"] = str(timeout_seconds)
+        with serving(settings=relayed) as port:
+            yield port, counter
+
+
+def _wait_until_answering(server: subprocess.Popen[bytes], port: int) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode} before serving")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            connection.request("GET", "/api/v1/")  # a 404 problem: no database, no auth
+            connection.getresponse().read()
+            return
+        except (OSError, http.client.HTTPException):
+            time.sleep(0.2)
+        finally:
+            connection.close()
+    raise RuntimeError(f"gunicorn did not answer within {START_SECONDS:.0f} s")
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is not None:
+        return
+    server.send_signal(signal.SIGTERM)  # graceful: workers finish their request
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)  # its own session: the master and its workers
+        server.wait()

@@ -9,6 +9,7 @@ by that baseline figure (measured in the same run) and reported as a ratio.
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import time
@@ -16,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from django.conf import settings
@@ -23,6 +25,9 @@ from django.db import connection, connections
 
 from ledger.store import after_commit_hooks, after_commit_register, after_commit_unregister
 
+# The per-key API rate limit in the benchmark's requests: high enough that none is refused
+# (the throttle's bookkeeping is still timed).
+RATE_FOR_THE_RUN = "1000000/minute"
 # Repeats per figure: the machine is shared and noisy, so every figure is the median of these.
 REPEATS = 5
 QUICK_REPEATS = 3
@@ -86,11 +91,24 @@ def timed(action: Callable[[], Any]) -> float:
 # --- scratch databases -----------------------------------------------------------------------
 
 
+def database_url() -> str:
+    """``DATABASE_URL`` naming this process's benchmark database (for a server or a command)."""
+    base = os.environ["DATABASE_URL"]
+    return urlunsplit(urlsplit(base)._replace(path="/" + connection.settings_dict["NAME"]))
+
+
 def admin_connection() -> psycopg.Connection[Any]:
     """An autocommit connection to the server's ``postgres`` database (to create/drop others)."""
     params = connection_params()
     params["dbname"] = "postgres"
     return psycopg.connect(**params, autocommit=True)
+
+
+def relayed_database_url(url: str, port: int) -> str:
+    """``url`` with its host and port replaced by a relay's on 127.0.0.1 (``bench._wire``)."""
+    parts = urlsplit(url)
+    credentials, at, _ = parts.netloc.rpartition("@")
+    return urlunsplit(parts._replace(netloc=f"{credentials}{at}127.0.0.1:{port}"))
 
 
 def connection_params(dbname: str | None = None) -> dict[str, Any]:

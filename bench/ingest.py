@@ -1,82 +1,289 @@
-"""Bulk ingest: claims recorded per second from a synthetic corpus of article-like sentences.
+"""Ingest at the product's entry points, for a 5 KB and a 100 KB article (quick: 5 and 25 KB).
 
-Each "article" is ``ARTICLE_SENTENCES`` sentences recorded as claims in one transaction through
-``claims_record_many`` (each claim its own stream, hash-chained, with its claim-list row), the
-same batch size as the raw batched-insert baseline. Target: >= 0.25x raw psycopg batched inserts.
+- ``POST /api/v1/sources/`` (``text/plain``) through gunicorn (``bench._server``, production
+  settings) by a publisher's API key, one request at a time;
+- ``manage.py ingest FILE --publisher P`` as a user runs it: a new process each time (start-up,
+  settings and the ingest), with the server's environment (PostgreSQL, tasks sent to a broker);
+- ``source_ingest`` in-process, split into extraction (``source_decode`` + ``claims_extract``,
+  what ingest computes before it opens its transaction) and storage (the rest of the call:
+  the transaction that stores the source and records its claims), timed on the same article.
+
+Every ingest gets an article of its own (synthetic article-like sentences in paragraphs, new
+bytes each time, so none is answered from the stored copy). Figures: articles/s and claims/s
+per entry point and size, the extraction/storage split, storage's claims/s against raw psycopg
+batched inserts (``baselines.raw_batched_inserts``) run alternately in the same run (target >=
+0.25x), and SQL statements and round trips per ``POST /api/v1/sources/``, counted on the wire
+(``bench._wire``) for both sizes: constant in the number of claims is the target.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
-from bench import baselines
-from bench.common import entities_of, figure, fresh_database, repeats, sentences
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from bench import _server, baselines
+from bench._load import load
+from bench.common import (
+    RATE_FOR_THE_RUN,
+    database_url,
+    figure,
+    fresh_database,
+    repeats,
+    sentences,
+)
 from ledger import events as ev
-from ledger.services import ClaimDraft, claims_record_many
+from ledger.extraction import claims_extract
+from ledger.ingestion import source_decode, source_ingest
+from reviews.api.keys import api_key_create
+from reviews.models import ApiScope, Membership, Organisation
+from reviews.roles import Role
 
-ARTICLE_SENTENCES = 100
-CLAIMS = 20_000
-CLAIMS_QUICK = 5000
+SIZES = {"5kb": 5 * 1024, "100kb": 100 * 1024}
+SIZES_QUICK = {"5kb": 5 * 1024, "25kb": 25 * 1024}  # quick runs stay under two minutes
+SENTENCES_PER_PARAGRAPH = 5
+PUBLISHER = "bench-news"
+SOURCES_PATH = "/api/v1/sources/"
+REPOSITORY = Path(__file__).resolve().parent.parent
+# Statements are counted, not timed: one ingest per size, through the relay (slower than
+# without: a worker may take longer than production's GUNICORN_TIMEOUT, raised for that run).
+COUNTED_INGESTS = 1
+COUNTING_TIMEOUT_SECONDS = 600
+# The timed runs keep production's GUNICORN_TIMEOUT (30 s): an ingest that takes longer is
+# killed by gunicorn and fails the module, as it would fail the user's request.
+RESPONSE_TIMEOUT_SECONDS = 120.0
+TARGET_STORAGE_RATIO = 0.25
 
 
-def claims_per_second(claims: int, seed: int) -> float:
-    metadata = ev.Metadata(actor="user:bench", via="bench")
-    corpus = sentences(claims, seed=seed)
-    articles = [
-        corpus[index : index + ARTICLE_SENTENCES]
-        for index in range(0, len(corpus), ARTICLE_SENTENCES)
-    ]
+class Articles:
+    """New article bodies of about ``size`` bytes: never the same bytes twice in a run."""
+
+    def __init__(self) -> None:
+        self._seed = 0
+
+    def next(self, size: int) -> bytes:
+        self._seed += 1
+        paragraphs: list[str] = []
+        length = 0
+        corpus = sentences(size // 40, seed=self._seed)
+        for index in range(0, len(corpus), SENTENCES_PER_PARAGRAPH):
+            paragraph = " ".join(corpus[index : index + SENTENCES_PER_PARAGRAPH])
+            if length + len(paragraph) + 2 > size:
+                break
+            paragraphs.append(paragraph)
+            length += len(paragraph) + 2
+        return "\n\n".join(paragraphs).encode()
+
+
+def _publisher_token() -> str:
+    Organisation.objects.get_or_create(slug=PUBLISHER, defaults={"name": "Bench News"})
+    user = get_user_model().objects.create_user(username="bench-publisher")
+    user.groups.add(Group.objects.get_or_create(name=Role.PUBLISHER)[0])
+    Membership.objects.create(user=user, organisation_id=PUBLISHER)
+    _, token = api_key_create(user=user, name="bench publisher", scopes=[ApiScope.SUBMIT])
+    return token
+
+
+def in_process(article: bytes) -> dict[str, float]:
+    """Seconds of extraction and of storage for one article, and its claims."""
     started = time.perf_counter()
-    for number, article in enumerate(articles):
-        claims_record_many(
-            drafts=[
-                ClaimDraft(
-                    text=sentence,
-                    publisher=f"publisher-{number % 7}",
-                    entities=entities_of(sentence),
-                    check_worthiness={"score": "0.8", "cues": ["number", "date"]},
-                )
-                for sentence in article
-            ],
-            metadata=metadata,
+    _, text = source_decode(content=article, filename="", media_type="text/plain")
+    claims = len(claims_extract(text).claims)
+    extraction = time.perf_counter() - started
+    started = time.perf_counter()
+    result = source_ingest(
+        content=article,
+        metadata=ev.Metadata(actor="user:bench", via="bench"),
+        media_type="text/plain",
+        publisher=PUBLISHER,
+    )
+    total = time.perf_counter() - started
+    if not result.created or len(result.claims) != claims:
+        raise RuntimeError("the in-process ingest stored another number of claims")
+    # source_ingest extracts again before its transaction: the rest of the call is storage.
+    return {"claims": claims, "extraction": extraction, "storage": total - extraction}
+
+
+def over_http(
+    port: int, token: str, articles: list[bytes], *, timeout: float = RESPONSE_TIMEOUT_SECONDS
+) -> float:
+    """Seconds to POST each article in turn (1 client); every answer must be 201 Created."""
+    seconds = 0.0
+    for article in articles:  # the load generator sends one body: one run per article
+        report = load(
+            port=port,
+            paths=[SOURCES_PATH],
+            tokens=[token],
+            method="POST",
+            body=article,
+            content_type="text/plain",
+            concurrency=1,
+            requests=1,
+            seconds=timeout,
+            timeout=timeout,
+            statuses=frozenset({"201"}),
         )
-    elapsed = time.perf_counter() - started
-    return claims / elapsed
+        seconds += report["seconds"]
+    return seconds
+
+
+def with_the_command(article: bytes, environment: dict[str, str]) -> float:
+    """Wall seconds of ``manage.py ingest`` in a new process."""
+    with tempfile.NamedTemporaryFile(suffix=".txt") as file:
+        file.write(article)
+        file.flush()
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "manage.py", "ingest", file.name, "--publisher", PUBLISHER],
+            cwd=REPOSITORY,
+            env=environment,
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+        return time.perf_counter() - started
+
+
+def statements_per_ingest(
+    token: str, settings: dict[str, str], articles: Articles, sizes: dict[str, int]
+) -> dict[str, dict[str, float]]:
+    """Statements and round trips per ``POST /api/v1/sources/`` at each size, on the wire."""
+    counted: dict[str, dict[str, float]] = {}
+    with _server.serving_counted(settings=settings, timeout_seconds=COUNTING_TIMEOUT_SECONDS) as (
+        port,
+        counter,
+    ):
+        over_http(port, token, [articles.next(SIZES["5kb"])])  # the worker connects
+        for label, size in sizes.items():
+            before = counter.totals()
+            over_http(
+                port,
+                token,
+                [articles.next(size) for _ in range(COUNTED_INGESTS)],
+                timeout=COUNTING_TIMEOUT_SECONDS,
+            )
+            after = counter.totals()
+            counted[label] = {
+                name: (after[name] - before[name]) / COUNTED_INGESTS for name in after
+            }
+    return counted
 
 
 def run(*, quick: bool) -> dict[str, Any]:
     fresh_database()
-    claims = CLAIMS_QUICK if quick else CLAIMS
+    token = _publisher_token()
+    articles = Articles()
+    settings = {"DATABASE_URL": database_url(), "LEDGER_API_RATE": RATE_FOR_THE_RUN}
+    command_environment = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "CELERY_BROKER_URL": _server.BROKER_URL,
+    }
+    sizes = SIZES_QUICK if quick else SIZES
+    statements = statements_per_ingest(token, settings, articles, sizes)
     batched = baselines.sizes(quick=quick)["batched_inserts"]
-    samples, raw_samples = [], []
-    with baselines.prepared():
-        for attempt in range(repeats(quick=quick)):
-            # Interleaved with its baseline, so that load from elsewhere weighs on both alike.
+    samples: dict[str, dict[str, list[float]]] = {
+        label: {"claims": [], "extraction": [], "storage": [], "http": [], "command": []}
+        for label in sizes
+    }
+    raw_samples = []
+    with baselines.prepared(), _server.serving(settings=settings) as port:
+        over_http(port, token, [articles.next(SIZES["5kb"])])  # workers connect
+        for _ in range(repeats(quick=quick)):
             raw_samples.append(
                 baselines.raw_batched_inserts(batched, baselines.next_positions(batched))
             )
-            samples.append(claims_per_second(claims, seed=attempt))
+            for label, size in sizes.items():
+                split = in_process(articles.next(size))
+                for part in ("claims", "extraction", "storage"):
+                    samples[label][part].append(split[part])
+                samples[label]["http"].append(over_http(port, token, [articles.next(size)]))
+                samples[label]["command"].append(
+                    with_the_command(articles.next(size), command_environment)
+                )
     return {
-        "sizes": {
-            "claims": claims,
-            "claims_per_transaction": ARTICLE_SENTENCES,
-            "baseline_inserts": batched,
-        },
-        "figures": [
+        "sizes": {"article_bytes": sizes, "baseline_inserts": batched},
+        "statements": statements,
+        "samples": samples,
+        "figures": _figures(samples, raw_samples, statements),
+    }
+
+
+def _figures(
+    samples: dict[str, dict[str, list[float]]],
+    raw_samples: list[float],
+    statements: dict[str, dict[str, float]],
+) -> list[dict[str, Any]]:
+    figures = [
+        figure(
+            key="ingest_baseline_raw_batched",
+            name=f"baseline: raw {baselines.BATCH_SIZE} inserts per transaction (interleaved)",
+            samples=raw_samples,
+            unit="events/s",
+        )
+    ]
+    for label, parts in samples.items():
+        claims = parts["claims"]
+        size = label.replace("kb", " KB")
+        for entry, name in (("http", "POST /api/v1/sources/"), ("command", "manage.py ingest")):
+            figures += [
+                figure(
+                    key=f"ingest_{entry}_articles_{label}",
+                    name=f"{name}, {size} article",
+                    samples=[1 / seconds for seconds in parts[entry]],
+                    unit="articles/s",
+                ),
+                figure(
+                    key=f"ingest_{entry}_claims_{label}",
+                    name=f"{name}, {size} article ({claims[0]:.0f} claims)",
+                    samples=[
+                        count / seconds for count, seconds in zip(claims, parts[entry], strict=True)
+                    ],
+                    unit="claims/s",
+                ),
+            ]
+        figures += [
             figure(
-                key="ingest_baseline_raw_batched",
-                name=f"baseline: raw {baselines.BATCH_SIZE} inserts per transaction (interleaved)",
-                samples=raw_samples,
-                unit="events/s",
+                key=f"ingest_extraction_share_{label}",
+                name=f"extraction's share of an in-process ingest, {size} article",
+                samples=[
+                    extraction / (extraction + storage)
+                    for extraction, storage in zip(
+                        parts["extraction"], parts["storage"], strict=True
+                    )
+                ],
+                unit="share",
             ),
             figure(
-                key="ingest_claims",
-                name=f"bulk ingest ({ARTICLE_SENTENCES} claims per transaction)",
-                samples=samples,
+                key=f"ingest_storage_claims_{label}",
+                name=f"storage of an ingest ({size} article, one transaction) vs raw batched",
+                samples=[
+                    count / seconds for count, seconds in zip(claims, parts["storage"], strict=True)
+                ],
                 unit="claims/s",
                 baseline="ingest_baseline_raw_batched",
-                target_ratio=0.25,
+                target_ratio=TARGET_STORAGE_RATIO,
             ),
-        ],
-    }
+            figure(
+                key=f"ingest_statements_{label}",
+                name=f"SQL statements per POST /api/v1/sources/ ({size} article, on the wire)",
+                samples=[statements[label]["statements"]],
+                unit="statements",
+                target="constant in the number of claims",
+                met=len({counts["statements"] for counts in statements.values()}) == 1,
+            ),
+            figure(
+                key=f"ingest_round_trips_{label}",
+                name=f"database round trips per POST /api/v1/sources/ ({size} article)",
+                samples=[statements[label]["round_trips"]],
+                unit="round trips",
+            ),
+        ]
+    return figures

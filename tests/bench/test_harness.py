@@ -3,7 +3,7 @@
 from typing import Any
 
 from bench.__main__ import _attach_ratios, _modules
-from bench.api import percentile
+from bench._load import percentile
 from bench.common import figure
 from bench.contradictions import _figures as contradiction_figures
 
@@ -14,8 +14,16 @@ def test_baselines_run_first_and_every_module_with_run_is_found():
 
     # then
     assert names[0] == "baselines"
-    assert {"commands", "ingest", "projections", "api", "exports", "contradictions"} <= set(names)
-    assert not {"common", "_server", "_load"} & set(names)
+    assert {
+        "commands",
+        "ingest",
+        "projections",
+        "api",
+        "api_commands",
+        "exports",
+        "contradictions",
+    } <= set(names)
+    assert not {"common", "_server", "_load", "_wire", "_settings", "_urls"} & set(names)
 
 
 def test_only_keeps_the_baselines():
