@@ -28,12 +28,12 @@ from ledger.exceptions import (
     InvalidCommand,
     LedgerError,
     NotFound,
-    PermissionDenied,
 )
 from ledger.models import ClaimView, ContradictionView
 from ledger.store import append
 from reviews import selectors
 from reviews.contradictions.services import contradiction_confirm, contradiction_dismiss
+from reviews.exceptions import PermissionDenied
 from reviews.models import Organisation
 from reviews.roles import Role
 from reviews.verdicts import MAX_EXPLANATION_LENGTH, verdict_rating

@@ -34,7 +34,8 @@ import enum
 from collections.abc import Iterable
 
 from ledger.claims import ClaimState, ClaimStatus
-from ledger.exceptions import InvalidCommand, PermissionDenied, TransitionNotAllowed
+from ledger.exceptions import InvalidCommand
+from reviews.exceptions import PermissionDenied, PublicationBlocked, TransitionNotAllowed
 from reviews.roles import Role
 from reviews.wording import opening_words
 
@@ -286,20 +287,6 @@ def workflow_check_four_eyes(
             "a sign-off needs a second person. An editor other than "
             f"{' or '.join(sorted(name for name in others if name))} may sign it off."
         )
-
-
-class PublicationBlocked(TransitionNotAllowed):
-    """The claim has open contradiction flags and no editor overrode them with a reason.
-
-    ``flags`` are the open flags' pair ids, so a caller can link to them (API: 409 with
-    ``flags``).
-    """
-
-    code = "open_contradiction_flag"
-
-    def __init__(self, message: str, *, flags: list[str]) -> None:
-        super().__init__(message)
-        self.flags = flags
 
 
 @dataclasses.dataclass(frozen=True)

@@ -14,8 +14,6 @@ from ledger.claims import ClaimState, ClaimStatus
 from ledger.exceptions import (
     ConcurrencyConflict,
     InvalidCommand,
-    PermissionDenied,
-    TransitionNotAllowed,
 )
 from ledger.models import ClaimView, Event
 from ledger.services import claim_record
@@ -27,8 +25,9 @@ from reviews.contradictions.services import (
     contradiction_dismiss,
     contradiction_flag,
 )
+from reviews.exceptions import PermissionDenied, PublicationBlocked, TransitionNotAllowed
 from reviews.roles import Role
-from reviews.workflow import Actor, PublicationBlocked
+from reviews.workflow import Actor
 from tests.claims import SYSTEM
 from tests.reviews.conftest import ORGANISATION
 
