@@ -34,7 +34,6 @@ from reviews.admin_pages import page_row
 from reviews.models import Membership, Organisation, ReviewClaim
 from reviews.roles import Role
 from reviews.services import (
-    COMMAND_ARGUMENTS,
     BulkOutcome,
     ClaimTarget,
     organisation_set_four_eyes,
@@ -45,6 +44,7 @@ from reviews.services import (
 from reviews.verdicts import RATING_SCALE
 from reviews.wording import opening_words
 from reviews.workflow import (
+    COMMANDS,
     CONTRADICTION_DECIDERS,
     Actor,
     Command,
@@ -370,7 +370,7 @@ class ReviewClaimAdmin(ModelAdmin):
         except ValueError:
             messages.error(request, "Nothing was changed: the page did not send the claim version.")
             return
-        arguments = {name: request.POST.get(name, "") for name in COMMAND_ARGUMENTS[command]}
+        arguments = {name: request.POST.get(name, "") for name in COMMANDS[command].argument_names}
         try:
             state = review_command(
                 actor=actor,

@@ -51,10 +51,10 @@ from reviews.api.views.base import (
 )
 from reviews.models import ApiScope, Organisation
 from reviews.roles import Role
-from reviews.services import MAX_NOTE_LENGTH, MAX_URL_LENGTH, review_command
+from reviews.services import review_command
 from reviews.tasks_webhooks import kick_webhooks_after_commit
 from reviews.verdicts import MAX_EXPLANATION_LENGTH, Rating
-from reviews.workflow import Command
+from reviews.workflow import MAX_NOTE_LENGTH, MAX_URL_LENGTH, Command
 
 SUBMITTING_ROLES = frozenset({Role.PUBLISHER, Role.EDITOR, Role.ADMIN})
 
