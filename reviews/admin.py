@@ -30,6 +30,7 @@ from reviews import (
     admin_contradictions,  # noqa: F401  (registers the contradiction flag admin)
     selectors,
 )
+from reviews.actors import Actor
 from reviews.admin_pages import page_row
 from reviews.models import Membership, Organisation, ReviewClaim
 from reviews.roles import Role
@@ -46,7 +47,6 @@ from reviews.wording import opening_words
 from reviews.workflow import (
     COMMANDS,
     CONTRADICTION_DECIDERS,
-    Actor,
     Command,
     workflow_available_commands,
     workflow_roles_for,

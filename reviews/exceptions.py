@@ -38,3 +38,10 @@ class PublicationBlocked(TransitionNotAllowed):
 
     def problem_extensions(self) -> dict[str, Any]:
         return {"flags": self.flags}
+
+
+class ApiKeyRefused(LedgerError):
+    """The token names no usable key: unknown, revoked, or its user can no longer use it."""
+
+    code = "authentication_failed"
+    http_status = 401  # what the API answers (the authenticator raises it as DRF's own 401)

@@ -17,7 +17,6 @@ import enum
 import uuid
 from collections.abc import Mapping, Sequence
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from ledger import events as ev
@@ -27,18 +26,17 @@ from ledger.exceptions import ConcurrencyConflict, InvalidCommand, LedgerError, 
 from ledger.models import ClaimView, ContradictionView
 from ledger.store import append
 from reviews import selectors
+from reviews.actors import Actor
 from reviews.contradictions.services import contradiction_confirm, contradiction_dismiss
 from reviews.exceptions import PermissionDenied
 from reviews.models import Organisation
 from reviews.roles import Role
 from reviews.workflow import (
     COMMANDS,
-    Actor,
     Argument,
     Command,
     CommandInput,
     OpenFlag,
-    roles_from_groups,
     workflow_check,
     workflow_check_contradiction_decision,
 )
@@ -56,12 +54,7 @@ class _CommandReads:
     """What the workflow's event builders read (``workflow.CommandReads``), from the selectors."""
 
     def user_roles(self, username: str) -> frozenset[Role]:
-        user = get_user_model().objects.filter(username=username, is_active=True).first()
-        if user is None:
-            return frozenset()
-        return roles_from_groups(
-            group_names=user.groups.values_list("name", flat=True), is_superuser=user.is_superuser
-        )
+        return selectors.active_user_roles(username=username)
 
     def sign_off_parties(self, claim_id: str) -> tuple[str | None, str | None]:
         parties = selectors.claim_sign_off_parties(claim_id=claim_id)

@@ -42,6 +42,7 @@ from ledger import events as ev
 from ledger.claims import ClaimState, ClaimStatus
 from ledger.exceptions import InvalidCommand
 from ledger.services import MAX_CLAIM_LENGTH, text_check_characters
+from reviews.actors import Actor
 from reviews.exceptions import PermissionDenied, PublicationBlocked, TransitionNotAllowed
 from reviews.roles import Role
 from reviews.verdicts import MAX_EXPLANATION_LENGTH, Rating, verdict_rating
@@ -422,32 +423,6 @@ def workflow_roles_for(*, command: Command) -> frozenset[Role]:
 def workflow_commands_for(*, role: Role) -> frozenset[Command]:
     """Every command ``role`` may run in at least one state (its group's permissions)."""
     return frozenset(t.command for t in TRANSITIONS if role in t.roles)
-
-
-@dataclasses.dataclass(frozen=True)
-class Actor:
-    """Who runs a command: a user's name, roles and organisation (publishers have one)."""
-
-    username: str
-    roles: frozenset[Role]
-    organisation: str | None = None
-
-    @property
-    def reference(self) -> str:
-        """How the actor is named in event metadata."""
-        return f"user:{self.username}"
-
-    def describe_roles(self) -> str:
-        return " and ".join(sorted(self.roles)) or "no editorial role"
-
-
-def roles_from_groups(*, group_names: Iterable[str], is_superuser: bool) -> frozenset[Role]:
-    """The roles a user holds: its groups named after a role, and admin for a superuser."""
-    names = {role.value: role for role in Role}
-    roles = {names[name] for name in group_names if name in names}
-    if is_superuser:
-        roles.add(Role.ADMIN)
-    return frozenset(roles)
 
 
 def _in_scope(*, actor: Actor, role: Role, claim: ClaimState) -> bool:

@@ -10,7 +10,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from ledger.claims import ClaimStatus
-from reviews.api.keys import api_key_create
+from reviews.keys import api_key_create
 from tests.api.conftest import event_count
 
 ROUNDS = 5

@@ -20,8 +20,12 @@ from ledger.exceptions import (
 )
 from reviews.api import throttling
 from reviews.api.exceptions import problem_exception_handler, server_error
-from reviews.api.keys import ApiKeyRefused
-from reviews.exceptions import PermissionDenied, PublicationBlocked, TransitionNotAllowed
+from reviews.exceptions import (
+    ApiKeyRefused,
+    PermissionDenied,
+    PublicationBlocked,
+    TransitionNotAllowed,
+)
 from reviews.models import ApiKey
 from tests.api.conftest import assert_problem, event_count
 

@@ -18,6 +18,7 @@ from ledger.exceptions import (
 from ledger.models import ClaimView, Event
 from ledger.services import claim_record
 from reviews import selectors, services
+from reviews.actors import Actor
 from reviews.contradictions.detectors import Cue
 from reviews.contradictions.scoring import PairScore
 from reviews.contradictions.services import (
@@ -27,7 +28,6 @@ from reviews.contradictions.services import (
 )
 from reviews.exceptions import PermissionDenied, PublicationBlocked, TransitionNotAllowed
 from reviews.roles import Role
-from reviews.workflow import Actor
 from tests.claims import SYSTEM
 from tests.reviews.conftest import ORGANISATION
 

@@ -17,11 +17,11 @@ from ledger.claims import ClaimStatus
 from ledger.exceptions import InvalidCommand, NotFound
 from ledger.models import ClaimView
 from ledger.services import MAX_CLAIM_LENGTH, claim_record
+from reviews.actors import Actor
 from reviews.api.claimreview import claimreview_document
 from reviews.api.filters import CHECK_WORTHY_CHOICES, CHECK_WORTHY_DEFAULT, ClaimFilter
 from reviews.api.idempotency import idempotent_post
 from reviews.api.pagination import LastChangeCursorPagination
-from reviews.api.principals import Principal
 from reviews.api.selectors import (
     claim_get_visible,
     claim_history_visible,
@@ -78,14 +78,14 @@ def publisher_checked(slug: str) -> str:
     return slug
 
 
-def _publisher_for_new_claim(principal: Principal, requested: str | None) -> str:
-    if principal.has_role(Role.EDITOR, Role.ADMIN):
-        return publisher_checked(requested or principal.organisation or "")
-    if not principal.organisation:
+def _publisher_for_new_claim(actor: Actor, requested: str | None) -> str:
+    if actor.has_role(Role.EDITOR, Role.ADMIN):
+        return publisher_checked(requested or actor.organisation or "")
+    if not actor.organisation:
         raise exceptions.PermissionDenied("submitting needs membership of a publisher organisation")
-    if requested and requested != principal.organisation:
+    if requested and requested != actor.organisation:
         raise exceptions.PermissionDenied("publishers submit for their own organisation only")
-    return principal.organisation
+    return actor.organisation
 
 
 class ClaimListView(LedgerAPIView):
@@ -97,7 +97,7 @@ class ClaimListView(LedgerAPIView):
     write_scope = ApiScope.SUBMIT
 
     def get_queryset(self) -> Any:
-        return claims_visible(principal=self.principal)
+        return claims_visible(actor=self.actor)
 
     @extend_schema(
         summary="List claims",
@@ -130,17 +130,17 @@ class ClaimListView(LedgerAPIView):
     )
     def post(self, request: Request) -> Response:
         def handle(store_key: str | None) -> Response:
-            principal = self.principal
-            if not principal.has_role(*SUBMITTING_ROLES):
+            actor = self.actor
+            if not actor.has_role(*SUBMITTING_ROLES):
                 raise exceptions.PermissionDenied("your role cannot submit claims")
             serializer = ClaimCreateSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
-            publisher = _publisher_for_new_claim(principal, data.get("publisher"))
+            publisher = _publisher_for_new_claim(actor, data.get("publisher"))
             source_id = str(data["source_id"]) if data.get("source_id") else None
             if (
                 source_id is not None
-                and not sources_visible(principal=principal).filter(pk=source_id).exists()
+                and not sources_visible(actor=actor).filter(pk=source_id).exists()
             ):
                 raise NotFound(f"no source {source_id}")
             state = claim_record(
@@ -176,7 +176,7 @@ class ClaimDetailView(LedgerAPIView):
         },
     )
     def get(self, request: Request, claim_id: str) -> Any:
-        claim = claim_get_visible(principal=self.principal, claim_id=claim_id)
+        claim = claim_get_visible(actor=self.actor, claim_id=claim_id)
         if request.headers.get("If-None-Match") == etag(claim.version):
             return HttpResponseNotModified(headers={"ETag": etag(claim.version)})
         return claim_detail_response(claim=claim)
@@ -191,8 +191,8 @@ class ClaimHistoryView(LedgerAPIView):
         responses={200: ClaimHistorySerializer, **COMMON_ERRORS, **NOT_FOUND},
     )
     def get(self, request: Request, claim_id: str) -> Response:
-        claim = claim_get_visible(principal=self.principal, claim_id=claim_id)
-        history = claim_history_visible(principal=self.principal, claim=claim)
+        claim = claim_get_visible(actor=self.actor, claim_id=claim_id)
+        history = claim_history_visible(actor=self.actor, claim=claim)
         data = ClaimHistorySerializer(history).data
         return Response(data, headers={"ETag": etag(claim.version)})
 
@@ -217,7 +217,7 @@ class ClaimReviewView(LedgerAPIView):
         },
     )
     def get(self, request: Request, claim_id: str) -> Response:
-        claim = claim_get_visible(principal=self.principal, claim_id=claim_id)
+        claim = claim_get_visible(actor=self.actor, claim_id=claim_id)
         if claim.status == ClaimStatus.RETRACTED:
             raise ClaimReviewRetracted()
         published = claim_published_event(claim_id=str(claim.claim_id))
@@ -363,15 +363,15 @@ def action_view(action: ClaimAction) -> type[LedgerAPIView]:
         )
         def post(self, request: Request, claim_id: str) -> Response:
             def handle(store_key: str | None) -> Response:
-                principal = self.principal
-                claim = claim_get_visible(principal=principal, claim_id=claim_id)
+                actor = self.actor
+                claim = claim_get_visible(actor=actor, claim_id=claim_id)
                 serializer = action.serializer(data=request.data)
                 serializer.is_valid(raise_exception=True)
                 arguments = dict(serializer.validated_data)
                 version = expected_version(request, arguments.pop("expected_version", None))
                 metadata = self.metadata()
                 review_command(
-                    actor=principal.actor_for_workflow(),
+                    actor=actor,
                     command=action.command,
                     claim_id=str(claim.claim_id),
                     expected_version=version,

@@ -13,10 +13,10 @@ from rest_framework.response import Response
 from ledger.events import Metadata
 from ledger.ingestion import source_ingest
 from ledger.models import Source
+from reviews.actors import Actor
 from reviews.api.idempotency import idempotent_post
 from reviews.api.pagination import CapturedCursorPagination
 from reviews.api.parsers import LedgerJSONParser
-from reviews.api.principals import Principal
 from reviews.api.selectors import (
     claims_visible,
     source_get_visible,
@@ -47,16 +47,16 @@ class RawBodyParser(parsers.BaseParser):
         return stream.read() if stream is not None else b""
 
 
-def _publisher(principal: Principal, requested: str | None) -> str:
-    if principal.has_role(Role.EDITOR, Role.ADMIN):
-        return publisher_checked(requested or principal.organisation or "")
-    if not principal.has_role(Role.PUBLISHER):
+def _publisher(actor: Actor, requested: str | None) -> str:
+    if actor.has_role(Role.EDITOR, Role.ADMIN):
+        return publisher_checked(requested or actor.organisation or "")
+    if not actor.has_role(Role.PUBLISHER):
         raise exceptions.PermissionDenied("your role cannot submit sources")
-    if not principal.organisation:
+    if not actor.organisation:
         raise exceptions.PermissionDenied("submitting needs membership of a publisher organisation")
-    if requested and requested != principal.organisation:
+    if requested and requested != actor.organisation:
         raise exceptions.PermissionDenied("publishers submit for their own organisation only")
-    return principal.organisation
+    return actor.organisation
 
 
 class SourceListView(LedgerAPIView):
@@ -66,7 +66,7 @@ class SourceListView(LedgerAPIView):
     write_scope = ApiScope.SUBMIT
 
     def get_queryset(self) -> Any:
-        return sources_visible(principal=self.principal).defer("text")
+        return sources_visible(actor=self.actor).defer("text")
 
     @extend_schema(
         summary="Sources you may read, newest first",
@@ -103,17 +103,17 @@ class SourceListView(LedgerAPIView):
     )
     def post(self, request: Request) -> Response:
         def handle(store_key: str | None) -> Response:
-            principal = self.principal
-            if not principal.has_role(Role.PUBLISHER, Role.EDITOR, Role.ADMIN):
+            actor = self.actor
+            if not actor.has_role(Role.PUBLISHER, Role.EDITOR, Role.ADMIN):
                 raise exceptions.PermissionDenied("your role cannot submit sources")
             content, media_type, fields = self._submission(request)
-            publisher = _publisher(principal, fields.get("publisher"))
+            publisher = _publisher(actor, fields.get("publisher"))
             result = source_ingest(
                 content=content,
                 media_type=media_type,
                 metadata=Metadata(
-                    actor=principal.actor,
-                    via=principal.via,
+                    actor=actor.reference,
+                    via=actor.api_via,
                     correlation_id=self.metadata().correlation_id,
                 ),
                 url=fields["url"],
@@ -164,9 +164,9 @@ class SourceDetailView(LedgerAPIView):
         responses={200: SourceDetailSerializer, **COMMON_ERRORS, **NOT_FOUND},
     )
     def get(self, request: Request, source_id: str) -> Response:
-        source = source_get_visible(principal=self.principal, source_id=source_id)
+        source = source_get_visible(actor=self.actor, source_id=source_id)
         claim_ids = (
-            claims_visible(principal=self.principal)
+            claims_visible(actor=self.actor)
             .filter(source_id=source.pk)
             .order_by("recorded_at", "claim_id")
             .values_list("claim_id", flat=True)
