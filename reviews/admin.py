@@ -112,7 +112,7 @@ class SourceFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         # Only sources of claims the user may see: a publisher never learns others' titles.
-        claims = selectors.review_queue(actor=_actor(request))
+        claims = selectors.claims_visible(actor=_actor(request), model=ReviewClaim)
         source_ids = claims.exclude(source_id=None).values("source_id").distinct()
         sources = Source.objects.filter(pk__in=source_ids).only("id", "title", "url", "sha256")
         return sorted(
@@ -251,7 +251,7 @@ class ReviewClaimAdmin(ModelAdmin):
         return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ReviewClaim]:
-        return selectors.review_queue(actor=_actor(request))
+        return selectors.claims_visible(actor=_actor(request), model=ReviewClaim)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
@@ -480,7 +480,7 @@ admin.site.unregister(Source)
 @admin.register(Source)
 class ScopedSourceAdmin(SourceAdmin):
     def get_queryset(self, request: HttpRequest) -> Any:
-        visible = selectors.review_sources(actor=_actor(request)).values("pk")
+        visible = selectors.sources_visible(actor=_actor(request)).values("pk")
         return super().get_queryset(request).filter(pk__in=visible)
 
 

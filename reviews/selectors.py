@@ -15,13 +15,15 @@ from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subqu
 from django.utils import timezone
 
 from ledger import events as ev
+from ledger.claims import ClaimStatus
+from ledger.exceptions import NotFound
 from ledger.extraction import source_quote_context
 from ledger.models import ClaimView, ContradictionView, Source
 from ledger.store import RecordedEvent, read_stream
 from reviews.actors import ANONYMOUS, Actor, roles_from_groups
 from reviews.contradictions.scoring import PairExplanation, pair_explain
 from reviews.exceptions import ApiKeyRefused
-from reviews.models import ApiKey, ReviewClaim
+from reviews.models import ApiKey
 from reviews.roles import Role
 from reviews.tokens import (
     INVALID_KEY,
@@ -123,28 +125,47 @@ def actor_for_api_key(*, token: str) -> tuple[AbstractBaseUser, Actor]:
     return key.user, actor
 
 
-def review_queue(*, actor: Actor) -> QuerySet[ReviewClaim]:
-    """The claims ``actor`` may see: a publisher (with no other role) sees its organisation's."""
-    claims = ReviewClaim.objects.all()
-    if not actor.roles:
-        return claims.none()
-    if actor.roles == {Role.PUBLISHER}:
-        if actor.organisation is None:
-            return claims.none()
-        return claims.filter(publisher=actor.organisation)
-    return claims
+# --- What an actor may see: one rule per resource, for the admin and the API -----------------
+
+# A publisher sees its organisation's sources and claims, plus every published (or retracted)
+# claim; reviewers, editors, auditors and administrators see everything.
+PUBLIC_STATUSES = (ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED)
 
 
-def review_sources(*, actor: Actor) -> QuerySet[Source]:
-    """The sources ``actor`` may see: the same rule as the queue (a publisher: its own)."""
-    sources = Source.objects.all()
-    if not actor.roles:
-        return sources.none()
-    if actor.roles == {Role.PUBLISHER}:
-        if actor.organisation is None:
-            return sources.none()
+def claims_visible(*, actor: Actor, model: type[ClaimView] = ClaimView) -> QuerySet[Any]:
+    """The claims ``actor`` may see (``model``: the read model or its review-queue proxy)."""
+    claims = model.objects.all()
+    if actor.reads_everything:
+        return claims
+    public = Q(status__in=PUBLIC_STATUSES)
+    if actor.organisation:
+        return claims.filter(public | Q(publisher=actor.organisation))
+    return claims.filter(public)
+
+
+def claim_get_visible(*, actor: Actor, claim_id: Any) -> ClaimView:
+    """The claim, or NotFound whether it does not exist or the caller may not see it."""
+    claim = claims_visible(actor=actor).filter(claim_id=str(claim_id)).first()
+    if claim is None:
+        raise NotFound(f"no claim {claim_id}")
+    return claim  # type: ignore[no-any-return]
+
+
+def sources_visible(*, actor: Actor) -> QuerySet[Source]:
+    """The sources ``actor`` may see: staff all, anyone else its organisation's."""
+    sources = Source.objects.defer("content")
+    if actor.reads_everything:
+        return sources
+    if actor.organisation:
         return sources.filter(publisher=actor.organisation)
-    return sources
+    return sources.none()
+
+
+def source_get_visible(*, actor: Actor, source_id: Any) -> Source:
+    source = sources_visible(actor=actor).filter(pk=str(source_id)).first()
+    if source is None:
+        raise NotFound(f"no source {source_id}")
+    return source
 
 
 def review_assignable_users() -> list[str]:

@@ -1,8 +1,8 @@
-"""What a caller may read: object-level visibility, in one place.
+"""What an API caller may read beyond the claims and sources themselves.
 
-A publisher sees its organisation's sources and claims, plus every published (or retracted)
-claim; reviewers, editors, auditors and administrators see everything. Anything a caller may
-not see answers exactly like something that does not exist.
+Which claims and sources an actor sees is one rule for the admin and the API
+(``reviews.selectors.claims_visible``, ``sources_visible``). Anything a caller may not see
+answers exactly like something that does not exist.
 
 Seeing a claim is not seeing all of its history: another organisation's publisher (or anyone
 without a role) sees only its public part (``claim_history_visible``). A contradiction flag is
@@ -16,35 +16,15 @@ import enum
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from ledger import events as ev
-from ledger.claims import ClaimStatus
 from ledger.exceptions import NotFound
 from ledger.models import Checkpoint, ClaimView, ContradictionView, Source
 from ledger.store import RecordedEvent, read_stream
 from reviews.actors import Actor
 from reviews.roles import Role
-
-PUBLIC_STATUSES = (ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED)
-
-
-def claims_visible(*, actor: Actor) -> QuerySet[ClaimView]:
-    claims = ClaimView.objects.all()
-    if actor.reads_everything:
-        return claims
-    public = Q(status__in=PUBLIC_STATUSES)
-    if actor.organisation:
-        return claims.filter(public | Q(publisher=actor.organisation))
-    return claims.filter(public)
-
-
-def claim_get_visible(*, actor: Actor, claim_id: Any) -> ClaimView:
-    """The claim, or NotFound whether it does not exist or the caller may not see it."""
-    claim = claims_visible(actor=actor).filter(claim_id=str(claim_id)).first()
-    if claim is None:
-        raise NotFound(f"no claim {claim_id}")
-    return claim
+from reviews.selectors import claims_visible
 
 
 def claim_owned_by_caller(*, actor: Actor, claim: ClaimView) -> bool:
@@ -143,22 +123,6 @@ def claim_published_event(*, claim_id: str) -> RecordedEvent | None:
         item for item in read_stream(claim_id) if isinstance(item.event, ev.ClaimPublished)
     ]
     return published[-1] if published else None
-
-
-def sources_visible(*, actor: Actor) -> QuerySet[Source]:
-    sources = Source.objects.defer("content")
-    if actor.reads_everything:
-        return sources
-    if actor.organisation:
-        return sources.filter(publisher=actor.organisation)
-    return sources.none()
-
-
-def source_get_visible(*, actor: Actor, source_id: Any) -> Source:
-    source = sources_visible(actor=actor).filter(pk=str(source_id)).first()
-    if source is None:
-        raise NotFound(f"no source {source_id}")
-    return source
 
 
 def source_for_provenance(*, source_id: Any) -> Source | None:

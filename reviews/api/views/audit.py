@@ -21,12 +21,7 @@ from rest_framework.response import Response
 from ledger.exports import ExportFormat, ledger_export
 from ledger.history import claim_as_of
 from reviews.api.pagination import PositionCursorPagination
-from reviews.api.selectors import (
-    AUDIT_ROLES,
-    checkpoints_all,
-    claim_get_visible,
-    claim_past_states_visible,
-)
+from reviews.api.selectors import AUDIT_ROLES, checkpoints_all, claim_past_states_visible
 from reviews.api.serializers import (
     CheckpointSerializer,
     ClaimAsOfQuerySerializer,
@@ -40,6 +35,7 @@ from reviews.api.views.base import (
     LedgerAPIView,
     query_parameters,
 )
+from reviews.selectors import claim_get_visible
 
 EXPORT_MEDIA_TYPES = {
     ExportFormat.JSONL: "application/x-ndjson; charset=utf-8",

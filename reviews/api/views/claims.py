@@ -14,21 +14,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ledger.claims import ClaimStatus
-from ledger.exceptions import InvalidCommand, NotFound
+from ledger.exceptions import NotFound
 from ledger.models import ClaimView
-from ledger.services import MAX_CLAIM_LENGTH, claim_record
-from reviews.actors import Actor
+from ledger.services import MAX_CLAIM_LENGTH
 from reviews.api.claimreview import claimreview_document
 from reviews.api.filters import CHECK_WORTHY_CHOICES, CHECK_WORTHY_DEFAULT, ClaimFilter
 from reviews.api.idempotency import idempotent_post
 from reviews.api.pagination import LastChangeCursorPagination
 from reviews.api.selectors import (
-    claim_get_visible,
     claim_history_visible,
     claim_published_event,
-    claims_visible,
     source_for_provenance,
-    sources_visible,
 )
 from reviews.api.serializers import (
     ClaimCreateSerializer,
@@ -49,14 +45,13 @@ from reviews.api.views.base import (
     expected_version,
     problem,
 )
-from reviews.models import ApiScope, Organisation
-from reviews.roles import Role
+from reviews.models import ApiScope
+from reviews.selectors import claim_get_visible, claims_visible
 from reviews.services import review_command
+from reviews.submissions import claim_submit
 from reviews.tasks_webhooks import kick_webhooks_after_commit
 from reviews.verdicts import MAX_EXPLANATION_LENGTH, Rating
 from reviews.workflow import MAX_NOTE_LENGTH, MAX_URL_LENGTH, Command
-
-SUBMITTING_ROLES = frozenset({Role.PUBLISHER, Role.EDITOR, Role.ADMIN})
 
 
 def claim_detail_response(
@@ -69,23 +64,6 @@ def claim_detail_response(
     data = ClaimDetailSerializer(claim, context={"source": source}).data
     all_headers = {"ETag": etag(claim.version), **(headers or {})}
     return Response(data, status=status_code, headers=all_headers)
-
-
-def publisher_checked(slug: str) -> str:
-    """An organisation named by an editor must exist (or be empty: the desk's own work)."""
-    if slug and not Organisation.objects.filter(slug=slug).exists():
-        raise InvalidCommand(f"no publisher organisation {slug!r}")
-    return slug
-
-
-def _publisher_for_new_claim(actor: Actor, requested: str | None) -> str:
-    if actor.has_role(Role.EDITOR, Role.ADMIN):
-        return publisher_checked(requested or actor.organisation or "")
-    if not actor.organisation:
-        raise exceptions.PermissionDenied("submitting needs membership of a publisher organisation")
-    if requested and requested != actor.organisation:
-        raise exceptions.PermissionDenied("publishers submit for their own organisation only")
-    return actor.organisation
 
 
 class ClaimListView(LedgerAPIView):
@@ -130,25 +108,16 @@ class ClaimListView(LedgerAPIView):
     )
     def post(self, request: Request) -> Response:
         def handle(store_key: str | None) -> Response:
-            actor = self.actor
-            if not actor.has_role(*SUBMITTING_ROLES):
-                raise exceptions.PermissionDenied("your role cannot submit claims")
             serializer = ClaimCreateSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
-            publisher = _publisher_for_new_claim(actor, data.get("publisher"))
-            source_id = str(data["source_id"]) if data.get("source_id") else None
-            if (
-                source_id is not None
-                and not sources_visible(actor=actor).filter(pk=source_id).exists()
-            ):
-                raise NotFound(f"no source {source_id}")
-            state = claim_record(
+            state = claim_submit(
+                actor=self.actor,
                 text=data["text"],
                 metadata=self.metadata(),
-                source_id=source_id,
+                source_id=str(data["source_id"]) if data.get("source_id") else None,
                 selector=data.get("selector"),
-                publisher=publisher,
+                publisher=data.get("publisher"),
                 idempotency_key=store_key,
             )
             kick_webhooks_after_commit()

@@ -6,22 +6,14 @@ from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, parsers, status
+from rest_framework import parsers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ledger.events import Metadata
-from ledger.ingestion import source_ingest
 from ledger.models import Source
-from reviews.actors import Actor
 from reviews.api.idempotency import idempotent_post
 from reviews.api.pagination import CapturedCursorPagination
 from reviews.api.parsers import LedgerJSONParser
-from reviews.api.selectors import (
-    claims_visible,
-    source_get_visible,
-    sources_visible,
-)
 from reviews.api.serializers import (
     SourceDetailSerializer,
     SourceMetadataSerializer,
@@ -30,9 +22,9 @@ from reviews.api.serializers import (
     SourceSummarySerializer,
 )
 from reviews.api.views.base import COMMON_ERRORS, IDEMPOTENCY_KEY, INVALID, NOT_FOUND, LedgerAPIView
-from reviews.api.views.claims import publisher_checked
 from reviews.models import ApiScope
-from reviews.roles import Role
+from reviews.selectors import claims_visible, source_get_visible, sources_visible
+from reviews.submissions import source_submit
 from reviews.tasks_webhooks import kick_webhooks_after_commit
 
 RAW_MEDIA_TYPES = ("text/plain", "text/html")
@@ -45,18 +37,6 @@ class RawBodyParser(parsers.BaseParser):
 
     def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
         return stream.read() if stream is not None else b""
-
-
-def _publisher(actor: Actor, requested: str | None) -> str:
-    if actor.has_role(Role.EDITOR, Role.ADMIN):
-        return publisher_checked(requested or actor.organisation or "")
-    if not actor.has_role(Role.PUBLISHER):
-        raise exceptions.PermissionDenied("your role cannot submit sources")
-    if not actor.organisation:
-        raise exceptions.PermissionDenied("submitting needs membership of a publisher organisation")
-    if requested and requested != actor.organisation:
-        raise exceptions.PermissionDenied("publishers submit for their own organisation only")
-    return actor.organisation
 
 
 class SourceListView(LedgerAPIView):
@@ -103,22 +83,15 @@ class SourceListView(LedgerAPIView):
     )
     def post(self, request: Request) -> Response:
         def handle(store_key: str | None) -> Response:
-            actor = self.actor
-            if not actor.has_role(Role.PUBLISHER, Role.EDITOR, Role.ADMIN):
-                raise exceptions.PermissionDenied("your role cannot submit sources")
             content, media_type, fields = self._submission(request)
-            publisher = _publisher(actor, fields.get("publisher"))
-            result = source_ingest(
+            result = source_submit(
+                actor=self.actor,
                 content=content,
                 media_type=media_type,
-                metadata=Metadata(
-                    actor=actor.reference,
-                    via=actor.api_via,
-                    correlation_id=self.metadata().correlation_id,
-                ),
+                metadata=self.metadata(),
                 url=fields["url"],
                 title=fields["title"],
-                publisher=publisher,
+                publisher=fields.get("publisher"),
                 published_at=fields["published_at"] or None,
             )
             source = Source.objects.defer("content", "text").get(pk=result.source_id)
