@@ -60,7 +60,7 @@ from ledger import events as ev
 from ledger.models import ClaimView
 from ledger.services import ClaimDraft, claims_record_many
 from ledger.store import StreamAppend, append_many
-from reviews.api.keys import api_key_create
+from reviews.keys import api_key_create
 from reviews.models import ApiScope, Membership, Organisation
 from reviews.roles import Role
 

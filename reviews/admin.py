@@ -30,11 +30,11 @@ from reviews import (
     admin_contradictions,  # noqa: F401  (registers the contradiction flag admin)
     selectors,
 )
+from reviews.actors import Actor
 from reviews.admin_pages import page_row
 from reviews.models import Membership, Organisation, ReviewClaim
 from reviews.roles import Role
 from reviews.services import (
-    COMMAND_ARGUMENTS,
     BulkOutcome,
     ClaimTarget,
     organisation_set_four_eyes,
@@ -45,8 +45,8 @@ from reviews.services import (
 from reviews.verdicts import RATING_SCALE
 from reviews.wording import opening_words
 from reviews.workflow import (
+    COMMANDS,
     CONTRADICTION_DECIDERS,
-    Actor,
     Command,
     workflow_available_commands,
     workflow_roles_for,
@@ -112,7 +112,7 @@ class SourceFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         # Only sources of claims the user may see: a publisher never learns others' titles.
-        claims = selectors.review_queue(actor=_actor(request))
+        claims = selectors.claims_visible(actor=_actor(request), model=ReviewClaim)
         source_ids = claims.exclude(source_id=None).values("source_id").distinct()
         sources = Source.objects.filter(pk__in=source_ids).only("id", "title", "url", "sha256")
         return sorted(
@@ -251,7 +251,7 @@ class ReviewClaimAdmin(ModelAdmin):
         return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ReviewClaim]:
-        return selectors.review_queue(actor=_actor(request))
+        return selectors.claims_visible(actor=_actor(request), model=ReviewClaim)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
@@ -370,7 +370,7 @@ class ReviewClaimAdmin(ModelAdmin):
         except ValueError:
             messages.error(request, "Nothing was changed: the page did not send the claim version.")
             return
-        arguments = {name: request.POST.get(name, "") for name in COMMAND_ARGUMENTS[command]}
+        arguments = {name: request.POST.get(name, "") for name in COMMANDS[command].argument_names}
         try:
             state = review_command(
                 actor=actor,
@@ -480,7 +480,7 @@ admin.site.unregister(Source)
 @admin.register(Source)
 class ScopedSourceAdmin(SourceAdmin):
     def get_queryset(self, request: HttpRequest) -> Any:
-        visible = selectors.review_sources(actor=_actor(request)).values("pk")
+        visible = selectors.sources_visible(actor=_actor(request)).values("pk")
         return super().get_queryset(request).filter(pk__in=visible)
 
 

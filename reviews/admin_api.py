@@ -16,7 +16,7 @@ from django.http import HttpRequest
 
 from ledger.exceptions import LedgerError
 from reviews import selectors
-from reviews.api.keys import api_key_revoke
+from reviews.keys import api_key_revoke
 from reviews.models import ApiKey, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from reviews.roles import Role
 
@@ -106,7 +106,9 @@ class ApiKeyAdmin(AdministratorsReadOnly, ModelAdmin):
         revoked = 0
         for key in queryset:
             try:
-                api_key_revoke(key_id=str(key.pk), user=request.user)  # type: ignore[arg-type]
+                api_key_revoke(
+                    key_id=str(key.pk), actor=selectors.actor_for_user(user=request.user)
+                )
             except LedgerError as error:
                 self.message_user(request, f"{key}: {error.message}", messages.ERROR)
                 continue

@@ -27,12 +27,13 @@ from ledger.events import Metadata
 from ledger.exceptions import ConcurrencyConflict, LedgerError
 from ledger.models import ClaimView
 from reviews import selectors
+from reviews.actors import Actor
 from reviews.admin_pages import page_row
 from reviews.contradictions.detectors import CUE_KIND_CHOICES, UNKNOWN_CUE_KIND, cue_kind_label
 from reviews.models import ContradictionFlag
 from reviews.services import FlagDecision, contradiction_decide
 from reviews.wording import opening_words
-from reviews.workflow import CONTRADICTION_DECIDERS, Actor
+from reviews.workflow import CONTRADICTION_DECIDERS
 
 if TYPE_CHECKING:
     ModelAdmin = admin.ModelAdmin[Any]

@@ -10,63 +10,162 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
-from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
 
 from ledger import events as ev
+from ledger.claims import ClaimStatus
+from ledger.exceptions import NotFound
 from ledger.extraction import source_quote_context
 from ledger.models import ClaimView, ContradictionView, Source
 from ledger.store import RecordedEvent, read_stream
+from reviews.actors import ANONYMOUS, Actor, roles_from_groups
 from reviews.contradictions.scoring import PairExplanation, pair_explain
-from reviews.models import Membership, ReviewClaim
+from reviews.exceptions import ApiKeyRefused
+from reviews.models import ApiKey
 from reviews.roles import Role
+from reviews.tokens import (
+    INVALID_KEY,
+    LAST_USED_PRECISION,
+    TOKEN_PREFIX,
+    scopes_granted_by,
+    token_hash,
+)
 from reviews.wording import opening_words
-from reviews.workflow import Actor, OpenFlag, roles_from_groups
+from reviews.workflow import OpenFlag
 
 SOURCE_CONTEXT_CHARACTERS = 400  # shown on each side of a claim's quote
 
 
 def actor_for_user(*, user: AbstractBaseUser | AnonymousUser) -> Actor:
-    """The workflow actor for a Django user: roles from its groups, its organisation if any.
-
-    A superuser holds the admin role whatever its groups.
-    """
+    """The actor for a Django user (a session, the admin, the command line), in one query:
+    roles from its groups (a superuser also holds admin), its organisation if any."""
     if not user.is_authenticated:
-        return Actor(username="anonymous", roles=frozenset())
-    roles = roles_from_groups(
-        group_names=Group.objects.filter(user__pk=user.pk).values_list("name", flat=True),
-        is_superuser=getattr(user, "is_superuser", False),
+        return ANONYMOUS
+    rows = list(
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values_list("groups__name", "membership__organisation_id")
     )
-    membership = Membership.objects.filter(user_id=user.pk).first()
     return Actor(
         username=user.get_username(),
-        roles=roles,
-        organisation=membership.organisation_id if membership else None,
+        roles=roles_from_groups(
+            group_names=[group for group, _ in rows],
+            is_superuser=getattr(user, "is_superuser", False),
+        ),
+        organisation=rows[0][1] if rows else None,
+        user_id=user.pk,
     )
 
 
-def review_queue(*, actor: Actor) -> QuerySet[ReviewClaim]:
-    """The claims ``actor`` may see: a publisher (with no other role) sees its organisation's."""
-    claims = ReviewClaim.objects.all()
-    if not actor.roles:
-        return claims.none()
-    if actor.roles == {Role.PUBLISHER}:
-        if actor.organisation is None:
-            return claims.none()
-        return claims.filter(publisher=actor.organisation)
-    return claims
+def active_user_roles(*, username: str) -> frozenset[Role]:
+    """The roles of the active user named ``username`` (none for an unknown or inactive one)."""
+    rows = list(
+        get_user_model()
+        .objects.filter(username=username, is_active=True)
+        .values_list("groups__name", "is_superuser")
+    )
+    return roles_from_groups(
+        group_names=[group for group, _ in rows], is_superuser=any(admin for _, admin in rows)
+    )
 
 
-def review_sources(*, actor: Actor) -> QuerySet[Source]:
-    """The sources ``actor`` may see: the same rule as the queue (a publisher: its own)."""
-    sources = Source.objects.all()
-    if not actor.roles:
-        return sources.none()
-    if actor.roles == {Role.PUBLISHER}:
-        if actor.organisation is None:
-            return sources.none()
+def actor_for_api_key(*, token: str) -> tuple[AbstractBaseUser, Actor]:
+    """The user a token stands for and their actor as they are now, in one query.
+
+    The key, its user, the user's organisation and groups come in one statement (one row per
+    group), so a revocation, a change of membership or of roles applies to the very next
+    request: nothing is cached. The key keeps the organisation it was created in: if its user
+    no longer belongs to it, the key is refused rather than acting in another organisation. Its
+    scopes are those it was given that the user's roles still grant; none left refuses it. A use
+    is recorded at most once a minute (a second statement then). Raises ApiKeyRefused; its
+    message never contains the token.
+    """
+    if not token.startswith(TOKEN_PREFIX):
+        raise ApiKeyRefused(INVALID_KEY)
+    rows = list(
+        ApiKey.objects.select_related("user")
+        .annotate(
+            user_organisation=F("user__membership__organisation_id"),
+            user_group=F("user__groups__name"),
+        )
+        .filter(key_hash=token_hash(token), revoked_at__isnull=True)
+        .order_by()
+    )
+    if not rows:
+        raise ApiKeyRefused(INVALID_KEY)
+    key = rows[0]
+    if not key.user.is_active:
+        raise ApiKeyRefused(INVALID_KEY)
+    organisation: str | None = key.user_organisation
+    if organisation != key.organisation_id:
+        raise ApiKeyRefused(
+            "this API key's user no longer belongs to the organisation the key was created in"
+        )
+    roles = roles_from_groups(
+        group_names=[row.user_group for row in rows],
+        is_superuser=key.user.is_superuser,
+    )
+    scopes = frozenset(key.scopes) & scopes_granted_by(roles=roles)
+    if not scopes:
+        raise ApiKeyRefused("this API key's user no longer holds a role that grants its scopes")
+    now = timezone.now()
+    if key.last_used_at is None or now - key.last_used_at > LAST_USED_PRECISION:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+    actor = Actor(
+        username=key.user.get_username(),
+        roles=roles,
+        organisation=organisation,
+        user_id=key.user.pk,
+        key_scopes=scopes,
+        api_key_id=str(key.pk),
+        api_key_prefix=key.prefix,
+    )
+    return key.user, actor
+
+
+# --- What an actor may see: one rule per resource, for the admin and the API -----------------
+
+# A publisher sees its organisation's sources and claims, plus every published (or retracted)
+# claim; reviewers, editors, auditors and administrators see everything.
+PUBLIC_STATUSES = (ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED)
+
+
+def claims_visible(*, actor: Actor, model: type[ClaimView] = ClaimView) -> QuerySet[Any]:
+    """The claims ``actor`` may see (``model``: the read model or its review-queue proxy)."""
+    claims = model.objects.all()
+    if actor.reads_everything:
+        return claims
+    public = Q(status__in=PUBLIC_STATUSES)
+    if actor.organisation:
+        return claims.filter(public | Q(publisher=actor.organisation))
+    return claims.filter(public)
+
+
+def claim_get_visible(*, actor: Actor, claim_id: Any) -> ClaimView:
+    """The claim, or NotFound whether it does not exist or the caller may not see it."""
+    claim = claims_visible(actor=actor).filter(claim_id=str(claim_id)).first()
+    if claim is None:
+        raise NotFound(f"no claim {claim_id}")
+    return claim  # type: ignore[no-any-return]
+
+
+def sources_visible(*, actor: Actor) -> QuerySet[Source]:
+    """The sources ``actor`` may see: staff all, anyone else its organisation's."""
+    sources = Source.objects.defer("content")
+    if actor.reads_everything:
+        return sources
+    if actor.organisation:
         return sources.filter(publisher=actor.organisation)
-    return sources
+    return sources.none()
+
+
+def source_get_visible(*, actor: Actor, source_id: Any) -> Source:
+    source = sources_visible(actor=actor).filter(pk=str(source_id)).first()
+    if source is None:
+        raise NotFound(f"no source {source_id}")
+    return source
 
 
 def review_assignable_users() -> list[str]:

@@ -1,10 +1,13 @@
 """Write services of the review workflow: one function per command, plus bulk variants.
 
-Every command names the claim and the stream version the actor saw. It is refused, appending
-nothing, when the claim moved on since (ConcurrencyConflict), when the actor's role or scope does
-not allow it (PermissionDenied), when the claim's state does not (TransitionNotAllowed), or when
-its input is malformed (InvalidCommand). Otherwise exactly one event is appended through
-``ledger.services.claim_command`` with the actor in its metadata (``user:<username>``).
+The commands themselves (states, roles, arguments, the event each records) are one table,
+``reviews.workflow.COMMANDS``; ``review_command`` runs any of them, and each ``review_<command>``
+is its named entry point. Every command names the claim and the stream version the actor saw. It
+is refused, appending nothing, when the claim moved on since (ConcurrencyConflict), when the
+actor's role or scope does not allow it (PermissionDenied), when the claim's state does not
+(TransitionNotAllowed), or when its input is malformed (InvalidCommand). Otherwise exactly one
+event is appended through ``ledger.services.claim_command`` with the actor in its metadata
+(``user:<username>``).
 """
 
 from __future__ import annotations
@@ -12,67 +15,33 @@ from __future__ import annotations
 import dataclasses
 import enum
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 
 from ledger import events as ev
 from ledger import services as ledger_services
 from ledger.claims import ClaimState
-from ledger.exceptions import (
-    ConcurrencyConflict,
-    InvalidCommand,
-    LedgerError,
-    NotFound,
-    PermissionDenied,
-)
+from ledger.exceptions import ConcurrencyConflict, InvalidCommand, LedgerError, NotFound
 from ledger.models import ClaimView, ContradictionView
 from ledger.store import append
 from reviews import selectors
+from reviews.actors import Actor
 from reviews.contradictions.services import contradiction_confirm, contradiction_dismiss
+from reviews.exceptions import PermissionDenied
 from reviews.models import Organisation
 from reviews.roles import Role
-from reviews.verdicts import MAX_EXPLANATION_LENGTH, verdict_rating
 from reviews.workflow import (
-    Actor,
+    COMMANDS,
+    Argument,
     Command,
-    roles_from_groups,
+    CommandInput,
+    OpenFlag,
     workflow_check,
     workflow_check_contradiction_decision,
-    workflow_check_four_eyes,
-    workflow_check_open_flags,
-    workflow_commands_for,
 )
 
-MAX_NOTE_LENGTH = 5000
-MAX_URL_LENGTH = 2000
 DEFAULT_VIA = "admin"
-
-_url_validator = URLValidator(schemes=["http", "https"])
-
-
-def _text(value: str, *, field: str, required: bool, limit: int = MAX_NOTE_LENGTH) -> str:
-    cleaned = (value or "").strip()
-    if required and not cleaned:
-        raise InvalidCommand(f"{field} cannot be empty")
-    if len(cleaned) > limit:
-        raise InvalidCommand(f"{field} is longer than {limit} characters")
-    ledger_services.text_check_characters(text=cleaned, field=field)
-    return cleaned
-
-
-def _url(value: str, *, field: str, required: bool) -> str:
-    cleaned = _text(value, field=field, required=required, limit=MAX_URL_LENGTH)
-    if cleaned:
-        try:
-            _url_validator(cleaned)
-        except ValidationError as error:
-            raise InvalidCommand(f"{field} must be an http(s) URL, not {cleaned!r}") from error
-    return cleaned
 
 
 def _metadata(actor: Actor, via: str, correlation_id: str | None) -> ev.Metadata:
@@ -81,26 +50,52 @@ def _metadata(actor: Actor, via: str, correlation_id: str | None) -> ev.Metadata
     return ev.Metadata(actor=actor.reference, via=via, correlation_id=correlation_id)
 
 
-def _run(
+class _CommandReads:
+    """What the workflow's event builders read (``workflow.CommandReads``), from the selectors."""
+
+    def user_roles(self, username: str) -> frozenset[Role]:
+        return selectors.active_user_roles(username=username)
+
+    def sign_off_parties(self, claim_id: str) -> tuple[str | None, str | None]:
+        parties = selectors.claim_sign_off_parties(claim_id=claim_id)
+        return parties.approved_by, parties.verdict_by
+
+    def four_eyes_required(self, organisation: str) -> bool:
+        return selectors.organisation_four_eyes_rule(organisation=organisation).required
+
+    def open_flags(self, claim_id: str) -> list[OpenFlag]:
+        return selectors.claim_open_flags(claim_id=claim_id)
+
+
+_COMMAND_READS = _CommandReads()
+
+
+def review_command(
     *,
     actor: Actor,
+    command: Command,
     claim_id: str,
     expected_version: int,
-    command: Command,
-    build: Callable[[ClaimState], ev.DomainEvent],
-    via: str,
-    correlation_id: str | None,
+    arguments: Mapping[str, object],
+    via: str = DEFAULT_VIA,
+    correlation_id: str | None = None,
 ) -> ClaimState:
-    """Check version, role, scope and state against the claim as it is, then append one event.
+    """Run one workflow command (``workflow.COMMANDS``) and append its one event.
 
-    The version is checked first: a decision taken on an outdated page is refused as stale
-    whatever it was. The claim is read once, under the store's lock (``claim_command``), so a
-    command racing another one cannot land on a state it was not checked against.
+    Its arguments are cleaned first (by name; a missing one is empty). Then, on the claim read
+    once under the store's lock (``claim_command``), the version is checked: a decision taken on
+    an outdated page is refused as stale whatever it was. Then role, scope and state
+    (``workflow_check``), then the command's own rules as its event is built, so a command
+    racing another one cannot land on a state it was not checked against.
     """
+    spec = COMMANDS[command]
+    cleaned = spec.clean(arguments)
 
     def decide(claim: ClaimState) -> ev.DomainEvent:
         workflow_check(actor=actor, claim=claim, command=command)
-        return build(claim)
+        return spec.build(
+            CommandInput(actor=actor, claim=claim, arguments=cleaned, reads=_COMMAND_READS)
+        )
 
     return ledger_services.claim_command(
         claim_id=claim_id,
@@ -110,13 +105,7 @@ def _run(
     )
 
 
-def _assignee_roles(username: str) -> frozenset[Role]:
-    user = get_user_model().objects.filter(username=username, is_active=True).first()
-    if user is None:
-        return frozenset()
-    return roles_from_groups(
-        group_names=user.groups.values_list("name", flat=True), is_superuser=user.is_superuser
-    )
+# One named entry point per command, for callers that hold typed arguments.
 
 
 def review_assign(
@@ -130,22 +119,12 @@ def review_assign(
     correlation_id: str | None = None,
 ) -> ClaimState:
     """Assign the claim to a reviewer (or an editor). Editors and admins only."""
-    assignee = _text(assignee, field="assignee", required=True, limit=150)
-    note = _text(note, field="note", required=False)
-
-    def build(claim: ClaimState) -> ev.DomainEvent:
-        if not _assignee_roles(assignee) & {Role.REVIEWER, Role.EDITOR}:
-            raise InvalidCommand(f"{assignee!r} is not an active reviewer or editor")
-        if claim.assignee == assignee:
-            raise InvalidCommand(f"the claim is already assigned to {assignee}")
-        return ev.ClaimAssigned(assignee=assignee, note=note)
-
-    return _run(
+    return review_command(
         actor=actor,
+        command=Command.ASSIGN,
         claim_id=claim_id,
         expected_version=expected_version,
-        command=Command.ASSIGN,
-        build=build,
+        arguments={"assignee": assignee, "note": note},
         via=via,
         correlation_id=correlation_id,
     )
@@ -160,12 +139,12 @@ def review_start(
     correlation_id: str | None = None,
 ) -> ClaimState:
     """Start reviewing a pending claim (a reviewer only on claims assigned to them)."""
-    return _run(
+    return review_command(
         actor=actor,
+        command=Command.START_REVIEW,
         claim_id=claim_id,
         expected_version=expected_version,
-        command=Command.START_REVIEW,
-        build=lambda claim: ev.ClaimReviewStarted(),
+        arguments={},
         via=via,
         correlation_id=correlation_id,
     )
@@ -181,13 +160,12 @@ def review_comment(
     correlation_id: str | None = None,
 ) -> ClaimState:
     """Add a comment to the claim's history; the claim's state does not change."""
-    body = _text(body, field="comment", required=True)
-    return _run(
+    return review_command(
         actor=actor,
+        command=Command.COMMENT,
         claim_id=claim_id,
         expected_version=expected_version,
-        command=Command.COMMENT,
-        build=lambda claim: ev.ClaimCommented(body=body),
+        arguments={"body": body},
         via=via,
         correlation_id=correlation_id,
     )
@@ -204,14 +182,12 @@ def review_attach_evidence(
     correlation_id: str | None = None,
 ) -> ClaimState:
     """Attach a piece of evidence: an http(s) URL and a note saying what it shows."""
-    url = _url(url, field="evidence URL", required=True)
-    note = _text(note, field="evidence note", required=True)
-    return _run(
+    return review_command(
         actor=actor,
+        command=Command.ATTACH_EVIDENCE,
         claim_id=claim_id,
         expected_version=expected_version,
-        command=Command.ATTACH_EVIDENCE,
-        build=lambda claim: ev.ClaimEvidenceAttached(url=url, note=note),
+        arguments={"url": url, "note": note},
         via=via,
         correlation_id=correlation_id,
     )
@@ -227,13 +203,12 @@ def review_request_changes(
     correlation_id: str | None = None,
 ) -> ClaimState:
     """Send the claim back to its submitter with the reason; their revision re-queues it."""
-    reason = _text(reason, field="reason", required=True)
-    return _run(
+    return review_command(
         actor=actor,
+        command=Command.REQUEST_CHANGES,
         claim_id=claim_id,
         expected_version=expected_version,
-        command=Command.REQUEST_CHANGES,
-        build=lambda claim: ev.ClaimChangesRequested(reason=reason),
+        arguments={"reason": reason},
         via=via,
         correlation_id=correlation_id,
     )
@@ -249,24 +224,13 @@ def claim_revise(
     via: str = DEFAULT_VIA,
     correlation_id: str | None = None,
 ) -> ClaimState:
-    """The submitter rewords its claim (pending, or after changes were requested).
-
-    The claim's provenance keeps pointing at the original quote in its source.
-    """
-    cleaned = _text(text, field="claim text", required=True, limit=ledger_services.MAX_CLAIM_LENGTH)
-    reason = _text(reason, field="reason", required=False)
-
-    def build(claim: ClaimState) -> ev.DomainEvent:
-        if cleaned == claim.text:
-            raise InvalidCommand("the revision does not change the claim's text")
-        return ev.ClaimRevised(text=cleaned, reason=reason)
-
-    return _run(
+    """The submitter rewords its claim; its provenance keeps pointing at the original quote."""
+    return review_command(
         actor=actor,
+        command=Command.REVISE,
         claim_id=claim_id,
         expected_version=expected_version,
-        command=Command.REVISE,
-        build=build,
+        arguments={"text": text, "reason": reason},
         via=via,
         correlation_id=correlation_id,
     )
@@ -283,18 +247,12 @@ def review_set_verdict(
     correlation_id: str | None = None,
 ) -> ClaimState:
     """Propose the verdict (``verdicts.Rating``) with the explanation readers will see."""
-    chosen = verdict_rating(value=rating)
-    explanation = _text(
-        explanation, field="explanation", required=True, limit=MAX_EXPLANATION_LENGTH
-    )
-    return _run(
+    return review_command(
         actor=actor,
+        command=Command.SET_VERDICT,
         claim_id=claim_id,
         expected_version=expected_version,
-        command=Command.SET_VERDICT,
-        build=lambda claim: ev.ClaimVerdictSet(
-            rating=chosen.value, rating_name=chosen.label, explanation=explanation
-        ),
+        arguments={"rating": rating, "explanation": explanation},
         via=via,
         correlation_id=correlation_id,
     )
@@ -310,19 +268,12 @@ def review_approve(
     correlation_id: str | None = None,
 ) -> ClaimState:
     """Approve the review; the claim then waits for an editor's sign-off. Needs a verdict."""
-    note = _text(note, field="note", required=False)
-
-    def build(claim: ClaimState) -> ev.DomainEvent:
-        if claim.verdict is None:
-            raise InvalidCommand("set a verdict before approving the claim")
-        return ev.ClaimApproved(note=note)
-
-    return _run(
+    return review_command(
         actor=actor,
+        command=Command.APPROVE,
         claim_id=claim_id,
         expected_version=expected_version,
-        command=Command.APPROVE,
-        build=build,
+        arguments={"note": note},
         via=via,
         correlation_id=correlation_id,
     )
@@ -337,29 +288,13 @@ def review_sign_off(
     via: str = DEFAULT_VIA,
     correlation_id: str | None = None,
 ) -> ClaimState:
-    """An editor signs off an approved claim, which may then be published.
-
-    Four eyes: whoever approved the claim or set its verdict may not sign it off, unless the
-    claim's organisation turned the rule off (``organisation_set_four_eyes``).
-    """
-    note = _text(note, field="note", required=False)
-
-    def build(claim: ClaimState) -> ev.DomainEvent:
-        parties = selectors.claim_sign_off_parties(claim_id=claim.claim_id)
-        workflow_check_four_eyes(
-            actor=actor,
-            approved_by=parties.approved_by,
-            verdict_by=parties.verdict_by,
-            required=selectors.organisation_four_eyes_rule(organisation=claim.publisher).required,
-        )
-        return ev.ClaimSignedOff(note=note)
-
-    return _run(
+    """An editor signs off an approved claim; not whoever approved it or set its verdict."""
+    return review_command(
         actor=actor,
+        command=Command.SIGN_OFF,
         claim_id=claim_id,
         expected_version=expected_version,
-        command=Command.SIGN_OFF,
-        build=build,
+        arguments={"note": note},
         via=via,
         correlation_id=correlation_id,
     )
@@ -375,13 +310,12 @@ def review_reject(
     correlation_id: str | None = None,
 ) -> ClaimState:
     """Reject the claim before publication (not check-worthy, out of scope, a duplicate...)."""
-    reason = _text(reason, field="reason", required=True)
-    return _run(
+    return review_command(
         actor=actor,
+        command=Command.REJECT,
         claim_id=claim_id,
         expected_version=expected_version,
-        command=Command.REJECT,
-        build=lambda claim: ev.ClaimRejected(reason=reason),
+        arguments={"reason": reason},
         via=via,
         correlation_id=correlation_id,
     )
@@ -397,30 +331,13 @@ def review_publish(
     via: str = DEFAULT_VIA,
     correlation_id: str | None = None,
 ) -> ClaimState:
-    """Publish a signed-off claim, optionally with the URL of the published fact-check.
-
-    A claim with open contradiction flags is refused (PublicationBlocked, naming them) unless
-    an editor gives ``override_reason``: the event then records the flags and the reason.
-    """
-    url = _url(url, field="published URL", required=False)
-    override_reason = _text(override_reason, field="override reason", required=False)
-
-    def build(claim: ClaimState) -> ev.DomainEvent:
-        overridden = workflow_check_open_flags(
-            actor=actor,
-            open_flags=selectors.claim_open_flags(claim_id=claim.claim_id),
-            override_reason=override_reason,
-        )
-        return ev.ClaimPublished(
-            url=url, overridden_flags=overridden, override_reason=override_reason
-        )
-
-    return _run(
+    """Publish a signed-off claim; open contradiction flags need an editor's override reason."""
+    return review_command(
         actor=actor,
+        command=Command.PUBLISH,
         claim_id=claim_id,
         expected_version=expected_version,
-        command=Command.PUBLISH,
-        build=build,
+        arguments={"url": url, "override_reason": override_reason},
         via=via,
         correlation_id=correlation_id,
     )
@@ -436,16 +353,39 @@ def review_retract(
     correlation_id: str | None = None,
 ) -> ClaimState:
     """Retract a published claim. The publication stays in the history; the reason is public."""
-    reason = _text(reason, field="reason", required=True)
-    return _run(
+    return review_command(
         actor=actor,
+        command=Command.RETRACT,
         claim_id=claim_id,
         expected_version=expected_version,
-        command=Command.RETRACT,
-        build=lambda claim: ev.ClaimRetracted(reason=reason),
+        arguments={"reason": reason},
         via=via,
         correlation_id=correlation_id,
     )
+
+
+def review_promote(
+    *,
+    actor: Actor,
+    claim_id: str,
+    expected_version: int,
+    reason: str,
+    via: str = DEFAULT_VIA,
+    correlation_id: str | None = None,
+) -> ClaimState:
+    """Put a claim the classifier found not check-worthy into the default queue. Editors only."""
+    return review_command(
+        actor=actor,
+        command=Command.PROMOTE,
+        claim_id=claim_id,
+        expected_version=expected_version,
+        arguments={"reason": reason},
+        via=via,
+        correlation_id=correlation_id,
+    )
+
+
+REASON = Argument("reason", "reason")
 
 
 def organisation_set_four_eyes(
@@ -468,7 +408,7 @@ def organisation_set_four_eyes(
             f"{actor.username} ({actor.describe_roles()}) may not change the sign-off rule: "
             "only an administrator may"
         )
-    reason = _text(reason, field="reason", required=True)
+    reason = str(REASON.clean(reason))
     if not Organisation.objects.filter(slug=organisation).exists():
         raise InvalidCommand(f"there is no organisation {organisation!r}")
     current = selectors.organisation_four_eyes_rule(organisation=organisation)
@@ -530,88 +470,6 @@ def contradiction_decide(
     decide = contradiction_confirm if decision is FlagDecision.CONFIRM else contradiction_dismiss
     return decide(
         pair_id=str(flag.pair_id), expected_version=expected_version, note=note, metadata=metadata
-    )
-
-
-def review_promote(
-    *,
-    actor: Actor,
-    claim_id: str,
-    expected_version: int,
-    reason: str,
-    via: str = DEFAULT_VIA,
-    correlation_id: str | None = None,
-) -> ClaimState:
-    """Put a claim the classifier found not check-worthy into the default queue. Editors only.
-
-    Refused (nothing appended) without a reason, and for a claim already in the queue
-    (``workflow_check``: the admin offers no promotion there).
-    """
-    reason = _text(reason, field="reason", required=True)
-    return _run(
-        actor=actor,
-        claim_id=claim_id,
-        expected_version=expected_version,
-        command=Command.PROMOTE,
-        build=lambda claim: ev.ClaimPromoted(reason=reason),
-        via=via,
-        correlation_id=correlation_id,
-    )
-
-
-# The form fields each command takes, for callers that hold the arguments as strings.
-COMMAND_ARGUMENTS: dict[Command, tuple[str, ...]] = {
-    Command.ASSIGN: ("assignee", "note"),
-    Command.START_REVIEW: (),
-    Command.COMMENT: ("body",),
-    Command.ATTACH_EVIDENCE: ("url", "note"),
-    Command.REQUEST_CHANGES: ("reason",),
-    Command.REVISE: ("text", "reason"),
-    Command.SET_VERDICT: ("rating", "explanation"),
-    Command.APPROVE: ("note",),
-    Command.SIGN_OFF: ("note",),
-    Command.REJECT: ("reason",),
-    Command.PUBLISH: ("url", "override_reason"),
-    Command.RETRACT: ("reason",),
-    Command.PROMOTE: ("reason",),
-}
-
-_SERVICES: dict[Command, Callable[..., ClaimState]] = {
-    Command.ASSIGN: review_assign,
-    Command.START_REVIEW: review_start,
-    Command.COMMENT: review_comment,
-    Command.ATTACH_EVIDENCE: review_attach_evidence,
-    Command.REQUEST_CHANGES: review_request_changes,
-    Command.REVISE: claim_revise,
-    Command.SET_VERDICT: review_set_verdict,
-    Command.APPROVE: review_approve,
-    Command.SIGN_OFF: review_sign_off,
-    Command.REJECT: review_reject,
-    Command.PUBLISH: review_publish,
-    Command.RETRACT: review_retract,
-    Command.PROMOTE: review_promote,
-}
-
-
-def review_command(
-    *,
-    actor: Actor,
-    command: Command,
-    claim_id: str,
-    expected_version: int,
-    arguments: Mapping[str, str],
-    via: str = DEFAULT_VIA,
-    correlation_id: str | None = None,
-) -> ClaimState:
-    """Run ``command`` with its arguments taken by name from ``arguments`` (missing ones empty)."""
-    keyword = {name: arguments.get(name, "") for name in COMMAND_ARGUMENTS[command]}
-    return _SERVICES[command](
-        actor=actor,
-        claim_id=claim_id,
-        expected_version=expected_version,
-        via=via,
-        correlation_id=correlation_id,
-        **keyword,
     )
 
 
@@ -724,59 +582,3 @@ def review_bulk_change_status(
     return _bulk(
         actor=actor, command=command, targets=targets, arguments={"reason": reason}, via=via
     )
-
-
-_QUEUE, _SOURCES, _EVENTS, _EXPORT, _FLAGS = (
-    "reviews.view_reviewclaim",
-    "ledger.view_source",
-    "ledger.view_event",
-    "reviews.export_ledger",
-    "reviews.view_contradictionflag",
-)
-# What each role may see besides the commands the workflow grants it.
-ROLE_VIEW_PERMISSIONS: dict[Role, tuple[str, ...]] = {
-    Role.PUBLISHER: (_QUEUE, _SOURCES),
-    Role.REVIEWER: (_QUEUE, _SOURCES, _FLAGS),
-    Role.EDITOR: (_QUEUE, _SOURCES, _EVENTS, _FLAGS),
-    Role.AUDITOR: (_QUEUE, _SOURCES, _EVENTS, _EXPORT, _FLAGS),
-    Role.ADMIN: (
-        _QUEUE,
-        _SOURCES,
-        _EVENTS,
-        _EXPORT,
-        _FLAGS,
-        "reviews.view_organisation",
-        "reviews.add_organisation",
-        "reviews.change_organisation",
-        "reviews.view_membership",
-        "reviews.add_membership",
-        "reviews.change_membership",
-        "reviews.delete_membership",
-        "auth.view_user",
-        "auth.add_user",
-        "auth.change_user",
-        "auth.view_group",
-    ),
-}
-
-
-def role_permission_names(*, role: Role) -> set[str]:
-    """The permissions (``app_label.codename``) the group of ``role`` holds."""
-    commands = {f"reviews.{c.permission_codename}" for c in workflow_commands_for(role=role)}
-    return commands | set(ROLE_VIEW_PERMISSIONS[role])
-
-
-def role_groups_sync() -> None:
-    """Make sure every role's group exists and holds its permissions (adds, never removes).
-
-    The data migration does this once; this repairs a database whose groups were removed
-    (``setup_demo`` calls it, and so do tests run after a database flush).
-    """
-    with transaction.atomic():
-        for role in Role:
-            group, _ = Group.objects.get_or_create(name=role.value)
-            for name in sorted(role_permission_names(role=role)):
-                app_label, codename = name.split(".")
-                group.permissions.add(
-                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
-                )

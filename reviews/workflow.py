@@ -1,10 +1,11 @@
 """The review workflow: which role may run which command on a claim in which state.
 
-This table is the one place that says what may happen; services consult it before they append,
-the admin consults it to decide which buttons to show, and the role groups' permissions are
-derived from it (``reviews/migrations``). The verdict (how true a claim is, ``verdicts.py``) is
-kept apart: setting it never moves the claim, and a claim of any verdict goes through the same
-states.
+``COMMANDS`` is the one place that says what may happen: per command, the states it may run
+from and by which roles, the arguments it takes and the event it records. ``reviews.services``
+runs it (``review_command``), the admin reads it to decide which buttons to show, and the role
+groups' permissions are derived from it (``reviews.role_groups``). The verdict (how true a
+claim is, ``verdicts.py``) is kept apart: setting it never moves the claim, and a claim of any
+verdict goes through the same states.
 
 States (``ledger.claims.ClaimStatus``):
 
@@ -31,11 +32,20 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from ledger import events as ev
 from ledger.claims import ClaimState, ClaimStatus
-from ledger.exceptions import InvalidCommand, PermissionDenied, TransitionNotAllowed
+from ledger.exceptions import InvalidCommand
+from ledger.services import MAX_CLAIM_LENGTH, text_check_characters
+from reviews.actors import Actor
+from reviews.exceptions import PermissionDenied, PublicationBlocked, TransitionNotAllowed
 from reviews.roles import Role
+from reviews.verdicts import MAX_EXPLANATION_LENGTH, Rating, verdict_rating
 from reviews.wording import opening_words
 
 
@@ -56,7 +66,7 @@ class Command(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return COMMAND_LABELS[self]
+        return COMMANDS[self].label
 
     @property
     def permission_codename(self) -> str:
@@ -64,27 +74,309 @@ class Command(enum.StrEnum):
         return f"{self.value}_claim"
 
 
-COMMAND_LABELS: dict[Command, str] = {
-    Command.ASSIGN: "Assign",
-    Command.START_REVIEW: "Start review",
-    Command.COMMENT: "Comment",
-    Command.ATTACH_EVIDENCE: "Attach evidence",
-    Command.REQUEST_CHANGES: "Request changes",
-    Command.REVISE: "Revise text",
-    Command.SET_VERDICT: "Set verdict",
-    Command.APPROVE: "Approve",
-    Command.SIGN_OFF: "Sign off",
-    Command.REJECT: "Reject",
-    Command.PUBLISH: "Publish",
-    Command.RETRACT: "Retract",
-    Command.PROMOTE: "Promote to check-worthy",
-}
-
 S = ClaimStatus
 EVERY_STATE = frozenset(ClaimStatus)
 REVIEWERS = frozenset({Role.REVIEWER, Role.EDITOR, Role.ADMIN})
 EDITORS = frozenset({Role.EDITOR, Role.ADMIN})
 BEFORE_PUBLICATION = frozenset({S.PENDING, S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED})
+MAX_NOTE_LENGTH = 5000
+MAX_URL_LENGTH = 2000
+
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+class ArgumentKind(enum.Enum):
+    TEXT = "text"
+    URL = "url"  # an http(s) URL
+    RATING = "rating"  # a ``verdicts.Rating`` value
+
+
+@dataclasses.dataclass(frozen=True)
+class Argument:
+    """One argument of a command: its name, what it must be, and how errors name it."""
+
+    name: str
+    label: str
+    required: bool = True
+    kind: ArgumentKind = ArgumentKind.TEXT
+    limit: int = MAX_NOTE_LENGTH
+
+    def clean(self, value: object) -> object:
+        """The value as the event records it; InvalidCommand when it breaks the rule."""
+        if self.kind is ArgumentKind.RATING:
+            return verdict_rating(value=value)  # type: ignore[arg-type]
+        cleaned = ("" if value is None else str(value)).strip()
+        if self.required and not cleaned:
+            raise InvalidCommand(f"{self.label} cannot be empty")
+        if len(cleaned) > self.limit:
+            raise InvalidCommand(f"{self.label} is longer than {self.limit} characters")
+        text_check_characters(text=cleaned, field=self.label)
+        if self.kind is ArgumentKind.URL and cleaned:
+            try:
+                _url_validator(cleaned)
+            except ValidationError as error:
+                raise InvalidCommand(
+                    f"{self.label} must be an http(s) URL, not {cleaned!r}"
+                ) from error
+        return cleaned
+
+
+class CommandReads(Protocol):
+    """What an event builder may read besides the claim (the service supplies it)."""
+
+    def user_roles(self, username: str) -> frozenset[Role]: ...
+
+    def sign_off_parties(self, claim_id: str) -> tuple[str | None, str | None]:
+        """The actors (``user:<name>``) of the claim's latest approval and latest verdict."""
+        ...
+
+    def four_eyes_required(self, organisation: str) -> bool: ...
+
+    def open_flags(self, claim_id: str) -> list[OpenFlag]: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class CommandInput:
+    """What an event builder gets: who acts, the claim as checked, the cleaned arguments."""
+
+    actor: Actor
+    claim: ClaimState
+    arguments: Mapping[str, Any]
+    reads: CommandReads
+
+
+@dataclasses.dataclass(frozen=True)
+class From:
+    """From any of ``sources``, the roles ``roles`` may run the command; it leads to ``target``
+    (None: the state is unchanged)."""
+
+    sources: frozenset[ClaimStatus]
+    target: ClaimStatus | None
+    roles: frozenset[Role]
+
+
+def _from(
+    sources: Iterable[ClaimStatus], target: ClaimStatus | None, roles: Iterable[Role]
+) -> From:
+    return From(frozenset(sources), target, frozenset(roles))
+
+
+@dataclasses.dataclass(frozen=True)
+class CommandSpec:
+    """One workflow command: where it may run and by whom, what it takes, what it records."""
+
+    command: Command
+    label: str
+    transitions: tuple[From, ...]
+    arguments: tuple[Argument, ...]
+    build: Callable[[CommandInput], ev.DomainEvent]
+
+    @property
+    def argument_names(self) -> tuple[str, ...]:
+        return tuple(argument.name for argument in self.arguments)
+
+    def clean(self, arguments: Mapping[str, object]) -> dict[str, Any]:
+        """Every argument cleaned (a missing one is empty); InvalidCommand for the first bad one."""
+        return {
+            argument.name: argument.clean(arguments.get(argument.name, ""))
+            for argument in self.arguments
+        }
+
+
+def _assigned(given: CommandInput) -> ev.DomainEvent:
+    assignee = given.arguments["assignee"]
+    if not given.reads.user_roles(assignee) & {Role.REVIEWER, Role.EDITOR}:
+        raise InvalidCommand(f"{assignee!r} is not an active reviewer or editor")
+    if given.claim.assignee == assignee:
+        raise InvalidCommand(f"the claim is already assigned to {assignee}")
+    return ev.ClaimAssigned(assignee=assignee, note=given.arguments["note"])
+
+
+def _revised(given: CommandInput) -> ev.DomainEvent:
+    if given.arguments["text"] == given.claim.text:
+        raise InvalidCommand("the revision does not change the claim's text")
+    return ev.ClaimRevised(text=given.arguments["text"], reason=given.arguments["reason"])
+
+
+def _verdict_set(given: CommandInput) -> ev.DomainEvent:
+    rating: Rating = given.arguments["rating"]
+    return ev.ClaimVerdictSet(
+        rating=rating.value, rating_name=rating.label, explanation=given.arguments["explanation"]
+    )
+
+
+def _approved(given: CommandInput) -> ev.DomainEvent:
+    if given.claim.verdict is None:
+        raise InvalidCommand("set a verdict before approving the claim")
+    return ev.ClaimApproved(note=given.arguments["note"])
+
+
+def _signed_off(given: CommandInput) -> ev.DomainEvent:
+    approved_by, verdict_by = given.reads.sign_off_parties(given.claim.claim_id)
+    workflow_check_four_eyes(
+        actor=given.actor,
+        approved_by=approved_by,
+        verdict_by=verdict_by,
+        required=given.reads.four_eyes_required(given.claim.publisher),
+    )
+    return ev.ClaimSignedOff(note=given.arguments["note"])
+
+
+def _published(given: CommandInput) -> ev.DomainEvent:
+    override_reason = given.arguments["override_reason"]
+    overridden = workflow_check_open_flags(
+        actor=given.actor,
+        open_flags=given.reads.open_flags(given.claim.claim_id),
+        override_reason=override_reason,
+    )
+    return ev.ClaimPublished(
+        url=given.arguments["url"], overridden_flags=overridden, override_reason=override_reason
+    )
+
+
+def _note(label: str = "note") -> Argument:
+    return Argument("note", label, required=False)
+
+
+def _reason(*, required: bool = True) -> Argument:
+    return Argument("reason", "reason", required=required)
+
+
+# The whole workflow, one row per command. Each (state, command) pair appears at most once; the
+# auditor appears nowhere. A command's arguments are cleaned before anything is read, and its
+# builder runs on the claim as checked, so a refusal anywhere appends nothing.
+COMMANDS: dict[Command, CommandSpec] = {
+    spec.command: spec
+    for spec in (
+        CommandSpec(
+            Command.ASSIGN,
+            "Assign",
+            (_from({S.PENDING, S.IN_REVIEW, S.CHANGES_REQUESTED}, None, EDITORS),),
+            (Argument("assignee", "assignee", limit=150), _note()),
+            _assigned,
+        ),
+        CommandSpec(
+            Command.START_REVIEW,
+            "Start review",
+            (_from({S.PENDING}, S.IN_REVIEW, REVIEWERS),),
+            (),
+            lambda given: ev.ClaimReviewStarted(),
+        ),
+        CommandSpec(
+            Command.COMMENT,
+            "Comment",
+            (_from(EVERY_STATE, None, {Role.PUBLISHER, *REVIEWERS}),),
+            (Argument("body", "comment"),),
+            lambda given: ev.ClaimCommented(body=given.arguments["body"]),
+        ),
+        CommandSpec(
+            Command.ATTACH_EVIDENCE,
+            "Attach evidence",
+            (
+                _from(
+                    {
+                        S.PENDING,
+                        S.IN_REVIEW,
+                        S.CHANGES_REQUESTED,
+                        S.APPROVED,
+                        S.SIGNED_OFF,
+                        S.PUBLISHED,
+                    },
+                    None,
+                    REVIEWERS,
+                ),
+            ),
+            (
+                Argument("url", "evidence URL", kind=ArgumentKind.URL, limit=MAX_URL_LENGTH),
+                Argument("note", "evidence note"),
+            ),
+            lambda given: ev.ClaimEvidenceAttached(
+                url=given.arguments["url"], note=given.arguments["note"]
+            ),
+        ),
+        CommandSpec(
+            Command.REQUEST_CHANGES,
+            "Request changes",
+            (
+                _from({S.IN_REVIEW}, S.CHANGES_REQUESTED, REVIEWERS),
+                # Sending back an approval is the editor's refusal to sign it off.
+                _from({S.APPROVED, S.SIGNED_OFF}, S.CHANGES_REQUESTED, EDITORS),
+            ),
+            (_reason(),),
+            lambda given: ev.ClaimChangesRequested(reason=given.arguments["reason"]),
+        ),
+        CommandSpec(
+            Command.REVISE,
+            "Revise text",
+            # The submitter's revision puts the claim back in the queue.
+            (_from({S.PENDING, S.CHANGES_REQUESTED}, S.PENDING, {Role.PUBLISHER, Role.ADMIN}),),
+            (Argument("text", "claim text", limit=MAX_CLAIM_LENGTH), _reason(required=False)),
+            _revised,
+        ),
+        CommandSpec(
+            Command.SET_VERDICT,
+            "Set verdict",
+            (_from({S.IN_REVIEW}, None, REVIEWERS),),
+            (
+                Argument("rating", "rating", kind=ArgumentKind.RATING),
+                Argument("explanation", "explanation", limit=MAX_EXPLANATION_LENGTH),
+            ),
+            _verdict_set,
+        ),
+        CommandSpec(
+            Command.APPROVE,
+            "Approve",
+            (_from({S.IN_REVIEW}, S.APPROVED, REVIEWERS),),
+            (_note(),),
+            _approved,
+        ),
+        CommandSpec(
+            Command.SIGN_OFF,
+            "Sign off",
+            (_from({S.APPROVED}, S.SIGNED_OFF, EDITORS),),
+            (_note(),),
+            _signed_off,
+        ),
+        CommandSpec(
+            Command.REJECT,
+            "Reject",
+            (_from({*BEFORE_PUBLICATION, S.SIGNED_OFF}, S.REJECTED, EDITORS),),
+            (_reason(),),
+            lambda given: ev.ClaimRejected(reason=given.arguments["reason"]),
+        ),
+        CommandSpec(
+            Command.PUBLISH,
+            "Publish",
+            (_from({S.SIGNED_OFF}, S.PUBLISHED, EDITORS),),
+            (
+                Argument(
+                    "url",
+                    "published URL",
+                    required=False,
+                    kind=ArgumentKind.URL,
+                    limit=MAX_URL_LENGTH,
+                ),
+                Argument("override_reason", "override reason", required=False),
+            ),
+            _published,
+        ),
+        CommandSpec(
+            Command.RETRACT,
+            "Retract",
+            (_from({S.PUBLISHED}, S.RETRACTED, EDITORS),),
+            (_reason(),),
+            lambda given: ev.ClaimRetracted(reason=given.arguments["reason"]),
+        ),
+        CommandSpec(
+            Command.PROMOTE,
+            "Promote to check-worthy",
+            # An editor overrides the classifier: the claim joins the check-worthy queue.
+            (_from({S.PENDING, S.IN_REVIEW, S.CHANGES_REQUESTED}, None, EDITORS),),
+            (_reason(),),
+            lambda given: ev.ClaimPromoted(reason=given.arguments["reason"]),
+        ),
+    )
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,39 +389,11 @@ class Transition:
     roles: frozenset[Role]
 
 
-def _t(
-    command: Command,
-    sources: Iterable[ClaimStatus],
-    target: ClaimStatus | None,
-    roles: Iterable[Role],
-) -> Transition:
-    return Transition(command, frozenset(sources), target, frozenset(roles))
-
-
-# The whole workflow. Each (state, command) pair appears at most once; the auditor appears nowhere.
-TRANSITIONS: tuple[Transition, ...] = (
-    _t(Command.ASSIGN, {S.PENDING, S.IN_REVIEW, S.CHANGES_REQUESTED}, None, EDITORS),
-    _t(Command.START_REVIEW, {S.PENDING}, S.IN_REVIEW, REVIEWERS),
-    _t(Command.COMMENT, EVERY_STATE, None, {Role.PUBLISHER, *REVIEWERS}),
-    _t(
-        Command.ATTACH_EVIDENCE,
-        {S.PENDING, S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.SIGNED_OFF, S.PUBLISHED},
-        None,
-        REVIEWERS,
-    ),
-    _t(Command.REQUEST_CHANGES, {S.IN_REVIEW}, S.CHANGES_REQUESTED, REVIEWERS),
-    # Sending back an approval is the editor's refusal to sign it off.
-    _t(Command.REQUEST_CHANGES, {S.APPROVED, S.SIGNED_OFF}, S.CHANGES_REQUESTED, EDITORS),
-    # The submitter's revision puts the claim back in the queue.
-    _t(Command.REVISE, {S.PENDING, S.CHANGES_REQUESTED}, S.PENDING, {Role.PUBLISHER, Role.ADMIN}),
-    _t(Command.SET_VERDICT, {S.IN_REVIEW}, None, REVIEWERS),
-    _t(Command.APPROVE, {S.IN_REVIEW}, S.APPROVED, REVIEWERS),
-    _t(Command.SIGN_OFF, {S.APPROVED}, S.SIGNED_OFF, EDITORS),
-    _t(Command.REJECT, {*BEFORE_PUBLICATION, S.SIGNED_OFF}, S.REJECTED, EDITORS),
-    _t(Command.PUBLISH, {S.SIGNED_OFF}, S.PUBLISHED, EDITORS),
-    _t(Command.RETRACT, {S.PUBLISHED}, S.RETRACTED, EDITORS),
-    # An editor overrides the classifier: the claim joins the check-worthy queue.
-    _t(Command.PROMOTE, {S.PENDING, S.IN_REVIEW, S.CHANGES_REQUESTED}, None, EDITORS),
+# The table's transitions, flattened: what the checks and the role groups' permissions read.
+TRANSITIONS: tuple[Transition, ...] = tuple(
+    Transition(spec.command, row.sources, row.target, row.roles)
+    for spec in COMMANDS.values()
+    for row in spec.transitions
 )
 
 
@@ -159,32 +423,6 @@ def workflow_roles_for(*, command: Command) -> frozenset[Role]:
 def workflow_commands_for(*, role: Role) -> frozenset[Command]:
     """Every command ``role`` may run in at least one state (its group's permissions)."""
     return frozenset(t.command for t in TRANSITIONS if role in t.roles)
-
-
-@dataclasses.dataclass(frozen=True)
-class Actor:
-    """Who runs a command: a user's name, roles and organisation (publishers have one)."""
-
-    username: str
-    roles: frozenset[Role]
-    organisation: str | None = None
-
-    @property
-    def reference(self) -> str:
-        """How the actor is named in event metadata."""
-        return f"user:{self.username}"
-
-    def describe_roles(self) -> str:
-        return " and ".join(sorted(self.roles)) or "no editorial role"
-
-
-def roles_from_groups(*, group_names: Iterable[str], is_superuser: bool) -> frozenset[Role]:
-    """The roles a user holds: its groups named after a role, and admin for a superuser."""
-    names = {role.value: role for role in Role}
-    roles = {names[name] for name in group_names if name in names}
-    if is_superuser:
-        roles.add(Role.ADMIN)
-    return frozenset(roles)
 
 
 def _in_scope(*, actor: Actor, role: Role, claim: ClaimState) -> bool:
@@ -286,20 +524,6 @@ def workflow_check_four_eyes(
             "a sign-off needs a second person. An editor other than "
             f"{' or '.join(sorted(name for name in others if name))} may sign it off."
         )
-
-
-class PublicationBlocked(TransitionNotAllowed):
-    """The claim has open contradiction flags and no editor overrode them with a reason.
-
-    ``flags`` are the open flags' pair ids, so a caller can link to them (API: 409 with
-    ``flags``).
-    """
-
-    code = "open_contradiction_flag"
-
-    def __init__(self, message: str, *, flags: list[str]) -> None:
-        super().__init__(message)
-        self.flags = flags
 
 
 @dataclasses.dataclass(frozen=True)

@@ -8,8 +8,9 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from reviews.api.keys import ApiKeyRefused, api_key_authenticate
-from reviews.api.principals import Principal
+from reviews.actors import Actor
+from reviews.exceptions import ApiKeyRefused
+from reviews.selectors import actor_for_api_key, actor_for_user
 
 SCHEMES = ("api-key", "bearer")
 
@@ -17,10 +18,10 @@ SCHEMES = ("api-key", "bearer")
 class ApiKeyAuthentication(authentication.BaseAuthentication):
     """Authenticates a request by its API key. The token never appears in errors or logs.
 
-    ``request.auth`` is the key's Principal: its user's roles and organisation as they are now.
+    ``request.auth`` is the key's Actor: its user's roles and organisation as they are now.
     """
 
-    def authenticate(self, request: Request) -> tuple[Any, Principal] | None:
+    def authenticate(self, request: Request) -> tuple[Any, Actor] | None:
         header = authentication.get_authorization_header(request).decode("latin-1")
         if not header:
             return None
@@ -31,14 +32,25 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if not token or " " in token:
             raise exceptions.AuthenticationFailed("malformed Authorization header")
         try:
-            principal = api_key_authenticate(token=token)
+            return actor_for_api_key(token=token)
         except ApiKeyRefused as error:
             raise exceptions.AuthenticationFailed(error.message) from None
-        assert principal.api_key is not None  # a key's principal always names its key
-        return principal.api_key.user, principal
 
     def authenticate_header(self, request: Request) -> str:
         return 'Api-Key realm="api"'
+
+
+def actor_from_request(request: Any) -> Actor:
+    """The caller: the key's actor (built when the key authenticated), or the session user's,
+    built once per request and kept on the request."""
+    if isinstance(request.auth, Actor):
+        return request.auth
+    cached = getattr(request, "_ledger_actor", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    actor = actor_for_user(user=request.user)
+    request._ledger_actor = actor
+    return actor
 
 
 class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]

@@ -2,9 +2,9 @@
 
 Domain errors (the ``ledger.exceptions.LedgerError`` family) and DRF's own errors become
 ``application/problem+json`` with ``type``, ``title``, ``status``, ``detail`` and ``instance``,
-plus a stable ``code`` and, where useful, extension members (``errors`` for invalid fields,
-``current_version`` for a conflict, ``flags`` for a publication blocked by open contradiction
-flags).
+plus a stable ``code`` and, where useful, extension members (``errors`` for invalid fields; a
+domain error's own, such as ``current_version`` for a conflict). A domain error's status, code,
+extensions and headers are declared on its class; this module only reads them.
 """
 
 from __future__ import annotations
@@ -19,24 +19,11 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from ledger.exceptions import (
-    AppendOnlyViolation,
-    ConcurrencyConflict,
-    IdempotencyKeyReused,
-    InvalidCommand,
-    LedgerError,
-    NotFound,
-    PermissionDenied,
-    TransitionNotAllowed,
-)
-from reviews.workflow import PublicationBlocked
+from ledger.exceptions import LedgerError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://claims-ledger.example/problems/"
 API_PATH_PREFIX = "/api/"  # the API and its schema and docs (config/urls.py)
-
-# Domain error codes that mean "you may not do this" (the review workflow's permission errors).
-FORBIDDEN_CODES = frozenset({"permission_denied", "forbidden", "not_allowed", "role_required"})
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -55,25 +42,6 @@ class IdempotencyKeyInvalid(exceptions.APIException):
     status_code = status.HTTP_400_BAD_REQUEST
     default_detail = "Idempotency-Key must be 1 to 200 visible ASCII characters (no spaces)"
     default_code = "idempotency_key_invalid"
-
-
-def _domain_status(error: LedgerError) -> int:
-    if isinstance(error, NotFound):
-        return status.HTTP_404_NOT_FOUND
-    if isinstance(error, ConcurrencyConflict | TransitionNotAllowed | AppendOnlyViolation):
-        return status.HTTP_409_CONFLICT
-    if isinstance(error, PermissionDenied):
-        return status.HTTP_403_FORBIDDEN
-    if isinstance(error, IdempotencyKeyReused):
-        return status.HTTP_422_UNPROCESSABLE_ENTITY
-    explicit = getattr(error, "http_status", None)
-    if isinstance(explicit, int):
-        return explicit
-    if error.code in FORBIDDEN_CODES or "Permission" in type(error).__name__:
-        return status.HTTP_403_FORBIDDEN
-    if isinstance(error, InvalidCommand):
-        return status.HTTP_422_UNPROCESSABLE_ENTITY
-    return status.HTTP_400_BAD_REQUEST
 
 
 def problem_body(
@@ -154,25 +122,14 @@ def problem_exception_handler(error: Exception, context: dict[str, Any]) -> Resp
     request = context.get("request")
     instance = request.get_full_path() if request is not None else ""
     if isinstance(error, LedgerError):
-        status_code = _domain_status(error)
-        extensions: dict[str, Any] = {}
-        headers: dict[str, str] = {}
-        if isinstance(error, ConcurrencyConflict):
-            extensions = {
-                "current_version": error.current_version,
-                "expected_version": error.expected_version,
-            }
-            headers["ETag"] = f'"{error.current_version}"'
-        elif isinstance(error, PublicationBlocked):
-            extensions = {"flags": error.flags}
         return problem_response(
-            status_code=status_code,
-            title=_title(status_code),
+            status_code=error.http_status,
+            title=_title(error.http_status),
             detail=error.message,
             code=error.code,
             instance=instance,
-            headers=headers,
-            **extensions,
+            headers=error.problem_headers(),
+            **error.problem_extensions(),
         )
     if isinstance(error, RequestDataTooBig):
         error = RequestTooLarge()
@@ -183,7 +140,7 @@ def problem_exception_handler(error: Exception, context: dict[str, Any]) -> Resp
     response = exception_handler(error, context)
     if response is None or not isinstance(error, exceptions.APIException):
         return response
-    extensions = {}
+    extensions: dict[str, Any] = {}
     if isinstance(error, exceptions.ValidationError):
         extensions["errors"] = response.data
         detail = "the request is invalid: " + _flatten(response.data)

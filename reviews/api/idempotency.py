@@ -20,8 +20,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ledger.exceptions import IdempotencyKeyReused
+from reviews.api.authentication import actor_from_request
 from reviews.api.exceptions import IdempotencyKeyInvalid
-from reviews.api.principals import principal_from_request
 from reviews.models import ApiIdempotentRequest
 
 HEADER = "Idempotency-Key"
@@ -74,7 +74,7 @@ def idempotent_post(
     if key is None:
         with transaction.atomic():
             return handle(None)
-    namespace = principal_from_request(request).idempotency_namespace
+    namespace = actor_from_request(request).idempotency_namespace
     fingerprint = _fingerprint(request)
     existing = ApiIdempotentRequest.objects.filter(principal=namespace, key=key).first()
     if existing is not None:

@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import permissions
 from rest_framework.request import Request
 
-from reviews.api.principals import principal_from_request
+from reviews.api.authentication import actor_from_request
 from reviews.models import ApiScope
 
 
@@ -27,8 +27,8 @@ class HasScope(permissions.BasePermission):
         else:
             declared = getattr(view, "write_scope", ApiScope.SUBMIT)
             scopes = (declared,) if isinstance(declared, str) else tuple(declared)
-        principal = principal_from_request(request)
-        if any(principal.has_scope(scope) for scope in scopes):
+        actor = actor_from_request(request)
+        if any(actor.has_scope(scope) for scope in scopes):
             return True
         self.message = (
             f"this API key does not have the {' or '.join(repr(str(s)) for s in scopes)} scope "

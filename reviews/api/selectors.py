@@ -1,8 +1,8 @@
-"""What a caller may read: object-level visibility, in one place.
+"""What an API caller may read beyond the claims and sources themselves.
 
-A publisher sees its organisation's sources and claims, plus every published (or retracted)
-claim; reviewers, editors, auditors and administrators see everything. Anything a caller may
-not see answers exactly like something that does not exist.
+Which claims and sources an actor sees is one rule for the admin and the API
+(``reviews.selectors.claims_visible``, ``sources_visible``). Anything a caller may not see
+answers exactly like something that does not exist.
 
 Seeing a claim is not seeing all of its history: another organisation's publisher (or anyone
 without a role) sees only its public part (``claim_history_visible``). A contradiction flag is
@@ -16,39 +16,19 @@ import enum
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from ledger import events as ev
-from ledger.claims import ClaimStatus
 from ledger.exceptions import NotFound
 from ledger.models import Checkpoint, ClaimView, ContradictionView, Source
 from ledger.store import RecordedEvent, read_stream
-from reviews.api.principals import Principal
+from reviews.actors import Actor
 from reviews.roles import Role
-
-PUBLIC_STATUSES = (ClaimStatus.PUBLISHED, ClaimStatus.RETRACTED)
-
-
-def claims_visible(*, principal: Principal) -> QuerySet[ClaimView]:
-    claims = ClaimView.objects.all()
-    if principal.reads_everything:
-        return claims
-    public = Q(status__in=PUBLIC_STATUSES)
-    if principal.organisation:
-        return claims.filter(public | Q(publisher=principal.organisation))
-    return claims.filter(public)
+from reviews.selectors import claims_visible
 
 
-def claim_get_visible(*, principal: Principal, claim_id: Any) -> ClaimView:
-    """The claim, or NotFound whether it does not exist or the caller may not see it."""
-    claim = claims_visible(principal=principal).filter(claim_id=str(claim_id)).first()
-    if claim is None:
-        raise NotFound(f"no claim {claim_id}")
-    return claim
-
-
-def claim_owned_by_caller(*, principal: Principal, claim: ClaimView) -> bool:
-    return bool(principal.organisation) and claim.publisher == principal.organisation
+def claim_owned_by_caller(*, actor: Actor, claim: ClaimView) -> bool:
+    return bool(actor.organisation) and claim.publisher == actor.organisation
 
 
 def claim_history(*, claim_id: str) -> list[RecordedEvent]:
@@ -78,14 +58,14 @@ class ClaimHistory:
     events: list[RecordedEvent]
 
 
-def claim_history_scope(*, principal: Principal | None, claim: ClaimView) -> HistoryScope:
+def claim_history_scope(*, actor: Actor | None, claim: ClaimView) -> HistoryScope:
     """Full history for staff and the claim's own organisation; public for everyone else.
 
-    ``principal`` None is an anonymous reader (a ClaimReview consumer).
+    ``actor`` None is an anonymous reader (a ClaimReview consumer).
     """
-    if principal is None:
+    if actor is None:
         return HistoryScope.PUBLIC
-    if principal.reads_everything or claim_owned_by_caller(principal=principal, claim=claim):
+    if actor.reads_everything or claim_owned_by_caller(actor=actor, claim=claim):
         return HistoryScope.FULL
     return HistoryScope.PUBLIC
 
@@ -120,10 +100,10 @@ def claim_history_public(events: Iterable[RecordedEvent]) -> list[RecordedEvent]
     return public
 
 
-def claim_history_visible(*, principal: Principal | None, claim: ClaimView) -> ClaimHistory:
+def claim_history_visible(*, actor: Actor | None, claim: ClaimView) -> ClaimHistory:
     """The history of a claim the caller may see, cut to what the caller may know of it."""
     events = read_stream(str(claim.claim_id))
-    scope = claim_history_scope(principal=principal, claim=claim)
+    scope = claim_history_scope(actor=actor, claim=claim)
     if scope == HistoryScope.PUBLIC:
         events = claim_history_public(events)
     return ClaimHistory(
@@ -131,10 +111,10 @@ def claim_history_visible(*, principal: Principal | None, claim: ClaimView) -> C
     )
 
 
-def claim_past_states_visible(*, principal: Principal, claim: ClaimView) -> bool:
+def claim_past_states_visible(*, actor: Actor, claim: ClaimView) -> bool:
     """Whether the caller may see the claim as it stood before (point in time): staff and the
     claim's own organisation; another organisation's past drafts are not public."""
-    return claim_history_scope(principal=principal, claim=claim) == HistoryScope.FULL
+    return claim_history_scope(actor=actor, claim=claim) == HistoryScope.FULL
 
 
 def claim_published_event(*, claim_id: str) -> RecordedEvent | None:
@@ -143,22 +123,6 @@ def claim_published_event(*, claim_id: str) -> RecordedEvent | None:
         item for item in read_stream(claim_id) if isinstance(item.event, ev.ClaimPublished)
     ]
     return published[-1] if published else None
-
-
-def sources_visible(*, principal: Principal) -> QuerySet[Source]:
-    sources = Source.objects.defer("content")
-    if principal.reads_everything:
-        return sources
-    if principal.organisation:
-        return sources.filter(publisher=principal.organisation)
-    return sources.none()
-
-
-def source_get_visible(*, principal: Principal, source_id: Any) -> Source:
-    source = sources_visible(principal=principal).filter(pk=str(source_id)).first()
-    if source is None:
-        raise NotFound(f"no source {source_id}")
-    return source
 
 
 def source_for_provenance(*, source_id: Any) -> Source | None:
@@ -171,17 +135,17 @@ def source_for_provenance(*, source_id: Any) -> Source | None:
 # --- Contradiction flags -----------------------------------------------------------------------
 
 
-def flags_visible(*, principal: Principal) -> QuerySet[ContradictionView]:
+def flags_visible(*, actor: Actor) -> QuerySet[ContradictionView]:
     """Flags whose two claims the caller may both see (staff: every flag)."""
     flags = ContradictionView.objects.all()
-    if principal.reads_everything:
+    if actor.reads_everything:
         return flags
-    claim_ids = claims_visible(principal=principal).values("claim_id")
+    claim_ids = claims_visible(actor=actor).values("claim_id")
     return flags.filter(claim_a__in=claim_ids, claim_b__in=claim_ids)
 
 
-def flag_get_visible(*, principal: Principal, pair_id: Any) -> ContradictionView:
-    flag = flags_visible(principal=principal).filter(pair_id=str(pair_id)).first()
+def flag_get_visible(*, actor: Actor, pair_id: Any) -> ContradictionView:
+    flag = flags_visible(actor=actor).filter(pair_id=str(pair_id)).first()
     if flag is None:
         raise NotFound(f"no contradiction flag {pair_id}")
     return flag
@@ -210,22 +174,22 @@ class FlagDecision:
     recorded_at: Any
 
 
-def flag_history(*, principal: Principal, flag: ContradictionView) -> list[FlagDecision]:
+def flag_history(*, actor: Actor, flag: ContradictionView) -> list[FlagDecision]:
     """Every event of the flag's stream (flagged, confirmed, dismissed), oldest first.
 
     Only staff see who decided; to a publisher the deciding person is withheld.
     """
-    shown_names = principal.reads_everything
+    shown_names = actor.reads_everything
     decisions = []
     for item in read_stream(str(flag.pair_id)):
-        actor = str(item.metadata.get("actor", ""))
-        if not shown_names and actor.startswith("user:"):
-            actor = WITHHELD_ACTOR
+        acted_by = str(item.metadata.get("actor", ""))
+        if not shown_names and acted_by.startswith("user:"):
+            acted_by = WITHHELD_ACTOR
         decisions.append(
             FlagDecision(
                 type=item.type,
                 note=str(getattr(item.event, "note", "")),
-                actor=actor,
+                actor=acted_by,
                 position=item.position,
                 version=item.version,
                 recorded_at=item.recorded_at,

@@ -596,7 +596,7 @@ class ContradictionFlagDetailSerializer(ContradictionFlagSerializer):
 
 class FlagDecisionInputSerializer(ExpectedVersionSerializer):
     note = serializers.CharField(
-        max_length=2000, help_text="Why: required (whitespace alone is refused, 422)."
+        max_length=2000, help_text="Why: required (empty: 400; whitespace alone: 422)."
     )
 
 

@@ -26,7 +26,7 @@ from redis.exceptions import RedisError
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
-from reviews.api.principals import Principal
+from reviews.actors import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -116,8 +116,8 @@ class ApiKeyRateThrottle(SimpleRateThrottle):
         return max(self.window_end - self.now, 1.0)
 
     def get_cache_key(self, request: Request, view: Any) -> str:
-        if isinstance(request.auth, Principal) and request.auth.api_key is not None:
-            ident = f"key:{request.auth.api_key.pk}"
+        if isinstance(request.auth, Actor) and request.auth.api_key_id is not None:
+            ident = f"key:{request.auth.api_key_id}"
         elif request.user is not None and request.user.is_authenticated:
             ident = f"user:{request.user.pk}"
         else:

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from ledger.claims import ClaimState, ClaimStatus
 from ledger.ingestion import IngestedClaim, source_ingest
 from ledger.models import Event
-from reviews.api.keys import api_key_allowed_scopes, api_key_create
+from reviews.keys import api_key_allowed_scopes, api_key_create
 from reviews.models import Membership, Organisation
 from reviews.roles import Role
 from tests.claims import SYSTEM, claim_brought_to

@@ -7,9 +7,10 @@ import pytest
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
-from reviews.api.keys import api_key_create, api_key_revoke
+from reviews.keys import api_key_create, api_key_revoke
 from reviews.models import ApiKey, Membership
 from reviews.roles import Role
+from reviews.selectors import actor_for_api_key, actor_for_user
 from tests.api.conftest import OTHER, OWN, assert_problem, event_count
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +104,7 @@ def test_a_revoked_key_never_authenticates_again(people):
     client.credentials(HTTP_AUTHORIZATION=f"Api-Key {token}")
     assert client.get("/api/v1/claims/").status_code == 200
 
-    api_key_revoke(key_id=str(key.pk), user=people["pat"])
+    api_key_revoke(key_id=str(key.pk), actor=actor_for_user(user=people["pat"]))
 
     assert_problem(client.get("/api/v1/claims/"), 401, "authentication_failed")
 
@@ -319,17 +320,27 @@ def test_a_key_keeps_only_the_scopes_its_users_roles_still_grant(people, claim_i
     assert event_count() == before
 
 
-def test_a_key_reads_its_user_as_they_are_in_two_queries(people, django_assert_num_queries):
-    # given a publisher's key used once already (so its use is recorded)
-    from reviews.api.keys import api_key_authenticate
-
+def test_a_key_reads_its_user_as_they_are_in_one_query(people, django_assert_num_queries):
+    # given a publisher's key used once already (so its use is recorded), whose user holds a
+    # second group besides their role (one row per group comes back)
+    people["pat"].groups.add(Group.objects.get_or_create(name="newsletter")[0])
     _, token = api_key_create(user=people["pat"], name="site", scopes=["read", "submit"])
-    api_key_authenticate(token=token)
+    actor_for_api_key(token=token)
 
-    # when it authenticates again / then key, user and organisation come in one query, the
-    # roles in a second: as many queries as before the user was read as they are now
-    with django_assert_num_queries(2):
-        principal = api_key_authenticate(token=token)
-    assert (principal.username, principal.organisation) == ("pat", OWN)
-    assert principal.roles == {Role.PUBLISHER}
-    assert principal.scopes == {"read", "submit"}
+    # when it authenticates again / then key, user, organisation and roles come in one query
+    with django_assert_num_queries(1):
+        user, actor = actor_for_api_key(token=token)
+    assert user.get_username() == "pat"
+    assert (actor.username, actor.organisation) == ("pat", OWN)
+    assert actor.roles == {Role.PUBLISHER}
+    assert actor.key_scopes == frozenset({"read", "submit"})
+    assert actor.api_via.startswith("api-key:clk_")
+
+
+def test_a_session_user_is_read_in_one_query(people, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        actor = actor_for_user(user=people["pat"])
+    assert (actor.username, actor.organisation) == ("pat", OWN)
+    assert actor.roles == frozenset({Role.PUBLISHER})
+    assert actor.key_scopes is None
+    assert actor.has_scope("review")

@@ -5,8 +5,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from reviews.api.keys import token_hash
 from reviews.models import ApiKey
+from reviews.tokens import token_hash
 
 pytestmark = pytest.mark.django_db
 

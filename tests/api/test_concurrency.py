@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from ledger.claims import ClaimStatus
-from reviews.api.keys import api_key_create
+from reviews.keys import api_key_create
 from tests.api.conftest import event_count
 from tests.threads import race
 

@@ -118,11 +118,11 @@ def test_a_published_claim_without_a_verdict_shows_no_verdict(people):
         state = run(state, event, EDITOR)
     state = run(state, ev.ClaimPublished(), EDITOR)
     claim = ClaimView.objects.get(pk=state.claim_id)
-    visible = claim_history_visible(principal=None, claim=claim)
+    visible = claim_history_visible(actor=None, claim=claim)
     assert visible.scope == HistoryScope.PUBLIC
     assert [item.type for item in visible.events] == ["ClaimRecorded", "ClaimPublished"]
 
 
 def test_an_anonymous_reader_gets_the_public_scope(reviewed):
     claim = ClaimView.objects.get(pk=reviewed["retracted"].claim_id)
-    assert claim_history_scope(principal=None, claim=claim) == HistoryScope.PUBLIC
+    assert claim_history_scope(actor=None, claim=claim) == HistoryScope.PUBLIC

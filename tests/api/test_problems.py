@@ -13,34 +13,54 @@ from ledger.exceptions import (
     ConcurrencyConflict,
     IdempotencyKeyReused,
     InvalidCommand,
+    LedgerError,
+    LedgerIntegrityError,
     NotFound,
-    PermissionDenied,
-    TransitionNotAllowed,
+    SourceTooLarge,
 )
 from reviews.api import throttling
 from reviews.api.exceptions import problem_exception_handler, server_error
+from reviews.exceptions import (
+    ApiKeyRefused,
+    PermissionDenied,
+    PublicationBlocked,
+    TransitionNotAllowed,
+)
 from reviews.models import ApiKey
 from tests.api.conftest import assert_problem, event_count
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    ("error", "status", "code"),
-    [
-        (NotFound("no claim 1"), 404, "not_found"),
-        (InvalidCommand("bad"), 422, "invalid_command"),
-        (IdempotencyKeyReused("again"), 422, "idempotency_key_reused"),
-        (PermissionDenied("no"), 403, "permission_denied"),
-        (TransitionNotAllowed("not now"), 409, "transition_not_allowed"),
-        (AppendOnlyViolation("never"), 409, "append_only"),
-        (
-            ConcurrencyConflict(stream_id="c", expected_version=2, current_version=5),
-            409,
-            "version_conflict",
-        ),
-    ],
-)
+DOMAIN_ERRORS = [
+    (NotFound("no claim 1"), 404, "not_found"),
+    (InvalidCommand("bad"), 422, "invalid_command"),
+    (IdempotencyKeyReused("again"), 422, "idempotency_key_reused"),
+    (PermissionDenied("no"), 403, "permission_denied"),
+    (TransitionNotAllowed("not now"), 409, "transition_not_allowed"),
+    (AppendOnlyViolation("never"), 409, "append_only"),
+    (SourceTooLarge(size=11, limit=10), 413, "source_too_large"),
+    (LedgerIntegrityError("position 4 does not verify"), 500, "ledger_integrity"),
+    (ApiKeyRefused("revoked"), 401, "authentication_failed"),
+    (PublicationBlocked("open flags", flags=["f1"]), 409, "open_contradiction_flag"),
+    (
+        ConcurrencyConflict(stream_id="c", expected_version=2, current_version=5),
+        409,
+        "version_conflict",
+    ),
+]
+
+
+def _subclasses(cls: type) -> set[type]:
+    return {sub for direct in cls.__subclasses__() for sub in {direct, *_subclasses(direct)}}
+
+
+def test_every_domain_error_is_in_the_status_table():
+    # A new error class must say here what the API answers for it.
+    assert _subclasses(LedgerError) == {type(error) for error, _, _ in DOMAIN_ERRORS}
+
+
+@pytest.mark.parametrize(("error", "status", "code"), DOMAIN_ERRORS)
 def test_each_domain_error_maps_to_one_status(error, status, code):
     response = problem_exception_handler(error, {"request": None})
     assert response is not None
@@ -52,6 +72,14 @@ def test_each_domain_error_maps_to_one_status(error, status, code):
         "_", "-"
     )
     assert response.content_type == "application/problem+json"
+
+
+def test_a_blocked_publication_names_its_flags():
+    response = problem_exception_handler(
+        PublicationBlocked("open flags", flags=["f1", "f2"]), {"request": None}
+    )
+    assert response is not None
+    assert response.data["flags"] == ["f1", "f2"]
 
 
 def test_a_conflict_carries_the_current_version():

@@ -20,7 +20,7 @@ from ledger.claims import ClaimStatus
 from ledger.models import ConsumerCursor
 from ledger.services import claim_command
 from ledger.store import append
-from reviews.api.keys import api_key_create
+from reviews.keys import api_key_create
 from reviews.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from reviews.tasks_webhooks import webhooks_dispatch, webhooks_retry_due
 from reviews.webhooks import (

@@ -21,7 +21,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 
-from reviews.api.keys import api_key_create
+from reviews.keys import api_key_create
 from reviews.roles import Role
 from tests.conftest import ADMIN_DATABASE_URL
 from tests.reliability.conftest import database_url, figures_record, subprocess_environment

@@ -22,7 +22,7 @@ from rest_framework.test import APIClient
 from ledger.claims import ClaimStatus
 from ledger.ingestion import source_ingest
 from ledger.models import ContradictionView, Event
-from reviews.api.keys import api_key_allowed_scopes, api_key_create
+from reviews.keys import api_key_allowed_scopes, api_key_create
 from reviews.models import WebhookDelivery
 from reviews.webhooks import webhook_endpoint_register, webhooks_collect
 from tests.api.conftest import OWN

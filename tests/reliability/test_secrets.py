@@ -15,7 +15,7 @@ from django.apps import apps
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from reviews.api.keys import PREFIX_LENGTH
+from reviews.tokens import PREFIX_LENGTH
 from tests.reliability.conftest import ROOT
 
 pytestmark = pytest.mark.django_db

@@ -30,9 +30,9 @@ from config.celery import app as celery_app
 from ledger.models import ConsumerCursor, ContradictionView, Event
 from ledger.services import claim_record
 from ledger.verification import ledger_verify
-from reviews.api.keys import api_key_create
 from reviews.contradictions.models import ClaimFeatureRow
 from reviews.contradictions.services import CONSUMER_NAME
+from reviews.keys import api_key_create
 from reviews.models import Membership, Organisation
 from reviews.roles import Role
 from reviews.tasks import contradictions_consume_task

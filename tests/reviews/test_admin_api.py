@@ -6,9 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.api.keys import ApiKeyRefused, api_key_authenticate, api_key_create
+from reviews.exceptions import ApiKeyRefused
+from reviews.keys import api_key_create
 from reviews.models import ApiKey, WebhookAttempt, WebhookDelivery
 from reviews.roles import Role
+from reviews.selectors import actor_for_api_key
 from reviews.webhooks import webhook_endpoint_register
 from tests.reviews.conftest import ORGANISATION
 
@@ -81,7 +83,7 @@ def test_revoking_from_the_admin_calls_the_service_and_the_key_stops_working(cli
     assert "1 key(s) revoked" in response.content.decode()
     assert ApiKey.objects.get(pk=created.pk).revoked_at is not None
     with pytest.raises(ApiKeyRefused, match=r"^invalid or revoked API key$"):
-        api_key_authenticate(token=token)
+        actor_for_api_key(token=token)
 
 
 def test_keys_are_never_added_or_deleted_in_the_admin(client, users, key):
@@ -105,7 +107,7 @@ def test_only_administrators_see_the_api_pages(client, users, key, delivery, rol
     client.post(KEYS_URL, {"action": "revoke_keys", "_selected_action": [str(created.pk)]})
     assert before is None
     assert ApiKey.objects.get(pk=created.pk).revoked_at is None
-    assert api_key_authenticate(token=token) is not None
+    assert actor_for_api_key(token=token) is not None
 
 
 def test_webhook_endpoints_are_shown_without_their_signing_secret(client, users, delivery):

@@ -23,8 +23,8 @@ from django.contrib.auth.models import Group
 from ledger import events as ev
 from ledger.models import ContradictionView, Source
 from ledger.services import claim_command
+from reviews.role_groups import role_groups_sync
 from reviews.roles import Role
-from reviews.services import role_groups_sync
 from tests.claims import claim_quoted
 
 CHROMIUM = shutil.which("chromium")

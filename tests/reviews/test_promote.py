@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from ledger import events as ev
 from ledger.claims import ClaimStatus
-from ledger.exceptions import InvalidCommand, TransitionNotAllowed
+from ledger.exceptions import InvalidCommand
 from ledger.models import ClaimView, Event
 from ledger.services import claim_load, claim_record, projections_rebuild
+from reviews.exceptions import TransitionNotAllowed
 from reviews.roles import Role
 from reviews.services import review_promote
 from reviews.workflow import Command, workflow_available_commands

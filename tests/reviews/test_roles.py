@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from reviews.models import Membership
+from reviews.role_groups import role_groups_sync, role_permission_names
 from reviews.roles import Role
 from reviews.selectors import actor_for_user
-from reviews.services import role_groups_sync, role_permission_names
 from reviews.workflow import Command, workflow_commands_for
 
 pytestmark = pytest.mark.django_db

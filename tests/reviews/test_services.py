@@ -7,12 +7,11 @@ from ledger.exceptions import (
     ConcurrencyConflict,
     InvalidCommand,
     NotFound,
-    PermissionDenied,
-    TransitionNotAllowed,
 )
 from ledger.models import ClaimView, Event
 from ledger.services import claim_load, projections_rebuild
 from reviews import services
+from reviews.exceptions import PermissionDenied, TransitionNotAllowed
 from reviews.roles import Role
 from reviews.services import ClaimTarget
 from reviews.workflow import Command

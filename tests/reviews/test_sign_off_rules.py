@@ -14,12 +14,11 @@ from ledger.claims import ClaimState, ClaimStatus
 from ledger.exceptions import (
     ConcurrencyConflict,
     InvalidCommand,
-    PermissionDenied,
-    TransitionNotAllowed,
 )
 from ledger.models import ClaimView, Event
 from ledger.services import claim_record
 from reviews import selectors, services
+from reviews.actors import Actor
 from reviews.contradictions.detectors import Cue
 from reviews.contradictions.scoring import PairScore
 from reviews.contradictions.services import (
@@ -27,8 +26,8 @@ from reviews.contradictions.services import (
     contradiction_dismiss,
     contradiction_flag,
 )
+from reviews.exceptions import PermissionDenied, PublicationBlocked, TransitionNotAllowed
 from reviews.roles import Role
-from reviews.workflow import Actor, PublicationBlocked
 from tests.claims import SYSTEM
 from tests.reviews.conftest import ORGANISATION
 

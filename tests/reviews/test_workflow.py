@@ -8,9 +8,9 @@ change to the workflow has to be made twice, on purpose.
 import pytest
 
 from ledger.claims import ClaimStatus
-from ledger.exceptions import PermissionDenied, TransitionNotAllowed
 from ledger.models import Event
 from ledger.services import claim_load
+from reviews.exceptions import PermissionDenied, TransitionNotAllowed
 from reviews.roles import Role
 from reviews.services import review_command
 from reviews.workflow import TRANSITIONS, Command, workflow_available_commands

@@ -21,12 +21,7 @@ from rest_framework.response import Response
 from ledger.exports import ExportFormat, ledger_export
 from ledger.history import claim_as_of
 from reviews.api.pagination import PositionCursorPagination
-from reviews.api.selectors import (
-    AUDIT_ROLES,
-    checkpoints_all,
-    claim_get_visible,
-    claim_past_states_visible,
-)
+from reviews.api.selectors import AUDIT_ROLES, checkpoints_all, claim_past_states_visible
 from reviews.api.serializers import (
     CheckpointSerializer,
     ClaimAsOfQuerySerializer,
@@ -40,6 +35,7 @@ from reviews.api.views.base import (
     LedgerAPIView,
     query_parameters,
 )
+from reviews.selectors import claim_get_visible
 
 EXPORT_MEDIA_TYPES = {
     ExportFormat.JSONL: "application/x-ndjson; charset=utf-8",
@@ -64,7 +60,7 @@ class _FormatIsAParameter(DefaultContentNegotiation):
 
 
 def _require_auditor(view: LedgerAPIView) -> None:
-    if not view.principal.has_role(*AUDIT_ROLES):
+    if not view.actor.has_role(*AUDIT_ROLES):
         raise exceptions.PermissionDenied("only auditors and administrators export the ledger")
 
 
@@ -134,8 +130,8 @@ class ClaimAsOfView(LedgerAPIView):
         responses={200: ClaimAsOfSerializer, **COMMON_ERRORS, **INVALID, **NOT_FOUND},
     )
     def get(self, request: Request, claim_id: str) -> Response:
-        claim = claim_get_visible(principal=self.principal, claim_id=claim_id)
-        if not claim_past_states_visible(principal=self.principal, claim=claim):
+        claim = claim_get_visible(actor=self.actor, claim_id=claim_id)
+        if not claim_past_states_visible(actor=self.actor, claim=claim):
             raise exceptions.PermissionDenied(
                 "the past states of another organisation's claim are not public; "
                 "its history shows the public part"

@@ -11,9 +11,10 @@ from rest_framework.request import Request
 
 from ledger.events import Metadata
 from ledger.exceptions import InvalidCommand
+from reviews.actors import Actor
+from reviews.api.authentication import actor_from_request
 from reviews.api.exceptions import PROBLEM_CONTENT_TYPE, PreconditionRequired
 from reviews.api.permissions import HasScope
-from reviews.api.principals import Principal, principal_from_request
 from reviews.api.serializers import ProblemSerializer
 
 ENTITY_TAG = re.compile(r'^(?:W/)?"?(\d{1,15})"?$')
@@ -68,15 +69,15 @@ class LedgerAPIView(generics.GenericAPIView):  # type: ignore[type-arg]
             request._request.body  # noqa: B018
 
     @property
-    def principal(self) -> Principal:
-        return principal_from_request(self.request)
+    def actor(self) -> Actor:
+        return actor_from_request(self.request)
 
     def metadata(self) -> Metadata:
         request_id = self.request.headers.get("X-Request-Id", "")
-        principal = self.principal
+        actor = self.actor
         if request_id and len(request_id) <= 100 and request_id.isascii():
-            return Metadata(actor=principal.actor, via=principal.via, correlation_id=request_id)
-        return Metadata(actor=principal.actor, via=principal.via)
+            return Metadata(actor=actor.reference, via=actor.api_via, correlation_id=request_id)
+        return Metadata(actor=actor.reference, via=actor.api_via)
 
 
 def expected_version(request: Request, body_version: int | None) -> int:

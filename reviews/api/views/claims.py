@@ -14,21 +14,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ledger.claims import ClaimStatus
-from ledger.exceptions import InvalidCommand, NotFound
+from ledger.exceptions import NotFound
 from ledger.models import ClaimView
-from ledger.services import MAX_CLAIM_LENGTH, claim_record
+from ledger.services import MAX_CLAIM_LENGTH
 from reviews.api.claimreview import claimreview_document
 from reviews.api.filters import CHECK_WORTHY_CHOICES, CHECK_WORTHY_DEFAULT, ClaimFilter
 from reviews.api.idempotency import idempotent_post
 from reviews.api.pagination import LastChangeCursorPagination
-from reviews.api.principals import Principal
 from reviews.api.selectors import (
-    claim_get_visible,
     claim_history_visible,
     claim_published_event,
-    claims_visible,
     source_for_provenance,
-    sources_visible,
 )
 from reviews.api.serializers import (
     ClaimCreateSerializer,
@@ -49,14 +45,13 @@ from reviews.api.views.base import (
     expected_version,
     problem,
 )
-from reviews.models import ApiScope, Organisation
-from reviews.roles import Role
-from reviews.services import MAX_NOTE_LENGTH, MAX_URL_LENGTH, review_command
+from reviews.models import ApiScope
+from reviews.selectors import claim_get_visible, claims_visible
+from reviews.services import review_command
+from reviews.submissions import claim_submit
 from reviews.tasks_webhooks import kick_webhooks_after_commit
 from reviews.verdicts import MAX_EXPLANATION_LENGTH, Rating
-from reviews.workflow import Command
-
-SUBMITTING_ROLES = frozenset({Role.PUBLISHER, Role.EDITOR, Role.ADMIN})
+from reviews.workflow import MAX_NOTE_LENGTH, MAX_URL_LENGTH, Command
 
 
 def claim_detail_response(
@@ -71,23 +66,6 @@ def claim_detail_response(
     return Response(data, status=status_code, headers=all_headers)
 
 
-def publisher_checked(slug: str) -> str:
-    """An organisation named by an editor must exist (or be empty: the desk's own work)."""
-    if slug and not Organisation.objects.filter(slug=slug).exists():
-        raise InvalidCommand(f"no publisher organisation {slug!r}")
-    return slug
-
-
-def _publisher_for_new_claim(principal: Principal, requested: str | None) -> str:
-    if principal.has_role(Role.EDITOR, Role.ADMIN):
-        return publisher_checked(requested or principal.organisation or "")
-    if not principal.organisation:
-        raise exceptions.PermissionDenied("submitting needs membership of a publisher organisation")
-    if requested and requested != principal.organisation:
-        raise exceptions.PermissionDenied("publishers submit for their own organisation only")
-    return principal.organisation
-
-
 class ClaimListView(LedgerAPIView):
     """Claims visible to the caller, most recently changed first."""
 
@@ -97,7 +75,7 @@ class ClaimListView(LedgerAPIView):
     write_scope = ApiScope.SUBMIT
 
     def get_queryset(self) -> Any:
-        return claims_visible(principal=self.principal)
+        return claims_visible(actor=self.actor)
 
     @extend_schema(
         summary="List claims",
@@ -130,25 +108,16 @@ class ClaimListView(LedgerAPIView):
     )
     def post(self, request: Request) -> Response:
         def handle(store_key: str | None) -> Response:
-            principal = self.principal
-            if not principal.has_role(*SUBMITTING_ROLES):
-                raise exceptions.PermissionDenied("your role cannot submit claims")
             serializer = ClaimCreateSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
-            publisher = _publisher_for_new_claim(principal, data.get("publisher"))
-            source_id = str(data["source_id"]) if data.get("source_id") else None
-            if (
-                source_id is not None
-                and not sources_visible(principal=principal).filter(pk=source_id).exists()
-            ):
-                raise NotFound(f"no source {source_id}")
-            state = claim_record(
+            state = claim_submit(
+                actor=self.actor,
                 text=data["text"],
                 metadata=self.metadata(),
-                source_id=source_id,
+                source_id=str(data["source_id"]) if data.get("source_id") else None,
                 selector=data.get("selector"),
-                publisher=publisher,
+                publisher=data.get("publisher"),
                 idempotency_key=store_key,
             )
             kick_webhooks_after_commit()
@@ -176,7 +145,7 @@ class ClaimDetailView(LedgerAPIView):
         },
     )
     def get(self, request: Request, claim_id: str) -> Any:
-        claim = claim_get_visible(principal=self.principal, claim_id=claim_id)
+        claim = claim_get_visible(actor=self.actor, claim_id=claim_id)
         if request.headers.get("If-None-Match") == etag(claim.version):
             return HttpResponseNotModified(headers={"ETag": etag(claim.version)})
         return claim_detail_response(claim=claim)
@@ -191,8 +160,8 @@ class ClaimHistoryView(LedgerAPIView):
         responses={200: ClaimHistorySerializer, **COMMON_ERRORS, **NOT_FOUND},
     )
     def get(self, request: Request, claim_id: str) -> Response:
-        claim = claim_get_visible(principal=self.principal, claim_id=claim_id)
-        history = claim_history_visible(principal=self.principal, claim=claim)
+        claim = claim_get_visible(actor=self.actor, claim_id=claim_id)
+        history = claim_history_visible(actor=self.actor, claim=claim)
         data = ClaimHistorySerializer(history).data
         return Response(data, headers={"ETag": etag(claim.version)})
 
@@ -217,7 +186,7 @@ class ClaimReviewView(LedgerAPIView):
         },
     )
     def get(self, request: Request, claim_id: str) -> Response:
-        claim = claim_get_visible(principal=self.principal, claim_id=claim_id)
+        claim = claim_get_visible(actor=self.actor, claim_id=claim_id)
         if claim.status == ClaimStatus.RETRACTED:
             raise ClaimReviewRetracted()
         published = claim_published_event(claim_id=str(claim.claim_id))
@@ -363,15 +332,15 @@ def action_view(action: ClaimAction) -> type[LedgerAPIView]:
         )
         def post(self, request: Request, claim_id: str) -> Response:
             def handle(store_key: str | None) -> Response:
-                principal = self.principal
-                claim = claim_get_visible(principal=principal, claim_id=claim_id)
+                actor = self.actor
+                claim = claim_get_visible(actor=actor, claim_id=claim_id)
                 serializer = action.serializer(data=request.data)
                 serializer.is_valid(raise_exception=True)
                 arguments = dict(serializer.validated_data)
                 version = expected_version(request, arguments.pop("expected_version", None))
                 metadata = self.metadata()
                 review_command(
-                    actor=principal.actor_for_workflow(),
+                    actor=actor,
                     command=action.command,
                     claim_id=str(claim.claim_id),
                     expected_version=version,

@@ -15,10 +15,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ledger.models import ContradictionView
+from reviews.actors import Actor
 from reviews.api.filters import ContradictionFilter
 from reviews.api.idempotency import idempotent_post
 from reviews.api.pagination import LastChangeCursorPagination
-from reviews.api.principals import Principal
 from reviews.api.selectors import (
     flag_claims,
     flag_get_visible,
@@ -48,12 +48,12 @@ from reviews.selectors import flag_explain
 from reviews.services import FlagDecision, contradiction_decide
 
 
-def flag_detail_response(*, principal: Principal, flag: ContradictionView) -> Response:
+def flag_detail_response(*, actor: Actor, flag: ContradictionView) -> Response:
     claims = flag_claims(flags=[flag])
     context = {
         "claims": claims,
         "sources": flag_sources(claims=claims.values()),
-        "decisions": flag_history(principal=principal, flag=flag),
+        "decisions": flag_history(actor=actor, flag=flag),
         "explanation": flag_explain(flag=flag, claims=claims),
     }
     data = ContradictionFlagDetailSerializer(flag, context=context).data
@@ -68,7 +68,7 @@ class ContradictionListView(LedgerAPIView):
     pagination_class = LastChangeCursorPagination
 
     def get_queryset(self) -> Any:
-        return flags_visible(principal=self.principal)
+        return flags_visible(actor=self.actor)
 
     @extend_schema(
         summary="List contradiction flags",
@@ -115,10 +115,10 @@ class ContradictionDetailView(LedgerAPIView):
         },
     )
     def get(self, request: Request, pair_id: str) -> Any:
-        flag = flag_get_visible(principal=self.principal, pair_id=pair_id)
+        flag = flag_get_visible(actor=self.actor, pair_id=pair_id)
         if request.headers.get("If-None-Match") == etag(flag.version):
             return HttpResponseNotModified(headers={"ETag": etag(flag.version)})
-        return flag_detail_response(principal=self.principal, flag=flag)
+        return flag_detail_response(actor=self.actor, flag=flag)
 
 
 def decision_view(*, decision: FlagDecision, summary: str) -> type[LedgerAPIView]:
@@ -148,14 +148,14 @@ def decision_view(*, decision: FlagDecision, summary: str) -> type[LedgerAPIView
         )
         def post(self, request: Request, pair_id: str) -> Response:
             def handle(store_key: str | None) -> Response:
-                principal = self.principal
-                flag = flag_get_visible(principal=principal, pair_id=pair_id)
+                actor = self.actor
+                flag = flag_get_visible(actor=actor, pair_id=pair_id)
                 serializer = FlagDecisionInputSerializer(data=request.data)
                 serializer.is_valid(raise_exception=True)
                 data = serializer.validated_data
                 version = expected_version(request, data.get("expected_version"))
                 contradiction_decide(
-                    actor=principal.actor_for_workflow(),
+                    actor=actor,
                     pair_id=str(flag.pair_id),
                     expected_version=version,
                     decision=decision,
@@ -163,7 +163,7 @@ def decision_view(*, decision: FlagDecision, summary: str) -> type[LedgerAPIView
                     metadata=self.metadata(),
                 )
                 decided = ContradictionView.objects.get(pk=flag.pair_id)
-                return flag_detail_response(principal=principal, flag=decided)
+                return flag_detail_response(actor=actor, flag=decided)
 
             return idempotent_post(request, handle)
 

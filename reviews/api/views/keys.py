@@ -14,7 +14,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from reviews.api.idempotency import idempotent_post
-from reviews.api.keys import api_key_create, api_key_revoke
 from reviews.api.pagination import CreatedCursorPagination
 from reviews.api.serializers import (
     ApiKeyCreatedSerializer,
@@ -22,11 +21,12 @@ from reviews.api.serializers import (
     ApiKeySerializer,
 )
 from reviews.api.views.base import COMMON_ERRORS, IDEMPOTENCY_KEY, INVALID, NOT_FOUND, LedgerAPIView
+from reviews.keys import api_key_create, api_key_revoke
 from reviews.models import ApiKey, ApiScope
 
 
 def _session_only(view: LedgerAPIView) -> None:
-    if view.principal.api_key is not None:
+    if view.actor.api_key_id is not None:
         raise exceptions.PermissionDenied("API keys are created and revoked from a login session")
 
 
@@ -84,5 +84,5 @@ class ApiKeyDetailView(LedgerAPIView):
     )
     def delete(self, request: Request, key_id: str) -> Response:
         _session_only(self)
-        key = api_key_revoke(key_id=key_id, user=request.user)  # type: ignore[arg-type]
+        key = api_key_revoke(key_id=key_id, actor=self.actor)
         return Response(ApiKeySerializer(key).data)

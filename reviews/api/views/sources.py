@@ -6,22 +6,14 @@ from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, parsers, status
+from rest_framework import parsers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ledger.events import Metadata
-from ledger.ingestion import source_ingest
 from ledger.models import Source
 from reviews.api.idempotency import idempotent_post
 from reviews.api.pagination import CapturedCursorPagination
 from reviews.api.parsers import LedgerJSONParser
-from reviews.api.principals import Principal
-from reviews.api.selectors import (
-    claims_visible,
-    source_get_visible,
-    sources_visible,
-)
 from reviews.api.serializers import (
     SourceDetailSerializer,
     SourceMetadataSerializer,
@@ -30,9 +22,9 @@ from reviews.api.serializers import (
     SourceSummarySerializer,
 )
 from reviews.api.views.base import COMMON_ERRORS, IDEMPOTENCY_KEY, INVALID, NOT_FOUND, LedgerAPIView
-from reviews.api.views.claims import publisher_checked
 from reviews.models import ApiScope
-from reviews.roles import Role
+from reviews.selectors import claims_visible, source_get_visible, sources_visible
+from reviews.submissions import source_submit
 from reviews.tasks_webhooks import kick_webhooks_after_commit
 
 RAW_MEDIA_TYPES = ("text/plain", "text/html")
@@ -47,18 +39,6 @@ class RawBodyParser(parsers.BaseParser):
         return stream.read() if stream is not None else b""
 
 
-def _publisher(principal: Principal, requested: str | None) -> str:
-    if principal.has_role(Role.EDITOR, Role.ADMIN):
-        return publisher_checked(requested or principal.organisation or "")
-    if not principal.has_role(Role.PUBLISHER):
-        raise exceptions.PermissionDenied("your role cannot submit sources")
-    if not principal.organisation:
-        raise exceptions.PermissionDenied("submitting needs membership of a publisher organisation")
-    if requested and requested != principal.organisation:
-        raise exceptions.PermissionDenied("publishers submit for their own organisation only")
-    return principal.organisation
-
-
 class SourceListView(LedgerAPIView):
     serializer_class = SourceSummarySerializer
     pagination_class = CapturedCursorPagination
@@ -66,7 +46,7 @@ class SourceListView(LedgerAPIView):
     write_scope = ApiScope.SUBMIT
 
     def get_queryset(self) -> Any:
-        return sources_visible(principal=self.principal).defer("text")
+        return sources_visible(actor=self.actor).defer("text")
 
     @extend_schema(
         summary="Sources you may read, newest first",
@@ -103,22 +83,15 @@ class SourceListView(LedgerAPIView):
     )
     def post(self, request: Request) -> Response:
         def handle(store_key: str | None) -> Response:
-            principal = self.principal
-            if not principal.has_role(Role.PUBLISHER, Role.EDITOR, Role.ADMIN):
-                raise exceptions.PermissionDenied("your role cannot submit sources")
             content, media_type, fields = self._submission(request)
-            publisher = _publisher(principal, fields.get("publisher"))
-            result = source_ingest(
+            result = source_submit(
+                actor=self.actor,
                 content=content,
                 media_type=media_type,
-                metadata=Metadata(
-                    actor=principal.actor,
-                    via=principal.via,
-                    correlation_id=self.metadata().correlation_id,
-                ),
+                metadata=self.metadata(),
                 url=fields["url"],
                 title=fields["title"],
-                publisher=publisher,
+                publisher=fields.get("publisher"),
                 published_at=fields["published_at"] or None,
             )
             source = Source.objects.defer("content", "text").get(pk=result.source_id)
@@ -164,9 +137,9 @@ class SourceDetailView(LedgerAPIView):
         responses={200: SourceDetailSerializer, **COMMON_ERRORS, **NOT_FOUND},
     )
     def get(self, request: Request, source_id: str) -> Response:
-        source = source_get_visible(principal=self.principal, source_id=source_id)
+        source = source_get_visible(actor=self.actor, source_id=source_id)
         claim_ids = (
-            claims_visible(principal=self.principal)
+            claims_visible(actor=self.actor)
             .filter(source_id=source.pk)
             .order_by("recorded_at", "claim_id")
             .values_list("claim_id", flat=True)

@@ -16,9 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ledger.exceptions import NotFound
+from reviews.actors import Actor
 from reviews.api.idempotency import idempotent_post
 from reviews.api.pagination import CreatedCursorPagination
-from reviews.api.principals import Principal
 from reviews.api.serializers import (
     WebhookDeliverySerializer,
     WebhookEndpointCreatedSerializer,
@@ -38,22 +38,22 @@ from reviews.webhooks import (
 READ_ALL_ROLES = (Role.AUDITOR, Role.ADMIN)
 
 
-def endpoints_visible(*, principal: Principal) -> QuerySet[WebhookEndpoint]:
+def endpoints_visible(*, actor: Actor) -> QuerySet[WebhookEndpoint]:
     endpoints = WebhookEndpoint.objects.all()
-    if principal.has_role(*READ_ALL_ROLES):
+    if actor.has_role(*READ_ALL_ROLES):
         return endpoints
-    if principal.organisation:
-        return endpoints.filter(organisation_id=principal.organisation)
+    if actor.organisation:
+        return endpoints.filter(organisation_id=actor.organisation)
     return endpoints.none()
 
 
-def _managing_organisation(principal: Principal) -> str:
+def _managing_organisation(actor: Actor) -> str:
     """The organisation whose endpoints the caller may change (publishers and admins)."""
-    if not principal.has_role(Role.PUBLISHER, Role.ADMIN):
+    if not actor.has_role(Role.PUBLISHER, Role.ADMIN):
         raise exceptions.PermissionDenied("only publishers manage webhooks")
-    if not principal.organisation:
+    if not actor.organisation:
         raise exceptions.PermissionDenied("webhooks belong to a publisher organisation")
-    return principal.organisation
+    return actor.organisation
 
 
 class WebhookEndpointListView(LedgerAPIView):
@@ -62,7 +62,7 @@ class WebhookEndpointListView(LedgerAPIView):
     write_scope = ApiScope.SUBMIT
 
     def get_queryset(self) -> Any:
-        return endpoints_visible(principal=self.principal)
+        return endpoints_visible(actor=self.actor)
 
     @extend_schema(
         summary="Webhook endpoints",
@@ -82,7 +82,7 @@ class WebhookEndpointListView(LedgerAPIView):
     )
     def post(self, request: Request) -> Response:
         def handle(store_key: str | None) -> Response:
-            organisation = _managing_organisation(self.principal)
+            organisation = _managing_organisation(self.actor)
             serializer = WebhookEndpointCreateSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             endpoint, secret = webhook_endpoint_register(
@@ -90,7 +90,7 @@ class WebhookEndpointListView(LedgerAPIView):
                 url=serializer.validated_data["url"],
                 event_types=serializer.validated_data["event_types"],
                 description=serializer.validated_data["description"],
-                actor=self.principal.actor,
+                actor=self.actor.reference,
             )
             data = dict(WebhookEndpointSerializer(endpoint).data)
             data["secret"] = secret
@@ -108,7 +108,7 @@ class WebhookEndpointDetailView(LedgerAPIView):
     write_scope = ApiScope.SUBMIT
 
     def _endpoint(self, endpoint_id: str) -> WebhookEndpoint:
-        endpoint = endpoints_visible(principal=self.principal).filter(pk=endpoint_id).first()
+        endpoint = endpoints_visible(actor=self.actor).filter(pk=endpoint_id).first()
         if endpoint is None:
             raise NotFound(f"no webhook endpoint {endpoint_id}")
         return endpoint
@@ -128,7 +128,7 @@ class WebhookEndpointDetailView(LedgerAPIView):
     )
     def delete(self, request: Request, endpoint_id: str) -> Response:
         self._endpoint(endpoint_id)  # 404 before 403: nothing leaks about others' endpoints
-        organisation = _managing_organisation(self.principal)
+        organisation = _managing_organisation(self.actor)
         endpoint = webhook_endpoint_deactivate(organisation=organisation, endpoint_id=endpoint_id)
         return Response(WebhookEndpointSerializer(endpoint).data)
 
@@ -139,7 +139,7 @@ class WebhookDeliveryListView(LedgerAPIView):
 
     def get_queryset(self) -> Any:
         endpoint_id = self.kwargs["endpoint_id"]
-        if not endpoints_visible(principal=self.principal).filter(pk=endpoint_id).exists():
+        if not endpoints_visible(actor=self.actor).filter(pk=endpoint_id).exists():
             raise NotFound(f"no webhook endpoint {endpoint_id}")
         return WebhookDelivery.objects.filter(endpoint_id=endpoint_id).prefetch_related(
             Prefetch("attempts", queryset=WebhookAttempt.objects.order_by("number"))
@@ -168,13 +168,13 @@ class WebhookRedeliverView(LedgerAPIView):
     )
     def post(self, request: Request, delivery_id: str) -> Response:
         def handle(store_key: str | None) -> Response:
-            principal = self.principal
+            actor = self.actor
             visible = WebhookDelivery.objects.filter(
-                endpoint__in=endpoints_visible(principal=principal), pk=delivery_id
+                endpoint__in=endpoints_visible(actor=actor), pk=delivery_id
             )
             if not visible.exists():
                 raise NotFound(f"no webhook delivery {delivery_id}")
-            organisation = _managing_organisation(principal)
+            organisation = _managing_organisation(actor)
             delivery = webhook_delivery_redeliver(
                 organisation=organisation, delivery_id=delivery_id
             )

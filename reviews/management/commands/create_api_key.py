@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ledger.exceptions import LedgerError
-from reviews.api.keys import api_key_create
+from reviews.keys import api_key_create
 
 
 class Command(BaseCommand):

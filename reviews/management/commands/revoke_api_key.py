@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ledger.exceptions import LedgerError
-from reviews.api.keys import api_key_revoke_by_reference
+from reviews.keys import api_key_revoke_by_reference
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from reviews.models import Membership, Organisation
+from reviews.role_groups import role_groups_sync
 from reviews.roles import Role
-from reviews.services import role_groups_sync
 
 DEMO_PASSWORD = "demo-password"  # printed below; refused outside DEBUG
 DEMO_ADMIN = "admin"

@@ -1,0 +1,96 @@
+"""API keys' write services: create (the token shown once) and revoke.
+
+Authenticating a token is a read: ``reviews.selectors.actor_for_api_key``.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from ledger.exceptions import InvalidCommand, NotFound
+from reviews.actors import Actor
+from reviews.models import ApiKey, ApiScope
+from reviews.roles import Role
+from reviews.selectors import actor_for_user
+from reviews.tokens import (
+    PREFIX_LENGTH,
+    TOKEN_PREFIX,
+    TOKEN_RANDOM_BYTES,
+    scopes_granted_by,
+    token_hash,
+)
+
+
+def api_key_allowed_scopes(*, user: AbstractBaseUser) -> frozenset[str]:
+    return scopes_granted_by(roles=actor_for_user(user=user).roles)
+
+
+def api_key_create(*, user: AbstractBaseUser, name: str, scopes: list[str]) -> tuple[ApiKey, str]:
+    """Create a key acting as ``user`` in their organisation; return it and its token.
+
+    The token is returned only here; afterwards only its hash exists. Raises InvalidCommand for
+    an unknown scope or one the user's role cannot grant.
+    """
+    name = name.strip()
+    if not name:
+        raise InvalidCommand("a key needs a name, to tell it apart when revoking")
+    if not scopes:
+        raise InvalidCommand("a key needs at least one scope")
+    unknown = sorted(set(scopes) - set(ApiScope.values))
+    if unknown:
+        raise InvalidCommand(f"unknown scope(s): {', '.join(unknown)}")
+    actor = actor_for_user(user=user)
+    refused = sorted(set(scopes) - scopes_granted_by(roles=actor.roles))
+    if refused:
+        raise InvalidCommand(f"your role cannot grant the scope(s): {', '.join(refused)}")
+    organisation = actor.organisation
+    if Role.PUBLISHER in actor.roles and organisation is None:
+        raise InvalidCommand("a publisher's key needs the user to belong to an organisation")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_RANDOM_BYTES)
+    key = ApiKey.objects.create(
+        user=user,  # type: ignore[misc]
+        organisation_id=organisation,
+        name=name,
+        prefix=token[:PREFIX_LENGTH],
+        key_hash=token_hash(token),
+        scopes=sorted(set(scopes)),
+    )
+    return key, token
+
+
+def api_key_revoke(*, key_id: str, actor: Actor) -> ApiKey:
+    """Revoke one of ``actor``'s keys (administrators: any key). Revoking twice is harmless."""
+    with transaction.atomic():
+        keys = ApiKey.objects.select_for_update()
+        if Role.ADMIN not in actor.roles:
+            keys = keys.filter(user__username=actor.username)
+        key = keys.filter(pk=key_id).first()
+        if key is None:
+            raise NotFound(f"no API key {key_id}")
+        _mark_revoked(key)
+    return key
+
+
+def api_key_revoke_by_reference(*, reference: str) -> ApiKey:
+    """Revoke a key named by its id or its prefix, for an operator on the command line."""
+    with transaction.atomic():
+        keys = ApiKey.objects.select_for_update()
+        matched = list(
+            keys.filter(pk=reference) if len(reference) == 36 else keys.filter(prefix=reference)
+        )
+        if not matched:
+            raise NotFound(f"no API key {reference!r}")
+        if len(matched) > 1:
+            raise InvalidCommand(f"{len(matched)} keys share the prefix {reference!r}; use the id")
+        _mark_revoked(matched[0])
+    return matched[0]
+
+
+def _mark_revoked(key: ApiKey) -> None:
+    if key.revoked_at is None:  # revoking twice keeps the first time
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
