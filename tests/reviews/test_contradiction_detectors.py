@@ -170,7 +170,8 @@ def test_score_is_a_probability_and_a_decimal_string():
 def _detectors_left_out_fire(a: Any, b: Any) -> list[Any]:
     """The cues of the detectors ``detectors_that_may_fire`` leaves out for a pair (none, if
     the bound is right)."""
-    from reviews.contradictions.detectors import DETECTORS, detectors_that_may_fire, overlap_of
+    from reviews.contradictions.detectors import overlap_of
+    from reviews.contradictions.registry import DETECTORS, detectors_that_may_fire
 
     chosen = detectors_that_may_fire(a, b)
     overlap = overlap_of(a, b)
@@ -181,7 +182,7 @@ def _detectors_left_out_fire(a: Any, b: Any) -> list[Any]:
 
 def test_the_cheap_bound_never_hides_a_cue_on_the_eval_sets():
     # given every pair of the development sets
-    from reviews.contradictions.detectors import DETECTORS, detectors_that_may_fire
+    from reviews.contradictions.registry import DETECTORS, detectors_that_may_fire
 
     # (the in-repo sets always; the shared ones too when they are beside the repository)
     data = Path(__file__).resolve().parents[1] / "data"
@@ -211,7 +212,7 @@ def test_the_cheap_bound_never_hides_a_cue_on_synthetic_claims():
     # given the bench's synthetic claims and their candidate pairs
     from bench.contradictions import make_claims
     from reviews.contradictions.candidates import MemoryIndex, blocking_keys
-    from reviews.contradictions.detectors import detectors_that_may_fire
+    from reviews.contradictions.registry import detectors_that_may_fire
 
     features = {f"c{n}": features_extract(text=text) for n, text in enumerate(make_claims(1500))}
     index = MemoryIndex()
