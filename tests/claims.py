@@ -133,6 +133,8 @@ def seed_pair_explanation(*, first: str) -> list[str]:
         "date: no — needs a date in each claim: not found",
         f"stance: FIRED — opposite stances: A says {SEED_STANCES[first]}, "
         f"B says {SEED_STANCES[second]}",
+        "answer: no — needs an answer to a yes-or-no question in each claim (a clear yes or no, "
+        "or not a simple one): not found",
         "refutation: no — needs a claim calling a report false or reporting a denial: not found",
         "quantifier: no — needs a universal and a negative quantifier on the same noun: not found",
     ]

@@ -50,6 +50,43 @@ def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[
     return cues
 
 
+ANSWER_WORDS = {
+    "yes": "answers a plain yes",
+    "no": "answers a plain no",
+    "mixed": "says there is no simple yes or no",
+}
+
+
+def detect_answer(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
+    """The claims answer the same yes-or-no question differently: a plain yes against a plain
+    no, or a plain answer against a claim that the answer is not a simple yes or no ("a
+    resounding yes" against "an answer that transcends simple yes or no")."""
+    polarities_a, polarities_b = a.sets.answer_polarities, b.sets.answer_polarities
+    if len(polarities_a) != 1 or len(polarities_b) != 1 or polarities_a == polarities_b:
+        return []  # no answer, or mixed signals in one claim, or the same answer
+    question_a, question_b = set(a.question_words), set(b.question_words)
+    if question_a and question_b:
+        if not question_a & question_b or len(question_a ^ question_b) > 1:
+            return []  # answers to different questions ("the east beach" / "the west beach")
+    elif len(overlap.lemmas - lexicon.ANSWER_TOPIC_WORDS) + 2 * len(overlap.entities) < 3:
+        return []  # nothing says they answer the same question
+    months_a = {(date.year, date.month) for date in a.dates}
+    months_b = {(date.year, date.month) for date in b.dates}
+    if months_a and months_b and months_a.isdisjoint(months_b):
+        return []  # answers given at two times: an update, not a conflict
+    (polarity_a,), (polarity_b,) = polarities_a, polarities_b
+    return [
+        Cue(
+            kind="stance",
+            strength=0.75,
+            template=(
+                f"opposite answers: {A} {ANSWER_WORDS[polarity_a]} (“{a.answers[0][1]}”), "
+                f"{B} {ANSWER_WORDS[polarity_b]} (“{b.answers[0][1]}”)"
+            ),
+        )
+    ]
+
+
 def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
     """One claim calls the other's report false, a hoax, or reports a denial of it."""
     if overlap.weight < 1 or not (a.refutations or b.refutations):

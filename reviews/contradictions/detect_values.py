@@ -82,6 +82,8 @@ def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cu
     """Different dates for the same event (signed in 1994 vs ratified in 1996 is two events)."""
     if overlap.weight < 2 or not a.dates or not b.dates:
         return []
+    if a.sets.answer_polarities and b.sets.answer_polarities:
+        return []  # the dates of two answers: the answer detector judges them (an update)
     if not a.sets.measures.isdisjoint(b.sets.measures) or not a.sets.movements.isdisjoint(
         b.sets.movements
     ):

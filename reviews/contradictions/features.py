@@ -15,11 +15,13 @@ from reviews.contradictions.clauses import (
     Holders,
     Predicate,
     StanceCue,
+    answer_polarities,
     antonym_contexts,
     clause_numbers,
     committed,
     noun_after,
     predicates_read,
+    question_words,
     said_of_past,
     split_trailing_commas,
     undecided,
@@ -73,6 +75,7 @@ class FeatureSets:
     # Its content lemmas without month names and the verbs of its dates' events: what its
     # dates are dates of.
     undated: frozenset[str]
+    answer_polarities: frozenset[str]  # "yes", "no", "mixed": the answers it gives
 
 
 def measure_key(quantity: Quantity) -> str:
@@ -106,6 +109,9 @@ class ClaimFeatures:
     # Lemmas of words that are verbs by their form (past tense, or after "will", "to", a
     # modal): what a claim says happened, not what it is about.
     verbs: list[str] = dataclasses.field(default_factory=list)
+    # Answers it gives to a yes-or-no question: ("yes" | "no" | "mixed", the words).
+    answers: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    question_words: list[str] = dataclasses.field(default_factory=list)  # of the question answered
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -152,6 +158,7 @@ class ClaimFeatures:
             verbs=frozenset(self.verbs),
             movements=self._movements(),
             undated=self._undated(),
+            answer_polarities=frozenset(polarity for polarity, _ in self.answers),
         )
 
     def _movements(self) -> frozenset[str]:
@@ -202,6 +209,8 @@ class ClaimFeatures:
             antonym_contexts=data.get("antonym_contexts", {}),
             predicates=[Predicate(**item) for item in data.get("predicates", [])],
             verbs=data.get("verbs", []),
+            answers=[(item[0], item[1]) for item in data.get("answers", [])],
+            question_words=data.get("question_words", []),
         )
 
 
@@ -368,6 +377,7 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
                 quantifiers.append((kind, lemma(following)))
                 break
 
+    answers = answer_polarities(lowered)
     return ClaimFeatures(
         lemmas=lemmas,
         asserted=asserted,
@@ -385,4 +395,6 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
         antonym_contexts=antonym_contexts(content, clauses, set(asserted)),
         predicates=predicates_read(tokens, lowered, lemmas_all, scopes, clauses, content),
         verbs=verbs_by_form(lowered, content),
+        answers=answers,
+        question_words=question_words(lowered) if answers else [],
     )

@@ -11,6 +11,7 @@ from reviews.contradictions.detect_predicates import (
     detect_swapped_relation,
 )
 from reviews.contradictions.detect_reports import (
+    detect_answer,
     detect_quantifier,
     detect_refutation,
     detect_stance,
@@ -32,6 +33,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_numeric,
     detect_date,
     detect_stance,
+    detect_answer,
     detect_refutation,
     detect_quantifier,
 )
@@ -63,6 +65,8 @@ def detectors_that_may_fire(a: ClaimFeatures, b: ClaimFeatures) -> list[Detector
         may_fire.append(detect_date)
     if not x.poles.isdisjoint(y.opposite_poles):
         may_fire.append(detect_stance)
+    if x.answer_polarities and y.answer_polarities - x.answer_polarities:
+        may_fire.append(detect_answer)
     if a.refutations or b.refutations:
         may_fire.append(detect_refutation)
     if not x.quantifier_nouns.isdisjoint(y.quantifier_nouns):

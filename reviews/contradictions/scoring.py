@@ -144,6 +144,10 @@ REQUIREMENTS: dict[str, tuple[str, str]] = {
         "opposite sides of a stance (commitment against withdrawal or absence)",
         "the same holder, at a comparable time, committed (not a possibility or a concession)",
     ),
+    "detect_answer": (
+        "an answer to a yes-or-no question in each claim (a clear yes or no, or not a simple one)",
+        "the answers differ and the claims share the question's words",
+    ),
     "detect_refutation": (
         "a claim calling a report false or reporting a denial",
         "the other claim shares its subject and does not refute too",

@@ -98,6 +98,7 @@ def test_explain_pair_prints_each_detectors_verdict_and_the_alignment(capsys):
         "numeric",
         "date",
         "stance",
+        "answer",
         "refutation",
         "quantifier",
     ]
