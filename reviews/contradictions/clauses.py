@@ -8,7 +8,7 @@ import dataclasses
 from reviews.contradictions import lexicon
 from reviews.contradictions.entities import EntityResolver
 from reviews.contradictions.quantities import CONTEXT_WORDS
-from reviews.contradictions.scopes import Scopes
+from reviews.contradictions.scopes import Scopes, is_negator
 from reviews.contradictions.text import (
     CLAUSE_BREAKS,
     PAST_FORMS,
@@ -396,3 +396,30 @@ def question_words(lowered: list[str]) -> list[str]:
 
 def is_negated_window(window: list[str]) -> bool:
     return any(word in lexicon.NEGATORS or word.endswith("n't") for word in window)
+
+
+def denied_subject(
+    lowered: list[str], lemmas_all: list[str], scopes: Scopes, clauses: list[int]
+) -> list[str]:
+    """The subject of a claim that denies its own predicate in its main statement ("Tiger
+    Woods not banned", "The pumpkin spice condom is not happening"): the content lemmas
+    before the first such negator in its clause. Empty for a question, a determiner ("no
+    evidence"), or a denial inside a relative or adverbial clause."""
+    if "?" in lowered:
+        return []
+    for index, word in enumerate(lowered):
+        if not is_negator(word) or word in lexicon.DETERMINER_NEGATORS:
+            continue
+        if not any(scopes.negated[index + 1 : index + 1 + lexicon.DENIAL_REACH]):
+            continue
+        before = [position for position in range(index) if clauses[position] == clauses[index]]
+        if any(lowered[position] in ("and", "yet") for position in before):
+            return []  # "recommends it and does not require it": a second predicate is denied
+        return [
+            lemmas_all[position]
+            for position in before
+            if lowered[position][0].isalpha()
+            and lowered[position] not in STOPWORDS
+            and not is_negator(lowered[position])
+        ]
+    return []

@@ -31,6 +31,7 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
         denied = (second.sets.negated & first.sets.asserted) - first.sets.negated
         denied -= second.sets.asserted
         if not denied:
+            cues.extend(_subject_denied(first, second, overlap, name))
             continue
         if any(
             p.negated and p.key[-1] in "+-" and opposite_key(p.key) in first.sets.predicate_keys
@@ -68,6 +69,31 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
             )
         )
     return cues
+
+
+def _subject_denied(
+    first: ClaimFeatures, second: ClaimFeatures, overlap: Overlap, name: str
+) -> list[Cue]:
+    """``second`` denies its own predicate of the subject ``first`` speaks of, in other words
+    than ``first`` uses ("Tiger Woods not banned" against "Tiger Woods is serving a
+    suspension"): weaker than a denial of the same words. Not when ``first`` denies something
+    too (two denials may agree) or the subject is only one shared common word."""
+    if first.sets.negated or first.question:
+        return []
+    shared = second.sets.denied_subject & first.sets.lemmas
+    if not shared & overlap_entity_words(overlap) and len(shared) < 2:
+        return []
+    other = A if name == B else B
+    return [
+        Cue(
+            kind="negation-weak",
+            strength=0.45,
+            template=(
+                f"{name} denies something of {quoted(shared)} "
+                f"({' '.join(second.negation_cues[:1])} …), which {other} makes a claim about"
+            ),
+        )
+    ]
 
 
 def detect_opposite_predicate(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:

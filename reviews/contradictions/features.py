@@ -19,6 +19,7 @@ from reviews.contradictions.clauses import (
     antonym_contexts,
     clause_numbers,
     committed,
+    denied_subject,
     noun_after,
     predicates_read,
     question_words,
@@ -76,6 +77,7 @@ class FeatureSets:
     # dates are dates of.
     undated: frozenset[str]
     answer_polarities: frozenset[str]  # "yes", "no", "mixed": the answers it gives
+    denied_subject: frozenset[str]
 
 
 def measure_key(quantity: Quantity) -> str:
@@ -112,6 +114,9 @@ class ClaimFeatures:
     # Answers it gives to a yes-or-no question: ("yes" | "no" | "mixed", the words).
     answers: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     question_words: list[str] = dataclasses.field(default_factory=list)  # of the question answered
+    # The subject of the claim's main denial, when it denies its own predicate ("Tiger Woods
+    # not banned" -> ["tiger", "wood"]): the content lemmas before the negator in its clause.
+    denied_subject: list[str] = dataclasses.field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -159,6 +164,7 @@ class ClaimFeatures:
             movements=self._movements(),
             undated=self._undated(),
             answer_polarities=frozenset(polarity for polarity, _ in self.answers),
+            denied_subject=frozenset(self.denied_subject),
         )
 
     def _movements(self) -> frozenset[str]:
@@ -211,6 +217,7 @@ class ClaimFeatures:
             verbs=data.get("verbs", []),
             answers=[(item[0], item[1]) for item in data.get("answers", [])],
             question_words=data.get("question_words", []),
+            denied_subject=data.get("denied_subject", []),
         )
 
 
@@ -397,4 +404,5 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
         verbs=verbs_by_form(lowered, content),
         answers=answers,
         question_words=question_words(lowered) if answers else [],
+        denied_subject=denied_subject(lowered, lemmas_all, scopes, clauses),
     )

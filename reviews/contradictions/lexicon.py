@@ -37,6 +37,7 @@ NEGATORS = frozenset(
 )
 # Negators that deny a noun phrase ("no evidence", "without knowledge") rather than a predicate:
 # weaker evidence that the other claim's statement is denied.
+DENIAL_REACH = 3  # a negator denies its claim's predicate when it governs a word this close
 DETERMINER_NEGATORS = frozenset(["no", "none", "nobody", "nothing", "neither", "nor", "without"])
 # "X rather than Y", "X instead of Y": Y is set against X, neither said nor denied.
 CONTRAST_MARKERS = (("rather", "than"), ("instead", "of"))

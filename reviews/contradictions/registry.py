@@ -51,7 +51,12 @@ def detectors_that_may_fire(a: ClaimFeatures, b: ClaimFeatures) -> list[Detector
     """
     x, y = a.sets, b.sets
     may_fire: list[Detector] = []
-    if not x.negated.isdisjoint(y.asserted) or not y.negated.isdisjoint(x.asserted):
+    if (
+        not x.negated.isdisjoint(y.asserted)
+        or not y.negated.isdisjoint(x.asserted)
+        or not x.denied_subject.isdisjoint(y.lemmas)
+        or not y.denied_subject.isdisjoint(x.lemmas)
+    ):
         may_fire.append(detect_negation)
     if not x.opposite_keys.isdisjoint(y.predicate_keys):
         may_fire.append(detect_opposite_predicate)

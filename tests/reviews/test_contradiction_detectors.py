@@ -423,3 +423,32 @@ def test_a_decisive_cue_is_not_zeroed_by_its_kinds_fitted_weight():
     # and a weaker cue of a weighed kind keeps the model's score
     vector[CUE_POSITION["opposite-predicate"]] = 0.65
     assert with_prior(0.1, vector, [], 0.5) == 0.1
+
+
+def test_a_claim_denying_its_own_predicate_of_the_other_claims_subject():
+    # given a claim that denies, in other words, something of the subject the other speaks of
+    result = pair_text_score(
+        a="The Marwick ferry line will close in the spring.",
+        b="Marwick ferry line not shutting down, the operator says.",
+    )
+    # then a weak negation names the shared subject, B as the denying claim
+    assert [cue.kind for cue in result.cues] == ["negation-weak"]
+    assert result.explanations == [
+        "B denies something of “ferry”, “lin”, “marwick” (not …), which A makes a claim about"
+    ]
+    assert result.swapped().explanations == [
+        "A denies something of “ferry”, “lin”, “marwick” (not …), which B makes a claim about"
+    ]
+
+
+@pytest.mark.parametrize(
+    "b",
+    [
+        "The Marwick ferry line runs daily and does not stop in winter.",  # a second predicate
+        "Is the Marwick ferry line not closing after all?",  # a question
+        "There is no Marwick ferry line timetable for the spring.",  # a determiner
+    ],
+)
+def test_a_denial_that_is_not_of_the_subjects_statement_is_no_subject_denial(b):
+    features = features_extract(text=b)
+    assert features.denied_subject == []
