@@ -119,7 +119,7 @@ def seed_pair_explanation(*, first: str) -> list[str]:
     """What ``explain_pair`` prints for the seed pair with ``first`` (SUPPORT or SILENT) as A."""
     second = SILENT if first == SUPPORT else SUPPORT
     return [
-        "verdict: contradiction (score 0.490, threshold 0.4334)",
+        "verdict: contradiction (score 0.614, threshold 0.5254)",
         "subject: entities iran; shared words none",
         f"A: predicates {SEED_PREDICATES[first]}; times none",
         f"B: predicates {SEED_PREDICATES[second]}; times none",

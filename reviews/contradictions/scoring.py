@@ -19,7 +19,7 @@ from reviews.contradictions.detectors import Cue, Overlap, overlap_of, times_com
 from reviews.contradictions.features import ClaimFeatures, features_extract
 from reviews.contradictions.registry import DETECTORS, Detector, detectors_that_may_fire
 
-DETECTOR_VERSION = "lexical-4"
+DETECTOR_VERSION = "lexical-5"
 
 
 @dataclasses.dataclass(frozen=True)
