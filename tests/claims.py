@@ -119,7 +119,7 @@ def seed_pair_explanation(*, first: str) -> list[str]:
     """What ``explain_pair`` prints for the seed pair with ``first`` (SUPPORT or SILENT) as A."""
     second = SILENT if first == SUPPORT else SUPPORT
     return [
-        "verdict: contradiction (score 0.490, threshold 0.4334)",
+        "verdict: contradiction (score 0.614, threshold 0.5254)",
         "subject: entities iran; shared words none",
         f"A: predicates {SEED_PREDICATES[first]}; times none",
         f"B: predicates {SEED_PREDICATES[second]}; times none",
@@ -133,6 +133,8 @@ def seed_pair_explanation(*, first: str) -> list[str]:
         "date: no — needs a date in each claim: not found",
         f"stance: FIRED — opposite stances: A says {SEED_STANCES[first]}, "
         f"B says {SEED_STANCES[second]}",
+        "answer: no — needs an answer to a yes-or-no question in each claim (a clear yes or no, "
+        "or not a simple one): not found",
         "refutation: no — needs a claim calling a report false or reporting a denial: not found",
         "quantifier: no — needs a universal and a negative quantifier on the same noun: not found",
     ]

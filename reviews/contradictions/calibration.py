@@ -4,7 +4,7 @@ The detectors say *what* is incompatible; how much each kind of cue is worth, al
 others, in a question or under a hedge, is learnt by ``scripts/fit_contradiction_weights.py``
 (pooled, k-fold cross-validated, output committed in ``data/weights.json``). A pair on which no
 detector fired scores 0 whatever the weights say, so the cheap bound in
-``detectors.detectors_that_may_fire`` stays exact. Without a weights file the cue strengths
+``registry.detectors_that_may_fire`` stays exact. Without a weights file the cue strengths
 combine by noisy-OR (the prior).
 """
 

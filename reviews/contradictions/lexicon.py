@@ -37,6 +37,7 @@ NEGATORS = frozenset(
 )
 # Negators that deny a noun phrase ("no evidence", "without knowledge") rather than a predicate:
 # weaker evidence that the other claim's statement is denied.
+DENIAL_REACH = 3  # a negator denies its claim's predicate when it governs a word this close
 DETERMINER_NEGATORS = frozenset(["no", "none", "nobody", "nothing", "neither", "nor", "without"])
 # "X rather than Y", "X instead of Y": Y is set against X, neither said nor denied.
 CONTRAST_MARKERS = (("rather", "than"), ("instead", "of"))
@@ -419,6 +420,56 @@ STANCE_AXES: dict[str, dict[str, object]] = {
             hesitant ambivalent""",
     },
 }
+
+
+# Answers to a yes-or-no question (``clauses.answer_polarities``): a word that marks "yes" or
+# "no" as the answer given ("a resounding yes", "the answer is no"), the words that say an
+# answer is simple, and the verbs that say the answer is beyond a simple one.
+ANSWER_REACH = 4  # how many words before "answer", "yes" or "no" are read with it
+ANSWER_MARKERS = frozenset(
+    [
+        "a",
+        "an",
+        "resounding",
+        "clear",
+        "emphatic",
+        "unequivocal",
+        "definite",
+        "definitive",
+        "firm",
+        "flat",
+        "unqualified",
+        "categorical",
+        "simple",
+        "straight",
+    ]
+)
+ANSWER_COPULAS = frozenset(["is", "was"])  # "the answer is no": only with "answer" or at an end
+SIMPLE_ANSWER = frozenset(["simple", "easy", "straightforward", "clear", "clean", "single"])
+# Words every answer claim shares ("the answer", "the question"): not evidence of one question.
+# "a simple yes or no question", "a yes or no vote": the form of a question, not an answer.
+ANSWER_FORMATS = frozenset(["question", "questions", "vote", "votes", "ballot", "referendum"])
+ANSWER_TOPIC_WORDS = frozenset(["answer", "question", "simple", "yes"])
+ANSWER_DENIALS = frozenset(
+    [
+        "transcends",
+        "transcend",
+        "defies",
+        "defy",
+        "beyond",
+        "eludes",
+        "elude",
+        "resists",
+        "resist",
+        "escapes",
+    ]
+)
+
+
+# The words of answering, not of the question answered.
+ANSWER_VOCABULARY = (
+    ANSWER_MARKERS | ANSWER_COPULAS | SIMPLE_ANSWER | ANSWER_DENIALS | ANSWER_TOPIC_WORDS | {"no"}
+)
 
 
 # Withdrawal verbs among the negative stance cues: a commitment word right after one is withdrawn

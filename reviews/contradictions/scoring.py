@@ -1,6 +1,6 @@
 """One calibrated score from the cues that fired, and the verdict for a pair.
 
-The detectors (``detectors.py``) produce cues; ``calibration`` turns them into one probability
+The detectors (``registry.DETECTORS``) produce cues; ``calibration`` turns them into one probability
 with a logistic model fitted by ``scripts/fit_contradiction_weights.py`` on all the development
 sets pooled, with k-fold cross-validation (the only numbers reported are out-of-fold). The pair
 is a contradiction when the score reaches the fitted threshold.
@@ -12,20 +12,14 @@ import dataclasses
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from reviews.contradictions.calibration import calibrated
-from reviews.contradictions.detectors import (
-    DETECTORS,
-    Cue,
-    Detector,
-    Overlap,
-    detect_numeric,
-    detect_opposite_predicate,
-    detectors_that_may_fire,
-    overlap_of,
-    times_compatible,
-)
-from reviews.contradictions.features import ClaimFeatures, Predicate, features_extract
+from reviews.contradictions.clauses import Predicate
+from reviews.contradictions.detect_predicates import detect_opposite_predicate
+from reviews.contradictions.detect_values import detect_numeric
+from reviews.contradictions.detectors import Cue, Overlap, overlap_of, times_compatible
+from reviews.contradictions.features import ClaimFeatures, features_extract
+from reviews.contradictions.registry import DETECTORS, Detector, detectors_that_may_fire
 
-DETECTOR_VERSION = "lexical-4"
+DETECTOR_VERSION = "lexical-5"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -149,6 +143,10 @@ REQUIREMENTS: dict[str, tuple[str, str]] = {
     "detect_stance": (
         "opposite sides of a stance (commitment against withdrawal or absence)",
         "the same holder, at a comparable time, committed (not a possibility or a concession)",
+    ),
+    "detect_answer": (
+        "an answer to a yes-or-no question in each claim (a clear yes or no, or not a simple one)",
+        "the answers differ and the claims share the question's words",
     ),
     "detect_refutation": (
         "a claim calling a report false or reporting a denial",

@@ -72,3 +72,32 @@ def test_the_labels_name_claims_of_the_article():
     claims = {claim.text for claim in claims_extract(ARTICLE.read_text(encoding="utf-8")).claims}
     assert {side for pair in LABELS["pairs"] for side in (pair["a"], pair["b"])} <= claims
     assert {pair["label"] for pair in LABELS["pairs"]} == {"contradiction", "none"}
+
+
+UNSEEN = FIXTURES / "dunmore-flood-barrier-report.txt"
+UNSEEN_LABELS = json.loads(
+    (FIXTURES / "dunmore-flood-barrier-report.pairs.json").read_text(encoding="utf-8")
+)
+
+
+def test_the_unseen_article_flags_no_pair_but_its_planted_contradictions():
+    # given the held-out article (two planted contradictions, written before tuning) ingested
+    source_ingest(
+        content=UNSEEN.read_bytes(),
+        filename=UNSEEN.name,
+        metadata=Metadata(actor="user:tester", via="test"),
+    )
+    # when the contradiction consumer catches up
+    services.contradictions_consume()
+    # then every flag is a planted pair: none between unrelated claims
+    planted = {frozenset((pair["a"], pair["b"])) for pair in UNSEEN_LABELS["pairs"]}
+    flagged = flagged_text_pairs()
+    assert flagged <= planted, sorted(map(sorted, flagged - planted))
+
+
+def test_the_unseen_articles_planted_pairs_are_claims_it_extracts():
+    from ledger.extraction import claims_extract
+
+    claims = {claim.text for claim in claims_extract(UNSEEN.read_text(encoding="utf-8")).claims}
+    assert {side for pair in UNSEEN_LABELS["pairs"] for side in (pair["a"], pair["b"])} <= claims
+    assert [pair["label"] for pair in UNSEEN_LABELS["pairs"]] == ["contradiction"] * 2

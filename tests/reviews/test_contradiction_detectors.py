@@ -170,7 +170,8 @@ def test_score_is_a_probability_and_a_decimal_string():
 def _detectors_left_out_fire(a: Any, b: Any) -> list[Any]:
     """The cues of the detectors ``detectors_that_may_fire`` leaves out for a pair (none, if
     the bound is right)."""
-    from reviews.contradictions.detectors import DETECTORS, detectors_that_may_fire, overlap_of
+    from reviews.contradictions.detectors import overlap_of
+    from reviews.contradictions.registry import DETECTORS, detectors_that_may_fire
 
     chosen = detectors_that_may_fire(a, b)
     overlap = overlap_of(a, b)
@@ -181,7 +182,7 @@ def _detectors_left_out_fire(a: Any, b: Any) -> list[Any]:
 
 def test_the_cheap_bound_never_hides_a_cue_on_the_eval_sets():
     # given every pair of the development sets
-    from reviews.contradictions.detectors import DETECTORS, detectors_that_may_fire
+    from reviews.contradictions.registry import DETECTORS, detectors_that_may_fire
 
     # (the in-repo sets always; the shared ones too when they are beside the repository)
     data = Path(__file__).resolve().parents[1] / "data"
@@ -211,7 +212,7 @@ def test_the_cheap_bound_never_hides_a_cue_on_synthetic_claims():
     # given the bench's synthetic claims and their candidate pairs
     from bench.contradictions import make_claims
     from reviews.contradictions.candidates import MemoryIndex, blocking_keys
-    from reviews.contradictions.detectors import detectors_that_may_fire
+    from reviews.contradictions.registry import detectors_that_may_fire
 
     features = {f"c{n}": features_extract(text=text) for n, text in enumerate(make_claims(1500))}
     index = MemoryIndex()
@@ -422,3 +423,32 @@ def test_a_decisive_cue_is_not_zeroed_by_its_kinds_fitted_weight():
     # and a weaker cue of a weighed kind keeps the model's score
     vector[CUE_POSITION["opposite-predicate"]] = 0.65
     assert with_prior(0.1, vector, [], 0.5) == 0.1
+
+
+def test_a_claim_denying_its_own_predicate_of_the_other_claims_subject():
+    # given a claim that denies, in other words, something of the subject the other speaks of
+    result = pair_text_score(
+        a="The Marwick ferry line will close in the spring.",
+        b="Marwick ferry line not shutting down, the operator says.",
+    )
+    # then a weak negation names the shared subject, B as the denying claim
+    assert [cue.kind for cue in result.cues] == ["negation-weak"]
+    assert result.explanations == [
+        "B denies something of “ferry”, “lin”, “marwick” (not …), which A makes a claim about"
+    ]
+    assert result.swapped().explanations == [
+        "A denies something of “ferry”, “lin”, “marwick” (not …), which B makes a claim about"
+    ]
+
+
+@pytest.mark.parametrize(
+    "b",
+    [
+        "The Marwick ferry line runs daily and does not stop in winter.",  # a second predicate
+        "Is the Marwick ferry line not closing after all?",  # a question
+        "There is no Marwick ferry line timetable for the spring.",  # a determiner
+    ],
+)
+def test_a_denial_that_is_not_of_the_subjects_statement_is_no_subject_denial(b):
+    features = features_extract(text=b)
+    assert features.denied_subject == []

@@ -19,6 +19,7 @@ TYPES = {
     "quantifier": "quantifier",
     "stance": "stance",
     "swapped_relation": "swapped-relation",
+    "answer": "stance",
 }
 
 
@@ -32,6 +33,7 @@ TYPES = {
         ("quantifier", 40),
         ("stance", 40),
         ("swapped_relation", 40),
+        ("answer", 40),
     ],
 )
 def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, pairs):
@@ -52,6 +54,7 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         ("quantifier", 20, 1),
         ("stance", 18, 2),
         ("swapped_relation", 20, 0),
+        ("answer", 20, 2),
     ],
 )
 def test_each_type_meets_its_targets_on_its_own_set(name, true_positives, false_positives):
@@ -131,3 +134,50 @@ def test_denying_the_opposite_predicate_agrees():
     )
     assert result.contradiction is False
     assert result.cues == []
+
+
+def test_a_plain_answer_against_no_simple_answer_is_opposite_answers():
+    # given the seed pair's kind: a resounding yes against an answer beyond a simple yes or no
+    result = pair_text_score(
+        a="Asked whether the ferry service will survive, the operator's answer was a firm yes.",
+        b="Whether the ferry service will survive has no simple answer, the operator said.",
+    )
+    # then the answer detector fires, naming each claim's words
+    assert result.contradiction is True
+    assert result.explanations == [
+        "opposite answers: A answers a plain yes (“a firm yes”), B says there is no simple yes "
+        "or no (“no simple answer”)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "polarities"),
+    [
+        ("The answer is a clear no.", ["no"]),
+        ("The answer is no, the board said.", ["no"]),
+        ("Voters gave a resounding yes.", ["yes"]),
+        ("It transcends simple yes or no.", ["mixed"]),
+        ("There is no easy answer.", ["mixed"]),
+        ("The answer is neither yes nor no.", ["mixed"]),
+        ("There is no evidence of fraud.", []),
+        ("The bill passed with 61 yes votes and 39 no votes.", []),
+        ("The referendum asks a simple yes or no question.", []),
+        ("Residents voted yes to the park.", []),
+    ],
+)
+def test_answers_are_read_only_where_something_marks_them(text, polarities):
+    from reviews.contradictions.features import features_extract
+
+    assert [polarity for polarity, _ in features_extract(text=text).answers] == polarities
+
+
+def test_answers_to_different_questions_or_at_different_times_are_not_opposed():
+    different_question = pair_text_score(
+        a="Is the east beach safe for swimming? Officials give a clear yes.",
+        b="Is the west beach safe for swimming? Officials say there is no simple answer.",
+    )
+    updated = pair_text_score(
+        a="In 2019 the board's answer to whether the plant would close was a firm no.",
+        b="In 2024 the board's answer to whether the plant would close was a firm yes.",
+    )
+    assert (different_question.cues, updated.cues) == ([], [])

@@ -1,0 +1,425 @@
+"""Clauses of a claim: whose stance a cue states, whether it commits the claim, and the
+predicates of the curated tables read with their arguments."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from reviews.contradictions import lexicon
+from reviews.contradictions.entities import EntityResolver
+from reviews.contradictions.quantities import CONTEXT_WORDS
+from reviews.contradictions.scopes import Scopes, is_negator
+from reviews.contradictions.text import (
+    CLAUSE_BREAKS,
+    PAST_FORMS,
+    STOPWORDS,
+    lemma,
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class StanceCue:
+    axis: str
+    pole: int  # +1 or -1
+    cue: str  # the words as written
+    # Whose stance, about whom: the entities of the cue's clause (and of the sentence's subject
+    # when the clause has none of its own: "Iran's allies, including ..., have been silent").
+    holders: list[str] = dataclasses.field(default_factory=list)
+    past: bool = False  # said in the simple past: a stance then, not now
+
+
+@dataclasses.dataclass(frozen=True)
+class Predicate:
+    """A predicate of the curated tables (``lexicon.OPPOSITE_PREDICATES``, the asymmetric
+    relations) as one claim uses it: what it is said of, who does it to whom."""
+
+    key: str  # "hire+" (a side of an opposite pair) or "rel:acquir" (an asymmetric relation)
+    text: str  # the words as written
+    negated: bool  # under a negation ("was not convicted")
+    agent: str  # the lemma of the doer ("" when not said): the subject, or "by X" in a passive
+    patient: str  # the lemma of what it is done to ("" when not said)
+    agent_text: str = ""  # the agent's words as written
+    patient_text: str = ""  # the patient's words as written
+    context: list[str] = dataclasses.field(default_factory=list)  # content lemmas around it
+
+
+def undecided(lowered: list[str], position: int) -> bool:
+    """ "Refuses to confirm or deny" takes no side; "Hoax?" asks rather than says."""
+    before = lowered[max(0, position - 3) : position]
+    after = lowered[position + 1 : position + 2]
+    return "confirm" in before or after == ["?"]
+
+
+def noun_after(lowered: list[str], position: int) -> str:
+    """The word a refutation adjective describes ("fake passports" -> "passport")."""
+    for word in lowered[position + 1 : position + 3]:
+        if word in CLAUSE_BREAKS or not word[0].isalpha():
+            return ""
+        if word not in STOPWORDS:
+            return word if word in lexicon.REPORT_NOUNS else lemma(word)
+        return ""
+    return ""
+
+
+def split_trailing_commas(tokens: list[str]) -> list[str]:
+    """ "1945," and "6," are a number then a comma (the tokenizer keeps "1,000" whole)."""
+    result: list[str] = []
+    for token in tokens:
+        if len(token) > 1 and token.endswith(",") and token[0].isdigit():
+            result.extend([token[:-1], ","])
+        else:
+            result.append(token)
+    return result
+
+
+def clause_numbers(lowered: list[str]) -> list[int]:
+    """The clause number of each token (a clause break starts a new one)."""
+    numbers, current = [], 0
+    for word in lowered:
+        if word in CLAUSE_BREAKS:
+            current += 1
+        numbers.append(current)
+    return numbers
+
+
+class Holders:
+    """Whose stance a cue states, by the entities named for it; resolved lazily (only for
+    clauses with a stance cue)."""
+
+    def __init__(
+        self, tokens: list[str], lowered: list[str], clauses: list[int], resolver: EntityResolver
+    ) -> None:
+        self.tokens, self.lowered, self.clauses, self.resolver = tokens, lowered, clauses, resolver
+        self.cache: dict[int, list[str]] = {}
+
+    def of_clause(self, number: int) -> list[str]:
+        if number not in self.cache:
+            words = [t for t, c in zip(self.tokens, self.clauses, strict=True) if c == number]
+            self.cache[number] = self.resolver(" ".join(words)) if words else []
+        return self.cache[number]
+
+    def _first_word(self, number: int) -> str:
+        return next(
+            (
+                word
+                for word, clause in zip(self.lowered, self.clauses, strict=True)
+                if clause == number and word not in CLAUSE_BREAKS
+            ),
+            "",
+        )
+
+    def _local(self, position: int) -> list[str]:
+        """A holder named next to the cue: a possessor before it ("Iran's unwavering
+        support") or an agent after it ("support from Tehran", "backed by the US")."""
+        number = self.clauses[position]
+        words = [
+            self.tokens[cursor]
+            for cursor in range(max(0, position - 3), position)
+            if self.clauses[cursor] == number and self.lowered[cursor].endswith("'s")
+        ]
+        after = range(position + 1, min(len(self.tokens), position + 4))
+        for cursor in after:
+            if self.clauses[cursor] != number:
+                break
+            if self.lowered[cursor] in {"from", "by"}:
+                words.extend(
+                    word
+                    for later, word in enumerate(self.tokens[cursor + 1 : cursor + 7], cursor + 1)
+                    if self.clauses[later] == number
+                )
+                break
+        return self.resolver(" ".join(words)) if words else []
+
+    def of_cue(self, position: int) -> list[str]:
+        """The holder named next to the cue; else the entities of the cue's clause, and of the
+        sentence's subject when the clause has none of its own ("Iran's allies, including ...,
+        have been largely silent"). None when the clause only points back to something said
+        before ("This relative silence", "These nations have condemned")."""
+        local = self._local(position)
+        if local:
+            return sorted(set(local))
+        number = self.clauses[position]
+        first = self._first_word(number)
+        earlier: range = range(0)
+        if first in lexicon.AUXILIARIES:
+            earlier = range(number)
+            first = next((word for word in (self._first_word(n) for n in earlier) if word), first)
+        if first in lexicon.ANAPHORA:
+            return []
+        found = set(self.of_clause(number))
+        for clause in earlier:
+            found.update(self.of_clause(clause))
+        return sorted(found)
+
+
+def said_of_past(lowered: list[str], clauses: list[int], position: int) -> bool:
+    """Whether the cue's clause is in the simple past ("positioned Iran as a staunch
+    supporter"): a past verb and no present-tense auxiliary. A past form right after an
+    article is an adjective ("a multifaceted answer")."""
+    number = clauses[position]
+    indices = [index for index, clause in enumerate(clauses) if clause == number]
+    if any(lowered[index] in lexicon.PRESENT_MARKERS for index in indices):
+        return False
+    for index in indices:
+        word = lowered[index]
+        if word in lexicon.PAST_MARKERS:
+            return True
+        past_form = word in PAST_FORMS or (len(word) > 4 and word.endswith("ed"))
+        if past_form and (not index or lowered[index - 1] not in lexicon.ARTICLES):
+            return True
+    return False
+
+
+def committed(lowered: list[str], clauses: list[int], position: int) -> bool:
+    """Whether a stance cue commits its claim: not under "may"/"might"/"could" in its clause
+    ("tactical silences may occur") and not conceded ("even amidst tactical silences")."""
+    number = clauses[position]
+    clause = [word for word, c in zip(lowered, clauses, strict=True) if c == number]
+    if lexicon.STANCE_MODALS & set(clause):
+        return False
+    before = lowered[max(0, position - 4) : position]
+    return not (lexicon.CONCESSIVES & set(before))
+
+
+def antonym_contexts(
+    content: list[tuple[int, str]], clauses: list[int], asserted: set[str]
+) -> dict[str, list[str]]:
+    """For each asserted word with a WordNet antonym, the content words next to it in its
+    clause (up to three each side): what the word is said of. ``content`` is the claim's
+    content words as (token position, lemma)."""
+    table = lexicon.antonyms()
+    candidates = {value for _, value in content if value in table} & asserted
+    candidates -= lexicon.WEAK_ANTONYM_LEMMAS
+    contexts: dict[str, list[str]] = {}
+    if not candidates:
+        return contexts
+    for rank, (position, value) in enumerate(content):
+        if value not in candidates:
+            continue
+        neighbours = contexts.setdefault(value, [])
+        for other_position, other in content[max(0, rank - 3) : rank + 4]:
+            same_clause = clauses[other_position] == clauses[position]
+            if same_clause and other != value and other not in neighbours:
+                neighbours.append(other)
+    return contexts
+
+
+BE_FORMS = frozenset(["is", "are", "was", "were", "be", "been", "being", "get", "got"])
+
+
+def _argument(
+    tokens: list[str], content_at: dict[int, str], clauses: list[int], start: int, step: int
+) -> tuple[str, str]:
+    """The run of content words (up to three) nearest to token ``start`` in direction
+    ``step``, inside the clause of ``start`` ("Acme Corp" before a verb, "Beta" after it): its
+    lemmas (sorted, for comparing) and its words as written."""
+    if not 0 <= start < len(clauses):
+        return "", ""
+    clause, cursor = clauses[start], start
+    run: list[int] = []
+    while 0 <= cursor < len(clauses) and clauses[cursor] == clause and len(run) < 3:
+        word = tokens[cursor].lower()
+        verb = word in PAST_FORMS or (len(word) > 4 and word.endswith("ed"))
+        if not run and step < 0 and verb:
+            pass  # "the budget showed a surplus": the verb before a noun is not its subject
+        elif cursor in content_at:
+            run.append(cursor)
+        elif run:
+            break
+        cursor += step
+    run.sort()
+    return (
+        " ".join(sorted(content_at[cursor] for cursor in run)),
+        " ".join(tokens[cursor] for cursor in run),
+    )
+
+
+VERB_MARKERS = frozenset(["will", "would", "to", "can", "could", "may", "might", "must", "did"])
+
+
+def verbs_by_form(lowered: list[str], content: list[tuple[int, str]]) -> list[str]:
+    """The content lemmas whose words are verbs by their form: a past tense ("killed",
+    "died"), or right after a modal or "to" ("will close", "to spend")."""
+    verbs: list[str] = []
+    for position, value in content:
+        word = lowered[position]
+        past = word in PAST_FORMS or (len(word) > 4 and word.endswith("ed"))
+        after_marker = position > 0 and lowered[position - 1] in VERB_MARKERS
+        if (past or after_marker) and value not in verbs:
+            verbs.append(value)
+    return verbs
+
+
+def predicates_read(
+    tokens: list[str],
+    lowered: list[str],
+    lemmas_all: list[str],
+    scopes: Scopes,
+    clauses: list[int],
+    content: list[tuple[int, str]],
+) -> list[Predicate]:
+    """The curated predicates the claim uses, with their arguments: a passive ("was acquired
+    by Acme") is read agent first, so "Acme acquired Beta" and "Beta was acquired by Acme"
+    have the same agent and patient."""
+    phrases = lexicon.predicate_phrases()
+    relations = lexicon.relation_lemmas()
+    content_at = dict(content)
+    found: list[Predicate] = []
+    position = 0
+    while position < len(lowered):
+        meanings: list[str] = []
+        length = 1
+        for size in (2, 1):
+            key = tuple(lemmas_all[position : position + size])
+            if len(key) == size and key in phrases:
+                meanings = [meaning for meaning, _ in phrases[key]]
+                length = size
+                break
+        if lemmas_all[position] in relations and length == 1:
+            meanings.append("rel:" + lemmas_all[position])
+        if not meanings or scopes.demoted[position]:
+            position += 1
+            continue
+        end = position + length
+        agent = _argument(tokens, content_at, clauses, position - 1, -1)
+        patient = _argument(tokens, content_at, clauses, end, 1)
+        before = lowered[max(0, position - 2) : position]
+        if BE_FORMS & set(before):
+            # a passive: the subject is what it was done to; the agent follows "by"
+            by = next(
+                (c for c in range(end, min(end + 2, len(lowered))) if lowered[c] == "by"), None
+            )
+            agent, patient = (
+                _argument(tokens, content_at, clauses, by + 1, 1) if by is not None else ("", ""),
+                agent,
+            )
+        context = [
+            value
+            for other, value in content
+            if abs(other - position) <= CONTEXT_WORDS
+            and clauses[other] == clauses[position]
+            and not position <= other < end
+        ]
+        negated = scopes.negated[position] or scopes.embedded[position]
+        for meaning in meanings:
+            found.append(
+                Predicate(
+                    key=meaning,
+                    text=" ".join(tokens[position:end]),
+                    negated=negated,
+                    agent=agent[0],
+                    patient=patient[0],
+                    agent_text=agent[1],
+                    patient_text=patient[1],
+                    context=context,
+                )
+            )
+        position = end
+    return found
+
+
+def answer_polarities(lowered: list[str]) -> list[tuple[str, str]]:
+    """The answers a claim gives to a yes-or-no question, as (polarity, words): "yes" or "no"
+    for an unqualified answer ("a resounding yes", "the answer is no"), "mixed" for a claim
+    that the answer is not a simple yes or no ("transcends simple yes or no", "there is no
+    easy answer", "not a simple yes"). A bare "no" is a determiner ("no evidence"), not an
+    answer, unless something marks it as one."""
+    found: list[tuple[str, str]] = []
+    for index, word in enumerate(lowered):
+        window = lowered[max(0, index - lexicon.ANSWER_REACH) : index]
+        if word == "answer" and lexicon.SIMPLE_ANSWER & set(window):
+            said = [
+                i
+                for i, other in enumerate(window)
+                if other in lexicon.ANSWER_DENIALS or is_negated_window([other])
+            ]
+            if said:
+                found.append(("mixed", " ".join([*window[said[0] :], word])))
+            continue
+        if word not in ("yes", "no"):
+            continue
+        following = lowered[index + 1 : index + 3]
+        preceding = lowered[index - 2 : index] if index >= 2 else lowered[:index]
+        if word == "yes" and following[:2] in (["or", "no"], ["nor", "no"]):
+            if lowered[index + 3 : index + 4] and lowered[index + 3] in lexicon.ANSWER_FORMATS:
+                continue  # "a simple yes or no question": the form of a question, not an answer
+            found.append(("mixed", " ".join([*window[-2:], word, *following])))
+            continue
+        if preceding[-2:] in (["yes", "or"], ["yes", "nor"]):
+            continue  # the "no" of "yes or no", read with its "yes"
+        strongly_marked = bool(lexicon.ANSWER_MARKERS & set(preceding))
+        marked = strongly_marked or bool(lexicon.ANSWER_COPULAS & set(preceding))
+        marked = marked or "answer" in window
+        ends = (
+            not following or following[0] in CLAUSE_BREAKS or following[0] in lexicon.PREPOSITIONS
+        )
+        if word == "no" and not (ends or strongly_marked):
+            continue  # "is no evidence", "no simple answer": a determiner, not an answer
+        if not marked:
+            continue
+        qualified = lexicon.SIMPLE_ANSWER & set(preceding) and is_negated_window(window)
+        found.append(("mixed" if qualified else word, " ".join([*preceding, word])))
+    return found
+
+
+def question_words(lowered: list[str]) -> list[str]:
+    """The content lemmas of the yes-or-no question a claim answers: the words before a "?"
+    back to the previous break ("Is the river safe to swim in?"), or after "whether" or "if"
+    to the end of the clause ("asked whether the plant would close, ...")."""
+    words: list[str] = []
+    start = 0
+    for index, word in enumerate(lowered):
+        if word == "?":
+            run = lowered[start:index]
+        elif word in ("whether", "if"):
+            end = index + 1
+            while end < len(lowered) and lowered[end] not in CLAUSE_BREAKS:
+                end += 1
+            run = lowered[index + 1 : end]
+        else:
+            if word in CLAUSE_BREAKS and word != "?":
+                start = index + 1
+            continue
+        for token in run:
+            value = lemma(token)
+            answer_word = token in lexicon.ANSWER_VOCABULARY
+            if (
+                token[0].isalpha()
+                and token not in STOPWORDS
+                and not answer_word
+                and value not in words
+            ):
+                words.append(value)
+        start = index + 1
+    return words
+
+
+def is_negated_window(window: list[str]) -> bool:
+    return any(word in lexicon.NEGATORS or word.endswith("n't") for word in window)
+
+
+def denied_subject(
+    lowered: list[str], lemmas_all: list[str], scopes: Scopes, clauses: list[int]
+) -> list[str]:
+    """The subject of a claim that denies its own predicate in its main statement ("Tiger
+    Woods not banned", "The pumpkin spice condom is not happening"): the content lemmas
+    before the first such negator in its clause. Empty for a question, a determiner ("no
+    evidence"), or a denial inside a relative or adverbial clause."""
+    if "?" in lowered:
+        return []
+    for index, word in enumerate(lowered):
+        if not is_negator(word) or word in lexicon.DETERMINER_NEGATORS:
+            continue
+        if not any(scopes.negated[index + 1 : index + 1 + lexicon.DENIAL_REACH]):
+            continue
+        before = [position for position in range(index) if clauses[position] == clauses[index]]
+        if any(lowered[position] in ("and", "yet") for position in before):
+            return []  # "recommends it and does not require it": a second predicate is denied
+        return [
+            lemmas_all[position]
+            for position in before
+            if lowered[position][0].isalpha()
+            and lowered[position] not in STOPWORDS
+            and not is_negator(lowered[position])
+        ]
+    return []

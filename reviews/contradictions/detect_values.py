@@ -1,0 +1,113 @@
+"""Detectors of values: the same measure given incompatible numbers, the same event given
+incompatible dates."""
+
+from __future__ import annotations
+
+from reviews.contradictions.detectors import (
+    A,
+    B,
+    Cue,
+    Overlap,
+    quoted,
+    specific_on_both_sides,
+    times_compatible,
+)
+from reviews.contradictions.features import ClaimFeatures
+from reviews.contradictions.quantities import DateMention, Quantity
+
+
+def _same_measure(x: Quantity, y: Quantity) -> bool:
+    return x.unit == y.unit and (x.unit != "count" or (x.measure != "" and x.measure == y.measure))
+
+
+def _names_unknown_to(x: Quantity, own: ClaimFeatures, other: ClaimFeatures) -> bool:
+    """Whether the words around ``x`` name an entity the other claim never mentions: then the
+    number is about a part ("$100 million to Hezbollah" against "$700 million to its proxies")."""
+    named = set(x.context) & own.sets.entity_words
+    return bool(named - other.sets.entity_words - other.sets.lemmas)
+
+
+def detect_numeric(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
+    """Different values for the same quantity, beyond rounding and stated approximation."""
+    if overlap.weight < 2 or a.sets.measures.isdisjoint(b.sets.measures):
+        return []
+    if not times_compatible(a, b):
+        return []  # an explicit later date changing a value is an update, not a conflict
+    for x in a.quantities:
+        if _names_unknown_to(x, a, b):
+            continue
+        matches = [
+            y for y in b.quantities if _same_measure(x, y) and not _names_unknown_to(y, b, a)
+        ]
+        if not matches:
+            continue
+        # Claims can agree when any value one gives for this quantity fits any value the
+        # other gives ("4GB or 8GB" against "4GB"); only a quantity with no such reading clashes.
+        same_a = [z for z in a.quantities if _same_measure(x, z)]
+        if any(z.low <= y.high and y.low <= z.high for z in same_a for y in matches):
+            continue
+        y = matches[0]
+        if specific_on_both_sides(x.context, a, y.context, b):
+            continue
+        what = x.measure or x.unit.replace("money:", "money in ")
+        return [
+            Cue(
+                kind="numeric",
+                strength=0.7,
+                template=f"different numbers for {what}: {A} “{x.text}”, {B} “{y.text}”",
+            )
+        ]
+    return []
+
+
+def _same_event(x: DateMention, y: DateMention, names: frozenset[str]) -> bool:
+    """Dates of one event: their contexts share a word that is not a name (every date of an
+    article about Iran is near "Iran"), and their verbs, when both have one, agree
+    ("signed in 1994" and "ratified in 1996" date two events)."""
+    if x.events and y.events and not set(x.events) & set(y.events):
+        return False
+    return bool((set(x.context) & set(y.context)) - names)
+
+
+def _dates_differ(x: DateMention, y: DateMention) -> bool:
+    """Whether two dates exclude each other; a month of an unsaid year (0) fits any year."""
+    if x.year and y.year and x.year != y.year:
+        return True
+    if x.month and y.month and x.month != y.month:
+        return True
+    return bool(x.day and y.day and x.month == y.month and x.day != y.day)
+
+
+def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
+    """Different dates for the same event (signed in 1994 vs ratified in 1996 is two events)."""
+    if overlap.weight < 2 or not a.dates or not b.dates:
+        return []
+    if a.sets.answer_polarities and b.sets.answer_polarities:
+        return []  # the dates of two answers: the answer detector judges them (an update)
+    if not a.sets.measures.isdisjoint(b.sets.measures) or not a.sets.movements.isdisjoint(
+        b.sets.movements
+    ):
+        # a value or a movement dated twice: two periods, or an update ("grew in 2022",
+        # "shrank in 2023"); the numeric and predicate detectors judge those
+        return []
+    names = a.sets.entity_words | b.sets.entity_words
+    for x in a.dates:
+        for y in b.dates:
+            if not _same_event(x, y, names) or not _dates_differ(x, y):
+                continue
+            if any(not _dates_differ(x, other) for other in b.dates):
+                continue
+            if any(not _dates_differ(other, y) for other in a.dates):
+                continue  # "built in 1870 and expanded in 1960" against "built in 1870"
+            if specific_on_both_sides(a.sets.undated, a, b.sets.undated, b):
+                continue  # "the general election" against "the local elections"
+            event = quoted((set(x.context) & set(y.context)) - names)
+            return [
+                Cue(
+                    kind="date",
+                    strength=0.6,
+                    template=f"different dates for the same event ({event}): "
+                    f"{A} “{x.text}”, {B} “{y.text}”",
+                )
+            ]
+    return []

@@ -1,0 +1,263 @@
+"""Numbers and dates in a claim: the quantities a numeric detector compares and the dates a
+date detector compares, each with the words that say what it is about."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+
+from reviews.contradictions import lexicon
+from reviews.contradictions.text import (
+    CLAUSE_BREAKS,
+    PAST_FORMS,
+    STOPWORDS,
+    lemma,
+)
+
+CONTEXT_WORDS = 6  # the words around a date or number that say what it is about
+# "20-30 people", "$5-10 million" (or an en dash): a dash between numbers is a range
+RANGE_DASH = re.compile(r"(?<=\d)\s*[-\u2013]\s*(?=[$\u20ac\u00a3]?\d)")
+
+
+@dataclasses.dataclass(frozen=True)
+class Quantity:
+    """A number with the interval it is compatible with, its unit and what it counts."""
+
+    text: str
+    low: float
+    high: float
+    unit: str  # "money:usd", "percent", "count"
+    measure: str  # lemma of the thing counted ("bodies" -> "body"); "" when unknown
+    context: list[str] = dataclasses.field(default_factory=list)  # content lemmas around it
+
+
+@dataclasses.dataclass(frozen=True)
+class DateMention:
+    text: str
+    year: int
+    month: int
+    day: int  # 0 when not given
+    context: list[str]  # content lemmas near the date: the event it dates
+    events: list[str] = dataclasses.field(default_factory=list)  # past-tense verbs among them
+
+
+def _parse_number(token: str) -> tuple[float, int] | None:
+    """(value, precision exponent): "2.1" -> (2.1, -1); "1,000" -> (1000.0, 3)."""
+    digits = token.lstrip("$€£ ").rstrip("%").replace(",", "")
+    try:
+        value = float(digits)
+    except ValueError:
+        return None
+    if "." in digits:
+        return value, -len(digits.split(".")[1])
+    stripped = digits.rstrip("0")
+    return value, (len(digits) - len(stripped)) if stripped else 0
+
+
+def quantity_at(
+    tokens: list[str], lowered: list[str], index: int
+) -> tuple[Quantity | None, DateMention | None, int]:
+    """The number at ``index`` as a quantity or a date, and how many tokens it used."""
+    token = tokens[index]
+    parsed = _parse_number(token)
+    if parsed is None:
+        return None, None, 1
+    value, exponent = parsed
+    used = 1
+    previous_word = lowered[index - 1].rstrip(".") if index > 0 else ""
+    next_word = lowered[index + 1].rstrip(".") if index + 1 < len(lowered) else ""
+    month_near = previous_word in lexicon.MONTHS or (
+        next_word in lexicon.MONTHS and next_word != "may"
+    )
+    if month_near and exponent >= 0 and 1 <= value <= 31:
+        return None, None, 1  # the day of a date ("August 6, 1945", "4 March"): not a number
+    unit = "count"
+    if token[0] in "$€£":
+        unit = lexicon.CURRENCY_WORDS[token[0]]
+    previous = lowered[index - 1] if index > 0 else ""
+    if previous in lexicon.CURRENCY_WORDS:
+        unit = lexicon.CURRENCY_WORDS[previous]
+    if token.endswith("%"):
+        unit = "percent"
+    scale = 1
+    nxt = lowered[index + 1] if index + 1 < len(lowered) else ""
+    if nxt in lexicon.SCALES:
+        scale = lexicon.SCALES[nxt]
+        used += 1
+    after = lowered[index + used] if index + used < len(lowered) else ""
+    if after in {"percent", "per"}:
+        unit = "percent"
+        used += 2 if after == "per" else 1
+    elif lemma(after) in lexicon.CURRENCY_WORDS:
+        unit = lexicon.CURRENCY_WORDS[lemma(after)]
+        used += 1
+    is_plain_integer = scale == 1 and unit == "count" and exponent >= 0 and "," not in token
+    dated = previous_word in lexicon.MONTHS or previous_word in {"in", "since", "until", "by"}
+    if (
+        is_plain_integer
+        and len(token) == 4
+        and (1800 <= value <= 2100 or (dated and value >= 1000))
+    ):
+        return None, _date(tokens, lowered, index, int(value)), used
+    measure = ""
+    end = index + used
+    for cursor in range(index + used, min(index + used + 3, len(lowered))):
+        word = lowered[cursor]
+        if word in CLAUSE_BREAKS:
+            break
+        if word[0].isalpha() and word not in STOPWORDS:
+            measure = lemma(word)
+            end = cursor + 1
+            break
+    # Rounded numbers stand for an interval: "2 million" is 1.5 to 2.5 million.
+    if scale > 1:
+        tolerance = 0.5 * 10.0**exponent * scale if exponent < 0 else 0.5 * scale
+    elif exponent > 0:
+        tolerance = 0.25 * 10.0**exponent
+    elif exponent == 0 and unit != "count":
+        tolerance = 0.5  # "62 percent" is 61.5 to 62.5 percent, "$3" is $2.50 to $3.50
+    else:
+        tolerance = 0.0
+    amount = value * scale
+    low, high = amount - tolerance, amount + tolerance
+    if scale == 1 and exponent == 0 and "." not in token and unit == "count":
+        high = amount + 0.999  # a whole number may be cut short: "12-inch" covers 12.9 inches
+    before = {lowered[cursor] for cursor in range(max(0, index - 3), index)}
+    if before & lexicon.APPROXIMATORS:
+        low, high = min(low, amount * 0.85), max(high, amount * 1.15)
+    if (before & lexicon.LOWER_BOUNDS and "than" in before) or {"least", "over", "above"} & before:
+        high = math.inf
+    if (before & {"less", "fewer"} and "than" in before) or {"under", "below", "most"} & before:
+        low = 0.0
+    if "up" in before or ("much" in before and "as" in before):
+        low = 0.0
+    text = " ".join(tokens[max(0, index - 1) : end])
+    quantity = Quantity(
+        text=text,
+        low=low,
+        high=high,
+        unit=unit,
+        measure=measure,
+        context=_context(lowered, index, skip=index),
+    )
+    return quantity, None, used
+
+
+def range_extend(
+    tokens: list[str], lowered: list[str], index: int, first: Quantity, used: int
+) -> tuple[Quantity, int]:
+    """ "20 to 30 people", "between 20 and 30 people", "20-30 people": one quantity covering
+    both ends (the second end carries the unit, the scale and what is counted)."""
+    joint = index + used
+    if joint + 1 >= len(tokens) or lowered[joint] not in {"to", "and"}:
+        return first, used
+    if lowered[joint] == "and" and "between" not in lowered[max(0, index - 2) : index]:
+        return first, used
+    if not (tokens[joint + 1][0].isdigit() or tokens[joint + 1][0] in "$€£"):
+        return first, used
+    second, date, more = quantity_at(tokens, lowered, joint + 1)
+    first_value = _parse_number(tokens[index])
+    second_value = _parse_number(tokens[joint + 1])
+    if second is None or date is not None or not first_value or not second_value:
+        return first, used
+    # "20 to 30 million": the first end takes the second's scale when it has none of its own
+    scale = 1.0
+    if used == 1 and second_value[0]:
+        scale = max(1.0, round(((second.low + second.high) / 2) / second_value[0]))
+    low = min(first.low * scale, second.low)
+    high = max(first.high * scale, second.high)
+    text = " ".join(tokens[max(0, index - 1) : joint + 1 + more])
+    unit = second.unit if first.unit == "count" else first.unit
+    measure = second.measure
+    return (
+        Quantity(text=text, low=low, high=high, unit=unit, measure=measure, context=first.context),
+        used + 1 + more,
+    )
+
+
+def _context(lowered: list[str], index: int, *, skip: int) -> list[str]:
+    """Content lemmas within ``CONTEXT_WORDS`` of ``index``: what a number or date is about."""
+    context = []
+    low, high = max(0, index - CONTEXT_WORDS), min(len(lowered), index + CONTEXT_WORDS + 1)
+    for cursor in range(low, high):
+        word = lowered[cursor]
+        if cursor == skip or not word[0].isalpha() or word in STOPWORDS:
+            continue
+        if word.rstrip(".") in lexicon.MONTHS:
+            continue
+        context.append(lemma(word))
+    return context
+
+
+def _date(tokens: list[str], lowered: list[str], index: int, year: int) -> DateMention:
+    month = day = 0
+    start = index
+    for cursor in range(max(0, index - 3), index):
+        word = lowered[cursor].rstrip(".")
+        if word in lexicon.MONTHS and word != "may":
+            month = lexicon.MONTHS[word]
+            start = min(start, cursor)
+        elif word == "may" and cursor + 1 < len(lowered) and lowered[cursor + 1][0].isdigit():
+            month = 5
+            start = min(start, cursor)
+        elif word.isdigit() and 1 <= int(word) <= 31 and month == 0 and cursor == index - 2:
+            day = int(word)
+            start = min(start, cursor)
+        elif word.isdigit() and 1 <= int(word) <= 31 and month:
+            day = int(word)
+    return DateMention(
+        text=" ".join(tokens[start : index + 1]),
+        year=year,
+        month=month,
+        day=day,
+        context=_context(lowered, index, skip=index),
+        events=_events(lowered, index),
+    )
+
+
+def _events(lowered: list[str], index: int) -> list[str]:
+    """The past-tense verbs near a date: the event it dates ("signed in 1994", "ratified in
+    1996": two events); every verb of scheduling counts as one event, "schedule" ("delayed
+    until 2027" and "scheduled for 2025" date one opening)."""
+    low, high = max(0, index - CONTEXT_WORDS), min(len(lowered), index + CONTEXT_WORDS + 1)
+    schedule = lexicon.schedule_lemmas()
+    events = []
+    for word in lowered[low:high]:
+        if word in STOPWORDS or not (word in PAST_FORMS or (len(word) > 4 and word.endswith("ed"))):
+            continue
+        value = lemma(word)
+        events.append("schedule" if value in schedule else value)
+    return events
+
+
+def month_dates(tokens: list[str], lowered: list[str]) -> list[DateMention]:
+    """Months named without a year ("postponed until March", "on 4 June"): dates of an unsaid
+    year (0), which clash only on the month or day."""
+    found = []
+    for index, word in enumerate(lowered):
+        name = word.rstrip(".")
+        if name not in lexicon.MONTHS or len(name) < 3:
+            continue
+        following = lowered[index + 1 : index + 3]
+        if any(len(token) == 4 and token.isdigit() for token in lowered[index + 1 : index + 4]):
+            continue  # the year's own date carries it ("August 6, 1945")
+        previous = lowered[index - 1] if index else ""
+        day, start, end = 0, index, index + 1
+        if previous.isdigit() and 1 <= int(previous) <= 31:
+            day, start = int(previous), index - 1
+        elif following and following[0].isdigit() and 1 <= int(following[0]) <= 31:
+            day, end = int(following[0]), index + 2
+        elif previous not in lexicon.DATE_PREPOSITIONS:
+            continue  # "may", "march" as words, or a month in passing
+        found.append(
+            DateMention(
+                text=" ".join(tokens[start:end]),
+                year=0,
+                month=lexicon.MONTHS[name],
+                day=day,
+                context=_context(lowered, index, skip=index),
+                events=_events(lowered, index),
+            )
+        )
+    return found
