@@ -47,7 +47,7 @@ from bench.common import (
 )
 from ledger import events as ev
 from ledger.services import ClaimDraft, claims_record_many
-from reviews.api.keys import api_key_create
+from reviews.keys import api_key_create
 from reviews.models import ApiScope
 from reviews.roles import Role
 

@@ -42,7 +42,7 @@ from bench.common import (
 from ledger import events as ev
 from ledger.extraction import claims_extract
 from ledger.ingestion import source_decode, source_ingest
-from reviews.api.keys import api_key_create
+from reviews.keys import api_key_create
 from reviews.models import ApiScope, Membership, Organisation
 from reviews.roles import Role
 
