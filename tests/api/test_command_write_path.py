@@ -20,7 +20,7 @@ LONG_HISTORY = 3000
 # append's savepoints; under the lock (PostgreSQL: the lock itself) the stream and ledger heads
 # and the claim list row; the event insert and the row upsert; the savepoints' releases; the
 # view's read of the row for the response.
-COMMAND_STATEMENTS = {"sqlite": 12, "postgresql": 13}
+COMMAND_STATEMENTS = {"sqlite": 11, "postgresql": 12}
 
 pytestmark = pytest.mark.django_db
 
