@@ -5,7 +5,9 @@ docs/operations.md gives for production) on a socket of 127.0.0.1 that it binds 
 port and hands over (``GUNICORN_BIND=fd://N``), waits until a request is answered, yields the
 port, and stops the server (SIGTERM, then SIGKILL of its process group) on the way out. The
 environment is this process's (``DATABASE_URL``, ``DJANGO_DEBUG=0``...) with ``settings`` on top;
-``CELERY_BROKER_URL`` is removed so tasks run eagerly, as in the rest of the benchmark.
+``CELERY_BROKER_URL`` is kombu's in-memory broker (``BROKER_URL``), so a request sends its tasks
+as production does and no worker runs them (they are not in the request's time), and
+``GUNICORN_ACCESS_LOG`` is removed.
 """
 
 from __future__ import annotations

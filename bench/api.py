@@ -38,8 +38,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -49,6 +47,7 @@ from bench import _server
 from bench._load import load, percentile
 from bench.common import (
     RATE_FOR_THE_RUN,
+    api_key_for,
     database_url,
     entities_of,
     figure,
@@ -60,8 +59,7 @@ from ledger import events as ev
 from ledger.models import ClaimView
 from ledger.services import ClaimDraft, claims_record_many
 from ledger.store import StreamAppend, append_many
-from reviews.keys import api_key_create
-from reviews.models import ApiScope, Membership, Organisation
+from reviews.models import ApiScope, Organisation
 from reviews.roles import Role
 
 CLAIM_LIST_PATH = "/api/v1/claims/"
@@ -91,14 +89,12 @@ def _callers() -> dict[str, str]:
         Organisation.objects.get_or_create(
             slug=f"publisher-{number}", defaults={"name": f"Publisher {number}"}
         )
-    tokens = {}
-    for label, (role, organisation) in ROLES.items():
-        user = get_user_model().objects.create_user(username=f"bench-{label}", is_staff=True)
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-        if organisation:
-            Membership.objects.create(user=user, organisation_id=organisation)
-        _, tokens[label] = api_key_create(user=user, name=f"bench {label}", scopes=[ApiScope.READ])
-    return tokens
+    return {
+        label: api_key_for(
+            username=f"bench-{label}", role=role, scopes=[ApiScope.READ], organisation=organisation
+        )
+        for label, (role, organisation) in ROLES.items()
+    }
 
 
 def _publication_path(number: int) -> list[ev.DomainEvent]:

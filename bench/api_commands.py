@@ -29,8 +29,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import connection
 
 from bench import _server, baselines
@@ -38,6 +36,7 @@ from bench._load import load
 from bench._urls import BASELINE_PATH, BASELINE_TABLE_CREATE
 from bench.common import (
     RATE_FOR_THE_RUN,
+    api_key_for,
     database_url,
     entities_of,
     figure,
@@ -47,7 +46,6 @@ from bench.common import (
 )
 from ledger import events as ev
 from ledger.services import ClaimDraft, claims_record_many
-from reviews.keys import api_key_create
 from reviews.models import ApiScope
 from reviews.roles import Role
 
@@ -63,15 +61,6 @@ TARGET_P95_MS = 30.0
 TARGET_STATEMENTS = 6
 BENCH_SETTINGS = "bench._settings"
 EDITOR = "bench-editor"
-
-
-def _editor_token() -> str:
-    user = get_user_model().objects.create_user(username=EDITOR, is_staff=True)
-    user.groups.add(Group.objects.get_or_create(name=Role.EDITOR)[0])
-    _, token = api_key_create(
-        user=user, name="bench editor", scopes=[ApiScope.READ, ApiScope.REVIEW]
-    )
-    return token
 
 
 def pending_claims(count: int, *, seed: int) -> list[str]:
@@ -177,7 +166,7 @@ def run(*, quick: bool) -> dict[str, Any]:
     fresh_database()
     with connection.cursor() as cursor:
         cursor.execute(BASELINE_TABLE_CREATE)
-    token = _editor_token()
+    token = api_key_for(username=EDITOR, role=Role.EDITOR, scopes=[ApiScope.READ, ApiScope.REVIEW])
     settings = {
         "DATABASE_URL": database_url(),
         "DJANGO_SETTINGS_MODULE": BENCH_SETTINGS,

@@ -21,9 +21,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import connection, connections
 
 from ledger.store import after_commit_hooks, after_commit_register, after_commit_unregister
+from reviews.keys import api_key_create
+from reviews.models import Membership
+from reviews.roles import Role
 
 # The per-key API rate limit in the benchmark's requests: high enough that none is refused
 # (the throttle's bookkeeping is still timed).
@@ -229,6 +234,19 @@ def sentences(count: int, *, seed: int = 8) -> list[str]:
 
 def entities_of(sentence: str) -> list[str]:
     return [subject for subject in _SUBJECTS if sentence.startswith(subject)]
+
+
+def api_key_for(
+    *, username: str, role: Role, scopes: list[str], organisation: str | None = None
+) -> str:
+    """A new user in ``role`` (a member of ``organisation``, which must exist, when given) and
+    an API key of theirs with ``scopes``; returns the key's token, for the API benchmarks."""
+    user = get_user_model().objects.create_user(username=username)
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    if organisation:
+        Membership.objects.create(user=user, organisation_id=organisation)
+    _, token = api_key_create(user=user, name=username, scopes=scopes)
+    return token
 
 
 def new_id() -> str:

@@ -26,13 +26,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-
 from bench import _server, baselines
 from bench._load import load
 from bench.common import (
     RATE_FOR_THE_RUN,
+    api_key_for,
     database_url,
     figure,
     fresh_database,
@@ -42,8 +40,7 @@ from bench.common import (
 from ledger import events as ev
 from ledger.extraction import claims_extract
 from ledger.ingestion import source_decode, source_ingest
-from reviews.keys import api_key_create
-from reviews.models import ApiScope, Membership, Organisation
+from reviews.models import ApiScope, Organisation
 from reviews.roles import Role
 
 SIZES = {"5kb": 5 * 1024, "100kb": 100 * 1024}
@@ -84,11 +81,12 @@ class Articles:
 
 def _publisher_token() -> str:
     Organisation.objects.get_or_create(slug=PUBLISHER, defaults={"name": "Bench News"})
-    user = get_user_model().objects.create_user(username="bench-publisher")
-    user.groups.add(Group.objects.get_or_create(name=Role.PUBLISHER)[0])
-    Membership.objects.create(user=user, organisation_id=PUBLISHER)
-    _, token = api_key_create(user=user, name="bench publisher", scopes=[ApiScope.SUBMIT])
-    return token
+    return api_key_for(
+        username="bench-publisher",
+        role=Role.PUBLISHER,
+        scopes=[ApiScope.SUBMIT],
+        organisation=PUBLISHER,
+    )
 
 
 def in_process(article: bytes) -> dict[str, float]:

@@ -38,7 +38,8 @@ graceful_timeout = timeout
 # (CONN_MAX_AGE) across requests.
 preload_app = True
 # No control socket: its default path is one per user, so two servers on a machine would share
-# it; signals (HUP to reload, TERM to stop) manage the server.
+# it; signals manage the server (docs/operations.md: HUP rereads this file and replaces the
+# workers without loading new code, since the application is preloaded; TERM stops).
 control_socket_disable = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"

@@ -4,7 +4,6 @@ from django.test import Client
 from rest_framework.views import APIView
 
 from bench.api import CHECKS, CLAIM_LIST_PATH, _callers, check_shares, checks_timed
-from bench.ingest import Articles
 
 
 def test_the_checks_are_timed_while_inside_and_restored_after(db):
@@ -31,16 +30,3 @@ def test_the_shares_add_up_to_their_total(db):
     parts = shares["authentication"] + shares["permissions"] + shares["throttling"]
     assert shares["total"] == parts
     assert 0 < shares["total"] < 1
-
-
-def test_every_article_is_new_bytes_of_about_the_size_asked():
-    # given
-    articles = Articles()
-
-    # when
-    first, second = articles.next(5 * 1024), articles.next(5 * 1024)
-
-    # then
-    assert first != second
-    assert 4 * 1024 < len(first) <= 5 * 1024
-    assert 90 * 1024 < len(articles.next(100 * 1024)) <= 100 * 1024

@@ -2,26 +2,19 @@
 
 import psycopg
 import pytest
-from django.db import connection
 
 from bench._wire import statement_counter
+from bench.common import connection_params
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 def relayed(db):
-    settings = connection.settings_dict
-    with statement_counter(
-        host=settings["HOST"] or "127.0.0.1", port=int(settings["PORT"] or 5432)
-    ) as counter:
+    params = connection_params()
+    with statement_counter(host=params["host"], port=params["port"]) as counter:
         conn = psycopg.connect(
-            host="127.0.0.1",
-            port=counter.port,
-            user=settings["USER"] or "postgres",
-            password=settings["PASSWORD"] or None,
-            dbname=settings["NAME"],
-            autocommit=True,
+            **{**params, "host": "127.0.0.1", "port": counter.port}, autocommit=True
         )
         try:
             yield counter, conn
