@@ -21,9 +21,10 @@ publisher (sees its organisation's claims and every published one):
   event and of a published one (``CaptureQueriesContext``): constant is the target; reported,
   not asserted.
 
-The ledger is filled through ``claims_record_many`` (1,000 claims per transaction, seven
-publishers), and one claim in ``PUBLISHED_EVERY`` is taken through review to publication with
-``append_many`` so that a publisher's list mixes its own claims with published ones. The read-model
+The ledger is filled through ``claim_recording`` and ``append_many`` (1,000 claims per
+transaction, seven publishers), and one claim in ``PUBLISHED_EVERY`` is taken through review to
+publication with ``append_many`` so that a publisher's list mixes its own claims with published
+ones. The read-model
 table is analyzed after the fill (as autovacuum would after a bulk import). The per-key rate limit
 is raised for the run (``LEDGER_API_RATE``) so that no request is refused; the throttle's own
 bookkeeping is still timed (in the process's memory: the harness sets no ``CACHE_URL``).
@@ -57,7 +58,7 @@ from bench.common import (
 )
 from ledger import events as ev
 from ledger.models import ClaimView
-from ledger.services import ClaimDraft, claims_record_many
+from ledger.services import ClaimDraft, claim_recording
 from ledger.store import StreamAppend, append_many
 from reviews.models import ApiScope, Organisation
 from reviews.roles import Role
@@ -116,13 +117,16 @@ def fill(up_to: int) -> float:
     corpus = sentences(10_000, seed=3)
     while have < up_to:
         count = min(CLAIMS_PER_TRANSACTION, up_to - have)
-        states = claims_record_many(
-            drafts=[
-                ClaimDraft(
-                    text=corpus[(have + offset) % len(corpus)],
-                    publisher=f"publisher-{(have + offset) % PUBLISHERS}",
-                    entities=entities_of(corpus[(have + offset) % len(corpus)]),
-                    check_worthiness={"score": "0.8", "cues": ["number", "date"]},
+        recorded = append_many(
+            appends=[
+                claim_recording(
+                    draft=ClaimDraft(
+                        text=corpus[(have + offset) % len(corpus)],
+                        publisher=f"publisher-{(have + offset) % PUBLISHERS}",
+                        entities=entities_of(corpus[(have + offset) % len(corpus)]),
+                        check_worthiness={"score": "0.8", "cues": ["number", "date"]},
+                    ),
+                    source_text=None,
                 )
                 for offset in range(count)
             ],
@@ -130,12 +134,12 @@ def fill(up_to: int) -> float:
         )
         published = [
             StreamAppend(
-                stream_id=state.claim_id,
+                stream_id=result.events[0].stream_id,
                 stream_type=ev.StreamType.CLAIM,
-                expected_version=state.version,
+                expected_version=result.version,
                 events=_publication_path(have + offset),
             )
-            for offset, state in enumerate(states)
+            for offset, result in enumerate(recorded)
             if (have + offset) % PUBLISHED_EVERY == 0
         ]
         if published:

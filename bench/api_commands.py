@@ -45,7 +45,8 @@ from bench.common import (
     sentences,
 )
 from ledger import events as ev
-from ledger.services import ClaimDraft, claims_record_many
+from ledger.services import ClaimDraft, claim_recording
+from ledger.store import append_many
 from reviews.models import ApiScope
 from reviews.roles import Role
 
@@ -69,14 +70,17 @@ def pending_claims(count: int, *, seed: int) -> list[str]:
     texts = sentences(count, seed=seed)
     claim_ids: list[str] = []
     for index in range(0, count, CLAIMS_PER_TRANSACTION):
-        states = claims_record_many(
-            drafts=[
-                ClaimDraft(text=text, publisher="bench", entities=entities_of(text))
+        results = append_many(
+            appends=[
+                claim_recording(
+                    draft=ClaimDraft(text=text, publisher="bench", entities=entities_of(text)),
+                    source_text=None,
+                )
                 for text in texts[index : index + CLAIMS_PER_TRANSACTION]
             ],
             metadata=metadata,
         )
-        claim_ids.extend(state.claim_id for state in states)
+        claim_ids.extend(result.events[0].stream_id for result in results)
     return claim_ids
 
 

@@ -19,7 +19,6 @@ from ledger.store import (
     StreamAppend,
     append,
     append_decided,
-    append_many,
     lock_appends,
     read_all,
     read_stream,
@@ -168,31 +167,6 @@ def claim_record(
         idempotency_key=idempotency_key,
     )
     return claim_state_from_events(result.events)
-
-
-def claims_record_many(*, drafts: Sequence[ClaimDraft], metadata: ev.Metadata) -> list[ClaimState]:
-    """Record many new claims in one transaction: every one of them, or none.
-
-    Each claim is its own stream (as with ``claim_record``), appended together in one
-    ``append_many``; each source's text is read once. Any invalid draft raises before anything
-    is written.
-    """
-    if not drafts:
-        raise InvalidCommand("no claims to record")
-    source_texts: dict[str, str] = {}
-    appends = []
-    for index, draft in enumerate(drafts):
-        if draft.source_id is not None and draft.source_id not in source_texts:
-            source_texts[draft.source_id] = _source_text(draft.source_id)
-        appends.append(
-            claim_recording(
-                draft=draft,
-                source_text=source_texts.get(draft.source_id or ""),
-                field=f"claim {index} text",
-            )
-        )
-    results = append_many(appends=appends, metadata=metadata)
-    return [claim_state_from_events(result.events) for result in results]
 
 
 def claim_load(*, claim_id: str) -> ClaimState:

@@ -338,8 +338,9 @@ def append_many(*, appends: Sequence[StreamAppend], metadata: Metadata) -> list[
 
     Each stream must be at its ``expected_version`` and appear once; the first mismatch raises
     ConcurrencyConflict and nothing is written. Positions follow the order of ``appends``. The
-    same three round trips as a one-stream append, whatever the batch size (ingesting an
-    article; flagging a chunk of contradictions).
+    same round trips as a one-stream append whatever the batch size (ingesting an article;
+    flagging a chunk of contradictions), plus, on PostgreSQL, one per table whose 50 or more
+    new rows go by COPY (``ledger.sql.send``).
     """
     if not appends:
         raise InvalidCommand("a bulk append needs at least one stream")

@@ -16,10 +16,10 @@ from tests.claims import SYSTEM
 from tests.statements import appends_counted, statements_counted
 
 LONG_HISTORY = 3000
-# The API key and its roles; the claim's visibility check; the idempotency transaction's and the
-# append's savepoints; under the lock (PostgreSQL: the lock itself) the stream and ledger heads
-# and the claim list row; the event insert and the row upsert; the savepoints' releases; the
-# view's read of the row for the response.
+# The API key read with its roles (one query); the claim's visibility check; the idempotency
+# transaction's and the append's savepoints; under the lock (PostgreSQL: the lock itself) the
+# stream and ledger heads and the claim list row; the event insert and the row upsert; the
+# savepoints' releases; the view's read of the row for the response.
 COMMAND_STATEMENTS = {"sqlite": 11, "postgresql": 12}
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,9 @@ SEED = (
     pathlib.Path(__file__).resolve().parents[2] / "fixtures/iran-palestine-article.txt"
 ).read_bytes()
 SEED_CLAIMS = 86
-# The ingest's 11 (tests/ledger/test_ingest_write_path.py) plus the request's own: the API key,
-# its roles and its last use, the idempotency transaction's savepoint and its release, and the
-# view's read of the stored source for the response.
+# The ingest's 11 (tests/ledger/test_ingest_write_path.py) plus the request's own: the API key
+# read with its roles (one query) and its last use, the idempotency transaction's savepoint and
+# its release, and the view's read of the stored source for the response.
 REQUEST_STATEMENTS = 16
 
 pytestmark = pytest.mark.django_db

@@ -5,6 +5,7 @@ api-command-append-protocol), so another connection's commits are always seen. T
 without the ``postgres`` mark hold on both backends.
 """
 
+import functools
 import queue
 import threading
 import uuid
@@ -210,36 +211,26 @@ def test_a_stale_version_is_a_conflict_even_when_the_projection_would_refuse_the
 @on_postgresql  # the SQLite test database is in memory: one writer at a time
 def test_small_bulk_appends_from_many_threads_stay_gapless(metadata):
     # given threads appending three new streams at a time, each from its own connection
-    errors: list[BaseException] = []
-
     def work(index: int) -> None:
-        try:
-            for round_number in range(5):
-                append_many(
-                    appends=[
-                        StreamAppend(
-                            stream_id=f"t{index}-r{round_number}-s{n}",
-                            stream_type="test",
-                            expected_version=0,
-                            events=[ev.ClaimCommented(body=str(n))],
-                        )
-                        for n in range(3)
-                    ],
-                    metadata=metadata,
-                )
-        except BaseException as error:  # reported below
-            errors.append(error)
-        finally:
-            connection.close()
+        for round_number in range(5):
+            append_many(
+                appends=[
+                    StreamAppend(
+                        stream_id=f"t{index}-r{round_number}-s{n}",
+                        stream_type="test",
+                        expected_version=0,
+                        events=[ev.ClaimCommented(body=str(n))],
+                    )
+                    for n in range(3)
+                ],
+                metadata=metadata,
+            )
 
-    threads = [threading.Thread(target=work, args=(index,)) for index in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    # when they all run at once
+    errors = _errors_of([functools.partial(work, index) for index in range(4)])
 
     # then every append landed once, each one's streams at consecutive positions
-    assert errors == []
+    assert errors == [None] * 4
     assert Event.objects.count() == 4 * 5 * 3
     for index in range(4):
         for round_number in range(5):

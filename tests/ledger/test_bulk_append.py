@@ -3,19 +3,29 @@
 import pytest
 
 from ledger import events as ev
-from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
+from ledger.claims import ClaimState, claim_state_from_events
+from ledger.exceptions import ConcurrencyConflict, InvalidCommand
 from ledger.models import ClaimView, Event
 from ledger.services import (
     ClaimDraft,
     claim_load,
     claim_record,
-    claims_record_many,
+    claim_recording,
     projections_rebuild,
 )
 from ledger.store import StreamAppend, append_many, read_stream
 from ledger.verification import ledger_verify
 
 pytestmark = pytest.mark.django_db
+
+
+def _claims_recorded(drafts: list[ClaimDraft], metadata: ev.Metadata) -> list[ClaimState]:
+    """Record new claims in one bulk append, as ``source_ingest`` records an article's."""
+    results = append_many(
+        appends=[claim_recording(draft=draft, source_text=None) for draft in drafts],
+        metadata=metadata,
+    )
+    return [claim_state_from_events(result.events) for result in results]
 
 
 def test_append_many_chains_every_stream_in_order(metadata):
@@ -90,14 +100,14 @@ def test_append_many_refuses_a_stream_named_twice(metadata):
     assert Event.objects.count() == 0
 
 
-def test_claims_record_many_records_every_claim_with_its_projection(metadata):
+def test_a_bulk_record_records_every_claim_with_its_projection(metadata):
     # when
-    states = claims_record_many(
-        drafts=[
+    states = _claims_recorded(
+        [
             ClaimDraft(text="  Iran pledged $100 million in 2019. ", publisher="desk"),
             ClaimDraft(text="Egypt signed a ceasefire agreement.", entities=["Egypt"]),
         ],
-        metadata=metadata,
+        metadata,
     )
 
     # then
@@ -114,41 +124,13 @@ def test_claims_record_many_records_every_claim_with_its_projection(metadata):
     assert projections_rebuild(check=True) == []
 
 
-def test_claims_record_many_with_one_bad_draft_records_nothing(metadata):
-    with pytest.raises(InvalidCommand, match="claim 1 text cannot be empty"):
-        claims_record_many(
-            drafts=[ClaimDraft(text="A fine claim."), ClaimDraft(text="   ")], metadata=metadata
-        )
-    assert Event.objects.count() == 0
-    assert ClaimView.objects.count() == 0
-
-
-def test_claims_record_many_refuses_an_unknown_source(metadata):
-    selector: ev.TextSelector = {"exact": "x", "prefix": "", "suffix": "", "start": 0, "end": 1}
-    with pytest.raises(NotFound):
-        claims_record_many(
-            drafts=[
-                ClaimDraft(
-                    text="x", source_id="00000000-0000-0000-0000-000000000001", selector=selector
-                )
-            ],
-            metadata=metadata,
-        )
-    assert Event.objects.count() == 0
-
-
-def test_claims_record_many_refuses_an_empty_batch(metadata):
-    with pytest.raises(InvalidCommand, match="no claims to record"):
-        claims_record_many(drafts=[], metadata=metadata)
-
-
 def test_a_large_bulk_record_is_chained_projected_and_rebuildable(metadata):
     # given a batch large enough for the bulk (COPY) path on PostgreSQL
     drafts = [ClaimDraft(text=f"Claim number {n} was made in 2024.") for n in range(120)]
 
     # when
-    states = claims_record_many(drafts=drafts, metadata=metadata)
-    claims_record_many(drafts=drafts[:60], metadata=metadata)
+    states = _claims_recorded(drafts, metadata)
+    _claims_recorded(drafts[:60], metadata)
 
     # then
     assert [state.last_position for state in states] == list(range(1, 121))
