@@ -209,14 +209,16 @@ def test_forbidden_buttons_are_refused_and_append_nothing(
 
 
 def test_html_in_claim_text_and_comments_is_shown_as_text(client, users, claim_in, actors):
-    from reviews.services import review_comment
+    from reviews.services import review_command
+    from reviews.workflow import Command
 
     claim = claim_in(ClaimStatus.PENDING, text='<script>alert("claim")</script><b>bold</b>')
-    review_comment(
+    review_command(
         actor=actors[Role.EDITOR],
+        command=Command.COMMENT,
         claim_id=claim.claim_id,
         expected_version=claim.version,
-        body='<img src=x onerror="alert(1)">',
+        arguments={"body": '<img src=x onerror="alert(1)">'},
     )
     client.force_login(users[Role.EDITOR])
 
@@ -232,7 +234,8 @@ def test_html_in_claim_text_and_comments_is_shown_as_text(client, users, claim_i
 def test_bulk_approve_confirms_versions_then_each_claim_stands_alone(
     client, users, claim_in, actors
 ):
-    from reviews.services import review_comment
+    from reviews.services import review_command
+    from reviews.workflow import Command
 
     # given two in-review claims; one changes after the confirmation page was shown
     first, second = claim_in(ClaimStatus.IN_REVIEW), claim_in(ClaimStatus.IN_REVIEW)
@@ -241,11 +244,12 @@ def test_bulk_approve_confirms_versions_then_each_claim_stands_alone(
     confirmation = client.post(QUEUE_URL, selection)
     assert confirmation.status_code == 200
     assert f'name="version_{first.claim_id}" value="{first.version}"' in confirmation.text
-    review_comment(
+    review_command(
         actor=actors[Role.EDITOR],
+        command=Command.COMMENT,
         claim_id=second.claim_id,
         expected_version=second.version,
-        body="wait",
+        arguments={"body": "wait"},
     )
 
     # when

@@ -3,9 +3,10 @@
 import pytest
 from django.core.management import call_command
 
+from ledger import events as ev
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
 from ledger.models import ClaimView, ConsumerCursor, ContradictionView, Event
-from ledger.services import claim_record, claim_revise, projections_rebuild
+from ledger.services import claim_command, claim_record, projections_rebuild
 from ledger.store import append_many
 from reviews.contradictions import services
 from reviews.contradictions.detectors import Cue
@@ -83,11 +84,10 @@ def test_a_revised_claim_is_checked_again(metadata):
     services.contradictions_consume()
     assert flagged_events() == []
     # when
-    claim_revise(
+    claim_command(
         claim_id=b.claim_id,
         expected_version=1,
-        text="The bombing in Kabul killed 45 people.",
-        reason="typo",
+        event=ev.ClaimRevised(text="The bombing in Kabul killed 45 people.", reason="typo"),
         metadata=metadata,
     )
     services.contradictions_consume()

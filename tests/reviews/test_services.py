@@ -27,27 +27,53 @@ def test_full_review_from_assignment_to_retraction(claim_in, actors):
     claim_id = claim.claim_id
 
     # when the desk works it through every step
-    state = services.review_assign(
-        actor=editor, claim_id=claim_id, expected_version=1, assignee="rita", note="urgent"
+    state = services.review_command(
+        actor=editor,
+        command=Command.ASSIGN,
+        claim_id=claim_id,
+        expected_version=1,
+        arguments={"assignee": "rita", "note": "urgent"},
     )
-    state = services.review_start(actor=reviewer, claim_id=claim_id, expected_version=2)
-    state = services.review_attach_evidence(
+    state = services.review_command(
         actor=reviewer,
+        command=Command.START_REVIEW,
+        claim_id=claim_id,
+        expected_version=2,
+        arguments={},
+    )
+    state = services.review_command(
+        actor=reviewer,
+        command=Command.ATTACH_EVIDENCE,
         claim_id=claim_id,
         expected_version=3,
-        url="https://example.org/transcript",
-        note="full speech",
+        arguments={"url": "https://example.org/transcript", "note": "full speech"},
     )
-    state = services.review_set_verdict(
-        actor=reviewer, claim_id=claim_id, expected_version=4, rating=2, explanation="overstated"
+    state = services.review_command(
+        actor=reviewer,
+        command=Command.SET_VERDICT,
+        claim_id=claim_id,
+        expected_version=4,
+        arguments={"rating": 2, "explanation": "overstated"},
     )
-    state = services.review_approve(actor=reviewer, claim_id=claim_id, expected_version=5)
-    state = services.review_sign_off(actor=editor, claim_id=claim_id, expected_version=6)
-    state = services.review_publish(
-        actor=editor, claim_id=claim_id, expected_version=7, url="https://example.org/check/1"
+    state = services.review_command(
+        actor=reviewer, command=Command.APPROVE, claim_id=claim_id, expected_version=5, arguments={}
     )
-    state = services.review_retract(
-        actor=editor, claim_id=claim_id, expected_version=8, reason="the speech was misdated"
+    state = services.review_command(
+        actor=editor, command=Command.SIGN_OFF, claim_id=claim_id, expected_version=6, arguments={}
+    )
+    state = services.review_command(
+        actor=editor,
+        command=Command.PUBLISH,
+        claim_id=claim_id,
+        expected_version=7,
+        arguments={"url": "https://example.org/check/1"},
+    )
+    state = services.review_command(
+        actor=editor,
+        command=Command.RETRACT,
+        claim_id=claim_id,
+        expected_version=8,
+        arguments={"reason": "the speech was misdated"},
     )
 
     # then the history says who did what, and the read models equal a rebuild
@@ -78,8 +104,12 @@ def test_stale_version_is_refused_with_a_clear_message_and_appends_nothing(claim
     count = Event.objects.count()
 
     with pytest.raises(ConcurrencyConflict, match=r"is at version 4, not 3: it changed since"):
-        services.review_approve(
-            actor=actors[Role.REVIEWER], claim_id=claim.claim_id, expected_version=3
+        services.review_command(
+            actor=actors[Role.REVIEWER],
+            command=Command.APPROVE,
+            claim_id=claim.claim_id,
+            expected_version=3,
+            arguments={},
         )
 
     assert Event.objects.count() == count
@@ -91,18 +121,24 @@ def test_stale_version_wins_over_a_forbidden_command(claim_in, actors):
     claim = claim_in(ClaimStatus.SIGNED_OFF)
 
     with pytest.raises(ConcurrencyConflict):
-        services.review_publish(
-            actor=actors[Role.AUDITOR], claim_id=claim.claim_id, expected_version=1
+        services.review_command(
+            actor=actors[Role.AUDITOR],
+            command=Command.PUBLISH,
+            claim_id=claim.claim_id,
+            expected_version=1,
+            arguments={},
         )
     assert Event.objects.filter(stream_id=claim.claim_id).count() == claim.version
 
 
 def test_unknown_claim_is_not_found(actors):
     with pytest.raises(NotFound):
-        services.review_start(
+        services.review_command(
             actor=actors[Role.EDITOR],
+            command=Command.START_REVIEW,
             claim_id="00000000-0000-0000-0000-000000000000",
             expected_version=1,
+            arguments={},
         )
     assert Event.objects.count() == 0
 
@@ -111,15 +147,20 @@ def test_reviewer_acts_only_on_claims_assigned_to_them(claim_in, actors):
     claim = claim_in(ClaimStatus.PENDING, assignee=USERNAMES[Role.EDITOR])
 
     with pytest.raises(PermissionDenied, match="not assigned to you"):
-        services.review_start(
-            actor=actors[Role.REVIEWER], claim_id=claim.claim_id, expected_version=claim.version
-        )
-    with pytest.raises(PermissionDenied, match="not assigned to you"):
-        services.review_comment(
+        services.review_command(
             actor=actors[Role.REVIEWER],
+            command=Command.START_REVIEW,
             claim_id=claim.claim_id,
             expected_version=claim.version,
-            body="hello",
+            arguments={},
+        )
+    with pytest.raises(PermissionDenied, match="not assigned to you"):
+        services.review_command(
+            actor=actors[Role.REVIEWER],
+            command=Command.COMMENT,
+            claim_id=claim.claim_id,
+            expected_version=claim.version,
+            arguments={"body": "hello"},
         )
     assert claim_load(claim_id=claim.claim_id) == claim
 
@@ -128,11 +169,12 @@ def test_publisher_acts_only_on_its_own_organisations_claims(claim_in, actors):
     claim = claim_in(ClaimStatus.CHANGES_REQUESTED, publisher="other-paper")
 
     with pytest.raises(PermissionDenied, match="belongs to another organisation"):
-        services.claim_revise(
+        services.review_command(
             actor=actors[Role.PUBLISHER],
+            command=Command.REVISE,
             claim_id=claim.claim_id,
             expected_version=claim.version,
-            text="Reworded.",
+            arguments={"text": "Reworded."},
         )
     assert claim_load(claim_id=claim.claim_id) == claim
 
@@ -140,12 +182,12 @@ def test_publisher_acts_only_on_its_own_organisations_claims(claim_in, actors):
 def test_submitter_revision_after_changes_requested_requeues_the_claim(claim_in, actors):
     claim = claim_in(ClaimStatus.CHANGES_REQUESTED)
 
-    state = services.claim_revise(
+    state = services.review_command(
         actor=actors[Role.PUBLISHER],
+        command=Command.REVISE,
         claim_id=claim.claim_id,
         expected_version=claim.version,
-        text="  Iran has pledged support.  ",
-        reason="quoted more precisely",
+        arguments={"text": "  Iran has pledged support.  ", "reason": "quoted more precisely"},
     )
 
     assert (state.status, state.text, state.version) == (
@@ -158,13 +200,21 @@ def test_submitter_revision_after_changes_requested_requeues_the_claim(claim_in,
 
 def test_approval_needs_a_verdict(claim_in, actors):
     claim = claim_in(ClaimStatus.PENDING)
-    started = services.review_start(
-        actor=actors[Role.REVIEWER], claim_id=claim.claim_id, expected_version=claim.version
+    started = services.review_command(
+        actor=actors[Role.REVIEWER],
+        command=Command.START_REVIEW,
+        claim_id=claim.claim_id,
+        expected_version=claim.version,
+        arguments={},
     )
 
     with pytest.raises(InvalidCommand, match="set a verdict before approving"):
-        services.review_approve(
-            actor=actors[Role.REVIEWER], claim_id=claim.claim_id, expected_version=started.version
+        services.review_command(
+            actor=actors[Role.REVIEWER],
+            command=Command.APPROVE,
+            claim_id=claim.claim_id,
+            expected_version=started.version,
+            arguments={},
         )
     assert claim_load(claim_id=claim.claim_id) == started
 
@@ -173,8 +223,12 @@ def test_reviewer_approval_is_not_publishable_without_sign_off(claim_in, actors)
     claim = claim_in(ClaimStatus.APPROVED)
 
     with pytest.raises(TransitionNotAllowed, match="allowed from: signed off"):
-        services.review_publish(
-            actor=actors[Role.EDITOR], claim_id=claim.claim_id, expected_version=claim.version
+        services.review_command(
+            actor=actors[Role.EDITOR],
+            command=Command.PUBLISH,
+            claim_id=claim.claim_id,
+            expected_version=claim.version,
+            arguments={},
         )
     assert claim_load(claim_id=claim.claim_id) == claim
 
@@ -218,23 +272,24 @@ def test_revision_must_change_the_text(claim_in, actors):
     claim = claim_in(ClaimStatus.PENDING)
 
     with pytest.raises(InvalidCommand, match="does not change"):
-        services.claim_revise(
+        services.review_command(
             actor=actors[Role.PUBLISHER],
+            command=Command.REVISE,
             claim_id=claim.claim_id,
             expected_version=claim.version,
-            text=claim.text,
+            arguments={"text": claim.text},
         )
 
 
 def test_unverifiable_verdict_is_stored_as_rating_zero(claim_in, actors):
     claim = claim_in(ClaimStatus.IN_REVIEW)
 
-    state = services.review_set_verdict(
+    state = services.review_command(
         actor=actors[Role.REVIEWER],
+        command=Command.SET_VERDICT,
         claim_id=claim.claim_id,
         expected_version=claim.version,
-        rating="0",
-        explanation="no record of the speech exists",
+        arguments={"rating": "0", "explanation": "no record of the speech exists"},
     )
 
     assert state.verdict == {

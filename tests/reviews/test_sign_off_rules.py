@@ -28,6 +28,7 @@ from reviews.contradictions.services import (
 )
 from reviews.exceptions import PermissionDenied, PublicationBlocked, TransitionNotAllowed
 from reviews.roles import Role
+from reviews.workflow import Command
 from tests.claims import SYSTEM
 from tests.reviews.conftest import ORGANISATION
 
@@ -58,18 +59,26 @@ def people(users, actors) -> dict[str, Actor]:
 def approved(claim_in, people, *, verdict_by: str, approved_by: str) -> ClaimState:
     """A pending claim assigned to the verdict's author, reviewed and approved by these people."""
     claim = claim_in(ClaimStatus.PENDING, assignee=verdict_by)
-    claim = services.review_start(
-        actor=people[verdict_by], claim_id=claim.claim_id, expected_version=claim.version
-    )
-    claim = services.review_set_verdict(
+    claim = services.review_command(
         actor=people[verdict_by],
+        command=Command.START_REVIEW,
         claim_id=claim.claim_id,
         expected_version=claim.version,
-        rating=2,
-        explanation="the record shows otherwise",
+        arguments={},
     )
-    return services.review_approve(
-        actor=people[approved_by], claim_id=claim.claim_id, expected_version=claim.version
+    claim = services.review_command(
+        actor=people[verdict_by],
+        command=Command.SET_VERDICT,
+        claim_id=claim.claim_id,
+        expected_version=claim.version,
+        arguments={"rating": 2, "explanation": "the record shows otherwise"},
+    )
+    return services.review_command(
+        actor=people[approved_by],
+        command=Command.APPROVE,
+        claim_id=claim.claim_id,
+        expected_version=claim.version,
+        arguments={},
     )
 
 
@@ -137,8 +146,12 @@ def test_the_sign_off_needs_a_second_person_unless_the_organisation_turned_it_of
 
     # when the signer signs it off
     def sign_off() -> ClaimState:
-        return services.review_sign_off(
-            actor=people[signer], claim_id=claim.claim_id, expected_version=claim.version
+        return services.review_command(
+            actor=people[signer],
+            command=Command.SIGN_OFF,
+            claim_id=claim.claim_id,
+            expected_version=claim.version,
+            arguments={},
         )
 
     # then
@@ -158,8 +171,12 @@ def test_no_state_but_approved_can_be_signed_off_whoever_looks(claim_in, people,
     claim = claim_in(status)
     before = Event.objects.count()
     with pytest.raises(TransitionNotAllowed):
-        services.review_sign_off(
-            actor=people["ed"], claim_id=claim.claim_id, expected_version=claim.version
+        services.review_command(
+            actor=people["ed"],
+            command=Command.SIGN_OFF,
+            claim_id=claim.claim_id,
+            expected_version=claim.version,
+            arguments={},
         )
     assert Event.objects.count() == before
 
@@ -305,11 +322,12 @@ def test_publishing_over_an_open_flag_takes_an_editors_written_reason(
 
     # when
     def publish() -> ClaimState:
-        return services.review_publish(
+        return services.review_command(
             actor=people[who],
+            command=Command.PUBLISH,
             claim_id=claim.claim_id,
             expected_version=claim.version,
-            override_reason=override_reason,
+            arguments={"override_reason": override_reason},
         )
 
     # then
@@ -336,8 +354,12 @@ def test_the_refusal_names_the_flag_and_the_other_claim(claim_in, people):
     claim = claim_in(ClaimStatus.SIGNED_OFF)
     pair_id = flagged(claim, "open")
     with pytest.raises(PublicationBlocked) as refused:
-        services.review_publish(
-            actor=people["ed"], claim_id=claim.claim_id, expected_version=claim.version
+        services.review_command(
+            actor=people["ed"],
+            command=Command.PUBLISH,
+            claim_id=claim.claim_id,
+            expected_version=claim.version,
+            arguments={},
         )
     assert refused.value.flags == [pair_id]
     assert refused.value.message == (
@@ -353,11 +375,12 @@ def test_an_open_flag_does_not_make_any_other_state_publishable(claim_in, people
     flagged(claim, "open")
     before = Event.objects.count()
     with pytest.raises(TransitionNotAllowed):
-        services.review_publish(
+        services.review_command(
             actor=people["ed"],
+            command=Command.PUBLISH,
             claim_id=claim.claim_id,
             expected_version=claim.version,
-            override_reason="anyway",
+            arguments={"override_reason": "anyway"},
         )
     assert Event.objects.count() == before
 
