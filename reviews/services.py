@@ -24,10 +24,9 @@ from ledger import services as ledger_services
 from ledger.claims import ClaimState
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, LedgerError, NotFound
 from ledger.models import ClaimView, ContradictionView
-from ledger.store import append
+from ledger.store import append, read_stream
 from reviews import selectors
 from reviews.actors import Actor
-from reviews.contradictions.services import contradiction_confirm, contradiction_dismiss
 from reviews.exceptions import PermissionDenied
 from reviews.models import Organisation
 from reviews.roles import Role
@@ -154,6 +153,9 @@ def organisation_set_four_eyes(
     return selectors.organisation_four_eyes_rule(organisation=organisation)
 
 
+MAX_FLAG_NOTE_LENGTH = 2000
+
+
 class FlagDecision(enum.StrEnum):
     CONFIRM = "confirm"  # the two claims cannot both be true
     DISMISS = "dismiss"  # not a contradiction
@@ -174,9 +176,10 @@ def contradiction_decide(
 ) -> int:
     """Confirm or dismiss a flag at the version the actor read; return the flag's new version.
 
-    The one entry for the admin and the API: the actor must be allowed to decide flags on these
-    claims (``workflow_check_contradiction_decision``), then ``contradiction_confirm`` or
-    ``contradiction_dismiss`` checks the version and the note. Refusals append nothing.
+    The one service that decides flags, for the admin and the API: the actor must be allowed to
+    decide flags on these claims (``workflow_check_contradiction_decision``), the note must say
+    why, and the flag must still be undecided at ``expected_version``. A dismissed pair is not
+    flagged again by the same detector version. Refusals append nothing.
     """
     flag = ContradictionView.objects.filter(pk=pair_id).first()
     if flag is None:
@@ -187,10 +190,35 @@ def contradiction_decide(
             "assignee", flat=True
         ),
     )
-    decide = contradiction_confirm if decision is FlagDecision.CONFIRM else contradiction_dismiss
-    return decide(
-        pair_id=str(flag.pair_id), expected_version=expected_version, note=note, metadata=metadata
+    cleaned = note.strip()
+    if not cleaned:
+        raise InvalidCommand("a note is required: say why")
+    if len(cleaned) > MAX_FLAG_NOTE_LENGTH:
+        raise InvalidCommand(f"the note is longer than {MAX_FLAG_NOTE_LENGTH} characters")
+    stream_id = str(flag.pair_id)
+    recorded = read_stream(stream_id)
+    if not recorded or recorded[0].stream_type != ev.StreamType.CONTRADICTION:
+        raise NotFound(f"no contradiction flag {pair_id}")
+    if expected_version != len(recorded):
+        # A stale reader learns the current version (409) before the flag's own state: it may
+        # have been decided since they read it.
+        raise ConcurrencyConflict(
+            stream_id=stream_id, expected_version=expected_version, current_version=len(recorded)
+        )
+    if not isinstance(recorded[-1].event, ev.ContradictionFlagged):
+        raise InvalidCommand("this flag was already confirmed or dismissed")
+    event: ev.DomainEvent = (
+        ev.ContradictionConfirmed(note=cleaned)
+        if decision is FlagDecision.CONFIRM
+        else ev.ContradictionDismissed(note=cleaned)
     )
+    return append(
+        stream_id=stream_id,
+        stream_type=ev.StreamType.CONTRADICTION,
+        expected_version=expected_version,
+        events=[event],
+        metadata=metadata,
+    ).version
 
 
 @dataclasses.dataclass(frozen=True)

@@ -6,9 +6,13 @@ from ledger import events as ev
 from ledger.claims import ClaimState, ClaimStatus
 from ledger.models import ContradictionView
 from ledger.services import claim_command, claim_record
+from reviews.actors import Actor
 from reviews.contradictions.services import contradictions_consume
+from reviews.roles import Role
 
 SYSTEM = ev.Metadata(actor="system:test", via="test")
+# An editor of the desk, who may decide any contradiction flag (tests need no user row for it).
+DESK_EDITOR = Actor(username="desk-editor", roles=frozenset({Role.EDITOR}))
 
 # The seed article's canonical contradiction: Iran's support against its allies' silence.
 SUPPORT = (

@@ -12,6 +12,8 @@ from reviews.contradictions import services
 from reviews.contradictions.detectors import Cue
 from reviews.contradictions.models import BlockingKey
 from reviews.contradictions.scoring import PairScore
+from reviews.services import FlagDecision, contradiction_decide
+from tests.claims import DESK_EDITOR
 
 pytestmark = pytest.mark.django_db
 
@@ -102,8 +104,13 @@ def test_dismissed_pair_is_not_flagged_again_by_the_same_version(seed_claims, me
     services.contradictions_consume()
     view = ContradictionView.objects.get()
     # when
-    version = services.contradiction_dismiss(
-        pair_id=str(view.pair_id), expected_version=1, note="different topics", metadata=metadata
+    version = contradiction_decide(
+        actor=DESK_EDITOR,
+        pair_id=str(view.pair_id),
+        expected_version=1,
+        decision=FlagDecision.DISMISS,
+        note="different topics",
+        metadata=metadata,
     )
     call_command("rescan_contradictions")
     # then
@@ -122,8 +129,13 @@ def test_dismissed_pair_is_not_flagged_again_by_the_same_version(seed_claims, me
 def test_confirm_records_an_event(seed_claims, metadata):
     services.contradictions_consume()
     view = ContradictionView.objects.get()
-    services.contradiction_confirm(
-        pair_id=str(view.pair_id), expected_version=1, note="cannot both hold", metadata=metadata
+    contradiction_decide(
+        actor=DESK_EDITOR,
+        pair_id=str(view.pair_id),
+        expected_version=1,
+        decision=FlagDecision.CONFIRM,
+        note="cannot both hold",
+        metadata=metadata,
     )
     assert Event.objects.filter(type="ContradictionConfirmed").count() == 1
     view.refresh_from_db()
@@ -137,8 +149,13 @@ def test_a_decision_without_a_note_is_refused(seed_claims, metadata, note):
     view = ContradictionView.objects.get()
     before = Event.objects.count()
     with pytest.raises(InvalidCommand, match="a note is required"):
-        services.contradiction_dismiss(
-            pair_id=str(view.pair_id), expected_version=1, note=note, metadata=metadata
+        contradiction_decide(
+            actor=DESK_EDITOR,
+            pair_id=str(view.pair_id),
+            expected_version=1,
+            decision=FlagDecision.DISMISS,
+            note=note,
+            metadata=metadata,
         )
     assert Event.objects.count() == before
 
@@ -146,22 +163,34 @@ def test_a_decision_without_a_note_is_refused(seed_claims, metadata, note):
 def test_a_second_decision_is_refused(seed_claims, metadata):
     services.contradictions_consume()
     pair_id = str(ContradictionView.objects.get().pair_id)
-    services.contradiction_confirm(
-        pair_id=pair_id, expected_version=1, note="yes", metadata=metadata
+    contradiction_decide(
+        actor=DESK_EDITOR,
+        pair_id=pair_id,
+        expected_version=1,
+        decision=FlagDecision.CONFIRM,
+        note="yes",
+        metadata=metadata,
     )
     before = Event.objects.count()
     with pytest.raises(InvalidCommand, match="already confirmed or dismissed"):
-        services.contradiction_dismiss(
-            pair_id=pair_id, expected_version=2, note="no", metadata=metadata
+        contradiction_decide(
+            actor=DESK_EDITOR,
+            pair_id=pair_id,
+            expected_version=2,
+            decision=FlagDecision.DISMISS,
+            note="no",
+            metadata=metadata,
         )
     assert Event.objects.count() == before
 
 
 def test_deciding_an_unknown_flag_is_not_found(metadata):
     with pytest.raises(NotFound):
-        services.contradiction_confirm(
+        contradiction_decide(
+            actor=DESK_EDITOR,
             pair_id="00000000-0000-0000-0000-000000000000",
             expected_version=1,
+            decision=FlagDecision.CONFIRM,
             note="x",
             metadata=metadata,
         )
@@ -209,13 +238,23 @@ def test_pair_id_ignores_order():
 def test_a_decision_on_a_stale_version_is_a_conflict_even_once_decided(seed_claims, metadata):
     services.contradictions_consume()
     pair_id = str(ContradictionView.objects.get().pair_id)
-    services.contradiction_confirm(
-        pair_id=pair_id, expected_version=1, note="yes", metadata=metadata
+    contradiction_decide(
+        actor=DESK_EDITOR,
+        pair_id=pair_id,
+        expected_version=1,
+        decision=FlagDecision.CONFIRM,
+        note="yes",
+        metadata=metadata,
     )
     before = Event.objects.count()
     with pytest.raises(ConcurrencyConflict) as raised:
-        services.contradiction_dismiss(
-            pair_id=pair_id, expected_version=1, note="no", metadata=metadata
+        contradiction_decide(
+            actor=DESK_EDITOR,
+            pair_id=pair_id,
+            expected_version=1,
+            decision=FlagDecision.DISMISS,
+            note="no",
+            metadata=metadata,
         )
     assert (raised.value.expected_version, raised.value.current_version) == (1, 2)
     assert Event.objects.count() == before

@@ -22,14 +22,13 @@ from reviews.actors import Actor
 from reviews.contradictions.detectors import Cue
 from reviews.contradictions.scoring import PairScore
 from reviews.contradictions.services import (
-    contradiction_confirm,
-    contradiction_dismiss,
     contradiction_flag,
 )
 from reviews.exceptions import PermissionDenied, PublicationBlocked, TransitionNotAllowed
 from reviews.roles import Role
+from reviews.services import FlagDecision, contradiction_decide
 from reviews.workflow import Command
-from tests.claims import SYSTEM
+from tests.claims import DESK_EDITOR, SYSTEM
 from tests.reviews.conftest import ORGANISATION
 
 pytestmark = pytest.mark.django_db
@@ -284,9 +283,23 @@ def flagged(claim: ClaimState, status: str) -> str:
     )
     assert flag is not None
     if status == "confirmed":
-        contradiction_confirm(pair_id=flag.pair_id, expected_version=1, note="yes", metadata=SYSTEM)
+        contradiction_decide(
+            actor=DESK_EDITOR,
+            pair_id=flag.pair_id,
+            expected_version=1,
+            decision=FlagDecision.CONFIRM,
+            note="yes",
+            metadata=SYSTEM,
+        )
     elif status == "dismissed":
-        contradiction_dismiss(pair_id=flag.pair_id, expected_version=1, note="no", metadata=SYSTEM)
+        contradiction_decide(
+            actor=DESK_EDITOR,
+            pair_id=flag.pair_id,
+            expected_version=1,
+            decision=FlagDecision.DISMISS,
+            note="no",
+            metadata=SYSTEM,
+        )
     return flag.pair_id
 
 
