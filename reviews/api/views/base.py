@@ -61,6 +61,8 @@ class LedgerAPIView(generics.GenericAPIView):  # type: ignore[type-arg]
     """Base of every API view: scope check, and the request size limit on writes."""
 
     permission_classes = [HasScope]
+    # The event store's idempotency key of an ``@idempotent()`` POST (None without the header).
+    idempotency_key: str | None = None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
