@@ -15,7 +15,7 @@ from reviews.actors import Actor
 from reviews.api.authentication import actor_from_request
 from reviews.api.exceptions import PROBLEM_CONTENT_TYPE, PreconditionRequired
 from reviews.api.permissions import HasScope
-from reviews.api.serializers import ProblemSerializer
+from reviews.api.serializers.common import ProblemSerializer
 
 ENTITY_TAG = re.compile(r'^(?:W/)?"?(\d{1,15})"?$')
 

@@ -26,7 +26,7 @@ from reviews.api.selectors import (
     claim_published_event,
     source_for_provenance,
 )
-from reviews.api.serializers import (
+from reviews.api.serializers.claims import (
     ClaimCreateSerializer,
     ClaimDetailSerializer,
     ClaimHistorySerializer,

@@ -26,7 +26,7 @@ from reviews.api.selectors import (
     flag_sources,
     flags_visible,
 )
-from reviews.api.serializers import (
+from reviews.api.serializers.contradictions import (
     ContradictionFlagDetailSerializer,
     ContradictionFlagSerializer,
     FlagDecisionInputSerializer,

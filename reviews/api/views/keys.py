@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from reviews.api.idempotency import idempotent
 from reviews.api.pagination import CreatedCursorPagination
-from reviews.api.serializers import (
+from reviews.api.serializers.keys import (
     ApiKeyCreatedSerializer,
     ApiKeyCreateSerializer,
     ApiKeySerializer,

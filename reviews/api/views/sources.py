@@ -14,7 +14,7 @@ from ledger.models import Source
 from reviews.api.idempotency import idempotent
 from reviews.api.pagination import CapturedCursorPagination
 from reviews.api.parsers import LedgerJSONParser
-from reviews.api.serializers import (
+from reviews.api.serializers.sources import (
     SourceDetailSerializer,
     SourceMetadataSerializer,
     SourceSubmitSerializer,

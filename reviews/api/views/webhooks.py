@@ -19,7 +19,7 @@ from ledger.exceptions import NotFound
 from reviews.actors import Actor
 from reviews.api.idempotency import idempotent
 from reviews.api.pagination import CreatedCursorPagination
-from reviews.api.serializers import (
+from reviews.api.serializers.webhooks import (
     WebhookDeliverySerializer,
     WebhookEndpointCreatedSerializer,
     WebhookEndpointCreateSerializer,

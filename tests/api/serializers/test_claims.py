@@ -11,7 +11,7 @@ from rest_framework.renderers import JSONRenderer
 from ledger.claims import ClaimStatus
 from ledger.models import ClaimView
 from reviews.api.selectors import source_for_provenance
-from reviews.api.serializers import ClaimDetailSerializer, ClaimSerializer
+from reviews.api.serializers.claims import ClaimDetailSerializer, ClaimSerializer
 from tests.api.conftest import claim_from_a_source
 
 pytestmark = pytest.mark.django_db
