@@ -1,13 +1,28 @@
-"""What the desk's custom admin pages (the claim page, the flag page) share."""
+"""What the desk's admin modules share: who is acting, and the row a custom page shows."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied as AdminPermissionDenied
 from django.http import HttpRequest
+
+from reviews import selectors
+from reviews.actors import Actor
+
+if TYPE_CHECKING:
+    ModelAdmin = admin.ModelAdmin[Any]
+else:
+    ModelAdmin = admin.ModelAdmin  # generic only for the type checker
+
+
+def admin_actor(request: HttpRequest) -> Actor:
+    """The one Actor of the admin's signed-in user (``selectors.actor_for_user``)."""
+    user: AbstractBaseUser | AnonymousUser = request.user
+    return selectors.actor_for_user(user=user)
 
 
 def page_row(model_admin: admin.ModelAdmin[Any], request: HttpRequest, object_id: str) -> Any:

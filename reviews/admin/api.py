@@ -15,21 +15,19 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from ledger.exceptions import LedgerError
-from reviews import selectors
+from reviews.admin.pages import ModelAdmin, admin_actor
 from reviews.keys import api_key_revoke
 from reviews.models import ApiKey, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from reviews.roles import Role
 
 if TYPE_CHECKING:
-    ModelAdmin = admin.ModelAdmin[Any]
     TabularInline = admin.TabularInline[Any, Any]
 else:
-    ModelAdmin = admin.ModelAdmin
     TabularInline = admin.TabularInline
 
 
 def _is_administrator(request: HttpRequest) -> bool:
-    return Role.ADMIN in selectors.actor_for_user(user=request.user).roles
+    return Role.ADMIN in admin_actor(request).roles
 
 
 class AdministratorsReadOnly:
@@ -106,9 +104,7 @@ class ApiKeyAdmin(AdministratorsReadOnly, ModelAdmin):
         revoked = 0
         for key in queryset:
             try:
-                api_key_revoke(
-                    key_id=str(key.pk), actor=selectors.actor_for_user(user=request.user)
-                )
+                api_key_revoke(key_id=str(key.pk), actor=admin_actor(request))
             except LedgerError as error:
                 self.message_user(request, f"{key}: {error.message}", messages.ERROR)
                 continue

@@ -11,7 +11,7 @@ lost.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -28,25 +28,16 @@ from ledger.exceptions import ConcurrencyConflict, LedgerError
 from ledger.models import ClaimView
 from reviews import selectors
 from reviews.actors import Actor
-from reviews.admin_pages import page_row
+from reviews.admin.pages import ModelAdmin, admin_actor, page_row
 from reviews.contradictions.detectors import CUE_KIND_CHOICES, UNKNOWN_CUE_KIND, cue_kind_label
 from reviews.models import ContradictionFlag
 from reviews.services import FlagDecision, contradiction_decide
 from reviews.wording import opening_words
 from reviews.workflow import CONTRADICTION_DECIDERS
 
-if TYPE_CHECKING:
-    ModelAdmin = admin.ModelAdmin[Any]
-else:
-    ModelAdmin = admin.ModelAdmin  # generic only for the type checker
-
 FLAG_PAGE_TEMPLATE = "admin/reviews/contradictionflag/flag_page.html"
 LIST_TEXT_LENGTH = 90
 CLAIM_PAGE = "admin:reviews_reviewclaim_change"
-
-
-def _actor(request: HttpRequest) -> Actor:
-    return selectors.actor_for_user(user=request.user)
 
 
 def flag_title(*, text_a: str, text_b: str) -> str:
@@ -170,7 +161,7 @@ class ContradictionFlagAdmin(ModelAdmin):
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         """Only roles that decide flags see the actions; auditors read."""
-        if not _actor(request).roles & CONTRADICTION_DECIDERS:
+        if not admin_actor(request).roles & CONTRADICTION_DECIDERS:
             return {}
         return super().get_actions(request)
 
@@ -222,7 +213,7 @@ class ContradictionFlagAdmin(ModelAdmin):
         flag = page_row(self, request, object_id)
         if flag is None:
             return self._flag_not_found(request, object_id)
-        actor = _actor(request)
+        actor = admin_actor(request)
         if request.method != "POST":
             return self._flag_page(request, flag=flag, actor=actor)
         note = request.POST.get("note", "")
@@ -310,7 +301,7 @@ class ContradictionFlagAdmin(ModelAdmin):
         self, request: HttpRequest, queryset: QuerySet[Any], decision: FlagDecision
     ) -> None:
         note = request.POST.get("note", "")
-        actor = _actor(request)
+        actor = admin_actor(request)
         done = 0
         for flag in queryset:
             try:

@@ -8,36 +8,27 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from ledger.admin import SourceAdmin
 from ledger.claims import ClaimStatus
 from ledger.exceptions import LedgerError
 from ledger.history import claim_as_of
 from ledger.models import Source
 from ledger.services import claim_load
-from reviews import (
-    admin_api,  # noqa: F401  (registers the API key and webhook admin)
-    admin_contradictions,  # noqa: F401  (registers the contradiction flag admin)
-    selectors,
-)
+from reviews import selectors
 from reviews.actors import Actor
-from reviews.admin_pages import page_row
-from reviews.models import Membership, Organisation, ReviewClaim
-from reviews.roles import Role
+from reviews.admin.pages import ModelAdmin, admin_actor, page_row
+from reviews.models import ReviewClaim
 from reviews.services import (
     BulkOutcome,
     ClaimTarget,
-    organisation_set_four_eyes,
     review_bulk_assign,
     review_bulk_change_status,
     review_command,
@@ -52,21 +43,11 @@ from reviews.workflow import (
     workflow_roles_for,
 )
 
-if TYPE_CHECKING:
-    ModelAdmin = admin.ModelAdmin[Any]
-else:
-    ModelAdmin = admin.ModelAdmin  # generic only for the type checker
-
 CLAIM_PAGE_TEMPLATE = "admin/reviews/reviewclaim/claim_page.html"
 BULK_CONFIRM_TEMPLATE = "admin/reviews/reviewclaim/bulk_confirm.html"
 SHORT_TEXT_LENGTH = 200
 # Commands whose bulk form asks for a reason.
 NEEDS_REASON = {Command.REQUEST_CHANGES, Command.REJECT, Command.RETRACT}
-
-
-def _actor(request: HttpRequest) -> Actor:
-    user: AbstractBaseUser | AnonymousUser = request.user
-    return selectors.actor_for_user(user=user)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -112,7 +93,7 @@ class SourceFilter(admin.SimpleListFilter):
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         # Only sources of claims the user may see: a publisher never learns others' titles.
-        claims = selectors.claims_visible(actor=_actor(request), model=ReviewClaim)
+        claims = selectors.claims_visible(actor=admin_actor(request), model=ReviewClaim)
         source_ids = claims.exclude(source_id=None).values("source_id").distinct()
         sources = Source.objects.filter(pk__in=source_ids).only("id", "title", "url", "sha256")
         return sorted(
@@ -251,11 +232,11 @@ class ReviewClaimAdmin(ModelAdmin):
         return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ReviewClaim]:
-        return selectors.claims_visible(actor=_actor(request), model=ReviewClaim)
+        return selectors.claims_visible(actor=admin_actor(request), model=ReviewClaim)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
-        roles = _actor(request).roles
+        roles = admin_actor(request).roles
         return {
             name: entry
             for name, entry in actions.items()
@@ -288,7 +269,7 @@ class ReviewClaimAdmin(ModelAdmin):
         if row is None:
             return self._claim_not_found(request, object_id)
         claim_id = str(row.pk)
-        actor = _actor(request)
+        actor = admin_actor(request)
         if request.method == "POST":
             self._run_claim_command(request, actor=actor, claim_id=claim_id)
             return HttpResponseRedirect(request.path)
@@ -430,7 +411,7 @@ class ReviewClaimAdmin(ModelAdmin):
                 )
                 continue
             targets.append(ClaimTarget(claim_id=str(claim.pk), expected_version=version))
-        actor = _actor(request)
+        actor = admin_actor(request)
         try:
             if command is Command.ASSIGN:
                 outcomes = review_bulk_assign(
@@ -469,89 +450,3 @@ class ReviewClaimAdmin(ModelAdmin):
                     f"{command.label} refused for “{texts.get(outcome.claim_id, outcome.claim_id)}”"
                     f", nothing was changed: {outcome.error}",
                 )
-
-
-# The sources page of ``ledger.admin``, scoped like the queue: a publisher sees only its
-# organisation's sources, and another's by id is "not found", as a missing one. (The scoping
-# rule lives in ``reviews``, which ``ledger`` may not import.)
-admin.site.unregister(Source)
-
-
-@admin.register(Source)
-class ScopedSourceAdmin(SourceAdmin):
-    def get_queryset(self, request: HttpRequest) -> Any:
-        visible = selectors.sources_visible(actor=_actor(request)).values("pk")
-        return super().get_queryset(request).filter(pk__in=visible)
-
-
-class RuleChangeForm(helpers.ActionForm):
-    reason = forms.CharField(
-        required=False,
-        widget=forms.TextInput(attrs={"size": 50, "placeholder": "why (required, recorded)"}),
-    )
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(ModelAdmin):
-    list_display = ("slug", "name", "four_eyes", "created_at")
-    search_fields = ("slug", "name")
-    action_form = RuleChangeForm
-    actions = ["require_four_eyes", "allow_one_person_sign_off"]
-
-    @admin.display(description="sign-off")
-    def four_eyes(self, obj: Organisation) -> str:
-        rule = selectors.organisation_four_eyes_rule(organisation=obj.slug)
-        if rule.required:
-            return "needs a second person (four eyes)"
-        return (
-            f"one person may approve and sign off (turned off by {rule.changed_by}: {rule.reason})"
-        )
-
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        """Only administrators change the sign-off rule (the service refuses anyone else)."""
-        if Role.ADMIN not in _actor(request).roles:
-            return {}
-        return super().get_actions(request)
-
-    def _set_four_eyes(
-        self, request: HttpRequest, queryset: QuerySet[Organisation], *, required: bool
-    ) -> None:
-        actor = _actor(request)
-        for organisation in queryset:
-            rule = selectors.organisation_four_eyes_rule(organisation=organisation.slug)
-            try:
-                organisation_set_four_eyes(
-                    actor=actor,
-                    organisation=organisation.slug,
-                    required=required,
-                    reason=request.POST.get("reason", ""),
-                    expected_version=rule.version,
-                )
-            except LedgerError as error:
-                messages.error(
-                    request, f"{organisation.name}: nothing was changed: {error.message}"
-                )
-            else:
-                state = "needs a second person" if required else "may be done by one person"
-                messages.success(request, f"{organisation.name}: sign-off now {state}.")
-
-    @admin.action(description="Require a second person to sign off claims (four eyes)")
-    def require_four_eyes(self, request: HttpRequest, queryset: QuerySet[Organisation]) -> None:
-        self._set_four_eyes(request, queryset, required=True)
-
-    @admin.action(description="Let one person approve and sign off claims (reason required)")
-    def allow_one_person_sign_off(
-        self, request: HttpRequest, queryset: QuerySet[Organisation]
-    ) -> None:
-        self._set_four_eyes(request, queryset, required=False)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # claims keep naming the organisation as their publisher
-
-
-@admin.register(Membership)
-class MembershipAdmin(ModelAdmin):
-    list_display = ("user", "organisation")
-    list_filter = ("organisation",)
-    search_fields = ("user__username",)
-    autocomplete_fields = ("organisation",)
