@@ -8,7 +8,7 @@ ClaimRevised with a durable cursor, indexes each claim and checks it against its
 No transaction spans a batch: a claim's index rows commit on their own, its candidates are
 scored outside any transaction, and its flags are appended in bounded appends of their own (on
 PostgreSQL one optimistic round trip each), so the append lock is held for one append, never
-for a batch (docs/adr/lock-01).
+for a batch (docs/adr/0025-contradiction-flags-outside-the-batch.md).
 Flags go to one stream per unordered claim pair (a deterministic id) at an expected version, so a
 repeated or redelivered check flags nothing twice.
 """
