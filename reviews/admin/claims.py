@@ -33,6 +33,7 @@ from reviews.services import (
     review_bulk_change_status,
     review_command,
 )
+from reviews.timeline import claim_timeline
 from reviews.verdicts import RATING_SCALE
 from reviews.wording import opening_words
 from reviews.workflow import (
@@ -293,7 +294,7 @@ class ReviewClaimAdmin(ModelAdmin):
             "source_context": selectors.claim_source_context(
                 source_id=claim.source_id, selector=claim.selector
             ),
-            "timeline": selectors.claim_timeline(claim_id=claim_id),
+            "timeline": claim_timeline(claim_id=claim_id),
             "commands": [{"name": command.value, "label": command.label} for command in available],
             "rating_scale": RATING_SCALE,
             "assignable_users": selectors.review_assignable_users(),
@@ -328,7 +329,7 @@ class ReviewClaimAdmin(ModelAdmin):
             "source_context": selectors.claim_source_context(
                 source_id=claim.source_id, selector=claim.selector
             ),
-            "timeline": selectors.claim_timeline(claim_id=claim_id),
+            "timeline": claim_timeline(claim_id=claim_id),
             "commands": [],
             "has_view_permission": True,
             "has_change_permission": False,
