@@ -12,8 +12,8 @@ from reviews.contradictions import services
 from reviews.contradictions.detectors import Cue
 from reviews.contradictions.models import BlockingKey
 from reviews.contradictions.scoring import PairScore
-from reviews.services import FlagDecision, contradiction_decide
-from tests.claims import DESK_EDITOR
+from reviews.services import FlagDecision
+from tests.claims import decide_flag
 
 pytestmark = pytest.mark.django_db
 
@@ -104,13 +104,8 @@ def test_dismissed_pair_is_not_flagged_again_by_the_same_version(seed_claims, me
     services.contradictions_consume()
     view = ContradictionView.objects.get()
     # when
-    version = contradiction_decide(
-        actor=DESK_EDITOR,
-        pair_id=str(view.pair_id),
-        expected_version=1,
-        decision=FlagDecision.DISMISS,
-        note="different topics",
-        metadata=metadata,
+    version = decide_flag(
+        str(view.pair_id), 1, FlagDecision.DISMISS, "different topics", metadata=metadata
     )
     call_command("rescan_contradictions")
     # then
@@ -129,14 +124,7 @@ def test_dismissed_pair_is_not_flagged_again_by_the_same_version(seed_claims, me
 def test_confirm_records_an_event(seed_claims, metadata):
     services.contradictions_consume()
     view = ContradictionView.objects.get()
-    contradiction_decide(
-        actor=DESK_EDITOR,
-        pair_id=str(view.pair_id),
-        expected_version=1,
-        decision=FlagDecision.CONFIRM,
-        note="cannot both hold",
-        metadata=metadata,
-    )
+    decide_flag(str(view.pair_id), 1, FlagDecision.CONFIRM, "cannot both hold", metadata=metadata)
     assert Event.objects.filter(type="ContradictionConfirmed").count() == 1
     view.refresh_from_db()
     assert view.status == "confirmed"
@@ -149,50 +137,24 @@ def test_a_decision_without_a_note_is_refused(seed_claims, metadata, note):
     view = ContradictionView.objects.get()
     before = Event.objects.count()
     with pytest.raises(InvalidCommand, match="a note is required"):
-        contradiction_decide(
-            actor=DESK_EDITOR,
-            pair_id=str(view.pair_id),
-            expected_version=1,
-            decision=FlagDecision.DISMISS,
-            note=note,
-            metadata=metadata,
-        )
+        decide_flag(str(view.pair_id), 1, FlagDecision.DISMISS, note, metadata=metadata)
     assert Event.objects.count() == before
 
 
 def test_a_second_decision_is_refused(seed_claims, metadata):
     services.contradictions_consume()
     pair_id = str(ContradictionView.objects.get().pair_id)
-    contradiction_decide(
-        actor=DESK_EDITOR,
-        pair_id=pair_id,
-        expected_version=1,
-        decision=FlagDecision.CONFIRM,
-        note="yes",
-        metadata=metadata,
-    )
+    decide_flag(pair_id, 1, FlagDecision.CONFIRM, "yes", metadata=metadata)
     before = Event.objects.count()
     with pytest.raises(InvalidCommand, match="already confirmed or dismissed"):
-        contradiction_decide(
-            actor=DESK_EDITOR,
-            pair_id=pair_id,
-            expected_version=2,
-            decision=FlagDecision.DISMISS,
-            note="no",
-            metadata=metadata,
-        )
+        decide_flag(pair_id, 2, FlagDecision.DISMISS, "no", metadata=metadata)
     assert Event.objects.count() == before
 
 
 def test_deciding_an_unknown_flag_is_not_found(metadata):
     with pytest.raises(NotFound):
-        contradiction_decide(
-            actor=DESK_EDITOR,
-            pair_id="00000000-0000-0000-0000-000000000000",
-            expected_version=1,
-            decision=FlagDecision.CONFIRM,
-            note="x",
-            metadata=metadata,
+        decide_flag(
+            "00000000-0000-0000-0000-000000000000", 1, FlagDecision.CONFIRM, "x", metadata=metadata
         )
     assert Event.objects.count() == 0
 
@@ -238,24 +200,10 @@ def test_pair_id_ignores_order():
 def test_a_decision_on_a_stale_version_is_a_conflict_even_once_decided(seed_claims, metadata):
     services.contradictions_consume()
     pair_id = str(ContradictionView.objects.get().pair_id)
-    contradiction_decide(
-        actor=DESK_EDITOR,
-        pair_id=pair_id,
-        expected_version=1,
-        decision=FlagDecision.CONFIRM,
-        note="yes",
-        metadata=metadata,
-    )
+    decide_flag(pair_id, 1, FlagDecision.CONFIRM, "yes", metadata=metadata)
     before = Event.objects.count()
     with pytest.raises(ConcurrencyConflict) as raised:
-        contradiction_decide(
-            actor=DESK_EDITOR,
-            pair_id=pair_id,
-            expected_version=1,
-            decision=FlagDecision.DISMISS,
-            note="no",
-            metadata=metadata,
-        )
+        decide_flag(pair_id, 1, FlagDecision.DISMISS, "no", metadata=metadata)
     assert (raised.value.expected_version, raised.value.current_version) == (1, 2)
     assert Event.objects.count() == before
 

@@ -15,6 +15,7 @@ from reviews.exceptions import PermissionDenied, TransitionNotAllowed
 from reviews.roles import Role
 from reviews.services import ClaimTarget
 from reviews.workflow import Command
+from tests.claims import run_command
 from tests.reviews.conftest import USERNAMES
 
 pytestmark = pytest.mark.django_db
@@ -27,54 +28,23 @@ def test_full_review_from_assignment_to_retraction(claim_in, actors):
     claim_id = claim.claim_id
 
     # when the desk works it through every step
-    state = services.review_command(
-        actor=editor,
-        command=Command.ASSIGN,
-        claim_id=claim_id,
-        expected_version=1,
-        arguments={"assignee": "rita", "note": "urgent"},
+    state = run_command(editor, Command.ASSIGN, claim_id, 1, assignee="rita", note="urgent")
+    state = run_command(reviewer, Command.START_REVIEW, claim_id, 2)
+    state = run_command(
+        reviewer,
+        Command.ATTACH_EVIDENCE,
+        claim_id,
+        3,
+        url="https://example.org/transcript",
+        note="full speech",
     )
-    state = services.review_command(
-        actor=reviewer,
-        command=Command.START_REVIEW,
-        claim_id=claim_id,
-        expected_version=2,
-        arguments={},
+    state = run_command(
+        reviewer, Command.SET_VERDICT, claim_id, 4, rating=2, explanation="overstated"
     )
-    state = services.review_command(
-        actor=reviewer,
-        command=Command.ATTACH_EVIDENCE,
-        claim_id=claim_id,
-        expected_version=3,
-        arguments={"url": "https://example.org/transcript", "note": "full speech"},
-    )
-    state = services.review_command(
-        actor=reviewer,
-        command=Command.SET_VERDICT,
-        claim_id=claim_id,
-        expected_version=4,
-        arguments={"rating": 2, "explanation": "overstated"},
-    )
-    state = services.review_command(
-        actor=reviewer, command=Command.APPROVE, claim_id=claim_id, expected_version=5, arguments={}
-    )
-    state = services.review_command(
-        actor=editor, command=Command.SIGN_OFF, claim_id=claim_id, expected_version=6, arguments={}
-    )
-    state = services.review_command(
-        actor=editor,
-        command=Command.PUBLISH,
-        claim_id=claim_id,
-        expected_version=7,
-        arguments={"url": "https://example.org/check/1"},
-    )
-    state = services.review_command(
-        actor=editor,
-        command=Command.RETRACT,
-        claim_id=claim_id,
-        expected_version=8,
-        arguments={"reason": "the speech was misdated"},
-    )
+    state = run_command(reviewer, Command.APPROVE, claim_id, 5)
+    state = run_command(editor, Command.SIGN_OFF, claim_id, 6)
+    state = run_command(editor, Command.PUBLISH, claim_id, 7, url="https://example.org/check/1")
+    state = run_command(editor, Command.RETRACT, claim_id, 8, reason="the speech was misdated")
 
     # then the history says who did what, and the read models equal a rebuild
     assert (state.status, state.version, state.assignee) == ("retracted", 9, "rita")
@@ -104,13 +74,7 @@ def test_stale_version_is_refused_with_a_clear_message_and_appends_nothing(claim
     count = Event.objects.count()
 
     with pytest.raises(ConcurrencyConflict, match=r"is at version 4, not 3: it changed since"):
-        services.review_command(
-            actor=actors[Role.REVIEWER],
-            command=Command.APPROVE,
-            claim_id=claim.claim_id,
-            expected_version=3,
-            arguments={},
-        )
+        run_command(actors[Role.REVIEWER], Command.APPROVE, claim.claim_id, 3)
 
     assert Event.objects.count() == count
     assert claim_load(claim_id=claim.claim_id) == claim
@@ -121,24 +85,14 @@ def test_stale_version_wins_over_a_forbidden_command(claim_in, actors):
     claim = claim_in(ClaimStatus.SIGNED_OFF)
 
     with pytest.raises(ConcurrencyConflict):
-        services.review_command(
-            actor=actors[Role.AUDITOR],
-            command=Command.PUBLISH,
-            claim_id=claim.claim_id,
-            expected_version=1,
-            arguments={},
-        )
+        run_command(actors[Role.AUDITOR], Command.PUBLISH, claim.claim_id, 1)
     assert Event.objects.filter(stream_id=claim.claim_id).count() == claim.version
 
 
 def test_unknown_claim_is_not_found(actors):
     with pytest.raises(NotFound):
-        services.review_command(
-            actor=actors[Role.EDITOR],
-            command=Command.START_REVIEW,
-            claim_id="00000000-0000-0000-0000-000000000000",
-            expected_version=1,
-            arguments={},
+        run_command(
+            actors[Role.EDITOR], Command.START_REVIEW, "00000000-0000-0000-0000-000000000000", 1
         )
     assert Event.objects.count() == 0
 
@@ -147,20 +101,10 @@ def test_reviewer_acts_only_on_claims_assigned_to_them(claim_in, actors):
     claim = claim_in(ClaimStatus.PENDING, assignee=USERNAMES[Role.EDITOR])
 
     with pytest.raises(PermissionDenied, match="not assigned to you"):
-        services.review_command(
-            actor=actors[Role.REVIEWER],
-            command=Command.START_REVIEW,
-            claim_id=claim.claim_id,
-            expected_version=claim.version,
-            arguments={},
-        )
+        run_command(actors[Role.REVIEWER], Command.START_REVIEW, claim.claim_id, claim.version)
     with pytest.raises(PermissionDenied, match="not assigned to you"):
-        services.review_command(
-            actor=actors[Role.REVIEWER],
-            command=Command.COMMENT,
-            claim_id=claim.claim_id,
-            expected_version=claim.version,
-            arguments={"body": "hello"},
+        run_command(
+            actors[Role.REVIEWER], Command.COMMENT, claim.claim_id, claim.version, body="hello"
         )
     assert claim_load(claim_id=claim.claim_id) == claim
 
@@ -169,12 +113,8 @@ def test_publisher_acts_only_on_its_own_organisations_claims(claim_in, actors):
     claim = claim_in(ClaimStatus.CHANGES_REQUESTED, publisher="other-paper")
 
     with pytest.raises(PermissionDenied, match="belongs to another organisation"):
-        services.review_command(
-            actor=actors[Role.PUBLISHER],
-            command=Command.REVISE,
-            claim_id=claim.claim_id,
-            expected_version=claim.version,
-            arguments={"text": "Reworded."},
+        run_command(
+            actors[Role.PUBLISHER], Command.REVISE, claim.claim_id, claim.version, text="Reworded."
         )
     assert claim_load(claim_id=claim.claim_id) == claim
 
@@ -182,12 +122,13 @@ def test_publisher_acts_only_on_its_own_organisations_claims(claim_in, actors):
 def test_submitter_revision_after_changes_requested_requeues_the_claim(claim_in, actors):
     claim = claim_in(ClaimStatus.CHANGES_REQUESTED)
 
-    state = services.review_command(
-        actor=actors[Role.PUBLISHER],
-        command=Command.REVISE,
-        claim_id=claim.claim_id,
-        expected_version=claim.version,
-        arguments={"text": "  Iran has pledged support.  ", "reason": "quoted more precisely"},
+    state = run_command(
+        actors[Role.PUBLISHER],
+        Command.REVISE,
+        claim.claim_id,
+        claim.version,
+        text="  Iran has pledged support.  ",
+        reason="quoted more precisely",
     )
 
     assert (state.status, state.text, state.version) == (
@@ -200,22 +141,12 @@ def test_submitter_revision_after_changes_requested_requeues_the_claim(claim_in,
 
 def test_approval_needs_a_verdict(claim_in, actors):
     claim = claim_in(ClaimStatus.PENDING)
-    started = services.review_command(
-        actor=actors[Role.REVIEWER],
-        command=Command.START_REVIEW,
-        claim_id=claim.claim_id,
-        expected_version=claim.version,
-        arguments={},
+    started = run_command(
+        actors[Role.REVIEWER], Command.START_REVIEW, claim.claim_id, claim.version
     )
 
     with pytest.raises(InvalidCommand, match="set a verdict before approving"):
-        services.review_command(
-            actor=actors[Role.REVIEWER],
-            command=Command.APPROVE,
-            claim_id=claim.claim_id,
-            expected_version=started.version,
-            arguments={},
-        )
+        run_command(actors[Role.REVIEWER], Command.APPROVE, claim.claim_id, started.version)
     assert claim_load(claim_id=claim.claim_id) == started
 
 
@@ -223,13 +154,7 @@ def test_reviewer_approval_is_not_publishable_without_sign_off(claim_in, actors)
     claim = claim_in(ClaimStatus.APPROVED)
 
     with pytest.raises(TransitionNotAllowed, match="allowed from: signed off"):
-        services.review_command(
-            actor=actors[Role.EDITOR],
-            command=Command.PUBLISH,
-            claim_id=claim.claim_id,
-            expected_version=claim.version,
-            arguments={},
-        )
+        run_command(actors[Role.EDITOR], Command.PUBLISH, claim.claim_id, claim.version)
     assert claim_load(claim_id=claim.claim_id) == claim
 
 
@@ -258,13 +183,7 @@ def test_malformed_input_is_refused_and_appends_nothing(
     claim = claim_in(ClaimStatus.IN_REVIEW)
 
     with pytest.raises(InvalidCommand, match=message):
-        services.review_command(
-            actor=actors[Role.EDITOR],
-            command=command,
-            claim_id=claim.claim_id,
-            expected_version=claim.version,
-            arguments=arguments,
-        )
+        run_command(actors[Role.EDITOR], command, claim.claim_id, claim.version, **arguments)
     assert claim_load(claim_id=claim.claim_id) == claim
 
 
@@ -272,24 +191,21 @@ def test_revision_must_change_the_text(claim_in, actors):
     claim = claim_in(ClaimStatus.PENDING)
 
     with pytest.raises(InvalidCommand, match="does not change"):
-        services.review_command(
-            actor=actors[Role.PUBLISHER],
-            command=Command.REVISE,
-            claim_id=claim.claim_id,
-            expected_version=claim.version,
-            arguments={"text": claim.text},
+        run_command(
+            actors[Role.PUBLISHER], Command.REVISE, claim.claim_id, claim.version, text=claim.text
         )
 
 
 def test_unverifiable_verdict_is_stored_as_rating_zero(claim_in, actors):
     claim = claim_in(ClaimStatus.IN_REVIEW)
 
-    state = services.review_command(
-        actor=actors[Role.REVIEWER],
-        command=Command.SET_VERDICT,
-        claim_id=claim.claim_id,
-        expected_version=claim.version,
-        arguments={"rating": "0", "explanation": "no record of the speech exists"},
+    state = run_command(
+        actors[Role.REVIEWER],
+        Command.SET_VERDICT,
+        claim.claim_id,
+        claim.version,
+        rating="0",
+        explanation="no record of the speech exists",
     )
 
     assert state.verdict == {

@@ -26,9 +26,9 @@ from reviews.contradictions.services import (
 )
 from reviews.exceptions import PermissionDenied, PublicationBlocked, TransitionNotAllowed
 from reviews.roles import Role
-from reviews.services import FlagDecision, contradiction_decide
+from reviews.services import FlagDecision
 from reviews.workflow import Command
-from tests.claims import DESK_EDITOR, SYSTEM
+from tests.claims import SYSTEM, decide_flag, run_command
 from tests.reviews.conftest import ORGANISATION
 
 pytestmark = pytest.mark.django_db
@@ -58,27 +58,16 @@ def people(users, actors) -> dict[str, Actor]:
 def approved(claim_in, people, *, verdict_by: str, approved_by: str) -> ClaimState:
     """A pending claim assigned to the verdict's author, reviewed and approved by these people."""
     claim = claim_in(ClaimStatus.PENDING, assignee=verdict_by)
-    claim = services.review_command(
-        actor=people[verdict_by],
-        command=Command.START_REVIEW,
-        claim_id=claim.claim_id,
-        expected_version=claim.version,
-        arguments={},
+    claim = run_command(people[verdict_by], Command.START_REVIEW, claim.claim_id, claim.version)
+    claim = run_command(
+        people[verdict_by],
+        Command.SET_VERDICT,
+        claim.claim_id,
+        claim.version,
+        rating=2,
+        explanation="the record shows otherwise",
     )
-    claim = services.review_command(
-        actor=people[verdict_by],
-        command=Command.SET_VERDICT,
-        claim_id=claim.claim_id,
-        expected_version=claim.version,
-        arguments={"rating": 2, "explanation": "the record shows otherwise"},
-    )
-    return services.review_command(
-        actor=people[approved_by],
-        command=Command.APPROVE,
-        claim_id=claim.claim_id,
-        expected_version=claim.version,
-        arguments={},
-    )
+    return run_command(people[approved_by], Command.APPROVE, claim.claim_id, claim.version)
 
 
 def turn_four_eyes_off(people: dict[str, Actor]) -> None:
@@ -145,13 +134,7 @@ def test_the_sign_off_needs_a_second_person_unless_the_organisation_turned_it_of
 
     # when the signer signs it off
     def sign_off() -> ClaimState:
-        return services.review_command(
-            actor=people[signer],
-            command=Command.SIGN_OFF,
-            claim_id=claim.claim_id,
-            expected_version=claim.version,
-            arguments={},
-        )
+        return run_command(people[signer], Command.SIGN_OFF, claim.claim_id, claim.version)
 
     # then
     if refusal is None:
@@ -170,13 +153,7 @@ def test_no_state_but_approved_can_be_signed_off_whoever_looks(claim_in, people,
     claim = claim_in(status)
     before = Event.objects.count()
     with pytest.raises(TransitionNotAllowed):
-        services.review_command(
-            actor=people["ed"],
-            command=Command.SIGN_OFF,
-            claim_id=claim.claim_id,
-            expected_version=claim.version,
-            arguments={},
-        )
+        run_command(people["ed"], Command.SIGN_OFF, claim.claim_id, claim.version)
     assert Event.objects.count() == before
 
 
@@ -283,23 +260,9 @@ def flagged(claim: ClaimState, status: str) -> str:
     )
     assert flag is not None
     if status == "confirmed":
-        contradiction_decide(
-            actor=DESK_EDITOR,
-            pair_id=flag.pair_id,
-            expected_version=1,
-            decision=FlagDecision.CONFIRM,
-            note="yes",
-            metadata=SYSTEM,
-        )
+        decide_flag(flag.pair_id, 1, FlagDecision.CONFIRM, "yes")
     elif status == "dismissed":
-        contradiction_decide(
-            actor=DESK_EDITOR,
-            pair_id=flag.pair_id,
-            expected_version=1,
-            decision=FlagDecision.DISMISS,
-            note="no",
-            metadata=SYSTEM,
-        )
+        decide_flag(flag.pair_id, 1, FlagDecision.DISMISS, "no")
     return flag.pair_id
 
 
@@ -335,12 +298,12 @@ def test_publishing_over_an_open_flag_takes_an_editors_written_reason(
 
     # when
     def publish() -> ClaimState:
-        return services.review_command(
-            actor=people[who],
-            command=Command.PUBLISH,
-            claim_id=claim.claim_id,
-            expected_version=claim.version,
-            arguments={"override_reason": override_reason},
+        return run_command(
+            people[who],
+            Command.PUBLISH,
+            claim.claim_id,
+            claim.version,
+            override_reason=override_reason,
         )
 
     # then
@@ -367,13 +330,7 @@ def test_the_refusal_names_the_flag_and_the_other_claim(claim_in, people):
     claim = claim_in(ClaimStatus.SIGNED_OFF)
     pair_id = flagged(claim, "open")
     with pytest.raises(PublicationBlocked) as refused:
-        services.review_command(
-            actor=people["ed"],
-            command=Command.PUBLISH,
-            claim_id=claim.claim_id,
-            expected_version=claim.version,
-            arguments={},
-        )
+        run_command(people["ed"], Command.PUBLISH, claim.claim_id, claim.version)
     assert refused.value.flags == [pair_id]
     assert refused.value.message == (
         f"this claim has 1 open contradiction flag (flag {pair_id} against “{OTHER_TEXT}”): "
@@ -388,12 +345,8 @@ def test_an_open_flag_does_not_make_any_other_state_publishable(claim_in, people
     flagged(claim, "open")
     before = Event.objects.count()
     with pytest.raises(TransitionNotAllowed):
-        services.review_command(
-            actor=people["ed"],
-            command=Command.PUBLISH,
-            claim_id=claim.claim_id,
-            expected_version=claim.version,
-            arguments={"override_reason": "anyway"},
+        run_command(
+            people["ed"], Command.PUBLISH, claim.claim_id, claim.version, override_reason="anyway"
         )
     assert Event.objects.count() == before
 

@@ -11,7 +11,7 @@ from ledger.claims import ClaimStatus
 from ledger.models import ClaimView, Event, Source
 from ledger.services import claim_command, claim_load
 from reviews.roles import Role
-from tests.claims import SYSTEM, claim_quoted
+from tests.claims import SYSTEM, claim_quoted, run_command
 from tests.reviews.conftest import ORGANISATION
 
 pytestmark = pytest.mark.django_db
@@ -209,16 +209,15 @@ def test_forbidden_buttons_are_refused_and_append_nothing(
 
 
 def test_html_in_claim_text_and_comments_is_shown_as_text(client, users, claim_in, actors):
-    from reviews.services import review_command
     from reviews.workflow import Command
 
     claim = claim_in(ClaimStatus.PENDING, text='<script>alert("claim")</script><b>bold</b>')
-    review_command(
-        actor=actors[Role.EDITOR],
-        command=Command.COMMENT,
-        claim_id=claim.claim_id,
-        expected_version=claim.version,
-        arguments={"body": '<img src=x onerror="alert(1)">'},
+    run_command(
+        actors[Role.EDITOR],
+        Command.COMMENT,
+        claim.claim_id,
+        claim.version,
+        body='<img src=x onerror="alert(1)">',
     )
     client.force_login(users[Role.EDITOR])
 
@@ -234,7 +233,6 @@ def test_html_in_claim_text_and_comments_is_shown_as_text(client, users, claim_i
 def test_bulk_approve_confirms_versions_then_each_claim_stands_alone(
     client, users, claim_in, actors
 ):
-    from reviews.services import review_command
     from reviews.workflow import Command
 
     # given two in-review claims; one changes after the confirmation page was shown
@@ -244,13 +242,7 @@ def test_bulk_approve_confirms_versions_then_each_claim_stands_alone(
     confirmation = client.post(QUEUE_URL, selection)
     assert confirmation.status_code == 200
     assert f'name="version_{first.claim_id}" value="{first.version}"' in confirmation.text
-    review_command(
-        actor=actors[Role.EDITOR],
-        command=Command.COMMENT,
-        claim_id=second.claim_id,
-        expected_version=second.version,
-        arguments={"body": "wait"},
-    )
+    run_command(actors[Role.EDITOR], Command.COMMENT, second.claim_id, second.version, body="wait")
 
     # when
     response = client.post(

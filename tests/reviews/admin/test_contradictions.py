@@ -17,15 +17,15 @@ from reviews.contradictions import services
 from reviews.contradictions.detectors import Cue
 from reviews.contradictions.scoring import PairScore
 from reviews.roles import Role
-from reviews.services import FlagDecision, contradiction_decide
+from reviews.services import FlagDecision
 from tests.claims import (
-    DESK_EDITOR,
     FIRST_CLAIM_ID,
     SECOND_CLAIM_ID,
     SEED_STANCES,
     SYSTEM,
     claim_brought_to,
     claim_quoted,
+    decide_flag,
     seed_pair_explanation,
     seed_pair_flagged,
 )
@@ -265,14 +265,7 @@ def test_the_flags_list_takes_as_many_queries_for_many_flags_as_for_one(client, 
 
 def test_the_flags_list_puts_open_flags_first_and_strongest_first(client, users):
     weak, strong, decided = (flag_pairs(1, score=score)[0] for score in (0.6, 0.9, 0.95))
-    contradiction_decide(
-        actor=DESK_EDITOR,
-        pair_id=decided,
-        expected_version=1,
-        decision=FlagDecision.DISMISS,
-        note="different years",
-        metadata=SYSTEM,
-    )
+    decide_flag(decided, 1, FlagDecision.DISMISS, "different years")
     client.force_login(users[Role.EDITOR])
     page = client.get(CHANGELIST)
     order = [page.text.index(f"/{pair_id}/change/") for pair_id in (strong, weak, decided)]
@@ -282,14 +275,7 @@ def test_the_flags_list_puts_open_flags_first_and_strongest_first(client, users)
 def test_the_flags_list_filters_by_status_publisher_assignee_and_searches_text(client, users):
     mine, theirs, other_paper = flag_pairs(2) + flag_pairs(1, publisher="gotham")
     assign(ContradictionView.objects.get(pk=mine).claim_b, "ed")
-    contradiction_decide(
-        actor=DESK_EDITOR,
-        pair_id=theirs,
-        expected_version=1,
-        decision=FlagDecision.CONFIRM,
-        note="yes",
-        metadata=SYSTEM,
-    )
+    decide_flag(theirs, 1, FlagDecision.CONFIRM, "yes")
     client.force_login(users[Role.EDITOR])
 
     def listed(query: str) -> set[str]:
@@ -352,14 +338,7 @@ def test_the_flag_page_confirms_with_a_note_at_the_version_shown(client, users, 
 
 def test_a_stale_flag_page_is_refused_and_keeps_the_note(client, users, flag):
     # given someone dismissed the flag after the editor opened it
-    contradiction_decide(
-        actor=DESK_EDITOR,
-        pair_id=str(flag.pair_id),
-        expected_version=1,
-        decision=FlagDecision.DISMISS,
-        note="no",
-        metadata=SYSTEM,
-    )
+    decide_flag(str(flag.pair_id), 1, FlagDecision.DISMISS, "no")
     before = Event.objects.count()
     client.force_login(users[Role.EDITOR])
     # when the editor confirms from the page they opened (version 1)
