@@ -22,7 +22,7 @@ from ledger.services import claim_command
 from ledger.store import append
 from reviews.keys import api_key_create
 from reviews.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from reviews.tasks_webhooks import webhooks_dispatch, webhooks_retry_due
+from reviews.tasks import webhooks_follow, webhooks_retry_due
 from reviews.webhooks import (
     BACKOFF_BASE_SECONDS,
     MAX_ATTEMPTS,
@@ -470,7 +470,7 @@ def test_publishing_over_the_api_delivers_to_the_publishers_endpoint(people, cla
     assert delivery["event_type"] == "claim.published"
     assert [(a["number"], a["response_status"]) for a in delivery["attempts"]] == [(1, 200)]
     # nothing is sent twice when the dispatcher and the sweep run again
-    assert webhooks_dispatch() == 0
+    assert webhooks_follow() == 0
     assert webhooks_retry_due() == 0
     assert len(receiver.requests) == 1
 

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
+from ledger.exceptions import InvalidCommand, NotFound
 from ledger.models import ClaimView, ConsumerCursor, ContradictionView, Event
 from ledger.services import claim_record, claim_revise, projections_rebuild
 from ledger.store import append_many
@@ -185,58 +185,22 @@ def test_rescan_flags_what_the_consumer_would(seed_claims, capsys):
     assert projections_rebuild(check=True) == []
 
 
-def test_nudge_queues_the_consumer_after_commit(
-    seed_claims, django_capture_on_commit_callbacks, monkeypatch
+def test_recording_a_claim_runs_the_follower_after_commit(
+    seed_claims, metadata, django_capture_on_commit_callbacks, monkeypatch
 ):
     # given tasks run in-process (the embedded mode), whatever broker is configured
     from config.celery import app
 
     monkeypatch.setitem(app.conf, "task_always_eager", True)
-    # when
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.contradictions_nudge()
-    # then
-    assert len(callbacks) == 1
-    assert len(flagged_events()) == 1
-
-
-def test_pair_id_ignores_order():
-    assert services.contradiction_pair_id(
-        claim_a="x", claim_b="y"
-    ) == services.contradiction_pair_id(claim_a="y", claim_b="x")
-
-
-def test_a_decision_on_a_stale_version_is_a_conflict_even_once_decided(seed_claims, metadata):
-    services.contradictions_consume()
-    pair_id = str(ContradictionView.objects.get().pair_id)
-    services.contradiction_confirm(
-        pair_id=pair_id, expected_version=1, note="yes", metadata=metadata
+    # when one more claim contradicting a stored one is recorded and committed
+    with django_capture_on_commit_callbacks(execute=True):
+        claim_record(text="Tehran's backing of Hamas is unwavering.", metadata=metadata)
+    # then its commit ran the contradiction follower, which flagged what it found
+    assert len(flagged_events()) >= 1
+    assert (
+        ConsumerCursor.objects.get(name=services.CONSUMER_NAME).position
+        == (Event.objects.order_by("-position").values_list("position", flat=True)[0])
     )
-    before = Event.objects.count()
-    with pytest.raises(ConcurrencyConflict) as raised:
-        services.contradiction_dismiss(
-            pair_id=pair_id, expected_version=1, note="no", metadata=metadata
-        )
-    assert (raised.value.expected_version, raised.value.current_version) == (1, 2)
-    assert Event.objects.count() == before
-
-
-def test_recording_a_claim_nudges_the_consumer_after_commit(
-    metadata, django_capture_on_commit_callbacks, monkeypatch
-):
-    # given tasks run in-process (the embedded mode), whatever broker is configured
-    from config.celery import app
-
-    monkeypatch.setitem(app.conf, "task_always_eager", True)
-    # when the two contradicting claims are recorded and committed, with no explicit nudge
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        a = claim_record(text=SUPPORT, metadata=metadata).claim_id
-        b = claim_record(text=SILENT, metadata=metadata).claim_id
-    # then the transaction's commit nudged the consumer once, which flagged the pair
-    assert len(callbacks) == 1
-    events = flagged_events()
-    assert len(events) == 1
-    assert events[0].data["claims"] == sorted([a, b])
 
 
 def test_a_broker_that_is_down_does_not_fail_the_command(
@@ -250,7 +214,7 @@ def test_a_broker_that_is_down_does_not_fail_the_command(
     monkeypatch.setattr(app, "_pool", None)
     # when a claim is recorded and committed
     with (
-        caplog.at_level("WARNING", logger="reviews.contradictions.services"),
+        caplog.at_level("WARNING", logger="ledger.followers"),
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
         state = claim_record(text=SUPPORT, metadata=metadata)
@@ -264,15 +228,6 @@ def test_a_broker_that_is_down_does_not_fail_the_command(
     claim_record(text=SILENT, metadata=metadata)
     assert services.contradictions_consume() == 2
     assert len(flagged_events()) == 1
-
-
-def test_nudge_now_reports_an_unreachable_broker(monkeypatch):
-    from config.celery import app
-
-    monkeypatch.setitem(app.conf, "task_always_eager", False)
-    monkeypatch.setitem(app.conf, "broker_write_url", "redis://127.0.0.1:9/0")
-    monkeypatch.setattr(app, "_pool", None)
-    assert services.contradictions_nudge_now() is False
 
 
 @pytest.mark.parametrize("checked_first", [True, False])
