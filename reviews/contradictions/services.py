@@ -15,6 +15,7 @@ repeated or redelivered check flags nothing twice.
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import uuid
 from collections.abc import Iterable, Sequence
@@ -369,17 +370,17 @@ def contradictions_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches:
             return handled
 
 
-def contradictions_rescan(*, metadata: ev.Metadata) -> dict[str, int]:
-    """Re-index every claim and check every claim against its candidates (new detector version).
-
-    Runs in memory over the claim list, then replaces the persisted index; flags already made
-    by this detector version are not repeated. Each contradicting pair the sweep reports is
-    scored again here, for the flag's score and cues (the same functions of the same features).
-    """
+def _index_from_claims() -> tuple[
+    MemoryIndex, list[ClaimFeatureRow], list[BlockingKey], dict[str, str], dict[str, ClaimFeatures]
+]:
+    """The contradiction index as the claim list derives it, in memory: every claim whose text
+    is not redacted, with its features, blocking keys and postings."""
     texts: dict[str, str] = {}
     positions: dict[str, int] = {}
     claims = ClaimView.objects.values_list("claim_id", "text", "last_position")
     for uuid_value, text, position in claims.iterator(chunk_size=RESCAN_BATCH_SIZE):
+        if ev.REDACTED in text:
+            continue  # an erased text leaves the index (_handle_redaction)
         texts[str(uuid_value)] = text
         positions[str(uuid_value)] = position
     features = features_extract_many(texts=texts)
@@ -399,6 +400,60 @@ def contradictions_rescan(*, metadata: ev.Metadata) -> dict[str, int]:
             )
         )
         postings.extend(BlockingKey(key=k, claim_id=key, weight=w) for k, w in keys.items())
+    return index, rows, postings, texts, features
+
+
+def contradiction_index_check() -> list[str]:
+    """Rebuild the contradiction index from the claim list in memory and compare it with the
+    stored one; return the differences (empty: they agree). Reads only.
+
+    Meaningful once the follower has caught up (``follower_behind``): a claim it has not read
+    yet is reported missing. Positions are not compared (the index keeps the position of the
+    text it read, the claim list that of the claim's last event).
+    """
+    index, rows, postings, _texts, _features = _index_from_claims()
+    expected = {str(row.claim_id): (row.text, row.features, row.keys) for row in rows}
+    stored = {
+        str(claim_id): (text, features, keys)
+        for claim_id, text, features, keys in ClaimFeatureRow.objects.values_list(
+            "claim_id", "text", "features", "keys"
+        )
+    }
+    differences = [
+        f"claim {claim_id}: " + ("missing" if claim_id not in stored else "stored, not derived")
+        for claim_id in sorted(set(expected) ^ set(stored))
+    ]
+    differences += [
+        f"claim {claim_id}: its stored features or keys differ"
+        for claim_id in sorted(set(expected) & set(stored))
+        if json.dumps(expected[claim_id], sort_keys=True)
+        != json.dumps(stored[claim_id], sort_keys=True)
+    ]
+    expected_postings = {(item.key, str(item.claim_id), item.weight) for item in postings}
+    stored_postings = {
+        (key, str(claim_id), weight)
+        for key, claim_id, weight in BlockingKey.objects.values_list("key", "claim_id", "weight")
+    }
+    if expected_postings != stored_postings:
+        differences.append(
+            f"blocking keys: {len(expected_postings - stored_postings)} missing, "
+            f"{len(stored_postings - expected_postings)} not derived"
+        )
+    expected_counts = {key: len(ids) for key, ids in index.postings.items()}
+    stored_counts = dict(KeyCount.objects.exclude(claims=0).values_list("key", "claims"))
+    if expected_counts != stored_counts:
+        differences.append("key counts differ")
+    return differences
+
+
+def contradictions_rescan(*, metadata: ev.Metadata) -> dict[str, int]:
+    """Re-index every claim and check every claim against its candidates (new detector version).
+
+    Runs in memory over the claim list, then replaces the persisted index; flags already made
+    by this detector version are not repeated. Each contradicting pair the sweep reports is
+    scored again here, for the flag's score and cues (the same functions of the same features).
+    """
+    index, rows, postings, texts, features = _index_from_claims()
     with transaction.atomic():
         BlockingKey.objects.all().delete()
         KeyCount.objects.all().delete()

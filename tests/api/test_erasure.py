@@ -13,6 +13,7 @@ from django.db import connection
 from ledger.models import ClaimView
 from ledger.verification import ledger_verify
 from reviews.contradictions.models import ClaimFeatureRow
+from reviews.contradictions.services import contradiction_index_check
 from reviews.models import ApiIdempotentRequest, WebhookDelivery
 from tests.api.conftest import assert_problem
 from tests.api.test_webhooks import eager_celery, receiver, register
@@ -98,6 +99,7 @@ def test_erasing_a_flagged_delivered_and_replayed_claim_leaves_no_copy(
     # the claim stays, redacted, and leaves the contradiction index; the chain verifies
     assert ClaimView.objects.get(pk=claim_id).text == "[redacted]"
     assert not ClaimFeatureRow.objects.filter(pk=claim_id).exists()
+    assert contradiction_index_check() == []
     assert ledger_verify().intact
     # a retry of the first request still learns its outcome, without the sentence
     replay = publisher.post(

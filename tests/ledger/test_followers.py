@@ -4,6 +4,7 @@ and the command stands."""
 
 import logging
 import pathlib
+import weakref
 
 import pytest
 from django.db import transaction
@@ -21,7 +22,12 @@ SEED = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "iran-palestin
 
 @pytest.fixture
 def sent(monkeypatch) -> list[str]:
-    """The followers whose task a nudge sent, in order (nothing really runs)."""
+    """The followers whose task a nudge sent, in order (nothing really runs).
+
+    Each test starts with no nudge pending: a test's transaction is rolled back, never
+    committed, so its nudge would otherwise collect the next test's followers too.
+    """
+    monkeypatch.setattr(followers, "_NUDGES", weakref.WeakKeyDictionary())
     names: list[str] = []
 
     def send(follower: followers.Follower) -> bool:

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from ledger.exceptions import InvalidCommand, NotFound
 from ledger.models import ClaimView, ConsumerCursor, ContradictionView, Event
@@ -9,7 +10,7 @@ from ledger.services import claim_record, claim_revise, projections_rebuild
 from ledger.store import append_many
 from reviews.contradictions import services
 from reviews.contradictions.detectors import Cue
-from reviews.contradictions.models import BlockingKey
+from reviews.contradictions.models import BlockingKey, ClaimFeatureRow
 from reviews.contradictions.scoring import PairScore
 
 pytestmark = pytest.mark.django_db
@@ -197,10 +198,8 @@ def test_recording_a_claim_runs_the_follower_after_commit(
         claim_record(text="Tehran's backing of Hamas is unwavering.", metadata=metadata)
     # then its commit ran the contradiction follower, which flagged what it found
     assert len(flagged_events()) >= 1
-    assert (
-        ConsumerCursor.objects.get(name=services.CONSUMER_NAME).position
-        == (Event.objects.order_by("-position").values_list("position", flat=True)[0])
-    )
+    last_claim = Event.objects.filter(type="ClaimRecorded").order_by("-position")[0]
+    assert ConsumerCursor.objects.get(name=services.CONSUMER_NAME).position == (last_claim.position)
 
 
 def test_a_broker_that_is_down_does_not_fail_the_command(
@@ -371,3 +370,24 @@ def test_a_flag_records_its_cues_kinds_strongest_first_and_the_list_its_type(met
     assert event.data["cues"] == ["B says 40, A says 60", "B is firm, A hedges"]
     assert event.data["cue_kinds"] == ["numeric", "stance"]
     assert ContradictionView.objects.get().cue_kind == "numeric"
+
+
+def test_the_index_check_agrees_with_the_follower_and_finds_a_tampered_row(seed_claims, capsys):
+    # given the follower has indexed every claim
+    a, _b, _ = seed_claims
+    services.contradictions_consume()
+    # then the index rebuilt from the claim list matches the stored one
+    assert services.contradiction_index_check() == []
+    call_command("rescan_contradictions", "--check")
+    assert "matches the claim list" in capsys.readouterr().out
+
+    # when a stored row is changed behind the follower's back
+    ClaimFeatureRow.objects.filter(pk=a).update(keys=["tampered"])
+    BlockingKey.objects.filter(claim_id=a).delete()
+
+    # then the check names it, and the command fails
+    differences = services.contradiction_index_check()
+    assert f"claim {a}: its stored features or keys differ" in differences
+    assert any(item.startswith("blocking keys:") for item in differences)
+    with pytest.raises(CommandError, match="the contradiction index differs"):
+        call_command("rescan_contradictions", "--check")
