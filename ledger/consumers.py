@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ledger.events import DataRedacted
 from ledger.followers import LEASE_LOCK_CLASS, lease_key
 from ledger.models import ConsumerCursor
 from ledger.store import RecordedEvent, read_all
@@ -86,6 +87,13 @@ def consumer_advance(*, consumer: str, position: int) -> None:
     ConsumerCursor.objects.filter(name=consumer, position__lt=position).update(
         position=position, updated_at=timezone.now()
     )
+
+
+def redacted_stream_ids(batch: Sequence[RecordedEvent]) -> set[str]:
+    """The streams (claims) a follower's batch of events redacted a field of (DataRedacted)."""
+    return {
+        recorded.event.stream_id for recorded in batch if isinstance(recorded.event, DataRedacted)
+    }
 
 
 def consumer_follow_batch(

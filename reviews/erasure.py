@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 
-from ledger import events as ev
-from ledger.consumers import consumer_run_whole_batch
+from ledger.consumers import consumer_run_whole_batch, redacted_stream_ids
 from ledger.followers import follower_named
 from ledger.store import RecordedEvent
 from reviews.models import ApiIdempotentRequest
@@ -27,11 +26,7 @@ PURGED_BODY = {
 
 
 def _purge(batch: list[RecordedEvent]) -> None:
-    claim_ids = {
-        recorded.event.stream_id
-        for recorded in batch
-        if isinstance(recorded.event, ev.DataRedacted)
-    }
+    claim_ids = redacted_stream_ids(batch)
     if not claim_ids:
         return
     purged = [

@@ -36,7 +36,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ledger import events as ev
-from ledger.consumers import consumer_run_whole_batch
+from ledger.consumers import consumer_run_whole_batch, redacted_stream_ids
 from ledger.exceptions import InvalidCommand, NotFound
 from ledger.followers import follower_named
 from ledger.models import ClaimView
@@ -247,13 +247,7 @@ def _collect_batch(batch: list[RecordedEvent], created: list[str]) -> None:
                         created_at=now,
                     )
                 )
-    _payloads_rerender(
-        claim_ids={
-            recorded.event.stream_id
-            for recorded in batch
-            if isinstance(recorded.event, ev.DataRedacted)
-        }
-    )
+    _payloads_rerender(claim_ids=redacted_stream_ids(batch))
     if not deliveries:
         return
     # The cursor hands each event over once; a delivery that exists already (the cursor was

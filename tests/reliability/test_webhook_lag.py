@@ -10,7 +10,6 @@ from __future__ import annotations
 import statistics
 import time
 
-import pytest
 from django.conf import settings
 
 from config.celery import app as celery_app
@@ -18,19 +17,13 @@ from ledger.claims import ClaimStatus
 from tests.api import test_webhooks
 from tests.api.conftest import OWN
 from tests.api.test_webhooks import publish
-from tests.reliability import test_worker_faults
 from tests.reliability.conftest import figures_record
+from tests.reliability.test_periodic_tasks import pytestmark, receiver, workers
 from tests.reliability.test_worker_faults import wait_for
 
-pytestmark = [
-    pytest.mark.broker,
-    pytest.mark.postgres,
-    pytest.mark.slow,
-    pytest.mark.usefixtures("ledger_transactional_db"),
-]
+# Broker, PostgreSQL, slow; real worker processes; a prompt HTTP receiver on 127.0.0.1.
+__all__ = ["pytestmark", "receiver", "workers"]
 
-workers = test_worker_faults.workers  # real worker processes, stopped after each test
-receiver = test_webhooks.receiver  # a prompt HTTP receiver on 127.0.0.1
 WRITES = 7
 
 
