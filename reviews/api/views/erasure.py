@@ -15,12 +15,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ledger.redaction import MAX_REASON_LENGTH, claim_text_erase
+from reviews.api.serializers import StrictInputSerializer
 from reviews.api.views.base import COMMON_ERRORS, INVALID, NOT_FOUND, LedgerAPIView
 from reviews.models import ApiScope
 from reviews.roles import Role
 
 
-class ClaimTextEraseSerializer(serializers.Serializer[None]):
+class ClaimTextEraseSerializer(StrictInputSerializer):
     reason = serializers.CharField(
         max_length=MAX_REASON_LENGTH, help_text="Recorded; no personal data."
     )
