@@ -309,7 +309,7 @@ def main(argv: list[str]) -> int:
             print(f"== {name}", file=sys.stderr, flush=True)
             module_started = time.perf_counter()
             try:
-                with common.after_commit_hooks_paused():
+                with common.followers_paused():
                     if arguments.profile:
                         outcome = _profiled(name, run, quick=arguments.quick)
                     else:

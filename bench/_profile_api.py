@@ -36,7 +36,7 @@ def main(argv: list[str]) -> int:
 
         with (
             override_settings(LEDGER_API_RATE=common.RATE_FOR_THE_RUN),
-            common.after_commit_hooks_paused(),  # as the harness runs bench/api.py
+            common.followers_paused(),  # as the harness runs bench/api.py
         ):
             tokens = api._callers()
             api.fill(arguments.claims)

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from unittest import mock
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -25,7 +26,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import connection, connections
 
-from ledger.store import after_commit_hooks, after_commit_register, after_commit_unregister
+from ledger import followers
 from reviews.keys import api_key_create
 from reviews.models import Membership
 from reviews.roles import Role
@@ -254,21 +255,13 @@ def new_id() -> str:
 
 
 @contextmanager
-def after_commit_hooks_paused() -> Iterator[None]:
-    """Run without the after-commit hooks (the contradiction nudge), then put them back.
+def followers_paused() -> Iterator[None]:
+    """Run without nudging the followers of the log (the contradiction check, webhooks).
 
     Tasks run eagerly in the benchmark, so the nudge after each transaction that records claims
     would run the whole contradiction check inside the timing of commands, ingest and the API
     fill; in production it is one message to the broker and the check runs on a worker. The
     harness runs every module inside this; the check is measured by ``contradictions``.
     """
-    hooks = after_commit_hooks()
-    for hook in hooks:
-        after_commit_unregister(name=hook.name)
-    try:
+    with mock.patch.object(followers, "follower_send", return_value=False):
         yield
-    finally:
-        for hook in hooks:
-            after_commit_register(
-                name=hook.name, event_types=hook.event_types, callback=hook.callback
-            )

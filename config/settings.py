@@ -149,11 +149,11 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Periodic work (run by `celery -A config beat`). The contradiction sweep catches up with claims
-# committed while the broker was down: it follows the event log from its durable cursor. A
-# checkpoint records the ledger's head (position and hash) for auditors. The webhook dispatch
-# turns new events into deliveries (so events written outside the API are never missed) and
-# the retry sweep re-enqueues due deliveries whose task message was lost.
+# Periodic work (run by `celery -A config beat`). The followers' sweep catches up with events
+# committed while the broker was down: each follower (the contradiction detector, the webhook
+# dispatch, ...) reads on from its durable cursor. A checkpoint records the ledger's head
+# (position and hash) for auditors. The retry sweep re-enqueues due webhook deliveries whose
+# task message was lost.
 #
 # Each entry: (beat name, task, interval in seconds, single-flight lock lifetime in seconds).
 # A tick expires after one interval (a tick no worker started in time is dropped: the next one
@@ -162,32 +162,25 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 LEDGER_CHECKPOINT_INTERVAL_SECONDS = env_int("LEDGER_CHECKPOINT_INTERVAL_SECONDS", default=3600)
 # The HMAC key of the signed checkpoints file (record_checkpoint --export); auditors hold it too.
 LEDGER_CHECKPOINT_KEY = os.environ.get("LEDGER_CHECKPOINT_KEY", "")
+# The followers of the event log (ledger.followers): each is nudged after every commit that
+# appended what it reads; the sweep sends them all, so a nudge lost to a broker outage only
+# delays. A follower's message expires after one sweep interval (the next sweep sends it again).
+FOLLOWERS_SWEEP_SECONDS = env_int("FOLLOWERS_SWEEP_SECONDS", default=5)
 PERIODIC_TASKS: list[tuple[str, str, int, int]] = [
-    (
-        "contradictions-sweep",
-        "reviews.tasks.contradictions_sweep",
-        env_int("CONTRADICTIONS_SWEEP_SECONDS", default=60),
-        300,
-    ),
+    ("ledger-followers-sweep", "ledger.followers_sweep", FOLLOWERS_SWEEP_SECONDS, 60),
     (
         "ledger-record-checkpoint",
         "ledger.record_checkpoint",
         LEDGER_CHECKPOINT_INTERVAL_SECONDS,
         600,
     ),
-    (
-        "webhooks-dispatch",
-        "reviews.tasks_webhooks.webhooks_dispatch",
-        env_int("WEBHOOKS_DISPATCH_SECONDS", default=5),
-        120,
-    ),
-    ("webhooks-retry-due", "reviews.tasks_webhooks.webhooks_retry_due", 30, 60),
+    ("webhooks-retry-due", "reviews.tasks.webhooks_retry_due", 30, 60),
 ]
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     name: {"task": task, "schedule": seconds, "options": {"expires": seconds}}
     for name, task, seconds, _lock_seconds in PERIODIC_TASKS
 }
-# The same expiry for every send of these tasks (the dispatch is also kicked after API writes).
+# The same expiry for every send of these tasks.
 CELERY_TASK_ANNOTATIONS: dict[str, dict[str, Any]] = {
     task: {"expires": seconds, "single_flight_seconds": lock_seconds}
     for _name, task, seconds, lock_seconds in PERIODIC_TASKS
@@ -216,8 +209,7 @@ if CACHE_URL:
         }
     }
 
-# Webhooks (their tasks module is not found by autodiscovery).
-CELERY_IMPORTS = ["reviews.tasks_webhooks"]
+# Webhooks.
 # Development may send webhooks over plain HTTP and to local addresses; production may not.
 LEDGER_WEBHOOK_ALLOW_HTTP = env_bool("LEDGER_WEBHOOK_ALLOW_HTTP", default=DEBUG)
 LEDGER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool(

@@ -17,18 +17,15 @@ Two ways to follow it:
 from __future__ import annotations
 
 import contextlib
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ledger.events import DataRedacted
+from ledger.followers import LEASE_LOCK_CLASS, lease_key
 from ledger.models import ConsumerCursor
 from ledger.store import RecordedEvent, read_all
-
-# The first key of the two-key advisory locks that lease consumers (the append lock is a
-# one-key lock, so the two never collide).
-CONSUMER_LOCK_CLASS = 0x1ED6
 
 
 def consumer_run_whole_batch(
@@ -57,26 +54,23 @@ def consumer_run_whole_batch(
     return len(batch)
 
 
-def _lease_key(consumer: str) -> int:
-    """A stable signed 32-bit key for a consumer name (``hash()`` changes between processes)."""
-    return zlib.crc32(consumer.encode()) - 2**31
-
-
 @contextlib.contextmanager
 def consumer_lease(*, consumer: str) -> Iterator[int]:
     """Be the only runner of ``consumer`` until the block ends; yields its cursor position.
 
     On PostgreSQL a session-level advisory lock: it spans the short transactions of a batch
     without holding one open, a second worker waits for it, and it is released when the block
-    ends or, if the worker dies, when its connection closes. SQLite (the embedded mode, one
-    process) needs no lease: its writes are serialized by the database file's lock.
+    ends or, if the worker dies, when its connection closes. It is the same lock as the
+    follower's lease (``ledger.followers.follower_run``), which a session may take again.
+    SQLite (the embedded mode, one process) needs no lease: its writes are serialized by the
+    database file's lock.
     """
     ConsumerCursor.objects.get_or_create(name=consumer)
     leased = connection.vendor == "postgresql"
     if leased:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pg_advisory_lock(%s, %s)", [CONSUMER_LOCK_CLASS, _lease_key(consumer)]
+                "SELECT pg_advisory_lock(%s, %s)", [LEASE_LOCK_CLASS, lease_key(consumer)]
             )
     try:
         yield ConsumerCursor.objects.values_list("position", flat=True).get(name=consumer)
@@ -85,7 +79,7 @@ def consumer_lease(*, consumer: str) -> Iterator[int]:
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT pg_advisory_unlock(%s, %s)",
-                    [CONSUMER_LOCK_CLASS, _lease_key(consumer)],
+                    [LEASE_LOCK_CLASS, lease_key(consumer)],
                 )
 
 
@@ -94,6 +88,13 @@ def consumer_advance(*, consumer: str, position: int) -> None:
     ConsumerCursor.objects.filter(name=consumer, position__lt=position).update(
         position=position, updated_at=timezone.now()
     )
+
+
+def redacted_stream_ids(batch: Sequence[RecordedEvent]) -> set[str]:
+    """The streams (claims) a follower's batch of events redacted a field of (DataRedacted)."""
+    return {
+        recorded.event.stream_id for recorded in batch if isinstance(recorded.event, DataRedacted)
+    }
 
 
 def consumer_follow_batch(

@@ -180,6 +180,17 @@ def _rewrite(row: Event, segments: list[str], new_data: Any, leaves: list[dict[s
             raise NotImplementedError(f"no redaction support for {connection.vendor}")
 
 
+def _checked_reason(reason: str, metadata: ev.Metadata) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise InvalidCommand("a redaction needs a reason")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise InvalidCommand(f"the reason is longer than {MAX_REASON_LENGTH} characters")
+    if not metadata.actor.strip():
+        raise InvalidCommand("a redaction needs the actor who performs it")
+    return reason
+
+
 def event_redact(
     *, position: int, field: str, reason: str, metadata: ev.Metadata
 ) -> RedactionResult:
@@ -190,79 +201,162 @@ def event_redact(
     marker in it), and only of events appended in hash format 2, whose per-text commitments
     let verification prove that nothing else changed (docs/adr/0028-provable-redaction.md).
     Metadata cannot be: the hash covers it directly. Read models are rebuilt so the removed text
-    is gone from them too. Atomic: on any error nothing changes.
+    is gone from them too; the followers of the log remove their copies when they read the
+    DataRedacted event (``ledger.followers``). Atomic: on any error nothing changes.
     """
     segments = _path(field)
-    reason = reason.strip()
-    if not reason:
-        raise InvalidCommand("a redaction needs a reason")
-    if len(reason) > MAX_REASON_LENGTH:
-        raise InvalidCommand(f"the reason is longer than {MAX_REASON_LENGTH} characters")
-    if not metadata.actor.strip():
-        raise InvalidCommand("a redaction needs the actor who performs it")
+    reason = _checked_reason(reason, metadata)
     with transaction.atomic():
         lock_appends()  # no append or other redaction can interleave
         row = Event.objects.filter(position=position).first()
         if row is None:
             raise NotFound(f"no event at position {position}")
-        if row.type == ev.EventType.DATA_REDACTED:
-            raise InvalidCommand("a DataRedacted event cannot itself be redacted")
-        if not row.fields_digest:
-            raise InvalidCommand(
-                f"the event at position {position} was recorded in hash format 1, without "
-                "per-field commitments: a redaction of it could not be proven to change only "
-                "that field (docs/adr/0028-provable-redaction.md)"
-            )
-        stream_id = redaction_stream_id(position)
-        earlier: list[dict[str, Any]] = list(
-            Event.objects.filter(stream_id=stream_id)
-            .order_by("version")
-            .values_list("data", flat=True)
-        )
-        digest, leaves = _check_stored(row, earlier)
-        new_data = copy.deepcopy(row.data)
-        container, key = _parent_of_leaf(new_data, segments, field)
-        value = container[key]
-        path = ".".join(segments)
-        if value == ev.REDACTED:
-            raise InvalidCommand(f"{field} of the event at position {position} is already redacted")
-        if not isinstance(value, str):
-            raise InvalidCommand(
-                f"{field} holds a {type(value).__name__}; only text can be redacted "
-                "(name the text inside it, e.g. selector.exact)"
-            )
-        container[key] = ev.REDACTED
-        index = _text_paths(row.data).index(path)
-        leaves[index] = {"commitment": leaf_commitment(leaves[index]["salt"], value)}
-        _rewrite(row, segments, new_data, leaves)
-        result = append(
-            stream_id=stream_id,
-            stream_type=ev.StreamType.REDACTION,
-            expected_version=len(earlier),
-            events=[
-                ev.DataRedacted(
-                    position=position,
-                    event_hash=row.hash,
-                    stream_id=row.stream_id,
-                    field=path,
-                    reason=reason,
-                    # Format 2: the digest the hash covers, which a redaction does not change.
-                    data_digest_before=digest,
-                    data_digest_after=digest,
-                )
-            ],
-            metadata=metadata,
-        )
+        result = _redact_field(row, segments, reason, metadata)
         if row.stream_type in projections.HANDLERS:
             # The read models may hold the removed text; rebuild them from the redacted events.
             projections_rebuild(check=False)
+    return result
+
+
+def _redact_field(
+    row: Event, segments: list[str], reason: str, metadata: ev.Metadata
+) -> RedactionResult:
+    """Redact one text of the stored event ``row`` and append its DataRedacted event; the
+    caller holds the append lock in its transaction and rebuilds the read models."""
+    position, field = row.position, ".".join(segments)
+    if row.type == ev.EventType.DATA_REDACTED:
+        raise InvalidCommand("a DataRedacted event cannot itself be redacted")
+    if not row.fields_digest:
+        raise InvalidCommand(
+            f"the event at position {position} was recorded in hash format 1, without "
+            "per-field commitments: a redaction of it could not be proven to change only "
+            "that field (docs/adr/0028-provable-redaction.md)"
+        )
+    stream_id = redaction_stream_id(position)
+    earlier: list[dict[str, Any]] = list(
+        Event.objects.filter(stream_id=stream_id).order_by("version").values_list("data", flat=True)
+    )
+    digest, leaves = _check_stored(row, earlier)
+    new_data = copy.deepcopy(row.data)
+    container, key = _parent_of_leaf(new_data, segments, field)
+    value = container[key]
+    if value == ev.REDACTED:
+        raise InvalidCommand(f"{field} of the event at position {position} is already redacted")
+    if not isinstance(value, str):
+        raise InvalidCommand(
+            f"{field} holds a {type(value).__name__}; only text can be redacted "
+            "(name the text inside it, e.g. selector.exact)"
+        )
+    container[key] = ev.REDACTED
+    index = _text_paths(row.data).index(field)
+    leaves[index] = {"commitment": leaf_commitment(leaves[index]["salt"], value)}
+    _rewrite(row, segments, new_data, leaves)
+    row.data, row.leaves, row.salt = new_data, leaves, ""
+    result = append(
+        stream_id=stream_id,
+        stream_type=ev.StreamType.REDACTION,
+        expected_version=len(earlier),
+        events=[
+            ev.DataRedacted(
+                position=position,
+                event_hash=row.hash,
+                stream_id=row.stream_id,
+                field=field,
+                reason=reason,
+                # Format 2: the digest the hash covers, which a redaction does not change.
+                data_digest_before=digest,
+                data_digest_after=digest,
+            )
+        ],
+        metadata=metadata,
+    )
     return RedactionResult(
         position=position,
-        field=path,
+        field=field,
         redaction_position=result.events[0].position,
         data_digest_before=digest,
         data_digest_after=digest,
     )
+
+
+# A claim's text as its own events carry it: the text, and the TextQuote selector's quote and
+# the source text around it (which may hold the rest of the sentence).
+CLAIM_TEXT_FIELDS = ("text", "selector.exact", "selector.prefix", "selector.suffix")
+
+
+@dataclasses.dataclass(frozen=True)
+class ErasureResult:
+    claim_id: str
+    redactions: list[RedactionResult]  # one per field removed, in position order
+
+
+def _texts_of(data: Any) -> dict[str, str]:
+    """Every text value of a payload by its dotted path."""
+    found: dict[str, str] = {}
+
+    def collect(_index: int, path: str, value: str) -> str:
+        found[path] = value
+        return ""
+
+    fields_digest(data, collect)
+    return found
+
+
+def claim_text_erase(*, claim_id: str, reason: str, metadata: ev.Metadata) -> ErasureResult:
+    """Erase a claim's sentence from the ledger: every field of every event that carries it.
+
+    The claim's sentences are the texts its own events recorded (its first text and each
+    revision). Removed: in the claim's events, ``text`` and the TextQuote selector (``exact``,
+    ``prefix``, ``suffix``); in every event of the ledger, any text containing one of those
+    sentences (a comment quoting it, another claim recording the same words). Each removal is
+    a redaction of its own (``event_redact``'s guarantees, one DataRedacted event each), all in
+    one transaction, then the read models are rebuilt once; the followers remove their copies
+    when they read the DataRedacted events. The source snapshot is not changed. Raises NotFound
+    for an unknown claim, InvalidCommand when nothing of it is left to erase.
+    """
+    reason = _checked_reason(reason, metadata)
+    with transaction.atomic():
+        lock_appends()
+        own = list(
+            Event.objects.filter(stream_id=str(claim_id), stream_type=ev.StreamType.CLAIM)
+            .order_by("version")
+            .only("position", "data")
+        )
+        if not own:
+            raise NotFound(f"no claim {claim_id}")
+        sentences = {
+            row.data["text"]
+            for row in own
+            if isinstance(row.data.get("text"), str) and row.data["text"] not in ("", ev.REDACTED)
+        }
+        targets: list[tuple[int, str]] = [
+            (row.position, path)
+            for row in own
+            for path, value in _texts_of(row.data).items()
+            if path in CLAIM_TEXT_FIELDS and value not in ("", ev.REDACTED)
+        ]
+        own_positions = {row.position for row in own}
+        rows = (
+            Event.objects.exclude(type=ev.EventType.DATA_REDACTED)
+            .order_by("position")
+            .values_list("position", "data")
+        )
+        for position, data in rows.iterator(chunk_size=2000):
+            for path, value in _texts_of(data).items():
+                carries = any(sentence in value for sentence in sentences)
+                if carries and (position not in own_positions or path not in CLAIM_TEXT_FIELDS):
+                    targets.append((position, path))
+        if not targets:
+            raise InvalidCommand(f"claim {claim_id} holds no text left to erase")
+        redactions = []
+        touched_projections = False
+        for position, path in sorted(set(targets)):
+            row = Event.objects.get(position=position)
+            redactions.append(_redact_field(row, path.split("."), reason, metadata))
+            touched_projections |= row.stream_type in projections.HANDLERS
+        if touched_projections:
+            projections_rebuild(check=False)
+    return ErasureResult(claim_id=str(claim_id), redactions=redactions)
 
 
 def redaction_summary(records: list[dict[str, Any]]) -> str:

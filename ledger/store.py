@@ -4,8 +4,8 @@ Appends are serialized (a transaction-scoped advisory lock on PostgreSQL; SQLite
 write lock), so the global position is assigned in commit order with no gaps: a reader that
 has seen position N never later finds a committed event below N (docs/adr/0001).
 
-Other apps react to new events through after-commit hooks (``after_commit_register``): callbacks
-run once the append's transaction commits, and their failures never fail the command.
+Every entry point that appends nudges the followers of the log (``ledger.followers``) once the
+append's transaction commits; a nudge never fails the command.
 """
 
 from __future__ import annotations
@@ -16,18 +16,17 @@ import functools
 import hashlib
 import logging
 import secrets
-import weakref
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from ledger import projections
 from ledger.events import DomainEvent, Metadata, event_from_stored, validate_payload
 from ledger.exceptions import ConcurrencyConflict, IdempotencyKeyReused, InvalidCommand
+from ledger.followers import followers_nudge
 from ledger.models import EVENT_FIELDS, Event, IdempotencyRecord
 from ledger.sql import (
     TableWrite,
@@ -80,120 +79,6 @@ class AppendResult:
     @property
     def version(self) -> int:
         return self.events[-1].version
-
-
-AfterCommitCallback = Callable[[list[RecordedEvent]], None]
-
-
-@dataclasses.dataclass(frozen=True)
-class AfterCommitHook:
-    name: str
-    event_types: frozenset[str]
-    callback: AfterCommitCallback
-
-
-# name -> hook; filled by other apps' AppConfig.ready() (``ledger`` imports none of them).
-_AFTER_COMMIT_HOOKS: dict[str, AfterCommitHook] = {}
-
-
-def after_commit_register(
-    *, name: str, event_types: Iterable[str], callback: AfterCommitCallback
-) -> None:
-    """Run ``callback`` after the commit of any append that added events of ``event_types``.
-
-    This is how code outside ``ledger`` reacts to new events without ``ledger`` importing it:
-    ``reviews`` registers its contradiction nudge here in ``ReviewsConfig.ready``. The callback
-    gets the committed events of those types from one append, runs through
-    ``transaction.on_commit`` (never for a rolled-back append) and must be quick. Whatever it
-    raises is logged and swallowed: the command already committed and must not fail for a
-    side effect, so a callback may only be a hint (the event log stays the truth). Registering
-    the same ``name`` again replaces the hook.
-    """
-    types = frozenset(str(item) for item in event_types)
-    if not name or not types:
-        raise InvalidCommand("an after-commit hook needs a name and at least one event type")
-    _AFTER_COMMIT_HOOKS[name] = AfterCommitHook(name=name, event_types=types, callback=callback)
-
-
-def after_commit_unregister(*, name: str) -> None:
-    """Remove a hook (tests); unknown names are ignored."""
-    _AFTER_COMMIT_HOOKS.pop(name, None)
-
-
-def after_commit_hooks() -> list[AfterCommitHook]:
-    return list(_AFTER_COMMIT_HOOKS.values())
-
-
-class _HookBatch:
-    """The events one transaction appended (at one savepoint depth), delivered at its commit.
-
-    One batch per transaction, not one per append: ingesting an article appends each claim
-    separately and must still nudge a hook once. Its ``deliver`` is registered with
-    ``transaction.on_commit`` at the depth of the appends it collects (the caller's, outside
-    each append's own savepoint), so Django drops it, with every event in it, exactly when
-    those appends are rolled back.
-    """
-
-    def __init__(self, events: list[RecordedEvent]) -> None:
-        self.events = list(events)
-        self.delivered = False
-
-    def queued(self, wrapper: BaseDatabaseWrapper) -> bool:
-        """Whether this batch will still run at this connection's next commit.
-
-        False once it ran, or once the transaction (or savepoint) it was registered in rolled
-        back, which Django signals only by dropping the callback from ``run_on_commit``.
-        """
-        return not self.delivered and any(
-            callback == self.deliver for _sids, callback, *_ in wrapper.run_on_commit
-        )
-
-    def deliver(self) -> None:
-        self.delivered = True
-        for hook in list(_AFTER_COMMIT_HOOKS.values()):
-            matching = [item for item in self.events if item.type in hook.event_types]
-            if matching:
-                _run_hook(hook, matching)
-
-
-# Per connection and savepoint depth (the ids of the savepoints open), the batch collecting
-# the current transaction's events.
-_HOOK_BATCHES: weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[tuple[str, ...], _HookBatch]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _run_hook(hook: AfterCommitHook, recorded: list[RecordedEvent]) -> None:
-    try:
-        hook.callback(recorded)
-    except Exception:
-        logger.exception("after-commit hook %r failed; the append itself committed", hook.name)
-
-
-def _schedule_hooks(recorded: list[RecordedEvent]) -> None:
-    """Hand committed (or, inside a transaction, appended) events to the after-commit hooks.
-
-    Call it outside the append's own atomic block: outside any transaction the events are
-    committed and the hooks run now; inside one they join the transaction's batch.
-    """
-    if not any(
-        item.type in hook.event_types for hook in _AFTER_COMMIT_HOOKS.values() for item in recorded
-    ):
-        return
-    wrapper = transaction.get_connection()
-    if not wrapper.in_atomic_block:
-        _HookBatch(recorded).deliver()
-        return
-    batches = _HOOK_BATCHES.setdefault(wrapper, {})
-    depth = tuple(wrapper.savepoint_ids)
-    pending = batches.get(depth)
-    if pending is None or not pending.queued(wrapper):
-        # Forget batches that ran or were rolled back (savepoint ids are never reused).
-        for stale in [key for key, batch in batches.items() if not batch.queued(wrapper)]:
-            del batches[stale]
-        pending = batches[depth] = _HookBatch([])
-        transaction.on_commit(pending.deliver)
-    pending.events.extend(recorded)
 
 
 def format_timestamp(moment: datetime.datetime) -> str:
@@ -329,7 +214,7 @@ def append(
                 last_position=recorded[-1].position,
                 recorded_at=recorded[0].recorded_at,
             )
-    _schedule_hooks(recorded)
+    followers_nudge(item.type for item in recorded)
     return AppendResult(events=recorded, replayed=False)
 
 
@@ -353,7 +238,7 @@ def append_many(*, appends: Sequence[StreamAppend], metadata: Metadata) -> list[
         reads = _read_under_lock([item.target for item in appends], lock=True)
         plan = _plan(appends, all_payloads, metadata_dict, reads)
         send(plan.writes)
-    _schedule_hooks(plan.appended)
+    followers_nudge(item.type for item in plan.appended)
     return [AppendResult(events=events, replayed=False) for events in plan.results]
 
 
@@ -389,7 +274,7 @@ def append_decided(
         )
         plan = _plan([item], [_validated(item)], metadata_dict, reads)
         send(plan.writes)
-    _schedule_hooks(plan.appended)
+    followers_nudge(item.type for item in plan.appended)
     return AppendResult(events=plan.results[0], replayed=False)
 
 
@@ -718,6 +603,14 @@ def _recorded_from_values(values: tuple[Any, ...]) -> RecordedEvent:
         recorded_at=at,
         hash=hash_,
     )
+
+
+def read_positions(positions: Iterable[int]) -> dict[int, RecordedEvent]:
+    """The committed events at these positions (upcast, as readers see them), by position."""
+    rows = Event.objects.filter(position__in=sorted(set(positions)))
+    return {
+        values[0]: _recorded_from_values(values) for values in rows.values_list(*_RECORDED_FIELDS)
+    }
 
 
 def head_position() -> int:

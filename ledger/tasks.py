@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from ledger import followers
 from ledger.checkpoints import checkpoint_record
 
 
@@ -16,3 +17,12 @@ def record_checkpoint() -> str | None:
     """
     checkpoint = checkpoint_record()
     return str(checkpoint) if checkpoint is not None else None
+
+
+@shared_task(name="ledger.followers_sweep")
+def followers_sweep() -> int:
+    """Periodic (CELERY_BEAT_SCHEDULE): send every follower's task, so a lost nudge only delays.
+
+    Each follower reads on from its durable cursor; one with nothing new returns at once.
+    """
+    return followers.followers_sweep()

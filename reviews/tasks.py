@@ -1,22 +1,56 @@
 """Celery tasks of ``reviews``: thin wrappers, one service call each.
 
+Three of them advance followers of the event log (``ledger.followers.FOLLOWERS`` names them):
+each runs under its follower's lease (``follower_run``), nudged after every commit that
+appended what it reads and swept periodically, so a lost nudge only delays.
+
 Contradiction work is idempotent by design (a durable cursor plus one stream per claim pair at
-an expected version), so the tasks acknowledge late: a worker killed mid-task leaves the message
+an expected version), so its task acknowledges late: a worker killed mid-task leaves the message
 to be redelivered, and redelivery flags nothing twice. Only database errors that can pass
 (lost connection, lock timeout, serialization failure, a concurrent append) are retried.
+
+Webhooks: ``webhooks_follow`` turns new events into deliveries (each (endpoint, event) once,
+written with the cursor move) and enqueues their sending; ``webhook_deliver`` sends one delivery
+and schedules its retry (or its turn, when its organisation has its share of sends under way);
+``webhooks_retry_due`` re-enqueues pending deliveries whose task message was lost.
 """
 
 from __future__ import annotations
+
+import logging
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from ledger.exceptions import ConcurrencyConflict
+from ledger.followers import follower_run
 from reviews.contradictions import services
+from reviews.erasure import CONSUMER_NAME as RESPONSES_FOLLOWER
+from reviews.erasure import idempotent_responses_follow as responses_follow
+from reviews.webhooks import (
+    CONSUMER_NAME as WEBHOOKS_FOLLOWER,
+)
+from reviews.webhooks import (
+    webhook_deliveries_due,
+    webhook_delivery_attempt,
+    webhooks_collect,
+)
+
+logger = logging.getLogger(__name__)
 
 RETRYABLE_ERRORS = (OperationalError, InterfaceError, ConcurrencyConflict)
 MAX_RETRIES = 5
 BATCHES_PER_TASK = 50
+MAX_WEBHOOK_BATCHES_PER_RUN = 20  # bounds one task's work; the next nudge or sweep continues
+RETRY_SWEEP_LIMIT = 500
+
+
+def enqueue_safely(task: object, *args: str) -> None:
+    """Enqueue; a broker outage is logged, not raised: the periodic sweeps catch up later."""
+    try:
+        task.delay(*args)  # type: ignore[attr-defined]
+    except Exception:  # the broker's connection errors vary by transport
+        logger.warning("could not enqueue %s%s; the periodic sweep will retry", task, args)
 
 
 @shared_task(
@@ -27,18 +61,51 @@ BATCHES_PER_TASK = 50
     retry_backoff_max=60,
     retry_jitter=True,
 )
-def contradictions_consume_task() -> int:
-    """Nudged after a claim commits: follow the event log and check new or revised claims."""
-    return services.contradictions_consume(max_batches=BATCHES_PER_TASK)
+def contradictions_follow() -> int | None:
+    """Follow the log: index new, revised or redacted claims and check them for contradictions."""
+    return follower_run(
+        name=services.CONSUMER_NAME,
+        advance=lambda: services.contradictions_consume(max_batches=BATCHES_PER_TASK),
+    )
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=RETRYABLE_ERRORS,
-    max_retries=MAX_RETRIES,
-    retry_backoff=True,
-    retry_backoff_max=60,
-)
-def contradictions_sweep() -> int:
-    """Periodic (beat): catch up with anything committed while no nudge got through."""
-    return services.contradictions_consume(max_batches=BATCHES_PER_TASK)
+def _webhooks_dispatch() -> int:
+    total = 0
+    for _ in range(MAX_WEBHOOK_BATCHES_PER_RUN):
+        handled, created = webhooks_collect()
+        total += handled
+        for delivery_id in created:
+            enqueue_safely(webhook_deliver, delivery_id)
+        if handled == 0:
+            break
+    return total
+
+
+@shared_task(ignore_result=True)
+def webhooks_follow() -> int | None:
+    """Turn new events into deliveries and enqueue their sending; return the events read."""
+    return follower_run(name=WEBHOOKS_FOLLOWER, advance=_webhooks_dispatch)
+
+
+@shared_task(ignore_result=True)
+def idempotent_responses_follow() -> int | None:
+    """Purge the stored API responses that hold text a DataRedacted event removed."""
+    return follower_run(name=RESPONSES_FOLLOWER, advance=responses_follow)
+
+
+@shared_task(ignore_result=True)
+def webhook_deliver(delivery_id: str) -> None:
+    result = webhook_delivery_attempt(delivery_id=delivery_id)
+    if result.retry_in_seconds is not None:
+        try:
+            webhook_deliver.apply_async(args=(delivery_id,), countdown=result.retry_in_seconds)
+        except Exception:
+            logger.warning("could not schedule the retry of %s; the sweep will", delivery_id)
+
+
+@shared_task(ignore_result=True)
+def webhooks_retry_due() -> int:
+    due = webhook_deliveries_due(limit=RETRY_SWEEP_LIMIT)
+    for delivery_id in due:
+        enqueue_safely(webhook_deliver, delivery_id)
+    return len(due)

@@ -36,10 +36,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ledger import events as ev
-from ledger.consumers import consumer_run_whole_batch
+from ledger.consumers import consumer_run_whole_batch, redacted_stream_ids
 from ledger.exceptions import InvalidCommand, NotFound
+from ledger.followers import follower_named
 from ledger.models import ClaimView
-from ledger.store import RecordedEvent, format_timestamp
+from ledger.store import RecordedEvent, format_timestamp, read_positions
 from reviews.models import (
     WebhookAttempt,
     WebhookAttemptOutcome,
@@ -52,7 +53,7 @@ from reviews.webhook_http import SendOutcome, send_post
 
 logger = logging.getLogger(__name__)
 
-CONSUMER_NAME = "webhooks"
+CONSUMER_NAME = "webhooks"  # its follower (ledger.followers.FOLLOWERS) and cursor
 COLLECT_BATCH_SIZE = 500
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 30  # 30 s, 1 min, 2 min, ... about an hour before the last try
@@ -151,6 +152,8 @@ def webhook_endpoint_deactivate(*, organisation: str | None, endpoint_id: str) -
 
 
 def _claims_of(recorded: RecordedEvent) -> list[str]:
+    if isinstance(recorded.event, ev.DataRedacted):
+        return []  # sends nothing; its claim's payloads are rendered again (_payloads_rerender)
     if isinstance(recorded.event, ev.ContradictionFlagged):
         return list(dict.fromkeys(recorded.event.claims))
     return [recorded.stream_id]
@@ -186,6 +189,25 @@ def _payload(
     }
 
 
+def _payloads_rerender(*, claim_ids: set[str]) -> None:
+    """Render the payloads of every delivery (pending or past) of these claims again, from the
+    claim list and the events as they stand: a redacted text leaves every stored payload."""
+    if not claim_ids:
+        return
+    deliveries = list(WebhookDelivery.objects.filter(claim_id__in=claim_ids))
+    events = read_positions(delivery.event_position for delivery in deliveries)
+    claims = {str(claim.claim_id): claim for claim in ClaimView.objects.filter(pk__in=claim_ids)}
+    for delivery in deliveries:
+        claim = claims.get(str(delivery.claim_id))
+        recorded = events.get(delivery.event_position)
+        if claim is None or recorded is None:
+            continue
+        delivery.payload = _payload(
+            delivery_id=delivery.pk, recorded=recorded, kind=delivery.event_type, claim=claim
+        )
+    WebhookDelivery.objects.bulk_update(deliveries, ["payload"], batch_size=500)
+
+
 def _collect_batch(batch: list[RecordedEvent], created: list[str]) -> None:
     """Write the deliveries of a batch of events: a fixed number of queries, not one per event."""
     claim_ids = {claim_id for recorded in batch for claim_id in _claims_of(recorded)}
@@ -200,7 +222,9 @@ def _collect_batch(batch: list[RecordedEvent], created: list[str]) -> None:
     now = timezone.now()
     deliveries: list[WebhookDelivery] = []
     for recorded in batch:
-        kind = WEBHOOK_TYPE_BY_EVENT[recorded.type]
+        kind = WEBHOOK_TYPE_BY_EVENT.get(recorded.type)
+        if kind is None:  # a DataRedacted event: handled after the batch's new deliveries
+            continue
         for claim_id in _claims_of(recorded):
             claim = claims.get(claim_id)
             if claim is None or not claim.publisher:
@@ -223,6 +247,7 @@ def _collect_batch(batch: list[RecordedEvent], created: list[str]) -> None:
                         created_at=now,
                     )
                 )
+    _payloads_rerender(claim_ids=redacted_stream_ids(batch))
     if not deliveries:
         return
     # The cursor hands each event over once; a delivery that exists already (the cursor was
@@ -244,7 +269,7 @@ def webhooks_collect(*, batch_size: int = COLLECT_BATCH_SIZE) -> tuple[int, list
         consumer=CONSUMER_NAME,
         handle_batch=lambda batch: _collect_batch(batch, created),
         batch_size=batch_size,
-        types=list(WEBHOOK_TYPE_BY_EVENT),
+        types=sorted(follower_named(CONSUMER_NAME).event_types),
     )
     return handled, created
 

@@ -7,7 +7,7 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from reviews.api.exceptions import PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE
-from reviews.api.views import audit, claims, contradictions, keys, sources, webhooks
+from reviews.api.views import audit, claims, contradictions, erasure, keys, sources, webhooks
 
 app_name = "api"
 
@@ -43,6 +43,11 @@ urlpatterns = [
         name="claim-claimreview",
     ),
     path("claims/<uuid:claim_id>/as-of/", audit.ClaimAsOfView.as_view(), name="claim-as-of"),
+    path(
+        "claims/<uuid:claim_id>/erase-text/",
+        erasure.ClaimTextEraseView.as_view(),
+        name="claim-erase-text",
+    ),
     *(
         path(
             f"claims/<uuid:claim_id>/{action.path}/",

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 
 from reviews.contradictions.features import ClaimFeatures
 
-POSTINGS_BUDGET = 3_000  # postings one check reads at most (rarest keys first; candidates-01)
+POSTINGS_BUDGET = 3_000  # postings one check reads at most (rarest keys first; ADR 0024)
 MAX_CANDIDATES = 200  # the best-overlapping claims a check compares
 MIN_SHARED_WEIGHT = 2  # one shared entity, or two shared words
 ENTITY_WEIGHT = 2

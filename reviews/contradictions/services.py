@@ -4,7 +4,9 @@ The desk's decisions on flags (confirm, dismiss) are ``reviews.services.contradi
 which authorises the decider.
 
 Work is driven from the event log: ``contradictions_consume`` follows ClaimRecorded and
-ClaimRevised with a durable cursor, indexes each claim and checks it against its candidates.
+ClaimRevised with a durable cursor, indexes each claim and checks it against its candidates;
+on DataRedacted it re-derives the claim's index rows from the redacted read model (a claim
+whose text was erased leaves the index).
 No transaction spans a batch: a claim's index rows commit on their own, its candidates are
 scored outside any transaction, and its flags are appended in bounded appends of their own (on
 PostgreSQL one optimistic round trip each), so the append lock is held for one append, never
@@ -16,6 +18,7 @@ repeated or redelivered check flags nothing twice.
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import uuid
 from collections.abc import Iterable, Sequence
@@ -26,6 +29,7 @@ from django.db.models import Sum
 from ledger import events as ev
 from ledger.consumers import consumer_advance, consumer_follow_batch
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
+from ledger.followers import follower_named
 from ledger.models import ClaimView
 from ledger.store import RecordedEvent, StreamAppend, append_many, read_streams
 from reviews.contradictions.candidates import (
@@ -47,11 +51,7 @@ from reviews.contradictions.sweep import contradictions_sweep_memory, features_e
 
 logger = logging.getLogger(__name__)
 
-CONSUMER_NAME = "contradictions"
-# The events whose commit nudges the consumer (ledger.store after-commit hook).
-NUDGE_EVENT_TYPES = (ev.EventType.CLAIM_RECORDED, ev.EventType.CLAIM_REVISED)
-NUDGE_HOOK_NAME = "contradictions.nudge"
-NUDGE_TIMEOUT = 2  # seconds to reach the broker before giving up (the sweep catches up)
+CONSUMER_NAME = "contradictions"  # its follower (ledger.followers.FOLLOWERS) and cursor
 CONSUME_BATCH_SIZE = 200
 RESCAN_BATCH_SIZE = 2000
 PAIR_NAMESPACE = uuid.UUID("6f1d2c53-8d0e-4d5f-9a57-2f3c1b0a9e41")
@@ -294,6 +294,32 @@ def contradiction_check_claim(*, claim_id: str, metadata: ev.Metadata) -> list[F
     )
 
 
+def contradiction_unindex_claim(*, claim_id: str) -> None:
+    """Remove a claim from the index: its features, its text and its blocking keys (atomic)."""
+    with transaction.atomic():
+        row = ClaimFeatureRow.objects.filter(pk=claim_id).first()
+        if row is None:
+            return
+        BlockingKey.objects.filter(claim_id=claim_id).delete()
+        _count(row.keys, -1)
+        row.delete()
+
+
+def _handle_redaction(event: ev.DataRedacted) -> None:
+    """Re-derive an indexed claim's rows from its read model, which the redaction rebuilt: an
+    erased text leaves the index; a redaction of another field re-indexes the current text."""
+    claim = ClaimView.objects.filter(claim_id=event.stream_id).only("text", "last_position")
+    current = claim.first() if ClaimFeatureRow.objects.filter(pk=event.stream_id).exists() else None
+    if current is None:
+        return
+    if ev.REDACTED in current.text:
+        contradiction_unindex_claim(claim_id=event.stream_id)
+    else:
+        contradiction_index_claim(
+            claim_id=event.stream_id, text=current.text, position=current.last_position
+        )
+
+
 def _handle_claim_event(recorded: RecordedEvent) -> None:
     """Index and check one claim, then move the cursor to it; each step commits on its own.
 
@@ -302,6 +328,9 @@ def _handle_claim_event(recorded: RecordedEvent) -> None:
     flags' commit and the cursor move, say) repeats nothing (``consumer_follow_batch``).
     """
     event = recorded.event
+    if isinstance(event, ev.DataRedacted):
+        _handle_redaction(event)
+        return
     if not isinstance(event, ev.ClaimRecorded | ev.ClaimRevised):
         return
     contradiction_index_claim(
@@ -335,7 +364,7 @@ def contradictions_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches:
             consumer=CONSUMER_NAME,
             handle=_handle_claim_event,
             batch_size=batch_size,
-            types=[ev.EventType.CLAIM_RECORDED, ev.EventType.CLAIM_REVISED],
+            types=sorted(follower_named(CONSUMER_NAME).event_types),
         )
         handled += count
         batches += 1
@@ -343,59 +372,17 @@ def contradictions_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches:
             return handled
 
 
-def contradictions_nudge_now() -> bool:
-    """Ask a worker to follow the log now; False (logged) when the broker cannot be reached.
-
-    Never raises: the claim that prompted the nudge is already committed, and the periodic
-    sweep (CELERY_BEAT_SCHEDULE) follows the same cursor, so a lost nudge only delays the check.
-    The message is published without Celery's publish retries, so a broker that is down costs
-    one refused connection, not seconds of retrying inside the caller's request.
-    """
-    from reviews.tasks import contradictions_consume_task as task
-
-    try:
-        if task.app.conf.task_always_eager:
-            task.apply_async()  # the embedded mode: runs here, now
-        else:
-            with task.app.connection_for_write() as connection:
-                connection.ensure_connection(
-                    max_retries=1, interval_start=0, interval_step=0, timeout=NUDGE_TIMEOUT
-                )
-                task.apply_async(connection=connection, retry=False)  # type: ignore[call-arg]
-    except Exception:
-        logger.warning(
-            "could not queue the contradiction check; the periodic sweep will catch up",
-            exc_info=True,
-        )
-        return False
-    return True
-
-
-def contradictions_after_commit(recorded: list[RecordedEvent]) -> None:
-    """The ``ledger.store`` after-commit hook: a claim was recorded or revised, so nudge."""
-    contradictions_nudge_now()
-
-
-def contradictions_nudge() -> None:
-    """After the current transaction commits (at once outside one), nudge the consumer.
-
-    Recording or revising a claim already nudges through the after-commit hook registered in
-    ``ContradictionsConfig.ready``; call this only to prompt a catch-up by hand.
-    """
-    transaction.on_commit(contradictions_nudge_now)
-
-
-def contradictions_rescan(*, metadata: ev.Metadata) -> dict[str, int]:
-    """Re-index every claim and check every claim against its candidates (new detector version).
-
-    Runs in memory over the claim list, then replaces the persisted index; flags already made
-    by this detector version are not repeated. Each contradicting pair the sweep reports is
-    scored again here, for the flag's score and cues (the same functions of the same features).
-    """
+def _index_from_claims() -> tuple[
+    MemoryIndex, list[ClaimFeatureRow], list[BlockingKey], dict[str, str], dict[str, ClaimFeatures]
+]:
+    """The contradiction index as the claim list derives it, in memory: every claim whose text
+    is not redacted, with its features, blocking keys and postings."""
     texts: dict[str, str] = {}
     positions: dict[str, int] = {}
     claims = ClaimView.objects.values_list("claim_id", "text", "last_position")
     for uuid_value, text, position in claims.iterator(chunk_size=RESCAN_BATCH_SIZE):
+        if ev.REDACTED in text:
+            continue  # an erased text leaves the index (_handle_redaction)
         texts[str(uuid_value)] = text
         positions[str(uuid_value)] = position
     features = features_extract_many(texts=texts)
@@ -415,6 +402,60 @@ def contradictions_rescan(*, metadata: ev.Metadata) -> dict[str, int]:
             )
         )
         postings.extend(BlockingKey(key=k, claim_id=key, weight=w) for k, w in keys.items())
+    return index, rows, postings, texts, features
+
+
+def contradiction_index_check() -> list[str]:
+    """Rebuild the contradiction index from the claim list in memory and compare it with the
+    stored one; return the differences (empty: they agree). Reads only.
+
+    Meaningful once the follower has caught up (``follower_behind``): a claim it has not read
+    yet is reported missing. Positions are not compared (the index keeps the position of the
+    text it read, the claim list that of the claim's last event).
+    """
+    index, rows, postings, _texts, _features = _index_from_claims()
+    expected = {str(row.claim_id): (row.text, row.features, row.keys) for row in rows}
+    stored = {
+        str(claim_id): (text, features, keys)
+        for claim_id, text, features, keys in ClaimFeatureRow.objects.values_list(
+            "claim_id", "text", "features", "keys"
+        )
+    }
+    differences = [
+        f"claim {claim_id}: " + ("missing" if claim_id not in stored else "stored, not derived")
+        for claim_id in sorted(set(expected) ^ set(stored))
+    ]
+    differences += [
+        f"claim {claim_id}: its stored features or keys differ"
+        for claim_id in sorted(set(expected) & set(stored))
+        if json.dumps(expected[claim_id], sort_keys=True)
+        != json.dumps(stored[claim_id], sort_keys=True)
+    ]
+    expected_postings = {(item.key, str(item.claim_id), item.weight) for item in postings}
+    stored_postings = {
+        (key, str(claim_id), weight)
+        for key, claim_id, weight in BlockingKey.objects.values_list("key", "claim_id", "weight")
+    }
+    if expected_postings != stored_postings:
+        differences.append(
+            f"blocking keys: {len(expected_postings - stored_postings)} missing, "
+            f"{len(stored_postings - expected_postings)} not derived"
+        )
+    expected_counts = {key: len(ids) for key, ids in index.postings.items()}
+    stored_counts = dict(KeyCount.objects.exclude(claims=0).values_list("key", "claims"))
+    if expected_counts != stored_counts:
+        differences.append("key counts differ")
+    return differences
+
+
+def contradictions_rescan(*, metadata: ev.Metadata) -> dict[str, int]:
+    """Re-index every claim and check every claim against its candidates (new detector version).
+
+    Runs in memory over the claim list, then replaces the persisted index; flags already made
+    by this detector version are not repeated. Each contradicting pair the sweep reports is
+    scored again here, for the flag's score and cues (the same functions of the same features).
+    """
+    index, rows, postings, texts, features = _index_from_claims()
     with transaction.atomic():
         BlockingKey.objects.all().delete()
         KeyCount.objects.all().delete()

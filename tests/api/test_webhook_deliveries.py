@@ -19,7 +19,7 @@ from django.utils import timezone
 from ledger.claims import ClaimStatus
 from reviews import webhooks
 from reviews.models import WebhookAttempt, WebhookDelivery
-from reviews.tasks_webhooks import webhooks_retry_due
+from reviews.tasks import webhooks_retry_due
 from reviews.webhook_http import SendOutcome, send_post
 from reviews.webhooks import (
     DEFER_SECONDS,

@@ -1,28 +1,29 @@
-"""Periodic tasks: every beat entry expires after its interval and runs one at a time."""
+"""Periodic tasks expire after their interval and run one at a time; followers run under a lease."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from config.celery import LedgerTask
 from config.celery import app as celery_app
 from ledger import events as ev
+from ledger import followers
 from ledger import tasks as ledger_tasks
+from ledger.followers import FOLLOWERS
 from ledger.models import ConsumerCursor
 from ledger.store import append
 from reviews import tasks as review_tasks
-from reviews import tasks_webhooks
-from reviews.task_locks import task_lock_acquire, task_lock_release
 from tests.claims import SYSTEM
 
 BEAT_TASKS = {
-    "contradictions-sweep": review_tasks.contradictions_sweep,
+    "ledger-followers-sweep": ledger_tasks.followers_sweep,
     "ledger-record-checkpoint": ledger_tasks.record_checkpoint,
-    "webhooks-dispatch": tasks_webhooks.webhooks_dispatch,
-    "webhooks-retry-due": tasks_webhooks.webhooks_retry_due,
+    "webhooks-retry-due": review_tasks.webhooks_retry_due,
 }
 
 
@@ -36,21 +37,27 @@ def test_every_beat_entry_expires_after_its_interval_and_is_single_flight():
         assert entry["options"] == {"expires": entry["schedule"]}
         registered = celery_app.tasks[task.name]
         assert isinstance(registered, LedgerTask)
-        assert registered.expires == entry["schedule"]  # kicks outside beat expire too
+        assert registered.expires == entry["schedule"]  # sends outside beat expire too
         assert registered.single_flight_seconds is not None
         assert registered.single_flight_seconds > 0
 
 
-def test_tasks_outside_beat_are_not_single_flight():
-    deliver = celery_app.tasks[tasks_webhooks.webhook_deliver.name]
+def test_followers_tasks_have_no_lock_that_could_outlive_a_worker():
+    # a follower runs under its lease, which dies with its worker's connection
+    for follower in FOLLOWERS:
+        registered = celery_app.tasks[follower.task]
+        assert isinstance(registered, LedgerTask)
+        assert registered.single_flight_seconds is None
+        assert registered.expires is None  # only the sends of nudges and sweeps expire
+    deliver = celery_app.tasks[review_tasks.webhook_deliver.name]
     assert isinstance(deliver, LedgerTask)
     assert deliver.single_flight_seconds is None
-    assert celery_app.tasks[review_tasks.contradictions_consume_task.name].expires is None
 
 
-@pytest.mark.django_db
-def test_a_run_that_finds_the_lock_taken_does_nothing_and_the_next_one_works():
-    # given an event for the webhook consumer, and a dispatch run under way (holding the lock)
+@pytest.mark.postgres
+@pytest.mark.usefixtures("ledger_transactional_db")
+def test_a_follower_run_that_finds_its_lease_taken_does_nothing_and_the_next_one_works():
+    # given an event for the webhook follower, and a run of it under way on another connection
     append(
         stream_id=str(uuid.uuid4()),
         stream_type=ev.StreamType.CONTRADICTION,
@@ -65,22 +72,27 @@ def test_a_run_that_finds_the_lock_taken_does_nothing_and_the_next_one_works():
         ],
         metadata=SYSTEM,
     )
-    dispatch = tasks_webhooks.webhooks_dispatch
-    token = task_lock_acquire(name=dispatch.name, seconds=60)
-    assert token is not None
+    taken, release = threading.Event(), threading.Event()
 
-    # when another dispatch and another sweep run meanwhile
-    skipped: object = dispatch.apply().result
-    sweep_name = review_tasks.contradictions_sweep.name
-    sweep_token = task_lock_acquire(name=sweep_name, seconds=60)
-    assert sweep_token is not None
-    skipped_sweep: object = review_tasks.contradictions_sweep.apply().result
+    def run_under_way() -> None:
+        try:
+            with followers._lease_tried("webhooks") as leased:
+                assert leased
+                taken.set()
+                release.wait(30)
+        finally:
+            connection.close()
 
-    # then they did nothing
-    assert (skipped, skipped_sweep) == (None, None)
-    assert not ConsumerCursor.objects.filter(name="webhooks").exists()
+    holder = threading.Thread(target=run_under_way, daemon=True)
+    holder.start()
+    assert taken.wait(30)
 
-    # when the run under way finishes, the next dispatch does the work
-    assert task_lock_release(name=dispatch.name, token=token)
-    assert dispatch.apply().get() == 1
+    # when another run starts meanwhile, then it does nothing
+    assert review_tasks.webhooks_follow.apply().result is None
+    assert not ConsumerCursor.objects.filter(name="webhooks", position__gt=0).exists()
+
+    # when the run under way finishes, the next run does the work
+    release.set()
+    holder.join(30)
+    assert review_tasks.webhooks_follow.apply().get() == 1
     assert ConsumerCursor.objects.get(name="webhooks").position > 0

@@ -61,7 +61,7 @@ def install_stall(stage: str, marker: Path) -> None:
 def install_slow_dispatch(seconds: float, marker: Path) -> None:
     from unittest import mock
 
-    from reviews import tasks_webhooks
+    from reviews import tasks as review_tasks
     from reviews.webhooks import webhooks_collect as collect
 
     def slow_collect(**kwargs: Any) -> tuple[int, list[str]]:
@@ -73,7 +73,7 @@ def install_slow_dispatch(seconds: float, marker: Path) -> None:
             log.write(f"end {time.monotonic()}\n")
         return result
 
-    mock.patch.object(tasks_webhooks, "webhooks_collect", slow_collect).start()
+    mock.patch.object(review_tasks, "webhooks_collect", slow_collect).start()
 
 
 def main() -> None:

@@ -62,6 +62,7 @@ API_EXPECTED: dict[str, dict[str, int]] = {
     "claims_claimreview": row(401, 200, 200, 200, 200, 200, 200),
     "claims_comment": row(401, 400, 404, 400, 400, 403, 400),
     "claims_create": row(401, 400, 400, 403, 400, 403, 400),
+    "claims_erase_text": row(401, 403, 403, 403, 403, 403, 400),
     "claims_history": row(401, 200, 404, 200, 200, 200, 200),
     "claims_list": row(401, 200, 200, 200, 200, 200, 200),
     "claims_publish": row(401, 403, 403, 403, 409, 403, 409),

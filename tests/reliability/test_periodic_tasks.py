@@ -22,10 +22,11 @@ import redis
 from django.conf import settings
 
 from config.celery import app as celery_app
+from ledger import followers
 from ledger.claims import ClaimStatus
-from reviews import tasks_webhooks
+from reviews import tasks as review_tasks
 from reviews.models import WebhookDelivery
-from reviews.tasks import contradictions_consume_task
+from reviews.tasks import contradictions_follow
 from reviews.webhooks import INTERRUPTED_ERROR, webhook_endpoint_register, webhooks_collect
 from tests.api import test_webhooks
 from tests.api.conftest import OTHER, OWN
@@ -46,8 +47,8 @@ workers = test_worker_faults.workers  # real worker processes, stopped after eac
 receiver = test_webhooks.receiver  # a prompt HTTP receiver on 127.0.0.1
 
 DISPATCH_SECONDS = 3
-SKIPPED = "skipped reviews.tasks_webhooks.webhooks_dispatch["
-DISCARDED = "Discarding revoked task: reviews.tasks_webhooks.webhooks_dispatch["
+SKIPPED = "skipped follower webhooks: another run holds its lease"
+DISCARDED = "Discarding revoked task: reviews.tasks.webhooks_follow["
 
 
 def dispatch_runs(marker: Path) -> list[tuple[float, float]]:
@@ -79,7 +80,7 @@ def test_redundant_dispatches_sent_at_once_run_one_at_a_time(workers, tmp_path):
     worker.wait_ready()
 
     # when six dispatches are sent at once
-    sent = [tasks_webhooks.webhooks_dispatch.apply_async(expires=60) for _ in range(6)]
+    sent = [review_tasks.webhooks_follow.apply_async(expires=60) for _ in range(6)]
     wait_for(
         lambda: all(worker.logged(f"[{task.id}] succeeded") for task in sent), "six dispatches"
     )
@@ -101,7 +102,7 @@ def test_beat_ticking_faster_than_a_dispatch_runs_never_piles_up(workers, tmp_pa
         "--concurrency=2",
         "--beat",
         f"--schedule={tmp_path / 'beat-schedule'}",
-        WEBHOOKS_DISPATCH_SECONDS="1",
+        FOLLOWERS_SWEEP_SECONDS="1",
     )
     worker.wait_ready()
     wait_for(lambda: len(dispatch_runs(marker)) >= 1, "the first dispatch")
@@ -115,7 +116,7 @@ def test_beat_ticking_faster_than_a_dispatch_runs_never_piles_up(workers, tmp_pa
         queue_lengths.append(int(broker.llen("celery")))
         if check is None and time.monotonic() - started > 5:
             check_sent = time.monotonic()
-            check = contradictions_consume_task.delay()
+            check = contradictions_follow.delay()
         if check is not None and check_latency is None and worker.logged(f"[{check.id}] succeeded"):
             check_latency = time.monotonic() - check_sent
         time.sleep(0.1)
@@ -144,18 +145,20 @@ def test_beat_ticking_faster_than_a_dispatch_runs_never_piles_up(workers, tmp_pa
 
 
 def test_ticks_sent_while_no_worker_runs_expire(workers, tmp_path):
-    # given three dispatches sent with no worker running (each expires after one interval)
+    # given three sweeps sent with no worker running (each send expires after one interval)
     celery_app.control.purge()
-    sent = [tasks_webhooks.webhooks_dispatch.delay() for _ in range(3)]
-    time.sleep(settings.CELERY_BEAT_SCHEDULE["webhooks-dispatch"]["schedule"] + 1)
+    for _ in range(3):
+        assert followers.followers_sweep() == len(followers.FOLLOWERS)
+    time.sleep(settings.CELERY_BEAT_SCHEDULE["ledger-followers-sweep"]["schedule"] + 1)
 
     # when a worker starts
     worker, marker = slow_dispatch_worker(workers, tmp_path, "late")
     worker.wait_ready()
 
     # then it discards them, and no dispatch body runs
-    wait_for(lambda: all(worker.logged(f"[{task.id}]") for task in sent), "the three ticks")
-    assert worker.log.read_text(encoding="utf-8").count(DISCARDED) == 3
+    wait_for(
+        lambda: worker.log.read_text(encoding="utf-8").count(DISCARDED) == 3, "the three ticks"
+    )
     assert dispatch_runs(marker) == []
 
 
@@ -176,7 +179,7 @@ def test_a_worker_killed_mid_send_leaves_its_attempt_listed_and_then_interrupted
         first.wait_ready()
 
         # when its worker is SIGKILLed while the send is under way
-        tasks_webhooks.webhook_deliver.delay(delivery_id)
+        review_tasks.webhook_deliver.delay(delivery_id)
         wait_for(lambda: receiver.received == 1, "the send to start")
         first.kill()
 
@@ -191,7 +194,7 @@ def test_a_worker_killed_mid_send_leaves_its_attempt_listed_and_then_interrupted
         WebhookDelivery.objects.filter(pk=delivery_id).update(next_attempt_at=None)
         second = workers("retrier", settings.CELERY_BROKER_URL)
         second.wait_ready()
-        retried = tasks_webhooks.webhook_deliver.delay(delivery_id)
+        retried = review_tasks.webhook_deliver.delay(delivery_id)
         wait_for(lambda: second.logged(f"[{retried.id}] succeeded"), "the retry")
 
         # then the killed attempt is listed as interrupted, and the count and the list agree
@@ -247,10 +250,10 @@ def test_one_organisations_slow_endpoints_do_not_hold_back_another_organisations
 
         # when pat's deliveries are sent, then gina's
         for delivery_id in own:
-            tasks_webhooks.webhook_deliver.delay(delivery_id)
+            review_tasks.webhook_deliver.delay(delivery_id)
         wait_for(lambda: slow.received >= 1, "pat's first send")
         sent_at = time.monotonic()
-        tasks_webhooks.webhook_deliver.delay(other)
+        review_tasks.webhook_deliver.delay(other)
         wait_for(lambda: len(receiver.requests) == 1, "gina's delivery")
         latency = time.monotonic() - sent_at
         wait_for(

@@ -20,7 +20,8 @@ from django.utils import timezone
 from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.services import claim_command
-from reviews import tasks_webhooks, webhooks
+from reviews import tasks as review_tasks
+from reviews import webhooks
 from reviews.models import WebhookDelivery
 from reviews.webhooks import MAX_ATTEMPTS, backoff_seconds, webhook_endpoint_register
 from tests.api.conftest import OWN
@@ -109,7 +110,7 @@ def test_a_receiver_that_times_out_or_fails_is_retried_with_backoff_then_failed_
     _, [delivery_id] = webhooks.webhooks_collect()
     countdowns: list[int] = []
     monkeypatch.setattr(
-        tasks_webhooks.webhook_deliver,
+        review_tasks.webhook_deliver,
         "apply_async",
         lambda args, countdown: countdowns.append(countdown),
     )
@@ -117,7 +118,7 @@ def test_a_receiver_that_times_out_or_fails_is_retried_with_backoff_then_failed_
     # when the delivery task runs each time its retry falls due
     gaps = []
     for _ in range(MAX_ATTEMPTS):
-        tasks_webhooks.webhook_deliver.run(delivery_id)
+        review_tasks.webhook_deliver.run(delivery_id)
         delivery = WebhookDelivery.objects.get(pk=delivery_id)
         if delivery.next_attempt_at is not None:
             last = delivery.attempts.order_by("-number")[0]
@@ -125,7 +126,7 @@ def test_a_receiver_that_times_out_or_fails_is_retried_with_backoff_then_failed_
             WebhookDelivery.objects.filter(pk=delivery_id).update(
                 next_attempt_at=timezone.now() - datetime.timedelta(seconds=1)
             )
-    tasks_webhooks.webhook_deliver.run(delivery_id)  # after the last attempt: nothing is sent
+    review_tasks.webhook_deliver.run(delivery_id)  # after the last attempt: nothing is sent
 
     # then every attempt reached the receiver, waits doubled, and the delivery failed for good
     expected_backoff = [backoff_seconds(n) for n in range(1, MAX_ATTEMPTS)]

@@ -35,7 +35,7 @@ from reviews.contradictions.services import CONSUMER_NAME
 from reviews.keys import api_key_create
 from reviews.models import Membership, Organisation
 from reviews.roles import Role
-from reviews.tasks import contradictions_consume_task
+from reviews.tasks import contradictions_follow
 from tests.claims import SILENT, SUPPORT
 from tests.reliability.conftest import ROOT, figures_record, subprocess_environment
 
@@ -151,7 +151,7 @@ def test_a_worker_killed_mid_task_is_redelivered_and_flags_the_pair_once(
     first.wait_ready()
 
     # when the task is sent, starts, and its worker is SIGKILLed while it stalls
-    task = contradictions_consume_task.delay()
+    task = contradictions_follow.delay()
     wait_for(marker.exists, f"the first worker to stall {stage}")
     first.kill()
 
@@ -266,7 +266,7 @@ def test_commands_succeed_while_the_broker_is_down_and_the_sweep_catches_up(
         private_redis.url,
         "--beat",
         f"--schedule={tmp_path / 'beat-schedule'}",
-        CONTRADICTIONS_SWEEP_SECONDS="1",
+        FOLLOWERS_SWEEP_SECONDS="1",
     )
     worker.wait_ready()
 

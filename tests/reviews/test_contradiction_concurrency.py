@@ -9,15 +9,15 @@ instead of handling its events again.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import connection
 
+from ledger import followers
 from ledger.models import ConsumerCursor, Event
 from ledger.services import claim_record
-from ledger.store import after_commit_register, after_commit_unregister
 from reviews.contradictions import services
 from tests.claims import SILENT, SUPPORT
 
@@ -30,15 +30,9 @@ COMMAND_SECONDS = 10
 
 
 @pytest.fixture
-def no_nudge() -> Iterator[None]:
+def no_nudge(monkeypatch) -> None:
     """Commits do not run the consumer (tasks are eager here): the test runs it itself."""
-    after_commit_unregister(name=services.NUDGE_HOOK_NAME)
-    yield
-    after_commit_register(
-        name=services.NUDGE_HOOK_NAME,
-        event_types=services.NUDGE_EVENT_TYPES,
-        callback=services.contradictions_after_commit,
-    )
+    monkeypatch.setattr(followers, "follower_send", lambda follower: False)
 
 
 def in_thread(target: Callable[[], Any], outcome: dict[str, Any]) -> threading.Thread:

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from ledger import events as ev
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
@@ -10,7 +11,7 @@ from ledger.services import claim_command, claim_record, projections_rebuild
 from ledger.store import append_many
 from reviews.contradictions import services
 from reviews.contradictions.detectors import Cue
-from reviews.contradictions.models import BlockingKey
+from reviews.contradictions.models import BlockingKey, ClaimFeatureRow
 from reviews.contradictions.scoring import PairScore
 from reviews.services import FlagDecision
 from tests.claims import decide_flag
@@ -176,19 +177,20 @@ def test_rescan_flags_what_the_consumer_would(seed_claims, capsys):
     assert projections_rebuild(check=True) == []
 
 
-def test_nudge_queues_the_consumer_after_commit(
-    seed_claims, django_capture_on_commit_callbacks, monkeypatch
+def test_recording_a_claim_runs_the_follower_after_commit(
+    seed_claims, metadata, django_capture_on_commit_callbacks, monkeypatch
 ):
     # given tasks run in-process (the embedded mode), whatever broker is configured
     from config.celery import app
 
     monkeypatch.setitem(app.conf, "task_always_eager", True)
-    # when
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.contradictions_nudge()
-    # then
-    assert len(callbacks) == 1
-    assert len(flagged_events()) == 1
+    # when one more claim contradicting a stored one is recorded and committed
+    with django_capture_on_commit_callbacks(execute=True):
+        claim_record(text="Tehran's backing of Hamas is unwavering.", metadata=metadata)
+    # then its commit ran the contradiction follower, which flagged what it found
+    assert len(flagged_events()) >= 1
+    last_claim = Event.objects.filter(type="ClaimRecorded").order_by("-position")[0]
+    assert ConsumerCursor.objects.get(name=services.CONSUMER_NAME).position == (last_claim.position)
 
 
 def test_pair_id_ignores_order():
@@ -208,24 +210,6 @@ def test_a_decision_on_a_stale_version_is_a_conflict_even_once_decided(seed_clai
     assert Event.objects.count() == before
 
 
-def test_recording_a_claim_nudges_the_consumer_after_commit(
-    metadata, django_capture_on_commit_callbacks, monkeypatch
-):
-    # given tasks run in-process (the embedded mode), whatever broker is configured
-    from config.celery import app
-
-    monkeypatch.setitem(app.conf, "task_always_eager", True)
-    # when the two contradicting claims are recorded and committed, with no explicit nudge
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        a = claim_record(text=SUPPORT, metadata=metadata).claim_id
-        b = claim_record(text=SILENT, metadata=metadata).claim_id
-    # then the transaction's commit nudged the consumer once, which flagged the pair
-    assert len(callbacks) == 1
-    events = flagged_events()
-    assert len(events) == 1
-    assert events[0].data["claims"] == sorted([a, b])
-
-
 def test_a_broker_that_is_down_does_not_fail_the_command(
     metadata, django_capture_on_commit_callbacks, monkeypatch, caplog
 ):
@@ -237,7 +221,7 @@ def test_a_broker_that_is_down_does_not_fail_the_command(
     monkeypatch.setattr(app, "_pool", None)
     # when a claim is recorded and committed
     with (
-        caplog.at_level("WARNING", logger="reviews.contradictions.services"),
+        caplog.at_level("WARNING", logger="ledger.followers"),
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
         state = claim_record(text=SUPPORT, metadata=metadata)
@@ -251,15 +235,6 @@ def test_a_broker_that_is_down_does_not_fail_the_command(
     claim_record(text=SILENT, metadata=metadata)
     assert services.contradictions_consume() == 2
     assert len(flagged_events()) == 1
-
-
-def test_nudge_now_reports_an_unreachable_broker(monkeypatch):
-    from config.celery import app
-
-    monkeypatch.setitem(app.conf, "task_always_eager", False)
-    monkeypatch.setitem(app.conf, "broker_write_url", "redis://127.0.0.1:9/0")
-    monkeypatch.setattr(app, "_pool", None)
-    assert services.contradictions_nudge_now() is False
 
 
 @pytest.mark.parametrize("checked_first", [True, False])
@@ -403,3 +378,24 @@ def test_a_flag_records_its_cues_kinds_strongest_first_and_the_list_its_type(met
     assert event.data["cues"] == ["B says 40, A says 60", "B is firm, A hedges"]
     assert event.data["cue_kinds"] == ["numeric", "stance"]
     assert ContradictionView.objects.get().cue_kind == "numeric"
+
+
+def test_the_index_check_agrees_with_the_follower_and_finds_a_tampered_row(seed_claims, capsys):
+    # given the follower has indexed every claim
+    a, _b, _ = seed_claims
+    services.contradictions_consume()
+    # then the index rebuilt from the claim list matches the stored one
+    assert services.contradiction_index_check() == []
+    call_command("rescan_contradictions", "--check")
+    assert "matches the claim list" in capsys.readouterr().out
+
+    # when a stored row is changed behind the follower's back
+    ClaimFeatureRow.objects.filter(pk=a).update(keys=["tampered"])
+    BlockingKey.objects.filter(claim_id=a).delete()
+
+    # then the check names it, and the command fails
+    differences = services.contradiction_index_check()
+    assert f"claim {a}: its stored features or keys differ" in differences
+    assert any(item.startswith("blocking keys:") for item in differences)
+    with pytest.raises(CommandError, match="the contradiction index differs"):
+        call_command("rescan_contradictions", "--check")

@@ -12,7 +12,7 @@ from reviews.task_locks import task_lock_acquire, task_lock_release
 
 pytestmark = pytest.mark.django_db
 
-NAME = "reviews.tasks_webhooks.webhooks_dispatch"
+NAME = "ledger.followers_sweep"
 
 
 def test_a_held_lock_is_refused_until_its_holder_releases_it():

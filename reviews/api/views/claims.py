@@ -49,7 +49,6 @@ from reviews.models import ApiScope
 from reviews.selectors import claim_get_visible, claims_visible
 from reviews.services import review_command
 from reviews.submissions import claim_submit
-from reviews.tasks_webhooks import kick_webhooks_after_commit
 from reviews.verdicts import MAX_EXPLANATION_LENGTH, Rating
 from reviews.workflow import MAX_NOTE_LENGTH, MAX_URL_LENGTH, Command
 
@@ -132,7 +131,6 @@ class ClaimListView(LedgerAPIView):
             publisher=data.get("publisher"),
             idempotency_key=self.idempotency_key,
         )
-        kick_webhooks_after_commit()
         claim = ClaimView.objects.get(claim_id=state.claim_id)
         return claim_detail_response(
             claim=claim,
@@ -358,7 +356,6 @@ def action_view(action: ClaimAction) -> type[LedgerAPIView]:
                 via=metadata.via,
                 correlation_id=metadata.correlation_id,
             )
-            kick_webhooks_after_commit()
             return claim_detail_response(claim=claim_row_after(state, read=claim))
 
     name = "".join(part.title() for part in action.command.value.split("_"))

@@ -25,7 +25,6 @@ from reviews.api.views.base import COMMON_ERRORS, IDEMPOTENCY_KEY, INVALID, NOT_
 from reviews.models import ApiScope
 from reviews.selectors import claims_visible, source_get_visible, sources_visible
 from reviews.submissions import source_submit
-from reviews.tasks_webhooks import kick_webhooks_after_commit
 
 RAW_MEDIA_TYPES = ("text/plain", "text/html")
 
@@ -95,8 +94,6 @@ class SourceListView(LedgerAPIView):
             published_at=fields["published_at"] or None,
         )
         source = Source.objects.defer("content", "text").get(pk=result.source_id)
-        if result.created:
-            kick_webhooks_after_commit()
         data = SourceSubmittedSerializer(
             {
                 "source": source,

@@ -28,7 +28,7 @@ from reviews.api.serializers.webhooks import (
 from reviews.api.views.base import COMMON_ERRORS, IDEMPOTENCY_KEY, INVALID, NOT_FOUND, LedgerAPIView
 from reviews.models import ApiScope, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from reviews.roles import Role
-from reviews.tasks_webhooks import enqueue_safely, webhook_deliver
+from reviews.tasks import enqueue_safely, webhook_deliver
 from reviews.webhooks import (
     webhook_delivery_redeliver,
     webhook_endpoint_deactivate,

@@ -1,14 +1,15 @@
-"""rescan_contradictions: re-index every claim and check all candidates (new detector version)."""
+"""rescan_contradictions: re-index every claim and check all candidates (new detector version);
+``--check`` compares the stored index with one rebuilt from the claim list."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ledger.events import Metadata
 from reviews.contradictions.scoring import detector_version
-from reviews.contradictions.services import contradictions_rescan
+from reviews.contradictions.services import contradiction_index_check, contradictions_rescan
 
 
 class Command(BaseCommand):
@@ -17,7 +18,23 @@ class Command(BaseCommand):
         "current detector version finds (pairs it already flagged are not flagged again)."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="rebuild the index in memory from the claim list, compare it with the stored "
+            "one and exit non-zero on a difference (writes nothing, flags nothing)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["check"]:
+            differences = contradiction_index_check()
+            for difference in differences:
+                self.stdout.write(difference)
+            if differences:
+                raise CommandError(f"the contradiction index differs in {len(differences)} ways")
+            self.stdout.write("the contradiction index matches the claim list")
+            return
         result = contradictions_rescan(
             metadata=Metadata(actor="system:rescan_contradictions", via="command")
         )

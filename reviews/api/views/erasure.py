@@ -1,0 +1,40 @@
+"""Erasing a claim's text (a data-protection request): administrators only.
+
+``POST /api/v1/claims/{id}/erase-text/`` redacts every field of every event that carries the
+claim's sentence (``ledger.redaction.claim_text_erase``) and answers with what it touched; the
+followers of the log then remove their copies (docs/adr/0007-redaction.md).
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from reviews.api.serializers.erasure import ClaimTextErasedSerializer, ClaimTextEraseSerializer
+from reviews.api.views.base import COMMON_ERRORS, INVALID, NOT_FOUND, LedgerAPIView
+from reviews.erasure import claim_erase_text
+from reviews.models import ApiScope
+
+
+class ClaimTextEraseView(LedgerAPIView):
+    serializer_class = ClaimTextErasedSerializer
+    write_scope = ApiScope.REVIEW
+
+    @extend_schema(
+        summary="Erase a claim's text from every event and copy of it (administrators)",
+        operation_id="claims_erase_text",
+        request=ClaimTextEraseSerializer,
+        responses={200: ClaimTextErasedSerializer, **COMMON_ERRORS, **INVALID, **NOT_FOUND},
+    )
+    def post(self, request: Request, claim_id: str) -> Response:
+        body = ClaimTextEraseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        result = claim_erase_text(
+            actor=self.actor,
+            claim_id=str(claim_id),
+            reason=body.validated_data["reason"],
+            metadata=self.metadata(),
+        )
+        return Response(ClaimTextErasedSerializer(result).data, status=status.HTTP_200_OK)

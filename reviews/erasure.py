@@ -1,0 +1,66 @@
+"""Erasing a claim's text where ``reviews`` keeps a copy of it, and the operation users call.
+
+``claim_text_erase`` (``ledger.redaction``) removes the sentence from every event and read
+model; the followers of the log remove their copies when they read its DataRedacted events:
+the contradiction index (``reviews.contradictions.services``), webhook payloads
+(``reviews.webhooks``) and, here, the stored responses of idempotent API requests.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ledger import events as ev
+from ledger.consumers import consumer_run_whole_batch, redacted_stream_ids
+from ledger.followers import follower_named
+from ledger.redaction import ErasureResult, claim_text_erase
+from ledger.store import RecordedEvent
+from reviews.actors import Actor
+from reviews.exceptions import PermissionDenied
+from reviews.models import ApiIdempotentRequest
+from reviews.roles import Role
+
+CONSUMER_NAME = "idempotent-responses"  # its follower (ledger.followers.FOLLOWERS) and cursor
+BATCH_SIZE = 200
+# What a replay of a purged response returns, with its first status and headers (Location
+# names the resource to read again).
+PURGED_BODY = {
+    "detail": "This response held text that has since been erased; read the resource again.",
+    "erased": True,
+}
+
+
+def claim_erase_text(
+    *, actor: Actor, claim_id: str, reason: str, metadata: ev.Metadata
+) -> ErasureResult:
+    """A data-protection request from the API: administrators only, then ``claim_text_erase``.
+
+    (The ``erase_claim_text`` command is the operator's own and needs no role.)"""
+    if not actor.has_role(Role.ADMIN):
+        raise PermissionDenied("only administrators erase claim text")
+    return claim_text_erase(claim_id=claim_id, reason=reason, metadata=metadata)
+
+
+def _purge(batch: list[RecordedEvent]) -> None:
+    claim_ids = redacted_stream_ids(batch)
+    if not claim_ids:
+        return
+    purged = [
+        record.pk
+        for record in ApiIdempotentRequest.objects.exclude(body=None).only("pk", "body")
+        if record.body != PURGED_BODY
+        and any(claim_id in json.dumps(record.body) for claim_id in claim_ids)
+    ]
+    ApiIdempotentRequest.objects.filter(pk__in=purged).update(body=PURGED_BODY)
+
+
+def idempotent_responses_follow() -> int:
+    """Purge the stored response body of every idempotent request that named a claim whose
+    text a DataRedacted event removed; status and headers stay, so a retry still learns the
+    outcome. Returns the events read (their batch commits with the cursor move)."""
+    return consumer_run_whole_batch(
+        consumer=CONSUMER_NAME,
+        handle_batch=_purge,
+        batch_size=BATCH_SIZE,
+        types=sorted(follower_named(CONSUMER_NAME).event_types),
+    )
