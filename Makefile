@@ -34,7 +34,7 @@ test-sqlite: install
 	$(SQLITE_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 # CI runs this as the non-superuser role claims_app (.ci/run creates it); ADMIN_DATABASE_URL (a
-# superuser) then installs what only an administrator may (the redactor role, ADR tamper-01).
+# superuser) then installs what only an administrator may (the redactor role, ADR 0028).
 # As a superuser (postgres://postgres@...) it needs nothing else.
 test-postgres: install
 	@test -n "$$DATABASE_URL" || (echo "set DATABASE_URL=postgres://..." && exit 2)

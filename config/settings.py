@@ -267,7 +267,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "WebhookEventTypeEnum": "reviews.models.WebhookEventType",
-        "FlagStatusEnum": "reviews.api.serializers.FLAG_STATUSES",
+        "FlagStatusEnum": "reviews.api.serializers.contradictions.FLAG_STATUSES",
     },
 }
 

@@ -2,7 +2,7 @@
 
 Checkpoints are append-only and chained (``Checkpoint.previous``); ``checkpoints_signed_file``
 writes them all as one file signed with an HMAC key from the environment, which an auditor
-keeps and passes to ``verify_export.py --checkpoints`` (docs/adr/tamper-02-checkpoint-chain.md).
+keeps and passes to ``verify_export.py --checkpoints`` (docs/adr/0029-checkpoint-chain.md).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ it runs no code), fitted and calibrated on the ClaimBuster training file by
 ``scripts/train_checkworthiness.py``, which rebuilds it deterministically. Inference is plain
 Python: this module needs only the standard library and ``ledger.entities``. The training script
 feeds ``sentence_terms`` and ``sentence_features`` to scikit-learn, so training and inference
-read a sentence the same way. See docs/adr/checkworthy-01-classifier.md.
+read a sentence the same way. See docs/adr/0027-check-worthiness-classifier.md.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ Two ways to follow it:
   in short transactions and must be idempotent; it may move the cursor to its event once that
   event's effects have committed (``consumer_advance``). Right for handlers that append events
   (the contradiction detector): an append inside a batch transaction would hold the global
-  append lock until the whole batch commits (docs/adr/lock-01).
+  append lock until the whole batch commits
+  (docs/adr/0025-contradiction-flags-outside-the-batch.md).
 """
 
 from __future__ import annotations

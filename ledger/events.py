@@ -285,7 +285,7 @@ class DataRedacted(DomainEvent):
 
     Appended to the stream ``redaction-<position>`` of the redacted event. ``event_hash`` and the
     payload digests before and after bind the redaction to the chain: the event's own hash still
-    covers ``data_digest_before`` of its first redaction (docs/adr/exports-02-redaction.md).
+    covers ``data_digest_before`` of its first redaction (docs/adr/0007-redaction.md).
     The removed value itself is never recorded here.
     """
 

@@ -7,7 +7,7 @@ batches from a cursor) and holds no more than a batch, so a million events expor
 memory. Wrap it in a ``StreamingHttpResponse`` to serve it.
 
 The JSONL format is described in ``ledger/verify_export.py`` and
-docs/adr/exports-01-export-format.md.
+docs/adr/0006-export-format.md.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ class ExportPlan:
     streams: dict[str, int]  # claim exports: every stream included, with its event count
     as_of: datetime.datetime | None
     # Claim exports: (position, hash) of every event included, in order, which the header lists
-    # and signs (docs/adr/tamper-03-signed-claim-exports.md).
+    # and signs (docs/adr/0030-signed-claim-exports.md).
     manifest: tuple[tuple[int, str], ...] = ()
 
     @property
@@ -290,7 +290,7 @@ def _postgresql_records(plan: ExportPlan) -> Iterator[dict[str, Any]]:
                 }
 
 
-# The JSONL export on PostgreSQL (ADR exportspeed-01). PostgreSQL writes every part of a line
+# The JSONL export on PostgreSQL (ADR 0013). PostgreSQL writes every part of a line
 # but the payload and the metadata, whose keys it cannot put in canonical order: per event the
 # position, data, `,"fields_digest":F,"hash":H,"metadata":`, metadata, and `,"position":...}`
 # (the remaining fields in canonical order, strings through to_json), and a redacted event's
@@ -351,8 +351,8 @@ def _postgresql_jsonl_lines(
 
 
 def _jsonl_line(record: dict[str, Any], redactions: dict[int, list[dict[str, Any]]]) -> str:
-    """One event's JSONL line; a redacted event carries its redactions (ADR exports-02) and, in
-    hash format 2, its leaf proof (ADR tamper-01)."""
+    """One event's JSONL line; a redacted event carries its redactions (ADR 0007) and, in
+    hash format 2, its leaf proof (ADR 0028)."""
     redacted = redactions.get(record["position"])
     if redacted:
         record["data_digest"] = redacted[0]["data"]["data_digest_before"]

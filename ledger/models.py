@@ -55,7 +55,7 @@ class Event(AppendOnlyModel):
     recorded_at = models.DateTimeField()
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
-    # Hash format 2 (docs/adr/tamper-01-provable-redaction.md); "" on a format-1 event. The salt
+    # Hash format 2 (docs/adr/0028-provable-redaction.md); "" on a format-1 event. The salt
     # keys the payload digest and the per-text commitments; a redaction deletes it and leaves
     # ``leaves`` (a salt or a commitment per text value) in its place.
     fields_digest = models.CharField(max_length=64, default="", db_default="")

@@ -4,7 +4,7 @@ An event's hash covers a digest of its payload, not the payload (docs/adr/0002),
 can be replaced by ``REDACTED`` while the hash still verifies against the digest recorded before
 the redaction. ``event_redact`` is the only code that changes a stored event; it does so in one
 transaction that also appends a ``DataRedacted`` event saying who removed what and why, and the
-digests before and after (docs/adr/exports-02-redaction.md).
+digests before and after (docs/adr/0007-redaction.md).
 """
 
 from __future__ import annotations
@@ -188,7 +188,7 @@ def event_redact(
 
     Only text values can be redacted (a reader of the event keeps finding the field, with the
     marker in it), and only of events appended in hash format 2, whose per-text commitments
-    let verification prove that nothing else changed (docs/adr/tamper-01-provable-redaction.md).
+    let verification prove that nothing else changed (docs/adr/0028-provable-redaction.md).
     Metadata cannot be: the hash covers it directly. Read models are rebuilt so the removed text
     is gone from them too. Atomic: on any error nothing changes.
     """
@@ -211,7 +211,7 @@ def event_redact(
             raise InvalidCommand(
                 f"the event at position {position} was recorded in hash format 1, without "
                 "per-field commitments: a redaction of it could not be proven to change only "
-                "that field (docs/adr/tamper-01-provable-redaction.md)"
+                "that field (docs/adr/0028-provable-redaction.md)"
             )
         stream_id = redaction_stream_id(position)
         earlier: list[dict[str, Any]] = list(

@@ -239,18 +239,6 @@ def claim_command(
     return state
 
 
-def claim_revise(
-    *, claim_id: str, expected_version: int, text: str, reason: str, metadata: ev.Metadata
-) -> ClaimState:
-    """Change a claim's wording; its provenance keeps pointing at the original quote."""
-    return claim_command(
-        claim_id=claim_id,
-        expected_version=expected_version,
-        event=ev.ClaimRevised(text=_clean_text(text, field="claim text"), reason=reason.strip()),
-        metadata=metadata,
-    )
-
-
 def projections_rebuild(*, check: bool) -> list[str]:
     """Rebuild every read model from the events alone.
 

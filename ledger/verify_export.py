@@ -13,7 +13,7 @@ the key in $LEDGER_CHECKPOINT_KEY and it is not set.
 
 The hash format (docs/adr/0002-hash-chain-format.md) is defined here, once: the ledger imports
 these functions, so the application and the auditor's verifier cannot drift apart. The export
-format (header line, redacted events) is described in docs/adr/exports-01-export-format.md.
+format (header line, redacted events) is described in docs/adr/0006-export-format.md.
 
 Canonical JSON is the RFC 8785 form for the values a ledger event may hold (objects, arrays,
 strings, integers, booleans, null): keys sorted, no insignificant whitespace, UTF-8. Event payloads
@@ -27,7 +27,7 @@ Each event's hash is SHA-256 over the canonical JSON of its envelope::
      "stream_type": ..., "type": ..., "version": ...}
 
 The first event chains from GENESIS_HASH (64 zeros). That is hash format 1. Events of hash
-format 2 (docs/adr/tamper-01-provable-redaction.md) carry ``salt`` and ``fields_digest``; their
+format 2 (docs/adr/0028-provable-redaction.md) carry ``salt`` and ``fields_digest``; their
 envelope adds ``"fields_digest"`` and ``"hash_format": 2`` and its ``data_digest`` is
 sha256(salt bytes + canonical(data)). ``fields_digest`` is the digest of the payload with each
 text value replaced by a salted commitment (``fields_digest``, ``payload_commitments``), which
@@ -42,7 +42,7 @@ What an export looks like:
   Scope ``claim`` lists the streams it holds with their event counts and ``events``, the
   (position, hash) of every event it holds, signed (``hmac_sha256``, HMAC-SHA256 of the header
   under $LEDGER_CHECKPOINT_KEY): each event must be the one listed, and each stream's versions
-  must run 1, 2, 3 ... in position order (docs/adr/tamper-03-signed-claim-exports.md).
+  must run 1, 2, 3 ... in position order (docs/adr/0030-signed-claim-exports.md).
 * A redacted event carries ``data_digest`` (the digest its hash was computed over, before the
   redaction) and ``redactions``: the full DataRedacted events that removed its fields. Each says
   which event (position and hash) it redacted and the payload digest before and after; the
@@ -84,7 +84,7 @@ ENVELOPE_FIELDS = (
     "prev_hash",
 )
 REQUIRED_FIELDS = frozenset((*ENVELOPE_FIELDS, "data", "hash"))
-# Hash format 2 (ADR tamper-01): ``fields_digest`` (per-text-value commitments) and ``salt`` (the
+# Hash format 2 (ADR 0028): ``fields_digest`` (per-text-value commitments) and ``salt`` (the
 # key of the payload digest and of those commitments, deleted by a redaction); a redacted
 # format-2 event has ``leaves`` instead of a salt. Absent or "" on a format-1 event.
 COMMITMENT_FIELDS = ("fields_digest", "salt")
@@ -518,7 +518,7 @@ def redacted_payload_problem(
     Format 2: its commitments must show that only the ``named`` fields changed, each to
     REDACTED (``redacted_leaves_problem``). Format 1 has no commitments: its payload must have
     the digest its last DataRedacted event recorded (``last_digest``), which proves nothing
-    about what the redaction changed (ADR tamper-01).
+    about what the redaction changed (ADR 0028).
     """
     if record.get("fields_digest"):
         if record.get("salt"):
@@ -891,7 +891,7 @@ class _Chain:
     def _feed_run(self, number: int, run: _Run) -> None:
         """Take a run of lines that follow the line fed last (contiguous exports only)."""
         # An event of the run whose DataRedacted copy was embedded in an earlier line: the run
-        # holds no DataRedacted event, so that copy differs from the event (ADR exports-01).
+        # holds no DataRedacted event, so that copy differs from the event (ADR 0006).
         differing = [p for p in self.embedded if run.first_position <= p <= run.last_position]
         if differing:
             position = min(differing)

@@ -1,8 +1,8 @@
-"""Write services of the review workflow: one function per command, plus bulk variants.
+"""Write services of the review workflow: one entry for every command, plus bulk variants.
 
 The commands themselves (states, roles, arguments, the event each records) are one table,
-``reviews.workflow.COMMANDS``; ``review_command`` runs any of them, and each ``review_<command>``
-is its named entry point. Every command names the claim and the stream version the actor saw. It
+``reviews.workflow.COMMANDS``; ``review_command`` runs any of them (the admin, the API and the
+bulk variants all call it). Every command names the claim and the stream version the actor saw. It
 is refused, appending nothing, when the claim moved on since (ConcurrencyConflict), when the
 actor's role or scope does not allow it (PermissionDenied), when the claim's state does not
 (TransitionNotAllowed), or when its input is malformed (InvalidCommand). Otherwise exactly one
@@ -24,10 +24,9 @@ from ledger import services as ledger_services
 from ledger.claims import ClaimState
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, LedgerError, NotFound
 from ledger.models import ClaimView, ContradictionView
-from ledger.store import append
+from ledger.store import append, read_stream
 from reviews import selectors
 from reviews.actors import Actor
-from reviews.contradictions.services import contradiction_confirm, contradiction_dismiss
 from reviews.exceptions import PermissionDenied
 from reviews.models import Organisation
 from reviews.roles import Role
@@ -105,286 +104,6 @@ def review_command(
     )
 
 
-# One named entry point per command, for callers that hold typed arguments.
-
-
-def review_assign(
-    *,
-    actor: Actor,
-    claim_id: str,
-    expected_version: int,
-    assignee: str,
-    note: str = "",
-    via: str = DEFAULT_VIA,
-    correlation_id: str | None = None,
-) -> ClaimState:
-    """Assign the claim to a reviewer (or an editor). Editors and admins only."""
-    return review_command(
-        actor=actor,
-        command=Command.ASSIGN,
-        claim_id=claim_id,
-        expected_version=expected_version,
-        arguments={"assignee": assignee, "note": note},
-        via=via,
-        correlation_id=correlation_id,
-    )
-
-
-def review_start(
-    *,
-    actor: Actor,
-    claim_id: str,
-    expected_version: int,
-    via: str = DEFAULT_VIA,
-    correlation_id: str | None = None,
-) -> ClaimState:
-    """Start reviewing a pending claim (a reviewer only on claims assigned to them)."""
-    return review_command(
-        actor=actor,
-        command=Command.START_REVIEW,
-        claim_id=claim_id,
-        expected_version=expected_version,
-        arguments={},
-        via=via,
-        correlation_id=correlation_id,
-    )
-
-
-def review_comment(
-    *,
-    actor: Actor,
-    claim_id: str,
-    expected_version: int,
-    body: str,
-    via: str = DEFAULT_VIA,
-    correlation_id: str | None = None,
-) -> ClaimState:
-    """Add a comment to the claim's history; the claim's state does not change."""
-    return review_command(
-        actor=actor,
-        command=Command.COMMENT,
-        claim_id=claim_id,
-        expected_version=expected_version,
-        arguments={"body": body},
-        via=via,
-        correlation_id=correlation_id,
-    )
-
-
-def review_attach_evidence(
-    *,
-    actor: Actor,
-    claim_id: str,
-    expected_version: int,
-    url: str,
-    note: str,
-    via: str = DEFAULT_VIA,
-    correlation_id: str | None = None,
-) -> ClaimState:
-    """Attach a piece of evidence: an http(s) URL and a note saying what it shows."""
-    return review_command(
-        actor=actor,
-        command=Command.ATTACH_EVIDENCE,
-        claim_id=claim_id,
-        expected_version=expected_version,
-        arguments={"url": url, "note": note},
-        via=via,
-        correlation_id=correlation_id,
-    )
-
-
-def review_request_changes(
-    *,
-    actor: Actor,
-    claim_id: str,
-    expected_version: int,
-    reason: str,
-    via: str = DEFAULT_VIA,
-    correlation_id: str | None = None,
-) -> ClaimState:
-    """Send the claim back to its submitter with the reason; their revision re-queues it."""
-    return review_command(
-        actor=actor,
-        command=Command.REQUEST_CHANGES,
-        claim_id=claim_id,
-        expected_version=expected_version,
-        arguments={"reason": reason},
-        via=via,
-        correlation_id=correlation_id,
-    )
-
-
-def claim_revise(
-    *,
-    actor: Actor,
-    claim_id: str,
-    expected_version: int,
-    text: str,
-    reason: str = "",
-    via: str = DEFAULT_VIA,
-    correlation_id: str | None = None,
-) -> ClaimState:
-    """The submitter rewords its claim; its provenance keeps pointing at the original quote."""
-    return review_command(
-        actor=actor,
-        command=Command.REVISE,
-        claim_id=claim_id,
-        expected_version=expected_version,
-        arguments={"text": text, "reason": reason},
-        via=via,
-        correlation_id=correlation_id,
-    )
-
-
-def review_set_verdict(
-    *,
-    actor: Actor,
-    claim_id: str,
-    expected_version: int,
-    rating: int | str,
-    explanation: str,
-    via: str = DEFAULT_VIA,
-    correlation_id: str | None = None,
-) -> ClaimState:
-    """Propose the verdict (``verdicts.Rating``) with the explanation readers will see."""
-    return review_command(
-        actor=actor,
-        command=Command.SET_VERDICT,
-        claim_id=claim_id,
-        expected_version=expected_version,
-        arguments={"rating": rating, "explanation": explanation},
-        via=via,
-        correlation_id=correlation_id,
-    )
-
-
-def review_approve(
-    *,
-    actor: Actor,
-    claim_id: str,
-    expected_version: int,
-    note: str = "",
-    via: str = DEFAULT_VIA,
-    correlation_id: str | None = None,
-) -> ClaimState:
-    """Approve the review; the claim then waits for an editor's sign-off. Needs a verdict."""
-    return review_command(
-        actor=actor,
-        command=Command.APPROVE,
-        claim_id=claim_id,
-        expected_version=expected_version,
-        arguments={"note": note},
-        via=via,
-        correlation_id=correlation_id,
-    )
-
-
-def review_sign_off(
-    *,
-    actor: Actor,
-    claim_id: str,
-    expected_version: int,
-    note: str = "",
-    via: str = DEFAULT_VIA,
-    correlation_id: str | None = None,
-) -> ClaimState:
-    """An editor signs off an approved claim; not whoever approved it or set its verdict."""
-    return review_command(
-        actor=actor,
-        command=Command.SIGN_OFF,
-        claim_id=claim_id,
-        expected_version=expected_version,
-        arguments={"note": note},
-        via=via,
-        correlation_id=correlation_id,
-    )
-
-
-def review_reject(
-    *,
-    actor: Actor,
-    claim_id: str,
-    expected_version: int,
-    reason: str,
-    via: str = DEFAULT_VIA,
-    correlation_id: str | None = None,
-) -> ClaimState:
-    """Reject the claim before publication (not check-worthy, out of scope, a duplicate...)."""
-    return review_command(
-        actor=actor,
-        command=Command.REJECT,
-        claim_id=claim_id,
-        expected_version=expected_version,
-        arguments={"reason": reason},
-        via=via,
-        correlation_id=correlation_id,
-    )
-
-
-def review_publish(
-    *,
-    actor: Actor,
-    claim_id: str,
-    expected_version: int,
-    url: str = "",
-    override_reason: str = "",
-    via: str = DEFAULT_VIA,
-    correlation_id: str | None = None,
-) -> ClaimState:
-    """Publish a signed-off claim; open contradiction flags need an editor's override reason."""
-    return review_command(
-        actor=actor,
-        command=Command.PUBLISH,
-        claim_id=claim_id,
-        expected_version=expected_version,
-        arguments={"url": url, "override_reason": override_reason},
-        via=via,
-        correlation_id=correlation_id,
-    )
-
-
-def review_retract(
-    *,
-    actor: Actor,
-    claim_id: str,
-    expected_version: int,
-    reason: str,
-    via: str = DEFAULT_VIA,
-    correlation_id: str | None = None,
-) -> ClaimState:
-    """Retract a published claim. The publication stays in the history; the reason is public."""
-    return review_command(
-        actor=actor,
-        command=Command.RETRACT,
-        claim_id=claim_id,
-        expected_version=expected_version,
-        arguments={"reason": reason},
-        via=via,
-        correlation_id=correlation_id,
-    )
-
-
-def review_promote(
-    *,
-    actor: Actor,
-    claim_id: str,
-    expected_version: int,
-    reason: str,
-    via: str = DEFAULT_VIA,
-    correlation_id: str | None = None,
-) -> ClaimState:
-    """Put a claim the classifier found not check-worthy into the default queue. Editors only."""
-    return review_command(
-        actor=actor,
-        command=Command.PROMOTE,
-        claim_id=claim_id,
-        expected_version=expected_version,
-        arguments={"reason": reason},
-        via=via,
-        correlation_id=correlation_id,
-    )
-
-
 REASON = Argument("reason", "reason")
 
 
@@ -434,6 +153,9 @@ def organisation_set_four_eyes(
     return selectors.organisation_four_eyes_rule(organisation=organisation)
 
 
+MAX_FLAG_NOTE_LENGTH = 2000
+
+
 class FlagDecision(enum.StrEnum):
     CONFIRM = "confirm"  # the two claims cannot both be true
     DISMISS = "dismiss"  # not a contradiction
@@ -454,9 +176,10 @@ def contradiction_decide(
 ) -> int:
     """Confirm or dismiss a flag at the version the actor read; return the flag's new version.
 
-    The one entry for the admin and the API: the actor must be allowed to decide flags on these
-    claims (``workflow_check_contradiction_decision``), then ``contradiction_confirm`` or
-    ``contradiction_dismiss`` checks the version and the note. Refusals append nothing.
+    The one service that decides flags, for the admin and the API: the actor must be allowed to
+    decide flags on these claims (``workflow_check_contradiction_decision``), the note must say
+    why, and the flag must still be undecided at ``expected_version``. A dismissed pair is not
+    flagged again by the same detector version. Refusals append nothing.
     """
     flag = ContradictionView.objects.filter(pk=pair_id).first()
     if flag is None:
@@ -467,10 +190,35 @@ def contradiction_decide(
             "assignee", flat=True
         ),
     )
-    decide = contradiction_confirm if decision is FlagDecision.CONFIRM else contradiction_dismiss
-    return decide(
-        pair_id=str(flag.pair_id), expected_version=expected_version, note=note, metadata=metadata
+    cleaned = note.strip()
+    if not cleaned:
+        raise InvalidCommand("a note is required: say why")
+    if len(cleaned) > MAX_FLAG_NOTE_LENGTH:
+        raise InvalidCommand(f"the note is longer than {MAX_FLAG_NOTE_LENGTH} characters")
+    stream_id = str(flag.pair_id)
+    recorded = read_stream(stream_id)
+    if not recorded or recorded[0].stream_type != ev.StreamType.CONTRADICTION:
+        raise NotFound(f"no contradiction flag {pair_id}")
+    if expected_version != len(recorded):
+        # A stale reader learns the current version (409) before the flag's own state: it may
+        # have been decided since they read it.
+        raise ConcurrencyConflict(
+            stream_id=stream_id, expected_version=expected_version, current_version=len(recorded)
+        )
+    if not isinstance(recorded[-1].event, ev.ContradictionFlagged):
+        raise InvalidCommand("this flag was already confirmed or dismissed")
+    event: ev.DomainEvent = (
+        ev.ContradictionConfirmed(note=cleaned)
+        if decision is FlagDecision.CONFIRM
+        else ev.ContradictionDismissed(note=cleaned)
     )
+    return append(
+        stream_id=stream_id,
+        stream_type=ev.StreamType.CONTRADICTION,
+        expected_version=expected_version,
+        events=[event],
+        metadata=metadata,
+    ).version
 
 
 @dataclasses.dataclass(frozen=True)

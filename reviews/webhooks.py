@@ -7,7 +7,7 @@ after commit, outside any transaction, within one total time limit (``reviews.we
 every try is recorded as a ``WebhookAttempt`` the publisher can read from the moment it starts,
 and failures are retried with exponential backoff up to ``MAX_ATTEMPTS``. A lease with a fencing
 token keeps a delivery from being sent twice at once, and an organisation gets a bounded share
-of the sends under way (docs/adr/webhooks-01-bounded-sends-and-single-flight.md).
+of the sends under way (docs/adr/0023-bounded-sends-and-single-flight.md).
 
 Signature: ``Webhook-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>." + body)>`` with the
 Unix ``Webhook-Timestamp`` header; receivers recompute it and reject old timestamps.

@@ -6,9 +6,43 @@ from ledger import events as ev
 from ledger.claims import ClaimState, ClaimStatus
 from ledger.models import ContradictionView
 from ledger.services import claim_command, claim_record
+from reviews.actors import Actor
 from reviews.contradictions.services import contradictions_consume
+from reviews.roles import Role
+from reviews.services import FlagDecision, contradiction_decide, review_command
+from reviews.workflow import Command
 
 SYSTEM = ev.Metadata(actor="system:test", via="test")
+# An editor of the desk, who may decide any contradiction flag (tests need no user row for it).
+DESK_EDITOR = Actor(username="desk-editor", roles=frozenset({Role.EDITOR}))
+
+
+def run_command(
+    actor: Actor, command: Command, claim_id: str, version: int, **arguments: object
+) -> ClaimState:
+    """``review_command`` as the admin and the API call it, with the arguments as keywords."""
+    return review_command(
+        actor=actor,
+        command=command,
+        claim_id=claim_id,
+        expected_version=version,
+        arguments=arguments,
+    )
+
+
+def decide_flag(
+    pair_id: str, version: int, decision: FlagDecision, note: str, metadata: ev.Metadata = SYSTEM
+) -> int:
+    """``contradiction_decide`` by the desk's editor."""
+    return contradiction_decide(
+        actor=DESK_EDITOR,
+        pair_id=pair_id,
+        expected_version=version,
+        decision=decision,
+        note=note,
+        metadata=metadata,
+    )
+
 
 # The seed article's canonical contradiction: Iran's support against its allies' silence.
 SUPPORT = (

@@ -2,11 +2,11 @@
 
 ``ledger.store`` computes an append's positions and hashes against the ledger head it last saw,
 then sends this function, the inserts and the read-model upserts in one round trip, which
-PostgreSQL runs as one transaction (docs/adr/cmdspeed-02-prepared-statements-under-one-sync.md).
+PostgreSQL runs as one transaction (docs/adr/0020-prepared-statements-under-one-sync.md).
 The function takes the append lock and refuses (so the transaction writes nothing) when a stream
 is not at its expected version or of another type, or when the ledger head is no longer the one
 the client chained from; the error's detail carries what the client needs to report or retry
-(docs/adr/cmdspeed-01-optimistic-append.md). SQLite has no such function: its appends always
+(docs/adr/0012-optimistic-append.md). SQLite has no such function: its appends always
 take the lock first.
 """
 

@@ -1,4 +1,4 @@
-"""Hash format 2 and a redaction the application role cannot fake (ADR tamper-01).
+"""Hash format 2 and a redaction the application role cannot fake (ADR 0028).
 
 Adds the commitment columns (``fields_digest``, ``salt``, ``leaves``; "" and null on the events
 already stored, which stay hash format 1 and are never rewritten). PostgreSQL: the append-only

@@ -1,4 +1,4 @@
-"""Checkpoints become a chain of their own, and append-only (ADR tamper-02).
+"""Checkpoints become a chain of their own, and append-only (ADR 0029).
 
 Each checkpoint gets ``previous`` (the chain hash of the one before it, GENESIS_HASH for the
 first) and ``chain_hash``; those already recorded are linked here, in position order, before the

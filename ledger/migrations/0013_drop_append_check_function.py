@@ -1,6 +1,6 @@
 """PostgreSQL: drop ``ledger_append_check``; every append now reads the heads under the lock.
 
-The optimistic append it served is gone (docs/adr/XXXX-api-command-append-protocol.md): no
+The optimistic append it served is gone (docs/adr/0034-api-command-append-protocol.md): no
 product path reached it, since every API command runs inside ``idempotent_post``'s transaction.
 Reversing this migration creates the function again, as 0006 did.
 """

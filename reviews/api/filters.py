@@ -12,7 +12,7 @@ from rest_framework.request import Request
 
 from ledger.claims import ClaimStatus
 from ledger.models import ClaimView, ContradictionView
-from reviews.api.serializers import FLAG_STATUSES
+from reviews.api.serializers.contradictions import FLAG_STATUSES
 from reviews.contradictions.detectors import CUE_KIND_CHOICES, UNKNOWN_CUE_KIND
 
 MAX_SEARCH_TERMS = 10

@@ -4,15 +4,20 @@ The first request reserves (caller, key) by inserting a row before it runs; a co
 blocks on that unique row and, once the first commits, replays its response. The row, the
 command's events and its response commit together, so a failed request leaves no trace and
 can be retried with the same key. A key sent again with a different request is refused (422).
+
+A view opts in with ``@idempotent()`` on its ``post``: the method then validates, calls its one
+service and serializes as any other, and finds the event store's key (for single-append
+services) in ``self.idempotency_key``.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import IntegrityError, transaction
 from rest_framework.renderers import JSONRenderer
@@ -31,6 +36,13 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 KEPT_HEADERS = ("Location", "ETag")
 
 Handler = Callable[[str | None], Response]
+ViewMethod = Callable[..., Response]
+
+
+class KeyedView(Protocol):
+    """A view whose POST is idempotent: ``idempotency_key`` is set before its method runs."""
+
+    idempotency_key: str | None
 
 
 def _key(request: Request) -> str | None:
@@ -61,7 +73,29 @@ def store_key(namespace: str, key: str) -> str:
     return "api:" + hashlib.sha256(f"{namespace}\x00{key}".encode()).hexdigest()
 
 
-def idempotent_post(
+def idempotent(*, never_stored: tuple[str, ...] = ()) -> Callable[[ViewMethod], ViewMethod]:
+    """Run the decorated view method once per (caller, Idempotency-Key).
+
+    The method runs inside the transaction that records its response, with
+    ``self.idempotency_key`` the event store's key (None without the header). Top-level
+    response fields named in ``never_stored`` (secrets shown once) are never stored or replayed.
+    """
+
+    def decorate(method: ViewMethod) -> ViewMethod:
+        @functools.wraps(method)
+        def post(view: KeyedView, request: Request, *args: Any, **kwargs: Any) -> Response:
+            def handle(key: str | None) -> Response:
+                view.idempotency_key = key
+                return method(view, request, *args, **kwargs)
+
+            return _idempotent_post(request, handle, never_stored=never_stored)
+
+        return post
+
+    return decorate
+
+
+def _idempotent_post(
     request: Request, handle: Handler, *, never_stored: tuple[str, ...] = ()
 ) -> Response:
     """Run ``handle`` once per (caller, Idempotency-Key); replay its response on a retry.

@@ -1,11 +1,14 @@
-"""Write services of contradiction detection: index claims, flag pairs, confirm and dismiss.
+"""Write services of contradiction detection: index claims and flag pairs.
+
+The desk's decisions on flags (confirm, dismiss) are ``reviews.services.contradiction_decide``,
+which authorises the decider.
 
 Work is driven from the event log: ``contradictions_consume`` follows ClaimRecorded and
 ClaimRevised with a durable cursor, indexes each claim and checks it against its candidates.
 No transaction spans a batch: a claim's index rows commit on their own, its candidates are
 scored outside any transaction, and its flags are appended in bounded appends of their own (on
 PostgreSQL one optimistic round trip each), so the append lock is held for one append, never
-for a batch (docs/adr/lock-01).
+for a batch (docs/adr/0025-contradiction-flags-outside-the-batch.md).
 Flags go to one stream per unordered claim pair (a deterministic id) at an expected version, so a
 repeated or redelivered check flags nothing twice.
 """
@@ -24,7 +27,7 @@ from ledger import events as ev
 from ledger.consumers import consumer_advance, consumer_follow_batch
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
 from ledger.models import ClaimView
-from ledger.store import RecordedEvent, StreamAppend, append, append_many, read_stream, read_streams
+from ledger.store import RecordedEvent, StreamAppend, append_many, read_streams
 from reviews.contradictions.candidates import (
     MAX_CANDIDATES,
     MemoryIndex,
@@ -52,7 +55,6 @@ NUDGE_TIMEOUT = 2  # seconds to reach the broker before giving up (the sweep cat
 CONSUME_BATCH_SIZE = 200
 RESCAN_BATCH_SIZE = 2000
 PAIR_NAMESPACE = uuid.UUID("6f1d2c53-8d0e-4d5f-9a57-2f3c1b0a9e41")
-MAX_NOTE_LENGTH = 2000
 FLAG_ATTEMPTS = 3  # reads of the pair streams before a flag append gives up on conflicts
 FLAGS_PER_APPEND = 20  # flags appended together: bounds how long one append holds the lock
 
@@ -438,65 +440,3 @@ def contradictions_rescan(*, metadata: ev.Metadata) -> dict[str, int]:
         "pairs_compared": result.pairs_compared,
         "flagged": flagged,
     }
-
-
-# Review decisions ----------------------------------------------------------------------------
-
-
-def _decide(
-    *, pair_id: str, expected_version: int, event: ev.DomainEvent, metadata: ev.Metadata
-) -> int:
-    recorded = read_stream(str(pair_id))
-    if not recorded or recorded[0].stream_type != ev.StreamType.CONTRADICTION:
-        raise NotFound(f"no contradiction flag {pair_id}")
-    if expected_version != len(recorded):
-        # A stale reader learns the current version (409) before any other refusal: the flag
-        # may have been decided since they read it.
-        raise ConcurrencyConflict(
-            stream_id=str(pair_id),
-            expected_version=expected_version,
-            current_version=len(recorded),
-        )
-    if not isinstance(recorded[-1].event, ev.ContradictionFlagged):
-        raise InvalidCommand("this flag was already confirmed or dismissed")
-    result = append(
-        stream_id=str(pair_id),
-        stream_type=ev.StreamType.CONTRADICTION,
-        expected_version=expected_version,
-        events=[event],
-        metadata=metadata,
-    )
-    return result.version
-
-
-def _clean_note(note: str) -> str:
-    cleaned = note.strip()
-    if not cleaned:
-        raise InvalidCommand("a note is required: say why")
-    if len(cleaned) > MAX_NOTE_LENGTH:
-        raise InvalidCommand(f"the note is longer than {MAX_NOTE_LENGTH} characters")
-    return cleaned
-
-
-def contradiction_confirm(
-    *, pair_id: str, expected_version: int, note: str, metadata: ev.Metadata
-) -> int:
-    """A reviewer agrees the two claims cannot both be true. Returns the new stream version."""
-    return _decide(
-        pair_id=pair_id,
-        expected_version=expected_version,
-        event=ev.ContradictionConfirmed(note=_clean_note(note)),
-        metadata=metadata,
-    )
-
-
-def contradiction_dismiss(
-    *, pair_id: str, expected_version: int, note: str, metadata: ev.Metadata
-) -> int:
-    """A reviewer finds the flag wrong; this detector version will not flag the pair again."""
-    return _decide(
-        pair_id=pair_id,
-        expected_version=expected_version,
-        event=ev.ContradictionDismissed(note=_clean_note(note)),
-        metadata=metadata,
-    )

@@ -16,15 +16,16 @@ from ledger.models import ClaimView, ContradictionView
 from reviews.contradictions.detectors import Cue
 from reviews.contradictions.scoring import PairScore
 from reviews.contradictions.services import (
-    contradiction_dismiss,
     contradiction_flag,
     contradiction_pair_id,
 )
+from reviews.services import FlagDecision
 from tests.api.conftest import OTHER, OWN, assert_problem, event_count
 from tests.claims import (
     SEED_PREDICATES,
     SEED_STANCES,
     SYSTEM,
+    decide_flag,
     seed_pair_explanation,
     seed_pair_flagged,
 )
@@ -130,7 +131,7 @@ def test_unauthenticated_callers_get_401(db, method, path):
 def test_filters_by_status_claim_and_detector_version(client_for, flags, claim_in):
     claims = flags["claims"]
     newer = flag(claims["own_pending"], claims["other_pending"], detector_version="lexical-2")
-    contradiction_dismiss(pair_id=flags["other"], expected_version=1, note="no", metadata=SYSTEM)
+    decide_flag(flags["other"], 1, FlagDecision.DISMISS, "no")
     client = client_for("ed")
     assert listed(client, "?status=open") == {flags["mixed"], newer}
     assert listed(client, "?status=dismissed") == {flags["other"]}
@@ -257,10 +258,11 @@ def test_the_detail_answers_304_to_its_own_etag(client_for, flags):
 
 
 def test_a_publisher_sees_the_decision_but_not_who_decided(client_for, flags):
-    contradiction_dismiss(
-        pair_id=flags["mixed"],
-        expected_version=1,
-        note="different subjects",
+    decide_flag(
+        flags["mixed"],
+        1,
+        FlagDecision.DISMISS,
+        "different subjects",
         metadata=ev.Metadata(actor="user:rita", via="admin"),
     )
     pat = client_for("pat").get(f"/api/v1/contradictions/{flags['mixed']}/").json()

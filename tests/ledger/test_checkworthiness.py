@@ -108,8 +108,36 @@ def test_the_claimbuster_test_file_meets_the_target():
     assert measured.f1 >= Decimal("0.80")
 
 
+# Refitting on another CPU (BLAS kernels, thread count) moves a weight in its last rounded digit;
+# everything else (vocabulary, features, threshold, report counts) must be identical.
+WEIGHT_TOLERANCE = 1e-4
+
+
+def _differences(rebuilt, shipped, path=""):
+    """Where two model JSONs differ beyond a weight's last digits (``version`` hashes the rest)."""
+    if isinstance(shipped, dict) and isinstance(rebuilt, dict):
+        if rebuilt.keys() != shipped.keys():
+            return [f"{path}: keys {sorted(rebuilt.keys() ^ shipped.keys())}"]
+        return [
+            difference
+            for key in shipped
+            if key != "version"
+            for difference in _differences(rebuilt[key], shipped[key], f"{path}/{key}")
+        ]
+    if isinstance(shipped, list) and isinstance(rebuilt, list) and len(rebuilt) == len(shipped):
+        return [
+            difference
+            for index, (left, right) in enumerate(zip(rebuilt, shipped, strict=True))
+            for difference in _differences(left, right, f"{path}[{index}]")
+        ]
+    if isinstance(shipped, float) and isinstance(rebuilt, float):
+        close = abs(rebuilt - shipped) <= WEIGHT_TOLERANCE
+        return [] if close else [f"{path}: {rebuilt} {shipped}"]
+    return [] if rebuilt == shipped else [f"{path}: {rebuilt!r} {shipped!r}"]
+
+
 @pytest.mark.slow
-def test_the_training_script_rebuilds_the_shipped_model_byte_for_byte(tmp_path):
+def test_the_training_script_rebuilds_the_shipped_model(tmp_path):
     # given the shipped model / when the script refits it into another file
     rebuilt_path = tmp_path / "model.json"
     completed = subprocess.run(
@@ -126,9 +154,11 @@ def test_the_training_script_rebuilds_the_shipped_model_byte_for_byte(tmp_path):
         check=False,
     )
 
-    # then it agrees with scikit-learn (else it exits non-zero) and writes the same bytes
+    # then it agrees with scikit-learn (else it exits non-zero) and writes the same model: the
+    # same terms and features, each weight equal to its last rounded digits
     assert completed.returncode == 0, completed.stderr
-    assert rebuilt_path.read_bytes() == MODEL_PATH.read_bytes()
+    rebuilt = json.loads(rebuilt_path.read_text(encoding="utf-8"))
+    assert _differences(rebuilt, json.loads(MODEL_PATH.read_text(encoding="utf-8"))) == []
 
 
 def _write_lines(path, *lines):

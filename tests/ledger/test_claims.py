@@ -6,7 +6,7 @@ from ledger import events as ev
 from ledger.claims import ClaimStatus, claim_state_from_events
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
 from ledger.models import ClaimView, Event, Source
-from ledger.services import claim_command, claim_load, claim_record, claim_revise
+from ledger.services import claim_command, claim_load, claim_record
 from ledger.store import read_stream
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +30,10 @@ def test_recorded_claim_is_pending_at_version_one(metadata):
 def test_revision_changes_text_and_version(metadata):
     recorded = claim_record(text="Iran backs Hamas.", metadata=metadata)
 
-    revised = claim_revise(
+    revised = claim_command(
         claim_id=recorded.claim_id,
         expected_version=1,
-        text="Iran funds Hamas.",
-        reason="precision",
+        event=ev.ClaimRevised(text="Iran funds Hamas.", reason="precision"),
         metadata=metadata,
     )
 
@@ -44,20 +43,18 @@ def test_revision_changes_text_and_version(metadata):
 
 def test_stale_revision_is_refused_and_appends_nothing(metadata):
     recorded = claim_record(text="Iran backs Hamas.", metadata=metadata)
-    claim_revise(
+    claim_command(
         claim_id=recorded.claim_id,
         expected_version=1,
-        text="Edit one.",
-        reason="",
+        event=ev.ClaimRevised(text="Edit one.", reason=""),
         metadata=metadata,
     )
 
     with pytest.raises(ConcurrencyConflict, match="is at version 2, not 1"):
-        claim_revise(
+        claim_command(
             claim_id=recorded.claim_id,
             expected_version=1,
-            text="Edit two.",
-            reason="",
+            event=ev.ClaimRevised(text="Edit two.", reason=""),
             metadata=metadata,
         )
     assert Event.objects.count() == 2
@@ -66,11 +63,10 @@ def test_stale_revision_is_refused_and_appends_nothing(metadata):
 
 def test_command_on_unknown_claim_is_not_found_and_appends_nothing(metadata):
     with pytest.raises(NotFound):
-        claim_revise(
+        claim_command(
             claim_id="00000000-0000-0000-0000-000000000000",
             expected_version=1,
-            text="x",
-            reason="",
+            event=ev.ClaimRevised(text="x", reason=""),
             metadata=metadata,
         )
     assert Event.objects.count() == 0
@@ -167,11 +163,10 @@ def test_changes_requested_then_revised_goes_back_to_pending(metadata):
     )
     assert claim_load(claim_id=claim_id).status == ClaimStatus.CHANGES_REQUESTED
 
-    state = claim_revise(
+    state = claim_command(
         claim_id=claim_id,
         expected_version=2,
-        text="Iran funds Hamas.",
-        reason="cited",
+        event=ev.ClaimRevised(text="Iran funds Hamas.", reason="cited"),
         metadata=metadata,
     )
     assert state.status == ClaimStatus.PENDING

@@ -1,7 +1,7 @@
 """The fast paths of exporting and verifying give exactly the answers of the line-by-line ones.
 
 The verifier folds lines that check out on their own into runs and spreads chunks over
-processes (ADR exportspeed-01). With one line per chunk there are no runs and no chunk
+processes (ADR 0013). With one line per chunk there are no runs and no chunk
 boundaries inside the export: every line goes through the line-by-line checks, which is the
 reference every other chunking, in this process or on several, must agree with, naming the same
 first bad line for the same reason.

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from ledger import events as ev
 from ledger.exceptions import ConcurrencyConflict, NotFound
 from ledger.models import ClaimView, Event
-from ledger.services import claim_command, claim_record, claim_revise, projections_rebuild
+from ledger.services import claim_command, claim_record, projections_rebuild
 from ledger.verification import ledger_verify
 
 UNKNOWN_CLAIM = "00000000-0000-0000-0000-000000000000"
@@ -25,11 +25,10 @@ command = st.tuples(
 
 def run(kind: str, claim_id: str, expected_version: int, text: str, metadata: ev.Metadata) -> None:
     if kind == "revise":
-        claim_revise(
+        claim_command(
             claim_id=claim_id,
             expected_version=expected_version,
-            text=f"Revised: {text}",
-            reason="",
+            event=ev.ClaimRevised(text=f"Revised: {text}", reason=""),
             metadata=metadata,
         )
         return

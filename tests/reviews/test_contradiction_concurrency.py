@@ -1,8 +1,9 @@
 """Concurrency on PostgreSQL: contradiction checks never hold up the ledger's other writers.
 
 The consumer holds the global append lock only for the one append of a claim's flags
-(docs/adr/lock-01): a command committing while a batch is being scored does not wait for it,
-and a second consumer waits for the first one's lease instead of handling its events again.
+(docs/adr/0025-contradiction-flags-outside-the-batch.md): a command committing while a batch
+is being scored does not wait for it, and a second consumer waits for the first one's lease
+instead of handling its events again.
 """
 
 from __future__ import annotations

@@ -3,14 +3,17 @@
 import pytest
 from django.core.management import call_command
 
+from ledger import events as ev
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
 from ledger.models import ClaimView, ConsumerCursor, ContradictionView, Event
-from ledger.services import claim_record, claim_revise, projections_rebuild
+from ledger.services import claim_command, claim_record, projections_rebuild
 from ledger.store import append_many
 from reviews.contradictions import services
 from reviews.contradictions.detectors import Cue
 from reviews.contradictions.models import BlockingKey
 from reviews.contradictions.scoring import PairScore
+from reviews.services import FlagDecision
+from tests.claims import decide_flag
 
 pytestmark = pytest.mark.django_db
 
@@ -83,11 +86,10 @@ def test_a_revised_claim_is_checked_again(metadata):
     services.contradictions_consume()
     assert flagged_events() == []
     # when
-    claim_revise(
+    claim_command(
         claim_id=b.claim_id,
         expected_version=1,
-        text="The bombing in Kabul killed 45 people.",
-        reason="typo",
+        event=ev.ClaimRevised(text="The bombing in Kabul killed 45 people.", reason="typo"),
         metadata=metadata,
     )
     services.contradictions_consume()
@@ -102,8 +104,8 @@ def test_dismissed_pair_is_not_flagged_again_by_the_same_version(seed_claims, me
     services.contradictions_consume()
     view = ContradictionView.objects.get()
     # when
-    version = services.contradiction_dismiss(
-        pair_id=str(view.pair_id), expected_version=1, note="different topics", metadata=metadata
+    version = decide_flag(
+        str(view.pair_id), 1, FlagDecision.DISMISS, "different topics", metadata=metadata
     )
     call_command("rescan_contradictions")
     # then
@@ -122,9 +124,7 @@ def test_dismissed_pair_is_not_flagged_again_by_the_same_version(seed_claims, me
 def test_confirm_records_an_event(seed_claims, metadata):
     services.contradictions_consume()
     view = ContradictionView.objects.get()
-    services.contradiction_confirm(
-        pair_id=str(view.pair_id), expected_version=1, note="cannot both hold", metadata=metadata
-    )
+    decide_flag(str(view.pair_id), 1, FlagDecision.CONFIRM, "cannot both hold", metadata=metadata)
     assert Event.objects.filter(type="ContradictionConfirmed").count() == 1
     view.refresh_from_db()
     assert view.status == "confirmed"
@@ -137,33 +137,24 @@ def test_a_decision_without_a_note_is_refused(seed_claims, metadata, note):
     view = ContradictionView.objects.get()
     before = Event.objects.count()
     with pytest.raises(InvalidCommand, match="a note is required"):
-        services.contradiction_dismiss(
-            pair_id=str(view.pair_id), expected_version=1, note=note, metadata=metadata
-        )
+        decide_flag(str(view.pair_id), 1, FlagDecision.DISMISS, note, metadata=metadata)
     assert Event.objects.count() == before
 
 
 def test_a_second_decision_is_refused(seed_claims, metadata):
     services.contradictions_consume()
     pair_id = str(ContradictionView.objects.get().pair_id)
-    services.contradiction_confirm(
-        pair_id=pair_id, expected_version=1, note="yes", metadata=metadata
-    )
+    decide_flag(pair_id, 1, FlagDecision.CONFIRM, "yes", metadata=metadata)
     before = Event.objects.count()
     with pytest.raises(InvalidCommand, match="already confirmed or dismissed"):
-        services.contradiction_dismiss(
-            pair_id=pair_id, expected_version=2, note="no", metadata=metadata
-        )
+        decide_flag(pair_id, 2, FlagDecision.DISMISS, "no", metadata=metadata)
     assert Event.objects.count() == before
 
 
 def test_deciding_an_unknown_flag_is_not_found(metadata):
     with pytest.raises(NotFound):
-        services.contradiction_confirm(
-            pair_id="00000000-0000-0000-0000-000000000000",
-            expected_version=1,
-            note="x",
-            metadata=metadata,
+        decide_flag(
+            "00000000-0000-0000-0000-000000000000", 1, FlagDecision.CONFIRM, "x", metadata=metadata
         )
     assert Event.objects.count() == 0
 
@@ -209,14 +200,10 @@ def test_pair_id_ignores_order():
 def test_a_decision_on_a_stale_version_is_a_conflict_even_once_decided(seed_claims, metadata):
     services.contradictions_consume()
     pair_id = str(ContradictionView.objects.get().pair_id)
-    services.contradiction_confirm(
-        pair_id=pair_id, expected_version=1, note="yes", metadata=metadata
-    )
+    decide_flag(pair_id, 1, FlagDecision.CONFIRM, "yes", metadata=metadata)
     before = Event.objects.count()
     with pytest.raises(ConcurrencyConflict) as raised:
-        services.contradiction_dismiss(
-            pair_id=pair_id, expected_version=1, note="no", metadata=metadata
-        )
+        decide_flag(pair_id, 1, FlagDecision.DISMISS, "no", metadata=metadata)
     assert (raised.value.expected_version, raised.value.current_version) == (1, 2)
     assert Event.objects.count() == before
 

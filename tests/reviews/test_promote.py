@@ -12,8 +12,8 @@ from ledger.models import ClaimView, Event
 from ledger.services import claim_load, claim_record, projections_rebuild
 from reviews.exceptions import TransitionNotAllowed
 from reviews.roles import Role
-from reviews.services import review_promote
 from reviews.workflow import Command, workflow_available_commands
+from tests.claims import run_command
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +24,11 @@ def test_an_editor_promotes_a_claim_and_the_queue_and_a_rebuild_agree(claim_in, 
     assert ClaimView.objects.get(pk=claim.claim_id).check_worthy is False
 
     # when an editor promotes it
-    after = review_promote(
-        actor=actors[Role.EDITOR],
-        claim_id=claim.claim_id,
-        expected_version=claim.version,
+    after = run_command(
+        actors[Role.EDITOR],
+        Command.PROMOTE,
+        claim.claim_id,
+        claim.version,
         reason="the figure is checkable",
     )
 
@@ -69,11 +70,8 @@ def test_a_refused_promotion_appends_nothing(
     claim = claim_in(ClaimStatus.PENDING, check_worthy=check_worthy)
     events_before = Event.objects.count()
     with pytest.raises(error) as raised:
-        review_promote(
-            actor=actors[Role.EDITOR],
-            claim_id=claim.claim_id,
-            expected_version=claim.version,
-            reason=reason,
+        run_command(
+            actors[Role.EDITOR], Command.PROMOTE, claim.claim_id, claim.version, reason=reason
         )
 
     # then it is refused with a clear message and nothing is stored

@@ -15,6 +15,7 @@ from reviews.exceptions import PermissionDenied, TransitionNotAllowed
 from reviews.roles import Role
 from reviews.services import ClaimTarget
 from reviews.workflow import Command
+from tests.claims import run_command
 from tests.reviews.conftest import USERNAMES
 
 pytestmark = pytest.mark.django_db
@@ -27,28 +28,23 @@ def test_full_review_from_assignment_to_retraction(claim_in, actors):
     claim_id = claim.claim_id
 
     # when the desk works it through every step
-    state = services.review_assign(
-        actor=editor, claim_id=claim_id, expected_version=1, assignee="rita", note="urgent"
-    )
-    state = services.review_start(actor=reviewer, claim_id=claim_id, expected_version=2)
-    state = services.review_attach_evidence(
-        actor=reviewer,
-        claim_id=claim_id,
-        expected_version=3,
+    state = run_command(editor, Command.ASSIGN, claim_id, 1, assignee="rita", note="urgent")
+    state = run_command(reviewer, Command.START_REVIEW, claim_id, 2)
+    state = run_command(
+        reviewer,
+        Command.ATTACH_EVIDENCE,
+        claim_id,
+        3,
         url="https://example.org/transcript",
         note="full speech",
     )
-    state = services.review_set_verdict(
-        actor=reviewer, claim_id=claim_id, expected_version=4, rating=2, explanation="overstated"
+    state = run_command(
+        reviewer, Command.SET_VERDICT, claim_id, 4, rating=2, explanation="overstated"
     )
-    state = services.review_approve(actor=reviewer, claim_id=claim_id, expected_version=5)
-    state = services.review_sign_off(actor=editor, claim_id=claim_id, expected_version=6)
-    state = services.review_publish(
-        actor=editor, claim_id=claim_id, expected_version=7, url="https://example.org/check/1"
-    )
-    state = services.review_retract(
-        actor=editor, claim_id=claim_id, expected_version=8, reason="the speech was misdated"
-    )
+    state = run_command(reviewer, Command.APPROVE, claim_id, 5)
+    state = run_command(editor, Command.SIGN_OFF, claim_id, 6)
+    state = run_command(editor, Command.PUBLISH, claim_id, 7, url="https://example.org/check/1")
+    state = run_command(editor, Command.RETRACT, claim_id, 8, reason="the speech was misdated")
 
     # then the history says who did what, and the read models equal a rebuild
     assert (state.status, state.version, state.assignee) == ("retracted", 9, "rita")
@@ -78,9 +74,7 @@ def test_stale_version_is_refused_with_a_clear_message_and_appends_nothing(claim
     count = Event.objects.count()
 
     with pytest.raises(ConcurrencyConflict, match=r"is at version 4, not 3: it changed since"):
-        services.review_approve(
-            actor=actors[Role.REVIEWER], claim_id=claim.claim_id, expected_version=3
-        )
+        run_command(actors[Role.REVIEWER], Command.APPROVE, claim.claim_id, 3)
 
     assert Event.objects.count() == count
     assert claim_load(claim_id=claim.claim_id) == claim
@@ -91,18 +85,14 @@ def test_stale_version_wins_over_a_forbidden_command(claim_in, actors):
     claim = claim_in(ClaimStatus.SIGNED_OFF)
 
     with pytest.raises(ConcurrencyConflict):
-        services.review_publish(
-            actor=actors[Role.AUDITOR], claim_id=claim.claim_id, expected_version=1
-        )
+        run_command(actors[Role.AUDITOR], Command.PUBLISH, claim.claim_id, 1)
     assert Event.objects.filter(stream_id=claim.claim_id).count() == claim.version
 
 
 def test_unknown_claim_is_not_found(actors):
     with pytest.raises(NotFound):
-        services.review_start(
-            actor=actors[Role.EDITOR],
-            claim_id="00000000-0000-0000-0000-000000000000",
-            expected_version=1,
+        run_command(
+            actors[Role.EDITOR], Command.START_REVIEW, "00000000-0000-0000-0000-000000000000", 1
         )
     assert Event.objects.count() == 0
 
@@ -111,15 +101,10 @@ def test_reviewer_acts_only_on_claims_assigned_to_them(claim_in, actors):
     claim = claim_in(ClaimStatus.PENDING, assignee=USERNAMES[Role.EDITOR])
 
     with pytest.raises(PermissionDenied, match="not assigned to you"):
-        services.review_start(
-            actor=actors[Role.REVIEWER], claim_id=claim.claim_id, expected_version=claim.version
-        )
+        run_command(actors[Role.REVIEWER], Command.START_REVIEW, claim.claim_id, claim.version)
     with pytest.raises(PermissionDenied, match="not assigned to you"):
-        services.review_comment(
-            actor=actors[Role.REVIEWER],
-            claim_id=claim.claim_id,
-            expected_version=claim.version,
-            body="hello",
+        run_command(
+            actors[Role.REVIEWER], Command.COMMENT, claim.claim_id, claim.version, body="hello"
         )
     assert claim_load(claim_id=claim.claim_id) == claim
 
@@ -128,11 +113,8 @@ def test_publisher_acts_only_on_its_own_organisations_claims(claim_in, actors):
     claim = claim_in(ClaimStatus.CHANGES_REQUESTED, publisher="other-paper")
 
     with pytest.raises(PermissionDenied, match="belongs to another organisation"):
-        services.claim_revise(
-            actor=actors[Role.PUBLISHER],
-            claim_id=claim.claim_id,
-            expected_version=claim.version,
-            text="Reworded.",
+        run_command(
+            actors[Role.PUBLISHER], Command.REVISE, claim.claim_id, claim.version, text="Reworded."
         )
     assert claim_load(claim_id=claim.claim_id) == claim
 
@@ -140,10 +122,11 @@ def test_publisher_acts_only_on_its_own_organisations_claims(claim_in, actors):
 def test_submitter_revision_after_changes_requested_requeues_the_claim(claim_in, actors):
     claim = claim_in(ClaimStatus.CHANGES_REQUESTED)
 
-    state = services.claim_revise(
-        actor=actors[Role.PUBLISHER],
-        claim_id=claim.claim_id,
-        expected_version=claim.version,
+    state = run_command(
+        actors[Role.PUBLISHER],
+        Command.REVISE,
+        claim.claim_id,
+        claim.version,
         text="  Iran has pledged support.  ",
         reason="quoted more precisely",
     )
@@ -158,14 +141,12 @@ def test_submitter_revision_after_changes_requested_requeues_the_claim(claim_in,
 
 def test_approval_needs_a_verdict(claim_in, actors):
     claim = claim_in(ClaimStatus.PENDING)
-    started = services.review_start(
-        actor=actors[Role.REVIEWER], claim_id=claim.claim_id, expected_version=claim.version
+    started = run_command(
+        actors[Role.REVIEWER], Command.START_REVIEW, claim.claim_id, claim.version
     )
 
     with pytest.raises(InvalidCommand, match="set a verdict before approving"):
-        services.review_approve(
-            actor=actors[Role.REVIEWER], claim_id=claim.claim_id, expected_version=started.version
-        )
+        run_command(actors[Role.REVIEWER], Command.APPROVE, claim.claim_id, started.version)
     assert claim_load(claim_id=claim.claim_id) == started
 
 
@@ -173,9 +154,7 @@ def test_reviewer_approval_is_not_publishable_without_sign_off(claim_in, actors)
     claim = claim_in(ClaimStatus.APPROVED)
 
     with pytest.raises(TransitionNotAllowed, match="allowed from: signed off"):
-        services.review_publish(
-            actor=actors[Role.EDITOR], claim_id=claim.claim_id, expected_version=claim.version
-        )
+        run_command(actors[Role.EDITOR], Command.PUBLISH, claim.claim_id, claim.version)
     assert claim_load(claim_id=claim.claim_id) == claim
 
 
@@ -204,13 +183,7 @@ def test_malformed_input_is_refused_and_appends_nothing(
     claim = claim_in(ClaimStatus.IN_REVIEW)
 
     with pytest.raises(InvalidCommand, match=message):
-        services.review_command(
-            actor=actors[Role.EDITOR],
-            command=command,
-            claim_id=claim.claim_id,
-            expected_version=claim.version,
-            arguments=arguments,
-        )
+        run_command(actors[Role.EDITOR], command, claim.claim_id, claim.version, **arguments)
     assert claim_load(claim_id=claim.claim_id) == claim
 
 
@@ -218,21 +191,19 @@ def test_revision_must_change_the_text(claim_in, actors):
     claim = claim_in(ClaimStatus.PENDING)
 
     with pytest.raises(InvalidCommand, match="does not change"):
-        services.claim_revise(
-            actor=actors[Role.PUBLISHER],
-            claim_id=claim.claim_id,
-            expected_version=claim.version,
-            text=claim.text,
+        run_command(
+            actors[Role.PUBLISHER], Command.REVISE, claim.claim_id, claim.version, text=claim.text
         )
 
 
 def test_unverifiable_verdict_is_stored_as_rating_zero(claim_in, actors):
     claim = claim_in(ClaimStatus.IN_REVIEW)
 
-    state = services.review_set_verdict(
-        actor=actors[Role.REVIEWER],
-        claim_id=claim.claim_id,
-        expected_version=claim.version,
+    state = run_command(
+        actors[Role.REVIEWER],
+        Command.SET_VERDICT,
+        claim.claim_id,
+        claim.version,
         rating="0",
         explanation="no record of the speech exists",
     )

@@ -22,13 +22,13 @@ from reviews.actors import Actor
 from reviews.contradictions.detectors import Cue
 from reviews.contradictions.scoring import PairScore
 from reviews.contradictions.services import (
-    contradiction_confirm,
-    contradiction_dismiss,
     contradiction_flag,
 )
 from reviews.exceptions import PermissionDenied, PublicationBlocked, TransitionNotAllowed
 from reviews.roles import Role
-from tests.claims import SYSTEM
+from reviews.services import FlagDecision
+from reviews.workflow import Command
+from tests.claims import SYSTEM, decide_flag, run_command
 from tests.reviews.conftest import ORGANISATION
 
 pytestmark = pytest.mark.django_db
@@ -58,19 +58,16 @@ def people(users, actors) -> dict[str, Actor]:
 def approved(claim_in, people, *, verdict_by: str, approved_by: str) -> ClaimState:
     """A pending claim assigned to the verdict's author, reviewed and approved by these people."""
     claim = claim_in(ClaimStatus.PENDING, assignee=verdict_by)
-    claim = services.review_start(
-        actor=people[verdict_by], claim_id=claim.claim_id, expected_version=claim.version
-    )
-    claim = services.review_set_verdict(
-        actor=people[verdict_by],
-        claim_id=claim.claim_id,
-        expected_version=claim.version,
+    claim = run_command(people[verdict_by], Command.START_REVIEW, claim.claim_id, claim.version)
+    claim = run_command(
+        people[verdict_by],
+        Command.SET_VERDICT,
+        claim.claim_id,
+        claim.version,
         rating=2,
         explanation="the record shows otherwise",
     )
-    return services.review_approve(
-        actor=people[approved_by], claim_id=claim.claim_id, expected_version=claim.version
-    )
+    return run_command(people[approved_by], Command.APPROVE, claim.claim_id, claim.version)
 
 
 def turn_four_eyes_off(people: dict[str, Actor]) -> None:
@@ -137,9 +134,7 @@ def test_the_sign_off_needs_a_second_person_unless_the_organisation_turned_it_of
 
     # when the signer signs it off
     def sign_off() -> ClaimState:
-        return services.review_sign_off(
-            actor=people[signer], claim_id=claim.claim_id, expected_version=claim.version
-        )
+        return run_command(people[signer], Command.SIGN_OFF, claim.claim_id, claim.version)
 
     # then
     if refusal is None:
@@ -158,9 +153,7 @@ def test_no_state_but_approved_can_be_signed_off_whoever_looks(claim_in, people,
     claim = claim_in(status)
     before = Event.objects.count()
     with pytest.raises(TransitionNotAllowed):
-        services.review_sign_off(
-            actor=people["ed"], claim_id=claim.claim_id, expected_version=claim.version
-        )
+        run_command(people["ed"], Command.SIGN_OFF, claim.claim_id, claim.version)
     assert Event.objects.count() == before
 
 
@@ -267,9 +260,9 @@ def flagged(claim: ClaimState, status: str) -> str:
     )
     assert flag is not None
     if status == "confirmed":
-        contradiction_confirm(pair_id=flag.pair_id, expected_version=1, note="yes", metadata=SYSTEM)
+        decide_flag(flag.pair_id, 1, FlagDecision.CONFIRM, "yes")
     elif status == "dismissed":
-        contradiction_dismiss(pair_id=flag.pair_id, expected_version=1, note="no", metadata=SYSTEM)
+        decide_flag(flag.pair_id, 1, FlagDecision.DISMISS, "no")
     return flag.pair_id
 
 
@@ -305,10 +298,11 @@ def test_publishing_over_an_open_flag_takes_an_editors_written_reason(
 
     # when
     def publish() -> ClaimState:
-        return services.review_publish(
-            actor=people[who],
-            claim_id=claim.claim_id,
-            expected_version=claim.version,
+        return run_command(
+            people[who],
+            Command.PUBLISH,
+            claim.claim_id,
+            claim.version,
             override_reason=override_reason,
         )
 
@@ -336,9 +330,7 @@ def test_the_refusal_names_the_flag_and_the_other_claim(claim_in, people):
     claim = claim_in(ClaimStatus.SIGNED_OFF)
     pair_id = flagged(claim, "open")
     with pytest.raises(PublicationBlocked) as refused:
-        services.review_publish(
-            actor=people["ed"], claim_id=claim.claim_id, expected_version=claim.version
-        )
+        run_command(people["ed"], Command.PUBLISH, claim.claim_id, claim.version)
     assert refused.value.flags == [pair_id]
     assert refused.value.message == (
         f"this claim has 1 open contradiction flag (flag {pair_id} against “{OTHER_TEXT}”): "
@@ -353,11 +345,8 @@ def test_an_open_flag_does_not_make_any_other_state_publishable(claim_in, people
     flagged(claim, "open")
     before = Event.objects.count()
     with pytest.raises(TransitionNotAllowed):
-        services.review_publish(
-            actor=people["ed"],
-            claim_id=claim.claim_id,
-            expected_version=claim.version,
-            override_reason="anyway",
+        run_command(
+            people["ed"], Command.PUBLISH, claim.claim_id, claim.version, override_reason="anyway"
         )
     assert Event.objects.count() == before
 

@@ -22,7 +22,7 @@ from ledger.exports import ExportFormat, ledger_export
 from ledger.history import claim_as_of
 from reviews.api.pagination import PositionCursorPagination
 from reviews.api.selectors import AUDIT_ROLES, checkpoints_all, claim_past_states_visible
-from reviews.api.serializers import (
+from reviews.api.serializers.audit import (
     CheckpointSerializer,
     ClaimAsOfQuerySerializer,
     ClaimAsOfSerializer,

@@ -15,7 +15,7 @@ from reviews.actors import Actor
 from reviews.api.authentication import actor_from_request
 from reviews.api.exceptions import PROBLEM_CONTENT_TYPE, PreconditionRequired
 from reviews.api.permissions import HasScope
-from reviews.api.serializers import ProblemSerializer
+from reviews.api.serializers.common import ProblemSerializer
 
 ENTITY_TAG = re.compile(r'^(?:W/)?"?(\d{1,15})"?$')
 
@@ -61,6 +61,8 @@ class LedgerAPIView(generics.GenericAPIView):  # type: ignore[type-arg]
     """Base of every API view: scope check, and the request size limit on writes."""
 
     permission_classes = [HasScope]
+    # The event store's idempotency key of an ``@idempotent()`` POST (None without the header).
+    idempotency_key: str | None = None
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)

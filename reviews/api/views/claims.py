@@ -13,20 +13,20 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ledger.claims import ClaimStatus
+from ledger.claims import STATE_FIELDS, ClaimState, ClaimStatus
 from ledger.exceptions import NotFound
 from ledger.models import ClaimView
 from ledger.services import MAX_CLAIM_LENGTH
 from reviews.api.claimreview import claimreview_document
 from reviews.api.filters import CHECK_WORTHY_CHOICES, CHECK_WORTHY_DEFAULT, ClaimFilter
-from reviews.api.idempotency import idempotent_post
+from reviews.api.idempotency import idempotent
 from reviews.api.pagination import LastChangeCursorPagination
 from reviews.api.selectors import (
     claim_history_visible,
     claim_published_event,
     source_for_provenance,
 )
-from reviews.api.serializers import (
+from reviews.api.serializers.claims import (
     ClaimCreateSerializer,
     ClaimDetailSerializer,
     ClaimHistorySerializer,
@@ -64,6 +64,18 @@ def claim_detail_response(
     data = ClaimDetailSerializer(claim, context={"source": source}).data
     all_headers = {"ETag": etag(claim.version), **(headers or {})}
     return Response(data, status=status_code, headers=all_headers)
+
+
+def claim_row_after(state: ClaimState, *, read: ClaimView) -> ClaimView:
+    """The claim list row a command's projection wrote, from the state the command returned.
+
+    Every field but the open flag count is the claim's state (``STATE_FIELDS``); a workflow
+    command does not change that count, so it comes from the row ``read`` before the command
+    (a flag recorded meanwhile shows on the next read, as it would had it come a moment later).
+    Not saved: the projection wrote the row already.
+    """
+    values = {name: getattr(state, name) for name in STATE_FIELDS}
+    return ClaimView(**values, open_flag_count=read.open_flag_count)
 
 
 class ClaimListView(LedgerAPIView):
@@ -106,29 +118,27 @@ class ClaimListView(LedgerAPIView):
         parameters=[IDEMPOTENCY_KEY],
         responses={201: ClaimDetailSerializer, **COMMON_ERRORS, **INVALID, **NOT_FOUND},
     )
+    @idempotent()
     def post(self, request: Request) -> Response:
-        def handle(store_key: str | None) -> Response:
-            serializer = ClaimCreateSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            data = serializer.validated_data
-            state = claim_submit(
-                actor=self.actor,
-                text=data["text"],
-                metadata=self.metadata(),
-                source_id=str(data["source_id"]) if data.get("source_id") else None,
-                selector=data.get("selector"),
-                publisher=data.get("publisher"),
-                idempotency_key=store_key,
-            )
-            kick_webhooks_after_commit()
-            claim = ClaimView.objects.get(claim_id=state.claim_id)
-            return claim_detail_response(
-                claim=claim,
-                status_code=status.HTTP_201_CREATED,
-                headers={"Location": f"/api/v1/claims/{claim.claim_id}/"},
-            )
-
-        return idempotent_post(request, handle)
+        serializer = ClaimCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        state = claim_submit(
+            actor=self.actor,
+            text=data["text"],
+            metadata=self.metadata(),
+            source_id=str(data["source_id"]) if data.get("source_id") else None,
+            selector=data.get("selector"),
+            publisher=data.get("publisher"),
+            idempotency_key=self.idempotency_key,
+        )
+        kick_webhooks_after_commit()
+        claim = ClaimView.objects.get(claim_id=state.claim_id)
+        return claim_detail_response(
+            claim=claim,
+            status_code=status.HTTP_201_CREATED,
+            headers={"Location": f"/api/v1/claims/{claim.claim_id}/"},
+        )
 
 
 class ClaimDetailView(LedgerAPIView):
@@ -330,28 +340,26 @@ def action_view(action: ClaimAction) -> type[LedgerAPIView]:
                 **CONFLICT,
             },
         )
+        @idempotent()
         def post(self, request: Request, claim_id: str) -> Response:
-            def handle(store_key: str | None) -> Response:
-                actor = self.actor
-                claim = claim_get_visible(actor=actor, claim_id=claim_id)
-                serializer = action.serializer(data=request.data)
-                serializer.is_valid(raise_exception=True)
-                arguments = dict(serializer.validated_data)
-                version = expected_version(request, arguments.pop("expected_version", None))
-                metadata = self.metadata()
-                review_command(
-                    actor=actor,
-                    command=action.command,
-                    claim_id=str(claim.claim_id),
-                    expected_version=version,
-                    arguments=arguments,
-                    via=metadata.via,
-                    correlation_id=metadata.correlation_id,
-                )
-                kick_webhooks_after_commit()
-                return claim_detail_response(claim=ClaimView.objects.get(pk=claim.claim_id))
-
-            return idempotent_post(request, handle)
+            actor = self.actor
+            claim = claim_get_visible(actor=actor, claim_id=claim_id)
+            serializer = action.serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            arguments = dict(serializer.validated_data)
+            version = expected_version(request, arguments.pop("expected_version", None))
+            metadata = self.metadata()
+            state = review_command(
+                actor=actor,
+                command=action.command,
+                claim_id=str(claim.claim_id),
+                expected_version=version,
+                arguments=arguments,
+                via=metadata.via,
+                correlation_id=metadata.correlation_id,
+            )
+            kick_webhooks_after_commit()
+            return claim_detail_response(claim=claim_row_after(state, read=claim))
 
     name = "".join(part.title() for part in action.command.value.split("_"))
     ClaimActionView.__name__ = ClaimActionView.__qualname__ = f"Claim{name}View"

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from ledger.models import ContradictionView
 from reviews.actors import Actor
 from reviews.api.filters import ContradictionFilter
-from reviews.api.idempotency import idempotent_post
+from reviews.api.idempotency import idempotent
 from reviews.api.pagination import LastChangeCursorPagination
 from reviews.api.selectors import (
     flag_claims,
@@ -26,7 +26,7 @@ from reviews.api.selectors import (
     flag_sources,
     flags_visible,
 )
-from reviews.api.serializers import (
+from reviews.api.serializers.contradictions import (
     ContradictionFlagDetailSerializer,
     ContradictionFlagSerializer,
     FlagDecisionInputSerializer,
@@ -146,26 +146,24 @@ def decision_view(*, decision: FlagDecision, summary: str) -> type[LedgerAPIView
                 **CONFLICT,
             },
         )
+        @idempotent()
         def post(self, request: Request, pair_id: str) -> Response:
-            def handle(store_key: str | None) -> Response:
-                actor = self.actor
-                flag = flag_get_visible(actor=actor, pair_id=pair_id)
-                serializer = FlagDecisionInputSerializer(data=request.data)
-                serializer.is_valid(raise_exception=True)
-                data = serializer.validated_data
-                version = expected_version(request, data.get("expected_version"))
-                contradiction_decide(
-                    actor=actor,
-                    pair_id=str(flag.pair_id),
-                    expected_version=version,
-                    decision=decision,
-                    note=data["note"],
-                    metadata=self.metadata(),
-                )
-                decided = ContradictionView.objects.get(pk=flag.pair_id)
-                return flag_detail_response(actor=actor, flag=decided)
-
-            return idempotent_post(request, handle)
+            actor = self.actor
+            flag = flag_get_visible(actor=actor, pair_id=pair_id)
+            serializer = FlagDecisionInputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            version = expected_version(request, data.get("expected_version"))
+            contradiction_decide(
+                actor=actor,
+                pair_id=str(flag.pair_id),
+                expected_version=version,
+                decision=decision,
+                note=data["note"],
+                metadata=self.metadata(),
+            )
+            decided = ContradictionView.objects.get(pk=flag.pair_id)
+            return flag_detail_response(actor=actor, flag=decided)
 
     FlagDecisionView.__name__ = FlagDecisionView.__qualname__ = f"Contradiction{decision.label}View"
     return FlagDecisionView

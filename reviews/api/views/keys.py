@@ -13,9 +13,9 @@ from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from reviews.api.idempotency import idempotent_post
+from reviews.api.idempotency import idempotent
 from reviews.api.pagination import CreatedCursorPagination
-from reviews.api.serializers import (
+from reviews.api.serializers.keys import (
     ApiKeyCreatedSerializer,
     ApiKeyCreateSerializer,
     ApiKeySerializer,
@@ -54,23 +54,19 @@ class ApiKeyListView(LedgerAPIView):
         parameters=[IDEMPOTENCY_KEY],
         responses={201: ApiKeyCreatedSerializer, **COMMON_ERRORS, **INVALID},
     )
+    @idempotent(never_stored=("token",))  # a replay returns the key without its token
     def post(self, request: Request) -> Response:
         _session_only(self)
-
-        def handle(store_key: str | None) -> Response:
-            serializer = ApiKeyCreateSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            key, token = api_key_create(
-                user=request.user,  # type: ignore[arg-type]
-                name=serializer.validated_data["name"],
-                scopes=serializer.validated_data["scopes"],
-            )
-            data = dict(ApiKeySerializer(key).data)
-            data["token"] = token
-            return Response(data, status=status.HTTP_201_CREATED)
-
-        # The token is never stored: a replay returns the key without it.
-        return idempotent_post(request, handle, never_stored=("token",))
+        serializer = ApiKeyCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        key, token = api_key_create(
+            user=request.user,  # type: ignore[arg-type]
+            name=serializer.validated_data["name"],
+            scopes=serializer.validated_data["scopes"],
+        )
+        data = dict(ApiKeySerializer(key).data)
+        data["token"] = token
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class ApiKeyDetailView(LedgerAPIView):

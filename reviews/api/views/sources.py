@@ -11,10 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ledger.models import Source
-from reviews.api.idempotency import idempotent_post
+from reviews.api.idempotency import idempotent
 from reviews.api.pagination import CapturedCursorPagination
 from reviews.api.parsers import LedgerJSONParser
-from reviews.api.serializers import (
+from reviews.api.serializers.sources import (
     SourceDetailSerializer,
     SourceMetadataSerializer,
     SourceSubmitSerializer,
@@ -81,37 +81,35 @@ class SourceListView(LedgerAPIView):
             **INVALID,
         },
     )
+    @idempotent()
     def post(self, request: Request) -> Response:
-        def handle(store_key: str | None) -> Response:
-            content, media_type, fields = self._submission(request)
-            result = source_submit(
-                actor=self.actor,
-                content=content,
-                media_type=media_type,
-                metadata=self.metadata(),
-                url=fields["url"],
-                title=fields["title"],
-                publisher=fields.get("publisher"),
-                published_at=fields["published_at"] or None,
-            )
-            source = Source.objects.defer("content", "text").get(pk=result.source_id)
-            if result.created:
-                kick_webhooks_after_commit()
-            data = SourceSubmittedSerializer(
-                {
-                    "source": source,
-                    "created": result.created,
-                    "claims": result.claims,
-                    "skipped": result.skipped,
-                }
-            ).data
-            return Response(
-                data,
-                status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
-                headers={"Location": f"/api/v1/sources/{source.pk}/"},
-            )
-
-        return idempotent_post(request, handle)
+        content, media_type, fields = self._submission(request)
+        result = source_submit(
+            actor=self.actor,
+            content=content,
+            media_type=media_type,
+            metadata=self.metadata(),
+            url=fields["url"],
+            title=fields["title"],
+            publisher=fields.get("publisher"),
+            published_at=fields["published_at"] or None,
+        )
+        source = Source.objects.defer("content", "text").get(pk=result.source_id)
+        if result.created:
+            kick_webhooks_after_commit()
+        data = SourceSubmittedSerializer(
+            {
+                "source": source,
+                "created": result.created,
+                "claims": result.claims,
+                "skipped": result.skipped,
+            }
+        ).data
+        return Response(
+            data,
+            status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+            headers={"Location": f"/api/v1/sources/{source.pk}/"},
+        )
 
     def _submission(self, request: Request) -> tuple[bytes, str | None, dict[str, Any]]:
         media_type = (request.content_type or "").split(";")[0].strip().lower()

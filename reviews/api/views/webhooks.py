@@ -17,9 +17,9 @@ from rest_framework.response import Response
 
 from ledger.exceptions import NotFound
 from reviews.actors import Actor
-from reviews.api.idempotency import idempotent_post
+from reviews.api.idempotency import idempotent
 from reviews.api.pagination import CreatedCursorPagination
-from reviews.api.serializers import (
+from reviews.api.serializers.webhooks import (
     WebhookDeliverySerializer,
     WebhookEndpointCreatedSerializer,
     WebhookEndpointCreateSerializer,
@@ -80,27 +80,25 @@ class WebhookEndpointListView(LedgerAPIView):
         parameters=[IDEMPOTENCY_KEY],
         responses={201: WebhookEndpointCreatedSerializer, **COMMON_ERRORS, **INVALID},
     )
+    @idempotent(never_stored=("secret",))
     def post(self, request: Request) -> Response:
-        def handle(store_key: str | None) -> Response:
-            organisation = _managing_organisation(self.actor)
-            serializer = WebhookEndpointCreateSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            endpoint, secret = webhook_endpoint_register(
-                organisation=organisation,
-                url=serializer.validated_data["url"],
-                event_types=serializer.validated_data["event_types"],
-                description=serializer.validated_data["description"],
-                actor=self.actor.reference,
-            )
-            data = dict(WebhookEndpointSerializer(endpoint).data)
-            data["secret"] = secret
-            return Response(
-                data,
-                status=status.HTTP_201_CREATED,
-                headers={"Location": f"/api/v1/webhooks/{endpoint.pk}/"},
-            )
-
-        return idempotent_post(request, handle, never_stored=("secret",))
+        organisation = _managing_organisation(self.actor)
+        serializer = WebhookEndpointCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        endpoint, secret = webhook_endpoint_register(
+            organisation=organisation,
+            url=serializer.validated_data["url"],
+            event_types=serializer.validated_data["event_types"],
+            description=serializer.validated_data["description"],
+            actor=self.actor.reference,
+        )
+        data = dict(WebhookEndpointSerializer(endpoint).data)
+        data["secret"] = secret
+        return Response(
+            data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": f"/api/v1/webhooks/{endpoint.pk}/"},
+        )
 
 
 class WebhookEndpointDetailView(LedgerAPIView):
@@ -166,22 +164,16 @@ class WebhookRedeliverView(LedgerAPIView):
         parameters=[IDEMPOTENCY_KEY],
         responses={202: WebhookDeliverySerializer, **COMMON_ERRORS, **NOT_FOUND, **INVALID},
     )
+    @idempotent()
     def post(self, request: Request, delivery_id: str) -> Response:
-        def handle(store_key: str | None) -> Response:
-            actor = self.actor
-            visible = WebhookDelivery.objects.filter(
-                endpoint__in=endpoints_visible(actor=actor), pk=delivery_id
-            )
-            if not visible.exists():
-                raise NotFound(f"no webhook delivery {delivery_id}")
-            organisation = _managing_organisation(actor)
-            delivery = webhook_delivery_redeliver(
-                organisation=organisation, delivery_id=delivery_id
-            )
-            transaction.on_commit(lambda: enqueue_safely(webhook_deliver, str(delivery.pk)))
-            delivery = WebhookDelivery.objects.prefetch_related("attempts").get(pk=delivery.pk)
-            return Response(
-                WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED
-            )
-
-        return idempotent_post(request, handle)
+        actor = self.actor
+        visible = WebhookDelivery.objects.filter(
+            endpoint__in=endpoints_visible(actor=actor), pk=delivery_id
+        )
+        if not visible.exists():
+            raise NotFound(f"no webhook delivery {delivery_id}")
+        organisation = _managing_organisation(actor)
+        delivery = webhook_delivery_redeliver(organisation=organisation, delivery_id=delivery_id)
+        transaction.on_commit(lambda: enqueue_safely(webhook_deliver, str(delivery.pk)))
+        delivery = WebhookDelivery.objects.prefetch_related("attempts").get(pk=delivery.pk)
+        return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
