@@ -27,6 +27,7 @@ from typing import Any
 
 from django.db import connection
 
+from bench._load import percentile
 from bench.common import figure, fresh_database, raw_connection
 from ledger import events as ev
 from ledger.models import Event
@@ -51,11 +52,6 @@ def _command(number: int) -> None:
     """Record a claim that contradicts none of the others (its own name, no number)."""
     name = "".join(chr(ord("a") + int(digit)) for digit in str(number)).capitalize()
     claim_record(text=f"The {name} museum in Oslo opened a new wing.", metadata=METADATA)
-
-
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 class LockWatch:
@@ -181,12 +177,12 @@ def measure(claims: int) -> dict[str, Any]:
         "commands_during_batch": len(during),
         "command_ms_during_batch": {
             "p50": round(statistics.median(during) * 1000, 1),
-            "p95": round(_percentile(during, 0.95) * 1000, 1),
+            "p95": round(percentile(during, 0.95) * 1000, 1),
             "max": round(max(during) * 1000, 1),
         },
         "command_ms_idle": {
             "p50": round(statistics.median(idle) * 1000, 1),
-            "p95": round(_percentile(idle, 0.95) * 1000, 1),
+            "p95": round(percentile(idle, 0.95) * 1000, 1),
         },
     }
 

@@ -19,6 +19,8 @@ import statistics
 import time
 from typing import Any
 
+from bench._load import percentile
+
 SYLLABLES = ["ka", "lo", "ven", "dra", "mir", "tes", "bal", "or", "un", "sha", "pel", "gor", "ri"]
 
 
@@ -161,11 +163,6 @@ def _cpu_seconds() -> float:
     return times.user + times.system + times.children_user + times.children_system
 
 
-def _percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
 def database_latency(
     features: dict[str, Any],
     texts: dict[str, str],
@@ -239,7 +236,7 @@ def database_latency(
                 hits += true_pair and str(uuid.UUID(int=int(target[1:]) + 1)) in flagged
             results[size] = {
                 "p50": round(statistics.median(timings), 2),
-                "p95": round(_percentile(timings, 0.95), 2),
+                "p95": round(percentile(timings, 0.95), 2),
                 "contradictions_per_check": round(found / PROBES, 2),
                 "true_pairs": pairs,
                 "candidate_recall": _recall(hits, pairs),
@@ -346,7 +343,7 @@ def run(*, quick: bool, sizes: list[int] | None = None, database: bool = True) -
             )
         results["latency_ms"][size] = {
             "p50": round(statistics.median(timings), 2),
-            "p95": round(_percentile(timings, 0.95), 2),
+            "p95": round(percentile(timings, 0.95), 2),
             "true_pairs": true_pairs,
             "candidate_recall": _recall(hits, true_pairs),
             "keys_per_check": round(keys_total / PROBES, 2),

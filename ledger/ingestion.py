@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import dateparse, timezone
 
 from ledger import events as ev
@@ -29,7 +29,7 @@ from ledger.exceptions import InvalidCommand, SourceTooLarge
 from ledger.extraction import EXTRACTOR_VERSION, SkippedSentence, claims_extract
 from ledger.models import Source
 from ledger.services import ClaimDraft, claim_recording, text_check_characters
-from ledger.store import StreamAppend, append_many, lock_appends, read_stream, read_streams
+from ledger.store import StreamAppend, append_many, read_stream, read_streams
 
 # Names the namespace of source and claim ids; any fixed UUID works, it must never change.
 SOURCE_NAMESPACE = uuid.UUID("6f1d2b1e-4c1a-5b8e-9d55-0c1a1ed6e7a1")
@@ -268,70 +268,79 @@ def source_ingest(
     source_id = source_id_for(sha256=sha256, publisher=cleaned_publisher)
     extraction = claims_extract(text)
 
-    with transaction.atomic():
-        lock_appends()  # serializes concurrent ingests of the same bytes: the second sees the first
-        existing = Source.objects.filter(sha256=sha256, publisher=cleaned_publisher).first()
-        if existing is not None:
-            return _stored_result(existing)
-        Source.objects.create(
-            id=source_id,
-            sha256=sha256,
-            content=content,
-            text=text,
-            media_type=kind,
-            url=cleaned_url,
-            title=cleaned_title,
-            publisher=cleaned_publisher,
-            published_at=published,
-            captured_at=timezone.now(),
-        )
-        claim_ids = [
-            claim_id_for(source_id=source_id, start=claim.start, end=claim.end)
-            for claim in extraction.claims
-        ]
-        source_recording = StreamAppend(
-            stream_id=source_id,
-            stream_type=ev.StreamType.SOURCE,
-            expected_version=0,
-            events=[
-                ev.SourceIngested(
-                    source_id=source_id,
-                    sha256=sha256,
-                    media_type=kind,
-                    url=cleaned_url,
-                    title=cleaned_title,
-                    publisher=cleaned_publisher,
-                    published_at=published.isoformat() if published else None,
-                    claim_ids=claim_ids,
-                    byte_length=len(content),
-                    extractor_version=EXTRACTOR_VERSION,
-                    skipped=dict(sorted(Counter(s.reason for s in extraction.skipped).items())),
+    try:
+        with transaction.atomic():
+            existing = Source.objects.filter(sha256=sha256, publisher=cleaned_publisher).first()
+            if existing is not None:
+                return _stored_result(existing)
+            Source.objects.create(
+                id=source_id,
+                sha256=sha256,
+                content=content,
+                text=text,
+                media_type=kind,
+                url=cleaned_url,
+                title=cleaned_title,
+                publisher=cleaned_publisher,
+                published_at=published,
+                captured_at=timezone.now(),
+            )
+            claim_ids = [
+                claim_id_for(source_id=source_id, start=claim.start, end=claim.end)
+                for claim in extraction.claims
+            ]
+            source_recording = StreamAppend(
+                stream_id=source_id,
+                stream_type=ev.StreamType.SOURCE,
+                expected_version=0,
+                events=[
+                    ev.SourceIngested(
+                        source_id=source_id,
+                        sha256=sha256,
+                        media_type=kind,
+                        url=cleaned_url,
+                        title=cleaned_title,
+                        publisher=cleaned_publisher,
+                        published_at=published.isoformat() if published else None,
+                        claim_ids=claim_ids,
+                        byte_length=len(content),
+                        extractor_version=EXTRACTOR_VERSION,
+                        skipped=dict(sorted(Counter(s.reason for s in extraction.skipped).items())),
+                    )
+                ],
+            )
+            claim_metadata = dataclasses.replace(metadata, causation_id=source_id)
+            claim_recordings = [
+                claim_recording(
+                    draft=ClaimDraft(
+                        text=claim.text,
+                        source_id=source_id,
+                        selector=claim.selector,
+                        publisher=cleaned_publisher,
+                        check_worthiness=claim.check_worthiness,
+                        entities=claim.entities,
+                        claim_id=claim_id,
+                    ),
+                    source_text=text,
+                    field=f"claim {index} text",
+                    metadata=claim_metadata,
                 )
-            ],
-        )
-        claim_metadata = dataclasses.replace(metadata, causation_id=source_id)
-        claim_recordings = [
-            claim_recording(
-                draft=ClaimDraft(
-                    text=claim.text,
-                    source_id=source_id,
-                    selector=claim.selector,
-                    publisher=cleaned_publisher,
-                    check_worthiness=claim.check_worthiness,
-                    entities=claim.entities,
-                    claim_id=claim_id,
-                ),
-                source_text=text,
-                field=f"claim {index} text",
-                metadata=claim_metadata,
-            )
-            for index, (claim_id, claim) in enumerate(
-                zip(claim_ids, extraction.claims, strict=True)
-            )
-        ]
-        # The source's event and every claim in one append: one round trip per batch, and the
-        # selectors checked against the text in hand, not read back from the row just stored.
-        append_many(appends=[source_recording, *claim_recordings], metadata=metadata)
+                for index, (claim_id, claim) in enumerate(
+                    zip(claim_ids, extraction.claims, strict=True)
+                )
+            ]
+            # The source's event and every claim in one append: one round trip per batch, and the
+            # selectors checked against the text in hand, not read back from the row just stored.
+            append_many(appends=[source_recording, *claim_recordings], metadata=metadata)
+    except IntegrityError:
+        # A concurrent ingest of the same bytes for this publisher committed first: the unique
+        # (sha256, publisher) refused this one's source row (its INSERT waited for the other
+        # to commit), so the database, not a lock held around a lookup, decides which stores
+        # them. Nothing of this ingest was stored; the answer is the stored one.
+        existing = Source.objects.filter(sha256=sha256, publisher=cleaned_publisher).first()
+        if existing is None:
+            raise
+        return _stored_result(existing)
     claims = [
         IngestedClaim(
             claim_id=claim_id,

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from ledger import events as ev
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand
-from ledger.models import ClaimView, Event
+from ledger.ingestion import IngestResult, source_ingest
+from ledger.models import ClaimView, Event, Source
 from ledger.services import claim_command, claim_record, projections_rebuild
 from ledger.store import StreamAppend, append, append_many
 from ledger.verification import ledger_verify
@@ -366,4 +367,25 @@ def test_writers_on_the_same_claim_conflict_and_exactly_one_lands(metadata):
     assert isinstance(refused[0], ConcurrencyConflict)
     assert (refused[0].expected_version, refused[0].current_version) == (1, 2)
     assert ClaimView.objects.get(pk=claim).version == 2
+    assert_ledger_consistent()
+
+
+@on_postgresql
+def test_concurrent_ingests_of_the_same_bytes_store_them_once(metadata):
+    # given one article, and four ingests of it for the same publisher on their own connections
+    content = b"Iran's parliament approved the budget on 3 May 2024, officials said.\n"
+
+    def ingest() -> IngestResult:
+        return source_ingest(content=content, publisher="demo-news", metadata=metadata)
+
+    # when they run at once
+    results = race([ingest] * 4)
+
+    # then one stored the source and its claim; the others were answered with what it stored
+    assert sorted(result.created for result in results) == [False, False, False, True]
+    assert {(result.source_id, tuple(c.claim_id for c in result.claims)) for result in results} == {
+        (results[0].source_id, tuple(c.claim_id for c in results[0].claims))
+    }
+    assert Source.objects.count() == 1
+    assert Event.objects.count() == 1 + len(results[0].claims) == 2
     assert_ledger_consistent()
