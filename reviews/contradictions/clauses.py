@@ -272,7 +272,7 @@ def predicates_read(
         for size in (2, 1):
             key = tuple(lemmas_all[position : position + size])
             if len(key) == size and key in phrases:
-                meanings = [meaning for meaning, _ in phrases[key]]
+                meanings = list(phrases[key])
                 length = size
                 break
         if lemmas_all[position] in relations and length == 1:

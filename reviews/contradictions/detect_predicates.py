@@ -12,7 +12,6 @@ from reviews.contradictions.detectors import (
     Overlap,
     arguments_differ,
     arguments_meet,
-    opposite_key,
     overlap_entity_words,
     quoted,
     times_compatible,
@@ -34,7 +33,9 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
             cues.extend(_subject_denied(first, second, overlap, name))
             continue
         if any(
-            p.negated and p.key[-1] in "+-" and opposite_key(p.key) in first.sets.predicate_keys
+            p.negated
+            and p.key[-1] in "+-"
+            and lexicon.opposite_key(p.key) in first.sets.predicate_keys
             for p in second.predicates
         ):
             continue  # "did not convict" against "acquitted": denying the opposite agrees
@@ -109,7 +110,7 @@ def detect_opposite_predicate(a: ClaimFeatures, b: ClaimFeatures, overlap: Overl
     for x in a.predicates:
         if x.negated or x.key[-1] not in "+-":
             continue
-        opposite = opposite_key(x.key)
+        opposite = lexicon.opposite_key(x.key)
         if opposite in a.sets.predicate_keys:
             continue  # the claim says both ("some rose, others fell")
         for y in b.predicates:

@@ -106,14 +106,6 @@ def overlap_entity_words(overlap: Overlap) -> set[str]:
 EVALUATION_SHARED_WORDS = 2  # an evaluation is compared when the claims share this many words
 
 
-def opposite_key(key: str) -> str:
-    """The other side of an opposite-predicate key ("hire+" -> "hire-"); a relation's key
-    ("rel:acquir") has none and maps to itself."""
-    if key[-1:] not in ("+", "-"):
-        return key
-    return key[:-1] + ("-" if key[-1] == "+" else "+")
-
-
 def times_compatible(a: ClaimFeatures, b: ClaimFeatures) -> bool:
     """Whether the claims can speak of the same time: not when both date themselves and share
     no year ("grew in 2019" and "shrank in 2020" are two periods, or an update)."""

@@ -157,7 +157,9 @@ class ClaimFeatures:
                 p.key for p in self.predicates if not p.negated and p.key.startswith("rel:")
             ),
             opposite_keys=frozenset(
-                _opposite_key(p.key) for p in self.predicates if not p.negated and p.key[-1] in "+-"
+                lexicon.opposite_key(p.key)
+                for p in self.predicates
+                if not p.negated and p.key[-1] in "+-"
             ),
             years=frozenset(date.year for date in self.dates if date.year),
             verbs=frozenset(self.verbs),
@@ -219,10 +221,6 @@ class ClaimFeatures:
             question_words=data.get("question_words", []),
             denied_subject=data.get("denied_subject", []),
         )
-
-
-def _opposite_key(key: str) -> str:
-    return key[:-1] + ("-" if key[-1] == "+" else "+")
 
 
 def features_extract(*, text: str, resolver: EntityResolver | None = None) -> ClaimFeatures:

@@ -695,19 +695,26 @@ def refutation_phrase_lemmas() -> dict[tuple[str, ...], str]:
     }
 
 
+def opposite_key(key: str) -> str:
+    """The other side of an opposite-predicate key ("hire+" -> "hire-"); a relation's key
+    ("rel:acquir") has none and maps to itself."""
+    if key[-1:] not in ("+", "-"):
+        return key
+    return key[:-1] + ("-" if key[-1] == "+" else "+")
+
+
 @functools.lru_cache(maxsize=1)
-def predicate_phrases() -> dict[tuple[str, ...], list[tuple[str, str]]]:
-    """Lemma sequence -> every (predicate key, opposite key) it can be; a key is the entry's
-    name and its side (``"hire+"``, ``"hire-"``)."""
-    phrases: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+def predicate_phrases() -> dict[tuple[str, ...], list[str]]:
+    """Lemma sequence -> every predicate key it can be; a key is the entry's name and its side
+    (``"hire+"``, ``"hire-"``; ``opposite_key`` gives the other side)."""
+    phrases: dict[tuple[str, ...], list[str]] = {}
     for entry in OPPOSITE_PREDICATES:
         for forms, side in ((entry.one, "+"), (entry.other, "-")):
-            opposite = "-" if side == "+" else "+"
             for form in forms.split():
                 key = tuple(lemma(part) for part in form.replace("-", "|").split("|"))
                 meanings = phrases.setdefault(key, [])
-                if (entry.name + side, entry.name + opposite) not in meanings:
-                    meanings.append((entry.name + side, entry.name + opposite))
+                if entry.name + side not in meanings:
+                    meanings.append(entry.name + side)
     return phrases
 
 
