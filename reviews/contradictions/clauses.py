@@ -11,8 +11,8 @@ from reviews.contradictions.quantities import CONTEXT_WORDS
 from reviews.contradictions.scopes import Scopes, is_negator
 from reviews.contradictions.text import (
     CLAUSE_BREAKS,
-    PAST_FORMS,
     STOPWORDS,
+    is_past_form,
     lemma,
 )
 
@@ -164,8 +164,7 @@ def said_of_past(lowered: list[str], clauses: list[int], position: int) -> bool:
         word = lowered[index]
         if word in lexicon.PAST_MARKERS:
             return True
-        past_form = word in PAST_FORMS or (len(word) > 4 and word.endswith("ed"))
-        if past_form and (not index or lowered[index - 1] not in lexicon.ARTICLES):
+        if is_past_form(word) and (not index or lowered[index - 1] not in lexicon.ARTICLES):
             return True
     return False
 
@@ -219,8 +218,7 @@ def _argument(
     run: list[int] = []
     while 0 <= cursor < len(clauses) and clauses[cursor] == clause and len(run) < 3:
         word = tokens[cursor].lower()
-        verb = word in PAST_FORMS or (len(word) > 4 and word.endswith("ed"))
-        if not run and step < 0 and verb:
+        if not run and step < 0 and is_past_form(word):
             pass  # "the budget showed a surplus": the verb before a noun is not its subject
         elif cursor in content_at:
             run.append(cursor)
@@ -243,9 +241,8 @@ def verbs_by_form(lowered: list[str], content: list[tuple[int, str]]) -> list[st
     verbs: list[str] = []
     for position, value in content:
         word = lowered[position]
-        past = word in PAST_FORMS or (len(word) > 4 and word.endswith("ed"))
         after_marker = position > 0 and lowered[position - 1] in VERB_MARKERS
-        if (past or after_marker) and value not in verbs:
+        if (is_past_form(word) or after_marker) and value not in verbs:
             verbs.append(value)
     return verbs
 

@@ -10,8 +10,8 @@ import re
 from reviews.contradictions import lexicon
 from reviews.contradictions.text import (
     CLAUSE_BREAKS,
-    PAST_FORMS,
     STOPWORDS,
+    is_past_form,
     lemma,
 )
 
@@ -224,7 +224,7 @@ def _events(lowered: list[str], index: int) -> list[str]:
     schedule = lexicon.schedule_lemmas()
     events = []
     for word in lowered[low:high]:
-        if word in STOPWORDS or not (word in PAST_FORMS or (len(word) > 4 and word.endswith("ed"))):
+        if word in STOPWORDS or not is_past_form(word):
             continue
         value = lemma(word)
         events.append("schedule" if value in schedule else value)
