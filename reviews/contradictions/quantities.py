@@ -139,7 +139,7 @@ def quantity_at(
         high=high,
         unit=unit,
         measure=measure,
-        context=_context(lowered, index, skip=index),
+        context=_context(lowered, index),
     )
     return quantity, None, used
 
@@ -176,13 +176,14 @@ def range_extend(
     )
 
 
-def _context(lowered: list[str], index: int, *, skip: int) -> list[str]:
-    """Content lemmas within ``CONTEXT_WORDS`` of ``index``: what a number or date is about."""
+def _context(lowered: list[str], index: int) -> list[str]:
+    """Content lemmas within ``CONTEXT_WORDS`` of ``index`` (the number or date itself left
+    out): what it is about."""
     context = []
     low, high = max(0, index - CONTEXT_WORDS), min(len(lowered), index + CONTEXT_WORDS + 1)
     for cursor in range(low, high):
         word = lowered[cursor]
-        if cursor == skip or not word[0].isalpha() or word in STOPWORDS:
+        if cursor == index or not word[0].isalpha() or word in STOPWORDS:
             continue
         if word.rstrip(".") in lexicon.MONTHS:
             continue
@@ -211,7 +212,7 @@ def _date(tokens: list[str], lowered: list[str], index: int, year: int) -> DateM
         year=year,
         month=month,
         day=day,
-        context=_context(lowered, index, skip=index),
+        context=_context(lowered, index),
         events=_events(lowered, index),
     )
 
@@ -256,7 +257,7 @@ def month_dates(tokens: list[str], lowered: list[str]) -> list[DateMention]:
                 year=0,
                 month=lexicon.MONTHS[name],
                 day=day,
-                context=_context(lowered, index, skip=index),
+                context=_context(lowered, index),
                 events=_events(lowered, index),
             )
         )
