@@ -15,12 +15,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection
 
-from reviews.contradictions import lexicon
 from reviews.contradictions.features import ClaimFeatures
 from reviews.contradictions.text import lemma
-
-WEAK_ANTONYM_LEMMAS = lexicon.WEAK_ANTONYM_LEMMAS
-
 
 # The two claims' roles in a cue's text: rendered as "A" and "B", swapped when the pair is
 # stored the other way round (``Cue.swapped``), so the text always names A's words as A's.
