@@ -35,9 +35,9 @@ NEGATORS = frozenset(
         "unlikely",
     ]
 )
+DENIAL_REACH = 3  # a negator denies its claim's predicate when it governs a word this close
 # Negators that deny a noun phrase ("no evidence", "without knowledge") rather than a predicate:
 # weaker evidence that the other claim's statement is denied.
-DENIAL_REACH = 3  # a negator denies its claim's predicate when it governs a word this close
 DETERMINER_NEGATORS = frozenset(["no", "none", "nobody", "nothing", "neither", "nor", "without"])
 # "X rather than Y", "X instead of Y": Y is set against X, neither said nor denied.
 CONTRAST_MARKERS = (("rather", "than"), ("instead", "of"))
@@ -446,9 +446,9 @@ ANSWER_MARKERS = frozenset(
 )
 ANSWER_COPULAS = frozenset(["is", "was"])  # "the answer is no": only with "answer" or at an end
 SIMPLE_ANSWER = frozenset(["simple", "easy", "straightforward", "clear", "clean", "single"])
-# Words every answer claim shares ("the answer", "the question"): not evidence of one question.
 # "a simple yes or no question", "a yes or no vote": the form of a question, not an answer.
 ANSWER_FORMATS = frozenset(["question", "questions", "vote", "votes", "ballot", "referendum"])
+# Words every answer claim shares ("the answer", "the question"): not evidence of one question.
 ANSWER_TOPIC_WORDS = frozenset(["answer", "question", "simple", "yes"])
 ANSWER_DENIALS = frozenset(
     [
