@@ -328,7 +328,7 @@ def answer_polarities(lowered: list[str]) -> list[tuple[str, str]]:
             said = [
                 i
                 for i, other in enumerate(window)
-                if other in lexicon.ANSWER_DENIALS or is_negated_window([other])
+                if other in lexicon.ANSWER_DENIALS or is_negator(other)
             ]
             if said:
                 found.append(("mixed", " ".join([*window[said[0] :], word])))
@@ -354,7 +354,9 @@ def answer_polarities(lowered: list[str]) -> list[tuple[str, str]]:
             continue  # "is no evidence", "no simple answer": a determiner, not an answer
         if not marked:
             continue
-        qualified = lexicon.SIMPLE_ANSWER & set(preceding) and is_negated_window(window)
+        qualified = lexicon.SIMPLE_ANSWER & set(preceding) and any(
+            is_negator(other) for other in window
+        )
         found.append(("mixed" if qualified else word, " ".join([*preceding, word])))
     return found
 
@@ -389,10 +391,6 @@ def question_words(lowered: list[str]) -> list[str]:
                 words.append(value)
         start = index + 1
     return words
-
-
-def is_negated_window(window: list[str]) -> bool:
-    return any(word in lexicon.NEGATORS or word.endswith("n't") for word in window)
 
 
 def denied_subject(

@@ -158,6 +158,9 @@ def test_a_plain_answer_against_no_simple_answer_is_opposite_answers():
         ("Voters gave a resounding yes.", ["yes"]),
         ("It transcends simple yes or no.", ["mixed"]),
         ("There is no easy answer.", ["mixed"]),
+        # negative contractions qualify an answer as every other reader of negation counts them
+        ("The answer cannot be a simple yes.", ["mixed"]),
+        ("The answer isn't a simple no.", ["mixed"]),
         ("The answer is neither yes nor no.", ["mixed"]),
         ("There is no evidence of fraud.", []),
         ("The bill passed with 61 yes votes and 39 no votes.", []),
