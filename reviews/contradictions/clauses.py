@@ -203,6 +203,11 @@ def antonym_contexts(
     return contexts
 
 
+def is_time_word(word: str) -> bool:
+    """Whether a lower-cased word names a time: a day, a month, "last", "week" (never a doer)."""
+    return word in lexicon.TIME_WORDS or word.rstrip(".") in lexicon.MONTHS
+
+
 BE_FORMS = frozenset(["is", "are", "was", "were", "be", "been", "being", "get", "got"])
 
 
@@ -211,7 +216,8 @@ def _argument(
 ) -> tuple[str, str]:
     """The run of content words (up to three) nearest to token ``start`` in direction
     ``step``, inside the clause of ``start`` ("Acme Corp" before a verb, "Beta" after it): its
-    lemmas (sorted, for comparing) and its words as written."""
+    lemmas (sorted, for comparing) and its words as written. A time word ("the council on
+    Monday rejected", "hired last week") is passed over: it says when, not who or what."""
     if not 0 <= start < len(clauses):
         return "", ""
     clause, cursor = clauses[start], start
@@ -220,6 +226,9 @@ def _argument(
         word = tokens[cursor].lower()
         if not run and step < 0 and is_past_form(word):
             pass  # "the budget showed a surplus": the verb before a noun is not its subject
+        elif is_time_word(word):
+            if run:
+                break
         elif cursor in content_at:
             run.append(cursor)
         elif run:

@@ -39,6 +39,7 @@ from reviews.contradictions.quantities import (
 )
 from reviews.contradictions.scopes import is_negator, negation_scopes
 from reviews.contradictions.text import (
+    CLAUSE_BREAKS,
     STOPWORDS,
     lemma,
     tokenize,
@@ -223,6 +224,46 @@ class ClaimFeatures:
         )
 
 
+def _quantifier_kind(lowered: list[str], position: int) -> str:
+    """ "all", "none" or "some" for a quantifier word at ``position`` ("three of the members"
+    is "some"), else ""."""
+    word = lowered[position]
+    if word in lexicon.UNIVERSAL:
+        return "all"
+    if word in lexicon.UNIVERSAL_NEGATIVE:
+        return "none"
+    if word in lexicon.EXISTENTIAL:
+        return "some"
+    counted = word[0].isdigit() or word in lexicon.NUMBER_WORDS
+    if counted and lowered[position + 1 : position + 2] == ["of"]:
+        return "some"
+    return ""
+
+
+def _quantifiers(lowered: list[str]) -> list[tuple[str, str]]:
+    """(kind, noun lemma) for each quantifier and the noun it quantifies: the first content
+    word after it, numbers aside ("none of the 12 council members" -> ("none", "council"))."""
+    quantifiers: list[tuple[str, str]] = []
+    for position in range(len(lowered) - 1):
+        kind = _quantifier_kind(lowered, position)
+        if not kind:
+            continue
+        for cursor in range(
+            position + 1, min(position + 1 + lexicon.QUANTIFIER_REACH, len(lowered))
+        ):
+            following = lowered[cursor]
+            if following in CLAUSE_BREAKS:
+                break
+            if (
+                following[0].isalpha()
+                and following not in STOPWORDS
+                and following not in lexicon.NUMBER_WORDS
+            ):
+                quantifiers.append((kind, lemma(following)))
+                break
+    return quantifiers
+
+
 def features_extract(*, text: str, resolver: EntityResolver | None = None) -> ClaimFeatures:
     """The features of one claim's text. ``resolver`` finds its entities (default: see
     ``entities.default_resolver``)."""
@@ -365,22 +406,7 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
             refutations.append((tokens[position], reason, noun_after(lowered, position)))
         position += 1
 
-    quantifiers: list[tuple[str, str]] = []
-    for position, word in enumerate(lowered[:-1]):
-        kind = (
-            "all"
-            if word in lexicon.UNIVERSAL
-            else "none"
-            if word in lexicon.UNIVERSAL_NEGATIVE
-            else ""
-        )
-        if not kind:
-            continue
-        for cursor in range(position + 1, min(position + 4, len(lowered))):
-            following = lowered[cursor]
-            if following[0].isalpha() and following not in STOPWORDS:
-                quantifiers.append((kind, lemma(following)))
-                break
+    quantifiers = _quantifiers(lowered)
 
     answers = answer_polarities(lowered)
     return ClaimFeatures(

@@ -40,6 +40,14 @@ class DateMention:
     day: int  # 0 when not given
     context: list[str]  # content lemmas near the date: the event it dates
     events: list[str] = dataclasses.field(default_factory=list)  # past-tense verbs among them
+    # The date opens the claim ("As of June 2024, ...", "In March 2025 the commission ..."):
+    # the time the claim reports a state of, not the date of an event in it.
+    framing: bool = False
+
+
+def _framing(lowered: list[str], start: int) -> bool:
+    """Whether only a framing preposition ("in", "as of", "on", "by") comes before ``start``."""
+    return 0 < start <= 3 and all(word in lexicon.FRAMING_WORDS for word in lowered[:start])
 
 
 def _parse_number(token: str) -> tuple[float, int] | None:
@@ -214,6 +222,7 @@ def _date(tokens: list[str], lowered: list[str], index: int, year: int) -> DateM
         day=day,
         context=_context(lowered, index),
         events=_events(lowered, index),
+        framing=_framing(lowered, start),
     )
 
 
@@ -259,6 +268,7 @@ def month_dates(tokens: list[str], lowered: list[str]) -> list[DateMention]:
                 day=day,
                 context=_context(lowered, index),
                 events=_events(lowered, index),
+                framing=_framing(lowered, start),
             )
         )
     return found
