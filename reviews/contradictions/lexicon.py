@@ -603,7 +603,8 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
     ),
     Opposite(
         "accept accepted accepts",
-        "decline declined declines turn|down turned|down refuse refused refuses",
+        "decline declined declines turn|down turned|down refuse refused refuses reject rejected "
+        "rejects",
         "outcome",
         "offers and invitations: the answer given",
     ),

@@ -27,7 +27,7 @@ TYPES = {
     ("name", "pairs"),
     [
         ("negation", 42),
-        ("opposite_predicate", 52),
+        ("opposite_predicate", 54),
         ("date", 48),
         ("numeric", 48),
         ("quantifier", 44),
@@ -48,7 +48,7 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
     ("name", "true_positives", "false_positives"),
     [
         ("negation", 21, 0),
-        ("opposite_predicate", 26, 1),
+        ("opposite_predicate", 27, 2),
         ("date", 24, 2),
         ("numeric", 24, 1),
         ("quantifier", 22, 1),
