@@ -111,10 +111,10 @@ def _same_time(x: DateMention, y: DateMention) -> bool:
 def reported_apart(a: ClaimFeatures, b: ClaimFeatures) -> bool:
     """Whether the claims open with the times they report on, and those differ ("As of January
     2024, ..." against "As of June 2024, ..."): a later report, an update of the earlier one."""
+    if not (a.sets.framed and b.sets.framed):
+        return False
     frames_a = [date for date in a.dates if date.framing and date.year]
     frames_b = [date for date in b.dates if date.framing and date.year]
-    if not frames_a or not frames_b:
-        return False
     return not any(_same_time(x, y) for x in frames_a for y in frames_b)
 
 
@@ -177,9 +177,11 @@ def qualifies_further(argument_text: str, other: ClaimFeatures) -> bool:
 def measures_a_part(a: ClaimFeatures, b: ClaimFeatures) -> bool:
     """Whether the claims move quantities of one kind (rose / fell) whose arguments are a part
     and its whole: one of them names the measured thing more narrowly (``qualifies_further``)."""
-    entries = lexicon.opposites_by_name()
+    shared = a.sets.movements & b.sets.movements
+    if not shared:
+        return False
     for x in a.predicates:
-        if x.key[-1:] not in ("+", "-") or entries[x.key[:-1]].frame != "measure":
+        if x.key[:-1] not in shared:
             continue
         for y in b.predicates:
             if y.key[:-1] != x.key[:-1]:

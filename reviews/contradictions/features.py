@@ -71,6 +71,7 @@ class FeatureSets:
     relation_keys: frozenset[str]  # keys of the asserted one-way relations ("rel:acquir")
     opposite_keys: frozenset[str]  # the opposite side of each asserted opposite predicate
     years: frozenset[int]  # the years the claim's dates name
+    framed: bool  # a dated time opens the claim ("As of June 2024, ...": ``DateMention.framing``)
     verbs: frozenset[str]  # lemmas of the claim's words that are verbs by their form
     # The measure-frame predicates it asserts, by entry name ("rise" for rose or fell).
     movements: frozenset[str]
@@ -163,6 +164,7 @@ class ClaimFeatures:
                 if not p.negated and p.key[-1] in "+-"
             ),
             years=frozenset(date.year for date in self.dates if date.year),
+            framed=any(date.framing and date.year for date in self.dates),
             verbs=frozenset(self.verbs),
             movements=self._movements(),
             undated=self._undated(),
