@@ -11,8 +11,8 @@ from reviews.contradictions.quantities import CONTEXT_WORDS
 from reviews.contradictions.scopes import Scopes, is_negator
 from reviews.contradictions.text import (
     CLAUSE_BREAKS,
-    PAST_FORMS,
     STOPWORDS,
+    is_past_form,
     lemma,
 )
 
@@ -164,8 +164,7 @@ def said_of_past(lowered: list[str], clauses: list[int], position: int) -> bool:
         word = lowered[index]
         if word in lexicon.PAST_MARKERS:
             return True
-        past_form = word in PAST_FORMS or (len(word) > 4 and word.endswith("ed"))
-        if past_form and (not index or lowered[index - 1] not in lexicon.ARTICLES):
+        if is_past_form(word) and (not index or lowered[index - 1] not in lexicon.ARTICLES):
             return True
     return False
 
@@ -204,6 +203,11 @@ def antonym_contexts(
     return contexts
 
 
+def is_time_word(word: str) -> bool:
+    """Whether a lower-cased word names a time: a day, a month, "last", "week" (never a doer)."""
+    return word in lexicon.TIME_WORDS or word.rstrip(".") in lexicon.MONTHS
+
+
 BE_FORMS = frozenset(["is", "are", "was", "were", "be", "been", "being", "get", "got"])
 
 
@@ -212,16 +216,19 @@ def _argument(
 ) -> tuple[str, str]:
     """The run of content words (up to three) nearest to token ``start`` in direction
     ``step``, inside the clause of ``start`` ("Acme Corp" before a verb, "Beta" after it): its
-    lemmas (sorted, for comparing) and its words as written."""
+    lemmas (sorted, for comparing) and its words as written. A time word ("the council on
+    Monday rejected", "hired last week") is passed over: it says when, not who or what."""
     if not 0 <= start < len(clauses):
         return "", ""
     clause, cursor = clauses[start], start
     run: list[int] = []
     while 0 <= cursor < len(clauses) and clauses[cursor] == clause and len(run) < 3:
         word = tokens[cursor].lower()
-        verb = word in PAST_FORMS or (len(word) > 4 and word.endswith("ed"))
-        if not run and step < 0 and verb:
+        if not run and step < 0 and is_past_form(word):
             pass  # "the budget showed a surplus": the verb before a noun is not its subject
+        elif is_time_word(word):
+            if run:
+                break
         elif cursor in content_at:
             run.append(cursor)
         elif run:
@@ -243,9 +250,8 @@ def verbs_by_form(lowered: list[str], content: list[tuple[int, str]]) -> list[st
     verbs: list[str] = []
     for position, value in content:
         word = lowered[position]
-        past = word in PAST_FORMS or (len(word) > 4 and word.endswith("ed"))
         after_marker = position > 0 and lowered[position - 1] in VERB_MARKERS
-        if (past or after_marker) and value not in verbs:
+        if (is_past_form(word) or after_marker) and value not in verbs:
             verbs.append(value)
     return verbs
 
@@ -272,7 +278,7 @@ def predicates_read(
         for size in (2, 1):
             key = tuple(lemmas_all[position : position + size])
             if len(key) == size and key in phrases:
-                meanings = [meaning for meaning, _ in phrases[key]]
+                meanings = list(phrases[key])
                 length = size
                 break
         if lemmas_all[position] in relations and length == 1:
@@ -331,7 +337,7 @@ def answer_polarities(lowered: list[str]) -> list[tuple[str, str]]:
             said = [
                 i
                 for i, other in enumerate(window)
-                if other in lexicon.ANSWER_DENIALS or is_negated_window([other])
+                if other in lexicon.ANSWER_DENIALS or is_negator(other)
             ]
             if said:
                 found.append(("mixed", " ".join([*window[said[0] :], word])))
@@ -357,7 +363,9 @@ def answer_polarities(lowered: list[str]) -> list[tuple[str, str]]:
             continue  # "is no evidence", "no simple answer": a determiner, not an answer
         if not marked:
             continue
-        qualified = lexicon.SIMPLE_ANSWER & set(preceding) and is_negated_window(window)
+        qualified = lexicon.SIMPLE_ANSWER & set(preceding) and any(
+            is_negator(other) for other in window
+        )
         found.append(("mixed" if qualified else word, " ".join([*preceding, word])))
     return found
 
@@ -392,10 +400,6 @@ def question_words(lowered: list[str]) -> list[str]:
                 words.append(value)
         start = index + 1
     return words
-
-
-def is_negated_window(window: list[str]) -> bool:
-    return any(word in lexicon.NEGATORS or word.endswith("n't") for word in window)
 
 
 def denied_subject(

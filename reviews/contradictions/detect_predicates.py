@@ -12,7 +12,8 @@ from reviews.contradictions.detectors import (
     Overlap,
     arguments_differ,
     arguments_meet,
-    opposite_key,
+    different_instances,
+    measures_a_part,
     overlap_entity_words,
     quoted,
     times_compatible,
@@ -21,8 +22,9 @@ from reviews.contradictions.features import ClaimFeatures
 
 
 def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
-    """One claim says a thing did not happen (or is not so) that the other asserts."""
-    if overlap.weight < 2:
+    """One claim says a thing did not happen (or is not so) that the other asserts, at a time
+    the other may speak of ("struck in 2021" against "did not strike in 2024": two periods)."""
+    if overlap.weight < 2 or not times_compatible(a, b):
         return []
     cues = []
     for first, second, name in ((a, b, B), (b, a, A)):
@@ -34,7 +36,9 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
             cues.extend(_subject_denied(first, second, overlap, name))
             continue
         if any(
-            p.negated and p.key[-1] in "+-" and opposite_key(p.key) in first.sets.predicate_keys
+            p.negated
+            and p.key[-1] in "+-"
+            and lexicon.opposite_key(p.key) in first.sets.predicate_keys
             for p in second.predicates
         ):
             continue  # "did not convict" against "acquitted": denying the opposite agrees
@@ -104,12 +108,16 @@ def detect_opposite_predicate(a: ClaimFeatures, b: ClaimFeatures, overlap: Overl
         return []
     if not times_compatible(a, b):
         return []  # two periods, or a later report updating an earlier one
+    if measures_a_part(a, b):
+        return []  # "exports fell" against "wine exports rose": a part against its whole
+    if different_instances(a, b):
+        return []  # "succeeded on its second attempt" against "the first attempt failed"
     entries = lexicon.opposites_by_name()
     names = a.sets.entity_words | b.sets.entity_words
     for x in a.predicates:
         if x.negated or x.key[-1] not in "+-":
             continue
-        opposite = opposite_key(x.key)
+        opposite = lexicon.opposite_key(x.key)
         if opposite in a.sets.predicate_keys:
             continue  # the claim says both ("some rose, others fell")
         for y in b.predicates:
@@ -125,7 +133,10 @@ def detect_opposite_predicate(a: ClaimFeatures, b: ClaimFeatures, overlap: Overl
                 continue
             if entry.converse and arguments_meet(x.agent, y.patient):
                 continue  # "Arsenal beat Chelsea", "Chelsea lost to Arsenal": the same result
-            if arguments_differ(x.agent, y.agent) or arguments_differ(x.patient, y.patient):
+            names_a, names_b = a.sets.entity_words, b.sets.entity_words
+            if arguments_differ(x.agent, y.agent, names_a, names_b) or arguments_differ(
+                x.patient, y.patient, names_a, names_b
+            ):
                 continue  # "the pilot survived", "two passengers died": of different things
             return [
                 Cue(

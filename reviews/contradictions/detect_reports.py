@@ -122,14 +122,15 @@ def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
 
 
 def detect_quantifier(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
-    """ "All X" against "no X" (or "never") about the same thing."""
+    """ "All X" against "no X" (or "never"), or "no X" against "some X" ("three of the X"),
+    about the same thing ("all X" and "some X" agree)."""
     if overlap.weight < 2 or a.sets.quantifier_nouns.isdisjoint(b.sets.quantifier_nouns):
         return []
     if (a.sets.lemmas - b.sets.lemmas) and (b.sets.lemmas - a.sets.lemmas):
         return []  # "every bank passed" against "no bank failed": more than the quantifier differs
     a_kinds = {noun: kind for kind, noun in a.quantifiers}
     for kind, noun in b.quantifiers:
-        if noun in a_kinds and a_kinds[noun] != kind:
+        if noun in a_kinds and (a_kinds[noun], kind) in lexicon.OPPOSED_QUANTIFIERS:
             return [
                 Cue(
                     kind="quantifier",

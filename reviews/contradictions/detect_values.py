@@ -8,7 +8,9 @@ from reviews.contradictions.detectors import (
     B,
     Cue,
     Overlap,
+    measures_a_part,
     quoted,
+    reported_apart,
     specific_on_both_sides,
     times_compatible,
 )
@@ -33,6 +35,8 @@ def detect_numeric(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list
         return []
     if not times_compatible(a, b):
         return []  # an explicit later date changing a value is an update, not a conflict
+    if measures_a_part(a, b):
+        return []  # "exports fell 3 percent" against "wine exports rose 12 percent"
     for x in a.quantities:
         if _names_unknown_to(x, a, b):
             continue
@@ -84,12 +88,18 @@ def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cu
         return []
     if a.sets.answer_polarities and b.sets.answer_polarities:
         return []  # the dates of two answers: the answer detector judges them (an update)
+    if reported_apart(a, b):
+        return []  # "In May 2024 ... set for 9 August", "In June 2024 ... moved to 23 August"
     if not a.sets.measures.isdisjoint(b.sets.measures) or not a.sets.movements.isdisjoint(
         b.sets.movements
     ):
         # a value or a movement dated twice: two periods, or an update ("grew in 2022",
         # "shrank in 2023"); the numeric and predicate detectors judge those
         return []
+    if not a.sets.negated.isdisjoint(b.sets.asserted) or not b.sets.negated.isdisjoint(
+        a.sets.asserted
+    ):
+        return []  # "struck in 2021" against "did not strike in 2024": a denial, dated; negation's
     names = a.sets.entity_words | b.sets.entity_words
     for x in a.dates:
         for y in b.dates:

@@ -17,10 +17,8 @@ from collections.abc import Collection
 
 from reviews.contradictions import lexicon
 from reviews.contradictions.features import ClaimFeatures
+from reviews.contradictions.quantities import DateMention
 from reviews.contradictions.text import lemma
-
-WEAK_ANTONYM_LEMMAS = lexicon.WEAK_ANTONYM_LEMMAS
-
 
 # The two claims' roles in a cue's text: rendered as "A" and "B", swapped when the pair is
 # stored the other way round (``Cue.swapped``), so the text always names A's words as A's.
@@ -106,27 +104,99 @@ def overlap_entity_words(overlap: Overlap) -> set[str]:
 EVALUATION_SHARED_WORDS = 2  # an evaluation is compared when the claims share this many words
 
 
-def opposite_key(key: str) -> str:
-    """The other side of an opposite-predicate key ("hire+" -> "hire-"); a relation's key
-    ("rel:acquir") has none and maps to itself."""
-    if key[-1:] not in ("+", "-"):
-        return key
-    return key[:-1] + ("-" if key[-1] == "+" else "+")
+def _same_time(x: DateMention, y: DateMention) -> bool:
+    return x.year == y.year and (not x.month or not y.month or x.month == y.month)
+
+
+def reported_apart(a: ClaimFeatures, b: ClaimFeatures) -> bool:
+    """Whether the claims open with the times they report on, and those differ ("As of January
+    2024, ..." against "As of June 2024, ..."): a later report, an update of the earlier one."""
+    if not (a.sets.framed and b.sets.framed):
+        return False
+    frames_a = [date for date in a.dates if date.framing and date.year]
+    frames_b = [date for date in b.dates if date.framing and date.year]
+    return not any(_same_time(x, y) for x in frames_a for y in frames_b)
 
 
 def times_compatible(a: ClaimFeatures, b: ClaimFeatures) -> bool:
     """Whether the claims can speak of the same time: not when both date themselves and share
-    no year ("grew in 2019" and "shrank in 2020" are two periods, or an update)."""
-    return not (a.sets.years and b.sets.years) or bool(a.sets.years & b.sets.years)
+    no year ("grew in 2019" and "shrank in 2020" are two periods, or an update), nor when they
+    report on two times (``reported_apart``)."""
+    if a.sets.years and b.sets.years and a.sets.years.isdisjoint(b.sets.years):
+        return False
+    return not reported_apart(a, b)
+
+
+def update_between(a: ClaimFeatures, b: ClaimFeatures) -> str:
+    """The claims as an update rather than a conflict, in words ("" when they may speak of
+    the same time): the later dated claim reports a change since the earlier one, or the two
+    speak of two periods."""
+    if times_compatible(a, b):
+        return ""
+    framing = reported_apart(a, b)
+    times = []
+    for role, claim in (("A", a), ("B", b)):
+        dates = [date for date in claim.dates if date.year and (date.framing or not framing)]
+        times.append(f"{role} is dated {quoted({date.text for date in dates})}")
+    return (
+        f"{times[0]}, {times[1]}: an update (the later report of a change) or two periods, "
+        "not a conflict"
+    )
 
 
 def arguments_meet(x: str, y: str) -> bool:
     return bool(x and y and set(x.split()) & set(y.split()))
 
 
-def arguments_differ(x: str, y: str) -> bool:
-    """Both arguments are said and share no word: the predicates are said of different things."""
-    return bool(x and y) and not arguments_meet(x, y)
+def arguments_differ(x: str, y: str, names_x: frozenset[str], names_y: frozenset[str]) -> bool:
+    """Both arguments are said and share no word, or each names what the other does not
+    ("Harlow Hospital Trust" against "Denton Hospital Trust": two trusts): the predicates are
+    said of different things. ``names_x`` and ``names_y`` are the words of each claim's
+    canonical entity names (so "Tehran" against "Iran" is not two names)."""
+    if not (x and y):
+        return False
+    if not arguments_meet(x, y):
+        return True
+    words_x, words_y = set(x.split()), set(y.split())
+    own_x = (words_x - words_y) & (names_x - names_y)
+    own_y = (words_y - words_x) & (names_y - names_x)
+    return bool(own_x) and bool(own_y)
+
+
+def qualifies_further(argument_text: str, other: ClaimFeatures) -> bool:
+    """Whether a measured argument carries a qualifier the other claim never uses ("the
+    region's electric car sales" against "the region's car sales", "revenue at its printing
+    division" against "its revenue"): it measures a part, which may move against the whole. A
+    possessor says whose, not which part ("the company's sales" against "sales")."""
+    return any(
+        not word.endswith("'s") and word[0].isalpha() and lemma(word) not in other.sets.lemmas
+        for word in argument_text.lower().split()
+    )
+
+
+def measures_a_part(a: ClaimFeatures, b: ClaimFeatures) -> bool:
+    """Whether the claims move quantities of one kind (rose / fell) whose arguments are a part
+    and its whole: one of them names the measured thing more narrowly (``qualifies_further``)."""
+    shared = a.sets.movements & b.sets.movements
+    if not shared:
+        return False
+    for x in a.predicates:
+        if x.key[:-1] not in shared:
+            continue
+        for y in b.predicates:
+            if y.key[:-1] != x.key[:-1]:
+                continue
+            if qualifies_further(x.agent_text, b) or qualifies_further(y.agent_text, a):
+                return True
+    return False
+
+
+def different_instances(a: ClaimFeatures, b: ClaimFeatures) -> bool:
+    """Whether the claims name different instances by their ordinals ("succeeded on its second
+    attempt" against "the first attempt failed")."""
+    ordinals_a = a.sets.lemmas & lexicon.ORDINALS
+    ordinals_b = b.sets.lemmas & lexicon.ORDINALS
+    return bool(ordinals_a) and bool(ordinals_b) and ordinals_a.isdisjoint(ordinals_b)
 
 
 def specific_on_both_sides(

@@ -39,6 +39,7 @@ from reviews.contradictions.quantities import (
 )
 from reviews.contradictions.scopes import is_negator, negation_scopes
 from reviews.contradictions.text import (
+    CLAUSE_BREAKS,
     STOPWORDS,
     lemma,
     tokenize,
@@ -70,6 +71,7 @@ class FeatureSets:
     relation_keys: frozenset[str]  # keys of the asserted one-way relations ("rel:acquir")
     opposite_keys: frozenset[str]  # the opposite side of each asserted opposite predicate
     years: frozenset[int]  # the years the claim's dates name
+    framed: bool  # a dated time opens the claim ("As of June 2024, ...": ``DateMention.framing``)
     verbs: frozenset[str]  # lemmas of the claim's words that are verbs by their form
     # The measure-frame predicates it asserts, by entry name ("rise" for rose or fell).
     movements: frozenset[str]
@@ -157,9 +159,12 @@ class ClaimFeatures:
                 p.key for p in self.predicates if not p.negated and p.key.startswith("rel:")
             ),
             opposite_keys=frozenset(
-                _opposite_key(p.key) for p in self.predicates if not p.negated and p.key[-1] in "+-"
+                lexicon.opposite_key(p.key)
+                for p in self.predicates
+                if not p.negated and p.key[-1] in "+-"
             ),
             years=frozenset(date.year for date in self.dates if date.year),
+            framed=any(date.framing and date.year for date in self.dates),
             verbs=frozenset(self.verbs),
             movements=self._movements(),
             undated=self._undated(),
@@ -221,8 +226,44 @@ class ClaimFeatures:
         )
 
 
-def _opposite_key(key: str) -> str:
-    return key[:-1] + ("-" if key[-1] == "+" else "+")
+def _quantifier_kind(lowered: list[str], position: int) -> str:
+    """ "all", "none" or "some" for a quantifier word at ``position`` ("three of the members"
+    is "some"), else ""."""
+    word = lowered[position]
+    if word in lexicon.UNIVERSAL:
+        return "all"
+    if word in lexicon.UNIVERSAL_NEGATIVE:
+        return "none"
+    if word in lexicon.EXISTENTIAL:
+        return "some"
+    counted = word[0].isdigit() or word in lexicon.NUMBER_WORDS
+    if counted and lowered[position + 1 : position + 2] == ["of"]:
+        return "some"
+    return ""
+
+
+def _quantifiers(lowered: list[str]) -> list[tuple[str, str]]:
+    """(kind, noun lemma) for each quantifier and the noun it quantifies: the first content
+    word after it, numbers aside ("none of the 12 council members" -> ("none", "council"))."""
+    quantifiers: list[tuple[str, str]] = []
+    for position in range(len(lowered) - 1):
+        kind = _quantifier_kind(lowered, position)
+        if not kind:
+            continue
+        for cursor in range(
+            position + 1, min(position + 1 + lexicon.QUANTIFIER_REACH, len(lowered))
+        ):
+            following = lowered[cursor]
+            if following in CLAUSE_BREAKS:
+                break
+            if (
+                following[0].isalpha()
+                and following not in STOPWORDS
+                and following not in lexicon.NUMBER_WORDS
+            ):
+                quantifiers.append((kind, lemma(following)))
+                break
+    return quantifiers
 
 
 def features_extract(*, text: str, resolver: EntityResolver | None = None) -> ClaimFeatures:
@@ -367,22 +408,7 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
             refutations.append((tokens[position], reason, noun_after(lowered, position)))
         position += 1
 
-    quantifiers: list[tuple[str, str]] = []
-    for position, word in enumerate(lowered[:-1]):
-        kind = (
-            "all"
-            if word in lexicon.UNIVERSAL
-            else "none"
-            if word in lexicon.UNIVERSAL_NEGATIVE
-            else ""
-        )
-        if not kind:
-            continue
-        for cursor in range(position + 1, min(position + 4, len(lowered))):
-            following = lowered[cursor]
-            if following[0].isalpha() and following not in STOPWORDS:
-                quantifiers.append((kind, lemma(following)))
-                break
+    quantifiers = _quantifiers(lowered)
 
     answers = answer_polarities(lowered)
     return ClaimFeatures(

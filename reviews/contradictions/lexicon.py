@@ -35,9 +35,9 @@ NEGATORS = frozenset(
         "unlikely",
     ]
 )
+DENIAL_REACH = 3  # a negator denies its claim's predicate when it governs a word this close
 # Negators that deny a noun phrase ("no evidence", "without knowledge") rather than a predicate:
 # weaker evidence that the other claim's statement is denied.
-DENIAL_REACH = 3  # a negator denies its claim's predicate when it governs a word this close
 DETERMINER_NEGATORS = frozenset(["no", "none", "nobody", "nothing", "neither", "nor", "without"])
 # "X rather than Y", "X instead of Y": Y is set against X, neither said nor denied.
 CONTRAST_MARKERS = (("rather", "than"), ("instead", "of"))
@@ -333,6 +333,36 @@ UNIVERSAL = frozenset(
     ["all", "every", "each", "always", "everyone", "everybody", "everything", "entire"]
 )
 UNIVERSAL_NEGATIVE = frozenset(["no", "none", "never", "nobody", "nothing", "neither"])
+# "Some flights", "several ministers", "three of the members": at least one, which "none" excludes
+# (and "all" does not).
+EXISTENTIAL = frozenset(["some", "several"])
+NUMBER_WORDS = frozenset(
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "dozen",
+        "dozens",
+        "hundreds",
+        "thousands",
+    ]
+)
+# The quantifier pairs that exclude each other: "all" / "none", "none" / "some".
+OPPOSED_QUANTIFIERS = frozenset(
+    [("all", "none"), ("none", "all"), ("none", "some"), ("some", "none")]
+)
+QUANTIFIER_REACH = (
+    5  # the quantified noun follows within this many tokens ("none of the 12 members")
+)
 APPROXIMATORS = frozenset(
     [
         "about",
@@ -375,6 +405,9 @@ CURRENCY_WORDS = {
 }
 # Before a month named without a year, these make it a date ("until March", "in June").
 DATE_PREPOSITIONS = frozenset(["in", "on", "until", "till", "by", "since", "from", "to", "for"])
+# Before a date that opens a claim, these make it the time the claim speaks of ("As of June
+# 2024, the reservoir was 85 percent full", "In March 2025 the commission set the vote ...").
+FRAMING_WORDS = frozenset(["in", "as", "of", "on", "by", "at", "since", "until", "from"])
 # Verbs of scheduling: all date one event, the schedule ("delayed until", "brought forward to").
 SCHEDULE_VERBS = """schedule scheduled reschedule rescheduled delay delayed postpone postponed
     push pushed move moved bring brought plan planned set expected due"""
@@ -400,6 +433,48 @@ MONTHS = {
     for name in names
 }
 
+# Ordinals pick one of several instances ("its second attempt", "the first launch attempt"):
+# claims naming different ones speak of different instances.
+ORDINALS = frozenset(
+    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"]
+)
+# Words of time ("on Monday", "last week", "this morning"): they say when, never who or what, so
+# they are never read as a predicate's doer or what it is done to (a month is in ``MONTHS``).
+TIME_WORDS = frozenset(
+    [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "yesterday",
+        "tomorrow",
+        "tonight",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "week",
+        "weekend",
+        "month",
+        "year",
+        "decade",
+        "century",
+        "spring",
+        "summer",
+        "autumn",
+        "winter",
+        "last",
+        "next",
+        "earlier",
+        "later",
+        "ago",
+    ]
+)
+
 # Stance axes: two poles each, a claim's cue words place it on one. Opposite poles on the same
 # axis about the same subject are a commitment contradiction ("unwavering support" against
 # "largely silent"). ``description`` is what a reviewer reads. Only commitment against
@@ -411,13 +486,14 @@ STANCE_AXES: dict[str, dict[str, object]] = {
         "positive": """unwavering steadfast staunch unshakeable unshakable unflinching
             undiminished resolute unstinting wholehearted firmly|support strong|support
             continue|support remain|committed stand|by rally|behind solidarity pledge pledged
-            recommit recommitted reaffirm reaffirmed stick|to""",
+            recommit recommitted reaffirm reaffirmed stick|to vow vowed vows promise promised
+            promises commit committed commits""",
         "negative": """silent silence muted absent abandon abandoned abandonment
             withdraw|support withdraw withdrew withdrawn waver wavering waning diminish
             diminished weaken weakened weakening distance|itself distance|themselves
             pull|out pulled|out
             back|away backed|away turn|back renege reneged cool cooled lukewarm reluctant
-            hesitant ambivalent""",
+            hesitant ambivalent refuse refused refuses""",
     },
 }
 
@@ -446,9 +522,9 @@ ANSWER_MARKERS = frozenset(
 )
 ANSWER_COPULAS = frozenset(["is", "was"])  # "the answer is no": only with "answer" or at an end
 SIMPLE_ANSWER = frozenset(["simple", "easy", "straightforward", "clear", "clean", "single"])
-# Words every answer claim shares ("the answer", "the question"): not evidence of one question.
 # "a simple yes or no question", "a yes or no vote": the form of a question, not an answer.
 ANSWER_FORMATS = frozenset(["question", "questions", "vote", "votes", "ballot", "referendum"])
+# Words every answer claim shares ("the answer", "the question"): not evidence of one question.
 ANSWER_TOPIC_WORDS = frozenset(["answer", "question", "simple", "yes"])
 ANSWER_DENIALS = frozenset(
     [
@@ -527,7 +603,8 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
     ),
     Opposite(
         "accept accepted accepts",
-        "decline declined declines turn|down turned|down refuse refused refuses",
+        "decline declined declines turn|down turned|down refuse refused refuses reject rejected "
+        "rejects",
         "outcome",
         "offers and invitations: the answer given",
     ),
@@ -695,19 +772,26 @@ def refutation_phrase_lemmas() -> dict[tuple[str, ...], str]:
     }
 
 
+def opposite_key(key: str) -> str:
+    """The other side of an opposite-predicate key ("hire+" -> "hire-"); a relation's key
+    ("rel:acquir") has none and maps to itself."""
+    if key[-1:] not in ("+", "-"):
+        return key
+    return key[:-1] + ("-" if key[-1] == "+" else "+")
+
+
 @functools.lru_cache(maxsize=1)
-def predicate_phrases() -> dict[tuple[str, ...], list[tuple[str, str]]]:
-    """Lemma sequence -> every (predicate key, opposite key) it can be; a key is the entry's
-    name and its side (``"hire+"``, ``"hire-"``)."""
-    phrases: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+def predicate_phrases() -> dict[tuple[str, ...], list[str]]:
+    """Lemma sequence -> every predicate key it can be; a key is the entry's name and its side
+    (``"hire+"``, ``"hire-"``; ``opposite_key`` gives the other side)."""
+    phrases: dict[tuple[str, ...], list[str]] = {}
     for entry in OPPOSITE_PREDICATES:
         for forms, side in ((entry.one, "+"), (entry.other, "-")):
-            opposite = "-" if side == "+" else "+"
             for form in forms.split():
                 key = tuple(lemma(part) for part in form.replace("-", "|").split("|"))
                 meanings = phrases.setdefault(key, [])
-                if (entry.name + side, entry.name + opposite) not in meanings:
-                    meanings.append((entry.name + side, entry.name + opposite))
+                if entry.name + side not in meanings:
+                    meanings.append(entry.name + side)
     return phrases
 
 

@@ -10,8 +10,8 @@ import re
 from reviews.contradictions import lexicon
 from reviews.contradictions.text import (
     CLAUSE_BREAKS,
-    PAST_FORMS,
     STOPWORDS,
+    is_past_form,
     lemma,
 )
 
@@ -40,6 +40,14 @@ class DateMention:
     day: int  # 0 when not given
     context: list[str]  # content lemmas near the date: the event it dates
     events: list[str] = dataclasses.field(default_factory=list)  # past-tense verbs among them
+    # The date opens the claim ("As of June 2024, ...", "In March 2025 the commission ..."):
+    # the time the claim reports a state of, not the date of an event in it.
+    framing: bool = False
+
+
+def _framing(lowered: list[str], start: int) -> bool:
+    """Whether only a framing preposition ("in", "as of", "on", "by") comes before ``start``."""
+    return 0 < start <= 3 and all(word in lexicon.FRAMING_WORDS for word in lowered[:start])
 
 
 def _parse_number(token: str) -> tuple[float, int] | None:
@@ -139,7 +147,7 @@ def quantity_at(
         high=high,
         unit=unit,
         measure=measure,
-        context=_context(lowered, index, skip=index),
+        context=_context(lowered, index),
     )
     return quantity, None, used
 
@@ -176,13 +184,14 @@ def range_extend(
     )
 
 
-def _context(lowered: list[str], index: int, *, skip: int) -> list[str]:
-    """Content lemmas within ``CONTEXT_WORDS`` of ``index``: what a number or date is about."""
+def _context(lowered: list[str], index: int) -> list[str]:
+    """Content lemmas within ``CONTEXT_WORDS`` of ``index`` (the number or date itself left
+    out): what it is about."""
     context = []
     low, high = max(0, index - CONTEXT_WORDS), min(len(lowered), index + CONTEXT_WORDS + 1)
     for cursor in range(low, high):
         word = lowered[cursor]
-        if cursor == skip or not word[0].isalpha() or word in STOPWORDS:
+        if cursor == index or not word[0].isalpha() or word in STOPWORDS:
             continue
         if word.rstrip(".") in lexicon.MONTHS:
             continue
@@ -211,8 +220,9 @@ def _date(tokens: list[str], lowered: list[str], index: int, year: int) -> DateM
         year=year,
         month=month,
         day=day,
-        context=_context(lowered, index, skip=index),
+        context=_context(lowered, index),
         events=_events(lowered, index),
+        framing=_framing(lowered, start),
     )
 
 
@@ -224,7 +234,7 @@ def _events(lowered: list[str], index: int) -> list[str]:
     schedule = lexicon.schedule_lemmas()
     events = []
     for word in lowered[low:high]:
-        if word in STOPWORDS or not (word in PAST_FORMS or (len(word) > 4 and word.endswith("ed"))):
+        if word in STOPWORDS or not is_past_form(word):
             continue
         value = lemma(word)
         events.append("schedule" if value in schedule else value)
@@ -256,8 +266,9 @@ def month_dates(tokens: list[str], lowered: list[str]) -> list[DateMention]:
                 year=0,
                 month=lexicon.MONTHS[name],
                 day=day,
-                context=_context(lowered, index, skip=index),
+                context=_context(lowered, index),
                 events=_events(lowered, index),
+                framing=_framing(lowered, start),
             )
         )
     return found

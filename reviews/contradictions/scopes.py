@@ -18,6 +18,8 @@ MAX_SCOPE_TOKENS = 8  # ... within this many tokens of its clause
 
 
 def is_negator(lowered: str) -> bool:
+    """Whether a lower-cased word is a negator: a word of ``lexicon.NEGATORS`` or a negative
+    contraction ("cannot", "can't", "isn't"). Every reader of negation asks this function."""
     return (
         lowered in lexicon.NEGATORS or lowered in NEGATION_CONTRACTIONS or lowered.endswith("n't")
     )

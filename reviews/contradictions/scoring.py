@@ -13,13 +13,13 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from reviews.contradictions.calibration import calibrated
 from reviews.contradictions.clauses import Predicate
-from reviews.contradictions.detect_predicates import detect_opposite_predicate
+from reviews.contradictions.detect_predicates import detect_negation, detect_opposite_predicate
 from reviews.contradictions.detect_values import detect_numeric
-from reviews.contradictions.detectors import Cue, Overlap, overlap_of, times_compatible
+from reviews.contradictions.detectors import Cue, Overlap, overlap_of, update_between
 from reviews.contradictions.features import ClaimFeatures, features_extract
 from reviews.contradictions.registry import DETECTORS, Detector, detectors_that_may_fire
 
-DETECTOR_VERSION = "lexical-5"
+DETECTOR_VERSION = "lexical-6"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -153,7 +153,7 @@ REQUIREMENTS: dict[str, tuple[str, str]] = {
         "the other claim shares its subject and does not refute too",
     ),
     "detect_quantifier": (
-        "a universal and a negative quantifier on the same noun",
+        "opposed quantifiers (all / none, none / some) on the same noun",
         "nothing but the quantifier differs between the claims",
     ),
 }
@@ -181,6 +181,9 @@ class PairExplanation:
     times: tuple[list[str], list[str]]  # per claim: the dates as written
     verdicts: list[DetectorVerdict]
     detector_version: str  # the detectors that computed it (``detector_version()``)
+    # The pair typed as an update (explicit times that differ: a later value is a change, not a
+    # conflict), in words; "" when the claims may speak of the same time.
+    update: str = ""
 
     def summary(self) -> list[tuple[str, str]]:
         """The verdict, the subject and each claim's predicates and times, as (label, text)."""
@@ -198,6 +201,8 @@ class PairExplanation:
         ]
         for role, predicates, times in zip(("A", "B"), self.predicates, self.times, strict=True):
             rows.append((role, f"predicates {_listed(predicates)}; times {_listed(times)}"))
+        if self.update:
+            rows.append(("update", self.update))
         return rows
 
     def lines(self) -> list[str]:
@@ -230,6 +235,7 @@ def pair_explain(*, a: str, b: str) -> PairExplanation:
     score = pair_score_texts(first, second, text_a=a, text_b=b)
     overlap = overlap_of(first, second)
     may_fire = detectors_that_may_fire(first, second)
+    update = update_between(first, second)
     verdicts = []
     for detector in DETECTORS:
         needs, checks = REQUIREMENTS[detector.__name__]
@@ -249,10 +255,8 @@ def pair_explain(*, a: str, b: str) -> PairExplanation:
             reason = (
                 f"the claims share too little to be about one subject (weight {overlap.weight})"
             )
-        elif detector in (detect_numeric, detect_opposite_predicate) and not times_compatible(
-            first, second
-        ):
-            reason = "the claims date different years: an update or two periods, not a conflict"
+        elif update and detector in (detect_numeric, detect_opposite_predicate, detect_negation):
+            reason = update
         else:
             reason = f"found {needs}, but not {checks}"
         verdicts.append(
@@ -269,4 +273,5 @@ def pair_explain(*, a: str, b: str) -> PairExplanation:
         times=([d.text for d in first.dates], [d.text for d in second.dates]),
         verdicts=verdicts,
         detector_version=detector_version(),
+        update=update,
     )

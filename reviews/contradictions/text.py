@@ -402,6 +402,12 @@ NEGATION_CONTRACTIONS = {
 VOWELS = frozenset("aeiou")
 
 
+def is_past_form(word: str) -> bool:
+    """Whether a lower-cased word has the form of a past tense or participle: an irregular one
+    ("won", "shut") or a regular "-ed" ("approved"; not a short word such as "red")."""
+    return word in PAST_FORMS or (len(word) > 4 and word.endswith("ed"))
+
+
 def tokenize(text: str) -> list[str]:
     """Surface tokens in order, curly apostrophes straightened."""
     return TOKEN.findall(text.replace("\u2019", "'"))

@@ -70,7 +70,7 @@ def test_eval_prints_precision_recall_f1_per_file(tmp_path, capsys):
     path.write_text("".join(json.dumps(row) + "\n" for row in rows))
     call_command("eval_contradictions", str(path))
     output = capsys.readouterr().out.splitlines()
-    assert output[0] == "detector lexical-5"
+    assert output[0] == "detector lexical-6"
     fields = output[2].split()
     assert fields[:8] == ["small.jsonl", "3", "1", "0", "1", "1.000", "0.500", "0.667"]
 
@@ -126,11 +126,33 @@ def test_explain_pair_says_a_later_dated_value_is_an_update(capsys):
     )
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("verdict: no contradiction (score 0.000")
-    assert "numeric: no — the claims date different years: an update or two periods, not a " in (
-        "\n".join(lines)
+    update = (
+        "A is dated “2023”, B is dated “2013”: an update (the later report of a change) or two "
+        "periods, not a conflict"
     )
+    assert f"update: {update}" in lines
+    assert f"numeric: no — {update}" in lines
     assert "A: predicates none; times 2023" in lines
     assert "B: predicates none; times 2013" in lines
+
+
+def test_explain_pair_types_claims_reporting_on_two_months_as_an_update(capsys):
+    # given two claims opening with the times they report on, the later one giving a new value
+    march = "As of March 2025, the Kelby dam held 62 percent of its capacity."
+    august = "As of August 2025, the Kelby dam held 31 percent of its capacity."
+    for first, second, times in (
+        (march, august, ("March 2025", "August 2025")),
+        (august, march, ("August 2025", "March 2025")),
+    ):
+        # when explained in either order
+        call_command("explain_pair", first, second)
+        lines = capsys.readouterr().out.splitlines()
+        # then it is no contradiction but an update, each claim's time named under its role
+        assert lines[0].startswith("verdict: no contradiction (score 0.000")
+        assert (
+            f"update: A is dated “{times[0]}”, B is dated “{times[1]}”: an update (the later "
+            "report of a change) or two periods, not a conflict"
+        ) in lines
 
 
 def test_explain_pair_refuses_an_empty_claim():
@@ -160,7 +182,7 @@ def test_eval_with_grouped_folds_decides_each_topic_by_a_model_that_never_saw_it
     output = capsys.readouterr().out.splitlines()
     # then the report says how it was measured, per file and pooled, then per type
     assert output[0] == (
-        "detector lexical-5: 2-fold cross-validation grouped by topic (4 topics), seed "
+        "detector lexical-6: 2-fold cross-validation grouped by topic (4 topics), seed "
         "20240601, out-of-fold decisions only"
     )
     assert output[2].split() == ["topics.jsonl", "8", "4", "0", "0", "1.000", "1.000", "1.000"]
