@@ -5,7 +5,7 @@ extracted by forked workers in chunks (``features_extract_many``); the index and
 then shared copy-on-write with forked sweep workers, each checks an interleaved slice of the
 claims, and only the contradicting pairs come back, as pairs of positions. Used by
 ``contradictions_rescan`` and by ``bench/contradictions.py``; the decisions behind it are in
-docs/adr/contradictions-02 and docs/adr/sweepspeed-01.
+docs/adr/0011-hooks-bound-and-fitted-score.md and docs/adr/0015-exact-sweep.md.
 """
 
 from __future__ import annotations
