@@ -30,14 +30,19 @@ PURGED_BODY = {
 }
 
 
+def erasure_authorise(actor: Actor) -> None:
+    """Who may erase claim text: administrators. Raises ``PermissionDenied`` for anyone else."""
+    if not actor.has_role(Role.ADMIN):
+        raise PermissionDenied("only administrators erase claim text")
+
+
 def claim_erase_text(
     *, actor: Actor, claim_id: str, reason: str, metadata: ev.Metadata
 ) -> ErasureResult:
-    """A data-protection request from the API: administrators only, then ``claim_text_erase``.
+    """A data-protection request from the API: ``erasure_authorise``, then ``claim_text_erase``.
 
     (The ``erase_claim_text`` command is the operator's own and needs no role.)"""
-    if not actor.has_role(Role.ADMIN):
-        raise PermissionDenied("only administrators erase claim text")
+    erasure_authorise(actor)
     return claim_text_erase(claim_id=claim_id, reason=reason, metadata=metadata)
 
 

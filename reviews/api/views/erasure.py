@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from reviews.api.serializers.erasure import ClaimTextErasedSerializer, ClaimTextEraseSerializer
 from reviews.api.views.base import COMMON_ERRORS, INVALID, NOT_FOUND, LedgerAPIView
-from reviews.erasure import claim_erase_text
+from reviews.erasure import claim_erase_text, erasure_authorise
 from reviews.models import ApiScope
 
 
@@ -29,6 +29,7 @@ class ClaimTextEraseView(LedgerAPIView):
         responses={200: ClaimTextErasedSerializer, **COMMON_ERRORS, **INVALID, **NOT_FOUND},
     )
     def post(self, request: Request, claim_id: str) -> Response:
+        erasure_authorise(self.actor)  # before the body is read: a 403 says nothing of it
         body = ClaimTextEraseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         result = claim_erase_text(
