@@ -17,7 +17,8 @@ from django.utils import timezone
 from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.exceptions import NotFound
-from ledger.extraction import source_quote_context
+from ledger.extraction import quote_context
+from ledger.ingestion import source_withheld
 from ledger.models import ClaimView, ContradictionView, Source
 from ledger.store import RecordedEvent, read_stream
 from reviews.actors import ANONYMOUS, Actor, roles_from_groups
@@ -201,7 +202,8 @@ def claim_source_context(
     characters: int = SOURCE_CONTEXT_CHARACTERS,
 ) -> SourceContext | None:
     """The quote of a claim in its source, with up to ``characters`` either side, stopping where
-    ingestion found personal data or boilerplate (``ledger.extraction.quote_context``).
+    ingestion found personal data or boilerplate: the spans its ``SourceIngested`` recorded
+    (``ledger.ingestion.source_withheld``; ``ledger.extraction.quote_context``).
 
     None for a claim with no source or whose source is not stored.
     """
@@ -211,8 +213,12 @@ def claim_source_context(
     if source is None:
         return None
     start, end = selector["start"], selector["end"]
-    before_start, after_end = source_quote_context(
-        text=source.text, start=start, end=end, characters=characters
+    before_start, after_end = quote_context(
+        text=source.text,
+        start=start,
+        end=end,
+        characters=characters,
+        withheld=source_withheld(source_id=str(source.pk), text=source.text),
     )
     return SourceContext(
         source_id=str(source.pk),
