@@ -11,7 +11,19 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from ledger import events as ev
@@ -339,6 +351,38 @@ class FlagStatus(enum.StrEnum):
 FLAG_STATUS_ORDER = Case(
     *(When(status=status, then=Value(rank)) for rank, status in enumerate(FlagStatus)),
     default=Value(len(FlagStatus)),
+    output_field=IntegerField(),
+).asc()
+
+
+class FlagPriority(enum.StrEnum):
+    """How soon a flag needs the desk: low when neither of its claims is check-worthy
+    (``ClaimView.check_worthy``), so it is derived when read and follows a promotion."""
+
+    NORMAL = "normal"
+    LOW = "low"
+
+
+def flags_with_priority(*, flags: QuerySet[Any]) -> QuerySet[Any]:
+    """``flags`` annotated with ``priority`` (a ``FlagPriority`` value): the one place the rule
+    is written, for the admin's list and the API alike (an EXISTS per flag, no extra query)."""
+    check_worthy_claim = ClaimView.objects.filter(
+        Q(claim_id=OuterRef("claim_a")) | Q(claim_id=OuterRef("claim_b")), check_worthy=True
+    )
+    annotated: QuerySet[Any] = flags.annotate(
+        priority=Case(
+            When(Exists(check_worthy_claim), then=Value(FlagPriority.NORMAL.value)),
+            default=Value(FlagPriority.LOW.value),
+            output_field=CharField(),
+        )
+    )
+    return annotated
+
+
+# Sorts flags of normal priority before low ones (after ``flags_with_priority``).
+FLAG_PRIORITY_ORDER = Case(
+    When(priority=FlagPriority.NORMAL.value, then=Value(0)),
+    default=Value(1),
     output_field=IntegerField(),
 ).asc()
 

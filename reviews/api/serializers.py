@@ -23,6 +23,7 @@ from reviews.models import (
     WebhookEndpoint,
     WebhookEventType,
 )
+from reviews.selectors import FlagPriority
 
 # --- Strict input ---------------------------------------------------------------------------
 
@@ -397,6 +398,7 @@ class WebhookDeliverySerializer(serializers.ModelSerializer[WebhookDelivery]):
 
 
 FLAG_STATUSES = [("open", "open"), ("confirmed", "confirmed"), ("dismissed", "dismissed")]
+FLAG_PRIORITIES = [(priority.value, priority.value) for priority in FlagPriority]
 
 
 class FlagClaimSerializer(serializers.Serializer[Any]):
@@ -438,6 +440,12 @@ class ContradictionFlagSerializer(serializers.ModelSerializer[ContradictionView]
     )
     type_label = serializers.SerializerMethodField(help_text="The type in words for people.")
     status = serializers.ChoiceField(choices=FLAG_STATUSES)
+    priority = serializers.ChoiceField(
+        choices=FLAG_PRIORITIES,
+        read_only=True,
+        help_text="low when neither claim is check-worthy, derived when read (a promotion "
+        "raises it).",
+    )
     claims = serializers.SerializerMethodField()
 
     class Meta:
@@ -446,6 +454,7 @@ class ContradictionFlagSerializer(serializers.ModelSerializer[ContradictionView]
             "id",
             "url",
             "status",
+            "priority",
             "score",
             "type",
             "type_label",

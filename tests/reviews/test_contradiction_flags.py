@@ -11,6 +11,7 @@ from reviews.contradictions import services
 from reviews.contradictions.detectors import Cue
 from reviews.contradictions.models import BlockingKey
 from reviews.contradictions.scoring import PairScore
+from tests.claims import NOT_CHECK_WORTHY
 
 pytestmark = pytest.mark.django_db
 
@@ -416,3 +417,40 @@ def test_a_flag_records_its_cues_kinds_strongest_first_and_the_list_its_type(met
     assert event.data["cues"] == ["B says 40, A says 60", "B is firm, A hedges"]
     assert event.data["cue_kinds"] == ["numeric", "stance"]
     assert ContradictionView.objects.get().cue_kind == "numeric"
+
+
+def test_a_check_compares_and_flags_check_worthy_claims_first(metadata):
+    # given a claim and two that contradict it alike: the one recorded first, and sorted
+    # first by id, found not check-worthy by the classifier, the other in the queue
+    checked = claim_record(text=SUPPORT, metadata=metadata).claim_id
+    unworthy = claim_record(
+        text=SILENT,
+        metadata=metadata,
+        check_worthiness=NOT_CHECK_WORTHY,
+        publisher="a",
+        claim_id="00000000-0000-4000-8000-000000000001",
+    ).claim_id
+    worthy = claim_record(
+        text=SILENT,
+        metadata=metadata,
+        publisher="b",
+        claim_id="ffffffff-ffff-4fff-bfff-ffffffffffff",
+    ).claim_id
+    for claim in (checked, unworthy, worthy):
+        view = ClaimView.objects.get(pk=claim)
+        services.contradiction_index_claim(
+            claim_id=claim, text=view.text, position=view.last_position
+        )
+
+    # when the first claim is checked
+    found = services.contradiction_find(claim_id=checked)
+    flags = services.contradiction_check_claim(claim_id=checked, metadata=metadata)
+
+    # then both are found, the check-worthy one compared and flagged first
+    assert [other for other, _ in found] == [worthy, unworthy]
+    assert [flag.claims for flag in flags] == [
+        sorted([checked, worthy]),
+        sorted([checked, unworthy]),
+    ]
+    flagged = flagged_events()
+    assert [event.data["claims"] for event in flagged] == [flag.claims for flag in flags]
