@@ -18,6 +18,11 @@ ARTICLES = (
         "fixtures/iran-palestine-article.checkworthiness.json",
     ),
     (
+        "fixtures/meridian-rail-analysis.txt",
+        "fixtures/meridian-rail-analysis.gold.json",
+        "fixtures/meridian-rail-analysis.checkworthiness.json",
+    ),
+    (
         "fixtures/harbor-city-water-report.txt",
         "fixtures/harbor-city-water-report.gold.json",
         "fixtures/harbor-city-water-report.checkworthiness.json",
