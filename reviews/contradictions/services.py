@@ -469,7 +469,9 @@ def _decide(
     return result.version
 
 
-def _clean_note(note: str) -> str:
+def decision_note_clean(note: str) -> str:
+    """A reviewer's note on a decision, stripped; refused when empty or too long (flags and
+    match decisions alike)."""
     cleaned = note.strip()
     if not cleaned:
         raise InvalidCommand("a note is required: say why")
@@ -485,7 +487,7 @@ def contradiction_confirm(
     return _decide(
         pair_id=pair_id,
         expected_version=expected_version,
-        event=ev.ContradictionConfirmed(note=_clean_note(note)),
+        event=ev.ContradictionConfirmed(note=decision_note_clean(note)),
         metadata=metadata,
     )
 
@@ -497,6 +499,6 @@ def contradiction_dismiss(
     return _decide(
         pair_id=pair_id,
         expected_version=expected_version,
-        event=ev.ContradictionDismissed(note=_clean_note(note)),
+        event=ev.ContradictionDismissed(note=decision_note_clean(note)),
         metadata=metadata,
     )
