@@ -16,6 +16,7 @@ import dataclasses
 import logging
 import uuid
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Sum
@@ -124,10 +125,10 @@ def contradiction_candidates(*, claim_id: str, limit: int = MAX_CANDIDATES) -> l
     row = ClaimFeatureRow.objects.filter(pk=claim_id).only("keys").first()
     if row is None:
         raise NotFound(f"claim {claim_id} is not indexed yet")
-    return _candidates_sharing(claim_id=claim_id, keys=row.keys, limit=limit)
+    return candidates_sharing(claim_id=claim_id, keys=row.keys, limit=limit)
 
 
-def _candidates_sharing(*, claim_id: str, keys: list[str], limit: int) -> list[str]:
+def candidates_sharing(*, claim_id: str, keys: list[str], limit: int) -> list[str]:
     """``contradiction_candidates`` of a claim whose row (and so its keys) is already read."""
     usable = keys_within_budget(
         dict(KeyCount.objects.filter(key__in=keys).values_list("key", "claims"))
@@ -261,7 +262,7 @@ def contradiction_find(*, claim_id: str) -> list[tuple[str, PairScore]]:
     if row is None:
         raise NotFound(f"claim {claim_id} is not indexed yet")
     features = ClaimFeatures.from_json(row.features)
-    candidate_ids = _candidates_sharing(claim_id=claim_id, keys=row.keys, limit=MAX_CANDIDATES)
+    candidate_ids = candidates_sharing(claim_id=claim_id, keys=row.keys, limit=MAX_CANDIDATES)
     others = ClaimFeatureRow.objects.filter(pk__in=candidate_ids).values_list(
         "pk", "features", "text"
     )
@@ -342,15 +343,22 @@ def contradictions_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches:
 
 
 def contradictions_nudge_now() -> bool:
-    """Ask a worker to follow the log now; False (logged) when the broker cannot be reached.
+    """Ask a worker to follow the log now; False (logged) when the broker cannot be reached."""
+    from reviews.tasks import contradictions_consume_task
 
-    Never raises: the claim that prompted the nudge is already committed, and the periodic
-    sweep (CELERY_BEAT_SCHEDULE) follows the same cursor, so a lost nudge only delays the check.
-    The message is published without Celery's publish retries, so a broker that is down costs
-    one refused connection, not seconds of retrying inside the caller's request.
+    return task_nudge_now(contradictions_consume_task, what="the contradiction check")
+
+
+def task_nudge_now(task: Any, *, what: str) -> bool:
+    """Queue ``task`` (a consumer of the log) now; False (logged) when the broker cannot be
+    reached.
+
+    Never raises: the claim that prompted the nudge is already committed, and the consumer
+    follows a durable cursor, so a lost nudge only delays the work until the next one (or the
+    periodic sweep). The message is published without Celery's publish retries, so a broker
+    that is down costs one refused connection, not seconds of retrying inside the caller's
+    request.
     """
-    from reviews.tasks import contradictions_consume_task as task
-
     try:
         if task.app.conf.task_always_eager:
             task.apply_async()  # the embedded mode: runs here, now
@@ -359,11 +367,10 @@ def contradictions_nudge_now() -> bool:
                 connection.ensure_connection(
                     max_retries=1, interval_start=0, interval_step=0, timeout=NUDGE_TIMEOUT
                 )
-                task.apply_async(connection=connection, retry=False)  # type: ignore[call-arg]
+                task.apply_async(connection=connection, retry=False)
     except Exception:
         logger.warning(
-            "could not queue the contradiction check; the periodic sweep will catch up",
-            exc_info=True,
+            "could not queue %s; it catches up from its cursor later", what, exc_info=True
         )
         return False
     return True

@@ -15,13 +15,17 @@ import uuid
 from collections.abc import Sequence
 
 from ledger import events as ev
+from ledger.consumers import consumer_advance, consumer_follow_batch
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
 from ledger.models import ClaimView, MatchMember
 from ledger.store import RecordedEvent, StreamAppend, append, append_many, read_stream, read_streams
 from reviews.actors import Actor
-from reviews.contradictions.services import decision_note_clean
+from reviews.contradictions.candidates import MAX_CANDIDATES, blocking_keys
+from reviews.contradictions.features import ClaimFeatures, features_extract
+from reviews.contradictions.models import ClaimFeatureRow
+from reviews.contradictions.services import candidates_sharing, decision_note_clean
 from reviews.exceptions import PermissionDenied
-from reviews.matching.scoring import SCORER_VERSION, MatchScore
+from reviews.matching.scoring import SCORER_VERSION, MatchScore, match_rank, match_suggestions
 from reviews.roles import Role
 
 MATCH_NAMESPACE = uuid.UUID("5b0f7d0e-2c4a-4e8b-9d61-8a3c1f6e2b57")
@@ -188,3 +192,84 @@ def match_by_hand(
 def _canonical(claim_id: str) -> str:
     member = MatchMember.objects.filter(pk=claim_id).values_list("canonical_id", flat=True).first()
     return str(member) if member is not None else claim_id
+
+
+# Matching on record ----------------------------------------------------------------------------
+
+CONSUMER_NAME = "matching"
+# The events whose commit nudges the matching consumer (ledger.store after-commit hook).
+NUDGE_EVENT_TYPES = (ev.EventType.CLAIM_RECORDED,)
+NUDGE_HOOK_NAME = "matching.nudge"
+CONSUME_BATCH_SIZE = 200
+
+
+def match_find(*, claim_id: str, text: str, source_id: str | None) -> list[tuple[str, MatchScore]]:
+    """The suggestions for a claim (reads only): its candidates from the shared blocking index
+    (``contradictions.services.candidates_sharing``), claims of its own source left out (an
+    article does not repeat itself as two claims), ranked and cut by ``match_suggestions``."""
+    row = ClaimFeatureRow.objects.filter(pk=claim_id).only("features").first()
+    features = (
+        ClaimFeatures.from_json(row.features) if row is not None else features_extract(text=text)
+    )
+    candidate_ids = candidates_sharing(
+        claim_id=claim_id, keys=sorted(blocking_keys(features)), limit=MAX_CANDIDATES
+    )
+    if source_id is not None:
+        same_source = {
+            str(pk)
+            for pk in ClaimView.objects.filter(
+                pk__in=candidate_ids, source_id=source_id
+            ).values_list("pk", flat=True)
+        }
+        candidate_ids = [other for other in candidate_ids if other not in same_source]
+    others = ClaimFeatureRow.objects.filter(pk__in=candidate_ids).values_list("pk", "features")
+    ranked = match_rank(
+        features, [(str(pk), ClaimFeatures.from_json(stored)) for pk, stored in others]
+    )
+    return match_suggestions(ranked)
+
+
+def _handle_claim_recorded(recorded: RecordedEvent) -> None:
+    """Suggest the matches of one recorded claim, then move the cursor to it.
+
+    Idempotent: a pair with a stream is never suggested again, so an event handled again after
+    a crash (between the suggestion's commit and the cursor move) appends nothing.
+    """
+    event = recorded.event
+    if not isinstance(event, ev.ClaimRecorded):
+        return
+    found = match_find(claim_id=recorded.stream_id, text=event.text, source_id=event.source_id)
+    if not found:
+        return
+    suggested = match_suggest_many(
+        pairs=[(recorded.stream_id, other_id, score) for other_id, score in found],
+        metadata=ev.Metadata(
+            actor="worker:matching",
+            via="worker",
+            correlation_id=str(recorded.metadata.get("correlation_id") or uuid.uuid4()),
+            causation_id=str(recorded.position),
+        ),
+    )
+    if suggested:
+        consumer_advance(consumer=CONSUMER_NAME, position=recorded.position)
+
+
+def matching_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches: int = 0) -> int:
+    """Follow the event log from the matching cursor until caught up; return events handled.
+
+    Like the contradiction consumer (``consumer_follow_batch``): no transaction spans a batch,
+    each claim's suggestions commit in an append of their own. ``max_batches`` (0: no limit)
+    bounds one call.
+    """
+    handled = batches = 0
+    while True:
+        count = consumer_follow_batch(
+            consumer=CONSUMER_NAME,
+            handle=_handle_claim_recorded,
+            batch_size=batch_size,
+            types=[ev.EventType.CLAIM_RECORDED],
+        )
+        handled += count
+        batches += 1
+        if count < batch_size or (max_batches and batches >= max_batches):
+            return handled
