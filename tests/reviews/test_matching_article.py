@@ -4,12 +4,21 @@ from pathlib import Path
 
 import pytest
 
+from ledger import events as ev
+from ledger.claims import ClaimStatus
 from ledger.events import Metadata
 from ledger.ingestion import source_ingest
 from ledger.models import ClaimView, Event, MatchView
+from ledger.services import claim_command, projections_rebuild
 from ledger.store import after_commit_hooks
+from reviews.claimreview import group_claimreview
 from reviews.contradictions.services import contradictions_consume
 from reviews.matching import services
+from reviews.matching.selectors import match_pair_list
+from reviews.models import Organisation, WebhookDelivery
+from reviews.roles import Role
+from reviews.webhooks import webhook_endpoint_register, webhooks_collect
+from tests.claims import PATH_TO, SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -86,8 +95,12 @@ def test_matching_is_nudged_by_one_after_commit_hook():
 
 
 def test_recording_a_claim_runs_the_matching_worker_after_commit(
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, monkeypatch
 ):
+    # given tasks run in-process (the embedded mode), whatever broker is configured
+    from config.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
     # given the seed ingested and followed
     ingest(SEED, publisher="seed-news")
     # when a repeat is recorded by another outlet, and its commit's callbacks run (eager mode)
@@ -103,3 +116,54 @@ def test_recording_a_claim_runs_the_matching_worker_after_commit(
         )
     # then the worker suggested it as the seed's claim
     assert len(suggested_pairs()) == 1
+
+
+def test_a_confirmed_repeat_gets_the_seed_verdict_and_its_publisher_the_webhook(actors):
+    # given both outlets, the wire service with an endpoint for claim.matched
+    Organisation.objects.create(slug="seed-news", name="Seed News")
+    Organisation.objects.create(slug="wire-service", name="Wire Service")
+    webhook_endpoint_register(
+        organisation="wire-service",
+        url="https://hooks.wire.example/ledger",
+        event_types=["claim.matched"],
+        actor="user:wire",
+    )
+    ingest(SEED, publisher="seed-news")
+    ingest(FOLLOWUP, publisher="wire-service")
+    repeat = ClaimView.objects.get(text__startswith="At the United Nations, Russia and China")
+    [pair] = match_pair_list(claim_id=str(repeat.claim_id))
+    seed_claim = ClaimView.objects.get(pk=pair.other_claim_id)
+    # when an editor confirms the suggestion, and the seed claim is published with a verdict
+    services.match_decide(
+        actor=actors[Role.EDITOR],
+        pair_id=pair.pair_id,
+        expected_version=pair.version,
+        decision=services.MatchDecision.CONFIRM,
+        note="the same claim, reworded",
+        metadata=Metadata(actor=actors[Role.EDITOR].reference, via="test"),
+    )
+    version = seed_claim.version
+    for event in [ev.ClaimAssigned(assignee="rita"), *PATH_TO[ClaimStatus.PUBLISHED]]:
+        version = claim_command(
+            claim_id=str(seed_claim.claim_id),
+            expected_version=version,
+            event=event,
+            metadata=SYSTEM,
+        ).version
+    _, created = webhooks_collect()
+    # then the repeat's publisher gets one claim.matched carrying the seed claim's review,
+    # which lists both articles as appearances
+    [delivery] = WebhookDelivery.objects.filter(pk__in=created)
+    assert (delivery.event_type, str(delivery.claim_id)) == ("claim.matched", str(repeat.claim_id))
+    review = delivery.payload["claimreview"]
+    assert review["claimReviewed"] == seed_claim.text
+    assert review["reviewRating"]["alternateName"] == "False"
+    urls = [item["url"] for item in review["itemReviewed"]["appearance"]]
+    assert urls == [
+        "https://seed-news.example/iran-palestine-article",
+        "https://wire-service.example/iran-palestine-followup",
+    ]
+    # and the repeat's ClaimReview is the group's
+    assert group_claimreview(claim_id=str(repeat.claim_id), fallback_url="") == review
+    # and the group rebuilt from the events equals the live one
+    assert projections_rebuild(check=True) == []
