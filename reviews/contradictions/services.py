@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from ledger import events as ev
-from ledger.consumers import consumer_advance, consumer_follow_batch
+from ledger.consumers import consumer_advance, consumer_follow
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
 from ledger.models import ClaimView
 from ledger.store import RecordedEvent, StreamAppend, append, append_many, read_stream, read_streams
@@ -328,30 +328,29 @@ def contradictions_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches:
     anything twice. ``max_batches`` (0: no limit) bounds one
     call, so a task never runs for ever behind a busy ledger.
     """
-    handled = batches = 0
-    while True:
-        count = consumer_follow_batch(
-            consumer=CONSUMER_NAME,
-            handle=_handle_claim_event,
-            batch_size=batch_size,
-            types=[ev.EventType.CLAIM_RECORDED, ev.EventType.CLAIM_REVISED],
-        )
-        handled += count
-        batches += 1
-        if count < batch_size or (max_batches and batches >= max_batches):
-            return handled
+    return consumer_follow(
+        consumer=CONSUMER_NAME,
+        handle=_handle_claim_event,
+        batch_size=batch_size,
+        types=[ev.EventType.CLAIM_RECORDED, ev.EventType.CLAIM_REVISED],
+        max_batches=max_batches,
+    )
 
 
 def contradictions_nudge_now() -> bool:
     """Ask a worker to follow the log now; False (logged) when the broker cannot be reached."""
     from reviews.tasks import contradictions_consume_task
 
-    return task_nudge_now(contradictions_consume_task, what="the contradiction check")
+    return task_nudge_now(
+        contradictions_consume_task,
+        what="the contradiction check",
+        catch_up="the periodic sweep will catch up",
+    )
 
 
-def task_nudge_now(task: Any, *, what: str) -> bool:
-    """Queue ``task`` (a consumer of the log) now; False (logged) when the broker cannot be
-    reached.
+def task_nudge_now(task: Any, *, what: str, catch_up: str) -> bool:
+    """Queue ``task`` (a consumer of the log) now; False (logged, with how the work is caught
+    up: ``catch_up``) when the broker cannot be reached.
 
     Never raises: the claim that prompted the nudge is already committed, and the consumer
     follows a durable cursor, so a lost nudge only delays the work until the next one (or the
@@ -369,9 +368,7 @@ def task_nudge_now(task: Any, *, what: str) -> bool:
                 )
                 task.apply_async(connection=connection, retry=False)
     except Exception:
-        logger.warning(
-            "could not queue %s; it catches up from its cursor later", what, exc_info=True
-        )
+        logger.warning("could not queue %s; %s", what, catch_up, exc_info=True)
         return False
     return True
 

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Sequence
 
 from ledger import events as ev
-from ledger.consumers import consumer_advance, consumer_follow_batch
+from ledger.consumers import consumer_advance, consumer_follow
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
 from ledger.models import ClaimView, MatchMember
 from ledger.store import RecordedEvent, StreamAppend, append, append_many, read_stream, read_streams
@@ -261,15 +261,10 @@ def matching_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches: int =
     each claim's suggestions commit in an append of their own. ``max_batches`` (0: no limit)
     bounds one call.
     """
-    handled = batches = 0
-    while True:
-        count = consumer_follow_batch(
-            consumer=CONSUMER_NAME,
-            handle=_handle_claim_recorded,
-            batch_size=batch_size,
-            types=[ev.EventType.CLAIM_RECORDED],
-        )
-        handled += count
-        batches += 1
-        if count < batch_size or (max_batches and batches >= max_batches):
-            return handled
+    return consumer_follow(
+        consumer=CONSUMER_NAME,
+        handle=_handle_claim_recorded,
+        batch_size=batch_size,
+        types=[ev.EventType.CLAIM_RECORDED],
+        max_batches=max_batches,
+    )

@@ -29,4 +29,8 @@ def matching_consume_task() -> int:
 
 def matching_after_commit(recorded: list[RecordedEvent]) -> None:
     """The ``ledger.store`` after-commit hook: a claim was recorded, so nudge the consumer."""
-    task_nudge_now(matching_consume_task, what="the matching of new claims")
+    task_nudge_now(
+        matching_consume_task,
+        what="the matching of new claims",
+        catch_up="the next nudge catches up from the matching cursor",
+    )
