@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "ledger",
     "reviews",
     "reviews.contradictions",
+    "reviews.matching",
 ]
 
 MIDDLEWARE = [

@@ -119,3 +119,25 @@ def consumer_follow_batch(
         if batch:
             consumer_advance(consumer=consumer, position=batch[-1].position)
     return len(batch)
+
+
+def consumer_follow(
+    *,
+    consumer: str,
+    handle: Callable[[RecordedEvent], None],
+    batch_size: int,
+    types: Sequence[str] | None = None,
+    max_batches: int = 0,
+) -> int:
+    """``consumer_follow_batch`` until caught up (a batch shorter than ``batch_size``), or for
+    ``max_batches`` batches (0: no limit), so one call never runs for ever behind a busy log;
+    return the events handled."""
+    handled = batches = 0
+    while True:
+        count = consumer_follow_batch(
+            consumer=consumer, handle=handle, batch_size=batch_size, types=types
+        )
+        handled += count
+        batches += 1
+        if count < batch_size or (max_batches and batches >= max_batches):
+            return handled

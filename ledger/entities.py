@@ -148,13 +148,33 @@ def _other_names(text: str, taken: list[tuple[int, int]]) -> list[Entity]:
     return found
 
 
+# A text whose every longer word is capitalised (a title-case or all-capitals headline, "North
+# Dakota Names Landfill After Obama") says nothing by its casing: only known aliases are taken
+# there, not capitalised runs, which would swallow its verbs and nouns as one long "name".
+_WORD = re.compile(rf"[^\W\d_][\w{_APOSTROPHES}-]*")
+_CASING_WORD_LENGTH = 4  # shorter words ("of", "in", "the") are lower-case in title case too
+# Fewer capitalised words, after the first, are as likely names alone ("I met Grant Milliron,
+# Mansfield, Ohio").
+_CASING_MIN_WORDS = 5
+
+
+def casing_is_informative(text: str) -> bool:
+    """False when every word of four letters or more after the first starts with a capital
+    (and there are at least five): then capitals mark a headline's style, not names."""
+    longer = [word for word in _WORD.findall(text)[1:] if len(word) >= _CASING_WORD_LENGTH]
+    if len(longer) < _CASING_MIN_WORDS:
+        return True
+    return any(word[0].islower() for word in longer)
+
+
 def entities_find(text: str) -> list[Entity]:
     """Every entity mentioned in ``text``, in order of appearance, without overlaps.
 
     Known aliases win over other names, longer aliases over shorter ones ("Palestinian Islamic
     Jihad" is one organisation, not Palestine). Other capitalised names are returned with kind
     ``"name"`` and their tidied surface form as canonical name; a lone capitalised word that
-    starts a sentence is not taken for a name.
+    starts a sentence is not taken for a name, and in a text whose casing says nothing
+    (``casing_is_informative``: a title-case headline) only known aliases are.
     """
     known = []
     for match in _alias_pattern().finditer(text):
@@ -170,6 +190,8 @@ def entities_find(text: str) -> list[Entity]:
         )
     # A capitalised run that contains a known alias ("University of London") is left to the
     # alias: blocking on the country is more useful than an unknown institution's name.
+    if not casing_is_informative(text):
+        return known
     others = _other_names(text, [(entity.start, entity.end) for entity in known])
     return sorted(known + others, key=lambda entity: entity.start)
 

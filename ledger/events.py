@@ -38,6 +38,10 @@ class EventType(enum.StrEnum):
     CONTRADICTION_FLAGGED = "ContradictionFlagged"
     CONTRADICTION_CONFIRMED = "ContradictionConfirmed"
     CONTRADICTION_DISMISSED = "ContradictionDismissed"
+    CLAIM_MATCH_SUGGESTED = "ClaimMatchSuggested"
+    CLAIM_MATCHED = "ClaimMatched"
+    CLAIM_MATCH_REJECTED = "ClaimMatchRejected"
+    CLAIM_UNMATCHED = "ClaimUnmatched"
     DATA_REDACTED = "DataRedacted"
     FOUR_EYES_RULE_CHANGED = "FourEyesRuleChanged"
 
@@ -46,6 +50,7 @@ class StreamType(enum.StrEnum):
     SOURCE = "source"
     CLAIM = "claim"
     CONTRADICTION = "contradiction"
+    MATCH = "match"
     REDACTION = "redaction"
     ORGANISATION = "organisation"
 
@@ -294,6 +299,48 @@ class ContradictionDismissed(DomainEvent):
 
 
 @dataclasses.dataclass(frozen=True)
+class ClaimMatchSuggested(DomainEvent):
+    """Two claims the matcher reads as one claim stated twice, for an editor to confirm.
+
+    Appended to the pair's ``match`` stream (``claims`` sorted); ``score`` is a decimal string
+    in [0, 1] and ``reasons`` say why, in words (``reviews.matching.scoring``).
+    """
+
+    event_type = EventType.CLAIM_MATCH_SUGGESTED
+    claims: list[str]
+    score: str
+    reasons: list[str]
+    scorer_version: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimMatched(DomainEvent):
+    """An editor put two claims in one group: a suggestion confirmed, or matched by hand."""
+
+    event_type = EventType.CLAIM_MATCHED
+    claims: list[str]
+    note: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimMatchRejected(DomainEvent):
+    """An editor found a suggested pair not to be one claim; it is not suggested again."""
+
+    event_type = EventType.CLAIM_MATCH_REJECTED
+    claims: list[str]
+    note: str
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimUnmatched(DomainEvent):
+    """An editor took two matched claims apart again."""
+
+    event_type = EventType.CLAIM_UNMATCHED
+    claims: list[str]
+    note: str
+
+
+@dataclasses.dataclass(frozen=True)
 class DataRedacted(DomainEvent):
     """A payload field of an earlier event was replaced by ``REDACTED``, and why.
 
@@ -351,6 +398,10 @@ EVENT_CLASSES: dict[str, type[DomainEvent]] = {
         ContradictionFlagged,
         ContradictionConfirmed,
         ContradictionDismissed,
+        ClaimMatchSuggested,
+        ClaimMatched,
+        ClaimMatchRejected,
+        ClaimUnmatched,
         DataRedacted,
         FourEyesRuleChanged,
     )

@@ -118,11 +118,18 @@ class ExportPlan:
 
 
 def _claim_streams(claim_id: str, up_to_position: int) -> dict[str, int]:
-    """The claim's stream and every contradiction stream that names it, with event counts."""
+    """The claim's stream and every contradiction or match stream that names it, with event
+    counts (each such stream opens with an event naming both claims in ``data.claims``)."""
     events = Event.objects.filter(position__lte=up_to_position)
     if not events.filter(stream_id=claim_id, version=1).exists():
         raise NotFound(f"no claim {claim_id} (at the export's point in time)")
-    flags = events.filter(type=ev.EventType.CONTRADICTION_FLAGGED)
+    flags = events.filter(
+        type__in=[
+            ev.EventType.CONTRADICTION_FLAGGED,
+            ev.EventType.CLAIM_MATCH_SUGGESTED,
+            ev.EventType.CLAIM_MATCHED,
+        ]
+    )
     if connection.vendor == "postgresql":
         flags = flags.filter(data__claims__contains=[claim_id])
     streams = [claim_id]
@@ -467,6 +474,16 @@ def event_summary(type_name: str, data: Any) -> str:
         ev.EventType.CONTRADICTION_DISMISSED: lambda: (
             f"Contradiction dismissed: {_quote(get('note'))}"
         ),
+        ev.EventType.CLAIM_MATCH_SUGGESTED: lambda: (
+            f"Match suggested between {' and '.join(map(str, get('claims') or []))}"
+            f" (score {get('score')}; reasons: "
+            f"{', '.join(map(str, get('reasons') or [])) or 'none'})"
+        ),
+        ev.EventType.CLAIM_MATCHED: lambda: (
+            f"Claims matched: {' and '.join(map(str, get('claims') or []))}: {_quote(get('note'))}"
+        ),
+        ev.EventType.CLAIM_MATCH_REJECTED: lambda: f"Match rejected: {_quote(get('note'))}",
+        ev.EventType.CLAIM_UNMATCHED: lambda: f"Claims unmatched: {_quote(get('note'))}",
         ev.EventType.DATA_REDACTED: lambda: (
             f"Redacted {get('field')} of event #{get('position')} (reason: {get('reason')})"
         ),

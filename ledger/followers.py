@@ -73,10 +73,16 @@ FOLLOWERS: tuple[Follower, ...] = (
                 EventType.CLAIM_PUBLISHED,
                 EventType.CLAIM_RETRACTED,
                 EventType.CONTRADICTION_FLAGGED,
+                EventType.CLAIM_MATCHED,
                 EventType.DATA_REDACTED,
             }
         ),
         task="reviews.tasks.webhooks_follow",
+    ),
+    Follower(
+        name="matching",
+        event_types=frozenset({EventType.CLAIM_RECORDED}),
+        task="reviews.tasks.matching_follow",
     ),
     Follower(
         name="idempotent-responses",

@@ -214,6 +214,53 @@ class ContradictionView(models.Model):
         return f"{self.claim_a} vs {self.claim_b} ({self.status})"
 
 
+class MatchView(models.Model):
+    """Read model: one row per claim pair with a match decision (``ledger.match_projection``)."""
+
+    pair_id = models.UUIDField(primary_key=True)  # the stream id of the pair
+    claim_a = models.UUIDField()
+    claim_b = models.UUIDField()
+    status = models.CharField(max_length=20)  # suggested, matched, rejected, unmatched
+    score = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
+    reasons = models.JSONField(default=list)
+    scorer_version = models.CharField(max_length=50, blank=True)
+    note = models.TextField(blank=True)
+    decided_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    version = models.PositiveIntegerField()
+    last_position = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["claim_a"], name="match_claim_a"),
+            models.Index(fields=["claim_b"], name="match_claim_b"),
+            models.Index(fields=["status", "created_at"], name="match_status_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_a} = {self.claim_b} ({self.status})"
+
+
+class MatchMember(models.Model):
+    """Read model: a claim that is or was matched, the group it is in and its matched pairs.
+
+    A group is the claims joined by matched pairs; its canonical claim is the one recorded
+    first (ties by id). A claim matched to nothing is its own canonical claim.
+    """
+
+    claim_id = models.UUIDField(primary_key=True)
+    canonical_id = models.UUIDField()
+    partners = models.JSONField(default=list)  # the claims it is matched with directly, sorted
+    last_position = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["canonical_id"], name="match_member_canonical")]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} in {self.canonical_id}"
+
+
 class ConsumerCursor(models.Model):
     """How far a consumer of the event log (a worker, a webhook dispatcher) has got."""
 

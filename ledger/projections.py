@@ -19,7 +19,8 @@ from django.db import connection, models
 
 from ledger import events as ev
 from ledger.claims import STATE_FIELDS, ClaimState, claim_state_of, evolve
-from ledger.models import ClaimView, ContradictionView
+from ledger.match_projection import project_match
+from ledger.models import ClaimView, ContradictionView, MatchMember, MatchView
 from ledger.sql import (
     TableWrite,
     execute_unprepared,
@@ -399,16 +400,18 @@ def project_contradiction(rows: RowStore, recorded: RecordedEvent) -> None:
 HANDLERS: dict[str, list[Handler]] = {
     ev.StreamType.CLAIM: [project_claim],
     ev.StreamType.CONTRADICTION: [project_contradiction],
+    ev.StreamType.MATCH: [project_match],
 }
 
 # Tables whose rows the handlers of a stream type read by that stream's id: fetched for a whole
 # batch of appended events in one query before the handlers run.
 KEYED_BY_STREAM: dict[str, list[type[models.Model]]] = {
     ev.StreamType.CLAIM: [ClaimView],
+    ev.StreamType.MATCH: [MatchView],
 }
 
 # Every table written by a projection, in the order a rebuild fills them.
-PROJECTED_MODELS: list[type[models.Model]] = [ClaimView, ContradictionView]
+PROJECTED_MODELS: list[type[models.Model]] = [ClaimView, ContradictionView, MatchView, MatchMember]
 
 
 def apply(rows: RowStore, recorded: Iterable[RecordedEvent]) -> None:

@@ -134,6 +134,7 @@ class WebhookEventType(models.TextChoices):
     CLAIM_PUBLISHED = "claim.published"
     CLAIM_RETRACTED = "claim.retracted"
     CLAIM_FLAGGED = "claim.flagged"
+    CLAIM_MATCHED = "claim.matched"  # the claim's group has a published review (ClaimReview sent)
 
 
 class WebhookEndpoint(models.Model):

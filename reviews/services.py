@@ -165,6 +165,17 @@ class FlagDecision(enum.StrEnum):
         return "Confirm" if self is FlagDecision.CONFIRM else "Dismiss"
 
 
+def decision_note_clean(note: str) -> str:
+    """A reviewer's note on a decision (a contradiction flag's or a claim match's), stripped;
+    refused when empty or too long."""
+    cleaned = note.strip()
+    if not cleaned:
+        raise InvalidCommand("a note is required: say why")
+    if len(cleaned) > MAX_FLAG_NOTE_LENGTH:
+        raise InvalidCommand(f"the note is longer than {MAX_FLAG_NOTE_LENGTH} characters")
+    return cleaned
+
+
 def contradiction_decide(
     *,
     actor: Actor,
@@ -190,11 +201,7 @@ def contradiction_decide(
             "assignee", flat=True
         ),
     )
-    cleaned = note.strip()
-    if not cleaned:
-        raise InvalidCommand("a note is required: say why")
-    if len(cleaned) > MAX_FLAG_NOTE_LENGTH:
-        raise InvalidCommand(f"the note is longer than {MAX_FLAG_NOTE_LENGTH} characters")
+    cleaned = decision_note_clean(note)
     stream_id = str(flag.pair_id)
     recorded = read_stream(stream_id)
     if not recorded or recorded[0].stream_type != ev.StreamType.CONTRADICTION:

@@ -1,6 +1,6 @@
 """Celery tasks of ``reviews``: thin wrappers, one service call each.
 
-Three of them advance followers of the event log (``ledger.followers.FOLLOWERS`` names them):
+Four of them advance followers of the event log (``ledger.followers.FOLLOWERS`` names them):
 each runs under its follower's lease (``follower_run``), nudged after every commit that
 appended what it reads and swept periodically, so a lost nudge only delays.
 
@@ -27,6 +27,7 @@ from ledger.followers import follower_run
 from reviews.contradictions import services
 from reviews.erasure import CONSUMER_NAME as RESPONSES_FOLLOWER
 from reviews.erasure import idempotent_responses_follow as responses_follow
+from reviews.matching import services as matching
 from reviews.webhooks import (
     CONSUMER_NAME as WEBHOOKS_FOLLOWER,
 )
@@ -66,6 +67,23 @@ def contradictions_follow() -> int | None:
     return follower_run(
         name=services.CONSUMER_NAME,
         advance=lambda: services.contradictions_consume(max_batches=BATCHES_PER_TASK),
+    )
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=RETRYABLE_ERRORS,
+    max_retries=MAX_RETRIES,
+    retry_backoff=True,
+    retry_backoff_max=60,
+    retry_jitter=True,
+)
+def matching_follow() -> int | None:
+    """Follow the log: suggest the stored claims each newly recorded claim matches (idempotent
+    like the contradiction work: one stream per claim pair, suggested at version 0)."""
+    return follower_run(
+        name=matching.CONSUMER_NAME,
+        advance=lambda: matching.matching_consume(max_batches=BATCHES_PER_TASK),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from ledger import events as ev
 from ledger.store import RecordedEvent, read_stream
+from reviews.matching.selectors import match_pair_list
 from reviews.selectors import claim_flag_list
 from reviews.wording import opening_words
 
@@ -69,6 +70,12 @@ def _summary(event: ev.DomainEvent) -> str:
             return f"contradiction flag confirmed — {note}"
         case ev.ContradictionDismissed(note=note):
             return f"contradiction flag dismissed — {note}"
+        case ev.ClaimMatched(note=note):
+            return f"matched — {note}"
+        case ev.ClaimMatchRejected(note=note):
+            return f"match rejected — {note}"
+        case ev.ClaimUnmatched(note=note):
+            return f"unmatched — {note}"
     return event.event_type.value
 
 
@@ -79,6 +86,15 @@ def _flag_summary(event: ev.DomainEvent, *, other_text: str) -> str:
             + "; ".join(event.cues)
         )
     return _summary(event)
+
+
+def _match_summary(event: ev.DomainEvent, *, other_text: str) -> str:
+    other = f"“{opening_words(other_text)}”"
+    if isinstance(event, ev.ClaimMatchSuggested):
+        return f"suggested as the same claim as {other} (score {event.score}): " + "; ".join(
+            event.reasons
+        )
+    return f"{_summary(event)} (with {other})"
 
 
 def _entry(item: RecordedEvent, summary: str, flag_pair_id: str = "") -> TimelineEntry:
@@ -96,10 +112,15 @@ def _entry(item: RecordedEvent, summary: str, flag_pair_id: str = "") -> Timelin
 
 
 def claim_timeline(*, claim_id: str) -> list[TimelineEntry]:
-    """Every event of the claim's stream and of the flags naming it, in ledger order."""
+    """Every event of the claim's stream and of the flags and match pairs naming it, in ledger
+    order."""
     entries = [_entry(item, _summary(item.event)) for item in read_stream(claim_id)]
     for flag in claim_flag_list(claim_id=claim_id):
         for item in read_stream(flag.pair_id):
             summary = _flag_summary(item.event, other_text=flag.other_claim_text)
             entries.append(_entry(item, summary, flag_pair_id=flag.pair_id))
+    for pair in match_pair_list(claim_id=claim_id):
+        for item in read_stream(pair.pair_id):
+            summary = _match_summary(item.event, other_text=pair.other_claim_text)
+            entries.append(_entry(item, summary))
     return sorted(entries, key=lambda entry: entry.position)

@@ -7,7 +7,7 @@ after commit, outside any transaction, within one total time limit (``reviews.we
 every try is recorded as a ``WebhookAttempt`` the publisher can read from the moment it starts,
 and failures are retried with exponential backoff up to ``MAX_ATTEMPTS``. A lease with a fencing
 token keeps a delivery from being sent twice at once, and an organisation gets a bounded share
-of the sends under way (docs/adr/0023-bounded-sends-and-single-flight.md).
+of the sends under way (docs/adr/webhooks-01-bounded-sends-and-single-flight.md).
 
 Signature: ``Webhook-Signature: v1=<hex HMAC-SHA256(secret, "<timestamp>." + body)>`` with the
 Unix ``Webhook-Timestamp`` header; receivers recompute it and reject old timestamps.
@@ -36,11 +36,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ledger import events as ev
+from ledger.claims import ClaimStatus
 from ledger.consumers import consumer_run_whole_batch, redacted_stream_ids
 from ledger.exceptions import InvalidCommand, NotFound
 from ledger.followers import follower_named
-from ledger.models import ClaimView
+from ledger.models import ClaimView, Event, MatchMember
 from ledger.store import RecordedEvent, format_timestamp, read_positions
+from reviews.claimreview import group_claimreview
 from reviews.models import (
     WebhookAttempt,
     WebhookAttemptOutcome,
@@ -75,6 +77,7 @@ WEBHOOK_TYPE_BY_EVENT: dict[str, WebhookEventType] = {
     ev.EventType.CLAIM_PUBLISHED: WebhookEventType.CLAIM_PUBLISHED,
     ev.EventType.CLAIM_RETRACTED: WebhookEventType.CLAIM_RETRACTED,
     ev.EventType.CONTRADICTION_FLAGGED: WebhookEventType.CLAIM_FLAGGED,
+    ev.EventType.CLAIM_MATCHED: WebhookEventType.CLAIM_MATCHED,
 }
 
 
@@ -151,12 +154,85 @@ def webhook_endpoint_deactivate(*, organisation: str | None, endpoint_id: str) -
 # --- The outbox: from events to delivery rows ----------------------------------------------
 
 
-def _claims_of(recorded: RecordedEvent) -> list[str]:
-    if isinstance(recorded.event, ev.DataRedacted):
-        return []  # sends nothing; its claim's payloads are rendered again (_payloads_rerender)
-    if isinstance(recorded.event, ev.ContradictionFlagged):
-        return list(dict.fromkeys(recorded.event.claims))
-    return [recorded.stream_id]
+@dataclasses.dataclass(frozen=True)
+class _Groups:
+    """The match groups the events of one batch touch, read in a fixed number of queries."""
+
+    canonical: dict[str, str]  # claim -> its group's canonical claim (claims in a group only)
+    members: dict[str, list[tuple[str, int]]]  # canonical -> (member, last change position)
+    published_at: dict[str, list[int]]  # published canonical -> positions of its publications
+
+    @classmethod
+    def of(cls, batch: list[RecordedEvent]) -> _Groups:
+        claim_ids = {
+            claim_id
+            for recorded in batch
+            for claim_id in (
+                recorded.event.claims
+                if isinstance(recorded.event, ev.ClaimMatched)
+                else [recorded.stream_id]
+                if isinstance(recorded.event, ev.ClaimPublished)
+                else []
+            )
+        }
+        if not claim_ids:
+            return cls(canonical={}, members={}, published_at={})
+        canonical = {
+            str(pk): str(group)
+            for pk, group in MatchMember.objects.filter(pk__in=claim_ids).values_list(
+                "pk", "canonical_id"
+            )
+        }
+        if not canonical:
+            return cls(canonical={}, members={}, published_at={})
+        members: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for pk, group, position in MatchMember.objects.filter(
+            canonical_id__in=set(canonical.values())
+        ).values_list("pk", "canonical_id", "last_position"):
+            members[str(group)].append((str(pk), position))
+        published = {
+            str(pk)
+            for pk in ClaimView.objects.filter(
+                pk__in=members, status=ClaimStatus.PUBLISHED
+            ).values_list("pk", flat=True)
+        }
+        published_at: dict[str, list[int]] = defaultdict(list)
+        for stream_id, position in Event.objects.filter(
+            stream_id__in=published, type=ev.EventType.CLAIM_PUBLISHED
+        ).values_list("stream_id", "position"):
+            published_at[stream_id].append(position)
+        return cls(canonical=canonical, members=dict(members), published_at=dict(published_at))
+
+
+def _targets(recorded: RecordedEvent, groups: _Groups) -> list[tuple[WebhookEventType, str]]:
+    """(kind, claim id) of each notification an event makes.
+
+    A ClaimMatched tells the publisher of each claim of the pair that joined a group whose
+    canonical claim was published before it (``claim.matched``); a ClaimPublished of a group's
+    canonical claim also tells the publishers of the claims already in its group. The groups
+    are read when the event is collected (a claim that left the group since is not told).
+    """
+    kind = WEBHOOK_TYPE_BY_EVENT.get(recorded.type)
+    if kind is None:  # a DataRedacted event sends nothing: its claim's payloads are rendered
+        return []  # again after the batch's new deliveries (_payloads_rerender)
+    event = recorded.event
+    if isinstance(event, ev.ContradictionFlagged):
+        return [(kind, claim_id) for claim_id in dict.fromkeys(event.claims)]
+    if isinstance(event, ev.ClaimMatched):
+        group = groups.canonical.get(event.claims[0], "")
+        if not any(at < recorded.position for at in groups.published_at.get(group, [])):
+            return []
+        return [(kind, claim_id) for claim_id in event.claims if claim_id != group]
+    targets = [(kind, recorded.stream_id)]
+    if isinstance(event, ev.ClaimPublished) and groups.canonical.get(recorded.stream_id) == (
+        recorded.stream_id
+    ):
+        targets.extend(
+            (WebhookEventType.CLAIM_MATCHED, member)
+            for member, changed_at in sorted(groups.members.get(recorded.stream_id, []))
+            if member != recorded.stream_id and changed_at < recorded.position
+        )
+    return targets
 
 
 def _payload(
@@ -175,6 +251,12 @@ def _payload(
         event["cues"] = recorded.event.cues
     else:
         event["data"] = recorded.event.to_data()
+    extra: dict[str, Any] = {}
+    if kind == WebhookEventType.CLAIM_MATCHED:
+        # The review the claim's group already has, as its ClaimReview endpoint answers.
+        extra["claimreview"] = group_claimreview(
+            claim_id=str(claim.claim_id), fallback_url=f"/api/v1/claims/{claim.claim_id}/"
+        )
     return {
         "id": str(delivery_id),
         "type": kind,
@@ -186,6 +268,7 @@ def _payload(
             "publisher": claim.publisher,
         },
         "event": event,
+        **extra,
     }
 
 
@@ -210,7 +293,9 @@ def _payloads_rerender(*, claim_ids: set[str]) -> None:
 
 def _collect_batch(batch: list[RecordedEvent], created: list[str]) -> None:
     """Write the deliveries of a batch of events: a fixed number of queries, not one per event."""
-    claim_ids = {claim_id for recorded in batch for claim_id in _claims_of(recorded)}
+    groups = _Groups.of(batch)
+    targets = {recorded.position: _targets(recorded, groups) for recorded in batch}
+    claim_ids = {claim_id for found in targets.values() for _, claim_id in found}
     views = ClaimView.objects.filter(claim_id__in=claim_ids)
     claims = {str(claim.claim_id): claim for claim in views}
     endpoints_of: dict[str, list[WebhookEndpoint]] = defaultdict(list)
@@ -222,10 +307,7 @@ def _collect_batch(batch: list[RecordedEvent], created: list[str]) -> None:
     now = timezone.now()
     deliveries: list[WebhookDelivery] = []
     for recorded in batch:
-        kind = WEBHOOK_TYPE_BY_EVENT.get(recorded.type)
-        if kind is None:  # a DataRedacted event: handled after the batch's new deliveries
-            continue
-        for claim_id in _claims_of(recorded):
+        for kind, claim_id in targets[recorded.position]:
             claim = claims.get(claim_id)
             if claim is None or not claim.publisher:
                 continue

@@ -117,14 +117,6 @@ def claim_past_states_visible(*, actor: Actor, claim: ClaimView) -> bool:
     return claim_history_scope(actor=actor, claim=claim) == HistoryScope.FULL
 
 
-def claim_published_event(*, claim_id: str) -> RecordedEvent | None:
-    """The latest ClaimPublished event of a claim (its URL and date), if any."""
-    published = [
-        item for item in read_stream(claim_id) if isinstance(item.event, ev.ClaimPublished)
-    ]
-    return published[-1] if published else None
-
-
 def source_for_provenance(*, source_id: Any) -> Source | None:
     """A visible claim's source, for its provenance (title, URL, capture), without its bytes."""
     if source_id is None:

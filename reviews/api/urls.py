@@ -7,7 +7,16 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
 from reviews.api.exceptions import PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE
-from reviews.api.views import audit, claims, contradictions, erasure, keys, sources, webhooks
+from reviews.api.views import (
+    audit,
+    claims,
+    contradictions,
+    erasure,
+    keys,
+    matches,
+    sources,
+    webhooks,
+)
 
 app_name = "api"
 
@@ -41,6 +50,19 @@ urlpatterns = [
         "claims/<uuid:claim_id>/claimreview/",
         claims.ClaimReviewView.as_view(),
         name="claim-claimreview",
+    ),
+    path(
+        "claims/<uuid:claim_id>/matches/",
+        matches.ClaimMatchesView.as_view(),
+        name="claim-matches",
+    ),
+    *(
+        path(f"matches/<uuid:pair_id>/{view_name}/", view.as_view(), name=f"match-{view_name}")
+        for view_name, view in (
+            ("confirm", matches.MatchConfirmView),
+            ("reject", matches.MatchRejectView),
+            ("unmatch", matches.MatchUnmatchView),
+        )
     ),
     path("claims/<uuid:claim_id>/as-of/", audit.ClaimAsOfView.as_view(), name="claim-as-of"),
     path(

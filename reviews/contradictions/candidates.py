@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
 from reviews.contradictions.features import ClaimFeatures
+from reviews.contradictions.text import lemma
 
 POSTINGS_BUDGET = 3_000  # postings one check reads at most (rarest keys first; ADR 0024)
 MAX_CANDIDATES = 200  # the best-overlapping claims a check compares
@@ -42,6 +43,11 @@ def blocking_keys(features: ClaimFeatures) -> dict[str, int]:
     for entity_key in entity_keys:
         for topic_key in topic_keys:
             keys[f"{entity_key}&{topic_key}"[:MAX_KEY_LENGTH]] = COMPOUND_WEIGHT
+    # The words of a name are keys too, not compounded: a claim naming "Judd Nelson" meets one
+    # where the same words were not read as a name (a title-case headline).
+    for word in sorted(entity_words):
+        if len(word) > 2:
+            keys.setdefault(f"w:{lemma(word)}"[:MAX_KEY_LENGTH], 1)
     return keys
 
 
@@ -92,15 +98,20 @@ class MemoryIndex:
 
     def candidates(self, claim_id: str, *, limit: int = MAX_CANDIDATES) -> list[str]:
         """The same keys and ranking as the database's (counted in C: one update per weight)."""
+        return self.candidates_of_keys(self.weights[claim_id], exclude=claim_id, limit=limit)
+
+    def candidates_of_keys(
+        self, keys: Mapping[str, int], *, exclude: str = "", limit: int = MAX_CANDIDATES
+    ) -> list[str]:
+        """The indexed claims sharing the most weight with a claim of ``keys`` (indexed or
+        not), ``exclude`` left out: what a claim not yet stored would be compared with."""
         counts = {
-            key: len(posting)
-            for key in self.weights[claim_id]
-            if (posting := self.postings.get(key)) is not None
+            key: len(posting) for key in keys if (posting := self.postings.get(key)) is not None
         }
         totals: Counter[str] = Counter()
         for key in keys_within_budget(counts):
             posting = self.postings[key]
-            for _ in range(self.weights[claim_id][key]):
+            for _ in range(keys[key]):
                 totals.update(posting)
-        totals.pop(claim_id, None)
+        totals.pop(exclude, None)
         return _top(totals, limit=limit)

@@ -28,7 +28,7 @@ from django.db.models import OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from ledger import events as ev
-from ledger.consumers import consumer_advance, consumer_follow_batch
+from ledger.consumers import consumer_advance, consumer_follow
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
 from ledger.followers import follower_named
 from ledger.models import ClaimView
@@ -127,10 +127,10 @@ def contradiction_candidates(*, claim_id: str, limit: int = MAX_CANDIDATES) -> l
     row = ClaimFeatureRow.objects.filter(pk=claim_id).only("keys").first()
     if row is None:
         raise NotFound(f"claim {claim_id} is not indexed yet")
-    return _candidates_sharing(claim_id=claim_id, keys=row.keys, limit=limit)
+    return candidates_sharing(claim_id=claim_id, keys=row.keys, limit=limit)
 
 
-def _candidates_sharing(*, claim_id: str, keys: list[str], limit: int) -> list[str]:
+def candidates_sharing(*, claim_id: str, keys: list[str], limit: int) -> list[str]:
     """``contradiction_candidates`` of a claim whose row (and so its keys) is already read."""
     usable = keys_within_budget(
         dict(KeyCount.objects.filter(key__in=keys).values_list("key", "claims"))
@@ -264,7 +264,7 @@ def contradiction_find(*, claim_id: str) -> list[tuple[str, PairScore]]:
     if row is None:
         raise NotFound(f"claim {claim_id} is not indexed yet")
     features = ClaimFeatures.from_json(row.features)
-    candidate_ids = _candidates_sharing(claim_id=claim_id, keys=row.keys, limit=MAX_CANDIDATES)
+    candidate_ids = candidates_sharing(claim_id=claim_id, keys=row.keys, limit=MAX_CANDIDATES)
     others = (
         _check_worthy_first(ClaimFeatureRow.objects.filter(pk__in=candidate_ids))
         .values_list("pk", "features", "text")
@@ -370,18 +370,13 @@ def contradictions_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches:
     anything twice. ``max_batches`` (0: no limit) bounds one
     call, so a task never runs for ever behind a busy ledger.
     """
-    handled = batches = 0
-    while True:
-        count = consumer_follow_batch(
-            consumer=CONSUMER_NAME,
-            handle=_handle_claim_event,
-            batch_size=batch_size,
-            types=sorted(follower_named(CONSUMER_NAME).event_types),
-        )
-        handled += count
-        batches += 1
-        if count < batch_size or (max_batches and batches >= max_batches):
-            return handled
+    return consumer_follow(
+        consumer=CONSUMER_NAME,
+        handle=_handle_claim_event,
+        batch_size=batch_size,
+        types=sorted(follower_named(CONSUMER_NAME).event_types),
+        max_batches=max_batches,
+    )
 
 
 def _index_from_claims() -> tuple[

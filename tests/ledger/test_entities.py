@@ -95,6 +95,28 @@ def test_entities_find_keeps_other_names_but_not_sentence_openers():
     ]
 
 
+def test_a_title_case_headline_names_only_known_aliases():
+    # given a headline whose every longer word is capitalised
+    text = "North Dakota Names Landfill After Obama, Tehran Responds"
+
+    # when entities are found / then its casing names nothing: only the alias table's entries
+    assert [(entity.text, entity.canonical) for entity in entities_find(text)] == [
+        ("Tehran", "Iran")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I met Grant Milliron, Mansfield, Ohio.",  # few capitalised words: names alone
+        "North Dakota named a landfill after President Obama.",  # lower-case words: a sentence
+    ],
+)
+def test_a_sentence_keeps_its_names(text):
+    # when entities are found in an ordinary sentence / then its capitalised names are kept
+    assert any(entity.kind == "name" for entity in entities_find(text))
+
+
 def test_entities_find_does_not_read_lower_case_words_as_abbreviations():
     # given "us" and "in" in lower case / when entities are found / then none is a country
     assert entities_find("Join us in the comments below.") == []

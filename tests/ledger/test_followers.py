@@ -59,8 +59,8 @@ def test_a_nudge_runs_after_commit_for_the_followers_concerned(
     # when the transaction commits
     for callback in callbacks:
         callback()
-    # then the contradiction follower (the one reading ClaimRecorded) was nudged, once
-    assert sent == ["contradictions"]
+    # then the followers reading ClaimRecorded (contradictions, matching) were nudged, once each
+    assert sent == ["contradictions", "matching"]
 
 
 def test_events_no_follower_reads_nudge_nothing(sent, metadata, django_capture_on_commit_callbacks):
@@ -129,8 +129,8 @@ def test_a_transaction_of_many_appends_nudges_each_follower_once(sent, metadata)
             claim_record(text=f"Claim {n}.", metadata=metadata)
         # then nothing was sent before the commit
         assert sent == []
-    # then one nudge went out, after the commit
-    assert sent == ["contradictions"]
+    # then one nudge per follower concerned went out, after the commit
+    assert sent == ["contradictions", "matching"]
 
 
 @pytest.mark.usefixtures("ledger_transactional_db")
@@ -150,7 +150,7 @@ def test_every_committed_transaction_nudges_and_a_rolled_back_one_does_not(sent,
     claim_record(text="Committed on its own.", metadata=metadata)
 
     # then each commit nudged once
-    assert sent == ["contradictions", "contradictions"]
+    assert sent == ["contradictions", "matching", "contradictions", "matching"]
     assert Event.objects.count() == 2
 
 
@@ -168,7 +168,7 @@ def test_a_rolled_back_savepoint_does_not_cancel_the_transactions_nudge(sent, me
         claim_record(text="Second.", metadata=metadata)
 
     # then the commit nudged once
-    assert sent == ["contradictions"]
+    assert sent == ["contradictions", "matching"]
     assert Event.objects.count() == 1
 
 
@@ -178,7 +178,7 @@ def test_ingesting_an_article_nudges_once(sent, metadata):
     result = source_ingest(content=SEED.read_bytes(), metadata=metadata, filename="seed.txt")
     # then one nudge went out for all of them
     assert len(result.claims) > 1
-    assert sent == ["contradictions"]
+    assert sent == ["contradictions", "matching"]
 
 
 @pytest.mark.usefixtures("ledger_transactional_db")

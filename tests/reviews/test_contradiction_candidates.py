@@ -42,7 +42,20 @@ def test_each_entity_is_compounded_with_what_the_claim_says_of_it():
         "e:iran&w:kill": 2,
         "e:iran&w:person": 2,
         "e:iran&q:count:person": 2,
+        "w:iran": 1,
     }
+
+
+def test_the_words_of_a_name_are_keys_too_so_a_headline_meets_the_name():
+    # given a claim that reads "Judd Nelson" as a name and a title-case headline that cannot
+    named = blocking_keys(features_extract(text="Judd Nelson is dead"))
+    headline = blocking_keys(
+        features_extract(text="Brat Pack Actor Judd Nelson Found Dead In His Condo")
+    )
+    # then they share the name's words, though only one holds the entity
+    assert "e:judd nelson" in named
+    assert "e:judd nelson" not in headline
+    assert {"w:judd", "w:nelson"} <= named.keys() & headline.keys()
 
 
 def test_a_claim_without_entities_has_no_compound_keys():

@@ -17,13 +17,11 @@ from ledger.claims import STATE_FIELDS, ClaimState, ClaimStatus
 from ledger.exceptions import NotFound
 from ledger.models import ClaimView
 from ledger.services import MAX_CLAIM_LENGTH
-from reviews.api.claimreview import claimreview_document
 from reviews.api.filters import CHECK_WORTHY_CHOICES, CHECK_WORTHY_DEFAULT, ClaimFilter
 from reviews.api.idempotency import idempotent
 from reviews.api.pagination import LastChangeCursorPagination
 from reviews.api.selectors import (
     claim_history_visible,
-    claim_published_event,
     source_for_provenance,
 )
 from reviews.api.serializers.claims import (
@@ -45,6 +43,7 @@ from reviews.api.views.base import (
     expected_version,
     problem,
 )
+from reviews.claimreview import group_claimreview
 from reviews.models import ApiScope
 from reviews.selectors import claim_get_visible, claims_visible
 from reviews.services import review_command
@@ -197,15 +196,13 @@ class ClaimReviewView(LedgerAPIView):
         claim = claim_get_visible(actor=self.actor, claim_id=claim_id)
         if claim.status == ClaimStatus.RETRACTED:
             raise ClaimReviewRetracted()
-        published = claim_published_event(claim_id=str(claim.claim_id))
-        if claim.status != ClaimStatus.PUBLISHED or published is None:
-            raise NotFound(f"claim {claim.claim_id} has no published review")
-        document = claimreview_document(
-            claim=claim,
-            source=source_for_provenance(source_id=claim.source_id),
-            published=published,
+        # A claim matched with a published one answers with the group's review (docs/matching.md).
+        document = group_claimreview(
+            claim_id=str(claim.claim_id),
             fallback_url=request.build_absolute_uri(f"/api/v1/claims/{claim.claim_id}/"),
         )
+        if document is None:
+            raise NotFound(f"claim {claim.claim_id} has no published review")
         return Response(document, headers={"ETag": etag(claim.version)})
 
 

@@ -1,0 +1,132 @@
+"""Claim matches over HTTP: a claim's group and match pairs; confirm, reject and unmatch.
+
+Anyone who may see the claim reads its matches (the other claim's text only when the caller may
+see that claim too: ``reviews.matching.selectors.match_pairs_visible``); editors and
+administrators decide (``reviews.matching.services.match_decide`` authorises).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ledger.exceptions import NotFound
+from ledger.models import MatchView
+from reviews.api.idempotency import idempotent
+from reviews.api.serializers.contradictions import FlagDecisionInputSerializer
+from reviews.api.serializers.matches import (
+    ClaimMatchesSerializer,
+    MatchDecidedSerializer,
+)
+from reviews.api.views.base import (
+    COMMON_ERRORS,
+    CONFLICT,
+    IDEMPOTENCY_KEY,
+    IF_MATCH,
+    INVALID,
+    NOT_FOUND,
+    LedgerAPIView,
+    etag,
+    expected_version,
+)
+from reviews.matching.selectors import match_group, match_pairs_visible
+from reviews.matching.services import MatchDecision, match_decide
+from reviews.models import ApiScope
+from reviews.selectors import claim_get_visible
+
+
+class ClaimMatchesView(LedgerAPIView):
+    serializer_class = ClaimMatchesSerializer
+
+    @extend_schema(
+        summary="A claim's match group and the pairs naming it (suggested, matched, ...)",
+        operation_id="claims_matches",
+        responses={200: ClaimMatchesSerializer, **COMMON_ERRORS, **NOT_FOUND},
+    )
+    def get(self, request: Request, claim_id: str) -> Response:
+        claim = claim_get_visible(actor=self.actor, claim_id=claim_id)
+        group = match_group(claim_id=str(claim.claim_id))
+        data = {
+            "canonical_id": group.canonical_id,
+            "members": group.members,
+            "pairs": [
+                dataclasses.asdict(pair)
+                for pair in match_pairs_visible(actor=self.actor, claim_id=str(claim.claim_id))
+            ],
+        }
+        return Response(ClaimMatchesSerializer(data).data)
+
+
+def _pair_response(row: MatchView) -> Response:
+    data = {
+        "pair_id": row.pair_id,
+        "status": row.status,
+        "score": str(row.score) if row.score is not None else None,
+        "reasons": row.reasons,
+        "version": row.version,
+        "claims": [row.claim_a, row.claim_b],
+        "note": row.note,
+        "decided_by": row.decided_by,
+    }
+    return Response(MatchDecidedSerializer(data).data, headers={"ETag": etag(row.version)})
+
+
+def decision_view(*, decision: MatchDecision, summary: str) -> type[LedgerAPIView]:
+    class MatchDecisionView(LedgerAPIView):
+        """Decide a pair at the version you read (If-Match or expected_version), with a note."""
+
+        write_scope = ApiScope.REVIEW
+        serializer_class = FlagDecisionInputSerializer
+
+        @extend_schema(
+            summary=summary,
+            operation_id=f"matches_{decision.value}",
+            request=FlagDecisionInputSerializer,
+            parameters=[IF_MATCH, IDEMPOTENCY_KEY],
+            responses={
+                200: MatchDecidedSerializer,
+                **COMMON_ERRORS,
+                **INVALID,
+                **NOT_FOUND,
+                **CONFLICT,
+            },
+        )
+        @idempotent()
+        def post(self, request: Request, pair_id: str) -> Response:
+            serializer = FlagDecisionInputSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            match_decide(
+                actor=self.actor,
+                pair_id=str(pair_id),
+                expected_version=expected_version(request, data.get("expected_version")),
+                decision=decision,
+                note=data["note"],
+                metadata=self.metadata(),
+            )
+            row = MatchView.objects.filter(pk=pair_id).first()
+            if row is None:
+                raise NotFound(f"no claim match {pair_id}")
+            return _pair_response(row)
+
+    MatchDecisionView.__name__ = MatchDecisionView.__qualname__ = (
+        f"Match{decision.value.title()}View"
+    )
+    return MatchDecisionView
+
+
+MatchConfirmView = decision_view(
+    decision=MatchDecision.CONFIRM,
+    summary="Confirm a suggested match: the two claims are one (note required)",
+)
+MatchRejectView = decision_view(
+    decision=MatchDecision.REJECT,
+    summary="Reject a suggested match: two claims (note required; never suggested again)",
+)
+MatchUnmatchView = decision_view(
+    decision=MatchDecision.UNMATCH,
+    summary="Take two matched claims apart again (note required)",
+)

@@ -1,0 +1,1 @@
+"""Claim matching: the same claim in other words or other sources, suggested, decided, grouped."""

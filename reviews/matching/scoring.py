@@ -1,0 +1,209 @@
+"""Whether two claims state the same thing, with the reasons, on the shared analysis layer.
+
+A pair is compared on the features the contradiction detector extracts (``features_extract``:
+entities resolved by ``ledger.entities``, content lemmas, stance cues, dates), never on a copy:
+
+- **shared entities**: the words of each claim's named things found in the other (a name is
+  matched by its words, so "Judd Nelson" meets a title-case headline that did not read it as a
+  name; Tehran and Iran meet through the alias table);
+- **aligned predicate**: what the claims say of those things, their other content words, shared
+  as lemmas, as paraphrases (``PARAPHRASES``: "backing" for "support") or as the same side of a
+  stance axis ("unwavering" and "steadfast" both say the support is firm);
+- **vetoes**: a claim and its contradiction are related, not the same claim, so a pair the
+  contradiction scorer flags is no match; nor are claims each naming something the other does
+  not ("Iran backs Hamas", "Iran backs Hezbollah"), nor claims dated in different years.
+
+The weights and the threshold were chosen on one half of the Emergent claims (split by claim
+id) and are reported on the other half (docs/matching.md); no pair was tuned for.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from ledger.entities import entity_canonical
+from reviews.contradictions.detectors import times_compatible
+from reviews.contradictions.features import ClaimFeatures, features_extract
+from reviews.contradictions.scoring import PairScore, pair_score
+from reviews.contradictions.text import lemma
+
+SCORER_VERSION = "lexical-1"
+MATCH_THRESHOLD = 0.5  # a pair at or above this is suggested as a match
+ENTITY_WEIGHT = 0.35  # the share of the score the named things carry; the rest is the predicate
+COVERAGE_SHARE = 0.5  # of the predicate's part: shared over the shorter claim's (the rest: Dice)
+NO_ENTITIES = 0.5  # entity agreement when neither claim names anything: neither for nor against
+NO_PREDICATE_FACTOR = 0.1  # the same things, nothing said of them in common: not the same claim
+OTHER_THINGS_FACTOR = 0.5  # each claim names something the other does not
+OTHER_YEARS_FACTOR = 0.5  # both date themselves, in different years
+CONTRADICTION_FACTOR = 0.3  # the contradiction scorer flags the pair
+
+# Words news text uses for one another: each line is one meaning. Kept to general news verbs
+# and nouns (no names, nothing from an evaluation item); compared as lemmas.
+PARAPHRASES_TEXT = """
+support back backing endorse
+kill slay
+die dead death
+injure wound hurt
+arrest detain
+say state claim tell
+announce unveil
+buy acquire purchase
+sell sold
+ban prohibit outlaw
+rise increase grow climb
+fall drop decline decrease
+plan intend
+start begin launch
+end finish conclude
+attack strike assault
+cost price
+reveal disclose
+sue lawsuit
+leave quit resign
+hire employ
+cancel scrap
+fire sack dismiss
+win victory
+lose defeat
+build construct
+meet talk
+"""
+
+
+@functools.cache
+def _paraphrase_groups() -> dict[str, str]:
+    """Lemma -> the first lemma of its line (one meaning, one name)."""
+    groups: dict[str, str] = {}
+    for line in PARAPHRASES_TEXT.strip().splitlines():
+        words = [lemma(word) for word in line.split()]
+        for word in words:
+            groups.setdefault(word, words[0])
+    return groups
+
+
+@dataclasses.dataclass(frozen=True)
+class MatchScore:
+    score: float
+    reasons: list[str]
+    threshold: float = MATCH_THRESHOLD
+
+    @property
+    def match(self) -> bool:
+        return self.score >= self.threshold
+
+    @property
+    def score_decimal(self) -> str:
+        """The score as the decimal string events carry (no floats in payloads)."""
+        return str(Decimal(repr(self.score)).quantize(Decimal("0.001"), ROUND_HALF_EVEN))
+
+
+def _entity_words(features: ClaimFeatures) -> set[str]:
+    return {lemma(word) for name in features.entities for word in name.split()}
+
+
+def _is_entity_word(word: str, entities: frozenset[str]) -> bool:
+    """A lemma that is one of the claim's entities under another name ("tehran" for Iran)."""
+    return entity_canonical(word).lower() in entities
+
+
+def _predicate_units(features: ClaimFeatures, names: set[str]) -> dict[str, str]:
+    """What a claim says of its named things: unit -> the words shown in a reason. A content
+    lemma stands for its paraphrase line; a stance cue for its axis and side."""
+    units: dict[str, str] = {}
+    groups = _paraphrase_groups()
+    for word in features.lemmas:
+        if word in names or _is_entity_word(word, features.sets.entities):
+            continue
+        units.setdefault(f"w:{groups.get(word, word)}", word)
+    for axis, (pole, cue, _, _) in features.sets.sides.items():
+        units[f"s:{axis}{'+' if pole > 0 else '-'}"] = cue
+    for quantity in features.quantities:
+        units.setdefault(f"q:{quantity.low:g}-{quantity.high:g}", quantity.text)
+    return units
+
+
+def match_score(
+    a: ClaimFeatures, b: ClaimFeatures, *, contradiction: PairScore | None = None
+) -> MatchScore:
+    """How surely claims ``a`` and ``b`` state the same thing (0..1), and why.
+
+    ``contradiction`` is the pair's contradiction score when the caller has it already;
+    otherwise it is computed here.
+    """
+    names_a, names_b = _entity_words(a), _entity_words(b)
+    words_a, words_b = set(a.lemmas) | names_a, set(b.lemmas) | names_b
+    found_a, found_b = names_a & words_b, names_b & words_a
+    named = len(names_a) + len(names_b)
+    entity_agreement = (len(found_a) + len(found_b)) / named if named else NO_ENTITIES
+    reasons: list[str] = []
+    shared_entities = sorted(a.sets.entities & b.sets.entities)
+    if shared_entities:
+        reasons.append(f"shared entities: {', '.join(shared_entities)}")
+    elif found_a | found_b:
+        reasons.append(f"shared name words: {', '.join(sorted(found_a | found_b))}")
+
+    names = names_a | names_b
+    units_a, units_b = _predicate_units(a, names), _predicate_units(b, names)
+    shared = sorted(units_a.keys() & units_b.keys())
+    if not shared:
+        score = NO_PREDICATE_FACTOR * entity_agreement
+        reasons.append("nothing said of them in common")
+        return MatchScore(score=round(score, 6), reasons=reasons)
+    coverage = len(shared) / min(len(units_a), len(units_b))
+    dice = 2 * len(shared) / (len(units_a) + len(units_b))
+    said_alike = COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * dice
+    score = ENTITY_WEIGHT * entity_agreement + (1 - ENTITY_WEIGHT) * said_alike
+    same_words = [units_a[unit] for unit in shared if units_a[unit] == units_b[unit]]
+    if same_words:
+        reasons.append(f"aligned predicate: {', '.join(same_words)}")
+    paraphrased = [
+        f"{units_a[unit]} ~ {units_b[unit]}" for unit in shared if units_a[unit] != units_b[unit]
+    ]
+    if paraphrased:
+        reasons.append(f"paraphrase: {', '.join(paraphrased)}")
+
+    only_a = sorted(a.sets.entities - b.sets.entities)
+    only_b = sorted(b.sets.entities - a.sets.entities)
+    unmatched_a = [name for name in only_a if not set(map(lemma, name.split())) <= words_b]
+    unmatched_b = [name for name in only_b if not set(map(lemma, name.split())) <= words_a]
+    if unmatched_a and unmatched_b:
+        score *= OTHER_THINGS_FACTOR
+        reasons.append(
+            f"each names something the other does not: {', '.join(unmatched_a)} / "
+            f"{', '.join(unmatched_b)}"
+        )
+    if not times_compatible(a, b):
+        score *= OTHER_YEARS_FACTOR
+        reasons.append("the claims date different years")
+    contradiction = contradiction if contradiction is not None else pair_score(a, b)
+    if contradiction.contradiction:
+        score *= CONTRADICTION_FACTOR
+        reasons.append(
+            "related, not the same claim: the contradiction detector flags it "
+            f"({'; '.join(contradiction.explanations)})"
+        )
+    return MatchScore(score=round(score, 6), reasons=reasons)
+
+
+def match_score_texts(*, a: str, b: str) -> MatchScore:
+    """``match_score`` of two texts: what ``match_pairs`` prints for one input line."""
+    return match_score(features_extract(text=a), features_extract(text=b))
+
+
+SUGGESTIONS_PER_CLAIM = 1  # the best candidate only: a second is in its group, or a near miss
+
+
+def match_rank(
+    features: ClaimFeatures, candidates: list[tuple[str, ClaimFeatures]]
+) -> list[tuple[str, MatchScore]]:
+    """The candidates (id, features) scored against a claim, best first (ties by id)."""
+    scored = [(other_id, match_score(features, other)) for other_id, other in candidates]
+    scored.sort(key=lambda item: (-item[1].score, item[0]))
+    return scored
+
+
+def match_suggestions(ranked: list[tuple[str, MatchScore]]) -> list[tuple[str, MatchScore]]:
+    """What is suggested from ranked candidates: the best, when it reaches the threshold."""
+    return [(other_id, score) for other_id, score in ranked[:SUGGESTIONS_PER_CLAIM] if score.match]

@@ -1,0 +1,89 @@
+"""GET /claims/{id}/matches/ and POST /matches/{pair}/confirm|reject|unmatch/."""
+
+import pytest
+
+from ledger.events import Metadata
+from ledger.models import Event
+from reviews.matching import services
+from reviews.matching.scoring import match_score_texts
+from tests.api.conftest import OTHER, OWN, assert_problem
+
+FIRST = "Tehran's support is unwavering"
+SECOND = "Iran's backing remains steadfast"
+
+
+@pytest.fixture
+def pair(claim_in):
+    """pat's claim and gina's repeat of it, suggested as one: (pat's, gina's, pair id)."""
+    own = claim_in(text=FIRST, publisher=OWN).claim_id
+    other = claim_in(text=SECOND, publisher=OTHER).claim_id
+    [pair_id] = services.match_suggest_many(
+        pairs=[(other, own, match_score_texts(a=SECOND, b=FIRST))],
+        metadata=Metadata(actor="worker:matching", via="worker"),
+    )
+    return own, other, pair_id
+
+
+def test_an_editor_sees_the_suggestion_and_confirms_it(client_for, pair):
+    own, other, pair_id = pair
+    client = client_for("ed")
+    # when the editor reads the claim's matches
+    listed = client.get(f"/api/v1/claims/{own}/matches/").json()
+    # then the suggestion is there, with the other claim's words and the reasons
+    assert listed["canonical_id"] == own
+    assert listed["members"] == [own]
+    [item] = listed["pairs"]
+    assert (item["pair_id"], item["status"], item["version"]) == (pair_id, "suggested", 1)
+    assert (item["other_claim_id"], item["other_claim_text"]) == (other, SECOND)
+    assert item["reasons"] == match_score_texts(a=SECOND, b=FIRST).reasons
+    # when they confirm it at that version
+    response = client.post(
+        f"/api/v1/matches/{pair_id}/confirm/", {"note": "same", "expected_version": 1}, "json"
+    )
+    # then the pair is matched and both claims are one group
+    assert response.status_code == 200
+    assert (response.json()["status"], response["ETag"]) == ("matched", '"2"')
+    assert client.get(f"/api/v1/claims/{other}/matches/").json()["members"] == sorted([own, other])
+
+
+def test_a_publisher_reads_its_claim_matches_without_the_other_outlet_text(client_for, pair):
+    own, _, _ = pair
+    [item] = client_for("pat").get(f"/api/v1/claims/{own}/matches/").json()["pairs"]
+    assert item["other_claim_text"] == ""
+
+
+@pytest.mark.parametrize("username", ["pat", "rita", "audrey"])
+def test_only_editors_decide(client_for, pair, username):
+    _, _, pair_id = pair
+    before = Event.objects.count()
+    response = client_for(username).post(
+        f"/api/v1/matches/{pair_id}/reject/", {"note": "no", "expected_version": 1}, "json"
+    )
+    assert response.status_code == 403
+    assert Event.objects.count() == before
+
+
+def test_a_stale_version_is_409_and_an_unknown_pair_404(client_for, pair):
+    _, _, pair_id = pair
+    client = client_for("ed")
+    assert_problem(
+        client.post(
+            f"/api/v1/matches/{pair_id}/unmatch/", {"note": "x", "expected_version": 3}, "json"
+        ),
+        409,
+    )
+    assert_problem(
+        client.post(
+            "/api/v1/matches/00000000-0000-0000-0000-000000000000/confirm/",
+            {"note": "x", "expected_version": 1},
+            "json",
+        ),
+        404,
+    )
+
+
+def test_the_match_routes_are_in_the_schema(client_for):
+    schema = client_for("ed").get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    assert "/api/v1/claims/{claim_id}/matches/" in schema["paths"]
+    for action in ("confirm", "reject", "unmatch"):
+        assert f"/api/v1/matches/{{pair_id}}/{action}/" in schema["paths"]
