@@ -30,14 +30,30 @@ PURGED_BODY = {
 }
 
 
+# Who may erase a claim's text through the API or the admin.
+ERASER_ROLES = frozenset({Role.ADMIN, Role.DATA_PROTECTION})
+
+
+def actor_may_erase_text(*, actor: Actor) -> bool:
+    """The one rule for erasing: administrators and the data-protection role."""
+    return actor.has_role(*ERASER_ROLES)
+
+
+def erasure_authorise(*, actor: Actor) -> None:
+    """Raise PermissionDenied unless ``actor_may_erase_text``: the API calls it before it reads
+    the body, so a caller who may not erase learns that first."""
+    if not actor_may_erase_text(actor=actor):
+        raise PermissionDenied("only administrators and the data-protection role erase claim text")
+
+
 def claim_erase_text(
     *, actor: Actor, claim_id: str, reason: str, metadata: ev.Metadata
 ) -> ErasureResult:
-    """A data-protection request from the API: administrators only, then ``claim_text_erase``.
+    """A data-protection request from the API or the admin: ``erasure_authorise``, then
+    ``claim_text_erase``.
 
     (The ``erase_claim_text`` command is the operator's own and needs no role.)"""
-    if not actor.has_role(Role.ADMIN):
-        raise PermissionDenied("only administrators erase claim text")
+    erasure_authorise(actor=actor)
     return claim_text_erase(claim_id=claim_id, reason=reason, metadata=metadata)
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from ledger.models import ClaimView
+from ledger.models import ClaimView, Event
 from ledger.verification import ledger_verify
 from reviews.contradictions.models import ClaimFeatureRow
 from reviews.contradictions.services import contradiction_index_check
@@ -118,10 +118,22 @@ def test_erasing_a_flagged_delivered_and_replayed_claim_leaves_no_copy(
 
 
 @pytest.mark.django_db
-def test_only_administrators_erase_claim_text(client_for, claim_in):
+def test_only_administrators_and_the_data_protection_role_erase_claim_text(client_for, claim_in):
+    # given a claim
     claim = claim_in()
-    response = client_for("pat").post(
-        f"/api/v1/claims/{claim.claim_id}/erase-text/", {"reason": "no"}, format="json"
-    )
-    assert_problem(response, 403)
-    assert ClaimView.objects.get(pk=claim.claim_id).text != "[redacted]"
+    url = f"/api/v1/claims/{claim.claim_id}/erase-text/"
+    events = Event.objects.count()
+
+    # when its publisher and an editor ask to erase its text, they are refused
+    for username in ("pat", "ed"):
+        refused = client_for(username).post(url, {"reason": "no"}, format="json")
+        assert_problem(refused, 403)
+    assert Event.objects.count() == events
+    assert ClaimView.objects.get(pk=claim.claim_id).text == claim.text
+
+    # when the data-protection officer asks, the text is erased
+    erased = client_for("dora").post(url, {"reason": "erasure request"}, format="json")
+
+    assert erased.status_code == 200, erased.content
+    assert [item["field"] for item in erased.json()["redactions"]] == ["text"]
+    assert ClaimView.objects.get(pk=claim.claim_id).text == "[redacted]"
