@@ -9,12 +9,13 @@ the contradiction index (``reviews.contradictions.services``), webhook payloads
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from ledger import events as ev
 from ledger.consumers import consumer_run_whole_batch, redacted_stream_ids
 from ledger.followers import follower_named
 from ledger.redaction import ErasureResult, claim_text_erase
-from ledger.store import RecordedEvent
+from ledger.store import RecordedEvent, read_all
 from reviews.actors import Actor
 from reviews.exceptions import PermissionDenied
 from reviews.models import ApiIdempotentRequest
@@ -57,17 +58,32 @@ def claim_erase_text(
     return claim_text_erase(claim_id=claim_id, reason=reason, metadata=metadata)
 
 
-def _purge(batch: list[RecordedEvent]) -> None:
-    claim_ids = redacted_stream_ids(batch)
+def _bodies_naming(claim_ids: set[str]) -> list[tuple[Any, str]]:
+    """The stored bodies (not yet purged) that name one of ``claim_ids``: (request pk, claim)."""
     if not claim_ids:
-        return
-    purged = [
-        record.pk
-        for record in ApiIdempotentRequest.objects.exclude(body=None).only("pk", "body")
-        if record.body != PURGED_BODY
-        and any(claim_id in json.dumps(record.body) for claim_id in claim_ids)
-    ]
+        return []
+    named: list[tuple[Any, str]] = []
+    for record in ApiIdempotentRequest.objects.exclude(body=None).only("pk", "body"):
+        if record.body == PURGED_BODY:
+            continue
+        body = json.dumps(record.body)
+        named.extend((record.pk, claim_id) for claim_id in sorted(claim_ids) if claim_id in body)
+    return named
+
+
+def _purge(batch: list[RecordedEvent]) -> None:
+    purged = {pk for pk, _ in _bodies_naming(redacted_stream_ids(batch))}
     ApiIdempotentRequest.objects.filter(pk__in=purged).update(body=PURGED_BODY)
+
+
+def idempotent_responses_check() -> list[str]:
+    """Every stored response body that still names a claim a DataRedacted event redacted (so
+    may hold its erased text), one line each; writes nothing."""
+    redactions = list(read_all(types=[ev.EventType.DATA_REDACTED]))
+    return [
+        f"idempotent request {pk}: its stored body names claim {claim_id}, whose text was redacted"
+        for pk, claim_id in _bodies_naming(redacted_stream_ids(redactions))
+    ]
 
 
 def idempotent_responses_follow() -> int:
