@@ -64,6 +64,14 @@ class TextSelector(TypedDict):
     end: int
 
 
+class WithheldSpan(TypedDict):
+    """Text of a source that no context around a quote shows: personal data or boilerplate."""
+
+    start: int
+    end: int
+    reason: str  # a ``ledger.extraction.SkipReason`` in ``WITHHELD_REASONS``
+
+
 @dataclasses.dataclass(frozen=True)
 class Metadata:
     """Who caused an event, through which channel, and as part of which request."""
@@ -120,10 +128,15 @@ class SourceIngested(DomainEvent):
     """A source snapshot was stored and its claims extracted (one ClaimRecorded per claim id).
 
     ``skipped`` counts the sentences not taken as claims by reason (never their text: some hold
-    personal data); ``extractor_version`` names the extraction rules that ran.
+    personal data); ``extractor_version`` names the extraction rules that ran. ``withheld`` is
+    where the skipped sentences that are personal data or boilerplate are
+    (``ledger.extraction.WITHHELD_REASONS``), as ``{"start", "end", "reason"}`` character offsets
+    into ``Source.text`` in order: the context shown around a quote stops at them. None in
+    events older than schema 2, which did not record them.
     """
 
     event_type = EventType.SOURCE_INGESTED
+    schema_version = 2
     source_id: str
     sha256: str
     media_type: str
@@ -135,6 +148,7 @@ class SourceIngested(DomainEvent):
     byte_length: int = 0
     extractor_version: str = ""
     skipped: dict[str, int] = dataclasses.field(default_factory=dict)
+    withheld: list[WithheldSpan] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -354,6 +368,9 @@ UPCASTERS: dict[tuple[str, int], Upcaster] = {
     },
     # Flags before the cue kinds were recorded: which detectors fired is unknown.
     (EventType.CONTRADICTION_FLAGGED.value, 1): lambda data: {**data, "cue_kinds": []},
+    # Sources before the withheld spans were recorded: where they are is unknown (None), and
+    # readers recompute them from the source's text (ledger.ingestion.source_withheld).
+    (EventType.SOURCE_INGESTED.value, 1): lambda data: {**data, "withheld": None},
 }
 
 

@@ -25,7 +25,7 @@ from phonenumbers import NumberParseException
 
 from ledger.checkworthiness import sentence_classify
 from ledger.entities import KIND_NAME, entities_find
-from ledger.events import TextSelector
+from ledger.events import TextSelector, WithheldSpan
 
 # 2: check-worthiness by the classifier of ledger.checkworthiness; phone numbers by
 # libphonenumber; context stops at withheld text.
@@ -528,44 +528,40 @@ def _skip_reason(sentence: Sentence, context: _Context) -> tuple[str, str] | Non
 # --- selectors --------------------------------------------------------------------------------
 
 
-def withheld_spans(skipped: Iterable[SkippedSentence]) -> list[tuple[int, int]]:
+def withheld_spans(skipped: Iterable[SkippedSentence]) -> list[WithheldSpan]:
     """Where the skipped sentences that are personal data or boilerplate are, in order."""
-    return [(item.start, item.end) for item in skipped if item.reason in WITHHELD_REASONS]
+    return [
+        WithheldSpan(start=item.start, end=item.end, reason=item.reason)
+        for item in skipped
+        if item.reason in WITHHELD_REASONS
+    ]
+
+
+def _span_start(span: WithheldSpan) -> int:
+    return span["start"]
 
 
 def quote_context(
-    *, text: str, start: int, end: int, characters: int, withheld: Sequence[tuple[int, int]]
+    *, text: str, start: int, end: int, characters: int, withheld: Sequence[WithheldSpan]
 ) -> tuple[int, int]:
     """Where the context around ``text[start:end]`` starts and ends: up to ``characters`` either
     side, stopping at the nearest withheld span (``withheld_spans``, in order) on each side, so
     the context never shows personal data or boilerplate. This is the one place context around
     a quote is cut (selectors' prefix and suffix, the admin's claim and flag pages).
     """
-    before = bisect.bisect_right(withheld, (start, start)) - 1  # last span starting before
+    before = bisect.bisect_left(withheld, start, key=_span_start) - 1  # last starting before
     context_start = max(0, start - characters)
     if before >= 0:
-        context_start = max(context_start, min(withheld[before][1], start))
-    after = bisect.bisect_left(withheld, (end, end))  # first span starting at or after the end
+        context_start = max(context_start, min(withheld[before]["end"], start))
+    after = bisect.bisect_left(withheld, end, key=_span_start)  # first starting at the end or on
     context_end = min(len(text), end + characters)
     if after < len(withheld):
-        context_end = min(context_end, withheld[after][0])
+        context_end = min(context_end, withheld[after]["start"])
     return context_start, context_end
 
 
-def source_quote_context(*, text: str, start: int, end: int, characters: int) -> tuple[int, int]:
-    """``quote_context`` in a stored source's text, with the spans its extraction withholds."""
-    return quote_context(
-        text=text, start=start, end=end, characters=characters, withheld=_source_withheld(text)
-    )
-
-
-@functools.lru_cache(maxsize=8)  # a page shows several quotes of one source; texts are large
-def _source_withheld(text: str) -> tuple[tuple[int, int], ...]:
-    return tuple(withheld_spans(claims_extract(text).skipped))
-
-
 def selector_build(
-    *, text: str, start: int, end: int, withheld: Sequence[tuple[int, int]] = ()
+    *, text: str, start: int, end: int, withheld: Sequence[WithheldSpan] = ()
 ) -> TextSelector:
     """TextQuoteSelector (exact, prefix, suffix) and TextPositionSelector (start, end).
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import hashlib
 import re
 import uuid
@@ -26,7 +27,12 @@ from django.utils import dateparse, timezone
 from ledger import events as ev
 from ledger.claims import claim_state_from_events
 from ledger.exceptions import InvalidCommand, SourceTooLarge
-from ledger.extraction import EXTRACTOR_VERSION, SkippedSentence, claims_extract
+from ledger.extraction import (
+    EXTRACTOR_VERSION,
+    SkippedSentence,
+    claims_extract,
+    withheld_spans,
+)
 from ledger.models import Source
 from ledger.services import ClaimDraft, claim_recording, text_check_characters
 from ledger.store import StreamAppend, append_many, read_stream, read_streams
@@ -239,6 +245,25 @@ def _stored_result(source: Source) -> IngestResult:
     )
 
 
+def source_withheld(*, source_id: str, text: str) -> list[ev.WithheldSpan]:
+    """Where the text of source ``source_id`` (``text``, its ``Source.text``) holds personal data
+    or boilerplate, in order: the spans its ``SourceIngested`` recorded, which every context
+    shown around a quote stops at (``ledger.extraction.quote_context``).
+
+    A source ingested before the spans were recorded (schema 1, upcast to None) has them
+    recomputed from its text by the extraction of this code, memoised for a few texts.
+    """
+    for recorded in read_stream(source_id):
+        if isinstance(recorded.event, ev.SourceIngested) and recorded.event.withheld is not None:
+            return recorded.event.withheld
+    return list(_recomputed_withheld(text))
+
+
+@functools.lru_cache(maxsize=8)  # a page shows several quotes of one source; texts are large
+def _recomputed_withheld(text: str) -> tuple[ev.WithheldSpan, ...]:
+    return tuple(withheld_spans(claims_extract(text).skipped))
+
+
 def source_ingest(
     *,
     content: bytes,
@@ -306,6 +331,7 @@ def source_ingest(
                         byte_length=len(content),
                         extractor_version=EXTRACTOR_VERSION,
                         skipped=dict(sorted(Counter(s.reason for s in extraction.skipped).items())),
+                        withheld=withheld_spans(extraction.skipped),
                     )
                 ],
             )

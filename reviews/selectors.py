@@ -14,13 +14,26 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.exceptions import NotFound
-from ledger.extraction import source_quote_context
+from ledger.extraction import quote_context
+from ledger.ingestion import source_withheld
 from ledger.models import ClaimView, ContradictionView, Source
 from ledger.store import read_stream
 from reviews.actors import ANONYMOUS, Actor, roles_from_groups
@@ -203,7 +216,8 @@ def claim_source_context(
     characters: int = SOURCE_CONTEXT_CHARACTERS,
 ) -> SourceContext | None:
     """The quote of a claim in its source, with up to ``characters`` either side, stopping where
-    ingestion found personal data or boilerplate (``ledger.extraction.quote_context``).
+    ingestion found personal data or boilerplate: the spans its ``SourceIngested`` recorded
+    (``ledger.ingestion.source_withheld``; ``ledger.extraction.quote_context``).
 
     None for a claim with no source or whose source is not stored.
     """
@@ -213,8 +227,12 @@ def claim_source_context(
     if source is None:
         return None
     start, end = selector["start"], selector["end"]
-    before_start, after_end = source_quote_context(
-        text=source.text, start=start, end=end, characters=characters
+    before_start, after_end = quote_context(
+        text=source.text,
+        start=start,
+        end=end,
+        characters=characters,
+        withheld=source_withheld(source_id=str(source.pk), text=source.text),
     )
     return SourceContext(
         source_id=str(source.pk),
@@ -242,6 +260,38 @@ class FlagStatus(enum.StrEnum):
 FLAG_STATUS_ORDER = Case(
     *(When(status=status, then=Value(rank)) for rank, status in enumerate(FlagStatus)),
     default=Value(len(FlagStatus)),
+    output_field=IntegerField(),
+).asc()
+
+
+class FlagPriority(enum.StrEnum):
+    """How soon a flag needs the desk: low when neither of its claims is check-worthy
+    (``ClaimView.check_worthy``), so it is derived when read and follows a promotion."""
+
+    NORMAL = "normal"
+    LOW = "low"
+
+
+def flags_with_priority(*, flags: QuerySet[Any]) -> QuerySet[Any]:
+    """``flags`` annotated with ``priority`` (a ``FlagPriority`` value): the one place the rule
+    is written, for the admin's list and the API alike (an EXISTS per flag, no extra query)."""
+    check_worthy_claim = ClaimView.objects.filter(
+        Q(claim_id=OuterRef("claim_a")) | Q(claim_id=OuterRef("claim_b")), check_worthy=True
+    )
+    annotated: QuerySet[Any] = flags.annotate(
+        priority=Case(
+            When(Exists(check_worthy_claim), then=Value(FlagPriority.NORMAL.value)),
+            default=Value(FlagPriority.LOW.value),
+            output_field=CharField(),
+        )
+    )
+    return annotated
+
+
+# Sorts flags of normal priority before low ones (after ``flags_with_priority``).
+FLAG_PRIORITY_ORDER = Case(
+    When(priority=FlagPriority.NORMAL.value, then=Value(0)),
+    default=Value(1),
     output_field=IntegerField(),
 ).asc()
 

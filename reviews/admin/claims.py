@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
+from django.db.models.fields.json import KeyTextTransform
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -213,8 +214,15 @@ class ReviewClaimAdmin(ModelAdmin):
         FlaggedFilter,
     )
     search_fields = ("text",)
-    # Check-worthy claims first (issue 21); the others stay listed below, to be promoted.
-    ordering = ("-check_worthy", "-updated_at")
+    # Check-worthy claims first, the likeliest first (issue 21); the others stay listed below,
+    # to be promoted. Scores are "0.000" to "1.000", so they sort as text; a claim recorded
+    # without a score (by hand) comes first, as a person asked for it to be checked.
+    # (Django takes expressions here, as in Meta.ordering; django-stubs types only strings.)
+    ordering = (  # type: ignore[assignment]
+        "-check_worthy",
+        KeyTextTransform("score", "check_worthiness").desc(nulls_first=True),
+        "-updated_at",
+    )
     list_per_page = 50
     actions = [*(_bulk_action(command) for command in BULK_COMMANDS), ERASE_ACTION]
 

@@ -78,6 +78,22 @@ class FlagTypeFilter(admin.SimpleListFilter):
         return queryset.filter(cue_kind="" if self.value() == UNKNOWN_CUE_KIND else self.value())
 
 
+class FlagPriorityFilter(admin.SimpleListFilter):
+    """Low: neither claim is check-worthy (``selectors.flags_with_priority``)."""
+
+    title = "priority"
+    parameter_name = "priority"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            (selectors.FlagPriority.NORMAL.value, "normal (a check-worthy claim)"),
+            (selectors.FlagPriority.LOW.value, "low (neither claim check-worthy)"),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(priority=self.value()) if self.value() else queryset
+
+
 class FlagPublisherFilter(admin.SimpleListFilter):
     title = "publisher (either claim)"
     parameter_name = "publisher"
@@ -119,12 +135,14 @@ class ContradictionFlagAdmin(ModelAdmin):
         "flag_type",
         "why",
         "score",
+        "priority",
         "status",
         "flagged_at",
     )
     list_display_links = ("claim_a_words",)
     list_filter = (
         FlagStatusFilter,
+        FlagPriorityFilter,
         FlagTypeFilter,
         FlagPublisherFilter,
         FlagAssigneeFilter,
@@ -132,7 +150,7 @@ class ContradictionFlagAdmin(ModelAdmin):
     )
     search_fields = ("claim text",)  # matched against both claims' text (get_search_results)
     search_help_text = "Find flags by words of either claim."
-    ordering = ()  # get_queryset sorts: open first, strongest first
+    ordering = ()  # get_queryset sorts: open first, normal priority first, strongest first
     list_per_page = 50
     action_form = DecisionForm
     actions = ["confirm_flags", "dismiss_flags"]
@@ -147,8 +165,13 @@ class ContradictionFlagAdmin(ModelAdmin):
         return False  # decisions go through the flag page and the actions, which call services
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return selectors.flags_with_claims(flags=super().get_queryset(request)).order_by(
-            selectors.FLAG_STATUS_ORDER, "-score", "-flagged_at", "pair_id"
+        flags = selectors.flags_with_claims(flags=super().get_queryset(request))
+        return selectors.flags_with_priority(flags=flags).order_by(
+            selectors.FLAG_STATUS_ORDER,
+            selectors.FLAG_PRIORITY_ORDER,
+            "-score",
+            "-flagged_at",
+            "pair_id",
         )
 
     def get_search_results(
@@ -196,6 +219,10 @@ class ContradictionFlagAdmin(ModelAdmin):
     @admin.display(description="type", ordering="cue_kind")
     def flag_type(self, obj: Any) -> str:
         return cue_kind_label(obj.cue_kind)
+
+    @admin.display(description="priority", ordering="priority")
+    def priority(self, obj: Any) -> str:
+        return str(obj.priority)
 
     @admin.display(description="why it was flagged")
     def why(self, obj: Any) -> SafeString:

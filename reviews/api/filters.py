@@ -1,5 +1,5 @@
 """List filters: claims (status, verdict, source, publisher, flagged, updated since, search) and
-contradiction flags (status, type, claim, detector version)."""
+contradiction flags (status, type, claim, detector version, priority)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rest_framework.request import Request
 
 from ledger.claims import ClaimStatus
 from ledger.models import ClaimView, ContradictionView
-from reviews.api.serializers.contradictions import FLAG_STATUSES
+from reviews.api.serializers.contradictions import FLAG_PRIORITIES, FLAG_STATUSES
 from reviews.contradictions.detectors import CUE_KIND_CHOICES, UNKNOWN_CUE_KIND
 
 MAX_SEARCH_TERMS = 10
@@ -157,10 +157,15 @@ class ContradictionFilter(LedgerFilterSet):
         field_name="detector_version",
         help_text="The detector version that flagged, e.g. lexical-1.",
     )
+    priority = filters.ChoiceFilter(
+        choices=FLAG_PRIORITIES,
+        field_name="priority",
+        help_text="normal: at least one claim is check-worthy; low: neither is.",
+    )
 
     class Meta:
         model = ContradictionView
-        fields = ["status", "type", "claim", "detector_version"]
+        fields = ["status", "type", "claim", "detector_version", "priority"]
 
     def filter_type(
         self, queryset: QuerySet[ContradictionView], name: str, value: list[str]

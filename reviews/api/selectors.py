@@ -24,7 +24,7 @@ from ledger.models import Checkpoint, ClaimView, ContradictionView, Source
 from ledger.store import RecordedEvent, read_stream
 from reviews.actors import Actor
 from reviews.roles import Role
-from reviews.selectors import claims_visible
+from reviews.selectors import claims_visible, flags_with_priority
 
 
 def claim_owned_by_caller(*, actor: Actor, claim: ClaimView) -> bool:
@@ -136,8 +136,9 @@ def source_for_provenance(*, source_id: Any) -> Source | None:
 
 
 def flags_visible(*, actor: Actor) -> QuerySet[ContradictionView]:
-    """Flags whose two claims the caller may both see (staff: every flag)."""
-    flags = ContradictionView.objects.all()
+    """Flags whose two claims the caller may both see (staff: every flag), each with its
+    ``priority`` (``reviews.selectors.flags_with_priority``)."""
+    flags = flags_with_priority(flags=ContradictionView.objects.all())
     if actor.reads_everything:
         return flags
     claim_ids = claims_visible(actor=actor).values("claim_id")

@@ -24,7 +24,8 @@ import uuid
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from ledger import events as ev
 from ledger.consumers import consumer_advance, consumer_follow_batch
@@ -264,8 +265,10 @@ def contradiction_find(*, claim_id: str) -> list[tuple[str, PairScore]]:
         raise NotFound(f"claim {claim_id} is not indexed yet")
     features = ClaimFeatures.from_json(row.features)
     candidate_ids = _candidates_sharing(claim_id=claim_id, keys=row.keys, limit=MAX_CANDIDATES)
-    others = ClaimFeatureRow.objects.filter(pk__in=candidate_ids).values_list(
-        "pk", "features", "text"
+    others = (
+        _check_worthy_first(ClaimFeatureRow.objects.filter(pk__in=candidate_ids))
+        .values_list("pk", "features", "text")
+        .order_by("-check_worthy", "pk")
     )
     found = []
     # At most MAX_CANDIDATES rows: fetched with the query, not through a server-side cursor
@@ -277,6 +280,15 @@ def contradiction_find(*, claim_id: str) -> list[tuple[str, PairScore]]:
         if score.contradiction:
             found.append((str(other_id), score))
     return found
+
+
+def _check_worthy_first(rows: QuerySet[ClaimFeatureRow]) -> QuerySet[ClaimFeatureRow]:
+    """``rows`` annotated with their claim's ``check_worthy``, for ordering check-worthy claims
+    first: a check compares them first and their flags are appended first (each append commits
+    on its own), so a check cut short has flagged the pairs the desk reads first. The pairs
+    found are the same in any order (docs/checkworthiness.md)."""
+    worthy = ClaimView.objects.filter(claim_id=OuterRef("pk")).values("check_worthy")[:1]
+    return rows.annotate(check_worthy=Coalesce(Subquery(worthy), Value(False)))
 
 
 def contradiction_check_claim(*, claim_id: str, metadata: ev.Metadata) -> list[Flag]:
@@ -470,7 +482,18 @@ def contradictions_rescan(*, metadata: ev.Metadata) -> dict[str, int]:
     model_texts = texts if nli_backend() is not None else None
     result = contradictions_sweep_memory(index=index, features=features, texts=model_texts)
     flagged = 0
-    for claim_id, other in result.contradictions:
+    # Pairs with a check-worthy claim are flagged first (as a check compares them first).
+    check_worthy = {
+        str(claim_id)
+        for claim_id in ClaimView.objects.filter(check_worthy=True).values_list(
+            "claim_id", flat=True
+        )
+    }
+    ordered = sorted(
+        result.contradictions,
+        key=lambda pair: not (pair[0] in check_worthy or pair[1] in check_worthy),
+    )
+    for claim_id, other in ordered:
         score = pair_score_texts(
             features[claim_id], features[other], text_a=texts[claim_id], text_b=texts[other]
         )

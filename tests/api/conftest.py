@@ -99,8 +99,11 @@ def claim_in(people) -> ClaimFactory:
         text: str = "Iran has pledged unwavering support.",
         publisher: str = OWN,
         assignee: str = "rita",
+        check_worthy: bool = True,
     ) -> ClaimState:
-        return claim_brought_to(status, text=text, publisher=publisher, assignee=assignee)
+        return claim_brought_to(
+            status, text=text, publisher=publisher, assignee=assignee, check_worthy=check_worthy
+        )
 
     return make
 

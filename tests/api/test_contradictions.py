@@ -142,6 +142,33 @@ def test_filters_by_status_claim_and_detector_version(client_for, flags, claim_i
     assert listed(client, "?status=open&detector_version=lexical-1") == {flags["mixed"]}
 
 
+def test_a_flag_between_claims_not_check_worthy_is_low_priority_and_filters_apart(
+    client_for, flags, claim_in
+):
+    # given, beside the two flags of check-worthy claims, one between two claims the classifier
+    # found not check-worthy, and one between such a claim and a check-worthy one
+    claims = flags["claims"]
+    unworthy = [
+        claim_in(text=text, publisher=OWN, check_worthy=False) for text in (SUPPORT, SILENT)
+    ]
+    low = flag(*unworthy)
+    mixed = flag(unworthy[0], claims["other_pending"])
+    client = client_for("ed")
+
+    # then each flag says its priority, and the list filters by it
+    body = client.get("/api/v1/contradictions/").json()
+    assert {item["id"]: item["priority"] for item in body["results"]} == {
+        flags["mixed"]: "normal",
+        flags["other"]: "normal",
+        mixed: "normal",
+        low: "low",
+    }
+    assert listed(client, "?priority=low") == {low}
+    assert listed(client, "?priority=normal") == {flags["mixed"], flags["other"], mixed}
+    assert client.get(f"/api/v1/contradictions/{low}/").json()["priority"] == "low"
+    assert_problem(client.get("/api/v1/contradictions/?priority=urgent"), 400)
+
+
 def test_an_unknown_status_filter_is_a_bad_request(client_for, flags):
     assert_problem(client_for("ed").get("/api/v1/contradictions/?status=maybe"), 400)
 

@@ -42,3 +42,15 @@ def flag_v1_append(
         events=[ContradictionFlaggedV1(**data)],
         metadata=metadata,
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceIngestedV1(ev.SourceIngested):
+    """SourceIngested as schema 1 stored it: without the withheld spans."""
+
+    schema_version: ClassVar[int] = 1
+
+    def to_data(self) -> dict[str, Any]:
+        data = super().to_data()
+        del data["withheld"]
+        return data

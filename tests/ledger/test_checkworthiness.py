@@ -238,17 +238,21 @@ def test_score_sentences_refuses_a_missing_file(tmp_path):
     )
 
 
-@pytest.mark.parametrize("article", ["iran-palestine-article", "harbor-city-water-report"])
+@pytest.mark.parametrize(
+    "article", ["iran-palestine-article", "meridian-rail-analysis", "harbor-city-water-report"]
+)
 def test_each_labelled_article_labels_exactly_its_gold_claims(article):
     # given an article's gold claims and its check-worthiness labels / then they match, in order
     gold = json.loads((ROOT / f"fixtures/{article}.gold.json").read_text())["claims"]
     labels = json.loads((ROOT / f"fixtures/{article}.checkworthiness.json").read_text())
     assert [item["text"] for item in labels["sentences"]] == gold
     assert {item["class"] for item in labels["sentences"]} <= set(SENTENCE_CLASSES)
-    assert labels["labelled_by"].startswith("engineer 'checkworthy'")
+    assert labels["labelled_by"].startswith("engineer '")
+    assert labels["method"]
+    assert labels["role"] in ("development", "held_out")
 
 
-def test_extraction_eval_reports_both_articles_and_claimbuster():
+def test_extraction_eval_reports_every_labelled_article_and_claimbuster():
     # when the evaluation runs over the labelled articles
     out = StringIO()
     call_command("extraction_eval", stdout=out)
@@ -257,12 +261,17 @@ def test_extraction_eval_reports_both_articles_and_claimbuster():
     lines = [line for line in out.getvalue().splitlines() if not line.startswith("  ")]
     assert lines == [
         "source: fixtures/iran-palestine-article.txt  "
-        "gold: fixtures/iran-palestine-article.gold.json",
+        "gold: fixtures/iran-palestine-article.gold.json  (development)",
         "precision 0.988  recall 1.000  (85 correct, 1 wrongly taken, 0 missed)",
         "check-worthiness AUC 0.772  (19 of 85 gold claims check-worthy)",
         "default queue: 48 claims, 17 check-worthy: share 0.354  (recall 0.895)",
+        "source: fixtures/meridian-rail-analysis.txt  "
+        "gold: fixtures/meridian-rail-analysis.gold.json  (development)",
+        "precision 1.000  recall 1.000  (29 correct, 0 wrongly taken, 0 missed)",
+        "check-worthiness AUC 0.986  (13 of 29 gold claims check-worthy)",
+        "default queue: 17 claims, 13 check-worthy: share 0.765  (recall 1.000)",
         "source: fixtures/harbor-city-water-report.txt  "
-        "gold: fixtures/harbor-city-water-report.gold.json",
+        "gold: fixtures/harbor-city-water-report.gold.json  (held out)",
         "precision 0.920  recall 1.000  (23 correct, 2 wrongly taken, 0 missed)",
         "check-worthiness AUC 0.915  (13 of 23 gold claims check-worthy)",
         "default queue: 21 claims, 13 check-worthy: share 0.619  (recall 1.000)",

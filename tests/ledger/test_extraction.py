@@ -20,7 +20,6 @@ from ledger.extraction import (
     selector_anchor,
     selector_build,
     sentences_split,
-    source_quote_context,
     withheld_spans,
 )
 
@@ -304,10 +303,6 @@ def test_context_around_a_quote_stops_at_boilerplate_and_personal_data():
         CARD_TEXT[start : claim.start] == "Iran has backed Hamas since the 1990s, officials said. "
     )
     assert CARD_TEXT[claim.end : end] == "\n\n"
-    # and the stored source's context, recomputed from its text, is the same
-    assert source_quote_context(
-        text=CARD_TEXT, start=claim.start, end=claim.end, characters=400
-    ) == (start, end)
 
 
 def test_a_selector_never_carries_personal_data_or_boilerplate():

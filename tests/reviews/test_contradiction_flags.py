@@ -14,7 +14,7 @@ from reviews.contradictions.detectors import Cue
 from reviews.contradictions.models import BlockingKey, ClaimFeatureRow
 from reviews.contradictions.scoring import PairScore
 from reviews.services import FlagDecision
-from tests.claims import decide_flag
+from tests.claims import NOT_CHECK_WORTHY, decide_flag
 
 pytestmark = pytest.mark.django_db
 
@@ -399,3 +399,40 @@ def test_the_index_check_agrees_with_the_follower_and_finds_a_tampered_row(seed_
     assert any(item.startswith("blocking keys:") for item in differences)
     with pytest.raises(CommandError, match="the contradiction index differs"):
         call_command("rescan_contradictions", "--check")
+
+
+def test_a_check_compares_and_flags_check_worthy_claims_first(metadata):
+    # given a claim and two that contradict it alike: the one recorded first, and sorted
+    # first by id, found not check-worthy by the classifier, the other in the queue
+    checked = claim_record(text=SUPPORT, metadata=metadata).claim_id
+    unworthy = claim_record(
+        text=SILENT,
+        metadata=metadata,
+        check_worthiness=NOT_CHECK_WORTHY,
+        publisher="a",
+        claim_id="00000000-0000-4000-8000-000000000001",
+    ).claim_id
+    worthy = claim_record(
+        text=SILENT,
+        metadata=metadata,
+        publisher="b",
+        claim_id="ffffffff-ffff-4fff-bfff-ffffffffffff",
+    ).claim_id
+    for claim in (checked, unworthy, worthy):
+        view = ClaimView.objects.get(pk=claim)
+        services.contradiction_index_claim(
+            claim_id=claim, text=view.text, position=view.last_position
+        )
+
+    # when the first claim is checked
+    found = services.contradiction_find(claim_id=checked)
+    flags = services.contradiction_check_claim(claim_id=checked, metadata=metadata)
+
+    # then both are found, the check-worthy one compared and flagged first
+    assert [other for other, _ in found] == [worthy, unworthy]
+    assert [flag.claims for flag in flags] == [
+        sorted([checked, worthy]),
+        sorted([checked, unworthy]),
+    ]
+    flagged = flagged_events()
+    assert [event.data["claims"] for event in flagged] == [flag.claims for flag in flags]

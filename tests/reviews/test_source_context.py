@@ -8,6 +8,7 @@ before them (``ledger.extraction.quote_context``).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import pathlib
@@ -15,12 +16,17 @@ import pathlib
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
-from ledger.events import Metadata
-from ledger.ingestion import source_ingest
-from ledger.models import ClaimView
+from ledger import ingestion
+from ledger.events import Metadata, SourceIngested, StreamType
+from ledger.extraction import WITHHELD_REASONS, claims_extract, withheld_spans
+from ledger.ingestion import source_ingest, source_withheld
+from ledger.models import ClaimView, Source
+from ledger.store import append, read_stream
 from reviews.roles import Role
 from reviews.selectors import claim_source_context
+from tests.ledger.old_events import SourceIngestedV1
 from tests.reviews.conftest import ORGANISATION
 
 SEED = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "iran-palestine-article.txt"
@@ -108,3 +114,83 @@ def test_an_export_of_the_seed_holds_no_personal_data(seed_claims):
     ]
     assert sorted(recorded) == sorted(claim.text for claim in seed_claims)
     assert _leaks(exported) == []
+
+
+def test_ingestion_records_where_the_seed_withholds_text_and_the_context_reads_only_that(
+    seed_claims, monkeypatch
+):
+    # given the seed ingested
+    [recorded] = read_stream(str(seed_claims[0].source_id))
+    assert isinstance(recorded.event, SourceIngested)
+    text = SEED.read_text(encoding="utf-8")
+
+    # then its SourceIngested records every withheld span of its extraction, each of a
+    # withheld kind, and together they hold every piece of personal data and boilerplate
+    withheld = recorded.event.withheld
+    assert withheld == withheld_spans(claims_extract(text).skipped)
+    assert withheld
+    assert {span["reason"] for span in withheld} <= WITHHELD_REASONS
+    assert _leaks("\n".join(text[span["start"] : span["end"]] for span in withheld)) == (
+        PERSONAL_DATA + BOILERPLATE
+    )
+
+    # and when a context is read, nothing is extracted again: the recorded spans are used
+    def refuse(text: str) -> None:
+        raise AssertionError("claim_source_context re-extracted the source")
+
+    monkeypatch.setattr(ingestion, "claims_extract", refuse)
+    last = max(seed_claims, key=lambda claim: claim.selector["start"])
+    context = claim_source_context(
+        source_id=str(last.source_id), selector=last.selector, characters=2000
+    )
+    assert context is not None
+    assert context.ends_mid_text is True
+    assert _leaks(context.before + context.quote + context.after) == []
+
+
+@pytest.mark.django_db
+def test_a_source_ingested_before_the_spans_were_recorded_still_reads_and_stops_there():
+    # given the seed stored as older code stored it: its SourceIngested without withheld spans
+    text = SEED.read_text(encoding="utf-8")
+    sha256 = hashlib.sha256(SEED.read_bytes()).hexdigest()
+    source_id = ingestion.source_id_for(sha256=sha256, publisher="")
+    Source.objects.create(
+        id=source_id,
+        sha256=sha256,
+        content=SEED.read_bytes(),
+        text=text,
+        media_type="text/plain",
+        captured_at=timezone.now(),
+    )
+    append(
+        stream_id=source_id,
+        stream_type=StreamType.SOURCE,
+        expected_version=0,
+        events=[
+            SourceIngestedV1(
+                source_id=source_id,
+                sha256=sha256,
+                media_type="text/plain",
+                url="",
+                title="",
+                publisher="",
+                published_at=None,
+                claim_ids=[],
+            )
+        ],
+        metadata=Metadata(actor="system:test", via="test"),
+    )
+    last = claims_extract(text).claims[-1]
+
+    # when it is read back and the context of its last claim is cut
+    [recorded] = read_stream(source_id)
+    context = claim_source_context(source_id=source_id, selector=last.selector, characters=2000)
+
+    # then the old event upcasts to "spans unknown", and they are recomputed from the text
+    assert isinstance(recorded.event, SourceIngested)
+    assert recorded.event.withheld is None
+    assert source_withheld(source_id=source_id, text=text) == withheld_spans(
+        claims_extract(text).skipped
+    )
+    assert context is not None
+    assert _leaks(context.before + context.quote + context.after) == []

@@ -11,8 +11,10 @@ from rest_framework import serializers
 from ledger.models import ClaimView, ContradictionView
 from reviews.api.serializers.claims import ExpectedVersionSerializer, ProvenanceSerializer
 from reviews.contradictions.detectors import UNKNOWN_CUE_KIND, cue_kind_label
+from reviews.selectors import FlagPriority
 
 FLAG_STATUSES = [("open", "open"), ("confirmed", "confirmed"), ("dismissed", "dismissed")]
+FLAG_PRIORITIES = [(priority.value, priority.value) for priority in FlagPriority]
 
 
 class FlagClaimSerializer(serializers.Serializer[Any]):
@@ -54,6 +56,12 @@ class ContradictionFlagSerializer(serializers.ModelSerializer[ContradictionView]
     )
     type_label = serializers.SerializerMethodField(help_text="The type in words for people.")
     status = serializers.ChoiceField(choices=FLAG_STATUSES)
+    priority = serializers.ChoiceField(
+        choices=FLAG_PRIORITIES,
+        read_only=True,
+        help_text="low when neither claim is check-worthy, derived when read (a promotion "
+        "raises it).",
+    )
     claims = serializers.SerializerMethodField()
 
     class Meta:
@@ -62,6 +70,7 @@ class ContradictionFlagSerializer(serializers.ModelSerializer[ContradictionView]
             "id",
             "url",
             "status",
+            "priority",
             "score",
             "type",
             "type_label",

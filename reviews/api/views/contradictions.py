@@ -162,7 +162,7 @@ def decision_view(*, decision: FlagDecision, summary: str) -> type[LedgerAPIView
                 note=data["note"],
                 metadata=self.metadata(),
             )
-            decided = ContradictionView.objects.get(pk=flag.pair_id)
+            decided = flag_get_visible(actor=actor, pair_id=flag.pair_id)
             return flag_detail_response(actor=actor, flag=decided)
 
     FlagDecisionView.__name__ = FlagDecisionView.__qualname__ = f"Contradiction{decision.label}View"

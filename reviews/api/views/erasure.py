@@ -29,7 +29,7 @@ class ClaimTextEraseView(LedgerAPIView):
         responses={200: ClaimTextErasedSerializer, **COMMON_ERRORS, **INVALID, **NOT_FOUND},
     )
     def post(self, request: Request, claim_id: str) -> Response:
-        erasure_authorise(actor=self.actor)
+        erasure_authorise(actor=self.actor)  # before the body is read: a 403 says nothing of it
         body = ClaimTextEraseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         result = claim_erase_text(

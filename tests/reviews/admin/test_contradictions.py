@@ -20,6 +20,7 @@ from reviews.roles import Role
 from reviews.services import FlagDecision
 from tests.claims import (
     FIRST_CLAIM_ID,
+    NOT_CHECK_WORTHY,
     SECOND_CLAIM_ID,
     SEED_STANCES,
     SYSTEM,
@@ -223,13 +224,27 @@ def scored(score: float, kind: str = "stance") -> PairScore:
 
 
 def flag_pairs(
-    count: int, *, score: float = 0.8, publisher: str = ORGANISATION, kind: str = "stance"
+    count: int,
+    *,
+    score: float = 0.8,
+    publisher: str = ORGANISATION,
+    kind: str = "stance",
+    check_worthy: bool = True,
 ) -> list[str]:
-    """``count`` flagged pairs of fresh claims (no source); their pair ids."""
+    """``count`` flagged pairs of fresh claims (no source); their pair ids. With
+    ``check_worthy=False`` the classifier found neither claim check-worthy."""
     pair_ids = []
+    worthiness = None if check_worthy else NOT_CHECK_WORTHY
     for number in range(count):
-        a = claim_record(text=f"Claim {number} says yes.", metadata=SYSTEM, publisher=publisher)
-        b = claim_record(text=f"Claim {number} says no.", metadata=SYSTEM, publisher=publisher)
+        a, b = (
+            claim_record(
+                text=f"Claim {number} says {word}.",
+                metadata=SYSTEM,
+                publisher=publisher,
+                check_worthiness=worthiness,
+            )
+            for word in ("yes", "no")
+        )
         flagged = services.contradiction_flag(
             claim_a=a.claim_id, claim_b=b.claim_id, score=scored(score, kind), metadata=SYSTEM
         )
@@ -270,6 +285,37 @@ def test_the_flags_list_puts_open_flags_first_and_strongest_first(client, users)
     page = client.get(CHANGELIST)
     order = [page.text.index(f"/{pair_id}/change/") for pair_id in (strong, weak, decided)]
     assert order == sorted(order)
+
+
+def test_flags_between_claims_not_check_worthy_are_low_priority_listed_after(client, users):
+    # given, both open, a weak flag of check-worthy claims and a strong one of claims the
+    # classifier found not check-worthy
+    [normal] = flag_pairs(1, score=0.6)
+    [low] = flag_pairs(1, score=0.9, check_worthy=False)
+    client.force_login(users[Role.EDITOR])
+
+    def listed(query: str) -> list[str]:
+        page = client.get(f"{CHANGELIST}?{query}")
+        assert page.status_code == 200
+        shown = [p for p in (normal, low) if f"/{p}/change/" in page.text]
+        return sorted(shown, key=lambda p: page.text.index(f"/{p}/change/"))
+
+    # then the low-priority flag comes after the other, whatever its score, and filters apart
+    assert listed("") == [normal, low]
+    assert listed("priority=low") == [low]
+    assert listed("priority=normal") == [normal]
+    assert ">low</td>" in client.get(CHANGELIST).text
+
+    # and when an editor's promotion puts one of its claims in the queue, it is normal
+    claim = ClaimView.objects.get(pk=ContradictionView.objects.get(pk=low).claim_a)
+    claim_command(
+        claim_id=str(claim.claim_id),
+        expected_version=claim.version,
+        event=ev.ClaimPromoted(reason="checkable"),
+        metadata=SYSTEM,
+    )
+    assert listed("priority=normal") == [low, normal]  # stronger first
+    assert listed("priority=low") == []
 
 
 def test_the_flags_list_filters_by_status_publisher_assignee_and_searches_text(client, users):
