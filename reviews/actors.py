@@ -13,7 +13,10 @@ from collections.abc import Iterable
 
 from reviews.roles import Role
 
-STAFF_READ_ROLES = frozenset({Role.REVIEWER, Role.EDITOR, Role.AUDITOR, Role.ADMIN})
+# A data-protection officer must find any claim a request names, whichever organisation's.
+STAFF_READ_ROLES = frozenset(
+    {Role.REVIEWER, Role.EDITOR, Role.AUDITOR, Role.ADMIN, Role.DATA_PROTECTION}
+)
 
 
 @dataclasses.dataclass(frozen=True)

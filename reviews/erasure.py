@@ -9,12 +9,13 @@ the contradiction index (``reviews.contradictions.services``), webhook payloads
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from ledger import events as ev
 from ledger.consumers import consumer_run_whole_batch, redacted_stream_ids
 from ledger.followers import follower_named
 from ledger.redaction import ErasureResult, claim_text_erase
-from ledger.store import RecordedEvent
+from ledger.store import RecordedEvent, read_all
 from reviews.actors import Actor
 from reviews.exceptions import PermissionDenied
 from reviews.models import ApiIdempotentRequest
@@ -30,33 +31,59 @@ PURGED_BODY = {
 }
 
 
-def erasure_authorise(actor: Actor) -> None:
-    """Who may erase claim text: administrators. Raises ``PermissionDenied`` for anyone else."""
-    if not actor.has_role(Role.ADMIN):
-        raise PermissionDenied("only administrators erase claim text")
+# Who may erase a claim's text through the API or the admin.
+ERASER_ROLES = frozenset({Role.ADMIN, Role.DATA_PROTECTION})
+
+
+def actor_may_erase_text(*, actor: Actor) -> bool:
+    """The one rule for erasing: administrators and the data-protection role."""
+    return actor.has_role(*ERASER_ROLES)
+
+
+def erasure_authorise(*, actor: Actor) -> None:
+    """Raise PermissionDenied unless ``actor_may_erase_text``: the API calls it before it reads
+    the body, so a caller who may not erase learns that first."""
+    if not actor_may_erase_text(actor=actor):
+        raise PermissionDenied("only administrators and the data-protection role erase claim text")
 
 
 def claim_erase_text(
     *, actor: Actor, claim_id: str, reason: str, metadata: ev.Metadata
 ) -> ErasureResult:
-    """A data-protection request from the API: ``erasure_authorise``, then ``claim_text_erase``.
+    """A data-protection request from the API or the admin: ``erasure_authorise``, then
+    ``claim_text_erase``.
 
     (The ``erase_claim_text`` command is the operator's own and needs no role.)"""
-    erasure_authorise(actor)
+    erasure_authorise(actor=actor)
     return claim_text_erase(claim_id=claim_id, reason=reason, metadata=metadata)
 
 
-def _purge(batch: list[RecordedEvent]) -> None:
-    claim_ids = redacted_stream_ids(batch)
+def _bodies_naming(claim_ids: set[str]) -> list[tuple[Any, str]]:
+    """The stored bodies (not yet purged) that name one of ``claim_ids``: (request pk, claim)."""
     if not claim_ids:
-        return
-    purged = [
-        record.pk
-        for record in ApiIdempotentRequest.objects.exclude(body=None).only("pk", "body")
-        if record.body != PURGED_BODY
-        and any(claim_id in json.dumps(record.body) for claim_id in claim_ids)
-    ]
+        return []
+    named: list[tuple[Any, str]] = []
+    for record in ApiIdempotentRequest.objects.exclude(body=None).only("pk", "body"):
+        if record.body == PURGED_BODY:
+            continue
+        body = json.dumps(record.body)
+        named.extend((record.pk, claim_id) for claim_id in sorted(claim_ids) if claim_id in body)
+    return named
+
+
+def _purge(batch: list[RecordedEvent]) -> None:
+    purged = {pk for pk, _ in _bodies_naming(redacted_stream_ids(batch))}
     ApiIdempotentRequest.objects.filter(pk__in=purged).update(body=PURGED_BODY)
+
+
+def idempotent_responses_check() -> list[str]:
+    """Every stored response body that still names a claim a DataRedacted event redacted (so
+    may hold its erased text), one line each; writes nothing."""
+    redactions = list(read_all(types=[ev.EventType.DATA_REDACTED]))
+    return [
+        f"idempotent request {pk}: its stored body names claim {claim_id}, whose text was redacted"
+        for pk, claim_id in _bodies_naming(redacted_stream_ids(redactions))
+    ]
 
 
 def idempotent_responses_follow() -> int:

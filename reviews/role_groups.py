@@ -1,7 +1,8 @@
 """Each role's Django group: the workflow commands it may run, plus what it may view.
 
 The command permissions are derived from ``reviews.workflow.COMMANDS``; the view permissions
-are listed here. ``reviews/migrations/0003_role_groups.py`` froze them once, and
+are listed here. ``reviews/migrations/0003_role_groups.py`` froze them once (and
+``0011_data_protection_role.py`` added that role's group), and
 ``tests/reviews/test_roles.py`` checks that the two agree.
 """
 
@@ -44,6 +45,8 @@ ROLE_VIEW_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "auth.change_user",
         "auth.view_group",
     ),
+    # The queue, to find the claim a request names; erasing is ``reviews.erasure``'s rule.
+    Role.DATA_PROTECTION: (_QUEUE,),
 }
 
 

@@ -9,3 +9,4 @@ class Role(enum.StrEnum):
     EDITOR = "editor"  # assigns, approves, publishes, retracts
     AUDITOR = "auditor"  # reads and exports everything, changes nothing
     ADMIN = "admin"  # runs the system
+    DATA_PROTECTION = "data_protection"  # reads every claim; erases a claim's text on request

@@ -25,6 +25,9 @@ SCOPES_BY_ROLE: dict[Role, frozenset[str]] = {
     Role.EDITOR: frozenset({ApiScope.READ, ApiScope.SUBMIT, ApiScope.REVIEW}),
     Role.AUDITOR: frozenset({ApiScope.READ}),
     Role.ADMIN: frozenset(ApiScope.values),
+    # Erasure is a write (POST .../erase-text/ asks for the review scope); the workflow grants
+    # this role no review command, so the scope lets its keys erase and nothing else.
+    Role.DATA_PROTECTION: frozenset({ApiScope.READ, ApiScope.REVIEW}),
 }
 
 

@@ -41,7 +41,7 @@ from ledger.consumers import consumer_run_whole_batch, redacted_stream_ids
 from ledger.exceptions import InvalidCommand, NotFound
 from ledger.followers import follower_named
 from ledger.models import ClaimView, Event, MatchMember
-from ledger.store import RecordedEvent, format_timestamp, read_positions
+from ledger.store import RecordedEvent, format_timestamp, read_positions, read_streams
 from reviews.claimreview import group_claimreview
 from reviews.models import (
     WebhookAttempt,
@@ -238,19 +238,6 @@ def _targets(recorded: RecordedEvent, groups: _Groups) -> list[tuple[WebhookEven
 def _payload(
     *, delivery_id: uuid.UUID, recorded: RecordedEvent, kind: str, claim: ClaimView
 ) -> dict[str, Any]:
-    event: dict[str, Any] = {
-        "position": recorded.position,
-        "type": recorded.type,
-        "version": recorded.version,
-        "recorded_at": format_timestamp(recorded.recorded_at),
-    }
-    if isinstance(recorded.event, ev.ContradictionFlagged):
-        # The other claim may belong to another organisation: only the flag itself is sent.
-        event["contradiction_id"] = recorded.stream_id
-        event["score"] = recorded.event.score
-        event["cues"] = recorded.event.cues
-    else:
-        event["data"] = recorded.event.to_data()
     extra: dict[str, Any] = {}
     if kind == WebhookEventType.CLAIM_MATCHED:
         # The review the claim's group already has, as its ClaimReview endpoint answers.
@@ -267,9 +254,26 @@ def _payload(
             "text": claim.text,
             "publisher": claim.publisher,
         },
-        "event": event,
+        "event": _payload_event(recorded),
         **extra,
     }
+
+
+def _payload_event(recorded: RecordedEvent) -> dict[str, Any]:
+    event: dict[str, Any] = {
+        "position": recorded.position,
+        "type": recorded.type,
+        "version": recorded.version,
+        "recorded_at": format_timestamp(recorded.recorded_at),
+    }
+    if isinstance(recorded.event, ev.ContradictionFlagged):
+        # The other claim may belong to another organisation: only the flag itself is sent.
+        event["contradiction_id"] = recorded.stream_id
+        event["score"] = recorded.event.score
+        event["cues"] = recorded.event.cues
+    else:
+        event["data"] = recorded.event.to_data()
+    return event
 
 
 def _payloads_rerender(*, claim_ids: set[str]) -> None:
@@ -289,6 +293,40 @@ def _payloads_rerender(*, claim_ids: set[str]) -> None:
             delivery_id=delivery.pk, recorded=recorded, kind=delivery.event_type, claim=claim
         )
     WebhookDelivery.objects.bulk_update(deliveries, ["payload"], batch_size=500)
+
+
+def webhook_payloads_check() -> list[str]:
+    """Compare every stored payload (pending or past) with the log; write nothing.
+
+    A payload's ``event`` must equal the one rendered again from its event as it stands (a
+    redacted field reads ``[redacted]``), and its claim's text must be one the claim's own
+    events hold now, so a sentence erased since it was stored is a difference. (Status and
+    version are the claim's when the payload was rendered, which the log does not pin down.)
+    Returns one line per difference.
+    """
+    deliveries = list(WebhookDelivery.objects.order_by("event_position", "pk"))
+    events = read_positions(delivery.event_position for delivery in deliveries)
+    streams = read_streams(sorted({str(delivery.claim_id) for delivery in deliveries}))
+    differences = []
+    for delivery in deliveries:
+        recorded = events.get(delivery.event_position)
+        if recorded is None:
+            differences.append(f"delivery {delivery.pk}: no event #{delivery.event_position}")
+            continue
+        if delivery.payload.get("event") != _payload_event(recorded):
+            differences.append(
+                f"delivery {delivery.pk}: its event differs from event #{recorded.position}"
+            )
+        texts = {
+            stream_event.event.to_data().get("text")
+            for stream_event in streams.get(str(delivery.claim_id), [])
+        }
+        if delivery.payload.get("claim", {}).get("text") not in texts:
+            differences.append(
+                f"delivery {delivery.pk}: its claim text is not one claim {delivery.claim_id}'s "
+                "events hold (erased since?)"
+            )
+    return differences
 
 
 def _collect_batch(batch: list[RecordedEvent], created: list[str]) -> None:

@@ -1,7 +1,8 @@
 """The review desk in the Django admin: the queue, the claim page and the bulk actions.
 
 The admin never writes a row: every button and bulk action calls a review service with the
-stream version the page showed, and a stale version is refused with a message.
+stream version the page showed, and a stale version is refused with a message. The erasure
+action (a data-protection request) calls ``reviews.erasure.claim_erase_text``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.exceptions import LedgerError
 from ledger.history import claim_as_of
@@ -26,6 +28,7 @@ from ledger.services import claim_load
 from reviews import selectors
 from reviews.actors import Actor
 from reviews.admin.pages import ModelAdmin, admin_actor, page_row
+from reviews.erasure import actor_may_erase_text, claim_erase_text
 from reviews.models import ReviewClaim
 from reviews.services import (
     BulkOutcome,
@@ -47,6 +50,9 @@ from reviews.workflow import (
 
 CLAIM_PAGE_TEMPLATE = "admin/reviews/reviewclaim/claim_page.html"
 BULK_CONFIRM_TEMPLATE = "admin/reviews/reviewclaim/bulk_confirm.html"
+ERASE_CONFIRM_TEMPLATE = "admin/reviews/reviewclaim/erase_confirm.html"
+ERASED_TEMPLATE = "admin/reviews/reviewclaim/erased.html"
+ERASE_ACTION = "erase_text"
 SHORT_TEXT_LENGTH = 200
 # Commands whose bulk form asks for a reason.
 NEEDS_REASON = {Command.REQUEST_CHANGES, Command.REJECT, Command.RETRACT}
@@ -218,7 +224,7 @@ class ReviewClaimAdmin(ModelAdmin):
         "-updated_at",
     )
     list_per_page = 50
-    actions = [_bulk_action(command) for command in BULK_COMMANDS]
+    actions = [*(_bulk_action(command) for command in BULK_COMMANDS), ERASE_ACTION]
 
     @admin.display(description="claim")
     def short_text(self, obj: ReviewClaim) -> str:
@@ -245,12 +251,15 @@ class ReviewClaimAdmin(ModelAdmin):
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
-        roles = admin_actor(request).roles
+        actor = admin_actor(request)
         return {
             name: entry
             for name, entry in actions.items()
-            if name.startswith("bulk_")
-            and roles & workflow_roles_for(command=Command(name.removeprefix("bulk_")))
+            if (name == ERASE_ACTION and actor_may_erase_text(actor=actor))
+            or (
+                name.startswith("bulk_")
+                and actor.roles & workflow_roles_for(command=Command(name.removeprefix("bulk_")))
+            )
         }
 
     def changelist_view(
@@ -459,3 +468,43 @@ class ReviewClaimAdmin(ModelAdmin):
                     f"{command.label} refused for “{texts.get(outcome.claim_id, outcome.claim_id)}”"
                     f", nothing was changed: {outcome.error}",
                 )
+
+    # Erasure -----------------------------------------------------------------------------------
+
+    @admin.action(description="Erase this claim's text (a data-protection request)…")
+    def erase_text(
+        self, request: HttpRequest, queryset: QuerySet[ReviewClaim]
+    ) -> HttpResponse | None:
+        """Ask for a reason on a confirmation page, then erase the one selected claim's text
+        from every event that carries it and show what was touched."""
+        claims = list(queryset[:2])
+        if len(claims) != 1:
+            messages.error(request, "Select one claim to erase its text; nothing was changed.")
+            return None
+        claim = claims[0]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "claim": claim,
+            "action_name": ERASE_ACTION,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        if request.POST.get("confirmed") != "yes":
+            context["title"] = "Erase this claim's text"
+            return TemplateResponse(request, ERASE_CONFIRM_TEMPLATE, context)
+        actor = admin_actor(request)
+        try:
+            result = claim_erase_text(
+                actor=actor,
+                claim_id=str(claim.pk),
+                reason=request.POST.get("reason", ""),
+                metadata=ev.Metadata(actor=actor.reference, via="admin"),
+            )
+        except LedgerError as error:
+            messages.error(request, f"Erasure refused, nothing was changed: {error.message}")
+            return None
+        context["title"] = "Claim text erased"
+        context["redactions"] = result.redactions
+        context["event_count"] = len({redaction.position for redaction in result.redactions})
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, ERASED_TEMPLATE, context)

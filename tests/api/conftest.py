@@ -30,6 +30,7 @@ PEOPLE: dict[str, tuple[Role, str | None]] = {
     "ed": (Role.EDITOR, None),
     "audrey": (Role.AUDITOR, None),
     "ada": (Role.ADMIN, OWN),
+    "dora": (Role.DATA_PROTECTION, None),
 }
 ROLE_USER = {
     Role.PUBLISHER: "pat",

@@ -4,13 +4,14 @@ webhook payloads and stored idempotent responses (issue 19)."""
 from __future__ import annotations
 
 import uuid
+from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
-from ledger.models import ClaimView
+from ledger.models import ClaimView, Event
 from ledger.verification import ledger_verify
 from reviews.contradictions.models import ClaimFeatureRow
 from reviews.contradictions.services import contradiction_index_check
@@ -118,10 +119,74 @@ def test_erasing_a_flagged_delivered_and_replayed_claim_leaves_no_copy(
 
 
 @pytest.mark.django_db
-def test_only_administrators_erase_claim_text(client_for, claim_in):
+def test_only_administrators_and_the_data_protection_role_erase_claim_text(client_for, claim_in):
+    # given a claim
     claim = claim_in()
-    response = client_for("pat").post(
-        f"/api/v1/claims/{claim.claim_id}/erase-text/", {"reason": "no"}, format="json"
+    url = f"/api/v1/claims/{claim.claim_id}/erase-text/"
+    events = Event.objects.count()
+
+    # when its publisher and an editor ask to erase its text, they are refused
+    for username in ("pat", "ed"):
+        refused = client_for(username).post(url, {"reason": "no"}, format="json")
+        assert_problem(refused, 403)
+    assert Event.objects.count() == events
+    assert ClaimView.objects.get(pk=claim.claim_id).text == claim.text
+
+    # when the data-protection officer asks, the text is erased
+    erased = client_for("dora").post(url, {"reason": "erasure request"}, format="json")
+
+    assert erased.status_code == 200, erased.content
+    assert [item["field"] for item in erased.json()["redactions"]] == ["text"]
+    assert ClaimView.objects.get(pk=claim.claim_id).text == "[redacted]"
+
+
+def check_followers() -> tuple[bool, list[str]]:
+    out = StringIO()
+    try:
+        call_command("check_followers", stdout=out)
+    except CommandError:
+        return False, out.getvalue().splitlines()
+    return True, out.getvalue().splitlines()
+
+
+@pytest.mark.usefixtures("ledger_transactional_db", "eager_celery")
+def test_check_followers_finds_a_payload_and_a_response_an_erasure_left_behind(
+    client_for, receiver
+):
+    # given a flagged claim delivered by webhook and stored as an idempotent response
+    register(receiver.url, ["claim.flagged"])
+    publisher = client_for("pat")
+    created = publisher.post(
+        "/api/v1/claims/", {"text": SUPPORT}, format="json", HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4())
     )
-    assert_problem(response, 403)
-    assert ClaimView.objects.get(pk=claim.claim_id).text != "[redacted]"
+    claim_id = created.json()["id"]
+    publisher.post("/api/v1/claims/", {"text": SILENT}, format="json")
+    delivery = WebhookDelivery.objects.get(claim_id=claim_id)
+    stale_payload = delivery.payload
+    stored = ApiIdempotentRequest.objects.get(body__id=claim_id)
+    stale_body = stored.body
+    assert check_followers() == (
+        True,
+        ["the webhook payloads and idempotent responses match the log"],
+    )
+
+    # when its text is erased (the followers remove their copies) ...
+    erased = client_for("dora").post(
+        f"/api/v1/claims/{claim_id}/erase-text/", {"reason": "erasure request"}, format="json"
+    )
+    assert erased.status_code == 200, erased.content
+    assert check_followers()[0]
+    # ... and the copies come back, as if a follower had missed the erasure
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(payload=stale_payload)
+    ApiIdempotentRequest.objects.filter(pk=stored.pk).update(body=stale_body)
+
+    # then the check names both, and exits non-zero
+    assert check_followers() == (
+        False,
+        [
+            f"delivery {delivery.pk}: its claim text is not one claim {claim_id}'s events "
+            "hold (erased since?)",
+            f"idempotent request {stored.pk}: its stored body names claim {claim_id}, whose "
+            "text was redacted",
+        ],
+    )

@@ -29,6 +29,7 @@ from reviews.webhooks import (
     backoff_seconds,
     webhook_delivery_attempt,
     webhook_endpoint_register,
+    webhook_payloads_check,
     webhook_signature,
     webhook_signature_verify,
     webhooks_collect,
@@ -228,6 +229,27 @@ def test_events_become_deliveries_once_for_subscribed_endpoints_of_the_claims_or
     assert (again_handled, again_created) == (0, [])
     assert not WebhookDelivery.objects.filter(endpoint=other_hook).exists()
     assert ConsumerCursor.objects.get(name="webhooks").position > 0
+
+
+@pytest.mark.django_db
+def test_the_payload_check_names_a_payload_whose_event_differs_from_the_log(claim_in):
+    # given a published claim's delivery, which matches the log
+    register("https://hooks.example/p", ["claim.published"])
+    claim = claim_in(ClaimStatus.SIGNED_OFF)
+    publish(claim.claim_id, claim.version)
+    webhooks_collect()
+    delivery = WebhookDelivery.objects.get()
+    assert webhook_payloads_check() == []
+
+    # when its stored event is changed
+    payload = delivery.payload
+    payload["event"]["data"]["url"] = "https://elsewhere.example/"
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(payload=payload)
+
+    # then the check names it
+    assert webhook_payloads_check() == [
+        f"delivery {delivery.pk}: its event differs from event #{delivery.event_position}"
+    ]
 
 
 @pytest.mark.django_db

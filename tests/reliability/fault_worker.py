@@ -6,8 +6,9 @@ Environment (all optional):
 - ``FAULT_STALL``: ``before-commit`` stalls in the contradiction consumer right before it appends
   a claim's flags (its index rows committed, the flags and the cursor move not);
   ``after-commit`` stalls after the consumer's work committed but before the task returns, so
-  before its message is acknowledged. Either way the worker writes ``FAULT_STALL_MARKER`` and
-  sleeps, waiting for the test's SIGKILL.
+  before its message is acknowledged; ``webhooks-mid-batch`` stalls in the webhook follower once
+  a batch's deliveries are written but before they commit with the cursor move. Each time the
+  worker writes ``FAULT_STALL_MARKER`` and sleeps, waiting for the test's SIGKILL.
 - ``FAULT_SLOW_DISPATCH``: seconds each webhook dispatch's collect takes (a backlog); each
   call appends ``start <monotonic>`` and ``end <monotonic>`` lines to ``FAULT_DISPATCH_MARKER``.
 - ``FAULT_VISIBILITY_TIMEOUT``: seconds after which Redis hands an unacknowledged message to
@@ -54,6 +55,16 @@ def install_stall(stage: str, marker: Path) -> None:
             return handled
 
         services.contradictions_consume = consume_then_stall
+    elif stage == "webhooks-mid-batch":
+        from reviews import webhooks
+
+        collect_batch = webhooks._collect_batch
+
+        def collect_then_stall(batch: Any, created: list[str]) -> None:
+            collect_batch(batch, created)  # the batch's deliveries written, not committed
+            _stall(marker, stage)
+
+        webhooks._collect_batch = collect_then_stall
     else:
         raise SystemExit(f"unknown FAULT_STALL {stage!r}")
 

@@ -3,6 +3,8 @@
 - A worker SIGKILLed in the middle of the contradiction task: the message was not acknowledged
   (``acks_late``), Redis hands it to the next worker, and the pair is flagged exactly once,
   whether the kill landed before or after the task's work committed.
+- A worker SIGKILLed inside the webhook follower's batch: nothing of the batch committed, the
+  redelivered task collects it again from the cursor and each delivery is sent once.
 - The broker down while claims are submitted over the API: the commands succeed, and once the
   broker is back the beat sweep catches up from the durable cursor.
 """
@@ -27,16 +29,20 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from config.celery import app as celery_app
+from ledger.claims import ClaimStatus
 from ledger.models import ConsumerCursor, ContradictionView, Event
 from ledger.services import claim_record
 from ledger.verification import ledger_verify
 from reviews.contradictions.models import ClaimFeatureRow
 from reviews.contradictions.services import CONSUMER_NAME
 from reviews.keys import api_key_create
-from reviews.models import Membership, Organisation
+from reviews.models import Membership, Organisation, WebhookDelivery
 from reviews.roles import Role
-from reviews.tasks import contradictions_follow
-from tests.claims import SILENT, SUPPORT
+from reviews.tasks import contradictions_follow, webhooks_follow
+from reviews.webhooks import CONSUMER_NAME as WEBHOOKS_CONSUMER
+from reviews.webhooks import webhook_endpoint_register
+from tests.api.test_webhooks import Receiver
+from tests.claims import SILENT, SUPPORT, claim_brought_to
 from tests.reliability.conftest import ROOT, figures_record, subprocess_environment
 
 pytestmark = [
@@ -178,6 +184,78 @@ def test_a_worker_killed_mid_task_is_redelivered_and_flags_the_pair_once(
         flags_expected=1,
         flags_appended=flags_appended(),
     )
+
+
+# --- The webhook follower killed mid-batch ----------------------------------------------------
+
+
+def test_a_webhook_follower_killed_mid_batch_resumes_from_its_cursor_without_duplicates(
+    workers, tmp_path, settings
+):
+    # given an endpoint of an organisation, three of its claims approved (three deliveries in
+    # one batch), an empty queue, and a worker that stalls inside the webhook batch
+    settings.LEDGER_WEBHOOK_ALLOW_HTTP = True
+    settings.LEDGER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
+    Organisation.objects.create(slug="daily-planet", name="Daily Planet")
+    with Receiver() as receiver:
+        webhook_endpoint_register(
+            organisation="daily-planet",
+            url=receiver.url,
+            event_types=["claim.approved"],
+            actor="user:pat",
+        )
+        for text in (SUPPORT, SILENT, "The treaty was signed in 1994."):
+            claim_brought_to(
+                ClaimStatus.APPROVED, text=text, publisher="daily-planet", assignee=None
+            )
+        celery_app.control.purge()  # the nudges of the setup: the test sends its own task
+        head = Event.objects.order_by("-position").values_list("position", flat=True)[0]
+        marker = tmp_path / "stalled"
+        allow = {
+            "LEDGER_WEBHOOK_ALLOW_HTTP": "true",
+            "LEDGER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "true",
+        }
+        broker = settings.CELERY_BROKER_URL
+        stall = {"FAULT_STALL": "webhooks-mid-batch", "FAULT_STALL_MARKER": str(marker)}
+        first = workers("first", broker, **stall, **allow)
+        first.wait_ready()
+
+        # when the follower's task starts and its worker is SIGKILLed mid-batch
+        webhooks_follow.delay()
+        wait_for(marker.exists, "the first worker to stall in the webhook batch")
+        first.kill()
+
+        # then nothing of the batch stayed: no delivery, the cursor where it was
+        assert WebhookDelivery.objects.count() == 0
+        assert webhook_cursor_position() == 0
+
+        # when a second worker runs the follower's next task (the beat's sweep sends one; the
+        # killed task is not acknowledged late, so its message is gone with its worker)
+        second = workers("second", broker, **allow)
+        second.wait_ready()
+        swept = webhooks_follow.delay()
+        wait_for(lambda: second.logged(f"[{swept.id}] succeeded"), "the swept follower task")
+        wait_for(lambda: len(receiver.requests) >= 3, "three webhook requests")
+        time.sleep(1)  # a duplicate send, if any, would arrive now
+
+        # then each approval was delivered exactly once, and the cursor is at the head
+        delivered_ids = [json.loads(request["body"])["id"] for request in receiver.requests]
+        assert len(delivered_ids) == 3
+        assert sorted(delivered_ids) == sorted(
+            str(pk) for pk in WebhookDelivery.objects.values_list("pk", flat=True)
+        )
+        assert webhook_cursor_position() == head
+    figures_record(
+        "webhook-follower-killed-mid-batch",
+        faults_injected=1,
+        deliveries_expected=3,
+        requests_received=len(delivered_ids),
+    )
+
+
+def webhook_cursor_position() -> int:
+    cursor = ConsumerCursor.objects.filter(name=WEBHOOKS_CONSUMER).first()
+    return cursor.position if cursor else 0
 
 
 # --- The broker down while claims are committed ----------------------------------------------

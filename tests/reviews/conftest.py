@@ -24,6 +24,7 @@ USERNAMES = {
     Role.EDITOR: "ed",
     Role.AUDITOR: "audrey",
     Role.ADMIN: "ada",
+    Role.DATA_PROTECTION: "dora",
 }
 
 

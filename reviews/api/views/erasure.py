@@ -1,4 +1,4 @@
-"""Erasing a claim's text (a data-protection request): administrators only.
+"""Erasing a claim's text (a data-protection request): ``reviews.erasure.actor_may_erase_text``.
 
 ``POST /api/v1/claims/{id}/erase-text/`` redacts every field of every event that carries the
 claim's sentence (``ledger.redaction.claim_text_erase``) and answers with what it touched; the
@@ -23,13 +23,13 @@ class ClaimTextEraseView(LedgerAPIView):
     write_scope = ApiScope.REVIEW
 
     @extend_schema(
-        summary="Erase a claim's text from every event and copy of it (administrators)",
+        summary="Erase a claim's text from every event and copy (administrators, data protection)",
         operation_id="claims_erase_text",
         request=ClaimTextEraseSerializer,
         responses={200: ClaimTextErasedSerializer, **COMMON_ERRORS, **INVALID, **NOT_FOUND},
     )
     def post(self, request: Request, claim_id: str) -> Response:
-        erasure_authorise(self.actor)  # before the body is read: a 403 says nothing of it
+        erasure_authorise(actor=self.actor)  # before the body is read: a 403 says nothing of it
         body = ClaimTextEraseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         result = claim_erase_text(
