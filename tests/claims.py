@@ -170,6 +170,6 @@ def seed_pair_explanation(*, first: str) -> list[str]:
         "answer: no — needs an answer to a yes-or-no question in each claim (a clear yes or no, "
         "or not a simple one): not found",
         "refutation: no — needs a claim calling a report false or reporting a denial: not found",
-        "quantifier: no — needs opposed quantifiers (all / none, none / some) on the same noun: "
-        "not found",
+        "quantifier: no — needs opposed quantifiers (all / none, none / some, all / all but "
+        "some, all / not all) on the same noun: not found",
     ]

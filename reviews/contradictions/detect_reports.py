@@ -9,8 +9,10 @@ from reviews.contradictions.detectors import (
     B,
     Cue,
     Overlap,
+    times_compatible,
 )
 from reviews.contradictions.features import ClaimFeatures
+from reviews.contradictions.text import lemma
 
 
 def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
@@ -121,22 +123,38 @@ def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
     return cues
 
 
+_KIND_WORDS = {"except": "all but some", "not-all": "not all"}
+_QUANTIFIER_LEMMAS = frozenset(lemma(word) for word in lexicon.QUANTIFIER_WORDS)
+
+
+def _says_more(first: ClaimFeatures, second: ClaimFeatures) -> bool:
+    """Whether ``first`` has a word ``second`` lacks beyond its quantifier phrase ("all but
+    two of the 27", "not a single"); a year is a word ("had ... in 1990": another time)."""
+    return any(
+        not (word.isdigit() and len(word) != 4)
+        for word in first.sets.lemmas - second.sets.lemmas - _QUANTIFIER_LEMMAS
+    )
+
+
 def detect_quantifier(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
     """ "All X" against "no X" (or "never"), or "no X" against "some X" ("three of the X"),
     about the same thing ("all X" and "some X" agree)."""
     if overlap.weight < 2 or a.sets.quantifier_nouns.isdisjoint(b.sets.quantifier_nouns):
         return []
-    if (a.sets.lemmas - b.sets.lemmas) and (b.sets.lemmas - a.sets.lemmas):
+    if not times_compatible(a, b):
+        return []  # "none had paid by 2023" against "several had paid by 2025": two times
+    if _says_more(a, b) or _says_more(b, a):
         return []  # "every bank passed" against "no bank failed": more than the quantifier differs
-    a_kinds = {noun: kind for kind, noun in a.quantifiers}
-    for kind, noun in b.quantifiers:
-        if noun in a_kinds and (a_kinds[noun], kind) in lexicon.OPPOSED_QUANTIFIERS:
-            return [
-                Cue(
-                    kind="quantifier",
-                    strength=0.65,
-                    template=f"opposite quantifiers on “{noun}”: {A} says {a_kinds[noun]}, "
-                    f"{B} says {kind}",
-                )
-            ]
+    for kind_a, noun_a in a.quantifiers:
+        for kind_b, noun_b in b.quantifiers:
+            if noun_a == noun_b and (kind_a, kind_b) in lexicon.OPPOSED_QUANTIFIERS:
+                return [
+                    Cue(
+                        kind="quantifier",
+                        strength=0.65,
+                        template=f"opposite quantifiers on “{noun_a}”: "
+                        f"{A} says {_KIND_WORDS.get(kind_a, kind_a)}, "
+                        f"{B} says {_KIND_WORDS.get(kind_b, kind_b)}",
+                    )
+                ]
     return []

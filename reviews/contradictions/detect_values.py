@@ -3,6 +3,8 @@ incompatible dates."""
 
 from __future__ import annotations
 
+import math
+
 from reviews.contradictions.detectors import (
     A,
     B,
@@ -73,8 +75,30 @@ def _same_event(x: DateMention, y: DateMention, names: frozenset[str]) -> bool:
     return bool((set(x.context) & set(y.context)) - names)
 
 
+_BOUND_WORDS = {"": "", "by": "by ", "before": "before ", "from": "not before "}
+
+
+def _years_allowed(x: DateMention) -> tuple[float, float]:
+    """The years a dated event may fall in: one year, or a bound's range ("by 2025": up to
+    2025, "before 2026": up to 2025, "not until 2027": from 2027)."""
+    if x.bound == "by":
+        return -math.inf, x.year
+    if x.bound == "before":
+        return -math.inf, x.year - (0 if x.month else 1)
+    if x.bound == "from":
+        return x.year, math.inf
+    return x.year, x.year
+
+
 def _dates_differ(x: DateMention, y: DateMention) -> bool:
-    """Whether two dates exclude each other; a month of an unsaid year (0) fits any year."""
+    """Whether two dates exclude each other; a month of an unsaid year (0) fits any year, a
+    bound the years it allows."""
+    if x.bound or y.bound:
+        if not (x.year and y.year):
+            return False
+        low_x, high_x = _years_allowed(x)
+        low_y, high_y = _years_allowed(y)
+        return high_x < low_y or high_y < low_x
     if x.year and y.year and x.year != y.year:
         return True
     if x.month and y.month and x.month != y.month:
@@ -117,7 +141,7 @@ def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cu
                     kind="date",
                     strength=0.6,
                     template=f"different dates for the same event ({event}): "
-                    f"{A} “{x.text}”, {B} “{y.text}”",
+                    f"{A} “{_BOUND_WORDS[x.bound]}{x.text}”, {B} “{_BOUND_WORDS[y.bound]}{y.text}”",
                 )
             ]
     return []

@@ -37,7 +37,7 @@ from reviews.contradictions.quantities import (
     quantity_at,
     range_extend,
 )
-from reviews.contradictions.scopes import is_negator, negation_scopes
+from reviews.contradictions.scopes import is_negator, negation_scopes, quantifier_negation
 from reviews.contradictions.text import (
     CLAUSE_BREAKS,
     STOPWORDS,
@@ -226,20 +226,31 @@ class ClaimFeatures:
         )
 
 
-def _quantifier_kind(lowered: list[str], position: int) -> str:
-    """ "all", "none" or "some" for a quantifier word at ``position`` ("three of the members"
-    is "some"), else ""."""
+def _quantifier_kind(lowered: list[str], position: int) -> tuple[str, int]:
+    """The kind ("all", "none", "some", "except" or "not-all") of a quantifier phrase starting
+    at ``position`` and where its noun may start ("three of the members" is "some", "all but
+    two of the members" an exception, "not a single member" none), else ("", 0)."""
     word = lowered[position]
+    previous = lowered[position - 1] if position else ""
+    negation = quantifier_negation(lowered, position)
+    if negation:
+        return lexicon.QUANTIFIER_NEGATIONS[negation], position + 1 + len(negation)
+    if previous == "not" or previous in lexicon.UNIVERSAL | lexicon.EXCEPTION_MARKERS:
+        # "not one of", "every one of", "all but two of": the phrase began before
+        return "", 0
     if word in lexicon.UNIVERSAL:
-        return "all"
+        following = lowered[position + 1 : position + 2]
+        if following and following[0] in lexicon.EXCEPTION_MARKERS:
+            return "except", position + 2
+        return "all", position + 1
     if word in lexicon.UNIVERSAL_NEGATIVE:
-        return "none"
-    if word in lexicon.EXISTENTIAL:
-        return "some"
+        return "none", position + 1
+    if word in lexicon.EXISTENTIAL or (word == "few" and previous == "a"):
+        return "some", position + 1
     counted = word[0].isdigit() or word in lexicon.NUMBER_WORDS
     if counted and lowered[position + 1 : position + 2] == ["of"]:
-        return "some"
-    return ""
+        return "some", position + 1
+    return "", 0
 
 
 def _quantifiers(lowered: list[str]) -> list[tuple[str, str]]:
@@ -247,12 +258,10 @@ def _quantifiers(lowered: list[str]) -> list[tuple[str, str]]:
     word after it, numbers aside ("none of the 12 council members" -> ("none", "council"))."""
     quantifiers: list[tuple[str, str]] = []
     for position in range(len(lowered) - 1):
-        kind = _quantifier_kind(lowered, position)
+        kind, start = _quantifier_kind(lowered, position)
         if not kind:
             continue
-        for cursor in range(
-            position + 1, min(position + 1 + lexicon.QUANTIFIER_REACH, len(lowered))
-        ):
+        for cursor in range(start, min(start + lexicon.QUANTIFIER_REACH, len(lowered))):
             following = lowered[cursor]
             if following in CLAUSE_BREAKS:
                 break
@@ -260,6 +269,7 @@ def _quantifiers(lowered: list[str]) -> list[tuple[str, str]]:
                 following[0].isalpha()
                 and following not in STOPWORDS
                 and following not in lexicon.NUMBER_WORDS
+                and following not in lexicon.EXCEPTION_MARKERS
             ):
                 quantifiers.append((kind, lemma(following)))
                 break

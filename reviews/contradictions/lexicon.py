@@ -335,7 +335,17 @@ UNIVERSAL = frozenset(
 UNIVERSAL_NEGATIVE = frozenset(["no", "none", "never", "nobody", "nothing", "neither"])
 # "Some flights", "several ministers", "three of the members": at least one, which "none" excludes
 # (and "all" does not).
-EXISTENTIAL = frozenset(["some", "several"])
+EXISTENTIAL = frozenset(["some", "several", "handful"])
+# "Not a single X", "not one of the X" say none; "not every X", "not all X" deny the universal
+# only: these negators quantify the noun and deny no predicate (``scopes.negation_scopes``).
+QUANTIFIER_NEGATIONS: dict[tuple[str, ...], str] = {
+    ("a", "single"): "none",
+    ("one",): "none",
+    ("every",): "not-all",
+    ("all",): "not-all",
+}
+# "All but two of the X", "all except three X": an exception, so neither all nor none.
+EXCEPTION_MARKERS = frozenset(["but", "except", "bar", "save"])
 NUMBER_WORDS = frozenset(
     [
         "one",
@@ -358,7 +368,28 @@ NUMBER_WORDS = frozenset(
 )
 # The quantifier pairs that exclude each other: "all" / "none", "none" / "some".
 OPPOSED_QUANTIFIERS = frozenset(
-    [("all", "none"), ("none", "all"), ("none", "some"), ("some", "none")]
+    [
+        ("all", "none"),
+        ("none", "all"),
+        ("none", "some"),
+        ("some", "none"),
+        ("all", "except"),
+        ("except", "all"),
+        ("none", "except"),
+        ("except", "none"),
+        ("all", "not-all"),
+        ("not-all", "all"),
+    ]
+)
+# The words of a quantifier phrase: the claims may differ in these and still say the rest alike
+# ("not a single branch reopened" against "a handful of branches reopened").
+QUANTIFIER_WORDS = (
+    UNIVERSAL
+    | UNIVERSAL_NEGATIVE
+    | EXISTENTIAL
+    | NUMBER_WORDS
+    | EXCEPTION_MARKERS
+    | frozenset(["single", "few", "not", "of", "a", "the"])
 )
 QUANTIFIER_REACH = (
     5  # the quantified noun follows within this many tokens ("none of the 12 members")
@@ -404,6 +435,10 @@ CURRENCY_WORDS = {
     "pound": "money:gbp",
 }
 # Before a month named without a year, these make it a date ("until March", "in June").
+# "Will not open before 2029": a negator this many words before "before" / "until" makes the
+# date the earliest time of the event (``quantities.DateMention.bound``), not a denial.
+BOUND_NEGATION_REACH = 4
+TIME_BOUND_WORDS = frozenset(["before", "until", "till"])
 DATE_PREPOSITIONS = frozenset(["in", "on", "until", "till", "by", "since", "from", "to", "for"])
 # Before a date that opens a claim, these make it the time the claim speaks of ("As of June
 # 2024, the reservoir was 85 percent full", "In March 2025 the commission set the vote ...").

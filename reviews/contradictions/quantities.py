@@ -8,6 +8,7 @@ import math
 import re
 
 from reviews.contradictions import lexicon
+from reviews.contradictions.scopes import is_negator
 from reviews.contradictions.text import (
     CLAUSE_BREAKS,
     STOPWORDS,
@@ -43,6 +44,10 @@ class DateMention:
     # The date opens the claim ("As of June 2024, ...", "In March 2025 the commission ..."):
     # the time the claim reports a state of, not the date of an event in it.
     framing: bool = False
+    # The date bounds the event rather than dating it: "by 2025", "no later than 2025" ("by"),
+    # "before 2026" ("before": strictly), "not before 2029", "not until 2029", "no earlier than
+    # 2029" ("from"); "" when the date dates the event.
+    bound: str = ""
 
 
 def _framing(lowered: list[str], start: int) -> bool:
@@ -223,7 +228,35 @@ def _date(tokens: list[str], lowered: list[str], index: int, year: int) -> DateM
         context=_context(lowered, index),
         events=_events(lowered, index),
         framing=_framing(lowered, start),
+        bound=_bound(lowered, start),
     )
+
+
+def _bound(lowered: list[str], start: int) -> str:
+    """How the words before a date at ``start`` bound the event (``DateMention.bound``): the
+    preposition, past "the end of", and a negator of its clause a few words before it ("will
+    not open before 2029")."""
+    cursor = start
+    if lowered[max(0, cursor - 3) : cursor] in (["the", "end", "of"], ["the", "close", "of"]):
+        cursor -= 3
+    before = lowered[max(0, cursor - 2) : cursor]
+    if before == ["later", "than"] and lowered[cursor - 3 : cursor - 2] == ["no"]:
+        return "by"
+    if before == ["earlier", "than"] and lowered[cursor - 3 : cursor - 2] == ["no"]:
+        return "from"
+    preposition = lowered[cursor - 1] if cursor else ""
+    if preposition == "by":
+        return "by"
+    if preposition not in lexicon.TIME_BOUND_WORDS:
+        return ""
+    clause = []
+    for word in reversed(lowered[max(0, cursor - 1 - lexicon.BOUND_NEGATION_REACH) : cursor - 1]):
+        if word in CLAUSE_BREAKS:
+            break
+        clause.append(word)
+    if any(is_negator(word) for word in clause):
+        return "from"  # "not before 2029", "not until 2029": 2029 at the earliest
+    return "before" if preposition == "before" else ""
 
 
 def _events(lowered: list[str], index: int) -> list[str]:

@@ -61,6 +61,31 @@ def _embedded(lowered: list[str], index: int) -> bool:
     return False
 
 
+def quantifier_negation(lowered: list[str], index: int) -> tuple[str, ...]:
+    """The words after a "not" at ``index`` that make it a quantifier ("not a single", "not
+    every": ``lexicon.QUANTIFIER_NEGATIONS``), else (). After an auxiliary the "not" denies
+    the verb ("he was not one of the heroes")."""
+    if lowered[index] != "not" or (index and lowered[index - 1] in lexicon.AUXILIARIES):
+        return ()
+    for words in lexicon.QUANTIFIER_NEGATIONS:
+        if tuple(lowered[index + 1 : index + 1 + len(words)]) == words:
+            return words
+    return ()
+
+
+def _time_bound(lowered: list[str], index: int) -> bool:
+    """Whether the negator at ``index`` bounds a time ("will not open before 2029", "not
+    until the end of 2027"): "before" or "until" follows it in its clause within
+    ``lexicon.BOUND_NEGATION_REACH`` words, and a year within four words of that."""
+    for cursor in range(index + 1, min(len(lowered), index + 2 + lexicon.BOUND_NEGATION_REACH)):
+        if lowered[cursor] in lexicon.TIME_BOUND_WORDS:
+            following = lowered[cursor + 1 : cursor + 5]
+            return any(token.isdigit() and len(token) == 4 for token in following)
+        if lowered[cursor] in SCOPE_BREAKS:
+            return False
+    return False
+
+
 def _noun_phrase_end(lowered: list[str], start: int) -> int:
     """The end (exclusive) of the noun phrase starting at ``start``: "no [show fee] for",
     "without [the man's knowledge]"."""
@@ -115,9 +140,11 @@ def negation_scopes(lowered: list[str]) -> Scopes:
             or previous in lexicon.EPISTEMIC_MODALS
             or (word == "don't" and (not index or previous in CLAUSE_BREAKS))  # "Don't shoot"
             or "than" in lowered[index + 1 : index + 1 + MAX_SCOPE_TOKENS]  # a bound
+            or _time_bound(lowered, index)
         ):
             # "not merely X", "not necessarily X", "might not X", "Don't reset" (a request),
-            # "doesn't last more than a day" (a bound): X is neither said nor denied
+            # "doesn't last more than a day", "will not open before 2029" (bounds): X is
+            # neither said nor denied
             cursor = index + 2 if following in lexicon.NEGATION_SOFTENERS else index + 1
             qualified = following in lexicon.NEGATION_QUALIFIERS
             while cursor < len(lowered) and lowered[cursor] not in {"but", ".", ";"}:
@@ -128,6 +155,11 @@ def negation_scopes(lowered: list[str]) -> Scopes:
             continue
         if word == "no" and following in {"doubt"}:
             index += 1
+            continue
+        quantifier = quantifier_negation(lowered, index)
+        if quantifier:
+            # "not a single X", "not every X": a quantifier of X (``features``), no denial
+            index += 1 + len(quantifier)
             continue
         contrast = previous == "," and word == "not"  # "tickets, not arrests": a contrast
         if not contrast:

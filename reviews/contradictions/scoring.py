@@ -19,7 +19,7 @@ from reviews.contradictions.detectors import Cue, Overlap, overlap_of, update_be
 from reviews.contradictions.features import ClaimFeatures, features_extract
 from reviews.contradictions.registry import DETECTORS, Detector, detectors_that_may_fire
 
-DETECTOR_VERSION = "lexical-6"
+DETECTOR_VERSION = "lexical-7"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -153,8 +153,9 @@ REQUIREMENTS: dict[str, tuple[str, str]] = {
         "the other claim shares its subject and does not refute too",
     ),
     "detect_quantifier": (
-        "opposed quantifiers (all / none, none / some) on the same noun",
-        "nothing but the quantifier differs between the claims",
+        "opposed quantifiers (all / none, none / some, all / all but some, all / not all) "
+        "on the same noun",
+        "nothing but the quantifier phrase or a count differs, at times the claims may share",
     ),
 }
 

@@ -28,9 +28,9 @@ TYPES = {
     [
         ("negation", 42),
         ("opposite_predicate", 54),
-        ("date", 48),
+        ("date", 58),
         ("numeric", 48),
-        ("quantifier", 44),
+        ("quantifier", 64),
         ("stance", 44),
         ("swapped_relation", 40),
         ("answer", 40),
@@ -49,9 +49,9 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
     [
         ("negation", 21, 0),
         ("opposite_predicate", 27, 2),
-        ("date", 24, 2),
+        ("date", 29, 2),
         ("numeric", 24, 1),
-        ("quantifier", 22, 1),
+        ("quantifier", 32, 1),
         ("stance", 20, 2),
         ("swapped_relation", 20, 0),
         ("answer", 20, 2),
@@ -235,6 +235,53 @@ RULES = {
         "",
     ),
 }
+
+
+# The general rules of lexical-7, the same way.
+RULES.update(
+    {
+        "an exception against a universal": (
+            "All but three of the 40 lifeboat stations stayed open over the holiday.",
+            "Every lifeboat station stayed open over the holiday.",
+            "quantifier",
+        ),
+        "not a single against a handful": (
+            "Not a single bus driver joined the strike.",
+            "A handful of bus drivers joined the strike.",
+            "quantifier",
+        ),
+        "not one of against each of a counted group": (
+            "Not one of the 12 bridges was inspected last year.",
+            "Each of the 12 bridges was inspected last year.",
+            "quantifier",
+        ),
+        "not every and none agree": (
+            "Not every polling station opened on time.",
+            "None of the polling stations opened on time.",
+            "",
+        ),
+        "a date against a later earliest date": (
+            "The Orwin ring road will reopen in June 2026.",
+            "The Orwin ring road will not reopen until 2028.",
+            "date",
+        ),
+        "a deadline against a later earliest date": (
+            "The Saltmarsh clinic will be rebuilt by the end of 2026.",
+            "The Saltmarsh clinic cannot be rebuilt before 2028.",
+            "date",
+        ),
+        "a date inside a bound agrees with it": (
+            "The Orwin ring road will reopen in June 2028.",
+            "The Orwin ring road will not reopen until 2028.",
+            "",
+        ),
+        "a quantified group qualified on one side only is another group": (
+            "Not a single nurse at the clinic was dismissed.",
+            "A handful of senior nurses at the clinic were dismissed.",
+            "",
+        ),
+    }
+)
 
 
 @pytest.mark.parametrize("rule", sorted(RULES))
