@@ -117,7 +117,11 @@ def follower_send(follower: Follower) -> bool:
     app = current_app
     try:
         if app.conf.task_always_eager:
-            app.tasks[follower.task].apply()  # the embedded mode: runs here, now
+            # The embedded mode runs the task here, now, found by name: load the apps' task
+            # modules first (Celery's autodiscovery, otherwise done by a worker at start), or a
+            # process that never imported them (runserver, one management command) finds none.
+            app.loader.import_default_modules()
+            app.tasks[follower.task].apply()
         else:
             with app.connection_for_write() as broker:
                 broker.ensure_connection(
