@@ -380,18 +380,26 @@ def contradictions_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches:
 
 
 def _index_from_claims() -> tuple[
-    MemoryIndex, list[ClaimFeatureRow], list[BlockingKey], dict[str, str], dict[str, ClaimFeatures]
+    MemoryIndex,
+    list[ClaimFeatureRow],
+    list[BlockingKey],
+    dict[str, str],
+    dict[str, ClaimFeatures],
+    set[str],
 ]:
     """The contradiction index as the claim list derives it, in memory: every claim whose text
-    is not redacted, with its features, blocking keys and postings."""
+    is not redacted, with its features, blocking keys and postings; and the check-worthy ones."""
     texts: dict[str, str] = {}
     positions: dict[str, int] = {}
-    claims = ClaimView.objects.values_list("claim_id", "text", "last_position")
-    for uuid_value, text, position in claims.iterator(chunk_size=RESCAN_BATCH_SIZE):
+    check_worthy: set[str] = set()
+    claims = ClaimView.objects.values_list("claim_id", "text", "last_position", "check_worthy")
+    for uuid_value, text, position, worthy in claims.iterator(chunk_size=RESCAN_BATCH_SIZE):
         if ev.REDACTED in text:
             continue  # an erased text leaves the index (_handle_redaction)
         texts[str(uuid_value)] = text
         positions[str(uuid_value)] = position
+        if worthy:
+            check_worthy.add(str(uuid_value))
     features = features_extract_many(texts=texts)
     index = MemoryIndex()
     rows: list[ClaimFeatureRow] = []
@@ -409,7 +417,7 @@ def _index_from_claims() -> tuple[
             )
         )
         postings.extend(BlockingKey(key=k, claim_id=key, weight=w) for k, w in keys.items())
-    return index, rows, postings, texts, features
+    return index, rows, postings, texts, features, check_worthy
 
 
 def contradiction_index_check() -> list[str]:
@@ -420,7 +428,7 @@ def contradiction_index_check() -> list[str]:
     yet is reported missing. Positions are not compared (the index keeps the position of the
     text it read, the claim list that of the claim's last event).
     """
-    index, rows, postings, _texts, _features = _index_from_claims()
+    index, rows, postings, _texts, _features, _check_worthy = _index_from_claims()
     expected = {str(row.claim_id): (row.text, row.features, row.keys) for row in rows}
     stored = {
         str(claim_id): (text, features, keys)
@@ -462,7 +470,7 @@ def contradictions_rescan(*, metadata: ev.Metadata) -> dict[str, int]:
     by this detector version are not repeated. Each contradicting pair the sweep reports is
     scored again here, for the flag's score and cues (the same functions of the same features).
     """
-    index, rows, postings, texts, features = _index_from_claims()
+    index, rows, postings, texts, features, check_worthy = _index_from_claims()
     with transaction.atomic():
         BlockingKey.objects.all().delete()
         KeyCount.objects.all().delete()
@@ -478,12 +486,6 @@ def contradictions_rescan(*, metadata: ev.Metadata) -> dict[str, int]:
     result = contradictions_sweep_memory(index=index, features=features, texts=model_texts)
     flagged = 0
     # Pairs with a check-worthy claim are flagged first (as a check compares them first).
-    check_worthy = {
-        str(claim_id)
-        for claim_id in ClaimView.objects.filter(check_worthy=True).values_list(
-            "claim_id", flat=True
-        )
-    }
     ordered = sorted(
         result.contradictions,
         key=lambda pair: not (pair[0] in check_worthy or pair[1] in check_worthy),
