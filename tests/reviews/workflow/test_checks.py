@@ -27,7 +27,7 @@ from reviews.contradictions.services import (
 from reviews.exceptions import PermissionDenied, PublicationBlocked, TransitionNotAllowed
 from reviews.roles import Role
 from reviews.services import FlagDecision
-from reviews.workflow import Command
+from reviews.workflow.commands import Command
 from tests.claims import SYSTEM, decide_flag, run_command
 from tests.reviews.conftest import ORGANISATION
 
