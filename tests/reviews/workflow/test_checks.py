@@ -20,10 +20,8 @@ from ledger.services import claim_record
 from reviews import selectors, services
 from reviews.actors import Actor
 from reviews.contradictions.detectors import Cue
+from reviews.contradictions.flagging import contradiction_flag
 from reviews.contradictions.scoring import PairScore
-from reviews.contradictions.services import (
-    contradiction_flag,
-)
 from reviews.exceptions import PermissionDenied, PublicationBlocked, TransitionNotAllowed
 from reviews.roles import Role
 from reviews.services import FlagDecision
