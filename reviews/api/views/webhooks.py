@@ -1,7 +1,9 @@
 """Webhook endpoints of the caller's organisation, and their deliveries with every attempt.
 
 Publishers manage their own organisation's endpoints; auditors and administrators read all of
-them. The signing secret is shown once, when an endpoint is registered.
+them (``reviews.webhooks.selectors``). The services authorise every change
+(``reviews.webhooks.endpoints``). The signing secret is shown once, when an endpoint is
+registered.
 """
 
 from __future__ import annotations
@@ -9,14 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ledger.exceptions import NotFound
-from reviews.actors import Actor
 from reviews.api.idempotency import idempotent
 from reviews.api.pagination import CreatedCursorPagination
 from reviews.api.serializers.webhooks import (
@@ -27,33 +28,14 @@ from reviews.api.serializers.webhooks import (
 )
 from reviews.api.views.base import COMMON_ERRORS, IDEMPOTENCY_KEY, INVALID, NOT_FOUND, LedgerAPIView
 from reviews.models import ApiScope, WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from reviews.roles import Role
 from reviews.tasks import enqueue_safely, webhook_deliver
-from reviews.webhooks import (
-    webhook_delivery_redeliver,
+from reviews.webhooks.delivery import webhook_delivery_redeliver
+from reviews.webhooks.endpoints import (
     webhook_endpoint_deactivate,
     webhook_endpoint_register,
+    webhooks_managed_organisation,
 )
-
-READ_ALL_ROLES = (Role.AUDITOR, Role.ADMIN)
-
-
-def endpoints_visible(*, actor: Actor) -> QuerySet[WebhookEndpoint]:
-    endpoints = WebhookEndpoint.objects.all()
-    if actor.has_role(*READ_ALL_ROLES):
-        return endpoints
-    if actor.organisation:
-        return endpoints.filter(organisation_id=actor.organisation)
-    return endpoints.none()
-
-
-def _managing_organisation(actor: Actor) -> str:
-    """The organisation whose endpoints the caller may change (publishers and admins)."""
-    if not actor.has_role(Role.PUBLISHER, Role.ADMIN):
-        raise exceptions.PermissionDenied("only publishers manage webhooks")
-    if not actor.organisation:
-        raise exceptions.PermissionDenied("webhooks belong to a publisher organisation")
-    return actor.organisation
+from reviews.webhooks.selectors import endpoints_visible
 
 
 class WebhookEndpointListView(LedgerAPIView):
@@ -82,15 +64,15 @@ class WebhookEndpointListView(LedgerAPIView):
     )
     @idempotent(never_stored=("secret",))
     def post(self, request: Request) -> Response:
-        organisation = _managing_organisation(self.actor)
+        # A caller the service would refuse is told so before their body is read (403, not 400).
+        webhooks_managed_organisation(actor=self.actor)
         serializer = WebhookEndpointCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         endpoint, secret = webhook_endpoint_register(
-            organisation=organisation,
+            actor=self.actor,
             url=serializer.validated_data["url"],
             event_types=serializer.validated_data["event_types"],
             description=serializer.validated_data["description"],
-            actor=self.actor.reference,
         )
         data = dict(WebhookEndpointSerializer(endpoint).data)
         data["secret"] = secret
@@ -125,9 +107,7 @@ class WebhookEndpointDetailView(LedgerAPIView):
         responses={200: WebhookEndpointSerializer, **COMMON_ERRORS, **NOT_FOUND},
     )
     def delete(self, request: Request, endpoint_id: str) -> Response:
-        self._endpoint(endpoint_id)  # 404 before 403: nothing leaks about others' endpoints
-        organisation = _managing_organisation(self.actor)
-        endpoint = webhook_endpoint_deactivate(organisation=organisation, endpoint_id=endpoint_id)
+        endpoint = webhook_endpoint_deactivate(actor=self.actor, endpoint_id=endpoint_id)
         return Response(WebhookEndpointSerializer(endpoint).data)
 
 
@@ -166,14 +146,7 @@ class WebhookRedeliverView(LedgerAPIView):
     )
     @idempotent()
     def post(self, request: Request, delivery_id: str) -> Response:
-        actor = self.actor
-        visible = WebhookDelivery.objects.filter(
-            endpoint__in=endpoints_visible(actor=actor), pk=delivery_id
-        )
-        if not visible.exists():
-            raise NotFound(f"no webhook delivery {delivery_id}")
-        organisation = _managing_organisation(actor)
-        delivery = webhook_delivery_redeliver(organisation=organisation, delivery_id=delivery_id)
+        delivery = webhook_delivery_redeliver(actor=self.actor, delivery_id=delivery_id)
         transaction.on_commit(lambda: enqueue_safely(webhook_deliver, str(delivery.pk)))
         delivery = WebhookDelivery.objects.prefetch_related("attempts").get(pk=delivery.pk)
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,26 @@
+"""Which webhook endpoints and deliveries an actor sees: its organisation's; auditors and
+administrators every organisation's."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from reviews.actors import Actor
+from reviews.models import WebhookDelivery, WebhookEndpoint
+from reviews.roles import Role
+
+READ_ALL_ROLES = (Role.AUDITOR, Role.ADMIN)
+
+
+def endpoints_visible(*, actor: Actor) -> QuerySet[WebhookEndpoint]:
+    endpoints = WebhookEndpoint.objects.all()
+    if actor.has_role(*READ_ALL_ROLES):
+        return endpoints
+    if actor.organisation:
+        return endpoints.filter(organisation_id=actor.organisation)
+    return endpoints.none()
+
+
+def deliveries_visible(*, actor: Actor) -> QuerySet[WebhookDelivery]:
+    """The deliveries of the endpoints ``actor`` sees."""
+    return WebhookDelivery.objects.filter(endpoint__in=endpoints_visible(actor=actor))
