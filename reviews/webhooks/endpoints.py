@@ -19,7 +19,7 @@ from reviews.actors import Actor
 from reviews.exceptions import PermissionDenied
 from reviews.models import WebhookEndpoint, WebhookEventType
 from reviews.roles import Role
-from reviews.webhooks.selectors import endpoints_visible
+from reviews.webhooks.selectors import endpoint_visible
 
 MAX_ENDPOINTS_PER_ORGANISATION = 20
 SECRET_PREFIX = "whsec_"
@@ -93,11 +93,9 @@ def webhook_endpoint_deactivate(*, actor: Actor, endpoint_id: str) -> WebhookEnd
     NotFound for an endpoint ``actor`` does not see, before PermissionDenied for one they see
     but may not change, so nothing leaks about other organisations' endpoints.
     """
-    if not endpoints_visible(actor=actor).filter(pk=endpoint_id).exists():
-        raise NotFound(f"no webhook endpoint {endpoint_id}")
-    organisation = webhooks_managed_organisation(actor=actor)
-    endpoint = WebhookEndpoint.objects.filter(organisation_id=organisation, pk=endpoint_id).first()
-    if endpoint is None:
+    endpoint = endpoint_visible(actor=actor, endpoint_id=endpoint_id)
+    if endpoint.organisation_id != webhooks_managed_organisation(actor=actor):
+        # An administrator sees every organisation's endpoints but changes only their own.
         raise NotFound(f"no webhook endpoint {endpoint_id}")
     if endpoint.is_active:
         endpoint.is_active = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from ledger.exceptions import NotFound
 from reviews.actors import Actor
 from reviews.models import WebhookDelivery, WebhookEndpoint
 from reviews.roles import Role
@@ -19,6 +20,15 @@ def endpoints_visible(*, actor: Actor) -> QuerySet[WebhookEndpoint]:
     if actor.organisation:
         return endpoints.filter(organisation_id=actor.organisation)
     return endpoints.none()
+
+
+def endpoint_visible(*, actor: Actor, endpoint_id: str) -> WebhookEndpoint:
+    """The endpoint, if ``actor`` sees it; NotFound otherwise (as for one that does not exist,
+    so nothing leaks about other organisations' endpoints)."""
+    endpoint = endpoints_visible(actor=actor).filter(pk=endpoint_id).first()
+    if endpoint is None:
+        raise NotFound(f"no webhook endpoint {endpoint_id}")
+    return endpoint
 
 
 def deliveries_visible(*, actor: Actor) -> QuerySet[WebhookDelivery]:

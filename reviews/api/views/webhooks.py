@@ -17,7 +17,6 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ledger.exceptions import NotFound
 from reviews.api.idempotency import idempotent
 from reviews.api.pagination import CreatedCursorPagination
 from reviews.api.serializers.webhooks import (
@@ -27,7 +26,7 @@ from reviews.api.serializers.webhooks import (
     WebhookEndpointSerializer,
 )
 from reviews.api.views.base import COMMON_ERRORS, IDEMPOTENCY_KEY, INVALID, NOT_FOUND, LedgerAPIView
-from reviews.models import ApiScope, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from reviews.models import ApiScope, WebhookAttempt, WebhookDelivery
 from reviews.tasks import enqueue_safely, webhook_deliver
 from reviews.webhooks.delivery import webhook_delivery_redeliver
 from reviews.webhooks.endpoints import (
@@ -35,7 +34,7 @@ from reviews.webhooks.endpoints import (
     webhook_endpoint_register,
     webhooks_managed_organisation,
 )
-from reviews.webhooks.selectors import endpoints_visible
+from reviews.webhooks.selectors import endpoint_visible, endpoints_visible
 
 
 class WebhookEndpointListView(LedgerAPIView):
@@ -87,19 +86,14 @@ class WebhookEndpointDetailView(LedgerAPIView):
     serializer_class = WebhookEndpointSerializer
     write_scope = ApiScope.SUBMIT
 
-    def _endpoint(self, endpoint_id: str) -> WebhookEndpoint:
-        endpoint = endpoints_visible(actor=self.actor).filter(pk=endpoint_id).first()
-        if endpoint is None:
-            raise NotFound(f"no webhook endpoint {endpoint_id}")
-        return endpoint
-
     @extend_schema(
         summary="A webhook endpoint",
         operation_id="webhooks_retrieve",
         responses={200: WebhookEndpointSerializer, **COMMON_ERRORS, **NOT_FOUND},
     )
     def get(self, request: Request, endpoint_id: str) -> Response:
-        return Response(WebhookEndpointSerializer(self._endpoint(endpoint_id)).data)
+        endpoint = endpoint_visible(actor=self.actor, endpoint_id=endpoint_id)
+        return Response(WebhookEndpointSerializer(endpoint).data)
 
     @extend_schema(
         summary="Deactivate a webhook endpoint (its deliveries stay readable)",
@@ -116,10 +110,8 @@ class WebhookDeliveryListView(LedgerAPIView):
     pagination_class = CreatedCursorPagination
 
     def get_queryset(self) -> Any:
-        endpoint_id = self.kwargs["endpoint_id"]
-        if not endpoints_visible(actor=self.actor).filter(pk=endpoint_id).exists():
-            raise NotFound(f"no webhook endpoint {endpoint_id}")
-        return WebhookDelivery.objects.filter(endpoint_id=endpoint_id).prefetch_related(
+        endpoint = endpoint_visible(actor=self.actor, endpoint_id=self.kwargs["endpoint_id"])
+        return WebhookDelivery.objects.filter(endpoint=endpoint).prefetch_related(
             Prefetch("attempts", queryset=WebhookAttempt.objects.order_by("number"))
         )
 
