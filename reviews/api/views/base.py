@@ -5,17 +5,25 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from rest_framework import exceptions, generics
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, generics, serializers
 from rest_framework.request import Request
+from rest_framework.response import Response
 
 from ledger.events import Metadata
 from ledger.exceptions import InvalidCommand
 from reviews.actors import Actor
 from reviews.api.authentication import actor_from_request
 from reviews.api.exceptions import PROBLEM_CONTENT_TYPE, PreconditionRequired
+from reviews.api.idempotency import idempotent
 from reviews.api.permissions import HasScope
 from reviews.api.serializers.common import ProblemSerializer
+from reviews.models import ApiScope
 
 ENTITY_TAG = re.compile(r'^(?:W/)?"?(\d{1,15})"?$')
 
@@ -80,6 +88,59 @@ class LedgerAPIView(generics.GenericAPIView):  # type: ignore[type-arg]
         if request_id and len(request_id) <= 100 and request_id.isascii():
             return Metadata(actor=actor.reference, via=actor.api_via, correlation_id=request_id)
         return Metadata(actor=actor.reference, via=actor.api_via)
+
+
+class CommandView(LedgerAPIView):
+    """Run the command on the object at the version you read (If-Match or expected_version).
+
+    A stale version is a conflict (409) and writes nothing.
+    """
+
+    # A subclass names its input (``serializer_class``), what it acts on (``target``) and what
+    # it runs (``run``); ``command_view`` makes one view of it per command.
+    write_scope: str | tuple[str, ...] = ApiScope.REVIEW
+
+    def target(self, object_id: str) -> Any:
+        """The object the command acts on, read before the input: a hidden one is 404 whatever
+        the body says. The id itself where the service decides visibility."""
+        return object_id
+
+    def run(self, target: Any, *, arguments: dict[str, Any], expected_version: int) -> Response:
+        """Call the one service with the validated input and answer."""
+        raise NotImplementedError
+
+    @idempotent()
+    def post(self, request: Request, **url: Any) -> Response:
+        (object_id,) = url.values()
+        target = self.target(str(object_id))
+        serializer = self.get_serializer_class()(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        arguments = dict(serializer.validated_data)
+        version = expected_version(request, arguments.pop("expected_version", None))
+        return self.run(target, arguments=arguments, expected_version=version)
+
+
+def command_view(
+    base: type[CommandView],
+    *,
+    name: str,
+    summary: str,
+    operation_id: str,
+    response: type[serializers.BaseSerializer[Any]],
+    **attributes: Any,
+) -> type[CommandView]:
+    """A ``base`` view for one command (``attributes`` set on it), named ``name``, so the
+    schema documents each command with its own input, summary and operation id."""
+    view: type[CommandView] = type(name, (base,), {"__module__": base.__module__, **attributes})
+    schema = extend_schema(
+        summary=summary,
+        operation_id=operation_id,
+        request=view.serializer_class,
+        parameters=[IF_MATCH, IDEMPOTENCY_KEY],
+        responses={200: response, **COMMON_ERRORS, **INVALID, **NOT_FOUND, **CONFLICT},
+    )
+    extend_schema_view(post=schema)(view)
+    return view
 
 
 def expected_version(request: Request, body_version: int | None) -> int:

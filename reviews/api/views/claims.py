@@ -33,14 +33,13 @@ from reviews.api.serializers.claims import (
 )
 from reviews.api.views.base import (
     COMMON_ERRORS,
-    CONFLICT,
     IDEMPOTENCY_KEY,
-    IF_MATCH,
     INVALID,
     NOT_FOUND,
+    CommandView,
     LedgerAPIView,
+    command_view,
     etag,
-    expected_version,
     problem,
 )
 from reviews.claimreview import group_claimreview
@@ -315,46 +314,41 @@ ACTIONS: list[ClaimAction] = [
 ]
 
 
-def action_view(action: ClaimAction) -> type[LedgerAPIView]:
-    """A view for one action, so the schema documents each action's own input."""
+class ClaimActionView(CommandView):
+    """Run the workflow command on the claim at the version you read (If-Match or
+    expected_version). Who may run it in which state is the workflow's rule: 403 or 409."""
 
-    class ClaimActionView(LedgerAPIView):
-        write_scope = action.scopes
-        serializer_class = action.serializer
+    claim_action: ClaimAction  # not ``action``: DRF reads that name as a viewset's action
 
-        @extend_schema(
-            summary=action.summary,
-            operation_id=f"claims_{action.command.value}",
-            request=action.serializer,
-            parameters=[IF_MATCH, IDEMPOTENCY_KEY],
-            responses={
-                200: ClaimDetailSerializer,
-                **COMMON_ERRORS,
-                **INVALID,
-                **NOT_FOUND,
-                **CONFLICT,
-            },
+    def target(self, object_id: str) -> ClaimView:
+        return claim_get_visible(actor=self.actor, claim_id=object_id)
+
+    def run(
+        self, target: ClaimView, *, arguments: dict[str, Any], expected_version: int
+    ) -> Response:
+        metadata = self.metadata()
+        state = review_command(
+            actor=self.actor,
+            command=self.claim_action.command,
+            claim_id=str(target.claim_id),
+            expected_version=expected_version,
+            arguments=arguments,
+            via=metadata.via,
+            correlation_id=metadata.correlation_id,
         )
-        @idempotent()
-        def post(self, request: Request, claim_id: str) -> Response:
-            actor = self.actor
-            claim = claim_get_visible(actor=actor, claim_id=claim_id)
-            serializer = action.serializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            arguments = dict(serializer.validated_data)
-            version = expected_version(request, arguments.pop("expected_version", None))
-            metadata = self.metadata()
-            state = review_command(
-                actor=actor,
-                command=action.command,
-                claim_id=str(claim.claim_id),
-                expected_version=version,
-                arguments=arguments,
-                via=metadata.via,
-                correlation_id=metadata.correlation_id,
-            )
-            return claim_detail_response(claim=claim_row_after(state, read=claim))
+        return claim_detail_response(claim=claim_row_after(state, read=target))
 
+
+def action_view(action: ClaimAction) -> type[CommandView]:
+    """A view for one action, so the schema documents each action's own input."""
     name = "".join(part.title() for part in action.command.value.split("_"))
-    ClaimActionView.__name__ = ClaimActionView.__qualname__ = f"Claim{name}View"
-    return ClaimActionView
+    return command_view(
+        ClaimActionView,
+        name=f"Claim{name}View",
+        summary=action.summary,
+        operation_id=f"claims_{action.command.value}",
+        response=ClaimDetailSerializer,
+        claim_action=action,
+        write_scope=action.scopes,
+        serializer_class=action.serializer,
+    )

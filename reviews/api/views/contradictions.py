@@ -17,7 +17,6 @@ from rest_framework.response import Response
 from ledger.models import ContradictionView
 from reviews.actors import Actor
 from reviews.api.filters import ContradictionFilter
-from reviews.api.idempotency import idempotent
 from reviews.api.pagination import LastChangeCursorPagination
 from reviews.api.selectors import (
     flag_claims,
@@ -33,17 +32,14 @@ from reviews.api.serializers.contradictions import (
 )
 from reviews.api.views.base import (
     COMMON_ERRORS,
-    CONFLICT,
-    IDEMPOTENCY_KEY,
-    IF_MATCH,
     INVALID,
     NOT_FOUND,
+    CommandView,
     LedgerAPIView,
+    command_view,
     etag,
-    expected_version,
 )
 from reviews.contradictions.detectors import CUE_KIND_CHOICES
-from reviews.models import ApiScope
 from reviews.selectors import flag_explain
 from reviews.services import FlagDecision, contradiction_decide
 
@@ -121,52 +117,43 @@ class ContradictionDetailView(LedgerAPIView):
         return flag_detail_response(actor=self.actor, flag=flag)
 
 
-def decision_view(*, decision: FlagDecision, summary: str) -> type[LedgerAPIView]:
-    """A view that confirms or dismisses a flag at the version the caller read."""
+class FlagDecisionView(CommandView):
+    """Decide a flag at the version you read (If-Match or expected_version), with a note.
 
-    class FlagDecisionView(LedgerAPIView):
-        """Decide a flag at the version you read (If-Match or expected_version), with a note.
+    Reviewers (on flags naming a claim assigned to them), editors and administrators.
+    """
 
-        Reviewers (on flags naming a claim assigned to them), editors and administrators.
-        """
+    serializer_class = FlagDecisionInputSerializer
+    decision: FlagDecision
 
-        write_scope = ApiScope.REVIEW
-        serializer_class = FlagDecisionInputSerializer
+    def target(self, object_id: str) -> ContradictionView:
+        return flag_get_visible(actor=self.actor, pair_id=object_id)
 
-        @extend_schema(
-            summary=summary,
-            operation_id=f"contradictions_{decision.value}",
-            request=FlagDecisionInputSerializer,
-            parameters=[IF_MATCH, IDEMPOTENCY_KEY],
-            responses={
-                200: ContradictionFlagDetailSerializer,
-                **COMMON_ERRORS,
-                **INVALID,
-                **NOT_FOUND,
-                **CONFLICT,
-            },
+    def run(
+        self, target: ContradictionView, *, arguments: dict[str, Any], expected_version: int
+    ) -> Response:
+        contradiction_decide(
+            actor=self.actor,
+            pair_id=str(target.pair_id),
+            expected_version=expected_version,
+            decision=self.decision,
+            note=arguments["note"],
+            metadata=self.metadata(),
         )
-        @idempotent()
-        def post(self, request: Request, pair_id: str) -> Response:
-            actor = self.actor
-            flag = flag_get_visible(actor=actor, pair_id=pair_id)
-            serializer = FlagDecisionInputSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            data = serializer.validated_data
-            version = expected_version(request, data.get("expected_version"))
-            contradiction_decide(
-                actor=actor,
-                pair_id=str(flag.pair_id),
-                expected_version=version,
-                decision=decision,
-                note=data["note"],
-                metadata=self.metadata(),
-            )
-            decided = flag_get_visible(actor=actor, pair_id=flag.pair_id)
-            return flag_detail_response(actor=actor, flag=decided)
+        decided = flag_get_visible(actor=self.actor, pair_id=target.pair_id)
+        return flag_detail_response(actor=self.actor, flag=decided)
 
-    FlagDecisionView.__name__ = FlagDecisionView.__qualname__ = f"Contradiction{decision.label}View"
-    return FlagDecisionView
+
+def decision_view(*, decision: FlagDecision, summary: str) -> type[CommandView]:
+    """A view that confirms or dismisses a flag at the version the caller read."""
+    return command_view(
+        FlagDecisionView,
+        name=f"Contradiction{decision.label}View",
+        summary=summary,
+        operation_id=f"contradictions_{decision.value}",
+        response=ContradictionFlagDetailSerializer,
+        decision=decision,
+    )
 
 
 ContradictionConfirmView = decision_view(
