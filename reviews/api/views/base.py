@@ -96,9 +96,11 @@ class CommandView(LedgerAPIView):
     A stale version is a conflict (409) and writes nothing.
     """
 
-    # A subclass names its input (``serializer_class``), what it acts on (``target``) and what
-    # it runs (``run``); ``command_view`` makes one view of it per command.
+    # A subclass names its input (``serializer_class``), its answer (``response_serializer``),
+    # what it acts on (``target``) and what it runs (``run``); ``command_view`` makes one view
+    # of it per command.
     write_scope: str | tuple[str, ...] = ApiScope.REVIEW
+    response_serializer: type[serializers.BaseSerializer[Any]]
 
     def target(self, object_id: str) -> Any:
         """The object the command acts on, read before the input: a hidden one is 404 whatever
@@ -126,7 +128,6 @@ def command_view(
     name: str,
     summary: str,
     operation_id: str,
-    response: type[serializers.BaseSerializer[Any]],
     **attributes: Any,
 ) -> type[CommandView]:
     """A ``base`` view for one command (``attributes`` set on it), named ``name``, so the
@@ -137,7 +138,13 @@ def command_view(
         operation_id=operation_id,
         request=view.serializer_class,
         parameters=[IF_MATCH, IDEMPOTENCY_KEY],
-        responses={200: response, **COMMON_ERRORS, **INVALID, **NOT_FOUND, **CONFLICT},
+        responses={
+            200: view.response_serializer,
+            **COMMON_ERRORS,
+            **INVALID,
+            **NOT_FOUND,
+            **CONFLICT,
+        },
     )
     extend_schema_view(post=schema)(view)
     return view

@@ -318,6 +318,7 @@ class ClaimActionView(CommandView):
     """Run the workflow command on the claim at the version you read (If-Match or
     expected_version). Who may run it in which state is the workflow's rule: 403 or 409."""
 
+    response_serializer = ClaimDetailSerializer
     claim_action: ClaimAction  # not ``action``: DRF reads that name as a viewset's action
 
     def target(self, object_id: str) -> ClaimView:
@@ -339,16 +340,18 @@ class ClaimActionView(CommandView):
         return claim_detail_response(claim=claim_row_after(state, read=target))
 
 
-def action_view(action: ClaimAction) -> type[CommandView]:
-    """A view for one action, so the schema documents each action's own input."""
+def _action_view(action: ClaimAction) -> type[CommandView]:
     name = "".join(part.title() for part in action.command.value.split("_"))
     return command_view(
         ClaimActionView,
         name=f"Claim{name}View",
         summary=action.summary,
         operation_id=f"claims_{action.command.value}",
-        response=ClaimDetailSerializer,
         claim_action=action,
         write_scope=action.scopes,
         serializer_class=action.serializer,
     )
+
+
+# A view for each action, by its URL segment, so the schema documents each action's own input.
+ACTION_VIEWS = {action.path: _action_view(action) for action in ACTIONS}

@@ -124,6 +124,7 @@ class FlagDecisionView(CommandView):
     """
 
     serializer_class = FlagDecisionInputSerializer
+    response_serializer = ContradictionFlagDetailSerializer
     decision: FlagDecision
 
     def target(self, object_id: str) -> ContradictionView:
@@ -144,24 +145,19 @@ class FlagDecisionView(CommandView):
         return flag_detail_response(actor=self.actor, flag=decided)
 
 
-def decision_view(*, decision: FlagDecision, summary: str) -> type[CommandView]:
-    """A view that confirms or dismisses a flag at the version the caller read."""
-    return command_view(
+DECISION_SUMMARIES = {
+    FlagDecision.CONFIRM: "Confirm a flag: the two claims cannot both be true (note required)",
+    FlagDecision.DISMISS: "Dismiss a flag: not a contradiction (note required; this detector "
+    "version will not flag the pair again)",
+}
+# The view of each decision, by its URL segment.
+DECISION_VIEWS = {
+    decision.value: command_view(
         FlagDecisionView,
         name=f"Contradiction{decision.label}View",
         summary=summary,
         operation_id=f"contradictions_{decision.value}",
-        response=ContradictionFlagDetailSerializer,
         decision=decision,
     )
-
-
-ContradictionConfirmView = decision_view(
-    decision=FlagDecision.CONFIRM,
-    summary="Confirm a flag: the two claims cannot both be true (note required)",
-)
-ContradictionDismissView = decision_view(
-    decision=FlagDecision.DISMISS,
-    summary="Dismiss a flag: not a contradiction (note required; this detector version will "
-    "not flag the pair again)",
-)
+    for decision, summary in DECISION_SUMMARIES.items()
+}

@@ -74,6 +74,7 @@ class MatchDecisionView(CommandView):
     """Decide a pair at the version you read (If-Match or expected_version), with a note."""
 
     serializer_class = FlagDecisionInputSerializer
+    response_serializer = MatchDecidedSerializer
     decision: MatchDecision
 
     def run(self, target: str, *, arguments: dict[str, Any], expected_version: int) -> Response:
@@ -91,26 +92,20 @@ class MatchDecisionView(CommandView):
         return _pair_response(row)
 
 
-def decision_view(*, decision: MatchDecision, summary: str) -> type[CommandView]:
-    return command_view(
+DECISION_SUMMARIES = {
+    MatchDecision.CONFIRM: "Confirm a suggested match: the two claims are one (note required)",
+    MatchDecision.REJECT: "Reject a suggested match: two claims (note required; never "
+    "suggested again)",
+    MatchDecision.UNMATCH: "Take two matched claims apart again (note required)",
+}
+# The view of each decision, by its URL segment.
+DECISION_VIEWS = {
+    decision.value: command_view(
         MatchDecisionView,
         name=f"Match{decision.value.title()}View",
         summary=summary,
         operation_id=f"matches_{decision.value}",
-        response=MatchDecidedSerializer,
         decision=decision,
     )
-
-
-MatchConfirmView = decision_view(
-    decision=MatchDecision.CONFIRM,
-    summary="Confirm a suggested match: the two claims are one (note required)",
-)
-MatchRejectView = decision_view(
-    decision=MatchDecision.REJECT,
-    summary="Reject a suggested match: two claims (note required; never suggested again)",
-)
-MatchUnmatchView = decision_view(
-    decision=MatchDecision.UNMATCH,
-    summary="Take two matched claims apart again (note required)",
-)
+    for decision, summary in DECISION_SUMMARIES.items()
+}
