@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from ledger.admin import NeverWritten
 from ledger.events import Metadata
 from ledger.exceptions import ConcurrencyConflict, LedgerError
 from ledger.models import ClaimView
@@ -128,7 +129,9 @@ class FlagAssigneeFilter(admin.SimpleListFilter):
 
 
 @admin.register(ContradictionFlag)
-class ContradictionFlagAdmin(ModelAdmin):
+class ContradictionFlagAdmin(NeverWritten, ModelAdmin):
+    """Decisions go through the flag page and the actions, which call services."""
+
     list_display = (
         "claim_a_words",
         "claim_b_words",
@@ -154,15 +157,6 @@ class ContradictionFlagAdmin(ModelAdmin):
     list_per_page = 50
     action_form = DecisionForm
     actions = ["confirm_flags", "dismiss_flags"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # decisions go through the flag page and the actions, which call services
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         flags = selectors.flags_with_claims(flags=super().get_queryset(request))
