@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any, TypeVar
 
+from django.http import HttpResponseNotModified
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -25,6 +28,8 @@ from reviews.api.permissions import HasScope
 from reviews.api.serializers.common import ProblemSerializer
 from reviews.models import ApiScope
 
+Decision = TypeVar("Decision", bound=StrEnum)
+
 ENTITY_TAG = re.compile(r'^(?:W/)?"?(\d{1,15})"?$')
 
 
@@ -43,6 +48,7 @@ INVALID = {
     (413, PROBLEM_CONTENT_TYPE): problem("The request body is too large."),
     (422, PROBLEM_CONTENT_TYPE): problem("The command breaks a rule; nothing was written."),
 }
+UNCHANGED = {304: OpenApiResponse(description="Unchanged since the ETag in If-None-Match.")}
 CONFLICT = {
     (409, PROBLEM_CONTENT_TYPE): problem("Stale version: current_version says where it is."),
     (428, PROBLEM_CONTENT_TYPE): problem("Send the version you read (If-Match)."),
@@ -150,6 +156,23 @@ def command_view(
     return view
 
 
+def decision_views(
+    base: type[CommandView], summaries: Mapping[Decision, str], *, resource: str, operations: str
+) -> dict[str, type[CommandView]]:
+    """A ``base`` view per decision of a pair (its ``decision``), by its URL segment: named
+    ``<resource><Decision>View``, operation ``<operations>_<decision>``."""
+    return {
+        decision.value: command_view(
+            base,
+            name=f"{resource}{decision.value.title()}View",
+            summary=summary,
+            operation_id=f"{operations}_{decision.value}",
+            decision=decision,
+        )
+        for decision, summary in summaries.items()
+    }
+
+
 def expected_version(request: Request, body_version: int | None) -> int:
     """The claim version the caller acts on: If-Match or ``expected_version``, not both apart."""
     header = request.headers.get("If-Match")
@@ -180,3 +203,10 @@ def query_parameters(request: Request) -> dict[str, str]:
 
 def etag(version: int) -> str:
     return f'"{version}"'
+
+
+def unchanged(request: Request, version: int) -> HttpResponseNotModified | None:
+    """304 when the caller already holds this version (If-None-Match is its ETag), else None."""
+    if request.headers.get("If-None-Match") == etag(version):
+        return HttpResponseNotModified(headers={"ETag": etag(version)})
+    return None

@@ -5,9 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from django.http import HttpResponseNotModified
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -36,11 +35,13 @@ from reviews.api.views.base import (
     IDEMPOTENCY_KEY,
     INVALID,
     NOT_FOUND,
+    UNCHANGED,
     CommandView,
     LedgerAPIView,
     command_view,
     etag,
     problem,
+    unchanged,
 )
 from reviews.claimreview import group_claimreview
 from reviews.models import ApiScope
@@ -145,16 +146,14 @@ class ClaimDetailView(LedgerAPIView):
         operation_id="claims_retrieve",
         responses={
             200: ClaimDetailSerializer,
-            304: OpenApiResponse(description="Unchanged since the ETag in If-None-Match."),
+            **UNCHANGED,
             **COMMON_ERRORS,
             **NOT_FOUND,
         },
     )
     def get(self, request: Request, claim_id: str) -> Any:
         claim = claim_get_visible(actor=self.actor, claim_id=claim_id)
-        if request.headers.get("If-None-Match") == etag(claim.version):
-            return HttpResponseNotModified(headers={"ETag": etag(claim.version)})
-        return claim_detail_response(claim=claim)
+        return unchanged(request, claim.version) or claim_detail_response(claim=claim)
 
 
 class ClaimHistoryView(LedgerAPIView):

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponseNotModified
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -34,10 +33,12 @@ from reviews.api.views.base import (
     COMMON_ERRORS,
     INVALID,
     NOT_FOUND,
+    UNCHANGED,
     CommandView,
     LedgerAPIView,
-    command_view,
+    decision_views,
     etag,
+    unchanged,
 )
 from reviews.contradictions.detectors import CUE_KIND_CHOICES
 from reviews.selectors import flag_explain
@@ -105,16 +106,14 @@ class ContradictionDetailView(LedgerAPIView):
         operation_id="contradictions_retrieve",
         responses={
             200: ContradictionFlagDetailSerializer,
-            304: OpenApiResponse(description="Unchanged since the ETag in If-None-Match."),
+            **UNCHANGED,
             **COMMON_ERRORS,
             **NOT_FOUND,
         },
     )
     def get(self, request: Request, pair_id: str) -> Any:
         flag = flag_get_visible(actor=self.actor, pair_id=pair_id)
-        if request.headers.get("If-None-Match") == etag(flag.version):
-            return HttpResponseNotModified(headers={"ETag": etag(flag.version)})
-        return flag_detail_response(actor=self.actor, flag=flag)
+        return unchanged(request, flag.version) or flag_detail_response(actor=self.actor, flag=flag)
 
 
 class FlagDecisionView(CommandView):
@@ -150,14 +149,6 @@ DECISION_SUMMARIES = {
     FlagDecision.DISMISS: "Dismiss a flag: not a contradiction (note required; this detector "
     "version will not flag the pair again)",
 }
-# The view of each decision, by its URL segment.
-DECISION_VIEWS = {
-    decision.value: command_view(
-        FlagDecisionView,
-        name=f"Contradiction{decision.label}View",
-        summary=summary,
-        operation_id=f"contradictions_{decision.value}",
-        decision=decision,
-    )
-    for decision, summary in DECISION_SUMMARIES.items()
-}
+DECISION_VIEWS = decision_views(
+    FlagDecisionView, DECISION_SUMMARIES, resource="Contradiction", operations="contradictions"
+)

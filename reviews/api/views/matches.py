@@ -26,7 +26,7 @@ from reviews.api.views.base import (
     NOT_FOUND,
     CommandView,
     LedgerAPIView,
-    command_view,
+    decision_views,
     etag,
 )
 from reviews.matching.selectors import match_group, match_pairs_visible
@@ -98,14 +98,6 @@ DECISION_SUMMARIES = {
     "suggested again)",
     MatchDecision.UNMATCH: "Take two matched claims apart again (note required)",
 }
-# The view of each decision, by its URL segment.
-DECISION_VIEWS = {
-    decision.value: command_view(
-        MatchDecisionView,
-        name=f"Match{decision.value.title()}View",
-        summary=summary,
-        operation_id=f"matches_{decision.value}",
-        decision=decision,
-    )
-    for decision, summary in DECISION_SUMMARIES.items()
-}
+DECISION_VIEWS = decision_views(
+    MatchDecisionView, DECISION_SUMMARIES, resource="Match", operations="matches"
+)
