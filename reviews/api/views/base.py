@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from django.http import HttpResponseNotModified
+from django_filters.rest_framework import FilterSet
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -171,6 +172,13 @@ def decision_views(
         )
         for decision, summary in summaries.items()
     }
+
+
+def filter_parameter(filterset: type[FilterSet], name: str, **schema: Any) -> OpenApiParameter:
+    """A filter of ``filterset`` as a query parameter of the schema, described by its help
+    text (``schema``: its enum, default, ...)."""
+    description = filterset.base_filters[name].extra["help_text"]
+    return OpenApiParameter(name, str, OpenApiParameter.QUERY, description=description, **schema)
 
 
 def expected_version(request: Request, body_version: int | None) -> int:

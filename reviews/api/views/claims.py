@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -40,6 +40,7 @@ from reviews.api.views.base import (
     LedgerAPIView,
     command_view,
     etag,
+    filter_parameter,
     problem,
     unchanged,
 )
@@ -93,13 +94,11 @@ class ClaimListView(LedgerAPIView):
         # The filter set's other parameters are not described here yet; this one changes what a
         # plain list returns, so a client must be able to find it.
         parameters=[
-            OpenApiParameter(
+            filter_parameter(
+                ClaimFilter,
                 "check_worthy",
-                str,
-                OpenApiParameter.QUERY,
                 enum=[value for value, _ in CHECK_WORTHY_CHOICES],
                 default=CHECK_WORTHY_DEFAULT,
-                description=ClaimFilter.base_filters["check_worthy"].extra["help_text"],
             )
         ],
         responses={200: ClaimSerializer(many=True), **COMMON_ERRORS, **INVALID},

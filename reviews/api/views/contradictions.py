@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -38,6 +38,7 @@ from reviews.api.views.base import (
     LedgerAPIView,
     decision_views,
     etag,
+    filter_parameter,
     unchanged,
 )
 from reviews.contradictions.detectors import CUE_KIND_CHOICES
@@ -72,14 +73,12 @@ class ContradictionListView(LedgerAPIView):
         operation_id="contradictions_list",
         # As on the claim list, the filter set's other parameters are not described here yet.
         parameters=[
-            OpenApiParameter(
+            filter_parameter(
+                ContradictionFilter,
                 "type",
-                str,
-                OpenApiParameter.QUERY,
                 many=True,
                 explode=True,
                 enum=[kind for kind, _ in CUE_KIND_CHOICES],
-                description=ContradictionFilter.base_filters["type"].extra["help_text"],
             )
         ],
         responses={200: ContradictionFlagSerializer(many=True), **COMMON_ERRORS, **INVALID},
