@@ -89,6 +89,13 @@ class LedgerAPIView(generics.GenericAPIView):  # type: ignore[type-arg]
     def actor(self) -> Actor:
         return actor_from_request(self.request)
 
+    def page_response(self) -> Response:
+        """The caller's page of ``get_queryset()``, filtered (by ``filterset_class``, if any)
+        and serialized. Not ListModelMixin's ``list``: with it the schema would document the
+        pagination and filter parameters of some lists and not of others."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
     def metadata(self) -> Metadata:
         request_id = self.request.headers.get("X-Request-Id", "")
         actor = self.actor

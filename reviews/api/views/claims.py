@@ -104,9 +104,7 @@ class ClaimListView(LedgerAPIView):
         responses={200: ClaimSerializer(many=True), **COMMON_ERRORS, **INVALID},
     )
     def get(self, request: Request) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.page_response()
 
     @extend_schema(
         summary="Submit a claim",
