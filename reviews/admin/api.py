@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from ledger.admin import NeverWritten
 from ledger.exceptions import LedgerError
-from reviews.admin.pages import ModelAdmin, admin_actor
+from reviews.admin.pages import ConditionFilter, ModelAdmin, admin_actor
 from reviews.keys import api_key_revoke
 from reviews.models import ApiKey, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from reviews.roles import Role
@@ -41,19 +41,13 @@ class AdministratorsReadOnly(NeverWritten):
         return _is_administrator(request)
 
 
-class RevokedFilter(admin.SimpleListFilter):
+class RevokedFilter(ConditionFilter):
     title = "state"
     parameter_name = "state"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("active", "active"), ("revoked", "revoked")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value() == "active":
-            return queryset.filter(revoked_at__isnull=True)
-        if self.value() == "revoked":
-            return queryset.filter(revoked_at__isnull=False)
-        return queryset
+    conditions = {
+        "active": ("active", Q(revoked_at__isnull=True)),
+        "revoked": ("revoked", Q(revoked_at__isnull=False)),
+    }
 
 
 @admin.register(ApiKey)

@@ -29,7 +29,7 @@ from ledger.exceptions import ConcurrencyConflict, LedgerError
 from ledger.models import ClaimView
 from reviews import selectors
 from reviews.actors import Actor
-from reviews.admin.pages import ModelAdmin, admin_actor, page_row
+from reviews.admin.pages import FieldValueFilter, ModelAdmin, admin_actor, page_row
 from reviews.contradictions.detectors import CUE_KIND_CHOICES, UNKNOWN_CUE_KIND, cue_kind_label
 from reviews.models import ContradictionFlag
 from reviews.services import FlagDecision, contradiction_decide
@@ -53,15 +53,13 @@ class DecisionForm(ActionForm):
     )
 
 
-class FlagStatusFilter(admin.SimpleListFilter):
+class FlagStatusFilter(FieldValueFilter):
     title = "status"
     parameter_name = "status"
+    field = "status"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [(status.value, status.value) for status in selectors.FlagStatus]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(status=self.value()) if self.value() else queryset
 
 
 class FlagTypeFilter(admin.SimpleListFilter):
@@ -79,20 +77,18 @@ class FlagTypeFilter(admin.SimpleListFilter):
         return queryset.filter(cue_kind="" if self.value() == UNKNOWN_CUE_KIND else self.value())
 
 
-class FlagPriorityFilter(admin.SimpleListFilter):
+class FlagPriorityFilter(FieldValueFilter):
     """Low: neither claim is check-worthy (``selectors.flags_with_priority``)."""
 
     title = "priority"
     parameter_name = "priority"
+    field = "priority"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [
             (selectors.FlagPriority.NORMAL.value, "normal (a check-worthy claim)"),
             (selectors.FlagPriority.LOW.value, "low (neither claim check-worthy)"),
         ]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(priority=self.value()) if self.value() else queryset
 
 
 class FlagPublisherFilter(admin.SimpleListFilter):
