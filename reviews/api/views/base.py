@@ -1,4 +1,5 @@
-"""What every API view shares: scopes, the caller, size limits, versions and problem docs."""
+"""What every API view shares: scopes, the caller, size limits, versions, the command views
+and problem docs."""
 
 from __future__ import annotations
 
@@ -127,7 +128,7 @@ class CommandView(LedgerAPIView):
 
     @idempotent()
     def post(self, request: Request, **url: Any) -> Response:
-        (object_id,) = url.values()
+        (object_id,) = url.values()  # a command's route names its object by one id
         target = self.target(str(object_id))
         serializer = self.get_serializer_class()(data=request.data)
         serializer.is_valid(raise_exception=True)
