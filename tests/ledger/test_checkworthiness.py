@@ -14,11 +14,10 @@ from ledger.checkworthiness import (
     MODEL_PATH,
     SENTENCE_CLASSES,
     SentenceClass,
-    checkworthiness_measure,
     model_load,
-    roc_auc,
     sentence_classify,
 )
+from ledger.measurement import checkworthiness_measure, roc_auc
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 

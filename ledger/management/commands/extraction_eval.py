@@ -6,8 +6,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ledger.checkworthiness import LABEL_CHECK_WORTHY, SentenceClass, checkworthiness_measure
-from ledger.extraction import claims_extract, extraction_measure
+from ledger.checkworthiness import LABEL_CHECK_WORTHY, SentenceClass
+from ledger.extraction import claims_extract
+from ledger.measurement import checkworthiness_measure, extraction_measure
 
 CLAIMBUSTER_TEST = "eval/claimbuster/test.jsonl"
 # Each labelled article: its text, its gold claims, and its claims' check-worthiness classes.
