@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from ledger.checkworthiness import sentence_classify
+from ledger.checkworthiness import Model, article_topic_entities, sentence_classify
 from ledger.entities import KIND_NAME, entities_find
 from ledger.events import TextSelector, WithheldSpan
 from ledger.personal_data import personal_data_find, personal_data_redact
@@ -35,8 +35,9 @@ from ledger.sentences import (
 )
 
 # 2: check-worthiness by the classifier of ledger.checkworthiness; phone numbers by
-# libphonenumber; context stops at withheld text.
-EXTRACTOR_VERSION = "2"
+# libphonenumber; context stops at withheld text. 3: check-worthiness read in the article (its
+# subjects are not entities), framing words.
+EXTRACTOR_VERSION = "3"
 MIN_CLAIM_WORDS = 5
 MAX_CLAIM_CHARS = 1000  # longer "sentences" are run-on text (lists, tables), not one claim
 
@@ -283,8 +284,10 @@ def withheld_spans(skipped: Iterable[SkippedSentence]) -> list[WithheldSpan]:
     ]
 
 
-def claims_extract(text: str) -> Extraction:
-    """The claims in ``text`` and every sentence that was skipped, each with its reason."""
+def claims_extract(text: str, *, model: Model | None = None) -> Extraction:
+    """The claims in ``text`` and every sentence that was skipped, each with its reason; each
+    claim scored by the shipped check-worthiness model, or by ``model`` (a candidate being
+    fitted, ``scripts/train_checkworthiness.py``)."""
     sentences = sentences_split(text)
     line_counts: dict[str, int] = {}
     for line in text.splitlines():
@@ -320,9 +323,10 @@ def claims_extract(text: str) -> Extraction:
         context.seen_claims.add(_normalized(sentence.text))
         kept.append(sentence)
     withheld = withheld_spans(skipped)
+    bodies = [" ".join(sentence.text.split()) for sentence in kept]
+    topic_entities = article_topic_entities(bodies)
     claims: list[ExtractedClaim] = []
-    for sentence in kept:
-        body = " ".join(sentence.text.split())
+    for sentence, body in zip(kept, bodies, strict=True):
         found = entities_find(body)
         names = sorted({entity.canonical for entity in found})
         known = sorted({entity.canonical for entity in found if entity.kind != KIND_NAME})
@@ -334,7 +338,9 @@ def claims_extract(text: str) -> Extraction:
                 selector=selector_build(
                     text=text, start=sentence.start, end=sentence.end, withheld=withheld
                 ),
-                check_worthiness=sentence_classify(body).as_payload(),
+                check_worthiness=sentence_classify(
+                    body, model=model, topic_entities=topic_entities
+                ).as_payload(),
                 entities=known or names,
             )
         )

@@ -9,10 +9,29 @@ from __future__ import annotations
 import dataclasses
 from decimal import Decimal
 
-from ledger.checkworthiness import LABEL_CHECK_WORTHY, sentence_classify
+from ledger.checkworthiness import LABEL_CHECK_WORTHY, Model, SentenceClass, sentence_classify
 from ledger.extraction import claims_extract
 
 _PLACES = Decimal("0.001")
+# Each labelled article: its text, its gold claims, and its claims' check-worthiness classes
+# (with their role: development or held out, docs/checkworthiness.md).
+LABELLED_ARTICLES = (
+    (
+        "fixtures/iran-palestine-article.txt",
+        "fixtures/iran-palestine-article.gold.json",
+        "fixtures/iran-palestine-article.checkworthiness.json",
+    ),
+    (
+        "fixtures/meridian-rail-analysis.txt",
+        "fixtures/meridian-rail-analysis.gold.json",
+        "fixtures/meridian-rail-analysis.checkworthiness.json",
+    ),
+    (
+        "fixtures/harbor-city-water-report.txt",
+        "fixtures/harbor-city-water-report.gold.json",
+        "fixtures/harbor-city-water-report.checkworthiness.json",
+    ),
+)
 
 
 def _ratio(numerator: int | Decimal, denominator: int | Decimal, *, empty: str) -> Decimal:
@@ -97,4 +116,41 @@ def checkworthiness_measure(*, labelled: list[tuple[str, bool]]) -> LabelledMeas
         recall=recall,
         f1=_ratio(2 * precision * recall, precision + recall, empty="0.000"),
         auc=roc_auc([result.score for result in results], wanted),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class QueueMeasurement:
+    """An article's default queue (the claims ingestion labels check-worthy) against labels."""
+
+    claims: int  # extracted
+    labelled_worthy: int  # extracted claims labelled check-worthy
+    queue: int
+    queue_worthy: int  # in the queue and labelled check-worthy
+    share: Decimal  # queue_worthy / queue
+    recall: Decimal  # queue_worthy / labelled_worthy
+    auc: Decimal  # of the recorded scores over the extracted claims
+    scored: list[tuple[Decimal, bool]]  # each claim's recorded score, labelled check-worthy?
+
+
+def article_queue_measure(
+    *, text: str, classes: dict[str, str], model: Model | None = None
+) -> QueueMeasurement:
+    """The claims of ``text`` scored as ingestion scores them (with ``model`` if given), against
+    ``classes`` (claim text -> class); an extracted claim without a class counts as not
+    check-worthy."""
+    claims = claims_extract(text, model=model).claims
+    worthy = [classes.get(claim.text) == SentenceClass.CHECK_WORTHY for claim in claims]
+    queued = [claim.check_worthiness["label"] == LABEL_CHECK_WORTHY for claim in claims]
+    hits = sum(1 for wanted, taken in zip(worthy, queued, strict=True) if wanted and taken)
+    scores = [Decimal(claim.check_worthiness["score"]) for claim in claims]
+    return QueueMeasurement(
+        claims=len(claims),
+        labelled_worthy=sum(worthy),
+        queue=sum(queued),
+        queue_worthy=hits,
+        share=_ratio(hits, sum(queued), empty="0.000"),
+        recall=_ratio(hits, sum(worthy), empty="0.000"),
+        auc=roc_auc(scores, worthy),
+        scored=list(zip(scores, worthy, strict=True)),
     )
