@@ -8,12 +8,11 @@ action (a data-protection request) calls ``reviews.erasure.claim_erase_text``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.views.main import ChangeList
 from django.db.models import QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -28,6 +27,7 @@ from ledger.models import Source
 from ledger.services import claim_load
 from reviews import selectors
 from reviews.actors import Actor
+from reviews.admin.check_worthiness import CheckWorthyFilter
 from reviews.admin.pages import ModelAdmin, admin_actor, page_row
 from reviews.erasure import actor_may_erase_text, claim_erase_text
 from reviews.models import ReviewClaim
@@ -48,9 +48,6 @@ from reviews.workflow import (
     workflow_available_commands,
     workflow_roles_for,
 )
-
-if TYPE_CHECKING:
-    from django.contrib.admin.filters import _ListFilterChoices
 
 CLAIM_PAGE_TEMPLATE = "admin/reviews/reviewclaim/claim_page.html"
 BULK_CONFIRM_TEMPLATE = "admin/reviews/reviewclaim/bulk_confirm.html"
@@ -134,42 +131,6 @@ class FlaggedFilter(admin.SimpleListFilter):
             return queryset.filter(open_flag_count__gt=0)
         if self.value() == "no":
             return queryset.filter(open_flag_count=0)
-        return queryset
-
-
-class CheckWorthyFilter(admin.SimpleListFilter):
-    """The queue shows check-worthy claims by default (issue 21); this filter shows the others,
-    or every claim, and says which is shown."""
-
-    title = "check-worthiness"
-    parameter_name = "check_worthy"
-    DEFAULT = "yes"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [
-            ("yes", "check-worthy (the queue)"),
-            ("no", "not check-worthy (promote to queue)"),
-            ("all", "all claims"),
-        ]
-
-    def value(self) -> str:
-        return str(super().value() or self.DEFAULT)
-
-    def choices(self, changelist: ChangeList) -> Iterator[_ListFilterChoices]:
-        # No "All" entry of Django's: no parameter means the default, so "all claims" is one of
-        # the lookups.
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value() == "yes":
-            return queryset.filter(check_worthy=True)
-        if self.value() == "no":
-            return queryset.filter(check_worthy=False)
         return queryset
 
 
