@@ -25,7 +25,7 @@ import math
 import pathlib
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -213,23 +213,22 @@ TOPIC_SHARE = 0.3
 TOPIC_MIN_SENTENCES = 10
 
 
-def article_topic_entities(sentences: Sequence[str]) -> frozenset[str]:
-    """The canonical entities named in at least ``TOPIC_SHARE`` of ``sentences`` (an article's
-    claims); none when there are fewer than ``TOPIC_MIN_SENTENCES`` of them.
+def article_topic_entities(mentions: Sequence[Collection[str]]) -> frozenset[str]:
+    """The canonical entities named in at least ``TOPIC_SHARE`` of an article's claims, given
+    each claim's canonical entity names (``mentions``); none when there are fewer than
+    ``TOPIC_MIN_SENTENCES`` claims.
 
     The classifier learned from debate sentences, each read alone, where naming a country or a
     person marks a factual claim; an article names its subjects in nearly every sentence, the
     commentary included, so for the article's own sentences they are no signal.
     """
-    if len(sentences) < TOPIC_MIN_SENTENCES:
+    if len(mentions) < TOPIC_MIN_SENTENCES:
         return frozenset()
-    mentions = Counter(
-        canonical
-        for sentence in sentences
-        for canonical in {entity.canonical for entity in entities_find(sentence)}
-    )
+    claims_naming = Counter(canonical for names in mentions for canonical in set(names))
     return frozenset(
-        canonical for canonical, count in mentions.items() if count >= TOPIC_SHARE * len(sentences)
+        canonical
+        for canonical, count in claims_naming.items()
+        if count >= TOPIC_SHARE * len(mentions)
     )
 
 

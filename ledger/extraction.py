@@ -324,10 +324,12 @@ def claims_extract(text: str, *, model: Model | None = None) -> Extraction:
         kept.append(sentence)
     withheld = withheld_spans(skipped)
     bodies = [" ".join(sentence.text.split()) for sentence in kept]
-    topic_entities = article_topic_entities(bodies)
+    mentions = [entities_find(body) for body in bodies]
+    topic_entities = article_topic_entities(
+        [{entity.canonical for entity in found} for found in mentions]
+    )
     claims: list[ExtractedClaim] = []
-    for sentence, body in zip(kept, bodies, strict=True):
-        found = entities_find(body)
+    for sentence, body, found in zip(kept, bodies, mentions, strict=True):
         names = sorted({entity.canonical for entity in found})
         known = sorted({entity.canonical for entity in found if entity.kind != KIND_NAME})
         claims.append(

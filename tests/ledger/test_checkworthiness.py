@@ -18,7 +18,7 @@ from ledger.checkworthiness import (
     model_load,
     sentence_classify,
 )
-from ledger.entities import entity_canonical
+from ledger.entities import entities_find, entity_canonical
 from ledger.extraction import claims_extract
 from ledger.measurement import checkworthiness_measure, roc_auc
 
@@ -283,21 +283,14 @@ def test_extraction_eval_reports_every_labelled_article_and_claimbuster():
     ]
 
 
-def _sentences(*counts: tuple[str, int], total: int) -> list[str]:
-    sentences = [
-        f"{name} signed the accord in 1994." for name, count in counts for _ in range(count)
-    ]
-    return sentences + ["The talks went on for years."] * (total - len(sentences))
-
-
 def test_an_articles_subjects_are_the_entities_named_in_a_third_of_its_claims():
-    # given twelve claims: Iran named in four (a third), Hamas in three, Tehran (Iran) in none
-    sentences = _sentences(("Iran", 4), ("Hamas", 3), total=12)
+    # given twelve claims' entities: Iran named in four (a third), Hamas in three
+    mentions = [{"Iran"}] * 4 + [{"Hamas", "Israel"}] * 3 + [set()] * 5
 
     # when / then Iran is a subject and Hamas is not
-    assert article_topic_entities(sentences) == frozenset({"Iran"})
+    assert article_topic_entities(mentions) == frozenset({"Iran"})
     # and an article of fewer than ten claims has no subjects: a share of a few says nothing
-    assert article_topic_entities(sentences[:9]) == frozenset()
+    assert article_topic_entities(mentions[:9]) == frozenset()
 
 
 def test_an_articles_subject_is_no_entity_of_its_own_claims():
@@ -330,7 +323,9 @@ def test_ingestion_reads_each_claim_in_its_article():
 
     # then no claim's reasons count the subjects as entities, and each score is the one the
     # classifier gives the sentence read with them
-    topics = article_topic_entities([claim.text for claim in claims])
+    topics = article_topic_entities(
+        [{entity.canonical for entity in entities_find(claim.text)} for claim in claims]
+    )
     assert topics == frozenset({"Iran", "Palestine"})
     for claim in claims:
         expected = sentence_classify(claim.text, topic_entities=topics).as_payload()
