@@ -194,8 +194,8 @@ class ReviewClaimAdmin(ModelAdmin):
         FlaggedFilter,
     )
     search_fields = ("text",)
-    # Check-worthy claims first, the likeliest first (issue 21); the others stay listed below,
-    # to be promoted. Scores are "0.000" to "1.000", so they sort as text; a claim recorded
+    # The likeliest first (issue 21); the queue shows check-worthy claims by default
+    # (CheckWorthyFilter), and with "all claims" they come before the others. Scores are "0.000" to "1.000", so they sort as text; a claim recorded
     # without a score (by hand) comes first, as a person asked for it to be checked.
     # (Django takes expressions here, as in Meta.ordering; django-stubs types only strings.)
     ordering = (  # type: ignore[assignment]
@@ -249,7 +249,7 @@ class ReviewClaimAdmin(ModelAdmin):
             request,
             {
                 "title": "Review queue",
-                "subtitle": "Claims to check, newest change first. Open a claim to work on it.",
+                "subtitle": "Claims to check, the likeliest first. Open a claim to work on it.",
                 **(extra_context or {}),
             },
         )

@@ -63,7 +63,8 @@ def test_the_seed_queue_first_page_is_its_check_worthy_claims_by_score(client, s
     }
     scores = [Decimal(claim.check_worthiness["score"]) for claim in first_page]
     assert scores == sorted(scores, reverse=True)
-    # and the filter says so, offering the others and every claim
+    # and the page and its filter say so, offering the others and every claim
+    assert "Claims to check, the likeliest first." in page.text
     assert "check-worthy (the queue)" in page.text
     assert "?check_worthy=all" in page.text
     assert "?check_worthy=no" in page.text
