@@ -194,9 +194,10 @@ class ReviewClaimAdmin(ModelAdmin):
         FlaggedFilter,
     )
     search_fields = ("text",)
-    # The likeliest first (issue 21); the queue shows check-worthy claims by default
-    # (CheckWorthyFilter), and with "all claims" they come before the others. Scores are "0.000" to "1.000", so they sort as text; a claim recorded
-    # without a score (by hand) comes first, as a person asked for it to be checked.
+    # The likeliest first (issue 21): the queue shows check-worthy claims by default
+    # (CheckWorthyFilter); with "all claims" they come before the others. Scores are "0.000"
+    # to "1.000", so they sort as text; a claim recorded without a score (by hand) comes
+    # first, as a person asked for it to be checked.
     # (Django takes expressions here, as in Meta.ordering; django-stubs types only strings.)
     ordering = (  # type: ignore[assignment]
         "-check_worthy",
