@@ -9,10 +9,11 @@ from reviews.contradictions.detectors import (
     B,
     Cue,
     Overlap,
+    specific_on_both_sides,
     times_compatible,
 )
 from reviews.contradictions.features import ClaimFeatures
-from reviews.contradictions.text import lemma
+from reviews.contradictions.quantifiers import Quantified
 
 
 def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
@@ -124,35 +125,56 @@ def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
 
 
 _KIND_WORDS = {"except": "all but some", "not-all": "not all"}
-_QUANTIFIER_LEMMAS = frozenset(lemma(word) for word in lexicon.QUANTIFIER_WORDS)
+# A denied predicate turns the quantifier round: "none of them were not evacuated" says all
+# were, "two of the contracts went through no tender" says not all did.
+_DENIED_KIND = {"all": "none", "none": "all", "some": "not-all", "not-all": "some"}
 
 
-def _says_more(first: ClaimFeatures, second: ClaimFeatures) -> bool:
-    """Whether ``first`` has a word ``second`` lacks beyond its quantifier phrase ("all but
-    two of the 27", "not a single"); a year is a word ("had ... in 1990": another time)."""
-    return any(
-        not (word.isdigit() and len(word) != 4)
-        for word in first.sets.lemmas - second.sets.lemmas - _QUANTIFIER_LEMMAS
-    )
+def _kind_said(quantified: Quantified) -> str:
+    """The quantifier's kind as said of the predicate asserted (``_DENIED_KIND``)."""
+    if quantified.negated:
+        return _DENIED_KIND.get(quantified.kind, quantified.kind)
+    return quantified.kind
+
+
+def _said_alike(x: Quantified, a: ClaimFeatures, y: Quantified, b: ClaimFeatures) -> bool:
+    """Whether two quantifiers are said of one group and one predicate, whatever else the
+    claims add ("..., the coastguard said"): the same noun; no word narrowing the noun on one
+    side that the other claim lacks ("senior nurses", "libraries in the borough" against "in
+    the county": another group); the same verb ("passed" against "failed", "were charged"
+    against "were released": another predicate); and no words of the predicate on each side
+    that the other lacks ("approved by a director" / "by the finance committee")."""
+    if x.noun != y.noun:
+        return False
+    if any(word not in b.sets.lemmas for word in x.group) or any(
+        word not in a.sets.lemmas for word in y.group
+    ):
+        return False
+    verbs_x, verbs_y = set(x.verbs), set(y.verbs)
+    if verbs_x and verbs_y and verbs_x.isdisjoint(verbs_y):
+        return False
+    if verbs_x - b.sets.lemmas and verbs_y - a.sets.lemmas:
+        return False
+    return not specific_on_both_sides(x.predicate, a, y.predicate, b)
 
 
 def detect_quantifier(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
-    """ "All X" against "no X" (or "never"), or "no X" against "some X" ("three of the X"),
-    about the same thing ("all X" and "some X" agree)."""
+    """ "All X" against "no X" (or "not a single X"), "no X" against "some X" ("three of the
+    X"), "all X" against "all but two X" or "only nine of the X", said of the same group and
+    predicate ("all X" and "some X" agree)."""
     if overlap.weight < 2 or a.sets.quantifier_nouns.isdisjoint(b.sets.quantifier_nouns):
         return []
     if not times_compatible(a, b):
         return []  # "none had paid by 2023" against "several had paid by 2025": two times
-    if _says_more(a, b) or _says_more(b, a):
-        return []  # "every bank passed" against "no bank failed": more than the quantifier differs
-    for kind_a, noun_a in a.quantifiers:
-        for kind_b, noun_b in b.quantifiers:
-            if noun_a == noun_b and (kind_a, kind_b) in lexicon.OPPOSED_QUANTIFIERS:
+    for x in a.quantifiers:
+        for y in b.quantifiers:
+            kind_a, kind_b = _kind_said(x), _kind_said(y)
+            if (kind_a, kind_b) in lexicon.OPPOSED_QUANTIFIERS and _said_alike(x, a, y, b):
                 return [
                     Cue(
                         kind="quantifier",
                         strength=0.65,
-                        template=f"opposite quantifiers on “{noun_a}”: "
+                        template=f"opposite quantifiers on “{x.noun}”: "
                         f"{A} says {_KIND_WORDS.get(kind_a, kind_a)}, "
                         f"{B} says {_KIND_WORDS.get(kind_b, kind_b)}",
                     )

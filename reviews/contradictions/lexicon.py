@@ -381,19 +381,9 @@ OPPOSED_QUANTIFIERS = frozenset(
         ("not-all", "all"),
     ]
 )
-# The words of a quantifier phrase: the claims may differ in these and still say the rest alike
-# ("not a single branch reopened" against "a handful of branches reopened").
-QUANTIFIER_WORDS = (
-    UNIVERSAL
-    | UNIVERSAL_NEGATIVE
-    | EXISTENTIAL
-    | NUMBER_WORDS
-    | EXCEPTION_MARKERS
-    | frozenset(["single", "few", "not", "of", "a", "the"])
-)
-QUANTIFIER_REACH = (
-    5  # the quantified noun follows within this many tokens ("none of the 12 members")
-)
+# The quantified noun follows within this many tokens ("all but one of the region's twelve
+# reservoirs").
+QUANTIFIER_REACH = 7
 APPROXIMATORS = frozenset(
     [
         "about",
