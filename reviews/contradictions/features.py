@@ -34,7 +34,9 @@ from reviews.contradictions.quantities import (
     RANGE_DASH,
     DateMention,
     Quantity,
+    measure_keys,
     month_dates,
+    numbers_as_digits,
     quantity_at,
     range_extend,
 )
@@ -80,13 +82,6 @@ class FeatureSets:
     undated: frozenset[str]
     answer_polarities: frozenset[str]  # "yes", "no", "mixed": the answers it gives
     denied_subject: frozenset[str]
-
-
-def measure_key(quantity: Quantity) -> str:
-    """Two quantities are comparable when their keys are equal (a bare count never is)."""
-    if quantity.unit != "count":
-        return quantity.unit
-    return f"count:{quantity.measure}" if quantity.measure else ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -144,7 +139,7 @@ class ClaimFeatures:
             negated_embedded=frozenset(self.negated_embedded) - frozenset(self.negated),
             entities=frozenset(self.entities),
             entity_words=frozenset(lemma(word) for name in self.entities for word in name.split()),
-            measures=frozenset(filter(None, (measure_key(q) for q in self.quantities))),
+            measures=frozenset(key for q in self.quantities for key in measure_keys(q)),
             sides=sides,
             poles=poles,
             opposite_poles=frozenset((axis, -pole) for axis, pole in poles),
@@ -269,14 +264,16 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
 
     quantities: list[Quantity] = []
     dates: list[DateMention] = []
+    numbered = numbers_as_digits(tokens)
+    numbered_lowered = [token.lower() for token in numbered]
     position = 0
-    while position < len(tokens):
-        if tokens[position][0].isdigit() or (
-            tokens[position][0] in "$€£" and len(tokens[position]) > 1
+    while position < len(numbered):
+        if numbered[position][0].isdigit() or (
+            numbered[position][0] in "$€£" and len(numbered[position]) > 1
         ):
-            quantity, date, used = quantity_at(tokens, lowered, position)
+            quantity, date, used = quantity_at(numbered, numbered_lowered, position)
             if quantity is not None:
-                quantity, used = range_extend(tokens, lowered, position, quantity, used)
+                quantity, used = range_extend(numbered, numbered_lowered, position, quantity, used)
                 quantities.append(quantity)
             if date is not None:
                 dates.append(date)

@@ -424,6 +424,66 @@ CURRENCY_WORDS = {
     "£": "money:gbp",
     "pound": "money:gbp",
 }
+# Numbers written as words ("twelve people", "forty-five", "five million"): read as digits
+# by ``quantities.numbers_as_digits``. "One" is left out: "one of the", "one person" is
+# rarely a count a claim gives.
+NUMBER_WORD_VALUES = {
+    "zero": 0,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "dozen": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+TENS_WORD_VALUES = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+# Head nouns that count the same thing (the numeric detector compares their numbers): "3,400
+# staff" / "2,000 employees" / "300 jobs". A count of people ("employs 3,400 people") is
+# compared with a workforce too; the rest of a class only with its own class.
+MEASURE_CLASSES = {
+    lemma(word): name
+    for name, words in {
+        "person": "person people resident inhabitant spectator visitor attendee",
+        "workforce": "staff employee worker job position personnel",
+        "home": "home house dwelling",
+        "vehicle": "car vehicle",
+        "tonne": "tonne ton",
+        "kilometre": "kilometre kilometer km",
+    }.items()
+    for word in words.split()
+}
+# Words that phrase a number rather than say what it is about: its bounds and approximations
+# ("fewer than 2,000", "some 230", "just over eight million", "a total of 37").
+NUMBER_PHRASING = (
+    APPROXIMATORS
+    | LOWER_BOUNDS
+    | UPPER_BOUNDS
+    | frozenset(["than", "only", "just", "total", "least", "most", "up", "as", "much", "many"])
+)
+# Which measure classes each class is compared with (a person count with a workforce).
+MEASURE_CLASS_COVERS = {"person": frozenset(["person", "workforce"])}
 # Before a month named without a year, these make it a date ("until March", "in June").
 # "Will not open before 2029": a negator this many words before "before" / "until" makes the
 # date the earliest time of the event (``quantities.DateMention.bound``), not a denial.
