@@ -130,6 +130,12 @@ _KIND_WORDS = {"except": "all but some", "not-all": "not all"}
 _DENIED_KIND = {"all": "none", "none": "all", "some": "not-all", "not-all": "some"}
 
 
+# The kinds an opposite predicate turns round like a denial: a universal against a universal
+# or an existential of the opposite ("all stayed open" / "three closed"); two "none" or two
+# existentials of opposite predicates agree ("no school opened" / "no school closed").
+_OPPOSITE_TURNS = frozenset(["all", "some", "except"])
+
+
 def _kind_said(quantified: Quantified) -> str:
     """The quantifier's kind as said of the predicate asserted (``_DENIED_KIND``)."""
     if quantified.negated:
@@ -137,7 +143,19 @@ def _kind_said(quantified: Quantified) -> str:
     return quantified.kind
 
 
-def _said_alike(x: Quantified, a: ClaimFeatures, y: Quantified, b: ClaimFeatures) -> bool:
+def _opposite_verbs(x: Quantified, y: Quantified) -> bool:
+    """Whether the two quantifiers' verbs are opposite predicates of the news table ("all
+    eleven players passed" / "two players failed", "every branch stayed open" / "three
+    branches closed")."""
+    phrases = lexicon.predicate_phrases()
+    keys_x = {key for verb in x.verbs for key in phrases.get((verb,), [])}
+    keys_y = {key for verb in y.verbs for key in phrases.get((verb,), [])}
+    return any(lexicon.opposite_key(key) in keys_y for key in keys_x if key[-1] in "+-")
+
+
+def _said_alike(
+    x: Quantified, a: ClaimFeatures, y: Quantified, b: ClaimFeatures, *, opposite: bool = False
+) -> bool:
     """Whether two quantifiers are said of one group and one predicate, whatever else the
     claims add ("..., the coastguard said"): the same noun; no word narrowing the noun on one
     side that the other claim lacks ("senior nurses", "libraries in the borough" against "in
@@ -151,11 +169,17 @@ def _said_alike(x: Quantified, a: ClaimFeatures, y: Quantified, b: ClaimFeatures
     ):
         return False
     verbs_x, verbs_y = set(x.verbs), set(y.verbs)
-    if verbs_x and verbs_y and verbs_x.isdisjoint(verbs_y):
+    classes_x = {lexicon.VERB_CLASSES.get(verb, verb) for verb in verbs_x}
+    classes_y = {lexicon.VERB_CLASSES.get(verb, verb) for verb in verbs_y}
+    if not opposite and verbs_x and verbs_y and classes_x.isdisjoint(classes_y):
         return False
-    if verbs_x - b.sets.lemmas and verbs_y - a.sets.lemmas:
+    if (
+        not opposite
+        and (classes_x - classes_y - b.sets.lemmas)
+        and (classes_y - classes_x - a.sets.lemmas)
+    ):
         return False
-    return not specific_on_both_sides(x.predicate, a, y.predicate, b)
+    return not specific_on_both_sides(set(x.predicate) - verbs_x, a, set(y.predicate) - verbs_y, b)
 
 
 def detect_quantifier(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
@@ -169,7 +193,21 @@ def detect_quantifier(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
     for x in a.quantifiers:
         for y in b.quantifiers:
             kind_a, kind_b = _kind_said(x), _kind_said(y)
-            if (kind_a, kind_b) in lexicon.OPPOSED_QUANTIFIERS and _said_alike(x, a, y, b):
+            opposite = (
+                kind_a in _OPPOSITE_TURNS
+                and kind_b in _OPPOSITE_TURNS
+                and "all" in (kind_a, kind_b)
+                and _opposite_verbs(x, y)
+            )
+            if opposite and kind_a != "all":
+                # "two failed" / "all passed" says not all passed / all passed
+                kind_a = _DENIED_KIND.get(kind_a, kind_a)
+            elif opposite:
+                # "all passed" / "two failed" says all passed / not all passed
+                kind_b = _DENIED_KIND.get(kind_b, kind_b)
+            if (kind_a, kind_b) in lexicon.OPPOSED_QUANTIFIERS and _said_alike(
+                x, a, y, b, opposite=opposite
+            ):
                 return [
                     Cue(
                         kind="quantifier",

@@ -21,7 +21,9 @@ from reviews.contradictions.quantities import DateMention, Quantity, measure_key
 
 
 def _same_measure(x: Quantity, y: Quantity) -> bool:
-    return not measure_keys(x).isdisjoint(measure_keys(y))
+    """The same kind of quantity, each a whole or each not ("all 11 players" and "two players"
+    are a group and some of it)."""
+    return x.whole == y.whole and not measure_keys(x).isdisjoint(measure_keys(y))
 
 
 def _names_unknown_to(x: Quantity, own: ClaimFeatures, other: ClaimFeatures) -> bool:

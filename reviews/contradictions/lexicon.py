@@ -335,7 +335,9 @@ UNIVERSAL = frozenset(
 UNIVERSAL_NEGATIVE = frozenset(["no", "none", "never", "nobody", "nothing", "neither"])
 # "Some flights", "several ministers", "three of the members": at least one, which "none" excludes
 # (and "all" does not).
-EXISTENTIAL = frozenset(["some", "several", "handful"])
+EXISTENTIAL = frozenset(
+    ["some", "several", "handful", "many", "most", "numerous", "various", "majority", "half"]
+)
 # "Not a single X", "not one of the X" say none; "not every X", "not all X" deny the universal
 # only: these negators quantify the noun and deny no predicate (``scopes.negation_scopes``).
 QUANTIFIER_NEGATIONS: dict[tuple[str, ...], str] = {
@@ -482,6 +484,20 @@ NUMBER_PHRASING = (
     | UPPER_BOUNDS
     | frozenset(["than", "only", "just", "total", "least", "most", "up", "as", "much", "many"])
 )
+# Verbs news uses for one predicate of a quantified group ("no one was hurt" / "two people
+# were injured", "no cases were recorded" / "officials confirmed 14 cases"), by class.
+VERB_CLASSES = {
+    lemma(word): name
+    for name, words in {
+        "injure": "injure injured hurt wound wounded",
+        "kill": "kill killed die died",
+        "record": "record recorded report reported confirm confirmed register registered",
+        "close": "close closed shut",
+        "arrest": "arrest arrested detain detained",
+        "cancel": "cancel cancelled canceled scrap scrapped axe axed",
+    }.items()
+    for word in words.split()
+}
 # Which measure classes each class is compared with (a person count with a workforce).
 MEASURE_CLASS_COVERS = {"person": frozenset(["person", "workforce"])}
 # Before a month named without a year, these make it a date ("until March", "in June").
@@ -725,10 +741,10 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
         converse=True,
     ),
     Opposite(
-        "succeed succeeded succeeds success",
+        "succeed succeeded succeeds success pass passed passes",
         "fail failed fails failure",
         "outcome",
-        "launches, bids and tests: whether it worked",
+        "launches, bids, tests, inspections and votes: whether it worked (passed a test)",
     ),
     Opposite(
         "survive survived survives alive",

@@ -34,6 +34,9 @@ class Quantity:
     unit: str  # "money:usd", "percent", "count"
     measure: str  # lemma of the thing counted ("bodies" -> "body"); "" when unknown
     context: list[str] = dataclasses.field(default_factory=list)  # content lemmas around it
+    # The count sizes a whole group ("all 11 players", "each of the 12 bridges"), which a count
+    # of some of them ("two players failed") does not contradict.
+    whole: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -189,6 +192,7 @@ def quantity_at(
     if "up" in before or ("much" in before and "as" in before):
         low = 0.0
     text = " ".join(tokens[max(0, index - 1) : end])
+    leading = [word for word in lowered[max(0, index - 3) : index] if word not in {"of", "the"}]
     quantity = Quantity(
         text=text,
         low=low,
@@ -198,6 +202,7 @@ def quantity_at(
         context=_measure_context(
             lowered, index, end if unit == "count" else index + used, unit == "count"
         ),
+        whole=bool(leading) and leading[-1] in lexicon.UNIVERSAL,
     )
     return quantity, None, used
 
