@@ -264,16 +264,18 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
 
     quantities: list[Quantity] = []
     dates: list[DateMention] = []
-    numbered = numbers_as_digits(tokens)
+    numbered, shown = numbers_as_digits(tokens)
     numbered_lowered = [token.lower() for token in numbered]
     position = 0
     while position < len(numbered):
         if numbered[position][0].isdigit() or (
             numbered[position][0] in "$€£" and len(numbered[position]) > 1
         ):
-            quantity, date, used = quantity_at(numbered, numbered_lowered, position)
+            quantity, date, used = quantity_at(numbered, numbered_lowered, position, shown)
             if quantity is not None:
-                quantity, used = range_extend(numbered, numbered_lowered, position, quantity, used)
+                quantity, used = range_extend(
+                    numbered, numbered_lowered, position, quantity, used, shown
+                )
                 quantities.append(quantity)
             if date is not None:
                 dates.append(date)

@@ -70,11 +70,13 @@ def measure_keys(quantity: Quantity) -> frozenset[str]:
     )
 
 
-def numbers_as_digits(tokens: list[str]) -> list[str]:
+def numbers_as_digits(tokens: list[str]) -> tuple[list[str], list[str]]:
     """The tokens with numbers written as words read as digits ("twelve" -> "12", "forty
-    five" -> "45", "five million" -> "5 million"), so that they are quantities like any other;
-    a number word before "of" is a part of a group ("three of the nine"), left as it is."""
-    result: list[str] = []
+    five" -> "45", "five million" -> "5 million"), so that they are quantities like any other,
+    and beside them the words as written, for the cue text; a number word before "of" is a part
+    of a group ("three of the nine"), left as it is."""
+    digits: list[str] = []
+    shown: list[str] = []
     position = 0
     while position < len(tokens):
         word = tokens[position].lower()
@@ -88,12 +90,14 @@ def numbers_as_digits(tokens: list[str]) -> list[str]:
             value = lexicon.NUMBER_WORD_VALUES.get(word)
         after = tokens[position + used].lower() if position + used < len(tokens) else ""
         if value is None or after == "of":
-            result.append(tokens[position])
+            digits.append(tokens[position])
+            shown.append(tokens[position])
             position += 1
             continue
-        result.append(str(value))
+        digits.append(str(value))
+        shown.append(" ".join(tokens[position : position + used]))
         position += used
-    return result
+    return digits, shown
 
 
 def _framing(lowered: list[str], start: int) -> bool:
@@ -115,9 +119,10 @@ def _parse_number(token: str) -> tuple[float, int] | None:
 
 
 def quantity_at(
-    tokens: list[str], lowered: list[str], index: int
+    tokens: list[str], lowered: list[str], index: int, shown: list[str] | None = None
 ) -> tuple[Quantity | None, DateMention | None, int]:
-    """The number at ``index`` as a quantity or a date, and how many tokens it used."""
+    """The number at ``index`` as a quantity or a date, and how many tokens it used;
+    ``shown`` are the tokens as written, for the quantity's text (default ``tokens``)."""
     token = tokens[index]
     parsed = _parse_number(token)
     if parsed is None:
@@ -191,7 +196,7 @@ def quantity_at(
         low = 0.0
     if "up" in before or ("much" in before and "as" in before):
         low = 0.0
-    text = " ".join(tokens[max(0, index - 1) : end])
+    text = " ".join((shown or tokens)[max(0, index - 1) : end])
     leading = [word for word in lowered[max(0, index - 3) : index] if word not in {"of", "the"}]
     quantity = Quantity(
         text=text,
@@ -208,10 +213,16 @@ def quantity_at(
 
 
 def range_extend(
-    tokens: list[str], lowered: list[str], index: int, first: Quantity, used: int
+    tokens: list[str],
+    lowered: list[str],
+    index: int,
+    first: Quantity,
+    used: int,
+    shown: list[str] | None = None,
 ) -> tuple[Quantity, int]:
     """ "20 to 30 people", "between 20 and 30 people", "20-30 people": one quantity covering
-    both ends (the second end carries the unit, the scale and what is counted)."""
+    both ends (the second end carries the unit, the scale and what is counted); ``shown`` as
+    in ``quantity_at``."""
     joint = index + used
     if joint + 1 >= len(tokens) or lowered[joint] not in {"to", "and"}:
         return first, used
@@ -230,11 +241,19 @@ def range_extend(
         scale = max(1.0, round(((second.low + second.high) / 2) / second_value[0]))
     low = min(first.low * scale, second.low)
     high = max(first.high * scale, second.high)
-    text = " ".join(tokens[max(0, index - 1) : joint + 1 + more])
+    text = " ".join((shown or tokens)[max(0, index - 1) : joint + 1 + more])
     unit = second.unit if first.unit == "count" else first.unit
     measure = second.measure
     return (
-        Quantity(text=text, low=low, high=high, unit=unit, measure=measure, context=first.context),
+        Quantity(
+            text=text,
+            low=low,
+            high=high,
+            unit=unit,
+            measure=measure,
+            context=first.context,
+            whole=first.whole,
+        ),
         used + 1 + more,
     )
 

@@ -70,9 +70,43 @@ def test_eval_prints_precision_recall_f1_per_file(tmp_path, capsys):
     path.write_text("".join(json.dumps(row) + "\n" for row in rows))
     call_command("eval_contradictions", str(path))
     output = capsys.readouterr().out.splitlines()
-    assert output[0] == "detector lexical-7"
+    assert output[0] == "detector lexical-8"
     fields = output[2].split()
     assert fields[:8] == ["small.jsonl", "3", "1", "0", "1", "1.000", "0.500", "0.667"]
+
+
+def test_eval_contradictions_counts_flags_per_kind_of_pair(tmp_path, capsys):
+    # given pairs that name their kind
+    path = tmp_path / "kinds.jsonl"
+    rows = [
+        {
+            "id": "1",
+            "a": "The council approved the park.",
+            "b": "The council did not approve the park.",
+            "label": "contradiction",
+            "type": "negation",
+        },
+        {
+            "id": "2",
+            "a": "Rain fell in Oslo.",
+            "b": "Paris hosted a fair.",
+            "label": "none",
+            "type": "different_entity",
+        },
+        {
+            "id": "3",
+            "a": "Rain fell in Oslo on Monday.",
+            "b": "Rain fell in Oslo.",
+            "label": "none",
+            "type": "different_entity",
+        },
+    ]
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    # when the file is measured
+    call_command("eval_contradictions", str(path))
+    output = capsys.readouterr().out.splitlines()
+    # then the pairs flagged are counted per kind, kinds in alphabetical order
+    assert output[-1] == "kinds.jsonl: different_entity 0/2, negation 1/1"
 
 
 def test_explain_pair_prints_each_detectors_verdict_and_the_alignment(capsys):
@@ -182,7 +216,7 @@ def test_eval_with_grouped_folds_decides_each_topic_by_a_model_that_never_saw_it
     output = capsys.readouterr().out.splitlines()
     # then the report says how it was measured, per file and pooled, then per type
     assert output[0] == (
-        "detector lexical-7: 2-fold cross-validation grouped by topic (4 topics), seed "
+        "detector lexical-8: 2-fold cross-validation grouped by topic (4 topics), seed "
         "20240601, out-of-fold decisions only"
     )
     assert output[2].split() == ["topics.jsonl", "8", "4", "0", "0", "1.000", "1.000", "1.000"]

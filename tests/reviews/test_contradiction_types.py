@@ -284,6 +284,69 @@ RULES.update(
 )
 
 
+# The general rules of lexical-8 (quantifiers and numbers as news states them), the same way.
+RULES.update(
+    {
+        "a quantifier is compared whoever is quoted saying it": (
+            "All 9 lifeguards on duty were trained in first aid, the beach council said.",
+            "Not all of the lifeguards on duty were trained in first aid, according to a union "
+            "official.",
+            "quantifier",
+        ),
+        "no one against a bare count, the verbs in other words": (
+            "No one was hurt when the crane toppled, the site manager said.",
+            "Two people were injured when the crane toppled, according to paramedics.",
+            "quantifier",
+        ),
+        "the head of a compound is the quantified noun": (
+            "All 12 committee members signed the report.",
+            "None of the members of the committee signed the report, a clerk said.",
+            "quantifier",
+        ),
+        "a quantified object takes the verb before it": (
+            "No cases of measles have been recorded in the town this year, officials said.",
+            "Doctors confirmed six cases of measles in the town this year.",
+            "quantifier",
+        ),
+        "a quantifier of another predicate is not opposed": (
+            "None of the protesters arrested on Friday had been charged by Saturday, police said.",
+            "Several of the protesters arrested on Friday had been released by Saturday, their "
+            "lawyers said.",
+            "",
+        ),
+        "a quantifier of a group in another place is not opposed": (
+            "Not a single pharmacy in Arden closed during the strike.",
+            "Several pharmacies in Belmore closed during the strike, officials said.",
+            "",
+        ),
+        "numbers written as words are numbers": (
+            "Fourteen people were rescued from the flooded mine, the fire service said.",
+            "Rescuers said 40 people were rescued from the flooded mine.",
+            "numeric",
+        ),
+        "a workforce counted in other words is one measure": (
+            "The mill employs 850 people, its owner said.",
+            "Fewer than 300 workers are employed at the mill, according to the union.",
+            "numeric",
+        ),
+        "who gives a number is not what it counts": (
+            "The blaze destroyed 60 homes, firefighters said on Monday.",
+            "The blaze destroyed 6 houses, according to the regional government.",
+            "numeric",
+        ),
+        "an approximation within its tolerance agrees": (
+            "The mill employs 850 people, its owner said.",
+            "Roughly 800 staff work at the mill, according to the union.",
+            "",
+        ),
+        "a group's size against a count of some of it agrees": (
+            "All 30 trains ran on time on Monday.",
+            "Two trains ran on time on Monday.",
+            "",
+        ),
+    }
+)
+
 @pytest.mark.parametrize("rule", sorted(RULES))
 def test_each_general_rule_holds_in_both_orders(rule):
     a, b, kind = RULES[rule]
