@@ -461,21 +461,26 @@ TENS_WORD_VALUES = {
     "eighty": 80,
     "ninety": 90,
 }
+
+
 # Head nouns that count the same thing (the numeric detector compares their numbers): "3,400
 # staff" / "2,000 employees" / "300 jobs". A count of people ("employs 3,400 people") is
 # compared with a workforce too; the rest of a class only with its own class.
-MEASURE_CLASSES = {
-    lemma(word): name
-    for name, words in {
+def _word_classes(classes: dict[str, str]) -> dict[str, str]:
+    """Lemma -> class name, from class name -> its words."""
+    return {lemma(word): name for name, words in classes.items() for word in words.split()}
+
+
+MEASURE_CLASSES = _word_classes(
+    {
         "person": "person people resident inhabitant spectator visitor attendee",
         "workforce": "staff employee worker job position personnel",
         "home": "home house dwelling",
         "vehicle": "car vehicle",
         "tonne": "tonne ton",
         "kilometre": "kilometre kilometer km",
-    }.items()
-    for word in words.split()
-}
+    }
+)
 # Words that phrase a number rather than say what it is about: its bounds and approximations
 # ("fewer than 2,000", "some 230", "just over eight million", "a total of 37").
 NUMBER_PHRASING = (
@@ -486,18 +491,16 @@ NUMBER_PHRASING = (
 )
 # Verbs news uses for one predicate of a quantified group ("no one was hurt" / "two people
 # were injured", "no cases were recorded" / "officials confirmed 14 cases"), by class.
-VERB_CLASSES = {
-    lemma(word): name
-    for name, words in {
+VERB_CLASSES = _word_classes(
+    {
         "injure": "injure injured hurt wound wounded",
         "kill": "kill killed die died",
         "record": "record recorded report reported confirm confirmed register registered",
         "close": "close closed shut",
         "arrest": "arrest arrested detain detained",
         "cancel": "cancel cancelled canceled scrap scrapped axe axed",
-    }.items()
-    for word in words.split()
-}
+    }
+)
 # Which measure classes each class is compared with (a person count with a workforce).
 MEASURE_CLASS_COVERS = {"person": frozenset(["person", "workforce"])}
 # Before a month named without a year, these make it a date ("until March", "in June").

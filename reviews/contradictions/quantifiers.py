@@ -79,6 +79,7 @@ def quantifier_kind(lowered: list[str], position: int) -> tuple[str, int]:
     eleven players" an exception, "not a single member" none), else ("", 0)."""
     word = lowered[position]
     previous = lowered[position - 1] if position else ""
+    following = lowered[position + 1] if position + 1 < len(lowered) else ""
     negation = quantifier_negation(lowered, position)
     if negation:
         return lexicon.QUANTIFIER_NEGATIONS[negation], position + 1 + len(negation)
@@ -86,14 +87,12 @@ def quantifier_kind(lowered: list[str], position: int) -> tuple[str, int]:
         # "not one of", "every one of", "all but two of": the phrase began before
         return "", 0
     if word in lexicon.UNIVERSAL:
-        following = lowered[position + 1 : position + 2]
-        if following and following[0] in lexicon.EXCEPTION_MARKERS:
+        if following in lexicon.EXCEPTION_MARKERS:
             return "except", position + 2
         return "all", position + 1
     if word in lexicon.UNIVERSAL_NEGATIVE:
         return "none", position + 1
     counted = word[0].isdigit() or word in lexicon.NUMBER_WORDS
-    following = lowered[position + 1] if position + 1 < len(lowered) else ""
     some = (
         word in lexicon.EXISTENTIAL
         or (word == "few" and previous == "a")

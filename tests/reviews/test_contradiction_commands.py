@@ -58,33 +58,7 @@ def test_eval_prints_precision_recall_f1_per_file(tmp_path, capsys):
             "a": "Hugh Hefner is dead.",
             "b": "Hugh Hefner is alive.",
             "label": "contradiction",
-        },
-        {"id": "2", "a": "Rain fell in Oslo.", "b": "Paris hosted a fair.", "label": "none"},
-        {
-            "id": "3",
-            "a": "Kim Jong Un is ill.",
-            "b": "Kim Jong Un had surgery.",
-            "label": "contradiction",
-        },
-    ]
-    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    call_command("eval_contradictions", str(path))
-    output = capsys.readouterr().out.splitlines()
-    assert output[0] == "detector lexical-8"
-    fields = output[2].split()
-    assert fields[:8] == ["small.jsonl", "3", "1", "0", "1", "1.000", "0.500", "0.667"]
-
-
-def test_eval_contradictions_counts_flags_per_kind_of_pair(tmp_path, capsys):
-    # given pairs that name their kind
-    path = tmp_path / "kinds.jsonl"
-    rows = [
-        {
-            "id": "1",
-            "a": "The council approved the park.",
-            "b": "The council did not approve the park.",
-            "label": "contradiction",
-            "type": "negation",
+            "type": "antonymy",
         },
         {
             "id": "2",
@@ -95,18 +69,20 @@ def test_eval_contradictions_counts_flags_per_kind_of_pair(tmp_path, capsys):
         },
         {
             "id": "3",
-            "a": "Rain fell in Oslo on Monday.",
-            "b": "Rain fell in Oslo.",
-            "label": "none",
-            "type": "different_entity",
+            "a": "Kim Jong Un is ill.",
+            "b": "Kim Jong Un had surgery.",
+            "label": "contradiction",
+            "type": "paraphrase",
         },
     ]
     path.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    # when the file is measured
     call_command("eval_contradictions", str(path))
     output = capsys.readouterr().out.splitlines()
-    # then the pairs flagged are counted per kind, kinds in alphabetical order
-    assert output[-1] == "kinds.jsonl: different_entity 0/2, negation 1/1"
+    assert output[0] == "detector lexical-8"
+    fields = output[2].split()
+    assert fields[:8] == ["small.jsonl", "3", "1", "0", "1", "1.000", "0.500", "0.667"]
+    # and the pairs flagged per kind of pair, kinds in alphabetical order
+    assert output[-1] == "small.jsonl: antonymy 1/1, different_entity 0/1, paraphrase 0/1"
 
 
 def test_explain_pair_prints_each_detectors_verdict_and_the_alignment(capsys):

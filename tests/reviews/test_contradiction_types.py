@@ -347,6 +347,7 @@ RULES.update(
     }
 )
 
+
 @pytest.mark.parametrize("rule", sorted(RULES))
 def test_each_general_rule_holds_in_both_orders(rule):
     a, b, kind = RULES[rule]
