@@ -39,6 +39,8 @@ def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[
                 continue  # US backing of Israel vs Iran's defence against Israel
         elif len(overlap.lemmas) < 2:
             continue  # a holder is not named: only claims sharing their words are comparable
+        if _said_of_others(a, b, axis):
+            continue  # "the transport minister backs" / "the environment minister declined"
         descriptions: tuple[str, str] = lexicon.STANCE_AXES[axis]["description"]  # type: ignore[assignment]
         positive, negative = descriptions
         a_says = positive if a_pole > 0 else negative
@@ -51,6 +53,22 @@ def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[
             )
         )
     return cues
+
+
+def _said_of_others(a: ClaimFeatures, b: ClaimFeatures, axis: str) -> bool:
+    """Whether the claims' first cues on ``axis`` are taken by different holders or on
+    different things: the words before the cue in its clause ("the transport minister" /
+    "the environment minister", "the football club's owners" / "the rugby club's owners"),
+    or names after it ("the Wrexley plant" / "the Sandford plant"), each with a word the other
+    claim never uses."""
+    x = next(cue for cue in a.stances if cue.axis == axis)
+    y = next(cue for cue in b.stances if cue.axis == axis)
+    if specific_on_both_sides(x.subject, a, y.subject, b):
+        return True
+    # what it is taken on may be paraphrased ("£20 million" / "any money"); names may not
+    names_x = set(x.about) & a.sets.entity_words - b.sets.lemmas
+    names_y = set(y.about) & b.sets.entity_words - a.sets.lemmas
+    return bool(names_x) and bool(names_y)
 
 
 ANSWER_WORDS = {

@@ -18,6 +18,7 @@ from reviews.contradictions.clauses import (
     answer_polarities,
     antonym_contexts,
     clause_numbers,
+    clause_words_around,
     committed,
     denied_subject,
     noun_after,
@@ -331,13 +332,19 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
                         pole = -1  # "has withdrawn its pledge": the commitment is withdrawn
                     if key in withdrawals:
                         withdrawn_until = position + length
+                    subject, about = clause_words_around(
+                        lowered, lemmas_all, clauses, position, position + length
+                    )
                     stances.append(
                         StanceCue(
                             axis=axis,
                             pole=pole,
                             cue=" ".join(tokens[position : position + length]),
                             holders=holders.of_cue(position),
-                            past=said_of_past(lowered, clauses, position),
+                            past=said_of_past(lowered, clauses, position)
+                            and key[0] not in lexicon.pledge_lemmas(),
+                            subject=subject,
+                            about=about,
                         )
                     )
                 position += length

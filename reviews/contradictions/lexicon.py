@@ -591,13 +591,15 @@ STANCE_AXES: dict[str, dict[str, object]] = {
             undiminished resolute unstinting wholehearted firmly|support strong|support
             continue|support remain|committed stand|by rally|behind solidarity pledge pledged
             recommit recommitted reaffirm reaffirmed stick|to vow vowed vows promise promised
-            promises commit committed commits""",
+            promises commit committed commits backs backed backing to|back endorse endorsed
+            endorses endorsement united|behind firmly|behind stand|behind""",
         "negative": """silent silence muted absent abandon abandoned abandonment
             withdraw|support withdraw withdrew withdrawn waver wavering waning diminish
             diminished weaken weakened weakening distance|itself distance|themselves
             pull|out pulled|out
             back|away backed|away turn|back renege reneged cool cooled lukewarm reluctant
-            hesitant ambivalent refuse refused refuses""",
+            hesitant ambivalent refuse refused refuses decline declined declines yet|to
+            distance|herself distance|himself back|down backed|down""",
     },
 }
 
@@ -655,7 +657,12 @@ ANSWER_VOCABULARY = (
 # Withdrawal verbs among the negative stance cues: a commitment word right after one is withdrawn
 # with it ("has withdrawn its pledge", "reneged on its commitment").
 WITHDRAWAL_VERBS = """withdraw withdrew withdrawn abandon abandoned renege reneged pull|out
-    pulled|out back|away backed|away"""
+    pulled|out back|away backed|away refuse refused refuses decline declined declines yet|to"""
+# Commitments made by saying so ("pledged", "vowed", "reaffirmed"): they hold until withdrawn,
+# so one reported in the past tense is no faded stance ("positioned Iran as a staunch
+# supporter" is).
+PLEDGE_VERBS = """pledge pledged vow vowed promise promised commit committed reaffirm reaffirmed
+    recommit recommitted"""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -914,6 +921,11 @@ def withdrawal_phrases() -> frozenset[tuple[str, ...]]:
     return frozenset(
         tuple(lemma(part) for part in entry.split("|")) for entry in WITHDRAWAL_VERBS.split()
     )
+
+
+@functools.lru_cache(maxsize=1)
+def pledge_lemmas() -> frozenset[str]:
+    return frozenset(lemma(word) for word in PLEDGE_VERBS.split())
 
 
 @functools.lru_cache(maxsize=1)

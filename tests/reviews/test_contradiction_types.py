@@ -31,7 +31,7 @@ TYPES = {
         ("date", 58),
         ("numeric", 88),
         ("quantifier", 104),
-        ("stance", 44),
+        ("stance", 84),
         ("swapped_relation", 40),
         ("answer", 40),
     ],
@@ -52,7 +52,7 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         ("date", 29, 2),
         ("numeric", 42, 2),
         ("quantifier", 51, 3),
-        ("stance", 20, 2),
+        ("stance", 41, 3),
         ("swapped_relation", 20, 0),
         ("answer", 20, 2),
     ],
@@ -284,7 +284,8 @@ RULES.update(
 )
 
 
-# The general rules of lexical-8 (quantifiers and numbers as news states them), the same way.
+# The general rules of lexical-8 (quantifiers, numbers and stances as news states them), the
+# same way.
 RULES.update(
     {
         "a quantifier is compared whoever is quoted saying it": (
@@ -337,6 +338,32 @@ RULES.update(
         "an approximation within its tolerance agrees": (
             "The mill employs 850 people, its owner said.",
             "Roughly 800 staff work at the mill, according to the union.",
+            "",
+        ),
+        "a pledge against has yet to": (
+            "The Orrin Foundation has pledged $5 million to the flood appeal, its director said.",
+            "The Orrin Foundation has yet to commit any money to the flood appeal, organisers "
+            "said.",
+            "stance",
+        ),
+        "backing against declining to back": (
+            "The housing minister backs the plan for a new town at Elmbridge, her office said.",
+            "The housing minister has declined to back the plan for a new town at Elmbridge.",
+            "stance",
+        ),
+        "a pledge reported in the past tense still holds": (
+            "The Orrin Foundation pledged on Monday to keep funding the village school.",
+            "The Orrin Foundation has abandoned the village school, parents said.",
+            "stance",
+        ),
+        "a stance taken by another holder is not opposed": (
+            "The housing minister backs the plan for a new town at Elmbridge, her office said.",
+            "The transport minister has declined to back the plan for a new town at Elmbridge.",
+            "",
+        ),
+        "a stance taken on another named thing is not opposed": (
+            "Kelby Motors remains committed to its Wrexley plant, its chief executive said.",
+            "Kelby Motors is reluctant to keep its Sandford plant open, union officials said.",
             "",
         ),
         "a group's size against a count of some of it agrees": (
