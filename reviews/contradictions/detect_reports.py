@@ -4,6 +4,7 @@ report, opposite quantifiers."""
 from __future__ import annotations
 
 from reviews.contradictions import lexicon
+from reviews.contradictions.clauses import StanceCue
 from reviews.contradictions.detectors import (
     A,
     B,
@@ -14,6 +15,7 @@ from reviews.contradictions.detectors import (
 )
 from reviews.contradictions.features import ClaimFeatures
 from reviews.contradictions.quantifiers import Quantified
+from reviews.contradictions.text import lemma
 
 
 def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
@@ -55,15 +57,23 @@ def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[
     return cues
 
 
+def _holder_in_subject(cue: StanceCue) -> bool:
+    """Whether an entity holding the stance is named before the cue ("Iran's unwavering
+    support"): then the holders are compared as entities."""
+    subject = set(cue.subject)
+    return any(lemma(word) in subject for holder in cue.holders for word in holder.split())
+
+
 def _said_of_others(a: ClaimFeatures, b: ClaimFeatures, axis: str) -> bool:
     """Whether the claims' first cues on ``axis`` are taken by different holders or on
-    different things: the words before the cue in its clause ("the transport minister" /
-    "the environment minister", "the football club's owners" / "the rugby club's owners"),
-    or names after it ("the Wrexley plant" / "the Sandford plant"), each with a word the other
-    claim never uses."""
+    different things: when neither names an entity as its holder, the words before the cue in
+    its clause ("the transport minister" / "the environment minister", "the football club's
+    owners" / "the rugby club's owners"); and names after it ("the Wrexley plant" / "the
+    Sandford plant"), each with a word the other claim never uses."""
     x = next(cue for cue in a.stances if cue.axis == axis)
     y = next(cue for cue in b.stances if cue.axis == axis)
-    if specific_on_both_sides(x.subject, a, y.subject, b):
+    named = _holder_in_subject(x) or _holder_in_subject(y)
+    if not named and specific_on_both_sides(x.subject, a, y.subject, b):
         return True
     # what it is taken on may be paraphrased ("£20 million" / "any money"); names may not
     names_x = set(x.about) & a.sets.entity_words - b.sets.lemmas
