@@ -16,6 +16,7 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
 from ledger.db_guards import (
+    EVENT_REDACTOR_INSTALL,
     POSTGRESQL_FUNCTION,
     POSTGRESQL_REDACT_FUNCTION,
     install_guards,
@@ -35,7 +36,7 @@ def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         cursor.execute(POSTGRESQL_REDACT_FUNCTION)
         cursor.execute(SUPERUSER)
         if cursor.fetchone()[0]:
-            redactor_install(cursor)
+            redactor_install(cursor, EVENT_REDACTOR_INSTALL)
 
 
 def backward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
