@@ -70,6 +70,11 @@ urlpatterns = [
         erasure.ClaimTextEraseView.as_view(),
         name="claim-erase-text",
     ),
+    path(
+        "sources/<uuid:source_id>/redact/",
+        erasure.SourceRedactView.as_view(),
+        name="source-redact",
+    ),
     *(
         path(
             f"claims/<uuid:claim_id>/{action.path}/",
