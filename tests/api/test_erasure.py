@@ -194,9 +194,10 @@ def test_erasing_a_claim_and_redacting_its_source_leaves_no_copy_of_the_sentence
     assert tables_holding(SUPPORT[-30:]) == {}  # the tail a neighbour's context kept
     assert exports_holding(FRAGMENT, tmp_path) == []
     # the other claim's selector still resolves; the chain, the followers and the index agree
-    other = ClaimView.objects.get(pk=claims[SILENT])
+    selector = ClaimView.objects.get(pk=claims[SILENT]).selector
+    assert selector is not None
     text = Source.objects.get(pk=source_id).text
-    assert text[other.selector["start"] : other.selector["end"]] == other.selector["exact"]
+    assert text[selector["start"] : selector["end"]] == selector["exact"] == SILENT
     assert ledger_verify().intact
     assert check_followers()[0]
     assert contradiction_index_check() == []

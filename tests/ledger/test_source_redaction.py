@@ -7,6 +7,7 @@ import hashlib
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -54,8 +55,11 @@ def redact(source_id: str, *arguments: str) -> list[str]:
     return out.getvalue().splitlines()
 
 
-def selector_of(claim_id: str) -> dict:
-    return Event.objects.get(stream_id=claim_id, type="ClaimRecorded").data["selector"]
+def selector_of(claim_id: str) -> dict[str, Any]:
+    selector: dict[str, Any] = Event.objects.get(stream_id=claim_id, type="ClaimRecorded").data[
+        "selector"
+    ]
+    return selector
 
 
 def test_redacting_a_sentence_fills_it_records_the_event_and_redacts_the_selectors_copying_it(

@@ -69,13 +69,15 @@ def install_stall(stage: str, marker: Path) -> None:
         webhooks._collect_batch = collect_then_stall
     elif stage == "webhooks-second-batch":
         import functools
+        from unittest import mock
 
         from reviews import tasks as review_tasks
         from reviews import webhooks
 
         # Batches of one event, and a stall inside the second batch: the first batch's
         # delivery and cursor move have committed (and its send is enqueued), the second's not.
-        review_tasks.webhooks_collect = functools.partial(webhooks.webhooks_collect, batch_size=1)
+        one_event = functools.partial(webhooks.webhooks_collect, batch_size=1)
+        mock.patch.object(review_tasks, "webhooks_collect", one_event).start()
         collect_batch = webhooks._collect_batch
         batches = []
 
