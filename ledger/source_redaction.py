@@ -23,7 +23,7 @@ from django.db import DatabaseError, connection, models, transaction
 from ledger import events as ev
 from ledger.db_guards import SOURCE_FILLER, SQLITE_SOURCE_TRIGGER
 from ledger.exceptions import InvalidCommand, LedgerIntegrityError, NotFound
-from ledger.ingestion import MEDIA_TYPE_TEXT
+from ledger.ingestion import MEDIA_TYPE_TEXT, source_withheld
 from ledger.models import Event, Source
 from ledger.redaction import RedactionResult, event_field_redact, redaction_reason_checked
 from ledger.services import projections_rebuild
@@ -63,6 +63,20 @@ def source_redacted_spans(*, source_id: str) -> list[ev.TextSpan]:
         for span in data["spans"]
     ]
     return sorted(spans, key=lambda span: span["start"])
+
+
+REDACTED_REASON = "redacted"  # a redacted span among the spans context stops at
+
+
+def source_context_stops(*, source_id: str, text: str) -> list[ev.WithheldSpan]:
+    """Where context shown around a quote of the source must stop, in order: the personal data
+    and boilerplate ingestion withheld (``source_withheld``) and every redacted span."""
+    redacted: list[ev.WithheldSpan] = [
+        {"start": span["start"], "end": span["end"], "reason": REDACTED_REASON}
+        for span in source_redacted_spans(source_id=source_id)
+    ]
+    stops = [*source_withheld(source_id=source_id, text=text), *redacted]
+    return sorted(stops, key=lambda span: span["start"])
 
 
 def spans_overlap(first: ev.TextSpan, second: ev.TextSpan) -> bool:
