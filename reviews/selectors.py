@@ -246,8 +246,7 @@ def claim_source_context(
         starts_mid_text=before_start > 0,
         ends_mid_text=after_end < len(source.text),
         quote_redacted=any(
-            stop["reason"] == REDACTED_REASON
-            and spans_overlap(stop, {"start": start, "end": end})
+            stop["reason"] == REDACTED_REASON and spans_overlap(stop, {"start": start, "end": end})
             for stop in stops
         ),
     )
