@@ -229,11 +229,12 @@ def test_a_redacted_quote_is_reported_as_redacted_and_no_context_shows_the_fille
         True,
         False,
     ]
-    assert contexts[first.claim_id] is not None
-    assert contexts[first.claim_id].quote == sentences[0]
-    assert contexts[first.claim_id].after == " "
-    assert contexts[third.claim_id] is not None
-    assert contexts[third.claim_id].before == " "
+    before, after = contexts[third.claim_id], contexts[first.claim_id]
+    assert before is not None
+    assert after is not None
+    assert after.quote == sentences[0]
+    assert after.after == " "
+    assert before.before == " "
     assert all(
         SOURCE_FILLER not in context.before + context.after
         for context in contexts.values()
