@@ -19,23 +19,40 @@ TABLE = "ledger_event"
 REDACTOR_ROLE = "ledger_redactor"
 REDACT_FUNCTION = "ledger_event_redact(bigint, text[], jsonb)"
 
-POSTGRESQL_FUNCTION = f"""
-    CREATE OR REPLACE FUNCTION ledger_event_refuse_change() RETURNS trigger
+
+def _refusal_function(prefix: str, table: str, *, allowed: str, refused: str) -> str:
+    """PostgreSQL: the trigger function ``<prefix>_refuse_change()``: ``allowed`` (PL/pgSQL
+    returning early for what may pass), then the refusal of anything else."""
+    return f"""
+    CREATE OR REPLACE FUNCTION {prefix}_refuse_change() RETURNS trigger
     LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP = 'TRUNCATE' AND NOT EXISTS (SELECT 1 FROM {TABLE}) THEN
-            RETURN NULL;  -- truncating an empty table removes nothing
-        END IF;
-        IF TG_OP = 'UPDATE' AND current_user = '{REDACTOR_ROLE}' AND NEW.salt = ''
-            AND to_jsonb(NEW) - 'data' - 'salt' - 'leaves'
-                = to_jsonb(OLD) - 'data' - 'salt' - 'leaves' THEN
-            RETURN NEW;  -- ledger_event_redact, owned by the redactor role
-        END IF;
-        RAISE EXCEPTION '{TABLE} is append-only: % is not allowed', TG_OP
+    BEGIN{allowed}
+        RAISE EXCEPTION '{table} is {refused}: % is not allowed', TG_OP
             USING ERRCODE = 'insufficient_privilege';
     END;
     $$;
     """
+
+
+def _empty_truncate(table: str) -> str:
+    return f"""
+        IF TG_OP = 'TRUNCATE' AND NOT EXISTS (SELECT 1 FROM {table}) THEN
+            RETURN NULL;  -- truncating an empty table removes nothing
+        END IF;"""
+
+
+POSTGRESQL_FUNCTION = _refusal_function(
+    "ledger_event",
+    TABLE,
+    refused="append-only",
+    allowed=_empty_truncate(TABLE)
+    + f"""
+        IF TG_OP = 'UPDATE' AND current_user = '{REDACTOR_ROLE}' AND NEW.salt = ''
+            AND to_jsonb(NEW) - 'data' - 'salt' - 'leaves'
+                = to_jsonb(OLD) - 'data' - 'salt' - 'leaves' THEN
+            RETURN NEW;  -- ledger_event_redact, owned by the redactor role
+        END IF;""",
+)
 
 # The redaction itself, on the server: the value at ``field`` must be text; it becomes the marker.
 # SECURITY DEFINER: it runs as its owner, which the trigger above lets through once
@@ -100,6 +117,14 @@ def redactor_install(cursor: Any, statements: list[str] = REDACTOR_INSTALL) -> N
         cursor.execute(statement)
 
 
+def redactor_install_if_superuser(cursor: Any, statements: list[str]) -> None:
+    """What a migration does: ``redactor_install`` when it migrates as a superuser (otherwise
+    an administrator runs REDACTOR_INSTALL)."""
+    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    if cursor.fetchone()[0]:
+        redactor_install(cursor, statements)
+
+
 def _postgresql_triggers(table: str, prefix: str) -> tuple[list[str], list[str]]:
     """PostgreSQL: the row and statement triggers calling ``<prefix>_refuse_change()``, and
     what removes them and it."""
@@ -152,18 +177,12 @@ _CHECKPOINT_TRIGGERS, POSTGRESQL_CHECKPOINT_REMOVE = _postgresql_triggers(
     CHECKPOINT_TABLE, "ledger_checkpoint"
 )
 POSTGRESQL_CHECKPOINT_INSTALL = [
-    f"""
-    CREATE OR REPLACE FUNCTION ledger_checkpoint_refuse_change() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP = 'TRUNCATE' AND NOT EXISTS (SELECT 1 FROM {CHECKPOINT_TABLE}) THEN
-            RETURN NULL;
-        END IF;
-        RAISE EXCEPTION '{CHECKPOINT_TABLE} is append-only: % is not allowed', TG_OP
-            USING ERRCODE = 'insufficient_privilege';
-    END;
-    $$;
-    """,
+    _refusal_function(
+        "ledger_checkpoint",
+        CHECKPOINT_TABLE,
+        refused="append-only",
+        allowed=_empty_truncate(CHECKPOINT_TABLE),
+    ),
     *_CHECKPOINT_TRIGGERS,
 ]
 
@@ -214,22 +233,19 @@ def remove_checkpoint_guards(connection: BaseDatabaseWrapper) -> None:
 # and ``content`` as the UTF-8 of ``text``. DELETE and TRUNCATE are left to the ORM's refusal
 # (a test database's flush empties the table).
 POSTGRESQL_SOURCE_INSTALL = [
-    f"""
-    CREATE OR REPLACE FUNCTION ledger_source_refuse_change() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-    BEGIN
+    _refusal_function(
+        "ledger_source",
+        SOURCE_TABLE,
+        refused="immutable",
+        allowed=f"""
         IF current_user = '{REDACTOR_ROLE}' AND NEW.media_type = 'text/plain'
             AND NEW.content = convert_to(NEW.text, 'UTF8')
             AND length(NEW.text) = length(OLD.text)
             AND to_jsonb(NEW) - 'content' - 'text' - 'media_type'
                 = to_jsonb(OLD) - 'content' - 'text' - 'media_type' THEN
             RETURN NEW;  -- ledger_source_redact, owned by the redactor role
-        END IF;
-        RAISE EXCEPTION '{SOURCE_TABLE} is immutable: % is not allowed', TG_OP
-            USING ERRCODE = 'insufficient_privilege';
-    END;
-    $$;
-    """,
+        END IF;""",
+    ),
     f"""
     CREATE TRIGGER ledger_source_no_update BEFORE UPDATE ON {SOURCE_TABLE}
     FOR EACH ROW EXECUTE FUNCTION ledger_source_refuse_change();

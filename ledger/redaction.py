@@ -144,6 +144,19 @@ def _check_stored(row: Event, earlier: list[dict[str, Any]]) -> tuple[str, list[
     return digest, leaves
 
 
+def redactor_execute(cursor: Any, sql: str, params: list[Any]) -> None:
+    """Call a function the redactor role owns (PostgreSQL: ``ledger.db_guards``), in a
+    savepoint; the database's refusal becomes a LedgerIntegrityError saying what to install."""
+    try:
+        with transaction.atomic():
+            cursor.execute(sql, params)
+    except DatabaseError as error:
+        raise LedgerIntegrityError(
+            "the database refused the redaction: is the redactor role installed? "
+            f"(ledger.db_guards.REDACTOR_INSTALL, run by an administrator): {error}"
+        ) from error
+
+
 def _rewrite(row: Event, segments: list[str], new_data: Any, leaves: list[dict[str, str]]) -> None:
     """Store the redacted payload and its leaf proof, deleting the event's salt.
 
@@ -156,17 +169,11 @@ def _rewrite(row: Event, segments: list[str], new_data: Any, leaves: list[dict[s
         raise RuntimeError("a payload rewrite must run inside a transaction")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            try:
-                with transaction.atomic():
-                    cursor.execute(
-                        "SELECT ledger_event_redact(%s, %s, %s::jsonb)",
-                        [row.position, segments, json.dumps(leaves)],
-                    )
-            except DatabaseError as error:
-                raise LedgerIntegrityError(
-                    "the database refused the redaction: is the redactor role installed? "
-                    f"(ledger.db_guards.REDACTOR_INSTALL, run by an administrator): {error}"
-                ) from error
+            redactor_execute(
+                cursor,
+                "SELECT ledger_event_redact(%s, %s, %s::jsonb)",
+                [row.position, segments, json.dumps(leaves)],
+            )
         elif connection.vendor == "sqlite":
             cursor.execute("DROP TRIGGER IF EXISTS ledger_event_no_update")
             try:

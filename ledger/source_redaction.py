@@ -18,14 +18,19 @@ import itertools
 import uuid
 from typing import Any
 
-from django.db import DatabaseError, connection, models, transaction
+from django.db import connection, models, transaction
 
 from ledger import events as ev
 from ledger.db_guards import SOURCE_FILLER, SQLITE_SOURCE_TRIGGER
 from ledger.exceptions import InvalidCommand, LedgerIntegrityError, NotFound
 from ledger.ingestion import MEDIA_TYPE_TEXT, source_withheld
 from ledger.models import Event, Source
-from ledger.redaction import RedactionResult, event_field_redact, redaction_reason_checked
+from ledger.redaction import (
+    RedactionResult,
+    event_field_redact,
+    redaction_reason_checked,
+    redactor_execute,
+)
 from ledger.services import projections_rebuild
 from ledger.store import append, lock_appends
 
@@ -183,17 +188,11 @@ def _rewrite(source_id: str, spans: list[ev.TextSpan], new_text: str) -> None:
     recreated inside the caller's write-locked transaction."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            try:
-                with transaction.atomic():
-                    cursor.execute(
-                        "SELECT ledger_source_redact(%s::uuid, %s::integer[], %s::integer[])",
-                        [source_id, [s["start"] for s in spans], [s["end"] for s in spans]],
-                    )
-            except DatabaseError as error:
-                raise LedgerIntegrityError(
-                    "the database refused the source's redaction: is the redactor role installed? "
-                    f"(ledger.db_guards.REDACTOR_INSTALL, run by an administrator): {error}"
-                ) from error
+            redactor_execute(
+                cursor,
+                "SELECT ledger_source_redact(%s::uuid, %s::integer[], %s::integer[])",
+                [source_id, [s["start"] for s in spans], [s["end"] for s in spans]],
+            )
             stored = Source.objects.filter(pk=source_id).values_list("text", flat=True).get()
             if stored != new_text:
                 raise LedgerIntegrityError("the database's redaction of the source differs")
@@ -249,16 +248,22 @@ def _copies_redact(
     return redactions
 
 
+@dataclasses.dataclass(frozen=True)
+class SourceRedaction:
+    """What to redact from a source: every occurrence of ``text``, or each of ``spans``
+    (character offsets into its text, end exclusive), and why (recorded)."""
+
+    source_id: str
+    reason: str
+    text: str | None = None
+    spans: list[tuple[int, int]] | None = None
+
+
 def source_text_redact(
-    *,
-    source_id: str,
-    reason: str,
-    metadata: ev.Metadata,
-    text: str | None = None,
-    spans: list[tuple[int, int]] | None = None,
+    *, redaction: SourceRedaction, metadata: ev.Metadata
 ) -> SourceRedactionResult:
-    """Fill every occurrence of ``text`` in source ``source_id``'s text, or each of ``spans``
-    (character offsets, end exclusive), and record a SourceRedacted event.
+    """Fill every occurrence of ``redaction.text`` in the source's text, or each of its
+    ``spans``, and record a SourceRedacted event.
 
     One transaction under the append lock: the stored snapshot is checked against its recorded
     hashes, the spans are filled (bytes too: they become the UTF-8 of the redacted text, as
@@ -268,18 +273,19 @@ def source_text_redact(
     InvalidCommand for text not in it, a span outside it, overlapping spans or a span already
     redacted; then nothing is written.
     """
+    text, spans = redaction.text, redaction.spans
     if (text is None) == (spans is None):
         raise InvalidCommand("name either the text to redact or its spans, not both")
-    reason = redaction_reason_checked(reason, metadata)
+    reason = redaction_reason_checked(redaction.reason, metadata)
     try:
-        uuid.UUID(str(source_id))
+        uuid.UUID(str(redaction.source_id))
     except ValueError as error:
-        raise NotFound(f"no source {source_id}") from error
+        raise NotFound(f"no source {redaction.source_id}") from error
     with transaction.atomic():
         lock_appends()
-        source = Source.objects.filter(pk=source_id).first()
+        source = Source.objects.filter(pk=redaction.source_id).first()
         if source is None:
-            raise NotFound(f"no source {source_id}")
+            raise NotFound(f"no source {redaction.source_id}")
         source_id = str(source.pk)
         recorded = _recorded(source_id)
         problem = _state_problem(source, recorded)

@@ -16,7 +16,7 @@ from ledger import events as ev
 from ledger.consumers import consumer_run_whole_batch, redacted_stream_ids
 from ledger.followers import follower_named
 from ledger.redaction import ErasureResult, claim_text_erase
-from ledger.source_redaction import SourceRedactionResult, source_text_redact
+from ledger.source_redaction import SourceRedaction, SourceRedactionResult, source_text_redact
 from ledger.store import RecordedEvent, read_all
 from reviews.actors import Actor
 from reviews.exceptions import PermissionDenied
@@ -63,21 +63,13 @@ def claim_erase_text(
 
 
 def source_redact(
-    *,
-    actor: Actor,
-    source_id: str,
-    reason: str,
-    metadata: ev.Metadata,
-    text: str | None = None,
-    spans: list[tuple[int, int]] | None = None,
+    *, actor: Actor, redaction: SourceRedaction, metadata: ev.Metadata
 ) -> SourceRedactionResult:
     """A data-protection request naming text of a source snapshot, from the API or the admin:
     ``erasure_authorise``, then ``source_text_redact`` (the ``redact_source`` command is the
     operator's own)."""
     erasure_authorise(actor=actor)
-    return source_text_redact(
-        source_id=source_id, reason=reason, metadata=metadata, text=text, spans=spans
-    )
+    return source_text_redact(redaction=redaction, metadata=metadata)
 
 
 def _bodies_naming(claim_ids: set[str]) -> list[tuple[Any, str]]:

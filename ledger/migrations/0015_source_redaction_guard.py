@@ -14,11 +14,9 @@ from django.db.migrations.state import StateApps
 from ledger.db_guards import (
     SOURCE_REDACTOR_INSTALL,
     install_source_guards,
-    redactor_install,
+    redactor_install_if_superuser,
     remove_source_guards,
 )
-
-SUPERUSER = "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
 
 
 def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
@@ -26,9 +24,7 @@ def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     install_source_guards(connection)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(SUPERUSER)
-            if cursor.fetchone()[0]:
-                redactor_install(cursor, SOURCE_REDACTOR_INSTALL)
+            redactor_install_if_superuser(cursor, SOURCE_REDACTOR_INSTALL)
 
 
 def backward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:

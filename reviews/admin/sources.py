@@ -5,23 +5,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 
 from ledger import events as ev
 from ledger.admin import SourceAdmin
-from ledger.exceptions import LedgerError
 from ledger.models import Source
+from ledger.source_redaction import SourceRedaction
 from reviews import selectors
-from reviews.admin.pages import admin_actor
+from reviews.actors import Actor
+from reviews.admin.pages import ConfirmedAction, admin_actor, confirmed_action_run
 from reviews.erasure import actor_may_erase_text, source_redact
 
 REDACT_ACTION = "redact_text"
-REDACT_CONFIRM_TEMPLATE = "admin/ledger/source/redact_confirm.html"
-REDACTED_TEMPLATE = "admin/ledger/source/redacted.html"
+REDACT = ConfirmedAction(
+    name=REDACT_ACTION,
+    noun="source",
+    select_one="Select one source to redact; nothing was changed.",
+    confirm_title="Redact text from this source",
+    confirm_template="admin/ledger/source/redact_confirm.html",
+    done_title="Source text redacted",
+    done_template="admin/ledger/source/redacted.html",
+    refused="Redaction",
+)
 
 # The sources page of ``ledger.admin``, scoped like the queue: a publisher sees only its
 # organisation's sources, and another's by id is "not found", as a missing one. (The scoping
@@ -46,34 +53,14 @@ class ScopedSourceAdmin(SourceAdmin):
     def redact_text(self, request: HttpRequest, queryset: QuerySet[Source]) -> HttpResponse | None:
         """Ask for the text and a reason on a confirmation page, then redact it from the one
         selected source and show what was touched."""
-        sources = list(queryset[:2])
-        if len(sources) != 1:
-            messages.error(request, "Select one source to redact; nothing was changed.")
-            return None
-        source = sources[0]
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "source": source,
-            "action_name": REDACT_ACTION,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        if request.POST.get("confirmed") != "yes":
-            context["title"] = "Redact text from this source"
-            return TemplateResponse(request, REDACT_CONFIRM_TEMPLATE, context)
-        actor = admin_actor(request)
-        try:
-            result = source_redact(
-                actor=actor,
+
+        def redact(source: Source, actor: Actor, metadata: ev.Metadata) -> dict[str, Any]:
+            redaction = SourceRedaction(
                 source_id=str(source.pk),
-                text=request.POST.get("text", ""),
                 reason=request.POST.get("reason", ""),
-                metadata=ev.Metadata(actor=actor.reference, via="admin"),
+                text=request.POST.get("text", ""),
             )
-        except LedgerError as error:
-            messages.error(request, f"Redaction refused, nothing was changed: {error.message}")
-            return None
-        context["title"] = "Source text redacted"
-        context["result"] = result
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, REDACTED_TEMPLATE, context)
+            result = source_redact(actor=actor, redaction=redaction, metadata=metadata)
+            return {"result": result}
+
+        return confirmed_action_run(REDACT, self, request, queryset, redact)

@@ -25,6 +25,15 @@ __all__ = ["eager_celery", "receiver"]
 
 # A distinctive part of the sentence: a partial copy of it is found too.
 FRAGMENT = "ideological convergence"
+# Where a flagged claim, delivered by webhook and returned by an idempotent request, has its
+# text (the redaction ADR lists every store).
+COPIES_OF_A_CLAIM = {
+    "ledger_event.data",
+    "ledger_claimview.text",
+    "contradictions_claimfeaturerow.text",
+    "reviews_webhookdelivery.payload",
+    "reviews_apiidempotentrequest.body",
+}
 
 
 def _binary_columns(cursor: Any, table: str) -> set[str]:
@@ -94,13 +103,7 @@ def test_erasing_a_flagged_delivered_and_replayed_claim_leaves_no_copy(
     assert any(FRAGMENT.encode() in request["body"] for request in receiver.requests)
     assert WebhookDelivery.objects.filter(claim_id=claim_id, status="succeeded").exists()
     assert ClaimFeatureRow.objects.filter(pk=claim_id).exists()
-    assert set(tables_holding(FRAGMENT)) >= {
-        "ledger_event.data",
-        "ledger_claimview.text",
-        "contradictions_claimfeaturerow.text",
-        "reviews_webhookdelivery.payload",
-        "reviews_apiidempotentrequest.body",
-    }
+    assert set(tables_holding(FRAGMENT)) >= COPIES_OF_A_CLAIM
 
     # when an administrator erases its text
     erased = client_for("ada").post(
@@ -159,13 +162,9 @@ def test_erasing_a_claim_and_redacting_its_source_leaves_no_copy_of_the_sentence
     claim_id = claims[SUPPORT]
     assert WebhookDelivery.objects.filter(claim_id=claim_id, status="succeeded").exists()
     assert set(tables_holding(FRAGMENT)) >= {
+        *COPIES_OF_A_CLAIM,
         "ledger_source.text",
         "ledger_source.content",
-        "ledger_event.data",
-        "ledger_claimview.text",
-        "contradictions_claimfeaturerow.text",
-        "reviews_webhookdelivery.payload",
-        "reviews_apiidempotentrequest.body",
     }
 
     # when an administrator erases the claim's text, and the data-protection officer redacts

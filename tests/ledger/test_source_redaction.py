@@ -18,7 +18,11 @@ from ledger.db_guards import SOURCE_FILLER, install_source_guards, remove_source
 from ledger.exceptions import InvalidCommand, LedgerIntegrityError, NotFound
 from ledger.ingestion import source_ingest
 from ledger.models import ClaimView, Event, Source
-from ledger.source_redaction import source_redacted_spans, source_text_redact
+from ledger.source_redaction import (
+    SourceRedaction,
+    source_redacted_spans,
+    source_text_redact,
+)
 from ledger.verification import ledger_verify
 
 pytestmark = pytest.mark.django_db
@@ -174,7 +178,7 @@ def test_bad_source_redactions_are_refused_and_write_nothing(
     call = {"source_id": source.source_id, "reason": REASON, **arguments}
 
     with pytest.raises(error, match=message):
-        source_text_redact(metadata=metadata, **call)
+        source_text_redact(redaction=SourceRedaction(**call), metadata=metadata)
 
     assert Event.objects.count() == events
     assert Source.objects.get(pk=source.source_id).text == ARTICLE.decode()
@@ -219,7 +223,8 @@ def test_a_source_changed_behind_the_ledgers_back_fails_verification_and_is_not_
     assert "stored content differs" in result.first_break.reason
     with pytest.raises(LedgerIntegrityError, match="refusing to redact"):
         source_text_redact(
-            source_id=source.source_id, text=SECOND, reason=REASON, metadata=metadata
+            redaction=SourceRedaction(source_id=source.source_id, text=SECOND, reason=REASON),
+            metadata=metadata,
         )
 
 

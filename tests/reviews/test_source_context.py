@@ -200,7 +200,7 @@ def test_a_source_ingested_before_the_spans_were_recorded_still_reads_and_stops_
 def test_a_redacted_quote_is_reported_as_redacted_and_no_context_shows_the_filler(client, users):
     # given an article of three claims, and its middle sentence redacted from the snapshot
     from ledger.db_guards import SOURCE_FILLER
-    from ledger.source_redaction import source_text_redact
+    from ledger.source_redaction import SourceRedaction, source_text_redact
 
     sentences = [
         "Iran pledged $100 million to Hamas in 2023, officials said.",
@@ -211,7 +211,10 @@ def test_a_redacted_quote_is_reported_as_redacted_and_no_context_shows_the_fille
     source = source_ingest(content=" ".join(sentences).encode(), metadata=system)
     first, second, third = source.claims
     source_text_redact(
-        source_id=source.source_id, text=sentences[1], reason="erasure request", metadata=system
+        redaction=SourceRedaction(
+            source_id=source.source_id, text=sentences[1], reason="erasure request"
+        ),
+        metadata=system,
     )
     views = {str(view.claim_id): view for view in ClaimView.objects.all()}
 

@@ -3,9 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ledger.events import Metadata
-from ledger.exceptions import LedgerError
-from ledger.source_redaction import source_text_redact
+from ledger.management.operator import operator_call
+from ledger.source_redaction import SourceRedaction, source_text_redact
 
 SPAN = re.compile(r"^(\d+):(\d+)$")
 
@@ -38,16 +37,17 @@ class Command(BaseCommand):
         parser.add_argument("--actor", required=True, help="who is redacting, e.g. user:dpo")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            result = source_text_redact(
-                source_id=options["source_id"],
-                text=options["text"],
-                spans=options["span"],
-                reason=options["reason"],
-                metadata=Metadata(actor=options["actor"].strip(), via="command:redact_source"),
-            )
-        except LedgerError as error:
-            raise CommandError(error.message) from error
+        asked = SourceRedaction(
+            source_id=options["source_id"],
+            reason=options["reason"],
+            text=options["text"],
+            spans=options["span"],
+        )
+        result = operator_call(
+            "redact_source",
+            options,
+            lambda metadata: source_text_redact(redaction=asked, metadata=metadata),
+        )
         for filled in result.spans:
             self.stdout.write(f"filled characters {filled['start']}..{filled['end']} of the text")
         for redaction in result.redactions:
