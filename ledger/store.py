@@ -24,10 +24,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ledger import projections
-from ledger.events import DomainEvent, Metadata, event_from_stored, validate_payload
+from ledger.events import DomainEvent, Metadata, event_from_stored
 from ledger.exceptions import ConcurrencyConflict, IdempotencyKeyReused, InvalidCommand
 from ledger.followers import followers_nudge
 from ledger.models import EVENT_FIELDS, Event, IdempotencyRecord
+from ledger.payloads import validate_payload
 from ledger.sql import (
     TableWrite,
     fast_cursor,
