@@ -50,20 +50,27 @@ def sha256_hex(value: bytes) -> str:
     return hashlib.sha256(value).hexdigest()
 
 
-def _recorded(source_id: str) -> list[tuple[int, str, dict[str, Any]]]:
-    """(position, type, data) of the source's SourceIngested and SourceRedacted events."""
-    return list(
-        Event.objects.filter(stream_id=source_id, type__in=SOURCE_EVENT_TYPES)
-        .order_by("position")
-        .values_list("position", "type", "data")
-    )
+Recorded = list[tuple[int, str, dict[str, Any]]]  # (position, type, data), oldest first
+
+
+def _recorded(source_id: str | None = None) -> dict[str, Recorded]:
+    """The SourceIngested and SourceRedacted events of one source (or of all), by source."""
+    rows = Event.objects.filter(type__in=SOURCE_EVENT_TYPES)
+    if source_id is not None:
+        rows = rows.filter(stream_id=source_id)
+    found: dict[str, Recorded] = {}
+    for stream_id, position, kind, data in rows.order_by("position").values_list(
+        "stream_id", "position", "type", "data"
+    ):
+        found.setdefault(stream_id, []).append((position, kind, data))
+    return found
 
 
 def source_redacted_spans(*, source_id: str) -> list[ev.TextSpan]:
     """Every span of source ``source_id``'s text that a SourceRedacted event filled, in order."""
     spans = [
         span
-        for _, kind, data in _recorded(source_id)
+        for _, kind, data in _recorded(source_id).get(source_id, [])
         if kind == ev.EventType.SOURCE_REDACTED
         for span in data["spans"]
     ]
@@ -142,9 +149,7 @@ def filled(text: str, spans: list[ev.TextSpan]) -> str:
     return "".join([*parts, text[cursor:]])
 
 
-def _state_problem(
-    source: Source, recorded: list[tuple[int, str, dict[str, Any]]]
-) -> tuple[int, str] | None:
+def _state_problem(source: Source, recorded: Recorded) -> tuple[int, str] | None:
     """Where and why the stored snapshot is not what its events recorded; None when it is."""
     ingests = [data for _, kind, data in recorded if kind == ev.EventType.SOURCE_INGESTED]
     if len(ingests) != 1:
@@ -172,10 +177,11 @@ def _state_problem(
 def sources_verify() -> tuple[int, str] | None:
     """The first stored source snapshot that is not what its events recorded: (position of its
     last recorded event, or 0, and why); None when every one is."""
+    recorded = _recorded()
     for source in (
         Source.objects.only("id", "content", "text").order_by("id").iterator(chunk_size=20)
     ):
-        problem = _state_problem(source, _recorded(str(source.pk)))
+        problem = _state_problem(source, recorded.get(str(source.pk), []))
         if problem is not None:
             return problem
     return None
@@ -225,13 +231,13 @@ def _selector_parts(selector: dict[str, Any]) -> dict[str, ev.TextSpan]:
 
 
 def _copies_redact(
-    claim_ids: list[str], spans: list[ev.TextSpan], reason: str, metadata: ev.Metadata
+    source_id: str, spans: list[ev.TextSpan], reason: str, metadata: ev.Metadata
 ) -> list[RedactionResult]:
-    """Redact every claim field of the source that copies text of a redacted span."""
+    """Redact every field of a claim quoted from the source (extracted at ingest or submitted
+    with a selector into it) that copies text of a redacted span."""
     redactions = []
-    rows = Event.objects.filter(stream_id__in=claim_ids, type=ev.EventType.CLAIM_RECORDED).order_by(
-        "position"
-    )
+    quoted = Event.objects.filter(type=ev.EventType.CLAIM_RECORDED, data__source_id=source_id)
+    rows = quoted.order_by("position")
     for row in rows:
         selector = row.data.get("selector")
         if not isinstance(selector, dict):
@@ -287,7 +293,7 @@ def source_text_redact(
         if source is None:
             raise NotFound(f"no source {redaction.source_id}")
         source_id = str(source.pk)
-        recorded = _recorded(source_id)
+        recorded = _recorded(source_id).get(source_id, [])
         problem = _state_problem(source, recorded)
         if problem is not None:
             raise LedgerIntegrityError(f"{problem[1]}; refusing to redact it (run verify_ledger)")
@@ -296,8 +302,7 @@ def source_text_redact(
         checked = _spans_checked(requested, length=len(source.text), redacted=done)
         new_text = filled(source.text, checked)
         _rewrite(source_id, checked, new_text)
-        ingest = next(data for _, kind, data in recorded if kind == ev.EventType.SOURCE_INGESTED)
-        redactions = _copies_redact(ingest["claim_ids"], checked, reason, metadata)
+        redactions = _copies_redact(source_id, checked, reason, metadata)
         appended = append(
             stream_id=source_id,
             stream_type=ev.StreamType.SOURCE,

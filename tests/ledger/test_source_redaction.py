@@ -232,3 +232,42 @@ def test_the_database_refuses_any_other_update_of_a_source(source):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE ledger_source SET title = 'changed'")
     assert Source.objects.get(pk=source.source_id).title == ""
+
+
+def test_a_claim_quoted_from_the_source_after_its_ingest_loses_its_copy_too(source, metadata):
+    # given a claim recorded later with a selector into the source (a part of its first claim)
+    from ledger.services import claim_record
+
+    quote = "Iran pledged $100 million to Hamas"
+    later = claim_record(
+        text=quote,
+        metadata=metadata,
+        source_id=source.source_id,
+        selector={
+            "exact": quote,
+            "prefix": "",
+            "suffix": " in 2023",
+            "start": 0,
+            "end": len(quote),
+        },
+    )
+
+    # when the first sentence is redacted from the snapshot
+    result = source_text_redact(
+        redaction=SourceRedaction(source_id=source.source_id, text=FIRST, reason=REASON),
+        metadata=metadata,
+    )
+
+    # then the later claim's text and quote are redacted with the ingested claims' copies
+    redacted = {
+        (row.data["stream_id"], row.data["field"])
+        for row in Event.objects.filter(type="DataRedacted")
+    }
+    assert {
+        (later.claim_id, "text"),
+        (later.claim_id, "selector.exact"),
+        (later.claim_id, "selector.suffix"),
+    } <= redacted
+    assert len(result.redactions) == len(redacted)
+    assert ClaimView.objects.get(pk=later.claim_id).text == ev.REDACTED
+    assert ledger_verify().intact
