@@ -1,8 +1,6 @@
-"""What an event's payload (and metadata) may hold: exactly what canonical JSON carries.
-
-``validate_payload`` runs on every append (``ledger.store``); the quick walk accepts the common
-case without building paths, and the slow one names the first fault.
-"""
+"""What an event payload may hold: exactly what canonical JSON carries, so every reader
+computes the same bytes (``ledger.verify_export``). Every append validates its payloads and
+metadata here before anything is written."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from ledger.models import ClaimView, ContradictionView
-from reviews.workflow import Command
+from reviews.workflow.commands import Command
 
 
 class Organisation(models.Model):
@@ -39,7 +39,7 @@ class ReviewClaim(ClaimView):
 
     Rows are written only by the ledger's claim projection; the admin reads them and calls the
     review services. Its permissions are the workflow's commands, one per command, held by the
-    role groups that may run them (``workflow.workflow_commands_for``).
+    role groups that may run them (``workflow.states.workflow_commands_for``).
     """
 
     class Meta:

@@ -48,7 +48,7 @@ from reviews.tokens import (
     scopes_granted_by,
     token_hash,
 )
-from reviews.workflow import OpenFlag
+from reviews.workflow.checks import OpenFlag
 
 SOURCE_CONTEXT_CHARACTERS = 400  # shown on each side of a claim's quote
 

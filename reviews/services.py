@@ -1,13 +1,13 @@
 """Write services of the review workflow: one entry for every command, plus bulk variants.
 
 The commands themselves (states, roles, arguments, the event each records) are one table,
-``reviews.workflow.COMMANDS``; ``review_command`` runs any of them (the admin, the API and the
-bulk variants all call it). Every command names the claim and the stream version the actor saw. It
-is refused, appending nothing, when the claim moved on since (ConcurrencyConflict), when the
-actor's role or scope does not allow it (PermissionDenied), when the claim's state does not
-(TransitionNotAllowed), or when its input is malformed (InvalidCommand). Otherwise exactly one
-event is appended through ``ledger.services.claim_command`` with the actor in its metadata
-(``user:<username>``).
+``reviews.workflow.commands.COMMANDS``; ``review_command`` runs any of them (the admin, the API
+and the bulk variants all call it). Every command names the claim and the stream version the
+actor saw. It is refused, appending nothing, when the claim moved on since
+(ConcurrencyConflict), when the actor's role or scope does not allow it (PermissionDenied), when
+the claim's state does not (TransitionNotAllowed), or when its input is malformed
+(InvalidCommand). Otherwise exactly one event is appended through
+``ledger.services.claim_command`` with the actor in its metadata (``user:<username>``).
 """
 
 from __future__ import annotations
@@ -30,15 +30,10 @@ from reviews.actors import Actor
 from reviews.exceptions import PermissionDenied
 from reviews.models import Organisation
 from reviews.roles import Role
-from reviews.workflow import (
-    COMMANDS,
-    Argument,
-    Command,
-    CommandInput,
-    OpenFlag,
-    workflow_check,
-    workflow_check_contradiction_decision,
-)
+from reviews.workflow.builders import CommandInput
+from reviews.workflow.checks import OpenFlag, workflow_check_contradiction_decision
+from reviews.workflow.commands import COMMANDS, Argument, Command
+from reviews.workflow.states import workflow_check
 
 DEFAULT_VIA = "admin"
 
@@ -50,7 +45,8 @@ def _metadata(actor: Actor, via: str, correlation_id: str | None) -> ev.Metadata
 
 
 class _CommandReads:
-    """What the workflow's event builders read (``workflow.CommandReads``), from the selectors."""
+    """What the workflow's event builders read (``workflow.builders.CommandReads``), from the
+    selectors."""
 
     def user_roles(self, username: str) -> frozenset[Role]:
         return selectors.active_user_roles(username=username)
@@ -79,7 +75,7 @@ def review_command(
     via: str = DEFAULT_VIA,
     correlation_id: str | None = None,
 ) -> ClaimState:
-    """Run one workflow command (``workflow.COMMANDS``) and append its one event.
+    """Run one workflow command (``workflow.commands.COMMANDS``) and append its one event.
 
     Its arguments are cleaned first (by name; a missing one is empty). Then, on the claim read
     once under the store's lock (``claim_command``), the version is checked: a decision taken on

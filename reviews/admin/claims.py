@@ -46,13 +46,9 @@ from reviews.services import (
 from reviews.timeline import claim_timeline
 from reviews.verdicts import RATING_SCALE
 from reviews.wording import opening_words
-from reviews.workflow import (
-    COMMANDS,
-    CONTRADICTION_DECIDERS,
-    Command,
-    workflow_available_commands,
-    workflow_roles_for,
-)
+from reviews.workflow.checks import CONTRADICTION_DECIDERS
+from reviews.workflow.commands import COMMANDS, Command
+from reviews.workflow.states import workflow_available_commands, workflow_roles_for
 
 CLAIM_PAGE_TEMPLATE = "admin/reviews/reviewclaim/claim_page.html"
 BULK_CONFIRM_TEMPLATE = "admin/reviews/reviewclaim/bulk_confirm.html"

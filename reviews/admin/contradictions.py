@@ -33,7 +33,7 @@ from reviews.contradictions.detectors import CUE_KIND_CHOICES, UNKNOWN_CUE_KIND,
 from reviews.models import ContradictionFlag
 from reviews.services import FlagDecision, contradiction_decide
 from reviews.wording import opening_words
-from reviews.workflow import CONTRADICTION_DECIDERS
+from reviews.workflow.checks import CONTRADICTION_DECIDERS
 
 FLAG_PAGE_TEMPLATE = "admin/reviews/contradictionflag/flag_page.html"
 LIST_TEXT_LENGTH = 90

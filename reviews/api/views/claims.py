@@ -49,7 +49,7 @@ from reviews.selectors import claim_get_visible, claims_visible
 from reviews.services import review_command
 from reviews.submissions import claim_submit
 from reviews.verdicts import MAX_EXPLANATION_LENGTH, Rating
-from reviews.workflow import MAX_NOTE_LENGTH, MAX_URL_LENGTH, Command
+from reviews.workflow.commands import MAX_NOTE_LENGTH, MAX_URL_LENGTH, Command
 
 
 def claim_detail_response(

@@ -10,8 +10,9 @@ from reviews.exceptions import ApiKeyRefused
 from reviews.keys import api_key_create
 from reviews.models import ApiKey, WebhookAttempt, WebhookDelivery
 from reviews.roles import Role
-from reviews.selectors import actor_for_api_key
-from reviews.webhooks import webhook_endpoint_register
+from reviews.selectors import actor_for_api_key, actor_for_user
+from reviews.webhooks.endpoints import webhook_endpoint_register
+from tests.actors import publisher_actor
 from tests.reviews.conftest import ORGANISATION
 
 pytestmark = pytest.mark.django_db
@@ -21,17 +22,18 @@ KEYS_URL = reverse("admin:reviews_apikey_changelist")
 
 @pytest.fixture
 def key(users):
-    created, token = api_key_create(user=users[Role.PUBLISHER], name="website", scopes=["read"])
+    created, token = api_key_create(
+        actor=actor_for_user(user=users[Role.PUBLISHER]), name="website", scopes=["read"]
+    )
     return created, token
 
 
 @pytest.fixture
 def delivery(organisation):
     endpoint, secret = webhook_endpoint_register(
-        organisation=ORGANISATION,
+        actor=publisher_actor(organisation=ORGANISATION, username="pat"),
         url="https://hooks.example/ledger",
         event_types=["claim.published"],
-        actor="user:pat",
     )
     row = WebhookDelivery.objects.create(
         endpoint=endpoint,
