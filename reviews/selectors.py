@@ -32,8 +32,8 @@ from django.utils import timezone
 from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.exceptions import NotFound
-from ledger.extraction import quote_context
 from ledger.models import ClaimView, ContradictionView, Source
+from ledger.quotes import quote_context
 from ledger.source_redaction import REDACTED_REASON, source_context_stops, spans_overlap
 from ledger.store import read_stream
 from reviews.actors import ANONYMOUS, Actor, roles_from_groups
@@ -219,7 +219,7 @@ def claim_source_context(
     """The quote of a claim in its source, with up to ``characters`` either side, stopping where
     ingestion found personal data or boilerplate (the spans its ``SourceIngested`` recorded)
     and at redacted spans (``ledger.source_redaction.source_context_stops``;
-    ``ledger.extraction.quote_context``). ``quote_redacted`` says when the quote itself was
+    ``ledger.quotes.quote_context``). ``quote_redacted`` says when the quote itself was
     redacted from the source.
 
     None for a claim with no source or whose source is not stored.

@@ -27,6 +27,7 @@ from ledger.models import Source
 from ledger.services import claim_load
 from reviews import selectors
 from reviews.actors import Actor
+from reviews.admin.check_worthiness import CheckWorthyFilter
 from reviews.admin.pages import (
     ConfirmedAction,
     ModelAdmin,
@@ -143,23 +144,6 @@ class FlaggedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CheckWorthyFilter(admin.SimpleListFilter):
-    """The queue lists check-worthy claims first; this shows only them, or only the others."""
-
-    title = "check-worthiness"
-    parameter_name = "check_worthy"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("yes", "check-worthy"), ("no", "not check-worthy (promote to queue)")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value() == "yes":
-            return queryset.filter(check_worthy=True)
-        if self.value() == "no":
-            return queryset.filter(check_worthy=False)
-        return queryset
-
-
 def _bulk_action(command: Command) -> Callable[..., HttpResponse | None]:
     """An admin action running ``command`` on the selected claims, after a confirmation page.
 
@@ -224,9 +208,10 @@ class ReviewClaimAdmin(ModelAdmin):
         FlaggedFilter,
     )
     search_fields = ("text",)
-    # Check-worthy claims first, the likeliest first (issue 21); the others stay listed below,
-    # to be promoted. Scores are "0.000" to "1.000", so they sort as text; a claim recorded
-    # without a score (by hand) comes first, as a person asked for it to be checked.
+    # The likeliest first (issue 21): the queue shows check-worthy claims by default
+    # (CheckWorthyFilter); with "all claims" they come before the others. Scores are "0.000"
+    # to "1.000", so they sort as text; a claim recorded without a score (by hand) comes
+    # first, as a person asked for it to be checked.
     # (Django takes expressions here, as in Meta.ordering; django-stubs types only strings.)
     ordering = (  # type: ignore[assignment]
         "-check_worthy",
@@ -279,7 +264,7 @@ class ReviewClaimAdmin(ModelAdmin):
             request,
             {
                 "title": "Review queue",
-                "subtitle": "Claims to check, newest change first. Open a claim to work on it.",
+                "subtitle": "Claims to check, the likeliest first. Open a claim to work on it.",
                 **(extra_context or {}),
             },
         )

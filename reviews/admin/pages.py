@@ -1,18 +1,18 @@
 """What the desk's admin modules share: who is acting, the row a custom page shows, and the
-data-protection actions' confirm-then-run flow."""
+data-protection actions' confirm-then-run flow, and list filters declared as data."""
 
 from __future__ import annotations
 
 import dataclasses
 import uuid
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied as AdminPermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
@@ -95,3 +95,28 @@ def confirmed_action_run(
     context["title"] = action.done_title
     request.current_app = model_admin.admin_site.name
     return TemplateResponse(request, action.done_template, context)
+
+
+class ConditionFilter(admin.SimpleListFilter):
+    """A list filter whose choices are conditions: ``conditions`` maps each choice's value to
+    its label and its ``Q``. No choice (or one not listed) shows every row."""
+
+    conditions: ClassVar[dict[str, tuple[str, Q]]]
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(value, label) for value, (label, _) in self.conditions.items()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        chosen = self.conditions.get(self.value() or "")
+        return queryset if chosen is None else queryset.filter(chosen[1])
+
+
+class FieldValueFilter(admin.SimpleListFilter):
+    """A list filter of the rows whose ``field`` holds the chosen value; a subclass lists the
+    values (``lookups``). No choice shows every row."""
+
+    field: ClassVar[str]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        return queryset.filter(**{self.field: value}) if value else queryset
