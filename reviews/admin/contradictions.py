@@ -29,7 +29,7 @@ from ledger.exceptions import ConcurrencyConflict, LedgerError
 from ledger.models import ClaimView
 from reviews import selectors
 from reviews.actors import Actor
-from reviews.admin.pages import FieldValueFilter, RowPageAdmin, admin_actor
+from reviews.admin.pages import FieldValueFilter, RowPageAdmin, admin_actor, column_values
 from reviews.contradictions.detectors import CUE_KIND_CHOICES, UNKNOWN_CUE_KIND, cue_kind_label
 from reviews.models import ContradictionFlag
 from reviews.services import FlagDecision, contradiction_decide
@@ -96,12 +96,7 @@ class FlagPublisherFilter(admin.SimpleListFilter):
     parameter_name = "publisher"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        publishers = (
-            ClaimView.objects.exclude(publisher="")
-            .order_by("publisher")
-            .values_list("publisher", flat=True)
-            .distinct()
-        )
+        publishers = column_values(ClaimView.objects.all(), "publisher")
         return [(publisher, publisher) for publisher in publishers]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:

@@ -127,6 +127,13 @@ def confirmed_action_run(
     return TemplateResponse(request, action.done_template, context)
 
 
+def column_values(rows: QuerySet[Any], field: str) -> list[str]:
+    """The distinct values ``field`` holds in ``rows``, blanks left out, in order: the choices
+    of a list filter by that field."""
+    filled = rows.exclude(**{field: ""})
+    return list(filled.order_by(field).values_list(field, flat=True).distinct())
+
+
 class ConditionFilter(admin.SimpleListFilter):
     """A list filter whose choices are conditions: ``conditions`` maps each choice's value to
     its label and its ``Q``. No choice (or one not listed) shows every row."""

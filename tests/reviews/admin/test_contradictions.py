@@ -349,6 +349,19 @@ def test_the_flags_list_filters_by_status_publisher_assignee_and_searches_text(c
     assert listed("q=Claim+1+says") == {theirs}
 
 
+def test_the_flags_list_offers_each_claims_publisher_once_in_order(client, users):
+    # given flags between claims of two publishers, and a claim with no publisher
+    flag_pairs(1, publisher="gotham")
+    flag_pairs(2)
+    claim_record(text="An unsigned claim.", metadata=SYSTEM)
+    client.force_login(users[Role.EDITOR])
+    # when
+    page = client.get(CHANGELIST)
+    # then the publisher filter lists each publisher once, in order, and no blank one
+    choices = re.findall(r'href="\?publisher=([^"&]*)"', page.text)
+    assert choices == sorted({ORGANISATION, "gotham"})
+
+
 def test_the_flags_list_shows_the_type_in_words_and_filters_by_it(client, users):
     # given a stance flag, a numbers flag, and a flag recorded before types were (schema 1)
     stance, numeric = flag_pairs(1) + flag_pairs(1, kind="numeric")
