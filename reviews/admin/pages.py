@@ -1,5 +1,6 @@
-"""What the desk's admin modules share: who is acting, the row a custom page shows, and the
-data-protection actions' confirm-then-run flow, and list filters declared as data."""
+"""What the desk's admin modules share: who is acting, the row a custom page shows (and the
+admin whose change page is its own), the data-protection actions' confirm-then-run flow, and
+list filters declared as data."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from django.contrib.admin import helpers
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied as AdminPermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 
 from ledger import events as ev
 from ledger.exceptions import LedgerError
@@ -44,6 +46,34 @@ def page_row(model_admin: admin.ModelAdmin[Any], request: HttpRequest, object_id
     except ValueError:
         return None
     return model_admin.get_queryset(request).filter(pk=key).first()
+
+
+class RowPageAdmin(ModelAdmin):
+    """An admin whose change page is its own (``row_page``), not Django's change form.
+
+    The page gets the row as the user may see it (``page_row``) and who is acting; an id that
+    is malformed or not visible goes back to the list with a warning naming ``row_noun``.
+    """
+
+    row_noun: ClassVar[str]
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        row = page_row(self, request, object_id)
+        if row is None:
+            messages.warning(request, f"There is no {self.row_noun} {object_id!r} you can see.")
+            changelist = f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"
+            return HttpResponseRedirect(reverse(changelist))
+        return self.row_page(request, row, admin_actor(request))
+
+    def row_page(self, request: HttpRequest, row: Any, actor: Actor, /) -> HttpResponse:
+        """The page of ``row`` (a GET) or what a POST to it does."""
+        raise NotImplementedError
 
 
 @dataclasses.dataclass(frozen=True)
@@ -95,6 +125,13 @@ def confirmed_action_run(
     context["title"] = action.done_title
     request.current_app = model_admin.admin_site.name
     return TemplateResponse(request, action.done_template, context)
+
+
+def column_values(rows: QuerySet[Any], field: str) -> list[str]:
+    """The distinct values ``field`` holds in ``rows``, blanks left out, in order: the choices
+    of a list filter by that field."""
+    filled = rows.exclude(**{field: ""})
+    return list(filled.order_by(field).values_list(field, flat=True).distinct())
 
 
 class ConditionFilter(admin.SimpleListFilter):

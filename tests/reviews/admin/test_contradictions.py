@@ -253,6 +253,19 @@ def flag_pairs(
     return pair_ids
 
 
+@pytest.mark.parametrize("pair_id", ["not-a-uuid", "33333333-3333-3333-3333-333333333333"])
+def test_a_flag_page_of_no_visible_flag_goes_back_to_the_list_with_a_warning(
+    client, users, flag, pair_id
+):
+    client.force_login(users[Role.REVIEWER])
+    # when the reviewer opens a flag page of a malformed or unknown id
+    response = client.get(flag_page(pair_id))
+    # then they are back on the list, told there is no such flag they can see
+    assert response.status_code == 302
+    assert response["Location"] == CHANGELIST
+    assert messages_of(response) == [f"There is no contradiction flag {pair_id!r} you can see."]
+
+
 def test_the_flags_list_shows_both_claims_words_why_and_where_from(client, users, flag):
     client.force_login(users[Role.EDITOR])
     page = client.get(CHANGELIST)
@@ -334,6 +347,19 @@ def test_the_flags_list_filters_by_status_publisher_assignee_and_searches_text(c
     assert listed("status=open") == {mine, other_paper}
     assert listed("publisher=gotham") == {other_paper}
     assert listed("q=Claim+1+says") == {theirs}
+
+
+def test_the_flags_list_offers_each_claims_publisher_once_in_order(client, users):
+    # given flags between claims of two publishers, and a claim with no publisher
+    flag_pairs(1, publisher="gotham")
+    flag_pairs(2)
+    claim_record(text="An unsigned claim.", metadata=SYSTEM)
+    client.force_login(users[Role.EDITOR])
+    # when
+    page = client.get(CHANGELIST)
+    # then the publisher filter lists each publisher once, in order, and no blank one
+    choices = re.findall(r'href="\?publisher=([^"&]*)"', page.text)
+    assert choices == sorted({ORGANISATION, "gotham"})
 
 
 def test_the_flags_list_shows_the_type_in_words_and_filters_by_it(client, users):
