@@ -11,7 +11,11 @@ entities resolved by ``ledger.entities``, content lemmas, stance cues, dates), n
   stance axis ("unwavering" and "steadfast" both say the support is firm);
 - **vetoes**: a claim and its contradiction are related, not the same claim, so a pair the
   contradiction scorer flags is no match; nor are claims each naming something the other does
-  not ("Iran backs Hamas", "Iran backs Hezbollah"), nor claims dated in different years.
+  not ("Iran backs Hamas", "Iran backs Hezbollah"), nor claims dated in different years or
+  months;
+- **aligned arguments** (``reviews.matching.arguments``): the subjects and the objects of the
+  two claims' verbs must agree ("approved a new budget" / "approved a new parking plan" do
+  not), and so must the numbers they state ("killed 12 people" / "destroyed 300 homes").
 
 The weights and the threshold were chosen on one half of the Emergent claims (split by claim
 id) and are reported on the other half (docs/matching.md); no pair was tuned for.
@@ -26,18 +30,21 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from ledger.entities import entity_canonical
 from reviews.contradictions.detectors import times_compatible
 from reviews.contradictions.features import ClaimFeatures, features_extract
-from reviews.contradictions.scoring import PairScore, pair_score
+from reviews.contradictions.scoring import pair_score
 from reviews.contradictions.text import lemma
+from reviews.matching.arguments import Arguments, arguments_read
 
-SCORER_VERSION = "lexical-1"
+SCORER_VERSION = "lexical-2"
 MATCH_THRESHOLD = 0.5  # a pair at or above this is suggested as a match
 ENTITY_WEIGHT = 0.35  # the share of the score the named things carry; the rest is the predicate
 COVERAGE_SHARE = 0.5  # of the predicate's part: shared over the shorter claim's (the rest: Dice)
 NO_ENTITIES = 0.5  # entity agreement when neither claim names anything: neither for nor against
 NO_PREDICATE_FACTOR = 0.1  # the same things, nothing said of them in common: not the same claim
 OTHER_THINGS_FACTOR = 0.5  # each claim names something the other does not
-OTHER_YEARS_FACTOR = 0.5  # both date themselves, in different years
+OTHER_DATES_FACTOR = 0.5  # both date themselves, in different years (or months)
 CONTRADICTION_FACTOR = 0.3  # the contradiction scorer flags the pair
+OTHER_OBJECTS_FACTOR = 0.5  # each claim's object has words the other claim lacks
+OTHER_NUMBERS_FACTOR = 0.5  # both state numbers, and none of one's is any of the other's
 
 # Words news text uses for one another: each line is one meaning. Kept to general news verbs
 # and nouns (no names, nothing from an evaluation item); compared as lemmas.
@@ -84,6 +91,22 @@ def _paraphrase_groups() -> dict[str, str]:
 
 
 @dataclasses.dataclass(frozen=True)
+class MatchClaim:
+    """What the scorer compares of one claim: its shared features and its aligned arguments."""
+
+    features: ClaimFeatures
+    arguments: Arguments
+
+
+def match_claim(*, text: str, features: ClaimFeatures | None = None) -> MatchClaim:
+    """A claim as the scorer reads it; ``features`` when stored already (else extracted)."""
+    return MatchClaim(
+        features=features if features is not None else features_extract(text=text),
+        arguments=arguments_read(text),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
 class MatchScore:
     score: float
     reasons: list[str]
@@ -124,28 +147,23 @@ def _predicate_units(features: ClaimFeatures, names: set[str]) -> dict[str, str]
     return units
 
 
-def match_score(
-    a: ClaimFeatures, b: ClaimFeatures, *, contradiction: PairScore | None = None
-) -> MatchScore:
-    """How surely claims ``a`` and ``b`` state the same thing (0..1), and why.
-
-    ``contradiction`` is the pair's contradiction score when the caller has it already;
-    otherwise it is computed here.
-    """
-    names_a, names_b = _entity_words(a), _entity_words(b)
-    words_a, words_b = set(a.lemmas) | names_a, set(b.lemmas) | names_b
+def match_score(a: MatchClaim, b: MatchClaim) -> MatchScore:
+    """How surely claims ``a`` and ``b`` state the same thing (0..1), and why."""
+    features_a, features_b = a.features, b.features
+    names_a, names_b = _entity_words(features_a), _entity_words(features_b)
+    words_a, words_b = set(features_a.lemmas) | names_a, set(features_b.lemmas) | names_b
     found_a, found_b = names_a & words_b, names_b & words_a
     named = len(names_a) + len(names_b)
     entity_agreement = (len(found_a) + len(found_b)) / named if named else NO_ENTITIES
     reasons: list[str] = []
-    shared_entities = sorted(a.sets.entities & b.sets.entities)
+    shared_entities = sorted(features_a.sets.entities & features_b.sets.entities)
     if shared_entities:
         reasons.append(f"shared entities: {', '.join(shared_entities)}")
     elif found_a | found_b:
         reasons.append(f"shared name words: {', '.join(sorted(found_a | found_b))}")
 
     names = names_a | names_b
-    units_a, units_b = _predicate_units(a, names), _predicate_units(b, names)
+    units_a, units_b = _predicate_units(features_a, names), _predicate_units(features_b, names)
     shared = sorted(units_a.keys() & units_b.keys())
     if not shared:
         score = NO_PREDICATE_FACTOR * entity_agreement
@@ -163,43 +181,109 @@ def match_score(
     ]
     if paraphrased:
         reasons.append(f"paraphrase: {', '.join(paraphrased)}")
+    for factor, reason in _vetoes(a, b, words_a=words_a, words_b=words_b):
+        score *= factor
+        reasons.append(reason)
+    return MatchScore(score=round(score, 6), reasons=reasons)
 
-    only_a = sorted(a.sets.entities - b.sets.entities)
-    only_b = sorted(b.sets.entities - a.sets.entities)
+
+def _vetoes(
+    a: MatchClaim, b: MatchClaim, *, words_a: set[str], words_b: set[str]
+) -> list[tuple[float, str]]:
+    """What keeps two claims saying much alike from being one claim: (factor, reason) each."""
+    features_a, features_b = a.features, b.features
+    vetoes: list[tuple[float, str]] = []
+    only_a = sorted(features_a.sets.entities - features_b.sets.entities)
+    only_b = sorted(features_b.sets.entities - features_a.sets.entities)
     unmatched_a = [name for name in only_a if not set(map(lemma, name.split())) <= words_b]
     unmatched_b = [name for name in only_b if not set(map(lemma, name.split())) <= words_a]
     if unmatched_a and unmatched_b:
-        score *= OTHER_THINGS_FACTOR
-        reasons.append(
-            f"each names something the other does not: {', '.join(unmatched_a)} / "
-            f"{', '.join(unmatched_b)}"
+        vetoes.append(
+            (
+                OTHER_THINGS_FACTOR,
+                f"each names something the other does not: {', '.join(unmatched_a)} / "
+                f"{', '.join(unmatched_b)}",
+            )
         )
-    if not times_compatible(a, b):
-        score *= OTHER_YEARS_FACTOR
-        reasons.append("the claims date different years")
-    contradiction = contradiction if contradiction is not None else pair_score(a, b)
+    missing_a = sorted(word for word in a.arguments.object if not _word_in(word, features_b))
+    missing_b = sorted(word for word in b.arguments.object if not _word_in(word, features_a))
+    if missing_a and missing_b:
+        vetoes.append(
+            (
+                OTHER_OBJECTS_FACTOR,
+                f"the objects differ: {', '.join(missing_a)} / {', '.join(missing_b)}",
+            )
+        )
+    numbers_a, numbers_b = a.arguments.object_numbers, b.arguments.object_numbers
+    if numbers_a and numbers_b and numbers_a.isdisjoint(numbers_b):
+        vetoes.append(
+            (
+                OTHER_NUMBERS_FACTOR,
+                f"the numbers of the objects differ: {_numbers_text(numbers_a)} / "
+                f"{_numbers_text(numbers_b)}",
+            )
+        )
+    if not times_compatible(features_a, features_b):
+        vetoes.append((OTHER_DATES_FACTOR, "the claims date different years"))
+    elif _months_apart(features_a, features_b):
+        vetoes.append((OTHER_DATES_FACTOR, "the claims date different months"))
+    contradiction = pair_score(features_a, features_b)
     if contradiction.contradiction:
-        score *= CONTRADICTION_FACTOR
-        reasons.append(
-            "related, not the same claim: the contradiction detector flags it "
-            f"({'; '.join(contradiction.explanations)})"
+        vetoes.append(
+            (
+                CONTRADICTION_FACTOR,
+                "related, not the same claim: the contradiction detector flags it "
+                f"({'; '.join(contradiction.explanations)})",
+            )
         )
-    return MatchScore(score=round(score, 6), reasons=reasons)
+    return vetoes
+
+
+def _unit(word: str) -> str:
+    """A lemma as the meaning it shares with its paraphrases (``PARAPHRASES_TEXT``)."""
+    return _paraphrase_groups().get(word, word)
+
+
+def _word_in(word: str, features: ClaimFeatures) -> bool:
+    """Whether an argument's word is in the other claim: as a lemma, as a paraphrase of one,
+    as a word of one of its names or as another name of one of its entities."""
+    if word in features.sets.lemmas or word in features.sets.entity_words:
+        return True
+    return any(_unit(other) == _unit(word) for other in features.lemmas) or _is_entity_word(
+        word, features.sets.entities
+    )
+
+
+def _numbers_text(numbers: frozenset[float]) -> str:
+    return ", ".join(f"{number:g}" for number in sorted(numbers))
+
+
+def _months_apart(a: ClaimFeatures, b: ClaimFeatures) -> bool:
+    """Both claims date themselves to a month and share none (a missing year matches any)."""
+    months_a = {(date.year, date.month) for date in a.dates if date.month}
+    months_b = {(date.year, date.month) for date in b.dates if date.month}
+    if not months_a or not months_b:
+        return False
+    return not any(
+        month_a == month_b and (year_a == year_b or not year_a or not year_b)
+        for year_a, month_a in months_a
+        for year_b, month_b in months_b
+    )
 
 
 def match_score_texts(*, a: str, b: str) -> MatchScore:
     """``match_score`` of two texts: what ``match_pairs`` prints for one input line."""
-    return match_score(features_extract(text=a), features_extract(text=b))
+    return match_score(match_claim(text=a), match_claim(text=b))
 
 
 SUGGESTIONS_PER_CLAIM = 1  # the best candidate only: a second is in its group, or a near miss
 
 
 def match_rank(
-    features: ClaimFeatures, candidates: list[tuple[str, ClaimFeatures]]
+    claim: MatchClaim, candidates: list[tuple[str, MatchClaim]]
 ) -> list[tuple[str, MatchScore]]:
-    """The candidates (id, features) scored against a claim, best first (ties by id)."""
-    scored = [(other_id, match_score(features, other)) for other_id, other in candidates]
+    """The candidates (id, claim) scored against a claim, best first (ties by id)."""
+    scored = [(other_id, match_score(claim, other)) for other_id, other in candidates]
     scored.sort(key=lambda item: (-item[1].score, item[0]))
     return scored
 

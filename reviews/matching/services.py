@@ -22,11 +22,17 @@ from ledger.models import ClaimView, MatchMember
 from ledger.store import RecordedEvent, StreamAppend, append, append_many, read_stream, read_streams
 from reviews.actors import Actor
 from reviews.contradictions.candidates import MAX_CANDIDATES, blocking_keys
-from reviews.contradictions.features import ClaimFeatures, features_extract
+from reviews.contradictions.features import ClaimFeatures
 from reviews.contradictions.indexing import candidates_sharing
 from reviews.contradictions.models import ClaimFeatureRow
 from reviews.exceptions import PermissionDenied
-from reviews.matching.scoring import SCORER_VERSION, MatchScore, match_rank, match_suggestions
+from reviews.matching.scoring import (
+    SCORER_VERSION,
+    MatchScore,
+    match_claim,
+    match_rank,
+    match_suggestions,
+)
 from reviews.roles import Role
 from reviews.services import decision_note_clean
 
@@ -208,11 +214,11 @@ def match_find(*, claim_id: str, text: str, source_id: str | None) -> list[tuple
     (``contradictions.indexing.candidates_sharing``), claims of its own source left out (an
     article does not repeat itself as two claims), ranked and cut by ``match_suggestions``."""
     row = ClaimFeatureRow.objects.filter(pk=claim_id).only("features").first()
-    features = (
-        ClaimFeatures.from_json(row.features) if row is not None else features_extract(text=text)
+    claim = match_claim(
+        text=text, features=ClaimFeatures.from_json(row.features) if row is not None else None
     )
     candidate_ids = candidates_sharing(
-        claim_id=claim_id, keys=sorted(blocking_keys(features)), limit=MAX_CANDIDATES
+        claim_id=claim_id, keys=sorted(blocking_keys(claim.features)), limit=MAX_CANDIDATES
     )
     if source_id is not None:
         same_source = {
@@ -222,9 +228,15 @@ def match_find(*, claim_id: str, text: str, source_id: str | None) -> list[tuple
             ).values_list("pk", flat=True)
         }
         candidate_ids = [other for other in candidate_ids if other not in same_source]
-    others = ClaimFeatureRow.objects.filter(pk__in=candidate_ids).values_list("pk", "features")
+    others = ClaimFeatureRow.objects.filter(pk__in=candidate_ids).values_list(
+        "pk", "text", "features"
+    )
     ranked = match_rank(
-        features, [(str(pk), ClaimFeatures.from_json(stored)) for pk, stored in others]
+        claim,
+        [
+            (str(pk), match_claim(text=stored_text, features=ClaimFeatures.from_json(stored)))
+            for pk, stored_text, stored in others
+        ],
     )
     return match_suggestions(ranked)
 
