@@ -30,6 +30,7 @@ from ledger.exceptions import InvalidCommand
 from reviews.contradictions.candidates import MemoryIndex, blocking_keys
 from reviews.contradictions.pairs import Evaluation, pairs_read
 from reviews.matching.scoring import (
+    MATCH_CANDIDATES,
     MatchClaim,
     match_claim,
     match_rank,
@@ -86,8 +87,8 @@ def emergent_evaluate(path: Path, *, half: str) -> Measurement:
     started = time.perf_counter()
     for row in rows:
         claim = match_claim(text=row["b"])
-        candidates = index.candidates_of_keys(blocking_keys(claim.features))
-        ranked = match_rank(claim, [(other, claims[other]) for other in candidates])
+        candidates = index.candidates_of_keys(blocking_keys(claim.features), limit=MATCH_CANDIDATES)
+        ranked = match_rank(claim, [(other, claims[other]) for other in candidates], top=RECALL_AT)
         suggested = [other for other, _ in match_suggestions(ranked)]
         if row["stance"] not in MATCHING_STANCES:
             against += 1

@@ -92,17 +92,21 @@ def _paraphrase_groups() -> dict[str, str]:
 
 @dataclasses.dataclass(frozen=True)
 class MatchClaim:
-    """What the scorer compares of one claim: its shared features and its aligned arguments."""
+    """What the scorer compares of one claim: its shared features and its object (read from
+    its text only when a pair comes to the vetoes)."""
 
     features: ClaimFeatures
-    arguments: Arguments
+    text: str
+
+    @functools.cached_property
+    def arguments(self) -> Arguments:
+        return arguments_read(self.text)
 
 
 def match_claim(*, text: str, features: ClaimFeatures | None = None) -> MatchClaim:
     """A claim as the scorer reads it; ``features`` when stored already (else extracted)."""
     return MatchClaim(
-        features=features if features is not None else features_extract(text=text),
-        arguments=arguments_read(text),
+        features=features if features is not None else features_extract(text=text), text=text
     )
 
 
@@ -128,7 +132,14 @@ def _entity_words(features: ClaimFeatures) -> set[str]:
 
 def _is_entity_word(word: str, entities: frozenset[str]) -> bool:
     """A lemma that is one of the claim's entities under another name ("tehran" for Iran)."""
-    return entity_canonical(word).lower() in entities
+    return _canonical_lower(word) in entities
+
+
+@functools.lru_cache(maxsize=100_000)
+def _canonical_lower(word: str) -> str:
+    """A word's canonical entity name, lower-cased: asked for every word of every pair scored,
+    of a fixed alias table."""
+    return entity_canonical(word).lower()
 
 
 def _predicate_units(features: ClaimFeatures, names: set[str]) -> dict[str, str]:
@@ -149,6 +160,21 @@ def _predicate_units(features: ClaimFeatures, names: set[str]) -> dict[str, str]
 
 def match_score(a: MatchClaim, b: MatchClaim) -> MatchScore:
     """How surely claims ``a`` and ``b`` state the same thing (0..1), and why."""
+    return _vetoed(_alike(a, b), a, b)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Alike:
+    """A pair's score before the vetoes: an upper bound of its score (each veto lowers it)."""
+
+    score: float
+    reasons: list[str]
+    vetoable: bool  # False: nothing said in common, the score is final
+    words_a: set[str]
+    words_b: set[str]
+
+
+def _alike(a: MatchClaim, b: MatchClaim) -> _Alike:
     features_a, features_b = a.features, b.features
     names_a, names_b = _entity_words(features_a), _entity_words(features_b)
     words_a, words_b = set(features_a.lemmas) | names_a, set(features_b.lemmas) | names_b
@@ -166,9 +192,9 @@ def match_score(a: MatchClaim, b: MatchClaim) -> MatchScore:
     units_a, units_b = _predicate_units(features_a, names), _predicate_units(features_b, names)
     shared = sorted(units_a.keys() & units_b.keys())
     if not shared:
-        score = NO_PREDICATE_FACTOR * entity_agreement
         reasons.append("nothing said of them in common")
-        return MatchScore(score=round(score, 6), reasons=reasons)
+        score = round(NO_PREDICATE_FACTOR * entity_agreement, 6)
+        return _Alike(score, reasons, vetoable=False, words_a=words_a, words_b=words_b)
     coverage = len(shared) / min(len(units_a), len(units_b))
     dice = 2 * len(shared) / (len(units_a) + len(units_b))
     said_alike = COVERAGE_SHARE * coverage + (1 - COVERAGE_SHARE) * dice
@@ -181,9 +207,16 @@ def match_score(a: MatchClaim, b: MatchClaim) -> MatchScore:
     ]
     if paraphrased:
         reasons.append(f"paraphrase: {', '.join(paraphrased)}")
-    for factor, reason in _vetoes(a, b, words_a=words_a, words_b=words_b):
-        score *= factor
-        reasons.append(reason)
+    return _Alike(score, reasons, vetoable=True, words_a=words_a, words_b=words_b)
+
+
+def _vetoed(alike: _Alike, a: MatchClaim, b: MatchClaim) -> MatchScore:
+    """The pair's score once its vetoes have lowered it."""
+    score, reasons = alike.score, list(alike.reasons)
+    if alike.vetoable:
+        for factor, reason in _vetoes(a, b, words_a=alike.words_a, words_b=alike.words_b):
+            score *= factor
+            reasons.append(reason)
     return MatchScore(score=round(score, 6), reasons=reasons)
 
 
@@ -277,15 +310,34 @@ def match_score_texts(*, a: str, b: str) -> MatchScore:
 
 
 SUGGESTIONS_PER_CLAIM = 1  # the best candidate only: a second is in its group, or a near miss
+# The candidates a claim is scored against: the best-overlapping of the shared index's (the
+# contradiction check takes 200). Each costs its feature row read and decoded, most of the
+# time of a claim matched (bench/matching.py). On Emergent's development half 30 and 50 give
+# the figures of 200, 20 one false suggestion fewer, 10 a lower recall@5 (docs/matching.md).
+MATCH_CANDIDATES = 30
 
 
 def match_rank(
-    claim: MatchClaim, candidates: list[tuple[str, MatchClaim]]
+    claim: MatchClaim, candidates: list[tuple[str, MatchClaim]], *, top: int
 ) -> list[tuple[str, MatchScore]]:
-    """The candidates (id, claim) scored against a claim, best first (ties by id)."""
-    scored = [(other_id, match_score(claim, other)) for other_id, other in candidates]
-    scored.sort(key=lambda item: (-item[1].score, item[0]))
-    return scored
+    """The ``top`` best of the candidates (id, claim) scored against a claim, best first (ties
+    by id): exactly the first ``top`` of all of them scored, sorted.
+
+    A veto only lowers a score, so the score before the vetoes bounds it: candidates are taken
+    in the order of their bounds, and none is scored in full (the contradiction scorer, the
+    objects) once the bound falls below the ``top``-th best full score found.
+    """
+    bounds = sorted(
+        ((_alike(claim, other), other_id, other) for other_id, other in candidates),
+        key=lambda item: (-item[0].score, item[1]),
+    )
+    ranked: list[tuple[str, MatchScore]] = []
+    for alike, other_id, other in bounds:
+        if len(ranked) >= top and round(alike.score, 6) < ranked[top - 1][1].score:
+            break
+        ranked.append((other_id, _vetoed(alike, claim, other)))
+        ranked.sort(key=lambda item: (-item[1].score, item[0]))
+    return ranked[:top]
 
 
 def match_suggestions(ranked: list[tuple[str, MatchScore]]) -> list[tuple[str, MatchScore]]:

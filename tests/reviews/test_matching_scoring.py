@@ -202,3 +202,27 @@ def test_eval_matching_refuses_an_unlabelled_pair(tmp_path):
     pairs.write_text(json.dumps({"id": "x", "a": "one", "b": "two"}) + "\n")
     with pytest.raises(CommandError, match="pair x needs 'label' match or none"):
         call_command("eval_matching", "--emergent", str(emergent), "--pairs", str(pairs))
+
+
+def test_ranking_scores_in_full_only_what_can_reach_the_top_and_ranks_as_scoring_all():
+    from reviews.matching.scoring import match_claim, match_rank, match_score
+
+    # given a claim and candidates near and far, some of them vetoed
+    claim = match_claim(text="The port authority reopened the northern terminal on Monday")
+    texts = [
+        "On Monday the northern terminal was reopened by the port authority",
+        "The port authority reopened the fish market on Monday",
+        "The port authority closed the northern terminal on Monday",
+        "The port authority did not reopen the northern terminal on Monday",
+        "The northern terminal reopened in 2019",
+        "A fire broke out at the fish market",
+        "The port authority hired 40 pilots",
+    ]
+    candidates = [(f"c{number}", match_claim(text=text)) for number, text in enumerate(texts)]
+    everything = sorted(
+        ((other_id, match_score(claim, other)) for other_id, other in candidates),
+        key=lambda item: (-item[1].score, item[0]),
+    )
+    # then for any cut the ranking is the cut of every candidate scored and sorted
+    for top in range(1, len(texts) + 1):
+        assert match_rank(claim, candidates, top=top) == everything[:top]
