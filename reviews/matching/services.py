@@ -21,7 +21,7 @@ from ledger.followers import follower_named
 from ledger.models import ClaimView, MatchMember
 from ledger.store import RecordedEvent, StreamAppend, append, append_many, read_stream, read_streams
 from reviews.actors import Actor
-from reviews.contradictions.candidates import blocking_keys
+from reviews.contradictions.candidates import MAX_CANDIDATES, blocking_keys
 from reviews.contradictions.features import ClaimFeatures
 from reviews.contradictions.indexing import candidates_sharing
 from reviews.contradictions.models import ClaimFeatureRow
@@ -219,8 +219,10 @@ def match_find(*, claim_id: str, text: str, source_id: str | None) -> list[tuple
     claim = match_claim(
         text=text, features=ClaimFeatures.from_json(row.features) if row is not None else None
     )
+    # The shared index's candidates (ids only, best first), then the claims of the same source
+    # left out, then the best MATCH_CANDIDATES: an article's own claims never crowd out others.
     candidate_ids = candidates_sharing(
-        claim_id=claim_id, keys=sorted(blocking_keys(claim.features)), limit=MATCH_CANDIDATES
+        claim_id=claim_id, keys=sorted(blocking_keys(claim.features)), limit=MAX_CANDIDATES
     )
     if source_id is not None:
         same_source = {
@@ -230,6 +232,7 @@ def match_find(*, claim_id: str, text: str, source_id: str | None) -> list[tuple
             ).values_list("pk", flat=True)
         }
         candidate_ids = [other for other in candidate_ids if other not in same_source]
+    candidate_ids = candidate_ids[:MATCH_CANDIDATES]
     others = ClaimFeatureRow.objects.filter(pk__in=candidate_ids).values_list(
         "pk", "text", "features"
     )
