@@ -139,14 +139,7 @@ def test_a_decision_needs_a_note_and_the_version_shown(client, users, pair):
     assert blank.status_code == 400
     assert any("refused, nothing was recorded" in text for text in messages_of(blank))
     # when the page was stale (another editor rejected meanwhile): 409, the typed note kept
-    services.match_decide(
-        actor=admin_actor(users),
-        pair_id=pair_id,
-        expected_version=1,
-        decision=services.MatchDecision.REJECT,
-        note="two claims",
-        metadata=SYSTEM,
-    )
+    decided_elsewhere(users, pair_id, services.MatchDecision.REJECT, note="two claims")
     stale = decide(client, repeat, pair_id, "confirm", note="my careful note")
     assert stale.status_code == 409
     assert "the match changed since you opened the page" in messages_of(stale)[0]
@@ -155,10 +148,18 @@ def test_a_decision_needs_a_note_and_the_version_shown(client, users, pair):
     assert [event.type for event in match_events()] == ["ClaimMatchSuggested", "ClaimMatchRejected"]
 
 
-def admin_actor(users):
+def decided_elsewhere(users, pair_id, decision, *, note):
+    """The pair decided at version 1 by the administrator, not through this page."""
     from reviews.selectors import actor_for_user
 
-    return actor_for_user(user=users[Role.ADMIN])
+    services.match_decide(
+        actor=actor_for_user(user=users[Role.ADMIN]),
+        pair_id=pair_id,
+        expected_version=1,
+        decision=decision,
+        note=note,
+        metadata=SYSTEM,
+    )
 
 
 def test_the_role_is_the_services_decision_not_the_pages(client, users, pair):
@@ -247,14 +248,7 @@ def test_match_by_hand_with_a_typed_claim_id(client, users, pair):
 def test_the_queue_hides_claims_of_a_checked_group(client, users, pair):
     seed, repeat, pair_id = pair
     other = sourced(OTHER, publisher=ORGANISATION, url="https://planet.example/bridge")
-    services.match_decide(
-        actor=admin_actor(users),
-        pair_id=pair_id,
-        expected_version=1,
-        decision=services.MatchDecision.CONFIRM,
-        note="same",
-        metadata=SYSTEM,
-    )
+    decided_elsewhere(users, pair_id, services.MatchDecision.CONFIRM, note="same")
     client.force_login(users[Role.EDITOR])
 
     def listed(query: str) -> set[str]:
