@@ -185,10 +185,8 @@ def database_latency(
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
 
-    from reviews.contradictions.candidates import blocking_keys
     from reviews.contradictions.flagging import contradiction_find
     from reviews.contradictions.indexing import contradiction_index_claim
-    from reviews.contradictions.models import BlockingKey, ClaimFeatureRow, KeyCount
 
     old_config = setup_databases(verbosity=0, interactive=False) if isolated else None
     results: dict[int, dict[str, Any]] = {}
@@ -197,28 +195,12 @@ def database_latency(
         ids = list(features)
         counts: dict[str, int] = {}
         for size in sizes:
-            rows: list[Any] = []
-            postings: list[Any] = []
-            for claim_id in ids[stored:size]:
-                keys = blocking_keys(features[claim_id])
-                uid = uuid.UUID(int=int(claim_id[1:]) + 1)
-                rows.append(
-                    ClaimFeatureRow(
-                        claim_id=uid,
-                        text=texts[claim_id],
-                        features=features[claim_id].to_json(),
-                        keys=sorted(keys),
-                        last_position=0,
-                    )
-                )
-                postings.extend(BlockingKey(key=k, claim_id=uid, weight=w) for k, w in keys.items())
-                for key in keys:
-                    counts[key] = counts.get(key, 0) + 1
-            ClaimFeatureRow.objects.bulk_create(rows, batch_size=2000)
-            BlockingKey.objects.bulk_create(postings, batch_size=10000)
-            KeyCount.objects.all().delete()
-            KeyCount.objects.bulk_create(
-                [KeyCount(key=key, claims=n) for key, n in counts.items()], batch_size=10000
+            index_stored(
+                [
+                    (uuid.UUID(int=int(claim_id[1:]) + 1), texts[claim_id], features[claim_id])
+                    for claim_id in ids[stored:size]
+                ],
+                counts,
             )
             stored = size
             if connection.vendor == "postgresql":
@@ -246,6 +228,37 @@ def database_latency(
         if old_config is not None:
             teardown_databases(old_config, verbosity=0)
     return results
+
+
+def index_stored(claims: list[tuple[Any, str, Any]], counts: dict[str, int]) -> None:
+    """Store claims (id, text, features) in the contradiction index's tables in bulk, as the
+    consumer would have indexed them one by one; ``counts`` (key -> claims, updated here) are
+    the counts of the claims stored before, written again whole."""
+    from reviews.contradictions.candidates import blocking_keys
+    from reviews.contradictions.models import BlockingKey, ClaimFeatureRow, KeyCount
+
+    rows: list[Any] = []
+    postings: list[Any] = []
+    for claim_id, text, claim_features in claims:
+        keys = blocking_keys(claim_features)
+        rows.append(
+            ClaimFeatureRow(
+                claim_id=claim_id,
+                text=text,
+                features=claim_features.to_json(),
+                keys=sorted(keys),
+                last_position=0,
+            )
+        )
+        postings.extend(BlockingKey(key=k, claim_id=claim_id, weight=w) for k, w in keys.items())
+        for key in keys:
+            counts[key] = counts.get(key, 0) + 1
+    ClaimFeatureRow.objects.bulk_create(rows, batch_size=2000)
+    BlockingKey.objects.bulk_create(postings, batch_size=10000)
+    KeyCount.objects.all().delete()
+    KeyCount.objects.bulk_create(
+        [KeyCount(key=key, claims=n) for key, n in counts.items()], batch_size=10000
+    )
 
 
 def make_claims(count: int, *, seed: int = 20240601) -> list[str]:

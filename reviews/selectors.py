@@ -32,7 +32,7 @@ from django.utils import timezone
 from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.exceptions import NotFound
-from ledger.models import ClaimView, ContradictionView, Source
+from ledger.models import ClaimView, ContradictionView, MatchMember, Source
 from ledger.quotes import quote_context
 from ledger.source_redaction import REDACTED_REASON, source_context_stops, spans_overlap
 from ledger.store import read_stream
@@ -156,6 +156,22 @@ def claims_visible(*, actor: Actor, model: type[ClaimView] = ClaimView) -> Query
     if actor.organisation:
         return claims.filter(public | Q(publisher=actor.organisation))
     return claims.filter(public)
+
+
+def claims_in_checked_group(*, claims: QuerySet[Any], in_group: bool) -> QuerySet[Any]:
+    """``claims`` narrowed to those in a match group whose canonical claim is published (its
+    verdict already checked: docs/matching.md), or with ``in_group`` False to the others. The
+    one rule of the review queue's filter and of the claim list's ``in_checked_group``."""
+    published = ClaimView.objects.filter(status=ClaimStatus.PUBLISHED).values("claim_id")
+    # A claim unmatched from every other keeps its row, partnerless: a group of one is none.
+    members = (
+        MatchMember.objects.filter(canonical_id__in=published)
+        .exclude(partners=[])
+        .values("claim_id")
+    )
+    if in_group:
+        return claims.filter(claim_id__in=members)
+    return claims.exclude(claim_id__in=members)
 
 
 def claim_get_visible(*, actor: Actor, claim_id: Any) -> ClaimView:

@@ -1,5 +1,8 @@
 """The review desk in the Django admin: the queue, the claim page and the bulk actions.
 
+The queue's filters are ``reviews.admin.filters``; the claim page's matches (its group, the
+suggestions to confirm or reject) ``reviews.admin.matches``.
+
 The admin never writes a row: every button and bulk action calls a review service with the
 stream version the page showed, and a stale version is refused with a message. The erasure
 action (a data-protection request) calls ``reviews.erasure.claim_erase_text``.
@@ -7,7 +10,6 @@ action (a data-protection request) calls ``reviews.erasure.claim_erase_text``.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -20,14 +22,20 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from ledger import events as ev
-from ledger.claims import ClaimStatus
 from ledger.exceptions import LedgerError
 from ledger.history import claim_as_of
-from ledger.models import Source
 from ledger.services import claim_load
 from reviews import selectors
 from reviews.actors import Actor
 from reviews.admin.check_worthiness import CheckWorthyFilter
+from reviews.admin.filters import (
+    AssigneeFilter,
+    CheckedGroupFilter,
+    FlaggedFilter,
+    SourceFilter,
+    StatusFilter,
+)
+from reviews.admin.matches import claim_match_post, claim_matches_context, is_match_post
 from reviews.admin.pages import (
     ConfirmedAction,
     ModelAdmin,
@@ -67,81 +75,6 @@ ERASE = ConfirmedAction(
 SHORT_TEXT_LENGTH = 200
 # Commands whose bulk form asks for a reason.
 NEEDS_REASON = {Command.REQUEST_CHANGES, Command.REJECT, Command.RETRACT}
-
-
-class StatusFilter(admin.SimpleListFilter):
-    title = "status"
-    parameter_name = "status"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(status.value, status.value.replace("_", " ")) for status in ClaimStatus]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(status=self.value()) if self.value() else queryset
-
-
-class AssigneeFilter(admin.SimpleListFilter):
-    title = "assignee"
-    parameter_name = "assignee"
-    MINE = "__me__"
-    NOBODY = "__nobody__"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        assignees = (
-            ReviewClaim.objects.exclude(assignee="")
-            .order_by("assignee")
-            .values_list("assignee", flat=True)
-            .distinct()
-        )
-        return [(self.MINE, "assigned to me"), (self.NOBODY, "unassigned")] + [
-            (name, name) for name in assignees
-        ]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        if value == self.MINE:
-            return queryset.filter(assignee=request.user.get_username())
-        if value == self.NOBODY:
-            return queryset.filter(assignee="")
-        return queryset.filter(assignee=value) if value else queryset
-
-
-class SourceFilter(admin.SimpleListFilter):
-    title = "source"
-    parameter_name = "source"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        # Only sources of claims the user may see: a publisher never learns others' titles.
-        claims = selectors.claims_visible(actor=admin_actor(request), model=ReviewClaim)
-        source_ids = claims.exclude(source_id=None).values("source_id").distinct()
-        sources = Source.objects.filter(pk__in=source_ids).only("id", "title", "url", "sha256")
-        return sorted(
-            ((str(source.pk), str(source)[:80]) for source in sources), key=lambda x: x[1]
-        )
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        if not value:
-            return queryset
-        try:
-            return queryset.filter(source_id=uuid.UUID(value))
-        except ValueError:
-            return queryset.none()
-
-
-class FlaggedFilter(admin.SimpleListFilter):
-    title = "contradiction flags"
-    parameter_name = "flagged"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("yes", "has open flags"), ("no", "no open flags")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value() == "yes":
-            return queryset.filter(open_flag_count__gt=0)
-        if self.value() == "no":
-            return queryset.filter(open_flag_count=0)
-        return queryset
 
 
 def _bulk_action(command: Command) -> Callable[..., HttpResponse | None]:
@@ -206,6 +139,7 @@ class ReviewClaimAdmin(ModelAdmin):
         SourceFilter,
         "publisher",
         FlaggedFilter,
+        CheckedGroupFilter,
     )
     search_fields = ("text",)
     # The likeliest first (issue 21): the queue shows check-worthy claims by default
@@ -283,7 +217,12 @@ class ReviewClaimAdmin(ModelAdmin):
             return self._claim_not_found(request, object_id)
         claim_id = str(row.pk)
         actor = admin_actor(request)
-        if request.method == "POST":
+        refusal = None
+        if request.method == "POST" and is_match_post(request):
+            refusal = claim_match_post(request, actor=actor, claim_id=claim_id)
+            if refusal is None:
+                return HttpResponseRedirect(request.path)
+        elif request.method == "POST":
             self._run_claim_command(request, actor=actor, claim_id=claim_id)
             return HttpResponseRedirect(request.path)
         as_of = request.GET.get("as_of")
@@ -311,12 +250,16 @@ class ReviewClaimAdmin(ModelAdmin):
             "rating_scale": RATING_SCALE,
             "assignable_users": selectors.review_assignable_users(),
             "actor": actor,
+            **claim_matches_context(actor=actor, claim_id=claim_id),
+            "match_refusal": refusal,
             "has_view_permission": True,
             "has_change_permission": False,
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name
-        return TemplateResponse(request, CLAIM_PAGE_TEMPLATE, context)
+        return TemplateResponse(
+            request, CLAIM_PAGE_TEMPLATE, context, status=refusal.status if refusal else 200
+        )
 
     def _claim_as_of_view(
         self, request: HttpRequest, *, claim_id: str, as_of: str, row: ReviewClaim
@@ -342,6 +285,7 @@ class ReviewClaimAdmin(ModelAdmin):
                 source_id=claim.source_id, selector=claim.selector
             ),
             "timeline": claim_timeline(claim_id=claim_id),
+            **claim_matches_context(actor=admin_actor(request), claim_id=claim_id),
             "commands": [],
             "has_view_permission": True,
             "has_change_permission": False,

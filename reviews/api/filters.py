@@ -1,5 +1,5 @@
-"""List filters: claims (status, verdict, source, publisher, flagged, updated since, search) and
-contradiction flags (status, type, claim, detector version, priority)."""
+"""List filters: claims (status, verdict, source, publisher, flagged, updated since, in a checked
+match group, search) and contradiction flags (status, type, claim, detector version, priority)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ledger.claims import ClaimStatus
 from ledger.models import ClaimView, ContradictionView
 from reviews.api.serializers.contradictions import FLAG_PRIORITIES, FLAG_STATUSES
 from reviews.contradictions.detectors import CUE_KIND_CHOICES, UNKNOWN_CUE_KIND
+from reviews.selectors import claims_in_checked_group
 
 MAX_SEARCH_TERMS = 10
 
@@ -55,6 +56,8 @@ class LedgerFilterSet(filters.FilterSet):  # type: ignore[misc]
 
 CHECK_WORTHY_CHOICES = [("true", "true"), ("false", "false"), ("all", "all")]
 CHECK_WORTHY_DEFAULT = "true"
+# A choice, not a boolean filter: that one reads "maybe" as no filter instead of refusing it.
+IN_CHECKED_GROUP_CHOICES = [("true", "true"), ("false", "false")]
 
 
 class ClaimFilter(LedgerFilterSet):
@@ -80,6 +83,12 @@ class ClaimFilter(LedgerFilterSet):
         method="filter_flagged", help_text="true: claims with an open contradiction flag."
     )
     updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    in_checked_group = filters.ChoiceFilter(
+        choices=IN_CHECKED_GROUP_CHOICES,
+        method="filter_in_checked_group",
+        help_text="false: hide claims matched into a group whose canonical claim is published "
+        "(already checked); true: only those claims.",
+    )
     q = filters.CharFilter(
         method="filter_search",
         help_text="Words the claim's text must all contain (case-insensitive).",
@@ -95,6 +104,7 @@ class ClaimFilter(LedgerFilterSet):
             "publisher",
             "flagged",
             "updated_since",
+            "in_checked_group",
             "q",
         ]
 
@@ -127,6 +137,11 @@ class ClaimFilter(LedgerFilterSet):
         return (
             queryset.filter(open_flag_count__gt=0) if value else queryset.filter(open_flag_count=0)
         )
+
+    def filter_in_checked_group(
+        self, queryset: QuerySet[ClaimView], name: str, value: str
+    ) -> QuerySet[ClaimView]:
+        return claims_in_checked_group(claims=queryset, in_group=value == "true")
 
     def filter_search(
         self, queryset: QuerySet[ClaimView], name: str, value: str

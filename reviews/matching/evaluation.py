@@ -28,9 +28,15 @@ from typing import Any
 
 from ledger.exceptions import InvalidCommand
 from reviews.contradictions.candidates import MemoryIndex, blocking_keys
-from reviews.contradictions.features import ClaimFeatures, features_extract
 from reviews.contradictions.pairs import Evaluation, pairs_read
-from reviews.matching.scoring import match_rank, match_score, match_suggestions
+from reviews.matching.scoring import (
+    MATCH_CANDIDATES,
+    MatchClaim,
+    match_claim,
+    match_rank,
+    match_score,
+    match_suggestions,
+)
 
 HALVES = ("development", "held-out")
 MATCHING_STANCES = frozenset({"for", "observing"})
@@ -70,19 +76,19 @@ def emergent_evaluate(path: Path, *, half: str) -> Measurement:
     if half not in HALVES:
         raise InvalidCommand(f"half must be one of {', '.join(HALVES)}")
     rows = [row for row in _emergent_rows(path) if emergent_half(row["claim_id"]) == half]
-    claims: dict[str, ClaimFeatures] = {}
+    claims: dict[str, MatchClaim] = {}
     index = MemoryIndex()
     for row in rows:
         if row["claim_id"] not in claims:
-            claims[row["claim_id"]] = features_extract(text=row["a"])
-            index.add(row["claim_id"], blocking_keys(claims[row["claim_id"]]))
+            claims[row["claim_id"]] = match_claim(text=row["a"])
+            index.add(row["claim_id"], blocking_keys(claims[row["claim_id"]].features))
     queries = true_positives = false_positives = found_at_5 = 0
     against = against_suggested = 0
     started = time.perf_counter()
     for row in rows:
-        features = features_extract(text=row["b"])
-        candidates = index.candidates_of_keys(blocking_keys(features))
-        ranked = match_rank(features, [(other, claims[other]) for other in candidates])
+        claim = match_claim(text=row["b"])
+        candidates = index.candidates_of_keys(blocking_keys(claim.features), limit=MATCH_CANDIDATES)
+        ranked = match_rank(claim, [(other, claims[other]) for other in candidates], top=RECALL_AT)
         suggested = [other for other, _ in match_suggestions(ranked)]
         if row["stance"] not in MATCHING_STANCES:
             against += 1
@@ -113,9 +119,7 @@ def pairs_evaluate(path: Path) -> Measurement:
         if item.get("label") not in ("match", "none"):
             raise InvalidCommand(f"{path.name}: pair {item['id']} needs 'label' match or none")
         pairs += 1
-        predicted = match_score(
-            features_extract(text=item["a"]), features_extract(text=item["b"])
-        ).match
+        predicted = match_score(match_claim(text=item["a"]), match_claim(text=item["b"])).match
         actual = item["label"] == "match"
         true_positives += predicted and actual
         false_positives += predicted and not actual

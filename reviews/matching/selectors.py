@@ -1,13 +1,17 @@
-"""Reads of claim matching: a claim's match pairs and its group (the ``ledger`` read models)."""
+"""Reads of claim matching: a claim's match pairs and its group (the ``ledger`` read models), and
+the group as the admin's claim page shows it to one viewer."""
 
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from django.db.models import Q
 
-from ledger.models import ClaimView, MatchMember, MatchView
+from ledger.claims import ClaimStatus
+from ledger.models import ClaimView, MatchMember, MatchView, Source
 from reviews.actors import Actor
+from reviews.selectors import claims_visible
 
 
 @dataclasses.dataclass(frozen=True)
@@ -92,3 +96,71 @@ def match_pairs_visible(*, actor: Actor, claim_id: str) -> list[MatchPair]:
         else dataclasses.replace(pair, other_claim_text="")
         for pair in pairs
     ]
+
+
+@dataclasses.dataclass(frozen=True)
+class GroupMember:
+    """One claim of a group as a viewer sees it: its words and source only when they may."""
+
+    claim_id: str
+    canonical: bool
+    visible: bool
+    text: str
+    source_url: str
+    source_title: str
+
+
+@dataclasses.dataclass(frozen=True)
+class GroupView:
+    """A claim's group for one viewer: its members (the canonical one first) and the verdict
+    the group answers with, the canonical claim's once it is published (else None)."""
+
+    canonical_id: str
+    members: list[GroupMember]
+    verdict: dict[str, Any] | None
+
+
+def match_group_visible(*, actor: Actor, claim_id: str) -> GroupView:
+    """The claim's group, each member's text and source URL withheld from a viewer who may not
+    see that claim (``reviews.selectors.claims_visible``)."""
+    group = match_group(claim_id=claim_id)
+    rows: dict[str, dict[str, Any]] = {
+        str(row["claim_id"]): dict(row)
+        for row in ClaimView.objects.filter(pk__in=group.members).values(
+            "claim_id", "text", "source_id", "status", "verdict"
+        )
+    }
+    visible = {
+        str(pk)
+        for pk in claims_visible(actor=actor)
+        .filter(pk__in=group.members)
+        .values_list("pk", flat=True)
+    }
+    sources = {
+        str(pk): (url, title)
+        for pk, url, title in Source.objects.filter(
+            pk__in=[row["source_id"] for row in rows.values() if row["source_id"]]
+        ).values_list("pk", "url", "title")
+    }
+    members = []
+    for member in sorted(group.members, key=lambda pk: (pk != group.canonical_id, pk)):
+        row = rows.get(member, {})
+        seen = member in visible
+        url, title = sources.get(str(row.get("source_id")), ("", "")) if seen else ("", "")
+        members.append(
+            GroupMember(
+                claim_id=member,
+                canonical=member == group.canonical_id,
+                visible=seen,
+                text=row.get("text", "") if seen else "",
+                source_url=url,
+                source_title=title,
+            )
+        )
+    canonical = rows.get(group.canonical_id, {})
+    published = canonical.get("status") == ClaimStatus.PUBLISHED
+    return GroupView(
+        canonical_id=group.canonical_id,
+        members=members,
+        verdict=canonical.get("verdict") if published else None,
+    )

@@ -15,18 +15,26 @@ import uuid
 from collections.abc import Sequence
 
 from ledger import events as ev
-from ledger.consumers import consumer_advance, consumer_follow
+from ledger.consumers import consumer_follow
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
 from ledger.followers import follower_named
 from ledger.models import ClaimView, MatchMember
 from ledger.store import RecordedEvent, StreamAppend, append, append_many, read_stream, read_streams
 from reviews.actors import Actor
 from reviews.contradictions.candidates import MAX_CANDIDATES, blocking_keys
-from reviews.contradictions.features import ClaimFeatures, features_extract
+from reviews.contradictions.features import ClaimFeatures
 from reviews.contradictions.indexing import candidates_sharing
 from reviews.contradictions.models import ClaimFeatureRow
 from reviews.exceptions import PermissionDenied
-from reviews.matching.scoring import SCORER_VERSION, MatchScore, match_rank, match_suggestions
+from reviews.matching.scoring import (
+    MATCH_CANDIDATES,
+    SCORER_VERSION,
+    SUGGESTIONS_PER_CLAIM,
+    MatchScore,
+    match_claim,
+    match_rank,
+    match_suggestions,
+)
 from reviews.roles import Role
 from reviews.services import decision_note_clean
 
@@ -208,11 +216,13 @@ def match_find(*, claim_id: str, text: str, source_id: str | None) -> list[tuple
     (``contradictions.indexing.candidates_sharing``), claims of its own source left out (an
     article does not repeat itself as two claims), ranked and cut by ``match_suggestions``."""
     row = ClaimFeatureRow.objects.filter(pk=claim_id).only("features").first()
-    features = (
-        ClaimFeatures.from_json(row.features) if row is not None else features_extract(text=text)
+    claim = match_claim(
+        text=text, features=ClaimFeatures.from_json(row.features) if row is not None else None
     )
+    # The shared index's candidates (ids only, best first), then the claims of the same source
+    # left out, then the best MATCH_CANDIDATES: an article's own claims never crowd out others.
     candidate_ids = candidates_sharing(
-        claim_id=claim_id, keys=sorted(blocking_keys(features)), limit=MAX_CANDIDATES
+        claim_id=claim_id, keys=sorted(blocking_keys(claim.features)), limit=MAX_CANDIDATES
     )
     if source_id is not None:
         same_source = {
@@ -222,18 +232,26 @@ def match_find(*, claim_id: str, text: str, source_id: str | None) -> list[tuple
             ).values_list("pk", flat=True)
         }
         candidate_ids = [other for other in candidate_ids if other not in same_source]
-    others = ClaimFeatureRow.objects.filter(pk__in=candidate_ids).values_list("pk", "features")
+    candidate_ids = candidate_ids[:MATCH_CANDIDATES]
+    others = ClaimFeatureRow.objects.filter(pk__in=candidate_ids).values_list(
+        "pk", "text", "features"
+    )
     ranked = match_rank(
-        features, [(str(pk), ClaimFeatures.from_json(stored)) for pk, stored in others]
+        claim,
+        [
+            (str(pk), match_claim(text=stored_text, features=ClaimFeatures.from_json(stored)))
+            for pk, stored_text, stored in others
+        ],
+        top=SUGGESTIONS_PER_CLAIM,
     )
     return match_suggestions(ranked)
 
 
 def _handle_claim_recorded(recorded: RecordedEvent) -> None:
-    """Suggest the matches of one recorded claim, then move the cursor to it.
+    """Suggest the matches of one recorded claim.
 
     Idempotent: a pair with a stream is never suggested again, so an event handled again after
-    a crash (between the suggestion's commit and the cursor move) appends nothing.
+    a crash (the cursor moves at the end of each batch) appends nothing.
     """
     event = recorded.event
     if not isinstance(event, ev.ClaimRecorded):
@@ -241,7 +259,7 @@ def _handle_claim_recorded(recorded: RecordedEvent) -> None:
     found = match_find(claim_id=recorded.stream_id, text=event.text, source_id=event.source_id)
     if not found:
         return
-    suggested = match_suggest_many(
+    match_suggest_many(
         pairs=[(recorded.stream_id, other_id, score) for other_id, score in found],
         metadata=ev.Metadata(
             actor="worker:matching",
@@ -250,8 +268,6 @@ def _handle_claim_recorded(recorded: RecordedEvent) -> None:
             causation_id=str(recorded.position),
         ),
     )
-    if suggested:
-        consumer_advance(consumer=CONSUMER_NAME, position=recorded.position)
 
 
 def matching_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches: int = 0) -> int:

@@ -87,3 +87,45 @@ def test_the_match_routes_are_in_the_schema(client_for):
     assert "/api/v1/claims/{claim_id}/matches/" in schema["paths"]
     for action in ("confirm", "reject", "unmatch"):
         assert f"/api/v1/matches/{{pair_id}}/{action}/" in schema["paths"]
+
+
+def claim_ids(response) -> set[str]:
+    assert response.status_code == 200, response.content
+    return {item["id"] for item in response.json()["results"]}
+
+
+def test_the_claim_list_hides_claims_of_a_checked_group(client_for, claim_in, people):
+    from ledger.claims import ClaimStatus
+    from reviews.selectors import actor_for_user
+
+    # given a published claim, a later repeat matched with it, and a claim matched with nothing
+    checked = claim_in(ClaimStatus.PUBLISHED, text=FIRST).claim_id
+    repeat = claim_in(text=SECOND).claim_id
+    alone = claim_in(text="The harbour bridge reopened on Monday").claim_id
+    editor = actor_for_user(user=people["ed"])
+    services.match_by_hand(
+        actor=editor,
+        claim_a=repeat,
+        claim_b=checked,
+        expected_version=0,
+        note="the same claim",
+        metadata=Metadata(actor=editor.reference, via="test"),
+    )
+    client = client_for("ed")
+    # then false hides the group (its canonical claim is published), true lists only it
+    assert claim_ids(client.get("/api/v1/claims/?in_checked_group=false")) == {alone}
+    assert claim_ids(client.get("/api/v1/claims/?in_checked_group=true")) == {checked, repeat}
+    assert claim_ids(client.get("/api/v1/claims/")) == {checked, repeat, alone}
+    # and a value that is no boolean is a clear error
+    assert client.get("/api/v1/claims/?in_checked_group=maybe").status_code == 400
+
+
+def test_the_claim_list_documents_its_checked_group_filter(client_for):
+    schema = client_for("ed").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    parameters = schema.json()["paths"]["/api/v1/claims/"]["get"]["parameters"]
+    [parameter] = [item for item in parameters if item["name"] == "in_checked_group"]
+    assert (parameter["in"], parameter["schema"]) == (
+        "query",
+        {"type": "string", "enum": ["false", "true"]},
+    )
+    assert parameter["description"].startswith("false: hide claims matched into a group")

@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from reviews.matching.arguments import NO_ARGUMENTS, Arguments, arguments_read
 from reviews.matching.scoring import MATCH_THRESHOLD, match_score_texts
 
 
@@ -38,6 +39,54 @@ def test_a_claim_and_its_contradiction_are_related_not_the_same_claim():
     # then the contradiction vetoes the match, and says so
     assert score.match is False
     assert any(reason.startswith("related, not the same claim") for reason in score.reasons)
+
+
+def test_the_object_of_the_verb_is_read_through_of_and_up_to_a_preposition():
+    # then the noun phrase after the verb is the object, its numbers beside its words
+    assert arguments_read("The mayor signed a new contract of 30 buses on Friday") == Arguments(
+        object=frozenset({"contract", "bus"}), object_numbers=frozenset({30.0})
+    )
+    # and a verb followed by a preposition or another verb has none; no verb, no reading
+    assert arguments_read("Prices climbed to 9 percent in May") == Arguments()
+    assert arguments_read("The senator was seen leaving the hotel") == Arguments()
+    assert arguments_read("Kidnapped sailors return home") is NO_ARGUMENTS
+
+
+def test_the_same_subject_and_verb_of_another_object_is_no_match():
+    # given a near miss: the same port, the same verb, another thing reopened
+    score = match_score_texts(
+        a="The port authority reopened the northern terminal on Monday",
+        b="The port authority reopened the fish market on Monday",
+    )
+    # then the objects disagree, and that is the reason it is no match
+    assert score.match is False
+    assert "the objects differ: northern, terminal / fish, market" in score.reasons
+
+
+def test_an_object_in_other_words_still_matches():
+    # given one claim, the second with the object's words in another place (a passive)
+    score = match_score_texts(
+        a="The port authority reopened the northern terminal on Monday",
+        b="On Monday the northern terminal was reopened by the port authority",
+    )
+    # then nothing is asked of the passive's missing object: a match
+    assert score.match is True
+    assert not any("objects differ" in reason for reason in score.reasons)
+
+
+def test_other_numbers_of_the_object_and_other_months_lower_the_score():
+    numbers = match_score_texts(
+        a="The flood destroyed 40 bridges in the valley",
+        b="The flood destroyed 900 bridges in the valley",
+    )
+    months = match_score_texts(
+        a="The festival opened in June 2021 in the old harbour",
+        b="The festival opened in August 2021 in the old harbour",
+    )
+    assert "the numbers of the objects differ: 40 / 900" in numbers.reasons
+    assert numbers.match is False
+    assert "the claims date different months" in months.reasons
+    assert months.match is False
 
 
 def test_claims_with_nothing_in_common_score_zero():
@@ -153,3 +202,27 @@ def test_eval_matching_refuses_an_unlabelled_pair(tmp_path):
     pairs.write_text(json.dumps({"id": "x", "a": "one", "b": "two"}) + "\n")
     with pytest.raises(CommandError, match="pair x needs 'label' match or none"):
         call_command("eval_matching", "--emergent", str(emergent), "--pairs", str(pairs))
+
+
+def test_ranking_scores_in_full_only_what_can_reach_the_top_and_ranks_as_scoring_all():
+    from reviews.matching.scoring import match_claim, match_rank, match_score
+
+    # given a claim and candidates near and far, some of them vetoed
+    claim = match_claim(text="The port authority reopened the northern terminal on Monday")
+    texts = [
+        "On Monday the northern terminal was reopened by the port authority",
+        "The port authority reopened the fish market on Monday",
+        "The port authority closed the northern terminal on Monday",
+        "The port authority did not reopen the northern terminal on Monday",
+        "The northern terminal reopened in 2019",
+        "A fire broke out at the fish market",
+        "The port authority hired 40 pilots",
+    ]
+    candidates = [(f"c{number}", match_claim(text=text)) for number, text in enumerate(texts)]
+    everything = sorted(
+        ((other_id, match_score(claim, other)) for other_id, other in candidates),
+        key=lambda item: (-item[1].score, item[0]),
+    )
+    # then for any cut the ranking is the cut of every candidate scored and sorted
+    for top in range(1, len(texts) + 1):
+        assert match_rank(claim, candidates, top=top) == everything[:top]

@@ -16,7 +16,12 @@ from ledger.claims import STATE_FIELDS, ClaimState, ClaimStatus
 from ledger.exceptions import NotFound
 from ledger.models import ClaimView
 from ledger.services import MAX_CLAIM_LENGTH
-from reviews.api.filters import CHECK_WORTHY_CHOICES, CHECK_WORTHY_DEFAULT, ClaimFilter
+from reviews.api.filters import (
+    CHECK_WORTHY_CHOICES,
+    CHECK_WORTHY_DEFAULT,
+    IN_CHECKED_GROUP_CHOICES,
+    ClaimFilter,
+)
 from reviews.api.idempotency import idempotent
 from reviews.api.pagination import LastChangeCursorPagination
 from reviews.api.selectors import (
@@ -91,15 +96,21 @@ class ClaimListView(LedgerAPIView):
     @extend_schema(
         summary="List claims",
         operation_id="claims_list",
-        # The filter set's other parameters are not described here yet; this one changes what a
-        # plain list returns, so a client must be able to find it.
+        # The filter set's other parameters are not described here yet; check_worthy changes what
+        # a plain list returns and in_checked_group is how a desk skips what it checked, so a
+        # client must be able to find them.
         parameters=[
             filter_parameter(
                 ClaimFilter,
                 "check_worthy",
                 enum=[value for value, _ in CHECK_WORTHY_CHOICES],
                 default=CHECK_WORTHY_DEFAULT,
-            )
+            ),
+            filter_parameter(
+                ClaimFilter,
+                "in_checked_group",
+                enum=[value for value, _ in IN_CHECKED_GROUP_CHOICES],
+            ),
         ],
         responses={200: ClaimSerializer(many=True), **COMMON_ERRORS, **INVALID},
     )
