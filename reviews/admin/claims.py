@@ -19,7 +19,6 @@ from django.db.models import QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 
 from ledger import events as ev
 from ledger.exceptions import LedgerError
@@ -38,10 +37,9 @@ from reviews.admin.filters import (
 from reviews.admin.matches import claim_match_post, claim_matches_context, is_match_post
 from reviews.admin.pages import (
     ConfirmedAction,
-    ModelAdmin,
+    RowPageAdmin,
     admin_actor,
     confirmed_action_run,
-    page_row,
 )
 from reviews.erasure import actor_may_erase_text, claim_erase_text
 from reviews.models import ReviewClaim
@@ -119,7 +117,8 @@ BULK_COMMANDS = (
 
 
 @admin.register(ReviewClaim)
-class ReviewClaimAdmin(ModelAdmin):
+class ReviewClaimAdmin(RowPageAdmin):
+    row_noun = "claim"
     list_display = (
         "short_text",
         "check_worthy",
@@ -205,18 +204,8 @@ class ReviewClaimAdmin(ModelAdmin):
 
     # The claim page ---------------------------------------------------------------------------
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        row = page_row(self, request, object_id)
-        if row is None:
-            return self._claim_not_found(request, object_id)
+    def row_page(self, request: HttpRequest, row: Any, actor: Actor, /) -> HttpResponse:
         claim_id = str(row.pk)
-        actor = admin_actor(request)
         refusal = None
         if request.method == "POST" and is_match_post(request):
             refusal = claim_match_post(request, actor=actor, claim_id=claim_id)
@@ -254,7 +243,6 @@ class ReviewClaimAdmin(ModelAdmin):
             "match_refusal": refusal,
             "has_view_permission": True,
             "has_change_permission": False,
-            **(extra_context or {}),
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(
@@ -292,10 +280,6 @@ class ReviewClaimAdmin(ModelAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, CLAIM_PAGE_TEMPLATE, context)
-
-    def _claim_not_found(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        messages.warning(request, f"There is no claim {object_id!r} you can see.")
-        return HttpResponseRedirect(reverse("admin:reviews_reviewclaim_changelist"))
 
     def _run_claim_command(self, request: HttpRequest, *, actor: Actor, claim_id: str) -> None:
         try:
