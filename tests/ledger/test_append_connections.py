@@ -169,9 +169,9 @@ def test_a_stream_of_another_type_is_refused(metadata):
 def test_a_command_after_another_commit_keeps_that_commits_row_changes(
     metadata, other_writer, flagged_by
 ):
-    # given a claim (no open flags yet)
+    # given two unrelated claims (the detector flags nothing between them)
     claim = claim_record(text="Iran backs Hamas.", metadata=metadata).claim_id
-    other = claim_record(text="Iran has been silent.", metadata=metadata).claim_id
+    other = claim_record(text="The harbour reopened on Monday.", metadata=metadata).claim_id
     # when a contradiction is flagged on it (its row now counts one open flag)
     writer = flag(claim, other, metadata)
     if flagged_by == "another connection":
