@@ -32,7 +32,7 @@ from ledger.sql import (
 )
 
 if TYPE_CHECKING:
-    from ledger.store import RecordedEvent
+    from ledger.reading import RecordedEvent
 
 Row = dict[str, Any]
 

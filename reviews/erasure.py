@@ -14,8 +14,8 @@ from typing import Any
 from ledger import events as ev
 from ledger.consumers import consumer_run_whole_batch, redacted_stream_ids
 from ledger.followers import follower_named
+from ledger.reading import RecordedEvent, read_all
 from ledger.redaction import ErasureResult, claim_text_erase
-from ledger.store import RecordedEvent, read_all
 from reviews.actors import Actor
 from reviews.exceptions import PermissionDenied
 from reviews.models import ApiIdempotentRequest

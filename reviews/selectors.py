@@ -35,7 +35,7 @@ from ledger.exceptions import NotFound
 from ledger.extraction import quote_context
 from ledger.ingestion import source_withheld
 from ledger.models import ClaimView, ContradictionView, Source
-from ledger.store import read_stream
+from ledger.reading import read_stream
 from reviews.actors import ANONYMOUS, Actor, roles_from_groups
 from reviews.contradictions.scoring import PairExplanation, pair_explain
 from reviews.exceptions import ApiKeyRefused

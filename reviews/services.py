@@ -24,7 +24,8 @@ from ledger import services as ledger_services
 from ledger.claims import ClaimState
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, LedgerError, NotFound
 from ledger.models import ClaimView, ContradictionView
-from ledger.store import append, read_stream
+from ledger.reading import read_stream
+from ledger.store import append
 from reviews import selectors
 from reviews.actors import Actor
 from reviews.exceptions import PermissionDenied

@@ -41,7 +41,7 @@ from ledger.consumers import consumer_run_whole_batch, redacted_stream_ids
 from ledger.exceptions import InvalidCommand, NotFound
 from ledger.followers import follower_named
 from ledger.models import ClaimView, Event, MatchMember
-from ledger.store import RecordedEvent, format_timestamp, read_positions, read_streams
+from ledger.reading import RecordedEvent, format_timestamp, read_positions, read_streams
 from reviews.claimreview import group_claimreview
 from reviews.models import (
     WebhookAttempt,

@@ -32,7 +32,8 @@ from ledger.consumers import consumer_advance, consumer_follow
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
 from ledger.followers import follower_named
 from ledger.models import ClaimView
-from ledger.store import RecordedEvent, StreamAppend, append_many, read_streams
+from ledger.reading import RecordedEvent, read_streams
+from ledger.store import StreamAppend, append_many
 from reviews.contradictions.candidates import (
     MAX_CANDIDATES,
     MemoryIndex,

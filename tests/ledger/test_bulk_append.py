@@ -6,6 +6,7 @@ from ledger import events as ev
 from ledger.claims import ClaimState, claim_state_from_events
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand
 from ledger.models import ClaimView, Event
+from ledger.reading import read_stream
 from ledger.services import (
     ClaimDraft,
     claim_load,
@@ -13,7 +14,7 @@ from ledger.services import (
     claim_recording,
     projections_rebuild,
 )
-from ledger.store import StreamAppend, append_many, read_stream
+from ledger.store import StreamAppend, append_many
 from ledger.verification import ledger_verify
 
 pytestmark = pytest.mark.django_db
