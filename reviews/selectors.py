@@ -158,6 +158,13 @@ def claims_visible(*, actor: Actor, model: type[ClaimView] = ClaimView) -> Query
     return claims.filter(public)
 
 
+def claim_visible(*, actor: Actor, claim: ClaimView) -> bool:
+    """Whether ``actor`` may see this claim: ``claims_visible``'s rule for a row in hand."""
+    if actor.reads_everything or claim.status in PUBLIC_STATUSES:
+        return True
+    return bool(actor.organisation) and claim.publisher == actor.organisation
+
+
 def claim_get_visible(*, actor: Actor, claim_id: Any) -> ClaimView:
     """The claim, or NotFound whether it does not exist or the caller may not see it."""
     claim = claims_visible(actor=actor).filter(claim_id=str(claim_id)).first()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from django.db import transaction
 
@@ -79,6 +79,7 @@ def review_command(
     arguments: Mapping[str, object],
     via: str = DEFAULT_VIA,
     correlation_id: str | None = None,
+    visible: Callable[[ClaimView], bool] | None = None,
 ) -> ClaimState:
     """Run one workflow command (``workflow.COMMANDS``) and append its one event.
 
@@ -86,7 +87,9 @@ def review_command(
     once under the store's lock (``claim_command``), the version is checked: a decision taken on
     an outdated page is refused as stale whatever it was. Then role, scope and state
     (``workflow_check``), then the command's own rules as its event is built, so a command
-    racing another one cannot land on a state it was not checked against.
+    racing another one cannot land on a state it was not checked against. ``visible`` (the
+    caller's visibility rule, checked on the row read under the lock before anything else)
+    makes a claim the caller may not see NotFound.
     """
     spec = COMMANDS[command]
     cleaned = spec.clean(arguments)
@@ -102,6 +105,7 @@ def review_command(
         expected_version=expected_version,
         event=decide,
         metadata=_metadata(actor, via, correlation_id),
+        visible=visible,
     )
 
 

@@ -17,6 +17,7 @@ from ledger.claims import STATE_FIELDS, ClaimState, ClaimStatus
 from ledger.exceptions import NotFound
 from ledger.models import ClaimView
 from ledger.services import MAX_CLAIM_LENGTH
+from reviews.actors import Actor
 from reviews.api.filters import CHECK_WORTHY_CHOICES, CHECK_WORTHY_DEFAULT, ClaimFilter
 from reviews.api.idempotency import idempotent
 from reviews.api.pagination import LastChangeCursorPagination
@@ -45,7 +46,7 @@ from reviews.api.views.base import (
 )
 from reviews.claimreview import group_claimreview
 from reviews.models import ApiScope
-from reviews.selectors import claim_get_visible, claims_visible
+from reviews.selectors import claim_get_visible, claim_visible, claims_visible
 from reviews.services import review_command
 from reviews.submissions import claim_submit
 from reviews.verdicts import MAX_EXPLANATION_LENGTH, Rating
@@ -68,12 +69,27 @@ def claim_row_after(state: ClaimState, *, read: ClaimView) -> ClaimView:
     """The claim list row a command's projection wrote, from the state the command returned.
 
     Every field but the open flag count is the claim's state (``STATE_FIELDS``); a workflow
-    command does not change that count, so it comes from the row ``read`` before the command
-    (a flag recorded meanwhile shows on the next read, as it would had it come a moment later).
-    Not saved: the projection wrote the row already.
+    command does not change that count, so it comes from the row ``read`` under the command's
+    lock. Not saved: the projection wrote the row already.
     """
     values = {name: getattr(state, name) for name in STATE_FIELDS}
     return ClaimView(**values, open_flag_count=read.open_flag_count)
+
+
+class VisibleClaim:
+    """A command's visibility check on the claim row it reads under the append lock (passed
+    as ``visible``): the caller's rule (``reviews.selectors.claim_visible``), and the row it
+    passed, kept for the answer, so that a command reads its claim once."""
+
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+        self.claim: ClaimView | None = None
+
+    def __call__(self, claim: ClaimView) -> bool:
+        if not claim_visible(actor=self.actor, claim=claim):
+            return False
+        self.claim = claim
+        return True
 
 
 class ClaimListView(LedgerAPIView):
@@ -338,22 +354,24 @@ def action_view(action: ClaimAction) -> type[LedgerAPIView]:
         @idempotent()
         def post(self, request: Request, claim_id: str) -> Response:
             actor = self.actor
-            claim = claim_get_visible(actor=actor, claim_id=claim_id)
             serializer = action.serializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             arguments = dict(serializer.validated_data)
             version = expected_version(request, arguments.pop("expected_version", None))
             metadata = self.metadata()
+            visible = VisibleClaim(actor)
             state = review_command(
                 actor=actor,
                 command=action.command,
-                claim_id=str(claim.claim_id),
+                claim_id=str(claim_id),
                 expected_version=version,
                 arguments=arguments,
                 via=metadata.via,
                 correlation_id=metadata.correlation_id,
+                visible=visible,
             )
-            return claim_detail_response(claim=claim_row_after(state, read=claim))
+            assert visible.claim is not None  # the command found the claim and it passed
+            return claim_detail_response(claim=claim_row_after(state, read=visible.claim))
 
     name = "".join(part.title() for part in action.command.value.split("_"))
     ClaimActionView.__name__ = ClaimActionView.__qualname__ = f"Claim{name}View"
