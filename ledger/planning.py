@@ -58,15 +58,22 @@ def read_under_lock(targets: Sequence[tuple[str, str, int | None]], *, lock: boo
 
     ``targets`` are (stream id, stream type, expected version, None when unknown). Rows keyed
     by a new stream are known absent and not read; the others are read even if the expected
-    version turns out stale (the plan then refuses the append and they go unused).
+    version turns out stale (the plan then refuses the append and they go unused). For one
+    stream (every command) the rows come in the same statement as the heads.
     """
     rows = projections.DatabaseRows()
     with ExitStack() as cursors, pipeline():
         if lock:
             lock_statement(cursors.enter_context(fast_cursor()))
-        pending_heads = _heads_send(cursors, [stream_id for stream_id, _type, _version in targets])
-        pending_rows = projections.preload_streams(rows, cursors, targets)
-        streams, head = _heads_collect(pending_heads)
+        if len(targets) == 1:
+            join = projections.stream_rows_joined(rows, *targets[0])
+            pending_heads = _heads_send(cursors, [targets[0][0]], join)
+            pending_rows = []
+        else:
+            join = None
+            pending_heads = _heads_send(cursors, [stream_id for stream_id, _, _ in targets], None)
+            pending_rows = projections.preload_streams(rows, cursors, targets)
+        streams, head = _heads_collect(pending_heads, join, rows)
         rows.preload_collect(pending_rows)
     return Reads(streams=streams, head=head, rows=rows)
 
@@ -114,24 +121,31 @@ def plan(
     return plan
 
 
-def _heads_send(cursors: ExitStack, stream_ids: Sequence[str]) -> list[Any]:
-    """Send the reads of each stream's (version, type) and of the ledger head (position, hash).
+def _heads_send(
+    cursors: ExitStack, stream_ids: Sequence[str], join: projections.StreamRowsJoin | None
+) -> list[Any]:
+    """Send the reads of each stream's (version, type) and of the ledger head (position, hash),
+    with one stream's ``join`` (its read-model rows) in the same statement.
 
     Must run under ``lock_appends`` so that no append can commit between this read and ours.
     """
     table = connection.ops.quote_name(Event._meta.db_table)
+    nulls = ", NULL" * (join.width if join is not None else 0)
     head_sql = (
-        " UNION ALL SELECT NULL, head.position, head.hash FROM (SELECT position, hash"
+        f" UNION ALL SELECT NULL, head.position, head.hash{nulls} FROM (SELECT position, hash"
         f" FROM {table} ORDER BY position DESC LIMIT 1) head"
     )
     if len(stream_ids) == 1:
-        # A command on one stream: the cheapest statement to plan and run.
+        # A command on one stream: the cheapest statement to plan and run, its rows joined.
+        columns, joins, params = (
+            ("", "", []) if join is None else (join.columns, join.joins, join.params)
+        )
         cursor = cursors.enter_context(fast_cursor())
         cursor.execute(
-            "SELECT last.stream_id, last.version, last.stream_type FROM (SELECT stream_id,"
-            f" version, stream_type FROM {table} WHERE stream_id = %s ORDER BY version DESC"
-            " LIMIT 1) last" + head_sql,
-            [stream_ids[0]],
+            f"SELECT last.stream_id, last.version, last.stream_type{columns} FROM (SELECT"
+            f" stream_id, version, stream_type FROM {table} WHERE stream_id = %s ORDER BY"
+            f" version DESC LIMIT 1) last{joins}" + head_sql,
+            [stream_ids[0], *params],
         )
         return [cursor]
     if connection.vendor == "postgresql":
@@ -164,15 +178,19 @@ def _heads_send(cursors: ExitStack, stream_ids: Sequence[str]) -> list[Any]:
     return pending
 
 
-def _heads_collect(pending: list[Any]) -> tuple[dict[str, tuple[int, str]], tuple[int, str]]:
+def _heads_collect(
+    pending: list[Any], join: projections.StreamRowsJoin | None, rows: projections.DatabaseRows
+) -> tuple[dict[str, tuple[int, str]], tuple[int, str]]:
     streams: dict[str, tuple[int, str]] = {}
     head: tuple[int, str] = (0, GENESIS_HASH)
     for cursor in pending:
-        for stream_id, version, value in cursor.fetchall():
+        for stream_id, version, value, *joined in cursor.fetchall():
             if stream_id is None:
                 head = (int(version), value)
             else:
                 streams[stream_id] = (int(version), value)
+                if join is not None:
+                    join.collect(rows, joined)
     return streams, head
 
 
