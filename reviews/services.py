@@ -91,9 +91,9 @@ def review_command(
     an outdated page is refused as stale whatever it was. Then role, scope and state
     (``workflow_check``), then the command's own rules as its event is built, so a command
     racing another one cannot land on a state it was not checked against. The roles of users
-    an argument names (an assignee) are read before the lock: they are not ledger state. ``visible`` (the
-    caller's visibility rule, checked on the row read under the lock before anything else)
-    makes a claim the caller may not see NotFound.
+    an argument names (an assignee) are read before the lock: they are not ledger state.
+    ``visible`` (the caller's visibility rule, checked on the row read under the lock before
+    anything else) makes a claim the caller may not see NotFound.
     """
     spec = COMMANDS[command]
     cleaned = spec.clean(arguments)

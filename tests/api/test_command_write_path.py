@@ -70,13 +70,21 @@ def _kinds(statements: Statements) -> list[str]:
     return [_kind(sql) for sql in statements.sent]
 
 
-def _commented(client, claim_id: str, version: int, **headers: str):
+def _commanded(
+    client, claim_id: str, version: int, action: str, body: dict[str, str], **headers: str
+):
     return client.post(
-        f"/api/v1/claims/{claim_id}/comment/",
-        {"body": "checked against the record"},
+        f"/api/v1/claims/{claim_id}/{action}/",
+        body,
         format="json",
         HTTP_IF_MATCH=f'"{version}"',
         **headers,
+    )
+
+
+def _commented(client, claim_id: str, version: int, **headers: str):
+    return _commanded(
+        client, claim_id, version, "comment", {"body": "checked against the record"}, **headers
     )
 
 
@@ -135,12 +143,7 @@ def test_an_assignment_adds_only_the_read_of_the_assignees_roles(client_for, cla
 
     # when it is assigned through the API (the command make bench times)
     with statements_counted(monkeypatch) as statements:
-        response = client.post(
-            f"/api/v1/claims/{claim.claim_id}/assign/",
-            {"assignee": "rita"},
-            format="json",
-            HTTP_IF_MATCH='"1"',
-        )
+        response = _commanded(client, claim.claim_id, 1, "assign", {"assignee": "rita"})
 
     # then the command's statements plus the assignee's roles, read before the lock
     assert response.status_code == 200, response.content
