@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ledger.claims import STATE_FIELDS, ClaimState, ClaimStatus
-from ledger.exceptions import NotFound
+from ledger.exceptions import LedgerError, NotFound
 from ledger.models import ClaimView
 from ledger.services import MAX_CLAIM_LENGTH
 from reviews.actors import Actor
@@ -354,10 +354,16 @@ def action_view(action: ClaimAction) -> type[LedgerAPIView]:
         @idempotent()
         def post(self, request: Request, claim_id: str) -> Response:
             actor = self.actor
-            serializer = action.serializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            arguments = dict(serializer.validated_data)
-            version = expected_version(request, arguments.pop("expected_version", None))
+            try:
+                serializer = action.serializer(data=request.data)
+                serializer.is_valid(raise_exception=True)
+                arguments = dict(serializer.validated_data)
+                version = expected_version(request, arguments.pop("expected_version", None))
+            except (exceptions.APIException, LedgerError):
+                # A claim the caller may not see answers 404 whatever the input, as a missing
+                # one does (only a refused request pays this read; the command checks again).
+                claim_get_visible(actor=actor, claim_id=claim_id)
+                raise
             metadata = self.metadata()
             visible = VisibleClaim(actor)
             state = review_command(
