@@ -208,3 +208,34 @@ def test_append_many_extends_existing_streams_and_updates_their_rows(metadata):
     assert claim_load(claim_id=second.claim_id).status == "in_review"
     assert ledger_verify().events == 66
     assert projections_rebuild(check=True) == []
+
+
+def test_a_bulk_append_whose_row_upserts_exceed_one_statements_parameters_writes_them_all(
+    metadata,
+):
+    # given 1,200 recorded claims: commenting on all of them upserts 1,200 existing claim rows,
+    # more parameters than one statement takes, so ledger.sql.send sends several
+    claims = _claims_recorded(
+        [ClaimDraft(text=f"Claim number {n} was made.", publisher="demo") for n in range(1200)],
+        metadata,
+    )
+
+    # when one bulk append comments on every one
+    append_many(
+        appends=[
+            StreamAppend(
+                stream_id=claim.claim_id,
+                stream_type=ev.StreamType.CLAIM,
+                expected_version=1,
+                events=[ev.ClaimCommented(body="seen")],
+            )
+            for claim in claims
+        ],
+        metadata=metadata,
+    )
+
+    # then every event and every row is written, and the rows equal a rebuild from the events
+    assert Event.objects.count() == 2400
+    assert set(ClaimView.objects.values_list("version", flat=True)) == {2}
+    assert projections_rebuild(check=True) == []
+    assert ledger_verify().intact
