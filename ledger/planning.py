@@ -115,10 +115,10 @@ def plan(
                 current_version=current_version,
             )
     values, results = _chain(appends, all_payloads, metadata_dict, reads.head)
-    plan = AppendPlan(results=results, writes=[])
-    projections.apply(reads.rows, plan.appended)
-    plan.writes.extend([_events_write(values), *reads.rows.writes()])
-    return plan
+    planned = AppendPlan(results=results, writes=[])
+    projections.apply(reads.rows, planned.appended)
+    planned.writes.extend([_events_write(values), *reads.rows.writes()])
+    return planned
 
 
 def _heads_send(
