@@ -30,6 +30,7 @@ from ledger import followers
 from reviews.keys import api_key_create
 from reviews.models import Membership
 from reviews.roles import Role
+from reviews.selectors import actor_for_user
 
 # The per-key API rate limit in the benchmark's requests: high enough that none is refused
 # (the throttle's bookkeeping is still timed).
@@ -246,7 +247,7 @@ def api_key_for(
     user.groups.add(Group.objects.get_or_create(name=role)[0])
     if organisation:
         Membership.objects.create(user=user, organisation_id=organisation)
-    _, token = api_key_create(user=user, name=username, scopes=scopes)
+    _, token = api_key_create(actor=actor_for_user(user=user), name=username, scopes=scopes)
     return token
 
 

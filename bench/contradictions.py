@@ -186,8 +186,9 @@ def database_latency(
     from django.test.utils import setup_databases, teardown_databases
 
     from reviews.contradictions.candidates import blocking_keys
+    from reviews.contradictions.flagging import contradiction_find
+    from reviews.contradictions.indexing import contradiction_index_claim
     from reviews.contradictions.models import BlockingKey, ClaimFeatureRow, KeyCount
-    from reviews.contradictions.services import contradiction_find, contradiction_index_claim
 
     old_config = setup_databases(verbosity=0, interactive=False) if isolated else None
     results: dict[int, dict[str, Any]] = {}

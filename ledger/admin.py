@@ -21,10 +21,11 @@ else:
     ModelAdmin = admin.ModelAdmin  # generic only for the type checker
 
 
-class ReadOnlyAdmin(ModelAdmin):
-    actions = None
+class NeverWritten:
+    """Mixed into a model admin or an inline: nothing is added, changed or deleted through
+    forms (what a user may do to such rows goes through services, as admin actions)."""
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -32,6 +33,10 @@ class ReadOnlyAdmin(ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class ReadOnlyAdmin(NeverWritten, ModelAdmin):
+    actions = None
 
 
 def _pretty_json(value: Any) -> str:

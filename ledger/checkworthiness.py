@@ -2,7 +2,7 @@
 
 ``sentence_classify`` scores one sentence with a logistic regression over word n-grams (TF-IDF)
 and a few named features a reviewer can read (numbers, dates, named entities, quantities,
-attribution, comparatives and superlatives, hedges, evaluative adjectives, first-person
+attribution, comparatives and superlatives, hedges, evaluative and framing words, first-person
 opinion, predictions, calls to action, questions). It returns a calibrated score in [0, 1], the
 label (``check-worthy`` at or above the model's threshold), a class that says what kind of
 sentence it is, and the reasons: the named features and words that moved the score most.
@@ -24,6 +24,8 @@ import json
 import math
 import pathlib
 import re
+from collections import Counter
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -105,13 +107,28 @@ _HEDGE = _pattern(
     "seemingly rumored rumoured unconfirmed might could may likely unlikely is_said_to "
     "are_said_to believed_to appears_to seems_to sort_of kind_of"
 )
-_EVALUATIVE = _pattern(
+# Evaluative words, and the words of interpretation and framing that news commentary is made
+# of (what something reflects, underscores or symbolises; narratives, frameworks, lenses). One
+# feature: debates use the evaluative words and rarely the framing ones, so a feature of its own
+# would learn no weight from ClaimBuster, while sharing one carries the evaluative words' weight
+# over to commentary (docs/adr/0027-check-worthiness-classifier.md).
+_EVALUATIVE_OR_FRAMING = _pattern(
     "great good bad terrible horrible wonderful excellent awful important crucial essential "
     "vital serious strong weak wrong right fair unfair dangerous tragic disgrace disgraceful "
     "outrageous ridiculous shameful proud remarkable profound powerful pivotal nuanced complex "
     "genuine deeply truly undeniably irrevocably fundamentally simply clearly obviously "
     "absolutely incredible tremendous huge massive beautiful failed disastrous reckless "
-    "staunch unwavering steadfast symbolic significant compelling stark"
+    "staunch unwavering steadfast symbolic significant compelling stark "
+    "critical central key broader intense valuable invaluable ideological strategic indeed "
+    "merely necessarily "
+    "reflects reflect reflected mirrors mirror mirrored underscores underscore underscored "
+    "highlights highlight highlighted illustrates illustrate illustrated signals signaled "
+    "signalled signify signifies signified symbolizes symbolises symbolized symbolised embodies "
+    "embody embodied exemplifies epitomizes implies suggests suggest indicates indicate "
+    "viewed_as seen_as regarded_as understood_as rooted_in stems_from "
+    "testament manifestation cornerstone bedrock pillar hallmark narrative narratives framework "
+    "paradigm lens notion concept perception perceptions perceived perceive ideology symbolism "
+    "legacy identity ethos rationale"
 )
 _FIRST_PERSON_OPINION = re.compile(
     r"\b(?:I|we)\s+(?:really\s+|do\s+|also\s+|still\s+)?(?:think|believe|feel|hope|want|wish|"
@@ -152,11 +169,22 @@ def _fired(matched: tuple[str, ...]) -> Feature:
     return Feature(value=1.0 if matched else 0.0, matched=matched)
 
 
-def sentence_features(text: str) -> dict[str, Feature]:
-    """The named features of ``text``, in a fixed order (the model's ``feature_names``)."""
+def sentence_features(
+    text: str, *, topic_entities: frozenset[str] = frozenset()
+) -> dict[str, Feature]:
+    """The named features of ``text``, in a fixed order (the model's ``feature_names``).
+
+    ``named_entity`` leaves out the entities in ``topic_entities`` (canonical names: the
+    article's subjects, ``article_topic_entities``): in an article about Iran, naming Iran
+    anchors nothing a checker could check.
+    """
     years = _matched(_YEAR, text)
     numbers = tuple(value for value in _matched(_NUMBER, text) if not _YEAR.fullmatch(value))
-    entities = tuple(dict.fromkeys(entity.text for entity in entities_find(text)))
+    entities = tuple(
+        dict.fromkeys(
+            entity.text for entity in entities_find(text) if entity.canonical not in topic_entities
+        )
+    )
     word_count = len(text.split())
     stripped = text.rstrip(" \"'\u201d\u2019)]")
     return {
@@ -167,7 +195,7 @@ def sentence_features(text: str) -> dict[str, Feature]:
         "attribution": _fired(_matched(_ATTRIBUTION, text)),
         "comparative_or_superlative": _fired(_matched(_COMPARATIVE, text)),
         "hedge": _fired(_matched(_HEDGE, text)),
-        "evaluative_adjective": _fired(_matched(_EVALUATIVE, text)),
+        "evaluative_or_framing": _fired(_matched(_EVALUATIVE_OR_FRAMING, text)),
         "first_person_opinion": _fired(_matched(_FIRST_PERSON_OPINION, text)),
         "prediction": _fired(_matched(_PREDICTION, text)),
         "call_to_action": _fired(_matched(_CALL_TO_ACTION, text)),
@@ -178,6 +206,30 @@ def sentence_features(text: str) -> dict[str, Feature]:
 
 
 FEATURE_NAMES = tuple(sentence_features(""))
+# An entity named in at least this share of an article's claims is one of its subjects; an
+# article needs this many claims for the share to say anything. Chosen on the development
+# articles (docs/checkworthiness.md).
+TOPIC_SHARE = 0.3
+TOPIC_MIN_SENTENCES = 10
+
+
+def article_topic_entities(mentions: Sequence[Collection[str]]) -> frozenset[str]:
+    """The canonical entities named in at least ``TOPIC_SHARE`` of an article's claims, given
+    each claim's canonical entity names (``mentions``); none when there are fewer than
+    ``TOPIC_MIN_SENTENCES`` claims.
+
+    The classifier learned from debate sentences, each read alone, where naming a country or a
+    person marks a factual claim; an article names its subjects in nearly every sentence, the
+    commentary included, so for the article's own sentences they are no signal.
+    """
+    if len(mentions) < TOPIC_MIN_SENTENCES:
+        return frozenset()
+    claims_naming = Counter(canonical for names in mentions for canonical in set(names))
+    return frozenset(
+        canonical
+        for canonical, count in claims_naming.items()
+        if count >= TOPIC_SHARE * len(mentions)
+    )
 
 
 def sentence_terms(text: str) -> list[str]:
@@ -236,13 +288,13 @@ def tfidf_vector(model: Model, text: str) -> dict[str, float]:
 
 
 def _margin_parts(
-    model: Model, text: str
+    model: Model, text: str, topic_entities: frozenset[str]
 ) -> tuple[dict[str, float], dict[str, Feature], dict[str, float]]:
     """Each term's and each named feature's contribution to the margin, and the features."""
     terms = {
         term: value * model.term_weights[term] for term, value in tfidf_vector(model, text).items()
     }
-    features = sentence_features(text)
+    features = sentence_features(text, topic_entities=topic_entities)
     named = {name: model.feature_weights[name] * features[name].value for name in FEATURE_NAMES}
     return terms, features, named
 
@@ -250,7 +302,7 @@ def _margin_parts(
 def sentence_margin(text: str, *, model: Model | None = None) -> float:
     """The uncalibrated logistic margin of ``text`` (scikit-learn's ``decision_function``)."""
     model = model or model_load()
-    terms, _, named = _margin_parts(model, text)
+    terms, _, named = _margin_parts(model, text, frozenset())
     return _margin(model, terms, named)
 
 
@@ -294,7 +346,7 @@ def _sentence_class(label: str, features: dict[str, Feature]) -> str:
     basis = features["number"].value or features["date"].value or features["attribution"].value
     if features["prediction"].value and not basis:
         return SentenceClass.PREDICTION
-    if features["first_person_opinion"].value or features["evaluative_adjective"].value:
+    if features["first_person_opinion"].value or features["evaluative_or_framing"].value:
         return SentenceClass.OPINION
     return SentenceClass.UNIMPORTANT
 
@@ -317,11 +369,14 @@ def _reasons(
     return [f"{'+' if weight > 0 else '-'} {shown}" for weight, shown in parts[:MAX_REASONS]]
 
 
-def sentence_classify(text: str, *, model: Model | None = None) -> Classification:
-    """Score, label, class and reasons of one sentence (whitespace is collapsed first)."""
+def sentence_classify(
+    text: str, *, model: Model | None = None, topic_entities: frozenset[str] = frozenset()
+) -> Classification:
+    """Score, label, class and reasons of one sentence (whitespace is collapsed first); the
+    ``topic_entities`` of its article (``article_topic_entities``) do not count as entities."""
     model = model or model_load()
     body = " ".join(text.split())
-    terms, features, named = _margin_parts(model, body)
+    terms, features, named = _margin_parts(model, body, topic_entities)
     margin = _margin(model, terms, named)
     probability = _sigmoid(model.calibration_slope * margin + model.calibration_offset)
     score = Decimal(repr(probability)).quantize(Decimal("0.001"))
@@ -334,64 +389,4 @@ def sentence_classify(text: str, *, model: Model | None = None) -> Classificatio
         score=score,
         reasons=_reasons(terms, features, named),
         version=model.version,
-    )
-
-
-# --- measurement ------------------------------------------------------------------------------
-
-
-def roc_auc(scores: list[Decimal], positives: list[bool]) -> Decimal:
-    """The ROC AUC of ``scores`` for the ``positives`` (Mann-Whitney: ties count half), 3 places.
-
-    0.5 when either class is empty (nothing to rank).
-    """
-    positive = [score for score, wanted in zip(scores, positives, strict=True) if wanted]
-    negative = [score for score, wanted in zip(scores, positives, strict=True) if not wanted]
-    if not positive or not negative:
-        return Decimal("0.500")
-    wins = sum(
-        (
-            Decimal(1) if high > low else Decimal("0.5") if high == low else Decimal(0)
-            for high in positive
-            for low in negative
-        ),
-        Decimal(0),
-    )
-    return (wins / (len(positive) * len(negative))).quantize(Decimal("0.001"))
-
-
-@dataclasses.dataclass(frozen=True)
-class LabelledMeasurement:
-    """The classifier against sentences labelled check-worthy or not."""
-
-    sentences: int
-    check_worthy: int
-    precision: Decimal
-    recall: Decimal
-    f1: Decimal
-    auc: Decimal
-
-
-def _ratio(numerator: int | Decimal, denominator: int | Decimal) -> Decimal:
-    if not denominator:
-        return Decimal("0.000")
-    return (Decimal(numerator) / Decimal(denominator)).quantize(Decimal("0.001"))
-
-
-def checkworthiness_measure(*, labelled: list[tuple[str, bool]]) -> LabelledMeasurement:
-    """Precision, recall and F1 of the check-worthy label, and the score's AUC, over
-    ``labelled`` (sentence, is it check-worthy) pairs."""
-    results = [sentence_classify(text) for text, _ in labelled]
-    wanted = [worthy for _, worthy in labelled]
-    found = [result.label == LABEL_CHECK_WORTHY for result in results]
-    hits = sum(1 for worthy, taken in zip(wanted, found, strict=True) if worthy and taken)
-    precision = _ratio(hits, sum(found))
-    recall = _ratio(hits, sum(wanted))
-    return LabelledMeasurement(
-        sentences=len(labelled),
-        check_worthy=sum(wanted),
-        precision=precision,
-        recall=recall,
-        f1=_ratio(2 * precision * recall, precision + recall),
-        auc=roc_auc([result.score for result in results], wanted),
     )

@@ -81,15 +81,13 @@ def claim_check_worthy(*, check_worthiness: dict[str, Any]) -> bool:
     return check_worthiness.get("label") != LABEL_NOT_CHECK_WORTHY
 
 
-def evolve(
-    state: ClaimState | None,
-    event: ev.DomainEvent,
-    *,
-    version: int,
-    position: int,
-    recorded_at: datetime.datetime,
-) -> ClaimState:
-    """Apply one event of a claim stream to the claim's state."""
+def evolve(state: ClaimState | None, recorded: RecordedEvent) -> ClaimState:
+    """Apply one recorded event of a claim stream (its version, position and time) to the
+    claim's state."""
+    event = recorded.event
+    version = recorded.version
+    position = recorded.position
+    recorded_at = recorded.recorded_at
     if state is None:
         if not isinstance(event, ev.ClaimRecorded):
             raise InvalidCommand(f"a claim stream must start with ClaimRecorded, not {event}")
@@ -140,13 +138,7 @@ def claim_state_from_events(recorded: Iterable[RecordedEvent]) -> ClaimState:
     """Fold a claim stream's recorded events (oldest first) into its current state."""
     state: ClaimState | None = None
     for item in recorded:
-        state = evolve(
-            state,
-            item.event,
-            version=item.version,
-            position=item.position,
-            recorded_at=item.recorded_at,
-        )
+        state = evolve(state, item)
     if state is None:
         raise NotFound("no such claim")
     return state

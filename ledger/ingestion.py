@@ -249,7 +249,7 @@ def _stored_result(source: Source) -> IngestResult:
 def source_withheld(*, source_id: str, text: str) -> list[ev.WithheldSpan]:
     """Where the text of source ``source_id`` (``text``, its ``Source.text``) holds personal data
     or boilerplate, in order: the spans its ``SourceIngested`` recorded, which every context
-    shown around a quote stops at (``ledger.extraction.quote_context``).
+    shown around a quote stops at (``ledger.quotes.quote_context``).
 
     A source ingested before the spans were recorded (schema 1, upcast to None) has them
     recomputed from its text by the extraction of this code, memoised for a few texts.

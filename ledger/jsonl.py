@@ -1,5 +1,5 @@
-"""Reading JSON Lines inputs of the scoring commands (score_sentences here, score_pairs in
-``reviews``): one object per line, with required text fields, errors naming the line."""
+"""The JSON Lines scoring commands (score_sentences here, score_pairs in ``reviews``): one
+object per line in, with required text fields and errors naming the line; one line out each."""
 
 from __future__ import annotations
 
@@ -8,7 +8,33 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ledger.exceptions import InvalidCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ledger.exceptions import InvalidCommand, LedgerError
+
+
+class JsonLinesCommand(BaseCommand):
+    """``<command> FILE.jsonl``: one JSON line to standard output per object read, in order.
+
+    A subclass names the text fields each object needs (``text_fields``) and ``answer``s one
+    object (DESIGN.md fixes each command's output). A bad file is a CommandError naming the
+    line.
+    """
+
+    text_fields: tuple[str, ...]
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+
+    def answer(self, item: dict[str, Any]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            for item in jsonl_objects_read(options["file"], text_fields=self.text_fields):
+                self.stdout.write(json.dumps(self.answer(item), ensure_ascii=False))
+        except LedgerError as error:
+            raise CommandError(error.message) from error
 
 
 def jsonl_objects_read(path: Path, *, text_fields: tuple[str, ...]) -> Iterator[dict[str, Any]]:

@@ -323,13 +323,7 @@ def claim_state_from_row(row: Row) -> ClaimState:
 def project_claim(rows: RowStore, recorded: RecordedEvent) -> None:
     """Claim list: one row per claim with its current state."""
     row = rows.get(ClaimView, recorded.stream_id)
-    state = evolve(
-        claim_state_from_row(row) if row is not None else None,
-        recorded.event,
-        version=recorded.version,
-        position=recorded.position,
-        recorded_at=recorded.recorded_at,
-    )
+    state = evolve(claim_state_from_row(row) if row is not None else None, recorded)
     # A shallow copy: states are immutable and evolve() replaces values, never mutates them.
     new_row = dict(state.__dict__)  # every field of STATE_FIELDS, in that order
     new_row["open_flag_count"] = row["open_flag_count"] if row is not None else 0

@@ -224,13 +224,7 @@ def claim_command(
     # the committed state without reading anything again.
     (state,) = loaded
     for recorded in result.events:
-        state = evolve(
-            state,
-            recorded.event,
-            version=recorded.version,
-            position=recorded.position,
-            recorded_at=recorded.recorded_at,
-        )
+        state = evolve(state, recorded)
     return state
 
 

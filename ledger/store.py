@@ -20,10 +20,11 @@ from typing import Any
 from django.db import transaction
 
 from ledger import projections
-from ledger.events import DomainEvent, Metadata, validate_payload
+from ledger.events import DomainEvent, Metadata
 from ledger.exceptions import IdempotencyKeyReused, InvalidCommand
 from ledger.followers import followers_nudge
 from ledger.models import IdempotencyRecord
+from ledger.payloads import validate_payload
 from ledger.planning import lock_statement, plan, read_under_lock
 from ledger.reading import RecordedEvent, read_all
 from ledger.sql import fast_cursor, send

@@ -1,6 +1,8 @@
 """API keys' write services: create (the token shown once) and revoke.
 
-Authenticating a token is a read: ``reviews.selectors.actor_for_api_key``.
+Each authorises its actor: keys are created and revoked from a login session (or the command
+line), never through a key, so a leaked key cannot mint or revoke keys; a key grants no scope
+its user's roles cannot. Authenticating a token is a read: ``reviews.selectors.actor_for_api_key``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.utils import timezone
 
 from ledger.exceptions import InvalidCommand, NotFound
 from reviews.actors import Actor
+from reviews.exceptions import PermissionDenied
 from reviews.models import ApiKey, ApiScope
 from reviews.roles import Role
 from reviews.selectors import actor_for_user
@@ -29,12 +32,28 @@ def api_key_allowed_scopes(*, user: AbstractBaseUser) -> frozenset[str]:
     return scopes_granted_by(roles=actor_for_user(user=user).roles)
 
 
-def api_key_create(*, user: AbstractBaseUser, name: str, scopes: list[str]) -> tuple[ApiKey, str]:
-    """Create a key acting as ``user`` in their organisation; return it and its token.
+def _check_not_through_a_key(actor: Actor) -> None:
+    if actor.api_key_id is not None:
+        raise PermissionDenied("API keys are created and revoked from a login session")
 
-    The token is returned only here; afterwards only its hash exists. Raises InvalidCommand for
-    an unknown scope or one the user's role cannot grant.
+
+def api_key_check_creator(*, actor: Actor) -> int:
+    """The id of the user a key of ``actor``'s would act as; PermissionDenied unless ``actor``
+    may create one (a signed-in user, not a key)."""
+    _check_not_through_a_key(actor)
+    if actor.user_id is None:
+        raise PermissionDenied("sign in to create an API key")
+    return actor.user_id
+
+
+def api_key_create(*, actor: Actor, name: str, scopes: list[str]) -> tuple[ApiKey, str]:
+    """Create a key acting as ``actor``'s user in their organisation; return it and its token.
+
+    The token is returned only here; afterwards only its hash exists. Raises PermissionDenied
+    when ``actor`` acts through a key or is no signed-in user, InvalidCommand for an unknown
+    scope or one the actor's roles cannot grant.
     """
+    user_id = api_key_check_creator(actor=actor)
     name = name.strip()
     if not name:
         raise InvalidCommand("a key needs a name, to tell it apart when revoking")
@@ -43,7 +62,6 @@ def api_key_create(*, user: AbstractBaseUser, name: str, scopes: list[str]) -> t
     unknown = sorted(set(scopes) - set(ApiScope.values))
     if unknown:
         raise InvalidCommand(f"unknown scope(s): {', '.join(unknown)}")
-    actor = actor_for_user(user=user)
     refused = sorted(set(scopes) - scopes_granted_by(roles=actor.roles))
     if refused:
         raise InvalidCommand(f"your role cannot grant the scope(s): {', '.join(refused)}")
@@ -52,7 +70,7 @@ def api_key_create(*, user: AbstractBaseUser, name: str, scopes: list[str]) -> t
         raise InvalidCommand("a publisher's key needs the user to belong to an organisation")
     token = TOKEN_PREFIX + secrets.token_urlsafe(TOKEN_RANDOM_BYTES)
     key = ApiKey.objects.create(
-        user=user,  # type: ignore[misc]
+        user_id=user_id,
         organisation_id=organisation,
         name=name,
         prefix=token[:PREFIX_LENGTH],
@@ -63,7 +81,11 @@ def api_key_create(*, user: AbstractBaseUser, name: str, scopes: list[str]) -> t
 
 
 def api_key_revoke(*, key_id: str, actor: Actor) -> ApiKey:
-    """Revoke one of ``actor``'s keys (administrators: any key). Revoking twice is harmless."""
+    """Revoke one of ``actor``'s keys (administrators: any key). Revoking twice is harmless.
+
+    PermissionDenied when ``actor`` acts through a key; NotFound for a key not theirs.
+    """
+    _check_not_through_a_key(actor)
     with transaction.atomic():
         keys = ApiKey.objects.select_for_update()
         if Role.ADMIN not in actor.roles:

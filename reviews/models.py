@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from ledger.models import ClaimView, ContradictionView
-from reviews.workflow import Command
+from reviews.workflow.commands import Command
 
 
 class Organisation(models.Model):
@@ -39,7 +39,7 @@ class ReviewClaim(ClaimView):
 
     Rows are written only by the ledger's claim projection; the admin reads them and calls the
     review services. Its permissions are the workflow's commands, one per command, held by the
-    role groups that may run them (``workflow.workflow_commands_for``).
+    role groups that may run them (``workflow.states.workflow_commands_for``).
     """
 
     class Meta:
@@ -186,6 +186,21 @@ class WebhookDelivery(models.Model):
     created_at = models.DateTimeField()
     delivered_at = models.DateTimeField(null=True, blank=True)
 
+    # What the API and the admin show of a delivery: every field but the worker's lease.
+    SHOWN_FIELDS = (
+        "id",
+        "endpoint",
+        "event_type",
+        "event_position",
+        "claim_id",
+        "status",
+        "attempt_count",
+        "next_attempt_at",
+        "created_at",
+        "delivered_at",
+        "payload",
+    )
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -227,6 +242,9 @@ class WebhookAttempt(models.Model):
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     error = models.CharField(max_length=500, blank=True)
     duration_ms = models.PositiveIntegerField(null=True, blank=True)  # none without an outcome
+
+    # What the API and the admin show of an attempt.
+    SHOWN_FIELDS = ("number", "outcome", "attempted_at", "response_status", "error", "duration_ms")
 
     class Meta:
         constraints = [

@@ -1,7 +1,7 @@
 """Each role's Django group: the workflow commands it may run, plus what it may view.
 
-The command permissions are derived from ``reviews.workflow.COMMANDS``; the view permissions
-are listed here. ``reviews/migrations/0003_role_groups.py`` froze them once (and
+The command permissions are derived from ``reviews.workflow.commands.COMMANDS``; the view
+permissions are listed here. ``reviews/migrations/0003_role_groups.py`` froze them once (and
 ``0011_data_protection_role.py`` added that role's group), and
 ``tests/reviews/test_roles.py`` checks that the two agree.
 """
@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from reviews.roles import Role
-from reviews.workflow import workflow_commands_for
+from reviews.workflow.states import workflow_commands_for
 
 _QUEUE, _SOURCES, _EVENTS, _EXPORT, _FLAGS = (
     "reviews.view_reviewclaim",

@@ -10,3 +10,9 @@ class Role(enum.StrEnum):
     AUDITOR = "auditor"  # reads and exports everything, changes nothing
     ADMIN = "admin"  # runs the system
     DATA_PROTECTION = "data_protection"  # reads every claim; erases a claim's text on request
+
+
+# Who acts on claims under review (reviewers only on what is assigned to them), and who decides
+# for the desk.
+REVIEWERS = frozenset({Role.REVIEWER, Role.EDITOR, Role.ADMIN})
+EDITORS = frozenset({Role.EDITOR, Role.ADMIN})

@@ -32,9 +32,9 @@ from django.utils import timezone
 from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.exceptions import NotFound
-from ledger.extraction import quote_context
 from ledger.ingestion import source_withheld
 from ledger.models import ClaimView, ContradictionView, Source
+from ledger.quotes import quote_context
 from ledger.reading import read_stream
 from reviews.actors import ANONYMOUS, Actor, roles_from_groups
 from reviews.contradictions.scoring import PairExplanation, pair_explain
@@ -48,7 +48,7 @@ from reviews.tokens import (
     scopes_granted_by,
     token_hash,
 )
-from reviews.workflow import OpenFlag
+from reviews.workflow.checks import OpenFlag
 
 SOURCE_CONTEXT_CHARACTERS = 400  # shown on each side of a claim's quote
 
@@ -224,7 +224,7 @@ def claim_source_context(
 ) -> SourceContext | None:
     """The quote of a claim in its source, with up to ``characters`` either side, stopping where
     ingestion found personal data or boilerplate: the spans its ``SourceIngested`` recorded
-    (``ledger.ingestion.source_withheld``; ``ledger.extraction.quote_context``).
+    (``ledger.ingestion.source_withheld``; ``ledger.quotes.quote_context``).
 
     None for a claim with no source or whose source is not stored.
     """

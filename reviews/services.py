@@ -1,13 +1,13 @@
 """Write services of the review workflow: one entry for every command, plus bulk variants.
 
 The commands themselves (states, roles, arguments, the event each records) are one table,
-``reviews.workflow.COMMANDS``; ``review_command`` runs any of them (the admin, the API and the
-bulk variants all call it). Every command names the claim and the stream version the actor saw. It
-is refused, appending nothing, when the claim moved on since (ConcurrencyConflict), when the
-actor's role or scope does not allow it (PermissionDenied), when the claim's state does not
-(TransitionNotAllowed), or when its input is malformed (InvalidCommand). Otherwise exactly one
-event is appended through ``ledger.services.claim_command`` with the actor in its metadata
-(``user:<username>``).
+``reviews.workflow.commands.COMMANDS``; ``review_command`` runs any of them (the admin, the API
+and the bulk variants all call it). Every command names the claim and the stream version the
+actor saw. It is refused, appending nothing, when the claim moved on since
+(ConcurrencyConflict), when the actor's role or scope does not allow it (PermissionDenied), when
+the claim's state does not (TransitionNotAllowed), or when its input is malformed
+(InvalidCommand). Otherwise exactly one event is appended through
+``ledger.services.claim_command`` with the actor in its metadata (``user:<username>``).
 """
 
 from __future__ import annotations
@@ -31,15 +31,10 @@ from reviews.actors import Actor
 from reviews.exceptions import PermissionDenied
 from reviews.models import Organisation
 from reviews.roles import Role
-from reviews.workflow import (
-    COMMANDS,
-    Argument,
-    Command,
-    CommandInput,
-    OpenFlag,
-    workflow_check,
-    workflow_check_contradiction_decision,
-)
+from reviews.workflow.builders import CommandInput
+from reviews.workflow.checks import OpenFlag, workflow_check_contradiction_decision
+from reviews.workflow.commands import COMMANDS, Argument, Command
+from reviews.workflow.states import workflow_check
 
 DEFAULT_VIA = "admin"
 
@@ -51,8 +46,8 @@ def _metadata(actor: Actor, via: str, correlation_id: str | None) -> ev.Metadata
 
 
 class _CommandReads:
-    """What the workflow's event builders read (``workflow.CommandReads``), from the selectors;
-    one per command, keeping the user roles it read."""
+    """What the workflow's event builders read (``workflow.builders.CommandReads``), from the
+    selectors; one per command, keeping the user roles it read."""
 
     def __init__(self) -> None:
         self._user_roles: dict[str, frozenset[Role]] = {}
@@ -84,7 +79,7 @@ def review_command(
     correlation_id: str | None = None,
     visible: Callable[[ClaimView], bool] | None = None,
 ) -> ClaimState:
-    """Run one workflow command (``workflow.COMMANDS``) and append its one event.
+    """Run one workflow command (``workflow.commands.COMMANDS``) and append its one event.
 
     Its arguments are cleaned first (by name; a missing one is empty). Then, on the claim read
     once under the store's lock (``claim_command``), the version is checked: a decision taken on

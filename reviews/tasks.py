@@ -28,14 +28,9 @@ from reviews.contradictions import services
 from reviews.erasure import CONSUMER_NAME as RESPONSES_FOLLOWER
 from reviews.erasure import idempotent_responses_follow as responses_follow
 from reviews.matching import services as matching
-from reviews.webhooks import (
-    CONSUMER_NAME as WEBHOOKS_FOLLOWER,
-)
-from reviews.webhooks import (
-    webhook_deliveries_due,
-    webhook_delivery_attempt,
-    webhooks_collect,
-)
+from reviews.webhooks.delivery import webhook_delivery_attempt
+from reviews.webhooks.outbox import CONSUMER_NAME as WEBHOOKS_FOLLOWER
+from reviews.webhooks.outbox import webhook_deliveries_due, webhooks_collect
 
 logger = logging.getLogger(__name__)
 

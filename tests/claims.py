@@ -10,7 +10,7 @@ from reviews.actors import Actor
 from reviews.contradictions.services import contradictions_consume
 from reviews.roles import Role
 from reviews.services import FlagDecision, contradiction_decide, review_command
-from reviews.workflow import Command
+from reviews.workflow.commands import Command
 
 SYSTEM = ev.Metadata(actor="system:test", via="test")
 # An editor of the desk, who may decide any contradiction flag (tests need no user row for it).

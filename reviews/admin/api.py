@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+from ledger.admin import NeverWritten
 from ledger.exceptions import LedgerError
-from reviews.admin.pages import ModelAdmin, admin_actor
+from reviews.admin.pages import ConditionFilter, ModelAdmin, admin_actor
 from reviews.keys import api_key_revoke
 from reviews.models import ApiKey, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from reviews.roles import Role
@@ -30,7 +31,7 @@ def _is_administrator(request: HttpRequest) -> bool:
     return Role.ADMIN in admin_actor(request).roles
 
 
-class AdministratorsReadOnly:
+class AdministratorsReadOnly(NeverWritten):
     """Visible to administrators only; never added, changed or deleted through the admin."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -39,29 +40,14 @@ class AdministratorsReadOnly:
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _is_administrator(request)
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class RevokedFilter(admin.SimpleListFilter):
+class RevokedFilter(ConditionFilter):
     title = "state"
     parameter_name = "state"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("active", "active"), ("revoked", "revoked")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value() == "active":
-            return queryset.filter(revoked_at__isnull=True)
-        if self.value() == "revoked":
-            return queryset.filter(revoked_at__isnull=False)
-        return queryset
+    conditions = {
+        "active": ("active", Q(revoked_at__isnull=True)),
+        "revoked": ("revoked", Q(revoked_at__isnull=False)),
+    }
 
 
 @admin.register(ApiKey)
@@ -80,18 +66,9 @@ class ApiKeyAdmin(AdministratorsReadOnly, ModelAdmin):
     search_fields = ("name", "prefix", "user__username")
     ordering = ("-created_at",)
     list_select_related = ("user", "organisation")
-    # The token is never stored and its hash is not shown: the prefix tells keys apart.
-    fields = (
-        "id",
-        "name",
-        "prefix",
-        "user",
-        "organisation",
-        "scope_list",
-        "created_at",
-        "last_used_at",
-        "revoked_at",
-    )
+    # The page shows the id and every column. The token is never stored and its hash is not
+    # shown: the prefix tells keys apart.
+    fields = ("id", *list_display)
     readonly_fields = fields
     actions = ["revoke_keys"]
 
@@ -139,7 +116,7 @@ class WebhookEndpointAdmin(AdministratorsReadOnly, ModelAdmin):
 
 class WebhookAttemptInline(AdministratorsReadOnly, TabularInline):
     model = WebhookAttempt
-    fields = ("number", "outcome", "attempted_at", "response_status", "error", "duration_ms")
+    fields = WebhookAttempt.SHOWN_FIELDS
     readonly_fields = fields
     ordering = ("number",)
     extra = 0
@@ -162,18 +139,6 @@ class WebhookDeliveryAdmin(AdministratorsReadOnly, ModelAdmin):
     search_fields = ("claim_id", "endpoint__url")
     ordering = ("-created_at",)
     list_select_related = ("endpoint",)
-    fields = (
-        "id",
-        "endpoint",
-        "event_type",
-        "event_position",
-        "claim_id",
-        "status",
-        "attempt_count",
-        "next_attempt_at",
-        "created_at",
-        "delivered_at",
-        "payload",
-    )
+    fields = WebhookDelivery.SHOWN_FIELDS
     readonly_fields = fields
     inlines = [WebhookAttemptInline]

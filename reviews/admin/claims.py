@@ -27,6 +27,7 @@ from ledger.models import Source
 from ledger.services import claim_load
 from reviews import selectors
 from reviews.actors import Actor
+from reviews.admin.check_worthiness import CheckWorthyFilter
 from reviews.admin.pages import ModelAdmin, admin_actor, page_row
 from reviews.erasure import actor_may_erase_text, claim_erase_text
 from reviews.models import ReviewClaim
@@ -40,13 +41,9 @@ from reviews.services import (
 from reviews.timeline import claim_timeline
 from reviews.verdicts import RATING_SCALE
 from reviews.wording import opening_words
-from reviews.workflow import (
-    COMMANDS,
-    CONTRADICTION_DECIDERS,
-    Command,
-    workflow_available_commands,
-    workflow_roles_for,
-)
+from reviews.workflow.checks import CONTRADICTION_DECIDERS
+from reviews.workflow.commands import COMMANDS, Command
+from reviews.workflow.states import workflow_available_commands, workflow_roles_for
 
 CLAIM_PAGE_TEMPLATE = "admin/reviews/reviewclaim/claim_page.html"
 BULK_CONFIRM_TEMPLATE = "admin/reviews/reviewclaim/bulk_confirm.html"
@@ -133,23 +130,6 @@ class FlaggedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CheckWorthyFilter(admin.SimpleListFilter):
-    """The queue lists check-worthy claims first; this shows only them, or only the others."""
-
-    title = "check-worthiness"
-    parameter_name = "check_worthy"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("yes", "check-worthy"), ("no", "not check-worthy (promote to queue)")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value() == "yes":
-            return queryset.filter(check_worthy=True)
-        if self.value() == "no":
-            return queryset.filter(check_worthy=False)
-        return queryset
-
-
 def _bulk_action(command: Command) -> Callable[..., HttpResponse | None]:
     """An admin action running ``command`` on the selected claims, after a confirmation page.
 
@@ -214,9 +194,10 @@ class ReviewClaimAdmin(ModelAdmin):
         FlaggedFilter,
     )
     search_fields = ("text",)
-    # Check-worthy claims first, the likeliest first (issue 21); the others stay listed below,
-    # to be promoted. Scores are "0.000" to "1.000", so they sort as text; a claim recorded
-    # without a score (by hand) comes first, as a person asked for it to be checked.
+    # The likeliest first (issue 21): the queue shows check-worthy claims by default
+    # (CheckWorthyFilter); with "all claims" they come before the others. Scores are "0.000"
+    # to "1.000", so they sort as text; a claim recorded without a score (by hand) comes
+    # first, as a person asked for it to be checked.
     # (Django takes expressions here, as in Meta.ordering; django-stubs types only strings.)
     ordering = (  # type: ignore[assignment]
         "-check_worthy",
@@ -269,7 +250,7 @@ class ReviewClaimAdmin(ModelAdmin):
             request,
             {
                 "title": "Review queue",
-                "subtitle": "Claims to check, newest change first. Open a claim to work on it.",
+                "subtitle": "Claims to check, the likeliest first. Open a claim to work on it.",
                 **(extra_context or {}),
             },
         )

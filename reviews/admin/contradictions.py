@@ -23,17 +23,18 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from ledger.admin import NeverWritten
 from ledger.events import Metadata
 from ledger.exceptions import ConcurrencyConflict, LedgerError
 from ledger.models import ClaimView
 from reviews import selectors
 from reviews.actors import Actor
-from reviews.admin.pages import ModelAdmin, admin_actor, page_row
+from reviews.admin.pages import FieldValueFilter, ModelAdmin, admin_actor, page_row
 from reviews.contradictions.detectors import CUE_KIND_CHOICES, UNKNOWN_CUE_KIND, cue_kind_label
 from reviews.models import ContradictionFlag
 from reviews.services import FlagDecision, contradiction_decide
 from reviews.wording import opening_words
-from reviews.workflow import CONTRADICTION_DECIDERS
+from reviews.workflow.checks import CONTRADICTION_DECIDERS
 
 FLAG_PAGE_TEMPLATE = "admin/reviews/contradictionflag/flag_page.html"
 LIST_TEXT_LENGTH = 90
@@ -52,15 +53,13 @@ class DecisionForm(ActionForm):
     )
 
 
-class FlagStatusFilter(admin.SimpleListFilter):
+class FlagStatusFilter(FieldValueFilter):
     title = "status"
     parameter_name = "status"
+    field = "status"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [(status.value, status.value) for status in selectors.FlagStatus]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(status=self.value()) if self.value() else queryset
 
 
 class FlagTypeFilter(admin.SimpleListFilter):
@@ -78,20 +77,18 @@ class FlagTypeFilter(admin.SimpleListFilter):
         return queryset.filter(cue_kind="" if self.value() == UNKNOWN_CUE_KIND else self.value())
 
 
-class FlagPriorityFilter(admin.SimpleListFilter):
+class FlagPriorityFilter(FieldValueFilter):
     """Low: neither claim is check-worthy (``selectors.flags_with_priority``)."""
 
     title = "priority"
     parameter_name = "priority"
+    field = "priority"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [
             (selectors.FlagPriority.NORMAL.value, "normal (a check-worthy claim)"),
             (selectors.FlagPriority.LOW.value, "low (neither claim check-worthy)"),
         ]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(priority=self.value()) if self.value() else queryset
 
 
 class FlagPublisherFilter(admin.SimpleListFilter):
@@ -128,7 +125,9 @@ class FlagAssigneeFilter(admin.SimpleListFilter):
 
 
 @admin.register(ContradictionFlag)
-class ContradictionFlagAdmin(ModelAdmin):
+class ContradictionFlagAdmin(NeverWritten, ModelAdmin):
+    """Decisions go through the flag page and the actions, which call services."""
+
     list_display = (
         "claim_a_words",
         "claim_b_words",
@@ -154,15 +153,6 @@ class ContradictionFlagAdmin(ModelAdmin):
     list_per_page = 50
     action_form = DecisionForm
     actions = ["confirm_flags", "dismiss_flags"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # decisions go through the flag page and the actions, which call services
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         flags = selectors.flags_with_claims(flags=super().get_queryset(request))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
 from django.urls import path, re_path
+from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from reviews.api.exceptions import PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE
@@ -38,87 +39,54 @@ def api_not_found(request: HttpRequest, unmatched: str) -> JsonResponse:
     )
 
 
-urlpatterns = [
-    path("claims/", claims.ClaimListView.as_view(), name="claim-list"),
-    path("claims/<uuid:claim_id>/", claims.ClaimDetailView.as_view(), name="claim-detail"),
-    path(
-        "claims/<uuid:claim_id>/history/",
-        claims.ClaimHistoryView.as_view(),
-        name="claim-history",
-    ),
-    path(
-        "claims/<uuid:claim_id>/claimreview/",
-        claims.ClaimReviewView.as_view(),
-        name="claim-claimreview",
-    ),
-    path(
-        "claims/<uuid:claim_id>/matches/",
-        matches.ClaimMatchesView.as_view(),
-        name="claim-matches",
-    ),
+# (route, view, name) of every endpoint, in the order they are matched.
+ROUTES: list[tuple[str, type[View], str]] = [
+    ("claims/", claims.ClaimListView, "claim-list"),
+    ("claims/<uuid:claim_id>/", claims.ClaimDetailView, "claim-detail"),
+    ("claims/<uuid:claim_id>/history/", claims.ClaimHistoryView, "claim-history"),
+    ("claims/<uuid:claim_id>/claimreview/", claims.ClaimReviewView, "claim-claimreview"),
+    ("claims/<uuid:claim_id>/matches/", matches.ClaimMatchesView, "claim-matches"),
     *(
-        path(f"matches/<uuid:pair_id>/{view_name}/", view.as_view(), name=f"match-{view_name}")
-        for view_name, view in (
-            ("confirm", matches.MatchConfirmView),
-            ("reject", matches.MatchRejectView),
-            ("unmatch", matches.MatchUnmatchView),
-        )
+        (f"matches/<uuid:pair_id>/{segment}/", view, f"match-{segment}")
+        for segment, view in matches.DECISION_VIEWS.items()
     ),
-    path("claims/<uuid:claim_id>/as-of/", audit.ClaimAsOfView.as_view(), name="claim-as-of"),
-    path(
-        "claims/<uuid:claim_id>/erase-text/",
-        erasure.ClaimTextEraseView.as_view(),
-        name="claim-erase-text",
-    ),
+    ("claims/<uuid:claim_id>/as-of/", audit.ClaimAsOfView, "claim-as-of"),
+    ("claims/<uuid:claim_id>/erase-text/", erasure.ClaimTextEraseView, "claim-erase-text"),
     *(
-        path(
-            f"claims/<uuid:claim_id>/{action.path}/",
-            claims.action_view(action).as_view(),
-            name=f"claim-{action.path}",
-        )
-        for action in claims.ACTIONS
+        (f"claims/<uuid:claim_id>/{segment}/", view, f"claim-{segment}")
+        for segment, view in claims.ACTION_VIEWS.items()
     ),
-    path(
-        "contradictions/",
-        contradictions.ContradictionListView.as_view(),
-        name="contradiction-list",
-    ),
-    path(
+    ("contradictions/", contradictions.ContradictionListView, "contradiction-list"),
+    (
         "contradictions/<uuid:pair_id>/",
-        contradictions.ContradictionDetailView.as_view(),
-        name="contradiction-detail",
+        contradictions.ContradictionDetailView,
+        "contradiction-detail",
     ),
-    path(
-        "contradictions/<uuid:pair_id>/confirm/",
-        contradictions.ContradictionConfirmView.as_view(),
-        name="contradiction-confirm",
+    *(
+        (f"contradictions/<uuid:pair_id>/{segment}/", view, f"contradiction-{segment}")
+        for segment, view in contradictions.DECISION_VIEWS.items()
     ),
-    path(
-        "contradictions/<uuid:pair_id>/dismiss/",
-        contradictions.ContradictionDismissView.as_view(),
-        name="contradiction-dismiss",
-    ),
-    path("exports/ledger/", audit.LedgerExportView.as_view(), name="export-ledger"),
-    path("checkpoints/", audit.CheckpointListView.as_view(), name="checkpoint-list"),
-    path("sources/", sources.SourceListView.as_view(), name="source-list"),
-    path("sources/<uuid:source_id>/", sources.SourceDetailView.as_view(), name="source-detail"),
-    path("keys/", keys.ApiKeyListView.as_view(), name="key-list"),
-    path("keys/<uuid:key_id>/", keys.ApiKeyDetailView.as_view(), name="key-detail"),
-    path("webhooks/", webhooks.WebhookEndpointListView.as_view(), name="webhook-list"),
-    path(
-        "webhooks/<uuid:endpoint_id>/",
-        webhooks.WebhookEndpointDetailView.as_view(),
-        name="webhook-detail",
-    ),
-    path(
+    ("exports/ledger/", audit.LedgerExportView, "export-ledger"),
+    ("checkpoints/", audit.CheckpointListView, "checkpoint-list"),
+    ("sources/", sources.SourceListView, "source-list"),
+    ("sources/<uuid:source_id>/", sources.SourceDetailView, "source-detail"),
+    ("keys/", keys.ApiKeyListView, "key-list"),
+    ("keys/<uuid:key_id>/", keys.ApiKeyDetailView, "key-detail"),
+    ("webhooks/", webhooks.WebhookEndpointListView, "webhook-list"),
+    ("webhooks/<uuid:endpoint_id>/", webhooks.WebhookEndpointDetailView, "webhook-detail"),
+    (
         "webhooks/<uuid:endpoint_id>/deliveries/",
-        webhooks.WebhookDeliveryListView.as_view(),
-        name="webhook-deliveries",
+        webhooks.WebhookDeliveryListView,
+        "webhook-deliveries",
     ),
-    path(
+    (
         "webhook-deliveries/<uuid:delivery_id>/redeliver/",
-        webhooks.WebhookRedeliverView.as_view(),
-        name="webhook-redeliver",
+        webhooks.WebhookRedeliverView,
+        "webhook-redeliver",
     ),
+]
+
+urlpatterns = [
+    *(path(route, view.as_view(), name=name) for route, view, name in ROUTES),
     re_path(r"^(?P<unmatched>[\s\S]*)$", api_not_found, name="not-found"),
 ]

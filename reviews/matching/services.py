@@ -24,8 +24,8 @@ from ledger.store import StreamAppend, append, append_many
 from reviews.actors import Actor
 from reviews.contradictions.candidates import MAX_CANDIDATES, blocking_keys
 from reviews.contradictions.features import ClaimFeatures, features_extract
+from reviews.contradictions.indexing import candidates_sharing
 from reviews.contradictions.models import ClaimFeatureRow
-from reviews.contradictions.services import candidates_sharing
 from reviews.exceptions import PermissionDenied
 from reviews.matching.scoring import SCORER_VERSION, MatchScore, match_rank, match_suggestions
 from reviews.roles import Role
@@ -206,7 +206,7 @@ CONSUME_BATCH_SIZE = 200
 
 def match_find(*, claim_id: str, text: str, source_id: str | None) -> list[tuple[str, MatchScore]]:
     """The suggestions for a claim (reads only): its candidates from the shared blocking index
-    (``contradictions.services.candidates_sharing``), claims of its own source left out (an
+    (``contradictions.indexing.candidates_sharing``), claims of its own source left out (an
     article does not repeat itself as two claims), ranked and cut by ``match_suggestions``."""
     row = ClaimFeatureRow.objects.filter(pk=claim_id).only("features").first()
     features = (

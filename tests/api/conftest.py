@@ -17,6 +17,7 @@ from ledger.models import Event
 from reviews.keys import api_key_allowed_scopes, api_key_create
 from reviews.models import Membership, Organisation
 from reviews.roles import Role
+from reviews.selectors import actor_for_user
 from tests.claims import SYSTEM, claim_brought_to
 
 OWN = "daily-planet"
@@ -75,7 +76,7 @@ def client_for(people) -> ClientFactory:
     def make(username: str, scopes: list[str] | None = None) -> APIClient:
         user = people[username]
         _, token = api_key_create(
-            user=user,
+            actor=actor_for_user(user=user),
             name=f"{username} test key",
             scopes=scopes or sorted(api_key_allowed_scopes(user=user)),
         )

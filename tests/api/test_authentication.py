@@ -52,7 +52,9 @@ def test_every_write_without_credentials_answers_401(people, path):
 
 def test_a_key_is_stored_only_as_its_sha256(people):
     # when
-    key, token = api_key_create(user=people["pat"], name="site", scopes=["read"])
+    key, token = api_key_create(
+        actor=actor_for_user(user=people["pat"]), name="site", scopes=["read"]
+    )
 
     # then
     stored = ApiKey.objects.get(pk=key.pk)
@@ -65,7 +67,9 @@ def test_a_key_is_stored_only_as_its_sha256(people):
 
 
 def test_a_valid_key_authenticates_and_records_its_use(people):
-    key, token = api_key_create(user=people["pat"], name="site", scopes=["read"])
+    key, token = api_key_create(
+        actor=actor_for_user(user=people["pat"]), name="site", scopes=["read"]
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Api-Key {token}")
 
@@ -76,7 +80,9 @@ def test_a_valid_key_authenticates_and_records_its_use(people):
 
 
 def test_bearer_scheme_is_accepted_too(people):
-    _, token = api_key_create(user=people["pat"], name="site", scopes=["read"])
+    _, token = api_key_create(
+        actor=actor_for_user(user=people["pat"]), name="site", scopes=["read"]
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert client.get("/api/v1/claims/").status_code == 200
@@ -99,7 +105,9 @@ def test_an_unknown_or_malformed_key_answers_401_without_echoing_it(people, head
 
 
 def test_a_revoked_key_never_authenticates_again(people):
-    key, token = api_key_create(user=people["pat"], name="site", scopes=["read"])
+    key, token = api_key_create(
+        actor=actor_for_user(user=people["pat"]), name="site", scopes=["read"]
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Api-Key {token}")
     assert client.get("/api/v1/claims/").status_code == 200
@@ -110,7 +118,9 @@ def test_a_revoked_key_never_authenticates_again(people):
 
 
 def test_a_key_of_a_deactivated_user_is_refused(people):
-    _, token = api_key_create(user=people["pat"], name="site", scopes=["read"])
+    _, token = api_key_create(
+        actor=actor_for_user(user=people["pat"]), name="site", scopes=["read"]
+    )
     people["pat"].is_active = False
     people["pat"].save()
     client = APIClient()
@@ -133,7 +143,7 @@ def test_a_key_cannot_hold_more_than_its_role_allows(people, username, scopes, m
     from ledger.exceptions import InvalidCommand
 
     with pytest.raises(InvalidCommand, match=message.replace("(", r"\(").replace(")", r"\)")):
-        api_key_create(user=people[username], name="k", scopes=scopes)
+        api_key_create(actor=actor_for_user(user=people[username]), name="k", scopes=scopes)
     assert ApiKey.objects.count() == 0
 
 
@@ -201,7 +211,7 @@ def test_a_key_cannot_create_or_revoke_keys(client_for, people):
 
 
 def test_revoking_someone_elses_key_answers_404(people):
-    key, _ = api_key_create(user=people["pat"], name="site", scopes=["read"])
+    key, _ = api_key_create(actor=actor_for_user(user=people["pat"]), name="site", scopes=["read"])
     client = APIClient()
     client.force_login(people["gina"])
 
@@ -210,7 +220,7 @@ def test_revoking_someone_elses_key_answers_404(people):
 
 
 def test_revoking_ones_own_key_from_a_session(people):
-    key, _ = api_key_create(user=people["pat"], name="site", scopes=["read"])
+    key, _ = api_key_create(actor=actor_for_user(user=people["pat"]), name="site", scopes=["read"])
     client = APIClient()
     client.force_login(people["pat"])
 
@@ -324,7 +334,9 @@ def test_a_key_reads_its_user_as_they_are_in_one_query(people, django_assert_num
     # given a publisher's key used once already (so its use is recorded), whose user holds a
     # second group besides their role (one row per group comes back)
     people["pat"].groups.add(Group.objects.get_or_create(name="newsletter")[0])
-    _, token = api_key_create(user=people["pat"], name="site", scopes=["read", "submit"])
+    _, token = api_key_create(
+        actor=actor_for_user(user=people["pat"]), name="site", scopes=["read", "submit"]
+    )
     actor_for_api_key(token=token)
 
     # when it authenticates again / then key, user, organisation and roles come in one query

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from ledger.claims import ClaimStatus
 from reviews.keys import api_key_create
+from reviews.selectors import actor_for_user
 from tests.api.conftest import event_count
 from tests.threads import race
 
@@ -19,7 +20,9 @@ ROUNDS = 5
 @pytest.mark.usefixtures("ledger_transactional_db")
 def test_two_copies_of_a_request_racing_append_once(people, claim_in):
     # given
-    _, token = api_key_create(user=people["rita"], name="k", scopes=["read", "review"])
+    _, token = api_key_create(
+        actor=actor_for_user(user=people["rita"]), name="k", scopes=["read", "review"]
+    )
     for round_number in range(ROUNDS):
         claim = claim_in(ClaimStatus.IN_REVIEW)
         before = event_count()
@@ -51,8 +54,12 @@ def test_two_copies_of_a_request_racing_append_once(people, claim_in):
 @pytest.mark.postgres
 @pytest.mark.usefixtures("ledger_transactional_db")
 def test_two_reviewers_acting_on_one_version_one_wins_one_gets_409(people, claim_in):
-    _, rita = api_key_create(user=people["rita"], name="r", scopes=["read", "review"])
-    _, ed = api_key_create(user=people["ed"], name="e", scopes=["read", "review"])
+    _, rita = api_key_create(
+        actor=actor_for_user(user=people["rita"]), name="r", scopes=["read", "review"]
+    )
+    _, ed = api_key_create(
+        actor=actor_for_user(user=people["ed"]), name="e", scopes=["read", "review"]
+    )
     for _ in range(ROUNDS):
         claim = claim_in(ClaimStatus.IN_REVIEW)
         before = event_count()

@@ -14,11 +14,8 @@ from ledger.claims import ClaimState, ClaimStatus
 from ledger.ingestion import source_ingest
 from ledger.models import ClaimView, ContradictionView
 from reviews.contradictions.detectors import Cue
+from reviews.contradictions.flagging import contradiction_flag, contradiction_pair_id
 from reviews.contradictions.scoring import PairScore
-from reviews.contradictions.services import (
-    contradiction_flag,
-    contradiction_pair_id,
-)
 from reviews.services import FlagDecision
 from tests.api.conftest import OTHER, OWN, assert_problem, event_count
 from tests.claims import (

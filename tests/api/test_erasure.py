@@ -13,8 +13,8 @@ from django.db import connection
 
 from ledger.models import ClaimView, Event
 from ledger.verification import ledger_verify
+from reviews.contradictions.indexing import contradiction_index_check
 from reviews.contradictions.models import ClaimFeatureRow
-from reviews.contradictions.services import contradiction_index_check
 from reviews.models import ApiIdempotentRequest, WebhookDelivery
 from tests.api.conftest import assert_problem
 from tests.api.test_webhooks import eager_celery, receiver, register

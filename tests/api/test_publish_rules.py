@@ -6,8 +6,8 @@ from ledger.claims import ClaimStatus
 from ledger.models import ClaimView, Event
 from ledger.services import claim_record
 from reviews.contradictions.detectors import Cue
+from reviews.contradictions.flagging import contradiction_flag
 from reviews.contradictions.scoring import PairScore
-from reviews.contradictions.services import contradiction_flag
 from tests.api.conftest import OWN, assert_problem, event_count
 from tests.claims import SYSTEM
 

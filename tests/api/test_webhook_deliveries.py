@@ -1,7 +1,7 @@
 """Webhook sends under faults: a total limit, one send per lease, interrupted attempts, fairness.
 
 The receivers are real HTTP servers on 127.0.0.1 (``tests/api/test_webhooks.py``'s
-``Receiver`` and ``tests/reviews/test_webhook_http.py``'s trickling one).
+``Receiver`` and ``tests/reviews/webhooks/test_http.py``'s trickling one).
 """
 
 from __future__ import annotations
@@ -17,24 +17,23 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ledger.claims import ClaimStatus
-from reviews import webhooks
 from reviews.models import WebhookAttempt, WebhookDelivery
 from reviews.tasks import webhooks_retry_due
-from reviews.webhook_http import SendOutcome, send_post
-from reviews.webhooks import (
+from reviews.webhooks import delivery as sending
+from reviews.webhooks.delivery import (
     DEFER_SECONDS,
     INTERRUPTED_ERROR,
     LEASE,
     MAX_ATTEMPTS,
     SEND_TIMEOUT_SECONDS,
-    webhook_deliveries_due,
     webhook_delivery_attempt,
-    webhooks_collect,
 )
+from reviews.webhooks.http import SendOutcome, send_post
+from reviews.webhooks.outbox import webhook_deliveries_due, webhooks_collect
 from tests.api import test_webhooks
 from tests.api.conftest import OTHER, OWN
 from tests.api.test_webhooks import publish, register
-from tests.reviews.test_webhook_http import RawReceiver
+from tests.reviews.webhooks.test_http import RawReceiver
 
 pytestmark = pytest.mark.django_db
 
@@ -74,10 +73,10 @@ def attempt_killed_mid_send(delivery_id: str, monkeypatch: pytest.MonkeyPatch) -
     def killed(**kwargs: Any) -> Any:
         raise WorkerKilled
 
-    monkeypatch.setattr(webhooks, "send_post", killed)
+    monkeypatch.setattr(sending, "send_post", killed)
     with pytest.raises(WorkerKilled):
         webhook_delivery_attempt(delivery_id=delivery_id)
-    monkeypatch.setattr(webhooks, "send_post", send_post)
+    monkeypatch.setattr(sending, "send_post", send_post)
 
 
 # --- A total limit, and a lease that outlasts it ---------------------------------------------
@@ -92,7 +91,7 @@ def test_a_trickling_receiver_holds_a_send_only_for_its_limit_and_gets_it_once(
     claim_in, monkeypatch
 ):
     # given a receiver that trickles its answer (one byte every 0.2 s, about 13 s in all)
-    monkeypatch.setattr(webhooks, "SEND_TIMEOUT_SECONDS", 1)
+    monkeypatch.setattr(sending, "SEND_TIMEOUT_SECONDS", 1)
     trickling = RawReceiver("trickle")
     delivery_id = delivery_for(claim_in, trickling.url)
     seen_during_the_send: list[Any] = []
@@ -102,7 +101,7 @@ def test_a_trickling_receiver_holds_a_send_only_for_its_limit_and_gets_it_once(
         seen_during_the_send.append((webhooks_retry_due(), webhook_deliveries_due(limit=10)))
         return send_post(**kwargs)
 
-    monkeypatch.setattr(webhooks, "send_post", send_while_the_sweep_runs)
+    monkeypatch.setattr(sending, "send_post", send_while_the_sweep_runs)
 
     # when the delivery is attempted
     started = time.monotonic()
@@ -132,13 +131,13 @@ def test_a_worker_that_outlived_its_lease_does_not_overwrite_the_next_workers_ou
     receiver.planned = [200]
 
     def stalled_send(**kwargs: Any) -> Any:
-        monkeypatch.setattr(webhooks, "send_post", send_post)
+        monkeypatch.setattr(sending, "send_post", send_post)
         lease_expires(delivery_id)
         second = webhook_delivery_attempt(delivery_id=delivery_id)
         assert (second.attempted, second.status) == (True, "succeeded")
         return SendOutcome(response_status=503, error="HTTP 503")
 
-    monkeypatch.setattr(webhooks, "send_post", stalled_send)
+    monkeypatch.setattr(sending, "send_post", stalled_send)
 
     # when the first worker records its late outcome (a 503)
     first = webhook_delivery_attempt(delivery_id=delivery_id)
@@ -278,7 +277,7 @@ def test_a_long_queue_of_one_organisation_waits_in_rounds_of_its_share(
     assert webhook_delivery_attempt(delivery_id=first).retry_in_seconds == 3 * DEFER_SECONDS
 
     # and the wait is capped
-    monkeypatch.setattr(webhooks, "MAX_DEFER_SECONDS", 4)
+    monkeypatch.setattr(sending, "MAX_DEFER_SECONDS", 4)
     assert webhook_delivery_attempt(delivery_id=second).retry_in_seconds == 4
     assert receiver.requests == []
     assert attempts_of(first) == attempts_of(second) == []

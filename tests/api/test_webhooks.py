@@ -22,18 +22,20 @@ from ledger.services import claim_command
 from ledger.store import append
 from reviews.keys import api_key_create
 from reviews.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from reviews.selectors import actor_for_user
 from reviews.tasks import webhooks_follow, webhooks_retry_due
-from reviews.webhooks import (
+from reviews.webhooks.delivery import (
     BACKOFF_BASE_SECONDS,
     MAX_ATTEMPTS,
     backoff_seconds,
     webhook_delivery_attempt,
-    webhook_endpoint_register,
-    webhook_payloads_check,
     webhook_signature,
     webhook_signature_verify,
-    webhooks_collect,
 )
+from reviews.webhooks.endpoints import webhook_endpoint_register
+from reviews.webhooks.outbox import webhooks_collect
+from reviews.webhooks.payloads import webhook_payloads_check
+from tests.actors import publisher_actor
 from tests.api.conftest import OTHER, OWN, assert_problem
 from tests.claims import SYSTEM
 
@@ -86,7 +88,7 @@ def receiver() -> Iterator[Receiver]:
 
 def register(url: str, types: list[str], organisation: str = OWN) -> tuple[WebhookEndpoint, str]:
     return webhook_endpoint_register(
-        organisation=organisation, url=url, event_types=types, actor="user:pat"
+        actor=publisher_actor(organisation=organisation, username="pat"), url=url, event_types=types
     )
 
 
@@ -460,7 +462,9 @@ def test_publishing_over_the_api_delivers_to_the_publishers_endpoint(people, cla
     # given pat's organisation listens for publications
     _, secret = register(receiver.url, ["claim.published"])
     claim = claim_in(ClaimStatus.SIGNED_OFF)
-    _, token = api_key_create(user=people["ed"], name="desk", scopes=["read", "review"])
+    _, token = api_key_create(
+        actor=actor_for_user(user=people["ed"]), name="desk", scopes=["read", "review"]
+    )
     editor = APIClient()
     editor.credentials(HTTP_AUTHORIZATION=f"Api-Key {token}")
 
@@ -483,7 +487,9 @@ def test_publishing_over_the_api_delivers_to_the_publishers_endpoint(people, cla
         signature=received["headers"]["Webhook-Signature"],
     )
     # and the publisher sees the delivery and its attempt
-    _, publisher_token = api_key_create(user=people["pat"], name="site", scopes=["read"])
+    _, publisher_token = api_key_create(
+        actor=actor_for_user(user=people["pat"]), name="site", scopes=["read"]
+    )
     publisher = APIClient()
     publisher.credentials(HTTP_AUTHORIZATION=f"Api-Key {publisher_token}")
     endpoint_id = publisher.get("/api/v1/webhooks/").json()["results"][0]["id"]
@@ -506,7 +512,9 @@ def test_a_publisher_redelivers_a_failed_delivery(people, claim_in, receiver):
     [delivery_id] = WebhookDelivery.objects.values_list("pk", flat=True)
     assert len(receiver.requests) == 1
     WebhookDelivery.objects.filter(pk=delivery_id).update(status="failed")
-    _, token = api_key_create(user=people["pat"], name="site", scopes=["read", "submit"])
+    _, token = api_key_create(
+        actor=actor_for_user(user=people["pat"]), name="site", scopes=["read", "submit"]
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Api-Key {token}")
 
@@ -516,7 +524,9 @@ def test_a_publisher_redelivers_a_failed_delivery(people, claim_in, receiver):
     assert WebhookDelivery.objects.get(pk=delivery_id).status == "succeeded"
     assert len(receiver.requests) == 2
     # another organisation cannot see or redeliver it
-    _, other_token = api_key_create(user=people["gina"], name="g", scopes=["read", "submit"])
+    _, other_token = api_key_create(
+        actor=actor_for_user(user=people["gina"]), name="g", scopes=["read", "submit"]
+    )
     other = APIClient()
     other.credentials(HTTP_AUTHORIZATION=f"Api-Key {other_token}")
     assert_problem(other.post(f"/api/v1/webhook-deliveries/{delivery_id}/redeliver/"), 404)
@@ -539,7 +549,9 @@ def test_a_real_worker_delivers_after_an_api_command(people, claim_in, receiver)
     # given
     register(receiver.url, ["claim.published"])
     claim = claim_in(ClaimStatus.SIGNED_OFF)
-    _, token = api_key_create(user=people["ed"], name="desk", scopes=["read", "review"])
+    _, token = api_key_create(
+        actor=actor_for_user(user=people["ed"]), name="desk", scopes=["read", "review"]
+    )
     editor = APIClient()
     editor.credentials(HTTP_AUTHORIZATION=f"Api-Key {token}")
     celery_app.control.purge()

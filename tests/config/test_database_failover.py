@@ -23,6 +23,7 @@ from django.db import connection
 
 from reviews.keys import api_key_create
 from reviews.roles import Role
+from reviews.selectors import actor_for_user
 from tests.conftest import ADMIN_DATABASE_URL
 from tests.reliability.conftest import database_url, figures_record, subprocess_environment
 
@@ -87,7 +88,7 @@ def test_requests_after_the_servers_connection_is_terminated_all_succeed(
     # given a server answering an auditor's key with its persistent connection
     auditor = django_user_model.objects.create_user(username="audrey")
     auditor.groups.add(Group.objects.get_or_create(name=Role.AUDITOR)[0])
-    _, token = api_key_create(user=auditor, name="failover", scopes=["read"])
+    _, token = api_key_create(actor=actor_for_user(user=auditor), name="failover", scopes=["read"])
     assert [_get(server_port, token) for _ in range(3)] == [200, 200, 200]
 
     # when the database drops that connection (as a failover or a restart does)

@@ -10,18 +10,11 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.extraction import (
-    PersonalData,
-    SkipReason,
-    claims_extract,
-    extraction_measure,
-    personal_data_find,
-    quote_context,
-    selector_anchor,
-    selector_build,
-    sentences_split,
-    withheld_spans,
-)
+from ledger.extraction import SkipReason, claims_extract, withheld_spans
+from ledger.measurement import extraction_measure
+from ledger.personal_data import PersonalData, personal_data_find
+from ledger.quotes import quote_context, selector_anchor, selector_build
+from ledger.sentences import sentences_split
 
 FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "fixtures"
 SEED = (FIXTURES / "iran-palestine-article.txt").read_text(encoding="utf-8")

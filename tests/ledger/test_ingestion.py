@@ -16,9 +16,9 @@ from django.utils import timezone
 from ledger import ingestion
 from ledger.events import Metadata, SourceIngested, TextSelector
 from ledger.exceptions import InvalidCommand, SourceTooLarge
-from ledger.extraction import selector_anchor
 from ledger.ingestion import source_id_for, source_ingest
 from ledger.models import ClaimView, Event, Source
+from ledger.quotes import selector_anchor
 from ledger.reading import read_stream
 from ledger.services import projections_rebuild
 

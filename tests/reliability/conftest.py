@@ -51,7 +51,7 @@ def flag_between(claim_a: str, claim_b: str) -> str:
     """Flag two claims as contradicting (as the detector would); return the flag's pair id."""
     from ledger import events as ev
     from ledger.store import append
-    from reviews.contradictions.services import contradiction_pair_id
+    from reviews.contradictions.flagging import contradiction_pair_id
     from tests.claims import SYSTEM
 
     result = append(

@@ -36,16 +36,16 @@ def _stall(marker: Path, stage: str) -> None:
 
 
 def install_stall(stage: str, marker: Path) -> None:
-    from reviews.contradictions import services
+    from reviews.contradictions import flagging, services
 
     if stage == "before-commit":
-        flag = services.contradiction_flag_many
+        flag = flagging.contradiction_flag_many
 
         def stall_then_flag(**kwargs: Any) -> Any:
             _stall(marker, stage)
             return flag(**kwargs)
 
-        services.contradiction_flag_many = stall_then_flag
+        flagging.contradiction_flag_many = stall_then_flag
     elif stage == "after-commit":
         consume = services.contradictions_consume
 
@@ -56,15 +56,15 @@ def install_stall(stage: str, marker: Path) -> None:
 
         services.contradictions_consume = consume_then_stall
     elif stage == "webhooks-mid-batch":
-        from reviews import webhooks
+        from reviews.webhooks import outbox
 
-        collect_batch = webhooks._collect_batch
+        collect_batch = outbox._collect_batch
 
         def collect_then_stall(batch: Any, created: list[str]) -> None:
             collect_batch(batch, created)  # the batch's deliveries written, not committed
             _stall(marker, stage)
 
-        webhooks._collect_batch = collect_then_stall
+        outbox._collect_batch = collect_then_stall
     else:
         raise SystemExit(f"unknown FAULT_STALL {stage!r}")
 
@@ -73,7 +73,7 @@ def install_slow_dispatch(seconds: float, marker: Path) -> None:
     from unittest import mock
 
     from reviews import tasks as review_tasks
-    from reviews.webhooks import webhooks_collect as collect
+    from reviews.webhooks.outbox import webhooks_collect as collect
 
     def slow_collect(**kwargs: Any) -> tuple[int, list[str]]:
         with marker.open("a", encoding="utf-8") as log:

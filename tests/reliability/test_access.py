@@ -24,7 +24,10 @@ from ledger.ingestion import source_ingest
 from ledger.models import ContradictionView, Event
 from reviews.keys import api_key_allowed_scopes, api_key_create
 from reviews.models import WebhookDelivery
-from reviews.webhooks import webhook_endpoint_register, webhooks_collect
+from reviews.selectors import actor_for_user
+from reviews.webhooks.endpoints import webhook_endpoint_register
+from reviews.webhooks.outbox import webhooks_collect
+from tests.actors import publisher_actor
 from tests.api.conftest import OWN
 from tests.claims import SYSTEM
 from tests.reliability.conftest import figures_record, flag_between
@@ -125,17 +128,16 @@ def world(people, claim_in, settings) -> dict[str, str]:
         title="Budget",
     )
     endpoint, _ = webhook_endpoint_register(
-        organisation=OWN,
+        actor=publisher_actor(organisation=OWN, username="pat"),
         url="https://hooks.example.org/in",
         event_types=["claim.approved", "claim.published"],
-        actor="user:pat",
     )
     approved = claim_in(ClaimStatus.APPROVED)
     pair_id = flag_between(pending.claim_id, approved.claim_id)
     webhooks_collect()
     delivery = WebhookDelivery.objects.order_by("created_at")[0]
     WebhookDelivery.objects.filter(pk=delivery.pk).update(status="failed")
-    key, _ = api_key_create(user=people["pat"], name="site", scopes=["read"])
+    key, _ = api_key_create(actor=actor_for_user(user=people["pat"]), name="site", scopes=["read"])
     return {
         "claim_id": pending.claim_id,
         "published_id": published.claim_id,
@@ -152,7 +154,9 @@ def api_client(people, role: str) -> APIClient:
     if role != "anonymous":
         user = people[USERNAME[role]]
         _, token = api_key_create(
-            user=user, name="access", scopes=sorted(api_key_allowed_scopes(user=user))
+            actor=actor_for_user(user=user),
+            name="access",
+            scopes=sorted(api_key_allowed_scopes(user=user)),
         )
         client.credentials(HTTP_AUTHORIZATION=f"Api-Key {token}")
     return client

@@ -23,7 +23,9 @@ from ledger.claims import ClaimStatus
 from ledger.models import ClaimView, Event
 from ledger.verification import ledger_verify
 from reviews.models import WebhookDelivery
-from reviews.webhooks import webhook_endpoint_register, webhooks_collect
+from reviews.webhooks.endpoints import webhook_endpoint_register
+from reviews.webhooks.outbox import webhooks_collect
+from tests.actors import publisher_actor
 from tests.api.conftest import OWN
 from tests.claims import SYSTEM
 from tests.reliability.conftest import figures_record, flag_between
@@ -147,10 +149,9 @@ def targets(people, claim_in, settings) -> dict[str, str]:
     settings.LEDGER_API_RATE = "1000000/minute"
     claim = claim_in(ClaimStatus.PENDING)
     webhook_endpoint_register(
-        organisation=OWN,
+        actor=publisher_actor(organisation=OWN, username="pat"),
         url="https://hooks.example.org/in",
         event_types=["claim.approved"],
-        actor="user:pat",
     )
     approved = claim_in(ClaimStatus.APPROVED)
     _, [delivery_id] = webhooks_collect()

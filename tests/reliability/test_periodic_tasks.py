@@ -27,7 +27,10 @@ from ledger.claims import ClaimStatus
 from reviews import tasks as review_tasks
 from reviews.models import WebhookDelivery
 from reviews.tasks import contradictions_follow
-from reviews.webhooks import INTERRUPTED_ERROR, webhook_endpoint_register, webhooks_collect
+from reviews.webhooks.delivery import INTERRUPTED_ERROR
+from reviews.webhooks.endpoints import webhook_endpoint_register
+from reviews.webhooks.outbox import webhooks_collect
+from tests.actors import publisher_actor
 from tests.api import test_webhooks
 from tests.api.conftest import OTHER, OWN
 from tests.api.test_webhooks import publish
@@ -170,7 +173,9 @@ def test_a_worker_killed_mid_send_leaves_its_attempt_listed_and_then_interrupted
     receiver = FaultyReceiver(["hang", 200])
     try:
         endpoint, _ = webhook_endpoint_register(
-            organisation=OWN, url=receiver.url, event_types=["claim.published"], actor="user:pat"
+            actor=publisher_actor(organisation=OWN, username="pat"),
+            url=receiver.url,
+            event_types=["claim.published"],
         )
         claim = claim_in(ClaimStatus.SIGNED_OFF)
         publish(claim.claim_id, claim.version)
@@ -232,13 +237,14 @@ def test_one_organisations_slow_endpoints_do_not_hold_back_another_organisations
     try:
         for number in range(SLOW_ENDPOINTS):
             webhook_endpoint_register(
-                organisation=OWN,
+                actor=publisher_actor(organisation=OWN, username="pat"),
                 url=f"{slow.url}/{number}",
                 event_types=["claim.published"],
-                actor="user:pat",
             )
         webhook_endpoint_register(
-            organisation=OTHER, url=receiver.url, event_types=["claim.published"], actor="gina"
+            actor=publisher_actor(organisation=OTHER, username="gina"),
+            url=receiver.url,
+            event_types=["claim.published"],
         )
         for publisher in (OWN, OWN, OTHER):
             claim = claim_in(ClaimStatus.SIGNED_OFF, publisher=publisher)

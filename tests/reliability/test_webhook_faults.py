@@ -21,9 +21,12 @@ from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.services import claim_command
 from reviews import tasks as review_tasks
-from reviews import webhooks
 from reviews.models import WebhookDelivery
-from reviews.webhooks import MAX_ATTEMPTS, backoff_seconds, webhook_endpoint_register
+from reviews.webhooks import delivery as sending
+from reviews.webhooks.delivery import MAX_ATTEMPTS, backoff_seconds
+from reviews.webhooks.endpoints import webhook_endpoint_register
+from reviews.webhooks.outbox import webhooks_collect
+from tests.actors import publisher_actor
 from tests.api.conftest import OWN
 from tests.claims import SYSTEM
 from tests.reliability.conftest import figures_record
@@ -87,7 +90,7 @@ PLAN: list[str | int] = ["hang", 500] * (MAX_ATTEMPTS // 2)
 
 @pytest.fixture
 def receiver(monkeypatch) -> Iterator[FaultyReceiver]:
-    monkeypatch.setattr(webhooks, "SEND_TIMEOUT_SECONDS", SEND_TIMEOUT_SECONDS)
+    monkeypatch.setattr(sending, "SEND_TIMEOUT_SECONDS", SEND_TIMEOUT_SECONDS)
     running = FaultyReceiver(PLAN)
     yield running
     running.close()
@@ -98,7 +101,9 @@ def test_a_receiver_that_times_out_or_fails_is_retried_with_backoff_then_failed_
 ):
     # given pat's endpoint for publications, and a claim published
     endpoint, _ = webhook_endpoint_register(
-        organisation=OWN, url=receiver.url, event_types=["claim.published"], actor="user:pat"
+        actor=publisher_actor(organisation=OWN, username="pat"),
+        url=receiver.url,
+        event_types=["claim.published"],
     )
     claim = claim_in(ClaimStatus.SIGNED_OFF)
     claim_command(
@@ -107,7 +112,7 @@ def test_a_receiver_that_times_out_or_fails_is_retried_with_backoff_then_failed_
         event=ev.ClaimPublished(url="https://checks.example/p"),
         metadata=SYSTEM,
     )
-    _, [delivery_id] = webhooks.webhooks_collect()
+    _, [delivery_id] = webhooks_collect()
     countdowns: list[int] = []
     monkeypatch.setattr(
         review_tasks.webhook_deliver,

@@ -38,9 +38,11 @@ from reviews.contradictions.services import CONSUMER_NAME
 from reviews.keys import api_key_create
 from reviews.models import Membership, Organisation, WebhookDelivery
 from reviews.roles import Role
+from reviews.selectors import actor_for_user
 from reviews.tasks import contradictions_follow, webhooks_follow
-from reviews.webhooks import CONSUMER_NAME as WEBHOOKS_CONSUMER
-from reviews.webhooks import webhook_endpoint_register
+from reviews.webhooks.endpoints import webhook_endpoint_register
+from reviews.webhooks.outbox import CONSUMER_NAME as WEBHOOKS_CONSUMER
+from tests.actors import publisher_actor
 from tests.api.test_webhooks import Receiver
 from tests.claims import SILENT, SUPPORT, claim_brought_to
 from tests.reliability.conftest import ROOT, figures_record, subprocess_environment
@@ -199,10 +201,9 @@ def test_a_webhook_follower_killed_mid_batch_resumes_from_its_cursor_without_dup
     Organisation.objects.create(slug="daily-planet", name="Daily Planet")
     with Receiver() as receiver:
         webhook_endpoint_register(
-            organisation="daily-planet",
+            actor=publisher_actor(organisation="daily-planet", username="pat"),
             url=receiver.url,
             event_types=["claim.approved"],
-            actor="user:pat",
         )
         for text in (SUPPORT, SILENT, "The treaty was signed in 1994."):
             claim_brought_to(
@@ -329,7 +330,9 @@ def api_token() -> str:
     user = get_user_model().objects.create_user(username="pat", password="x" * 20, is_staff=True)
     user.groups.add(Group.objects.get_or_create(name=Role.PUBLISHER)[0])
     Membership.objects.create(user=user, organisation=organisation)
-    _, token = api_key_create(user=user, name="site", scopes=["read", "submit"])
+    _, token = api_key_create(
+        actor=actor_for_user(user=user), name="site", scopes=["read", "submit"]
+    )
     return token
 
 

@@ -187,12 +187,9 @@ def _seed_source() -> Source:
 def flagged_seed_pair(ledger_transactional_db) -> dict[str, str]:
     """The seed article's two quotes, flagged as contradicting; editors ed and eve."""
     from reviews.contradictions.detectors import Cue
+    from reviews.contradictions.flagging import contradiction_flag, contradiction_pair_id
     from reviews.contradictions.scoring import PairScore
-    from reviews.contradictions.services import (
-        contradiction_flag,
-        contradiction_pair_id,
-        contradictions_consume,
-    )
+    from reviews.contradictions.services import contradictions_consume
 
     role_groups_sync()
     for username in ("ed", "eve"):

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ledger.services import claim_record
-from reviews.contradictions import candidates, services
+from reviews.contradictions import candidates, flagging, indexing, services
 from reviews.contradictions.candidates import (
     MemoryIndex,
     blocking_keys,
@@ -81,7 +81,7 @@ def test_a_common_entity_blocks_through_its_compounds(metadata, monkeypatch):
         claim_record(text=text, metadata=metadata)
     services.contradictions_consume()
     # when the first claim's candidates are looked up
-    found = services.contradiction_candidates(claim_id=first)
+    found = indexing.contradiction_candidates(claim_id=first)
     # then the claim about the same army and toll is one (through e:iran&w:army, ...), the
     # claims sharing only the over-full entity are not, and the memory index agrees
     assert found == [second]
@@ -89,7 +89,7 @@ def test_a_common_entity_blocks_through_its_compounds(metadata, monkeypatch):
     for row in ClaimFeatureRow.objects.all():
         index.add(str(row.pk), blocking_keys(ClaimFeatures.from_json(row.features)))
     assert index.candidates(first) == [second]
-    assert [str(other) for other, _ in services.contradiction_find(claim_id=first)] == [second]
+    assert [str(other) for other, _ in flagging.contradiction_find(claim_id=first)] == [second]
 
 
 @pytest.mark.django_db
@@ -100,7 +100,7 @@ def test_a_check_reads_its_row_once_and_its_candidates_in_one_query(metadata):
     services.contradictions_consume()
     # when the first is checked
     with CaptureQueriesContext(connection) as queries:
-        found = services.contradiction_find(claim_id=first)
+        found = flagging.contradiction_find(claim_id=first)
     # then it contradicts the second, in four queries: the claim's row, its keys' counts, the
     # postings summed by claim, the candidates' rows (no second read of the row, and no
     # server-side cursor: at most MAX_CANDIDATES rows, fetched in the query's own round trip)

@@ -18,7 +18,7 @@ from django.db import connection
 from ledger import followers
 from ledger.models import ConsumerCursor, Event
 from ledger.services import claim_record
-from reviews.contradictions import services
+from reviews.contradictions import flagging, services
 from tests.claims import SILENT, SUPPORT
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("ledger_transactional_db")]
@@ -73,7 +73,7 @@ def test_a_claim_command_commits_while_a_batch_is_being_scored(no_nudge, metadat
         Event.objects.filter(type="ClaimRecorded").values_list("stream_id", "position")
     )
     scoring, release = threading.Event(), threading.Event()
-    find = services.contradiction_find
+    find = flagging.contradiction_find
 
     def find_and_stall(*, claim_id: str) -> Any:
         found = find(claim_id=claim_id)
@@ -82,7 +82,7 @@ def test_a_claim_command_commits_while_a_batch_is_being_scored(no_nudge, metadat
             release.wait(WAIT_SECONDS)
         return found
 
-    monkeypatch.setattr(services, "contradiction_find", find_and_stall)
+    monkeypatch.setattr(flagging, "contradiction_find", find_and_stall)
     consumed: dict[str, Any] = {}
     consumer = in_thread(services.contradictions_consume, consumed)
     assert scoring.wait(WAIT_SECONDS), f"the batch never reached the third claim: {consumed}"
@@ -120,7 +120,7 @@ def test_a_second_consumer_waits_for_the_first_ones_lease(no_nudge, metadata, mo
     claim_record(text=SUPPORT, metadata=metadata)
     second = claim_record(text=SILENT, metadata=metadata).claim_id
     scoring, release = threading.Event(), threading.Event()
-    find = services.contradiction_find
+    find = flagging.contradiction_find
 
     def find_and_stall(*, claim_id: str) -> Any:
         if claim_id == second and not scoring.is_set():
@@ -128,7 +128,7 @@ def test_a_second_consumer_waits_for_the_first_ones_lease(no_nudge, metadata, mo
             release.wait(WAIT_SECONDS)
         return find(claim_id=claim_id)
 
-    monkeypatch.setattr(services, "contradiction_find", find_and_stall)
+    monkeypatch.setattr(flagging, "contradiction_find", find_and_stall)
     first_run: dict[str, Any] = {}
     first_consumer = in_thread(services.contradictions_consume, first_run)
     assert scoring.wait(WAIT_SECONDS), "the first consumer never reached the second claim"

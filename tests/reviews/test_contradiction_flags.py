@@ -9,7 +9,7 @@ from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
 from ledger.models import ClaimView, ConsumerCursor, ContradictionView, Event
 from ledger.services import claim_command, claim_record, projections_rebuild
 from ledger.store import append_many
-from reviews.contradictions import services
+from reviews.contradictions import flagging, indexing, services
 from reviews.contradictions.detectors import Cue
 from reviews.contradictions.models import BlockingKey, ClaimFeatureRow
 from reviews.contradictions.scoring import PairScore
@@ -48,7 +48,7 @@ def test_consuming_the_log_flags_the_pair_once(seed_claims):
     assert handled == 3
     events = flagged_events()
     assert len(events) == 1
-    assert events[0].stream_id == services.contradiction_pair_id(claim_a=b, claim_b=a)
+    assert events[0].stream_id == flagging.contradiction_pair_id(claim_a=b, claim_b=a)
     assert events[0].stream_type == "contradiction"
     assert events[0].data["claims"] == sorted([a, b])
     assert events[0].data["detector_version"] == "lexical-7"
@@ -67,7 +67,7 @@ def test_checking_a_claim_again_flags_nothing_twice(seed_claims, metadata):
     a, _b, _ = seed_claims
     services.contradictions_consume()
     # when the same check runs again (a worker killed after committing, then retried)
-    flags = services.contradiction_check_claim(claim_id=a, metadata=metadata)
+    flags = flagging.contradiction_check_claim(claim_id=a, metadata=metadata)
     # then
     assert flags == []
     assert len(flagged_events()) == 1
@@ -76,8 +76,8 @@ def test_checking_a_claim_again_flags_nothing_twice(seed_claims, metadata):
 def test_blocking_compares_only_claims_sharing_keys(seed_claims):
     a, b, unrelated = seed_claims
     services.contradictions_consume()
-    assert services.contradiction_candidates(claim_id=a) == [b]
-    assert services.contradiction_candidates(claim_id=unrelated) == []
+    assert indexing.contradiction_candidates(claim_id=a) == [b]
+    assert indexing.contradiction_candidates(claim_id=unrelated) == []
     assert BlockingKey.objects.filter(claim_id=a, key="e:iran").exists()
 
 
@@ -165,7 +165,7 @@ def test_a_claim_cannot_contradict_itself(seed_claims, metadata):
     from reviews.contradictions.pairs import pair_text_score
 
     with pytest.raises(InvalidCommand):
-        services.contradiction_flag(
+        flagging.contradiction_flag(
             claim_a=a, claim_b=a, score=pair_text_score(a=SUPPORT, b=SILENT), metadata=metadata
         )
 
@@ -194,9 +194,9 @@ def test_recording_a_claim_runs_the_follower_after_commit(
 
 
 def test_pair_id_ignores_order():
-    assert services.contradiction_pair_id(
+    assert flagging.contradiction_pair_id(
         claim_a="x", claim_b="y"
-    ) == services.contradiction_pair_id(claim_a="y", claim_b="x")
+    ) == flagging.contradiction_pair_id(claim_a="y", claim_b="x")
 
 
 def test_a_decision_on_a_stale_version_is_a_conflict_even_once_decided(seed_claims, metadata):
@@ -244,9 +244,9 @@ def test_the_stored_cue_names_the_first_stored_claims_words_as_a_s(metadata, che
     silent = claim_record(text=SILENT, metadata=metadata).claim_id
     services.contradictions_consume()
     checked, other = (support, silent) if checked_first else (silent, support)
-    score = services.contradiction_find(claim_id=checked)
+    score = flagging.contradiction_find(claim_id=checked)
     # when the flag is recorded from the checked claim's side
-    from reviews.contradictions.services import contradiction_flag
+    from reviews.contradictions.flagging import contradiction_flag
 
     flag = contradiction_flag(
         claim_a=checked, claim_b=other, score=score[0][1], metadata=metadata, version="test-1"
@@ -272,7 +272,7 @@ def test_a_crash_after_a_claims_flags_committed_handles_only_the_rest_again(
     positions = dict(
         Event.objects.filter(type="ClaimRecorded").values_list("stream_id", "position")
     )
-    index = services.contradiction_index_claim
+    index = indexing.contradiction_index_claim
 
     def index_or_die(*, claim_id, text, position):
         if claim_id == unrelated:
@@ -295,7 +295,7 @@ def test_a_crash_after_a_claims_flags_committed_handles_only_the_rest_again(
     assert Event.objects.count() == events_before
     assert len(flagged_events()) == 1
     assert cursor_position() == positions[unrelated]
-    assert services.contradiction_candidates(claim_id=a) == [b]
+    assert indexing.contradiction_candidates(claim_id=a) == [b]
 
 
 def test_a_crash_between_the_flag_append_and_the_cursor_move_flags_nothing_twice(
@@ -342,13 +342,13 @@ def test_a_claims_flags_are_appended_a_bounded_number_at_a_time(metadata, monkey
         calls.append(sorted(item.stream_id for item in appends))
         return append_many(appends=appends, metadata=metadata)
 
-    monkeypatch.setattr(services, "append_many", counted)
-    monkeypatch.setattr(services, "FLAGS_PER_APPEND", per_append)
+    monkeypatch.setattr(flagging, "append_many", counted)
+    monkeypatch.setattr(flagging, "FLAGS_PER_APPEND", per_append)
     # when
     services.contradictions_consume()
     # then both flags were appended, together or one append each
     pairs = sorted(
-        services.contradiction_pair_id(claim_a=other, claim_b=third.claim_id)
+        flagging.contradiction_pair_id(claim_a=other, claim_b=third.claim_id)
         for other in (first.claim_id, second.claim_id)
     )
     assert sorted(pair for call in calls for pair in call) == pairs
@@ -367,7 +367,7 @@ def test_a_flag_records_its_cues_kinds_strongest_first_and_the_list_its_type(met
 
     # when it is flagged from the side of the claim stored second
     later, earlier = sorted([a, b], reverse=True)
-    flag = services.contradiction_flag(
+    flag = flagging.contradiction_flag(
         claim_a=later, claim_b=earlier, score=PairScore(score=0.9, cues=cues), metadata=metadata
     )
 
@@ -385,7 +385,7 @@ def test_the_index_check_agrees_with_the_follower_and_finds_a_tampered_row(seed_
     a, _b, _ = seed_claims
     services.contradictions_consume()
     # then the index rebuilt from the claim list matches the stored one
-    assert services.contradiction_index_check() == []
+    assert indexing.contradiction_index_check() == []
     call_command("rescan_contradictions", "--check")
     assert "matches the claim list" in capsys.readouterr().out
 
@@ -394,7 +394,7 @@ def test_the_index_check_agrees_with_the_follower_and_finds_a_tampered_row(seed_
     BlockingKey.objects.filter(claim_id=a).delete()
 
     # then the check names it, and the command fails
-    differences = services.contradiction_index_check()
+    differences = indexing.contradiction_index_check()
     assert f"claim {a}: its stored features or keys differ" in differences
     assert any(item.startswith("blocking keys:") for item in differences)
     with pytest.raises(CommandError, match="the contradiction index differs"):
@@ -420,13 +420,13 @@ def test_a_check_compares_and_flags_check_worthy_claims_first(metadata):
     ).claim_id
     for claim in (checked, unworthy, worthy):
         view = ClaimView.objects.get(pk=claim)
-        services.contradiction_index_claim(
+        indexing.contradiction_index_claim(
             claim_id=claim, text=view.text, position=view.last_position
         )
 
     # when the first claim is checked
-    found = services.contradiction_find(claim_id=checked)
-    flags = services.contradiction_check_claim(claim_id=checked, metadata=metadata)
+    found = flagging.contradiction_find(claim_id=checked)
+    flags = flagging.contradiction_check_claim(claim_id=checked, metadata=metadata)
 
     # then both are found, the check-worthy one compared and flagged first
     assert [other for other, _ in found] == [worthy, unworthy]

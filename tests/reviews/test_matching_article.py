@@ -17,7 +17,9 @@ from reviews.matching import services
 from reviews.matching.selectors import match_pair_list
 from reviews.models import Organisation, WebhookDelivery
 from reviews.roles import Role
-from reviews.webhooks import webhook_endpoint_register, webhooks_collect
+from reviews.webhooks.endpoints import webhook_endpoint_register
+from reviews.webhooks.outbox import webhooks_collect
+from tests.actors import publisher_actor
 from tests.claims import PATH_TO, SYSTEM
 
 pytestmark = pytest.mark.django_db
@@ -126,10 +128,9 @@ def test_a_confirmed_repeat_gets_the_seed_verdict_and_its_publisher_the_webhook(
     Organisation.objects.create(slug="seed-news", name="Seed News")
     Organisation.objects.create(slug="wire-service", name="Wire Service")
     webhook_endpoint_register(
-        organisation="wire-service",
+        actor=publisher_actor(organisation="wire-service", username="wire"),
         url="https://hooks.wire.example/ledger",
         event_types=["claim.matched"],
-        actor="user:wire",
     )
     ingest(SEED, publisher="seed-news")
     ingest(FOLLOWUP, publisher="wire-service")

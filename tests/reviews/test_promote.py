@@ -12,7 +12,8 @@ from ledger.models import ClaimView, Event
 from ledger.services import claim_load, claim_record, projections_rebuild
 from reviews.exceptions import TransitionNotAllowed
 from reviews.roles import Role
-from reviews.workflow import Command, workflow_available_commands
+from reviews.workflow.commands import Command
+from reviews.workflow.states import workflow_available_commands
 from tests.claims import run_command
 
 pytestmark = pytest.mark.django_db

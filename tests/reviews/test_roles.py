@@ -10,7 +10,8 @@ from reviews.models import Membership
 from reviews.role_groups import role_groups_sync, role_permission_names
 from reviews.roles import Role
 from reviews.selectors import actor_for_user
-from reviews.workflow import Command, workflow_commands_for
+from reviews.workflow.commands import Command
+from reviews.workflow.states import workflow_commands_for
 
 pytestmark = pytest.mark.django_db
 

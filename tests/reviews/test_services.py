@@ -14,7 +14,7 @@ from reviews import services
 from reviews.exceptions import PermissionDenied, TransitionNotAllowed
 from reviews.roles import Role
 from reviews.services import ClaimTarget
-from reviews.workflow import Command
+from reviews.workflow.commands import Command
 from tests.claims import run_command
 from tests.reviews.conftest import USERNAMES
 

@@ -3,7 +3,7 @@
 The seed ends with related links and an author card (name, username, email, birth date,
 address, phone, employer, social profiles). Every claim's context, as the admin's claim page and
 flag page show it and as its selector carries it (the API and exports), must stop
-before them (``ledger.extraction.quote_context``).
+before them (``ledger.quotes.quote_context``).
 """
 
 from __future__ import annotations

@@ -6,28 +6,15 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ledger.checkworthiness import LABEL_CHECK_WORTHY, SentenceClass, checkworthiness_measure
-from ledger.extraction import claims_extract, extraction_measure
+from ledger.checkworthiness import LABEL_CHECK_WORTHY
+from ledger.measurement import (
+    LABELLED_ARTICLES,
+    article_queue_measure,
+    checkworthiness_measure,
+    extraction_measure,
+)
 
 CLAIMBUSTER_TEST = "eval/claimbuster/test.jsonl"
-# Each labelled article: its text, its gold claims, and its claims' check-worthiness classes.
-ARTICLES = (
-    (
-        "fixtures/iran-palestine-article.txt",
-        "fixtures/iran-palestine-article.gold.json",
-        "fixtures/iran-palestine-article.checkworthiness.json",
-    ),
-    (
-        "fixtures/meridian-rail-analysis.txt",
-        "fixtures/meridian-rail-analysis.gold.json",
-        "fixtures/meridian-rail-analysis.checkworthiness.json",
-    ),
-    (
-        "fixtures/harbor-city-water-report.txt",
-        "fixtures/harbor-city-water-report.gold.json",
-        "fixtures/harbor-city-water-report.checkworthiness.json",
-    ),
-)
 
 
 class Command(BaseCommand):
@@ -65,7 +52,7 @@ class Command(BaseCommand):
                 raise CommandError("--source needs --gold")
             articles = [(options["source"], options["gold"], options["labels"])]
         else:
-            articles = list(ARTICLES)
+            articles = list(LABELLED_ARTICLES)
         below = []
         for source, gold, labels in articles:
             if not self._article(base, source, gold, labels, threshold):
@@ -108,27 +95,17 @@ class Command(BaseCommand):
         return result.precision >= threshold and result.recall >= threshold
 
     def _queue(self, text: str, classes: dict[str, str]) -> None:
-        measured = checkworthiness_measure(
-            labelled=[
-                (sentence, kind == SentenceClass.CHECK_WORTHY) for sentence, kind in classes.items()
-            ]
-        )
-        # The default queue is what ingestion records as check-worthy; an extracted sentence
-        # that is not a gold claim counts as not check-worthy.
-        queue = [
-            claim.text
-            for claim in claims_extract(text).claims
-            if claim.check_worthiness["label"] == LABEL_CHECK_WORTHY
-        ]
-        worthy = sum(1 for claim in queue if classes.get(claim) == SentenceClass.CHECK_WORTHY)
-        share = (Decimal(worthy) / len(queue)).quantize(Decimal("0.001")) if queue else Decimal(0)
+        # The scores and the default queue are what ingestion records (the claims read in
+        # their article); an extracted sentence that is not a gold claim counts as not
+        # check-worthy.
+        measured = article_queue_measure(text=text, classes=classes)
         self.stdout.write(
             f"check-worthiness AUC {measured.auc}  "
-            f"({measured.check_worthy} of {measured.sentences} gold claims check-worthy)"
+            f"({measured.labelled_worthy} of {measured.claims} extracted claims check-worthy)"
         )
         self.stdout.write(
-            f"default queue: {len(queue)} claims, {worthy} check-worthy: share {share}  "
-            f"(recall {measured.recall})"
+            f"default queue: {measured.queue} claims, {measured.queue_worthy} check-worthy: "
+            f"share {measured.share}  (recall {measured.recall})"
         )
 
     def _claimbuster(self, path: pathlib.Path) -> None:

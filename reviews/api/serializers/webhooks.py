@@ -56,7 +56,7 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
 class WebhookAttemptSerializer(serializers.ModelSerializer[WebhookAttempt]):
     class Meta:
         model = WebhookAttempt
-        fields = ["number", "outcome", "attempted_at", "response_status", "error", "duration_ms"]
+        fields = WebhookAttempt.SHOWN_FIELDS
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer[WebhookDelivery]):
@@ -66,17 +66,4 @@ class WebhookDeliverySerializer(serializers.ModelSerializer[WebhookDelivery]):
 
     class Meta:
         model = WebhookDelivery
-        fields = [
-            "id",
-            "endpoint",
-            "event_type",
-            "event_position",
-            "claim_id",
-            "status",
-            "attempt_count",
-            "next_attempt_at",
-            "created_at",
-            "delivered_at",
-            "payload",
-            "attempts",
-        ]
+        fields = [*WebhookDelivery.SHOWN_FIELDS, "attempts"]

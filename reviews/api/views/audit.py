@@ -162,5 +162,4 @@ class CheckpointListView(LedgerAPIView):
     )
     def get(self, request: Request) -> Response:
         _require_auditor(self)
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.page_response()

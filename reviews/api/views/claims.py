@@ -5,16 +5,15 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from django.http import HttpResponseNotModified
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ledger.claims import STATE_FIELDS, ClaimState, ClaimStatus
-from ledger.exceptions import LedgerError, NotFound
+from ledger.exceptions import NotFound
 from ledger.models import ClaimView
 from ledger.services import MAX_CLAIM_LENGTH
 from reviews.actors import Actor
@@ -34,15 +33,17 @@ from reviews.api.serializers.claims import (
 )
 from reviews.api.views.base import (
     COMMON_ERRORS,
-    CONFLICT,
     IDEMPOTENCY_KEY,
-    IF_MATCH,
     INVALID,
     NOT_FOUND,
+    UNCHANGED,
+    CommandView,
     LedgerAPIView,
+    command_view,
     etag,
-    expected_version,
+    filter_parameter,
     problem,
+    unchanged,
 )
 from reviews.claimreview import group_claimreview
 from reviews.models import ApiScope
@@ -50,7 +51,7 @@ from reviews.selectors import claim_get_visible, claim_visible, claims_visible
 from reviews.services import review_command
 from reviews.submissions import claim_submit
 from reviews.verdicts import MAX_EXPLANATION_LENGTH, Rating
-from reviews.workflow import MAX_NOTE_LENGTH, MAX_URL_LENGTH, Command
+from reviews.workflow.commands import MAX_NOTE_LENGTH, MAX_URL_LENGTH, Command
 
 
 def claim_detail_response(
@@ -109,21 +110,17 @@ class ClaimListView(LedgerAPIView):
         # The filter set's other parameters are not described here yet; this one changes what a
         # plain list returns, so a client must be able to find it.
         parameters=[
-            OpenApiParameter(
+            filter_parameter(
+                ClaimFilter,
                 "check_worthy",
-                str,
-                OpenApiParameter.QUERY,
                 enum=[value for value, _ in CHECK_WORTHY_CHOICES],
                 default=CHECK_WORTHY_DEFAULT,
-                description=ClaimFilter.base_filters["check_worthy"].extra["help_text"],
             )
         ],
         responses={200: ClaimSerializer(many=True), **COMMON_ERRORS, **INVALID},
     )
     def get(self, request: Request) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.page_response()
 
     @extend_schema(
         summary="Submit a claim",
@@ -162,16 +159,14 @@ class ClaimDetailView(LedgerAPIView):
         operation_id="claims_retrieve",
         responses={
             200: ClaimDetailSerializer,
-            304: OpenApiResponse(description="Unchanged since the ETag in If-None-Match."),
+            **UNCHANGED,
             **COMMON_ERRORS,
             **NOT_FOUND,
         },
     )
     def get(self, request: Request, claim_id: str) -> Any:
         claim = claim_get_visible(actor=self.actor, claim_id=claim_id)
-        if request.headers.get("If-None-Match") == etag(claim.version):
-            return HttpResponseNotModified(headers={"ETag": etag(claim.version)})
-        return claim_detail_response(claim=claim)
+        return unchanged(request, claim.version) or claim_detail_response(claim=claim)
 
 
 class ClaimHistoryView(LedgerAPIView):
@@ -331,54 +326,49 @@ ACTIONS: list[ClaimAction] = [
 ]
 
 
-def action_view(action: ClaimAction) -> type[LedgerAPIView]:
-    """A view for one action, so the schema documents each action's own input."""
+class ClaimActionView(CommandView):
+    """Run the workflow command on the claim at the version you read (If-Match or
+    expected_version). Who may run it in which state is the workflow's rule: 403 or 409."""
 
-    class ClaimActionView(LedgerAPIView):
-        write_scope = action.scopes
-        serializer_class = action.serializer
+    response_serializer = ClaimDetailSerializer
+    claim_action: ClaimAction  # not ``action``: DRF reads that name as a viewset's action
 
-        @extend_schema(
-            summary=action.summary,
-            operation_id=f"claims_{action.command.value}",
-            request=action.serializer,
-            parameters=[IF_MATCH, IDEMPOTENCY_KEY],
-            responses={
-                200: ClaimDetailSerializer,
-                **COMMON_ERRORS,
-                **INVALID,
-                **NOT_FOUND,
-                **CONFLICT,
-            },
+    def target(self, object_id: str) -> str:
+        # The id: the command checks visibility on the row it reads under the lock.
+        return object_id
+
+    def input_refused(self, target: str) -> None:
+        claim_get_visible(actor=self.actor, claim_id=target)
+
+    def run(self, target: str, *, arguments: dict[str, Any], expected_version: int) -> Response:
+        metadata = self.metadata()
+        visible = VisibleClaim(self.actor)
+        state = review_command(
+            actor=self.actor,
+            command=self.claim_action.command,
+            claim_id=target,
+            expected_version=expected_version,
+            arguments=arguments,
+            via=metadata.via,
+            correlation_id=metadata.correlation_id,
+            visible=visible,
         )
-        @idempotent()
-        def post(self, request: Request, claim_id: str) -> Response:
-            actor = self.actor
-            try:
-                serializer = action.serializer(data=request.data)
-                serializer.is_valid(raise_exception=True)
-                arguments = dict(serializer.validated_data)
-                version = expected_version(request, arguments.pop("expected_version", None))
-            except (exceptions.APIException, LedgerError):
-                # A claim the caller may not see answers 404 whatever the input, as a missing
-                # one does (only a refused request pays this read; the command checks again).
-                claim_get_visible(actor=actor, claim_id=claim_id)
-                raise
-            metadata = self.metadata()
-            visible = VisibleClaim(actor)
-            state = review_command(
-                actor=actor,
-                command=action.command,
-                claim_id=str(claim_id),
-                expected_version=version,
-                arguments=arguments,
-                via=metadata.via,
-                correlation_id=metadata.correlation_id,
-                visible=visible,
-            )
-            assert visible.claim is not None  # the command found the claim and it passed
-            return claim_detail_response(claim=claim_row_after(state, read=visible.claim))
+        assert visible.claim is not None  # the command found the claim and it passed
+        return claim_detail_response(claim=claim_row_after(state, read=visible.claim))
 
+
+def _action_view(action: ClaimAction) -> type[CommandView]:
     name = "".join(part.title() for part in action.command.value.split("_"))
-    ClaimActionView.__name__ = ClaimActionView.__qualname__ = f"Claim{name}View"
-    return ClaimActionView
+    return command_view(
+        ClaimActionView,
+        name=f"Claim{name}View",
+        summary=action.summary,
+        operation_id=f"claims_{action.command.value}",
+        claim_action=action,
+        write_scope=action.scopes,
+        serializer_class=action.serializer,
+    )
+
+
+# A view for each action, by its URL segment, so the schema documents each action's own input.
+ACTION_VIEWS = {action.path: _action_view(action) for action in ACTIONS}

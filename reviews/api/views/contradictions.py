@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponseNotModified
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ledger.models import ContradictionView
 from reviews.actors import Actor
 from reviews.api.filters import ContradictionFilter
-from reviews.api.idempotency import idempotent
 from reviews.api.pagination import LastChangeCursorPagination
 from reviews.api.selectors import (
     flag_claims,
@@ -33,17 +31,17 @@ from reviews.api.serializers.contradictions import (
 )
 from reviews.api.views.base import (
     COMMON_ERRORS,
-    CONFLICT,
-    IDEMPOTENCY_KEY,
-    IF_MATCH,
     INVALID,
     NOT_FOUND,
+    UNCHANGED,
+    CommandView,
     LedgerAPIView,
+    decision_views,
     etag,
-    expected_version,
+    filter_parameter,
+    unchanged,
 )
 from reviews.contradictions.detectors import CUE_KIND_CHOICES
-from reviews.models import ApiScope
 from reviews.selectors import flag_explain
 from reviews.services import FlagDecision, contradiction_decide
 
@@ -75,14 +73,12 @@ class ContradictionListView(LedgerAPIView):
         operation_id="contradictions_list",
         # As on the claim list, the filter set's other parameters are not described here yet.
         parameters=[
-            OpenApiParameter(
+            filter_parameter(
+                ContradictionFilter,
                 "type",
-                str,
-                OpenApiParameter.QUERY,
                 many=True,
                 explode=True,
                 enum=[kind for kind, _ in CUE_KIND_CHOICES],
-                description=ContradictionFilter.base_filters["type"].extra["help_text"],
             )
         ],
         responses={200: ContradictionFlagSerializer(many=True), **COMMON_ERRORS, **INVALID},
@@ -109,72 +105,49 @@ class ContradictionDetailView(LedgerAPIView):
         operation_id="contradictions_retrieve",
         responses={
             200: ContradictionFlagDetailSerializer,
-            304: OpenApiResponse(description="Unchanged since the ETag in If-None-Match."),
+            **UNCHANGED,
             **COMMON_ERRORS,
             **NOT_FOUND,
         },
     )
     def get(self, request: Request, pair_id: str) -> Any:
         flag = flag_get_visible(actor=self.actor, pair_id=pair_id)
-        if request.headers.get("If-None-Match") == etag(flag.version):
-            return HttpResponseNotModified(headers={"ETag": etag(flag.version)})
-        return flag_detail_response(actor=self.actor, flag=flag)
+        return unchanged(request, flag.version) or flag_detail_response(actor=self.actor, flag=flag)
 
 
-def decision_view(*, decision: FlagDecision, summary: str) -> type[LedgerAPIView]:
-    """A view that confirms or dismisses a flag at the version the caller read."""
+class FlagDecisionView(CommandView):
+    """Decide a flag at the version you read (If-Match or expected_version), with a note.
 
-    class FlagDecisionView(LedgerAPIView):
-        """Decide a flag at the version you read (If-Match or expected_version), with a note.
+    Reviewers (on flags naming a claim assigned to them), editors and administrators.
+    """
 
-        Reviewers (on flags naming a claim assigned to them), editors and administrators.
-        """
+    serializer_class = FlagDecisionInputSerializer
+    response_serializer = ContradictionFlagDetailSerializer
+    decision: FlagDecision
 
-        write_scope = ApiScope.REVIEW
-        serializer_class = FlagDecisionInputSerializer
+    def target(self, object_id: str) -> ContradictionView:
+        return flag_get_visible(actor=self.actor, pair_id=object_id)
 
-        @extend_schema(
-            summary=summary,
-            operation_id=f"contradictions_{decision.value}",
-            request=FlagDecisionInputSerializer,
-            parameters=[IF_MATCH, IDEMPOTENCY_KEY],
-            responses={
-                200: ContradictionFlagDetailSerializer,
-                **COMMON_ERRORS,
-                **INVALID,
-                **NOT_FOUND,
-                **CONFLICT,
-            },
+    def run(
+        self, target: ContradictionView, *, arguments: dict[str, Any], expected_version: int
+    ) -> Response:
+        contradiction_decide(
+            actor=self.actor,
+            pair_id=str(target.pair_id),
+            expected_version=expected_version,
+            decision=self.decision,
+            note=arguments["note"],
+            metadata=self.metadata(),
         )
-        @idempotent()
-        def post(self, request: Request, pair_id: str) -> Response:
-            actor = self.actor
-            flag = flag_get_visible(actor=actor, pair_id=pair_id)
-            serializer = FlagDecisionInputSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            data = serializer.validated_data
-            version = expected_version(request, data.get("expected_version"))
-            contradiction_decide(
-                actor=actor,
-                pair_id=str(flag.pair_id),
-                expected_version=version,
-                decision=decision,
-                note=data["note"],
-                metadata=self.metadata(),
-            )
-            decided = flag_get_visible(actor=actor, pair_id=flag.pair_id)
-            return flag_detail_response(actor=actor, flag=decided)
-
-    FlagDecisionView.__name__ = FlagDecisionView.__qualname__ = f"Contradiction{decision.label}View"
-    return FlagDecisionView
+        decided = flag_get_visible(actor=self.actor, pair_id=target.pair_id)
+        return flag_detail_response(actor=self.actor, flag=decided)
 
 
-ContradictionConfirmView = decision_view(
-    decision=FlagDecision.CONFIRM,
-    summary="Confirm a flag: the two claims cannot both be true (note required)",
-)
-ContradictionDismissView = decision_view(
-    decision=FlagDecision.DISMISS,
-    summary="Dismiss a flag: not a contradiction (note required; this detector version will "
-    "not flag the pair again)",
+DECISION_SUMMARIES = {
+    FlagDecision.CONFIRM: "Confirm a flag: the two claims cannot both be true (note required)",
+    FlagDecision.DISMISS: "Dismiss a flag: not a contradiction (note required; this detector "
+    "version will not flag the pair again)",
+}
+DECISION_VIEWS = decision_views(
+    FlagDecisionView, DECISION_SUMMARIES, resource="Contradiction", operations="contradictions"
 )

@@ -8,6 +8,7 @@ administrators decide (``reviews.matching.services.match_decide`` authorises).
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
@@ -15,7 +16,6 @@ from rest_framework.response import Response
 
 from ledger.exceptions import NotFound
 from ledger.models import MatchView
-from reviews.api.idempotency import idempotent
 from reviews.api.serializers.contradictions import FlagDecisionInputSerializer
 from reviews.api.serializers.matches import (
     ClaimMatchesSerializer,
@@ -23,18 +23,14 @@ from reviews.api.serializers.matches import (
 )
 from reviews.api.views.base import (
     COMMON_ERRORS,
-    CONFLICT,
-    IDEMPOTENCY_KEY,
-    IF_MATCH,
-    INVALID,
     NOT_FOUND,
+    CommandView,
     LedgerAPIView,
+    decision_views,
     etag,
-    expected_version,
 )
 from reviews.matching.selectors import match_group, match_pairs_visible
 from reviews.matching.services import MatchDecision, match_decide
-from reviews.models import ApiScope
 from reviews.selectors import claim_get_visible
 
 
@@ -74,59 +70,34 @@ def _pair_response(row: MatchView) -> Response:
     return Response(MatchDecidedSerializer(data).data, headers={"ETag": etag(row.version)})
 
 
-def decision_view(*, decision: MatchDecision, summary: str) -> type[LedgerAPIView]:
-    class MatchDecisionView(LedgerAPIView):
-        """Decide a pair at the version you read (If-Match or expected_version), with a note."""
+class MatchDecisionView(CommandView):
+    """Decide a pair at the version you read (If-Match or expected_version), with a note."""
 
-        write_scope = ApiScope.REVIEW
-        serializer_class = FlagDecisionInputSerializer
+    serializer_class = FlagDecisionInputSerializer
+    response_serializer = MatchDecidedSerializer
+    decision: MatchDecision
 
-        @extend_schema(
-            summary=summary,
-            operation_id=f"matches_{decision.value}",
-            request=FlagDecisionInputSerializer,
-            parameters=[IF_MATCH, IDEMPOTENCY_KEY],
-            responses={
-                200: MatchDecidedSerializer,
-                **COMMON_ERRORS,
-                **INVALID,
-                **NOT_FOUND,
-                **CONFLICT,
-            },
+    def run(self, target: str, *, arguments: dict[str, Any], expected_version: int) -> Response:
+        match_decide(
+            actor=self.actor,
+            pair_id=target,
+            expected_version=expected_version,
+            decision=self.decision,
+            note=arguments["note"],
+            metadata=self.metadata(),
         )
-        @idempotent()
-        def post(self, request: Request, pair_id: str) -> Response:
-            serializer = FlagDecisionInputSerializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            data = serializer.validated_data
-            match_decide(
-                actor=self.actor,
-                pair_id=str(pair_id),
-                expected_version=expected_version(request, data.get("expected_version")),
-                decision=decision,
-                note=data["note"],
-                metadata=self.metadata(),
-            )
-            row = MatchView.objects.filter(pk=pair_id).first()
-            if row is None:
-                raise NotFound(f"no claim match {pair_id}")
-            return _pair_response(row)
-
-    MatchDecisionView.__name__ = MatchDecisionView.__qualname__ = (
-        f"Match{decision.value.title()}View"
-    )
-    return MatchDecisionView
+        row = MatchView.objects.filter(pk=target).first()
+        if row is None:
+            raise NotFound(f"no claim match {target}")
+        return _pair_response(row)
 
 
-MatchConfirmView = decision_view(
-    decision=MatchDecision.CONFIRM,
-    summary="Confirm a suggested match: the two claims are one (note required)",
-)
-MatchRejectView = decision_view(
-    decision=MatchDecision.REJECT,
-    summary="Reject a suggested match: two claims (note required; never suggested again)",
-)
-MatchUnmatchView = decision_view(
-    decision=MatchDecision.UNMATCH,
-    summary="Take two matched claims apart again (note required)",
+DECISION_SUMMARIES = {
+    MatchDecision.CONFIRM: "Confirm a suggested match: the two claims are one (note required)",
+    MatchDecision.REJECT: "Reject a suggested match: two claims (note required; never "
+    "suggested again)",
+    MatchDecision.UNMATCH: "Take two matched claims apart again (note required)",
+}
+DECISION_VIEWS = decision_views(
+    MatchDecisionView, DECISION_SUMMARIES, resource="Match", operations="matches"
 )

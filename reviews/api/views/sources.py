@@ -53,8 +53,7 @@ class SourceListView(LedgerAPIView):
         responses={200: SourceSummarySerializer(many=True), **COMMON_ERRORS},
     )
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.page_response()
 
     @extend_schema(
         summary="Submit an article; its claims are extracted and recorded",

@@ -1,7 +1,9 @@
 """Webhook endpoints of the caller's organisation, and their deliveries with every attempt.
 
 Publishers manage their own organisation's endpoints; auditors and administrators read all of
-them. The signing secret is shown once, when an endpoint is registered.
+them (``reviews.webhooks.selectors``). The services authorise every change
+(``reviews.webhooks.endpoints``). The signing secret is shown once, when an endpoint is
+registered.
 """
 
 from __future__ import annotations
@@ -9,14 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from ledger.exceptions import NotFound
-from reviews.actors import Actor
 from reviews.api.idempotency import idempotent
 from reviews.api.pagination import CreatedCursorPagination
 from reviews.api.serializers.webhooks import (
@@ -26,34 +26,15 @@ from reviews.api.serializers.webhooks import (
     WebhookEndpointSerializer,
 )
 from reviews.api.views.base import COMMON_ERRORS, IDEMPOTENCY_KEY, INVALID, NOT_FOUND, LedgerAPIView
-from reviews.models import ApiScope, WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from reviews.roles import Role
+from reviews.models import ApiScope, WebhookAttempt, WebhookDelivery
 from reviews.tasks import enqueue_safely, webhook_deliver
-from reviews.webhooks import (
-    webhook_delivery_redeliver,
+from reviews.webhooks.delivery import webhook_delivery_redeliver
+from reviews.webhooks.endpoints import (
     webhook_endpoint_deactivate,
     webhook_endpoint_register,
+    webhooks_managed_organisation,
 )
-
-READ_ALL_ROLES = (Role.AUDITOR, Role.ADMIN)
-
-
-def endpoints_visible(*, actor: Actor) -> QuerySet[WebhookEndpoint]:
-    endpoints = WebhookEndpoint.objects.all()
-    if actor.has_role(*READ_ALL_ROLES):
-        return endpoints
-    if actor.organisation:
-        return endpoints.filter(organisation_id=actor.organisation)
-    return endpoints.none()
-
-
-def _managing_organisation(actor: Actor) -> str:
-    """The organisation whose endpoints the caller may change (publishers and admins)."""
-    if not actor.has_role(Role.PUBLISHER, Role.ADMIN):
-        raise exceptions.PermissionDenied("only publishers manage webhooks")
-    if not actor.organisation:
-        raise exceptions.PermissionDenied("webhooks belong to a publisher organisation")
-    return actor.organisation
+from reviews.webhooks.selectors import endpoint_visible, endpoints_visible
 
 
 class WebhookEndpointListView(LedgerAPIView):
@@ -82,15 +63,15 @@ class WebhookEndpointListView(LedgerAPIView):
     )
     @idempotent(never_stored=("secret",))
     def post(self, request: Request) -> Response:
-        organisation = _managing_organisation(self.actor)
+        # A caller the service would refuse is told so before their body is read (403, not 400).
+        webhooks_managed_organisation(actor=self.actor)
         serializer = WebhookEndpointCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         endpoint, secret = webhook_endpoint_register(
-            organisation=organisation,
+            actor=self.actor,
             url=serializer.validated_data["url"],
             event_types=serializer.validated_data["event_types"],
             description=serializer.validated_data["description"],
-            actor=self.actor.reference,
         )
         data = dict(WebhookEndpointSerializer(endpoint).data)
         data["secret"] = secret
@@ -105,19 +86,14 @@ class WebhookEndpointDetailView(LedgerAPIView):
     serializer_class = WebhookEndpointSerializer
     write_scope = ApiScope.SUBMIT
 
-    def _endpoint(self, endpoint_id: str) -> WebhookEndpoint:
-        endpoint = endpoints_visible(actor=self.actor).filter(pk=endpoint_id).first()
-        if endpoint is None:
-            raise NotFound(f"no webhook endpoint {endpoint_id}")
-        return endpoint
-
     @extend_schema(
         summary="A webhook endpoint",
         operation_id="webhooks_retrieve",
         responses={200: WebhookEndpointSerializer, **COMMON_ERRORS, **NOT_FOUND},
     )
     def get(self, request: Request, endpoint_id: str) -> Response:
-        return Response(WebhookEndpointSerializer(self._endpoint(endpoint_id)).data)
+        endpoint = endpoint_visible(actor=self.actor, endpoint_id=endpoint_id)
+        return Response(WebhookEndpointSerializer(endpoint).data)
 
     @extend_schema(
         summary="Deactivate a webhook endpoint (its deliveries stay readable)",
@@ -125,9 +101,7 @@ class WebhookEndpointDetailView(LedgerAPIView):
         responses={200: WebhookEndpointSerializer, **COMMON_ERRORS, **NOT_FOUND},
     )
     def delete(self, request: Request, endpoint_id: str) -> Response:
-        self._endpoint(endpoint_id)  # 404 before 403: nothing leaks about others' endpoints
-        organisation = _managing_organisation(self.actor)
-        endpoint = webhook_endpoint_deactivate(organisation=organisation, endpoint_id=endpoint_id)
+        endpoint = webhook_endpoint_deactivate(actor=self.actor, endpoint_id=endpoint_id)
         return Response(WebhookEndpointSerializer(endpoint).data)
 
 
@@ -136,10 +110,8 @@ class WebhookDeliveryListView(LedgerAPIView):
     pagination_class = CreatedCursorPagination
 
     def get_queryset(self) -> Any:
-        endpoint_id = self.kwargs["endpoint_id"]
-        if not endpoints_visible(actor=self.actor).filter(pk=endpoint_id).exists():
-            raise NotFound(f"no webhook endpoint {endpoint_id}")
-        return WebhookDelivery.objects.filter(endpoint_id=endpoint_id).prefetch_related(
+        endpoint = endpoint_visible(actor=self.actor, endpoint_id=self.kwargs["endpoint_id"])
+        return WebhookDelivery.objects.filter(endpoint=endpoint).prefetch_related(
             Prefetch("attempts", queryset=WebhookAttempt.objects.order_by("number"))
         )
 
@@ -166,14 +138,7 @@ class WebhookRedeliverView(LedgerAPIView):
     )
     @idempotent()
     def post(self, request: Request, delivery_id: str) -> Response:
-        actor = self.actor
-        visible = WebhookDelivery.objects.filter(
-            endpoint__in=endpoints_visible(actor=actor), pk=delivery_id
-        )
-        if not visible.exists():
-            raise NotFound(f"no webhook delivery {delivery_id}")
-        organisation = _managing_organisation(actor)
-        delivery = webhook_delivery_redeliver(organisation=organisation, delivery_id=delivery_id)
+        delivery = webhook_delivery_redeliver(actor=self.actor, delivery_id=delivery_id)
         transaction.on_commit(lambda: enqueue_safely(webhook_deliver, str(delivery.pk)))
         delivery = WebhookDelivery.objects.prefetch_related("attempts").get(pk=delivery.pk)
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)

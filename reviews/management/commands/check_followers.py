@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from reviews.erasure import idempotent_responses_check
-from reviews.webhooks import webhook_payloads_check
+from reviews.webhooks.payloads import webhook_payloads_check
 
 
 class Command(BaseCommand):

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ledger.exceptions import LedgerError
 from reviews.keys import api_key_create
+from reviews.selectors import actor_for_user
 
 
 class Command(BaseCommand):
@@ -28,7 +29,9 @@ class Command(BaseCommand):
             raise CommandError(f"no user {options['username']!r}")
         scopes = [scope.strip() for scope in options["scopes"].split(",") if scope.strip()]
         try:
-            key, token = api_key_create(user=user, name=options["name"], scopes=scopes)
+            key, token = api_key_create(
+                actor=actor_for_user(user=user), name=options["name"], scopes=scopes
+            )
         except LedgerError as error:
             raise CommandError(error.message) from error
         self.stdout.write(f"key {key.pk} ({', '.join(key.scopes)}) for {user.get_username()}")

@@ -7,11 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews.exceptions import ApiKeyRefused
-from reviews.keys import api_key_create
+from reviews.keys import api_key_create, api_key_revoke
 from reviews.models import ApiKey, WebhookAttempt, WebhookDelivery
 from reviews.roles import Role
-from reviews.selectors import actor_for_api_key
-from reviews.webhooks import webhook_endpoint_register
+from reviews.selectors import actor_for_api_key, actor_for_user
+from reviews.webhooks.endpoints import webhook_endpoint_register
+from tests.actors import publisher_actor
 from tests.reviews.conftest import ORGANISATION
 
 pytestmark = pytest.mark.django_db
@@ -21,17 +22,18 @@ KEYS_URL = reverse("admin:reviews_apikey_changelist")
 
 @pytest.fixture
 def key(users):
-    created, token = api_key_create(user=users[Role.PUBLISHER], name="website", scopes=["read"])
+    created, token = api_key_create(
+        actor=actor_for_user(user=users[Role.PUBLISHER]), name="website", scopes=["read"]
+    )
     return created, token
 
 
 @pytest.fixture
 def delivery(organisation):
     endpoint, secret = webhook_endpoint_register(
-        organisation=ORGANISATION,
+        actor=publisher_actor(organisation=ORGANISATION, username="pat"),
         url="https://hooks.example/ledger",
         event_types=["claim.published"],
-        actor="user:pat",
     )
     row = WebhookDelivery.objects.create(
         endpoint=endpoint,
@@ -84,6 +86,26 @@ def test_revoking_from_the_admin_calls_the_service_and_the_key_stops_working(cli
     assert ApiKey.objects.get(pk=created.pk).revoked_at is not None
     with pytest.raises(ApiKeyRefused, match=r"^invalid or revoked API key$"):
         actor_for_api_key(token=token)
+
+
+def test_the_key_list_filters_active_and_revoked_keys(client, users, key):
+    # Given one active key and one revoked key
+    active, _ = key
+    revoked, _ = api_key_create(
+        actor=actor_for_user(user=users[Role.PUBLISHER]), name="old", scopes=["read"]
+    )
+    api_key_revoke(key_id=str(revoked.pk), actor=actor_for_user(user=users[Role.ADMIN]))
+    client.force_login(users[Role.ADMIN])
+
+    def listed(query: str) -> set[str]:
+        page = client.get(f"{KEYS_URL}{query}")
+        assert page.status_code == 200
+        return {str(row.pk) for row in page.context["cl"].result_list}
+
+    # When the list is filtered by state, then it holds the keys in that state only
+    assert listed("?state=active") == {str(active.pk)}
+    assert listed("?state=revoked") == {str(revoked.pk)}
+    assert listed("") == {str(active.pk), str(revoked.pk)}
 
 
 def test_keys_are_never_added_or_deleted_in_the_admin(client, users, key):

@@ -209,7 +209,7 @@ def test_forbidden_buttons_are_refused_and_append_nothing(
 
 
 def test_html_in_claim_text_and_comments_is_shown_as_text(client, users, claim_in, actors):
-    from reviews.workflow import Command
+    from reviews.workflow.commands import Command
 
     claim = claim_in(ClaimStatus.PENDING, text='<script>alert("claim")</script><b>bold</b>')
     run_command(
@@ -233,7 +233,7 @@ def test_html_in_claim_text_and_comments_is_shown_as_text(client, users, claim_i
 def test_bulk_approve_confirms_versions_then_each_claim_stands_alone(
     client, users, claim_in, actors
 ):
-    from reviews.workflow import Command
+    from reviews.workflow.commands import Command
 
     # given two in-review claims; one changes after the confirmation page was shown
     first, second = claim_in(ClaimStatus.IN_REVIEW), claim_in(ClaimStatus.IN_REVIEW)

@@ -13,7 +13,7 @@ from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.models import ClaimView, ContradictionView, Event, Source
 from ledger.services import claim_command, claim_record
-from reviews.contradictions import services
+from reviews.contradictions import flagging, services
 from reviews.contradictions.detectors import Cue
 from reviews.contradictions.scoring import PairScore
 from reviews.roles import Role
@@ -245,7 +245,7 @@ def flag_pairs(
             )
             for word in ("yes", "no")
         )
-        flagged = services.contradiction_flag(
+        flagged = flagging.contradiction_flag(
             claim_a=a.claim_id, claim_b=b.claim_id, score=scored(score, kind), metadata=SYSTEM
         )
         assert flagged is not None
@@ -341,7 +341,7 @@ def test_the_flags_list_shows_the_type_in_words_and_filters_by_it(client, users)
     stance, numeric = flag_pairs(1) + flag_pairs(1, kind="numeric")
     old_a = claim_record(text="Turnout was 40 percent.", metadata=SYSTEM).claim_id
     old_b = claim_record(text="Turnout was 60 percent.", metadata=SYSTEM).claim_id
-    unknown = services.contradiction_pair_id(claim_a=old_a, claim_b=old_b)
+    unknown = flagging.contradiction_pair_id(claim_a=old_a, claim_b=old_b)
     flag_v1_append(stream_id=unknown, claims=[old_a, old_b], metadata=SYSTEM)
     client.force_login(users[Role.EDITOR])
 
@@ -514,7 +514,7 @@ def test_the_flag_page_says_its_explanation_is_todays_not_the_flaggings(client, 
         claim_record(text=text, metadata=SYSTEM, publisher=ORGANISATION, claim_id=claim_id)
         for claim_id, text in ((FIRST_CLAIM_ID, SEED_SUPPORT), (SECOND_CLAIM_ID, SEED_SILENT))
     )
-    flagged = services.contradiction_flag(
+    flagged = flagging.contradiction_flag(
         claim_a=a.claim_id, claim_b=b.claim_id, score=scored(0.8), metadata=SYSTEM, version="old-1"
     )
     assert flagged is not None

@@ -8,8 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ledger.events import Metadata
+from reviews.contradictions.indexing import contradiction_index_check
 from reviews.contradictions.scoring import detector_version
-from reviews.contradictions.services import contradiction_index_check, contradictions_rescan
+from reviews.contradictions.services import contradictions_rescan
 
 
 class Command(BaseCommand):

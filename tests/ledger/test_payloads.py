@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from ledger import events as ev
 from ledger.exceptions import InvalidCommand
+from ledger.payloads import _plainly_valid, _refuse_invalid, validate_payload
 
 
 class Colour(enum.StrEnum):
@@ -18,7 +19,7 @@ class Colour(enum.StrEnum):
 def verdict(value: object) -> str | None:
     """validate_payload's answer: None when accepted, else its message."""
     try:
-        ev.validate_payload(value)
+        validate_payload(value)
     except InvalidCommand as error:
         return str(error)
     return None
@@ -47,10 +48,10 @@ payloads = st.recursive(
 def test_the_quick_walk_accepts_only_what_the_full_walk_accepts(value):
     full_walk_accepts = True
     try:
-        ev._refuse_invalid(value, "data")
+        _refuse_invalid(value, "data")
     except InvalidCommand:
         full_walk_accepts = False
-    if ev._plainly_valid(value):
+    if _plainly_valid(value):
         assert full_walk_accepts
     assert (verdict(value) is None) == full_walk_accepts
 
@@ -68,11 +69,11 @@ def test_the_quick_walk_accepts_only_what_the_full_walk_accepts(value):
 )
 def test_a_refusal_names_the_place(value, message):
     with pytest.raises(InvalidCommand, match=message):
-        ev.validate_payload(value)
+        validate_payload(value)
 
 
 def test_subclasses_of_json_types_are_accepted_by_the_full_walk():
-    assert not ev._plainly_valid({"colour": Colour.RED})
+    assert not _plainly_valid({"colour": Colour.RED})
     assert verdict({"colour": Colour.RED, "ok": True, "n": -(2**53 - 1)}) is None
 
 

@@ -20,14 +20,12 @@ from ledger.services import claim_record
 from reviews import selectors, services
 from reviews.actors import Actor
 from reviews.contradictions.detectors import Cue
+from reviews.contradictions.flagging import contradiction_flag
 from reviews.contradictions.scoring import PairScore
-from reviews.contradictions.services import (
-    contradiction_flag,
-)
 from reviews.exceptions import PermissionDenied, PublicationBlocked, TransitionNotAllowed
 from reviews.roles import Role
 from reviews.services import FlagDecision
-from reviews.workflow import Command
+from reviews.workflow.commands import Command
 from tests.claims import SYSTEM, decide_flag, run_command
 from tests.reviews.conftest import ORGANISATION
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from reviews.webhook_http import SendOutcome, send_post
+from reviews.webhooks.http import SendOutcome, send_post
 
 LIMIT_SECONDS = 1.0
 SLACK_SECONDS = 0.5  # scheduling noise on a shared machine

@@ -1,8 +1,8 @@
 """Every command in every state for every role: allowed ones move the claim as the table says,
 forbidden ones raise a domain error and append nothing.
 
-The expected matrix is written out here, independently of ``reviews.workflow.TRANSITIONS``, so a
-change to the workflow has to be made twice, on purpose.
+The expected matrix is written out here, independently of ``reviews.workflow.states.TRANSITIONS``,
+so a change to the workflow has to be made twice, on purpose.
 """
 
 import pytest
@@ -13,7 +13,8 @@ from ledger.services import claim_load
 from reviews.exceptions import PermissionDenied, TransitionNotAllowed
 from reviews.roles import Role
 from reviews.services import review_command
-from reviews.workflow import TRANSITIONS, Command, workflow_available_commands
+from reviews.workflow.commands import Command
+from reviews.workflow.states import TRANSITIONS, workflow_available_commands
 from tests.reviews.conftest import USERNAMES
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,211 @@
+"""The stored contradiction index: each claim's features and blocking keys, and the candidates
+a claim shares keys with (never all pairs).
+
+Written by the follower (``reviews.contradictions.services``) one claim at a time, or replaced
+whole by a rescan from the claim list (``index_from_claims``); ``contradiction_index_check``
+compares the stored index with the one the claim list derives.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F, Sum
+
+from ledger import events as ev
+from ledger.exceptions import NotFound
+from ledger.models import ClaimView
+from reviews.contradictions.candidates import (
+    MAX_CANDIDATES,
+    MemoryIndex,
+    blocking_keys,
+    keys_within_budget,
+    rank_candidates,
+)
+from reviews.contradictions.features import ClaimFeatures, features_extract
+from reviews.contradictions.models import BlockingKey, ClaimFeatureRow, KeyCount
+from reviews.contradictions.sweep import features_extract_many
+
+RESCAN_BATCH_SIZE = 2000
+
+
+def contradiction_index_claim(*, claim_id: str, text: str, position: int) -> ClaimFeatures:
+    """Store a claim's features and (re)index it under its blocking keys (atomic, idempotent)."""
+    features = features_extract(text=text)
+    keys = blocking_keys(features)
+    with transaction.atomic():
+        _index_write(claim_id=claim_id, text=text, position=position, features=features, keys=keys)
+    return features
+
+
+def _index_write(
+    *, claim_id: str, text: str, position: int, features: ClaimFeatures, keys: dict[str, int]
+) -> None:
+    existing = ClaimFeatureRow.objects.filter(pk=claim_id).first()
+    old_keys: set[str] = set(existing.keys) if existing is not None else set()
+    removed, added = old_keys - keys.keys(), keys.keys() - old_keys
+    if removed:
+        BlockingKey.objects.filter(claim_id=claim_id, key__in=removed).delete()
+        _count(removed, -1)
+    if added:
+        BlockingKey.objects.bulk_create(
+            [BlockingKey(key=key, claim_id=claim_id, weight=keys[key]) for key in sorted(added)],
+            ignore_conflicts=True,
+        )
+        _count(added, +1)
+    ClaimFeatureRow.objects.update_or_create(
+        pk=claim_id,
+        defaults={
+            "text": text,
+            "features": features.to_json(),
+            "keys": sorted(keys),
+            "last_position": position,
+        },
+    )
+
+
+def _count(keys: Iterable[str], change: int) -> None:
+    keys = sorted(keys)
+    KeyCount.objects.bulk_create(
+        [KeyCount(key=key, claims=0) for key in keys], ignore_conflicts=True
+    )
+    KeyCount.objects.filter(key__in=keys).update(claims=F("claims") + change)
+
+
+def contradiction_candidates(*, claim_id: str, limit: int = MAX_CANDIDATES) -> list[str]:
+    """Stored claims sharing the most blocking-key weight with ``claim_id`` (never all pairs):
+    its keys are read rarest first within ``POSTINGS_BUDGET`` (``keys_within_budget``)."""
+    row = ClaimFeatureRow.objects.filter(pk=claim_id).only("keys").first()
+    if row is None:
+        raise NotFound(f"claim {claim_id} is not indexed yet")
+    return candidates_sharing(claim_id=claim_id, keys=row.keys, limit=limit)
+
+
+def candidates_sharing(*, claim_id: str, keys: list[str], limit: int) -> list[str]:
+    """``contradiction_candidates`` of a claim whose row (and so its keys) is already read."""
+    usable = keys_within_budget(
+        dict(KeyCount.objects.filter(key__in=keys).values_list("key", "claims"))
+    )
+    shared = (
+        BlockingKey.objects.filter(key__in=usable)
+        .exclude(claim_id=claim_id)
+        .values("claim_id")
+        .annotate(total=Sum("weight"))
+        .filter(total__gte=2)
+        .order_by("-total", "claim_id")[:limit]
+        .values_list("claim_id", "total")
+    )
+    return rank_candidates(((str(other), total) for other, total in shared), limit=limit)
+
+
+def contradiction_unindex_claim(*, claim_id: str) -> None:
+    """Remove a claim from the index: its features, its text and its blocking keys (atomic)."""
+    with transaction.atomic():
+        row = ClaimFeatureRow.objects.filter(pk=claim_id).first()
+        if row is None:
+            return
+        BlockingKey.objects.filter(claim_id=claim_id).delete()
+        _count(row.keys, -1)
+        row.delete()
+
+
+def index_from_claims() -> tuple[
+    MemoryIndex,
+    list[ClaimFeatureRow],
+    list[BlockingKey],
+    dict[str, str],
+    dict[str, ClaimFeatures],
+    set[str],
+]:
+    """The contradiction index as the claim list derives it, in memory: every claim whose text
+    is not redacted, with its features, blocking keys and postings; and the check-worthy ones."""
+    texts: dict[str, str] = {}
+    positions: dict[str, int] = {}
+    check_worthy: set[str] = set()
+    claims = ClaimView.objects.values_list("claim_id", "text", "last_position", "check_worthy")
+    for uuid_value, text, position, worthy in claims.iterator(chunk_size=RESCAN_BATCH_SIZE):
+        if ev.REDACTED in text:
+            continue  # an erased text leaves the index (``reviews.contradictions.services``)
+        texts[str(uuid_value)] = text
+        positions[str(uuid_value)] = position
+        if worthy:
+            check_worthy.add(str(uuid_value))
+    features = features_extract_many(texts=texts)
+    index = MemoryIndex()
+    rows: list[ClaimFeatureRow] = []
+    postings: list[BlockingKey] = []
+    for key, claim_features in features.items():
+        keys = blocking_keys(claim_features)
+        index.add(key, keys)
+        rows.append(
+            ClaimFeatureRow(
+                claim_id=key,
+                text=texts[key],
+                features=claim_features.to_json(),
+                keys=sorted(keys),
+                last_position=positions[key],
+            )
+        )
+        postings.extend(BlockingKey(key=k, claim_id=key, weight=w) for k, w in keys.items())
+    return index, rows, postings, texts, features, check_worthy
+
+
+def contradiction_index_replace(
+    *, index: MemoryIndex, rows: list[ClaimFeatureRow], postings: list[BlockingKey]
+) -> None:
+    """Replace the whole stored index by one built in memory (``index_from_claims``), atomically."""
+    with transaction.atomic():
+        BlockingKey.objects.all().delete()
+        KeyCount.objects.all().delete()
+        ClaimFeatureRow.objects.all().delete()
+        ClaimFeatureRow.objects.bulk_create(rows, batch_size=RESCAN_BATCH_SIZE)
+        BlockingKey.objects.bulk_create(postings, batch_size=RESCAN_BATCH_SIZE * 5)
+        KeyCount.objects.bulk_create(
+            [KeyCount(key=key, claims=len(ids)) for key, ids in index.postings.items()],
+            batch_size=RESCAN_BATCH_SIZE * 5,
+        )
+
+
+def contradiction_index_check() -> list[str]:
+    """Rebuild the contradiction index from the claim list in memory and compare it with the
+    stored one; return the differences (empty: they agree). Reads only.
+
+    Meaningful once the follower has caught up (``follower_behind``): a claim it has not read
+    yet is reported missing. Positions are not compared (the index keeps the position of the
+    text it read, the claim list that of the claim's last event).
+    """
+    index, rows, postings, _texts, _features, _check_worthy = index_from_claims()
+    expected = {str(row.claim_id): (row.text, row.features, row.keys) for row in rows}
+    stored = {
+        str(claim_id): (text, features, keys)
+        for claim_id, text, features, keys in ClaimFeatureRow.objects.values_list(
+            "claim_id", "text", "features", "keys"
+        )
+    }
+    differences = [
+        f"claim {claim_id}: " + ("missing" if claim_id not in stored else "stored, not derived")
+        for claim_id in sorted(set(expected) ^ set(stored))
+    ]
+    differences += [
+        f"claim {claim_id}: its stored features or keys differ"
+        for claim_id in sorted(set(expected) & set(stored))
+        if json.dumps(expected[claim_id], sort_keys=True)
+        != json.dumps(stored[claim_id], sort_keys=True)
+    ]
+    expected_postings = {(item.key, str(item.claim_id), item.weight) for item in postings}
+    stored_postings = {
+        (key, str(claim_id), weight)
+        for key, claim_id, weight in BlockingKey.objects.values_list("key", "claim_id", "weight")
+    }
+    if expected_postings != stored_postings:
+        differences.append(
+            f"blocking keys: {len(expected_postings - stored_postings)} missing, "
+            f"{len(stored_postings - expected_postings)} not derived"
+        )
+    expected_counts = {key: len(ids) for key, ids in index.postings.items()}
+    stored_counts = dict(KeyCount.objects.exclude(claims=0).values_list("key", "claims"))
+    if expected_counts != stored_counts:
+        differences.append("key counts differ")
+    return differences
