@@ -20,6 +20,16 @@ from ledger.verification import ledger_verify
 pytestmark = pytest.mark.django_db
 
 
+def _claim_event(claim_id: str, event: ev.DomainEvent, *, at_version: int = 1) -> StreamAppend:
+    """One claim's part of a bulk append: ``event`` on a claim at ``at_version``."""
+    return StreamAppend(
+        stream_id=claim_id,
+        stream_type=ev.StreamType.CLAIM,
+        expected_version=at_version,
+        events=[event],
+    )
+
+
 def _claims_recorded(drafts: list[ClaimDraft], metadata: ev.Metadata) -> list[ClaimState]:
     """Record new claims in one bulk append, as ``source_ingest`` records an article's."""
     results = append_many(
@@ -153,14 +163,7 @@ def test_append_many_extends_existing_streams_and_updates_their_rows(metadata):
     first = claim_record(text="First claim.", metadata=metadata)
     second = claim_record(text="Second claim.", metadata=metadata)
     append_many(
-        appends=[
-            StreamAppend(
-                stream_id=first.claim_id,
-                stream_type=ev.StreamType.CLAIM,
-                expected_version=1,
-                events=[ev.ClaimAssigned(assignee="rita")],
-            )
-        ],
+        appends=[_claim_event(first.claim_id, ev.ClaimAssigned(assignee="rita"))],
         metadata=metadata,
     )
 
@@ -222,15 +225,7 @@ def test_a_bulk_append_whose_row_upserts_exceed_one_statements_parameters_writes
 
     # when one bulk append comments on every one
     append_many(
-        appends=[
-            StreamAppend(
-                stream_id=claim.claim_id,
-                stream_type=ev.StreamType.CLAIM,
-                expected_version=1,
-                events=[ev.ClaimCommented(body="seen")],
-            )
-            for claim in claims
-        ],
+        appends=[_claim_event(claim.claim_id, ev.ClaimCommented(body="seen")) for claim in claims],
         metadata=metadata,
     )
 
