@@ -1,21 +1,23 @@
 """``rebuild_projections`` over a large ledger: target under 60 s for 1,000,000 events.
 
-The ledger is filled through ``append_many`` (the same path as bulk ingest, so every event is
-hash-chained and projected) with claim streams of ``EVENTS_PER_CLAIM`` events: recorded,
-assigned, review started, verdict set. The timed part is ``projections_rebuild(check=False)``:
-replay every event into memory, replace the read-model tables.
+The ledger is filled through ``claim_recording`` and ``append_many`` (the same path as bulk
+ingest, so every event is hash-chained and projected) with claim streams of
+``EVENTS_PER_CLAIM`` events: recorded, assigned, review started, verdict set. The timed part is
+``projections_rebuild(check=False)``: replay every event into memory, replace the read-model
+tables.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from typing import Any
 
-from bench.common import entities_of, figure, fresh_database, new_id, sentences
+from bench.common import entities_of, figure, fresh_database, sentences
 from ledger import events as ev
 from ledger.reading import head_position
-from ledger.services import projections_rebuild
-from ledger.store import StreamAppend, append_many
+from ledger.services import ClaimDraft, claim_recording, projections_rebuild
+from ledger.store import append_many
 
 EVENTS = 1_000_000
 EVENTS_QUICK = 100_000
@@ -35,30 +37,22 @@ def fill(events: int) -> float:
     for first in range(0, claims, CLAIMS_PER_TRANSACTION):
         appends = []
         for number in range(first, min(first + CLAIMS_PER_TRANSACTION, claims)):
-            claim_id = new_id()
             text = corpus[number % len(corpus)]
-            appends.append(
-                StreamAppend(
-                    stream_id=claim_id,
-                    stream_type=ev.StreamType.CLAIM,
-                    expected_version=0,
-                    events=[
-                        ev.ClaimRecorded(
-                            claim_id=claim_id,
-                            text=text,
-                            source_id=None,
-                            selector=None,
-                            publisher=f"publisher-{number % 7}",
-                            entities=entities_of(text),
-                        ),
-                        ev.ClaimAssigned(assignee=f"editor-{number % 13}"),
-                        ev.ClaimReviewStarted(),
-                        ev.ClaimVerdictSet(
-                            rating=number % 5, rating_name="mostly true", explanation="Checked."
-                        ),
-                    ],
-                )
+            recording = claim_recording(
+                draft=ClaimDraft(
+                    text=text, publisher=f"publisher-{number % 7}", entities=entities_of(text)
+                ),
+                source_text=None,
             )
+            # The claim's review, in the same stream append as its recording.
+            review = [
+                ev.ClaimAssigned(assignee=f"editor-{number % 13}"),
+                ev.ClaimReviewStarted(),
+                ev.ClaimVerdictSet(
+                    rating=number % 5, rating_name="mostly true", explanation="Checked."
+                ),
+            ]
+            appends.append(dataclasses.replace(recording, events=[*recording.events, *review]))
         append_many(appends=appends, metadata=metadata)
     return time.perf_counter() - started
 

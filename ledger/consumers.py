@@ -17,12 +17,13 @@ Two ways to follow it:
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ledger.events import DataRedacted
+from ledger.events import DataRedacted, Metadata
 from ledger.followers import LEASE_LOCK_CLASS, lease_key
 from ledger.models import ConsumerCursor
 from ledger.reading import RecordedEvent, read_all
@@ -87,6 +88,18 @@ def consumer_advance(*, consumer: str, position: int) -> None:
     """Move the cursor forward to ``position`` (never back)."""
     ConsumerCursor.objects.filter(name=consumer, position__lt=position).update(
         position=position, updated_at=timezone.now()
+    )
+
+
+def follower_metadata(*, recorded: RecordedEvent, actor: str) -> Metadata:
+    """Who and what caused the events a follower appends because of ``recorded``: ``actor``
+    (a worker) through the worker, in ``recorded``'s request (its correlation id, a new one if
+    it had none), caused by ``recorded`` (its position)."""
+    return Metadata(
+        actor=actor,
+        via="worker",
+        correlation_id=str(recorded.metadata.get("correlation_id") or uuid.uuid4()),
+        causation_id=str(recorded.position),
     )
 
 

@@ -19,23 +19,40 @@ TABLE = "ledger_event"
 REDACTOR_ROLE = "ledger_redactor"
 REDACT_FUNCTION = "ledger_event_redact(bigint, text[], jsonb)"
 
-POSTGRESQL_FUNCTION = f"""
-    CREATE OR REPLACE FUNCTION ledger_event_refuse_change() RETURNS trigger
+
+def _refusal_function(prefix: str, table: str, *, allowed: str, refused: str) -> str:
+    """PostgreSQL: the trigger function ``<prefix>_refuse_change()``: ``allowed`` (PL/pgSQL
+    returning early for what may pass), then the refusal of anything else."""
+    return f"""
+    CREATE OR REPLACE FUNCTION {prefix}_refuse_change() RETURNS trigger
     LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP = 'TRUNCATE' AND NOT EXISTS (SELECT 1 FROM {TABLE}) THEN
-            RETURN NULL;  -- truncating an empty table removes nothing
-        END IF;
-        IF TG_OP = 'UPDATE' AND current_user = '{REDACTOR_ROLE}' AND NEW.salt = ''
-            AND to_jsonb(NEW) - 'data' - 'salt' - 'leaves'
-                = to_jsonb(OLD) - 'data' - 'salt' - 'leaves' THEN
-            RETURN NEW;  -- ledger_event_redact, owned by the redactor role
-        END IF;
-        RAISE EXCEPTION '{TABLE} is append-only: % is not allowed', TG_OP
+    BEGIN{allowed}
+        RAISE EXCEPTION '{table} is {refused}: % is not allowed', TG_OP
             USING ERRCODE = 'insufficient_privilege';
     END;
     $$;
     """
+
+
+def _empty_truncate(table: str) -> str:
+    return f"""
+        IF TG_OP = 'TRUNCATE' AND NOT EXISTS (SELECT 1 FROM {table}) THEN
+            RETURN NULL;  -- truncating an empty table removes nothing
+        END IF;"""
+
+
+POSTGRESQL_FUNCTION = _refusal_function(
+    "ledger_event",
+    TABLE,
+    refused="append-only",
+    allowed=_empty_truncate(TABLE)
+    + f"""
+        IF TG_OP = 'UPDATE' AND current_user = '{REDACTOR_ROLE}' AND NEW.salt = ''
+            AND to_jsonb(NEW) - 'data' - 'salt' - 'leaves'
+                = to_jsonb(OLD) - 'data' - 'salt' - 'leaves' THEN
+            RETURN NEW;  -- ledger_event_redact, owned by the redactor role
+        END IF;""",
+)
 
 # The redaction itself, on the server: the value at ``field`` must be text; it becomes the marker.
 # SECURITY DEFINER: it runs as its owner, which the trigger above lets through once
@@ -57,34 +74,55 @@ POSTGRESQL_REDACT_FUNCTION = f"""
     $$;
     """
 
-# Run by a database administrator (a superuser) in the application's database: makes
-# REDACTOR_ROLE (no login) the owner of the redaction function, with UPDATE on the events table,
-# and lets only the events table's owner (the application role) execute it. Idempotent.
-REDACTOR_INSTALL = [
-    f"""
+
+def _redactor_grants(table: str, function: str) -> list[str]:
+    """Make REDACTOR_ROLE (no login) the owner of ``function``, with UPDATE on ``table``, and
+    let only ``table``'s owner (the application role) execute it."""
+    return [
+        f"""
     DO $$ BEGIN
         CREATE ROLE {REDACTOR_ROLE} NOLOGIN;
     EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;  -- exists (roles are global)
     END $$;
     """,
-    f"GRANT USAGE ON SCHEMA public TO {REDACTOR_ROLE};",
-    f"GRANT SELECT, UPDATE ON {TABLE} TO {REDACTOR_ROLE};",
-    f"ALTER FUNCTION {REDACT_FUNCTION} OWNER TO {REDACTOR_ROLE};",
-    f"REVOKE ALL ON FUNCTION {REDACT_FUNCTION} FROM PUBLIC;",
-    f"""
+        f"GRANT USAGE ON SCHEMA public TO {REDACTOR_ROLE};",
+        f"GRANT SELECT, UPDATE ON {table} TO {REDACTOR_ROLE};",
+        f"ALTER FUNCTION {function} OWNER TO {REDACTOR_ROLE};",
+        f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC;",
+        f"""
     DO $$ BEGIN
-        EXECUTE format('GRANT EXECUTE ON FUNCTION {REDACT_FUNCTION} TO %I',
+        EXECUTE format('GRANT EXECUTE ON FUNCTION {function} TO %I',
             (SELECT tableowner FROM pg_tables
-             WHERE tablename = '{TABLE}' AND schemaname = current_schema()));
+             WHERE tablename = '{table}' AND schemaname = current_schema()));
     END $$;
     """,
-]
+    ]
 
 
-def redactor_install(cursor: Any) -> None:
-    """Run REDACTOR_INSTALL on ``cursor`` (DB-API), which must be a superuser's."""
-    for statement in REDACTOR_INSTALL:
+SOURCE_TABLE = "ledger_source"
+SOURCE_REDACT_FUNCTION = "ledger_source_redact(uuid, integer[], integer[])"
+# What a redacted span of a source's text holds, one per character, so offsets stay.
+SOURCE_FILLER = "\u2588"
+
+# Run by a database administrator (a superuser) in the application's database; idempotent.
+# Migration 0008 ran the events' part (the source's function came with 0015).
+EVENT_REDACTOR_INSTALL = _redactor_grants(TABLE, REDACT_FUNCTION)
+SOURCE_REDACTOR_INSTALL = _redactor_grants(SOURCE_TABLE, SOURCE_REDACT_FUNCTION)
+REDACTOR_INSTALL = [*EVENT_REDACTOR_INSTALL, *SOURCE_REDACTOR_INSTALL]
+
+
+def redactor_install(cursor: Any, statements: list[str] = REDACTOR_INSTALL) -> None:
+    """Run ``statements`` (REDACTOR_INSTALL) on ``cursor`` (DB-API), a superuser's."""
+    for statement in statements:
         cursor.execute(statement)
+
+
+def redactor_install_if_superuser(cursor: Any, statements: list[str]) -> None:
+    """What a migration does: ``redactor_install`` when it migrates as a superuser (otherwise
+    an administrator runs REDACTOR_INSTALL)."""
+    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    if cursor.fetchone()[0]:
+        redactor_install(cursor, statements)
 
 
 def _postgresql_triggers(table: str, prefix: str) -> tuple[list[str], list[str]]:
@@ -139,18 +177,12 @@ _CHECKPOINT_TRIGGERS, POSTGRESQL_CHECKPOINT_REMOVE = _postgresql_triggers(
     CHECKPOINT_TABLE, "ledger_checkpoint"
 )
 POSTGRESQL_CHECKPOINT_INSTALL = [
-    f"""
-    CREATE OR REPLACE FUNCTION ledger_checkpoint_refuse_change() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-    BEGIN
-        IF TG_OP = 'TRUNCATE' AND NOT EXISTS (SELECT 1 FROM {CHECKPOINT_TABLE}) THEN
-            RETURN NULL;
-        END IF;
-        RAISE EXCEPTION '{CHECKPOINT_TABLE} is append-only: % is not allowed', TG_OP
-            USING ERRCODE = 'insufficient_privilege';
-    END;
-    $$;
-    """,
+    _refusal_function(
+        "ledger_checkpoint",
+        CHECKPOINT_TABLE,
+        refused="append-only",
+        allowed=_empty_truncate(CHECKPOINT_TABLE),
+    ),
     *_CHECKPOINT_TRIGGERS,
 ]
 
@@ -193,3 +225,79 @@ def install_checkpoint_guards(connection: BaseDatabaseWrapper) -> None:
 
 def remove_checkpoint_guards(connection: BaseDatabaseWrapper) -> None:
     _execute(connection, CHECKPOINT_GUARDS, install=False)
+
+
+# --- Source snapshots (ADR 0007: the source's redaction) ---------------------------------------
+# An UPDATE of a source row goes through only as the redactor role (owner of the function
+# below), keeping every column but ``content``, ``text`` and ``media_type``, the text's length,
+# and ``content`` as the UTF-8 of ``text``. DELETE and TRUNCATE are left to the ORM's refusal
+# (a test database's flush empties the table).
+POSTGRESQL_SOURCE_INSTALL = [
+    _refusal_function(
+        "ledger_source",
+        SOURCE_TABLE,
+        refused="immutable",
+        allowed=f"""
+        IF current_user = '{REDACTOR_ROLE}' AND NEW.media_type = 'text/plain'
+            AND NEW.content = convert_to(NEW.text, 'UTF8')
+            AND length(NEW.text) = length(OLD.text)
+            AND to_jsonb(NEW) - 'content' - 'text' - 'media_type'
+                = to_jsonb(OLD) - 'content' - 'text' - 'media_type' THEN
+            RETURN NEW;  -- ledger_source_redact, owned by the redactor role
+        END IF;""",
+    ),
+    f"""
+    CREATE TRIGGER ledger_source_no_update BEFORE UPDATE ON {SOURCE_TABLE}
+    FOR EACH ROW EXECUTE FUNCTION ledger_source_refuse_change();
+    """,
+    # The redaction on the server: each span (character offsets, end exclusive) becomes filler
+    # of its length; the bytes become the UTF-8 of the new text, as plain text. Nothing else.
+    f"""
+    CREATE OR REPLACE FUNCTION ledger_source_redact(target uuid, starts integer[], ends integer[])
+    RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+    DECLARE
+        redacted text;
+    BEGIN
+        SELECT text INTO redacted FROM {SOURCE_TABLE} WHERE id = target;
+        IF redacted IS NULL OR cardinality(starts) IS DISTINCT FROM cardinality(ends) THEN
+            RAISE EXCEPTION 'no source % or unpaired spans', target
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        FOR i IN 1 .. coalesce(cardinality(starts), 0) LOOP
+            IF starts[i] < 0 OR ends[i] <= starts[i] OR ends[i] > length(redacted) THEN
+                RAISE EXCEPTION 'span %..% is outside the source text', starts[i], ends[i]
+                    USING ERRCODE = 'invalid_parameter_value';
+            END IF;
+            redacted := overlay(redacted placing repeat('{SOURCE_FILLER}', ends[i] - starts[i])
+                from starts[i] + 1 for ends[i] - starts[i]);
+        END LOOP;
+        UPDATE {SOURCE_TABLE}
+            SET text = redacted, content = convert_to(redacted, 'UTF8'), media_type = 'text/plain'
+            WHERE id = target;
+    END;
+    $$;
+    """,
+]
+POSTGRESQL_SOURCE_REMOVE = [
+    f"DROP TRIGGER IF EXISTS ledger_source_no_update ON {SOURCE_TABLE};",
+    "DROP FUNCTION IF EXISTS ledger_source_refuse_change();",
+    f"DROP FUNCTION IF EXISTS {SOURCE_REDACT_FUNCTION};",
+]
+SQLITE_SOURCE_TRIGGER = f"""
+    CREATE TRIGGER IF NOT EXISTS ledger_source_no_update BEFORE UPDATE ON {SOURCE_TABLE}
+    BEGIN SELECT RAISE(ABORT, '{SOURCE_TABLE} is immutable: UPDATE is not allowed'); END;
+    """
+SOURCE_GUARDS: Guards = {
+    "postgresql": (POSTGRESQL_SOURCE_INSTALL, POSTGRESQL_SOURCE_REMOVE),
+    "sqlite": ([SQLITE_SOURCE_TRIGGER], ["DROP TRIGGER IF EXISTS ledger_source_no_update;"]),
+}
+
+
+def install_source_guards(connection: BaseDatabaseWrapper) -> None:
+    """The source table's UPDATE guard and, on PostgreSQL, its redaction function (0015)."""
+    _execute(connection, SOURCE_GUARDS, install=True)
+
+
+def remove_source_guards(connection: BaseDatabaseWrapper) -> None:
+    _execute(connection, SOURCE_GUARDS, install=False)

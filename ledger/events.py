@@ -41,6 +41,7 @@ class EventType(enum.StrEnum):
     CLAIM_MATCH_REJECTED = "ClaimMatchRejected"
     CLAIM_UNMATCHED = "ClaimUnmatched"
     DATA_REDACTED = "DataRedacted"
+    SOURCE_REDACTED = "SourceRedacted"
     FOUR_EYES_RULE_CHANGED = "FourEyesRuleChanged"
 
 
@@ -358,6 +359,32 @@ class DataRedacted(DomainEvent):
     data_digest_after: str
 
 
+class TextSpan(TypedDict):
+    start: int  # character offsets into ``Source.text``, end exclusive
+    end: int
+
+
+@dataclasses.dataclass(frozen=True)
+class SourceRedacted(DomainEvent):
+    """Spans of a source snapshot's text were filled (``ledger.source_redaction``), and why.
+
+    On the source's stream. The SHA-256 of ``content`` and ``text`` before and after bind the
+    snapshot's states to the chain: the first ``content_sha256_before`` is the ingest's
+    ``sha256``, and ``verify_ledger`` requires the stored row to hash to the last ``after``.
+    The removed text is never recorded here (docs/adr/0007-redaction.md).
+    """
+
+    event_type = EventType.SOURCE_REDACTED
+    source_id: str
+    spans: list[TextSpan]
+    reason: str
+    media_type_before: str
+    content_sha256_before: str
+    content_sha256_after: str
+    text_sha256_before: str
+    text_sha256_after: str
+
+
 @dataclasses.dataclass(frozen=True)
 class FourEyesRuleChanged(DomainEvent):
     """An organisation's administrator turned the four-eyes sign-off rule on or off, and why.
@@ -401,6 +428,7 @@ EVENT_CLASSES: dict[str, type[DomainEvent]] = {
         ClaimMatchRejected,
         ClaimUnmatched,
         DataRedacted,
+        SourceRedacted,
         FourEyesRuleChanged,
     )
 }

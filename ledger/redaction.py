@@ -145,6 +145,19 @@ def _check_stored(row: Event, earlier: list[dict[str, Any]]) -> tuple[str, list[
     return digest, leaves
 
 
+def redactor_execute(cursor: Any, sql: str, params: list[Any]) -> None:
+    """Call a function the redactor role owns (PostgreSQL: ``ledger.db_guards``), in a
+    savepoint; the database's refusal becomes a LedgerIntegrityError saying what to install."""
+    try:
+        with transaction.atomic():
+            cursor.execute(sql, params)
+    except DatabaseError as error:
+        raise LedgerIntegrityError(
+            "the database refused the redaction: is the redactor role installed? "
+            f"(ledger.db_guards.REDACTOR_INSTALL, run by an administrator): {error}"
+        ) from error
+
+
 def _rewrite(row: Event, segments: list[str], new_data: Any, leaves: list[dict[str, str]]) -> None:
     """Store the redacted payload and its leaf proof, deleting the event's salt.
 
@@ -157,17 +170,11 @@ def _rewrite(row: Event, segments: list[str], new_data: Any, leaves: list[dict[s
         raise RuntimeError("a payload rewrite must run inside a transaction")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            try:
-                with transaction.atomic():
-                    cursor.execute(
-                        "SELECT ledger_event_redact(%s, %s, %s::jsonb)",
-                        [row.position, segments, json.dumps(leaves)],
-                    )
-            except DatabaseError as error:
-                raise LedgerIntegrityError(
-                    "the database refused the redaction: is the redactor role installed? "
-                    f"(ledger.db_guards.REDACTOR_INSTALL, run by an administrator): {error}"
-                ) from error
+            redactor_execute(
+                cursor,
+                "SELECT ledger_event_redact(%s, %s, %s::jsonb)",
+                [row.position, segments, json.dumps(leaves)],
+            )
         elif connection.vendor == "sqlite":
             cursor.execute("DROP TRIGGER IF EXISTS ledger_event_no_update")
             try:
@@ -181,7 +188,7 @@ def _rewrite(row: Event, segments: list[str], new_data: Any, leaves: list[dict[s
             raise NotImplementedError(f"no redaction support for {connection.vendor}")
 
 
-def _checked_reason(reason: str, metadata: ev.Metadata) -> str:
+def redaction_reason_checked(reason: str, metadata: ev.Metadata) -> str:
     reason = reason.strip()
     if not reason:
         raise InvalidCommand("a redaction needs a reason")
@@ -206,20 +213,20 @@ def event_redact(
     DataRedacted event (``ledger.followers``). Atomic: on any error nothing changes.
     """
     segments = _path(field)
-    reason = _checked_reason(reason, metadata)
+    reason = redaction_reason_checked(reason, metadata)
     with transaction.atomic():
         lock_appends()  # no append or other redaction can interleave
         row = Event.objects.filter(position=position).first()
         if row is None:
             raise NotFound(f"no event at position {position}")
-        result = _redact_field(row, segments, reason, metadata)
+        result = event_field_redact(row, segments, reason, metadata)
         if row.stream_type in projections.HANDLERS:
             # The read models may hold the removed text; rebuild them from the redacted events.
             projections_rebuild(check=False)
     return result
 
 
-def _redact_field(
+def event_field_redact(
     row: Event, segments: list[str], reason: str, metadata: ev.Metadata
 ) -> RedactionResult:
     """Redact one text of the stored event ``row`` and append its DataRedacted event; the
@@ -315,7 +322,7 @@ def claim_text_erase(*, claim_id: str, reason: str, metadata: ev.Metadata) -> Er
     when they read the DataRedacted events. The source snapshot is not changed. Raises NotFound
     for an unknown claim, InvalidCommand when nothing of it is left to erase.
     """
-    reason = _checked_reason(reason, metadata)
+    reason = redaction_reason_checked(reason, metadata)
     with transaction.atomic():
         lock_appends()
         own = list(
@@ -353,7 +360,7 @@ def claim_text_erase(*, claim_id: str, reason: str, metadata: ev.Metadata) -> Er
         touched_projections = False
         for position, path in sorted(set(targets)):
             row = Event.objects.get(position=position)
-            redactions.append(_redact_field(row, path.split("."), reason, metadata))
+            redactions.append(event_field_redact(row, path.split("."), reason, metadata))
             touched_projections |= row.stream_type in projections.HANDLERS
         if touched_projections:
             projections_rebuild(check=False)

@@ -8,6 +8,7 @@ from typing import Any
 from ledger.models import EVENT_FIELDS, Checkpoint, Event
 from ledger.reading import format_timestamp
 from ledger.redaction import redactions_by_position
+from ledger.source_redaction import sources_verify
 from ledger.verify_export import (
     GENESIS_HASH,
     checkpoint_chain_problem,
@@ -89,7 +90,9 @@ def ledger_verify(
     reordered ones (links out of order), a payload changed beyond what its redactions recorded,
     a stored hash that differs from a recorded checkpoint, a checkpoint edited, removed or
     inserted (their own chain), and, when verifying to the end, a checkpoint beyond the head
-    (events removed from the end).
+    (events removed from the end). Verifying the whole ledger also checks every stored source
+    snapshot against the hashes its SourceIngested and SourceRedacted events recorded
+    (``ledger.source_redaction.sources_verify``).
     """
     expected_prev = after_hash
     expected_position = after_position + 1
@@ -147,4 +150,8 @@ def ledger_verify(
             f"the ledger ends at position {head} but checkpoint {min(beyond)} was recorded "
             "(events were removed from the end)",
         )
+    if after_position == 0 and up_to_position is None:
+        source_problem = sources_verify()
+        if source_problem is not None:
+            return broken(*source_problem)
     return LedgerVerification(count, expected_prev, None, head)

@@ -1,4 +1,5 @@
-"""Erasing a claim's text where ``reviews`` keeps a copy of it, and the operation users call.
+"""Erasing a claim's text where ``reviews`` keeps a copy of it, and the operations users call
+(erasing a claim's text; redacting text of a source snapshot).
 
 ``claim_text_erase`` (``ledger.redaction``) removes the sentence from every event and read
 model; the followers of the log remove their copies when they read its DataRedacted events:
@@ -16,6 +17,7 @@ from ledger.consumers import consumer_run_whole_batch, redacted_stream_ids
 from ledger.followers import follower_named
 from ledger.reading import RecordedEvent, read_all
 from ledger.redaction import ErasureResult, claim_text_erase
+from ledger.source_redaction import SourceRedaction, SourceRedactionResult, source_text_redact
 from reviews.actors import Actor
 from reviews.exceptions import PermissionDenied
 from reviews.models import ApiIdempotentRequest
@@ -44,7 +46,9 @@ def erasure_authorise(*, actor: Actor) -> None:
     """Raise PermissionDenied unless ``actor_may_erase_text``: the API calls it before it reads
     the body, so a caller who may not erase learns that first."""
     if not actor_may_erase_text(actor=actor):
-        raise PermissionDenied("only administrators and the data-protection role erase claim text")
+        raise PermissionDenied(
+            "only administrators and the data-protection role erase claim text or redact sources"
+        )
 
 
 def claim_erase_text(
@@ -56,6 +60,16 @@ def claim_erase_text(
     (The ``erase_claim_text`` command is the operator's own and needs no role.)"""
     erasure_authorise(actor=actor)
     return claim_text_erase(claim_id=claim_id, reason=reason, metadata=metadata)
+
+
+def source_redact(
+    *, actor: Actor, redaction: SourceRedaction, metadata: ev.Metadata
+) -> SourceRedactionResult:
+    """A data-protection request naming text of a source snapshot, from the API or the admin:
+    ``erasure_authorise``, then ``source_text_redact`` (the ``redact_source`` command is the
+    operator's own)."""
+    erasure_authorise(actor=actor)
+    return source_text_redact(redaction=redaction, metadata=metadata)
 
 
 def _bodies_naming(claim_ids: set[str]) -> list[tuple[Any, str]]:

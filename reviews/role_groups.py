@@ -2,7 +2,7 @@
 
 The command permissions are derived from ``reviews.workflow.commands.COMMANDS``; the view
 permissions are listed here. ``reviews/migrations/0003_role_groups.py`` froze them once (and
-``0011_data_protection_role.py`` added that role's group), and
+``0011_data_protection_role.py`` added that role's group, ``0012`` its view of sources), and
 ``tests/reviews/test_roles.py`` checks that the two agree.
 """
 
@@ -45,8 +45,9 @@ ROLE_VIEW_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "auth.change_user",
         "auth.view_group",
     ),
-    # The queue, to find the claim a request names; erasing is ``reviews.erasure``'s rule.
-    Role.DATA_PROTECTION: (_QUEUE,),
+    # The queue and the sources, to find the claim or source a request names; erasing and
+    # redacting are ``reviews.erasure``'s rule.
+    Role.DATA_PROTECTION: (_QUEUE, _SOURCES),
 }
 
 

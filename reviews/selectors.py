@@ -32,10 +32,10 @@ from django.utils import timezone
 from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.exceptions import NotFound
-from ledger.ingestion import source_withheld
 from ledger.models import ClaimView, ContradictionView, Source
 from ledger.quotes import quote_context
 from ledger.reading import read_stream
+from ledger.source_redaction import REDACTED_REASON, source_context_stops, spans_overlap
 from reviews.actors import ANONYMOUS, Actor, roles_from_groups
 from reviews.contradictions.scoring import PairExplanation, pair_explain
 from reviews.exceptions import ApiKeyRefused
@@ -214,6 +214,7 @@ class SourceContext:
     after: str
     starts_mid_text: bool
     ends_mid_text: bool
+    quote_redacted: bool = False  # the quoted span was redacted from the source
 
 
 def claim_source_context(
@@ -223,8 +224,10 @@ def claim_source_context(
     characters: int = SOURCE_CONTEXT_CHARACTERS,
 ) -> SourceContext | None:
     """The quote of a claim in its source, with up to ``characters`` either side, stopping where
-    ingestion found personal data or boilerplate: the spans its ``SourceIngested`` recorded
-    (``ledger.ingestion.source_withheld``; ``ledger.quotes.quote_context``).
+    ingestion found personal data or boilerplate (the spans its ``SourceIngested`` recorded)
+    and at redacted spans (``ledger.source_redaction.source_context_stops``;
+    ``ledger.quotes.quote_context``). ``quote_redacted`` says when the quote itself was
+    redacted from the source.
 
     None for a claim with no source or whose source is not stored.
     """
@@ -234,12 +237,9 @@ def claim_source_context(
     if source is None:
         return None
     start, end = selector["start"], selector["end"]
+    stops = source_context_stops(source_id=str(source.pk), text=source.text)
     before_start, after_end = quote_context(
-        text=source.text,
-        start=start,
-        end=end,
-        characters=characters,
-        withheld=source_withheld(source_id=str(source.pk), text=source.text),
+        text=source.text, start=start, end=end, characters=characters, withheld=stops
     )
     return SourceContext(
         source_id=str(source.pk),
@@ -252,6 +252,10 @@ def claim_source_context(
         after=source.text[end:after_end],
         starts_mid_text=before_start > 0,
         ends_mid_text=after_end < len(source.text),
+        quote_redacted=any(
+            stop["reason"] == REDACTED_REASON and spans_overlap(stop, {"start": start, "end": end})
+            for stop in stops
+        ),
     )
 
 

@@ -4,13 +4,14 @@ Four of them advance followers of the event log (``ledger.followers.FOLLOWERS`` 
 each runs under its follower's lease (``follower_run``), nudged after every commit that
 appended what it reads and swept periodically, so a lost nudge only delays.
 
-Contradiction work is idempotent by design (a durable cursor plus one stream per claim pair at
-an expected version), so its task acknowledges late: a worker killed mid-task leaves the message
-to be redelivered, and redelivery flags nothing twice. Only database errors that can pass
+Every follower is idempotent by design, so its task acknowledges late (``follower_task``): a
+worker killed mid-task leaves the message to be redelivered, and redelivery resumes from the
+cursor, flagging nothing and creating no delivery twice. Only database errors that can pass
 (lost connection, lock timeout, serialization failure, a concurrent append) are retried.
 
 Webhooks: ``webhooks_follow`` turns new events into deliveries (each (endpoint, event) once,
-written with the cursor move) and enqueues their sending; ``webhook_deliver`` sends one delivery
+written with the cursor move; the delivery's id is its idempotency key, sent as
+``Webhook-Id``) and enqueues their sending; ``webhook_deliver`` sends one delivery
 and schedules its retry (or its turn, when its organisation has its share of sends under way);
 ``webhooks_retry_due`` re-enqueues pending deliveries whose task message was lost.
 """
@@ -41,6 +42,21 @@ MAX_WEBHOOK_BATCHES_PER_RUN = 20  # bounds one task's work; the next nudge or sw
 RETRY_SWEEP_LIMIT = 500
 
 
+# How every follower's task is declared. A follower is idempotent by design (its durable
+# cursor moves in the transaction of its batch's work, and what it writes is unique per event:
+# one stream per claim pair at an expected version, one delivery per (endpoint, event)), so
+# its task acknowledges late: a worker killed mid-batch leaves the message to be redelivered,
+# and the redelivered run resumes from the cursor, doing nothing twice.
+follower_task = shared_task(
+    acks_late=True,
+    autoretry_for=RETRYABLE_ERRORS,
+    max_retries=MAX_RETRIES,
+    retry_backoff=True,
+    retry_backoff_max=60,
+    retry_jitter=True,
+)
+
+
 def enqueue_safely(task: object, *args: str) -> None:
     """Enqueue; a broker outage is logged, not raised: the periodic sweeps catch up later."""
     try:
@@ -49,14 +65,7 @@ def enqueue_safely(task: object, *args: str) -> None:
         logger.warning("could not enqueue %s%s; the periodic sweep will retry", task, args)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=RETRYABLE_ERRORS,
-    max_retries=MAX_RETRIES,
-    retry_backoff=True,
-    retry_backoff_max=60,
-    retry_jitter=True,
-)
+@follower_task
 def contradictions_follow() -> int | None:
     """Follow the log: index new, revised or redacted claims and check them for contradictions."""
     return follower_run(
@@ -65,14 +74,7 @@ def contradictions_follow() -> int | None:
     )
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=RETRYABLE_ERRORS,
-    max_retries=MAX_RETRIES,
-    retry_backoff=True,
-    retry_backoff_max=60,
-    retry_jitter=True,
-)
+@follower_task
 def matching_follow() -> int | None:
     """Follow the log: suggest the stored claims each newly recorded claim matches (idempotent
     like the contradiction work: one stream per claim pair, suggested at version 0)."""
@@ -94,13 +96,13 @@ def _webhooks_dispatch() -> int:
     return total
 
 
-@shared_task(ignore_result=True)
+@follower_task
 def webhooks_follow() -> int | None:
     """Turn new events into deliveries and enqueue their sending; return the events read."""
     return follower_run(name=WEBHOOKS_FOLLOWER, advance=_webhooks_dispatch)
 
 
-@shared_task(ignore_result=True)
+@follower_task
 def idempotent_responses_follow() -> int | None:
     """Purge the stored API responses that hold text a DataRedacted event removed."""
     return follower_run(name=RESPONSES_FOLLOWER, advance=responses_follow)

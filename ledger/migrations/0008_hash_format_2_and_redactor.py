@@ -16,13 +16,12 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
 from ledger.db_guards import (
+    EVENT_REDACTOR_INSTALL,
     POSTGRESQL_FUNCTION,
     POSTGRESQL_REDACT_FUNCTION,
     install_guards,
-    redactor_install,
+    redactor_install_if_superuser,
 )
-
-SUPERUSER = "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
 
 
 def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
@@ -33,9 +32,7 @@ def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     with connection.cursor() as cursor:
         cursor.execute(POSTGRESQL_FUNCTION)
         cursor.execute(POSTGRESQL_REDACT_FUNCTION)
-        cursor.execute(SUPERUSER)
-        if cursor.fetchone()[0]:
-            redactor_install(cursor)
+        redactor_install_if_superuser(cursor, EVENT_REDACTOR_INSTALL)
 
 
 def backward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:

@@ -28,7 +28,13 @@ from ledger.services import claim_load
 from reviews import selectors
 from reviews.actors import Actor
 from reviews.admin.check_worthiness import CheckWorthyFilter
-from reviews.admin.pages import ModelAdmin, admin_actor, page_row
+from reviews.admin.pages import (
+    ConfirmedAction,
+    ModelAdmin,
+    admin_actor,
+    confirmed_action_run,
+    page_row,
+)
 from reviews.erasure import actor_may_erase_text, claim_erase_text
 from reviews.models import ReviewClaim
 from reviews.services import (
@@ -47,9 +53,17 @@ from reviews.workflow.states import workflow_available_commands, workflow_roles_
 
 CLAIM_PAGE_TEMPLATE = "admin/reviews/reviewclaim/claim_page.html"
 BULK_CONFIRM_TEMPLATE = "admin/reviews/reviewclaim/bulk_confirm.html"
-ERASE_CONFIRM_TEMPLATE = "admin/reviews/reviewclaim/erase_confirm.html"
-ERASED_TEMPLATE = "admin/reviews/reviewclaim/erased.html"
 ERASE_ACTION = "erase_text"
+ERASE = ConfirmedAction(
+    name=ERASE_ACTION,
+    noun="claim",
+    select_one="Select one claim to erase its text; nothing was changed.",
+    confirm_title="Erase this claim's text",
+    confirm_template="admin/reviews/reviewclaim/erase_confirm.html",
+    done_title="Claim text erased",
+    done_template="admin/reviews/reviewclaim/erased.html",
+    refused="Erasure",
+)
 SHORT_TEXT_LENGTH = 200
 # Commands whose bulk form asks for a reason.
 NEEDS_REASON = {Command.REQUEST_CHANGES, Command.REJECT, Command.RETRACT}
@@ -458,34 +472,15 @@ class ReviewClaimAdmin(ModelAdmin):
     ) -> HttpResponse | None:
         """Ask for a reason on a confirmation page, then erase the one selected claim's text
         from every event that carries it and show what was touched."""
-        claims = list(queryset[:2])
-        if len(claims) != 1:
-            messages.error(request, "Select one claim to erase its text; nothing was changed.")
-            return None
-        claim = claims[0]
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "claim": claim,
-            "action_name": ERASE_ACTION,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        }
-        if request.POST.get("confirmed") != "yes":
-            context["title"] = "Erase this claim's text"
-            return TemplateResponse(request, ERASE_CONFIRM_TEMPLATE, context)
-        actor = admin_actor(request)
-        try:
+
+        def erase(claim: ReviewClaim, actor: Actor, metadata: ev.Metadata) -> dict[str, Any]:
             result = claim_erase_text(
                 actor=actor,
                 claim_id=str(claim.pk),
                 reason=request.POST.get("reason", ""),
-                metadata=ev.Metadata(actor=actor.reference, via="admin"),
+                metadata=metadata,
             )
-        except LedgerError as error:
-            messages.error(request, f"Erasure refused, nothing was changed: {error.message}")
-            return None
-        context["title"] = "Claim text erased"
-        context["redactions"] = result.redactions
-        context["event_count"] = len({redaction.position for redaction in result.redactions})
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, ERASED_TEMPLATE, context)
+            events = len({redaction.position for redaction in result.redactions})
+            return {"redactions": result.redactions, "event_count": events}
+
+        return confirmed_action_run(ERASE, self, request, queryset, erase)

@@ -29,7 +29,7 @@ from ledger.exceptions import ConcurrencyConflict, LedgerError
 from ledger.models import ClaimView
 from reviews import selectors
 from reviews.actors import Actor
-from reviews.admin.pages import FieldValueFilter, ModelAdmin, admin_actor, page_row
+from reviews.admin.pages import FieldValueFilter, RowPageAdmin, admin_actor, column_values
 from reviews.contradictions.detectors import CUE_KIND_CHOICES, UNKNOWN_CUE_KIND, cue_kind_label
 from reviews.models import ContradictionFlag
 from reviews.services import FlagDecision, contradiction_decide
@@ -96,12 +96,7 @@ class FlagPublisherFilter(admin.SimpleListFilter):
     parameter_name = "publisher"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        publishers = (
-            ClaimView.objects.exclude(publisher="")
-            .order_by("publisher")
-            .values_list("publisher", flat=True)
-            .distinct()
-        )
+        publishers = column_values(ClaimView.objects.all(), "publisher")
         return [(publisher, publisher) for publisher in publishers]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
@@ -125,8 +120,10 @@ class FlagAssigneeFilter(admin.SimpleListFilter):
 
 
 @admin.register(ContradictionFlag)
-class ContradictionFlagAdmin(NeverWritten, ModelAdmin):
+class ContradictionFlagAdmin(NeverWritten, RowPageAdmin):
     """Decisions go through the flag page and the actions, which call services."""
+
+    row_noun = "contradiction flag"
 
     list_display = (
         "claim_a_words",
@@ -220,17 +217,7 @@ class ContradictionFlagAdmin(NeverWritten, ModelAdmin):
 
     # The flag page ----------------------------------------------------------------------------
 
-    def change_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        form_url: str = "",
-        extra_context: dict[str, Any] | None = None,
-    ) -> HttpResponse:
-        flag = page_row(self, request, object_id)
-        if flag is None:
-            return self._flag_not_found(request, object_id)
-        actor = admin_actor(request)
+    def row_page(self, request: HttpRequest, flag: Any, actor: Actor, /) -> HttpResponse:
         if request.method != "POST":
             return self._flag_page(request, flag=flag, actor=actor)
         note = request.POST.get("note", "")
@@ -307,10 +294,6 @@ class ContradictionFlagAdmin(NeverWritten, ModelAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, FLAG_PAGE_TEMPLATE, context, status=status)
-
-    def _flag_not_found(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        messages.warning(request, f"There is no contradiction flag {object_id!r} you can see.")
-        return HttpResponseRedirect(reverse("admin:reviews_contradictionflag_changelist"))
 
     # Deciding several flags at once, from the list ----------------------------------------------
 

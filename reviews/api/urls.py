@@ -52,6 +52,7 @@ ROUTES: list[tuple[str, type[View], str]] = [
     ),
     ("claims/<uuid:claim_id>/as-of/", audit.ClaimAsOfView, "claim-as-of"),
     ("claims/<uuid:claim_id>/erase-text/", erasure.ClaimTextEraseView, "claim-erase-text"),
+    ("sources/<uuid:source_id>/redact/", erasure.SourceRedactView, "source-redact"),
     *(
         (f"claims/<uuid:claim_id>/{segment}/", view, f"claim-{segment}")
         for segment, view in claims.ACTION_VIEWS.items()

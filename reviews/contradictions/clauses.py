@@ -26,6 +26,10 @@ class StanceCue:
     # when the clause has none of its own: "Iran's allies, including ..., have been silent").
     holders: list[str] = dataclasses.field(default_factory=list)
     past: bool = False  # said in the simple past: a stance then, not now
+    # The content lemmas of the cue's clause before it (who takes the stance, when no entity
+    # names them: "the transport minister") and after it (on what: "the Wrexley plant").
+    subject: list[str] = dataclasses.field(default_factory=list)
+    about: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,6 +84,33 @@ def clause_numbers(lowered: list[str]) -> list[int]:
             current += 1
         numbers.append(current)
     return numbers
+
+
+# What a stance is taken on ends at these: "stands by her minister despite the scandal".
+CUE_OBJECT_BREAKS = lexicon.SUBORDINATORS | lexicon.CONCESSIVES | frozenset(["as", "according"])
+
+
+def clause_words_around(
+    lowered: list[str], lemmas_all: list[str], clauses: list[int], start: int, end: int
+) -> tuple[list[str], list[str]]:
+    """The content lemmas of the clause of the words ``start:end`` before them, and after them
+    up to a subordinate or adverbial clause ("... since the scandal broke")."""
+    before = [
+        lemmas_all[cursor]
+        for cursor in range(start)
+        if clauses[cursor] == clauses[start] and _content(lowered[cursor])
+    ]
+    after = []
+    for cursor in range(end, len(lowered)):
+        if clauses[cursor] != clauses[start] or lowered[cursor] in CUE_OBJECT_BREAKS:
+            break
+        if _content(lowered[cursor]):
+            after.append(lemmas_all[cursor])
+    return before, after
+
+
+def _content(word: str) -> bool:
+    return word[0].isalpha() and word not in STOPWORDS and not is_negator(word)
 
 
 class Holders:

@@ -4,14 +4,17 @@ report, opposite quantifiers."""
 from __future__ import annotations
 
 from reviews.contradictions import lexicon
+from reviews.contradictions.clauses import StanceCue
 from reviews.contradictions.detectors import (
     A,
     B,
     Cue,
     Overlap,
+    specific_on_both_sides,
     times_compatible,
 )
 from reviews.contradictions.features import ClaimFeatures
+from reviews.contradictions.quantifiers import Quantified
 from reviews.contradictions.text import lemma
 
 
@@ -38,6 +41,8 @@ def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[
                 continue  # US backing of Israel vs Iran's defence against Israel
         elif len(overlap.lemmas) < 2:
             continue  # a holder is not named: only claims sharing their words are comparable
+        if _said_of_others(a, b, axis):
+            continue  # "the transport minister backs" / "the environment minister declined"
         descriptions: tuple[str, str] = lexicon.STANCE_AXES[axis]["description"]  # type: ignore[assignment]
         positive, negative = descriptions
         a_says = positive if a_pole > 0 else negative
@@ -50,6 +55,30 @@ def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[
             )
         )
     return cues
+
+
+def _holder_in_subject(cue: StanceCue) -> bool:
+    """Whether an entity holding the stance is named before the cue ("Iran's unwavering
+    support"): then the holders are compared as entities."""
+    subject = set(cue.subject)
+    return any(lemma(word) in subject for holder in cue.holders for word in holder.split())
+
+
+def _said_of_others(a: ClaimFeatures, b: ClaimFeatures, axis: str) -> bool:
+    """Whether the claims' first cues on ``axis`` are taken by different holders or on
+    different things: when neither names an entity as its holder, the words before the cue in
+    its clause ("the transport minister" / "the environment minister", "the football club's
+    owners" / "the rugby club's owners"); and names after it ("the Wrexley plant" / "the
+    Sandford plant"), each with a word the other claim never uses."""
+    x = next(cue for cue in a.stances if cue.axis == axis)
+    y = next(cue for cue in b.stances if cue.axis == axis)
+    named = _holder_in_subject(x) or _holder_in_subject(y)
+    if not named and specific_on_both_sides(x.subject, a, y.subject, b):
+        return True
+    # what it is taken on may be paraphrased ("£20 million" / "any money"); names may not
+    names_x = set(x.about) & a.sets.entity_words - b.sets.lemmas
+    names_y = set(y.about) & b.sets.entity_words - a.sets.lemmas
+    return bool(names_x) and bool(names_y)
 
 
 ANSWER_WORDS = {
@@ -124,35 +153,94 @@ def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
 
 
 _KIND_WORDS = {"except": "all but some", "not-all": "not all"}
-_QUANTIFIER_LEMMAS = frozenset(lemma(word) for word in lexicon.QUANTIFIER_WORDS)
+# A denied predicate turns the quantifier round: "none of them were not evacuated" says all
+# were, "two of the contracts went through no tender" says not all did.
+_DENIED_KIND = {"all": "none", "none": "all", "some": "not-all", "not-all": "some"}
 
 
-def _says_more(first: ClaimFeatures, second: ClaimFeatures) -> bool:
-    """Whether ``first`` has a word ``second`` lacks beyond its quantifier phrase ("all but
-    two of the 27", "not a single"); a year is a word ("had ... in 1990": another time)."""
-    return any(
-        not (word.isdigit() and len(word) != 4)
-        for word in first.sets.lemmas - second.sets.lemmas - _QUANTIFIER_LEMMAS
-    )
+# The kinds an opposite predicate turns round like a denial: a universal against a universal
+# or an existential of the opposite ("all stayed open" / "three closed"); two "none" or two
+# existentials of opposite predicates agree ("no school opened" / "no school closed").
+_OPPOSITE_TURNS = frozenset(["all", "some", "except"])
+
+
+def _kind_said(quantified: Quantified) -> str:
+    """The quantifier's kind as said of the predicate asserted (``_DENIED_KIND``)."""
+    if quantified.negated:
+        return _DENIED_KIND.get(quantified.kind, quantified.kind)
+    return quantified.kind
+
+
+def _opposite_verbs(x: Quantified, y: Quantified) -> bool:
+    """Whether the two quantifiers' verbs are opposite predicates of the news table ("all
+    eleven players passed" / "two players failed", "every branch stayed open" / "three
+    branches closed")."""
+    phrases = lexicon.predicate_phrases()
+    keys_x = {key for verb in x.verbs for key in phrases.get((verb,), [])}
+    keys_y = {key for verb in y.verbs for key in phrases.get((verb,), [])}
+    return any(lexicon.opposite_key(key) in keys_y for key in keys_x if key[-1] in "+-")
+
+
+def _said_alike(
+    x: Quantified, a: ClaimFeatures, y: Quantified, b: ClaimFeatures, *, opposite: bool = False
+) -> bool:
+    """Whether two quantifiers are said of one group and one predicate, whatever else the
+    claims add ("..., the coastguard said"): the same noun; no word narrowing the noun on one
+    side that the other claim lacks ("senior nurses", "libraries in the borough" against "in
+    the county": another group); the same verb ("passed" against "failed", "were charged"
+    against "were released": another predicate); and no words of the predicate on each side
+    that the other lacks ("approved by a director" / "by the finance committee")."""
+    if x.noun != y.noun:
+        return False
+    if any(word not in b.sets.lemmas for word in x.group) or any(
+        word not in a.sets.lemmas for word in y.group
+    ):
+        return False
+    verbs_x, verbs_y = set(x.verbs), set(y.verbs)
+    classes_x = {lexicon.VERB_CLASSES.get(verb, verb) for verb in verbs_x}
+    classes_y = {lexicon.VERB_CLASSES.get(verb, verb) for verb in verbs_y}
+    if not opposite and verbs_x and verbs_y and classes_x.isdisjoint(classes_y):
+        return False
+    if (
+        not opposite
+        and (classes_x - classes_y - b.sets.lemmas)
+        and (classes_y - classes_x - a.sets.lemmas)
+    ):
+        return False
+    return not specific_on_both_sides(set(x.predicate) - verbs_x, a, set(y.predicate) - verbs_y, b)
 
 
 def detect_quantifier(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
-    """ "All X" against "no X" (or "never"), or "no X" against "some X" ("three of the X"),
-    about the same thing ("all X" and "some X" agree)."""
+    """ "All X" against "no X" (or "not a single X"), "no X" against "some X" ("three of the
+    X"), "all X" against "all but two X" or "only nine of the X", said of the same group and
+    predicate ("all X" and "some X" agree)."""
     if overlap.weight < 2 or a.sets.quantifier_nouns.isdisjoint(b.sets.quantifier_nouns):
         return []
     if not times_compatible(a, b):
         return []  # "none had paid by 2023" against "several had paid by 2025": two times
-    if _says_more(a, b) or _says_more(b, a):
-        return []  # "every bank passed" against "no bank failed": more than the quantifier differs
-    for kind_a, noun_a in a.quantifiers:
-        for kind_b, noun_b in b.quantifiers:
-            if noun_a == noun_b and (kind_a, kind_b) in lexicon.OPPOSED_QUANTIFIERS:
+    for x in a.quantifiers:
+        for y in b.quantifiers:
+            kind_a, kind_b = _kind_said(x), _kind_said(y)
+            opposite = (
+                kind_a in _OPPOSITE_TURNS
+                and kind_b in _OPPOSITE_TURNS
+                and "all" in (kind_a, kind_b)
+                and _opposite_verbs(x, y)
+            )
+            if opposite and kind_a != "all":
+                # "two failed" / "all passed" says not all passed / all passed
+                kind_a = _DENIED_KIND.get(kind_a, kind_a)
+            elif opposite:
+                # "all passed" / "two failed" says all passed / not all passed
+                kind_b = _DENIED_KIND.get(kind_b, kind_b)
+            if (kind_a, kind_b) in lexicon.OPPOSED_QUANTIFIERS and _said_alike(
+                x, a, y, b, opposite=opposite
+            ):
                 return [
                     Cue(
                         kind="quantifier",
                         strength=0.65,
-                        template=f"opposite quantifiers on “{noun_a}”: "
+                        template=f"opposite quantifiers on “{x.noun}”: "
                         f"{A} says {_KIND_WORDS.get(kind_a, kind_a)}, "
                         f"{B} says {_KIND_WORDS.get(kind_b, kind_b)}",
                     )

@@ -17,11 +17,13 @@ from reviews.contradictions.detectors import (
     times_compatible,
 )
 from reviews.contradictions.features import ClaimFeatures
-from reviews.contradictions.quantities import DateMention, Quantity
+from reviews.contradictions.quantities import DateMention, Quantity, measure_keys
 
 
 def _same_measure(x: Quantity, y: Quantity) -> bool:
-    return x.unit == y.unit and (x.unit != "count" or (x.measure != "" and x.measure == y.measure))
+    """The same kind of quantity, each a whole or each not ("all 11 players" and "two players"
+    are a group and some of it)."""
+    return x.whole == y.whole and not measure_keys(x).isdisjoint(measure_keys(y))
 
 
 def _names_unknown_to(x: Quantity, own: ClaimFeatures, other: ClaimFeatures) -> bool:
@@ -31,9 +33,21 @@ def _names_unknown_to(x: Quantity, own: ClaimFeatures, other: ClaimFeatures) -> 
     return bool(named - other.sets.entity_words - other.sets.lemmas)
 
 
+def _counted_in_other_words(a: ClaimFeatures, b: ClaimFeatures) -> bool:
+    """Whether the claims count one thing in different words ("3,400 staff" / "2,000
+    employees"): evidence that they speak of one measure, which their shared words miss."""
+    return any(
+        x.measure != y.measure and x.unit == y.unit == "count" and _same_measure(x, y)
+        for x in a.quantities
+        for y in b.quantities
+    )
+
+
 def detect_numeric(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
     """Different values for the same quantity, beyond rounding and stated approximation."""
-    if overlap.weight < 2 or a.sets.measures.isdisjoint(b.sets.measures):
+    if a.sets.measures.isdisjoint(b.sets.measures):
+        return []
+    if overlap.weight + _counted_in_other_words(a, b) < 2:
         return []
     if not times_compatible(a, b):
         return []  # an explicit later date changing a value is an update, not a conflict
@@ -64,6 +78,16 @@ def detect_numeric(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list
             )
         ]
     return []
+
+
+def _values_differ(a: ClaimFeatures, b: ClaimFeatures) -> bool:
+    """Whether the claims give one measure values: an amount or a rate ("held its rate at 3
+    percent" / "raised it to 3.5 percent"), or counts that do not meet."""
+    return any(
+        _same_measure(x, y) and (x.unit != "count" or not (x.low <= y.high and y.low <= x.high))
+        for x in a.quantities
+        for y in b.quantities
+    )
 
 
 def _same_event(x: DateMention, y: DateMention, names: frozenset[str]) -> bool:
@@ -114,11 +138,11 @@ def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cu
         return []  # the dates of two answers: the answer detector judges them (an update)
     if reported_apart(a, b):
         return []  # "In May 2024 ... set for 9 August", "In June 2024 ... moved to 23 August"
-    if not a.sets.measures.isdisjoint(b.sets.measures) or not a.sets.movements.isdisjoint(
-        b.sets.movements
-    ):
+    if _values_differ(a, b) or not a.sets.movements.isdisjoint(b.sets.movements):
         # a value or a movement dated twice: two periods, or an update ("grew in 2022",
-        # "shrank in 2023"); the numeric and predicate detectors judge those
+        # "shrank in 2023"); the numeric and predicate detectors judge those. The same count
+        # on both sides ("founded in 1851 by two printers" / "in 1868 by two printers") is
+        # one thing given two dates.
         return []
     if not a.sets.negated.isdisjoint(b.sets.asserted) or not b.sets.negated.isdisjoint(
         a.sets.asserted

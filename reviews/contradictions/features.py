@@ -18,6 +18,7 @@ from reviews.contradictions.clauses import (
     answer_polarities,
     antonym_contexts,
     clause_numbers,
+    clause_words_around,
     committed,
     denied_subject,
     noun_after,
@@ -29,17 +30,19 @@ from reviews.contradictions.clauses import (
     verbs_by_form,
 )
 from reviews.contradictions.entities import EntityResolver, default_resolver
+from reviews.contradictions.quantifiers import Quantified, quantifiers_read
 from reviews.contradictions.quantities import (
     RANGE_DASH,
     DateMention,
     Quantity,
+    measure_keys,
     month_dates,
+    numbers_as_digits,
     quantity_at,
     range_extend,
 )
-from reviews.contradictions.scopes import is_negator, negation_scopes, quantifier_negation
+from reviews.contradictions.scopes import is_negator, negation_scopes
 from reviews.contradictions.text import (
-    CLAUSE_BREAKS,
     STOPWORDS,
     lemma,
     tokenize,
@@ -82,13 +85,6 @@ class FeatureSets:
     denied_subject: frozenset[str]
 
 
-def measure_key(quantity: Quantity) -> str:
-    """Two quantities are comparable when their keys are equal (a bare count never is)."""
-    if quantity.unit != "count":
-        return quantity.unit
-    return f"count:{quantity.measure}" if quantity.measure else ""
-
-
 @dataclasses.dataclass(frozen=True)
 class ClaimFeatures:
     lemmas: list[str]  # content lemmas, in order of first appearance
@@ -101,7 +97,7 @@ class ClaimFeatures:
     dates: list[DateMention]
     stances: list[StanceCue]
     refutations: list[tuple[str, str, str]]  # (words as written, what it means, noun after)
-    quantifiers: list[tuple[str, str]]  # ("all" | "none", noun lemma)
+    quantifiers: list[Quantified]
     question: bool
     # Denied words whose negation sits in a relative or adverbial clause ("an employee who
     # hadn't been to work"): the claim does not deny them as its main statement.
@@ -144,11 +140,11 @@ class ClaimFeatures:
             negated_embedded=frozenset(self.negated_embedded) - frozenset(self.negated),
             entities=frozenset(self.entities),
             entity_words=frozenset(lemma(word) for name in self.entities for word in name.split()),
-            measures=frozenset(filter(None, (measure_key(q) for q in self.quantities))),
+            measures=frozenset(key for q in self.quantities for key in measure_keys(q)),
             sides=sides,
             poles=poles,
             opposite_poles=frozenset((axis, -pole) for axis, pole in poles),
-            quantifier_nouns=frozenset(noun for _, noun in self.quantifiers),
+            quantifier_nouns=frozenset(quantified.noun for quantified in self.quantifiers),
             antonyms=frozenset(
                 opposite
                 for word in self.antonym_contexts
@@ -214,7 +210,11 @@ class ClaimFeatures:
             dates=[DateMention(**item) for item in data["dates"]],
             stances=[StanceCue(**item) for item in data["stances"]],
             refutations=[(item[0], item[1], item[2]) for item in data["refutations"]],
-            quantifiers=[(item[0], item[1]) for item in data["quantifiers"]],
+            # rows stored before ``lexical-8`` hold [kind, noun] only, until a rescan
+            quantifiers=[
+                Quantified(**item) if isinstance(item, dict) else Quantified(item[0], item[1])
+                for item in data["quantifiers"]
+            ],
             question=data["question"],
             negated_embedded=data.get("negated_embedded", []),
             antonym_contexts=data.get("antonym_contexts", {}),
@@ -224,56 +224,6 @@ class ClaimFeatures:
             question_words=data.get("question_words", []),
             denied_subject=data.get("denied_subject", []),
         )
-
-
-def _quantifier_kind(lowered: list[str], position: int) -> tuple[str, int]:
-    """The kind ("all", "none", "some", "except" or "not-all") of a quantifier phrase starting
-    at ``position`` and where its noun may start ("three of the members" is "some", "all but
-    two of the members" an exception, "not a single member" none), else ("", 0)."""
-    word = lowered[position]
-    previous = lowered[position - 1] if position else ""
-    negation = quantifier_negation(lowered, position)
-    if negation:
-        return lexicon.QUANTIFIER_NEGATIONS[negation], position + 1 + len(negation)
-    if previous == "not" or previous in lexicon.UNIVERSAL | lexicon.EXCEPTION_MARKERS:
-        # "not one of", "every one of", "all but two of": the phrase began before
-        return "", 0
-    if word in lexicon.UNIVERSAL:
-        following = lowered[position + 1 : position + 2]
-        if following and following[0] in lexicon.EXCEPTION_MARKERS:
-            return "except", position + 2
-        return "all", position + 1
-    if word in lexicon.UNIVERSAL_NEGATIVE:
-        return "none", position + 1
-    if word in lexicon.EXISTENTIAL or (word == "few" and previous == "a"):
-        return "some", position + 1
-    counted = word[0].isdigit() or word in lexicon.NUMBER_WORDS
-    if counted and lowered[position + 1 : position + 2] == ["of"]:
-        return "some", position + 1
-    return "", 0
-
-
-def _quantifiers(lowered: list[str]) -> list[tuple[str, str]]:
-    """(kind, noun lemma) for each quantifier and the noun it quantifies: the first content
-    word after it, numbers aside ("none of the 12 council members" -> ("none", "council"))."""
-    quantifiers: list[tuple[str, str]] = []
-    for position in range(len(lowered) - 1):
-        kind, start = _quantifier_kind(lowered, position)
-        if not kind:
-            continue
-        for cursor in range(start, min(start + lexicon.QUANTIFIER_REACH, len(lowered))):
-            following = lowered[cursor]
-            if following in CLAUSE_BREAKS:
-                break
-            if (
-                following[0].isalpha()
-                and following not in STOPWORDS
-                and following not in lexicon.NUMBER_WORDS
-                and following not in lexicon.EXCEPTION_MARKERS
-            ):
-                quantifiers.append((kind, lemma(following)))
-                break
-    return quantifiers
 
 
 def features_extract(*, text: str, resolver: EntityResolver | None = None) -> ClaimFeatures:
@@ -315,14 +265,18 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
 
     quantities: list[Quantity] = []
     dates: list[DateMention] = []
+    numbered, shown = numbers_as_digits(tokens)
+    numbered_lowered = [token.lower() for token in numbered]
     position = 0
-    while position < len(tokens):
-        if tokens[position][0].isdigit() or (
-            tokens[position][0] in "$€£" and len(tokens[position]) > 1
+    while position < len(numbered):
+        if numbered[position][0].isdigit() or (
+            numbered[position][0] in "$€£" and len(numbered[position]) > 1
         ):
-            quantity, date, used = quantity_at(tokens, lowered, position)
+            quantity, date, used = quantity_at(numbered, numbered_lowered, position, shown)
             if quantity is not None:
-                quantity, used = range_extend(tokens, lowered, position, quantity, used)
+                quantity, used = range_extend(
+                    numbered, numbered_lowered, position, quantity, used, shown
+                )
                 quantities.append(quantity)
             if date is not None:
                 dates.append(date)
@@ -378,13 +332,19 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
                         pole = -1  # "has withdrawn its pledge": the commitment is withdrawn
                     if key in withdrawals:
                         withdrawn_until = position + length
+                    subject, about = clause_words_around(
+                        lowered, lemmas_all, clauses, position, position + length
+                    )
                     stances.append(
                         StanceCue(
                             axis=axis,
                             pole=pole,
                             cue=" ".join(tokens[position : position + length]),
                             holders=holders.of_cue(position),
-                            past=said_of_past(lowered, clauses, position),
+                            past=said_of_past(lowered, clauses, position)
+                            and key[0] not in lexicon.pledge_lemmas(),
+                            subject=subject,
+                            about=about,
                         )
                     )
                 position += length
@@ -418,7 +378,7 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
             refutations.append((tokens[position], reason, noun_after(lowered, position)))
         position += 1
 
-    quantifiers = _quantifiers(lowered)
+    quantifiers = quantifiers_read(lowered)
 
     answers = answer_polarities(lowered)
     return ClaimFeatures(

@@ -335,7 +335,9 @@ UNIVERSAL = frozenset(
 UNIVERSAL_NEGATIVE = frozenset(["no", "none", "never", "nobody", "nothing", "neither"])
 # "Some flights", "several ministers", "three of the members": at least one, which "none" excludes
 # (and "all" does not).
-EXISTENTIAL = frozenset(["some", "several", "handful"])
+EXISTENTIAL = frozenset(
+    ["some", "several", "handful", "many", "most", "numerous", "various", "majority", "half"]
+)
 # "Not a single X", "not one of the X" say none; "not every X", "not all X" deny the universal
 # only: these negators quantify the noun and deny no predicate (``scopes.negation_scopes``).
 QUANTIFIER_NEGATIONS: dict[tuple[str, ...], str] = {
@@ -381,19 +383,9 @@ OPPOSED_QUANTIFIERS = frozenset(
         ("not-all", "all"),
     ]
 )
-# The words of a quantifier phrase: the claims may differ in these and still say the rest alike
-# ("not a single branch reopened" against "a handful of branches reopened").
-QUANTIFIER_WORDS = (
-    UNIVERSAL
-    | UNIVERSAL_NEGATIVE
-    | EXISTENTIAL
-    | NUMBER_WORDS
-    | EXCEPTION_MARKERS
-    | frozenset(["single", "few", "not", "of", "a", "the"])
-)
-QUANTIFIER_REACH = (
-    5  # the quantified noun follows within this many tokens ("none of the 12 members")
-)
+# The quantified noun follows within this many tokens ("all but one of the region's twelve
+# reservoirs").
+QUANTIFIER_REACH = 7
 APPROXIMATORS = frozenset(
     [
         "about",
@@ -434,6 +426,83 @@ CURRENCY_WORDS = {
     "£": "money:gbp",
     "pound": "money:gbp",
 }
+# Numbers written as words ("twelve people", "forty-five", "five million"): read as digits
+# by ``quantities.numbers_as_digits``. "One" is left out: "one of the", "one person" is
+# rarely a count a claim gives.
+NUMBER_WORD_VALUES = {
+    "zero": 0,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "dozen": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+TENS_WORD_VALUES = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+
+
+# Head nouns that count the same thing (the numeric detector compares their numbers): "3,400
+# staff" / "2,000 employees" / "300 jobs". A count of people ("employs 3,400 people") is
+# compared with a workforce too; the rest of a class only with its own class.
+def _word_classes(classes: dict[str, str]) -> dict[str, str]:
+    """Lemma -> class name, from class name -> its words."""
+    return {lemma(word): name for name, words in classes.items() for word in words.split()}
+
+
+MEASURE_CLASSES = _word_classes(
+    {
+        "person": "person people resident inhabitant spectator visitor attendee",
+        "workforce": "staff employee worker job position personnel",
+        "home": "home house dwelling",
+        "vehicle": "car vehicle",
+        "tonne": "tonne ton",
+        "kilometre": "kilometre kilometer km",
+    }
+)
+# Words that phrase a number rather than say what it is about: its bounds and approximations
+# ("fewer than 2,000", "some 230", "just over eight million", "a total of 37").
+NUMBER_PHRASING = (
+    APPROXIMATORS
+    | LOWER_BOUNDS
+    | UPPER_BOUNDS
+    | frozenset(["than", "only", "just", "total", "least", "most", "up", "as", "much", "many"])
+)
+# Verbs news uses for one predicate of a quantified group ("no one was hurt" / "two people
+# were injured", "no cases were recorded" / "officials confirmed 14 cases"), by class.
+VERB_CLASSES = _word_classes(
+    {
+        "injure": "injure injured hurt wound wounded",
+        "kill": "kill killed die died",
+        "record": "record recorded report reported confirm confirmed register registered",
+        "close": "close closed shut",
+        "arrest": "arrest arrested detain detained",
+        "cancel": "cancel cancelled canceled scrap scrapped axe axed",
+    }
+)
+# Which measure classes each class is compared with (a person count with a workforce).
+MEASURE_CLASS_COVERS = {"person": frozenset(["person", "workforce"])}
 # Before a month named without a year, these make it a date ("until March", "in June").
 # "Will not open before 2029": a negator this many words before "before" / "until" makes the
 # date the earliest time of the event (``quantities.DateMention.bound``), not a denial.
@@ -522,13 +591,15 @@ STANCE_AXES: dict[str, dict[str, object]] = {
             undiminished resolute unstinting wholehearted firmly|support strong|support
             continue|support remain|committed stand|by rally|behind solidarity pledge pledged
             recommit recommitted reaffirm reaffirmed stick|to vow vowed vows promise promised
-            promises commit committed commits""",
+            promises commit committed commits backs backed backing to|back endorse endorsed
+            endorses endorsement united|behind firmly|behind stand|behind""",
         "negative": """silent silence muted absent abandon abandoned abandonment
             withdraw|support withdraw withdrew withdrawn waver wavering waning diminish
             diminished weaken weakened weakening distance|itself distance|themselves
             pull|out pulled|out
             back|away backed|away turn|back renege reneged cool cooled lukewarm reluctant
-            hesitant ambivalent refuse refused refuses""",
+            hesitant ambivalent refuse refused refuses decline declined declines yet|to
+            distance|herself distance|himself back|down backed|down""",
     },
 }
 
@@ -586,7 +657,12 @@ ANSWER_VOCABULARY = (
 # Withdrawal verbs among the negative stance cues: a commitment word right after one is withdrawn
 # with it ("has withdrawn its pledge", "reneged on its commitment").
 WITHDRAWAL_VERBS = """withdraw withdrew withdrawn abandon abandoned renege reneged pull|out
-    pulled|out back|away backed|away"""
+    pulled|out back|away backed|away refuse refused refuses decline declined declines yet|to"""
+# Commitments made by saying so ("pledged", "vowed", "reaffirmed"): they hold until withdrawn,
+# so one reported in the past tense is no faded stance ("positioned Iran as a staunch
+# supporter" is).
+PLEDGE_VERBS = """pledge pledged vow vowed promise promised commit committed reaffirm reaffirmed
+    recommit recommitted"""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -675,10 +751,10 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
         converse=True,
     ),
     Opposite(
-        "succeed succeeded succeeds success",
+        "succeed succeeded succeeds success pass passed passes",
         "fail failed fails failure",
         "outcome",
-        "launches, bids and tests: whether it worked",
+        "launches, bids, tests, inspections and votes: whether it worked (passed a test)",
     ),
     Opposite(
         "survive survived survives alive",
@@ -845,6 +921,11 @@ def withdrawal_phrases() -> frozenset[tuple[str, ...]]:
     return frozenset(
         tuple(lemma(part) for part in entry.split("|")) for entry in WITHDRAWAL_VERBS.split()
     )
+
+
+@functools.lru_cache(maxsize=1)
+def pledge_lemmas() -> frozenset[str]:
+    return frozenset(lemma(word) for word in PLEDGE_VERBS.split())
 
 
 @functools.lru_cache(maxsize=1)

@@ -54,6 +54,9 @@ class Evaluation:
     false_positives: int
     false_negatives: int
     seconds: float
+    # Per kind of pair (its ``type``, else its ``kind``: "date", "paraphrase", "hard-negative"):
+    # (pairs flagged, pairs). Empty when the file names no kinds.
+    flagged_by_kind: dict[str, tuple[int, int]] = dataclasses.field(default_factory=dict)
 
     @property
     def precision(self) -> float:
@@ -82,9 +85,14 @@ def pairs_evaluate(path: Path) -> Evaluation:
     scores = [pair_text_score(a=item["a"], b=item["b"]) for item in items]
     seconds = time.perf_counter() - started
     true_positives = false_positives = false_negatives = 0
+    flagged_by_kind: dict[str, tuple[int, int]] = {}
     for item, score in zip(items, scores, strict=True):
         if "label" not in item:
             raise InvalidCommand(f"{path.name}: pair {item['id']} has no 'label'")
+        kind = str(item.get("type") or item.get("kind") or "")
+        if kind:
+            flagged, pairs = flagged_by_kind.get(kind, (0, 0))
+            flagged_by_kind[kind] = (flagged + score.contradiction, pairs + 1)
         actual = item["label"] == "contradiction"
         if score.contradiction and actual:
             true_positives += 1
@@ -99,4 +107,5 @@ def pairs_evaluate(path: Path) -> Evaluation:
         false_positives=false_positives,
         false_negatives=false_negatives,
         seconds=seconds,
+        flagged_by_kind=dict(sorted(flagged_by_kind.items())),
     )

@@ -16,7 +16,10 @@ from reviews.contradictions.text import (
     lemma,
 )
 
-CONTEXT_WORDS = 6  # the words around a date or number that say what it is about
+CONTEXT_WORDS = 6  # the words around a date that say what it dates
+MEASURE_CONTEXT_WORDS = 16  # the words of a number's clause that say what it counts
+# A number in brackets ("2,236 miles (3,598 kilometers) in diameter") is about its clause.
+MEASURE_CLAUSE_BREAKS = CLAUSE_BREAKS - {"(", ")"}
 # "20-30 people", "$5-10 million" (or an en dash): a dash between numbers is a range
 RANGE_DASH = re.compile(r"(?<=\d)\s*[-\u2013]\s*(?=[$\u20ac\u00a3]?\d)")
 
@@ -31,6 +34,9 @@ class Quantity:
     unit: str  # "money:usd", "percent", "count"
     measure: str  # lemma of the thing counted ("bodies" -> "body"); "" when unknown
     context: list[str] = dataclasses.field(default_factory=list)  # content lemmas around it
+    # The count sizes a whole group ("all 11 players", "each of the 12 bridges"), which a count
+    # of some of them ("two players failed") does not contradict.
+    whole: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,6 +54,50 @@ class DateMention:
     # "before 2026" ("before": strictly), "not before 2029", "not until 2029", "no earlier than
     # 2029" ("from"); "" when the date dates the event.
     bound: str = ""
+
+
+def measure_keys(quantity: Quantity) -> frozenset[str]:
+    """Two quantities are comparable when their keys meet (a bare count never is): the unit,
+    or for a count what it counts, by its class ("staff", "employees" and "jobs" are one
+    workforce; a count of people is compared with a workforce too)."""
+    if quantity.unit != "count":
+        return frozenset([quantity.unit])
+    if not quantity.measure:
+        return frozenset()
+    name = lexicon.MEASURE_CLASSES.get(quantity.measure, quantity.measure)
+    return frozenset(
+        f"count:{covered}" for covered in lexicon.MEASURE_CLASS_COVERS.get(name, [name])
+    )
+
+
+def numbers_as_digits(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """The tokens with numbers written as words read as digits ("twelve" -> "12", "forty
+    five" -> "45", "five million" -> "5 million"), so that they are quantities like any other,
+    and beside them the words as written, for the cue text; a number word before "of" is a part
+    of a group ("three of the nine"), left as it is."""
+    digits: list[str] = []
+    shown: list[str] = []
+    position = 0
+    while position < len(tokens):
+        word = tokens[position].lower()
+        following = tokens[position + 1].lower() if position + 1 < len(tokens) else ""
+        value = lexicon.TENS_WORD_VALUES.get(word)
+        used = 1
+        if value is not None and following in lexicon.NUMBER_WORD_VALUES:
+            value += lexicon.NUMBER_WORD_VALUES[following]
+            used = 2
+        elif value is None:
+            value = lexicon.NUMBER_WORD_VALUES.get(word)
+        after = tokens[position + used].lower() if position + used < len(tokens) else ""
+        if value is None or after == "of":
+            digits.append(tokens[position])
+            shown.append(tokens[position])
+            position += 1
+            continue
+        digits.append(str(value))
+        shown.append(" ".join(tokens[position : position + used]))
+        position += used
+    return digits, shown
 
 
 def _framing(lowered: list[str], start: int) -> bool:
@@ -69,9 +119,10 @@ def _parse_number(token: str) -> tuple[float, int] | None:
 
 
 def quantity_at(
-    tokens: list[str], lowered: list[str], index: int
+    tokens: list[str], lowered: list[str], index: int, shown: list[str] | None = None
 ) -> tuple[Quantity | None, DateMention | None, int]:
-    """The number at ``index`` as a quantity or a date, and how many tokens it used."""
+    """The number at ``index`` as a quantity or a date, and how many tokens it used;
+    ``shown`` are the tokens as written, for the quantity's text (default ``tokens``)."""
     token = tokens[index]
     parsed = _parse_number(token)
     if parsed is None:
@@ -145,23 +196,33 @@ def quantity_at(
         low = 0.0
     if "up" in before or ("much" in before and "as" in before):
         low = 0.0
-    text = " ".join(tokens[max(0, index - 1) : end])
+    text = " ".join((shown or tokens)[max(0, index - 1) : end])
+    leading = [word for word in lowered[max(0, index - 3) : index] if word not in {"of", "the"}]
     quantity = Quantity(
         text=text,
         low=low,
         high=high,
         unit=unit,
         measure=measure,
-        context=_context(lowered, index),
+        context=_measure_context(
+            lowered, index, end if unit == "count" else index + used, unit == "count"
+        ),
+        whole=bool(leading) and leading[-1] in lexicon.UNIVERSAL,
     )
     return quantity, None, used
 
 
 def range_extend(
-    tokens: list[str], lowered: list[str], index: int, first: Quantity, used: int
+    tokens: list[str],
+    lowered: list[str],
+    index: int,
+    first: Quantity,
+    used: int,
+    shown: list[str] | None = None,
 ) -> tuple[Quantity, int]:
     """ "20 to 30 people", "between 20 and 30 people", "20-30 people": one quantity covering
-    both ends (the second end carries the unit, the scale and what is counted)."""
+    both ends (the second end carries the unit, the scale and what is counted); ``shown`` as
+    in ``quantity_at``."""
     joint = index + used
     if joint + 1 >= len(tokens) or lowered[joint] not in {"to", "and"}:
         return first, used
@@ -180,13 +241,65 @@ def range_extend(
         scale = max(1.0, round(((second.low + second.high) / 2) / second_value[0]))
     low = min(first.low * scale, second.low)
     high = max(first.high * scale, second.high)
-    text = " ".join(tokens[max(0, index - 1) : joint + 1 + more])
+    text = " ".join((shown or tokens)[max(0, index - 1) : joint + 1 + more])
     unit = second.unit if first.unit == "count" else first.unit
     measure = second.measure
     return (
-        Quantity(text=text, low=low, high=high, unit=unit, measure=measure, context=first.context),
+        Quantity(
+            text=text,
+            low=low,
+            high=high,
+            unit=unit,
+            measure=measure,
+            context=first.context,
+            whole=first.whole,
+        ),
         used + 1 + more,
     )
+
+
+def _measure_context(lowered: list[str], index: int, end: int, counted: bool) -> list[str]:
+    """Content lemmas of the clause of the number at ``index`` (its phrase ends at ``end``,
+    with what it counts when ``counted``), within ``MEASURE_CONTEXT_WORDS``, without who says
+    it ("Navy officials said 73 migrants ...", "... according to the union") and without the
+    words that only phrase the number: its bounds and approximations ("fewer than", "some"),
+    what it counts (compared by its class: "staff", "employees") and the verbs next to it
+    ("employs 3,400 people", "about 800 people attended"). What is left is what it is about."""
+    start = index
+    while start > max(0, index - MEASURE_CONTEXT_WORDS) and (
+        lowered[start - 1] not in MEASURE_CLAUSE_BREAKS
+    ):
+        start -= 1
+    stop = end
+    while (
+        stop < min(len(lowered), end + MEASURE_CONTEXT_WORDS)
+        and lowered[stop] not in MEASURE_CLAUSE_BREAKS
+        and lowered[stop] != "according"
+    ):
+        stop += 1
+    reporting = lexicon.reporting_lemmas()
+    for cursor in range(index - 1, start - 1, -1):
+        if lemma(lowered[cursor]) in reporting:
+            start = cursor + 1
+            break
+    phrasing = set(range(index, end))
+    cursor = index - 1
+    while start <= cursor and (
+        lowered[cursor] in STOPWORDS or lowered[cursor] in lexicon.NUMBER_PHRASING
+    ):
+        cursor -= 1
+    if cursor >= start and (cursor == 0 or lowered[cursor - 1] not in lexicon.ARTICLES):
+        phrasing.add(cursor)  # the verb of the number ("employs 3,400"; not "the bank €12m")
+    if counted:
+        phrasing.add(end)  # the verb of what is counted ("2,000 staff work at the factory")
+    return [
+        lemma(word)
+        for cursor, word in enumerate(lowered[start:stop], start)
+        if cursor not in phrasing
+        and word[0].isalpha()
+        and word not in STOPWORDS
+        and word.rstrip(".") not in lexicon.MONTHS
+    ]
 
 
 def _context(lowered: list[str], index: int) -> list[str]:

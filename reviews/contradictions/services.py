@@ -15,10 +15,8 @@ detector version).
 
 from __future__ import annotations
 
-import uuid
-
 from ledger import events as ev
-from ledger.consumers import consumer_advance, consumer_follow
+from ledger.consumers import consumer_advance, consumer_follow, follower_metadata
 from ledger.followers import follower_named
 from ledger.models import ClaimView
 from ledger.reading import RecordedEvent
@@ -71,12 +69,7 @@ def _handle_claim_event(recorded: RecordedEvent) -> None:
     )
     flags = contradiction_check_claim(
         claim_id=recorded.stream_id,
-        metadata=ev.Metadata(
-            actor="worker:contradictions",
-            via="worker",
-            correlation_id=str(recorded.metadata.get("correlation_id") or uuid.uuid4()),
-            causation_id=str(recorded.position),
-        ),
+        metadata=follower_metadata(recorded=recorded, actor="worker:contradictions"),
     )
     if flags:
         consumer_advance(consumer=CONSUMER_NAME, position=recorded.position)

@@ -12,19 +12,25 @@ ROLE = "data_protection"
 PERMISSIONS = ["reviews.view_reviewclaim"]
 
 
-def create_group(apps, schema_editor):
+def group_grant(apps, role, permissions):
+    """Create the group of ``role`` if needed and add ``permissions`` (``app.codename``) to it
+    (0012 grants the role more with it)."""
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    group, _ = apps.get_model("auth", "Group").objects.get_or_create(name=ROLE)
-    for name in PERMISSIONS:
+    group, _ = apps.get_model("auth", "Group").objects.get_or_create(name=role)
+    for name in permissions:
         app_label, codename = name.split(".")
         group.permissions.add(
             apps.get_model("auth", "Permission").objects.get(
                 content_type__app_label=app_label, codename=codename
             )
         )
+
+
+def create_group(apps, schema_editor):
+    group_grant(apps, ROLE, PERMISSIONS)
 
 
 def remove_group(apps, schema_editor):

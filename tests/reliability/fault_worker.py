@@ -7,7 +7,9 @@ Environment (all optional):
   a claim's flags (its index rows committed, the flags and the cursor move not);
   ``after-commit`` stalls after the consumer's work committed but before the task returns, so
   before its message is acknowledged; ``webhooks-mid-batch`` stalls in the webhook follower once
-  a batch's deliveries are written but before they commit with the cursor move. Each time the
+  a batch's deliveries are written but before they commit with the cursor move;
+  ``webhooks-second-batch`` collects one event per batch and stalls inside the second batch (the
+  first committed with its cursor move). Each time the
   worker writes ``FAULT_STALL_MARKER`` and sleeps, waiting for the test's SIGKILL.
 - ``FAULT_SLOW_DISPATCH``: seconds each webhook dispatch's collect takes (a backlog); each
   call appends ``start <monotonic>`` and ``end <monotonic>`` lines to ``FAULT_DISPATCH_MARKER``.
@@ -65,6 +67,27 @@ def install_stall(stage: str, marker: Path) -> None:
             _stall(marker, stage)
 
         outbox._collect_batch = collect_then_stall
+    elif stage == "webhooks-second-batch":
+        import functools
+        from unittest import mock
+
+        from reviews import tasks as review_tasks
+        from reviews.webhooks import outbox
+
+        # Batches of one event, and a stall inside the second batch: the first batch's
+        # delivery and cursor move have committed (and its send is enqueued), the second's not.
+        one_event = functools.partial(outbox.webhooks_collect, batch_size=1)
+        mock.patch.object(review_tasks, "webhooks_collect", one_event).start()
+        collect_batch = outbox._collect_batch
+        batches = []
+
+        def collect_then_stall_in_second(batch: Any, created: list[str]) -> None:
+            collect_batch(batch, created)
+            batches.append(batch)
+            if len(batches) == 2:
+                _stall(marker, stage)
+
+        outbox._collect_batch = collect_then_stall_in_second
     else:
         raise SystemExit(f"unknown FAULT_STALL {stage!r}")
 

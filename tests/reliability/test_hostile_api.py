@@ -20,6 +20,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from ledger.claims import ClaimStatus
+from ledger.ingestion import source_ingest
 from ledger.models import ClaimView, Event
 from ledger.verification import ledger_verify
 from reviews.models import WebhookDelivery
@@ -143,7 +144,8 @@ def stored_rows() -> Counter[str]:
 
 @pytest.fixture
 def targets(people, claim_in, settings) -> dict[str, str]:
-    """Path parameters: a pending claim of pat's, a failed delivery of pat's endpoint, a flag."""
+    """Path parameters: a pending claim of pat's, a failed delivery of pat's endpoint, a flag,
+    a source of pat's."""
     settings.LEDGER_MAX_SOURCE_BYTES = SOURCE_LIMIT
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_LIMIT
     settings.LEDGER_API_RATE = "1000000/minute"
@@ -158,7 +160,17 @@ def targets(people, claim_in, settings) -> dict[str, str]:
     WebhookDelivery.objects.filter(pk=delivery_id).update(status="failed")
     assert approved.claim_id != claim.claim_id
     pair_id = flag_between(claim.claim_id, approved.claim_id)
-    return {"claim_id": claim.claim_id, "delivery_id": delivery_id, "pair_id": pair_id}
+    source = source_ingest(
+        content=b"Iran's parliament approved a budget of $100 million on 3 May 2024.\n",
+        metadata=SYSTEM,
+        publisher=OWN,
+    )
+    return {
+        "claim_id": claim.claim_id,
+        "delivery_id": delivery_id,
+        "pair_id": pair_id,
+        "source_id": source.source_id,
+    }
 
 
 def admin_client(people) -> APIClient:

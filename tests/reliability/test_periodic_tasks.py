@@ -131,7 +131,10 @@ def test_beat_ticking_faster_than_a_dispatch_runs_never_piles_up(workers, tmp_pa
     assert 3 <= len(runs) <= 6
     log = worker.log.read_text(encoding="utf-8")
     skipped, expired = log.count(SKIPPED), log.count(DISCARDED)
-    assert max(queue_lengths) <= 2
+    # Follower tasks acknowledge late: while the 3 s webhook run holds one of the two prefetch
+    # slots, a sweep's messages may wait for the other process; they expire after one interval,
+    # so the queue never holds more than one sweep's sends (one per follower).
+    assert max(queue_lengths) <= len(followers.FOLLOWERS)
     assert check_latency is not None
     assert check_latency < 3
     figures_record(

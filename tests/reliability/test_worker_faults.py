@@ -3,8 +3,9 @@
 - A worker SIGKILLed in the middle of the contradiction task: the message was not acknowledged
   (``acks_late``), Redis hands it to the next worker, and the pair is flagged exactly once,
   whether the kill landed before or after the task's work committed.
-- A worker SIGKILLed inside the webhook follower's batch: nothing of the batch committed, the
-  redelivered task collects it again from the cursor and each delivery is sent once.
+- A worker SIGKILLed inside the webhook follower's batch (its only batch, or its second after the
+  first committed): its message was not acknowledged (``acks_late``), Redis redelivers it, the
+  task resumes from the cursor and each delivery is sent once.
 - The broker down while claims are submitted over the API: the commands succeed, and once the
   broker is back the beat sweep catches up from the durable cursor.
 """
@@ -191,11 +192,13 @@ def test_a_worker_killed_mid_task_is_redelivered_and_flags_the_pair_once(
 # --- The webhook follower killed mid-batch ----------------------------------------------------
 
 
-def test_a_webhook_follower_killed_mid_batch_resumes_from_its_cursor_without_duplicates(
-    workers, tmp_path, settings
+@pytest.mark.parametrize("stage", ["webhooks-mid-batch", "webhooks-second-batch"])
+def test_a_webhook_follower_killed_mid_batch_is_redelivered_and_resumes_from_its_cursor(
+    workers, tmp_path, settings, stage
 ):
-    # given an endpoint of an organisation, three of its claims approved (three deliveries in
-    # one batch), an empty queue, and a worker that stalls inside the webhook batch
+    # given an endpoint of an organisation, three of its claims approved (three deliveries),
+    # an empty queue, and a worker that stalls inside the webhook follower: in its one batch
+    # (nothing committed), or in its second batch of one event (the first committed)
     settings.LEDGER_WEBHOOK_ALLOW_HTTP = True
     settings.LEDGER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
     Organisation.objects.create(slug="daily-planet", name="Daily Planet")
@@ -210,6 +213,11 @@ def test_a_webhook_follower_killed_mid_batch_resumes_from_its_cursor_without_dup
                 ClaimStatus.APPROVED, text=text, publisher="daily-planet", assignee=None
             )
         celery_app.control.purge()  # the nudges of the setup: the test sends its own task
+        approvals = list(
+            Event.objects.filter(type="ClaimApproved")
+            .order_by("position")
+            .values_list("position", flat=True)
+        )
         head = Event.objects.order_by("-position").values_list("position", flat=True)[0]
         marker = tmp_path / "stalled"
         allow = {
@@ -217,38 +225,41 @@ def test_a_webhook_follower_killed_mid_batch_resumes_from_its_cursor_without_dup
             "LEDGER_WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "true",
         }
         broker = settings.CELERY_BROKER_URL
-        stall = {"FAULT_STALL": "webhooks-mid-batch", "FAULT_STALL_MARKER": str(marker)}
-        first = workers("first", broker, **stall, **allow)
+        first = workers("first", broker, FAULT_STALL=stage, FAULT_STALL_MARKER=str(marker), **allow)
         first.wait_ready()
 
         # when the follower's task starts and its worker is SIGKILLed mid-batch
-        webhooks_follow.delay()
-        wait_for(marker.exists, "the first worker to stall in the webhook batch")
+        task = webhooks_follow.delay()
+        wait_for(marker.exists, f"the first worker to stall ({stage})")
         first.kill()
 
-        # then nothing of the batch stayed: no delivery, the cursor where it was
-        assert WebhookDelivery.objects.count() == 0
-        assert webhook_cursor_position() == 0
+        # then only what had committed stayed: nothing, or the first batch with its cursor move
+        committed = 0 if stage == "webhooks-mid-batch" else 1
+        assert WebhookDelivery.objects.count() == committed
+        assert webhook_cursor_position() == ([0, *approvals][committed])
 
-        # when a second worker runs the follower's next task (the beat's sweep sends one; the
-        # killed task is not acknowledged late, so its message is gone with its worker)
+        # when a second worker starts, Redis redelivers the unacknowledged follower message
+        # (acks_late) to it; no sweep and no other task is sent
         second = workers("second", broker, **allow)
-        second.wait_ready()
-        swept = webhooks_follow.delay()
-        wait_for(lambda: second.logged(f"[{swept.id}] succeeded"), "the swept follower task")
+        wait_for(lambda: second.logged(f"[{task.id}] succeeded"), "the redelivered task")
         wait_for(lambda: len(receiver.requests) >= 3, "three webhook requests")
         time.sleep(1)  # a duplicate send, if any, would arrive now
 
-        # then each approval was delivered exactly once, and the cursor is at the head
+        # then the same task ran again from the cursor, and each approval was delivered once
+        assert second.logged(f"[{task.id}] received")
         delivered_ids = [json.loads(request["body"])["id"] for request in receiver.requests]
         assert len(delivered_ids) == 3
         assert sorted(delivered_ids) == sorted(
             str(pk) for pk in WebhookDelivery.objects.values_list("pk", flat=True)
         )
+        assert sorted(WebhookDelivery.objects.values_list("event_position", flat=True)) == (
+            approvals
+        )
         assert webhook_cursor_position() == head
     figures_record(
-        "webhook-follower-killed-mid-batch",
+        f"webhook-follower-killed-{stage}",
         faults_injected=1,
+        redelivered=1,
         deliveries_expected=3,
         requests_received=len(delivered_ids),
     )

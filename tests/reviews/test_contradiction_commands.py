@@ -58,21 +58,31 @@ def test_eval_prints_precision_recall_f1_per_file(tmp_path, capsys):
             "a": "Hugh Hefner is dead.",
             "b": "Hugh Hefner is alive.",
             "label": "contradiction",
+            "type": "antonymy",
         },
-        {"id": "2", "a": "Rain fell in Oslo.", "b": "Paris hosted a fair.", "label": "none"},
+        {
+            "id": "2",
+            "a": "Rain fell in Oslo.",
+            "b": "Paris hosted a fair.",
+            "label": "none",
+            "type": "different_entity",
+        },
         {
             "id": "3",
             "a": "Kim Jong Un is ill.",
             "b": "Kim Jong Un had surgery.",
             "label": "contradiction",
+            "type": "paraphrase",
         },
     ]
     path.write_text("".join(json.dumps(row) + "\n" for row in rows))
     call_command("eval_contradictions", str(path))
     output = capsys.readouterr().out.splitlines()
-    assert output[0] == "detector lexical-7"
+    assert output[0] == "detector lexical-8"
     fields = output[2].split()
     assert fields[:8] == ["small.jsonl", "3", "1", "0", "1", "1.000", "0.500", "0.667"]
+    # and the pairs flagged per kind of pair, kinds in alphabetical order
+    assert output[-1] == "small.jsonl: antonymy 1/1, different_entity 0/1, paraphrase 0/1"
 
 
 def test_explain_pair_prints_each_detectors_verdict_and_the_alignment(capsys):
@@ -182,7 +192,7 @@ def test_eval_with_grouped_folds_decides_each_topic_by_a_model_that_never_saw_it
     output = capsys.readouterr().out.splitlines()
     # then the report says how it was measured, per file and pooled, then per type
     assert output[0] == (
-        "detector lexical-7: 2-fold cross-validation grouped by topic (4 topics), seed "
+        "detector lexical-8: 2-fold cross-validation grouped by topic (4 topics), seed "
         "20240601, out-of-fold decisions only"
     )
     assert output[2].split() == ["topics.jsonl", "8", "4", "0", "0", "1.000", "1.000", "1.000"]

@@ -51,7 +51,7 @@ def test_consuming_the_log_flags_the_pair_once(seed_claims):
     assert events[0].stream_id == flagging.contradiction_pair_id(claim_a=b, claim_b=a)
     assert events[0].stream_type == "contradiction"
     assert events[0].data["claims"] == sorted([a, b])
-    assert events[0].data["detector_version"] == "lexical-7"
+    assert events[0].data["detector_version"] == "lexical-8"
     assert events[0].data["score"] == "0.614"  # data/weights.json
     view = ContradictionView.objects.get()
     assert view.status == "open"
@@ -61,6 +61,27 @@ def test_consuming_the_log_flags_the_pair_once(seed_claims):
     # when consumed again (a redelivered task) nothing new happens
     assert services.contradictions_consume() == 0
     assert len(flagged_events()) == 1
+
+
+def test_a_flag_is_caused_by_the_recording_that_completed_the_pair():
+    # given two claims recorded in two requests
+    claim_record(
+        text=SUPPORT, metadata=ev.Metadata(actor="user:ann", via="api", correlation_id="r-1")
+    )
+    second = claim_record(
+        text=SILENT, metadata=ev.Metadata(actor="user:bob", via="api", correlation_id="r-2")
+    )
+    recorded = Event.objects.get(stream_id=second.claim_id, type="ClaimRecorded")
+    # when the log is consumed
+    services.contradictions_consume()
+    # then the flag is the worker's, in the second request, caused by its recording
+    (flagged,) = flagged_events()
+    assert flagged.metadata == {
+        "actor": "worker:contradictions",
+        "via": "worker",
+        "correlation_id": "r-2",
+        "causation_id": str(recorded.position),
+    }
 
 
 def test_checking_a_claim_again_flags_nothing_twice(seed_claims, metadata):

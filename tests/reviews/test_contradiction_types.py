@@ -29,9 +29,9 @@ TYPES = {
         ("negation", 42),
         ("opposite_predicate", 54),
         ("date", 58),
-        ("numeric", 48),
-        ("quantifier", 64),
-        ("stance", 44),
+        ("numeric", 88),
+        ("quantifier", 104),
+        ("stance", 84),
         ("swapped_relation", 40),
         ("answer", 40),
     ],
@@ -50,9 +50,9 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         ("negation", 21, 0),
         ("opposite_predicate", 27, 2),
         ("date", 29, 2),
-        ("numeric", 24, 1),
-        ("quantifier", 32, 1),
-        ("stance", 20, 2),
+        ("numeric", 42, 2),
+        ("quantifier", 51, 3),
+        ("stance", 41, 3),
         ("swapped_relation", 20, 0),
         ("answer", 20, 2),
     ],
@@ -278,6 +278,97 @@ RULES.update(
         "a quantified group qualified on one side only is another group": (
             "Not a single nurse at the clinic was dismissed.",
             "A handful of senior nurses at the clinic were dismissed.",
+            "",
+        ),
+    }
+)
+
+
+# The general rules of lexical-8 (quantifiers, numbers and stances as news states them), the
+# same way.
+RULES.update(
+    {
+        "a quantifier is compared whoever is quoted saying it": (
+            "All 9 lifeguards on duty were trained in first aid, the beach council said.",
+            "Not all of the lifeguards on duty were trained in first aid, according to a union "
+            "official.",
+            "quantifier",
+        ),
+        "no one against a bare count, the verbs in other words": (
+            "No one was hurt when the crane toppled, the site manager said.",
+            "Two people were injured when the crane toppled, according to paramedics.",
+            "quantifier",
+        ),
+        "the head of a compound is the quantified noun": (
+            "All 12 committee members signed the report.",
+            "None of the members of the committee signed the report, a clerk said.",
+            "quantifier",
+        ),
+        "a quantified object takes the verb before it": (
+            "No cases of measles have been recorded in the town this year, officials said.",
+            "Doctors confirmed six cases of measles in the town this year.",
+            "quantifier",
+        ),
+        "a quantifier of another predicate is not opposed": (
+            "None of the protesters arrested on Friday had been charged by Saturday, police said.",
+            "Several of the protesters arrested on Friday had been released by Saturday, their "
+            "lawyers said.",
+            "",
+        ),
+        "a quantifier of a group in another place is not opposed": (
+            "Not a single pharmacy in Arden closed during the strike.",
+            "Several pharmacies in Belmore closed during the strike, officials said.",
+            "",
+        ),
+        "numbers written as words are numbers": (
+            "Fourteen people were rescued from the flooded mine, the fire service said.",
+            "Rescuers said 40 people were rescued from the flooded mine.",
+            "numeric",
+        ),
+        "a workforce counted in other words is one measure": (
+            "The mill employs 850 people, its owner said.",
+            "Fewer than 300 workers are employed at the mill, according to the union.",
+            "numeric",
+        ),
+        "who gives a number is not what it counts": (
+            "The blaze destroyed 60 homes, firefighters said on Monday.",
+            "The blaze destroyed 6 houses, according to the regional government.",
+            "numeric",
+        ),
+        "an approximation within its tolerance agrees": (
+            "The mill employs 850 people, its owner said.",
+            "Roughly 800 staff work at the mill, according to the union.",
+            "",
+        ),
+        "a pledge against has yet to": (
+            "The Orrin Foundation has pledged $5 million to the flood appeal, its director said.",
+            "The Orrin Foundation has yet to commit any money to the flood appeal, organisers "
+            "said.",
+            "stance",
+        ),
+        "backing against declining to back": (
+            "The housing minister backs the plan for a new town at Elmbridge, her office said.",
+            "The housing minister has declined to back the plan for a new town at Elmbridge.",
+            "stance",
+        ),
+        "a pledge reported in the past tense still holds": (
+            "The Orrin Foundation pledged on Monday to keep funding the village school.",
+            "The Orrin Foundation has abandoned the village school, parents said.",
+            "stance",
+        ),
+        "a stance taken by another holder is not opposed": (
+            "The housing minister backs the plan for a new town at Elmbridge, her office said.",
+            "The transport minister has declined to back the plan for a new town at Elmbridge.",
+            "",
+        ),
+        "a stance taken on another named thing is not opposed": (
+            "Kelby Motors remains committed to its Wrexley plant, its chief executive said.",
+            "Kelby Motors is reluctant to keep its Sandford plant open, union officials said.",
+            "",
+        ),
+        "a group's size against a count of some of it agrees": (
+            "All 30 trains ran on time on Monday.",
+            "Two trains ran on time on Monday.",
             "",
         ),
     }

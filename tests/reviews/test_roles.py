@@ -72,6 +72,7 @@ def test_setup_demo_creates_one_user_per_role_and_is_idempotent(capsys):
     assert [user.username for user in users] == [
         "admin",
         "auditor",
+        "dataprotection",
         "editor",
         "publisher",
         "reviewer",
@@ -80,12 +81,14 @@ def test_setup_demo_creates_one_user_per_role_and_is_idempotent(capsys):
     assert roles == {
         "admin": {Role.ADMIN},
         "auditor": {Role.AUDITOR},
+        "dataprotection": {Role.DATA_PROTECTION},
         "editor": {Role.EDITOR},
         "publisher": {Role.PUBLISHER},
         "reviewer": {Role.REVIEWER},
     }
     assert Membership.objects.get(user__username="publisher").organisation_id == "demo-news"
-    assert "  reviewer   demo-password  (reviewer)" in out
+    assert "  reviewer       demo-password  (reviewer)" in out
+    assert "  dataprotection demo-password  (data_protection)" in out
     assert get_user_model().objects.get(username="reviewer").check_password("demo-password")
 
 

@@ -195,3 +195,58 @@ def test_a_source_ingested_before_the_spans_were_recorded_still_reads_and_stops_
     )
     assert context is not None
     assert _leaks(context.before + context.quote + context.after) == []
+
+
+@pytest.mark.django_db
+def test_a_redacted_quote_is_reported_as_redacted_and_no_context_shows_the_filler(client, users):
+    # given an article of three claims, and its middle sentence redacted from the snapshot
+    from ledger.db_guards import SOURCE_FILLER
+    from ledger.source_redaction import SourceRedaction, source_text_redact
+
+    sentences = [
+        "Iran pledged $100 million to Hamas in 2023, officials said.",
+        "Qatar hosted talks between the parties on 3 May 2024.",
+        "The treaty was signed in Oslo in 1994.",
+    ]
+    system = Metadata(actor="system:test", via="test")
+    source = source_ingest(content=" ".join(sentences).encode(), metadata=system)
+    first, second, third = source.claims
+    source_text_redact(
+        redaction=SourceRedaction(
+            source_id=source.source_id, text=sentences[1], reason="erasure request"
+        ),
+        metadata=system,
+    )
+    views = {str(view.claim_id): view for view in ClaimView.objects.all()}
+
+    # when the contexts of the three claims are cut, as the admin's pages show them
+    contexts = {
+        claim.claim_id: claim_source_context(
+            source_id=source.source_id, selector=views[claim.claim_id].selector, characters=200
+        )
+        for claim in (first, second, third)
+    }
+
+    # then the redacted quote says so, and its neighbours' contexts stop at it
+    assert [context.quote_redacted for context in contexts.values() if context] == [
+        False,
+        True,
+        False,
+    ]
+    before, after = contexts[third.claim_id], contexts[first.claim_id]
+    assert before is not None
+    assert after is not None
+    assert after.quote == sentences[0]
+    assert after.after == " "
+    assert before.before == " "
+    assert all(
+        SOURCE_FILLER not in context.before + context.after
+        for context in contexts.values()
+        if context
+    )
+    # and the redacted claim's page says the span was redacted, showing no filler
+    client.force_login(users[Role.EDITOR])
+    page = client.get(reverse("admin:reviews_reviewclaim_change", args=[second.claim_id]))
+    assert page.status_code == 200
+    assert "this span was redacted from the source" in page.text
+    assert SOURCE_FILLER not in page.text

@@ -1,9 +1,8 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from ledger.events import Metadata
-from ledger.exceptions import LedgerError
+from ledger.management.operator import operator_call
 from ledger.redaction import claim_text_erase
 
 
@@ -19,14 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("--actor", required=True, help="who is erasing, e.g. user:dpo")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            result = claim_text_erase(
-                claim_id=options["claim_id"],
-                reason=options["reason"],
-                metadata=Metadata(actor=options["actor"].strip(), via="command:erase_claim_text"),
-            )
-        except LedgerError as error:
-            raise CommandError(error.message) from error
+        result = operator_call(
+            "erase_claim_text",
+            options,
+            lambda metadata: claim_text_erase(
+                claim_id=options["claim_id"], reason=options["reason"], metadata=metadata
+            ),
+        )
         for redaction in result.redactions:
             self.stdout.write(
                 f"redacted {redaction.field} of the event at position {redaction.position}; "

@@ -1,9 +1,8 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from ledger.events import Metadata
-from ledger.exceptions import LedgerError
+from ledger.management.operator import operator_call
 from ledger.redaction import event_redact
 
 
@@ -22,15 +21,16 @@ class Command(BaseCommand):
         parser.add_argument("--actor", required=True, help="who is redacting, e.g. user:dpo")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            result = event_redact(
+        result = operator_call(
+            "redact_event",
+            options,
+            lambda metadata: event_redact(
                 position=options["position"],
                 field=options["field"],
                 reason=options["reason"],
-                metadata=Metadata(actor=options["actor"].strip(), via="command:redact_event"),
-            )
-        except LedgerError as error:
-            raise CommandError(error.message) from error
+                metadata=metadata,
+            ),
+        )
         self.stdout.write(
             f"redacted {result.field} of the event at position {result.position}; "
             f"recorded as DataRedacted at position {result.redaction_position}"

@@ -39,8 +39,7 @@ class ApiKeyListView(LedgerAPIView):
         responses={200: ApiKeySerializer(many=True), **COMMON_ERRORS},
     )
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.page_response()
 
     @extend_schema(
         summary="Create an API key (its token is shown once, in this response)",

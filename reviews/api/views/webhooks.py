@@ -51,8 +51,7 @@ class WebhookEndpointListView(LedgerAPIView):
         responses={200: WebhookEndpointSerializer(many=True), **COMMON_ERRORS},
     )
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.page_response()
 
     @extend_schema(
         summary="Register a webhook endpoint (its signing secret is shown once)",
@@ -121,8 +120,7 @@ class WebhookDeliveryListView(LedgerAPIView):
         responses={200: WebhookDeliverySerializer(many=True), **COMMON_ERRORS, **NOT_FOUND},
     )
     def get(self, request: Request, endpoint_id: str) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.page_response()
 
 
 class WebhookRedeliverView(LedgerAPIView):

@@ -19,6 +19,7 @@ DEMO_USERS: dict[Role, str] = {
     Role.REVIEWER: "reviewer",
     Role.EDITOR: "editor",
     Role.AUDITOR: "auditor",
+    Role.DATA_PROTECTION: "dataprotection",
 }
 
 
@@ -32,10 +33,10 @@ class Command(BaseCommand):
             role_groups_sync()
             self._create_accounts()
         self.stdout.write("Demo accounts (log in at http://127.0.0.1:8000/admin/):")
-        self.stdout.write(f"  {DEMO_ADMIN:<10} {DEMO_PASSWORD}  (administrator)")
+        self.stdout.write(f"  {DEMO_ADMIN:<14} {DEMO_PASSWORD}  (administrator)")
         for role, username in DEMO_USERS.items():
             where = f", organisation {DEMO_ORGANISATION[0]}" if role is Role.PUBLISHER else ""
-            self.stdout.write(f"  {username:<10} {DEMO_PASSWORD}  ({role}{where})")
+            self.stdout.write(f"  {username:<14} {DEMO_PASSWORD}  ({role}{where})")
 
     def _create_accounts(self) -> None:
         user_model = get_user_model()

@@ -253,6 +253,19 @@ def flag_pairs(
     return pair_ids
 
 
+@pytest.mark.parametrize("pair_id", ["not-a-uuid", "33333333-3333-3333-3333-333333333333"])
+def test_a_flag_page_of_no_visible_flag_goes_back_to_the_list_with_a_warning(
+    client, users, flag, pair_id
+):
+    client.force_login(users[Role.REVIEWER])
+    # when the reviewer opens a flag page of a malformed or unknown id
+    response = client.get(flag_page(pair_id))
+    # then they are back on the list, told there is no such flag they can see
+    assert response.status_code == 302
+    assert response["Location"] == CHANGELIST
+    assert messages_of(response) == [f"There is no contradiction flag {pair_id!r} you can see."]
+
+
 def test_the_flags_list_shows_both_claims_words_why_and_where_from(client, users, flag):
     client.force_login(users[Role.EDITOR])
     page = client.get(CHANGELIST)
@@ -334,6 +347,19 @@ def test_the_flags_list_filters_by_status_publisher_assignee_and_searches_text(c
     assert listed("status=open") == {mine, other_paper}
     assert listed("publisher=gotham") == {other_paper}
     assert listed("q=Claim+1+says") == {theirs}
+
+
+def test_the_flags_list_offers_each_claims_publisher_once_in_order(client, users):
+    # given flags between claims of two publishers, and a claim with no publisher
+    flag_pairs(1, publisher="gotham")
+    flag_pairs(2)
+    claim_record(text="An unsigned claim.", metadata=SYSTEM)
+    client.force_login(users[Role.EDITOR])
+    # when
+    page = client.get(CHANGELIST)
+    # then the publisher filter lists each publisher once, in order, and no blank one
+    choices = re.findall(r'href="\?publisher=([^"&]*)"', page.text)
+    assert choices == sorted({ORGANISATION, "gotham"})
 
 
 def test_the_flags_list_shows_the_type_in_words_and_filters_by_it(client, users):
@@ -503,8 +529,8 @@ def test_the_flag_page_explains_the_pair_as_explain_pair_does_in_either_order(cl
     # and the stored cue, from flagging time, names the same claim's stance as A's
     assert f"A says {SEED_STANCES[first]}" in flag.cues[0]
     assert (
-        "Computed now, by detector lexical-7; the reasons above were recorded when the pair was "
-        "flagged, by detector lexical-7." in page
+        "Computed now, by detector lexical-8; the reasons above were recorded when the pair was "
+        "flagged, by detector lexical-8." in page
     )
 
 
@@ -523,7 +549,7 @@ def test_the_flag_page_says_its_explanation_is_todays_not_the_flaggings(client, 
     page = client.get(flag_page(flagged.pair_id)).text
     # then the page names both versions, and the explanation is today's detectors'
     assert (
-        "Computed now, by detector lexical-7; the reasons above were recorded when the pair was "
+        "Computed now, by detector lexical-8; the reasons above were recorded when the pair was "
         "flagged, by detector old-1." in page
     )
     assert explanation_rows(page) == seed_pair_explanation(first=SEED_SUPPORT)

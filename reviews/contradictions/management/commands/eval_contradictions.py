@@ -1,9 +1,11 @@
 """eval_contradictions FILE... [--folds K]: precision, recall, F1 per labelled file.
 
-Without ``--folds`` the shipped weights score every pair (pairs/second too). With ``--folds K``
-the score is refitted K times on folds grouped by topic (``fitting.cross_validate``) and every
-pair is decided by a model that never saw its topic; the report then adds, per contradiction
-type (the cue kinds), how many flags it raised and how many were right.
+Without ``--folds`` the shipped weights score every pair (pairs/second too), and a file whose
+pairs name their kind (``type`` or ``kind``) gets a line of pairs flagged per kind. With
+``--folds K`` the score is refitted K times on folds grouped by topic
+(``fitting.cross_validate``) and every pair is decided by a model that never saw its topic;
+the report then adds, per contradiction type (the cue kinds), how many flags it raised and how
+many were right.
 """
 
 from __future__ import annotations
@@ -51,8 +53,15 @@ class Command(BaseCommand):
         self.stdout.write(f"detector {detector_version()}")
         self.stdout.write(f"{HEADER} {'pairs/s':>8}")
         in_sample = False
+        kinds: list[str] = []
         for path in paths:
             result = pairs_evaluate(path)
+            if result.flagged_by_kind:
+                counts = ", ".join(
+                    f"{kind} {flagged}/{pairs}"
+                    for kind, (flagged, pairs) in result.flagged_by_kind.items()
+                )
+                kinds.append(f"{result.name}: {counts}")
             self.stdout.write(
                 f"{result.name:<24} {result.pairs:>6} {result.true_positives:>5} "
                 f"{result.false_positives:>5} {result.false_negatives:>5} "
@@ -60,6 +69,11 @@ class Command(BaseCommand):
                 f"{result.pairs_per_second:>8.0f}" + ("  in-sample*" if fitted_on(path) else "")
             )
             in_sample = in_sample or fitted_on(path)
+        if kinds:
+            self.stdout.write("")
+            self.stdout.write("flagged / pairs, per kind of pair (the file's type or kind):")
+            for line in kinds:
+                self.stdout.write(line)
         if in_sample:
             self.stdout.write(
                 "* the score's weights were fitted on this file: these numbers are optimistic. "
