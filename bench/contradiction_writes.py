@@ -31,8 +31,8 @@ from bench._load import percentile
 from bench.common import figure, fresh_database, raw_connection
 from ledger import events as ev
 from ledger.models import Event
+from ledger.planning import APPEND_LOCK_KEY
 from ledger.services import claim_record
-from ledger.store import APPEND_LOCK_KEY
 from reviews.contradictions.services import CONSUME_BATCH_SIZE, contradictions_consume
 
 CLAIMS = CONSUME_BATCH_SIZE  # one whole batch

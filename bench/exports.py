@@ -87,7 +87,7 @@ def _claim_events(claim_id: str, number: int) -> list[tuple[str, dict[str, Any]]
 
 def _rows(start_position: int, prev_hash: str, count: int) -> Iterator[tuple[Any, ...]]:
     """``count`` chained event rows after ``start_position``; realistic shapes, interleaved."""
-    from ledger.store import format_timestamp
+    from ledger.reading import format_timestamp
     from ledger.verify_export import SALT_BYTES, canonical_text, event_hash, payload_commitments
 
     base = datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
@@ -144,7 +144,7 @@ def _fill(up_to: int) -> float:
     from django.db import connection
 
     from ledger.models import EVENT_FIELDS
-    from ledger.store import head_position
+    from ledger.reading import head_position
     from ledger.verify_export import GENESIS_HASH
 
     started = time.perf_counter()

@@ -15,8 +15,9 @@ from typing import Any
 
 from bench.common import entities_of, figure, fresh_database, sentences
 from ledger import events as ev
+from ledger.reading import head_position
 from ledger.services import ClaimDraft, claim_recording, projections_rebuild
-from ledger.store import append_many, head_position
+from ledger.store import append_many
 
 EVENTS = 1_000_000
 EVENTS_QUICK = 100_000

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from ledger.exceptions import InvalidCommand, LedgerIntegrityError
 from ledger.models import Checkpoint
-from ledger.store import format_timestamp
+from ledger.reading import format_timestamp
 from ledger.verification import ledger_verify
 from ledger.verify_export import (
     CHECKPOINT_KEY_VARIABLE,

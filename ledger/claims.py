@@ -13,7 +13,7 @@ from ledger.checkworthiness import LABEL_NOT_CHECK_WORTHY
 from ledger.exceptions import InvalidCommand, NotFound
 
 if TYPE_CHECKING:
-    from ledger.store import RecordedEvent
+    from ledger.reading import RecordedEvent
 
 
 class ClaimStatus(enum.StrEnum):

@@ -26,7 +26,7 @@ from django.utils import timezone
 from ledger.events import DataRedacted, Metadata
 from ledger.followers import LEASE_LOCK_CLASS, lease_key
 from ledger.models import ConsumerCursor
-from ledger.store import RecordedEvent, read_all
+from ledger.reading import RecordedEvent, read_all
 
 
 def consumer_run_whole_batch(

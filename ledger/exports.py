@@ -30,8 +30,8 @@ from django.utils import timezone
 from ledger import events as ev
 from ledger.exceptions import InvalidCommand, NotFound
 from ledger.models import EVENT_FIELDS, Event
+from ledger.reading import format_timestamp, head_position
 from ledger.redaction import event_record, redaction_summary, redactions_by_position
-from ledger.store import format_timestamp, head_position
 from ledger.verify_export import (
     CHECKPOINT_KEY_VARIABLE,
     EXPORT_FORMAT,

@@ -7,7 +7,7 @@ import datetime
 from ledger import events as ev
 from ledger.claims import ClaimState, claim_state_from_events
 from ledger.exceptions import InvalidCommand, NotFound
-from ledger.store import read_stream
+from ledger.reading import read_stream
 
 
 def claim_as_of(

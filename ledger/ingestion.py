@@ -34,8 +34,9 @@ from ledger.extraction import (
     withheld_spans,
 )
 from ledger.models import Source
+from ledger.reading import read_stream, read_streams
 from ledger.services import ClaimDraft, claim_recording, text_check_characters
-from ledger.store import StreamAppend, append_many, read_stream, read_streams
+from ledger.store import StreamAppend, append_many
 
 # Names the namespace of source and claim ids; any fixed UUID works, it must never change.
 SOURCE_NAMESPACE = uuid.UUID("6f1d2b1e-4c1a-5b8e-9d55-0c1a1ed6e7a1")

@@ -17,7 +17,7 @@ from ledger.models import ClaimView, MatchMember, MatchView
 
 if TYPE_CHECKING:
     from ledger.projections import Row, RowStore
-    from ledger.store import RecordedEvent
+    from ledger.reading import RecordedEvent
 
 _NEVER = datetime.datetime.max.replace(tzinfo=datetime.UTC)  # a claim not (yet) projected
 

@@ -32,7 +32,7 @@ from ledger.sql import (
 )
 
 if TYPE_CHECKING:
-    from ledger.store import RecordedEvent
+    from ledger.reading import RecordedEvent
 
 Row = dict[str, Any]
 
@@ -433,6 +433,58 @@ def preload_streams(
     for model, stream_ids in wanted.items():
         pending.extend(rows.preload_send(cursors, model, stream_ids))
     return pending
+
+
+@dataclasses.dataclass(frozen=True)
+class StreamRowsJoin:
+    """``preload_streams`` for one stream, as columns and LEFT JOINs added to the query that
+    reads the stream's head (``ledger.planning``): the rows come in the head's own row."""
+
+    columns: str  # ", r0.col, ..." after the head's columns
+    joins: str  # " LEFT JOIN table r0 ON r0.pk = %s ..." after the head's FROM
+    params: list[Any]  # the joins' parameters, in order
+    pending: list[PendingRows]
+    width: int  # how many columns ``columns`` adds
+
+    def collect(self, rows: DatabaseRows, values: Sequence[Any]) -> None:
+        """Cache the joined rows from ``values``, the head row's columns after its own."""
+        offset = 0
+        for item in self.pending:
+            table = _table_of(item.model)
+            part = values[offset : offset + len(table.fields)]
+            offset += len(table.fields)
+            found = part[table.fields.index(table.primary_key)] is not None
+            rows.preload_rows(item, [part] if found else [])
+
+
+def stream_rows_joined(
+    rows: DatabaseRows, stream_id: str, stream_type: str, version_before: int | None
+) -> StreamRowsJoin:
+    """The rows keyed by one stream that its handlers read, as a join (``StreamRowsJoin``);
+    none for a new stream (version 0), whose rows are known absent."""
+    columns: list[str] = []
+    joins: list[str] = []
+    params: list[Any] = []
+    pending: list[PendingRows] = []
+    quote = connection.ops.quote_name
+    for model in KEYED_BY_STREAM.get(stream_type, ()):
+        if version_before == 0:
+            rows.assume_absent(model, [stream_id])
+            continue
+        table = _table_of(model)
+        for item in rows.preload_queries(model, [stream_id]):
+            alias = f"r{len(pending)}"
+            columns.extend(f"{alias}.{quote(field.column)}" for field in table.fields)
+            joins.append(f" LEFT JOIN {table.name} {alias} ON {alias}.{table.pk_column} = %s")
+            params.extend(item.params)
+            pending.append(item)
+    return StreamRowsJoin(
+        columns="".join(f", {column}" for column in columns),
+        joins="".join(joins),
+        params=params,
+        pending=pending,
+        width=len(columns),
+    )
 
 
 def normalized(model: type[models.Model], row: Row) -> Row:

@@ -21,8 +21,9 @@ from ledger import projections
 from ledger.db_guards import SQLITE_TRIGGERS
 from ledger.exceptions import InvalidCommand, LedgerIntegrityError, NotFound
 from ledger.models import EVENT_FIELDS, Event
+from ledger.reading import format_timestamp
 from ledger.services import projections_rebuild
-from ledger.store import append, format_timestamp, lock_appends
+from ledger.store import append, lock_appends
 from ledger.verify_export import (
     event_hash,
     fields_digest,

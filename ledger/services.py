@@ -14,15 +14,8 @@ from ledger import projections
 from ledger.claims import ClaimState, claim_state_from_events, evolve
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, LedgerIntegrityError, NotFound
 from ledger.models import ClaimView, Source
-from ledger.store import (
-    RecordedEvent,
-    StreamAppend,
-    append,
-    append_decided,
-    lock_appends,
-    read_all,
-    read_stream,
-)
+from ledger.reading import RecordedEvent, read_all, read_stream
+from ledger.store import StreamAppend, append, append_decided, lock_appends
 
 MAX_CLAIM_LENGTH = 5000
 
@@ -186,6 +179,7 @@ def claim_command(
     expected_version: int,
     event: ev.DomainEvent | Callable[[ClaimState], ev.DomainEvent],
     metadata: ev.Metadata,
+    visible: Callable[[ClaimView], bool] | None = None,
 ) -> ClaimState:
     """Append one event to an existing claim at ``expected_version``; return the new state.
 
@@ -194,14 +188,15 @@ def claim_command(
     raise to refuse the command). The state is read once, under the append's lock and in its
     first round trip: the claim list's row (the same cost whatever the claim's history),
     verified against the stream's version (LedgerIntegrityError when they differ). NotFound
-    for an unknown claim comes first, then ConcurrencyConflict for a stale
-    ``expected_version``, then whatever ``event`` raises; any of them leaves nothing written.
+    for an unknown claim comes first, or for one that ``visible`` (given that row, unsaved)
+    says the caller may not see, then ConcurrencyConflict for a stale ``expected_version``,
+    then whatever ``event`` raises; any of them leaves nothing written.
     """
     loaded: list[ClaimState] = []
 
     def decide(rows: projections.DatabaseRows, version: int) -> list[ev.DomainEvent]:
         row = rows.get(ClaimView, claim_id)
-        if row is None or version == 0:
+        if row is None or version == 0 or (visible is not None and not visible(ClaimView(**row))):
             raise NotFound(f"no claim {claim_id}")
         state = projections.claim_state_from_row(row)
         if state.version != version:

@@ -116,9 +116,11 @@ class TableWrite:
 def send(writes: Sequence[TableWrite]) -> None:
     """The send step of an append: write every planned row, in the current transaction.
 
-    The multi-row INSERTs of every table go in one round trip (pipelined on PostgreSQL); large
-    groups of new rows are COPYed instead, after them (COPY cannot run inside a pipeline). A
-    failure raises and leaves the transaction to roll back.
+    The multi-row INSERTs (upserts for read-model rows) of every table go in one round trip:
+    on PostgreSQL as one statement, each table's INSERT a data-modifying ``WITH`` part of it
+    (``_one_statement``); on SQLite one after the other. Large groups of new rows are COPYed
+    instead, after them (COPY cannot run inside a pipeline). A failure raises and leaves the
+    transaction to roll back.
     """
     statements: list[tuple[str, list[Any]]] = []
     copies = []
@@ -137,10 +139,43 @@ def send(writes: Sequence[TableWrite]) -> None:
                 tail=write.conflict,
             )
         )
+    if vendor() == "postgresql":
+        statements = _one_statement(statements)
     with pipeline():
         execute_statements(statements)
     for write in copies:
         _copy_rows(write)
+
+
+def _one_statement(statements: list[tuple[str, list[Any]]]) -> list[tuple[str, list[Any]]]:
+    """The INSERTs as few statements as the parameter limit allows: ``WITH w1 AS (INSERT ...),
+    w2 AS (INSERT ...) INSERT ...``.
+
+    Every part of such a statement runs, on the same snapshot, none seeing another's rows: an
+    append's writes never read each other (each table's rows are distinct, and no read-model
+    table refers to another or to the events by key), so the result is that of the statements
+    run one by one, and it commits or fails as a whole with the transaction.
+    """
+    limit = max_query_params()
+    groups: list[list[tuple[str, list[Any]]]] = []
+    count = 0
+    for sql, params in statements:
+        if not groups or count + len(params) > limit:
+            groups.append([])
+            count = 0
+        groups[-1].append((sql, params))
+        count += len(params)
+    combined = []
+    for group in groups:
+        *parts, (last_sql, _) = group
+        prefix = ", ".join(f"w{index} AS ({sql})" for index, (sql, _) in enumerate(parts))
+        combined.append(
+            (
+                f"WITH {prefix} {last_sql}" if parts else last_sql,
+                [value for _, params in group for value in params],
+            )
+        )
+    return combined
 
 
 def _copy_rows(write: TableWrite) -> None:

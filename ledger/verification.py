@@ -6,9 +6,9 @@ import dataclasses
 from typing import Any
 
 from ledger.models import EVENT_FIELDS, Checkpoint, Event
+from ledger.reading import format_timestamp
 from ledger.redaction import redactions_by_position
 from ledger.source_redaction import sources_verify
-from ledger.store import format_timestamp
 from ledger.verify_export import (
     GENESIS_HASH,
     checkpoint_chain_problem,

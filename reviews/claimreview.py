@@ -9,7 +9,7 @@ from django.conf import settings
 from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.models import ClaimView, Source
-from ledger.store import RecordedEvent, read_stream
+from ledger.reading import RecordedEvent, read_stream
 from reviews.matching.selectors import match_group
 from reviews.models import Organisation
 from reviews.verdicts import Rating, verdict_review_rating

@@ -15,9 +15,9 @@ from typing import Any
 from ledger import events as ev
 from ledger.consumers import consumer_run_whole_batch, redacted_stream_ids
 from ledger.followers import follower_named
+from ledger.reading import RecordedEvent, read_all
 from ledger.redaction import ErasureResult, claim_text_erase
 from ledger.source_redaction import SourceRedaction, SourceRedactionResult, source_text_redact
-from ledger.store import RecordedEvent, read_all
 from reviews.actors import Actor
 from reviews.exceptions import PermissionDenied
 from reviews.models import ApiIdempotentRequest

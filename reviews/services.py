@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from django.db import transaction
 
@@ -24,7 +24,8 @@ from ledger import services as ledger_services
 from ledger.claims import ClaimState
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, LedgerError, NotFound
 from ledger.models import ClaimView, ContradictionView
-from ledger.store import append, read_stream
+from ledger.reading import read_stream
+from ledger.store import append
 from reviews import selectors
 from reviews.actors import Actor
 from reviews.exceptions import PermissionDenied
@@ -46,10 +47,15 @@ def _metadata(actor: Actor, via: str, correlation_id: str | None) -> ev.Metadata
 
 class _CommandReads:
     """What the workflow's event builders read (``workflow.builders.CommandReads``), from the
-    selectors."""
+    selectors; one per command, keeping the user roles it read."""
+
+    def __init__(self) -> None:
+        self._user_roles: dict[str, frozenset[Role]] = {}
 
     def user_roles(self, username: str) -> frozenset[Role]:
-        return selectors.active_user_roles(username=username)
+        if username not in self._user_roles:
+            self._user_roles[username] = selectors.active_user_roles(username=username)
+        return self._user_roles[username]
 
     def sign_off_parties(self, claim_id: str) -> tuple[str | None, str | None]:
         parties = selectors.claim_sign_off_parties(claim_id=claim_id)
@@ -62,9 +68,6 @@ class _CommandReads:
         return selectors.claim_open_flags(claim_id=claim_id)
 
 
-_COMMAND_READS = _CommandReads()
-
-
 def review_command(
     *,
     actor: Actor,
@@ -74,6 +77,7 @@ def review_command(
     arguments: Mapping[str, object],
     via: str = DEFAULT_VIA,
     correlation_id: str | None = None,
+    visible: Callable[[ClaimView], bool] | None = None,
 ) -> ClaimState:
     """Run one workflow command (``workflow.commands.COMMANDS``) and append its one event.
 
@@ -81,22 +85,27 @@ def review_command(
     once under the store's lock (``claim_command``), the version is checked: a decision taken on
     an outdated page is refused as stale whatever it was. Then role, scope and state
     (``workflow_check``), then the command's own rules as its event is built, so a command
-    racing another one cannot land on a state it was not checked against.
+    racing another one cannot land on a state it was not checked against. The roles of users
+    an argument names (an assignee) are read before the lock: they are not ledger state.
+    ``visible`` (the caller's visibility rule, checked on the row read under the lock before
+    anything else) makes a claim the caller may not see NotFound.
     """
     spec = COMMANDS[command]
     cleaned = spec.clean(arguments)
+    reads = _CommandReads()
+    for name in spec.users_read:
+        reads.user_roles(str(cleaned[name]))  # before the lock (CommandSpec.users_read)
 
     def decide(claim: ClaimState) -> ev.DomainEvent:
         workflow_check(actor=actor, claim=claim, command=command)
-        return spec.build(
-            CommandInput(actor=actor, claim=claim, arguments=cleaned, reads=_COMMAND_READS)
-        )
+        return spec.build(CommandInput(actor=actor, claim=claim, arguments=cleaned, reads=reads))
 
     return ledger_services.claim_command(
         claim_id=claim_id,
         expected_version=expected_version,
         event=decide,
         metadata=_metadata(actor, via, correlation_id),
+        visible=visible,
     )
 
 

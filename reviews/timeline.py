@@ -7,7 +7,7 @@ import datetime
 from typing import Any
 
 from ledger import events as ev
-from ledger.store import RecordedEvent, read_stream
+from ledger.reading import RecordedEvent, read_stream
 from reviews.matching.selectors import match_pair_list
 from reviews.selectors import claim_flag_list
 from reviews.wording import opening_words

@@ -56,14 +56,14 @@ def statements_counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Statements]:
 def appends_counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """From now on, the number of events of each append made (one item per append, whatever
     its size: every append chains its events once)."""
-    from ledger import store
+    from ledger import planning
 
     made: list[int] = []
-    chain = store._chain
+    chain = planning._chain
 
     def counted(appends: Any, *args: Any, **kwargs: Any) -> Any:
         made.append(sum(len(item.events) for item in appends))
         return chain(appends, *args, **kwargs)
 
-    monkeypatch.setattr(store, "_chain", counted)
+    monkeypatch.setattr(planning, "_chain", counted)
     return made

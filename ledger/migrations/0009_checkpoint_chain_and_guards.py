@@ -10,7 +10,7 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.state import StateApps
 
 from ledger.db_guards import install_checkpoint_guards, remove_checkpoint_guards
-from ledger.store import format_timestamp
+from ledger.reading import format_timestamp
 from ledger.verify_export import GENESIS_HASH, checkpoint_chain_hash
 
 

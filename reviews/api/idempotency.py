@@ -1,7 +1,8 @@
 """Idempotency-Key on POST: a retried request gets the first response back and writes nothing.
 
-The first request reserves (caller, key) by inserting a row before it runs; a concurrent retry
-blocks on that unique row and, once the first commits, replays its response. The row, the
+The first request reserves (caller, key) by inserting a row before it runs (one
+``INSERT ... ON CONFLICT DO NOTHING``); a concurrent retry blocks on that unique row and, once
+the first commits, replays its response. The row, the
 command's events and its response commit together, so a failed request leaves no trace and
 can be retried with the same key. A key sent again with a different request is refused (422).
 
@@ -19,7 +20,8 @@ import re
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
+from django.utils.timezone import now
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -100,27 +102,22 @@ def _idempotent_post(
 ) -> Response:
     """Run ``handle`` once per (caller, Idempotency-Key); replay its response on a retry.
 
-    ``handle`` receives the key to pass to single-append services (or None without a header)
-    and runs inside the transaction that records the response. Top-level response fields named
-    in ``never_stored`` (secrets shown once) are left out of the stored copy and the replay.
+    ``handle`` receives the key to pass to single-append services (or None without a header).
+    With a key it runs inside the transaction that reserves the key and records the response;
+    without one it runs as any view does, each service it calls in a transaction of its own
+    (so a command is its append's transaction, with no savepoint around it). Top-level response
+    fields named in ``never_stored`` (secrets shown once) are left out of the stored copy and
+    the replay.
     """
     key = _key(request)
     if key is None:
-        with transaction.atomic():
-            return handle(None)
+        return handle(None)
     namespace = actor_from_request(request).idempotency_namespace
     fingerprint = _fingerprint(request)
-    existing = ApiIdempotentRequest.objects.filter(principal=namespace, key=key).first()
-    if existing is not None:
-        return _checked_replay(existing, fingerprint, key)
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = ApiIdempotentRequest.objects.create(
-                    principal=namespace, key=key, fingerprint=fingerprint, status_code=0
-                )
-        except IntegrityError:
-            # A concurrent request with this key committed first.
+        record = _reserved(namespace=namespace, key=key, fingerprint=fingerprint)
+        if record is None:
+            # This key's first request committed (a concurrent one was waited for): replay it.
             existing = ApiIdempotentRequest.objects.get(principal=namespace, key=key)
             return _checked_replay(existing, fingerprint, key)
         response = handle(store_key(namespace, key))
@@ -132,6 +129,38 @@ def _idempotent_post(
         record.headers = {name: response[name] for name in KEPT_HEADERS if name in response}
         record.save(update_fields=["status_code", "body", "headers"])
     return response
+
+
+def _reserved(*, namespace: str, key: str, fingerprint: str) -> ApiIdempotentRequest | None:
+    """Reserve (caller, key) with one statement: the new row, or None when the key is taken.
+
+    ``INSERT ... ON CONFLICT DO NOTHING``: a concurrent first request with this key makes it
+    wait until that request's transaction ends; then the key is taken (it committed) or
+    reserved here (it rolled back). No savepoint, no read before: a taken key costs one more
+    statement, the read of the stored response.
+    """
+    record = ApiIdempotentRequest(
+        principal=namespace, key=key, fingerprint=fingerprint, status_code=0, created_at=now()
+    )
+    meta = ApiIdempotentRequest._meta
+    names = ("principal", "key", "fingerprint", "status_code", "headers", "created_at")
+    fields = {field.name: field for field in meta.concrete_fields}
+    values = [fields[name].get_db_prep_save(getattr(record, name), connection) for name in names]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(name) for name in names)})"
+            f" VALUES ({', '.join(['%s'] * len(names))})"
+            f" ON CONFLICT ({quote('principal')}, {quote('key')}) DO NOTHING"
+            f" RETURNING {quote(meta.pk.column)}",
+            values,
+        )
+        inserted = cursor.fetchone()
+    if inserted is None:
+        return None
+    record.pk = inserted[0]
+    record._state.adding = False
+    return record
 
 
 def _checked_replay(record: ApiIdempotentRequest, fingerprint: str, key: str) -> Response:

@@ -21,7 +21,7 @@ from django.db.models import QuerySet
 from ledger import events as ev
 from ledger.exceptions import NotFound
 from ledger.models import Checkpoint, ClaimView, ContradictionView, Source
-from ledger.store import RecordedEvent, read_stream
+from ledger.reading import RecordedEvent, read_stream
 from reviews.actors import Actor
 from reviews.roles import Role
 from reviews.selectors import claims_visible, flags_with_priority

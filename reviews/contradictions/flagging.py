@@ -19,7 +19,8 @@ from django.db.models.functions import Coalesce
 from ledger import events as ev
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
 from ledger.models import ClaimView
-from ledger.store import RecordedEvent, StreamAppend, append_many, read_streams
+from ledger.reading import RecordedEvent, read_streams
+from ledger.store import StreamAppend, append_many
 from reviews.contradictions.candidates import MAX_CANDIDATES
 from reviews.contradictions.features import ClaimFeatures
 from reviews.contradictions.indexing import candidates_sharing

@@ -19,7 +19,7 @@ from ledger import events as ev
 from ledger.consumers import consumer_advance, consumer_follow, follower_metadata
 from ledger.followers import follower_named
 from ledger.models import ClaimView
-from ledger.store import RecordedEvent
+from ledger.reading import RecordedEvent
 from reviews.contradictions.flagging import contradiction_check_claim, contradiction_flag
 from reviews.contradictions.indexing import (
     contradiction_index_claim,

@@ -19,7 +19,8 @@ from ledger.consumers import consumer_follow
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
 from ledger.followers import follower_named
 from ledger.models import ClaimView, MatchMember
-from ledger.store import RecordedEvent, StreamAppend, append, append_many, read_stream, read_streams
+from ledger.reading import RecordedEvent, read_stream, read_streams
+from ledger.store import StreamAppend, append, append_many
 from reviews.actors import Actor
 from reviews.contradictions.candidates import MAX_CANDIDATES, blocking_keys
 from reviews.contradictions.features import ClaimFeatures

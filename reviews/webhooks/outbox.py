@@ -19,7 +19,7 @@ from ledger.claims import ClaimStatus
 from ledger.consumers import consumer_run_whole_batch, redacted_stream_ids
 from ledger.followers import follower_named
 from ledger.models import ClaimView, Event, MatchMember
-from ledger.store import RecordedEvent
+from ledger.reading import RecordedEvent
 from reviews.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint, WebhookEventType
 from reviews.webhooks.payloads import payload_render, payloads_rerender
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ledger import events as ev
 from ledger.models import ClaimView
-from ledger.store import RecordedEvent, format_timestamp, read_positions, read_streams
+from ledger.reading import RecordedEvent, format_timestamp, read_positions, read_streams
 from reviews.claimreview import group_claimreview
 from reviews.models import WebhookDelivery, WebhookEventType
 

@@ -123,6 +123,9 @@ class CommandSpec:
     transitions: tuple[From, ...]
     arguments: tuple[Argument, ...]
     build: Callable[[CommandInput], ev.DomainEvent]
+    # Arguments naming users whose roles ``build`` reads: the service reads them before the
+    # append lock (they are not the ledger's to serialize), so the lock is held the shorter.
+    users_read: tuple[str, ...] = ()
 
     @property
     def argument_names(self) -> tuple[str, ...]:
@@ -156,6 +159,7 @@ COMMANDS: dict[Command, CommandSpec] = {
             (_from({S.PENDING, S.IN_REVIEW, S.CHANGES_REQUESTED}, None, EDITORS),),
             (Argument("assignee", "assignee", limit=150), _note()),
             build_assigned,
+            users_read=("assignee",),
         ),
         CommandSpec(
             Command.START_REVIEW,

@@ -6,6 +6,7 @@ from ledger import events as ev
 from ledger.claims import ClaimState, claim_state_from_events
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand
 from ledger.models import ClaimView, Event
+from ledger.reading import read_stream
 from ledger.services import (
     ClaimDraft,
     claim_load,
@@ -13,10 +14,20 @@ from ledger.services import (
     claim_recording,
     projections_rebuild,
 )
-from ledger.store import StreamAppend, append_many, read_stream
+from ledger.store import StreamAppend, append_many
 from ledger.verification import ledger_verify
 
 pytestmark = pytest.mark.django_db
+
+
+def _claim_event(claim_id: str, event: ev.DomainEvent, *, at_version: int = 1) -> StreamAppend:
+    """One claim's part of a bulk append: ``event`` on a claim at ``at_version``."""
+    return StreamAppend(
+        stream_id=claim_id,
+        stream_type=ev.StreamType.CLAIM,
+        expected_version=at_version,
+        events=[event],
+    )
 
 
 def _claims_recorded(drafts: list[ClaimDraft], metadata: ev.Metadata) -> list[ClaimState]:
@@ -152,14 +163,7 @@ def test_append_many_extends_existing_streams_and_updates_their_rows(metadata):
     first = claim_record(text="First claim.", metadata=metadata)
     second = claim_record(text="Second claim.", metadata=metadata)
     append_many(
-        appends=[
-            StreamAppend(
-                stream_id=first.claim_id,
-                stream_type=ev.StreamType.CLAIM,
-                expected_version=1,
-                events=[ev.ClaimAssigned(assignee="rita")],
-            )
-        ],
+        appends=[_claim_event(first.claim_id, ev.ClaimAssigned(assignee="rita"))],
         metadata=metadata,
     )
 
@@ -207,3 +211,26 @@ def test_append_many_extends_existing_streams_and_updates_their_rows(metadata):
     assert claim_load(claim_id=second.claim_id).status == "in_review"
     assert ledger_verify().events == 66
     assert projections_rebuild(check=True) == []
+
+
+def test_a_bulk_append_whose_row_upserts_exceed_one_statements_parameters_writes_them_all(
+    metadata,
+):
+    # given 1,200 recorded claims: commenting on all of them upserts 1,200 existing claim rows,
+    # more parameters than one statement takes, so ledger.sql.send sends several
+    claims = _claims_recorded(
+        [ClaimDraft(text=f"Claim number {n} was made.", publisher="demo") for n in range(1200)],
+        metadata,
+    )
+
+    # when one bulk append comments on every one
+    append_many(
+        appends=[_claim_event(claim.claim_id, ev.ClaimCommented(body="seen")) for claim in claims],
+        metadata=metadata,
+    )
+
+    # then every event and every row is written, and the rows equal a rebuild from the events
+    assert Event.objects.count() == 2400
+    assert set(ClaimView.objects.values_list("version", flat=True)) == {2}
+    assert projections_rebuild(check=True) == []
+    assert ledger_verify().intact

@@ -6,8 +6,8 @@ from ledger import events as ev
 from ledger.claims import ClaimStatus, claim_state_from_events
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
 from ledger.models import ClaimView, Event, Source
+from ledger.reading import read_stream
 from ledger.services import claim_command, claim_load, claim_record
-from ledger.store import read_stream
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.db import connection
 from ledger import events as ev
 from ledger.exceptions import ConcurrencyConflict
 from ledger.models import Event
-from ledger.store import append, read_all
+from ledger.reading import read_all
+from ledger.store import append
 from ledger.verification import ledger_verify
 
 pytestmark = [pytest.mark.postgres, pytest.mark.usefixtures("ledger_transactional_db")]

@@ -8,7 +8,8 @@ import pytest
 from ledger import events as ev
 from ledger.exceptions import InvalidCommand
 from ledger.models import Event
-from ledger.store import append, read_stream
+from ledger.reading import read_stream
+from ledger.store import append
 from tests.ledger.old_events import FLAG_V1_DATA, flag_v1_append
 
 

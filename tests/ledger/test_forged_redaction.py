@@ -15,9 +15,10 @@ from ledger import events as ev
 from ledger.db_guards import REDACTOR_ROLE
 from ledger.exceptions import InvalidCommand
 from ledger.models import Event
+from ledger.reading import format_timestamp
 from ledger.redaction import event_redact, redaction_stream_id
 from ledger.services import claim_record
-from ledger.store import append, format_timestamp
+from ledger.store import append
 from ledger.verification import ledger_verify
 from ledger.verify_export import (
     data_digest,

@@ -19,8 +19,8 @@ from ledger.exceptions import InvalidCommand, SourceTooLarge
 from ledger.ingestion import source_id_for, source_ingest
 from ledger.models import ClaimView, Event, Source
 from ledger.quotes import selector_anchor
+from ledger.reading import read_stream
 from ledger.services import projections_rebuild
-from ledger.store import read_stream
 
 FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "fixtures"
 SEED_PATH = FIXTURES / "iran-palestine-article.txt"

@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 from ledger import events as ev
 from ledger.exceptions import ConcurrencyConflict, IdempotencyKeyReused, InvalidCommand
 from ledger.models import Event
-from ledger.store import append, head_position, read_all, read_stream, read_streams
+from ledger.reading import head_position, read_all, read_stream, read_streams
+from ledger.store import append
 from ledger.verify_export import GENESIS_HASH
 
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,8 @@ from ledger.events import Metadata, SourceIngested, StreamType
 from ledger.extraction import WITHHELD_REASONS, claims_extract, withheld_spans
 from ledger.ingestion import source_ingest, source_withheld
 from ledger.models import ClaimView, Source
-from ledger.store import append, read_stream
+from ledger.reading import read_stream
+from ledger.store import append
 from reviews.roles import Role
 from reviews.selectors import claim_source_context
 from tests.ledger.old_events import SourceIngestedV1

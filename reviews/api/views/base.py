@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ledger.events import Metadata
-from ledger.exceptions import InvalidCommand
+from ledger.exceptions import InvalidCommand, LedgerError
 from reviews.actors import Actor
 from reviews.api.authentication import actor_from_request
 from reviews.api.exceptions import PROBLEM_CONTENT_TYPE, PreconditionRequired
@@ -122,6 +122,10 @@ class CommandView(LedgerAPIView):
         the body says. The id itself where the service decides visibility."""
         return object_id
 
+    def input_refused(self, target: Any) -> None:
+        """Called when the input is refused (400, 422, 428), before that answer: a view whose
+        ``target`` is the id raises NotFound here for a hidden object, as for a missing one."""
+
     def run(self, target: Any, *, arguments: dict[str, Any], expected_version: int) -> Response:
         """Call the one service with the validated input and answer."""
         raise NotImplementedError
@@ -130,10 +134,14 @@ class CommandView(LedgerAPIView):
     def post(self, request: Request, **url: Any) -> Response:
         (object_id,) = url.values()  # a command's route names its object by one id
         target = self.target(str(object_id))
-        serializer = self.get_serializer_class()(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        arguments = dict(serializer.validated_data)
-        version = expected_version(request, arguments.pop("expected_version", None))
+        try:
+            serializer = self.get_serializer_class()(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            arguments = dict(serializer.validated_data)
+            version = expected_version(request, arguments.pop("expected_version", None))
+        except (exceptions.APIException, LedgerError):
+            self.input_refused(target)
+            raise
         return self.run(target, arguments=arguments, expected_version=version)
 
 

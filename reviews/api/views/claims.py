@@ -16,6 +16,7 @@ from ledger.claims import STATE_FIELDS, ClaimState, ClaimStatus
 from ledger.exceptions import NotFound
 from ledger.models import ClaimView
 from ledger.services import MAX_CLAIM_LENGTH
+from reviews.actors import Actor
 from reviews.api.filters import (
     CHECK_WORTHY_CHOICES,
     CHECK_WORTHY_DEFAULT,
@@ -51,7 +52,7 @@ from reviews.api.views.base import (
 )
 from reviews.claimreview import group_claimreview
 from reviews.models import ApiScope
-from reviews.selectors import claim_get_visible, claims_visible
+from reviews.selectors import claim_get_visible, claim_visible, claims_visible
 from reviews.services import review_command
 from reviews.submissions import claim_submit
 from reviews.verdicts import MAX_EXPLANATION_LENGTH, Rating
@@ -74,12 +75,27 @@ def claim_row_after(state: ClaimState, *, read: ClaimView) -> ClaimView:
     """The claim list row a command's projection wrote, from the state the command returned.
 
     Every field but the open flag count is the claim's state (``STATE_FIELDS``); a workflow
-    command does not change that count, so it comes from the row ``read`` before the command
-    (a flag recorded meanwhile shows on the next read, as it would had it come a moment later).
-    Not saved: the projection wrote the row already.
+    command does not change that count, so it comes from the row ``read`` under the command's
+    lock. Not saved: the projection wrote the row already.
     """
     values = {name: getattr(state, name) for name in STATE_FIELDS}
     return ClaimView(**values, open_flag_count=read.open_flag_count)
+
+
+class VisibleClaim:
+    """A command's visibility check on the claim row it reads under the append lock (passed
+    as ``visible``): the caller's rule (``reviews.selectors.claim_visible``), and the row it
+    passed, kept for the answer, so that a command reads its claim once."""
+
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+        self.claim: ClaimView | None = None
+
+    def __call__(self, claim: ClaimView) -> bool:
+        if not claim_visible(actor=self.actor, claim=claim):
+            return False
+        self.claim = claim
+        return True
 
 
 class ClaimListView(LedgerAPIView):
@@ -328,23 +344,28 @@ class ClaimActionView(CommandView):
     response_serializer = ClaimDetailSerializer
     claim_action: ClaimAction  # not ``action``: DRF reads that name as a viewset's action
 
-    def target(self, object_id: str) -> ClaimView:
-        return claim_get_visible(actor=self.actor, claim_id=object_id)
+    def target(self, object_id: str) -> str:
+        # The id: the command checks visibility on the row it reads under the lock.
+        return object_id
 
-    def run(
-        self, target: ClaimView, *, arguments: dict[str, Any], expected_version: int
-    ) -> Response:
+    def input_refused(self, target: str) -> None:
+        claim_get_visible(actor=self.actor, claim_id=target)
+
+    def run(self, target: str, *, arguments: dict[str, Any], expected_version: int) -> Response:
         metadata = self.metadata()
+        visible = VisibleClaim(self.actor)
         state = review_command(
             actor=self.actor,
             command=self.claim_action.command,
-            claim_id=str(target.claim_id),
+            claim_id=target,
             expected_version=expected_version,
             arguments=arguments,
             via=metadata.via,
             correlation_id=metadata.correlation_id,
+            visible=visible,
         )
-        return claim_detail_response(claim=claim_row_after(state, read=target))
+        assert visible.claim is not None  # the command found the claim and it passed
+        return claim_detail_response(claim=claim_row_after(state, read=visible.claim))
 
 
 def _action_view(action: ClaimAction) -> type[CommandView]:
