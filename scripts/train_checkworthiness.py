@@ -68,13 +68,24 @@ THRESHOLDS = tuple(round(0.30 + step / 100, 2) for step in range(61))  # 0.30 ..
 QUEUE_BETA = 0.5  # F-beta of a queue: an editor's screen of facts matters more than recall
 
 
+LABELS = {cw.LABEL_CHECK_WORTHY: 1, cw.LABEL_NOT_CHECK_WORTHY: 0}
+
+
 def _read(path: Path) -> tuple[list[str], np.ndarray]:
+    """The texts and labels of a training file; a bad line stops the script, naming it."""
     texts: list[str] = []
     labels: list[int] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        texts.append(" ".join(row["text"].split()))
-        labels.append(1 if row["label"] == cw.LABEL_CHECK_WORTHY else 0)
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        try:
+            row = json.loads(line)
+            text, label = row["text"], LABELS[row["label"]]
+        except (ValueError, KeyError, TypeError) as error:
+            raise SystemExit(
+                f"{path.name} line {number}: expected {{'text', 'label'}} with label one of "
+                f"{sorted(LABELS)} ({error!r})"
+            ) from error
+        texts.append(" ".join(str(text).split()))
+        labels.append(label)
     return texts, np.array(labels)
 
 

@@ -2,8 +2,10 @@
 
 import json
 import pathlib
+import re
 import subprocess
 import sys
+from collections import Counter
 from decimal import Decimal
 from io import StringIO
 
@@ -337,3 +339,48 @@ def test_ingestion_reads_each_claim_in_its_article():
             for name in reason.removeprefix("+ named_entity: ").split(", ")
         ]
         assert {entity_canonical(name) for name in named} & topics == set(), claim.text
+
+
+def _five_word_runs(text):
+    words = re.findall(r"[a-z0-9']+", text.lower())
+    return {" ".join(words[index : index + 5]) for index in range(len(words) - 4)}
+
+
+def test_the_news_commentary_supplement_is_balanced_labelled_and_apart_from_the_articles():
+    # given the team's supplement and the articles it must not copy
+    rows = [
+        json.loads(line)
+        for line in (ROOT / "eval/news_commentary/train.jsonl").read_text().splitlines()
+    ]
+    articles = set().union(
+        *(_five_word_runs(path.read_text(encoding="utf-8")) for path in ROOT.glob("fixtures/*.txt"))
+    )
+
+    # then each line is labelled with one of the two labels, ids and texts are unique, the
+    # classes are balanced, and no sentence shares a run of five words with an article
+    labels = Counter(row["label"] for row in rows)
+    assert labels == {"check-worthy": 194, "not-check-worthy": 196}
+    assert len({row["id"] for row in rows}) == len({row["text"] for row in rows}) == len(rows)
+    assert all(row["kind"] for row in rows)
+    assert [row["text"] for row in rows if _five_word_runs(row["text"]) & articles] == []
+
+
+def test_the_training_script_names_a_bad_line_of_a_training_file(tmp_path):
+    # given a supplement whose second line has a label the model does not know
+    supplement = tmp_path / "supplement.jsonl"
+    _write_lines(
+        supplement,
+        '{"text": "Taxes rose 4%.", "label": "check-worthy"}',
+        '{"text": "Maybe.", "label": "perhaps"}',
+    )
+
+    # when the script reads it / then it stops naming the file and the line, writing nothing
+    completed = subprocess.run(
+        [sys.executable, "scripts/train_checkworthiness.py", "--supplement", str(supplement)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 1
+    assert completed.stderr.startswith("supplement.jsonl line 2: expected {'text', 'label'}")
