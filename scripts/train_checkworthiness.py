@@ -124,9 +124,10 @@ def _fit(
     fit_params = {"sample_weight": sample_weights}
 
     def out_of_fold(c: float) -> np.ndarray:
-        return cross_val_predict(
+        margins = cross_val_predict(
             _classifier(c), matrix, labels, cv=folds, method="decision_function", params=fit_params
-        )[from_claimbuster]
+        )
+        return np.asarray(margins[from_claimbuster], dtype=float)
 
     claimbuster_labels = labels[from_claimbuster]
     auc_by_c = {c: float(roc_auc_score(claimbuster_labels, out_of_fold(c))) for c in C_CHOICES}
