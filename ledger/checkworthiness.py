@@ -8,7 +8,8 @@ label (``check-worthy`` at or above the model's threshold), a class that says wh
 sentence it is, and the reasons: the named features and words that moved the score most.
 
 The model is data: ``ledger/data/checkworthiness.json``, a JSON of weights (no pickle: loading
-it runs no code), fitted and calibrated on the ClaimBuster training file by
+it runs no code), fitted on the ClaimBuster training file and the team's news-commentary
+supplement (``eval/news_commentary/``) and calibrated on ClaimBuster by
 ``scripts/train_checkworthiness.py``, which rebuilds it deterministically. Inference is plain
 Python: this module needs only the standard library and ``ledger.entities``. The training script
 feeds ``sentence_terms`` and ``sentence_features`` to scikit-learn, so training and inference

@@ -2,8 +2,10 @@
 
 import json
 import pathlib
+import re
 import subprocess
 import sys
+from collections import Counter
 from decimal import Decimal
 from io import StringIO
 
@@ -42,9 +44,9 @@ def test_a_specific_attributed_figure_is_check_worthy_with_its_reasons():
         "+ attribution: said",
         "+ number: $100 million",
         "+ words: <number>",
-        "+ quantity: $100 million",
-        "+ named_entity: Iran, Hezbollah",
         "- hedge: reportedly",
+        "+ named_entity: Iran, Hezbollah",
+        "+ quantity: $100 million",
     ]
 
 
@@ -52,10 +54,10 @@ def test_a_specific_attributed_figure_is_check_worthy_with_its_reasons():
     ("text", "sentence_class", "score"),
     [
         ("I think this is a wonderful idea.", SentenceClass.OPINION, "0.001"),
-        ("Is that what you want for this country?", SentenceClass.QUESTION, "0.009"),
-        ("We must expand our markets abroad.", SentenceClass.CALL_TO_ACTION, "0.041"),
-        ("It will all get better soon, believe me.", SentenceClass.PREDICTION, "0.012"),
-        ("The meeting started late and people talked.", SentenceClass.UNIMPORTANT, "0.163"),
+        ("Is that what you want for this country?", SentenceClass.QUESTION, "0.012"),
+        ("We must expand our markets abroad.", SentenceClass.CALL_TO_ACTION, "0.050"),
+        ("It will all get better soon, believe me.", SentenceClass.PREDICTION, "0.015"),
+        ("The meeting started late and people talked.", SentenceClass.UNIMPORTANT, "0.067"),
     ],
 )
 def test_sentences_nobody_would_check_get_their_class(text, sentence_class, score):
@@ -102,10 +104,10 @@ def test_the_claimbuster_test_file_meets_the_target():
     # then F1 on the check-worthy class is at least 0.80 (issue 21), with these exact figures
     assert (measured.sentences, measured.check_worthy) == (702, 351)
     assert (measured.precision, measured.recall, measured.f1, measured.auc) == (
-        Decimal("0.908"),
-        Decimal("0.729"),
-        Decimal("0.809"),
-        Decimal("0.923"),
+        Decimal("0.910"),
+        Decimal("0.749"),
+        Decimal("0.822"),
+        Decimal("0.919"),
     )
     assert measured.f1 >= Decimal("0.80")
 
@@ -191,24 +193,24 @@ def test_score_sentences_writes_one_line_per_input_without_a_database(tmp_path):
             "reasons": [
                 "class: opinion",
                 "- evaluative_or_framing: wonderful",
+                "- words: is a",
                 "- words: i",
                 "- first_person_opinion: I think",
                 "- words: wonderful",
-                "- words: is a",
                 "- short_sentence",
             ],
         },
         {
             "id": 7,
             "label": "not-check-worthy",
-            "score": 0.041,
+            "score": 0.05,
             "reasons": [
                 "class: call_to_action",
                 "- call_to_action: We must",
                 "- words: must",
                 "- short_sentence",
-                "- words: our",
-                "- words: our markets",
+                "- words: markets",
+                "+ words: we",
             ],
         },
     ]
@@ -265,20 +267,20 @@ def test_extraction_eval_reports_every_labelled_article_and_claimbuster():
         "source: fixtures/iran-palestine-article.txt  "
         "gold: fixtures/iran-palestine-article.gold.json  (development)",
         "precision 0.988  recall 1.000  (85 correct, 1 wrongly taken, 0 missed)",
-        "check-worthiness AUC 0.821  (19 of 86 extracted claims check-worthy)",
-        "default queue: 20 claims, 11 check-worthy: share 0.550  (recall 0.579)",
+        "check-worthiness AUC 0.860  (19 of 86 extracted claims check-worthy)",
+        "default queue: 15 claims, 11 check-worthy: share 0.733  (recall 0.579)",
         "source: fixtures/meridian-rail-analysis.txt  "
         "gold: fixtures/meridian-rail-analysis.gold.json  (development)",
         "precision 1.000  recall 1.000  (29 correct, 0 wrongly taken, 0 missed)",
-        "check-worthiness AUC 0.986  (13 of 29 extracted claims check-worthy)",
-        "default queue: 15 claims, 13 check-worthy: share 0.867  (recall 1.000)",
+        "check-worthiness AUC 0.990  (13 of 29 extracted claims check-worthy)",
+        "default queue: 14 claims, 13 check-worthy: share 0.929  (recall 1.000)",
         "source: fixtures/harbor-city-water-report.txt  "
         "gold: fixtures/harbor-city-water-report.gold.json  (held out)",
         "precision 0.920  recall 1.000  (23 correct, 2 wrongly taken, 0 missed)",
-        "check-worthiness AUC 0.891  (13 of 25 extracted claims check-worthy)",
-        "default queue: 18 claims, 13 check-worthy: share 0.722  (recall 1.000)",
+        "check-worthiness AUC 0.917  (13 of 25 extracted claims check-worthy)",
+        "default queue: 16 claims, 13 check-worthy: share 0.812  (recall 1.000)",
         "ClaimBuster test: eval/claimbuster/test.jsonl",
-        "check-worthy precision 0.908  recall 0.729  F1 0.809  AUC 0.923  "
+        "check-worthy precision 0.910  recall 0.749  F1 0.822  AUC 0.919  "
         "(702 sentences, 351 check-worthy)",
     ]
 
@@ -337,3 +339,48 @@ def test_ingestion_reads_each_claim_in_its_article():
             for name in reason.removeprefix("+ named_entity: ").split(", ")
         ]
         assert {entity_canonical(name) for name in named} & topics == set(), claim.text
+
+
+def _five_word_runs(text):
+    words = re.findall(r"[a-z0-9']+", text.lower())
+    return {" ".join(words[index : index + 5]) for index in range(len(words) - 4)}
+
+
+def test_the_news_commentary_supplement_is_balanced_labelled_and_apart_from_the_articles():
+    # given the team's supplement and the articles it must not copy
+    rows = [
+        json.loads(line)
+        for line in (ROOT / "eval/news_commentary/train.jsonl").read_text().splitlines()
+    ]
+    articles = set().union(
+        *(_five_word_runs(path.read_text(encoding="utf-8")) for path in ROOT.glob("fixtures/*.txt"))
+    )
+
+    # then each line is labelled with one of the two labels, ids and texts are unique, the
+    # classes are balanced, and no sentence shares a run of five words with an article
+    labels = Counter(row["label"] for row in rows)
+    assert labels == {"check-worthy": 194, "not-check-worthy": 196}
+    assert len({row["id"] for row in rows}) == len({row["text"] for row in rows}) == len(rows)
+    assert all(row["kind"] for row in rows)
+    assert [row["text"] for row in rows if _five_word_runs(row["text"]) & articles] == []
+
+
+def test_the_training_script_names_a_bad_line_of_a_training_file(tmp_path):
+    # given a supplement whose second line has a label the model does not know
+    supplement = tmp_path / "supplement.jsonl"
+    _write_lines(
+        supplement,
+        '{"text": "Taxes rose 4%.", "label": "check-worthy"}',
+        '{"text": "Maybe.", "label": "perhaps"}',
+    )
+
+    # when the script reads it / then it stops naming the file and the line, writing nothing
+    completed = subprocess.run(
+        [sys.executable, "scripts/train_checkworthiness.py", "--supplement", str(supplement)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 1
+    assert completed.stderr.startswith("supplement.jsonl line 2: expected {'text', 'label'}")
