@@ -36,8 +36,8 @@ from ledger.sentences import (
 
 # 2: check-worthiness by the classifier of ledger.checkworthiness; phone numbers by
 # libphonenumber; context stops at withheld text. 3: check-worthiness read in the article (its
-# subjects are not entities), framing words.
-EXTRACTOR_VERSION = "3"
+# subjects are not entities), framing words. 4: a publication stamp is a dateline, not a claim.
+EXTRACTOR_VERSION = "4"
 MIN_CLAIM_WORDS = 5
 MAX_CLAIM_CHARS = 1000  # longer "sentences" are run-on text (lists, tables), not one claim
 
@@ -54,6 +54,7 @@ class SkipReason:
     SOCIAL_PROFILE = "social_profile"
     PERSONAL_DATA = "personal_data"
     ABOUT_THE_ARTICLE = "about_the_article"
+    DATELINE = "dateline"
     FRAGMENT = "fragment"
     DUPLICATE = "duplicate"
 
@@ -68,6 +69,7 @@ WITHHELD_REASONS = frozenset(
         SkipReason.COOKIE_BANNER,
         SkipReason.RELATED_LINK,
         SkipReason.CALL_TO_ACTION,
+        SkipReason.DATELINE,
     }
 )
 
@@ -122,6 +124,19 @@ _AUTHOR_CARD_LABEL = re.compile(
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"^(?:by|written by|reporting by|words by)\s+[A-Z]", re.IGNORECASE)
+# A page's publication stamp ("Published March 14, 2025 | Updated 6:40 p.m."): each part a
+# stamp word, then only a date or a time (digits, month and day names, a.m./p.m., a zone).
+_STAMP = re.compile(
+    r"^(?:first\s+|last\s+)?(?:published|updated|posted|modified)(?:\s+(?:on|at))?:?\s+(.+)$",
+    re.IGNORECASE,
+)
+_STAMP_WORD = re.compile(
+    r"^(?:\S*\d\S*|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
+    r"aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|mon(?:day)?|"
+    r"tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?|"
+    r"a\.?m\.?|p\.?m\.?|at|on|utc|gmt|[a-z]{1,2}t|[a-z]st|[a-z]dt)[,.]?$",
+    re.IGNORECASE,
+)
 _COOKIE = re.compile(
     r"\b(?:cookies?|cookie policy|accept all|consent preferences|privacy settings|"
     r"we value your privacy)\b",
@@ -223,6 +238,22 @@ class _Context:
     seen_claims: set[str] = dataclasses.field(default_factory=set)
 
 
+def _is_dateline(body: str) -> bool:
+    """Whether ``body`` is only a page's publication stamp: a stamp word and a date or time,
+    then perhaps more parts split by ``|`` or ``·``, each a stamp or a bare date or time."""
+    parts = re.split(r"\s*[|\u00b7\u2022]\s*", body)
+    for index, part in enumerate(parts):
+        stamp = _STAMP.match(part)
+        if stamp is None and index == 0:
+            return False
+        when = part if stamp is None else stamp.group(1)
+        if not any(char.isdigit() for char in when):
+            return False
+        if not all(_STAMP_WORD.match(word) for word in when.split()):
+            return False
+    return True
+
+
 def _skip_reason(sentence: Sentence, context: _Context) -> tuple[str, str] | None:
     """(reason, detail) when ``sentence`` is not a claim; None when it is one."""
     body = " ".join(sentence.text.split())
@@ -250,6 +281,8 @@ def _skip_reason(sentence: Sentence, context: _Context) -> tuple[str, str] | Non
         return SkipReason.AUTHOR_CARD, "author card"
     if _BYLINE.match(body) and TERMINAL.search(body) is None:
         return SkipReason.AUTHOR_CARD, "byline"
+    if _is_dateline(body):
+        return SkipReason.DATELINE, ""
     if _COOKIE.search(body):
         return SkipReason.COOKIE_BANNER, ""
     if body.rstrip(OPENING_MARKS + "\u201d\u2019)]").endswith("?"):

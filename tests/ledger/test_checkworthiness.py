@@ -276,9 +276,9 @@ def test_extraction_eval_reports_every_labelled_article_and_claimbuster():
         "default queue: 14 claims, 13 check-worthy: share 0.929  (recall 1.000)",
         "source: fixtures/harbor-city-water-report.txt  "
         "gold: fixtures/harbor-city-water-report.gold.json  (held out)",
-        "precision 0.920  recall 1.000  (23 correct, 2 wrongly taken, 0 missed)",
-        "check-worthiness AUC 0.917  (13 of 25 extracted claims check-worthy)",
-        "default queue: 16 claims, 13 check-worthy: share 0.812  (recall 1.000)",
+        "precision 0.958  recall 1.000  (23 correct, 1 wrongly taken, 0 missed)",
+        "check-worthiness AUC 0.944  (13 of 24 extracted claims check-worthy)",
+        "default queue: 15 claims, 13 check-worthy: share 0.867  (recall 1.000)",
         "ClaimBuster test: eval/claimbuster/test.jsonl",
         "check-worthy precision 0.910  recall 0.749  F1 0.822  AUC 0.919  "
         "(702 sentences, 351 check-worthy)",

@@ -97,6 +97,9 @@ def test_sentence_offsets_are_exact():
         ("This article aims to explain the history of the alliance.", SkipReason.ABOUT_THE_ARTICLE),
         ("It held.", SkipReason.FRAGMENT),
         ("By Jane Doe | Reuters | June 3, 2025", SkipReason.AUTHOR_CARD),
+        ("Published March 14, 2025 | Updated 6:40 p.m.", SkipReason.DATELINE),
+        ("Posted on 2025-03-14 at 18:40 GMT.", SkipReason.DATELINE),
+        ("Last updated 4 November 2025 · 09:15 GMT", SkipReason.DATELINE),
     ],
 )
 def test_non_claims_are_skipped_with_their_reason(text, reason):
@@ -469,3 +472,16 @@ def test_phone_number_parsing_stays_bounded_on_a_line_full_of_numbers():
     # then it takes seconds of CPU, not minutes (about 1.5 s and 0.5 s here; libphonenumber's
     # matcher run over whole sentences took 141 s on the digit groups)
     assert max(seconds) < 20, seconds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Updated figures show 40 people were hurt in the collapse on Monday.",
+        "Published accounts put the cost at 3.4 million pounds in May 2025.",
+        "Posted guards stood at 12 gates of the port on 3 March.",
+    ],
+)
+def test_a_sentence_opening_with_a_stamp_word_is_still_a_claim(text):
+    # Only a stamp word followed by nothing but a date or a time is a publication stamp.
+    assert [claim.text for claim in claims_extract(text).claims] == [text]
