@@ -96,6 +96,8 @@ def _same_event(x: DateMention, y: DateMention, names: frozenset[str]) -> bool:
     ("signed in 1994" and "ratified in 1996" date two events)."""
     if x.events and y.events and not set(x.events) & set(y.events):
         return False
+    if "schedule" in x.events and "schedule" in y.events:
+        return True  # "delayed until January 2027" and "as planned, in March 2026": one schedule
     return bool((set(x.context) & set(y.context)) - names)
 
 
@@ -130,6 +132,12 @@ def _dates_differ(x: DateMention, y: DateMention) -> bool:
     return bool(x.day and y.day and x.month == y.month and x.day != y.day)
 
 
+def _as_given(claim: ClaimFeatures, like: DateMention) -> list[DateMention]:
+    """The claim's dates of the same standing as ``like``: the schedule it gives, or the one
+    it says was superseded."""
+    return [date for date in claim.dates if date.superseded == like.superseded]
+
+
 def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
     """Different dates for the same event (signed in 1994 vs ratified in 1996 is two events)."""
     if overlap.weight < 2 or not a.dates or not b.dates:
@@ -151,15 +159,17 @@ def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cu
     names = a.sets.entity_words | b.sets.entity_words
     for x in a.dates:
         for y in b.dates:
+            if x.superseded != y.superseded:
+                continue  # "originally set for March 2026" against "will begin in June 2026"
             if not _same_event(x, y, names) or not _dates_differ(x, y):
                 continue
-            if any(not _dates_differ(x, other) for other in b.dates):
+            if any(not _dates_differ(x, other) for other in _as_given(b, y)):
                 continue
-            if any(not _dates_differ(other, y) for other in a.dates):
+            if any(not _dates_differ(other, y) for other in _as_given(a, x)):
                 continue  # "built in 1870 and expanded in 1960" against "built in 1870"
-            if specific_on_both_sides(a.sets.undated, a, b.sets.undated, b):
+            if specific_on_both_sides(x.lead, a, y.lead, b):
                 continue  # "the general election" against "the local elections"
-            event = quoted((set(x.context) & set(y.context)) - names)
+            event = quoted((set(x.context) & set(y.context)) - names) or "the schedule"
             return [
                 Cue(
                     kind="date",

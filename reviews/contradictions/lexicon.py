@@ -515,6 +515,12 @@ FRAMING_WORDS = frozenset(["in", "as", "of", "on", "by", "at", "since", "until",
 # Verbs of scheduling: all date one event, the schedule ("delayed until", "brought forward to").
 SCHEDULE_VERBS = """schedule scheduled reschedule rescheduled delay delayed postpone postponed
     push pushed move moved bring brought plan planned set expected due"""
+# Before a scheduled date, these make it the schedule that was ("originally set for March",
+# "had been scheduled for July", "initially due in November"): a superseded date
+# (``quantities.DateMention.superseded``), not the one the claim gives.
+SUPERSEDED_MARKERS = frozenset(["originally", "initially", "previously", "formerly", "had"])
+# After a date, these bound it: "in 2030 at the earliest" ("from"), "by 2027 at the latest" ("by").
+TRAILING_BOUNDS = {("at", "the", "earliest"): "from", ("at", "the", "latest"): "by"}
 MONTHS = {
     name: number
     for number, names in enumerate(
