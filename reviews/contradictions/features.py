@@ -40,6 +40,7 @@ from reviews.contradictions.quantities import (
     numbers_as_digits,
     quantity_at,
     range_extend,
+    rescheduled,
 )
 from reviews.contradictions.scopes import is_negator, negation_scopes
 from reviews.contradictions.text import (
@@ -283,7 +284,7 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
             position += used
         else:
             position += 1
-    dates.extend(month_dates(tokens, lowered))
+    dates = rescheduled(dates + month_dates(tokens, lowered))
 
     clauses = clause_numbers(lowered)
     holders = Holders(tokens, lowered, clauses, resolve)

@@ -369,17 +369,21 @@ def _mention(
         events=_events(lowered, index),
         framing=_framing(lowered, start),
         bound=bound if year else "",
-        lead=[lemma(word) for word in lead if word[0].isalpha() and word not in STOPWORDS],
+        lead=_lead_words(_subject_lead(lowered, phrase, lead)),
         superseded=_superseded(lowered, phrase, lead),
     )
 
 
 def _phrase_start(lowered: list[str], start: int) -> int:
-    """Where the phrase of a date at ``start`` begins, past "the end of" ("by the end of 2028")
-    and "no later than" / "no earlier than"."""
+    """Where the phrase of a date at ``start`` begins, past a part of the year ("by the end of
+    2028", "in the spring of 2028", "until spring 2027", "early 2026") and "no later than" /
+    "no earlier than"."""
     cursor = start
-    if lowered[max(0, cursor - 3) : cursor] in (["the", "end", "of"], ["the", "close", "of"]):
-        cursor -= 3
+    before = lowered[max(0, cursor - 3) : cursor]
+    if len(before) == 3 and before[0] == "the" and before[2] == "of":
+        cursor -= 3 if before[1] in lexicon.YEAR_PARTS else 0
+    elif cursor and lowered[cursor - 1] in lexicon.YEAR_PARTS:
+        cursor -= 1
     if lowered[max(0, cursor - 3) : cursor] in (["no", "later", "than"], ["no", "earlier", "than"]):
         cursor -= 3
     return cursor
@@ -395,6 +399,36 @@ def _lead(lowered: list[str], phrase: int) -> list[str]:
         if lemma(lowered[cursor]) in reporting:
             return lowered[cursor + 1 : phrase]
     return lowered[begin:phrase]
+
+
+def _subject_lead(lowered: list[str], phrase: int, lead: list[str]) -> list[str]:
+    """A date's lead with the claim's opening clause before it when its own clause has no
+    subject ("The festival, which had been scheduled for July, was moved to September": the
+    festival was moved)."""
+    if not lead or lead[0] not in lexicon.SUBJECTLESS_STARTS:
+        return lead
+    end = 0
+    while end < len(lowered) and lowered[end] not in CLAUSE_BREAKS:
+        end += 1
+    if end + len(lead) >= phrase:
+        return lead  # the clause is the claim's first
+    return _lead(lowered, end) + lead
+
+
+def _lead_words(lead: list[str]) -> list[str]:
+    """The lemmas of a lead that can name what a date dates: not its verbs of scheduling, nor a
+    phrasal verb ("pushed back", "go ahead"), nor a negator."""
+    schedule = lexicon.schedule_lemmas()
+    return [
+        lemma(word)
+        for word, following in zip(lead, [*lead[1:], ""], strict=False)
+        if word[0].isalpha()
+        and word not in STOPWORDS
+        and word not in lexicon.PARTICLES
+        and following not in lexicon.PARTICLES
+        and not is_negator(word)
+        and lemma(word) not in schedule
+    ]
 
 
 def _superseded(lowered: list[str], phrase: int, lead: list[str]) -> bool:
@@ -468,3 +502,18 @@ def month_dates(tokens: list[str], lowered: list[str]) -> list[DateMention]:
             continue  # "may", "march" as words, or a month in passing
         found.append(_mention(tokens, lowered, (start, index, end), (0, lexicon.MONTHS[name], day)))
     return found
+
+
+def rescheduled(dates: list[DateMention]) -> list[DateMention]:
+    """The claim's dates, a new schedule given the words of the one it supersedes ("The
+    inquiry's report, initially due in November 2026, has been delayed until 2027": 2027 dates
+    the report too)."""
+    old = [word for date in dates if date.superseded for word in date.context]
+    if not old:
+        return dates
+    return [
+        dataclasses.replace(date, context=date.context + old)
+        if not date.superseded and "schedule" in date.events
+        else date
+        for date in dates
+    ]

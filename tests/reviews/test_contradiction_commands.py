@@ -78,7 +78,7 @@ def test_eval_prints_precision_recall_f1_per_file(tmp_path, capsys):
     path.write_text("".join(json.dumps(row) + "\n" for row in rows))
     call_command("eval_contradictions", str(path))
     output = capsys.readouterr().out.splitlines()
-    assert output[0] == "detector lexical-8"
+    assert output[0] == "detector lexical-9"
     fields = output[2].split()
     assert fields[:8] == ["small.jsonl", "3", "1", "0", "1", "1.000", "0.500", "0.667"]
     # and the pairs flagged per kind of pair, kinds in alphabetical order
