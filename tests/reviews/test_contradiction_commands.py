@@ -192,7 +192,7 @@ def test_eval_with_grouped_folds_decides_each_topic_by_a_model_that_never_saw_it
     output = capsys.readouterr().out.splitlines()
     # then the report says how it was measured, per file and pooled, then per type
     assert output[0] == (
-        "detector lexical-8: 2-fold cross-validation grouped by topic (4 topics), seed "
+        "detector lexical-9: 2-fold cross-validation grouped by topic (4 topics), seed "
         "20240601, out-of-fold decisions only"
     )
     assert output[2].split() == ["topics.jsonl", "8", "4", "0", "0", "1.000", "1.000", "1.000"]
