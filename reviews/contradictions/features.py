@@ -29,6 +29,7 @@ from reviews.contradictions.clauses import (
     undecided,
     verbs_by_form,
 )
+from reviews.contradictions.date_leads import rescheduled
 from reviews.contradictions.entities import EntityResolver, default_resolver
 from reviews.contradictions.quantifiers import Quantified, quantifiers_read
 from reviews.contradictions.quantities import (
@@ -40,7 +41,6 @@ from reviews.contradictions.quantities import (
     numbers_as_digits,
     quantity_at,
     range_extend,
-    rescheduled,
 )
 from reviews.contradictions.scopes import is_negator, negation_scopes
 from reviews.contradictions.text import (

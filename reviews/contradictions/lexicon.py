@@ -573,7 +573,10 @@ SUBJECTLESS_STARTS = frozenset(
     ]
 )
 # After a date, these bound it: "in 2030 at the earliest" ("from"), "by 2027 at the latest" ("by").
-TRAILING_BOUNDS = {("at", "the", "earliest"): "from", ("at", "the", "latest"): "by"}
+TRAILING_BOUNDS: dict[tuple[str, ...], str] = {
+    ("at", "the", "earliest"): "from",
+    ("at", "the", "latest"): "by",
+}
 MONTHS = {
     name: number
     for number, names in enumerate(
