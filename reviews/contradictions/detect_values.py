@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+from reviews.contradictions import lexicon
 from reviews.contradictions.detectors import (
     A,
     B,
@@ -82,9 +83,11 @@ def detect_numeric(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list
 
 def _values_differ(a: ClaimFeatures, b: ClaimFeatures) -> bool:
     """Whether the claims give one measure values: an amount or a rate ("held its rate at 3
-    percent" / "raised it to 3.5 percent"), or counts that do not meet."""
+    percent" / "raised it to 3.5 percent"), or values of one unit that do not meet ("stood at
+    37 on 4 March" / "had risen to 112 by 6 March": a toll dated twice)."""
     return any(
-        _same_measure(x, y) and (x.unit != "count" or not (x.low <= y.high and y.low <= x.high))
+        (_same_measure(x, y) and x.unit != "count")
+        or (x.unit == y.unit and not (x.low <= y.high and y.low <= x.high))
         for x in a.quantities
         for y in b.quantities
     )
@@ -94,9 +97,12 @@ def _same_event(x: DateMention, y: DateMention, names: frozenset[str]) -> bool:
     """Dates of one event: their contexts share a word that is not a name (every date of an
     article about Iran is near "Iran"), and their verbs, when both have one, agree
     ("signed in 1994" and "ratified in 1996" date two events)."""
-    if x.events and y.events and not set(x.events) & set(y.events):
+    # A schedule is of the other side's event ("delayed until 2027" / "would be published in
+    # 2026"); two other verbs date two events.
+    schedules = "schedule" in x.events or "schedule" in y.events
+    if not schedules and x.events and y.events and not set(x.events) & set(y.events):
         return False
-    return bool((set(x.context) & set(y.context)) - names)
+    return bool((set(x.context + x.lead) & set(y.context + y.lead)) - names)
 
 
 _BOUND_WORDS = {"": "", "by": "by ", "before": "before ", "from": "not before "}
@@ -130,6 +136,19 @@ def _dates_differ(x: DateMention, y: DateMention) -> bool:
     return bool(x.day and y.day and x.month == y.month and x.day != y.day)
 
 
+def _qualified(lead: list[str], own: ClaimFeatures, other: ClaimFeatures) -> bool:
+    """Whether the words before a date name what it dates with a word the other claim never
+    uses, verbs and words that qualify nothing aside ("the new terminal"): another thing
+    ("the rail strike" against "the port strike"), or a part ("its first floodlit match")."""
+    return bool(set(lead) - other.sets.lemmas - own.sets.verbs - lexicon.NONRESTRICTIVE)
+
+
+def _as_given(claim: ClaimFeatures, like: DateMention) -> list[DateMention]:
+    """The claim's dates of the same standing as ``like``: the schedule it gives, or the one
+    it says was superseded."""
+    return [date for date in claim.dates if date.superseded == like.superseded]
+
+
 def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
     """Different dates for the same event (signed in 1994 vs ratified in 1996 is two events)."""
     if overlap.weight < 2 or not a.dates or not b.dates:
@@ -151,14 +170,16 @@ def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cu
     names = a.sets.entity_words | b.sets.entity_words
     for x in a.dates:
         for y in b.dates:
+            if x.superseded != y.superseded:
+                continue  # "originally set for March 2026" against "will begin in June 2026"
             if not _same_event(x, y, names) or not _dates_differ(x, y):
                 continue
-            if any(not _dates_differ(x, other) for other in b.dates):
+            if any(not _dates_differ(x, other) for other in _as_given(b, y)):
                 continue
-            if any(not _dates_differ(other, y) for other in a.dates):
+            if any(not _dates_differ(other, y) for other in _as_given(a, x)):
                 continue  # "built in 1870 and expanded in 1960" against "built in 1870"
-            if specific_on_both_sides(a.sets.undated, a, b.sets.undated, b):
-                continue  # "the general election" against "the local elections"
+            if _qualified(x.lead, a, b) or _qualified(y.lead, b, a):
+                continue  # "the port strike" / "the rail strike"; "a match" / "a floodlit match"
             event = quoted((set(x.context) & set(y.context)) - names)
             return [
                 Cue(

@@ -29,6 +29,7 @@ from reviews.contradictions.clauses import (
     undecided,
     verbs_by_form,
 )
+from reviews.contradictions.date_leads import rescheduled
 from reviews.contradictions.entities import EntityResolver, default_resolver
 from reviews.contradictions.quantifiers import Quantified, quantifiers_read
 from reviews.contradictions.quantities import (
@@ -283,7 +284,7 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
             position += used
         else:
             position += 1
-    dates.extend(month_dates(tokens, lowered))
+    dates = rescheduled(dates + month_dates(tokens, lowered))
 
     clauses = clause_numbers(lowered)
     holders = Holders(tokens, lowered, clauses, resolve)

@@ -515,6 +515,68 @@ FRAMING_WORDS = frozenset(["in", "as", "of", "on", "by", "at", "since", "until",
 # Verbs of scheduling: all date one event, the schedule ("delayed until", "brought forward to").
 SCHEDULE_VERBS = """schedule scheduled reschedule rescheduled delay delayed postpone postponed
     push pushed move moved bring brought plan planned set expected due"""
+# Before a scheduled date, these make it the schedule that was ("originally set for March",
+# "had been scheduled for July", "initially due in November"): a superseded date
+# (``quantities.DateMention.superseded``), not the one the claim gives.
+SUPERSEDED_MARKERS = frozenset(["originally", "initially", "previously", "formerly", "had"])
+# Particles of phrasal verbs ("pushed back", "go ahead", "brought forward", "take place"):
+# part of the verb, never what a date is the date of.
+PARTICLES = frozenset(["back", "ahead", "forward", "off", "up", "out", "down", "over", "place"])
+# Before the name of a thing, these qualify nothing that tells two things apart ("the new
+# ferry terminal" is the ferry terminal): lemmas.
+NONRESTRICTIVE = frozenset(["new", "plan", "propos", "controversial", "flagship", "await"])
+# Parts of a year before it ("the end of 2028", "the spring of 2028", "early 2026", "mid
+# 2027"): part of the date's phrase, not what it dates.
+YEAR_PARTS = frozenset(
+    [
+        "end",
+        "close",
+        "start",
+        "beginning",
+        "middle",
+        "spring",
+        "summer",
+        "autumn",
+        "fall",
+        "winter",
+        "early",
+        "late",
+        "mid",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "half",
+        "quarter",
+    ]
+)
+# A clause opening with these has its subject in the claim's first clause ("The festival,
+# which had been scheduled for July, was moved to September").
+SUBJECTLESS_STARTS = frozenset(
+    [
+        "which",
+        "who",
+        "is",
+        "was",
+        "were",
+        "are",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "could",
+        "can",
+        "may",
+        "might",
+        "and",
+    ]
+)
+# After a date, these bound it: "in 2030 at the earliest" ("from"), "by 2027 at the latest" ("by").
+TRAILING_BOUNDS: dict[tuple[str, ...], str] = {
+    ("at", "the", "earliest"): "from",
+    ("at", "the", "latest"): "by",
+}
 MONTHS = {
     name: number
     for number, names in enumerate(

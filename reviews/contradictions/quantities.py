@@ -8,6 +8,7 @@ import math
 import re
 
 from reviews.contradictions import lexicon
+from reviews.contradictions.date_leads import clause_lead, lead_words, subject_lead, superseded_at
 from reviews.contradictions.scopes import is_negator
 from reviews.contradictions.text import (
     CLAUSE_BREAKS,
@@ -54,6 +55,13 @@ class DateMention:
     # "before 2026" ("before": strictly), "not before 2029", "not until 2029", "no earlier than
     # 2029" ("from"); "" when the date dates the event.
     bound: str = ""
+    # The content lemmas of the date's clause before it, without who says it ("Port officials
+    # said the ferry terminal will not open before 2029": ferry, terminal, open): what it dates,
+    # without the attribution and the reasons around it.
+    lead: list[str] = dataclasses.field(default_factory=list)
+    # The date is the schedule that was ("originally set for March 2026", "pushed back from
+    # 2026"), not the one the claim gives: compared only with another claim's superseded date.
+    superseded: bool = False
 
 
 def measure_keys(quantity: Quantity) -> frozenset[str]:
@@ -302,11 +310,14 @@ def _measure_context(lowered: list[str], index: int, end: int, counted: bool) ->
     ]
 
 
-def _context(lowered: list[str], index: int) -> list[str]:
+def _context(lowered: list[str], index: int, below: bool = False) -> list[str]:
     """Content lemmas within ``CONTEXT_WORDS`` of ``index`` (the number or date itself left
-    out): what it is about."""
+    out), or only before it when ``below`` (before a date's phrase: "would reopen no later than
+    the end of 2026"): what it is about."""
     context = []
     low, high = max(0, index - CONTEXT_WORDS), min(len(lowered), index + CONTEXT_WORDS + 1)
+    if below:
+        high = index
     for cursor in range(low, high):
         word = lowered[cursor]
         if cursor == index or not word[0].isalpha() or word in STOPWORDS:
@@ -320,8 +331,10 @@ def _context(lowered: list[str], index: int) -> list[str]:
 def _date(tokens: list[str], lowered: list[str], index: int, year: int) -> DateMention:
     month = day = 0
     start = index
-    for cursor in range(max(0, index - 3), index):
+    for cursor in range(max(0, index - 4), index):
         word = lowered[cursor].rstrip(".")
+        if cursor == index - 4 and lowered[cursor + 1] != ".":
+            continue  # four words back only for an abbreviation's full stop ("Oct. 8, 2026")
         if word in lexicon.MONTHS and word != "may":
             month = lexicon.MONTHS[word]
             start = min(start, cursor)
@@ -333,29 +346,58 @@ def _date(tokens: list[str], lowered: list[str], index: int, year: int) -> DateM
             start = min(start, cursor)
         elif word.isdigit() and 1 <= int(word) <= 31 and month:
             day = int(word)
+    return _mention(tokens, lowered, (start, index, index + 1), (year, month, day))
+
+
+def _mention(
+    tokens: list[str], lowered: list[str], span: tuple[int, int, int], ymd: tuple[int, int, int]
+) -> DateMention:
+    """The date of tokens ``start`` to ``end`` (its year or month at ``index``) with what it
+    dates; a month of an unsaid year is compared on the month alone, never as a bound."""
+    start, index, end = span
+    year, month, day = ymd
+    phrase = _phrase_start(lowered, start)
+    lead = clause_lead(lowered, phrase)
+    bound = lexicon.TRAILING_BOUNDS.get(tuple(lowered[end : end + 3]), "") or _bound(
+        lowered, phrase
+    )
     return DateMention(
-        text=" ".join(tokens[start : index + 1]),
+        text=" ".join(tokens[start:end]),
         year=year,
         month=month,
         day=day,
-        context=_context(lowered, index),
+        context=_context(lowered, index) + _context(lowered, phrase, below=True),
         events=_events(lowered, index),
         framing=_framing(lowered, start),
-        bound=_bound(lowered, start),
+        bound=bound if year else "",
+        lead=lead_words(subject_lead(lowered, phrase, lead)),
+        superseded=superseded_at(lowered, phrase, lead),
     )
 
 
-def _bound(lowered: list[str], start: int) -> str:
-    """How the words before a date at ``start`` bound the event (``DateMention.bound``): the
-    preposition, past "the end of", and a negator of its clause a few words before it ("will
-    not open before 2029")."""
+def _phrase_start(lowered: list[str], start: int) -> int:
+    """Where the phrase of a date at ``start`` begins, past a part of the year ("by the end of
+    2028", "in the spring of 2028", "until spring 2027", "early 2026") and "no later than" /
+    "no earlier than"."""
     cursor = start
-    if lowered[max(0, cursor - 3) : cursor] in (["the", "end", "of"], ["the", "close", "of"]):
+    before = lowered[max(0, cursor - 3) : cursor]
+    if len(before) == 3 and before[0] == "the" and before[2] == "of":
+        cursor -= 3 if before[1] in lexicon.YEAR_PARTS else 0
+    elif cursor and lowered[cursor - 1] in lexicon.YEAR_PARTS:
+        cursor -= 1
+    if lowered[max(0, cursor - 3) : cursor] in (["no", "later", "than"], ["no", "earlier", "than"]):
         cursor -= 3
-    before = lowered[max(0, cursor - 2) : cursor]
-    if before == ["later", "than"] and lowered[cursor - 3 : cursor - 2] == ["no"]:
+    return cursor
+
+
+def _bound(lowered: list[str], cursor: int) -> str:
+    """How the words before a date's phrase at ``cursor`` bound the event
+    (``DateMention.bound``): the preposition, "no later than", and a negator of its clause a few
+    words before it ("will not open before 2029")."""
+    after = lowered[cursor : cursor + 3]
+    if after == ["no", "later", "than"]:
         return "by"
-    if before == ["earlier", "than"] and lowered[cursor - 3 : cursor - 2] == ["no"]:
+    if after == ["no", "earlier", "than"]:
         return "from"
     preposition = lowered[cursor - 1] if cursor else ""
     if preposition == "by":
@@ -406,15 +448,5 @@ def month_dates(tokens: list[str], lowered: list[str]) -> list[DateMention]:
             day, end = int(following[0]), index + 2
         elif previous not in lexicon.DATE_PREPOSITIONS:
             continue  # "may", "march" as words, or a month in passing
-        found.append(
-            DateMention(
-                text=" ".join(tokens[start:end]),
-                year=0,
-                month=lexicon.MONTHS[name],
-                day=day,
-                context=_context(lowered, index),
-                events=_events(lowered, index),
-                framing=_framing(lowered, start),
-            )
-        )
+        found.append(_mention(tokens, lowered, (start, index, end), (0, lexicon.MONTHS[name], day)))
     return found

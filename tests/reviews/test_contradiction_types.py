@@ -28,7 +28,7 @@ TYPES = {
     [
         ("negation", 42),
         ("opposite_predicate", 54),
-        ("date", 58),
+        ("date", 98),
         ("numeric", 88),
         ("quantifier", 104),
         ("stance", 84),
@@ -49,7 +49,7 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
     [
         ("negation", 21, 0),
         ("opposite_predicate", 27, 2),
-        ("date", 29, 2),
+        ("date", 46, 2),
         ("numeric", 42, 2),
         ("quantifier", 51, 3),
         ("stance", 41, 3),
@@ -369,6 +369,41 @@ RULES.update(
         "a group's size against a count of some of it agrees": (
             "All 30 trains ran on time on Monday.",
             "Two trains ran on time on Monday.",
+            "",
+        ),
+    }
+)
+
+
+# The general rules of lexical-9 (dates as news states them), the same way.
+RULES.update(
+    {
+        "a date against a later earliest date, each with its attribution and reason": (
+            "The Oakhurst viaduct reopens in August 2026, the rail operator said on Friday.",
+            "Engineers said the Oakhurst viaduct will not reopen before 2028 because of cracks "
+            "found in its piers.",
+            "date",
+        ),
+        "a rescheduled date against the superseded one": (
+            "The Redfern inquest, originally set for May 2026, has been postponed until "
+            "October 2026, the coroner said.",
+            "The coroner said the Redfern inquest will open in May 2026 as planned.",
+            "date",
+        ),
+        "the superseded schedule on both sides agrees": (
+            "The Redfern inquest, originally set for May 2026, has been postponed until "
+            "October 2026, the coroner said.",
+            "The coroner said the Redfern inquest had initially been scheduled for May 2026.",
+            "",
+        ),
+        "a date at the earliest against an earlier one": (
+            "The Glenby bypass will open in 2029 at the earliest, the county said.",
+            "The county said the Glenby bypass would open in 2027.",
+            "date",
+        ),
+        "a date qualified on one side only dates another thing": (
+            "The Tarrow bridge hosted its first parade on 2 July 1994, the council said.",
+            "The Tarrow bridge hosted its first night parade on 9 July 1995, historians said.",
             "",
         ),
     }
