@@ -364,3 +364,23 @@ def test_bad_export_requests_are_refused_clearly_and_write_nothing(
 
     assert not path.exists()
     assert not (tmp_path / "out.jsonl.partial").exists()
+
+
+class _ClosedPipe(io.StringIO):
+    """Standard output whose reader went away (``export_ledger ... | head -n 1``)."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+@pytest.mark.django_db
+def test_an_export_whose_reader_stops_early_ends_quietly(monkeypatch):
+    # given a reader that closed the pipe; stdout is pointed at nothing, not really replaced
+    redirected = []
+    monkeypatch.setattr("os.dup2", lambda fd, fd2: redirected.append(fd2))
+    # when the ledger is exported to it
+    with pytest.raises(SystemExit) as stopped:
+        call_command("export_ledger", "--format", "jsonl", stdout=_ClosedPipe())
+    # then the export stops with a failing status and no traceback, and the final flush is silenced
+    assert stopped.value.code == 1
+    assert redirected == [sys.stdout.fileno()]

@@ -1,5 +1,6 @@
 import datetime
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -55,10 +56,21 @@ class Command(BaseCommand):
             if options["output"]:
                 self._write_file(Path(options["output"]), chunks)
             else:
-                for chunk in chunks:
-                    self.stdout.write(chunk, ending="")
+                self._write_stdout(chunks)
         except LedgerError as error:
             raise CommandError(error.message) from error
+
+    def _write_stdout(self, chunks: Any) -> None:
+        """Stream to standard output; a reader that stops early (``| head``) ends the export
+        quietly, as a Unix filter does, instead of with a traceback."""
+        try:
+            for chunk in chunks:
+                self.stdout.write(chunk, ending="")
+            self.stdout.flush()
+        except BrokenPipeError:
+            # Python flushes stdout again at exit; point it at nothing so that flush is silent.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise SystemExit(1) from None
 
     def _write_file(self, path: Path, chunks: Any) -> None:
         """Write through a temporary name, so a failed export never looks like a whole one."""
