@@ -24,9 +24,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ledger.events import DataRedacted, Metadata
-from ledger.followers import LEASE_LOCK_CLASS, lease_key
+from ledger.followers import LEASE_LOCK_CLASS, follower_named, lease_key
 from ledger.models import ConsumerCursor
 from ledger.reading import RecordedEvent, read_all
+
+
+def _follower_types(name: str) -> list[str]:
+    """The event types follower ``name`` (``ledger.followers.FOLLOWERS``) reads, sorted."""
+    return sorted(follower_named(name).event_types)
 
 
 def consumer_run_whole_batch(
@@ -34,9 +39,9 @@ def consumer_run_whole_batch(
     consumer: str,
     handle_batch: Callable[[list[RecordedEvent]], None],
     batch_size: int,
-    types: Sequence[str] | None = None,
 ) -> int:
     """Hand the next events after ``consumer``'s cursor to ``handle_batch`` at once; advance it.
+    ``consumer`` is a follower of ``ledger.followers.FOLLOWERS``; it reads that follower's types.
 
     Returns how many events were read. The handler's database writes and the cursor move commit
     together, and the cursor row is locked for the batch, so concurrent workers never handle the
@@ -47,7 +52,11 @@ def consumer_run_whole_batch(
     with transaction.atomic():
         ConsumerCursor.objects.get_or_create(name=consumer)
         cursor = ConsumerCursor.objects.select_for_update().get(name=consumer)
-        batch = list(read_all(after_position=cursor.position, types=types, limit=batch_size))
+        batch = list(
+            read_all(
+                after_position=cursor.position, types=_follower_types(consumer), limit=batch_size
+            )
+        )
         if batch:
             handle_batch(batch)
             cursor.position = batch[-1].position
@@ -139,12 +148,12 @@ def consumer_follow(
     consumer: str,
     handle: Callable[[RecordedEvent], None],
     batch_size: int,
-    types: Sequence[str] | None = None,
     max_batches: int = 0,
 ) -> int:
-    """``consumer_follow_batch`` until caught up (a batch shorter than ``batch_size``), or for
-    ``max_batches`` batches (0: no limit), so one call never runs for ever behind a busy log;
-    return the events handled."""
+    """``consumer_follow_batch`` of follower ``consumer``'s types until caught up (a batch
+    shorter than ``batch_size``), or for ``max_batches`` batches (0: no limit), so one call
+    never runs for ever behind a busy log; return the events handled."""
+    types = _follower_types(consumer)
     handled = batches = 0
     while True:
         count = consumer_follow_batch(

@@ -14,7 +14,6 @@ from typing import Any
 
 from ledger import events as ev
 from ledger.consumers import consumer_run_whole_batch, redacted_stream_ids
-from ledger.followers import follower_named
 from ledger.reading import RecordedEvent, read_all
 from ledger.redaction import ErasureResult, claim_text_erase
 from ledger.source_redaction import SourceRedaction, SourceRedactionResult, source_text_redact
@@ -108,5 +107,4 @@ def idempotent_responses_follow() -> int:
         consumer=CONSUMER_NAME,
         handle_batch=_purge,
         batch_size=BATCH_SIZE,
-        types=sorted(follower_named(CONSUMER_NAME).event_types),
     )

@@ -4,54 +4,47 @@ checked through its match group (check-worthiness is ``reviews.admin.check_worth
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from ledger.claims import ClaimStatus
 from ledger.models import Source
 from reviews import selectors
-from reviews.admin.pages import admin_actor
+from reviews.admin.pages import ConditionFilter, FieldValueFilter, admin_actor, column_values
 from reviews.models import ReviewClaim
 
 
-class StatusFilter(admin.SimpleListFilter):
+class StatusFilter(FieldValueFilter):
     title = "status"
     parameter_name = "status"
+    field = "status"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         return [(status.value, status.value.replace("_", " ")) for status in ClaimStatus]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(status=self.value()) if self.value() else queryset
 
-
-class AssigneeFilter(admin.SimpleListFilter):
+class AssigneeFilter(FieldValueFilter):
     title = "assignee"
     parameter_name = "assignee"
+    field = "assignee"
     MINE = "__me__"
     NOBODY = "__nobody__"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        assignees = (
-            ReviewClaim.objects.exclude(assignee="")
-            .order_by("assignee")
-            .values_list("assignee", flat=True)
-            .distinct()
-        )
+        assignees = column_values(ReviewClaim.objects.all(), "assignee")
         return [(self.MINE, "assigned to me"), (self.NOBODY, "unassigned")] + [
             (name, name) for name in assignees
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        if value == self.MINE:
+        if self.value() == self.MINE:
             return queryset.filter(assignee=request.user.get_username())
-        if value == self.NOBODY:
+        if self.value() == self.NOBODY:
             return queryset.filter(assignee="")
-        return queryset.filter(assignee=value) if value else queryset
+        return super().queryset(request, queryset)
 
 
 class SourceFilter(admin.SimpleListFilter):
@@ -77,19 +70,13 @@ class SourceFilter(admin.SimpleListFilter):
             return queryset.none()
 
 
-class FlaggedFilter(admin.SimpleListFilter):
+class FlaggedFilter(ConditionFilter):
     title = "contradiction flags"
     parameter_name = "flagged"
-
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("yes", "has open flags"), ("no", "no open flags")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value() == "yes":
-            return queryset.filter(open_flag_count__gt=0)
-        if self.value() == "no":
-            return queryset.filter(open_flag_count=0)
-        return queryset
+    conditions: ClassVar[dict[str, tuple[str, Q]]] = {
+        "yes": ("has open flags", Q(open_flag_count__gt=0)),
+        "no": ("no open flags", Q(open_flag_count=0)),
+    }
 
 
 class CheckedGroupFilter(admin.SimpleListFilter):

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from ledger import events as ev
 from ledger.consumers import consumer_advance, consumer_follow, follower_metadata
-from ledger.followers import follower_named
 from ledger.models import ClaimView
 from ledger.reading import RecordedEvent
 from reviews.contradictions.flagging import contradiction_check_claim, contradiction_flag
@@ -88,7 +87,6 @@ def contradictions_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches:
         consumer=CONSUMER_NAME,
         handle=_handle_claim_event,
         batch_size=batch_size,
-        types=sorted(follower_named(CONSUMER_NAME).event_types),
         max_batches=max_batches,
     )
 

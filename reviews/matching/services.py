@@ -15,9 +15,8 @@ import uuid
 from collections.abc import Sequence
 
 from ledger import events as ev
-from ledger.consumers import consumer_follow
+from ledger.consumers import consumer_follow, follower_metadata
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, NotFound
-from ledger.followers import follower_named
 from ledger.models import ClaimView, MatchMember
 from ledger.reading import RecordedEvent, read_stream, read_streams
 from ledger.store import StreamAppend, append, append_many
@@ -262,12 +261,7 @@ def _handle_claim_recorded(recorded: RecordedEvent) -> None:
         return
     match_suggest_many(
         pairs=[(recorded.stream_id, other_id, score) for other_id, score in found],
-        metadata=ev.Metadata(
-            actor="worker:matching",
-            via="worker",
-            correlation_id=str(recorded.metadata.get("correlation_id") or uuid.uuid4()),
-            causation_id=str(recorded.position),
-        ),
+        metadata=follower_metadata(recorded=recorded, actor="worker:matching"),
     )
 
 
@@ -282,6 +276,5 @@ def matching_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches: int =
         consumer=CONSUMER_NAME,
         handle=_handle_claim_recorded,
         batch_size=batch_size,
-        types=sorted(follower_named(CONSUMER_NAME).event_types),
         max_batches=max_batches,
     )

@@ -17,7 +17,6 @@ from django.utils import timezone
 from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.consumers import consumer_run_whole_batch, redacted_stream_ids
-from ledger.followers import follower_named
 from ledger.models import ClaimView, Event, MatchMember
 from ledger.reading import RecordedEvent
 from reviews.models import WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint, WebhookEventType
@@ -177,7 +176,6 @@ def webhooks_collect(*, batch_size: int = COLLECT_BATCH_SIZE) -> tuple[int, list
         consumer=CONSUMER_NAME,
         handle_batch=lambda batch: _collect_batch(batch, created),
         batch_size=batch_size,
-        types=sorted(follower_named(CONSUMER_NAME).event_types),
     )
     return handled, created
 

@@ -49,7 +49,7 @@ def stored_text() -> str:
     return events + views
 
 
-def test_redaction_removes_the_text_and_records_who_why_and_the_digests(ledger):
+def test_redaction_removes_the_text_and_records_who_why_and_the_digests(ledger, capsys):
     # given
     before = Event.objects.get(position=ledger.comment_position)
 
@@ -69,6 +69,11 @@ def test_redaction_removes_the_text_and_records_who_why_and_the_digests(ledger):
     assert recorded.type == "DataRedacted"
     assert recorded.stream_id == f"redaction-{ledger.comment_position}"
     assert recorded.metadata["actor"] == "user:dpo"
+    assert recorded.metadata["via"] == "command:redact_event"
+    assert capsys.readouterr().out == (
+        f"redacted body of the event at position {ledger.comment_position}; "
+        "recorded as DataRedacted at position 8\n"
+    )
     assert recorded.data["position"] == ledger.comment_position
     assert recorded.data["event_hash"] == before.hash
     assert recorded.data["field"] == "body"
