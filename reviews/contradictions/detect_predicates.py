@@ -32,6 +32,8 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
         # statues; it did not return the masks")
         denied = (second.sets.negated & first.sets.asserted) - first.sets.negated
         denied -= second.sets.asserted
+        if (second.sets.negated & lexicon.DENIAL_LEMMAS) - first.sets.lemmas:
+            continue  # "did not deny that she attended" against "attended": a double negation
         if not denied:
             cues.extend(_subject_denied(first, second, overlap, name))
             continue

@@ -240,6 +240,11 @@ REFUTATION_CUES: dict[str, str] = {
         "reports a denial",
     ),
 }
+# The lemmas of a denial ("denied", "refutes"): a denial that is itself denied ("did not deny
+# meeting the lobbyist") denies nothing of what the other claim says.
+DENIAL_LEMMAS = frozenset(
+    lemma(word) for word, kind in REFUTATION_CUES.items() if kind == "reports a denial"
+)
 REFUTATION_PHRASES: dict[tuple[str, ...], str] = {
     ("not", "true"): "calls the report false",
     ("no", "evidence"): "says there is no evidence",
