@@ -59,7 +59,7 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         ("answer", 20, 2, True),
     ],
 )
-def test_each_type_meets_its_targets_on_its_own_set(
+def test_each_types_set_gives_its_recorded_figures_and_says_whether_it_meets_the_targets(
     name, true_positives, false_positives, meets_targets
 ):
     # when the set is measured
