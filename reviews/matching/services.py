@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ledger import events as ev
 from ledger.consumers import consumer_follow, follower_metadata
@@ -49,18 +49,25 @@ def match_pair_id(*, claim_a: str, claim_b: str) -> str:
 
 
 def match_suggest_many(
-    *, pairs: Sequence[tuple[str, str, MatchScore]], metadata: ev.Metadata
+    *,
+    pairs: Sequence[tuple[str, str, MatchScore]],
+    metadata: ev.Metadata,
+    caused_by: Mapping[str, ev.Metadata] | None = None,
 ) -> list[str]:
     """Suggest each pair (claim, other, score) that has no match stream yet; return the pair
     ids suggested. One ``append_many``: every stream at version 0, so a pair a concurrent
     worker suggested first raises ConcurrencyConflict (the caller's task retries and skips it).
+    A pair whose claim is in ``caused_by`` is recorded with that metadata (the follower's: the
+    suggestion caused by that claim's record), any other with ``metadata``.
     """
-    wanted: dict[str, tuple[list[str], MatchScore]] = {}
+    caused_by = caused_by or {}
+    wanted: dict[str, tuple[list[str], MatchScore, ev.Metadata | None]] = {}
     for claim_a, claim_b, score in pairs:
         if str(claim_a) == str(claim_b):
             raise InvalidCommand("a claim cannot match itself")
         pair_id = match_pair_id(claim_a=claim_a, claim_b=claim_b)
-        wanted.setdefault(pair_id, (sorted([str(claim_a), str(claim_b)]), score))
+        claims = sorted([str(claim_a), str(claim_b)])
+        wanted.setdefault(pair_id, (claims, score, caused_by.get(str(claim_a))))
     streams = read_streams(list(wanted))
     appends = [
         StreamAppend(
@@ -75,8 +82,9 @@ def match_suggest_many(
                     scorer_version=SCORER_VERSION,
                 )
             ],
+            metadata=cause,
         )
-        for pair_id, (claims, score) in wanted.items()
+        for pair_id, (claims, score, cause) in wanted.items()
         if not streams[pair_id]
     ]
     if appends:
@@ -211,70 +219,110 @@ CONSUMER_NAME = "matching"  # its follower (ledger.followers.FOLLOWERS) and curs
 CONSUME_BATCH_SIZE = 200
 
 
-def match_find(*, claim_id: str, text: str, source_id: str | None) -> list[tuple[str, MatchScore]]:
-    """The suggestions for a claim (reads only): its candidates from the shared blocking index
-    (``contradictions.indexing.candidates_sharing``), claims of its own source left out (an
-    article does not repeat itself as two claims), ranked and cut by ``match_suggestions``."""
-    row = ClaimFeatureRow.objects.filter(pk=claim_id).only("features").first()
-    claim = match_claim(
-        text=text, features=ClaimFeatures.from_json(row.features) if row is not None else None
-    )
+def matches_find(
+    claims: Sequence[tuple[str, str, str | None]],
+) -> dict[str, list[tuple[str, MatchScore]]]:
+    """The suggestions for each claim (id, text, source id) of a batch (reads only): its
+    candidates from the shared blocking index (``contradictions.indexing.candidates_sharing``),
+    claims of its own source left out (an article does not repeat itself as two claims), ranked
+    and cut by ``match_suggestions``. The batch's own feature rows, its candidates' sources and
+    its candidates' feature rows are one query each, whatever the batch's size."""
+    ids = [claim_id for claim_id, _, _ in claims]
+    own = {
+        str(pk): features
+        for pk, features in ClaimFeatureRow.objects.filter(pk__in=ids).values_list("pk", "features")
+    }
+    probes = {
+        claim_id: match_claim(
+            text=text,
+            features=ClaimFeatures.from_json(own[claim_id]) if claim_id in own else None,
+        )
+        for claim_id, text, _ in claims
+    }
+    found = {
+        claim_id: candidates_sharing(
+            claim_id=claim_id,
+            keys=sorted(blocking_keys(probes[claim_id].features)),
+            limit=MAX_CANDIDATES,
+        )
+        for claim_id in probes
+    }
+    every = sorted({other for candidate_ids in found.values() for other in candidate_ids})
+    source_of = {
+        str(pk): str(source) if source is not None else None
+        for pk, source in ClaimView.objects.filter(pk__in=every).values_list("pk", "source_id")
+    }
     # The shared index's candidates (ids only, best first), then the claims of the same source
     # left out, then the best MATCH_CANDIDATES: an article's own claims never crowd out others.
-    candidate_ids = candidates_sharing(
-        claim_id=claim_id, keys=sorted(blocking_keys(claim.features)), limit=MAX_CANDIDATES
-    )
-    if source_id is not None:
-        same_source = {
-            str(pk)
-            for pk in ClaimView.objects.filter(
-                pk__in=candidate_ids, source_id=source_id
-            ).values_list("pk", flat=True)
-        }
-        candidate_ids = [other for other in candidate_ids if other not in same_source]
-    candidate_ids = candidate_ids[:MATCH_CANDIDATES]
-    others = ClaimFeatureRow.objects.filter(pk__in=candidate_ids).values_list(
-        "pk", "text", "features"
-    )
-    ranked = match_rank(
-        claim,
-        [
-            (str(pk), match_claim(text=stored_text, features=ClaimFeatures.from_json(stored)))
-            for pk, stored_text, stored in others
-        ],
-        top=SUGGESTIONS_PER_CLAIM,
-    )
-    return match_suggestions(ranked)
+    kept = {
+        claim_id: [
+            other
+            for other in found[claim_id]
+            if source_id is None or source_of.get(other) != str(source_id)
+        ][:MATCH_CANDIDATES]
+        for claim_id, _, source_id in claims
+    }
+    stored = {
+        str(pk): match_claim(text=text, features=ClaimFeatures.from_json(features))
+        for pk, text, features in ClaimFeatureRow.objects.filter(
+            pk__in=sorted({other for others in kept.values() for other in others})
+        ).values_list("pk", "text", "features")
+    }
+    return {
+        claim_id: match_suggestions(
+            match_rank(
+                probes[claim_id],
+                [(other, stored[other]) for other in kept[claim_id] if other in stored],
+                top=SUGGESTIONS_PER_CLAIM,
+            )
+        )
+        for claim_id in probes
+    }
 
 
-def _handle_claim_recorded(recorded: RecordedEvent) -> None:
-    """Suggest the matches of one recorded claim.
+def _handle_claims_recorded(batch: list[RecordedEvent]) -> None:
+    """Suggest the matches of a batch's recorded claims, in one append.
 
-    Idempotent: a pair with a stream is never suggested again, so an event handled again after
-    a crash (the cursor moves at the end of each batch) appends nothing.
+    Idempotent: a pair with a stream is never suggested again, so a batch handled again after
+    a crash (the cursor moves at the end of each batch, after the batch's one append) appends
+    nothing; a pair two claims of the batch find is suggested once, as the first found it.
     """
-    event = recorded.event
-    if not isinstance(event, ev.ClaimRecorded):
-        return
-    found = match_find(claim_id=recorded.stream_id, text=event.text, source_id=event.source_id)
-    if not found:
-        return
-    match_suggest_many(
-        pairs=[(recorded.stream_id, other_id, score) for other_id, score in found],
-        metadata=follower_metadata(recorded=recorded, actor="worker:matching"),
+    recorded_claims = {
+        recorded.stream_id: recorded
+        for recorded in batch
+        if isinstance(recorded.event, ev.ClaimRecorded)
+    }
+    found = matches_find(
+        [
+            (claim_id, recorded.event.text, recorded.event.source_id)
+            for claim_id, recorded in recorded_claims.items()
+            if isinstance(recorded.event, ev.ClaimRecorded)
+        ]
     )
+    pairs = [
+        (claim_id, other_id, score)
+        for claim_id, suggestions in found.items()
+        for other_id, score in suggestions
+    ]
+    if not pairs:
+        return
+    caused_by = {
+        claim_id: follower_metadata(recorded=recorded_claims[claim_id], actor="worker:matching")
+        for claim_id in {claim_id for claim_id, _, _ in pairs}
+    }
+    match_suggest_many(pairs=pairs, metadata=caused_by[pairs[0][0]], caused_by=caused_by)
 
 
 def matching_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches: int = 0) -> int:
     """Follow the event log from the matching cursor until caught up; return events handled.
 
-    Like the contradiction consumer (``consumer_follow_batch``): no transaction spans a batch,
-    each claim's suggestions commit in an append of their own. ``max_batches`` (0: no limit)
-    bounds one call.
+    Like the contradiction consumer (``consumer_follow_batch``): no transaction spans a batch;
+    a batch's suggestions commit in one append of their own (``append_many``), then the cursor
+    moves. ``max_batches`` (0: no limit) bounds one call.
     """
     return consumer_follow(
         consumer=CONSUMER_NAME,
-        handle=_handle_claim_recorded,
+        handle_batch=_handle_claims_recorded,
         batch_size=batch_size,
         max_batches=max_batches,
     )

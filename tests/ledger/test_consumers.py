@@ -71,3 +71,34 @@ def test_the_cursor_never_moves_back(positions):
     consumer_advance(consumer="test", position=positions[0])
     # then
     assert cursor() == positions[2]
+
+
+def test_a_batch_handler_gets_the_whole_batch_at_once_and_never_an_empty_one(positions):
+    batches: list[list[int]] = []
+
+    def handle_batch(batch):
+        batches.append([item.position for item in batch])
+
+    # when
+    count = consumer_follow_batch(
+        consumer="test", handle_batch=handle_batch, batch_size=2, types=TYPES
+    )
+    consumer_follow_batch(consumer="test", handle_batch=handle_batch, batch_size=2, types=TYPES)
+    consumer_follow_batch(consumer="test", handle_batch=handle_batch, batch_size=2, types=TYPES)
+    # then
+    assert count == 2
+    assert batches == [positions[:2], positions[2:]]
+    assert cursor() == positions[2]
+
+
+@pytest.mark.parametrize("both", [True, False])
+def test_a_follower_gives_exactly_one_handler(positions, both):
+    with pytest.raises(TypeError, match="exactly one"):
+        consumer_follow_batch(
+            consumer="test",
+            handle=(lambda item: None) if both else None,
+            handle_batch=(lambda batch: None) if both else None,
+            batch_size=2,
+            types=TYPES,
+        )
+    assert ConsumerCursor.objects.filter(name="test", position__gt=0).count() == 0

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from ledger import consumers
 from ledger import events as ev
 from ledger.claims import ClaimStatus
 from ledger.events import Metadata
@@ -88,6 +89,46 @@ def test_the_follow_up_article_is_suggested_as_the_seed_claims_it_repeats():
     # and following the log again suggests nothing twice
     services.matching_consume()
     assert Event.objects.filter(type="ClaimMatchSuggested").count() == len(REPEATED)
+
+
+def test_a_batch_redelivered_after_a_kill_suggests_nothing_twice(monkeypatch):
+    # given the seed ingested and followed, then the follow-up ingested and indexed
+    ingest(SEED, publisher="seed-news")
+    source_ingest(
+        content=FOLLOWUP.read_bytes(),
+        filename=FOLLOWUP.name,
+        publisher="wire-service",
+        url="https://wire-service.example/followup",
+        metadata=Metadata(actor="user:tester", via="test"),
+    )
+    contradictions_consume()
+
+    # when the worker dies after the batch's suggestions commit, before its cursor moves
+    def die(**_: object) -> None:
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(consumers, "consumer_advance", die)
+    with pytest.raises(RuntimeError):
+        services.matching_consume()
+    assert Event.objects.filter(type="ClaimMatchSuggested").count() == len(REPEATED)
+    # then the batch handled again suggests nothing twice: one stream per pair, at version 0
+    monkeypatch.undo()
+    services.matching_consume()
+    suggested = Event.objects.filter(type="ClaimMatchSuggested")
+    assert suggested.count() == len(REPEATED)
+    assert set(suggested.values_list("version", flat=True)) == {1}
+    # and each suggestion of the batch's one append is caused by its own claim's record
+    recorded_at = {
+        str(stream): position
+        for stream, position in Event.objects.filter(type="ClaimRecorded").values_list(
+            "stream_id", "position"
+        )
+    }
+    for event in suggested:
+        assert int(event.metadata["causation_id"]) in {
+            recorded_at[claim] for claim in event.data["claims"]
+        }
+    assert len({event.metadata["causation_id"] for event in suggested}) == len(REPEATED)
 
 
 def test_matching_is_one_follower_of_the_log_reading_recorded_claims():
