@@ -68,9 +68,14 @@ def _recorded(source_id: str | None = None) -> dict[str, Recorded]:
 
 def source_redacted_spans(*, source_id: str) -> list[ev.TextSpan]:
     """Every span of source ``source_id``'s text that a SourceRedacted event filled, in order."""
+    return _redacted_spans(_recorded(source_id).get(source_id, []))
+
+
+def _redacted_spans(recorded: Recorded) -> list[ev.TextSpan]:
+    """The spans the SourceRedacted events among ``recorded`` filled, in order."""
     spans = [
         span
-        for _, kind, data in _recorded(source_id).get(source_id, [])
+        for _, kind, data in recorded
         if kind == ev.EventType.SOURCE_REDACTED
         for span in data["spans"]
     ]
@@ -298,15 +303,16 @@ def source_text_redact(
         if problem is not None:
             raise LedgerIntegrityError(f"{problem[1]}; refusing to redact it (run verify_ledger)")
         requested = _occurrences(source.text, text) if text is not None else list(spans or [])
-        done = source_redacted_spans(source_id=source_id)
-        checked = _spans_checked(requested, length=len(source.text), redacted=done)
+        checked = _spans_checked(
+            requested, length=len(source.text), redacted=_redacted_spans(recorded)
+        )
         new_text = filled(source.text, checked)
         _rewrite(source_id, checked, new_text)
         redactions = _copies_redact(source_id, checked, reason, metadata)
         appended = append(
             stream_id=source_id,
             stream_type=ev.StreamType.SOURCE,
-            expected_version=Event.objects.filter(stream_id=source_id).count(),
+            expected_version=len(recorded),  # a source's stream holds only SOURCE_EVENT_TYPES
             events=[
                 ev.SourceRedacted(
                     source_id=source_id,
