@@ -254,8 +254,8 @@ def _copies_redact(
         if "selector.exact" in touched and row.data.get("text") not in ("", ev.REDACTED, None):
             touched.append("text")  # the claim's text is the quote
         for path in sorted(touched):
-            current = Event.objects.get(position=row.position)  # as the last redaction left it
-            redactions.append(event_field_redact(current, path.split("."), reason, metadata))
+            # ``event_field_redact`` leaves ``row`` as it stored it, ready for the next field.
+            redactions.append(event_field_redact(row, path.split("."), reason, metadata))
     return redactions
 
 
