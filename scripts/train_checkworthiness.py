@@ -130,9 +130,10 @@ def _fit(
         return np.asarray(margins[from_claimbuster], dtype=float)
 
     claimbuster_labels = labels[from_claimbuster]
-    auc_by_c = {c: float(roc_auc_score(claimbuster_labels, out_of_fold(c))) for c in C_CHOICES}
+    margins_by_c = {c: out_of_fold(c) for c in C_CHOICES}
+    auc_by_c = {c: float(roc_auc_score(claimbuster_labels, margins_by_c[c])) for c in C_CHOICES}
     best_c = max(C_CHOICES, key=lambda c: (auc_by_c[c], -c))
-    margins = out_of_fold(best_c)
+    margins = margins_by_c[best_c]
     # Calibrated and held to the F1 floor on ClaimBuster's out-of-fold sentences alone: a score
     # keeps meaning the probability of check-worthy at ClaimBuster's balanced prior.
     platt = LogisticRegression(C=1e6, class_weight="balanced", solver="lbfgs", max_iter=1000)
