@@ -30,7 +30,7 @@ from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import Any
 
-from ledger.entities import entities_find
+from ledger.entities import Entity, entities_find
 
 MODEL_PATH = pathlib.Path(__file__).resolve().parent / "data" / "checkworthiness.json"
 
@@ -171,20 +171,24 @@ def _fired(matched: tuple[str, ...]) -> Feature:
 
 
 def sentence_features(
-    text: str, *, topic_entities: frozenset[str] = frozenset()
+    text: str,
+    *,
+    topic_entities: frozenset[str] = frozenset(),
+    entities: Sequence[Entity] | None = None,
 ) -> dict[str, Feature]:
     """The named features of ``text``, in a fixed order (the model's ``feature_names``).
 
     ``named_entity`` leaves out the entities in ``topic_entities`` (canonical names: the
     article's subjects, ``article_topic_entities``): in an article about Iran, naming Iran
-    anchors nothing a checker could check.
+    anchors nothing a checker could check. ``entities`` is ``entities_find(text)`` when the
+    caller has found them already (``claims_extract``); otherwise they are found here.
     """
     years = _matched(_YEAR, text)
     numbers = tuple(value for value in _matched(_NUMBER, text) if not _YEAR.fullmatch(value))
-    entities = tuple(
-        dict.fromkeys(
-            entity.text for entity in entities_find(text) if entity.canonical not in topic_entities
-        )
+    if entities is None:
+        entities = entities_find(text)
+    named_entities = tuple(
+        dict.fromkeys(entity.text for entity in entities if entity.canonical not in topic_entities)
     )
     word_count = len(text.split())
     stripped = text.rstrip(" \"'\u201d\u2019)]")
@@ -192,7 +196,7 @@ def sentence_features(
         "number": _fired(numbers),
         "quantity": _fired(_matched(_QUANTITY, text)),
         "date": _fired(years + _matched(_DATE, text)),
-        "named_entity": Feature(value=min(len(entities), 3) / 3, matched=entities),
+        "named_entity": Feature(value=min(len(named_entities), 3) / 3, matched=named_entities),
         "attribution": _fired(_matched(_ATTRIBUTION, text)),
         "comparative_or_superlative": _fired(_matched(_COMPARATIVE, text)),
         "hedge": _fired(_matched(_HEDGE, text)),
@@ -289,13 +293,16 @@ def tfidf_vector(model: Model, text: str) -> dict[str, float]:
 
 
 def _margin_parts(
-    model: Model, text: str, topic_entities: frozenset[str]
+    model: Model,
+    text: str,
+    topic_entities: frozenset[str] = frozenset(),
+    entities: Sequence[Entity] | None = None,
 ) -> tuple[dict[str, float], dict[str, Feature], dict[str, float]]:
     """Each term's and each named feature's contribution to the margin, and the features."""
     terms = {
         term: value * model.term_weights[term] for term, value in tfidf_vector(model, text).items()
     }
-    features = sentence_features(text, topic_entities=topic_entities)
+    features = sentence_features(text, topic_entities=topic_entities, entities=entities)
     named = {name: model.feature_weights[name] * features[name].value for name in FEATURE_NAMES}
     return terms, features, named
 
@@ -303,7 +310,7 @@ def _margin_parts(
 def sentence_margin(text: str, *, model: Model | None = None) -> float:
     """The uncalibrated logistic margin of ``text`` (scikit-learn's ``decision_function``)."""
     model = model or model_load()
-    terms, _, named = _margin_parts(model, text, frozenset())
+    terms, _, named = _margin_parts(model, text)
     return _margin(model, terms, named)
 
 
@@ -371,13 +378,19 @@ def _reasons(
 
 
 def sentence_classify(
-    text: str, *, model: Model | None = None, topic_entities: frozenset[str] = frozenset()
+    text: str,
+    *,
+    model: Model | None = None,
+    topic_entities: frozenset[str] = frozenset(),
+    entities: Sequence[Entity] | None = None,
 ) -> Classification:
     """Score, label, class and reasons of one sentence (whitespace is collapsed first); the
-    ``topic_entities`` of its article (``article_topic_entities``) do not count as entities."""
+    ``topic_entities`` of its article (``article_topic_entities``) do not count as entities.
+    ``entities``: the sentence's ``entities_find``, with whitespace collapsed, when the caller
+    has found them already (see ``sentence_features``)."""
     model = model or model_load()
     body = " ".join(text.split())
-    terms, features, named = _margin_parts(model, body, topic_entities)
+    terms, features, named = _margin_parts(model, body, topic_entities, entities)
     margin = _margin(model, terms, named)
     probability = _sigmoid(model.calibration_slope * margin + model.calibration_offset)
     score = Decimal(repr(probability)).quantize(Decimal("0.001"))

@@ -374,7 +374,7 @@ def claims_extract(text: str, *, model: Model | None = None) -> Extraction:
                     text=text, start=sentence.start, end=sentence.end, withheld=withheld
                 ),
                 check_worthiness=sentence_classify(
-                    body, model=model, topic_entities=topic_entities
+                    body, model=model, topic_entities=topic_entities, entities=found
                 ).as_payload(),
                 entities=known or names,
             )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
+from typing import Any
 
 from ledger.checkworthiness import LABEL_CHECK_WORTHY, Model, SentenceClass, sentence_classify
 from ledger.extraction import claims_extract
@@ -32,6 +33,12 @@ LABELLED_ARTICLES = (
         "fixtures/harbor-city-water-report.checkworthiness.json",
     ),
 )
+
+
+def labelled_classes(labels: dict[str, Any]) -> dict[str, str]:
+    """The class of each sentence of an article's labels file (``LABELLED_ARTICLES``' third
+    part), by its text with whitespace collapsed, as extraction records a claim's text."""
+    return {" ".join(item["text"].split()): item["class"] for item in labels["sentences"]}
 
 
 def _ratio(numerator: int | Decimal, denominator: int | Decimal, *, empty: str) -> Decimal:

@@ -68,9 +68,14 @@ def _recorded(source_id: str | None = None) -> dict[str, Recorded]:
 
 def source_redacted_spans(*, source_id: str) -> list[ev.TextSpan]:
     """Every span of source ``source_id``'s text that a SourceRedacted event filled, in order."""
+    return _redacted_spans(_recorded(source_id).get(source_id, []))
+
+
+def _redacted_spans(recorded: Recorded) -> list[ev.TextSpan]:
+    """The spans the SourceRedacted events among ``recorded`` filled, in order."""
     spans = [
         span
-        for _, kind, data in _recorded(source_id).get(source_id, [])
+        for _, kind, data in recorded
         if kind == ev.EventType.SOURCE_REDACTED
         for span in data["spans"]
     ]
@@ -249,8 +254,8 @@ def _copies_redact(
         if "selector.exact" in touched and row.data.get("text") not in ("", ev.REDACTED, None):
             touched.append("text")  # the claim's text is the quote
         for path in sorted(touched):
-            current = Event.objects.get(position=row.position)  # as the last redaction left it
-            redactions.append(event_field_redact(current, path.split("."), reason, metadata))
+            # ``event_field_redact`` leaves ``row`` as it stored it, ready for the next field.
+            redactions.append(event_field_redact(row, path.split("."), reason, metadata))
     return redactions
 
 
@@ -298,15 +303,16 @@ def source_text_redact(
         if problem is not None:
             raise LedgerIntegrityError(f"{problem[1]}; refusing to redact it (run verify_ledger)")
         requested = _occurrences(source.text, text) if text is not None else list(spans or [])
-        done = source_redacted_spans(source_id=source_id)
-        checked = _spans_checked(requested, length=len(source.text), redacted=done)
+        checked = _spans_checked(
+            requested, length=len(source.text), redacted=_redacted_spans(recorded)
+        )
         new_text = filled(source.text, checked)
         _rewrite(source_id, checked, new_text)
         redactions = _copies_redact(source_id, checked, reason, metadata)
         appended = append(
             stream_id=source_id,
             stream_type=ev.StreamType.SOURCE,
-            expected_version=Event.objects.filter(stream_id=source_id).count(),
+            expected_version=len(recorded),  # a source's stream holds only SOURCE_EVENT_TYPES
             events=[
                 ev.SourceRedacted(
                     source_id=source_id,

@@ -51,7 +51,11 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict  # noqa: 
 from sklearn.utils.class_weight import compute_sample_weight  # noqa: E402
 
 from ledger import checkworthiness as cw  # noqa: E402
-from ledger.measurement import LABELLED_ARTICLES, article_queue_measure  # noqa: E402
+from ledger.measurement import (  # noqa: E402
+    LABELLED_ARTICLES,
+    article_queue_measure,
+    labelled_classes,
+)
 
 TRAIN_PATH = ROOT / "eval" / "claimbuster" / "train.jsonl"
 SUPPLEMENT_PATH = ROOT / "eval" / "news_commentary" / "train.jsonl"
@@ -130,9 +134,10 @@ def _fit(
         return np.asarray(margins[from_claimbuster], dtype=float)
 
     claimbuster_labels = labels[from_claimbuster]
-    auc_by_c = {c: float(roc_auc_score(claimbuster_labels, out_of_fold(c))) for c in C_CHOICES}
+    margins_by_c = {c: out_of_fold(c) for c in C_CHOICES}
+    auc_by_c = {c: float(roc_auc_score(claimbuster_labels, margins_by_c[c])) for c in C_CHOICES}
     best_c = max(C_CHOICES, key=lambda c: (auc_by_c[c], -c))
-    margins = out_of_fold(best_c)
+    margins = margins_by_c[best_c]
     # Calibrated and held to the F1 floor on ClaimBuster's out-of-fold sentences alone: a score
     # keeps meaning the probability of check-worthy at ClaimBuster's balanced prior.
     platt = LogisticRegression(C=1e6, class_weight="balanced", solver="lbfgs", max_iter=1000)
@@ -249,9 +254,10 @@ def _development_scores(model: dict[str, Any]) -> list[list[tuple[float, bool]]]
         labelled = json.loads((ROOT / labels_path).read_text(encoding="utf-8"))
         if labelled["role"] != "development":
             continue
-        classes = {" ".join(item["text"].split()): item["class"] for item in labelled["sentences"]}
         text = (ROOT / source).read_text(encoding="utf-8")
-        measured = article_queue_measure(text=text, classes=classes, model=loaded)
+        measured = article_queue_measure(
+            text=text, classes=labelled_classes(labelled), model=loaded
+        )
         articles.append([(float(score), worthy) for score, worthy in measured.scored])
     return articles
 

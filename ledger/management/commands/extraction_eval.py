@@ -12,6 +12,7 @@ from ledger.measurement import (
     article_queue_measure,
     checkworthiness_measure,
     extraction_measure,
+    labelled_classes,
 )
 
 CLAIMBUSTER_TEST = "eval/claimbuster/test.jsonl"
@@ -69,11 +70,7 @@ class Command(BaseCommand):
             text = (base / source).read_text(encoding="utf-8")
             gold_claims = json.loads((base / gold).read_text(encoding="utf-8"))["claims"]
             labelled = json.loads((base / labels).read_text(encoding="utf-8")) if labels else {}
-            classes = (
-                {" ".join(item["text"].split()): item["class"] for item in labelled["sentences"]}
-                if labels
-                else None
-            )
+            classes = labelled_classes(labelled) if labels else None
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise CommandError(f"cannot read the source, gold or labels file: {error}") from error
         result = extraction_measure(text=text, gold_claims=gold_claims)
