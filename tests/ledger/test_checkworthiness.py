@@ -104,9 +104,9 @@ def test_the_claimbuster_test_file_meets_the_target():
     # then F1 on the check-worthy class is at least 0.80 (issue 21), with these exact figures
     assert (measured.sentences, measured.check_worthy) == (702, 351)
     assert (measured.precision, measured.recall, measured.f1, measured.auc) == (
-        Decimal("0.881"),
-        Decimal("0.821"),
-        Decimal("0.850"),
+        Decimal("0.880"),
+        Decimal("0.818"),
+        Decimal("0.848"),
         Decimal("0.919"),
     )
     assert measured.f1 >= Decimal("0.80")
@@ -267,7 +267,7 @@ def test_extraction_eval_reports_every_labelled_article_and_claimbuster():
         "source: fixtures/iran-palestine-article.txt  "
         "gold: fixtures/iran-palestine-article.gold.json  (development)",
         "precision 0.988  recall 1.000  (85 correct, 1 wrongly taken, 0 missed)",
-        "check-worthiness AUC 0.903  (19 of 86 extracted claims check-worthy)",
+        "check-worthiness AUC 0.902  (19 of 86 extracted claims check-worthy)",
         "default queue: 12 claims, 12 check-worthy: share 1.000  (recall 0.632)",
         "source: fixtures/meridian-rail-analysis.txt  "
         "gold: fixtures/meridian-rail-analysis.gold.json  (development)",
@@ -277,10 +277,10 @@ def test_extraction_eval_reports_every_labelled_article_and_claimbuster():
         "source: fixtures/harbor-city-water-report.txt  "
         "gold: fixtures/harbor-city-water-report.gold.json  (held out)",
         "precision 0.958  recall 1.000  (23 correct, 1 wrongly taken, 0 missed)",
-        "check-worthiness AUC 0.951  (13 of 24 extracted claims check-worthy)",
+        "check-worthiness AUC 0.944  (13 of 24 extracted claims check-worthy)",
         "default queue: 16 claims, 13 check-worthy: share 0.812  (recall 1.000)",
         "ClaimBuster test: eval/claimbuster/test.jsonl",
-        "check-worthy precision 0.881  recall 0.821  F1 0.850  AUC 0.919  "
+        "check-worthy precision 0.880  recall 0.818  F1 0.848  AUC 0.919  "
         "(702 sentences, 351 check-worthy)",
     ]
 
