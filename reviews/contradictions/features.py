@@ -42,6 +42,7 @@ from reviews.contradictions.quantities import (
     quantity_at,
     range_extend,
 )
+from reviews.contradictions.relations import Relation, relations_read
 from reviews.contradictions.scopes import is_negator, negation_scopes
 from reviews.contradictions.text import (
     STOPWORDS,
@@ -72,7 +73,7 @@ class FeatureSets:
     quantifier_nouns: frozenset[str]
     antonyms: frozenset[str]  # WordNet opposites of the asserted words (weak ones left out)
     predicate_keys: frozenset[str]  # keys of the asserted predicates
-    relation_keys: frozenset[str]  # keys of the asserted one-way relations ("rel:acquir")
+    relation_keys: frozenset[str]  # names of the asserted one-way relations ("acquire")
     opposite_keys: frozenset[str]  # the opposite side of each asserted opposite predicate
     years: frozenset[int]  # the years the claim's dates name
     framed: bool  # a dated time opens the claim ("As of June 2024, ...": ``DateMention.framing``)
@@ -116,6 +117,8 @@ class ClaimFeatures:
     # The subject of the claim's main denial, when it denies its own predicate ("Tiger Woods
     # not banned" -> ["tiger", "wood"]): the content lemmas before the negator in its clause.
     denied_subject: list[str] = dataclasses.field(default_factory=list)
+    # Its one-way relations with their arguments ("acquire", Acme -> Beta): ``relations``.
+    relations: list[Relation] = dataclasses.field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -152,9 +155,7 @@ class ClaimFeatures:
                 for opposite in lexicon.antonyms().get(word, ())
             ),
             predicate_keys=frozenset(p.key for p in self.predicates if not p.negated),
-            relation_keys=frozenset(
-                p.key for p in self.predicates if not p.negated and p.key.startswith("rel:")
-            ),
+            relation_keys=frozenset(r.name for r in self.relations if not r.negated),
             opposite_keys=frozenset(
                 lexicon.opposite_key(p.key)
                 for p in self.predicates
@@ -224,6 +225,7 @@ class ClaimFeatures:
             answers=[(item[0], item[1]) for item in data.get("answers", [])],
             question_words=data.get("question_words", []),
             denied_subject=data.get("denied_subject", []),
+            relations=[Relation(**item) for item in data.get("relations", [])],
         )
 
 
@@ -402,4 +404,5 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
         answers=answers,
         question_words=question_words(lowered) if answers else [],
         denied_subject=denied_subject(lowered, lemmas_all, scopes, clauses),
+        relations=relations_read(tokens, lemmas_all, scopes, clauses, content),
     )

@@ -8,8 +8,8 @@ from reviews.contradictions.detect_predicates import (
     detect_antonymy,
     detect_negation,
     detect_opposite_predicate,
-    detect_swapped_relation,
 )
+from reviews.contradictions.detect_relations import detect_swapped_relation
 from reviews.contradictions.detect_reports import (
     detect_answer,
     detect_quantifier,

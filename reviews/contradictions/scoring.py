@@ -18,6 +18,7 @@ from reviews.contradictions.detect_values import detect_numeric
 from reviews.contradictions.detectors import Cue, Overlap, overlap_of, update_between
 from reviews.contradictions.features import ClaimFeatures, features_extract
 from reviews.contradictions.registry import DETECTORS, Detector, detectors_that_may_fire
+from reviews.contradictions.relations import Relation
 
 DETECTOR_VERSION = "lexical-10"
 
@@ -216,12 +217,18 @@ def _listed(values: list[str]) -> str:
     return ", ".join(values) if values else "none"
 
 
-def _predicate_text(predicate: Predicate) -> str:
+def _predicate_text(predicate: Predicate | Relation) -> str:
     if not predicate.agent_text and not predicate.patient_text:
         return predicate.text
     negation = "not " if predicate.negated else ""
     agent, patient = predicate.agent_text or "?", predicate.patient_text or "?"
     return f"{negation}{predicate.text} ({agent} → {patient})"
+
+
+def _predicates_said(claim: ClaimFeatures) -> list[str]:
+    """A claim's predicates of the curated table and its one-way relations, with arguments."""
+    said: list[Predicate | Relation] = [*claim.predicates, *claim.relations]
+    return list(dict.fromkeys(_predicate_text(item) for item in said))
 
 
 def _detector_name(detector: Detector) -> str:
@@ -267,10 +274,7 @@ def pair_explain(*, a: str, b: str) -> PairExplanation:
         score=score,
         shared_entities=sorted(overlap.entities),
         shared_words=sorted(overlap.lemmas),
-        predicates=(
-            list(dict.fromkeys(_predicate_text(p) for p in first.predicates)),
-            list(dict.fromkeys(_predicate_text(p) for p in second.predicates)),
-        ),
+        predicates=(_predicates_said(first), _predicates_said(second)),
         times=([d.text for d in first.dates], [d.text for d in second.dates]),
         verdicts=verdicts,
         detector_version=detector_version(),

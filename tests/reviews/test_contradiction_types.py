@@ -32,7 +32,7 @@ TYPES = {
         ("numeric", 88),
         ("quantifier", 104),
         ("stance", 84),
-        ("swapped_relation", 40),
+        ("swapped_relation", 84),
         ("answer", 40),
     ],
 )
@@ -55,7 +55,9 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         ("numeric", 42, 2, True),
         ("quantifier", 51, 3, True),
         ("stance", 41, 3, True),
-        ("swapped_relation", 20, 0, True),
+        # swapped_relation-41 to -84 (relations.py): ownership nouns, nominals, converses,
+        # recipients; hard negatives passive, converse, symmetric, rematches
+        ("swapped_relation", 42, 0, True),
         ("answer", 20, 2, True),
     ],
 )
@@ -75,8 +77,8 @@ ROLE_SENTENCES = {
     "negation": ("B negates what A asserts", "A negates what B asserts"),
     "quantifier": ("A says all, B says none", "A says none, B says all"),
     "swapped_relation": (
-        "A says “Acme Corp” → “Beta Systems”, B says “Beta Systems” → “Acme Corp”",
-        "A says “Beta Systems” → “Acme Corp”, B says “Acme Corp” → “Beta Systems”",
+        "A says “Acme Corp” → “Beta Systems” (“acquired”), B says “Beta Systems” → “Acme Corp”",
+        "A says “Beta Systems” → “Acme Corp” (“acquired”), B says “Acme Corp” → “Beta Systems”",
     ),
 }
 
