@@ -173,4 +173,6 @@ def seed_pair_explanation(*, first: str) -> list[str]:
         "refutation: no — needs a claim calling a report false or reporting a denial: not found",
         "quantifier: no — needs opposed quantifiers (all / none, none / some, all / all but "
         "some, all / not all) on the same noun: not found",
+        "update: no — needs explicit times in both claims (dates, days of the week, quarters, "
+        "last or this year): not found",
     ]

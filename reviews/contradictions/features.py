@@ -49,6 +49,7 @@ from reviews.contradictions.text import (
     lemma,
     tokenize,
 )
+from reviews.contradictions.updates import periods_read
 
 WITHDRAWAL_REACH = 3  # a withdrawal verb governs a commitment word this many tokens after it
 
@@ -76,7 +77,7 @@ class FeatureSets:
     relation_keys: frozenset[str]  # names of the asserted one-way relations ("acquire")
     opposite_keys: frozenset[str]  # the opposite side of each asserted opposite predicate
     years: frozenset[int]  # the years the claim's dates name
-    framed: bool  # a dated time opens the claim ("As of June 2024, ...": ``DateMention.framing``)
+    framed: bool  # a date opens the claim ("As of June 2024, ...", "As of March, ...": framing)
     verbs: frozenset[str]  # lemmas of the claim's words that are verbs by their form
     # The measure-frame predicates it asserts, by entry name ("rise" for rose or fell).
     movements: frozenset[str]
@@ -119,6 +120,9 @@ class ClaimFeatures:
     denied_subject: list[str] = dataclasses.field(default_factory=list)
     # Its one-way relations with their arguments ("acquire", Acme -> Beta): ``relations``.
     relations: list[Relation] = dataclasses.field(default_factory=list)
+    # The periods it names besides its dates ("weekday:monday", "quarter:1", "year:last"):
+    # ``updates.periods_read``.
+    periods: list[str] = dataclasses.field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -162,7 +166,7 @@ class ClaimFeatures:
                 if not p.negated and p.key[-1] in "+-"
             ),
             years=frozenset(date.year for date in self.dates if date.year),
-            framed=any(date.framing and date.year for date in self.dates),
+            framed=any(date.framing and (date.year or date.month) for date in self.dates),
             verbs=frozenset(self.verbs),
             movements=self._movements(),
             undated=self._undated(),
@@ -226,6 +230,7 @@ class ClaimFeatures:
             question_words=data.get("question_words", []),
             denied_subject=data.get("denied_subject", []),
             relations=[Relation(**item) for item in data.get("relations", [])],
+            periods=data.get("periods", []),
         )
 
 
@@ -405,4 +410,5 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
         question_words=question_words(lowered) if answers else [],
         denied_subject=denied_subject(lowered, lemmas_all, scopes, clauses),
         relations=relations_read(tokens, lemmas_all, scopes, clauses, content),
+        periods=periods_read(lowered),
     )

@@ -111,6 +111,7 @@ def test_explain_pair_prints_each_detectors_verdict_and_the_alignment(capsys):
         "answer",
         "refutation",
         "quantifier",
+        "update",
     ]
     assert verdicts["opposite-predicate"] == (
         "FIRED — opposite predicates (employment: an employer took on or let go of workers): "
@@ -140,7 +141,7 @@ def test_explain_pair_says_a_later_dated_value_is_an_update(capsys):
         "A is dated “2023”, B is dated “2013”: an update (the later report of a change) or two "
         "periods, not a conflict"
     )
-    assert f"update: {update}" in lines
+    assert f"update: FIRED — {update}" in lines
     assert f"numeric: no — {update}" in lines
     assert "A: predicates none; times 2023" in lines
     assert "B: predicates none; times 2013" in lines
@@ -160,8 +161,8 @@ def test_explain_pair_types_claims_reporting_on_two_months_as_an_update(capsys):
         # then it is no contradiction but an update, each claim's time named under its role
         assert lines[0].startswith("verdict: no contradiction (score 0.000")
         assert (
-            f"update: A is dated “{times[0]}”, B is dated “{times[1]}”: an update (the later "
-            "report of a change) or two periods, not a conflict"
+            f"update: FIRED — A is dated “{times[0]}”, B is dated “{times[1]}”: an update (the "
+            "later report of a change) or two periods, not a conflict"
         ) in lines
 
 
