@@ -11,6 +11,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from reviews.contradictions import lexicon
+from reviews.contradictions.antecedents import anaphor_at_start, text_resolved
 from reviews.contradictions.clauses import (
     Holders,
     Predicate,
@@ -123,6 +124,9 @@ class ClaimFeatures:
     # The periods it names besides its dates ("weekday:monday", "quarter:1", "year:last"):
     # ``updates.periods_read``.
     periods: list[str] = dataclasses.field(default_factory=list)
+    # The words it opens with and the name of its source they stand for ("It", "Kestrel
+    # Motors"), when read with that name in their place (``antecedents``); empty otherwise.
+    antecedent: list[str] = dataclasses.field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -231,12 +235,19 @@ class ClaimFeatures:
             denied_subject=data.get("denied_subject", []),
             relations=[Relation(**item) for item in data.get("relations", [])],
             periods=data.get("periods", []),
+            antecedent=data.get("antecedent", []),
         )
 
 
-def features_extract(*, text: str, resolver: EntityResolver | None = None) -> ClaimFeatures:
+def features_extract(
+    *, text: str, resolver: EntityResolver | None = None, antecedent: str = ""
+) -> ClaimFeatures:
     """The features of one claim's text. ``resolver`` finds its entities (default: see
-    ``entities.default_resolver``)."""
+    ``entities.default_resolver``); ``antecedent`` is the name its opening words ("It", "The
+    company") stand for in its source (``antecedents.antecedent_from``), read in their place."""
+    opening, _kind = anaphor_at_start(text) if antecedent else ("", "")
+    if opening:
+        text = text_resolved(text, antecedent)
     resolve = resolver or default_resolver()
     tokens = split_trailing_commas(tokenize(RANGE_DASH.sub(" to ", text)))
     lowered = [token.lower() for token in tokens]
@@ -411,4 +422,5 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
         denied_subject=denied_subject(lowered, lemmas_all, scopes, clauses),
         relations=relations_read(tokens, lemmas_all, scopes, clauses, content),
         periods=periods_read(lowered),
+        antecedent=[opening, antecedent] if opening else [],
     )

@@ -20,8 +20,7 @@ from typing import Any
 
 from reviews.contradictions import calibration
 from reviews.contradictions.calibration import FEATURE_NAMES
-from reviews.contradictions.features import features_extract
-from reviews.contradictions.pairs import pair_topic, pairs_read
+from reviews.contradictions.pairs import pair_item_features, pair_topic, pairs_read
 from reviews.contradictions.scoring import is_update, pair_cues
 
 L2_CHOICES = (0.01, 0.001, 0.0001)
@@ -107,7 +106,7 @@ def rows_read(paths: list[Path]) -> tuple[list[dict[str, Any]], list[dict[str, s
     for path in paths:
         sources.append({"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()})
         for item in pairs_read(path):
-            a, b = features_extract(text=item["a"]), features_extract(text=item["b"])
+            a, b = pair_item_features(item)
             cues, overlap = pair_cues(a, b)
             vector = (
                 calibration.pair_vector(a, b, cues, overlap)
