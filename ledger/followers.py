@@ -106,13 +106,16 @@ def _sweep_seconds() -> int:
     return int(getattr(settings, "FOLLOWERS_SWEEP_SECONDS", 5))
 
 
-def follower_send(follower: Follower) -> bool:
-    """Send ``follower``'s task now (run it here in the embedded mode); False when that failed.
+def task_send(task: str, *args: str, expires: int | None = None, label: str = "") -> bool:
+    """Send the Celery task named ``task`` with ``args`` now (run it here in the embedded mode);
+    False when that failed.
 
-    Never raises: whatever prompted the send has committed, and the sweep sends again. The
-    message is published without Celery's publish retries, so a broker that is down costs one
-    refused connection, not seconds of retrying inside the caller's request. It expires after
-    one sweep interval: by then the sweep has sent the same work again.
+    Never raises: whatever prompted the send has committed, and a periodic sweep sends again.
+    The message is published without Celery's publish retries, so a broker that is down costs
+    one refused connection, not seconds of retrying inside the caller's request; it expires
+    after ``expires`` seconds (None: never). By name, so that a module the task's own module
+    imports can send it. A failure is logged naming ``label`` (default: the task and its
+    arguments).
     """
     app = current_app
     try:
@@ -121,23 +124,27 @@ def follower_send(follower: Follower) -> bool:
             # modules first (Celery's autodiscovery, otherwise done by a worker at start), or a
             # process that never imported them (runserver, one management command) finds none.
             app.loader.import_default_modules()
-            app.tasks[follower.task].apply()
+            app.tasks[task].apply(args=args)
         else:
             with app.connection_for_write() as broker:
                 broker.ensure_connection(
                     max_retries=1, interval_start=0, interval_step=0, timeout=NUDGE_TIMEOUT
                 )
-                app.send_task(
-                    follower.task, connection=broker, retry=False, expires=_sweep_seconds()
-                )
+                app.send_task(task, args=args, connection=broker, retry=False, expires=expires)
     except Exception:  # the broker's connection errors vary by transport
         logger.warning(
-            "could not run follower %s now; the periodic sweep will catch up",
-            follower.name,
+            "could not run %s now; the periodic sweep will catch up",
+            label or f"{task}{args}",
             exc_info=True,
         )
         return False
     return True
+
+
+def follower_send(follower: Follower) -> bool:
+    """Send ``follower``'s task now (``task_send``); False when that failed. The message expires
+    after one sweep interval: by then the sweep has sent the same work again."""
+    return task_send(follower.task, expires=_sweep_seconds(), label=f"follower {follower.name}")
 
 
 class _Nudge:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -27,7 +26,6 @@ from reviews.api.serializers.webhooks import (
 )
 from reviews.api.views.base import COMMON_ERRORS, IDEMPOTENCY_KEY, INVALID, NOT_FOUND, LedgerAPIView
 from reviews.models import ApiScope, WebhookAttempt, WebhookDelivery
-from reviews.tasks import enqueue_safely, webhook_deliver
 from reviews.webhooks.delivery import webhook_delivery_redeliver
 from reviews.webhooks.endpoints import (
     webhook_endpoint_deactivate,
@@ -137,6 +135,5 @@ class WebhookRedeliverView(LedgerAPIView):
     @idempotent()
     def post(self, request: Request, delivery_id: str) -> Response:
         delivery = webhook_delivery_redeliver(actor=self.actor, delivery_id=delivery_id)
-        transaction.on_commit(lambda: enqueue_safely(webhook_deliver, str(delivery.pk)))
         delivery = WebhookDelivery.objects.prefetch_related("attempts").get(pk=delivery.pk)
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
