@@ -24,11 +24,7 @@ from ledger.models import Checkpoint, ClaimView, ContradictionView, Source
 from ledger.reading import RecordedEvent, read_stream
 from reviews.actors import Actor
 from reviews.roles import Role
-from reviews.selectors import claims_visible, flags_with_priority
-
-
-def claim_owned_by_caller(*, actor: Actor, claim: ClaimView) -> bool:
-    return bool(actor.organisation) and claim.publisher == actor.organisation
+from reviews.selectors import claims_visible, flags_with_priority, publishers_seen
 
 
 def claim_history(*, claim_id: str) -> list[RecordedEvent]:
@@ -65,7 +61,8 @@ def claim_history_scope(*, actor: Actor | None, claim: ClaimView) -> HistoryScop
     """
     if actor is None:
         return HistoryScope.PUBLIC
-    if actor.reads_everything or claim_owned_by_caller(actor=actor, claim=claim):
+    publishers = publishers_seen(actor=actor)
+    if publishers is None or claim.publisher in publishers:
         return HistoryScope.FULL
     return HistoryScope.PUBLIC
 
