@@ -81,8 +81,7 @@ def _webhooks_dispatch() -> int:
     for _ in range(MAX_WEBHOOK_BATCHES_PER_RUN):
         handled, created = webhooks_collect()
         total += handled
-        for delivery_id in created:
-            task_send(DELIVER_TASK, delivery_id)
+        task_send(DELIVER_TASK, [(delivery_id,) for delivery_id in created])
         if handled == 0:
             break
     return total
@@ -113,6 +112,5 @@ def webhook_deliver(delivery_id: str) -> None:
 @shared_task(ignore_result=True)
 def webhooks_retry_due() -> int:
     due = webhook_deliveries_due(limit=RETRY_SWEEP_LIMIT)
-    for delivery_id in due:
-        task_send(DELIVER_TASK, delivery_id)
+    task_send(DELIVER_TASK, [(delivery_id,) for delivery_id in due])
     return len(due)

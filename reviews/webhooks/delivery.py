@@ -308,5 +308,5 @@ def webhook_delivery_redeliver(*, actor: Actor, delivery_id: str) -> WebhookDeli
         delivery.save(update_fields=["status", "next_attempt_at", "lease_token"])
         # Sent once the delivery is pending for all to see; a lost send waits for the sweep
         # (webhooks_retry_due), which finds every pending delivery that is due.
-        transaction.on_commit(lambda: task_send(DELIVER_TASK, str(delivery.pk)))
+        transaction.on_commit(lambda: task_send(DELIVER_TASK, [(str(delivery.pk),)]))
     return delivery
