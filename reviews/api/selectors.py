@@ -141,12 +141,6 @@ def flag_get_visible(*, actor: Actor, pair_id: Any) -> ContradictionView:
     return flag
 
 
-def flag_claims(*, flags: Iterable[ContradictionView]) -> dict[str, ClaimView]:
-    """The claims of some flags, by id, in one query (no query per flag)."""
-    ids = {str(claim_id) for flag in flags for claim_id in (flag.claim_a, flag.claim_b)}
-    return {str(claim.claim_id): claim for claim in ClaimView.objects.filter(claim_id__in=ids)}
-
-
 def flag_sources(*, claims: Iterable[ClaimView]) -> dict[str, Source]:
     """The sources of some claims, by id, without their bytes or text, in one query."""
     ids = {str(claim.source_id) for claim in claims if claim.source_id is not None}
