@@ -209,3 +209,9 @@ def test_eval_refuses_a_single_fold(tmp_path):
     path.write_text(json.dumps({"id": "1", "a": "x y", "b": "y z", "label": "none"}) + "\n")
     with pytest.raises(CommandError, match="--folds needs at least 2 folds"):
         call_command("eval_contradictions", str(path), "--folds", "1")
+
+
+@pytest.mark.parametrize("folds", [[], ["--folds", "2"]])
+def test_eval_reports_a_missing_file(tmp_path, folds):
+    with pytest.raises(CommandError, match="cannot read .*absent.jsonl: No such file"):
+        call_command("eval_contradictions", str(tmp_path / "absent.jsonl"), *folds)
