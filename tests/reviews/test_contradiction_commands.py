@@ -213,5 +213,5 @@ def test_eval_refuses_a_single_fold(tmp_path):
 
 @pytest.mark.parametrize("folds", [[], ["--folds", "2"]])
 def test_eval_reports_a_missing_file(tmp_path, folds):
-    with pytest.raises(CommandError, match="cannot read .*absent.jsonl: No such file"):
+    with pytest.raises(CommandError, match=r"cannot read .*absent\.jsonl: No such file"):
         call_command("eval_contradictions", str(tmp_path / "absent.jsonl"), *folds)
