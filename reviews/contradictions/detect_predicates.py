@@ -19,6 +19,7 @@ from reviews.contradictions.detectors import (
     times_compatible,
 )
 from reviews.contradictions.features import ClaimFeatures
+from reviews.contradictions.frames import Frame
 
 
 def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
@@ -28,6 +29,8 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
         return []
     cues = []
     for first, second, name in ((a, b, B), (b, a, A)):
+        if _denial_apart(first, second):
+            continue  # "has not lifted its price freeze" against "lifted the hosepipe ban"
         # a word the denying claim also asserts is contrasted, not denied ("returned the
         # statues; it did not return the masks")
         denied = (second.sets.negated & first.sets.asserted) - first.sets.negated
@@ -75,6 +78,127 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
             )
         )
     return cues
+
+
+def _same_verb(x: str, y: str) -> bool:
+    """One verb in two forms or of one class ("agreed" / "agree": the stemmer keeps "-eed")."""
+    if lexicon.VERB_CLASSES.get(x, x) == lexicon.VERB_CLASSES.get(y, y):
+        return True
+    short, long = sorted((x, y), key=len)
+    return len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 2
+
+
+def _named(words: list[str]) -> list[str]:
+    return [word for word in words if word not in lexicon.POLARITY_LEMMAS]
+
+
+def _apart(x: list[str], y: list[str], first: ClaimFeatures, second: ClaimFeatures) -> bool:
+    """Two arguments are said of different things: they share no word and neither has a word
+    the other claim uses ("the hosepipe ban" / "its price freeze"), or each names what the
+    other does not (``arguments_differ``: "Corran airport" / "Hollin airport")."""
+    if not (x and y):
+        return False
+    if set(x) & set(y):
+        names_first, names_second = first.sets.entity_words, second.sets.entity_words
+        return arguments_differ(" ".join(x), " ".join(y), names_first, names_second)
+    return set(x).isdisjoint(second.sets.lemmas) and set(y).isdisjoint(first.sets.lemmas)
+
+
+def _doers_apart(x: list[str], y: list[str], first: ClaimFeatures, second: ClaimFeatures) -> bool:
+    """Two doers are different: their heads (last words) differ, each absent from the other
+    claim ("the chief executive" / "the chairman"), or one common head is qualified on each
+    side by words the other claim never uses ("bus drivers" / "train drivers"; not a name
+    described two ways: "street artist Banksy" / "Banksy")."""
+    if not (x and y):
+        return False
+    if x[-1] != y[-1]:
+        return x[-1] not in second.sets.lemmas and y[-1] not in first.sets.lemmas
+    if x[-1] in first.sets.entity_words | second.sets.entity_words:
+        return False
+    own_x, own_y = set(x) - set(y), set(y) - set(x)
+    return (
+        bool(own_x and own_y)
+        and own_x.isdisjoint(second.sets.lemmas)
+        and own_y.isdisjoint(first.sets.lemmas)
+    )
+
+
+def _arguments_apart(
+    asserted: Frame, denied: Frame, first: ClaimFeatures, second: ClaimFeatures
+) -> str:
+    """How the denied verb's arguments differ from the asserted one's ("" when they may be
+    the same): another thing done to, another doer (``_doers_apart``), or the same
+    preposition with another thing when nothing else of the two is shared ("arrested a man
+    over the warehouse fire" / "not arrested anyone over the school break-in")."""
+    patient_x, patient_y = _named(asserted.patient), _named(denied.patient)
+    if _apart(patient_x, patient_y, first, second):
+        return f"{A}'s “{asserted.patient_text}”, {B}'s “{denied.patient_text}”"
+    x, y = asserted.agent, denied.agent
+    if _doers_apart(x, y, first, second):
+        return f"done by {A}'s “{' '.join(x)}”, {B}'s “{' '.join(y)}”"
+    shared = set(patient_x) & set(patient_y)
+    for phrase_x in asserted.phrases:
+        shared |= {word for phrase_y in denied.phrases for word in phrase_x[1:] if word in phrase_y}
+    names_first, names_second = first.sets.entity_words, second.sets.entity_words
+    for phrase_x in asserted.phrases:
+        for phrase_y in denied.phrases:
+            if phrase_x[0] != phrase_y[0]:
+                continue
+            words_x, words_y = phrase_x[1:], phrase_y[1:]
+            named_apart = set(words_x) & set(words_y) and arguments_differ(
+                " ".join(words_x), " ".join(words_y), names_first, names_second
+            )
+            if named_apart or (not shared and _apart(words_x, words_y, first, second)):
+                return f"{A}'s “{' '.join(phrase_x)}”, {B}'s “{' '.join(phrase_y)}”"
+    return ""
+
+
+def _denial_apart(first: ClaimFeatures, second: ClaimFeatures) -> str:
+    """Why every verb ``second`` (role B) denies is not what ``first`` (role A) asserts, with
+    the roles marked ("" when one may be):
+    the same verb of other arguments (``_arguments_apart``), or a verb and what it is done to
+    that ``first``, which asserts a verb of its own, never mentions ("has not fired its
+    missiles during the sea trials" against "completed its sea trials")."""
+    denials = [frame for frame in second.frames if frame.negated]
+    reasons = []
+    for denied in denials:
+        same = [
+            frame
+            for frame in first.frames
+            if not frame.negated and _same_verb(frame.verb, denied.verb)
+        ]
+        if same:
+            apart = [_arguments_apart(asserted, denied, first, second) for asserted in same]
+            if not all(apart):
+                return ""
+            reasons.append(
+                f"{B} denies “{denied.text}” of other arguments than {A} asserts it of ({apart[0]})"
+            )
+            continue
+        patient = _named(denied.patient)
+        mentioned = any(_same_verb(value, denied.verb) for value in first.sets.lemmas)
+        if mentioned or not patient or set(patient) & first.sets.lemmas:
+            return ""
+        if not any(
+            not frame.negated and frame.verb not in second.sets.lemmas for frame in first.frames
+        ):
+            return ""  # the other asserts no verb of its own ("There is a case of Ebola")
+        reasons.append(
+            f"{B} denies “{denied.text} {denied.patient_text}”, which {A} never mentions"
+        )
+    return reasons[0] if reasons else ""
+
+
+def denials_apart(a: ClaimFeatures, b: ClaimFeatures) -> str:
+    """Why a claim's denial does not deny what the other asserts, in words ("" when it may):
+    what ``explain_pair`` prints for a negation that did not fire on this ground."""
+    reason = _denial_apart(a, b)
+    if reason:
+        return Cue(kind="negation", strength=0, template=reason).explanation
+    reason = _denial_apart(b, a)
+    if reason:
+        return Cue(kind="negation", strength=0, template=reason).swapped().explanation
+    return ""
 
 
 def _subject_denied(

@@ -39,6 +39,11 @@ DENIAL_REACH = 3  # a negator denies its claim's predicate when it governs a wor
 # Negators that deny a noun phrase ("no evidence", "without knowledge") rather than a predicate:
 # weaker evidence that the other claim's statement is denied.
 DETERMINER_NEGATORS = frozenset(["no", "none", "nobody", "nothing", "neither", "nor", "without"])
+# Words a denial uses for "any at all" ("has not arrested anyone"): they name no particular
+# argument, so they never tell two arguments apart.
+POLARITY_LEMMAS = frozenset(
+    lemma(word) for word in ["anyone", "anybody", "anything", "any", "ever", "either"]
+)
 # "X rather than Y", "X instead of Y": Y is set against X, neither said nor denied.
 CONTRAST_MARKERS = (("rather", "than"), ("instead", "of"))
 # "not merely X but Y" keeps X true and puts the weight on Y: X is demoted, not negated.

@@ -26,7 +26,7 @@ TYPES = {
 @pytest.mark.parametrize(
     ("name", "pairs"),
     [
-        ("negation", 86),
+        ("negation", 106),
         ("opposite_predicate", 54),
         ("date", 98),
         ("numeric", 88),
@@ -48,8 +48,10 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
     ("name", "true_positives", "false_positives", "meets_targets"),
     [
         # negation-43 to -86 (lexical-10) deny another predicate or another argument of one
-        # subject; 14 such hard negatives are still flagged (docs/eval/contradictions-by-type.md)
-        ("negation", 43, 14, False),
+        # subject; lexical-11 reads the denied verb's arguments and flags 4 of them, and 1 of
+        # the 10 hard negatives of negation-87 to -106
+        # (docs/eval/contradictions-by-type.md)
+        ("negation", 53, 5, True),
         ("opposite_predicate", 27, 2, True),
         ("date", 46, 2, True),
         ("numeric", 42, 2, True),
@@ -426,6 +428,64 @@ RULES.update(
             "The Harlow port director visited the Tarrant shipyard before the tender, aides said.",
             "The Harlow port director did not visit the Tarrant shipyard before the tender.",
             "negation",
+        ),
+    }
+)
+
+
+# The general rules of lexical-11 (a denial read with its verb's arguments), the same way.
+RULES.update(
+    {
+        "a denial of the same verb of another thing done to is no denial": (
+            "The Ostley harbour board dredged the north channel last spring.",
+            "The Ostley harbour board has not dredged the marina basin, its chair said.",
+            "",
+        ),
+        "a denial of the same verb of the same thing done to contradicts": (
+            "The Ostley harbour board dredged the north channel last spring.",
+            "The Ostley harbour board has not dredged the north channel, its chair said.",
+            "negation",
+        ),
+        "a denial of the same verb by another doer is no denial": (
+            "The Pellam library's head archivist retired in June.",
+            "The Pellam library's treasurer has not retired, trustees said.",
+            "",
+        ),
+        "a denial of the same verb over another matter is no denial": (
+            "Customs officers in Brayford detained a lorry driver over the cigarette haul.",
+            "Customs officers in Brayford have not detained anyone over the stolen tractors.",
+            "",
+        ),
+        "a passive denial of the same verb of the same thing done to contradicts": (
+            "Customs officers in Brayford detained a lorry driver over the cigarette haul.",
+            "The lorry driver was not detained over the cigarette haul, Brayford customs "
+            "officers said.",
+            "negation",
+        ),
+        "a denial of the same verb from another named place is no denial": (
+            "The ferry company suspended sailings from Carrow pier on Tuesday.",
+            "The ferry company did not suspend its sailings from Dunlee pier on Tuesday.",
+            "",
+        ),
+        "a phrasal verb denied of another thing is no denial": (
+            "The Corwen pumping station shut down its east turbine overnight.",
+            "The Corwen pumping station has not shut down its west intake, engineers said.",
+            "",
+        ),
+        "a denial by the same doers of another kind is no denial": (
+            "Theatre nurses at the Rowley infirmary accepted the pay offer.",
+            "Agency nurses at the Rowley infirmary have not accepted the pay offer.",
+            "",
+        ),
+        "a denial of a name described two ways still contradicts": (
+            "Award-winning chef Ilsa Marr was questioned by police.",
+            "Ilsa Marr was not questioned by police, her agent said.",
+            "negation",
+        ),
+        "a denial of another verb and thing the other never mentions is no denial": (
+            "The Halbeck orchestra finished its winter tour in Lisbon.",
+            "The Halbeck orchestra did not cancel any concerts during its winter tour.",
+            "",
         ),
     }
 )
