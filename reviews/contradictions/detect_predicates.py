@@ -4,6 +4,7 @@ arguments, WordNet antonyms."""
 from __future__ import annotations
 
 from reviews.contradictions import lexicon
+from reviews.contradictions.clauses import Predicate
 from reviews.contradictions.detectors import (
     EVALUATION_SHARED_WORDS,
     A,
@@ -13,13 +14,16 @@ from reviews.contradictions.detectors import (
     arguments_differ,
     arguments_meet,
     different_instances,
+    doers_apart,
     measures_a_part,
     overlap_entity_words,
+    phrases_named_apart,
     quoted,
     times_compatible,
 )
 from reviews.contradictions.features import ClaimFeatures
 from reviews.contradictions.frames import Frame
+from reviews.contradictions.text import lemma
 
 
 def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
@@ -104,51 +108,33 @@ def _apart(x: list[str], y: list[str], first: ClaimFeatures, second: ClaimFeatur
     return set(x).isdisjoint(second.sets.lemmas) and set(y).isdisjoint(first.sets.lemmas)
 
 
-def _doers_apart(x: list[str], y: list[str], first: ClaimFeatures, second: ClaimFeatures) -> bool:
-    """Two doers are different: their heads (last words) differ, each absent from the other
-    claim ("the chief executive" / "the chairman"), or one common head is qualified on each
-    side by words the other claim never uses ("bus drivers" / "train drivers"; not a name
-    described two ways: "street artist Banksy" / "Banksy")."""
-    if not (x and y):
-        return False
-    if x[-1] != y[-1]:
-        return x[-1] not in second.sets.lemmas and y[-1] not in first.sets.lemmas
-    if x[-1] in first.sets.entity_words | second.sets.entity_words:
-        return False
-    own_x, own_y = set(x) - set(y), set(y) - set(x)
-    return (
-        bool(own_x and own_y)
-        and own_x.isdisjoint(second.sets.lemmas)
-        and own_y.isdisjoint(first.sets.lemmas)
-    )
-
-
 def _arguments_apart(
     asserted: Frame, denied: Frame, first: ClaimFeatures, second: ClaimFeatures
 ) -> str:
     """How the denied verb's arguments differ from the asserted one's ("" when they may be
-    the same): another thing done to, another doer (``_doers_apart``), or the same
+    the same): another thing done to, another doer (``detectors.doers_apart``), or the same
     preposition with another thing when nothing else of the two is shared ("arrested a man
     over the warehouse fire" / "not arrested anyone over the school break-in")."""
     patient_x, patient_y = _named(asserted.patient), _named(denied.patient)
     if _apart(patient_x, patient_y, first, second):
         return f"{A}'s “{asserted.patient_text}”, {B}'s “{denied.patient_text}”"
     x, y = asserted.agent, denied.agent
-    if _doers_apart(x, y, first, second):
+    if doers_apart(x, y, first, second):
         return f"done by {A}'s “{' '.join(x)}”, {B}'s “{' '.join(y)}”"
     shared = set(patient_x) & set(patient_y)
     for phrase_x in asserted.phrases:
         shared |= {word for phrase_y in denied.phrases for word in phrase_x[1:] if word in phrase_y}
-    names_first, names_second = first.sets.entity_words, second.sets.entity_words
+    named = phrases_named_apart(asserted, denied, first, second)
+    if named:
+        return named
     for phrase_x in asserted.phrases:
         for phrase_y in denied.phrases:
-            if phrase_x[0] != phrase_y[0]:
-                continue
-            words_x, words_y = phrase_x[1:], phrase_y[1:]
-            named_apart = set(words_x) & set(words_y) and arguments_differ(
-                " ".join(words_x), " ".join(words_y), names_first, names_second
-            )
-            if named_apart or (not shared and _apart(words_x, words_y, first, second)):
+            same_preposition = phrase_x[0] == phrase_y[0]
+            if (
+                same_preposition
+                and not shared
+                and _apart(phrase_x[1:], phrase_y[1:], first, second)
+            ):
                 return f"{A}'s “{' '.join(phrase_x)}”, {B}'s “{' '.join(phrase_y)}”"
     return ""
 
@@ -255,14 +241,11 @@ def detect_opposite_predicate(a: ClaimFeatures, b: ClaimFeatures, overlap: Overl
                 shared = set(overlap.lemmas)
             if entry.frame == "measure":
                 shared -= names  # what rose must be named the same, not only where
-            if not shared:
-                continue
+            if len(shared) < (1 if _said_of_something(x) and _said_of_something(y) else 2):
+                continue  # "buried alive": said of nothing named, one shared word is not enough
             if entry.converse and arguments_meet(x.agent, y.patient):
                 continue  # "Arsenal beat Chelsea", "Chelsea lost to Arsenal": the same result
-            names_a, names_b = a.sets.entity_words, b.sets.entity_words
-            if arguments_differ(x.agent, y.agent, names_a, names_b) or arguments_differ(
-                x.patient, y.patient, names_a, names_b
-            ):
+            if _of_different_things(x, y, a, b):
                 continue  # "the pilot survived", "two passengers died": of different things
             return [
                 Cue(
@@ -273,6 +256,50 @@ def detect_opposite_predicate(a: ClaimFeatures, b: ClaimFeatures, overlap: Overl
                 )
             ]
     return []
+
+
+def _of_different_things(x: Predicate, y: Predicate, a: ClaimFeatures, b: ClaimFeatures) -> bool:
+    """Whether two opposite predicates are said of different doers, things done to, or named
+    places ("at its Wrexley plant" / "at its Sandford plant", ``phrases_named_apart``). A
+    predicate said of one argument only ("the festival went ahead", "Rehana is alive") is
+    said of the other's argument it names, in whichever role ("the festival was cancelled",
+    "Rehana was killed by ISIS")."""
+    met = _one_argument_met(y, x)
+    same = _one_argument_met(x, y) or (met and (met[1], met[0]))
+    if same:
+        if doers_apart(_lemmas(same[0]), _lemmas(same[1]), a, b):
+            return True  # "the folk festival went ahead" / "the food fair was cancelled"
+    else:
+        names_a, names_b = a.sets.entity_words, b.sets.entity_words
+        if arguments_differ(x.agent, y.agent, names_a, names_b) or arguments_differ(
+            x.patient, y.patient, names_a, names_b
+        ):
+            return True
+    if doers_apart(_lemmas(x.agent_text), _lemmas(y.agent_text), a, b):
+        return True
+    frames_x = [frame for frame in a.frames if frame.text == x.text.split()[0]]
+    frames_y = [frame for frame in b.frames if frame.text == y.text.split()[0]]
+    return any(phrases_named_apart(fx, fy, a, b) for fx in frames_x for fy in frames_y)
+
+
+def _one_argument_met(x: Predicate, y: Predicate) -> tuple[str, str] | None:
+    """When ``y`` is said of one argument only and ``x`` names it in either role: the two
+    texts of that argument (``x``'s, ``y``'s)."""
+    if bool(y.agent) == bool(y.patient):
+        return None
+    single, single_text = (y.agent, y.agent_text) if y.agent else (y.patient, y.patient_text)
+    for argument, text in ((x.agent, x.agent_text), (x.patient, x.patient_text)):
+        if arguments_meet(argument, single):
+            return text, single_text
+    return None
+
+
+def _said_of_something(predicate: Predicate) -> bool:
+    return bool(predicate.agent or predicate.patient)
+
+
+def _lemmas(text: str) -> list[str]:
+    return [lemma(word) for word in text.split()]
 
 
 def detect_swapped_relation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:

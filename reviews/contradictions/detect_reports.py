@@ -126,15 +126,22 @@ def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
     for first, second, name in ((a, b, A), (b, a, B)):
         if second.refutations:
             continue
+        # "denied" against "confirmed" / "admitted": the curated table's detector judges
+        # them, with their arguments ("Ostrava Credit denied ... job cuts")
+        refutations = [
+            item for item in first.refutations if not _opposite_in_table(item[0], second)
+        ]
+        if not refutations:
+            continue
         relevant = [
             (words, reason)
-            for words, reason, noun in first.refutations
+            for words, reason, noun in refutations
             if not noun or noun in lexicon.REPORT_NOUNS or noun in second.sets.lemmas
         ]
         kind = "refutation"
         if not relevant:
             # "hoax website", "fake passports": the word may describe something else
-            relevant = [(words, reason) for words, reason, _ in first.refutations]
+            relevant = [(words, reason) for words, reason, _ in refutations]
             kind = "refutation-loose"
         words, reason = relevant[0]
         strength = 0.8 if overlap.weight >= 2 else 0.6
@@ -150,6 +157,13 @@ def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
             )
         )
     return cues
+
+
+def _opposite_in_table(words: str, other: ClaimFeatures) -> bool:
+    """Whether refutation words are a predicate of the curated table ("denied") whose opposite
+    the other claim asserts ("confirmed", "admitted")."""
+    keys = lexicon.predicate_phrases().get(tuple(lemma(word) for word in words.split()), [])
+    return any(lexicon.opposite_key(key) in other.sets.predicate_keys for key in keys)
 
 
 _KIND_WORDS = {"except": "all but some", "not-all": "not all"}

@@ -6,8 +6,9 @@ thing lifted). The frames are read from the claim's tokens once (``features_extr
 stored with its features, so the negation detector compares arguments, not word sets.
 
 Read by word form, not by a parse: a verb is a content word in the form of a past tense or
-participle, or after an auxiliary, a modal, "to" or a negator; a word after an article is a
-modifier ("the adopted godmother"), not a verb. What is not read as a frame is not compared.
+participle, after an auxiliary, a modal, "to" or a negator, or a predicate of the curated
+table (``lexicon.OPPOSITE_PREDICATES``); a word after an article is a modifier ("the adopted
+godmother"), not a verb. What is not read as a frame is not compared.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from reviews.contradictions.text import (
     SCOPE_BREAKS,
     STOPWORDS,
     is_past_form,
+    lemma,
 )
 
 # Between a negator and the verb it denies: auxiliaries and adverbs ("has not yet been
@@ -95,7 +97,9 @@ def _noun_phrase(
         if word in ("of", "and") and words:
             cursor += 1
             continue
-        number = word[0].isdigit() or (cursor > start and lowered[cursor - 1][0].isdigit())
+        number = word[0].isdigit() or (
+            cursor > start and lowered[cursor - 1][0].isdigit() and word in STOPWORDS
+        )
         if word in MODIFIER_MARKERS or number or word.endswith("ly"):
             # "its", "a 34-year-old man", "newly": no argument of their own
             if words and word in lexicon.ARTICLES:
@@ -190,6 +194,8 @@ def _is_verb(lowered: list[str], position: int) -> bool:
         return False  # "the adopted godmother", "its overdue invoices"
     if is_past_form(word) or previous in VERB_MARKERS:
         return True
+    if (lemma(word),) in lexicon.predicate_phrases():
+        return True  # a predicate of the curated table ("axed", "leads", "guilty")
     chain = lowered[_chain_start(lowered, position) : position]
     if word.endswith("ing"):
         return _passive_chain(chain)  # "is not happening", not "the building"

@@ -27,7 +27,7 @@ TYPES = {
     ("name", "pairs"),
     [
         ("negation", 106),
-        ("opposite_predicate", 54),
+        ("opposite_predicate", 94),
         ("date", 98),
         ("numeric", 88),
         ("quantifier", 104),
@@ -52,7 +52,7 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         # the 10 hard negatives of negation-87 to -106
         # (docs/eval/contradictions-by-type.md)
         ("negation", 53, 5, True),
-        ("opposite_predicate", 27, 2, True),
+        ("opposite_predicate", 47, 4, True),
         ("date", 46, 2, True),
         ("numeric", 42, 2, True),
         ("quantifier", 51, 3, True),
@@ -486,6 +486,54 @@ RULES.update(
             "The Halbeck orchestra finished its winter tour in Lisbon.",
             "The Halbeck orchestra did not cancel any concerts during its winter tour.",
             "",
+        ),
+    }
+)
+
+
+# The general rules of lexical-12 (a wider opposite-predicate table, its predicates' arguments).
+RULES.update(
+    {
+        "a setter increased against one that cut": (
+            "Harwell county increased its bus fares on Monday, the operator said.",
+            "Harwell county cut its bus fares on Monday.",
+            "opposite-predicate",
+        ),
+        "a resignation against staying on": (
+            "The Brenmoor police chief resigned over the inquiry's findings.",
+            "The Brenmoor police chief is staying on despite the inquiry's findings, the force "
+            "said.",
+            "opposite-predicate",
+        ),
+        "one thing said to go ahead and, passive, to be cancelled": (
+            "The Ellin marathon went ahead on Sunday in strong winds.",
+            "The Ellin marathon was cancelled on Sunday because of strong winds.",
+            "opposite-predicate",
+        ),
+        "two events, one going ahead and one cancelled, agree": (
+            "The Ellin marathon went ahead on Sunday in strong winds.",
+            "The Ellin fun run was cancelled on Sunday because of strong winds.",
+            "",
+        ),
+        "the same action at two named sites agrees": (
+            "Orme Textiles recruited 120 staff at its Pelham mill this year.",
+            "Orme Textiles axed 120 staff at its Garston mill this year.",
+            "",
+        ),
+        "a denial against an admission is judged with its arguments": (
+            "The Tarland ferry operator admitted cutting safety drills last winter.",
+            "A rival operator denied cutting safety drills last winter.",
+            "",
+        ),
+        "a denial against an admission of the same thing contradicts": (
+            "The Tarland ferry operator admitted cutting safety drills last winter.",
+            "The Tarland ferry operator denied cutting safety drills last winter.",
+            "opposite-predicate",
+        ),
+        "a person said alive against one killed, passive": (
+            "The aid worker Lena Ostrova was killed in the shelling, officials said.",
+            "Lena Ostrova is alive, her family told reporters.",
+            "opposite-predicate",
         ),
     }
 )
