@@ -204,8 +204,8 @@ def _said_alike(
     the county": another group); the same verb ("passed" against "failed", "were charged"
     against "were released": another predicate); and no words of the predicate on each side
     that the other lacks ("approved by a director" / "by the finance committee")."""
-    if x.noun != y.noun:
-        return False
+    if lexicon.MEASURE_CLASSES.get(x.noun, x.noun) != lexicon.MEASURE_CLASSES.get(y.noun, y.noun):
+        return False  # "nobody on the committee" / "most members of the committee": people
     if any(word not in b.sets.lemmas for word in x.group) or any(
         word not in a.sets.lemmas for word in y.group
     ):
@@ -222,6 +222,13 @@ def _said_alike(
     ):
         return False
     return not specific_on_both_sides(set(x.predicate) - verbs_x, a, set(y.predicate) - verbs_y, b)
+
+
+def _nouns(x: Quantified, y: Quantified) -> str:
+    """The quantified nouns in a cue: one, or each claim's when they are of one class."""
+    if x.noun == y.noun:
+        return f"“{x.noun}”"
+    return f"{A}'s “{x.noun}” and {B}'s “{y.noun}”"
 
 
 def detect_quantifier(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
@@ -254,7 +261,7 @@ def detect_quantifier(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
                     Cue(
                         kind="quantifier",
                         strength=0.65,
-                        template=f"opposite quantifiers on “{x.noun}”: "
+                        template=f"opposite quantifiers on {_nouns(x, y)}: "
                         f"{A} says {_KIND_WORDS.get(kind_a, kind_a)}, "
                         f"{B} says {_KIND_WORDS.get(kind_b, kind_b)}",
                     )

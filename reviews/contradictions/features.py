@@ -148,7 +148,10 @@ class ClaimFeatures:
             sides=sides,
             poles=poles,
             opposite_poles=frozenset((axis, -pole) for axis, pole in poles),
-            quantifier_nouns=frozenset(quantified.noun for quantified in self.quantifiers),
+            quantifier_nouns=frozenset(
+                lexicon.MEASURE_CLASSES.get(quantified.noun, quantified.noun)
+                for quantified in self.quantifiers
+            ),
             antonyms=frozenset(
                 opposite
                 for word in self.antonym_contexts

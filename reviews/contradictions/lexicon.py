@@ -483,7 +483,7 @@ def _word_classes(classes: dict[str, str]) -> dict[str, str]:
 
 MEASURE_CLASSES = _word_classes(
     {
-        "person": "person people resident inhabitant spectator visitor attendee",
+        "person": "person people resident inhabitant spectator visitor attendee member",
         "workforce": "staff employee worker job position personnel",
         "home": "home house dwelling",
         "vehicle": "car vehicle",

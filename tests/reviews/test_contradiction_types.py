@@ -30,7 +30,7 @@ TYPES = {
         ("opposite_predicate", 94),
         ("date", 98),
         ("numeric", 88),
-        ("quantifier", 104),
+        ("quantifier", 124),
         ("stance", 84),
         ("swapped_relation", 40),
         ("answer", 40),
@@ -55,7 +55,7 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         ("opposite_predicate", 47, 4, True),
         ("date", 46, 2, True),
         ("numeric", 42, 2, True),
-        ("quantifier", 51, 3, True),
+        ("quantifier", 58, 4, True),
         ("stance", 41, 3, True),
         ("swapped_relation", 20, 0, True),
         ("answer", 20, 2, True),
@@ -534,6 +534,38 @@ RULES.update(
             "The aid worker Lena Ostrova was killed in the shelling, officials said.",
             "Lena Ostrova is alive, her family told reporters.",
             "opposite-predicate",
+        ),
+    }
+)
+
+
+# The quantifier wording of lexical-12, the same way.
+RULES.update(
+    {
+        "few against all of one group": (
+            "All of the district's fire stations passed the safety audit, the chief said.",
+            "Few of the district's fire stations passed the safety audit.",
+            "quantifier",
+        ),
+        "few of another group agrees": (
+            "All of the district's fire stations passed the safety audit, the chief said.",
+            "Few of the district's ambulance stations passed the safety audit.",
+            "",
+        ),
+        "only a count against every": (
+            "Every lock on the Brennan canal reopened to boats on Friday.",
+            "Only three locks on the Brennan canal reopened to boats on Friday, the trust said.",
+            "quantifier",
+        ),
+        "a quantified compound of three words names its last": (
+            "None of the Ashgrove rowing clubs entered the regatta this year.",
+            "Two of the Ashgrove rowing clubs entered the regatta this year, organisers said.",
+            "quantifier",
+        ),
+        "nobody against most members of one body": (
+            "Nobody on the harbour board supported the marina plan, minutes show.",
+            "Most members of the harbour board supported the marina plan.",
+            "quantifier",
         ),
     }
 )
