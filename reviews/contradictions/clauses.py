@@ -216,15 +216,18 @@ def antonym_contexts(
 ) -> dict[str, list[str]]:
     """For each asserted word with a WordNet antonym, the content words next to it in its
     clause (up to three each side): what the word is said of. ``content`` is the claim's
-    content words as (token position, lemma)."""
+    content words as (token position, lemma). A word right before another content word
+    modifies it ("primary schools", "the general election", "National Human Rights"): it
+    names a kind of the thing, and another kind is not its opposite, so it is left out."""
     table = lexicon.antonyms()
     candidates = {value for _, value in content if value in table} & asserted
     candidates -= lexicon.WEAK_ANTONYM_LEMMAS
     contexts: dict[str, list[str]] = {}
     if not candidates:
         return contexts
+    positions = {position for position, _ in content}
     for rank, (position, value) in enumerate(content):
-        if value not in candidates:
+        if value not in candidates or position + 1 in positions:
             continue
         neighbours = contexts.setdefault(value, [])
         for other_position, other in content[max(0, rank - 3) : rank + 4]:

@@ -260,7 +260,9 @@ def detect_opposite_predicate(a: ClaimFeatures, b: ClaimFeatures, overlap: Overl
 
 def _of_different_things(x: Predicate, y: Predicate, a: ClaimFeatures, b: ClaimFeatures) -> bool:
     """Whether two opposite predicates are said of different doers, things done to, or named
-    places ("at its Wrexley plant" / "at its Sandford plant", ``phrases_named_apart``). A
+    places ("at its Wrexley plant" / "at its Sandford plant", ``phrases_named_apart``; the
+    verb frames' doers: "two primary schools in the district stayed closed" / "the district's
+    secondary schools reopened"). A
     predicate said of one argument only ("the festival went ahead", "Rehana is alive") is
     said of the other's argument it names, in whichever role ("the festival was cancelled",
     "Rehana was killed by ISIS")."""
@@ -279,7 +281,11 @@ def _of_different_things(x: Predicate, y: Predicate, a: ClaimFeatures, b: ClaimF
         return True
     frames_x = [frame for frame in a.frames if frame.text == x.text.split()[0]]
     frames_y = [frame for frame in b.frames if frame.text == y.text.split()[0]]
-    return any(phrases_named_apart(fx, fy, a, b) for fx in frames_x for fy in frames_y)
+    return any(
+        phrases_named_apart(fx, fy, a, b) or doers_apart(fx.agent, fy.agent, a, b)
+        for fx in frames_x
+        for fy in frames_y
+    )
 
 
 def _one_argument_met(x: Predicate, y: Predicate) -> tuple[str, str] | None:

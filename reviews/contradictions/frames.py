@@ -127,8 +127,8 @@ def _subject(
     cursor = end - 1
     while cursor >= 0 and clauses[cursor] == clauses[end]:
         word = lowered[cursor]
-        if is_time_word(word) or (word in MODIFIER_MARKERS and not run):
-            cursor -= 1
+        if is_time_word(word) or (not run and (word in MODIFIER_MARKERS or is_past_form(word))):
+            cursor -= 1  # "stayed closed", "on Monday": no part of the subject
             continue
         if _content(lowered, cursor):
             run.insert(0, lemmas_all[cursor])

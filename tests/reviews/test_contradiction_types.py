@@ -53,9 +53,9 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         # (docs/eval/contradictions-by-type.md)
         ("negation", 53, 5, True),
         ("opposite_predicate", 47, 4, True),
-        ("date", 46, 2, True),
+        ("date", 46, 1, True),
         ("numeric", 42, 2, True),
-        ("quantifier", 58, 4, True),
+        ("quantifier", 58, 2, True),
         ("stance", 41, 3, True),
         ("swapped_relation", 20, 0, True),
         ("answer", 20, 2, True),
@@ -566,6 +566,28 @@ RULES.update(
             "Nobody on the harbour board supported the marina plan, minutes show.",
             "Most members of the harbour board supported the marina plan.",
             "quantifier",
+        ),
+    }
+)
+
+
+# The general rules of lexical-14, the same way.
+RULES.update(
+    {
+        "two kinds named by antonyms are not opposites": (
+            "The county's junior choirs performed at the Easter concert.",
+            "The county's senior choirs performed at the Easter concert, organisers said.",
+            "",
+        ),
+        "an antonym said of the thing is an opposite": (
+            "The Harlow dam is safe, the engineers said.",
+            "The Harlow dam is unsafe, according to the engineers' report.",
+            "opposite-predicate",
+        ),
+        "an opposite predicate of two kinds of one thing agrees": (
+            "All of the Carrick district's junior schools reopened on Monday.",
+            "Two senior schools in the Carrick district stayed closed on Monday.",
+            "",
         ),
     }
 )
