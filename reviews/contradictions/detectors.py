@@ -168,7 +168,8 @@ def doers_apart(x: list[str], y: list[str], first: ClaimFeatures, second: ClaimF
     """Two doers are different: their heads (last words) differ, each absent from the other
     claim ("the chief executive" / "the chairman"), or one common head is qualified on each
     side by words the other claim never uses ("bus drivers" / "train drivers"; not a name
-    described two ways: "street artist Banksy" / "Banksy")."""
+    described two ways: "street artist Banksy" / "Banksy"), or on one side by a word that
+    makes another holder of the role (``lexicon.OTHER_HOLDER_LEMMAS``: "the deputy mayor")."""
     if not (x and y):
         return False
     if x[-1] != y[-1]:
@@ -176,6 +177,8 @@ def doers_apart(x: list[str], y: list[str], first: ClaimFeatures, second: ClaimF
     if x[-1] in first.sets.entity_words | second.sets.entity_words:
         return False
     own_x, own_y = set(x) - set(y), set(y) - set(x)
+    if (own_x ^ own_y) & lexicon.OTHER_HOLDER_LEMMAS:
+        return True  # "the mayor" / "the deputy mayor": another office holder
     return (
         bool(own_x and own_y)
         and own_x.isdisjoint(second.sets.lemmas)

@@ -130,6 +130,8 @@ def _subject(
         if is_time_word(word) or (not run and (word in MODIFIER_MARKERS or is_past_form(word))):
             cursor -= 1  # "stayed closed", "on Monday": no part of the subject
             continue
+        if run and is_past_form(word):
+            break  # "found the former treasurer guilty": a verb ends the subject
         if _content(lowered, cursor):
             run.insert(0, lemmas_all[cursor])
             start = cursor

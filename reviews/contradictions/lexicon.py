@@ -41,6 +41,11 @@ DENIAL_REACH = 3  # a negator denies its claim's predicate when it governs a wor
 DETERMINER_NEGATORS = frozenset(["no", "none", "nobody", "nothing", "neither", "nor", "without"])
 # Words a denial uses for "any at all" ("has not arrested anyone"): they name no particular
 # argument, so they never tell two arguments apart.
+# Before the name of a role, these make another holder of it: "the deputy mayor" is not "the
+# mayor", "the former chairman" not "the chairman".
+OTHER_HOLDER_LEMMAS = frozenset(
+    lemma(word) for word in ["deputy", "vice", "assistant", "acting", "interim", "former", "ex"]
+)
 POLARITY_LEMMAS = frozenset(
     lemma(word) for word in ["anyone", "anybody", "anything", "any", "ever", "either"]
 )

@@ -52,7 +52,7 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         # the 10 hard negatives of negation-87 to -106
         # (docs/eval/contradictions-by-type.md)
         ("negation", 53, 5, True),
-        ("opposite_predicate", 47, 4, True),
+        ("opposite_predicate", 47, 3, True),
         ("date", 46, 1, True),
         ("numeric", 42, 2, True),
         ("quantifier", 58, 2, True),
@@ -571,7 +571,7 @@ RULES.update(
 )
 
 
-# The general rules of lexical-14, the same way.
+# The general rules of lexical-14 and lexical-15, the same way.
 RULES.update(
     {
         "two kinds named by antonyms are not opposites": (
@@ -582,6 +582,16 @@ RULES.update(
         "an antonym said of the thing is an opposite": (
             "The Harlow dam is safe, the engineers said.",
             "The Harlow dam is unsafe, according to the engineers' report.",
+            "opposite-predicate",
+        ),
+        "another holder of the role is another doer": (
+            "The Pellam council leader resigned over the budget, the council said.",
+            "The Pellam deputy council leader is staying on after the budget vote.",
+            "",
+        ),
+        "the same holder of the role, described, is the same doer": (
+            "The Pellam council leader resigned over the budget, the council said.",
+            "The embattled Pellam council leader is staying on despite the budget.",
             "opposite-predicate",
         ),
         "an opposite predicate of two kinds of one thing agrees": (
