@@ -22,7 +22,7 @@ from reviews.contradictions.detectors import (
     times_compatible,
 )
 from reviews.contradictions.features import ClaimFeatures
-from reviews.contradictions.frames import Frame
+from reviews.contradictions.frames import Frame, verb_key
 from reviews.contradictions.text import lemma
 
 
@@ -84,14 +84,6 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
     return cues
 
 
-def _same_verb(x: str, y: str) -> bool:
-    """One verb in two forms or of one class ("agreed" / "agree": the stemmer keeps "-eed")."""
-    if lexicon.VERB_CLASSES.get(x, x) == lexicon.VERB_CLASSES.get(y, y):
-        return True
-    short, long = sorted((x, y), key=len)
-    return len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 2
-
-
 def _named(words: list[str]) -> list[str]:
     return [word for word in words if word not in lexicon.POLARITY_LEMMAS]
 
@@ -151,7 +143,7 @@ def _denial_apart(first: ClaimFeatures, second: ClaimFeatures) -> str:
         same = [
             frame
             for frame in first.frames
-            if not frame.negated and _same_verb(frame.verb, denied.verb)
+            if not frame.negated and verb_key(frame.verb) == verb_key(denied.verb)
         ]
         if same:
             apart = [_arguments_apart(asserted, denied, first, second) for asserted in same]
@@ -162,8 +154,11 @@ def _denial_apart(first: ClaimFeatures, second: ClaimFeatures) -> str:
             )
             continue
         patient = _named(denied.patient)
-        mentioned = any(_same_verb(value, denied.verb) for value in first.sets.lemmas)
-        if mentioned or not patient or set(patient) & first.sets.lemmas:
+        if (
+            verb_key(denied.verb) in first.sets.verb_keys
+            or not patient
+            or set(patient) & first.sets.lemmas
+        ):
             return ""
         if not any(
             not frame.negated and frame.verb not in second.sets.lemmas for frame in first.frames

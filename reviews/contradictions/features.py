@@ -31,7 +31,7 @@ from reviews.contradictions.clauses import (
 )
 from reviews.contradictions.date_leads import rescheduled
 from reviews.contradictions.entities import EntityResolver, default_resolver
-from reviews.contradictions.frames import Frame, frames_read
+from reviews.contradictions.frames import Frame, frames_read, verb_key
 from reviews.contradictions.quantifiers import Quantified, quantifiers_read
 from reviews.contradictions.quantities import (
     RANGE_DASH,
@@ -85,6 +85,7 @@ class FeatureSets:
     undated: frozenset[str]
     answer_polarities: frozenset[str]  # "yes", "no", "mixed": the answers it gives
     denied_subject: frozenset[str]
+    verb_keys: frozenset[str]  # ``frames.verb_key`` of every lemma: the verbs it may use
 
 
 @dataclasses.dataclass(frozen=True)
@@ -173,6 +174,7 @@ class ClaimFeatures:
             undated=self._undated(),
             answer_polarities=frozenset(polarity for polarity, _ in self.answers),
             denied_subject=frozenset(self.denied_subject),
+            verb_keys=frozenset(verb_key(value) for value in self.lemmas),
         )
 
     def _movements(self) -> frozenset[str]:

@@ -14,6 +14,7 @@ godmother"), not a verb. What is not read as a frame is not compared.
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 from reviews.contradictions import lexicon
 from reviews.contradictions.clauses import BE_FORMS, VERB_MARKERS, is_time_word
@@ -59,6 +60,16 @@ FRAME_PREPOSITIONS = lexicon.PREPOSITIONS | frozenset(
     ]
 )
 NOUN_PHRASE_WORDS = 5  # a noun phrase is read to at most this many content words
+
+
+@functools.lru_cache(maxsize=50_000)
+def verb_key(value: str) -> str:
+    """One key for a verb lemma in its forms and class: "agreed" and "agree" (the stemmer
+    keeps "-eed"), "hurt" and "injure" (``lexicon.VERB_CLASSES``)."""
+    value = lexicon.VERB_CLASSES.get(value, value)
+    if value.endswith("eed") and len(value) > 4:
+        return value[:-2]
+    return value[:-1] if value.endswith("e") and len(value) > 3 else value
 
 
 @dataclasses.dataclass(frozen=True)
