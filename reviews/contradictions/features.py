@@ -31,6 +31,7 @@ from reviews.contradictions.clauses import (
 )
 from reviews.contradictions.date_leads import rescheduled
 from reviews.contradictions.entities import EntityResolver, default_resolver
+from reviews.contradictions.frames import Frame, frames_read, verb_key
 from reviews.contradictions.quantifiers import Quantified, quantifiers_read
 from reviews.contradictions.quantities import (
     RANGE_DASH,
@@ -84,6 +85,7 @@ class FeatureSets:
     undated: frozenset[str]
     answer_polarities: frozenset[str]  # "yes", "no", "mixed": the answers it gives
     denied_subject: frozenset[str]
+    verb_keys: frozenset[str]  # ``frames.verb_key`` of every lemma: the verbs it may use
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,6 +118,8 @@ class ClaimFeatures:
     # The subject of the claim's main denial, when it denies its own predicate ("Tiger Woods
     # not banned" -> ["tiger", "wood"]): the content lemmas before the negator in its clause.
     denied_subject: list[str] = dataclasses.field(default_factory=list)
+    # Its verbs with their arguments (``frames``): what a denial denies, of what.
+    frames: list[Frame] = dataclasses.field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -145,7 +149,10 @@ class ClaimFeatures:
             sides=sides,
             poles=poles,
             opposite_poles=frozenset((axis, -pole) for axis, pole in poles),
-            quantifier_nouns=frozenset(quantified.noun for quantified in self.quantifiers),
+            quantifier_nouns=frozenset(
+                lexicon.MEASURE_CLASSES.get(quantified.noun, quantified.noun)
+                for quantified in self.quantifiers
+            ),
             antonyms=frozenset(
                 opposite
                 for word in self.antonym_contexts
@@ -167,6 +174,7 @@ class ClaimFeatures:
             undated=self._undated(),
             answer_polarities=frozenset(polarity for polarity, _ in self.answers),
             denied_subject=frozenset(self.denied_subject),
+            verb_keys=frozenset(verb_key(value) for value in self.lemmas),
         )
 
     def _movements(self) -> frozenset[str]:
@@ -224,6 +232,7 @@ class ClaimFeatures:
             answers=[(item[0], item[1]) for item in data.get("answers", [])],
             question_words=data.get("question_words", []),
             denied_subject=data.get("denied_subject", []),
+            frames=[Frame(**item) for item in data.get("frames", [])],
         )
 
 
@@ -382,12 +391,13 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
     quantifiers = quantifiers_read(lowered)
 
     answers = answer_polarities(lowered)
+    entities = resolve(text)
     return ClaimFeatures(
         lemmas=lemmas,
         asserted=asserted,
         negated=negated,
         negation_cues=scopes.cues,
-        entities=resolve(text),
+        entities=entities,
         hedges=hedges,
         quantities=quantities,
         dates=dates,
@@ -402,4 +412,5 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
         answers=answers,
         question_words=question_words(lowered) if answers else [],
         denied_subject=denied_subject(lowered, lemmas_all, scopes, clauses),
+        frames=frames_read(tokens, lowered, lemmas_all, scopes, clauses, entities),
     )

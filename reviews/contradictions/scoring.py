@@ -13,13 +13,17 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from reviews.contradictions.calibration import calibrated
 from reviews.contradictions.clauses import Predicate
-from reviews.contradictions.detect_predicates import detect_negation, detect_opposite_predicate
+from reviews.contradictions.detect_predicates import (
+    denials_apart,
+    detect_negation,
+    detect_opposite_predicate,
+)
 from reviews.contradictions.detect_values import detect_numeric
 from reviews.contradictions.detectors import Cue, Overlap, overlap_of, update_between
 from reviews.contradictions.features import ClaimFeatures, features_extract
 from reviews.contradictions.registry import DETECTORS, Detector, detectors_that_may_fire
 
-DETECTOR_VERSION = "lexical-10"
+DETECTOR_VERSION = "lexical-15"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -258,6 +262,8 @@ def pair_explain(*, a: str, b: str) -> PairExplanation:
             )
         elif update and detector in (detect_numeric, detect_opposite_predicate, detect_negation):
             reason = update
+        elif detector is detect_negation and denials_apart(first, second):
+            reason = denials_apart(first, second)
         else:
             reason = f"found {needs}, but not {checks}"
         verdicts.append(
