@@ -36,6 +36,15 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[int(rank) - 1]
 
 
+def latency_shares(timings: list[float], *, digits: int = 2) -> dict[str, float]:
+    """The median and nearest-rank p95 of ``timings``, rounded to ``digits``: the shares the
+    benchmarks report of a probe's latencies."""
+    return {
+        "p50": round(statistics.median(timings), digits),
+        "p95": round(percentile(timings, 0.95), digits),
+    }
+
+
 def load(
     *,
     port: int,

@@ -19,7 +19,6 @@ unchanged against an older tree ("before" figures: see docs/performance.md secti
 
 from __future__ import annotations
 
-import statistics
 import threading
 import time
 from collections.abc import Callable
@@ -27,7 +26,7 @@ from typing import Any
 
 from django.db import connection
 
-from bench._load import percentile
+from bench._load import latency_shares
 from bench.common import figure, fresh_database, raw_connection
 from ledger import events as ev
 from ledger.models import Event
@@ -176,14 +175,10 @@ def measure(claims: int) -> dict[str, Any]:
         "lock_polls": watch.polls,
         "commands_during_batch": len(during),
         "command_ms_during_batch": {
-            "p50": round(statistics.median(during) * 1000, 1),
-            "p95": round(percentile(during, 0.95) * 1000, 1),
+            **latency_shares([seconds * 1000 for seconds in during], digits=1),
             "max": round(max(during) * 1000, 1),
         },
-        "command_ms_idle": {
-            "p50": round(statistics.median(idle) * 1000, 1),
-            "p95": round(percentile(idle, 0.95) * 1000, 1),
-        },
+        "command_ms_idle": latency_shares([seconds * 1000 for seconds in idle], digits=1),
     }
 
 

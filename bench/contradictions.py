@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import os
 import random
-import statistics
 import time
 from typing import Any
 
-from bench._load import percentile
+from bench._load import latency_shares
 
 SYLLABLES = ["ka", "lo", "ven", "dra", "mir", "tes", "bal", "or", "un", "sha", "pel", "gor", "ri"]
 
@@ -218,8 +217,7 @@ def database_latency(
                 pairs += true_pair
                 hits += true_pair and str(uuid.UUID(int=int(target[1:]) + 1)) in flagged
             results[size] = {
-                "p50": round(statistics.median(timings), 2),
-                "p95": round(percentile(timings, 0.95), 2),
+                **latency_shares(timings),
                 "contradictions_per_check": round(found / PROBES, 2),
                 "true_pairs": pairs,
                 "candidate_recall": _recall(hits, pairs),
@@ -356,8 +354,7 @@ def run(*, quick: bool, sizes: list[int] | None = None, database: bool = True) -
                 keys_within_budget({key: len(index.postings[key]) for key in keys})
             )
         results["latency_ms"][size] = {
-            "p50": round(statistics.median(timings), 2),
-            "p95": round(percentile(timings, 0.95), 2),
+            **latency_shares(timings),
             "true_pairs": true_pairs,
             "candidate_recall": _recall(hits, true_pairs),
             "keys_per_check": round(keys_total / PROBES, 2),

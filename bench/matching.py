@@ -32,7 +32,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from bench._load import percentile
+from bench._load import latency_shares
 from bench.common import figure, fresh_database, repeats
 
 STORED = 100_000
@@ -93,8 +93,7 @@ def latency(stored: list[str], probes: int, rng: random.Random) -> dict[str, Any
         timings.append((time.perf_counter() - began) * 1000)
     return {
         "probes": probes,
-        "p50": round(statistics.median(timings), 2),
-        "p95": round(percentile(timings, 0.95), 2),
+        **latency_shares(timings),
         "suggestions": MatchView.objects.count(),
     }
 

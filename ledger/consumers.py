@@ -122,32 +122,25 @@ def redacted_stream_ids(batch: Sequence[RecordedEvent]) -> set[str]:
 def consumer_follow_batch(
     *,
     consumer: str,
-    handle: Callable[[RecordedEvent], None] | None = None,
-    handle_batch: Callable[[list[RecordedEvent]], None] | None = None,
+    handle_batch: Callable[[list[RecordedEvent]], None],
     batch_size: int,
     types: Sequence[str] | None = None,
 ) -> int:
-    """Handle the next events after ``consumer``'s cursor, then advance it; return how many.
+    """Hand the next events after ``consumer``'s cursor to ``handle_batch``, then advance it;
+    return how many.
 
-    The handler is ``handle``, given each event in turn, or ``handle_batch``, given the whole
-    batch at once (it can read what the batch needs in one query and append the batch's events
-    in one ``append_many``); exactly one of them. Holds the consumer's lease
-    (``consumer_lease``), never a transaction: the handler commits its own writes, each in a
-    short transaction, and must be idempotent, since a crash mid-batch leaves the cursor at the
-    last event the handler moved it to (``consumer_advance``) and the events after it, the one
-    that was being handled included, are handled again. The cursor moves to the batch's last
-    event at the end.
+    The handler gets the whole batch at once (never an empty one), so it can read what the
+    batch needs in one query and append the batch's events in one ``append_many``. Holds the
+    consumer's lease (``consumer_lease``), never a transaction: the handler commits its own
+    writes, each in a short transaction, and must be idempotent, since a crash mid-batch leaves
+    the cursor at the last event the handler moved it to (``consumer_advance``) and the events
+    after it, the one that was being handled included, are handled again. The cursor moves to
+    the batch's last event at the end.
     """
-    if (handle is None) == (handle_batch is None):
-        raise TypeError("consumer_follow_batch needs exactly one of handle and handle_batch")
     with consumer_lease(consumer=consumer) as position:
         batch = list(read_all(after_position=position, types=types, limit=batch_size))
-        if handle_batch is not None and batch:
-            handle_batch(batch)
-        elif handle is not None:
-            for recorded in batch:
-                handle(recorded)
         if batch:
+            handle_batch(batch)
             consumer_advance(consumer=consumer, position=batch[-1].position)
     return len(batch)
 
@@ -155,8 +148,7 @@ def consumer_follow_batch(
 def consumer_follow(
     *,
     consumer: str,
-    handle: Callable[[RecordedEvent], None] | None = None,
-    handle_batch: Callable[[list[RecordedEvent]], None] | None = None,
+    handle_batch: Callable[[list[RecordedEvent]], None],
     batch_size: int,
     max_batches: int = 0,
 ) -> int:
@@ -167,11 +159,7 @@ def consumer_follow(
     handled = batches = 0
     while True:
         count = consumer_follow_batch(
-            consumer=consumer,
-            handle=handle,
-            handle_batch=handle_batch,
-            batch_size=batch_size,
-            types=types,
+            consumer=consumer, handle_batch=handle_batch, batch_size=batch_size, types=types
         )
         handled += count
         batches += 1

@@ -26,6 +26,7 @@ import logging
 import weakref
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from celery import current_app
 from django.conf import settings
@@ -106,38 +107,66 @@ def _sweep_seconds() -> int:
     return int(getattr(settings, "FOLLOWERS_SWEEP_SECONDS", 5))
 
 
-def follower_send(follower: Follower) -> bool:
-    """Send ``follower``'s task now (run it here in the embedded mode); False when that failed.
+def task_send(
+    task: str,
+    calls: Iterable[tuple[str, ...]] = ((),),
+    *,
+    expires: int | None = None,
+    label: str = "",
+) -> bool:
+    """Send the Celery task named ``task`` once for each argument tuple of ``calls`` (default:
+    once, without arguments), now, over one broker connection (run each here in the embedded
+    mode); False when that failed.
 
-    Never raises: whatever prompted the send has committed, and the sweep sends again. The
-    message is published without Celery's publish retries, so a broker that is down costs one
-    refused connection, not seconds of retrying inside the caller's request. It expires after
-    one sweep interval: by then the sweep has sent the same work again.
+    Never raises: whatever prompted the send has committed, and a periodic sweep sends again.
+    The messages are published without Celery's publish retries, so a broker that is down costs
+    one refused connection, not seconds of retrying inside the caller's request; they expire
+    after ``expires`` seconds (None: never). By name, so that a module the task's own module
+    imports can send it. A failure is logged naming ``label`` (default: the task).
     """
     app = current_app
+    pending = list(calls)
+    if not pending:
+        return True
+    if app.conf.task_always_eager:
+        # The embedded mode runs the task here, now, found by name: load the apps' task
+        # modules first (Celery's autodiscovery, otherwise done by a worker at start), or a
+        # process that never imported them (runserver, one management command) finds none.
+        app.loader.import_default_modules()
+        # Every call runs, even after one that failed, as every message would be delivered.
+        ran = [_task_run(app, task, args, label=label) for args in pending]
+        return all(ran)
     try:
-        if app.conf.task_always_eager:
-            # The embedded mode runs the task here, now, found by name: load the apps' task
-            # modules first (Celery's autodiscovery, otherwise done by a worker at start), or a
-            # process that never imported them (runserver, one management command) finds none.
-            app.loader.import_default_modules()
-            app.tasks[follower.task].apply()
-        else:
-            with app.connection_for_write() as broker:
-                broker.ensure_connection(
-                    max_retries=1, interval_start=0, interval_step=0, timeout=NUDGE_TIMEOUT
-                )
-                app.send_task(
-                    follower.task, connection=broker, retry=False, expires=_sweep_seconds()
-                )
+        with app.connection_for_write() as broker:
+            broker.ensure_connection(
+                max_retries=1, interval_start=0, interval_step=0, timeout=NUDGE_TIMEOUT
+            )
+            for args in pending:
+                app.send_task(task, args=args, connection=broker, retry=False, expires=expires)
     except Exception:  # the broker's connection errors vary by transport
-        logger.warning(
-            "could not run follower %s now; the periodic sweep will catch up",
-            follower.name,
-            exc_info=True,
-        )
+        _send_failed(label or task)
         return False
     return True
+
+
+def _task_run(app: Any, task: str, args: tuple[str, ...], *, label: str) -> bool:
+    """Run one call of an eager task; a failure is logged like a lost message."""
+    try:
+        app.tasks[task].apply(args=args)
+    except Exception:
+        _send_failed(label or f"{task}{args}")
+        return False
+    return True
+
+
+def _send_failed(what: str) -> None:
+    logger.warning("could not run %s now; the periodic sweep will catch up", what, exc_info=True)
+
+
+def follower_send(follower: Follower) -> bool:
+    """Send ``follower``'s task now (``task_send``); False when that failed. The message expires
+    after one sweep interval: by then the sweep has sent the same work again."""
+    return task_send(follower.task, expires=_sweep_seconds(), label=f"follower {follower.name}")
 
 
 class _Nudge:

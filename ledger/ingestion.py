@@ -16,6 +16,7 @@ import hashlib
 import re
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -34,7 +35,7 @@ from ledger.extraction import (
     withheld_spans,
 )
 from ledger.models import Source
-from ledger.reading import read_stream, read_streams
+from ledger.reading import RecordedEvent, read_stream, read_streams
 from ledger.services import ClaimDraft, claim_recording, text_check_characters
 from ledger.store import StreamAppend, append_many
 
@@ -246,17 +247,18 @@ def _stored_result(source: Source) -> IngestResult:
     )
 
 
-def source_withheld(*, source_id: str, text: str) -> list[ev.WithheldSpan]:
-    """Where the text of source ``source_id`` (``text``, its ``Source.text``) holds personal data
-    or boilerplate, in order: the spans its ``SourceIngested`` recorded, which every context
-    shown around a quote stops at (``ledger.quotes.quote_context``).
+def source_withheld(*, recorded: Iterable[RecordedEvent], text: str) -> list[ev.WithheldSpan]:
+    """Where the text of a source (``text``, its ``Source.text``; ``recorded``, its stream as
+    ``read_stream`` returns it) holds personal data or boilerplate, in order: the spans its
+    ``SourceIngested`` recorded, which every context shown around a quote stops at
+    (``ledger.quotes.quote_context``).
 
     A source ingested before the spans were recorded (schema 1, upcast to None) has them
     recomputed from its text by the extraction of this code, memoised for a few texts.
     """
-    for recorded in read_stream(source_id):
-        if isinstance(recorded.event, ev.SourceIngested) and recorded.event.withheld is not None:
-            return recorded.event.withheld
+    for item in recorded:
+        if isinstance(item.event, ev.SourceIngested) and item.event.withheld is not None:
+            return item.event.withheld
     return list(_recomputed_withheld(text))
 
 

@@ -25,6 +25,7 @@ from ledger.db_guards import SOURCE_FILLER, SQLITE_SOURCE_TRIGGER
 from ledger.exceptions import InvalidCommand, LedgerIntegrityError, NotFound
 from ledger.ingestion import MEDIA_TYPE_TEXT, source_withheld
 from ledger.models import Event, Source
+from ledger.reading import read_stream
 from ledger.redaction import (
     RedactionResult,
     event_field_redact,
@@ -66,11 +67,6 @@ def _recorded(source_id: str | None = None) -> dict[str, Recorded]:
     return found
 
 
-def source_redacted_spans(*, source_id: str) -> list[ev.TextSpan]:
-    """Every span of source ``source_id``'s text that a SourceRedacted event filled, in order."""
-    return _redacted_spans(_recorded(source_id).get(source_id, []))
-
-
 def _redacted_spans(recorded: Recorded) -> list[ev.TextSpan]:
     """The spans the SourceRedacted events among ``recorded`` filled, in order."""
     spans = [
@@ -87,12 +83,16 @@ REDACTED_REASON = "redacted"  # a redacted span among the spans context stops at
 
 def source_context_stops(*, source_id: str, text: str) -> list[ev.WithheldSpan]:
     """Where context shown around a quote of the source must stop, in order: the personal data
-    and boilerplate ingestion withheld (``source_withheld``) and every redacted span."""
+    and boilerplate ingestion withheld (``source_withheld``) and every redacted span. One read
+    of the source's stream."""
+    recorded = read_stream(source_id)
     redacted: list[ev.WithheldSpan] = [
         {"start": span["start"], "end": span["end"], "reason": REDACTED_REASON}
-        for span in source_redacted_spans(source_id=source_id)
+        for item in recorded
+        if isinstance(item.event, ev.SourceRedacted)
+        for span in item.event.spans
     ]
-    stops = [*source_withheld(source_id=source_id, text=text), *redacted]
+    stops = [*source_withheld(recorded=recorded, text=text), *redacted]
     return sorted(stops, key=lambda span: span["start"])
 
 

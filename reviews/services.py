@@ -24,7 +24,6 @@ from ledger import services as ledger_services
 from ledger.claims import ClaimState
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, LedgerError, NotFound
 from ledger.models import ClaimView, ContradictionView
-from ledger.reading import read_stream
 from ledger.store import append
 from reviews import selectors
 from reviews.actors import Actor
@@ -208,16 +207,15 @@ def contradiction_decide(
     )
     cleaned = decision_note_clean(note)
     stream_id = str(flag.pair_id)
-    recorded = read_stream(stream_id)
-    if not recorded or recorded[0].stream_type != ev.StreamType.CONTRADICTION:
-        raise NotFound(f"no contradiction flag {pair_id}")
-    if expected_version != len(recorded):
+    # The flag's row is its stream's state (written in each append's transaction); the append
+    # checks the version again under its lock, so a decision racing another one is refused.
+    if expected_version != flag.version:
         # A stale reader learns the current version (409) before the flag's own state: it may
         # have been decided since they read it.
         raise ConcurrencyConflict(
-            stream_id=stream_id, expected_version=expected_version, current_version=len(recorded)
+            stream_id=stream_id, expected_version=expected_version, current_version=flag.version
         )
-    if not isinstance(recorded[-1].event, ev.ContradictionFlagged):
+    if flag.status != selectors.FlagStatus.OPEN:
         raise InvalidCommand("this flag was already confirmed or dismissed")
     event: ev.DomainEvent = (
         ev.ContradictionConfirmed(note=cleaned)

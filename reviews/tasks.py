@@ -24,12 +24,12 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from ledger.exceptions import ConcurrencyConflict
-from ledger.followers import follower_run
+from ledger.followers import follower_run, task_send
 from reviews.contradictions import services
 from reviews.erasure import CONSUMER_NAME as RESPONSES_FOLLOWER
 from reviews.erasure import idempotent_responses_follow as responses_follow
 from reviews.matching import services as matching
-from reviews.webhooks.delivery import webhook_delivery_attempt
+from reviews.webhooks.delivery import DELIVER_TASK, webhook_delivery_attempt
 from reviews.webhooks.outbox import CONSUMER_NAME as WEBHOOKS_FOLLOWER
 from reviews.webhooks.outbox import webhook_deliveries_due, webhooks_collect
 
@@ -57,14 +57,6 @@ follower_task = shared_task(
 )
 
 
-def enqueue_safely(task: object, *args: str) -> None:
-    """Enqueue; a broker outage is logged, not raised: the periodic sweeps catch up later."""
-    try:
-        task.delay(*args)  # type: ignore[attr-defined]
-    except Exception:  # the broker's connection errors vary by transport
-        logger.warning("could not enqueue %s%s; the periodic sweep will retry", task, args)
-
-
 @follower_task
 def contradictions_follow() -> int | None:
     """Follow the log: index new, revised or redacted claims and check them for contradictions."""
@@ -89,8 +81,7 @@ def _webhooks_dispatch() -> int:
     for _ in range(MAX_WEBHOOK_BATCHES_PER_RUN):
         handled, created = webhooks_collect()
         total += handled
-        for delivery_id in created:
-            enqueue_safely(webhook_deliver, delivery_id)
+        task_send(DELIVER_TASK, [(delivery_id,) for delivery_id in created])
         if handled == 0:
             break
     return total
@@ -108,7 +99,7 @@ def idempotent_responses_follow() -> int | None:
     return follower_run(name=RESPONSES_FOLLOWER, advance=responses_follow)
 
 
-@shared_task(ignore_result=True)
+@shared_task(name=DELIVER_TASK, ignore_result=True)
 def webhook_deliver(delivery_id: str) -> None:
     result = webhook_delivery_attempt(delivery_id=delivery_id)
     if result.retry_in_seconds is not None:
@@ -121,6 +112,5 @@ def webhook_deliver(delivery_id: str) -> None:
 @shared_task(ignore_result=True)
 def webhooks_retry_due() -> int:
     due = webhook_deliveries_due(limit=RETRY_SWEEP_LIMIT)
-    for delivery_id in due:
-        enqueue_safely(webhook_deliver, delivery_id)
+    task_send(DELIVER_TASK, [(delivery_id,) for delivery_id in due])
     return len(due)

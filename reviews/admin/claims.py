@@ -26,10 +26,10 @@ from ledger.history import claim_as_of
 from ledger.services import claim_load
 from reviews import selectors
 from reviews.actors import Actor
-from reviews.admin.check_worthiness import CheckWorthyFilter
 from reviews.admin.filters import (
     AssigneeFilter,
     CheckedGroupFilter,
+    CheckWorthyFilter,
     FlaggedFilter,
     SourceFilter,
     StatusFilter,

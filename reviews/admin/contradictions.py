@@ -263,11 +263,9 @@ class ContradictionFlagAdmin(NeverWritten, RowPageAdmin):
         self, request: HttpRequest, *, flag: Any, actor: Actor, note: str = "", status: int = 200
     ) -> HttpResponse:
         sides = []
-        claims: dict[str, ClaimView] = {}
+        claims = selectors.flag_claims(flags=[flag])
         for side in selectors.SIDES:
-            claim = ClaimView.objects.filter(pk=getattr(flag, f"claim_{side}")).first()
-            if claim is not None:
-                claims[str(claim.claim_id)] = claim
+            claim = claims.get(str(getattr(flag, f"claim_{side}")))
             sides.append(
                 {
                     "label": side.upper(),

@@ -1,12 +1,14 @@
-"""The review queue's filters: status, assignee, source, flags and whether a claim is already
-checked through its match group (check-worthiness is ``reviews.admin.check_worthiness``)."""
+"""The review queue's filters: check-worthiness, status, assignee, source, flags and whether a
+claim is already checked through its match group."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any, ClassVar
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
@@ -15,6 +17,36 @@ from ledger.models import Source
 from reviews import selectors
 from reviews.admin.pages import ConditionFilter, FieldValueFilter, admin_actor, column_values
 from reviews.models import ReviewClaim
+
+if TYPE_CHECKING:
+    from django.contrib.admin.filters import _ListFilterChoices
+
+
+class CheckWorthyFilter(ConditionFilter):
+    """The queue shows check-worthy claims by default (issue 21, docs/checkworthiness.md); this
+    filter shows the others, or every claim, and says which is shown."""
+
+    title = "check-worthiness"
+    parameter_name = "check_worthy"
+    DEFAULT = "yes"
+    conditions: ClassVar[dict[str, tuple[str, Q]]] = {
+        "yes": ("check-worthy (the queue)", Q(check_worthy=True)),
+        "no": ("not check-worthy (promote to queue)", Q(check_worthy=False)),
+        "all": ("all claims", Q()),
+    }
+
+    def value(self) -> str:
+        return str(super().value() or self.DEFAULT)
+
+    def choices(self, changelist: ChangeList) -> Iterator[_ListFilterChoices]:
+        # No "All" entry of Django's: no parameter means the default, so "all claims" is one of
+        # the lookups.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
 
 
 class StatusFilter(FieldValueFilter):

@@ -30,9 +30,15 @@ else:
 
 
 def admin_actor(request: HttpRequest) -> Actor:
-    """The one Actor of the admin's signed-in user (``selectors.actor_for_user``)."""
+    """The one Actor of the admin's signed-in user (``selectors.actor_for_user``), read once per
+    request: an admin page asks for it in every permission check and queryset."""
     user: AbstractBaseUser | AnonymousUser = request.user
-    return selectors.actor_for_user(user=user)
+    cached: Actor | None = getattr(request, "_ledger_actor", None)
+    if cached is not None and cached.user_id == user.pk:  # not a user signed in since
+        return cached
+    actor = selectors.actor_for_user(user=user)
+    request._ledger_actor = actor  # type: ignore[attr-defined]
+    return actor
 
 
 def page_row(model_admin: admin.ModelAdmin[Any], request: HttpRequest, object_id: str) -> Any:

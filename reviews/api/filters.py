@@ -113,10 +113,13 @@ class ClaimFilter(LedgerFilterSet):
             data = data.copy()
             data["check_worthy"] = CHECK_WORTHY_DEFAULT
         super().__init__(data, *args, **kwargs)
-        # Absent means the default; given empty ("?check_worthy=") is an error, not "no filter".
-        # Only this request's copy of the filter is required: ``filtering_requested`` reads the
-        # class's filters, so a plain page keeps its fast path.
-        self.filters["check_worthy"].extra["required"] = True
+        # Absent means the default (check_worthy) or no filter (in_checked_group); given empty
+        # ("?check_worthy=") is an error, not "no filter". Only this request's copy of a filter
+        # is required: ``filtering_requested`` reads the class's filters, so a plain page keeps
+        # its fast path.
+        for name in ("check_worthy", "in_checked_group"):
+            if data is not None and name in data:
+                self.filters[name].extra["required"] = True
 
     @classmethod
     def defaults_applied(cls, queryset: QuerySet[Any]) -> QuerySet[Any]:

@@ -37,7 +37,6 @@ KEY_PATTERN = re.compile(rf"[!-~]{{1,{MAX_KEY_LENGTH}}}")  # visible ASCII, no s
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEPT_HEADERS = ("Location", "ETag")
 
-Handler = Callable[[str | None], Response]
 ViewMethod = Callable[..., Response]
 
 
@@ -76,59 +75,53 @@ def store_key(namespace: str, key: str) -> str:
 
 
 def idempotent(*, never_stored: tuple[str, ...] = ()) -> Callable[[ViewMethod], ViewMethod]:
-    """Run the decorated view method once per (caller, Idempotency-Key).
+    """Run the decorated view method once per (caller, Idempotency-Key); replay its response
+    on a retry.
 
-    The method runs inside the transaction that records its response, with
-    ``self.idempotency_key`` the event store's key (None without the header). Top-level
-    response fields named in ``never_stored`` (secrets shown once) are never stored or replayed.
+    With a key, the method runs inside the transaction that reserves the key and records its
+    response, ``self.idempotency_key`` being the event store's key (for single-append services).
+    Without one it runs as any view does (``self.idempotency_key`` None), each service it calls
+    in a transaction of its own (so a command is its append's transaction, with no savepoint
+    around it). Top-level response fields named in ``never_stored`` (secrets shown once) are
+    left out of the stored copy and the replay.
     """
 
     def decorate(method: ViewMethod) -> ViewMethod:
         @functools.wraps(method)
         def post(view: KeyedView, request: Request, *args: Any, **kwargs: Any) -> Response:
-            def handle(key: str | None) -> Response:
-                view.idempotency_key = key
+            key = _key(request)
+            if key is None:
+                view.idempotency_key = None
                 return method(view, request, *args, **kwargs)
-
-            return _idempotent_post(request, handle, never_stored=never_stored)
+            namespace = actor_from_request(request).idempotency_namespace
+            fingerprint = _fingerprint(request)
+            with transaction.atomic():
+                record = _reserved(namespace=namespace, key=key, fingerprint=fingerprint)
+                if record is None:
+                    # This key's first request committed (a concurrent one was waited for).
+                    existing = ApiIdempotentRequest.objects.get(principal=namespace, key=key)
+                    return _checked_replay(existing, fingerprint, key)
+                view.idempotency_key = store_key(namespace, key)
+                response = method(view, request, *args, **kwargs)
+                _record(record, response, never_stored=never_stored)
+            return response
 
         return post
 
     return decorate
 
 
-def _idempotent_post(
-    request: Request, handle: Handler, *, never_stored: tuple[str, ...] = ()
-) -> Response:
-    """Run ``handle`` once per (caller, Idempotency-Key); replay its response on a retry.
-
-    ``handle`` receives the key to pass to single-append services (or None without a header).
-    With a key it runs inside the transaction that reserves the key and records the response;
-    without one it runs as any view does, each service it calls in a transaction of its own
-    (so a command is its append's transaction, with no savepoint around it). Top-level response
-    fields named in ``never_stored`` (secrets shown once) are left out of the stored copy and
-    the replay.
-    """
-    key = _key(request)
-    if key is None:
-        return handle(None)
-    namespace = actor_from_request(request).idempotency_namespace
-    fingerprint = _fingerprint(request)
-    with transaction.atomic():
-        record = _reserved(namespace=namespace, key=key, fingerprint=fingerprint)
-        if record is None:
-            # This key's first request committed (a concurrent one was waited for): replay it.
-            existing = ApiIdempotentRequest.objects.get(principal=namespace, key=key)
-            return _checked_replay(existing, fingerprint, key)
-        response = handle(store_key(namespace, key))
-        record.status_code = response.status_code
-        body = _json(response.data)
-        if isinstance(body, dict):
-            body = {name: value for name, value in body.items() if name not in never_stored}
-        record.body = body
-        record.headers = {name: response[name] for name in KEPT_HEADERS if name in response}
-        record.save(update_fields=["status_code", "body", "headers"])
-    return response
+def _record(
+    record: ApiIdempotentRequest, response: Response, *, never_stored: tuple[str, ...]
+) -> None:
+    """Store ``response`` on the key's reserved row, without the fields ``never_stored``."""
+    record.status_code = response.status_code
+    body = _json(response.data)
+    if isinstance(body, dict):
+        body = {name: value for name, value in body.items() if name not in never_stored}
+    record.body = body
+    record.headers = {name: response[name] for name in KEPT_HEADERS if name in response}
+    record.save(update_fields=["status_code", "body", "headers"])
 
 
 def _reserved(*, namespace: str, key: str, fingerprint: str) -> ApiIdempotentRequest | None:

@@ -24,11 +24,7 @@ from ledger.models import Checkpoint, ClaimView, ContradictionView, Source
 from ledger.reading import RecordedEvent, read_stream
 from reviews.actors import Actor
 from reviews.roles import Role
-from reviews.selectors import claims_visible, flags_with_priority
-
-
-def claim_owned_by_caller(*, actor: Actor, claim: ClaimView) -> bool:
-    return bool(actor.organisation) and claim.publisher == actor.organisation
+from reviews.selectors import claims_visible, flags_with_priority, publishers_seen
 
 
 def claim_history(*, claim_id: str) -> list[RecordedEvent]:
@@ -65,7 +61,8 @@ def claim_history_scope(*, actor: Actor | None, claim: ClaimView) -> HistoryScop
     """
     if actor is None:
         return HistoryScope.PUBLIC
-    if actor.reads_everything or claim_owned_by_caller(actor=actor, claim=claim):
+    publishers = publishers_seen(actor=actor)
+    if publishers is None or claim.publisher in publishers:
         return HistoryScope.FULL
     return HistoryScope.PUBLIC
 
@@ -142,12 +139,6 @@ def flag_get_visible(*, actor: Actor, pair_id: Any) -> ContradictionView:
     if flag is None:
         raise NotFound(f"no contradiction flag {pair_id}")
     return flag
-
-
-def flag_claims(*, flags: Iterable[ContradictionView]) -> dict[str, ClaimView]:
-    """The claims of some flags, by id, in one query (no query per flag)."""
-    ids = {str(claim_id) for flag in flags for claim_id in (flag.claim_a, flag.claim_b)}
-    return {str(claim.claim_id): claim for claim in ClaimView.objects.filter(claim_id__in=ids)}
 
 
 def flag_sources(*, claims: Iterable[ClaimView]) -> dict[str, Source]:

@@ -7,7 +7,7 @@ from django.urls import path, re_path
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from reviews.api.exceptions import PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE
+from reviews.api.exceptions import PROBLEM_CONTENT_TYPE, problem_body
 from reviews.api.views import (
     audit,
     claims,
@@ -25,18 +25,14 @@ app_name = "api"
 @csrf_exempt  # nothing happens here; a POST to a wrong path gets the same problem
 def api_not_found(request: HttpRequest, unmatched: str) -> JsonResponse:
     """Any other path under the API (a malformed id, a typo) answers a problem, not HTML."""
-    return JsonResponse(
-        {
-            "type": PROBLEM_TYPE_BASE + "not-found",
-            "title": "Not Found",
-            "status": 404,
-            "detail": "no such API resource; see /api/docs/",
-            "code": "not_found",
-            "instance": request.path,
-        },
-        status=404,
-        content_type=PROBLEM_CONTENT_TYPE,
+    body = problem_body(
+        status_code=404,
+        title="Not Found",
+        detail="no such API resource; see /api/docs/",
+        code="not_found",
+        instance=request.path,
     )
+    return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)
 
 
 # (route, view, name) of every endpoint, in the order they are matched.

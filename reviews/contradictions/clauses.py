@@ -216,15 +216,18 @@ def antonym_contexts(
 ) -> dict[str, list[str]]:
     """For each asserted word with a WordNet antonym, the content words next to it in its
     clause (up to three each side): what the word is said of. ``content`` is the claim's
-    content words as (token position, lemma)."""
+    content words as (token position, lemma). A word right before another content word
+    modifies it ("primary schools", "the general election", "National Human Rights"): it
+    names a kind of the thing, and another kind is not its opposite, so it is left out."""
     table = lexicon.antonyms()
     candidates = {value for _, value in content if value in table} & asserted
     candidates -= lexicon.WEAK_ANTONYM_LEMMAS
     contexts: dict[str, list[str]] = {}
     if not candidates:
         return contexts
+    positions = {position for position, _ in content}
     for rank, (position, value) in enumerate(content):
-        if value not in candidates:
+        if value not in candidates or position + 1 in positions:
             continue
         neighbours = contexts.setdefault(value, [])
         for other_position, other in content[max(0, rank - 3) : rank + 4]:
@@ -240,6 +243,8 @@ def is_time_word(word: str) -> bool:
 
 
 BE_FORMS = frozenset(["is", "are", "was", "were", "be", "been", "being", "get", "got"])
+# Words that open an adverbial or relative clause: the end of a predicate's argument.
+CLAUSE_OPENERS = lexicon.SUBORDINATORS | lexicon.CONCESSIVES | lexicon.CONCESSIVE_BREAKS
 
 
 def _argument(
@@ -249,12 +254,14 @@ def _argument(
     ``step``, inside the clause of ``start`` ("Acme Corp" before a verb, "Beta" after it): its
     lemmas (sorted, for comparing) and its words as written. A time word ("the council on
     Monday rejected", "hired last week") is passed over: it says when, not who or what."""
-    if not 0 <= start < len(clauses):
-        return "", ""
+    if not 0 <= start < len(clauses) or tokens[start].lower() in CLAUSE_BREAKS:
+        return "", ""  # "is alive, supporters say": nothing of the next clause
     clause, cursor = clauses[start], start
     run: list[int] = []
     while 0 <= cursor < len(clauses) and clauses[cursor] == clause and len(run) < 3:
         word = tokens[cursor].lower()
+        if word in CLAUSE_OPENERS:
+            break  # "staying on despite the findings": "despite" opens a clause, no argument
         if not run and step < 0 and is_past_form(word):
             pass  # "the budget showed a surplus": the verb before a noun is not its subject
         elif is_time_word(word):
@@ -318,7 +325,8 @@ def predicates_read(
         agent = _argument(tokens, content_at, clauses, position - 1, -1)
         patient = _argument(tokens, content_at, clauses, end, 1)
         before = lowered[max(0, position - 2) : position]
-        if BE_FORMS & set(before):
+        word = lowered[position]
+        if BE_FORMS & set(before) and (is_past_form(word) or word.endswith("ed")):
             # a passive: the subject is what it was done to; the agent follows "by"
             by = next(
                 (c for c in range(end, min(end + 2, len(lowered))) if lowered[c] == "by"), None

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from reviews.contradictions import lexicon
+from reviews.contradictions.clauses import Predicate
 from reviews.contradictions.detectors import (
     EVALUATION_SHARED_WORDS,
     A,
@@ -13,12 +14,16 @@ from reviews.contradictions.detectors import (
     arguments_differ,
     arguments_meet,
     different_instances,
+    doers_apart,
     measures_a_part,
     overlap_entity_words,
+    phrases_named_apart,
     quoted,
     times_compatible,
 )
 from reviews.contradictions.features import ClaimFeatures
+from reviews.contradictions.frames import Frame, verb_key
+from reviews.contradictions.text import lemma
 
 
 def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
@@ -28,6 +33,8 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
         return []
     cues = []
     for first, second, name in ((a, b, B), (b, a, A)):
+        if _denial_apart(first, second):
+            continue  # "has not lifted its price freeze" against "lifted the hosepipe ban"
         # a word the denying claim also asserts is contrasted, not denied ("returned the
         # statues; it did not return the masks")
         denied = (second.sets.negated & first.sets.asserted) - first.sets.negated
@@ -75,6 +82,104 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
             )
         )
     return cues
+
+
+def _named(words: list[str]) -> list[str]:
+    return [word for word in words if word not in lexicon.POLARITY_LEMMAS]
+
+
+def _apart(x: list[str], y: list[str], first: ClaimFeatures, second: ClaimFeatures) -> bool:
+    """Two arguments are said of different things: they share no word and neither has a word
+    the other claim uses ("the hosepipe ban" / "its price freeze"), or each names what the
+    other does not (``arguments_differ``: "Corran airport" / "Hollin airport")."""
+    if not (x and y):
+        return False
+    if set(x) & set(y):
+        names_first, names_second = first.sets.entity_words, second.sets.entity_words
+        return arguments_differ(" ".join(x), " ".join(y), names_first, names_second)
+    return set(x).isdisjoint(second.sets.lemmas) and set(y).isdisjoint(first.sets.lemmas)
+
+
+def _arguments_apart(
+    asserted: Frame, denied: Frame, first: ClaimFeatures, second: ClaimFeatures
+) -> str:
+    """How the denied verb's arguments differ from the asserted one's ("" when they may be
+    the same): another thing done to, another doer (``detectors.doers_apart``), or the same
+    preposition with another thing when nothing else of the two is shared ("arrested a man
+    over the warehouse fire" / "not arrested anyone over the school break-in")."""
+    patient_x, patient_y = _named(asserted.patient), _named(denied.patient)
+    if _apart(patient_x, patient_y, first, second):
+        return f"{A}'s “{asserted.patient_text}”, {B}'s “{denied.patient_text}”"
+    x, y = asserted.agent, denied.agent
+    if doers_apart(x, y, first, second):
+        return f"done by {A}'s “{' '.join(x)}”, {B}'s “{' '.join(y)}”"
+    shared = set(patient_x) & set(patient_y)
+    for phrase_x in asserted.phrases:
+        shared |= {word for phrase_y in denied.phrases for word in phrase_x[1:] if word in phrase_y}
+    named = phrases_named_apart(asserted, denied, first, second)
+    if named:
+        return named
+    for phrase_x in asserted.phrases:
+        for phrase_y in denied.phrases:
+            same_preposition = phrase_x[0] == phrase_y[0]
+            if (
+                same_preposition
+                and not shared
+                and _apart(phrase_x[1:], phrase_y[1:], first, second)
+            ):
+                return f"{A}'s “{' '.join(phrase_x)}”, {B}'s “{' '.join(phrase_y)}”"
+    return ""
+
+
+def _denial_apart(first: ClaimFeatures, second: ClaimFeatures) -> str:
+    """Why every verb ``second`` (role B) denies is not what ``first`` (role A) asserts, with
+    the roles marked ("" when one may be):
+    the same verb of other arguments (``_arguments_apart``), or a verb and what it is done to
+    that ``first``, which asserts a verb of its own, never mentions ("has not fired its
+    missiles during the sea trials" against "completed its sea trials")."""
+    denials = [frame for frame in second.frames if frame.negated]
+    reasons = []
+    for denied in denials:
+        same = [
+            frame
+            for frame in first.frames
+            if not frame.negated and verb_key(frame.verb) == verb_key(denied.verb)
+        ]
+        if same:
+            apart = [_arguments_apart(asserted, denied, first, second) for asserted in same]
+            if not all(apart):
+                return ""
+            reasons.append(
+                f"{B} denies “{denied.text}” of other arguments than {A} asserts it of ({apart[0]})"
+            )
+            continue
+        patient = _named(denied.patient)
+        if (
+            verb_key(denied.verb) in first.sets.verb_keys
+            or not patient
+            or set(patient) & first.sets.lemmas
+        ):
+            return ""
+        if not any(
+            not frame.negated and frame.verb not in second.sets.lemmas for frame in first.frames
+        ):
+            return ""  # the other asserts no verb of its own ("There is a case of Ebola")
+        reasons.append(
+            f"{B} denies “{denied.text} {denied.patient_text}”, which {A} never mentions"
+        )
+    return reasons[0] if reasons else ""
+
+
+def denials_apart(a: ClaimFeatures, b: ClaimFeatures) -> str:
+    """Why a claim's denial does not deny what the other asserts, in words ("" when it may):
+    what ``explain_pair`` prints for a negation that did not fire on this ground."""
+    reason = _denial_apart(a, b)
+    if reason:
+        return Cue(kind="negation", strength=0, template=reason).explanation
+    reason = _denial_apart(b, a)
+    if reason:
+        return Cue(kind="negation", strength=0, template=reason).swapped().explanation
+    return ""
 
 
 def _subject_denied(
@@ -131,14 +236,11 @@ def detect_opposite_predicate(a: ClaimFeatures, b: ClaimFeatures, overlap: Overl
                 shared = set(overlap.lemmas)
             if entry.frame == "measure":
                 shared -= names  # what rose must be named the same, not only where
-            if not shared:
-                continue
+            if len(shared) < (1 if _said_of_something(x) and _said_of_something(y) else 2):
+                continue  # "buried alive": said of nothing named, one shared word is not enough
             if entry.converse and arguments_meet(x.agent, y.patient):
                 continue  # "Arsenal beat Chelsea", "Chelsea lost to Arsenal": the same result
-            names_a, names_b = a.sets.entity_words, b.sets.entity_words
-            if arguments_differ(x.agent, y.agent, names_a, names_b) or arguments_differ(
-                x.patient, y.patient, names_a, names_b
-            ):
+            if _of_different_things(x, y, a, b):
                 continue  # "the pilot survived", "two passengers died": of different things
             return [
                 Cue(
@@ -149,6 +251,56 @@ def detect_opposite_predicate(a: ClaimFeatures, b: ClaimFeatures, overlap: Overl
                 )
             ]
     return []
+
+
+def _of_different_things(x: Predicate, y: Predicate, a: ClaimFeatures, b: ClaimFeatures) -> bool:
+    """Whether two opposite predicates are said of different doers, things done to, or named
+    places ("at its Wrexley plant" / "at its Sandford plant", ``phrases_named_apart``; the
+    verb frames' doers: "two primary schools in the district stayed closed" / "the district's
+    secondary schools reopened"). A
+    predicate said of one argument only ("the festival went ahead", "Rehana is alive") is
+    said of the other's argument it names, in whichever role ("the festival was cancelled",
+    "Rehana was killed by ISIS")."""
+    met = _one_argument_met(y, x)
+    same = _one_argument_met(x, y) or (met and (met[1], met[0]))
+    if same:
+        if doers_apart(_lemmas(same[0]), _lemmas(same[1]), a, b):
+            return True  # "the folk festival went ahead" / "the food fair was cancelled"
+    else:
+        names_a, names_b = a.sets.entity_words, b.sets.entity_words
+        if arguments_differ(x.agent, y.agent, names_a, names_b) or arguments_differ(
+            x.patient, y.patient, names_a, names_b
+        ):
+            return True
+    if doers_apart(_lemmas(x.agent_text), _lemmas(y.agent_text), a, b):
+        return True
+    frames_x = [frame for frame in a.frames if frame.text == x.text.split()[0]]
+    frames_y = [frame for frame in b.frames if frame.text == y.text.split()[0]]
+    return any(
+        phrases_named_apart(fx, fy, a, b) or doers_apart(fx.agent, fy.agent, a, b)
+        for fx in frames_x
+        for fy in frames_y
+    )
+
+
+def _one_argument_met(x: Predicate, y: Predicate) -> tuple[str, str] | None:
+    """When ``y`` is said of one argument only and ``x`` names it in either role: the two
+    texts of that argument (``x``'s, ``y``'s)."""
+    if bool(y.agent) == bool(y.patient):
+        return None
+    single, single_text = (y.agent, y.agent_text) if y.agent else (y.patient, y.patient_text)
+    for argument, text in ((x.agent, x.agent_text), (x.patient, x.patient_text)):
+        if arguments_meet(argument, single):
+            return text, single_text
+    return None
+
+
+def _said_of_something(predicate: Predicate) -> bool:
+    return bool(predicate.agent or predicate.patient)
+
+
+def _lemmas(text: str) -> list[str]:
+    return [lemma(word) for word in text.split()]
 
 
 def detect_antonymy(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:

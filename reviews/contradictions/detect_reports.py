@@ -126,15 +126,22 @@ def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
     for first, second, name in ((a, b, A), (b, a, B)):
         if second.refutations:
             continue
+        # "denied" against "confirmed" / "admitted": the curated table's detector judges
+        # them, with their arguments ("Ostrava Credit denied ... job cuts")
+        refutations = [
+            item for item in first.refutations if not _opposite_in_table(item[0], second)
+        ]
+        if not refutations:
+            continue
         relevant = [
             (words, reason)
-            for words, reason, noun in first.refutations
+            for words, reason, noun in refutations
             if not noun or noun in lexicon.REPORT_NOUNS or noun in second.sets.lemmas
         ]
         kind = "refutation"
         if not relevant:
             # "hoax website", "fake passports": the word may describe something else
-            relevant = [(words, reason) for words, reason, _ in first.refutations]
+            relevant = [(words, reason) for words, reason, _ in refutations]
             kind = "refutation-loose"
         words, reason = relevant[0]
         strength = 0.8 if overlap.weight >= 2 else 0.6
@@ -150,6 +157,13 @@ def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
             )
         )
     return cues
+
+
+def _opposite_in_table(words: str, other: ClaimFeatures) -> bool:
+    """Whether refutation words are a predicate of the curated table ("denied") whose opposite
+    the other claim asserts ("confirmed", "admitted")."""
+    keys = lexicon.predicate_phrases().get(tuple(lemma(word) for word in words.split()), [])
+    return any(lexicon.opposite_key(key) in other.sets.predicate_keys for key in keys)
 
 
 _KIND_WORDS = {"except": "all but some", "not-all": "not all"}
@@ -190,8 +204,8 @@ def _said_alike(
     the county": another group); the same verb ("passed" against "failed", "were charged"
     against "were released": another predicate); and no words of the predicate on each side
     that the other lacks ("approved by a director" / "by the finance committee")."""
-    if x.noun != y.noun:
-        return False
+    if lexicon.MEASURE_CLASSES.get(x.noun, x.noun) != lexicon.MEASURE_CLASSES.get(y.noun, y.noun):
+        return False  # "nobody on the committee" / "most members of the committee": people
     if any(word not in b.sets.lemmas for word in x.group) or any(
         word not in a.sets.lemmas for word in y.group
     ):
@@ -208,6 +222,13 @@ def _said_alike(
     ):
         return False
     return not specific_on_both_sides(set(x.predicate) - verbs_x, a, set(y.predicate) - verbs_y, b)
+
+
+def _nouns(x: Quantified, y: Quantified) -> str:
+    """The quantified nouns in a cue: one, or each claim's when they are of one class."""
+    if x.noun == y.noun:
+        return f"“{x.noun}”"
+    return f"{A}'s “{x.noun}” and {B}'s “{y.noun}”"
 
 
 def detect_quantifier(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
@@ -240,7 +261,7 @@ def detect_quantifier(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
                     Cue(
                         kind="quantifier",
                         strength=0.65,
-                        template=f"opposite quantifiers on “{x.noun}”: "
+                        template=f"opposite quantifiers on {_nouns(x, y)}: "
                         f"{A} says {_KIND_WORDS.get(kind_a, kind_a)}, "
                         f"{B} says {_KIND_WORDS.get(kind_b, kind_b)}",
                     )

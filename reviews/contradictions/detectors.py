@@ -17,6 +17,7 @@ from collections.abc import Collection
 
 from reviews.contradictions import lexicon
 from reviews.contradictions.features import ClaimFeatures
+from reviews.contradictions.frames import Frame
 from reviews.contradictions.quantities import DateMention
 from reviews.contradictions.text import lemma
 from reviews.contradictions.updates import times_apart
@@ -147,6 +148,44 @@ def arguments_differ(x: str, y: str, names_x: frozenset[str], names_y: frozenset
     own_x = (words_x - words_y) & (names_x - names_y)
     own_y = (words_y - words_x) & (names_y - names_x)
     return bool(own_x) and bool(own_y)
+
+
+def doers_apart(x: list[str], y: list[str], first: ClaimFeatures, second: ClaimFeatures) -> bool:
+    """Two doers are different: their heads (last words) differ, each absent from the other
+    claim ("the chief executive" / "the chairman"), or one common head is qualified on each
+    side by words the other claim never uses ("bus drivers" / "train drivers"; not a name
+    described two ways: "street artist Banksy" / "Banksy"), or on one side by a word that
+    makes another holder of the role (``lexicon.OTHER_HOLDER_LEMMAS``: "the deputy mayor")."""
+    if not (x and y):
+        return False
+    if x[-1] != y[-1]:
+        return x[-1] not in second.sets.lemmas and y[-1] not in first.sets.lemmas
+    if x[-1] in first.sets.entity_words | second.sets.entity_words:
+        return False
+    own_x, own_y = set(x) - set(y), set(y) - set(x)
+    if (own_x ^ own_y) & lexicon.OTHER_HOLDER_LEMMAS:
+        return True  # "the mayor" / "the deputy mayor": another office holder
+    return (
+        bool(own_x and own_y)
+        and own_x.isdisjoint(second.sets.lemmas)
+        and own_y.isdisjoint(first.sets.lemmas)
+    )
+
+
+def phrases_named_apart(x: Frame, y: Frame, a: ClaimFeatures, b: ClaimFeatures) -> str:
+    """The phrases of one preposition after two verbs, sharing a word, each naming what the
+    other does not ("from Corran airport" / "from Hollin airport", "at its Wrexley plant" /
+    "at its Sandford plant"), in words with the roles marked ("" when there are none)."""
+    for phrase_x in x.phrases:
+        for phrase_y in y.phrases:
+            words_x, words_y = phrase_x[1:], phrase_y[1:]
+            if phrase_x[0] != phrase_y[0] or not set(words_x) & set(words_y):
+                continue
+            if arguments_differ(
+                " ".join(words_x), " ".join(words_y), a.sets.entity_words, b.sets.entity_words
+            ):
+                return f"{A}'s “{' '.join(phrase_x)}”, {B}'s “{' '.join(phrase_y)}”"
+    return ""
 
 
 def qualifies_further(argument_text: str, other: ClaimFeatures) -> bool:

@@ -32,6 +32,7 @@ from reviews.contradictions.clauses import (
 )
 from reviews.contradictions.date_leads import rescheduled
 from reviews.contradictions.entities import EntityResolver, default_resolver
+from reviews.contradictions.frames import Frame, frames_read, verb_key
 from reviews.contradictions.quantifiers import Quantified, quantifiers_read
 from reviews.contradictions.quantities import (
     RANGE_DASH,
@@ -87,6 +88,7 @@ class FeatureSets:
     undated: frozenset[str]
     answer_polarities: frozenset[str]  # "yes", "no", "mixed": the answers it gives
     denied_subject: frozenset[str]
+    verb_keys: frozenset[str]  # ``frames.verb_key`` of every lemma: the verbs it may use
 
 
 @dataclasses.dataclass(frozen=True)
@@ -127,6 +129,8 @@ class ClaimFeatures:
     # The words it opens with and the name of its source they stand for ("It", "Kestrel
     # Motors"), when read with that name in their place (``antecedents``); empty otherwise.
     antecedent: list[str] = dataclasses.field(default_factory=list)
+    # Its verbs with their arguments (``frames``): what a denial denies, of what.
+    frames: list[Frame] = dataclasses.field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -156,7 +160,10 @@ class ClaimFeatures:
             sides=sides,
             poles=poles,
             opposite_poles=frozenset((axis, -pole) for axis, pole in poles),
-            quantifier_nouns=frozenset(quantified.noun for quantified in self.quantifiers),
+            quantifier_nouns=frozenset(
+                lexicon.MEASURE_CLASSES.get(quantified.noun, quantified.noun)
+                for quantified in self.quantifiers
+            ),
             antonyms=frozenset(
                 opposite
                 for word in self.antonym_contexts
@@ -176,6 +183,7 @@ class ClaimFeatures:
             undated=self._undated(),
             answer_polarities=frozenset(polarity for polarity, _ in self.answers),
             denied_subject=frozenset(self.denied_subject),
+            verb_keys=frozenset(verb_key(value) for value in self.lemmas),
         )
 
     def _movements(self) -> frozenset[str]:
@@ -236,6 +244,7 @@ class ClaimFeatures:
             relations=[Relation(**item) for item in data.get("relations", [])],
             periods=data.get("periods", []),
             antecedent=data.get("antecedent", []),
+            frames=[Frame(**item) for item in data.get("frames", [])],
         )
 
 
@@ -400,12 +409,13 @@ def features_extract(
     quantifiers = quantifiers_read(lowered)
 
     answers = answer_polarities(lowered)
+    entities = resolve(text)
     return ClaimFeatures(
         lemmas=lemmas,
         asserted=asserted,
         negated=negated,
         negation_cues=scopes.cues,
-        entities=resolve(text),
+        entities=entities,
         hedges=hedges,
         quantities=quantities,
         dates=dates,
@@ -423,4 +433,5 @@ def features_extract(
         relations=relations_read(tokens, lemmas_all, scopes, clauses, content),
         periods=periods_read(lowered),
         antecedent=[opening, antecedent] if opening else [],
+        frames=frames_read(tokens, lowered, lemmas_all, scopes, clauses, entities),
     )

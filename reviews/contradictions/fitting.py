@@ -104,8 +104,9 @@ def rows_read(paths: list[Path]) -> tuple[list[dict[str, Any]], list[dict[str, s
     rows: list[dict[str, Any]] = []
     sources = []
     for path in paths:
+        items = list(pairs_read(path))  # first: a file it cannot read is a clear error
         sources.append({"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()})
-        for item in pairs_read(path):
+        for item in items:
             a, b = pair_item_features(item)
             cues, overlap = pair_cues(a, b)
             vector = (

@@ -39,6 +39,16 @@ DENIAL_REACH = 3  # a negator denies its claim's predicate when it governs a wor
 # Negators that deny a noun phrase ("no evidence", "without knowledge") rather than a predicate:
 # weaker evidence that the other claim's statement is denied.
 DETERMINER_NEGATORS = frozenset(["no", "none", "nobody", "nothing", "neither", "nor", "without"])
+# Words a denial uses for "any at all" ("has not arrested anyone"): they name no particular
+# argument, so they never tell two arguments apart.
+# Before the name of a role, these make another holder of it: "the deputy mayor" is not "the
+# mayor", "the former chairman" not "the chairman".
+OTHER_HOLDER_LEMMAS = frozenset(
+    lemma(word) for word in ["deputy", "vice", "assistant", "acting", "interim", "former", "ex"]
+)
+POLARITY_LEMMAS = frozenset(
+    lemma(word) for word in ["anyone", "anybody", "anything", "any", "ever", "either"]
+)
 # "X rather than Y", "X instead of Y": Y is set against X, neither said nor denied.
 CONTRAST_MARKERS = (("rather", "than"), ("instead", "of"))
 # "not merely X but Y" keeps X true and puts the weight on Y: X is demoted, not negated.
@@ -478,7 +488,7 @@ def _word_classes(classes: dict[str, str]) -> dict[str, str]:
 
 MEASURE_CLASSES = _word_classes(
     {
-        "person": "person people resident inhabitant spectator visitor attendee",
+        "person": "person people resident inhabitant spectator visitor attendee member",
         "workforce": "staff employee worker job position personnel",
         "home": "home house dwelling",
         "vehicle": "car vehicle",
@@ -761,18 +771,17 @@ class Opposite:
 # Each entry names a kind of event, never a particular story.
 OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
     Opposite(
-        "hire hired hires hiring",
-        "lay|off laid|off lays|off fire fired fires sack sacked",
+        "hire hired hires hiring recruit recruited recruits",
+        "lay|off laid|off lays|off fire fired fires sack sacked axe axed axes",
         "outcome",
         "employment: an employer took on or let go of workers",
     ),
     Opposite(
-        "acquit acquitted acquits acquittal",
-        "convict convicted",
+        "acquit acquitted acquits acquittal innocent",
+        "convict convicted convicts guilty",
         "outcome",
-        "courts: the verdict on a defendant",
+        "courts: the verdict on a defendant (found guilty, acquitted)",
     ),
-    Opposite("guilty", "innocent", "outcome", "courts: the finding about a defendant"),
     Opposite(
         "uphold upheld upholds",
         "overturn overturned overturns strike|down struck|down",
@@ -787,7 +796,7 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
         "offers and invitations: the answer given",
     ),
     Opposite(
-        "approve approved approves approval ratify ratified endorse endorsed",
+        "approve approved approves approval ratify ratified endorse endorsed pass passed passes",
         "reject rejected rejects rejection veto vetoed vetoes vote|against voted|against",
         "outcome",
         "votes and regulators: the decision on a proposal",
@@ -805,10 +814,10 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
         "rules: whether something is permitted",
     ),
     Opposite(
-        "win won wins winning",
+        "win won wins winning keep kept keeps retain retained retains",
         "lose lost loses losing",
         "outcome",
-        "elections, contests and cases: who prevailed",
+        "elections, contests and cases: who prevailed (kept or lost a seat)",
     ),
     Opposite(
         "beat beats defeat defeated defeats",
@@ -848,30 +857,71 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
         "operations and talks: whether they go on",
     ),
     Opposite(
-        "confirm confirmed confirms",
-        "rule|out ruled|out rules|out",
+        "confirm confirmed confirms admit admitted admits",
+        "rule|out ruled|out rules|out deny denied denies",
         "outcome",
-        "officials: whether a possibility stands",
+        "officials and the accused: whether a report or charge is accepted",
+    ),
+    Opposite(
+        "resign resigned resigns quit quits step|down stepped|down steps|down",
+        "stay|on stayed|on stays|on staying|on",
+        "outcome",
+        "office holders: whether they left their post",
+    ),
+    Opposite(
+        "join joined joins",
+        "quit quits exit exited exits withdraw|from withdrew|from",
+        "outcome",
+        "members: whether a party belongs to an alliance, coalition or body",
+    ),
+    Opposite(
+        "go|ahead went|ahead goes|ahead proceed proceeded proceeds",
+        "cancel cancelled canceled cancels scrap scrapped scraps call|off called|off",
+        "outcome",
+        "events and plans: whether they took place",
+    ),
+    Opposite(
+        "meet met meets achieve achieved achieves",
+        "miss missed misses",
+        "outcome",
+        "targets and deadlines: whether they were reached",
+    ),
+    Opposite(
+        "lift lifted lifts",
+        "extend extended extends tighten tightened tightens",
+        "outcome",
+        "restrictions and sanctions: whether they were ended or kept",
     ),
     Opposite(
         "rise rose risen rises rising increase increased increases grow grew grown grows "
         "growing climb climbed climbs jump jumped jumps surge surged surges soar soared soars "
-        "gain gained gains",
+        "gain gained gains strengthen strengthened strengthens",
         "fall fell fallen falls falling decrease decreased decreases decline declined declines "
         "drop dropped drops shrink shrank shrunk shrinks plunge plunged plunges slump slumped "
-        "slumps sink sank sinks tumble tumbled tumbles",
+        "slumps sink sank sinks tumble tumbled tumbles weaken weakened weakens",
         "measure",
         "figures: the direction a quantity moved",
     ),
     Opposite(
-        "raise raised raises hike hiked hikes",
-        "cut cuts lower lowered lowers slash slashed slashes",
+        "raise raised raises hike hiked hikes increase increased increases",
+        "cut cuts lower lowered lowers slash slashed slashes reduce reduced reduces",
         "measure",
         "prices, rates and budgets: the direction a setter moved them",
     ),
+    Opposite(
+        "improve improved improves",
+        "worsen worsened worsens deteriorate deteriorated deteriorates",
+        "measure",
+        "conditions and ratings: the direction they moved",
+    ),
     Opposite("profit profits", "loss losses", "measure", "company results: the bottom line"),
     Opposite("surplus", "deficit", "measure", "budgets and trade: the balance"),
-    Opposite("ahead", "behind", "outcome", "polls, races and schedules: the position held"),
+    Opposite(
+        "ahead lead leads leading",
+        "behind trail trails trailing",
+        "outcome",
+        "polls, races and schedules: the position held",
+    ),
     Opposite(
         "higher",
         "lower",

@@ -99,6 +99,10 @@ def quantifier_kind(lowered: list[str], position: int) -> tuple[str, int]:
         or (word == "number" and previous == "a" and following == "of")  # "a number of"
         or (counted and _bare_count(lowered, position))  # "two people were hurt"
     )
+    if word == "few" and previous != "a":
+        return "not-all", position + 1  # "few of the schools met it": not all did
+    if counted and previous == "only" and following[:1].isalpha() and following != "of":
+        return "except", position + 1  # "only two wards reopened": some, not all
     if not (some or (counted and following == "of")):
         return "", 0
     # "only some of", "only a few of", "only nine of the eleven": some, and not all
@@ -154,6 +158,20 @@ def _compound_head(lowered: list[str], position: int) -> bool:
     return is_past_form(after) or after in VERB_OPENERS
 
 
+def _in_noun_run(lowered: list[str], position: int) -> bool:
+    """Whether the word at ``position`` may continue a noun run ("lifeboat crews")."""
+    if position >= len(lowered):
+        return False
+    word = lowered[position]
+    return (
+        word[0].isalpha()
+        and word not in STOPWORDS
+        and word not in PREDICATE_BREAKS
+        and word not in VERB_OPENERS
+        and not is_past_form(word)
+    )
+
+
 def _verb_before(lowered: list[str], position: int) -> str:
     """The lemma of the verb of the quantifier's clause before ``position`` ("confirmed", "will
     close"), else ""."""
@@ -196,11 +214,15 @@ def quantifiers_read(lowered: list[str]) -> list[Quantified]:
                 and following not in lexicon.EXCEPTION_MARKERS
                 and not following.endswith("'s")
             ):
-                if _compound_head(lowered, cursor):
-                    cursor += 1  # "committee members": the noun is "members"
+                modifiers = []
+                while _in_noun_run(lowered, cursor + 1) and (
+                    _compound_head(lowered, cursor) or _compound_head(lowered, cursor + 1)
+                ):
+                    # "committee members", "Pentire lifeboat crews": the noun is the last
+                    modifiers.append(lemma(lowered[cursor]))
+                    cursor += 1
                 group, verbs, predicate, negated = _what_is_said(lowered, cursor)
-                if lowered[cursor] != following:
-                    group = [lemma(following), *group]  # the modifier narrows the group
+                group = [*modifiers, *group]  # the modifiers narrow the group
                 verb = "" if verbs else _verb_before(lowered, position)
                 if verb:
                     # the quantified noun is an object ("officials confirmed 14 cases of the

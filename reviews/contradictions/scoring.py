@@ -13,7 +13,11 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from reviews.contradictions.calibration import calibrated
 from reviews.contradictions.clauses import Predicate
-from reviews.contradictions.detect_predicates import detect_negation, detect_opposite_predicate
+from reviews.contradictions.detect_predicates import (
+    denials_apart,
+    detect_negation,
+    detect_opposite_predicate,
+)
 from reviews.contradictions.detect_relations import detect_swapped_relation
 from reviews.contradictions.detect_updates import UPDATE_KIND, detect_update
 from reviews.contradictions.detect_values import detect_numeric
@@ -23,7 +27,7 @@ from reviews.contradictions.registry import DETECTORS, Detector, detectors_that_
 from reviews.contradictions.relations import Relation
 from reviews.contradictions.updates import periods_in_words
 
-DETECTOR_VERSION = "lexical-10"
+DETECTOR_VERSION = "lexical-15"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -301,6 +305,8 @@ def pair_explain(*, a: str, b: str) -> PairExplanation:
             )
         elif update and detector in TIME_GATED:
             reason = update
+        elif detector is detect_negation and denials_apart(first, second):
+            reason = denials_apart(first, second)
         else:
             reason = f"found {needs}, but not {checks}"
         verdicts.append(

@@ -74,6 +74,11 @@ def _handle_claim_event(recorded: RecordedEvent) -> None:
         consumer_advance(consumer=CONSUMER_NAME, position=recorded.position)
 
 
+def _handle_claim_events(batch: list[RecordedEvent]) -> None:
+    for recorded in batch:
+        _handle_claim_event(recorded)
+
+
 def contradictions_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches: int = 0) -> int:
     """Follow the event log from the durable cursor until caught up; return events handled.
 
@@ -85,7 +90,7 @@ def contradictions_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches:
     """
     return consumer_follow(
         consumer=CONSUMER_NAME,
-        handle=_handle_claim_event,
+        handle_batch=_handle_claim_events,
         batch_size=batch_size,
         max_batches=max_batches,
     )

@@ -11,7 +11,7 @@ from django.db.models import Q
 from ledger.claims import ClaimStatus
 from ledger.models import ClaimView, MatchMember, MatchView, Source
 from reviews.actors import Actor
-from reviews.selectors import claims_visible
+from reviews.selectors import claims_visible, publishers_seen
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,7 +82,8 @@ def match_group(*, claim_id: str) -> MatchGroup:
 def match_pairs_visible(*, actor: Actor, claim_id: str) -> list[MatchPair]:
     """The claim's pairs; the other claim's text is withheld from a publisher outside it."""
     pairs = match_pair_list(claim_id=claim_id)
-    if actor.reads_everything:
+    publishers = publishers_seen(actor=actor)
+    if publishers is None:
         return pairs
     publisher_of = {
         str(pk): publisher
@@ -92,7 +93,7 @@ def match_pairs_visible(*, actor: Actor, claim_id: str) -> list[MatchPair]:
     }
     return [
         pair
-        if actor.organisation and publisher_of.get(pair.other_claim_id) == actor.organisation
+        if publisher_of.get(pair.other_claim_id) in publishers
         else dataclasses.replace(pair, other_claim_text="")
         for pair in pairs
     ]

@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ledger.exceptions import InvalidCommand, NotFound
+from ledger.followers import task_send
 from reviews.actors import Actor
 from reviews.models import (
     WebhookAttempt,
@@ -42,6 +43,9 @@ from reviews.webhooks.selectors import deliveries_visible
 
 logger = logging.getLogger(__name__)
 
+# The Celery task that sends one delivery (``reviews.tasks.webhook_deliver``), named here so
+# that a service of this module can send it without importing the tasks module that imports it.
+DELIVER_TASK = "reviews.tasks.webhook_deliver"
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 30  # 30 s, 1 min, 2 min, ... about an hour before the last try
 SEND_TIMEOUT_SECONDS = 10  # the total time limit of one send: resolve, connect, write, read
@@ -302,4 +306,7 @@ def webhook_delivery_redeliver(*, actor: Actor, delivery_id: str) -> WebhookDeli
         delivery.next_attempt_at = None
         delivery.lease_token = None
         delivery.save(update_fields=["status", "next_attempt_at", "lease_token"])
+        # Sent once the delivery is pending for all to see; a lost send waits for the sweep
+        # (webhooks_retry_due), which finds every pending delivery that is due.
+        transaction.on_commit(lambda: task_send(DELIVER_TASK, [(str(delivery.pk),)]))
     return delivery

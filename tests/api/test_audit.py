@@ -138,6 +138,7 @@ def test_an_export_needs_authentication(db):
         ("since=", 400, "invalid_request"),
         ("since=-1", 400, "invalid_request"),
         ("since=abc", 400, "invalid_request"),
+        ("since=false&since=0", 400, "invalid_request"),
         ("claim=not-a-uuid", 400, "invalid_request"),
         ("since=99999", 422, "invalid_command"),
         (f"since=1&claim={MISSING}", 422, "invalid_command"),

@@ -116,8 +116,9 @@ def test_the_claim_list_hides_claims_of_a_checked_group(client_for, claim_in, pe
     assert claim_ids(client.get("/api/v1/claims/?in_checked_group=false")) == {alone}
     assert claim_ids(client.get("/api/v1/claims/?in_checked_group=true")) == {checked, repeat}
     assert claim_ids(client.get("/api/v1/claims/")) == {checked, repeat, alone}
-    # and a value that is no boolean is a clear error
+    # and a value that is no boolean, or none, is a clear error
     assert client.get("/api/v1/claims/?in_checked_group=maybe").status_code == 400
+    assert client.get("/api/v1/claims/?in_checked_group=").status_code == 400
 
 
 def test_the_claim_list_documents_its_checked_group_filter(client_for):

@@ -523,6 +523,8 @@ def test_a_publisher_redelivers_a_failed_delivery(people, claim_in, receiver):
     assert response.status_code == 202
     assert WebhookDelivery.objects.get(pk=delivery_id).status == "succeeded"
     assert len(receiver.requests) == 2
+    # the answer lists the attempts in the order they were made
+    assert [attempt["number"] for attempt in response.json()["attempts"]] == [1, 2]
     # another organisation cannot see or redeliver it
     _, other_token = api_key_create(
         actor=actor_for_user(user=people["gina"]), name="g", scopes=["read", "submit"]

@@ -28,12 +28,13 @@ def cursor() -> int:
 
 def test_a_batch_is_handled_in_order_and_the_cursor_moves_to_its_last_event(positions):
     handled: list[int] = []
+
+    def handle_batch(batch):
+        handled.extend(item.position for item in batch)
+
     # when
     count = consumer_follow_batch(
-        consumer="test",
-        handle=lambda item: handled.append(item.position),
-        batch_size=2,
-        types=TYPES,
+        consumer="test", handle_batch=handle_batch, batch_size=2, types=TYPES
     )
     # then
     assert count == 2
@@ -41,25 +42,23 @@ def test_a_batch_is_handled_in_order_and_the_cursor_moves_to_its_last_event(posi
     assert cursor() == positions[1]
     # and the next batch starts after it
     assert (
-        consumer_follow_batch(
-            consumer="test",
-            handle=lambda item: handled.append(item.position),
-            batch_size=2,
-            types=TYPES,
-        )
+        consumer_follow_batch(consumer="test", handle_batch=handle_batch, batch_size=2, types=TYPES)
         == 1
     )
     assert handled == positions
 
 
 def test_a_failing_handler_leaves_the_cursor_where_the_handler_last_moved_it(positions):
-    def handle(item):
-        if item.position == positions[2]:
-            raise RuntimeError("worker killed")
-        consumer_advance(consumer="test", position=item.position)
+    def handle_batch(batch):
+        for item in batch:
+            if item.position == positions[2]:
+                raise RuntimeError("worker killed")
+            consumer_advance(consumer="test", position=item.position)
 
     with pytest.raises(RuntimeError, match="worker killed"):
-        consumer_follow_batch(consumer="test", handle=handle, batch_size=10, types=TYPES)
+        consumer_follow_batch(
+            consumer="test", handle_batch=handle_batch, batch_size=10, types=TYPES
+        )
     assert cursor() == positions[1]
 
 
@@ -89,16 +88,3 @@ def test_a_batch_handler_gets_the_whole_batch_at_once_and_never_an_empty_one(pos
     assert count == 2
     assert batches == [positions[:2], positions[2:]]
     assert cursor() == positions[2]
-
-
-@pytest.mark.parametrize("both", [True, False])
-def test_a_follower_gives_exactly_one_handler(positions, both):
-    with pytest.raises(TypeError, match="exactly one"):
-        consumer_follow_batch(
-            consumer="test",
-            handle=(lambda item: None) if both else None,
-            handle_batch=(lambda batch: None) if both else None,
-            batch_size=2,
-            types=TYPES,
-        )
-    assert ConsumerCursor.objects.filter(name="test", position__gt=0).count() == 0

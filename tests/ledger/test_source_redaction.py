@@ -19,8 +19,9 @@ from ledger.exceptions import InvalidCommand, LedgerIntegrityError, NotFound
 from ledger.ingestion import source_ingest
 from ledger.models import ClaimView, Event, Source
 from ledger.source_redaction import (
+    REDACTED_REASON,
     SourceRedaction,
-    source_redacted_spans,
+    source_context_stops,
     source_text_redact,
 )
 from ledger.verification import ledger_verify
@@ -86,7 +87,11 @@ def test_redacting_a_sentence_fills_it_records_the_event_and_redacts_the_selecto
     assert stored.sha256 == hashlib.sha256(ARTICLE).hexdigest()  # its identity
     assert SECOND not in stored.text
     assert SECOND.encode() not in bytes(stored.content)
-    assert source_redacted_spans(source_id=source.source_id) == [span]
+    assert [
+        {"start": stop["start"], "end": stop["end"]}
+        for stop in source_context_stops(source_id=source.source_id, text=stored.text)
+        if stop["reason"] == REDACTED_REASON
+    ] == [span]
     # and the claim fields copying it are redacted: the second claim's text and quote, the
     # first's suffix and the third's prefix (the context they kept of it)
     redacted = sorted(

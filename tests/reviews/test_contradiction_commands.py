@@ -78,7 +78,7 @@ def test_eval_prints_precision_recall_f1_per_file(tmp_path, capsys):
     path.write_text("".join(json.dumps(row) + "\n" for row in rows))
     call_command("eval_contradictions", str(path))
     output = capsys.readouterr().out.splitlines()
-    assert output[0] == "detector lexical-10"
+    assert output[0] == "detector lexical-15"
     fields = output[2].split()
     assert fields[:8] == ["small.jsonl", "3", "1", "0", "1", "1.000", "0.500", "0.667"]
     # and the pairs flagged per kind of pair, kinds in alphabetical order
@@ -166,6 +166,23 @@ def test_explain_pair_types_claims_reporting_on_two_months_as_an_update(capsys):
         ) in lines
 
 
+def test_explain_pair_says_a_denial_of_another_argument_is_no_denial_in_either_order(capsys):
+    # given a claim denying the verb the other asserts, of another thing done to
+    dredged = "The Ostley harbour board dredged the north channel last spring."
+    denied = "The Ostley harbour board has not dredged the marina basin, its chair said."
+    for first, second, roles in ((dredged, denied, ("A", "B")), (denied, dredged, ("B", "A"))):
+        # when explained in either order
+        call_command("explain_pair", first, second)
+        lines = capsys.readouterr().out.splitlines()
+        # then no contradiction, and the negation line names each claim's argument by its role
+        asserting, denying = roles
+        assert lines[0].startswith("verdict: no contradiction (score 0.000")
+        assert (
+            f"negation: no — {denying} denies “dredged” of other arguments than {asserting} "
+            f"asserts it of ({asserting}'s “the north channel”, {denying}'s “the marina basin”)"
+        ) in lines
+
+
 def test_explain_pair_refuses_an_empty_claim():
     with pytest.raises(CommandError, match="both claims need text"):
         call_command("explain_pair", " ", "Volta Motors hired 300 workers.")
@@ -193,7 +210,7 @@ def test_eval_with_grouped_folds_decides_each_topic_by_a_model_that_never_saw_it
     output = capsys.readouterr().out.splitlines()
     # then the report says how it was measured, per file and pooled, then per type
     assert output[0] == (
-        "detector lexical-10: 2-fold cross-validation grouped by topic (4 topics), seed "
+        "detector lexical-15: 2-fold cross-validation grouped by topic (4 topics), seed "
         "20240601, out-of-fold decisions only"
     )
     assert output[2].split() == ["topics.jsonl", "8", "4", "0", "0", "1.000", "1.000", "1.000"]
@@ -210,3 +227,9 @@ def test_eval_refuses_a_single_fold(tmp_path):
     path.write_text(json.dumps({"id": "1", "a": "x y", "b": "y z", "label": "none"}) + "\n")
     with pytest.raises(CommandError, match="--folds needs at least 2 folds"):
         call_command("eval_contradictions", str(path), "--folds", "1")
+
+
+@pytest.mark.parametrize("folds", [[], ["--folds", "2"]])
+def test_eval_reports_a_missing_file(tmp_path, folds):
+    with pytest.raises(CommandError, match=r"cannot read .*absent\.jsonl: No such file"):
+        call_command("eval_contradictions", str(tmp_path / "absent.jsonl"), *folds)

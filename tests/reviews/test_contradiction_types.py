@@ -28,11 +28,11 @@ TYPES = {
 @pytest.mark.parametrize(
     ("name", "pairs"),
     [
-        ("negation", 86),
-        ("opposite_predicate", 54),
+        ("negation", 106),
+        ("opposite_predicate", 94),
         ("date", 98),
         ("numeric", 88),
-        ("quantifier", 104),
+        ("quantifier", 124),
         ("stance", 84),
         ("swapped_relation", 84),
         ("answer", 40),
@@ -52,12 +52,15 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
     ("name", "true_positives", "false_positives", "meets_targets"),
     [
         # negation-43 to -86 (lexical-10) deny another predicate or another argument of one
-        # subject; 13 such hard negatives are still flagged (docs/eval/contradictions-by-type.md)
-        ("negation", 43, 13, False),
-        ("opposite_predicate", 27, 2, True),
+        # subject; lexical-11 reads the denied verb's arguments and flags 4 of them, and 1 of
+        # the 10 hard negatives of negation-87 to -106
+        # (docs/eval/contradictions-by-type.md)
+        # (one more, a state at two explicit times, is an update: updates.py)
+        ("negation", 53, 4, True),
+        ("opposite_predicate", 47, 3, True),
         ("date", 46, 1, True),
         ("numeric", 42, 2, True),
-        ("quantifier", 51, 3, True),
+        ("quantifier", 58, 2, True),
         ("stance", 41, 3, True),
         # swapped_relation-41 to -84 (relations.py): ownership nouns, nominals, converses,
         # recipients; hard negatives passive, converse, symmetric, rematches
@@ -68,10 +71,8 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         # table lacks ("still operating" / "had shut down", "running normally" / "suspended")
         ("update", 20, 0, True),
         # antecedent-01 to -40 (antecedents.py): B opens with "It", "The company", "She" and
-        # names its subject in the earlier claims of its source (``b_earlier``), the right one
-        # or another; the two hard negatives still flagged are a denial of another minister and
-        # "Northern" / "Southern" in two agencies' names
-        ("antecedent", 18, 2, True),
+        # its source names the subject before (``b_earlier``), the right one or another
+        ("antecedent", 18, 0, True),
     ],
 )
 def test_each_types_set_gives_its_recorded_figures_and_says_whether_it_meets_the_targets(
@@ -441,6 +442,176 @@ RULES.update(
             "The Harlow port director visited the Tarrant shipyard before the tender, aides said.",
             "The Harlow port director did not visit the Tarrant shipyard before the tender.",
             "negation",
+        ),
+    }
+)
+
+
+# The general rules of lexical-11 (a denial read with its verb's arguments), the same way.
+RULES.update(
+    {
+        "a denial of the same verb of another thing done to is no denial": (
+            "The Ostley harbour board dredged the north channel last spring.",
+            "The Ostley harbour board has not dredged the marina basin, its chair said.",
+            "",
+        ),
+        "a denial of the same verb of the same thing done to contradicts": (
+            "The Ostley harbour board dredged the north channel last spring.",
+            "The Ostley harbour board has not dredged the north channel, its chair said.",
+            "negation",
+        ),
+        "a denial of the same verb by another doer is no denial": (
+            "The Pellam library's head archivist retired in June.",
+            "The Pellam library's treasurer has not retired, trustees said.",
+            "",
+        ),
+        "a denial of the same verb over another matter is no denial": (
+            "Customs officers in Brayford detained a lorry driver over the cigarette haul.",
+            "Customs officers in Brayford have not detained anyone over the stolen tractors.",
+            "",
+        ),
+        "a passive denial of the same verb of the same thing done to contradicts": (
+            "Customs officers in Brayford detained a lorry driver over the cigarette haul.",
+            "The lorry driver was not detained over the cigarette haul, Brayford customs "
+            "officers said.",
+            "negation",
+        ),
+        "a denial of the same verb from another named place is no denial": (
+            "The ferry company suspended sailings from Carrow pier on Tuesday.",
+            "The ferry company did not suspend its sailings from Dunlee pier on Tuesday.",
+            "",
+        ),
+        "a phrasal verb denied of another thing is no denial": (
+            "The Corwen pumping station shut down its east turbine overnight.",
+            "The Corwen pumping station has not shut down its west intake, engineers said.",
+            "",
+        ),
+        "a denial by the same doers of another kind is no denial": (
+            "Theatre nurses at the Rowley infirmary accepted the pay offer.",
+            "Agency nurses at the Rowley infirmary have not accepted the pay offer.",
+            "",
+        ),
+        "a denial of a name described two ways still contradicts": (
+            "Award-winning chef Ilsa Marr was questioned by police.",
+            "Ilsa Marr was not questioned by police, her agent said.",
+            "negation",
+        ),
+        "a denial of another verb and thing the other never mentions is no denial": (
+            "The Halbeck orchestra finished its winter tour in Lisbon.",
+            "The Halbeck orchestra did not cancel any concerts during its winter tour.",
+            "",
+        ),
+    }
+)
+
+
+# The general rules of lexical-12 (a wider opposite-predicate table, its predicates' arguments).
+RULES.update(
+    {
+        "a setter increased against one that cut": (
+            "Harwell county increased its bus fares on Monday, the operator said.",
+            "Harwell county cut its bus fares on Monday.",
+            "opposite-predicate",
+        ),
+        "a resignation against staying on": (
+            "The Brenmoor police chief resigned over the inquiry's findings.",
+            "The Brenmoor police chief is staying on despite the inquiry's findings, the force "
+            "said.",
+            "opposite-predicate",
+        ),
+        "one thing said to go ahead and, passive, to be cancelled": (
+            "The Ellin marathon went ahead on Sunday in strong winds.",
+            "The Ellin marathon was cancelled on Sunday because of strong winds.",
+            "opposite-predicate",
+        ),
+        "two events, one going ahead and one cancelled, agree": (
+            "The Ellin marathon went ahead on Sunday in strong winds.",
+            "The Ellin fun run was cancelled on Sunday because of strong winds.",
+            "",
+        ),
+        "the same action at two named sites agrees": (
+            "Orme Textiles recruited 120 staff at its Pelham mill this year.",
+            "Orme Textiles axed 120 staff at its Garston mill this year.",
+            "",
+        ),
+        "a denial against an admission is judged with its arguments": (
+            "The Tarland ferry operator admitted cutting safety drills last winter.",
+            "A rival operator denied cutting safety drills last winter.",
+            "",
+        ),
+        "a denial against an admission of the same thing contradicts": (
+            "The Tarland ferry operator admitted cutting safety drills last winter.",
+            "The Tarland ferry operator denied cutting safety drills last winter.",
+            "opposite-predicate",
+        ),
+        "a person said alive against one killed, passive": (
+            "The aid worker Lena Ostrova was killed in the shelling, officials said.",
+            "Lena Ostrova is alive, her family told reporters.",
+            "opposite-predicate",
+        ),
+    }
+)
+
+
+# The quantifier wording of lexical-12, the same way.
+RULES.update(
+    {
+        "few against all of one group": (
+            "All of the district's fire stations passed the safety audit, the chief said.",
+            "Few of the district's fire stations passed the safety audit.",
+            "quantifier",
+        ),
+        "few of another group agrees": (
+            "All of the district's fire stations passed the safety audit, the chief said.",
+            "Few of the district's ambulance stations passed the safety audit.",
+            "",
+        ),
+        "only a count against every": (
+            "Every lock on the Brennan canal reopened to boats on Friday.",
+            "Only three locks on the Brennan canal reopened to boats on Friday, the trust said.",
+            "quantifier",
+        ),
+        "a quantified compound of three words names its last": (
+            "None of the Ashgrove rowing clubs entered the regatta this year.",
+            "Two of the Ashgrove rowing clubs entered the regatta this year, organisers said.",
+            "quantifier",
+        ),
+        "nobody against most members of one body": (
+            "Nobody on the harbour board supported the marina plan, minutes show.",
+            "Most members of the harbour board supported the marina plan.",
+            "quantifier",
+        ),
+    }
+)
+
+
+# The general rules of lexical-14 and lexical-15, the same way.
+RULES.update(
+    {
+        "two kinds named by antonyms are not opposites": (
+            "The county's junior choirs performed at the Easter concert.",
+            "The county's senior choirs performed at the Easter concert, organisers said.",
+            "",
+        ),
+        "an antonym said of the thing is an opposite": (
+            "The Harlow dam is safe, the engineers said.",
+            "The Harlow dam is unsafe, according to the engineers' report.",
+            "opposite-predicate",
+        ),
+        "another holder of the role is another doer": (
+            "The Pellam council leader resigned over the budget, the council said.",
+            "The Pellam deputy council leader is staying on after the budget vote.",
+            "",
+        ),
+        "the same holder of the role, described, is the same doer": (
+            "The Pellam council leader resigned over the budget, the council said.",
+            "The embattled Pellam council leader is staying on despite the budget.",
+            "opposite-predicate",
+        ),
+        "an opposite predicate of two kinds of one thing agrees": (
+            "All of the Carrick district's junior schools reopened on Monday.",
+            "Two senior schools in the Carrick district stayed closed on Monday.",
+            "",
         ),
     }
 )

@@ -190,7 +190,7 @@ def test_a_source_ingested_before_the_spans_were_recorded_still_reads_and_stops_
     # then the old event upcasts to "spans unknown", and they are recomputed from the text
     assert isinstance(recorded.event, SourceIngested)
     assert recorded.event.withheld is None
-    assert source_withheld(source_id=source_id, text=text) == withheld_spans(
+    assert source_withheld(recorded=[recorded], text=text) == withheld_spans(
         claims_extract(text).skipped
     )
     assert context is not None

@@ -221,7 +221,11 @@ def expected_version(request: Request, body_version: int | None) -> int:
 
 def query_parameters(request: Request) -> dict[str, str]:
     """The query string as a plain dict, so a serializer validates ``?since=`` as the empty
-    string it is (400) instead of treating it like a missing parameter, as it does for forms."""
+    string it is (400) instead of treating it like a missing parameter, as it does for forms.
+    A parameter given twice is refused (400) rather than read as its last value."""
+    repeated = sorted(name for name, values in request.query_params.lists() if len(values) > 1)
+    if repeated:
+        raise exceptions.ValidationError({name: ["give this parameter once"] for name in repeated})
     return {name: request.query_params[name] for name in request.query_params}
 
 

@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from ledger.claims import STATE_FIELDS, ClaimState, ClaimStatus
 from ledger.exceptions import NotFound
 from ledger.models import ClaimView
-from ledger.services import MAX_CLAIM_LENGTH
 from reviews.actors import Actor
 from reviews.api.filters import (
     CHECK_WORTHY_CHOICES,
@@ -55,8 +54,8 @@ from reviews.models import ApiScope
 from reviews.selectors import claim_get_visible, claim_visible, claims_visible
 from reviews.services import review_command
 from reviews.submissions import claim_submit
-from reviews.verdicts import MAX_EXPLANATION_LENGTH, Rating
-from reviews.workflow.commands import MAX_NOTE_LENGTH, MAX_URL_LENGTH, Command
+from reviews.verdicts import Rating
+from reviews.workflow.commands import COMMANDS, Argument, ArgumentKind, Command
 
 
 def claim_detail_response(
@@ -259,81 +258,55 @@ class ClaimAction:
         return f"{self.command.label} (workflow command; send the version you read)"
 
 
-def _input(
-    name: str, **fields: serializers.Field[Any, Any, Any, Any]
-) -> type[ExpectedVersionSerializer]:
-    return type(name, (ExpectedVersionSerializer,), dict(fields))
+# What the schema says of some arguments, beyond the command table's name, limit and kind.
+ARGUMENT_HELP = {
+    (Command.SET_VERDICT, "rating"): "0 Unverifiable, 1 False ... 5 True (schema.org ratingValue).",
+    (Command.PUBLISH, "url"): "Where the fact-check is published (ClaimReview's url).",
+    (Command.PUBLISH, "override_reason"): "Editors only: why the claim is published although it "
+    "has open contradiction flags (recorded in the event). Without it such a claim is refused "
+    "with 409 open-contradiction-flag naming the flags.",
+}
+# The key scopes (any of them) of the commands a ``review`` key alone may not run.
+ACTION_SCOPES: dict[Command, tuple[str, ...]] = {
+    Command.COMMENT: (ApiScope.REVIEW, ApiScope.SUBMIT),
+    Command.REVISE: (ApiScope.SUBMIT,),
+}
 
 
-def _note() -> serializers.CharField:
-    return serializers.CharField(max_length=MAX_NOTE_LENGTH, allow_blank=True, default="")
+def _field(command: Command, argument: Argument) -> serializers.Field[Any, Any, Any, Any]:
+    """The input field of one argument of the command table (``reviews.workflow.commands``);
+    the service cleans it again by the same rule."""
+    help_text = ARGUMENT_HELP.get((command, argument.name))
+    if argument.kind is ArgumentKind.RATING:
+        return serializers.ChoiceField(
+            choices=[(rating.value, rating.label) for rating in Rating], help_text=help_text
+        )
+    if argument.required:
+        return serializers.CharField(max_length=argument.limit, help_text=help_text)
+    # An optional text may be sent empty; an optional URL is left out instead.
+    return serializers.CharField(
+        max_length=argument.limit,
+        required=False,
+        default="",
+        allow_blank=argument.kind is not ArgumentKind.URL,
+        help_text=help_text,
+    )
 
 
-def _required(limit: int = MAX_NOTE_LENGTH) -> serializers.CharField:
-    return serializers.CharField(max_length=limit)
+def _title(command: Command) -> str:
+    """``start_review`` as ``StartReview``: how the command's serializer and view are named."""
+    return "".join(part.title() for part in command.value.split("_"))
 
 
+def _action(command: Command) -> ClaimAction:
+    fields = {argument.name: _field(command, argument) for argument in COMMANDS[command].arguments}
+    serializer = type(f"Claim{_title(command)}Input", (ExpectedVersionSerializer,), fields)
+    return ClaimAction(command, serializer, scopes=ACTION_SCOPES.get(command, (ApiScope.REVIEW,)))
+
+
+# Every workflow command but the promotion, which editors run from the review desk (the admin).
 ACTIONS: list[ClaimAction] = [
-    ClaimAction(
-        Command.ASSIGN,
-        _input("ClaimAssignInput", assignee=_required(150), note=_note()),
-    ),
-    ClaimAction(Command.START_REVIEW, _input("ClaimStartReviewInput")),
-    ClaimAction(
-        Command.COMMENT,
-        _input("ClaimCommentInput", body=_required()),
-        scopes=(ApiScope.REVIEW, ApiScope.SUBMIT),
-    ),
-    ClaimAction(
-        Command.ATTACH_EVIDENCE,
-        _input(
-            "ClaimAttachEvidenceInput",
-            url=serializers.CharField(max_length=MAX_URL_LENGTH),
-            note=_required(),
-        ),
-    ),
-    ClaimAction(Command.REQUEST_CHANGES, _input("ClaimRequestChangesInput", reason=_required())),
-    ClaimAction(
-        Command.REVISE,
-        _input("ClaimReviseInput", text=_required(MAX_CLAIM_LENGTH), reason=_note()),
-        scopes=(ApiScope.SUBMIT,),
-    ),
-    ClaimAction(
-        Command.SET_VERDICT,
-        _input(
-            "ClaimSetVerdictInput",
-            rating=serializers.ChoiceField(
-                choices=[(rating.value, rating.label) for rating in Rating],
-                help_text="0 Unverifiable, 1 False ... 5 True (schema.org ratingValue).",
-            ),
-            explanation=_required(MAX_EXPLANATION_LENGTH),
-        ),
-    ),
-    ClaimAction(Command.APPROVE, _input("ClaimApproveInput", note=_note())),
-    ClaimAction(Command.SIGN_OFF, _input("ClaimSignOffInput", note=_note())),
-    ClaimAction(Command.REJECT, _input("ClaimRejectInput", reason=_required())),
-    ClaimAction(
-        Command.PUBLISH,
-        _input(
-            "ClaimPublishInput",
-            url=serializers.CharField(
-                max_length=MAX_URL_LENGTH,
-                required=False,
-                default="",
-                help_text="Where the fact-check is published (ClaimReview's url).",
-            ),
-            override_reason=serializers.CharField(
-                max_length=MAX_NOTE_LENGTH,
-                required=False,
-                default="",
-                allow_blank=True,
-                help_text="Editors only: why the claim is published although it has open "
-                "contradiction flags (recorded in the event). Without it such a claim is "
-                "refused with 409 open-contradiction-flag naming the flags.",
-            ),
-        ),
-    ),
-    ClaimAction(Command.RETRACT, _input("ClaimRetractInput", reason=_required())),
+    _action(command) for command in Command if command is not Command.PROMOTE
 ]
 
 
@@ -369,10 +342,9 @@ class ClaimActionView(CommandView):
 
 
 def _action_view(action: ClaimAction) -> type[CommandView]:
-    name = "".join(part.title() for part in action.command.value.split("_"))
     return command_view(
         ClaimActionView,
-        name=f"Claim{name}View",
+        name=f"Claim{_title(action.command)}View",
         summary=action.summary,
         operation_id=f"claims_{action.command.value}",
         claim_action=action,

@@ -18,7 +18,6 @@ from reviews.actors import Actor
 from reviews.api.filters import ContradictionFilter
 from reviews.api.pagination import LastChangeCursorPagination
 from reviews.api.selectors import (
-    flag_claims,
     flag_get_visible,
     flag_history,
     flag_sources,
@@ -42,7 +41,7 @@ from reviews.api.views.base import (
     unchanged,
 )
 from reviews.contradictions.detectors import CUE_KIND_CHOICES
-from reviews.selectors import flag_explain
+from reviews.selectors import flag_claims, flag_explain
 from reviews.services import FlagDecision, contradiction_decide
 
 

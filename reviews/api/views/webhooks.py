@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -26,15 +24,18 @@ from reviews.api.serializers.webhooks import (
     WebhookEndpointSerializer,
 )
 from reviews.api.views.base import COMMON_ERRORS, IDEMPOTENCY_KEY, INVALID, NOT_FOUND, LedgerAPIView
-from reviews.models import ApiScope, WebhookAttempt, WebhookDelivery
-from reviews.tasks import enqueue_safely, webhook_deliver
+from reviews.models import ApiScope, WebhookDelivery
 from reviews.webhooks.delivery import webhook_delivery_redeliver
 from reviews.webhooks.endpoints import (
     webhook_endpoint_deactivate,
     webhook_endpoint_register,
     webhooks_managed_organisation,
 )
-from reviews.webhooks.selectors import endpoint_visible, endpoints_visible
+from reviews.webhooks.selectors import (
+    deliveries_with_attempts,
+    endpoint_visible,
+    endpoints_visible,
+)
 
 
 class WebhookEndpointListView(LedgerAPIView):
@@ -110,9 +111,7 @@ class WebhookDeliveryListView(LedgerAPIView):
 
     def get_queryset(self) -> Any:
         endpoint = endpoint_visible(actor=self.actor, endpoint_id=self.kwargs["endpoint_id"])
-        return WebhookDelivery.objects.filter(endpoint=endpoint).prefetch_related(
-            Prefetch("attempts", queryset=WebhookAttempt.objects.order_by("number"))
-        )
+        return deliveries_with_attempts(WebhookDelivery.objects.filter(endpoint=endpoint))
 
     @extend_schema(
         summary="An endpoint's deliveries, newest first, with every attempt",
@@ -137,6 +136,5 @@ class WebhookRedeliverView(LedgerAPIView):
     @idempotent()
     def post(self, request: Request, delivery_id: str) -> Response:
         delivery = webhook_delivery_redeliver(actor=self.actor, delivery_id=delivery_id)
-        transaction.on_commit(lambda: enqueue_safely(webhook_deliver, str(delivery.pk)))
-        delivery = WebhookDelivery.objects.prefetch_related("attempts").get(pk=delivery.pk)
+        delivery = deliveries_with_attempts(WebhookDelivery.objects.filter(pk=delivery.pk)).get()
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)

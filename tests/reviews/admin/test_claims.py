@@ -4,6 +4,8 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ledger import events as ev
@@ -58,6 +60,26 @@ def anchored_claim(users):
             claim_id=state.claim_id, expected_version=state.version, event=event, metadata=SYSTEM
         )
     return state
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.EDITOR])
+def test_an_admin_page_reads_who_is_acting_once(client, users, claim_in, role):
+    # given a signed-in member of the desk and a claim
+    claim = claim_in(ClaimStatus.IN_REVIEW)
+    client.force_login(users[role])
+    for url in (reverse("admin:index"), QUEUE_URL, claim_url(claim.claim_id)):
+        client.get(url)  # the session and the site's caches warmed
+        # when the page is shown
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        # then the user's roles and organisation were read in one query, however many
+        # permission checks and querysets asked who is acting
+        actor_reads = [
+            query["sql"]
+            for query in queries.captured_queries
+            if "auth_user_groups" in query["sql"] and "membership" in query["sql"]
+        ]
+        assert len(actor_reads) == 1, url
 
 
 def test_queue_lists_claims_with_filters_and_search(client, users, claim_in):
