@@ -32,11 +32,12 @@ def _named(argument: str, claim: ClaimFeatures) -> set[str]:
 
 
 def _swapped(x: Relation, a: ClaimFeatures, y: Relation, b: ClaimFeatures) -> bool:
-    """Each one's doer is the other's patient, and the two doers are different ("Kestrel
-    sued Vossberg" against "Kestrel sued its insurer": one doer)."""
+    """What tells each one's doer from the other's is the other's patient ("Germany's
+    economy" against "France's economy": Germany and France; "Kestrel sued Vossberg" against
+    "Kestrel sued its insurer": one doer)."""
     agent_x, patient_x = _named(x.agent, a), _named(x.patient, a)
     agent_y, patient_y = _named(y.agent, b), _named(y.patient, b)
-    return bool(agent_x & patient_y and patient_x & agent_y) and agent_x.isdisjoint(agent_y)
+    return bool((agent_x - agent_y) & patient_y and (agent_y - agent_x) & patient_x)
 
 
 def _said(relation: Relation) -> str:

@@ -34,7 +34,8 @@ from reviews.contradictions.text import CLAUSE_BREAKS, lemma
 #   ("Acme is the owner of Beta", "Acme, the parent company of Beta");
 # "noun-owned": the one after "of" is the doer ("Beta is a subsidiary of Acme");
 # "nominal": the possessor, or the one after "by", does it to the one after "of" or "over"
-#   ("Acme's takeover of Beta", "the acquisition of Beta by Acme", "Brazil's win over Chile").
+#   ("Acme's takeover of Beta", "the acquisition of Beta by Acme", "Brazil's win over Chile");
+# "comparative" (read at "than", ``COMPARATIVES``): the subject is more so than the one after.
 RELATIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "acquire": (
         ("acquire acquired acquires buy bought buys purchase purchased purchases", "verb"),
@@ -59,7 +60,11 @@ RELATIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "invade": (("invade invaded invades", "verb"),),
     "attack": (("attack attacked attacks", "verb"),),
     "overtake": (("overtake overtook overtakes overtaken outsold outsell outsells", "verb"),),
-    "succeed": (("succeed succeeded succeeds replace replaced replaces", "verb"),),
+    "succeed": (
+        ("succeed succeeded succeeds replace replaced replaces", "verb"),
+        ("took|over|from take|over|from takes|over|from", "verb"),
+    ),
+    "sell": (("sell sells sold", "recipient"),),
     "hire": (("hire hired hires", "verb"),),
     "fire": (("fire fired fires", "verb"),),
     "arrest": (("arrest arrested arrests", "verb"),),
@@ -74,6 +79,37 @@ FRAME_PREPOSITIONS = {
     "nominal": ("of", "over"),
 }
 PREPOSITION_REACH = 6  # a frame's preposition follows its words within this many tokens
+# The words of a comparison before "than" ("Germany exported more cars than Japan"): "A is
+# larger than B" and "B is larger than A" cannot both be true.
+COMPARATIVES = frozenset(
+    [
+        "more",
+        "fewer",
+        "less",
+        "larger",
+        "bigger",
+        "smaller",
+        "older",
+        "younger",
+        "higher",
+        "lower",
+        "greater",
+        "richer",
+        "poorer",
+        "faster",
+        "slower",
+        "longer",
+        "shorter",
+        "heavier",
+        "lighter",
+        "cheaper",
+        "stronger",
+        "weaker",
+        "better",
+        "worse",
+    ]
+)
+COMPARATIVE_REACH = 3  # the comparative word comes this many words before "than" at most
 # Before a participle these make it a modifier ("a wholly owned subsidiary", "the newly
 # acquired unit"), not the relation.
 MODIFIER_ADVERBS = frozenset(["wholly", "partly", "majority", "jointly", "newly", "recently"])
@@ -180,6 +216,14 @@ class _Reader:
         before = self.lowered[max(0, position - 2) : position]
         return bool(BE_FORMS & set(before))
 
+    def comparative(self, than: int) -> tuple[int, tuple[str, str]] | None:
+        """A comparison at "than" ("larger than", "more cars than"): the relation
+        "than:larger", its frame "comparative"; None without a comparative word before it."""
+        for cursor in range(than - 1, max(-1, than - COMPARATIVE_REACH - 1), -1):
+            if self.lowered[cursor] in COMPARATIVES:
+                return 1, (f"than:{self.lowered[cursor]}", "comparative")
+        return None
+
     def noun_or_modifier(self, position: int) -> bool:
         """A verb's word used as a noun ("a series of attacks", "the attack") or as a
         participle before a noun ("a wholly owned subsidiary", "the acquired unit")."""
@@ -210,6 +254,13 @@ class _Reader:
             return self.subject(position), recipient
         if frame == "converse":
             return after, self.subject(position)
+        if frame == "comparative":  # at "than": the subject is more so than the one after it
+            word = next(
+                cursor
+                for cursor in range(position - 1, position - COMPARATIVE_REACH - 1, -1)
+                if self.lowered[cursor] in COMPARATIVES
+            )
+            return self.subject(word), self.run(end, 1)
         if frame == "noun-owner":
             return self.subject(position), after
         if frame == "noun-owned":
@@ -235,12 +286,14 @@ def relations_read(
         match = next(
             (
                 (size, FORMS[key])
-                for size in (2, 1)
+                for size in (3, 2, 1)
                 if len(key := tuple(lemmas_all[position : position + size])) == size
                 and key in FORMS
             ),
             None,
         )
+        if match is None and tokens[position].lower() == "than":
+            match = reader.comparative(position)
         if match is None or scopes.demoted[position] or tokens[position] in CLAUSE_BREAKS:
             position += 1
             continue
