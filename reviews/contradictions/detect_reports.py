@@ -126,15 +126,20 @@ def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
     for first, second, name in ((a, b, A), (b, a, B)):
         if second.refutations:
             continue
+        refutations = [
+            item for item in first.refutations if not _said_of_another(item, first, second)
+        ]
+        if not refutations:
+            continue
         relevant = [
             (words, reason)
-            for words, reason, noun in first.refutations
+            for words, reason, noun, _ in refutations
             if not noun or noun in lexicon.REPORT_NOUNS or noun in second.sets.lemmas
         ]
         kind = "refutation"
         if not relevant:
             # "hoax website", "fake passports": the word may describe something else
-            relevant = [(words, reason) for words, reason, _ in first.refutations]
+            relevant = [(words, reason) for words, reason, _, _ in refutations]
             kind = "refutation-loose"
         words, reason = relevant[0]
         strength = 0.8 if overlap.weight >= 2 else 0.6
@@ -150,6 +155,24 @@ def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
             )
         )
     return cues
+
+
+def _said_of_another(
+    refutation: tuple[str, str, str, str], first: ClaimFeatures, second: ClaimFeatures
+) -> bool:
+    """Whether a refutation word is said of a subject that is not the other claim's report
+    ("Milltown, Northgate Engineering and every person named here are fictional"): a subject
+    that names no report, does not refer back ("it", "this") and shares none of the other
+    claim's words but names (a name says who or where, not what the other claim reports),
+    unless the word is said of a report noun after it ("... was a false story")."""
+    _, _, noun, subject = refutation
+    if not subject or noun in lexicon.REPORT_NOUNS:
+        return False  # not predicative ("Hoax!", "a fake passport": ``noun_after`` judges it)
+    words = set(subject.split())
+    if words & (lexicon.REPORT_NOUNS | lexicon.BACK_REFERENCES):
+        return False
+    names = first.sets.entity_words | second.sets.entity_words
+    return not (words - names) & second.sets.lemmas
 
 
 _KIND_WORDS = {"except": "all but some", "not-all": "not all"}
