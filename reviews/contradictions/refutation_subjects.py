@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from reviews.contradictions import lexicon
 from reviews.contradictions.clauses import BE_FORMS, said_of_lemma
-from reviews.contradictions.scopes import is_negator
 from reviews.contradictions.text import CLAUSE_BREAKS, STOPWORDS, is_past_form, lemma
 
 # Words between the be-form and the refutation word ("is a complete hoax", "are entirely
@@ -40,6 +39,8 @@ _PREDICATE_FILLERS = frozenset(
 # A subject runs back over commas ("Milltown, Harbor City and every person named here are
 # fictional"), not over the end of a sentence or a colon ("Note: ...").
 _SUBJECT_BREAKS = CLAUSE_BREAKS - {","}
+# Words that say which or how many of the head, not what it is ("every person", "no painting").
+_DETERMINERS = lexicon.UNIVERSAL | lexicon.UNIVERSAL_NEGATIVE | lexicon.EXISTENTIAL
 # Words that open a relative clause after a subject's head ("the man who ...").
 _RELATIVES = frozenset(["who", "whom", "whose", "which", "that", "where"])
 
@@ -121,7 +122,7 @@ def _head(tokens: list[str], lowered: list[str], start: int, end: int) -> list[s
         word = lowered[index]
         if head and (word in lexicon.PREPOSITIONS or word in _RELATIVES or is_past_form(word)):
             break  # "the shirts sold outside the ground": the head is "shirts"
-        if not word[0].isalpha() or word in STOPWORDS or is_negator(word):
+        if not word[0].isalpha() or word in STOPWORDS or word in _DETERMINERS:
             continue
         if sentence_case and index and tokens[index][0].isupper():
             continue  # "Milltown, Northgate Engineering and every person": names

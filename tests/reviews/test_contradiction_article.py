@@ -105,3 +105,20 @@ def test_the_unseen_articles_planted_pairs_are_claims_it_extracts():
     claims = {claim.text for claim in claims_extract(UNSEEN.read_text(encoding="utf-8")).claims}
     assert {side for pair in UNSEEN_LABELS["pairs"] for side in (pair["a"], pair["b"])} <= claims
     assert [pair["label"] for pair in UNSEEN_LABELS["pairs"]] == ["contradiction"] * 2
+
+
+WALK_THROUGH = FIXTURES / "harbor-city-water-report.txt"
+
+
+def test_the_walk_through_articles_closing_note_refutes_none_of_its_claims():
+    # given the README walk-through's article, whose last sentence says its names are fictional
+    source_ingest(
+        content=WALK_THROUGH.read_bytes(),
+        filename=WALK_THROUGH.name,
+        metadata=Metadata(actor="user:tester", via="test"),
+    )
+    # when the contradiction consumer catches up
+    services.contradictions_consume()
+    # then the note is flagged against no claim ("fictional" is said of the names)
+    flagged = flagged_text_pairs()
+    assert not [pair for pair in flagged if any("are fictional" in text for text in pair)]
