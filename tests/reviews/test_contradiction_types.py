@@ -15,6 +15,7 @@ TYPES = {
     "negation": "negation",
     "opposite_predicate": "opposite-predicate",
     "date": "date",
+    "refutation": "refutation",
     "numeric": "numeric",
     "quantifier": "quantifier",
     "stance": "stance",
@@ -29,6 +30,7 @@ TYPES = {
         ("negation", 86),
         ("opposite_predicate", 54),
         ("date", 98),
+        ("refutation", 44),
         ("numeric", 88),
         ("quantifier", 104),
         ("stance", 84),
@@ -52,6 +54,9 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         ("negation", 43, 14, False),
         ("opposite_predicate", 27, 2, True),
         ("date", 46, 2, True),
+        # a refutation word said of something the other claim shares ("the painting in its
+        # entrance hall is a fake"), or before a noun it never mentions ("a fictional band")
+        ("refutation", 20, 8, False),
         ("numeric", 42, 2, True),
         ("quantifier", 51, 3, True),
         ("stance", 41, 3, True),
