@@ -15,6 +15,7 @@ TYPES = {
     "negation": "negation",
     "opposite_predicate": "opposite-predicate",
     "date": "date",
+    "refutation": "refutation",
     "numeric": "numeric",
     "quantifier": "quantifier",
     "stance": "stance",
@@ -29,6 +30,7 @@ TYPES = {
         ("negation", 106),
         ("opposite_predicate", 94),
         ("date", 98),
+        ("refutation", 44),
         ("numeric", 88),
         ("quantifier", 124),
         ("stance", 84),
@@ -54,6 +56,9 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         ("negation", 53, 5, True),
         ("opposite_predicate", 47, 3, True),
         ("date", 46, 1, True),
+        # a refutation word said of something the other claim shares ("the painting in its
+        # entrance hall is a fake"), or before a noun it never mentions ("a fictional band")
+        ("refutation", 20, 8, False),
         ("numeric", 42, 2, True),
         ("quantifier", 58, 2, True),
         ("stance", 41, 3, True),
