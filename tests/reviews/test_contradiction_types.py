@@ -619,7 +619,7 @@ RULES.update(
         ),
         "generic words of an adjunct are not the denied thing": (
             "The trust presented plans for the future of the old tannery building.",
-            "The future of the Garside leisure centre building has not been decided, officials said.",
+            "The future of the Garside leisure centre building has not been decided, they said.",
             "",
         ),
         "two things of one named place are two objects": (
