@@ -54,13 +54,19 @@ def undecided(lowered: list[str], position: int) -> bool:
     return "confirm" in before or after == ["?"]
 
 
+def said_of_lemma(word: str) -> str:
+    """The lemma by which what a refutation word is said of is compared: a report noun as
+    written ("news" is not "new"), any other word by its lemma."""
+    return word if word in lexicon.REPORT_NOUNS else lemma(word)
+
+
 def noun_after(lowered: list[str], position: int) -> str:
     """The word a refutation adjective describes ("fake passports" -> "passport")."""
     for word in lowered[position + 1 : position + 3]:
         if word in CLAUSE_BREAKS or not word[0].isalpha():
             return ""
         if word not in STOPWORDS:
-            return word if word in lexicon.REPORT_NOUNS else lemma(word)
+            return said_of_lemma(word)
         return ""
     return ""
 

@@ -91,12 +91,20 @@ def _named(words: list[str]) -> list[str]:
 def _apart(x: list[str], y: list[str], first: ClaimFeatures, second: ClaimFeatures) -> bool:
     """Two arguments are said of different things: they share no word and neither has a word
     the other claim uses ("the hosepipe ban" / "its price freeze"), or each names what the
-    other does not (``arguments_differ``: "Corran airport" / "Hollin airport")."""
+    other does not (``arguments_differ``: "Corran airport" / "Hollin airport"), or they share
+    only a name that places them, not their heads, and differ in the rest ("the Selby
+    footbridge" / "the Selby railway viaduct")."""
     if not (x and y):
         return False
-    if set(x) & set(y):
+    shared = set(x) & set(y)
+    if shared:
         names_first, names_second = first.sets.entity_words, second.sets.entity_words
-        return arguments_differ(" ".join(x), " ".join(y), names_first, names_second)
+        if arguments_differ(" ".join(x), " ".join(y), names_first, names_second):
+            return True
+        if not shared <= names_first & names_second or {x[-1], y[-1]} & shared:
+            return False  # a name as the head is one thing described twice ("artist Banksy")
+        x = [word for word in x if word not in shared]
+        y = [word for word in y if word not in shared]
     return set(x).isdisjoint(second.sets.lemmas) and set(y).isdisjoint(first.sets.lemmas)
 
 
@@ -182,16 +190,49 @@ def denials_apart(a: ClaimFeatures, b: ClaimFeatures) -> str:
     return ""
 
 
+def _adjunct_words(claim: ClaimFeatures) -> set[str]:
+    """The words a claim says only in phrases after its verbs, never as a doer or an object
+    ("opened on Lowther Street", "gathered at the site", "unveiled plans for its future"):
+    where or about what something was done, not what the claim is about."""
+    arguments = {word for frame in claim.frames for word in (*frame.agent, *frame.patient)}
+    phrases = {word for frame in claim.frames for phrase in frame.phrases for word in phrase[1:]}
+    return phrases - arguments
+
+
+def _subject_apart(first: ClaimFeatures, second: ClaimFeatures, shared: frozenset[str]) -> bool:
+    """Whether a verb ``second`` denies is said of a thing the shared words only describe:
+    its doer or object holds them, but its head (last word) is not in ``first`` ("the library
+    on Lowther Street has not been repaired" against "police closed Lowther Street"), unless
+    the head is a report whose content is denied ("Purdon Ebola report not true")."""
+    for frame in second.frames:
+        if not frame.negated:
+            continue
+        for argument in (frame.agent, frame.patient):
+            head = argument[-1] if argument else ""
+            if (
+                set(argument) & shared
+                and head not in first.sets.lemmas
+                and head not in lexicon.RUMOR_WORDS
+            ):
+                return True
+    return False
+
+
 def _subject_denied(
     first: ClaimFeatures, second: ClaimFeatures, overlap: Overlap, name: str
 ) -> list[Cue]:
     """``second`` denies its own predicate of the subject ``first`` speaks of, in other words
     than ``first`` uses ("Tiger Woods not banned" against "Tiger Woods is serving a
     suspension"): weaker than a denial of the same words. Not when ``first`` denies something
-    too (two denials may agree) or the subject is only one shared common word."""
+    too (two denials may agree), the subject is only one shared common word, or the shared
+    words only qualify the denied thing (``_subject_apart``) or place what the other claim
+    says happened (``_adjunct_words``)."""
     if first.sets.negated or first.question:
         return []
     shared = second.sets.denied_subject & first.sets.lemmas
+    if _subject_apart(first, second, shared):
+        return []
+    shared -= _adjunct_words(first)
     if not shared & overlap_entity_words(overlap) and len(shared) < 2:
         return []
     other = A if name == B else B

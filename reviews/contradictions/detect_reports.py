@@ -129,19 +129,21 @@ def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
         # "denied" against "confirmed" / "admitted": the curated table's detector judges
         # them, with their arguments ("Ostrava Credit denied ... job cuts")
         refutations = [
-            item for item in first.refutations if not _opposite_in_table(item[0], second)
+            item
+            for item in first.refutations
+            if not _opposite_in_table(item[0], second) and not _said_of_another(item, first, second)
         ]
         if not refutations:
             continue
         relevant = [
             (words, reason)
-            for words, reason, noun in refutations
+            for words, reason, noun, _ in refutations
             if not noun or noun in lexicon.REPORT_NOUNS or noun in second.sets.lemmas
         ]
         kind = "refutation"
         if not relevant:
             # "hoax website", "fake passports": the word may describe something else
-            relevant = [(words, reason) for words, reason, _ in refutations]
+            relevant = [(words, reason) for words, reason, _, _ in refutations]
             kind = "refutation-loose"
         words, reason = relevant[0]
         strength = 0.8 if overlap.weight >= 2 else 0.6
@@ -164,6 +166,24 @@ def _opposite_in_table(words: str, other: ClaimFeatures) -> bool:
     the other claim asserts ("confirmed", "admitted")."""
     keys = lexicon.predicate_phrases().get(tuple(lemma(word) for word in words.split()), [])
     return any(lexicon.opposite_key(key) in other.sets.predicate_keys for key in keys)
+
+
+def _said_of_another(
+    refutation: tuple[str, str, str, str], first: ClaimFeatures, second: ClaimFeatures
+) -> bool:
+    """Whether a refutation word is said of a subject that is not the other claim's report
+    ("Milltown, Northgate Engineering and every person named here are fictional"): a subject
+    that names no report, does not refer back ("it", "this") and shares none of the other
+    claim's words but names (a name says who or where, not what the other claim reports),
+    unless the word is said of a report noun after it ("... was a false story")."""
+    _, _, noun, subject = refutation
+    if not subject or noun in lexicon.REPORT_NOUNS:
+        return False  # not predicative ("Hoax!", "a fake passport": ``noun_after`` judges it)
+    words = set(subject.split())
+    if words & (lexicon.REPORT_NOUNS | lexicon.BACK_REFERENCES):
+        return False
+    names = first.sets.entity_words | second.sets.entity_words
+    return not (words - names) & second.sets.lemmas
 
 
 _KIND_WORDS = {"except": "all but some", "not-all": "not all"}

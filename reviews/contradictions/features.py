@@ -44,6 +44,7 @@ from reviews.contradictions.quantities import (
     quantity_at,
     range_extend,
 )
+from reviews.contradictions.refutation_subjects import in_a_name, predicative_subject
 from reviews.contradictions.relations import Relation, relations_read
 from reviews.contradictions.scopes import is_negator, negation_scopes
 from reviews.contradictions.text import (
@@ -102,7 +103,8 @@ class ClaimFeatures:
     quantities: list[Quantity]
     dates: list[DateMention]
     stances: list[StanceCue]
-    refutations: list[tuple[str, str, str]]  # (words as written, what it means, noun after)
+    # (words as written, what it means, noun after, its subject when predicative)
+    refutations: list[tuple[str, str, str, str]]
     quantifiers: list[Quantified]
     question: bool
     # Denied words whose negation sits in a relative or adverbial clause ("an employee who
@@ -227,7 +229,11 @@ class ClaimFeatures:
             quantities=[Quantity(**item) for item in data["quantities"]],
             dates=[DateMention(**item) for item in data["dates"]],
             stances=[StanceCue(**item) for item in data["stances"]],
-            refutations=[(item[0], item[1], item[2]) for item in data["refutations"]],
+            # rows stored before the subject was read hold three items, until a rescan
+            refutations=[
+                (item[0], item[1], item[2], item[3] if len(item) > 3 else "")
+                for item in data["refutations"]
+            ],
             # rows stored before ``lexical-8`` hold [kind, noun] only, until a rescan
             quantifiers=[
                 Quantified(**item) if isinstance(item, dict) else Quantified(item[0], item[1])
@@ -326,7 +332,7 @@ def features_extract(
     phrases = lexicon.stance_phrases()
     refutation_words = lexicon.refutation_lemmas()
     refutation_phrases = lexicon.refutation_phrase_lemmas()
-    refutations: list[tuple[str, str, str]] = []
+    refutations: list[tuple[str, str, str, str]] = []
     withdrawals = lexicon.withdrawal_phrases()
     withdrawn_until = -WITHDRAWAL_REACH - 1  # where the last withdrawal verb ended
     position = 0
@@ -336,7 +342,12 @@ def features_extract(
             key = tuple(phrase_words[position : position + length])
             if len(key) == length and key in refutation_phrases:
                 refutations.append(
-                    (" ".join(tokens[position : position + length]), refutation_phrases[key], "")
+                    (
+                        " ".join(tokens[position : position + length]),
+                        refutation_phrases[key],
+                        "",
+                        predicative_subject(tokens, position, refutation_phrases[key]),
+                    )
                 )
                 position += length
                 matched = True
@@ -391,7 +402,7 @@ def features_extract(
                     )
                 )
                 refutations.append(
-                    (" ".join(tokens[position : end + 1]), "dismisses the rumour", "")
+                    (" ".join(tokens[position : end + 1]), "dismisses the rumour", "", "")
                 )
                 position = end + 1
                 continue
@@ -402,8 +413,16 @@ def features_extract(
             and not scopes.negated[position]
             and previous not in {"no", "without", "little"}
             and not undecided(lowered, position)
+            and not in_a_name(tokens, position)
         ):
-            refutations.append((tokens[position], reason, noun_after(lowered, position)))
+            refutations.append(
+                (
+                    tokens[position],
+                    reason,
+                    noun_after(lowered, position),
+                    predicative_subject(tokens, position, reason),
+                )
+            )
         position += 1
 
     quantifiers = quantifiers_read(lowered)

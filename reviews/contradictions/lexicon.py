@@ -162,6 +162,8 @@ HEDGES = frozenset(
         "likely",
     ]
 )
+# What a refutation word or phrase means when it calls a report untrue.
+CALLS_FALSE = "calls the report false"
 # Words by which a claim says another report is untrue, or that someone denies it.
 REFUTATION_CUES: dict[str, str] = {
     **dict.fromkeys(
@@ -211,7 +213,7 @@ REFUTATION_CUES: dict[str, str] = {
             "spoofed",
             "misattributed",
         ],
-        "calls the report false",
+        CALLS_FALSE,
     ),
     **dict.fromkeys(
         ["doubt", "doubts", "doubted", "doubtful", "dubious", "skeptical", "sceptical"],
@@ -256,18 +258,18 @@ DENIAL_LEMMAS = frozenset(
     lemma(word) for word, kind in REFUTATION_CUES.items() if kind == "reports a denial"
 )
 REFUTATION_PHRASES: dict[tuple[str, ...], str] = {
-    ("not", "true"): "calls the report false",
+    ("not", "true"): CALLS_FALSE,
     ("no", "evidence"): "says there is no evidence",
     ("no", "proof"): "says there is no evidence",
-    ("no", "truth"): "calls the report false",
-    ("not", "real"): "calls the report false",
-    ("never", "happened"): "calls the report false",
+    ("no", "truth"): CALLS_FALSE,
+    ("not", "real"): CALLS_FALSE,
+    ("never", "happened"): CALLS_FALSE,
     # Headline answers, each seen denying reports on several Emergent topics (the audit in
     # docs/eval/contradictions-by-type.md counts them); one-topic phrases were removed.
     ("no", ","): "answers no",
     ("probably", "not"): "answers no",
     ("not", "dead"): "says the person is alive",
-    ("not", "a", "thing"): "calls the report false",
+    ("not", "a", "thing"): CALLS_FALSE,
 }
 # A verb of dismissal shortly before a word for the report: "kills stolen Batmobile rumor",
 # "shuts down rumors", "slams rumors that ..." (the verbs alone are too ambiguous).
@@ -342,6 +344,10 @@ REPORT_NOUNS = frozenset(
         "alarm",
     ]
 )
+# Words by which a predicative refutation word refers back to a report ("it's fake", "this is
+# a hoax", "that is false"): said of what the other claim says, as a report noun is; a person
+# ("he", "she", "they") is not a report.
+BACK_REFERENCES = ANAPHORA - {"such", "he", "she", "they"}
 # Words whose antonym in the other claim says little on its own (too vague or too common).
 WEAK_ANTONYM_LEMMAS = frozenset({"more", "less", "most", "least", "much", "other", "same"})
 UNIVERSAL = frozenset(

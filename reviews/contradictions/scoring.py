@@ -176,7 +176,9 @@ REQUIREMENTS: dict[str, tuple[str, str]] = {
     ),
     "detect_refutation": (
         "a claim calling a report false or reporting a denial",
-        "the other claim shares its subject and does not refute too",
+        "the other claim shares its subject and does not refute too, and the word is said of "
+        "its report (a report noun, “it”, its words), not of names (“every person named here "
+        "are fictional”)",
     ),
     "detect_update": (
         "explicit times in both claims (dates, days of the week, quarters, last or this year)",

@@ -408,6 +408,73 @@ def test_a_contracted_not_real_is_a_refutation():
     )
 
 
+HARBOR_NOTE = (
+    "Note: The Lakeshore Ledger, Harbor City, Lake County, Milltown, Northgate Engineering and "
+    "every person named here are fictional."
+)
+MILLTOWN_RATES = "Rates in neighboring Milltown rose 9 percent last year after a similar upgrade."
+
+
+def _refutation_verdict(a: str, b: str) -> bool:
+    from reviews.contradictions.scoring import pair_explain
+
+    explanation = pair_explain(a=a, b=b)
+    return next(v.fired for v in explanation.verdicts if v.detector == "refutation")
+
+
+@pytest.mark.parametrize("forward", [True, False])
+def test_a_disclaimer_that_names_are_fictional_refutes_no_claim_of_the_article(forward):
+    # given the walk-through article's closing note and one of its claims sharing a name
+    a, b = (HARBOR_NOTE, MILLTOWN_RATES) if forward else (MILLTOWN_RATES, HARBOR_NOTE)
+    # then "fictional" is said of the names, not of the report: no refutation, no flag
+    assert _refutation_verdict(a, b) is False
+    assert pair_text_score(a=a, b=b).contradiction is False
+
+
+@pytest.mark.parametrize("forward", [True, False])
+def test_calling_the_report_of_the_claim_fake_refutes_it(forward):
+    refuting = "The report that Milltown's rates rose is fake."
+    a, b = (refuting, MILLTOWN_RATES) if forward else (MILLTOWN_RATES, refuting)
+    result = pair_text_score(a=a, b=b)
+    assert _refutation_verdict(a, b) is True
+    assert result.contradiction is True
+    role = "A" if forward else "B"
+    assert f"{role} calls the report false (“fake”)" in result.explanations[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        (HARBOR_NOTE, "person"),  # names and determiners are left out of the subject
+        ("Police said the shirts sold outside the ground are fake.", "shirt"),
+        ("The report that Milltown's rates rose is fake.", "report"),
+        ("It's a hoax, the mayor said.", "it"),
+        ("That is completely false.", "that"),
+        ("Milltown officials said the rate rise is bogus.", "rate rise"),
+        ("A man was caught with fake passports.", ""),  # not predicative: the noun after judges
+        ("Milltown is not dead.", ""),  # said of a person, not of a report
+    ],
+)
+def test_a_predicative_refutation_word_is_read_with_its_subject(text, subject):
+    from reviews.contradictions.clauses import said_of_lemma
+
+    expected = " ".join(said_of_lemma(word) for word in subject.split())
+    assert features_extract(text=text).refutations[0][3] == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "refuted"),
+    [
+        ("Milltown will raise water rates.", "Milltown says the rate rise story is bogus.", True),
+        ("Milltown will raise water rates.", "Milltown says it's fake.", True),
+        ("Milltown will raise water rates.", "The Milltown in the novel is fictional.", False),
+        ("Milltown Zoo sold a tiger.", "Milltown Zoo's shop sells Fake Fang, a plush toy.", False),
+    ],
+)
+def test_a_refutation_word_refutes_only_what_it_is_said_of(a, b, refuted):
+    assert _refutation_verdict(a, b) is refuted
+
+
 def test_a_decisive_cue_is_not_zeroed_by_its_kinds_fitted_weight():
     from reviews.contradictions.calibration import CUE_POSITION, DECISIVE_STRENGTH, with_prior
 

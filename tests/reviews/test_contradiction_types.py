@@ -15,6 +15,7 @@ TYPES = {
     "negation": "negation",
     "opposite_predicate": "opposite-predicate",
     "date": "date",
+    "refutation": "refutation",
     "numeric": "numeric",
     "quantifier": "quantifier",
     "stance": "stance",
@@ -28,13 +29,14 @@ TYPES = {
 @pytest.mark.parametrize(
     ("name", "pairs"),
     [
-        ("negation", 106),
+        ("negation", 136),
         ("opposite_predicate", 94),
         ("date", 98),
+        ("refutation", 44),
         ("numeric", 88),
         ("quantifier", 124),
         ("stance", 84),
-        ("swapped_relation", 84),
+        ("swapped_relation", 92),
         ("answer", 40),
         ("update", 44),
         ("antecedent", 40),
@@ -54,17 +56,21 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         # negation-43 to -86 (lexical-10) deny another predicate or another argument of one
         # subject; lexical-11 reads the denied verb's arguments and flags 4 of them, and 1 of
         # the 10 hard negatives of negation-87 to -106
-        # (docs/eval/contradictions-by-type.md)
+        # (docs/eval/contradictions-by-type.md); negation-107 to -136 share a place (a street,
+        # a village, a site) and flag none of their 15 hard negatives
         # (one more, a state at two explicit times, is an update: updates.py)
-        ("negation", 53, 4, True),
+        ("negation", 68, 3, True),
         ("opposite_predicate", 47, 3, True),
         ("date", 46, 1, True),
+        # a refutation word said of something the other claim shares ("the painting in its
+        # entrance hall is a fake"), or before a noun it never mentions ("a fictional band")
+        ("refutation", 20, 8, False),
         ("numeric", 42, 2, True),
         ("quantifier", 58, 2, True),
         ("stance", 41, 3, True),
-        # swapped_relation-41 to -84 (relations.py): ownership nouns, nominals, converses,
-        # recipients; hard negatives passive, converse, symmetric, rematches
-        ("swapped_relation", 42, 0, True),
+        # swapped_relation-41 to -92 (relations.py): ownership nouns, nominals, converses,
+        # recipients, comparisons; hard negatives passive, converse, symmetric, rematches
+        ("swapped_relation", 46, 0, True),
         ("answer", 20, 2, True),
         # update-01 to -44: the same time and values that differ against explicit times that
         # differ (updates.py); update-11 and -18 state a change in words the opposite-predicate
@@ -612,6 +618,43 @@ RULES.update(
             "All of the Carrick district's junior schools reopened on Monday.",
             "Two senior schools in the Carrick district stayed closed on Monday.",
             "",
+        ),
+    }
+)
+
+
+# A place many sentences of one local article name is not what a denial is about.
+RULES.update(
+    {
+        "a denial of another thing on the street the other names": (
+            "A new florist opened on Garside Street on Saturday.",
+            "The barber's shop on Garside Street will not reopen after the fire, its owner said.",
+            "",
+        ),
+        "a street as the object against another thing on it denied": (
+            "Police closed Garside Street for an hour after the collision.",
+            "The chapel on Garside Street has not been repaired since the storm.",
+            "",
+        ),
+        "generic words of an adjunct are not the denied thing": (
+            "The trust presented plans for the future of the old tannery building.",
+            "The future of the Garside leisure centre building has not been decided, they said.",
+            "",
+        ),
+        "two things of one named place are two objects": (
+            "Surveyors inspected the Garside footbridge after the storm.",
+            "Surveyors have not inspected the Garside canal aqueduct since the storm.",
+            "",
+        ),
+        "the thing at the place denied in other words may be denied": (
+            "Ostley post office shut its doors for good on Friday.",
+            "Ostley post office is not closing, the Post Office said.",
+            "negation-weak",
+        ),
+        "the thing at the place denied in its own words is denied": (
+            "The Garside Street bakery reopened on Saturday after the flood.",
+            "The Garside Street bakery has not reopened since the flood, its owner said.",
+            "negation",
         ),
     }
 )

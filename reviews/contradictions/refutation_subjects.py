@@ -1,0 +1,132 @@
+"""What a refutation word is said of when it is predicative ("X are fictional", "X is a hoax"):
+its subject. A claim calls another's report false only when the word is said of that report;
+"every person named here are fictional" describes people, not what the other claim says."""
+
+from __future__ import annotations
+
+from reviews.contradictions import lexicon
+from reviews.contradictions.clauses import BE_FORMS, said_of_lemma
+from reviews.contradictions.text import CLAUSE_BREAKS, STOPWORDS, is_past_form, lemma
+
+# Words between the be-form and the refutation word ("is a complete hoax", "are entirely
+# fictional", "is probably fake").
+_PREDICATE_FILLERS = frozenset(
+    [
+        "a",
+        "an",
+        "all",
+        "just",
+        "simply",
+        "pure",
+        "purely",
+        "complete",
+        "completely",
+        "total",
+        "totally",
+        "entirely",
+        "wholly",
+        "utterly",
+        "also",
+        "clearly",
+        "obviously",
+        "probably",
+        "likely",
+        "apparently",
+        "reportedly",
+        "allegedly",
+    ]
+)
+# A subject runs back over commas ("Milltown, Harbor City and every person named here are
+# fictional"), not over the end of a sentence or a colon ("Note: ...").
+_SUBJECT_BREAKS = CLAUSE_BREAKS - {","}
+# Words that say which or how many of the head, not what it is ("every person", "no painting").
+_DETERMINERS = lexicon.UNIVERSAL | lexicon.UNIVERSAL_NEGATIVE | lexicon.EXISTENTIAL
+# Words that open a relative clause after a subject's head ("the man who ...").
+_RELATIVES = frozenset(["who", "whom", "whose", "which", "that", "where"])
+
+
+def in_sentence_case(tokens: list[str]) -> bool:
+    """Whether a claim is written in sentence case, where a capital inside a sentence starts a
+    name: two of its content words or more are in lower case (a headline in title case
+    capitalises them all)."""
+    lower = [token for token in tokens if token.isalpha() and token.islower()]
+    return len([token for token in lower if token not in STOPWORDS]) >= 2
+
+
+def in_a_name(tokens: list[str], position: int) -> bool:
+    """Whether the refutation word at ``position`` is part of a name: capitalised inside a
+    sentence of a claim in sentence case ("the tribute band Fake Moon", "sells Fake Fang"),
+    not written in capitals for emphasis ("exposed as a FAKE")."""
+    word = tokens[position]
+    return (
+        position > 0
+        and word[0].isupper()
+        and not word.isupper()
+        and tokens[position - 1] not in _SUBJECT_BREAKS
+        and in_sentence_case(tokens)
+    )
+
+
+def predicative_subject(tokens: list[str], position: int, reason: str) -> str:
+    """The subject of the refutation word at ``position`` when it calls something false
+    (``reason``) and a form of "be" (or "get") comes before it, space-separated: the
+    back-reference ("it's fake" -> "it", "that is false" -> "that"), or the words of its head,
+    the noun phrase that opens it, up to a preposition, relative or participle after its
+    first word ("every person named here are fictional" -> "person", "the shirts sold outside
+    the ground" -> "shirt", "the Milltown rate rise" -> "rate rise"; names are left out); ""
+    when the word is not said of a subject ("a fake passport", "Hoax!") or its head has no
+    content word."""
+    if reason != lexicon.CALLS_FALSE:
+        return ""  # "X is not dead" is said of the person, "X was dismissed" is a denial
+    lowered = [token.lower() for token in tokens]
+    cursor = position - 1
+    while cursor >= 0 and lowered[cursor] in _PREDICATE_FILLERS:
+        cursor -= 1
+    if cursor < 0:
+        return ""
+    word = lowered[cursor]
+    if word.endswith("'s") and word[:-2] in lexicon.BACK_REFERENCES:
+        return word[:-2]
+    if word not in BE_FORMS:
+        return ""
+    if cursor and lowered[cursor - 1] in lexicon.BACK_REFERENCES:
+        return lowered[cursor - 1]
+    return " ".join(_head(tokens, lowered, _subject_start(lowered, cursor), cursor))
+
+
+def _subject_start(lowered: list[str], end: int) -> int:
+    """Where the subject ending before ``end`` starts: after the last sentence break, colon or
+    reporting verb ("officials said the story is false"; "claims" and "reports" are nouns
+    there, "the figures showing" a participle)."""
+    reporting = lexicon.reporting_lemmas()
+    start = end
+    while start > 0:
+        word = lowered[start - 1]
+        if word in _SUBJECT_BREAKS or (
+            lemma(word) in reporting
+            and word not in lexicon.REPORT_NOUNS
+            and not word.endswith("ing")
+        ):
+            break
+        start -= 1
+    return start
+
+
+def _head(tokens: list[str], lowered: list[str], start: int, end: int) -> list[str]:
+    """The content lemmas of the subject's opening noun phrase, up to a preposition, relative
+    or participle after its first word, without names: a word capitalised inside
+    a claim written in sentence case is a name."""
+    sentence_case = in_sentence_case(tokens)
+    head: list[str] = []
+    for index in range(start, end):
+        word = lowered[index]
+        if head and (word in lexicon.PREPOSITIONS or word in _RELATIVES or is_past_form(word)):
+            break  # "the shirts sold outside the ground": the head is "shirts"
+        if not word[0].isalpha() or word in STOPWORDS or word in _DETERMINERS:
+            continue
+        if sentence_case and index and tokens[index][0].isupper():
+            continue  # "Milltown, Northgate Engineering and every person": names
+        value = said_of_lemma(word)
+        if value not in STOPWORDS and len(value) > 1:
+            head.append(value)
+    return head
