@@ -23,7 +23,7 @@ from reviews.contradictions.detectors import Cue, Overlap, overlap_of, update_be
 from reviews.contradictions.features import ClaimFeatures, features_extract
 from reviews.contradictions.registry import DETECTORS, Detector, detectors_that_may_fire
 
-DETECTOR_VERSION = "lexical-15"
+DETECTOR_VERSION = "lexical-16"
 
 
 @dataclasses.dataclass(frozen=True)
