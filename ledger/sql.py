@@ -113,7 +113,7 @@ class TableWrite:
     new: bool = True
 
 
-def send(writes: Sequence[TableWrite]) -> None:
+def send(writes: Sequence[TableWrite], *, commit: bool = False) -> None:
     """The send step of an append: write every planned row, in the current transaction.
 
     The multi-row INSERTs (upserts for read-model rows) of every table go in one round trip:
@@ -121,6 +121,12 @@ def send(writes: Sequence[TableWrite]) -> None:
     (``_one_statement``); on SQLite one after the other. Large groups of new rows are COPYed
     instead, after them (COPY cannot run inside a pipeline). A failure raises and leaves the
     transaction to roll back.
+
+    ``commit``: the caller's ``transaction.atomic`` block is the transaction's outermost and
+    nothing follows the send in it. On PostgreSQL with nothing to COPY, the transaction's COMMIT
+    then travels in the writes' round trip, so the append lock is held for one round trip less;
+    the block's own commit finds the transaction ended and sends nothing (psycopg commits only a
+    transaction in progress). A failed write or COMMIT raises here, inside the block, as without.
     """
     statements: list[tuple[str, list[Any]]] = []
     copies = []
@@ -139,10 +145,14 @@ def send(writes: Sequence[TableWrite]) -> None:
                 tail=write.conflict,
             )
         )
+    commit = commit and not copies and vendor() == "postgresql"
     if vendor() == "postgresql":
         statements = _one_statement(statements)
     with pipeline():
         execute_statements(statements)
+        if commit:
+            with fast_cursor() as cursor:
+                cursor.execute("COMMIT", prepare=False)
     for write in copies:
         _copy_rows(write)
 

@@ -131,6 +131,7 @@ def append(
     payloads = _validated(item)
     metadata_dict = _metadata_dict(metadata)
     fingerprint = _fingerprint(stream_id, expected_version, events) if idempotency_key else ""
+    commit = _transaction_owned() and not idempotency_key  # a key's record follows the send
     with transaction.atomic():
         if idempotency_key:
             lock_appends()
@@ -140,7 +141,7 @@ def append(
         # Without a key to check first, the lock travels with the append's reads.
         reads = read_under_lock([item.target], lock=not idempotency_key)
         planned = plan([item], [payloads], metadata_dict, reads)
-        send(planned.writes)
+        send(planned.writes, commit=commit)
         (recorded,) = planned.results
         if idempotency_key:
             IdempotencyRecord.objects.create(
@@ -171,10 +172,11 @@ def append_many(*, appends: Sequence[StreamAppend], metadata: Metadata) -> list[
         raise InvalidCommand("a bulk append names each stream at most once")
     all_payloads = [_validated(item) for item in appends]
     metadata_dict = _metadata_dict(metadata)
+    commit = _transaction_owned()
     with transaction.atomic():
         reads = read_under_lock([item.target for item in appends], lock=True)
         planned = plan(appends, all_payloads, metadata_dict, reads)
-        send(planned.writes)
+        send(planned.writes, commit=commit)
     followers_nudge(item.type for item in planned.appended)
     return [AppendResult(events=events, replayed=False) for events in planned.results]
 
@@ -201,6 +203,7 @@ def append_decided(
     ``expected_version``.
     """
     metadata_dict = _metadata_dict(metadata)
+    commit = _transaction_owned()
     with transaction.atomic():
         reads = read_under_lock([(stream_id, stream_type, None)], lock=True)
         item = StreamAppend(
@@ -210,9 +213,15 @@ def append_decided(
             events=decide(reads.rows, reads.version_of(stream_id)),
         )
         planned = plan([item], [_validated(item)], metadata_dict, reads)
-        send(planned.writes)
+        send(planned.writes, commit=commit)
     followers_nudge(item.type for item in planned.appended)
     return AppendResult(events=planned.results[0], replayed=False)
+
+
+def _transaction_owned() -> bool:
+    """Whether an append starting now is its transaction's outermost block: its writes, the
+    last thing it sends, may then carry the COMMIT (``ledger.sql.send``)."""
+    return not transaction.get_connection().in_atomic_block
 
 
 def _metadata_dict(metadata: Metadata) -> dict[str, Any]:
