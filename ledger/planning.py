@@ -241,11 +241,15 @@ def _chain(
     prepared_recorded_at = prepare_recorded_at(recorded_at)
     values: list[tuple[Any, ...]] = []
     results: list[list[RecordedEvent]] = []
+    # A stream's own metadata, by identity: an ingest's claims share one (caused by the source).
+    own_metadata: dict[int, tuple[dict[str, Any], Any]] = {}
     for item, payloads in zip(appends, all_payloads, strict=True):
         item_metadata, item_prepared_metadata = metadata_dict, prepared_metadata
         if item.metadata is not None:
-            item_metadata = item.metadata.to_dict()
-            item_prepared_metadata = prepare_metadata(item_metadata)
+            if id(item.metadata) not in own_metadata:
+                as_dict = item.metadata.to_dict()
+                own_metadata[id(item.metadata)] = (as_dict, prepare_metadata(as_dict))
+            item_metadata, item_prepared_metadata = own_metadata[id(item.metadata)]
         recorded: list[RecordedEvent] = []
         for offset, (event, payload) in enumerate(zip(item.events, payloads, strict=True), 1):
             position += 1

@@ -217,6 +217,17 @@ def value_preparer(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     if isinstance(field, models.JSONField):
         encoder = field.encoder
         adapt_json_value = connection.ops.adapt_json_value
+        if encoder is None:
+            from psycopg.types.json import Jsonb
+
+            from ledger.verify_export import canonical_text
+
+            def json_text(value: Any) -> Any:
+                # jsonb keeps neither key order nor spacing: the one compact C encoder serves,
+                # without json.dumps' Python wrapper around it (a COPY dumps every row's JSON).
+                return None if value is None else Jsonb(value, dumps=canonical_text)
+
+            return json_text
 
         def json_value(value: Any) -> Any:
             if value is None:

@@ -101,8 +101,6 @@ def _validated(item: StreamAppend) -> list[dict[str, Any]]:
     payloads = [event.to_data() for event in item.events]
     for payload in payloads:
         validate_payload(payload)
-    if item.metadata is not None:
-        validate_payload(item.metadata.to_dict(), path="metadata")
     return payloads
 
 
@@ -172,6 +170,11 @@ def append_many(*, appends: Sequence[StreamAppend], metadata: Metadata) -> list[
         raise InvalidCommand("a bulk append names each stream at most once")
     all_payloads = [_validated(item) for item in appends]
     metadata_dict = _metadata_dict(metadata)
+    # Each stream's own metadata once, however many streams share it (an ingest's claims do).
+    for own in {
+        id(item.metadata): item.metadata for item in appends if item.metadata is not None
+    }.values():
+        _metadata_dict(own)
     commit = _transaction_owned()
     with transaction.atomic():
         reads = read_under_lock([item.target for item in appends], lock=True)

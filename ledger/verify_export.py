@@ -158,17 +158,33 @@ def salted_digest(salt: str, data: Any) -> str:
     """A format-2 payload digest: SHA-256 of the salt's bytes and the canonical payload. Once a
     redaction deletes the salt, the digest no longer lets anyone test guesses of the payload.
     ValueError for a malformed salt."""
-    return hashlib.sha256(_salt_bytes(salt, SALT_BYTES) + canonical_json(data)).hexdigest()
+    return _salted_digest(_salt_bytes(salt, SALT_BYTES), data)
+
+
+def _salted_digest(salt: bytes, data: Any) -> str:
+    return hashlib.sha256(salt + canonical_json(data)).hexdigest()
 
 
 def leaf_salt(salt: str, index: int) -> str:
     """The salt of the ``index``-th text value, derived from the event's salt; one leaf salt
     reveals neither the event's salt nor another leaf's."""
-    return hashlib.sha256(_salt_bytes(salt, SALT_BYTES) + b"leaf:%d" % index).hexdigest()
+    return _leaf_salt(_salt_bytes(salt, SALT_BYTES), index).hex()
+
+
+def _leaf_salt(salt: bytes, index: int) -> bytes:
+    return hashlib.sha256(salt + b"leaf:%d" % index).digest()
 
 
 def leaf_commitment(salt_of_leaf: str, value: str) -> str:
-    return hashlib.sha256(_salt_bytes(salt_of_leaf, 32) + canonical_json(value)).hexdigest()
+    return _leaf_commitment(_salt_bytes(salt_of_leaf, 32), value)
+
+
+def _leaf_commitment(salt_of_leaf: bytes, value: str) -> str:
+    # A string's canonical JSON is its JSON string (canonical_json without the encoder's call).
+    return hashlib.sha256(salt_of_leaf + _encode_text(value).encode("utf-8")).hexdigest()
+
+
+_encode_text = json.encoder.encode_basestring
 
 
 # Called with (index, dotted path, value) of each text value in canonical order; returns what
@@ -183,29 +199,37 @@ def fields_digest(data: Any, commit: Commit) -> str:
     and each text through its own commitment."""
     counter = itertools.count()
 
-    def skeleton(value: Any, path: str) -> Any:
+    def part(value: Any, path: str) -> Any:
         if isinstance(value, str):
             return commit(next(counter), path, value)
-        if isinstance(value, dict):
-            return {
-                key: skeleton(value[key], f"{path}.{key}" if path else key) for key in sorted(value)
-            }
-        if isinstance(value, list):
-            return [
-                skeleton(item, f"{path}.{index}" if path else str(index))
-                for index, item in enumerate(value)
-            ]
+        if isinstance(value, dict | list):
+            return skeleton(value, path)
         return value
 
-    return hashlib.sha256(canonical_json(skeleton(data, ""))).hexdigest()
+    def skeleton(value: dict[str, Any] | list[Any], path: str) -> Any:
+        # part() inlined for the children: every append hashes its payloads through here.
+        prefix = f"{path}." if path else ""
+        names = sorted(value) if isinstance(value, dict) else range(len(value))
+        parts = []
+        for name in names:
+            item = value[name]  # type: ignore[index]
+            if isinstance(item, str):
+                item = commit(next(counter), f"{prefix}{name}", item)
+            elif isinstance(item, dict | list):
+                item = skeleton(item, f"{prefix}{name}")
+            parts.append(item)
+        return dict(zip(names, parts, strict=True)) if isinstance(value, dict) else parts
+
+    return hashlib.sha256(canonical_json(part(data, ""))).hexdigest()
 
 
 def payload_commitments(salt: str, data: Any) -> tuple[str, str]:
     """(data_digest, fields_digest) of a payload appended in hash format 2 with ``salt``."""
+    salt_bytes = _salt_bytes(salt, SALT_BYTES)  # once for the event, not once per text
     digest = fields_digest(
-        data, lambda index, _path, value: leaf_commitment(leaf_salt(salt, index), value)
+        data, lambda index, _path, value: _leaf_commitment(_leaf_salt(salt_bytes, index), value)
     )
-    return salted_digest(salt, data), digest
+    return _salted_digest(salt_bytes, data), digest
 
 
 def redacted_leaves_problem(
