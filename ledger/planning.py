@@ -53,8 +53,8 @@ class Reads:
         return self.streams.get(stream_id, (0, ""))[0]
 
 
-def read_under_lock(targets: Sequence[tuple[str, str, int | None]], *, lock: bool) -> Reads:
-    """One round trip: the lock (with ``lock``), the heads of the streams and of the ledger, and
+def read_under_lock(targets: Sequence[tuple[str, str, int | None]]) -> Reads:
+    """One round trip: the lock, the heads of the streams and of the ledger, and
     the rows keyed by those streams that their handlers read.
 
     ``targets`` are (stream id, stream type, expected version, None when unknown). Rows keyed
@@ -66,11 +66,10 @@ def read_under_lock(targets: Sequence[tuple[str, str, int | None]], *, lock: boo
     with ExitStack() as cursors, pipeline():
         if len(targets) == 1:
             join = projections.stream_rows_joined(rows, *targets[0])
-            pending_heads = [_stream_head_send(cursors, targets[0][0], join, lock=lock)]
+            pending_heads = [_stream_head_send(cursors, targets[0][0], join)]
             pending_rows = []
         else:
-            if lock:
-                lock_statement(cursors.enter_context(fast_cursor()))
+            lock_statement(cursors.enter_context(fast_cursor()))
             join = None
             pending_heads = _heads_send(cursors, [stream_id for stream_id, _, _ in targets])
             pending_rows = projections.preload_streams(rows, cursors, targets)
@@ -132,13 +131,11 @@ def _head_sql(width: int) -> str:
     )
 
 
-def _stream_head_send(
-    cursors: ExitStack, stream_id: str, join: projections.StreamRowsJoin, *, lock: bool
-) -> Any:
-    """Send the read of one stream's (version, type) and of the ledger head, with the stream's
-    read-model rows joined (``join``): a command's one read. With ``lock``, on PostgreSQL the
-    lock and the read are one statement, ``ledger_read_locked`` (migration 0016) taking the lock
-    and then running the read on a snapshot taken after it."""
+def _stream_head_send(cursors: ExitStack, stream_id: str, join: projections.StreamRowsJoin) -> Any:
+    """Send the lock and the read of one stream's (version, type) and of the ledger head, with
+    the stream's read-model rows joined (``join``): a command's one read. On PostgreSQL the lock
+    and the read are one statement, ``ledger_read_locked`` (migration 0016) taking the lock and
+    then running the read on a snapshot taken after it."""
     table = connection.ops.quote_name(Event._meta.db_table)
     sql = (
         f"SELECT last.stream_id, last.version, last.stream_type{join.columns} FROM (SELECT"
@@ -147,7 +144,7 @@ def _stream_head_send(
     )
     params = [stream_id, *join.params]
     cursor = cursors.enter_context(fast_cursor())
-    if not lock or vendor() != "postgresql":
+    if vendor() != "postgresql":
         cursor.execute(sql, params)  # SQLite's write lock is the transaction's
         return cursor
     import psycopg

@@ -136,8 +136,7 @@ def append(
             replayed = _replay(idempotency_key, fingerprint)
             if replayed is not None:
                 return replayed
-        # Without a key to check first, the lock travels with the append's reads.
-        reads = read_under_lock([item.target], lock=not idempotency_key)
+        reads = read_under_lock([item.target])
         planned = plan([item], [payloads], metadata_dict, reads)
         send(planned.writes, commit=commit)
         (recorded,) = planned.results
@@ -177,7 +176,7 @@ def append_many(*, appends: Sequence[StreamAppend], metadata: Metadata) -> list[
         _metadata_dict(own)
     commit = _transaction_owned()
     with transaction.atomic():
-        reads = read_under_lock([item.target for item in appends], lock=True)
+        reads = read_under_lock([item.target for item in appends])
         planned = plan(appends, all_payloads, metadata_dict, reads)
         send(planned.writes, commit=commit)
     followers_nudge(item.type for item in planned.appended)
@@ -208,7 +207,7 @@ def append_decided(
     metadata_dict = _metadata_dict(metadata)
     commit = _transaction_owned()
     with transaction.atomic():
-        reads = read_under_lock([(stream_id, stream_type, None)], lock=True)
+        reads = read_under_lock([(stream_id, stream_type, None)])
         item = StreamAppend(
             stream_id=stream_id,
             stream_type=stream_type,

@@ -93,10 +93,8 @@ HASH_FORMAT = 2
 SALT_BYTES = 16
 # What a redacted text value holds instead (ledger.events.REDACTED is this value).
 REDACTED = "[redacted]"
-# Work is split into chunks of whole lines: a file by byte ranges (each process reads its own),
-# an iterable of lines by count.
+# Work is split into chunks of whole lines by byte ranges of the file (each process reads its own).
 CHUNK_BYTES = 4 * 1024 * 1024
-LINES_PER_CHUNK = 4000
 
 # One encoder, built once: json.dumps() with options builds a new encoder on every call.
 _CANONICAL = json.JSONEncoder(
@@ -114,6 +112,10 @@ _ENCODE_CHUNKS = (
     if _C_MAKE_ENCODER is not None
     else None
 )
+
+
+# What the canonical encoder writes a string with (the C function where available).
+_ENCODE_STRING = json.encoder.encode_basestring
 
 
 def canonical_text(value: Any) -> str:
@@ -181,10 +183,7 @@ def leaf_commitment(salt_of_leaf: str, value: str) -> str:
 
 def _leaf_commitment(salt_of_leaf: bytes, value: str) -> str:
     # A string's canonical JSON is its JSON string (canonical_json without the encoder's call).
-    return hashlib.sha256(salt_of_leaf + _encode_text(value).encode("utf-8")).hexdigest()
-
-
-_encode_text = json.encoder.encode_basestring
+    return hashlib.sha256(salt_of_leaf + _ENCODE_STRING(value).encode("utf-8")).hexdigest()
 
 
 # Called with (index, dotted path, value) of each text value in canonical order; returns what
@@ -620,10 +619,6 @@ def _examine_parsed(line: bytes | str) -> _Examined:
     )
 
 
-# What the canonical encoder writes a string with (the C function where available).
-_ENCODE_STRING = json.encoder.encode_basestring
-
-
 def _plain_event(line: bytes | str) -> tuple[int, str, str] | None:
     """(position, prev_hash, hash) of an ordinary event line that checks out on its own.
 
@@ -792,10 +787,6 @@ def _examine_chunk(
     if run:
         entries.append((run[0], _Run(run[1], run[2], *previous)))
     return len(lines), entries
-
-
-def _examine_lines(task: tuple[list[bytes | str], bool, frozenset[int]]) -> _ChunkResult:
-    return _examine_chunk(*task)
 
 
 def _examine_range(task: tuple[str, int, int, bool, frozenset[int]]) -> _ChunkResult:
@@ -1102,30 +1093,6 @@ def _start(
     return _Chain(header or _Header("ledger"), checkpoints), header is not None
 
 
-def verify_lines(
-    lines: Iterable[bytes | str],
-    *,
-    checkpoints: Sequence[tuple[int, str]] = (),
-    jobs: int = 1,
-    key: bytes | None = None,
-) -> Summary:
-    """Check every line of an export in order; raise BadLine at the first failure.
-
-    ``checkpoints`` are (position, hash) pairs the export must agree with. ``jobs`` > 1 spreads
-    the hashing over that many processes; the result is the same. ``key`` checks a claim
-    export's signed header (Unverifiable without it).
-    """
-    iterator = iter(lines)
-    first = next(iterator, None)
-    chain, had_header = _start(first, checkpoints, key)
-    if first is not None and not had_header:
-        iterator = itertools.chain([first], iterator)
-    positions = frozenset(position for position, _ in checkpoints)
-    batches = iter(lambda: list(itertools.islice(iterator, LINES_PER_CHUNK)), [])
-    tasks = ((batch, chain.contiguous, positions) for batch in batches)
-    return _verify(chain, 2 if had_header else 1, _results(_examine_lines, tasks, jobs))
-
-
 def verify_file(
     path: str,
     *,
@@ -1133,8 +1100,13 @@ def verify_file(
     jobs: int = 1,
     key: bytes | None = None,
 ) -> Summary:
-    """``verify_lines`` for the lines of a file (split at ``\\n``), which each process reads
-    for itself in chunks of about CHUNK_BYTES."""
+    """Check every line of the export at ``path`` (split at ``\\n``) in order; raise BadLine
+    at the first failure.
+
+    ``checkpoints`` are (position, hash) pairs the export must agree with. ``jobs`` > 1 spreads
+    the hashing over that many processes, each reading its own chunks of about CHUNK_BYTES; the
+    result is the same. ``key`` checks a claim export's signed header (Unverifiable without it).
+    """
     with open(path, "rb") as handle:
         size = os.fstat(handle.fileno()).st_size
         first = handle.readline()
