@@ -34,10 +34,12 @@ if TYPE_CHECKING:
 APPEND_LOCK_KEY = 0x1ED6E7
 
 
-def lock_statement(cursor: Any) -> None:
-    """Take the append lock on ``cursor`` (PostgreSQL; SQLite's write lock needs no statement)."""
-    if connection.vendor == "postgresql":
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK_KEY])
+def lock_appends() -> None:
+    """Serialize with every other append until the current transaction ends (PostgreSQL's
+    advisory lock; SQLite's write lock, the transaction's, needs no statement)."""
+    if vendor() == "postgresql":
+        with fast_cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK_KEY])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,7 +71,7 @@ def read_under_lock(targets: Sequence[tuple[str, str, int | None]]) -> Reads:
             pending_heads = [_stream_head_send(cursors, targets[0][0], join)]
             pending_rows = []
         else:
-            lock_statement(cursors.enter_context(fast_cursor()))
+            lock_appends()
             join = None
             pending_heads = _heads_send(cursors, [stream_id for stream_id, _, _ in targets])
             pending_rows = projections.preload_streams(rows, cursors, targets)
@@ -154,17 +156,13 @@ def _stream_head_send(cursors: ExitStack, stream_id: str, join: projections.Stre
     # ledger head's position too, so it is a bigint; types are given without modifiers.
     query = psycopg.ClientCursor(cursor.connection).mogrify(sql, params)
     fields = [field for item in join.pending for field in item.model._meta.concrete_fields]
-    types = ["varchar", "bigint", "varchar"] + [_base_type(field) for field in fields]
+    types = ["varchar", "bigint", "varchar"]
+    types += [re.sub(r"\([^)]*\)", "", str(field.db_type(connection))) for field in fields]
     columns = ", ".join(f"c{index} {name}" for index, name in enumerate(types))
     cursor.execute(
         f"SELECT * FROM ledger_read_locked(%s, %s) AS read({columns})", [APPEND_LOCK_KEY, query]
     )
     return cursor
-
-
-def _base_type(field: Any) -> str:
-    """A field's PostgreSQL column type without its modifiers (``varchar(100)``: ``varchar``)."""
-    return re.sub(r"\([^)]*\)", "", field.db_type(connection))
 
 
 def _heads_send(cursors: ExitStack, stream_ids: Sequence[str]) -> list[Any]:

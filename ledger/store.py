@@ -25,9 +25,9 @@ from ledger.exceptions import IdempotencyKeyReused, InvalidCommand
 from ledger.followers import followers_nudge
 from ledger.models import IdempotencyRecord
 from ledger.payloads import validate_payload
-from ledger.planning import lock_statement, plan, read_under_lock
+from ledger.planning import lock_appends, plan, read_under_lock
 from ledger.reading import RecordedEvent, read_all
-from ledger.sql import fast_cursor, send
+from ledger.sql import send
 from ledger.verify_export import canonical_json
 
 
@@ -39,12 +39,6 @@ class AppendResult:
     @property
     def version(self) -> int:
         return self.events[-1].version
-
-
-def lock_appends() -> None:
-    """Serialize with every other append until the current transaction ends."""
-    with fast_cursor() as cursor:
-        lock_statement(cursor)
 
 
 def _fingerprint(stream_id: str, expected_version: int, events: Sequence[DomainEvent]) -> str:
