@@ -115,11 +115,14 @@ def database_from_environment() -> dict[str, Any]:
         }
     # Connections persist for a minute; each request checks a reused one first (CONN_HEALTH_CHECKS)
     # so a connection the server dropped (a failover, a restart) is replaced, not answered 500.
+    # The check asks the server only when the connection's socket says something happened
+    # (config/postgresql/base.py).
     config: dict[str, Any] = dict(
         dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     )
     if config["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
+    config["ENGINE"] = "config.postgresql"
     return config
 
 

@@ -265,38 +265,6 @@ def _postgresql_condition(plan: ExportPlan) -> tuple[str, list[Any]]:
     return "", params
 
 
-# PostgreSQL formats the timestamps and hands the JSON over as text: parsing it once here and
-# skipping the ORM's per-value converters doubles the CSV export rate.
-POSTGRESQL_EXPORT_QUERY = """
-    SELECT position, stream_id, stream_type, version, type, schema_version, data::text,
-        metadata::text, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-        prev_hash, hash
-    FROM ledger_event WHERE position <= %s {condition} ORDER BY position
-"""
-
-
-def _postgresql_records(plan: ExportPlan) -> Iterator[dict[str, Any]]:
-    condition, params = _postgresql_condition(plan)
-    loads = json.loads
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(POSTGRESQL_EXPORT_QUERY.format(condition=condition), params)
-        while batch := cursor.fetchmany(EXPORT_BATCH_SIZE):
-            for row in batch:
-                yield {
-                    "position": row[0],
-                    "stream_id": row[1],
-                    "stream_type": row[2],
-                    "version": row[3],
-                    "type": row[4],
-                    "schema_version": row[5],
-                    "data": loads(row[6]),
-                    "metadata": loads(row[7]),
-                    "recorded_at": row[8],
-                    "prev_hash": row[9],
-                    "hash": row[10],
-                }
-
-
 # The JSONL export on PostgreSQL (ADR 0013). PostgreSQL writes every part of a line
 # but the payload and the metadata, whose keys it cannot put in canonical order: per event the
 # position, data, `,"fields_digest":F,"hash":H,"metadata":`, metadata, and `,"position":...}`
@@ -398,10 +366,7 @@ def csv_lines(plan: ExportPlan) -> Iterator[str]:
     writer = csv.writer(_Line(), lineterminator="\n")
     yield writer.writerow(CSV_COLUMNS)
     with _snapshot() as redactions:
-        records = (
-            _postgresql_records(plan) if connection.vendor == "postgresql" else _orm_records(plan)
-        )
-        for record in records:
+        for record in _orm_records(plan):
             redacted = redactions.get(record["position"])
             metadata = record["metadata"] if isinstance(record["metadata"], dict) else {}
             yield writer.writerow(

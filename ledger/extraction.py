@@ -9,7 +9,7 @@ text (``ledger.quotes``), their entities and a check-worthiness score
 (``ledger.checkworthiness``).
 
 Every offset is a character offset into the exact string given, end exclusive, so a selector
-re-anchors in ``Source.text`` (see ``ledger.quotes.selector_anchor``).
+points into ``Source.text``.
 """
 
 from __future__ import annotations

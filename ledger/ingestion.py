@@ -47,7 +47,6 @@ MAX_TITLE_LENGTH = 500
 MAX_PUBLISHER_LENGTH = 200
 MAX_URL_LENGTH = 2000
 HTML_EXTENSIONS = (".html", ".htm", ".xhtml")
-TEXT_EXTENSIONS = (".txt", ".text", ".md", "")
 
 _HTML_SNIFF = re.compile(
     rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import secrets
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
@@ -33,10 +34,12 @@ if TYPE_CHECKING:
 APPEND_LOCK_KEY = 0x1ED6E7
 
 
-def lock_statement(cursor: Any) -> None:
-    """Take the append lock on ``cursor`` (PostgreSQL; SQLite's write lock needs no statement)."""
-    if connection.vendor == "postgresql":
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK_KEY])
+def lock_appends() -> None:
+    """Serialize with every other append until the current transaction ends (PostgreSQL's
+    advisory lock; SQLite's write lock, the transaction's, needs no statement)."""
+    if vendor() == "postgresql":
+        with fast_cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [APPEND_LOCK_KEY])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,8 +55,8 @@ class Reads:
         return self.streams.get(stream_id, (0, ""))[0]
 
 
-def read_under_lock(targets: Sequence[tuple[str, str, int | None]], *, lock: bool) -> Reads:
-    """One round trip: the lock (with ``lock``), the heads of the streams and of the ledger, and
+def read_under_lock(targets: Sequence[tuple[str, str, int | None]]) -> Reads:
+    """One round trip: the lock, the heads of the streams and of the ledger, and
     the rows keyed by those streams that their handlers read.
 
     ``targets`` are (stream id, stream type, expected version, None when unknown). Rows keyed
@@ -63,15 +66,14 @@ def read_under_lock(targets: Sequence[tuple[str, str, int | None]], *, lock: boo
     """
     rows = projections.DatabaseRows()
     with ExitStack() as cursors, pipeline():
-        if lock:
-            lock_statement(cursors.enter_context(fast_cursor()))
         if len(targets) == 1:
             join = projections.stream_rows_joined(rows, *targets[0])
-            pending_heads = _heads_send(cursors, [targets[0][0]], join)
+            pending_heads = [_stream_head_send(cursors, targets[0][0], join)]
             pending_rows = []
         else:
+            lock_appends()
             join = None
-            pending_heads = _heads_send(cursors, [stream_id for stream_id, _, _ in targets], None)
+            pending_heads = _heads_send(cursors, [stream_id for stream_id, _, _ in targets])
             pending_rows = projections.preload_streams(rows, cursors, targets)
         streams, head = _heads_collect(pending_heads, join, rows)
         rows.preload_collect(pending_rows)
@@ -121,33 +123,55 @@ def plan(
     return planned
 
 
-def _heads_send(
-    cursors: ExitStack, stream_ids: Sequence[str], join: projections.StreamRowsJoin | None
-) -> list[Any]:
-    """Send the reads of each stream's (version, type) and of the ledger head (position, hash),
-    with one stream's ``join`` (its read-model rows) in the same statement.
+def _head_sql(width: int) -> str:
+    """The ledger head (position, hash) as a row after the streams' rows, ``width`` columns of
+    NULL standing for a joined stream's read-model columns."""
+    table = connection.ops.quote_name(Event._meta.db_table)
+    return (
+        f" UNION ALL SELECT NULL, head.position, head.hash{', NULL' * width} FROM (SELECT"
+        f" position, hash FROM {table} ORDER BY position DESC LIMIT 1) head"
+    )
+
+
+def _stream_head_send(cursors: ExitStack, stream_id: str, join: projections.StreamRowsJoin) -> Any:
+    """Send the lock and the read of one stream's (version, type) and of the ledger head, with
+    the stream's read-model rows joined (``join``): a command's one read. On PostgreSQL the lock
+    and the read are one statement, ``ledger_read_locked`` (migration 0016) taking the lock and
+    then running the read on a snapshot taken after it."""
+    table = connection.ops.quote_name(Event._meta.db_table)
+    sql = (
+        f"SELECT last.stream_id, last.version, last.stream_type{join.columns} FROM (SELECT"
+        f" stream_id, version, stream_type FROM {table} WHERE stream_id = %s ORDER BY"
+        f" version DESC LIMIT 1) last{join.joins}" + _head_sql(join.width)
+    )
+    params = [stream_id, *join.params]
+    cursor = cursors.enter_context(fast_cursor())
+    if vendor() != "postgresql":
+        cursor.execute(sql, params)  # SQLite's write lock is the transaction's
+        return cursor
+    import psycopg
+
+    # The parameters as literals (psycopg quotes them), and the result's column types: a
+    # function returning records is called with their definition. The version column is the
+    # ledger head's position too, so it is a bigint; types are given without modifiers.
+    query = psycopg.ClientCursor(cursor.connection).mogrify(sql, params)
+    fields = [field for item in join.pending for field in item.model._meta.concrete_fields]
+    types = ["varchar", "bigint", "varchar"]
+    types += [re.sub(r"\([^)]*\)", "", str(field.db_type(connection))) for field in fields]
+    columns = ", ".join(f"c{index} {name}" for index, name in enumerate(types))
+    cursor.execute(
+        f"SELECT * FROM ledger_read_locked(%s, %s) AS read({columns})", [APPEND_LOCK_KEY, query]
+    )
+    return cursor
+
+
+def _heads_send(cursors: ExitStack, stream_ids: Sequence[str]) -> list[Any]:
+    """Send the reads of each stream's (version, type) and of the ledger head (position, hash).
 
     Must run under ``lock_appends`` so that no append can commit between this read and ours.
     """
     table = connection.ops.quote_name(Event._meta.db_table)
-    nulls = ", NULL" * (join.width if join is not None else 0)
-    head_sql = (
-        f" UNION ALL SELECT NULL, head.position, head.hash{nulls} FROM (SELECT position, hash"
-        f" FROM {table} ORDER BY position DESC LIMIT 1) head"
-    )
-    if len(stream_ids) == 1:
-        # A command on one stream: the cheapest statement to plan and run, its rows joined.
-        columns, joins, params = (
-            ("", "", []) if join is None else (join.columns, join.joins, join.params)
-        )
-        cursor = cursors.enter_context(fast_cursor())
-        cursor.execute(
-            f"SELECT last.stream_id, last.version, last.stream_type{columns} FROM (SELECT"
-            f" stream_id, version, stream_type FROM {table} WHERE stream_id = %s ORDER BY"
-            f" version DESC LIMIT 1) last{joins}" + head_sql,
-            [stream_ids[0], *params],
-        )
-        return [cursor]
+    head_sql = _head_sql(0)
     if connection.vendor == "postgresql":
         # One index probe per stream, whatever the planner's statistics say: with an IN list
         # and a table not yet analyzed (a bulk import into a new database), PostgreSQL
@@ -212,11 +236,15 @@ def _chain(
     prepared_recorded_at = prepare_recorded_at(recorded_at)
     values: list[tuple[Any, ...]] = []
     results: list[list[RecordedEvent]] = []
+    # A stream's own metadata, by identity: an ingest's claims share one (caused by the source).
+    own_metadata: dict[int, tuple[dict[str, Any], Any]] = {}
     for item, payloads in zip(appends, all_payloads, strict=True):
         item_metadata, item_prepared_metadata = metadata_dict, prepared_metadata
         if item.metadata is not None:
-            item_metadata = item.metadata.to_dict()
-            item_prepared_metadata = prepare_metadata(item_metadata)
+            if id(item.metadata) not in own_metadata:
+                as_dict = item.metadata.to_dict()
+                own_metadata[id(item.metadata)] = (as_dict, prepare_metadata(as_dict))
+            item_metadata, item_prepared_metadata = own_metadata[id(item.metadata)]
         recorded: list[RecordedEvent] = []
         for offset, (event, payload) in enumerate(zip(item.events, payloads, strict=True), 1):
             position += 1

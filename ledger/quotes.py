@@ -59,23 +59,3 @@ def selector_build(
         start=start,
         end=end,
     )
-
-
-def selector_anchor(*, text: str, selector: TextSelector) -> tuple[int, int] | None:
-    """Where ``selector`` points in ``text``: its position when the quote is still there, else
-    the occurrence of the quote whose prefix and suffix match best; None when the quote is gone.
-    """
-    start, end, exact = selector["start"], selector["end"], selector["exact"]
-    if text[start:end] == exact:
-        return start, end
-    best: tuple[int, int] | None = None
-    best_fit = -1
-    position = text.find(exact)
-    while position != -1:
-        before = text[max(0, position - len(selector["prefix"])) : position]
-        after = text[position + len(exact) : position + len(exact) + len(selector["suffix"])]
-        fit = (before == selector["prefix"]) + (after == selector["suffix"])
-        if fit > best_fit:
-            best, best_fit = (position, position + len(exact)), fit
-        position = text.find(exact, position + 1)
-    return best

@@ -46,11 +46,7 @@ def format_timestamp(moment: datetime.datetime) -> str:
 
 def read_stream(stream_id: str) -> list[RecordedEvent]:
     """Every event of one stream, oldest first (empty when the stream does not exist)."""
-    # A plain cursor: loading one claim is on every command's path, and the ORM's query
-    # building costs more than the indexed read itself.
-    with fast_cursor() as cursor:
-        cursor.execute(*_read_stream_query(stream_id))
-        return _recorded_list(cursor.fetchall())
+    return read_streams([stream_id])[stream_id]
 
 
 def read_streams(stream_ids: Sequence[str]) -> dict[str, list[RecordedEvent]]:
@@ -67,24 +63,11 @@ def read_streams(stream_ids: Sequence[str]) -> dict[str, list[RecordedEvent]]:
             "ORDER BY stream_id, version",
             list(streams),
         )
-        for recorded in _recorded_list(cursor.fetchall()):
+        convert = _recorded_converter(vendor())
+        for values in cursor.fetchall():
+            recorded = _recorded_from_values(convert(values))
             streams[recorded.stream_id].append(recorded)
     return streams
-
-
-def _read_stream_query(stream_id: str) -> tuple[str, list[Any]]:
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(name) for name in _RECORDED_FIELDS)
-    return (
-        f"SELECT {columns} FROM {quote(Event._meta.db_table)} WHERE stream_id = %s "
-        "ORDER BY version",
-        [stream_id],
-    )
-
-
-def _recorded_list(rows: Iterable[Sequence[Any]]) -> list[RecordedEvent]:
-    convert = _recorded_converter(vendor())
-    return [_recorded_from_values(convert(values)) for values in rows]
 
 
 @functools.cache

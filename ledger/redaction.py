@@ -21,9 +21,10 @@ from ledger import projections
 from ledger.db_guards import SQLITE_TRIGGERS
 from ledger.exceptions import InvalidCommand, LedgerIntegrityError, NotFound
 from ledger.models import EVENT_FIELDS, Event
+from ledger.planning import lock_appends
 from ledger.reading import format_timestamp
 from ledger.services import projections_rebuild
-from ledger.store import append, lock_appends
+from ledger.store import append
 from ledger.verify_export import (
     event_hash,
     fields_digest,

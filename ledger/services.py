@@ -14,8 +14,9 @@ from ledger import projections
 from ledger.claims import ClaimState, claim_state_from_events, evolve
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, LedgerIntegrityError, NotFound
 from ledger.models import ClaimView, Source
+from ledger.planning import lock_appends
 from ledger.reading import RecordedEvent, read_all, read_stream
-from ledger.store import StreamAppend, append, append_decided, lock_appends
+from ledger.store import StreamAppend, append, append_decided
 
 MAX_CLAIM_LENGTH = 5000
 

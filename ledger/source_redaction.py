@@ -25,6 +25,7 @@ from ledger.db_guards import SOURCE_FILLER, SQLITE_SOURCE_TRIGGER
 from ledger.exceptions import InvalidCommand, LedgerIntegrityError, NotFound
 from ledger.ingestion import MEDIA_TYPE_TEXT, source_withheld
 from ledger.models import Event, Source
+from ledger.planning import lock_appends
 from ledger.reading import read_stream
 from ledger.redaction import (
     RedactionResult,
@@ -33,7 +34,7 @@ from ledger.redaction import (
     redactor_execute,
 )
 from ledger.services import projections_rebuild
-from ledger.store import append, lock_appends
+from ledger.store import append
 
 SOURCE_EVENT_TYPES = (ev.EventType.SOURCE_INGESTED, ev.EventType.SOURCE_REDACTED)
 MAX_SPANS = 1000

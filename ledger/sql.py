@@ -6,7 +6,7 @@ import dataclasses
 import datetime
 import functools
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
@@ -62,40 +62,8 @@ def pipeline() -> Iterator[None]:
         yield
 
 
-def execute_statements(statements: Iterable[tuple[str, Sequence[Any]]]) -> None:
-    """Run statements in order, each on its own ``fast_cursor`` (inside ``pipeline()`` none of
-    them waits for the one before)."""
-    with ExitStack() as cursors:
-        for sql, params in statements:
-            cursors.enter_context(fast_cursor()).execute(sql, params)
-
-
-def multi_row_statements(
-    insert: str, placeholder: str, rows: Sequence[Sequence[Any]], *, columns: int, tail: str = ""
-) -> list[tuple[str, list[Any]]]:
-    """Multi-row INSERTs of prepared rows of ``columns`` values: ``insert`` (``INSERT INTO t
-    (...) VALUES``), one ``placeholder`` per row, then ``tail`` (an ON CONFLICT clause), with as
-    many rows per statement as the database's parameter limit allows, 500 at most."""
-    per_statement = max(1, min(500, max_query_params() // columns))
-    suffix = f" {tail}" if tail else ""
-    return [
-        (
-            f"{insert} {', '.join([placeholder] * len(chunk))}{suffix}",
-            [value for row in chunk for value in row],
-        )
-        for chunk in (
-            rows[index : index + per_statement] for index in range(0, len(rows), per_statement)
-        )
-    ]
-
-
 # Below this many rows an INSERT (pipelined with its neighbours) beats a COPY's extra setup.
 COPY_MIN_ROWS = 50
-
-
-def copy_allowed(rows: int) -> bool:
-    """Whether a batch of this many new rows goes by COPY."""
-    return rows >= COPY_MIN_ROWS and vendor() == "postgresql"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -113,7 +81,7 @@ class TableWrite:
     new: bool = True
 
 
-def send(writes: Sequence[TableWrite]) -> None:
+def send(writes: Sequence[TableWrite], *, commit: bool = False) -> None:
     """The send step of an append: write every planned row, in the current transaction.
 
     The multi-row INSERTs (upserts for read-model rows) of every table go in one round trip:
@@ -121,30 +89,44 @@ def send(writes: Sequence[TableWrite]) -> None:
     (``_one_statement``); on SQLite one after the other. Large groups of new rows are COPYed
     instead, after them (COPY cannot run inside a pipeline). A failure raises and leaves the
     transaction to roll back.
+
+    ``commit``: the caller's ``transaction.atomic`` block is the transaction's outermost and
+    nothing follows the send in it. On PostgreSQL with nothing to COPY, the transaction's COMMIT
+    then travels in the writes' round trip, so the append lock is held for one round trip less;
+    the block's own commit finds the transaction ended and sends nothing (psycopg commits only a
+    transaction in progress). A failed write or COMMIT raises here, inside the block, as without.
     """
     statements: list[tuple[str, list[Any]]] = []
     copies = []
+    postgresql = vendor() == "postgresql"
     for write in writes:
-        if not write.rows:
-            continue
-        if write.new and copy_allowed(len(write.rows)):
+        if write.new and postgresql and len(write.rows) >= COPY_MIN_ROWS:
             copies.append(write)
-            continue
-        statements.extend(
-            multi_row_statements(
-                f"INSERT INTO {write.table} ({', '.join(write.columns)}) VALUES",
-                "(" + ", ".join(["%s"] * len(write.columns)) + ")",
-                write.rows,
-                columns=len(write.columns),
-                tail=write.conflict,
-            )
-        )
-    if vendor() == "postgresql":
+        elif write.rows:
+            statements.extend(_inserts(write))
+    if postgresql:
         statements = _one_statement(statements)
-    with pipeline():
-        execute_statements(statements)
+    with pipeline(), ExitStack() as cursors:
+        for sql, params in statements:
+            cursors.enter_context(fast_cursor()).execute(sql, params)
+        if commit and postgresql and not copies:
+            cursors.enter_context(fast_cursor()).execute("COMMIT", prepare=False)
     for write in copies:
         _copy_rows(write)
+
+
+def _inserts(write: TableWrite) -> list[tuple[str, list[Any]]]:
+    """A table's multi-row INSERTs (its ``conflict`` clause after each), as many rows per
+    statement as the database's parameter limit allows, 500 at most."""
+    per_statement = max(1, min(500, max_query_params() // len(write.columns)))
+    insert = f"INSERT INTO {write.table} ({', '.join(write.columns)}) VALUES "
+    placeholder = "(" + ", ".join(["%s"] * len(write.columns)) + ")"
+    tail = f" {write.conflict}" if write.conflict else ""
+    chunks = (write.rows[i : i + per_statement] for i in range(0, len(write.rows), per_statement))
+    return [
+        (insert + ", ".join([placeholder] * len(chunk)) + tail, [v for row in chunk for v in row])
+        for chunk in chunks
+    ]
 
 
 def _one_statement(statements: list[tuple[str, list[Any]]]) -> list[tuple[str, list[Any]]]:
@@ -207,6 +189,17 @@ def value_preparer(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     if isinstance(field, models.JSONField):
         encoder = field.encoder
         adapt_json_value = connection.ops.adapt_json_value
+        if encoder is None:
+            from psycopg.types.json import Jsonb
+
+            from ledger.verify_export import canonical_text
+
+            def json_text(value: Any) -> Any:
+                # jsonb keeps neither key order nor spacing: the one compact C encoder serves,
+                # without json.dumps' Python wrapper around it (a COPY dumps every row's JSON).
+                return None if value is None else Jsonb(value, dumps=canonical_text)
+
+            return json_text
 
         def json_value(value: Any) -> Any:
             if value is None:

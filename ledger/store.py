@@ -25,9 +25,9 @@ from ledger.exceptions import IdempotencyKeyReused, InvalidCommand
 from ledger.followers import followers_nudge
 from ledger.models import IdempotencyRecord
 from ledger.payloads import validate_payload
-from ledger.planning import lock_statement, plan, read_under_lock
+from ledger.planning import lock_appends, plan, read_under_lock
 from ledger.reading import RecordedEvent, read_all
-from ledger.sql import fast_cursor, send
+from ledger.sql import send
 from ledger.verify_export import canonical_json
 
 
@@ -39,12 +39,6 @@ class AppendResult:
     @property
     def version(self) -> int:
         return self.events[-1].version
-
-
-def lock_appends() -> None:
-    """Serialize with every other append until the current transaction ends."""
-    with fast_cursor() as cursor:
-        lock_statement(cursor)
 
 
 def _fingerprint(stream_id: str, expected_version: int, events: Sequence[DomainEvent]) -> str:
@@ -101,8 +95,6 @@ def _validated(item: StreamAppend) -> list[dict[str, Any]]:
     payloads = [event.to_data() for event in item.events]
     for payload in payloads:
         validate_payload(payload)
-    if item.metadata is not None:
-        validate_payload(item.metadata.to_dict(), path="metadata")
     return payloads
 
 
@@ -131,16 +123,16 @@ def append(
     payloads = _validated(item)
     metadata_dict = _metadata_dict(metadata)
     fingerprint = _fingerprint(stream_id, expected_version, events) if idempotency_key else ""
+    commit = _transaction_owned() and not idempotency_key  # a key's record follows the send
     with transaction.atomic():
         if idempotency_key:
             lock_appends()
             replayed = _replay(idempotency_key, fingerprint)
             if replayed is not None:
                 return replayed
-        # Without a key to check first, the lock travels with the append's reads.
-        reads = read_under_lock([item.target], lock=not idempotency_key)
+        reads = read_under_lock([item.target])
         planned = plan([item], [payloads], metadata_dict, reads)
-        send(planned.writes)
+        send(planned.writes, commit=commit)
         (recorded,) = planned.results
         if idempotency_key:
             IdempotencyRecord.objects.create(
@@ -171,10 +163,16 @@ def append_many(*, appends: Sequence[StreamAppend], metadata: Metadata) -> list[
         raise InvalidCommand("a bulk append names each stream at most once")
     all_payloads = [_validated(item) for item in appends]
     metadata_dict = _metadata_dict(metadata)
+    # Each stream's own metadata once, however many streams share it (an ingest's claims do).
+    for own in {
+        id(item.metadata): item.metadata for item in appends if item.metadata is not None
+    }.values():
+        _metadata_dict(own)
+    commit = _transaction_owned()
     with transaction.atomic():
-        reads = read_under_lock([item.target for item in appends], lock=True)
+        reads = read_under_lock([item.target for item in appends])
         planned = plan(appends, all_payloads, metadata_dict, reads)
-        send(planned.writes)
+        send(planned.writes, commit=commit)
     followers_nudge(item.type for item in planned.appended)
     return [AppendResult(events=events, replayed=False) for events in planned.results]
 
@@ -201,8 +199,9 @@ def append_decided(
     ``expected_version``.
     """
     metadata_dict = _metadata_dict(metadata)
+    commit = _transaction_owned()
     with transaction.atomic():
-        reads = read_under_lock([(stream_id, stream_type, None)], lock=True)
+        reads = read_under_lock([(stream_id, stream_type, None)])
         item = StreamAppend(
             stream_id=stream_id,
             stream_type=stream_type,
@@ -210,9 +209,15 @@ def append_decided(
             events=decide(reads.rows, reads.version_of(stream_id)),
         )
         planned = plan([item], [_validated(item)], metadata_dict, reads)
-        send(planned.writes)
+        send(planned.writes, commit=commit)
     followers_nudge(item.type for item in planned.appended)
     return AppendResult(events=planned.results[0], replayed=False)
+
+
+def _transaction_owned() -> bool:
+    """Whether an append starting now is its transaction's outermost block: its writes, the
+    last thing it sends, may then carry the COMMIT (``ledger.sql.send``)."""
+    return not transaction.get_connection().in_atomic_block
 
 
 def _metadata_dict(metadata: Metadata) -> dict[str, Any]:

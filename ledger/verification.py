@@ -76,26 +76,19 @@ def _digest_before_redactions(row: dict[str, Any], redactions: list[dict[str, An
     return str(redactions[0]["data"]["data_digest_before"])
 
 
-def ledger_verify(
-    *,
-    after_position: int = 0,
-    after_hash: str = GENESIS_HASH,
-    up_to_position: int | None = None,
-) -> LedgerVerification:
-    """Recompute the hash chain over the stored events in position order.
+def ledger_verify() -> LedgerVerification:
+    """Recompute the hash chain over every stored event in position order.
 
-    By default the whole ledger; ``after_position``/``after_hash`` start after a point already
-    verified (a checkpoint) and ``up_to_position`` stops early. Detects an edited event (its hash
-    no longer matches), a deleted or inserted one (a gap or an extra position, and a broken link),
-    reordered ones (links out of order), a payload changed beyond what its redactions recorded,
-    a stored hash that differs from a recorded checkpoint, a checkpoint edited, removed or
-    inserted (their own chain), and, when verifying to the end, a checkpoint beyond the head
-    (events removed from the end). Verifying the whole ledger also checks every stored source
-    snapshot against the hashes its SourceIngested and SourceRedacted events recorded
+    Detects an edited event (its hash no longer matches), a deleted or inserted one (a gap or an
+    extra position, and a broken link), reordered ones (links out of order), a payload changed
+    beyond what its redactions recorded, a stored hash that differs from a recorded checkpoint,
+    a checkpoint edited, removed or inserted (their own chain), and a checkpoint beyond the head
+    (events removed from the end). It also checks every stored source snapshot against the
+    hashes its SourceIngested and SourceRedacted events recorded
     (``ledger.source_redaction.sources_verify``).
     """
-    expected_prev = after_hash
-    expected_position = after_position + 1
+    expected_prev = GENESIS_HASH
+    expected_position = 1
     count = 0
     redactions = redactions_by_position()
     recorded = list(
@@ -109,12 +102,10 @@ def ledger_verify(
     if chain_problem is not None:
         index, reason = chain_problem
         return LedgerVerification(
-            0, after_hash, LedgerBreak(recorded[index]["position"], f"checkpoint {reason}"), 0
+            0, GENESIS_HASH, LedgerBreak(recorded[index]["position"], f"checkpoint {reason}"), 0
         )
     checkpoints = {checkpoint["position"]: checkpoint["hash"] for checkpoint in recorded}
-    rows = Event.objects.filter(position__gt=after_position).order_by("position")
-    if up_to_position is not None:
-        rows = rows.filter(position__lte=up_to_position)
+    rows = Event.objects.order_by("position")
 
     def broken(position: int, reason: str) -> LedgerVerification:
         return LedgerVerification(
@@ -144,14 +135,13 @@ def ledger_verify(
         count += 1
     head = expected_position - 1
     beyond = [position for position in checkpoints if position > head]
-    if up_to_position is None and beyond:
+    if beyond:
         return broken(
             head + 1,
             f"the ledger ends at position {head} but checkpoint {min(beyond)} was recorded "
             "(events were removed from the end)",
         )
-    if after_position == 0 and up_to_position is None:
-        source_problem = sources_verify()
-        if source_problem is not None:
-            return broken(*source_problem)
+    source_problem = sources_verify()
+    if source_problem is not None:
+        return broken(*source_problem)
     return LedgerVerification(count, expected_prev, None, head)

@@ -93,10 +93,8 @@ HASH_FORMAT = 2
 SALT_BYTES = 16
 # What a redacted text value holds instead (ledger.events.REDACTED is this value).
 REDACTED = "[redacted]"
-# Work is split into chunks of whole lines: a file by byte ranges (each process reads its own),
-# an iterable of lines by count.
+# Work is split into chunks of whole lines by byte ranges of the file (each process reads its own).
 CHUNK_BYTES = 4 * 1024 * 1024
-LINES_PER_CHUNK = 4000
 
 # One encoder, built once: json.dumps() with options builds a new encoder on every call.
 _CANONICAL = json.JSONEncoder(
@@ -114,6 +112,10 @@ _ENCODE_CHUNKS = (
     if _C_MAKE_ENCODER is not None
     else None
 )
+
+
+# What the canonical encoder writes a string with (the C function where available).
+_ENCODE_STRING = json.encoder.encode_basestring
 
 
 def canonical_text(value: Any) -> str:
@@ -158,17 +160,30 @@ def salted_digest(salt: str, data: Any) -> str:
     """A format-2 payload digest: SHA-256 of the salt's bytes and the canonical payload. Once a
     redaction deletes the salt, the digest no longer lets anyone test guesses of the payload.
     ValueError for a malformed salt."""
-    return hashlib.sha256(_salt_bytes(salt, SALT_BYTES) + canonical_json(data)).hexdigest()
+    return _salted_digest(_salt_bytes(salt, SALT_BYTES), data)
+
+
+def _salted_digest(salt: bytes, data: Any) -> str:
+    return hashlib.sha256(salt + canonical_json(data)).hexdigest()
 
 
 def leaf_salt(salt: str, index: int) -> str:
     """The salt of the ``index``-th text value, derived from the event's salt; one leaf salt
     reveals neither the event's salt nor another leaf's."""
-    return hashlib.sha256(_salt_bytes(salt, SALT_BYTES) + b"leaf:%d" % index).hexdigest()
+    return _leaf_salt(_salt_bytes(salt, SALT_BYTES), index).hex()
+
+
+def _leaf_salt(salt: bytes, index: int) -> bytes:
+    return hashlib.sha256(salt + b"leaf:%d" % index).digest()
 
 
 def leaf_commitment(salt_of_leaf: str, value: str) -> str:
-    return hashlib.sha256(_salt_bytes(salt_of_leaf, 32) + canonical_json(value)).hexdigest()
+    return _leaf_commitment(_salt_bytes(salt_of_leaf, 32), value)
+
+
+def _leaf_commitment(salt_of_leaf: bytes, value: str) -> str:
+    # A string's canonical JSON is its JSON string (canonical_json without the encoder's call).
+    return hashlib.sha256(salt_of_leaf + _ENCODE_STRING(value).encode("utf-8")).hexdigest()
 
 
 # Called with (index, dotted path, value) of each text value in canonical order; returns what
@@ -183,29 +198,37 @@ def fields_digest(data: Any, commit: Commit) -> str:
     and each text through its own commitment."""
     counter = itertools.count()
 
-    def skeleton(value: Any, path: str) -> Any:
+    def part(value: Any, path: str) -> Any:
         if isinstance(value, str):
             return commit(next(counter), path, value)
-        if isinstance(value, dict):
-            return {
-                key: skeleton(value[key], f"{path}.{key}" if path else key) for key in sorted(value)
-            }
-        if isinstance(value, list):
-            return [
-                skeleton(item, f"{path}.{index}" if path else str(index))
-                for index, item in enumerate(value)
-            ]
+        if isinstance(value, dict | list):
+            return skeleton(value, path)
         return value
 
-    return hashlib.sha256(canonical_json(skeleton(data, ""))).hexdigest()
+    def skeleton(value: dict[str, Any] | list[Any], path: str) -> Any:
+        # part() inlined for the children: every append hashes its payloads through here.
+        prefix = f"{path}." if path else ""
+        names = sorted(value) if isinstance(value, dict) else range(len(value))
+        parts = []
+        for name in names:
+            item = value[name]  # type: ignore[index]
+            if isinstance(item, str):
+                item = commit(next(counter), f"{prefix}{name}", item)
+            elif isinstance(item, dict | list):
+                item = skeleton(item, f"{prefix}{name}")
+            parts.append(item)
+        return dict(zip(names, parts, strict=True)) if isinstance(value, dict) else parts
+
+    return hashlib.sha256(canonical_json(part(data, ""))).hexdigest()
 
 
 def payload_commitments(salt: str, data: Any) -> tuple[str, str]:
     """(data_digest, fields_digest) of a payload appended in hash format 2 with ``salt``."""
+    salt_bytes = _salt_bytes(salt, SALT_BYTES)  # once for the event, not once per text
     digest = fields_digest(
-        data, lambda index, _path, value: leaf_commitment(leaf_salt(salt, index), value)
+        data, lambda index, _path, value: _leaf_commitment(_leaf_salt(salt_bytes, index), value)
     )
-    return salted_digest(salt, data), digest
+    return _salted_digest(salt_bytes, data), digest
 
 
 def redacted_leaves_problem(
@@ -596,10 +619,6 @@ def _examine_parsed(line: bytes | str) -> _Examined:
     )
 
 
-# What the canonical encoder writes a string with (the C function where available).
-_ENCODE_STRING = json.encoder.encode_basestring
-
-
 def _plain_event(line: bytes | str) -> tuple[int, str, str] | None:
     """(position, prev_hash, hash) of an ordinary event line that checks out on its own.
 
@@ -768,10 +787,6 @@ def _examine_chunk(
     if run:
         entries.append((run[0], _Run(run[1], run[2], *previous)))
     return len(lines), entries
-
-
-def _examine_lines(task: tuple[list[bytes | str], bool, frozenset[int]]) -> _ChunkResult:
-    return _examine_chunk(*task)
 
 
 def _examine_range(task: tuple[str, int, int, bool, frozenset[int]]) -> _ChunkResult:
@@ -1078,30 +1093,6 @@ def _start(
     return _Chain(header or _Header("ledger"), checkpoints), header is not None
 
 
-def verify_lines(
-    lines: Iterable[bytes | str],
-    *,
-    checkpoints: Sequence[tuple[int, str]] = (),
-    jobs: int = 1,
-    key: bytes | None = None,
-) -> Summary:
-    """Check every line of an export in order; raise BadLine at the first failure.
-
-    ``checkpoints`` are (position, hash) pairs the export must agree with. ``jobs`` > 1 spreads
-    the hashing over that many processes; the result is the same. ``key`` checks a claim
-    export's signed header (Unverifiable without it).
-    """
-    iterator = iter(lines)
-    first = next(iterator, None)
-    chain, had_header = _start(first, checkpoints, key)
-    if first is not None and not had_header:
-        iterator = itertools.chain([first], iterator)
-    positions = frozenset(position for position, _ in checkpoints)
-    batches = iter(lambda: list(itertools.islice(iterator, LINES_PER_CHUNK)), [])
-    tasks = ((batch, chain.contiguous, positions) for batch in batches)
-    return _verify(chain, 2 if had_header else 1, _results(_examine_lines, tasks, jobs))
-
-
 def verify_file(
     path: str,
     *,
@@ -1109,8 +1100,13 @@ def verify_file(
     jobs: int = 1,
     key: bytes | None = None,
 ) -> Summary:
-    """``verify_lines`` for the lines of a file (split at ``\\n``), which each process reads
-    for itself in chunks of about CHUNK_BYTES."""
+    """Check every line of the export at ``path`` (split at ``\\n``) in order; raise BadLine
+    at the first failure.
+
+    ``checkpoints`` are (position, hash) pairs the export must agree with. ``jobs`` > 1 spreads
+    the hashing over that many processes, each reading its own chunks of about CHUNK_BYTES; the
+    result is the same. ``key`` checks a claim export's signed header (Unverifiable without it).
+    """
     with open(path, "rb") as handle:
         size = os.fstat(handle.fileno()).st_size
         first = handle.readline()

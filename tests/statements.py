@@ -20,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 class Statements:
     def __init__(self) -> None:
         self.sent: list[str] = []
+        self.params: list[Any] = []  # each statement's parameters (None: not kept, on SQLite)
 
     def __len__(self) -> int:
         return len(self.sent)
@@ -33,6 +34,7 @@ def statements_counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Statements]:
         with CaptureQueriesContext(connection) as captured:
             yield counted
         counted.sent.extend(query["sql"] for query in captured.captured_queries)
+        counted.params.extend(None for _ in captured.captured_queries)
         return
     import psycopg
 
@@ -41,10 +43,12 @@ def statements_counted(monkeypatch: pytest.MonkeyPatch) -> Iterator[Statements]:
 
     def counted_execute(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
         counted.sent.append(str(query))
+        counted.params.append(args[0] if args else kwargs.get("params"))
         return execute(self, query, *args, **kwargs)
 
     def counted_copy(self: Any, statement: Any, *args: Any, **kwargs: Any) -> Any:
         counted.sent.append(str(statement))
+        counted.params.append(None)
         return copy(self, statement, *args, **kwargs)
 
     with monkeypatch.context() as patch:

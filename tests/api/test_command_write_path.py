@@ -19,15 +19,15 @@ LONG_HISTORY = 3000
 
 # Every statement of one API command without Idempotency-Key, by what it does: the API key read
 # with its user's organisation and roles (one query); the append's transaction (a savepoint
-# here: the test's transaction turns BEGIN/COMMIT into one); under the lock (PostgreSQL: the
-# lock itself; SQLite's write lock is the transaction's) the stream and ledger heads with the
-# claim list row in one statement; the event and the row's upsert (one statement on PostgreSQL,
-# each table's INSERT a part of it); the release. No savepoint of the API's, no visibility read
-# before the lock, no read of the row for the answer. On the wire a request adds BEGIN and
-# COMMIT instead of the savepoint, and the connection's health check (bench/api_commands.py).
+# here: the test's transaction turns BEGIN/COMMIT into one); under the lock the stream and
+# ledger heads with the claim list row in one statement (PostgreSQL: with the lock itself,
+# ``ledger_read_locked``; SQLite's write lock is the transaction's); the event and the row's
+# upsert (one statement on PostgreSQL, each table's INSERT a part of it); the release. No
+# savepoint of the API's, no visibility read before the lock, no read of the row for the answer.
+# On the wire a request adds BEGIN and COMMIT instead of the savepoint (bench/api_commands.py).
 COMMAND_STATEMENTS = {
     "sqlite": ["key", "begin", "heads and row", "write", "write", "commit"],
-    "postgresql": ["key", "begin", "lock", "heads and row", "write", "commit"],
+    "postgresql": ["key", "begin", "lock, heads and row", "write", "commit"],
 }
 # An assignment also reads the assignee's roles (they must review or edit), before the append's
 # transaction: the lock is not held for it (workflow.CommandSpec.users_read).
@@ -41,7 +41,7 @@ KEYED_STATEMENTS = {
         "store response", "commit",
     ],
     "postgresql": [
-        "key", "begin", "reserve", "begin", "lock", "heads and row", "write", "commit",
+        "key", "begin", "reserve", "begin", "lock, heads and row", "write", "commit",
         "store response", "commit",
     ],
 }  # fmt: skip
@@ -55,7 +55,7 @@ def _kind(sql: str) -> str:
         ('SELECT "reviews_apikey"', "key"),
         ("SAVEPOINT", "begin"),
         ("RELEASE SAVEPOINT", "commit"),
-        ("SELECT pg_advisory_xact_lock", "lock"),
+        ("SELECT * FROM ledger_read_locked", "lock, heads and row"),
         ("SELECT last.stream_id", "heads and row"),
         ('INSERT INTO "reviews_apiidempotentrequest"', "reserve"),
         ('UPDATE "reviews_apiidempotentrequest"', "store response"),
@@ -68,6 +68,14 @@ def _kind(sql: str) -> str:
 
 def _kinds(statements: Statements) -> list[str]:
     return [_kind(sql) for sql in statements.sent]
+
+
+def _texts(statements: Statements) -> list[str]:
+    """The SQL each statement runs: for ``ledger_read_locked``, the query it is given to run."""
+    return [
+        params[1] if sql.startswith("SELECT * FROM ledger_read_locked") else sql
+        for sql, params in zip(statements.sent, statements.params, strict=True)
+    ]
 
 
 def _commanded(
@@ -118,7 +126,7 @@ def test_a_command_costs_the_same_statements_after_3000_events(client_for, claim
     # and the answer, built from the state the command returned, is what a read now shows
     assert long_response.json() == client.get(f"/api/v1/claims/{long.claim_id}/").json()
     assert _kinds(on_fresh) == _kinds(on_long) == COMMAND_STATEMENTS[connection.vendor]
-    touching_events = [sql for sql in on_long.sent if "ledger_event" in sql]
+    touching_events = [sql for sql in _texts(on_long) if "ledger_event" in sql]
     assert len(touching_events) == 2
     assert "ORDER BY version DESC LIMIT 1" in touching_events[0]
     assert 'INSERT INTO "ledger_event"' in touching_events[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from django.core.management import call_command
 from ledger import events as ev
 from ledger.services import claim_command, claim_record
 from ledger.store import append
-from ledger.verify_export import BadLine, Summary, verify_lines
+from ledger.verify_export import BadLine, Summary, verify_file
 
 PERSONAL_NAME = "Jane Q. Whistleblower"
 
@@ -89,12 +90,18 @@ def signing_key() -> bytes:
 
 
 def verify(lines: list[str] | list[bytes], **options: Any) -> Summary:
-    return verify_lines(lines, **{"key": signing_key(), **options})
+    """``verify_file`` of an export made of ``lines`` (each ends with a newline)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.jsonl"
+        path.write_bytes(
+            b"".join((line if isinstance(line, bytes) else line.encode()) + b"\n" for line in lines)
+        )
+        return verify_file(str(path), **{"key": signing_key(), **options})
 
 
 def bad_line(lines: list[str] | list[bytes], **options: Any) -> BadLine:
     try:
-        summary = verify_lines(lines, **{"key": signing_key(), **options})
+        summary = verify(lines, **options)
     except BadLine as bad:
         return bad
     raise AssertionError(f"the export verified ({summary}), but it was tampered with")

@@ -19,7 +19,6 @@ from ledger.verify_export import (
     event_hash,
     main,
     unredacted_digest,
-    verify_lines,
 )
 from tests.ledger.exports_helpers import bad_line, export, signing_key, small_ledger, verify
 
@@ -87,7 +86,7 @@ def test_a_claim_export_without_the_key_cannot_be_verified(claim_lines, tmp_path
     monkeypatch.delenv("LEDGER_CHECKPOINT_KEY")
 
     with pytest.raises(Unverifiable, match="set LEDGER_CHECKPOINT_KEY to check it"):
-        verify_lines(claim_lines)
+        verify(claim_lines, key=None)
     assert main([str(path)]) == 2
 
     monkeypatch.setenv("LEDGER_CHECKPOINT_KEY", "another key")

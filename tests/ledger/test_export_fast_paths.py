@@ -29,9 +29,7 @@ from tests.ledger.exports_helpers import export, signing_key, small_ledger
 pytestmark = pytest.mark.django_db
 
 # (CHUNK_BYTES, jobs) for files: a line per chunk, chunks of one or two lines, one chunk.
-FILE_CHUNKINGS = [(1, 2), (700, 2), (1500, 1), (1500, 2), (10**6, 1)]
-# (LINES_PER_CHUNK, jobs) for lines given to verify_lines.
-LINE_CHUNKINGS = [(2, 1), (3, 2), (4000, 1)]
+FILE_CHUNKINGS = [(700, 2), (1500, 1), (1500, 2), (10**6, 1)]
 
 
 @pytest.fixture
@@ -52,24 +50,17 @@ def outcome(verify, *arguments, **options):
         return bad.line_number, bad.reason
 
 
-def reference(lines, checkpoints, monkeypatch):
-    monkeypatch.setattr(ve, "LINES_PER_CHUNK", 1)
-    return outcome(ve.verify_lines, lines, checkpoints=checkpoints)
-
-
 def assert_every_path_agrees(lines, tmp_path, monkeypatch, checkpoints=()):
-    """Every chunking of files and lines gives the reference's answer; return that answer."""
-    expected = reference(lines, checkpoints, monkeypatch)
+    """Every chunking of the file gives the reference's answer (a line per chunk, in one
+    process); return that answer."""
     path = tmp_path / "checked.jsonl"
     path.write_bytes(b"".join(line + b"\n" for line in lines))
+    monkeypatch.setattr(ve, "CHUNK_BYTES", 1)
+    expected = outcome(ve.verify_file, str(path), checkpoints=checkpoints)
     for chunk_bytes, jobs in FILE_CHUNKINGS:
         monkeypatch.setattr(ve, "CHUNK_BYTES", chunk_bytes)
         found = outcome(ve.verify_file, str(path), checkpoints=checkpoints, jobs=jobs)
         assert found == expected, (chunk_bytes, jobs)
-    for lines_per_chunk, jobs in LINE_CHUNKINGS:
-        monkeypatch.setattr(ve, "LINES_PER_CHUNK", lines_per_chunk)
-        found = outcome(ve.verify_lines, lines, checkpoints=checkpoints, jobs=jobs)
-        assert found == expected, (lines_per_chunk, jobs)
     return expected
 
 

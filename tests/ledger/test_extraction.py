@@ -13,7 +13,7 @@ import pytest
 from ledger.extraction import SkipReason, claims_extract, withheld_spans
 from ledger.measurement import extraction_measure
 from ledger.personal_data import PersonalData, personal_data_find
-from ledger.quotes import quote_context, selector_anchor, selector_build
+from ledger.quotes import quote_context
 from ledger.sentences import sentences_split
 
 FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "fixtures"
@@ -310,10 +310,10 @@ def test_a_selector_never_carries_personal_data_or_boilerplate():
     # when extracted
     [claim] = claims_extract(text).claims
 
-    # then its prefix and suffix stop at the withheld lines, and it still re-anchors
+    # then its prefix and suffix stop at the withheld lines, and its position holds the quote
     assert claim.selector["prefix"] == "\n"
     assert claim.selector["suffix"] == "\n"
-    assert selector_anchor(text=text, selector=claim.selector) == (claim.start, claim.end)
+    assert text[claim.start : claim.end] == claim.selector["exact"]
 
 
 def test_repeated_headline_lines_are_related_links():
@@ -342,19 +342,6 @@ def test_a_sentence_repeated_word_for_word_is_one_claim():
     extraction = claims_extract(text)
     assert len(extraction.claims) == 1
     assert [skipped.reason for skipped in extraction.skipped] == [SkipReason.DUPLICATE]
-
-
-def test_selector_reanchors_by_quote_when_positions_shift():
-    # given a selector over a text, and the same text with something inserted before the quote
-    text = "Iran said no. Iran said yes. Iran said no."
-    selector = selector_build(text=text, start=29, end=42)
-    shifted = "Preface. " + text
-
-    # when anchored / then the position is used where it still matches, else prefix/suffix pick
-    assert selector["exact"] == "Iran said no."
-    assert selector_anchor(text=text, selector=selector) == (29, 42)
-    assert selector_anchor(text=shifted, selector=selector) == (38, 51)
-    assert selector_anchor(text="Nothing here.", selector=selector) is None
 
 
 def test_seed_extraction_meets_the_gold_file():

@@ -38,9 +38,9 @@ def test_connection_dropped_mid_command_writes_nothing_and_the_next_command_succ
     claim_record(text="Iran backs Hamas.", metadata=metadata)
     send = sql.send
 
-    def die_then_send(writes):
+    def die_then_send(writes, **options):
         terminate_own_backend()
-        return send(writes)
+        return send(writes, **options)
 
     monkeypatch.setattr("ledger.store.send", die_then_send)
 

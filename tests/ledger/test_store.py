@@ -1,7 +1,10 @@
 """The event store: optimistic concurrency, idempotency, payload rules."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from ledger import events as ev
 from ledger.exceptions import ConcurrencyConflict, IdempotencyKeyReused, InvalidCommand
@@ -269,3 +272,58 @@ def test_read_streams_reads_several_streams_as_read_stream_reads_each(metadata):
     assert streams == {"b": read_stream("b"), "missing": [], "a": read_stream("a")}
     assert [e.event for e in streams["a"]] == [comment("a1"), comment("a2")]
     assert read_streams([]) == {}
+
+
+@pytest.mark.usefixtures("ledger_transactional_db")
+def test_an_append_in_its_own_transaction_sends_its_commit_with_its_writes(metadata, monkeypatch):
+    # given a stream with one event
+    append(
+        stream_id="s-own", stream_type="test", expected_version=0, events=[comment()],
+        metadata=metadata,
+    )  # fmt: skip
+
+    # when a second append runs in a transaction of its own (no caller's)
+    with _round_trips_counted(monkeypatch) as sent:
+        append(
+            stream_id="s-own", stream_type="test", expected_version=1, events=[comment("2")],
+            metadata=metadata,
+        )  # fmt: skip
+
+    # then it is committed, and on PostgreSQL its statements are the locked read, then the
+    # writes and the COMMIT in one round trip; the atomic block's commit sends nothing more
+    assert [e.version for e in read_stream("s-own")] == [1, 2]
+    if connection.vendor == "postgresql":
+        assert sent == [
+            ["SELECT * FROM ledger_read_locked"],
+            ['INSERT INTO "ledger_event"', "COMMIT"],
+        ]
+
+
+@contextmanager
+def _round_trips_counted(monkeypatch) -> Iterator[list[list[str]]]:
+    """The start of each statement psycopg executes, grouped by the round trip (the pipeline
+    sync) that carried it (PostgreSQL)."""
+    sent: list[list[str]] = []
+    if connection.vendor != "postgresql":
+        yield sent
+        return
+    import psycopg
+    from psycopg._pipeline_base import BasePipeline
+
+    syncs = [0]
+    grouped: dict[int, list[str]] = {}
+    execute, enqueue_sync = psycopg.Cursor.execute, BasePipeline._enqueue_sync
+
+    def counted_execute(self, query, *args, **kwargs):
+        grouped.setdefault(syncs[0], []).append(str(query)[:32].split(" (")[0])
+        return execute(self, query, *args, **kwargs)
+
+    def counted_sync(self):
+        syncs[0] += 1
+        return enqueue_sync(self)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(psycopg.Cursor, "execute", counted_execute)
+        patch.setattr(BasePipeline, "_enqueue_sync", counted_sync)
+        yield sent
+    sent.extend(grouped[index] for index in sorted(grouped))
