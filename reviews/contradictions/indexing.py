@@ -27,6 +27,7 @@ from reviews.contradictions.candidates import (
 )
 from reviews.contradictions.features import ClaimFeatures, features_extract
 from reviews.contradictions.models import BlockingKey, ClaimFeatureRow, KeyCount
+from reviews.contradictions.scoring import PairExplanation, pair_explain
 from reviews.contradictions.sweep import features_extract_many
 
 RESCAN_BATCH_SIZE = 2000
@@ -61,6 +62,17 @@ def claim_antecedent(*, claim_id: str, text: str) -> str:
     if mine is None:
         return ""
     return antecedent_from(_earlier_texts(claims, mine), text)
+
+
+def claims_explain(*, a: ClaimView, b: ClaimView) -> PairExplanation:
+    """``scoring.pair_explain`` of two stored claims, each read with its antecedent as the
+    index reads it (a query only for a claim opening with "It" or "The company")."""
+    return pair_explain(
+        a=a.text,
+        b=b.text,
+        antecedent_a=claim_antecedent(claim_id=str(a.claim_id), text=a.text),
+        antecedent_b=claim_antecedent(claim_id=str(b.claim_id), text=b.text),
+    )
 
 
 def _earlier_texts(claims: Iterable[tuple[object, str, object]], start: int) -> list[str]:

@@ -219,6 +219,8 @@ class PairExplanation:
     times: tuple[list[str], list[str]]  # per claim: the dates as written
     verdicts: list[DetectorVerdict]
     detector_version: str  # the detectors that computed it (``detector_version()``)
+    # Per claim, its opening words and the name of its source they stand for (empty if none).
+    antecedents: tuple[list[str], list[str]] = ([], [])
 
     def summary(self) -> list[tuple[str, str]]:
         """The verdict, the subject and each claim's predicates and times, as (label, text)."""
@@ -236,6 +238,9 @@ class PairExplanation:
         ]
         for role, predicates, times in zip(("A", "B"), self.predicates, self.times, strict=True):
             rows.append((role, f"predicates {_listed(predicates)}; times {_listed(times)}"))
+        for role, antecedent in zip(("A", "B"), self.antecedents, strict=True):
+            if antecedent:
+                rows.append((f"{role}'s antecedent", f"“{antecedent[0]}” is “{antecedent[1]}”"))
         return rows
 
     def lines(self) -> list[str]:
@@ -270,11 +275,16 @@ def _detector_name(detector: Detector) -> str:
     return detector.__name__.removeprefix("detect_").replace("_", "-")
 
 
-def pair_explain(*, a: str, b: str) -> PairExplanation:
+def pair_explain(
+    *, a: str, b: str, antecedent_a: str = "", antecedent_b: str = ""
+) -> PairExplanation:
     """Each type detector's verdict on claims ``a`` and ``b``, with the subject, predicates and
     times they were aligned on, and why a detector did not fire: what ``explain_pair`` prints,
-    and, through ``reviews.selectors.flag_explain``, what the flag page and the API show."""
-    first, second = features_extract(text=a), features_extract(text=b)
+    and, through ``reviews.selectors.flag_explain``, what the flag page and the API show. A
+    claim's antecedent (the name its opening words stand for in its source, as the index read
+    it) is read in their place, and the summary says so."""
+    first = features_extract(text=a, antecedent=antecedent_a)
+    second = features_extract(text=b, antecedent=antecedent_b)
     score = pair_score_texts(first, second, text_a=a, text_b=b)
     overlap = overlap_of(first, second)
     may_fire = detectors_that_may_fire(first, second)
@@ -322,4 +332,5 @@ def pair_explain(*, a: str, b: str) -> PairExplanation:
         times=(_times_said(first), _times_said(second)),
         verdicts=verdicts,
         detector_version=detector_version(),
+        antecedents=(first.antecedent, second.antecedent),
     )

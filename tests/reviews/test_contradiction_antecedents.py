@@ -6,12 +6,13 @@ import pytest
 
 from ledger.events import Metadata
 from ledger.ingestion import source_ingest
-from ledger.models import ClaimView, Event
+from ledger.models import ClaimView, ContradictionView, Event
 from reviews.contradictions import services
 from reviews.contradictions.antecedents import anaphor_at_start, antecedent_from, text_resolved
 from reviews.contradictions.indexing import contradiction_index_check
 from reviews.contradictions.models import ClaimFeatureRow
 from reviews.contradictions.pairs import pair_text_score
+from reviews.selectors import flag_claims, flag_explain
 
 EARLIER = ["Kestrel Motors opened its Leeds plant in 2019.", "Minister Ana Ruiz visited the site."]
 
@@ -93,3 +94,10 @@ def test_the_index_reads_the_antecedent_from_the_claims_source_and_flags_the_pai
     assert {str(laid_off.claim_id), str(hired.claim_id)} in flagged
     # and the index rebuilt from the claim list reads the same antecedent
     assert contradiction_index_check() == []
+    # and the flag's explanation (the flag page's and the API's) reads it too, by role
+    flag = ContradictionView.objects.get()
+    explanation = flag_explain(flag=flag, claims=flag_claims(flags=[flag]))
+    assert explanation is not None
+    assert explanation.score.contradiction is True
+    role = "A" if str(flag.claim_a) == str(laid_off.claim_id) else "B"
+    assert f"{role}'s antecedent: “The company” is “Kestrel Motors”" in explanation.lines()
