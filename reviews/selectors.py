@@ -37,7 +37,8 @@ from ledger.quotes import quote_context
 from ledger.reading import read_stream
 from ledger.source_redaction import REDACTED_REASON, source_context_stops, spans_overlap
 from reviews.actors import ANONYMOUS, Actor, roles_from_groups
-from reviews.contradictions.scoring import PairExplanation, pair_explain
+from reviews.contradictions.indexing import claims_explain
+from reviews.contradictions.scoring import PairExplanation
 from reviews.exceptions import ApiKeyRefused
 from reviews.models import ApiKey
 from reviews.roles import Role
@@ -489,12 +490,11 @@ def flag_claims(*, flags: Iterable[ContradictionView]) -> dict[str, ClaimView]:
 def flag_explain(
     *, flag: ContradictionView, claims: Mapping[str, ClaimView]
 ) -> PairExplanation | None:
-    """The contradiction check of the flag's two claims, run now by today's detectors
-    (``scoring.pair_explain``, what ``explain_pair`` prints): A is the flag's first stored claim
-    (``claim_a``), as in its cues. ``claims`` holds the claims by id, already fetched (no query
-    here); None when either claim is not among them.
-    """
+    """The contradiction check of the flag's two claims now (``indexing.claims_explain``, what
+    ``explain_pair`` prints, with each claim's antecedent): A is the flag's first stored claim
+    (``claim_a``), as in its cues; ``claims`` holds them by id, already fetched. None when
+    either is not among them."""
     first, second = claims.get(str(flag.claim_a)), claims.get(str(flag.claim_b))
     if first is None or second is None:
         return None
-    return pair_explain(a=first.text, b=second.text)
+    return claims_explain(a=first, b=second)

@@ -132,7 +132,8 @@ def claim_quoted(
 FIRST_CLAIM_ID = "00000000-0000-4000-8000-000000000001"
 SECOND_CLAIM_ID = "00000000-0000-4000-8000-000000000002"
 
-SEED_PREDICATES = {SUPPORT: "support (unwavering → Tehran)", SILENT: "attacks (series → response)"}
+# "a series of attacks" is a noun, not the relation "attack" (reviews/contradictions/relations.py)
+SEED_PREDICATES = {SUPPORT: ["support (unwavering → Tehran)"], SILENT: []}
 SEED_STANCES = {
     SUPPORT: "the support is firm (“unwavering”)",
     SILENT: "the support is absent or fading (“silent”)",
@@ -155,8 +156,8 @@ def seed_pair_explanation(*, first: str) -> list[str]:
     return [
         "verdict: contradiction (score 0.614, threshold 0.5254)",
         "subject: entities iran; shared words none",
-        f"A: predicates {SEED_PREDICATES[first]}; times none",
-        f"B: predicates {SEED_PREDICATES[second]}; times none",
+        f"A: predicates {', '.join(SEED_PREDICATES[first]) or 'none'}; times none",
+        f"B: predicates {', '.join(SEED_PREDICATES[second]) or 'none'}; times none",
         "negation: no — needs one claim to negate a word the other asserts: not found",
         "opposite-predicate: no — needs opposite predicates from the news table (hired / laid "
         "off, rose / fell, ...): not found",
@@ -172,4 +173,6 @@ def seed_pair_explanation(*, first: str) -> list[str]:
         "refutation: no — needs a claim calling a report false or reporting a denial: not found",
         "quantifier: no — needs opposed quantifiers (all / none, none / some, all / all but "
         "some, all / not all) on the same noun: not found",
+        "update: no — needs explicit times in both claims (dates, days of the week, quarters, "
+        "last or this year): not found",
     ]

@@ -34,10 +34,10 @@ class StanceCue:
 
 @dataclasses.dataclass(frozen=True)
 class Predicate:
-    """A predicate of the curated tables (``lexicon.OPPOSITE_PREDICATES``, the asymmetric
-    relations) as one claim uses it: what it is said of, who does it to whom."""
+    """A predicate of the curated table (``lexicon.OPPOSITE_PREDICATES``) as one claim uses
+    it: what it is said of, who does it to whom (one-way relations are ``relations``)."""
 
-    key: str  # "hire+" (a side of an opposite pair) or "rel:acquir" (an asymmetric relation)
+    key: str  # "hire+": a side of an opposite pair
     text: str  # the words as written
     negated: bool  # under a negation ("was not convicted")
     agent: str  # the lemma of the doer ("" when not said): the subject, or "by X" in a passive
@@ -308,11 +308,10 @@ def predicates_read(
     clauses: list[int],
     content: list[tuple[int, str]],
 ) -> list[Predicate]:
-    """The curated predicates the claim uses, with their arguments: a passive ("was acquired
-    by Acme") is read agent first, so "Acme acquired Beta" and "Beta was acquired by Acme"
+    """The curated predicates the claim uses, with their arguments: a passive ("was hired by
+    Volta") is read agent first, so "Volta hired Ana Ruiz" and "Ana Ruiz was hired by Volta"
     have the same agent and patient."""
     phrases = lexicon.predicate_phrases()
-    relations = lexicon.relation_lemmas()
     content_at = dict(content)
     found: list[Predicate] = []
     position = 0
@@ -325,8 +324,6 @@ def predicates_read(
                 meanings = list(phrases[key])
                 length = size
                 break
-        if lemmas_all[position] in relations and length == 1:
-            meanings.append("rel:" + lemmas_all[position])
         if not meanings or scopes.demoted[position]:
             position += 1
             continue

@@ -1,5 +1,5 @@
-"""Detectors of what the claims say happened: negation, opposite predicates, swapped relation
-arguments, WordNet antonyms."""
+"""Detectors of what the claims say happened: negation, opposite predicates, WordNet antonyms
+(swapped relation arguments are ``detect_relations``)."""
 
 from __future__ import annotations
 
@@ -342,31 +342,6 @@ def _said_of_something(predicate: Predicate) -> bool:
 
 def _lemmas(text: str) -> list[str]:
     return [lemma(word) for word in text.split()]
-
-
-def detect_swapped_relation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
-    """The same one-way relation with its arguments swapped: "Acme acquired Beta" against
-    "Beta acquired Acme" (a passive is read agent first: "Beta was acquired by Acme" agrees)."""
-    if overlap.weight < 2 or a.sets.relation_keys.isdisjoint(b.sets.relation_keys):
-        return []
-    for x in a.predicates:
-        if x.key not in b.sets.relation_keys or x.negated:
-            continue
-        for y in b.predicates:
-            if y.key != x.key or y.negated:
-                continue
-            swapped = arguments_meet(x.agent, y.patient) and arguments_meet(x.patient, y.agent)
-            if swapped and not arguments_meet(x.agent, y.agent):
-                return [
-                    Cue(
-                        kind="swapped-relation",
-                        strength=0.75,
-                        template=f"the relation “{x.text}” runs the other way: {A} says "
-                        f"“{x.agent_text}” → “{x.patient_text}”, {B} says “{y.agent_text}” → "
-                        f"“{y.patient_text}”",
-                    )
-                ]
-    return []
 
 
 def detect_antonymy(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from reviews.contradictions import lexicon
+from reviews.contradictions.detect_relations import relations_swapped
 from reviews.contradictions.detectors import (
     A,
     B,
@@ -167,6 +168,8 @@ def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cu
         a.sets.asserted
     ):
         return []  # "struck in 2021" against "did not strike in 2024": a denial, dated; negation's
+    if relations_swapped(a, b) is not None:
+        return []  # "Croatia beat Portugal in 2016" / "Portugal beat Croatia in 2022": two matches
     names = a.sets.entity_words | b.sets.entity_words
     for x in a.dates:
         for y in b.dates:

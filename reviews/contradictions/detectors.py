@@ -20,6 +20,7 @@ from reviews.contradictions.features import ClaimFeatures
 from reviews.contradictions.frames import Frame
 from reviews.contradictions.quantities import DateMention
 from reviews.contradictions.text import lemma
+from reviews.contradictions.updates import times_apart
 
 # The two claims' roles in a cue's text: rendered as "A" and "B", swapped when the pair is
 # stored the other way round (``Cue.swapped``), so the text always names A's words as A's.
@@ -106,6 +107,7 @@ EVALUATION_SHARED_WORDS = 2  # an evaluation is compared when the claims share t
 
 
 def _same_time(x: DateMention, y: DateMention) -> bool:
+    """The same year (or both unsaid: "As of March" / "As of June") and month, when both say it."""
     return x.year == y.year and (not x.month or not y.month or x.month == y.month)
 
 
@@ -114,35 +116,19 @@ def reported_apart(a: ClaimFeatures, b: ClaimFeatures) -> bool:
     2024, ..." against "As of June 2024, ..."): a later report, an update of the earlier one."""
     if not (a.sets.framed and b.sets.framed):
         return False
-    frames_a = [date for date in a.dates if date.framing and date.year]
-    frames_b = [date for date in b.dates if date.framing and date.year]
+    frames_a = [date for date in a.dates if date.framing and (date.year or date.month)]
+    frames_b = [date for date in b.dates if date.framing and (date.year or date.month)]
     return not any(_same_time(x, y) for x in frames_a for y in frames_b)
 
 
 def times_compatible(a: ClaimFeatures, b: ClaimFeatures) -> bool:
     """Whether the claims can speak of the same time: not when both date themselves and share
     no year ("grew in 2019" and "shrank in 2020" are two periods, or an update), nor when they
-    report on two times (``reported_apart``)."""
+    report on two times (``reported_apart``), nor when their dates or periods of one kind
+    cannot meet ("in June" / "in November", "on Monday" / "by Friday": ``updates.times_apart``)."""
     if a.sets.years and b.sets.years and a.sets.years.isdisjoint(b.sets.years):
         return False
-    return not reported_apart(a, b)
-
-
-def update_between(a: ClaimFeatures, b: ClaimFeatures) -> str:
-    """The claims as an update rather than a conflict, in words ("" when they may speak of
-    the same time): the later dated claim reports a change since the earlier one, or the two
-    speak of two periods."""
-    if times_compatible(a, b):
-        return ""
-    framing = reported_apart(a, b)
-    times = []
-    for role, claim in (("A", a), ("B", b)):
-        dates = [date for date in claim.dates if date.year and (date.framing or not framing)]
-        times.append(f"{role} is dated {quoted({date.text for date in dates})}")
-    return (
-        f"{times[0]}, {times[1]}: an update (the later report of a change) or two periods, "
-        "not a conflict"
-    )
+    return not (reported_apart(a, b) or times_apart(a, b))
 
 
 def arguments_meet(x: str, y: str) -> bool:

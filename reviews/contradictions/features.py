@@ -11,6 +11,7 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from reviews.contradictions import lexicon
+from reviews.contradictions.antecedents import anaphor_at_start, text_resolved
 from reviews.contradictions.clauses import (
     Holders,
     Predicate,
@@ -44,12 +45,14 @@ from reviews.contradictions.quantities import (
     range_extend,
 )
 from reviews.contradictions.refutation_subjects import in_a_name, predicative_subject
+from reviews.contradictions.relations import Relation, relations_read
 from reviews.contradictions.scopes import is_negator, negation_scopes
 from reviews.contradictions.text import (
     STOPWORDS,
     lemma,
     tokenize,
 )
+from reviews.contradictions.updates import periods_read
 
 WITHDRAWAL_REACH = 3  # a withdrawal verb governs a commitment word this many tokens after it
 
@@ -74,10 +77,10 @@ class FeatureSets:
     quantifier_nouns: frozenset[str]
     antonyms: frozenset[str]  # WordNet opposites of the asserted words (weak ones left out)
     predicate_keys: frozenset[str]  # keys of the asserted predicates
-    relation_keys: frozenset[str]  # keys of the asserted one-way relations ("rel:acquir")
+    relation_keys: frozenset[str]  # names of the asserted one-way relations ("acquire")
     opposite_keys: frozenset[str]  # the opposite side of each asserted opposite predicate
     years: frozenset[int]  # the years the claim's dates name
-    framed: bool  # a dated time opens the claim ("As of June 2024, ...": ``DateMention.framing``)
+    framed: bool  # a date opens the claim ("As of June 2024, ...", "As of March, ...": framing)
     verbs: frozenset[str]  # lemmas of the claim's words that are verbs by their form
     # The measure-frame predicates it asserts, by entry name ("rise" for rose or fell).
     movements: frozenset[str]
@@ -120,6 +123,14 @@ class ClaimFeatures:
     # The subject of the claim's main denial, when it denies its own predicate ("Tiger Woods
     # not banned" -> ["tiger", "wood"]): the content lemmas before the negator in its clause.
     denied_subject: list[str] = dataclasses.field(default_factory=list)
+    # Its one-way relations with their arguments ("acquire", Acme -> Beta): ``relations``.
+    relations: list[Relation] = dataclasses.field(default_factory=list)
+    # The periods it names besides its dates ("weekday:monday", "quarter:1", "year:last"):
+    # ``updates.periods_read``.
+    periods: list[str] = dataclasses.field(default_factory=list)
+    # The words it opens with and the name of its source they stand for ("It", "Kestrel
+    # Motors"), when read with that name in their place (``antecedents``); empty otherwise.
+    antecedent: list[str] = dataclasses.field(default_factory=list)
     # Its verbs with their arguments (``frames``): what a denial denies, of what.
     frames: list[Frame] = dataclasses.field(default_factory=list)
 
@@ -161,16 +172,14 @@ class ClaimFeatures:
                 for opposite in lexicon.antonyms().get(word, ())
             ),
             predicate_keys=frozenset(p.key for p in self.predicates if not p.negated),
-            relation_keys=frozenset(
-                p.key for p in self.predicates if not p.negated and p.key.startswith("rel:")
-            ),
+            relation_keys=frozenset(r.name for r in self.relations if not r.negated),
             opposite_keys=frozenset(
                 lexicon.opposite_key(p.key)
                 for p in self.predicates
                 if not p.negated and p.key[-1] in "+-"
             ),
             years=frozenset(date.year for date in self.dates if date.year),
-            framed=any(date.framing and date.year for date in self.dates),
+            framed=any(date.framing and (date.year or date.month) for date in self.dates),
             verbs=frozenset(self.verbs),
             movements=self._movements(),
             undated=self._undated(),
@@ -238,13 +247,22 @@ class ClaimFeatures:
             answers=[(item[0], item[1]) for item in data.get("answers", [])],
             question_words=data.get("question_words", []),
             denied_subject=data.get("denied_subject", []),
+            relations=[Relation(**item) for item in data.get("relations", [])],
+            periods=data.get("periods", []),
+            antecedent=data.get("antecedent", []),
             frames=[Frame(**item) for item in data.get("frames", [])],
         )
 
 
-def features_extract(*, text: str, resolver: EntityResolver | None = None) -> ClaimFeatures:
+def features_extract(
+    *, text: str, resolver: EntityResolver | None = None, antecedent: str = ""
+) -> ClaimFeatures:
     """The features of one claim's text. ``resolver`` finds its entities (default: see
-    ``entities.default_resolver``)."""
+    ``entities.default_resolver``); ``antecedent`` is the name its opening words ("It", "The
+    company") stand for in its source (``antecedents.antecedent_from``), read in their place."""
+    opening, _kind = anaphor_at_start(text) if antecedent else ("", "")
+    if opening:
+        text = text_resolved(text, antecedent)
     resolve = resolver or default_resolver()
     tokens = split_trailing_commas(tokenize(RANGE_DASH.sub(" to ", text)))
     lowered = [token.lower() for token in tokens]
@@ -431,5 +449,8 @@ def features_extract(*, text: str, resolver: EntityResolver | None = None) -> Cl
         answers=answers,
         question_words=question_words(lowered) if answers else [],
         denied_subject=denied_subject(lowered, lemmas_all, scopes, clauses),
+        relations=relations_read(tokens, lemmas_all, scopes, clauses, content),
+        periods=periods_read(lowered),
+        antecedent=[opening, antecedent] if opening else [],
         frames=frames_read(tokens, lowered, lemmas_all, scopes, clauses, entities),
     )

@@ -20,9 +20,8 @@ from typing import Any
 
 from reviews.contradictions import calibration
 from reviews.contradictions.calibration import FEATURE_NAMES
-from reviews.contradictions.features import features_extract
-from reviews.contradictions.pairs import pair_topic, pairs_read
-from reviews.contradictions.scoring import pair_cues
+from reviews.contradictions.pairs import pair_item_features, pair_topic, pairs_read
+from reviews.contradictions.scoring import is_update, pair_cues
 
 L2_CHOICES = (0.01, 0.001, 0.0001)
 INNER_FOLDS = 3
@@ -108,11 +107,11 @@ def rows_read(paths: list[Path]) -> tuple[list[dict[str, Any]], list[dict[str, s
         items = list(pairs_read(path))  # first: a file it cannot read is a clear error
         sources.append({"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()})
         for item in items:
-            a, b = features_extract(text=item["a"]), features_extract(text=item["b"])
+            a, b = pair_item_features(item)
             cues, overlap = pair_cues(a, b)
             vector = (
                 calibration.pair_vector(a, b, cues, overlap)
-                if cues and overlap is not None
+                if cues and overlap is not None and not is_update(cues)
                 else None
             )
             rows.append(
@@ -120,7 +119,8 @@ def rows_read(paths: list[Path]) -> tuple[list[dict[str, Any]], list[dict[str, s
                     "file": path.name,
                     "topic": pair_topic(path, item),
                     "label": int(item["label"] == "contradiction"),
-                    "vector": vector,  # None: no cue fired, the score is 0 whatever the model
+                    # None: no cue fired, or an update: the score is 0 whatever the model
+                    "vector": vector,
                     "kinds": sorted({cue.kind for cue in cues}),
                 }
             )

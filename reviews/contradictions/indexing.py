@@ -12,11 +12,12 @@ import json
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Subquery, Sum
 
 from ledger import events as ev
 from ledger.exceptions import NotFound
 from ledger.models import ClaimView
+from reviews.contradictions.antecedents import anaphor_at_start, antecedent_from
 from reviews.contradictions.candidates import (
     MAX_CANDIDATES,
     MemoryIndex,
@@ -26,18 +27,63 @@ from reviews.contradictions.candidates import (
 )
 from reviews.contradictions.features import ClaimFeatures, features_extract
 from reviews.contradictions.models import BlockingKey, ClaimFeatureRow, KeyCount
+from reviews.contradictions.scoring import PairExplanation, pair_explain
 from reviews.contradictions.sweep import features_extract_many
 
 RESCAN_BATCH_SIZE = 2000
 
 
 def contradiction_index_claim(*, claim_id: str, text: str, position: int) -> ClaimFeatures:
-    """Store a claim's features and (re)index it under its blocking keys (atomic, idempotent)."""
-    features = features_extract(text=text)
+    """Store a claim's features and (re)index it under its blocking keys (atomic, idempotent).
+    A claim opening with "It" or "The company" is read with the subject named before it in its
+    source (``claim_antecedent``)."""
+    features = features_extract(
+        text=text, antecedent=claim_antecedent(claim_id=claim_id, text=text)
+    )
     keys = blocking_keys(features)
     with transaction.atomic():
         _index_write(claim_id=claim_id, text=text, position=position, features=features, keys=keys)
     return features
+
+
+def _selector_start(selector: object) -> int:
+    return int(selector.get("start", 0)) if isinstance(selector, dict) else 0
+
+
+def claim_antecedent(*, claim_id: str, text: str) -> str:
+    """The name a claim's opening words stand for, from the earlier claims of its source (one
+    query, and only for a claim that opens with such words); "" otherwise."""
+    if not anaphor_at_start(text)[0]:
+        return ""
+    source = ClaimView.objects.filter(claim_id=claim_id).values("source_id")[:1]
+    rows = ClaimView.objects.filter(source_id__isnull=False, source_id=Subquery(source))
+    claims = list(rows.values_list("claim_id", "text", "selector"))
+    mine = next((_selector_start(s) for c, _t, s in claims if str(c) == str(claim_id)), None)
+    if mine is None:
+        return ""
+    return antecedent_from(_earlier_texts(claims, mine), text)
+
+
+def claims_explain(*, a: ClaimView, b: ClaimView) -> PairExplanation:
+    """``scoring.pair_explain`` of two stored claims, each read with its antecedent as the
+    index reads it (a query only for a claim opening with "It" or "The company")."""
+    return pair_explain(
+        a=a.text,
+        b=b.text,
+        antecedent_a=claim_antecedent(claim_id=str(a.claim_id), text=a.text),
+        antecedent_b=claim_antecedent(claim_id=str(b.claim_id), text=b.text),
+    )
+
+
+def _earlier_texts(claims: Iterable[tuple[object, str, object]], start: int) -> list[str]:
+    """The texts of a source's claims that start before ``start``, in source order (an erased
+    text names nothing)."""
+    earlier = [
+        (_selector_start(selector), text)
+        for _claim, text, selector in claims
+        if _selector_start(selector) < start and ev.REDACTED not in text
+    ]
+    return [text for _start, text in sorted(earlier, key=lambda item: item[0])]
 
 
 def _index_write(
@@ -124,15 +170,32 @@ def index_from_claims() -> tuple[
     texts: dict[str, str] = {}
     positions: dict[str, int] = {}
     check_worthy: set[str] = set()
-    claims = ClaimView.objects.values_list("claim_id", "text", "last_position", "check_worthy")
-    for uuid_value, text, position, worthy in claims.iterator(chunk_size=RESCAN_BATCH_SIZE):
+    by_source: dict[str, list[tuple[object, str, object]]] = {}
+    claims = ClaimView.objects.values_list(
+        "claim_id", "text", "last_position", "check_worthy", "source_id", "selector"
+    )
+    for uuid_value, text, position, worthy, source, selector in claims.iterator(
+        chunk_size=RESCAN_BATCH_SIZE
+    ):
+        if source is not None:
+            by_source.setdefault(str(source), []).append((uuid_value, text, selector))
         if ev.REDACTED in text:
             continue  # an erased text leaves the index (``reviews.contradictions.services``)
         texts[str(uuid_value)] = text
         positions[str(uuid_value)] = position
         if worthy:
             check_worthy.add(str(uuid_value))
-    features = features_extract_many(texts=texts)
+    antecedents = {
+        str(claim): named
+        for source_claims in by_source.values()
+        for claim, text, selector in source_claims
+        if str(claim) in texts
+        and anaphor_at_start(text)[0]
+        and (
+            named := antecedent_from(_earlier_texts(source_claims, _selector_start(selector)), text)
+        )
+    }
+    features = features_extract_many(texts=texts, antecedents=antecedents)
     index = MemoryIndex()
     rows: list[ClaimFeatureRow] = []
     postings: list[BlockingKey] = []

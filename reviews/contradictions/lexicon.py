@@ -948,13 +948,6 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
     ),
     Opposite("safe", "unsafe dangerous", "evaluation", "evaluations: the risk a thing poses"),
 )
-# Relations whose arguments are not interchangeable: "Acme acquired Beta" and "Beta acquired
-# Acme" cannot both be true. Symmetric relations ("met", "married", "merged with") stay out.
-ASYMMETRIC_RELATIONS = """acquire acquired acquires buy bought buys beat beats defeat defeated
-    defeats sue sued sues attack attacked attacks invade invaded invades overtake overtook
-    overtakes succeed succeeded succeeds replace replaced replaces outsell outsold outsells fire
-    fired fires hire hired hires arrest arrested arrests endorse endorsed endorses owe owed owes
-    pay paid pays"""
 
 
 @functools.lru_cache(maxsize=1)
@@ -1007,10 +1000,7 @@ def refutation_phrase_lemmas() -> dict[tuple[str, ...], str]:
 
 
 def opposite_key(key: str) -> str:
-    """The other side of an opposite-predicate key ("hire+" -> "hire-"); a relation's key
-    ("rel:acquir") has none and maps to itself."""
-    if key[-1:] not in ("+", "-"):
-        return key
+    """The other side of an opposite-predicate key ("hire+" -> "hire-")."""
     return key[:-1] + ("-" if key[-1] == "+" else "+")
 
 
@@ -1032,11 +1022,6 @@ def predicate_phrases() -> dict[tuple[str, ...], list[str]]:
 @functools.lru_cache(maxsize=1)
 def opposites_by_name() -> dict[str, Opposite]:
     return {entry.name: entry for entry in OPPOSITE_PREDICATES}
-
-
-@functools.lru_cache(maxsize=1)
-def relation_lemmas() -> frozenset[str]:
-    return frozenset(lemma(word) for word in ASYMMETRIC_RELATIONS.split())
 
 
 @functools.lru_cache(maxsize=1)

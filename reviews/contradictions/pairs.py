@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from ledger.exceptions import InvalidCommand
 from ledger.jsonl import jsonl_objects_read
-from reviews.contradictions.features import features_extract
+from reviews.contradictions.antecedents import antecedent_from
+from reviews.contradictions.features import ClaimFeatures, features_extract
 from reviews.contradictions.scoring import PairScore, pair_score_texts
 
 
@@ -32,8 +33,40 @@ def pair_topic(path: Path, item: dict[str, Any]) -> str:
     return path.name
 
 
-def pair_text_score(*, a: str, b: str) -> PairScore:
-    return pair_score_texts(features_extract(text=a), features_extract(text=b), text_a=a, text_b=b)
+def claim_features_in_source(text: str, earlier: Sequence[str] = ()) -> ClaimFeatures:
+    """A claim's features read with the subject its source named before it (``earlier``: the
+    source's earlier claims in order), as the index reads them."""
+    return features_extract(text=text, antecedent=antecedent_from(list(earlier), text))
+
+
+def pair_text_score(
+    *, a: str, b: str, a_earlier: Sequence[str] = (), b_earlier: Sequence[str] = ()
+) -> PairScore:
+    return pair_score_texts(
+        claim_features_in_source(a, a_earlier),
+        claim_features_in_source(b, b_earlier),
+        text_a=a,
+        text_b=b,
+    )
+
+
+def pair_item_features(item: dict[str, Any]) -> tuple[ClaimFeatures, ClaimFeatures]:
+    """The features of a labelled pair's claims, with their sources' earlier claims when the
+    pair gives them (``a_earlier``, ``b_earlier``: lists of texts in source order)."""
+    return (
+        claim_features_in_source(item["a"], item.get("a_earlier", [])),
+        claim_features_in_source(item["b"], item.get("b_earlier", [])),
+    )
+
+
+def pair_item_score(item: dict[str, Any]) -> PairScore:
+    """``pair_text_score`` of a pair read from a file, with its sources' earlier claims."""
+    return pair_text_score(
+        a=item["a"],
+        b=item["b"],
+        a_earlier=item.get("a_earlier", []),
+        b_earlier=item.get("b_earlier", []),
+    )
 
 
 def pair_output(item: dict[str, Any], score: PairScore) -> dict[str, Any]:
@@ -82,7 +115,7 @@ def pairs_evaluate(path: Path) -> Evaluation:
     """Precision, recall and F1 on the class ``contradiction`` of one labelled file."""
     items = list(pairs_read(path))
     started = time.perf_counter()
-    scores = [pair_text_score(a=item["a"], b=item["b"]) for item in items]
+    scores = [pair_item_score(item) for item in items]
     seconds = time.perf_counter() - started
     true_positives = false_positives = false_negatives = 0
     flagged_by_kind: dict[str, tuple[int, int]] = {}

@@ -446,7 +446,10 @@ def month_dates(tokens: list[str], lowered: list[str]) -> list[DateMention]:
             day, start = int(previous), index - 1
         elif following and following[0].isdigit() and 1 <= int(following[0]) <= 31:
             day, end = int(following[0]), index + 2
-        elif previous not in lexicon.DATE_PREPOSITIONS:
-            continue  # "may", "march" as words, or a month in passing
+        elif previous not in lexicon.DATE_PREPOSITIONS and lowered[index - 2 : index] != [
+            "as",
+            "of",
+        ]:
+            continue  # "may", "march" as words, or a month in passing ("as of March" dates)
         found.append(_mention(tokens, lowered, (start, index, end), (0, lexicon.MONTHS[name], day)))
     return found

@@ -8,14 +8,15 @@ from reviews.contradictions.detect_predicates import (
     detect_antonymy,
     detect_negation,
     detect_opposite_predicate,
-    detect_swapped_relation,
 )
+from reviews.contradictions.detect_relations import detect_swapped_relation
 from reviews.contradictions.detect_reports import (
     detect_answer,
     detect_quantifier,
     detect_refutation,
     detect_stance,
 )
+from reviews.contradictions.detect_updates import detect_update
 from reviews.contradictions.detect_values import detect_date, detect_numeric
 from reviews.contradictions.detectors import (
     Cue,
@@ -36,6 +37,7 @@ DETECTORS: tuple[Detector, ...] = (
     detect_answer,
     detect_refutation,
     detect_quantifier,
+    detect_update,
 )
 
 
@@ -76,4 +78,6 @@ def detectors_that_may_fire(a: ClaimFeatures, b: ClaimFeatures) -> list[Detector
         may_fire.append(detect_refutation)
     if not x.quantifier_nouns.isdisjoint(y.quantifier_nouns):
         may_fire.append(detect_quantifier)
+    if (a.dates or a.periods) and (b.dates or b.periods):
+        may_fire.append(detect_update)
     return may_fire

@@ -18,10 +18,14 @@ from reviews.contradictions.detect_predicates import (
     detect_negation,
     detect_opposite_predicate,
 )
+from reviews.contradictions.detect_relations import detect_swapped_relation
+from reviews.contradictions.detect_updates import UPDATE_KIND, detect_update
 from reviews.contradictions.detect_values import detect_numeric
-from reviews.contradictions.detectors import Cue, Overlap, overlap_of, update_between
+from reviews.contradictions.detectors import Cue, Overlap, overlap_of
 from reviews.contradictions.features import ClaimFeatures, features_extract
 from reviews.contradictions.registry import DETECTORS, Detector, detectors_that_may_fire
+from reviews.contradictions.relations import Relation
+from reviews.contradictions.updates import periods_in_words
 
 DETECTOR_VERSION = "lexical-16"
 
@@ -67,7 +71,23 @@ def pair_cues(a: ClaimFeatures, b: ClaimFeatures) -> tuple[list[Cue], Overlap | 
         cues.extend(detector(a, b, overlap))
     if len(cues) > 1:
         cues.sort(key=lambda cue: -cue.strength)
-    return cues, overlap
+    return typed_as_update(cues), overlap
+
+
+def typed_as_update(cues: list[Cue]) -> list[Cue]:
+    """The cues of a pair typed as an update: the update cue alone (a later value is a change,
+    never a conflict), unless the date detector found one event given two dates; without an
+    update, the cues as they are."""
+    if all(cue.kind != UPDATE_KIND for cue in cues):
+        return cues
+    if any(cue.kind == "date" for cue in cues):
+        return [cue for cue in cues if cue.kind != UPDATE_KIND]
+    return [cue for cue in cues if cue.kind == UPDATE_KIND]
+
+
+def is_update(cues: list[Cue]) -> bool:
+    """Whether ``pair_cues`` typed the pair as an update (nothing to score)."""
+    return bool(cues) and cues[0].kind == UPDATE_KIND
 
 
 def pair_score(a: ClaimFeatures, b: ClaimFeatures) -> PairScore:
@@ -75,6 +95,8 @@ def pair_score(a: ClaimFeatures, b: ClaimFeatures) -> PairScore:
     cues, overlap = pair_cues(a, b)
     if not cues or overlap is None:
         return PairScore(score=0.0, cues=[])
+    if is_update(cues):
+        return PairScore(score=0.0, cues=cues)
     score, threshold = calibrated(a, b, cues, overlap)
     return PairScore(score=round(score, 6), cues=cues, threshold=threshold)
 
@@ -158,12 +180,21 @@ REQUIREMENTS: dict[str, tuple[str, str]] = {
         "its report (a report noun, “it”, its words), not of names (“every person named here "
         "are fictional”)",
     ),
+    "detect_update": (
+        "explicit times in both claims (dates, days of the week, quarters, last or this year)",
+        "the times cannot meet and the claims give one measure, predicate or stance that may "
+        "differ: a later report of a change",
+    ),
     "detect_quantifier": (
         "opposed quantifiers (all / none, none / some, all / all but some, all / not all) "
         "on the same noun",
         "nothing but the quantifier phrase or a count differs, at times the claims may share",
     ),
 }
+
+
+# The detectors that compare nothing at times that cannot meet (``detectors.times_compatible``).
+TIME_GATED = (detect_numeric, detect_opposite_predicate, detect_negation, detect_swapped_relation)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -188,9 +219,8 @@ class PairExplanation:
     times: tuple[list[str], list[str]]  # per claim: the dates as written
     verdicts: list[DetectorVerdict]
     detector_version: str  # the detectors that computed it (``detector_version()``)
-    # The pair typed as an update (explicit times that differ: a later value is a change, not a
-    # conflict), in words; "" when the claims may speak of the same time.
-    update: str = ""
+    # Per claim, its opening words and the name of its source they stand for (empty if none).
+    antecedents: tuple[list[str], list[str]] = ([], [])
 
     def summary(self) -> list[tuple[str, str]]:
         """The verdict, the subject and each claim's predicates and times, as (label, text)."""
@@ -208,8 +238,9 @@ class PairExplanation:
         ]
         for role, predicates, times in zip(("A", "B"), self.predicates, self.times, strict=True):
             rows.append((role, f"predicates {_listed(predicates)}; times {_listed(times)}"))
-        if self.update:
-            rows.append(("update", self.update))
+        for role, antecedent in zip(("A", "B"), self.antecedents, strict=True):
+            if antecedent:
+                rows.append((f"{role}'s antecedent", f"“{antecedent[0]}” is “{antecedent[1]}”"))
         return rows
 
     def lines(self) -> list[str]:
@@ -222,7 +253,7 @@ def _listed(values: list[str]) -> str:
     return ", ".join(values) if values else "none"
 
 
-def _predicate_text(predicate: Predicate) -> str:
+def _predicate_text(predicate: Predicate | Relation) -> str:
     if not predicate.agent_text and not predicate.patient_text:
         return predicate.text
     negation = "not " if predicate.negated else ""
@@ -230,23 +261,45 @@ def _predicate_text(predicate: Predicate) -> str:
     return f"{negation}{predicate.text} ({agent} → {patient})"
 
 
+def _predicates_said(claim: ClaimFeatures) -> list[str]:
+    """A claim's predicates of the curated table and its one-way relations, with arguments."""
+    said: list[Predicate | Relation] = [*claim.predicates, *claim.relations]
+    return list(dict.fromkeys(_predicate_text(item) for item in said))
+
+
+def _times_said(claim: ClaimFeatures) -> list[str]:
+    return [*(date.text for date in claim.dates), *periods_in_words(claim)]
+
+
 def _detector_name(detector: Detector) -> str:
     return detector.__name__.removeprefix("detect_").replace("_", "-")
 
 
-def pair_explain(*, a: str, b: str) -> PairExplanation:
+def pair_explain(
+    *, a: str, b: str, antecedent_a: str = "", antecedent_b: str = ""
+) -> PairExplanation:
     """Each type detector's verdict on claims ``a`` and ``b``, with the subject, predicates and
     times they were aligned on, and why a detector did not fire: what ``explain_pair`` prints,
-    and, through ``reviews.selectors.flag_explain``, what the flag page and the API show."""
-    first, second = features_extract(text=a), features_extract(text=b)
+    and, through ``reviews.selectors.flag_explain``, what the flag page and the API show. A
+    claim's antecedent (the name its opening words stand for in its source, as the index read
+    it) is read in their place, and the summary says so."""
+    first = features_extract(text=a, antecedent=antecedent_a)
+    second = features_extract(text=b, antecedent=antecedent_b)
     score = pair_score_texts(first, second, text_a=a, text_b=b)
     overlap = overlap_of(first, second)
     may_fire = detectors_that_may_fire(first, second)
-    update = update_between(first, second)
+    # the pair typed as an update: the update detector's words say why the others do not count
+    update = score.explanations[0] if is_update(score.cues) else ""
     verdicts = []
     for detector in DETECTORS:
         needs, checks = REQUIREMENTS[detector.__name__]
         cues = detector(first, second, overlap) if detector in may_fire else []
+        if cues and update and detector is not detect_update:
+            reason = f"set aside, the pair is an update: {'; '.join(c.explanation for c in cues)}"
+            verdicts.append(
+                DetectorVerdict(detector=_detector_name(detector), fired=False, reason=reason)
+            )
+            continue
         if cues:
             verdicts.append(
                 DetectorVerdict(
@@ -262,7 +315,7 @@ def pair_explain(*, a: str, b: str) -> PairExplanation:
             reason = (
                 f"the claims share too little to be about one subject (weight {overlap.weight})"
             )
-        elif update and detector in (detect_numeric, detect_opposite_predicate, detect_negation):
+        elif update and detector in TIME_GATED:
             reason = update
         elif detector is detect_negation and denials_apart(first, second):
             reason = denials_apart(first, second)
@@ -275,12 +328,9 @@ def pair_explain(*, a: str, b: str) -> PairExplanation:
         score=score,
         shared_entities=sorted(overlap.entities),
         shared_words=sorted(overlap.lemmas),
-        predicates=(
-            list(dict.fromkeys(_predicate_text(p) for p in first.predicates)),
-            list(dict.fromkeys(_predicate_text(p) for p in second.predicates)),
-        ),
-        times=([d.text for d in first.dates], [d.text for d in second.dates]),
+        predicates=(_predicates_said(first), _predicates_said(second)),
+        times=(_times_said(first), _times_said(second)),
         verdicts=verdicts,
         detector_version=detector_version(),
-        update=update,
+        antecedents=(first.antecedent, second.antecedent),
     )

@@ -98,15 +98,22 @@ def _in_workers(
 
 
 def _extract_chunk(part: int) -> list[ClaimFeatures]:
-    texts: list[str] = _SHARED["texts_in_order"]
+    texts: list[tuple[str, str]] = _SHARED["texts_in_order"]
     start = part * EXTRACT_CHUNK_SIZE
-    return [features_extract(text=text) for text in texts[start : start + EXTRACT_CHUNK_SIZE]]
+    return [
+        features_extract(text=text, antecedent=antecedent)
+        for text, antecedent in texts[start : start + EXTRACT_CHUNK_SIZE]
+    ]
 
 
 def features_extract_many(
-    *, texts: Mapping[str, str], workers: int | None = None
+    *,
+    texts: Mapping[str, str],
+    workers: int | None = None,
+    antecedents: Mapping[str, str] | None = None,
 ) -> dict[str, ClaimFeatures]:
-    """``features_extract`` of every text (claim id -> text), in the mapping's order.
+    """``features_extract`` of every text (claim id -> text), in the mapping's order, each
+    with its antecedent (claim id -> name, ``antecedents.antecedent_from``) when it has one.
 
     Large inputs are split into chunks extracted by forked workers; the features are the same
     objects ``features_extract`` returns (pickled back whole, set views included).
@@ -117,7 +124,8 @@ def features_extract_many(
     parts = -(-len(ids) // EXTRACT_CHUNK_SIZE)
     if fork:
         features_extract(text=texts[ids[0]])  # load the lexicon once, before the fork
-    _SHARED.update(texts_in_order=[texts[claim_id] for claim_id in ids])
+    named = antecedents or {}
+    _SHARED.update(texts_in_order=[(texts[claim_id], named.get(claim_id, "")) for claim_id in ids])
     try:
         chunks = _in_workers(_extract_chunk, parts=parts, workers=workers, fork=fork)
     finally:

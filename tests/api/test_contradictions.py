@@ -323,8 +323,8 @@ def test_the_detail_explains_the_pair_as_explain_pair_does_in_either_order(clien
             "threshold": "0.5254",
             "subject": {"entities": ["iran"], "shared_words": []},
             "claims": [
-                {"role": "A", "predicates": [SEED_PREDICATES[first]], "times": []},
-                {"role": "B", "predicates": [SEED_PREDICATES[second]], "times": []},
+                {"role": "A", "predicates": SEED_PREDICATES[first], "times": []},
+                {"role": "B", "predicates": SEED_PREDICATES[second], "times": []},
             ],
             "detectors": [  # each line of explain_pair's after the summary: "type: FIRED — why"
                 {

@@ -111,6 +111,7 @@ def test_explain_pair_prints_each_detectors_verdict_and_the_alignment(capsys):
         "answer",
         "refutation",
         "quantifier",
+        "update",
     ]
     assert verdicts["opposite-predicate"] == (
         "FIRED — opposite predicates (employment: an employer took on or let go of workers): "
@@ -128,22 +129,36 @@ def test_explain_pair_names_each_claims_words_by_its_role_in_either_order(capsys
     assert capsys.readouterr().out.splitlines() == seed_pair_explanation(first=first)
 
 
-def test_explain_pair_says_a_later_dated_value_is_an_update(capsys):
-    call_command(
-        "explain_pair",
-        "Unemployment in Portugal stood at 6.5% in 2023.",
-        "Unemployment in Portugal stood at 9.8% in 2013.",
-    )
+@pytest.mark.parametrize(
+    ("a", "b", "said_a", "said_b"),
+    [
+        (
+            "Unemployment in Portugal stood at 6.5% in 2023.",
+            "Unemployment in Portugal stood at 9.8% in 2013.",
+            ("none", "2023"),
+            ("none", "2013"),
+        ),
+        (  # days of the week are times too
+            "On Monday the River Aln stood at 3.1 metres at the Alnmouth gauge.",
+            "By Friday the River Aln had risen to 4.6 metres at the Alnmouth gauge.",
+            ("none", "Monday"),
+            ("risen (River Aln → metres)", "Friday"),
+        ),
+    ],
+)
+def test_explain_pair_says_a_later_dated_value_is_an_update(capsys, a, b, said_a, said_b):
+    call_command("explain_pair", a, b)
     lines = capsys.readouterr().out.splitlines()
+    # then it is no conflict: the update detector names each claim's time under its role
     assert lines[0].startswith("verdict: no contradiction (score 0.000")
     update = (
-        "A is dated “2023”, B is dated “2013”: an update (the later report of a change) or two "
-        "periods, not a conflict"
+        f"A is dated “{said_a[1]}”, B is dated “{said_b[1]}”: an update (the later report of a "
+        "change) or two periods, not a conflict"
     )
-    assert f"update: {update}" in lines
+    assert f"update: FIRED — {update}" in lines
     assert f"numeric: no — {update}" in lines
-    assert "A: predicates none; times 2023" in lines
-    assert "B: predicates none; times 2013" in lines
+    assert f"A: predicates {said_a[0]}; times {said_a[1]}" in lines
+    assert f"B: predicates {said_b[0]}; times {said_b[1]}" in lines
 
 
 def test_explain_pair_types_claims_reporting_on_two_months_as_an_update(capsys):
@@ -160,8 +175,8 @@ def test_explain_pair_types_claims_reporting_on_two_months_as_an_update(capsys):
         # then it is no contradiction but an update, each claim's time named under its role
         assert lines[0].startswith("verdict: no contradiction (score 0.000")
         assert (
-            f"update: A is dated “{times[0]}”, B is dated “{times[1]}”: an update (the later "
-            "report of a change) or two periods, not a conflict"
+            f"update: FIRED — A is dated “{times[0]}”, B is dated “{times[1]}”: an update (the "
+            "later report of a change) or two periods, not a conflict"
         ) in lines
 
 

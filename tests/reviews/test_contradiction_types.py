@@ -21,6 +21,8 @@ TYPES = {
     "stance": "stance",
     "swapped_relation": "swapped-relation",
     "answer": "stance",
+    # the same measure at the same time: a conflict, the numbers' (the updates are below)
+    "update": "numeric",
 }
 
 
@@ -34,8 +36,10 @@ TYPES = {
         ("numeric", 88),
         ("quantifier", 124),
         ("stance", 84),
-        ("swapped_relation", 40),
+        ("swapped_relation", 92),
         ("answer", 40),
+        ("update", 44),
+        ("antecedent", 40),
     ],
 )
 def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, pairs):
@@ -54,7 +58,8 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         # the 10 hard negatives of negation-87 to -106
         # (docs/eval/contradictions-by-type.md); negation-107 to -136 share a place (a street,
         # a village, a site) and flag none of their 15 hard negatives
-        ("negation", 68, 4, True),
+        # (one more, a state at two explicit times, is an update: updates.py)
+        ("negation", 68, 3, True),
         ("opposite_predicate", 47, 3, True),
         ("date", 46, 1, True),
         # a refutation word said of something the other claim shares ("the painting in its
@@ -63,8 +68,17 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         ("numeric", 42, 2, True),
         ("quantifier", 58, 2, True),
         ("stance", 41, 3, True),
-        ("swapped_relation", 20, 0, True),
+        # swapped_relation-41 to -92 (relations.py): ownership nouns, nominals, converses,
+        # recipients, comparisons; hard negatives passive, converse, symmetric, rematches
+        ("swapped_relation", 46, 0, True),
         ("answer", 20, 2, True),
+        # update-01 to -44: the same time and values that differ against explicit times that
+        # differ (updates.py); update-11 and -18 state a change in words the opposite-predicate
+        # table lacks ("still operating" / "had shut down", "running normally" / "suspended")
+        ("update", 20, 0, True),
+        # antecedent-01 to -40 (antecedents.py): B opens with "It", "The company", "She" and
+        # its source names the subject before (``b_earlier``), the right one or another
+        ("antecedent", 18, 0, True),
     ],
 )
 def test_each_types_set_gives_its_recorded_figures_and_says_whether_it_meets_the_targets(
@@ -83,8 +97,8 @@ ROLE_SENTENCES = {
     "negation": ("B negates what A asserts", "A negates what B asserts"),
     "quantifier": ("A says all, B says none", "A says none, B says all"),
     "swapped_relation": (
-        "A says “Acme Corp” → “Beta Systems”, B says “Beta Systems” → “Acme Corp”",
-        "A says “Beta Systems” → “Acme Corp”, B says “Acme Corp” → “Beta Systems”",
+        "A says “Acme Corp” → “Beta Systems” (“acquired”), B says “Beta Systems” → “Acme Corp”",
+        "A says “Beta Systems” → “Acme Corp” (“acquired”), B says “Acme Corp” → “Beta Systems”",
     ),
 }
 
@@ -660,3 +674,77 @@ def test_each_general_rule_holds_in_both_orders(rule):
                 for pair in _roles_of_quoted_words(text, first, second)
             ]
             assert all(role == source for role, source in roles)
+
+
+UPDATES = [
+    (
+        "As of March, the county employed 1,200 teachers.",
+        "As of September, the county employed 1,450 teachers.",
+        ("“March”", "“September”"),
+    ),
+    (
+        "On Monday the River Aln stood at 3.1 metres.",
+        "By Friday the River Aln had risen to 4.6 metres.",
+        ("“Monday”", "“Friday”"),
+    ),
+    (
+        "Velora sold 41,000 cars in the first quarter.",
+        "In the third quarter Velora sold 58,000 cars.",
+        ("“quarter 1”", "“quarter 3”"),
+    ),
+    (
+        "The union had 82,000 members last year.",
+        "This year the union has 61,000 members.",
+        ("“last year”", "“this year”"),
+    ),
+    (
+        "The Tarn bridge was closed to traffic on Tuesday.",
+        "The Tarn bridge was open to traffic again on Thursday.",
+        ("“Tuesday”", "“Thursday”"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "times"), UPDATES)
+def test_a_value_or_state_at_another_explicit_time_is_an_update_in_both_orders(a, b, times):
+    for first, second, (time_first, time_second) in ((a, b, times), (b, a, times[::-1])):
+        # when the pair is scored in this order
+        result = pair_text_score(a=first, b=second)
+        # then it is typed as an update, not flagged, each claim's time under its own role
+        assert result.contradiction is False
+        assert [cue.kind for cue in result.cues] == ["update"]
+        assert result.explanations[0].startswith(
+            f"A is dated {time_first}, B is dated {time_second}: an update"
+        )
+        assert (
+            result.swapped()
+            .explanations[0]
+            .startswith(f"B is dated {time_first}, A is dated {time_second}: an update")
+        )
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind"),
+    [
+        (  # the same day: the numbers conflict
+            "On Monday the River Aln stood at 3.1 metres.",
+            "The River Aln stood at 4.6 metres on Monday.",
+            "numeric",
+        ),
+        (  # the same quarter
+            "Velora sold 41,000 cars in the first quarter.",
+            "In the first quarter Velora sold 58,000 cars.",
+            "numeric",
+        ),
+        (  # one event given two months is a date conflict, not an update
+            "The Harlow bypass opened to traffic in March, the council said.",
+            "The Harlow bypass opened to traffic in June.",
+            "date",
+        ),
+    ],
+)
+def test_the_same_time_or_one_event_dated_twice_is_still_a_conflict(a, b, kind):
+    for first, second in ((a, b), (b, a)):
+        result = pair_text_score(a=first, b=second)
+        assert result.contradiction is True
+        assert [cue.kind for cue in result.cues] == [kind]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ledger.jsonl import JsonLinesCommand
-from reviews.contradictions.pairs import pair_output, pair_text_score
+from reviews.contradictions.pairs import pair_item_score, pair_output
 
 
 class Command(JsonLinesCommand):
@@ -16,4 +16,4 @@ class Command(JsonLinesCommand):
     text_fields = ("a", "b")
 
     def answer(self, item: dict[str, Any]) -> dict[str, Any]:
-        return pair_output(item, pair_text_score(a=item["a"], b=item["b"]))
+        return pair_output(item, pair_item_score(item))
