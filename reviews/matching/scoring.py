@@ -11,8 +11,8 @@ entities resolved by ``ledger.entities``, content lemmas, stance cues, dates), n
   stance axis ("unwavering" and "steadfast" both say the support is firm);
 - **vetoes**: a claim and its contradiction are related, not the same claim, so a pair the
   contradiction scorer flags is no match; nor are claims each naming something the other does
-  not ("Iran backs Hamas", "Iran backs Hezbollah"), nor claims dated in different years or
-  months;
+  not ("Iran backs Hamas", "Iran backs Hezbollah"), nor claims dated at times that
+  cannot meet (years, months, days of the week);
 - **aligned arguments** (``reviews.matching.arguments``): the subjects and the objects of the
   two claims' verbs must agree ("approved a new budget" / "approved a new parking plan" do
   not), and so must the numbers they state ("killed 12 people" / "destroyed 300 homes").
@@ -34,14 +34,14 @@ from reviews.contradictions.scoring import pair_score
 from reviews.contradictions.text import lemma
 from reviews.matching.arguments import Arguments, arguments_read
 
-SCORER_VERSION = "lexical-2"
+SCORER_VERSION = "lexical-3"
 MATCH_THRESHOLD = 0.5  # a pair at or above this is suggested as a match
 ENTITY_WEIGHT = 0.35  # the share of the score the named things carry; the rest is the predicate
 COVERAGE_SHARE = 0.5  # of the predicate's part: shared over the shorter claim's (the rest: Dice)
 NO_ENTITIES = 0.5  # entity agreement when neither claim names anything: neither for nor against
 NO_PREDICATE_FACTOR = 0.1  # the same things, nothing said of them in common: not the same claim
 OTHER_THINGS_FACTOR = 0.5  # each claim names something the other does not
-OTHER_DATES_FACTOR = 0.5  # both date themselves, in different years (or months)
+OTHER_DATES_FACTOR = 0.5  # both date themselves, at times that cannot meet
 CONTRADICTION_FACTOR = 0.3  # the contradiction scorer flags the pair
 OTHER_OBJECTS_FACTOR = 0.5  # each claim's object has words the other claim lacks
 OTHER_NUMBERS_FACTOR = 0.5  # both state numbers, and none of one's is any of the other's
@@ -256,10 +256,11 @@ def _vetoes(
                 f"{_numbers_text(numbers_b)}",
             )
         )
-    if not times_compatible(features_a, features_b):
-        vetoes.append((OTHER_DATES_FACTOR, "the claims date different years"))
-    elif _months_apart(features_a, features_b):
+    if _months_apart(features_a, features_b):
         vetoes.append((OTHER_DATES_FACTOR, "the claims date different months"))
+    elif not times_compatible(features_a, features_b):
+        # other years, or periods or reports that cannot meet ("on Monday" / "by Friday")
+        vetoes.append((OTHER_DATES_FACTOR, "the claims date different times"))
     contradiction = pair_score(features_a, features_b)
     if contradiction.contradiction:
         vetoes.append(
