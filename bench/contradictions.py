@@ -210,7 +210,7 @@ def database_latency(
             for target, text, true_pair in contradiction_probes(features, contradicting, size, rng):
                 claim_id = str(uuid.uuid4())
                 began = time.perf_counter()
-                contradiction_index_claim(claim_id=claim_id, text=text, position=0)
+                contradiction_index_claim(claim_id=claim_id, text=text, position=0, antecedent="")
                 flagged = {other for other, _ in contradiction_find(claim_id=claim_id)}
                 timings.append((time.perf_counter() - began) * 1000)
                 found += len(flagged)

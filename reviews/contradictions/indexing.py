@@ -33,13 +33,13 @@ from reviews.contradictions.sweep import features_extract_many
 RESCAN_BATCH_SIZE = 2000
 
 
-def contradiction_index_claim(*, claim_id: str, text: str, position: int) -> ClaimFeatures:
+def contradiction_index_claim(
+    *, claim_id: str, text: str, position: int, antecedent: str
+) -> ClaimFeatures:
     """Store a claim's features and (re)index it under its blocking keys (atomic, idempotent).
-    A claim opening with "It" or "The company" is read with the subject named before it in its
-    source (``claim_antecedent``)."""
-    features = features_extract(
-        text=text, antecedent=claim_antecedent(claim_id=claim_id, text=text)
-    )
+    A claim opening with "It" or "The company" is read with ``antecedent``, the subject named
+    before it in its source (``claims_antecedents``)."""
+    features = features_extract(text=text, antecedent=antecedent)
     keys = blocking_keys(features)
     with transaction.atomic():
         _index_write(claim_id=claim_id, text=text, position=position, features=features, keys=keys)
@@ -50,29 +50,39 @@ def _selector_start(selector: object) -> int:
     return int(selector.get("start", 0)) if isinstance(selector, dict) else 0
 
 
-def claim_antecedent(*, claim_id: str, text: str) -> str:
-    """The name a claim's opening words stand for, from the earlier claims of its source (one
-    query, and only for a claim that opens with such words); "" otherwise."""
-    if not anaphor_at_start(text)[0]:
-        return ""
-    source = ClaimView.objects.filter(claim_id=claim_id).values("source_id")[:1]
-    rows = ClaimView.objects.filter(source_id__isnull=False, source_id=Subquery(source))
-    claims = list(rows.values_list("claim_id", "text", "selector"))
-    mine = next((_selector_start(s) for c, _t, s in claims if str(c) == str(claim_id)), None)
-    if mine is None:
-        return ""
-    return antecedent_from(_earlier_texts(claims, mine), text)
+def claims_antecedents(claims: list[tuple[str, str]]) -> list[str]:
+    """For each (claim id, text), the name its opening words stand for, from the earlier claims
+    of its source; "" when it opens with no such words or none is named. One query for all of
+    them, and none when no claim opens with "It" or "The company"."""
+    anaphoric = {claim_id for claim_id, text in claims if anaphor_at_start(text)[0]}
+    if not anaphoric:
+        return [""] * len(claims)
+    sources = ClaimView.objects.filter(claim_id__in=anaphoric).values("source_id")
+    rows = ClaimView.objects.filter(source_id__isnull=False, source_id__in=Subquery(sources))
+    by_source: dict[str, list[tuple[object, str, object]]] = {}
+    starts: dict[str, tuple[str, int]] = {}
+    for claim, text, selector, source in rows.values_list(
+        "claim_id", "text", "selector", "source_id"
+    ):
+        by_source.setdefault(str(source), []).append((claim, text, selector))
+        starts[str(claim)] = (str(source), _selector_start(selector))
+    names = []
+    for claim_id, text in claims:
+        if claim_id not in anaphoric or claim_id not in starts:
+            names.append("")
+            continue
+        source_id, start = starts[claim_id]
+        names.append(antecedent_from(_earlier_texts(by_source[source_id], start), text))
+    return names
 
 
 def claims_explain(*, a: ClaimView, b: ClaimView) -> PairExplanation:
     """``scoring.pair_explain`` of two stored claims, each read with its antecedent as the
-    index reads it (a query only for a claim opening with "It" or "The company")."""
-    return pair_explain(
-        a=a.text,
-        b=b.text,
-        antecedent_a=claim_antecedent(claim_id=str(a.claim_id), text=a.text),
-        antecedent_b=claim_antecedent(claim_id=str(b.claim_id), text=b.text),
+    index reads it (a query only when a claim opens with "It" or "The company")."""
+    antecedent_a, antecedent_b = claims_antecedents(
+        [(str(a.claim_id), a.text), (str(b.claim_id), b.text)]
     )
+    return pair_explain(a=a.text, b=b.text, antecedent_a=antecedent_a, antecedent_b=antecedent_b)
 
 
 def _earlier_texts(claims: Iterable[tuple[object, str, object]], start: int) -> list[str]:

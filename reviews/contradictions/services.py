@@ -21,6 +21,7 @@ from ledger.models import ClaimView
 from ledger.reading import RecordedEvent
 from reviews.contradictions.flagging import contradiction_check_claim, contradiction_flag
 from reviews.contradictions.indexing import (
+    claims_antecedents,
     contradiction_index_claim,
     contradiction_index_replace,
     contradiction_unindex_claim,
@@ -35,6 +36,9 @@ CONSUMER_NAME = "contradictions"  # its follower (ledger.followers.FOLLOWERS) an
 CONSUME_BATCH_SIZE = 200
 
 
+INDEXED = (ev.ClaimRecorded, ev.ClaimRevised)  # the events whose text is indexed
+
+
 def _handle_redaction(event: ev.DataRedacted) -> None:
     """Re-derive an indexed claim's rows from its read model, which the redaction rebuilt: an
     erased text leaves the index; a redaction of another field re-indexes the current text."""
@@ -45,12 +49,16 @@ def _handle_redaction(event: ev.DataRedacted) -> None:
     if ev.REDACTED in current.text:
         contradiction_unindex_claim(claim_id=event.stream_id)
     else:
+        (antecedent,) = claims_antecedents([(event.stream_id, current.text)])
         contradiction_index_claim(
-            claim_id=event.stream_id, text=current.text, position=current.last_position
+            claim_id=event.stream_id,
+            text=current.text,
+            position=current.last_position,
+            antecedent=antecedent,
         )
 
 
-def _handle_claim_event(recorded: RecordedEvent) -> None:
+def _handle_claim_event(recorded: RecordedEvent, *, antecedent: str) -> None:
     """Index and check one claim, then move the cursor to it; each step commits on its own.
 
     Idempotent: the index write replaces the claim's rows, and a pair already flagged by this
@@ -61,10 +69,13 @@ def _handle_claim_event(recorded: RecordedEvent) -> None:
     if isinstance(event, ev.DataRedacted):
         _handle_redaction(event)
         return
-    if not isinstance(event, ev.ClaimRecorded | ev.ClaimRevised):
+    if not isinstance(event, INDEXED):
         return
     contradiction_index_claim(
-        claim_id=recorded.stream_id, text=event.text, position=recorded.position
+        claim_id=recorded.stream_id,
+        text=event.text,
+        position=recorded.position,
+        antecedent=antecedent,
     )
     flags = contradiction_check_claim(
         claim_id=recorded.stream_id,
@@ -75,8 +86,14 @@ def _handle_claim_event(recorded: RecordedEvent) -> None:
 
 
 def _handle_claim_events(batch: list[RecordedEvent]) -> None:
-    for recorded in batch:
-        _handle_claim_event(recorded)
+    # the antecedents of the batch's claims in one read of their sources, not one per claim
+    texts = [
+        (recorded.stream_id, event.text if isinstance(event, INDEXED) else "")
+        for recorded in batch
+        for event in (recorded.event,)
+    ]
+    for recorded, antecedent in zip(batch, claims_antecedents(texts), strict=True):
+        _handle_claim_event(recorded, antecedent=antecedent)
 
 
 def contradictions_consume(*, batch_size: int = CONSUME_BATCH_SIZE, max_batches: int = 0) -> int:

@@ -295,10 +295,10 @@ def test_a_crash_after_a_claims_flags_committed_handles_only_the_rest_again(
     )
     index = indexing.contradiction_index_claim
 
-    def index_or_die(*, claim_id, text, position):
+    def index_or_die(*, claim_id, text, position, antecedent):
         if claim_id == unrelated:
             raise RuntimeError("worker killed")
-        return index(claim_id=claim_id, text=text, position=position)
+        return index(claim_id=claim_id, text=text, position=position, antecedent=antecedent)
 
     monkeypatch.setattr(services, "contradiction_index_claim", index_or_die)
     with pytest.raises(RuntimeError, match="worker killed"):
@@ -442,7 +442,7 @@ def test_a_check_compares_and_flags_check_worthy_claims_first(metadata):
     for claim in (checked, unworthy, worthy):
         view = ClaimView.objects.get(pk=claim)
         indexing.contradiction_index_claim(
-            claim_id=claim, text=view.text, position=view.last_position
+            claim_id=claim, text=view.text, position=view.last_position, antecedent=""
         )
 
     # when the first claim is checked
