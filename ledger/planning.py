@@ -18,6 +18,7 @@ from contextlib import ExitStack
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
+from django.db.models import Model
 from django.utils import timezone
 
 from ledger import projections
@@ -155,14 +156,21 @@ def _stream_head_send(cursors: ExitStack, stream_id: str, join: projections.Stre
     # function returning records is called with their definition. The version column is the
     # ledger head's position too, so it is a bigint; types are given without modifiers.
     query = psycopg.ClientCursor(cursor.connection).mogrify(sql, params)
-    fields = [field for item in join.pending for field in item.model._meta.concrete_fields]
-    types = ["varchar", "bigint", "varchar"]
-    types += [re.sub(r"\([^)]*\)", "", str(field.db_type(connection))) for field in fields]
-    columns = ", ".join(f"c{index} {name}" for index, name in enumerate(types))
+    columns = _read_locked_columns(tuple(item.model for item in join.pending))
     cursor.execute(
         f"SELECT * FROM ledger_read_locked(%s, %s) AS read({columns})", [APPEND_LOCK_KEY, query]
     )
     return cursor
+
+
+@functools.cache
+def _read_locked_columns(models: tuple[type[Model], ...]) -> str:
+    """The column definition of ``ledger_read_locked``'s records when these models' rows are
+    joined: the same for every command on a stream type, so built once per process."""
+    fields = [field for model in models for field in model._meta.concrete_fields]
+    types = ["varchar", "bigint", "varchar"]
+    types += [re.sub(r"\([^)]*\)", "", str(field.db_type(connection))) for field in fields]
+    return ", ".join(f"c{index} {name}" for index, name in enumerate(types))
 
 
 def _heads_send(cursors: ExitStack, stream_ids: Sequence[str]) -> list[Any]:

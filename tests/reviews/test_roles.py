@@ -9,7 +9,7 @@ from django.test import override_settings
 from reviews.models import Membership
 from reviews.role_groups import role_groups_sync, role_permission_names
 from reviews.roles import Role
-from reviews.selectors import actor_for_user
+from reviews.selectors import active_user_roles, actor_for_user
 from reviews.workflow.commands import Command
 from reviews.workflow.states import workflow_commands_for
 
@@ -99,3 +99,19 @@ def test_setup_demo_is_refused_outside_debug():
     with pytest.raises(CommandError, match="DEBUG only"):
         call_command("setup_demo")
     assert get_user_model().objects.count() == 0
+
+
+def test_active_user_roles_reads_every_group_of_an_active_user_and_none_of_an_inactive_one():
+    users = get_user_model().objects
+    both = users.create_user(username="both")
+    both.groups.add(Group.objects.get(name=Role.REVIEWER), Group.objects.get(name=Role.EDITOR))
+    users.create_user(username="loner")  # in no group
+    users.create_superuser(username="root", password="x")
+    gone = users.create_user(username="gone", is_active=False)
+    gone.groups.add(Group.objects.get(name=Role.EDITOR))
+
+    assert active_user_roles(username="both") == {Role.REVIEWER, Role.EDITOR}
+    assert active_user_roles(username="loner") == frozenset()
+    assert active_user_roles(username="root") == {Role.ADMIN}
+    assert active_user_roles(username="gone") == frozenset()
+    assert active_user_roles(username="nobody") == frozenset()
