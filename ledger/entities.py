@@ -90,6 +90,12 @@ def _alias_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w{_APOSTROPHES}])(?:{joined})(?!\w)")
 
 
+def entities_load() -> None:
+    """Read and compile the alias tables now, not on the first lookup (``extraction_load``)."""
+    _folded_aliases()
+    _alias_pattern()
+
+
 def _clean(name: str) -> str:
     cleaned = " ".join(name.split())
     cleaned = _POSSESSIVE.sub("", cleaned)

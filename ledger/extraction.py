@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from ledger.checkworthiness import Model, article_topic_entities, sentence_classify
-from ledger.entities import KIND_NAME, entities_find
+from ledger.checkworthiness import Model, article_topic_entities, model_load, sentence_classify
+from ledger.entities import KIND_NAME, entities_find, entities_load
 from ledger.events import TextSelector, WithheldSpan
 from ledger.personal_data import personal_data_find, personal_data_redact
 from ledger.quotes import selector_build
@@ -315,6 +315,14 @@ def withheld_spans(skipped: Iterable[SkippedSentence]) -> list[WithheldSpan]:
         for item in skipped
         if item.reason in WITHHELD_REASONS
     ]
+
+
+def extraction_load() -> None:
+    """Load what extraction reads once per process (the check-worthiness model, the entity
+    aliases) now: a server that forks workers calls it first (config/wsgi.py), so the workers
+    share it and none pays for it in a request."""
+    model_load()
+    entities_load()
 
 
 def claims_extract(text: str, *, model: Model | None = None) -> Extraction:
