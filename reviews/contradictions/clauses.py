@@ -249,6 +249,8 @@ def is_time_word(word: str) -> bool:
 
 
 BE_FORMS = frozenset(["is", "are", "was", "were", "be", "been", "being", "get", "got"])
+# Participles of the curated table not ending in "-ed" ("were beaten"): read as passives.
+IRREGULAR_PARTICIPLES = frozenset(["beaten"])
 # Words that open an adverbial or relative clause: the end of a predicate's argument.
 CLAUSE_OPENERS = lexicon.SUBORDINATORS | lexicon.CONCESSIVES | lexicon.CONCESSIVE_BREAKS
 
@@ -279,6 +281,17 @@ def _argument(
             break
         cursor += step
     run.sort()
+    if step < 0 and run:
+        # "the pilot of the light aircraft survived": the head is before "of"
+        before = run[0] - 1
+        while before > 0 and tokens[before].lower() in lexicon.ARTICLES:
+            before -= 1
+        if before > 0 and tokens[before].lower() == "of" and clauses[before] == clause:
+            head = before - 1
+            while head - 1 >= 0 and head - 1 in content_at and before - head < 2:
+                head -= 1
+            if before - 1 in content_at and clauses[head] == clause:
+                run = [*range(head, before), *run]
     return (
         " ".join(sorted(content_at[cursor] for cursor in run)),
         " ".join(tokens[cursor] for cursor in run),
@@ -328,11 +341,15 @@ def predicates_read(
             position += 1
             continue
         end = position + length
+        subjects: dict[str, tuple[str, str]] = {}  # a key read from the subject only
         agent = _argument(tokens, content_at, clauses, position - 1, -1)
         patient = _argument(tokens, content_at, clauses, end, 1)
         before = lowered[max(0, position - 2) : position]
         word = lowered[position]
-        if BE_FORMS & set(before) and (is_past_form(word) or word.endswith("ed")):
+        participle = is_past_form(word) or word.endswith("ed") or word in IRREGULAR_PARTICIPLES
+        passive = bool(BE_FORMS & set(before) and participle)
+        subject = agent
+        if passive:
             # a passive: the subject is what it was done to; the agent follows "by"
             by = next(
                 (c for c in range(end, min(end + 2, len(lowered))) if lowered[c] == "by"), None
@@ -349,7 +366,16 @@ def predicates_read(
             and not position <= other < end
         ]
         negated = scopes.negated[position] or scopes.embedded[position]
+        for meaning in list(meanings):
+            outcome = lexicon.opposites_by_name()[meaning[:-1]].outcome
+            if outcome:
+                # "Rovers were defeated", "Rovers lost to Town": what the subject came to
+                side = meaning[-1] if not passive else lexicon.opposite_key(meaning)[-1]
+                meanings.append(outcome + side)
+                subjects[outcome + side] = subject
         for meaning in meanings:
+            if meaning in subjects:
+                agent, patient = subjects[meaning], ("", "")
             found.append(
                 Predicate(
                     key=meaning,

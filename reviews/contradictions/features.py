@@ -354,7 +354,7 @@ def features_extract(
                 break
         if matched:
             continue
-        for length in (2, 1):
+        for length in (3, 2, 1):
             key = tuple(lemmas_all[position : position + length])
             if len(key) == length and key in phrases:
                 axis, pole = phrases[key]
