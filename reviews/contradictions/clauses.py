@@ -47,11 +47,19 @@ class Predicate:
     context: list[str] = dataclasses.field(default_factory=list)  # content lemmas around it
 
 
+# Before a word of denial, these refuse it: "declined to deny", "refused to deny", "stopped
+# short of denying" deny nothing (and so agree, if anything, with what was not denied).
+REFUSALS = frozenset(
+    ["decline", "declined", "declines", "refuse", "refused", "refuses", "short", "reluctant"]
+)
+
+
 def undecided(lowered: list[str], position: int) -> bool:
-    """ "Refuses to confirm or deny" takes no side; "Hoax?" asks rather than says."""
+    """ "Refuses to confirm or deny" takes no side, nor does "declined to deny" or "stopped
+    short of denying" (a refused denial); "Hoax?" asks rather than says."""
     before = lowered[max(0, position - 3) : position]
     after = lowered[position + 1 : position + 2]
-    return "confirm" in before or after == ["?"]
+    return "confirm" in before or bool(REFUSALS & set(before)) or after == ["?"]
 
 
 def said_of_lemma(word: str) -> str:
@@ -192,7 +200,8 @@ class Holders:
 def said_of_past(lowered: list[str], clauses: list[int], position: int) -> bool:
     """Whether the cue's clause is in the simple past ("positioned Iran as a staunch
     supporter"): a past verb and no present-tense auxiliary. A past form right after an
-    article is an adjective ("a multifaceted answer")."""
+    article is an adjective ("a multifaceted answer"); a verb of saying ("said", "insisted")
+    dates the saying, not the stance said."""
     number = clauses[position]
     indices = [index for index, clause in enumerate(clauses) if clause == number]
     if any(lowered[index] in lexicon.PRESENT_MARKERS for index in indices):
@@ -201,6 +210,8 @@ def said_of_past(lowered: list[str], clauses: list[int], position: int) -> bool:
         word = lowered[index]
         if word in lexicon.PAST_MARKERS:
             return True
+        if lemma(word) in lexicon.reporting_lemmas():
+            continue  # "said on Monday he stands by": the stance is the one said, not the saying
         if is_past_form(word) and (not index or lowered[index - 1] not in lexicon.ARTICLES):
             return True
     return False
@@ -249,6 +260,9 @@ def is_time_word(word: str) -> bool:
 
 
 BE_FORMS = frozenset(["is", "are", "was", "were", "be", "been", "being", "get", "got"])
+# Adjectives of the curated table: said of the one thing before them ("found the treasurer
+# guilty of fraud", "is alive"), never done to what follows.
+STATE_ADJECTIVES = frozenset(["guilty", "innocent", "alive", "dead"])
 # Participles of the curated table not ending in "-ed" ("were beaten"): read as passives.
 IRREGULAR_PARTICIPLES = frozenset(["beaten"])
 # Words that open an adverbial or relative clause: the end of a predicate's argument.
@@ -373,6 +387,8 @@ def predicates_read(
                 side = meaning[-1] if not passive else lexicon.opposite_key(meaning)[-1]
                 meanings.append(outcome + side)
                 subjects[outcome + side] = subject
+        if word in STATE_ADJECTIVES:
+            patient = ("", "")  # "found the treasurer guilty of fraud": said of the treasurer
         for meaning in meanings:
             if meaning in subjects:
                 agent, patient = subjects[meaning], ("", "")

@@ -787,6 +787,9 @@ WITHDRAWAL_VERBS = """withdraw withdrew withdrawn abandon abandoned renege reneg
     pulled|out back|away backed|away refuse refused refuses decline declined declines yet|to
     walk|away walked|away back|out backed|out backtrack backtracked go|back|on went|back|on
     gone|back|on"""
+# Verbs that break a commitment named right after them ("has broken its promise", "breached
+# the agreement"): not stance cues alone ("broke the record", "fighting broke out").
+BREACH_VERBS = """break broke broken breaks breach breached breaches"""
 # Commitments made by saying so ("pledged", "vowed", "reaffirmed"): they hold until withdrawn,
 # so one reported in the past tense is no faded stance ("positioned Iran as a staunch
 # supporter" is).
@@ -1092,6 +1095,11 @@ def withdrawal_phrases() -> frozenset[tuple[str, ...]]:
     return frozenset(
         tuple(lemma(part) for part in entry.split("|")) for entry in WITHDRAWAL_VERBS.split()
     )
+
+
+@functools.lru_cache(maxsize=1)
+def breach_lemmas() -> frozenset[str]:
+    return frozenset(lemma(word) for word in BREACH_VERBS.split())
 
 
 @functools.lru_cache(maxsize=1)

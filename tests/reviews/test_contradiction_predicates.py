@@ -164,3 +164,40 @@ def test_a_denial_of_another_kind_of_the_thing_denies_nothing():
     c = "The exam board has withdrawn the written test for the oldest pupils."
     d = "The exam board has not withdrawn the test for the oldest pupils, a spokesman said."
     assert all("negation" in kinds for kinds in both_orders(c, d))
+
+
+def test_a_verdict_adjective_is_said_of_the_defendant_in_either_voice():
+    # given "found the driver guilty" (the jury the doer) against "the driver was acquitted"
+    a = "A jury at Carlow Crown Court found the delivery driver guilty of dangerous driving."
+    b = "The delivery driver was acquitted of dangerous driving by a jury at Carlow Crown Court."
+    assert both_orders(a, b) == [["opposite-predicate"], ["opposite-predicate"]]
+
+
+def test_breaking_a_promise_withdraws_it_and_not_breaking_it_keeps_it():
+    kept = "The rail operator will honour its pledge to refund season tickets, its chief said."
+    broken = "The rail operator has broken its pledge to refund season tickets, passengers said."
+    not_broken = "The rail operator has not broken its pledge to refund season tickets."
+    assert both_orders(kept, broken) == [["stance"], ["stance"]]
+    assert both_orders(kept, not_broken) == [[], []]
+    # "broke" alone is no stance ("fighting broke out")
+    assert features_extract(text="Fighting broke out near the border on Monday.").stances == []
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        "The club declined to deny reports that it is selling its training ground at Hale.",
+        "The club refused to deny that it is selling its training ground at Hale.",
+        "The club stopped short of denying that it is selling its training ground at Hale.",
+    ],
+)
+def test_a_refused_denial_denies_nothing(refusal):
+    asserted = "The club is selling its training ground at Hale, supporters were told."
+    assert both_orders(asserted, refusal) == [[], []]
+
+
+def test_a_stance_said_to_be_held_is_not_a_stance_of_the_past():
+    # "said on Monday she stands by": the saying is past, the stance is now
+    a = "The head teacher said on Monday she stands by her decision to cancel the school trip."
+    b = "The head teacher has backtracked on her decision to cancel the school trip."
+    assert both_orders(a, b) == [["stance"], ["stance"]]
