@@ -856,7 +856,7 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
     Opposite(
         "approve approved approves approval ratify ratified endorse endorsed pass passed passes",
         "reject rejected rejects rejection veto vetoed vetoes vote|against voted|against "
-        "vote|down voted|down votes|down block blocked blocks",
+        "vote|down voted|down votes|down block blocked blocks defeat defeated defeats",
         "outcome",
         "votes and regulators: the decision on a proposal",
     ),
@@ -874,9 +874,9 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
     ),
     Opposite(
         "win won wins winning keep kept keeps retain retained retains",
-        "lose lost loses losing",
+        "lose lost loses losing oust ousted ousts unseat unseated unseats",
         "outcome",
-        "elections, contests and cases: who prevailed (kept or lost a seat)",
+        "elections, contests and cases: who prevailed (kept or lost a seat, was ousted)",
     ),
     Opposite(
         "beat beats beaten defeat defeated defeats",
@@ -921,6 +921,18 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
         "discontinue discontinued discontinues axe axed axes",
         "outcome",
         "services and schemes: whether they were brought back or ended",
+    ),
+    Opposite(
+        "grant granted grants",
+        "refuse refused refuses withhold withheld withholds",
+        "outcome",
+        "licences, permits and requests: whether the authority gave what was asked",
+    ),
+    Opposite(
+        "continue continued continues",
+        "end ended ends",
+        "outcome",
+        "strikes, talks, campaigns and services: whether they went on",
     ),
     Opposite(
         "resume resumed resumes",

@@ -50,10 +50,55 @@ def both_orders(a: str, b: str) -> list[list[str]]:
             "The port authority lifted the speed restrictions in the estuary.",
             "The port authority maintained the speed restrictions in the estuary.",
         ),
+        # strikes and talks: ended / continued
+        (
+            "The walkout by Corran hospital porters ended on Tuesday, the union said.",
+            "The walkout by Corran hospital porters continued on Tuesday, the union said.",
+        ),
+        # licences: granted / refused
+        (
+            "The licensing board granted the Mill Lane nightclub a late licence.",
+            "The licensing board refused the Mill Lane nightclub a late licence.",
+        ),
+        # seats: kept / ousted
+        (
+            "The council leader kept her seat in the Harlow ward by-election.",
+            "The council leader was ousted in the Harlow ward by-election.",
+        ),
+        # bills: passed / defeated
+        (
+            "The assembly passed the housing bill at its second reading.",
+            "The housing bill was defeated at its second reading in the assembly.",
+        ),
     ],
 )
 def test_opposites_in_the_verbs_news_uses_are_opposite_predicates(a, b):
     assert both_orders(a, b) == [["opposite-predicate"], ["opposite-predicate"]]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "The walkout by Corran hospital porters ended on Tuesday, the union said.",
+            "The walkout by Corran hospital cleaners continued on Tuesday, the union said.",
+        ),
+        (
+            "The licensing board granted the Mill Lane nightclub a late licence.",
+            "The licensing board refused the Quay Street nightclub a late licence.",
+        ),
+        (
+            "The council leader kept her seat in the Harlow ward by-election.",
+            "Her deputy was ousted in the Harlow ward by-election.",
+        ),
+        (
+            "The library service expanded its mobile van rounds in the valley this year.",
+            "The library service scaled back its opening hours in the valley this year.",
+        ),
+    ],
+)
+def test_opposite_verbs_said_of_other_doers_or_things_are_not_opposite_predicates(a, b):
+    assert both_orders(a, b) == [[], []]
 
 
 def test_the_side_beaten_lost_and_the_other_side_beaten_agrees():
