@@ -496,8 +496,9 @@ def denied_subject(
     if "?" in lowered:
         return []
     for index, word in enumerate(lowered):
-        if not is_negator(word) or word in lexicon.DETERMINER_NEGATORS:
-            continue
+        no_longer = word == "no" and lowered[index + 1 : index + 2] == ["longer"]
+        if not is_negator(word) or (word in lexicon.DETERMINER_NEGATORS and not no_longer):
+            continue  # "no evidence" denies a noun; "no longer chairs" denies the predicate
         if not any(scopes.negated[index + 1 : index + 1 + lexicon.DENIAL_REACH]):
             continue
         before = [position for position in range(index) if clauses[position] == clauses[index]]

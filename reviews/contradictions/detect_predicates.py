@@ -54,6 +54,8 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
             verb_key(verb) in first.sets.verb_keys for verb in denied_verbs
         ):
             continue  # "has yet to ratify" says nothing of "signed": only that verb is denied
+        if (set(second.denied_subject) & lexicon.OTHER_HOLDER_LEMMAS) - first.sets.lemmas:
+            continue  # "the ambassador's deputy is no longer in Moscow": another holder
         if _denied_withdrawal_agrees(first, second):
             continue  # "has not abandoned the minister" against "stood by the minister"
         if any(

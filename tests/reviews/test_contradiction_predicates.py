@@ -246,3 +246,12 @@ def test_a_stance_said_to_be_held_is_not_a_stance_of_the_past():
     a = "The head teacher said on Monday she stands by her decision to cancel the school trip."
     b = "The head teacher has backtracked on her decision to cancel the school trip."
     assert both_orders(a, b) == [["stance"], ["stance"]]
+
+
+def test_no_longer_denies_its_subject_and_another_holder_is_not_that_subject():
+    still = "The harbour master is still based in Penmor, the port authority said."
+    no_longer = "The harbour master is no longer based in Penmor, the port authority said."
+    deputy = "The harbour master's deputy is no longer based in Penmor, the port authority said."
+    assert all(kinds for kinds in both_orders(still, no_longer))
+    assert both_orders(still, deputy) == [[], []]
+    assert features_extract(text=no_longer).denied_subject == ["harbour", "master"]
