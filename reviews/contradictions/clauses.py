@@ -47,11 +47,19 @@ class Predicate:
     context: list[str] = dataclasses.field(default_factory=list)  # content lemmas around it
 
 
+# Before a word of denial, these refuse it: "declined to deny", "refused to deny", "stopped
+# short of denying" deny nothing (and so agree, if anything, with what was not denied).
+REFUSALS = frozenset(
+    ["decline", "declined", "declines", "refuse", "refused", "refuses", "short", "reluctant"]
+)
+
+
 def undecided(lowered: list[str], position: int) -> bool:
-    """ "Refuses to confirm or deny" takes no side; "Hoax?" asks rather than says."""
+    """ "Refuses to confirm or deny" takes no side, nor does "declined to deny" or "stopped
+    short of denying" (a refused denial); "Hoax?" asks rather than says."""
     before = lowered[max(0, position - 3) : position]
     after = lowered[position + 1 : position + 2]
-    return "confirm" in before or after == ["?"]
+    return "confirm" in before or bool(REFUSALS & set(before)) or after == ["?"]
 
 
 def said_of_lemma(word: str) -> str:
@@ -192,7 +200,8 @@ class Holders:
 def said_of_past(lowered: list[str], clauses: list[int], position: int) -> bool:
     """Whether the cue's clause is in the simple past ("positioned Iran as a staunch
     supporter"): a past verb and no present-tense auxiliary. A past form right after an
-    article is an adjective ("a multifaceted answer")."""
+    article is an adjective ("a multifaceted answer"); a verb of saying ("said", "insisted")
+    dates the saying, not the stance said."""
     number = clauses[position]
     indices = [index for index, clause in enumerate(clauses) if clause == number]
     if any(lowered[index] in lexicon.PRESENT_MARKERS for index in indices):
@@ -201,6 +210,8 @@ def said_of_past(lowered: list[str], clauses: list[int], position: int) -> bool:
         word = lowered[index]
         if word in lexicon.PAST_MARKERS:
             return True
+        if lemma(word) in lexicon.reporting_lemmas():
+            continue  # "said on Monday he stands by": the stance is the one said, not the saying
         if is_past_form(word) and (not index or lowered[index - 1] not in lexicon.ARTICLES):
             return True
     return False
@@ -249,6 +260,11 @@ def is_time_word(word: str) -> bool:
 
 
 BE_FORMS = frozenset(["is", "are", "was", "were", "be", "been", "being", "get", "got"])
+# Adjectives of the curated table: said of the one thing before them ("found the treasurer
+# guilty of fraud", "is alive"), never done to what follows.
+STATE_ADJECTIVES = frozenset(["guilty", "innocent", "alive", "dead"])
+# Participles of the curated table not ending in "-ed" ("were beaten"): read as passives.
+IRREGULAR_PARTICIPLES = frozenset(["beaten"])
 # Words that open an adverbial or relative clause: the end of a predicate's argument.
 CLAUSE_OPENERS = lexicon.SUBORDINATORS | lexicon.CONCESSIVES | lexicon.CONCESSIVE_BREAKS
 
@@ -279,6 +295,17 @@ def _argument(
             break
         cursor += step
     run.sort()
+    if step < 0 and run:
+        # "the pilot of the light aircraft survived": the head is before "of"
+        before = run[0] - 1
+        while before > 0 and tokens[before].lower() in lexicon.ARTICLES:
+            before -= 1
+        if before > 0 and tokens[before].lower() == "of" and clauses[before] == clause:
+            head = before - 1
+            while head - 1 >= 0 and head - 1 in content_at and before - head < 2:
+                head -= 1
+            if before - 1 in content_at and clauses[head] == clause:
+                run = [*range(head, before), *run]
     return (
         " ".join(sorted(content_at[cursor] for cursor in run)),
         " ".join(tokens[cursor] for cursor in run),
@@ -328,11 +355,15 @@ def predicates_read(
             position += 1
             continue
         end = position + length
+        subjects: dict[str, tuple[str, str]] = {}  # a key read from the subject only
         agent = _argument(tokens, content_at, clauses, position - 1, -1)
         patient = _argument(tokens, content_at, clauses, end, 1)
         before = lowered[max(0, position - 2) : position]
         word = lowered[position]
-        if BE_FORMS & set(before) and (is_past_form(word) or word.endswith("ed")):
+        participle = is_past_form(word) or word.endswith("ed") or word in IRREGULAR_PARTICIPLES
+        passive = bool(BE_FORMS & set(before) and participle)
+        subject = agent
+        if passive:
             # a passive: the subject is what it was done to; the agent follows "by"
             by = next(
                 (c for c in range(end, min(end + 2, len(lowered))) if lowered[c] == "by"), None
@@ -349,7 +380,18 @@ def predicates_read(
             and not position <= other < end
         ]
         negated = scopes.negated[position] or scopes.embedded[position]
+        for meaning in list(meanings):
+            outcome = lexicon.opposites_by_name()[meaning[:-1]].outcome
+            if outcome:
+                # "Rovers were defeated", "Rovers lost to Town": what the subject came to
+                side = meaning[-1] if not passive else lexicon.opposite_key(meaning)[-1]
+                meanings.append(outcome + side)
+                subjects[outcome + side] = subject
+        if word in STATE_ADJECTIVES:
+            patient = ("", "")  # "found the treasurer guilty of fraud": said of the treasurer
         for meaning in meanings:
+            if meaning in subjects:
+                agent, patient = subjects[meaning], ("", "")
             found.append(
                 Predicate(
                     key=meaning,
@@ -454,8 +496,9 @@ def denied_subject(
     if "?" in lowered:
         return []
     for index, word in enumerate(lowered):
-        if not is_negator(word) or word in lexicon.DETERMINER_NEGATORS:
-            continue
+        no_longer = word == "no" and lowered[index + 1 : index + 2] == ["longer"]
+        if not is_negator(word) or (word in lexicon.DETERMINER_NEGATORS and not no_longer):
+            continue  # "no evidence" denies a noun; "no longer chairs" denies the predicate
         if not any(scopes.negated[index + 1 : index + 1 + lexicon.DENIAL_REACH]):
             continue
         before = [position for position in range(index) if clauses[position] == clauses[index]]

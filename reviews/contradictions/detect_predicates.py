@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from reviews.contradictions import lexicon
-from reviews.contradictions.clauses import Predicate
+from reviews.contradictions.clauses import Predicate, is_time_word
 from reviews.contradictions.detectors import (
     EVALUATION_SHARED_WORDS,
     A,
@@ -44,6 +44,20 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
         if not denied:
             cues.extend(_subject_denied(first, second, overlap, name))
             continue
+        denied_verbs = {frame.verb for frame in second.frames if frame.negated}
+        places = overlap_entity_words(overlap)
+        if denied <= places and not denied - (_adjunct_words(first) - denied_verbs):
+            continue  # a place the other names only as where it happened ("at Corran")
+        if all(is_time_word(word) for word in denied) and not _patients_meet(first, second):
+            continue  # "not fined over the December strike" / "stranded by the December strike"
+        if set(second.negation_cues) <= {"yet"} and not any(
+            verb_key(verb) in first.sets.verb_keys for verb in denied_verbs
+        ):
+            continue  # "has yet to ratify" says nothing of "signed": only that verb is denied
+        if (set(second.denied_subject) & lexicon.OTHER_HOLDER_LEMMAS) - first.sets.lemmas:
+            continue  # "the ambassador's deputy is no longer in Moscow": another holder
+        if _denied_withdrawal_agrees(first, second):
+            continue  # "has not abandoned the minister" against "stood by the minister"
         if any(
             p.negated
             and p.key[-1] in "+-"
@@ -84,6 +98,25 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
     return cues
 
 
+def _patients_meet(first: ClaimFeatures, second: ClaimFeatures) -> bool:
+    """Whether a verb ``second`` denies is done to a thing a verb of ``first`` is done to
+    ("the fountain is not being turned off" / "the fountain was switched off")."""
+    asserted = {word for frame in first.frames if not frame.negated for word in frame.patient}
+    return any(set(_named(frame.patient)) & asserted for frame in second.frames if frame.negated)
+
+
+def _denied_withdrawal_agrees(first: ClaimFeatures, second: ClaimFeatures) -> bool:
+    """Whether ``second`` denies a stance cue and so takes the side ``first`` takes ("has
+    not abandoned" is support, as "stood firmly behind" is): denying the opposite agrees, as
+    "did not convict" agrees with "acquitted"."""
+    for cue in second.stances:
+        words = {lemma(word) for word in cue.cue.lower().split()}
+        side = first.sets.sides.get(cue.axis)
+        if words & second.sets.negated and side and side[0] == cue.pole:
+            return True
+    return False
+
+
 def _named(words: list[str]) -> list[str]:
     return [word for word in words if word not in lexicon.POLARITY_LEMMAS]
 
@@ -116,7 +149,11 @@ def _arguments_apart(
     preposition with another thing when nothing else of the two is shared ("arrested a man
     over the warehouse fire" / "not arrested anyone over the school break-in")."""
     patient_x, patient_y = _named(asserted.patient), _named(denied.patient)
-    if _apart(patient_x, patient_y, first, second):
+    if _apart(patient_x, patient_y, first, second) or doers_apart(
+        patient_x, patient_y, first, second
+    ):
+        # another thing, or one kind of thing qualified apart ("the reading test for
+        # seven-year-olds" / "the spelling test for eleven-year-olds")
         return f"{A}'s “{asserted.patient_text}”, {B}'s “{denied.patient_text}”"
     x, y = asserted.agent, denied.agent
     if doers_apart(x, y, first, second):

@@ -4,7 +4,7 @@ report, opposite quantifiers."""
 from __future__ import annotations
 
 from reviews.contradictions import lexicon
-from reviews.contradictions.clauses import StanceCue
+from reviews.contradictions.clauses import StanceCue, is_time_word
 from reviews.contradictions.detectors import (
     A,
     B,
@@ -57,11 +57,35 @@ def detect_stance(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[
     return cues
 
 
-def _holder_in_subject(cue: StanceCue) -> bool:
-    """Whether an entity holding the stance is named before the cue ("Iran's unwavering
+def _holders_in_subject(cue: StanceCue) -> set[str]:
+    """The entities holding the stance that are named before the cue ("Iran's unwavering
     support"): then the holders are compared as entities."""
     subject = set(cue.subject)
-    return any(lemma(word) in subject for holder in cue.holders for word in holder.split())
+    return {
+        holder for holder in cue.holders if any(lemma(word) in subject for word in holder.split())
+    }
+
+
+def _heads_apart(
+    about_x: list[str], a: ClaimFeatures, about_y: list[str], b: ClaimFeatures
+) -> bool:
+    """Whether two stances are taken on things with different heads, each absent from the
+    other claim ("its presenter" / "the production company"): the head is the last word of
+    the noun phrase right after the cue, before any time word."""
+    heads = [_head(about) for about in (about_x, about_y)]
+    head_x, head_y = heads
+    return bool(
+        head_x
+        and head_y
+        and head_x != head_y
+        and head_x not in b.sets.lemmas
+        and head_y not in a.sets.lemmas
+    )
+
+
+def _head(about: list[str]) -> str:
+    words = [word for word in about if not is_time_word(word)]
+    return words[-1] if words else ""
 
 
 def _said_of_others(a: ClaimFeatures, b: ClaimFeatures, axis: str) -> bool:
@@ -72,13 +96,20 @@ def _said_of_others(a: ClaimFeatures, b: ClaimFeatures, axis: str) -> bool:
     Sandford plant"), each with a word the other claim never uses."""
     x = next(cue for cue in a.stances if cue.axis == axis)
     y = next(cue for cue in b.stances if cue.axis == axis)
-    named = _holder_in_subject(x) or _holder_in_subject(y)
+    subject_x, subject_y = _holders_in_subject(x), _holders_in_subject(y)
+    names_x = set(x.subject) & a.sets.entity_words - b.sets.lemmas
+    names_y = set(y.subject) & b.sets.entity_words - a.sets.lemmas
+    if names_x and names_y:
+        return True  # "the Halden consortium" / "a rival consortium from Bergen"
+    if _heads_apart(x.about, a, y.about, b):
+        return True  # "stood by its presenter" / "cut ties with the production company"
+    named = bool(subject_x or subject_y)
     if not named and specific_on_both_sides(x.subject, a, y.subject, b):
         return True
     # what it is taken on may be paraphrased ("£20 million" / "any money"); names may not
-    names_x = set(x.about) & a.sets.entity_words - b.sets.lemmas
-    names_y = set(y.about) & b.sets.entity_words - a.sets.lemmas
-    return bool(names_x) and bool(names_y)
+    about_x = set(x.about) & a.sets.entity_words - b.sets.lemmas
+    about_y = set(y.about) & b.sets.entity_words - a.sets.lemmas
+    return bool(about_x) and bool(about_y)
 
 
 ANSWER_WORDS = {

@@ -155,9 +155,16 @@ def doers_apart(x: list[str], y: list[str], first: ClaimFeatures, second: ClaimF
     claim ("the chief executive" / "the chairman"), or one common head is qualified on each
     side by words the other claim never uses ("bus drivers" / "train drivers"; not a name
     described two ways: "street artist Banksy" / "Banksy"), or on one side by a word that
-    makes another holder of the role (``lexicon.OTHER_HOLDER_LEMMAS``: "the deputy mayor")."""
+    makes another holder of the role (``lexicon.OTHER_HOLDER_LEMMAS``: "the deputy mayor").
+    Heads of one body class (``lexicon.BODY_CLASSES``: "the government" / "ministers") are one
+    head."""
     if not (x and y):
         return False
+    body_x, body_y = lexicon.BODY_CLASSES.get(x[-1]), lexicon.BODY_CLASSES.get(y[-1])
+    if x[-1] != y[-1] and body_x and body_x == body_y:
+        # "the government" / "ministers": one body in other words, told apart only by what
+        # qualifies it ("the education ministry" / "the health department")
+        x, y = [*x[:-1], body_x], [*y[:-1], body_y]
     if x[-1] != y[-1]:
         return x[-1] not in second.sets.lemmas and y[-1] not in first.sets.lemmas
     if x[-1] in first.sets.entity_words | second.sets.entity_words:

@@ -335,6 +335,7 @@ def features_extract(
     refutations: list[tuple[str, str, str, str]] = []
     withdrawals = lexicon.withdrawal_phrases()
     withdrawn_until = -WITHDRAWAL_REACH - 1  # where the last withdrawal verb ended
+    broken_until, broken_denied = withdrawn_until, False  # the last breach verb ("broke")
     position = 0
     while position < len(tokens):
         matched = False
@@ -354,7 +355,7 @@ def features_extract(
                 break
         if matched:
             continue
-        for length in (2, 1):
+        for length in (3, 2, 1):
             key = tuple(lemmas_all[position : position + length])
             if len(key) == length and key in phrases:
                 axis, pole = phrases[key]
@@ -369,6 +370,10 @@ def features_extract(
                         pole = -pole
                     if pole > 0 and 0 <= position - withdrawn_until <= WITHDRAWAL_REACH:
                         pole = -1  # "has withdrawn its pledge": the commitment is withdrawn
+                    if phrases[key][1] > 0 and 0 <= position - broken_until <= WITHDRAWAL_REACH:
+                        # "has broken its promise" withdraws it; "has not broken its promise"
+                        # keeps it (the promise is in the negation's scope, not denied)
+                        pole = 1 if broken_denied else -1
                     if key in withdrawals:
                         withdrawn_until = position + length
                     subject, about = clause_words_around(
@@ -391,6 +396,8 @@ def features_extract(
                 break
         if matched:
             continue
+        if lemmas_all[position] in lexicon.breach_lemmas():
+            broken_until, broken_denied = position + 1, scopes.negated[position]
         if lowered[position] in lexicon.RUMOR_KILLERS and not scopes.negated[position]:
             ahead = lowered[position + 1 : position + 5]
             if lexicon.RUMOR_WORDS & set(ahead):

@@ -18,7 +18,7 @@ import functools
 
 from reviews.contradictions import lexicon
 from reviews.contradictions.clauses import BE_FORMS, VERB_MARKERS, is_time_word
-from reviews.contradictions.scopes import Scopes, is_negator
+from reviews.contradictions.scopes import Scopes, is_negator, is_yet_to
 from reviews.contradictions.text import (
     NEGATION_CONTRACTIONS,
     SCOPE_BREAKS,
@@ -57,8 +57,20 @@ FRAME_PREPOSITIONS = lexicon.PREPOSITIONS | frozenset(
         "within",
         "beyond",
         "behind",
+        "along",
+        "alongside",
+        "through",
+        "throughout",
+        "between",
+        "outside",
+        "inside",
+        "beside",
     ]
 )
+# Before a participle, these make it a verb ("has withdrawn", "had taken"); the participle is
+# read by its ending, since "has plans" is not a verb.
+PERFECT_AUXILIARIES = frozenset(["has", "have", "had", "hasn't", "haven't", "hadn't"])
+PARTICIPLE_ENDINGS = ("en", "wn", "un")
 NOUN_PHRASE_WORDS = 5  # a noun phrase is read to at most this many content words
 
 
@@ -207,6 +219,8 @@ def _is_verb(lowered: list[str], position: int) -> bool:
         return False  # "the adopted godmother", "its overdue invoices"
     if is_past_form(word) or previous in VERB_MARKERS:
         return True
+    if previous in PERFECT_AUXILIARIES and word.endswith(PARTICIPLE_ENDINGS):
+        return True  # "has withdrawn the reading test"
     if (lemma(word),) in lexicon.predicate_phrases():
         return True  # a predicate of the curated table ("axed", "leads", "guilty")
     chain = lowered[_chain_start(lowered, position) : position]
@@ -239,8 +253,10 @@ def frames_read(
             continue
         start = _chain_start(lowered, position)
         chain = lowered[start:position]
-        negated = scopes.negated[position] and any(
-            is_negator(word) and word not in lexicon.DETERMINER_NEGATORS for word in chain
+        yet_to = any(is_yet_to(chain, index) for index in range(len(chain)))
+        negated = scopes.negated[position] and (
+            any(is_negator(word) and word not in lexicon.DETERMINER_NEGATORS for word in chain)
+            or yet_to
         )
         if scopes.negated[position] and not negated:
             continue  # denied by a negator further back ("no one was arrested"): not read
@@ -251,7 +267,8 @@ def frames_read(
         patient, end = _noun_phrase(lowered, lemmas_all, clauses, after)
         patient_text = " ".join(tokens[after:end]) if patient else ""
         phrases = _phrases(lowered, lemmas_all, clauses, end)
-        agent = [] if "to" in chain else subject  # "using X to respond": the doer is not X
+        # "using X to respond": the doer is not X; "X has yet to respond": it is
+        agent = [] if "to" in chain and not yet_to else subject
         if _passive_chain(chain) and is_past_form(lowered[position]):
             # a passive: the subject is what it was done to, the doer follows "by"
             agent = next((phrase[1:] for phrase in phrases if phrase[0] == "by"), [])

@@ -46,6 +46,19 @@ DETERMINER_NEGATORS = frozenset(["no", "none", "nobody", "nothing", "neither", "
 OTHER_HOLDER_LEMMAS = frozenset(
     lemma(word) for word in ["deputy", "vice", "assistant", "acting", "interim", "former", "ex"]
 )
+# Heads by which news names one body in other words ("the government" / "ministers", "the
+# ministry" / "the department", "the club" / "the team", "the council" / "the local
+# authority"): never two doers on their own (``detectors.doers_apart``).
+BODY_CLASSES = {
+    lemma(word): name
+    for name, words in {
+        "government": "government ministers minister cabinet administration ministry department",
+        "club": "club team side",
+        "council": "council authority",
+        "company": "company firm group business",
+    }.items()
+    for word in words.split()
+}
 POLARITY_LEMMAS = frozenset(
     lemma(word) for word in ["anyone", "anybody", "anything", "any", "ever", "either"]
 )
@@ -256,6 +269,11 @@ REFUTATION_CUES: dict[str, str] = {
 # meeting the lobbyist") denies nothing of what the other claim says.
 DENIAL_LEMMAS = frozenset(
     lemma(word) for word, kind in REFUTATION_CUES.items() if kind == "reports a denial"
+) | frozenset(
+    # verbs of contesting: too common as nouns to be refutation cues ("a pay dispute"), but
+    # denied ("did not dispute that the reservoir was contaminated") they agree
+    lemma(word)
+    for word in ["dispute", "disputed", "contest", "contested", "challenge", "challenged"]
 )
 REFUTATION_PHRASES: dict[tuple[str, ...], str] = {
     ("not", "true"): CALLS_FALSE,
@@ -308,10 +326,29 @@ RUMOR_KILLERS = frozenset(
         "laugh",
         "laughs",
         "laughed",
+        "reject",
+        "rejects",
+        "rejected",
+        "brush",
+        "brushes",
+        "brushed",
     ]
 )
 RUMOR_WORDS = frozenset(
-    ["rumor", "rumors", "rumour", "rumours", "report", "reports", "speculation"]
+    [
+        "rumor",
+        "rumors",
+        "rumour",
+        "rumours",
+        "report",
+        "reports",
+        "speculation",
+        "claims",
+        "allegation",
+        "allegations",
+        "suggestion",
+        "suggestions",
+    ]
 )
 # After a refutation word, a noun the other claim never mentions means the word describes
 # something else ("caught with fake passports"); these nouns name the report itself.
@@ -342,6 +379,10 @@ REPORT_NOUNS = frozenset(
         "post",
         "posts",
         "alarm",
+        "allegation",
+        "allegations",
+        "suggestion",
+        "suggestions",
     ]
 )
 # Words by which a predicative refutation word refers back to a report ("it's fake", "this is
@@ -675,14 +716,17 @@ STANCE_AXES: dict[str, dict[str, object]] = {
             continue|support remain|committed stand|by rally|behind solidarity pledge pledged
             recommit recommitted reaffirm reaffirmed stick|to vow vowed vows promise promised
             promises commit committed commits backs backed backing to|back endorse endorsed
-            endorses endorsement united|behind firmly|behind stand|behind""",
+            endorses endorsement united|behind firmly|behind stand|behind stand|firm
+            stick|with stuck|with""",
         "negative": """silent silence muted absent abandon abandoned abandonment
             withdraw|support withdraw withdrew withdrawn waver wavering waning diminish
             diminished weaken weakened weakening distance|itself distance|themselves
             pull|out pulled|out
             back|away backed|away turn|back renege reneged cool cooled lukewarm reluctant
             hesitant ambivalent refuse refused refuses decline declined declines yet|to
-            distance|herself distance|himself back|down backed|down""",
+            distance|herself distance|himself back|down backed|down walk|away walked|away
+            back|out backed|out disown disowned disowns cut|tie backtrack backtracked
+            backtracks walk|out|of walked|out|of go|back|on went|back|on gone|back|on""",
     },
 }
 
@@ -740,7 +784,12 @@ ANSWER_VOCABULARY = (
 # Withdrawal verbs among the negative stance cues: a commitment word right after one is withdrawn
 # with it ("has withdrawn its pledge", "reneged on its commitment").
 WITHDRAWAL_VERBS = """withdraw withdrew withdrawn abandon abandoned renege reneged pull|out
-    pulled|out back|away backed|away refuse refused refuses decline declined declines yet|to"""
+    pulled|out back|away backed|away refuse refused refuses decline declined declines yet|to
+    walk|away walked|away back|out backed|out backtrack backtracked go|back|on went|back|on
+    gone|back|on"""
+# Verbs that break a commitment named right after them ("has broken its promise", "breached
+# the agreement"): not stance cues alone ("broke the record", "fighting broke out").
+BREACH_VERBS = """break broke broken breaks breach breached breaches"""
 # Commitments made by saying so ("pledged", "vowed", "reaffirmed"): they hold until withdrawn,
 # so one reported in the past tense is no faded stance ("positioned Iran as a staunch
 # supporter" is).
@@ -766,6 +815,9 @@ class Opposite:
     frame: str
     note: str
     converse: bool = False
+    # The entry whose sides the subject of this one takes: "X beat Y" says X won ("win+"),
+    # "X lost to Y" and "X was beaten" that X lost ("win-"): ``clauses.predicates_read``.
+    outcome: str = ""
 
     @property
     def name(self) -> str:
@@ -783,7 +835,7 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
         "employment: an employer took on or let go of workers",
     ),
     Opposite(
-        "acquit acquitted acquits acquittal innocent",
+        "acquit acquitted acquits acquittal innocent clear|of cleared|of clears|of",
         "convict convicted convicts guilty",
         "outcome",
         "courts: the verdict on a defendant (found guilty, acquitted)",
@@ -797,13 +849,14 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
     Opposite(
         "accept accepted accepts",
         "decline declined declines turn|down turned|down refuse refused refuses reject rejected "
-        "rejects",
+        "rejects spurn spurned spurns rebuff rebuffed rebuffs",
         "outcome",
         "offers and invitations: the answer given",
     ),
     Opposite(
         "approve approved approves approval ratify ratified endorse endorsed pass passed passes",
-        "reject rejected rejects rejection veto vetoed vetoes vote|against voted|against",
+        "reject rejected rejects rejection veto vetoed vetoes vote|against voted|against "
+        "vote|down voted|down votes|down block blocked blocks defeat defeated defeats",
         "outcome",
         "votes and regulators: the decision on a proposal",
     ),
@@ -821,16 +874,17 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
     ),
     Opposite(
         "win won wins winning keep kept keeps retain retained retains",
-        "lose lost loses losing",
+        "lose lost loses losing oust ousted ousts unseat unseated unseats",
         "outcome",
-        "elections, contests and cases: who prevailed (kept or lost a seat)",
+        "elections, contests and cases: who prevailed (kept or lost a seat, was ousted)",
     ),
     Opposite(
-        "beat beats defeat defeated defeats",
+        "beat beats beaten defeat defeated defeats",
         "lose|to lost|to loses|to",
         "outcome",
         "contests: who prevailed over whom",
         converse=True,
+        outcome="win",
     ),
     Opposite(
         "succeed succeeded succeeds success pass passed passes",
@@ -840,7 +894,7 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
     ),
     Opposite(
         "survive survived survives alive",
-        "die died dies dead killed beheaded executed",
+        "die died dies dead killed beheaded executed perish perished perishes",
         "outcome",
         "casualties: whether a person lived",
     ),
@@ -855,6 +909,30 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
         "close closed closes shut",
         "outcome",
         "venues, borders and businesses: whether open",
+    ),
+    Opposite(
+        "expand expanded expands widen widened widens broaden broadened broadens",
+        "scale|back scaled|back scales|back cut|back narrow narrowed narrows",
+        "outcome",
+        "services, programmes and operations: whether their reach grew or shrank",
+    ),
+    Opposite(
+        "restore restored restores reinstate reinstated reinstates",
+        "discontinue discontinued discontinues axe axed axes",
+        "outcome",
+        "services and schemes: whether they were brought back or ended",
+    ),
+    Opposite(
+        "grant granted grants",
+        "refuse refused refuses withhold withheld withholds",
+        "outcome",
+        "licences, permits and requests: whether the authority gave what was asked",
+    ),
+    Opposite(
+        "continue continued continues",
+        "end ended ends",
+        "outcome",
+        "strikes, talks, campaigns and services: whether they went on",
     ),
     Opposite(
         "resume resumed resumes",
@@ -894,7 +972,7 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
     ),
     Opposite(
         "lift lifted lifts",
-        "extend extended extends tighten tightened tightens",
+        "extend extended extends tighten tightened tightens maintain maintained maintains",
         "outcome",
         "restrictions and sanctions: whether they were ended or kept",
     ),
@@ -1029,6 +1107,11 @@ def withdrawal_phrases() -> frozenset[tuple[str, ...]]:
     return frozenset(
         tuple(lemma(part) for part in entry.split("|")) for entry in WITHDRAWAL_VERBS.split()
     )
+
+
+@functools.lru_cache(maxsize=1)
+def breach_lemmas() -> frozenset[str]:
+    return frozenset(lemma(word) for word in BREACH_VERBS.split())
 
 
 @functools.lru_cache(maxsize=1)

@@ -25,6 +25,22 @@ def is_negator(lowered: str) -> bool:
     )
 
 
+# Before "yet to", these make it a denial: "has yet to repair the flood defences" says the
+# defences are not repaired (as "has not repaired" does).
+YET_TO_AUXILIARIES = frozenset(["has", "have", "had", "is", "are", "was", "were"])
+
+
+def is_yet_to(lowered: list[str], index: int) -> bool:
+    """Whether the word at ``index`` is the "yet" of "has yet to" (a denial of the verb after
+    "to"), not "yet" as "but" or "still"."""
+    return (
+        lowered[index] == "yet"
+        and index > 0
+        and lowered[index - 1] in YET_TO_AUXILIARIES
+        and lowered[index + 1 : index + 2] == ["to"]
+    )
+
+
 @dataclasses.dataclass
 class Scopes:
     """Per token: denied, denied inside an embedded clause, or set aside (neither said nor
@@ -126,7 +142,8 @@ def negation_scopes(lowered: list[str]) -> Scopes:
             index = cursor
             continue
         following = lowered[index + 1] if index + 1 < len(lowered) else ""
-        if not is_negator(word) or (word == "unlikely" and following not in {"to", "that"}):
+        negator = is_negator(word) or is_yet_to(lowered, index)
+        if not negator or (word == "unlikely" and following not in {"to", "that"}):
             index += 1  # "an unlikely rumor" denies nothing; "unlikely to diminish" does
             continue
         previous = lowered[index - 1] if index > 0 else ""
