@@ -59,8 +59,7 @@ RELATIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "lead": (
         ("lead leads led", "verb"),
         ("trail trails trailed", "inverse"),
-        ("ahead|of", "noun-owner"),
-    ),
+    ),  # not "ahead of": news says "ahead of the vote" of a time
     "appoint": (("appoint appoints appointed", "verb"),),
     "lend": (("lend lends lent loaned", "recipient"), ("borrowed borrow borrows", "converse")),
     "supply": (("supply supplies supplied", "recipient"),),
