@@ -192,6 +192,7 @@ class _Reader:
         if not positions:
             return found
         positions = self.name_run(positions, step)
+        positions = positions + self.of_name(positions, step)
         positions = positions + self.appositive_name(positions, step)
         positions.sort()
         return (
@@ -229,6 +230,24 @@ class _Reader:
             run.append(cursor)
             edge, cursor = cursor, cursor + step
         return run
+
+    def of_name(self, positions: list[int], step: int) -> list[int]:
+        """The rest of a name with "of" in it ("the state of Varn", "the University of
+        Leeds"): the name after "of" when reading on, the words before it when reading back."""
+        if step > 0:
+            of = max(positions) + 1
+            start = of + 1
+            if not (start < len(self.tokens) and self.tokens[start][0].isupper()):
+                return []
+        else:
+            of = min(positions) - 1
+            start = of - 1
+        if not (0 <= start < len(self.tokens) and self.lowered[of : of + 1] == ["of"]):
+            return []
+        if start not in self.content_at:
+            return []
+        found = _argument(self.tokens, self.content_at, self.clauses, start, step)
+        return self.positions(start, step, found[0].split()) if found[0] else []
 
     def possessor_word(self, position: int) -> bool:
         """A possessor ("Mining's") or a name word before one ("Ardent" of "Ardent Mining's")."""

@@ -195,6 +195,12 @@ def test_the_doer_of_an_ing_clause_is_the_sentences_subject(text, relation):
 
 NEWS_SWAPS = [
     (
+        "The republic of Varn owes the Orlen Fund $2 billion, the ministry said.",
+        "The Orlen Fund owes the republic of Varn $2 billion, the ministry said.",
+        "“republic Varn” → “Orlen Fund” (“owes”)",
+        "“Orlen Fund” → “republic Varn” (“owes”)",
+    ),
+    (
         "Marta Lind, the Green candidate, leads Oskar Brandt by four points, a poll found.",
         "Oskar Brandt leads the Green candidate Marta Lind by four points, the poll found.",
         "“Marta Lind Green candidate” → “Oskar Brandt” (“leads”)",
