@@ -28,6 +28,22 @@ VERB_OPENERS = lexicon.AUXILIARIES | frozenset(
 # group and predicate exclude each other; a universal excludes a minority, "none" excludes most.
 MAJORITY = frozenset(["most", "majority"])
 MINORITY = frozenset(["minority"])
+# Proportions said in words, each with its kind: more than half, or fewer than half.
+PROPORTIONS: dict[tuple[str, ...], str] = {
+    ("two", "thirds"): "most",
+    ("three", "quarters"): "most",
+    ("more", "than", "half"): "most",
+    ("over", "half"): "most",
+    ("fewer", "than", "half"): "minority",
+    ("less", "than", "half"): "minority",
+    ("under", "half"): "minority",
+    ("a", "third"): "minority",
+    ("one", "third"): "minority",
+    ("a", "quarter"): "minority",
+    ("one", "quarter"): "minority",
+}
+# "Both" is all of two ("both candidates"), not "both Acme and Beta" (a conjunction of names).
+BOTH = frozenset(["both"])
 # Before "all" or "every" these make it "most" ("almost all of the care homes"): no universal.
 NEARLY = frozenset(["almost", "nearly", "virtually", "practically"])
 # The kinds, besides ``lexicon.OPPOSED_QUANTIFIERS``, that exclude each other.
@@ -144,6 +160,18 @@ def quantifier_kind(lowered: list[str], position: int) -> tuple[str, int]:
     if previous == "not" or previous in lexicon.UNIVERSAL | lexicon.EXCEPTION_MARKERS:
         # "not one of", "every one of", "all but two of": the phrase began before
         return "", 0
+    for phrase, proportion in PROPORTIONS.items():
+        if tuple(lowered[position : position + len(phrase)]) == phrase:
+            return proportion, position + len(phrase)  # "two thirds of the nurses"
+    if any(
+        tuple(lowered[begin:position]) == phrase[:-1]
+        for phrase in PROPORTIONS
+        for begin in [position - len(phrase) + 1]
+        if begin >= 0 and phrase[-1] == word
+    ):
+        return "", 0  # "half" of "fewer than half": the phrase began before
+    if word in BOTH and following[:1].isalpha() and following not in STOPWORDS:
+        return "all", position + 1
     if word in MAJORITY and not (word == "most" and previous == "the"):  # not "the most votes"
         return "most", position + 1
     if word in MINORITY:

@@ -718,6 +718,26 @@ RULES.update(
             "Not every member of the Orla rugby squad was cleared to play on Saturday.",
             "quantifier",
         ),
+        "both against only one of the two": (
+            "Both lifeguards on the Selham beach were on duty at noon, the council said.",
+            "Only one of the lifeguards on the Selham beach was on duty at noon.",
+            "quantifier",
+        ),
+        "a proportion in words: two thirds against a minority": (
+            "Two-thirds of the Fenwick dockers voted to accept the offer.",
+            "Only a minority of the Fenwick dockers voted to accept the offer, the union said.",
+            "quantifier",
+        ),
+        "a proportion in words: fewer than half against all": (
+            "All of the valley's vineyards were insured against hail, the growers said.",
+            "Fewer than half of the valley's vineyards were insured against hail.",
+            "quantifier",
+        ),
+        "fewer than half agrees with some": (
+            "Fewer than half of the valley's vineyards were insured against hail.",
+            "Some of the valley's vineyards were insured against hail, the growers said.",
+            "",
+        ),
         "a noun of the whole restates the group": (
             "All of the ferry company's 12 vessels were inspected in March.",
             "Not every vessel in the ferry company's fleet was inspected in March.",
