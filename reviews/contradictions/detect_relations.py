@@ -40,6 +40,12 @@ def _swapped(x: Relation, a: ClaimFeatures, y: Relation, b: ClaimFeatures) -> bo
     return bool((agent_x - agent_y) & patient_y and (agent_y - agent_x) & patient_x)
 
 
+def _other_times(x: Relation, y: Relation) -> bool:
+    """A state said in the past against one said in the present ("Okafor led Ferrante before
+    the summer break" / "Ferrante leads Okafor"): two times, the standing may have changed."""
+    return bool(x.tense and y.tense and x.tense != y.tense)
+
+
 def _said(relation: Relation) -> str:
     return f"“{relation.agent_text}” → “{relation.patient_text}” (“{relation.text}”)"
 
@@ -52,7 +58,9 @@ def relations_swapped(a: ClaimFeatures, b: ClaimFeatures) -> tuple[Relation, Rel
         if x.negated or x.name not in b.sets.relation_keys:
             continue
         for y in b.relations:
-            if y.name == x.name and not y.negated and _swapped(x, a, y, b):
+            if y.name != x.name or y.negated or _other_times(x, y):
+                continue
+            if _swapped(x, a, y, b):
                 return x, y
     return None
 

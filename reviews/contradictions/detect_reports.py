@@ -3,7 +3,7 @@ report, opposite quantifiers."""
 
 from __future__ import annotations
 
-from reviews.contradictions import lexicon
+from reviews.contradictions import lexicon, quantifiers
 from reviews.contradictions.clauses import StanceCue, is_time_word
 from reviews.contradictions.detectors import (
     A,
@@ -217,16 +217,16 @@ def _said_of_another(
     return not (words - names) & second.sets.lemmas
 
 
-_KIND_WORDS = {"except": "all but some", "not-all": "not all"}
-# A denied predicate turns the quantifier round: "none of them were not evacuated" says all
-# were, "two of the contracts went through no tender" says not all did.
-_DENIED_KIND = {"all": "none", "none": "all", "some": "not-all", "not-all": "some"}
+_KIND_WORDS = {"except": "all but some", "not-all": "not all", "minority": "a minority"}
+# A denied predicate turns the quantifier round (``quantifiers.DENIED_KINDS``).
+_DENIED_KIND = quantifiers.DENIED_KINDS
+_OPPOSED = lexicon.OPPOSED_QUANTIFIERS | quantifiers.OPPOSED_PROPORTIONS
 
 
 # The kinds an opposite predicate turns round like a denial: a universal against a universal
 # or an existential of the opposite ("all stayed open" / "three closed"); two "none" or two
 # existentials of opposite predicates agree ("no school opened" / "no school closed").
-_OPPOSITE_TURNS = frozenset(["all", "some", "except"])
+_OPPOSITE_TURNS = frozenset(["all", "some", "except", "most"])
 
 
 def _kind_said(quantified: Quantified) -> str:
@@ -255,10 +255,10 @@ def _said_alike(
     the county": another group); the same verb ("passed" against "failed", "were charged"
     against "were released": another predicate); and no words of the predicate on each side
     that the other lacks ("approved by a director" / "by the finance committee")."""
-    if lexicon.MEASURE_CLASSES.get(x.noun, x.noun) != lexicon.MEASURE_CLASSES.get(y.noun, y.noun):
+    if not quantifiers.nouns_alike(x, y, lexicon.MEASURE_CLASSES):
         return False  # "nobody on the committee" / "most members of the committee": people
-    if any(word not in b.sets.lemmas for word in x.group) or any(
-        word not in a.sets.lemmas for word in y.group
+    if any(word not in b.sets.lemmas for word in quantifiers.narrowing(x)) or any(
+        word not in a.sets.lemmas for word in quantifiers.narrowing(y)
     ):
         return False
     verbs_x, verbs_y = set(x.verbs), set(y.verbs)
@@ -275,11 +275,20 @@ def _said_alike(
     return not specific_on_both_sides(set(x.predicate) - verbs_x, a, set(y.predicate) - verbs_y, b)
 
 
-def _nouns(x: Quantified, y: Quantified) -> str:
+def _noun_said(quantified: Quantified, claim: ClaimFeatures) -> str:
+    """The quantified noun as the claim words it; for the members of a body that voted
+    unanimously, which the claim does not name, the body ("board")."""
+    if quantified.noun in claim.sets.lemmas or not quantified.group:
+        return quantified.noun
+    return quantified.group[-1]
+
+
+def _nouns(x: Quantified, a: ClaimFeatures, y: Quantified, b: ClaimFeatures) -> str:
     """The quantified nouns in a cue: one, or each claim's when they are of one class."""
-    if x.noun == y.noun:
-        return f"“{x.noun}”"
-    return f"{A}'s “{x.noun}” and {B}'s “{y.noun}”"
+    noun_x, noun_y = _noun_said(x, a), _noun_said(y, b)
+    if noun_x == noun_y:
+        return f"“{noun_x}”"
+    return f"{A}'s “{noun_x}” and {B}'s “{noun_y}”"
 
 
 def detect_quantifier(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
@@ -305,14 +314,12 @@ def detect_quantifier(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
             elif opposite:
                 # "all passed" / "two failed" says all passed / not all passed
                 kind_b = _DENIED_KIND.get(kind_b, kind_b)
-            if (kind_a, kind_b) in lexicon.OPPOSED_QUANTIFIERS and _said_alike(
-                x, a, y, b, opposite=opposite
-            ):
+            if (kind_a, kind_b) in _OPPOSED and _said_alike(x, a, y, b, opposite=opposite):
                 return [
                     Cue(
                         kind="quantifier",
                         strength=0.65,
-                        template=f"opposite quantifiers on {_nouns(x, y)}: "
+                        template=f"opposite quantifiers on {_nouns(x, a, y, b)}: "
                         f"{A} says {_KIND_WORDS.get(kind_a, kind_a)}, "
                         f"{B} says {_KIND_WORDS.get(kind_b, kind_b)}",
                     )

@@ -33,7 +33,7 @@ from reviews.contradictions.clauses import (
 from reviews.contradictions.date_leads import rescheduled
 from reviews.contradictions.entities import EntityResolver, default_resolver
 from reviews.contradictions.frames import Frame, frames_read, verb_key
-from reviews.contradictions.quantifiers import Quantified, quantifiers_read
+from reviews.contradictions.quantifiers import Quantified, quantified_keys, quantifiers_read
 from reviews.contradictions.quantities import (
     RANGE_DASH,
     DateMention,
@@ -163,8 +163,9 @@ class ClaimFeatures:
             poles=poles,
             opposite_poles=frozenset((axis, -pole) for axis, pole in poles),
             quantifier_nouns=frozenset(
-                lexicon.MEASURE_CLASSES.get(quantified.noun, quantified.noun)
+                key
                 for quantified in self.quantifiers
+                for key in quantified_keys(quantified, lexicon.MEASURE_CLASSES)
             ),
             antonyms=frozenset(
                 opposite

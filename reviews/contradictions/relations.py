@@ -22,7 +22,7 @@ import dataclasses
 from reviews.contradictions import lexicon
 from reviews.contradictions.clauses import BE_FORMS, _argument
 from reviews.contradictions.scopes import Scopes
-from reviews.contradictions.text import CLAUSE_BREAKS, lemma
+from reviews.contradictions.text import CLAUSE_BREAKS, is_past_form, lemma
 
 # How each frame places its arguments around the words of the relation:
 # "verb": the subject does it to the object ("Acme acquired Beta"; a passive the other way);
@@ -35,6 +35,9 @@ from reviews.contradictions.text import CLAUSE_BREAKS, lemma
 # "noun-owned": the one after "of" is the doer ("Beta is a subsidiary of Acme");
 # "nominal": the possessor, or the one after "by", does it to the one after "of" or "over"
 #   ("Acme's takeover of Beta", "the acquisition of Beta by Acme", "Brazil's win over Chile");
+# "inverse": the object does it to the subject ("Hale trails Prys": Prys leads Hale);
+# "debt": the subject does it to its object, or to the one after "to" when an amount follows
+#   the verb ("owes Tamsin Dairy £3 million", "owes £3 million to its former chief executive");
 # "comparative" (read at "than", ``COMPARATIVES``): the subject is more so than the one after.
 RELATIONS: dict[str, tuple[tuple[str, str], ...]] = {
     "acquire": (
@@ -52,7 +55,12 @@ RELATIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("lost|to lose|to loses|to", "converse"),
         ("victory|over win|over", "nominal"),
     ),
-    "owe": (("owe owes owed", "verb"),),
+    "owe": (("owe owes owed", "debt"),),
+    "lead": (
+        ("lead leads led", "verb"),
+        ("trail trails trailed", "inverse"),
+    ),  # not "ahead of": news says "ahead of the vote" of a time
+    "appoint": (("appoint appoints appointed", "verb"),),
     "lend": (("lend lends lent loaned", "recipient"), ("borrowed borrow borrows", "converse")),
     "supply": (("supply supplies supplied", "recipient"),),
     "pay": (("pay pays paid", "recipient"),),
@@ -73,6 +81,7 @@ RELATIONS: dict[str, tuple[tuple[str, str], ...]] = {
 # The preposition each frame's second argument follows (besides "by" in a passive or nominal).
 FRAME_PREPOSITIONS = {
     "recipient": ("to",),
+    "debt": ("to",),
     "converse": ("to", "from"),
     "noun-owner": ("of",),
     "noun-owned": ("of",),
@@ -110,6 +119,27 @@ COMPARATIVES = frozenset(
     ]
 )
 COMPARATIVE_REACH = 3  # the comparative word comes this many words before "than" at most
+# Before a verb's "-ing" form these open a clause whose doer is the sentence's subject
+# ("Allerton United reached the final after beating Brightwater", "After losing to Ostend,
+# Portland ...").
+GERUND_OPENERS = frozenset(["after", "before", "since", "by", "without", "while", "on"])
+# Words that may open an amount after a verb ("owes the group more than $300 million").
+AMOUNT_OPENERS = frozenset(["more", "less", "about", "around", "nearly", "almost", "over"])
+# Possessive determiners: "to its former chief executive" names a recipient, as "to the" does.
+POSSESSIVE_DETERMINERS = frozenset(["its", "his", "her", "their", "our"])
+# A name may run past the three content words of an argument ("the German chemicals group
+# Holtz", "the shipping group Marlow Lines"): up to this many.
+NAME_RUN = 6
+# Relations that hold for a time (a standing, a holding, a debt): one said in the past tense
+# ("Okafor led Ferrante before the summer break", "Acme owned Beta") and one in the present
+# ("Ferrante leads Okafor") speak of two times.
+STATES = frozenset(["lead", "own", "owe"])
+PRESENT_FORMS = frozenset(["leads", "lead", "trails", "trail", "owns", "own", "owes", "owe"])
+PAST_FORMS = frozenset(["led", "trailed", "owned", "owed"])
+
+# The verbs of buying whose "from" names a seller ("bought the stake from Gamma").
+BUY_FORMS = frozenset(["buy", "buys", "bought", "purchase", "purchases", "purchased"])
+
 # Before a participle these make it a modifier ("a wholly owned subsidiary", "the newly
 # acquired unit"), not the relation.
 MODIFIER_ADVERBS = frozenset(["wholly", "partly", "majority", "jointly", "newly", "recently"])
@@ -126,6 +156,7 @@ class Relation:
     patient: str  # the lemmas of the one it runs to
     agent_text: str = ""
     patient_text: str = ""
+    tense: str = ""  # a state's "past" or "present" ("led" / "leads"; ``STATES``), else ""
 
 
 def _forms() -> dict[tuple[str, ...], tuple[str, str]]:
@@ -147,8 +178,116 @@ class _Reader:
         self.tokens, self.clauses, self.content_at = tokens, clauses, content_at
         self.lowered = [token.lower() for token in tokens]
 
-    def run(self, start: int, step: int) -> tuple[str, str]:
-        return _argument(self.tokens, self.content_at, self.clauses, start, step)
+    def run(self, start: int | None, step: int) -> tuple[str, str]:
+        """The argument nearest ``start`` (``clauses._argument``), a name run on past its three
+        words ("the German chemicals group Holtz") and with the name of an appositive
+        ("Verlaan, the Dutch chemicals group, acquired ..."; "to its former chief executive,
+        Ray Doyle, ...")."""
+        if start is None:
+            return "", ""
+        found = _argument(self.tokens, self.content_at, self.clauses, start, step)
+        if not found[0]:
+            return found
+        positions = self.positions(start, step, found[0].split())
+        if not positions:
+            return found
+        positions = self.name_run(positions, step)
+        positions = positions + self.of_name(positions, step)
+        positions = positions + self.appositive_name(positions, step)
+        positions.sort()
+        return (
+            " ".join(sorted(self.content_at[cursor] for cursor in positions)),
+            " ".join(self.tokens[cursor] for cursor in positions),
+        )
+
+    def positions(self, start: int, step: int, words: list[str]) -> list[int]:
+        """Where the words of an argument found from ``start`` are."""
+        found: list[int] = []
+        cursor = start
+        while 0 <= cursor < len(self.tokens) and abs(cursor - start) < PREPOSITION_REACH + 3:
+            if self.content_at.get(cursor) in words and cursor not in found:
+                found.append(cursor)
+                if len(found) == len(words):
+                    break
+            elif found and cursor not in self.content_at:
+                break
+            cursor += step
+        return found
+
+    def name_run(self, positions: list[int], step: int) -> list[int]:
+        """The run past its last word while capitalised content words follow in its clause."""
+        run = sorted(positions)
+        edge = run[-1] if step > 0 else run[0]
+        cursor = edge + step
+        while (
+            len(run) < NAME_RUN
+            and 0 <= cursor < len(self.tokens)
+            and cursor in self.content_at
+            and self.clauses[cursor] == self.clauses[edge]
+            and self.tokens[cursor][0].isupper()
+            and not self.possessor_word(cursor)
+        ):
+            run.append(cursor)
+            edge, cursor = cursor, cursor + step
+        return run
+
+    def of_name(self, positions: list[int], step: int) -> list[int]:
+        """The rest of a name with "of" in it ("the state of Varn", "the University of
+        Leeds"): the name after "of" when reading on, the words before it when reading back."""
+        if step > 0:
+            of = max(positions) + 1
+            start = of + 1
+            if not (start < len(self.tokens) and self.tokens[start][0].isupper()):
+                return []
+        else:
+            of = min(positions) - 1
+            start = of - 1
+        if not (0 <= start < len(self.tokens) and self.lowered[of : of + 1] == ["of"]):
+            return []
+        if start not in self.content_at:
+            return []
+        found = _argument(self.tokens, self.content_at, self.clauses, start, step)
+        return self.positions(start, step, found[0].split()) if found[0] else []
+
+    def possessor_word(self, position: int) -> bool:
+        """A possessor ("Mining's") or a name word before one ("Ardent" of "Ardent Mining's")."""
+        for cursor in range(position, min(position + 3, len(self.tokens))):
+            if self.lowered[cursor].endswith(("'s", "s'")):
+                return True
+            if not self.tokens[cursor][0].isupper():
+                return False
+        return False
+
+    def appositive_name(self, positions: list[int], step: int) -> list[int]:
+        """The words of a name set off by commas next to an argument: after it ("to its former
+        chief executive, Ray Doyle,") or, for a subject, before it ("Tom Hale, the
+        Conservative candidate, leads")."""
+        if step > 0:
+            comma = max(positions) + 1
+        else:
+            comma = min(positions) - 1
+            while comma > 0 and (
+                self.lowered[comma] in lexicon.ARTICLES or self.possessor_word(comma)
+            ):
+                comma -= 1  # "Tom Hale, the Conservative candidate", "Ray Doyle, Ardent Mining's"
+        if not (0 <= comma < len(self.tokens) and self.tokens[comma] == ","):
+            return []
+        names: list[int] = []
+        cursor = comma + step
+        while (
+            0 <= cursor < len(self.tokens)
+            and cursor in self.content_at
+            and self.tokens[cursor][0].isupper()
+            and len(names) < 4
+        ):
+            names.append(cursor)
+            cursor += step
+        if step > 0:
+            closed = cursor >= len(self.tokens) or self.tokens[cursor] in (",", ".")
+        else:
+            closed = cursor < 0 or self.tokens[cursor] in CLAUSE_BREAKS
+        # "to its chief executive, Ray Doyle said": a clause of its own, not a name
+        return names if closed else []
 
     def after(self, end: int, prepositions: tuple[str, ...]) -> int | None:
         """The position after the first of ``prepositions`` following ``end`` in its clause."""
@@ -187,7 +326,50 @@ class _Reader:
         if start is None or start >= len(self.tokens):
             return False
         word = self.tokens[start]
-        return word[0].isupper() or word.lower() in lexicon.ARTICLES
+        return (
+            word[0].isupper()
+            or word.lower() in lexicon.ARTICLES
+            or word.lower() in POSSESSIVE_DETERMINERS
+        )
+
+    def amount_follows(self, end: int) -> bool:
+        """Whether an amount comes right after the verb ("owes £3 million to ...")."""
+        following = self.tokens[end] if end < len(self.tokens) else ""
+        return bool(following) and (
+            following[0].isdigit() or following[0] in "$€£" or following in AMOUNT_OPENERS
+        )
+
+    def gerund_subject(self, position: int) -> tuple[str, str] | None:
+        """The doer of a verb's "-ing" form after "after", "before", "by" ...: the subject of
+        the sentence ("Allerton United reached the final after beating Brightwater FC"), or,
+        when such a clause opens the sentence, the subject after its comma ("After losing to
+        Ostend, Portland ..."); None for any other form."""
+        if not self.lowered[position].endswith("ing") or not position:
+            return None
+        if self.lowered[position - 1] not in GERUND_OPENERS:
+            return None
+        if position - 1 == 0:
+            comma = next(
+                (c for c in range(position, len(self.tokens)) if self.tokens[c] == ","), None
+            )
+            return self.main_subject(comma + 1) if comma is not None else ("", "")
+        return self.main_subject(0)
+
+    def main_subject(self, begin: int) -> tuple[str, str]:
+        """The run before the first verb from ``begin`` ("Harlow Rangers reached ..."), else
+        the first run."""
+        verb = next(
+            (
+                cursor
+                for cursor in range(begin, len(self.lowered))
+                if is_past_form(self.lowered[cursor])
+                or self.lowered[cursor] in BE_FORMS | lexicon.AUXILIARIES
+            ),
+            None,
+        )
+        if verb is not None and verb > begin:
+            return self.run(verb - 1, -1)
+        return self.run(begin, 1)
 
     def first_of_two_objects(self, end: int) -> tuple[str, str]:
         """The run right after a verb when a second object follows it ("lent Ardmore Hotels
@@ -207,10 +389,36 @@ class _Reader:
         )
         following = self.tokens[last + 1] if last + 1 < len(self.tokens) else ""
         if following and (
-            following[0].isdigit() or following[0] in "$€£" or following in ("a", "an")
+            following[0].isdigit()
+            or following[0] in "$€£"
+            or following in ("a", "an")
+            or following in AMOUNT_OPENERS
         ):
             return found
         return "", ""
+
+    def tense(self, position: int) -> str:
+        """A state's tense: "past" ("led", "was owed"), "present" ("leads", "is owed")."""
+        word = self.lowered[position]
+        previous = self.lowered[position - 1] if position else ""
+        if previous in ("was", "were", "had") or (word in PAST_FORMS and previous not in BE_FORMS):
+            return "past"
+        if previous in ("is", "are", "has", "have") or word in PRESENT_FORMS:
+            return "present"
+        return ""
+
+    def seller(self, name: str, frame: str, position: int, end: int) -> tuple[str, str] | None:
+        """The one after "from" when a buyer bought something from it ("bought the Northfield
+        wind farm from Osric Power"), not in a passive; else None."""
+        if name != "acquire" or frame != "verb" or self.passive(position):
+            return None
+        if self.lowered[position] not in BUY_FORMS:
+            return None
+        start = self.after(end, ("from",))
+        if start is None or not self.recipient(start):
+            return None
+        found = self.run(start, 1)
+        return found if found[0] else None
 
     def passive(self, position: int) -> bool:
         before = self.lowered[max(0, position - 2) : position]
@@ -228,6 +436,8 @@ class _Reader:
         """A verb's word used as a noun ("a series of attacks", "the attack") or as a
         participle before a noun ("a wholly owned subsidiary", "the acquired unit")."""
         previous = self.lowered[position - 1] if position else ""
+        if self.lowered[position].endswith("ing") and previous in GERUND_OPENERS:
+            return False  # "by beating Brightwater": a verb whose doer is the subject
         return (
             previous in MODIFIER_ADVERBS
             or previous in lexicon.ARTICLES
@@ -244,16 +454,31 @@ class _Reader:
         if self.lowered[end - 1] in prepositions:
             second = end  # the preposition is the relation's own ("lost to")
         after = self.run(second, 1) if second is not None else empty
-        if frame in ("verb", "recipient") and self.passive(position):
+        if frame in ("verb", "recipient", "debt", "inverse") and self.passive(position):
             by = self.after(end, ("by",))
-            return (self.run(by, 1) if by is not None else empty), self.subject(position)
+            doer = self.run(by, 1) if by is not None else empty
+            return (
+                (self.subject(position), doer)
+                if frame == "inverse"
+                else (doer, self.subject(position))
+            )
+        gerund = self.gerund_subject(position)
+        subject = gerund if gerund is not None else self.subject(position)
         if frame == "verb":
-            return self.subject(position), self.run(end, 1)
+            return subject, self.run(end, 1)
+        if frame == "inverse":
+            if end < len(self.lowered) and self.lowered[end] in lexicon.PREPOSITIONS:
+                return empty, subject  # "trails in the race": no one it trails
+            return self.run(end, 1), subject
+        if frame == "debt":
+            if self.amount_follows(end):
+                return subject, (after if self.recipient(second) else empty)
+            return subject, self.run(end, 1)
         if frame == "recipient":
             recipient = after if self.recipient(second) else self.first_of_two_objects(end)
             return self.subject(position), recipient
         if frame == "converse":
-            return after, self.subject(position)
+            return after, subject
         if frame == "comparative":  # at "than": the subject is more so than the one after it
             word = next(
                 cursor
@@ -303,17 +528,16 @@ def relations_read(
             position = end
             continue
         agent, patient = reader.arguments(frame, position, end)
+        negated = scopes.negated[position] or scopes.embedded[position]
+        text = " ".join(tokens[position:end])
         if agent[0] and patient[0]:
+            tense = reader.tense(position) if name in STATES else ""
             found.append(
-                Relation(
-                    name=name,
-                    text=" ".join(tokens[position:end]),
-                    negated=scopes.negated[position] or scopes.embedded[position],
-                    agent=agent[0],
-                    patient=patient[0],
-                    agent_text=agent[1],
-                    patient_text=patient[1],
-                )
+                Relation(name, text, negated, agent[0], patient[0], agent[1], patient[1], tense)
             )
+        seller = reader.seller(name, frame, position, end)
+        if seller is not None and agent[0]:
+            # "Pelham Energy bought the wind farm from Osric Power": Osric sold it to Pelham
+            found.append(Relation("sell", text, negated, seller[0], agent[0], seller[1], agent[1]))
         position = end
     return found

@@ -58,6 +58,7 @@ def test_a_relation_is_read_with_its_doer_and_patient_in_every_frame(text, relat
         "LG will supply the screens for the watch.",  # what is supplied, no recipient
         "The club paid $5 million to settle the case.",  # a purpose, not a recipient
         "Northwind merged with Tern Air.",  # symmetric: not in the table
+        "Union leaders met Dunmore Estates ahead of the strike.",  # "ahead of" a time
     ],
 )
 def test_words_that_are_not_a_one_way_relation_between_two_arguments_give_none(text):
@@ -126,3 +127,147 @@ def test_the_same_relation_told_another_way_or_two_events_is_not_a_swap(a, b):
         result = pair_text_score(a=first, b=second)
         assert result.contradiction is False
         assert result.cues == []
+
+
+# The readings of issue 15: leads / trails, appointed, a debt with its amount first, a buyer's
+# seller, a doer of an "-ing" clause, a name past three words or in an appositive.
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [
+        (
+            "Marta Lind leads Oskar Brandt in the latest poll.",
+            ("lead", "Marta Lind", "Oskar Brandt"),
+        ),
+        (
+            "Oskar Brandt trails Marta Lind in the latest poll.",
+            ("lead", "Marta Lind", "Oskar Brandt"),
+        ),
+        (
+            "The governor appointed Rita Sol as the state's auditor.",
+            ("appoint", "governor", "Rita Sol"),
+        ),
+        (
+            "Rita Sol was appointed state auditor by Governor Amos Reed.",
+            ("appoint", "Governor Amos Reed", "Rita Sol"),
+        ),
+        (
+            "The council owes £2 million to the builder Farrow Homes.",
+            ("owe", "council", "builder Farrow Homes"),
+        ),
+        (
+            "Farrow Homes is owed £2 million by the council.",
+            ("owe", "council", "Farrow Homes"),
+        ),
+    ],
+)
+def test_the_relations_of_news_wording_are_read_with_their_doer_and_patient(text, relation):
+    features = features_extract(text=text)
+    assert [(r.name, r.agent_text, r.patient_text) for r in features.relations] == [relation]
+
+
+def test_a_buyer_names_its_seller_after_from():
+    # given a purchase with its seller
+    features = features_extract(text="Dunmore Estates bought the Hale Street site from Copp Ltd.")
+    # then the claim says both who acquired it and who sold it to whom
+    assert [(r.name, r.agent_text, r.patient_text) for r in features.relations] == [
+        ("acquire", "Dunmore Estates", "Hale Street site"),
+        ("sell", "Copp Ltd", "Dunmore Estates"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [
+        (
+            "Harlow Rangers reached the semi-final after beating Tolley Park.",
+            ("beat", "Harlow Rangers", "Tolley Park"),
+        ),
+        (
+            "After beating Tolley Park, Harlow Rangers reached the semi-final.",
+            ("beat", "Harlow Rangers", "Tolley Park"),
+        ),
+    ],
+)
+def test_the_doer_of_an_ing_clause_is_the_sentences_subject(text, relation):
+    features = features_extract(text=text)
+    assert [(r.name, r.agent_text, r.patient_text) for r in features.relations] == [relation]
+
+
+NEWS_SWAPS = [
+    (
+        "The republic of Varn owes the Orlen Fund $2 billion, the ministry said.",
+        "The Orlen Fund owes the republic of Varn $2 billion, the ministry said.",
+        "“republic Varn” → “Orlen Fund” (“owes”)",
+        "“Orlen Fund” → “republic Varn” (“owes”)",
+    ),
+    (
+        "Marta Lind, the Green candidate, leads Oskar Brandt by four points, a poll found.",
+        "Oskar Brandt leads the Green candidate Marta Lind by four points, the poll found.",
+        "“Marta Lind Green candidate” → “Oskar Brandt” (“leads”)",
+        "“Oskar Brandt” → “Green candidate Marta Lind” (“leads”)",
+    ),
+    (
+        "Dunmore Estates bought the Hale Street site from Copp Ltd in April.",
+        "Dunmore Estates sold the Hale Street site to Copp Ltd in April, the filing shows.",
+        "“Copp Ltd” → “Dunmore Estates” (“bought”)",
+        "“Dunmore Estates” → “Copp Ltd” (“sold”)",
+    ),
+    (
+        "The council owes £2 million to the builder Farrow Homes, an audit found.",
+        "Farrow Homes owes the council £2 million, according to the audit.",
+        "“council” → “builder Farrow Homes” (“owes”)",
+        "“Farrow Homes” → “council” (“owes”)",
+    ),
+    (
+        "Harlow Rangers reached the semi-final on Saturday after beating Tolley Park.",
+        "Tolley Park beat Harlow Rangers on Saturday to reach the semi-final.",
+        "“Harlow Rangers” → “Tolley Park” (“beating”)",
+        "“Tolley Park” → “Harlow Rangers” (“beat”)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "said_a", "said_b"), NEWS_SWAPS)
+def test_a_swap_in_news_wording_is_flagged_with_each_claims_arguments_in_both_orders(
+    a, b, said_a, said_b
+):
+    for first, second, said_first, said_second in ((a, b, said_a, said_b), (b, a, said_b, said_a)):
+        result = pair_text_score(a=first, b=second)
+        assert result.contradiction is True, (first, second)
+        assert [cue.kind for cue in result.cues] == ["swapped-relation"]
+        assert result.explanations[0].endswith(f"A says {said_first}, B says {said_second}")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Marta Lind leads Oskar Brandt by four points, a poll found.",
+            "Oskar Brandt trails Marta Lind by four points, the poll found.",
+        ),
+        (
+            "Oskar Brandt led Marta Lind by ten points in the spring.",
+            "Marta Lind leads Oskar Brandt by four points, a poll found.",
+        ),
+        (
+            "Dunmore Estates bought the Hale Street site from Copp Ltd in April.",
+            "Copp Ltd sold the Hale Street site to Dunmore Estates in April.",
+        ),
+        (
+            "The council owes £2 million to the builder Farrow Homes.",
+            "Farrow Homes is owed £2 million by the council.",
+        ),
+        (
+            "Governor Amos Reed appointed Rita Sol as state auditor.",
+            "Rita Sol was appointed state auditor by Governor Amos Reed.",
+        ),
+        (
+            "The Green candidate trails in the race for the senate seat.",
+            "The Green candidate leads the race for the mayoralty.",
+        ),
+    ],
+)
+def test_a_converse_a_passive_or_a_standing_at_another_time_is_not_a_swap(a, b):
+    for first, second in ((a, b), (b, a)):
+        result = pair_text_score(a=first, b=second)
+        assert "swapped-relation" not in [cue.kind for cue in result.cues], (first, second)
