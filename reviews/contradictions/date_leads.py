@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from reviews.contradictions import lexicon
+from reviews.contradictions import lexicon, value_words
 from reviews.contradictions.scopes import is_negator
 from reviews.contradictions.text import CLAUSE_BREAKS, STOPWORDS, lemma
 
@@ -45,7 +45,8 @@ def lead_words(lead: list[str]) -> list[str]:
     """The lemmas of a lead that can name what a date dates: not its verbs of scheduling, nor a
     phrasal verb ("pushed back", "go ahead"), nor a negator."""
     schedule = lexicon.schedule_lemmas()
-    return [
+    lead = value_words.in_event_words(lead)  # "entered service" -> "open", "went down" -> "sink"
+    named = [
         lemma(word)
         for word, following in zip(lead, [*lead[1:], ""], strict=False)
         if word[0].isalpha()
@@ -54,7 +55,9 @@ def lead_words(lead: list[str]) -> list[str]:
         and following not in lexicon.PARTICLES
         and not is_negator(word)
         and lemma(word) not in schedule
+        and lemma(word) not in value_words.DATE_WORDS  # "on the night of", "on Monday"
     ]
+    return [value_words.EVENT_NOUNS.get(word, value_words.event_class(word)) for word in named]
 
 
 def superseded_at(lowered: list[str], phrase: int, lead: list[str]) -> bool:
