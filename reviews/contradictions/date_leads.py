@@ -45,7 +45,7 @@ def lead_words(lead: list[str]) -> list[str]:
     """The lemmas of a lead that can name what a date dates: not its verbs of scheduling, nor a
     phrasal verb ("pushed back", "go ahead"), nor a negator."""
     schedule = lexicon.schedule_lemmas()
-    lead = value_words.in_event_words(lead)  # "entered service" -> "open", "went down" -> "sink"
+    lead = value_words.in_event_words(_date_words_dropped(lead))  # "went down" -> "sink"
     named = [
         lemma(word)
         for word, following in zip(lead, [*lead[1:], ""], strict=False)
@@ -55,9 +55,19 @@ def lead_words(lead: list[str]) -> list[str]:
         and following not in lexicon.PARTICLES
         and not is_negator(word)
         and lemma(word) not in schedule
-        and lemma(word) not in value_words.DATE_WORDS  # "on the night of", "on Monday"
     ]
     return [value_words.EVENT_NOUNS.get(word, value_words.event_class(word)) for word in named]
+
+
+def _date_words_dropped(lead: list[str]) -> list[str]:
+    """A lead without the words that end it by saying more of the date ("on the night of",
+    "on Monday"); a day part that qualifies the thing ("its first night parade") stays."""
+    end = len(lead)
+    while end and (lead[end - 1] in STOPWORDS or lemma(lead[end - 1]) in value_words.DATE_WORDS):
+        end -= 1
+    while end < len(lead) and lemma(lead[end]) not in value_words.DATE_WORDS:
+        end += 1  # the small words before the day part stay ("sank on the")
+    return lead[:end]
 
 
 def superseded_at(lowered: list[str], phrase: int, lead: list[str]) -> bool:

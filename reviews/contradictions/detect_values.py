@@ -173,6 +173,26 @@ def _as_given(claim: ClaimFeatures, like: DateMention) -> list[DateMention]:
     return [date for date in claim.dates if date.superseded == like.superseded]
 
 
+def _event_named(
+    x: DateMention, y: DateMention, a: ClaimFeatures, b: ClaimFeatures, names: frozenset[str]
+) -> str:
+    """The words of the event both dates date, for the cue: those both claims use, then each
+    claim's own words for what only their class shares ("A “strike”, B “walkout”"), so a word
+    is quoted under the role of the claim that says it."""
+    shared = (set(x.context) & set(y.context)) - names or (set(x.lead) & set(y.lead)) - names
+    literal = {word for word in shared if word in a.sets.lemmas and word in b.sets.lemmas}
+    classed = shared - literal
+    if not classed:
+        return quoted(literal)
+    own_a = {word for word in a.sets.lemmas if value_words.word_class(word) in classed}
+    own_b = {word for word in b.sets.lemmas if value_words.word_class(word) in classed}
+    literal |= own_a & own_b  # "completed" on both sides, compared as its class
+    own_a, own_b = own_a - literal, own_b - literal
+    if not (own_a and own_b):
+        return quoted(literal)
+    return ", ".join(filter(None, [quoted(literal), f"{A} {quoted(own_a)}, {B} {quoted(own_b)}"]))
+
+
 def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
     """Different dates for the same event (signed in 1994 vs ratified in 1996 is two events)."""
     if overlap.weight < 2 or not a.dates or not b.dates:
@@ -206,7 +226,7 @@ def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cu
                 continue  # "built in 1870 and expanded in 1960" against "built in 1870"
             if _qualified(x.lead, a, b) or _qualified(y.lead, b, a):
                 continue  # "the port strike" / "the rail strike"; "a match" / "a floodlit match"
-            event = quoted((set(x.context) & set(y.context)) - names)
+            event = _event_named(x, y, a, b, names)
             return [
                 Cue(
                     kind="date",

@@ -181,8 +181,12 @@ def quantity_at(
             measure = lemma(word)
             end = cursor + 1
             break
-    if unit == "count" and (not measure or measure in value_words.NOT_COUNTED):
-        measure = _counted_before(lowered, index) or measure
+    # "the population was about 48,000 at the last census": a word after a preposition, or
+    # of when, says no more than nothing after the number does
+    loose = not measure or measure in value_words.NOT_COUNTED or end > index + used + 1
+    counted_before = _counted_before(lowered, index) if unit == "count" and loose else ""
+    if counted_before:
+        measure, end = counted_before, index + used
     # Rounded numbers stand for an interval: "2 million" is 1.5 to 2.5 million.
     if scale > 1:
         tolerance = 0.5 * 10.0**exponent * scale if exponent < 0 else 0.5 * scale

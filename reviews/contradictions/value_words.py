@@ -175,6 +175,11 @@ def in_event_words(words: Iterable[str]) -> list[str]:
     return out
 
 
+def word_class(word: str) -> str:
+    """The event or event-noun class of one lemma, or the lemma itself."""
+    return EVENT_NOUNS.get(word, event_class(word))
+
+
 def noun_classes(lemmas: Iterable[str]) -> set[str]:
     """The event-noun classes of ``lemmas`` beside the lemmas themselves."""
     values = set(lemmas)
