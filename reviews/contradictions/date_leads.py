@@ -43,9 +43,9 @@ def subject_lead(lowered: list[str], phrase: int, lead: list[str]) -> list[str]:
 
 def lead_words(lead: list[str]) -> list[str]:
     """The lemmas of a lead that can name what a date dates: not its verbs of scheduling, nor a
-    phrasal verb ("pushed back", "go ahead"), nor a negator."""
+    phrasal verb ("pushed back", "go ahead"), nor a negator; an event's verb or noun in its
+    class (``value_words``: "inaugurated" opens, a walkout is a strike)."""
     schedule = lexicon.schedule_lemmas()
-    lead = value_words.in_event_words(_date_words_dropped(lead))  # "went down" -> "sink"
     named = [
         lemma(word)
         for word, following in zip(lead, [*lead[1:], ""], strict=False)
@@ -57,17 +57,6 @@ def lead_words(lead: list[str]) -> list[str]:
         and lemma(word) not in schedule
     ]
     return [value_words.EVENT_NOUNS.get(word, value_words.event_class(word)) for word in named]
-
-
-def _date_words_dropped(lead: list[str]) -> list[str]:
-    """A lead without the words that end it by saying more of the date ("on the night of",
-    "on Monday"); a day part that qualifies the thing ("its first night parade") stays."""
-    end = len(lead)
-    while end and (lead[end - 1] in STOPWORDS or lemma(lead[end - 1]) in value_words.DATE_WORDS):
-        end -= 1
-    while end < len(lead) and lemma(lead[end]) not in value_words.DATE_WORDS:
-        end += 1  # the small words before the day part stay ("sank on the")
-    return lead[:end]
 
 
 def superseded_at(lowered: list[str], phrase: int, lead: list[str]) -> bool:

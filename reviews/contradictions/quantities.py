@@ -447,8 +447,6 @@ def _events(lowered: list[str], index: int) -> list[str]:
         events.append("schedule" if value in schedule else value)
         if value_words.event_class(value) != value:
             events.append(value_words.event_class(value))  # "inaugurated" opened it
-    # "entered service", "went down": the phrase's class ("open", "sink") is the event
-    events.extend(value_words.events_near(lowered, low, high))
     return events
 
 

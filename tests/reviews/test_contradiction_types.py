@@ -61,10 +61,12 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         # (one more, a state at two explicit times, is an update: updates.py)
         ("negation", 68, 3, True),
         ("opposite_predicate", 47, 3, True),
-        # date-99 to -122 (value_words.py): one event in other verbs, phrases and nouns ("entered
-        # service" / "opened to the public", "strike" / "walkout"); hard negatives another stage
-        # or part. date-99 ("opened to traffic" / "traffic first crossed") is still missed
-        ("date", 57, 1, True),
+        # date-99 to -122 (value_words.py): one event in other verbs and nouns ("sank" /
+        # "capsized", "strike" / "walkout"); hard negatives another stage or part. Missed: event
+        # phrases, each of one topic, left out ("entered service", "went down", "taken into
+        # custody", "opened its doors", "welcomed its first visitors", "first crossed"), and a
+        # weekday in the lead ("began on Monday 2 October")
+        ("date", 51, 1, True),
         # a refutation word said of something the other claim shares ("the painting in its
         # entrance hall is a fake"), or before a noun it never mentions ("a fictional band")
         ("refutation", 20, 8, False),
@@ -671,7 +673,7 @@ RULES.update(
     {
         "one sinking in other verbs dated twice": (
             "The cargo ship capsized off Brenna on 3 March, the coastguard said.",
-            "The coastguard said the cargo ship went down off Brenna on 11 March.",
+            "The coastguard said the cargo ship sank off Brenna on 11 March.",
             "date",
         ),
         "a later stage of the same ship is another event": (
@@ -681,12 +683,12 @@ RULES.update(
         ),
         "one opening in other words dated twice": (
             "The Lenfield library was inaugurated in May 2018, the council said.",
-            "The council said the Lenfield library opened its doors in 2020.",
+            "The council said the Lenfield library opened in 2020.",
             "date",
         ),
         "a part of the thing opened is another thing": (
             "The Lenfield library was inaugurated in May 2018, the council said.",
-            "The council said the Lenfield library's children's wing opened its doors in 2020.",
+            "The council said the Lenfield library's children's wing opened in 2020.",
             "",
         ),
         "one strike in other nouns dated twice": (

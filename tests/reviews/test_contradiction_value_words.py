@@ -1,36 +1,22 @@
 """One event or one measure in other words (reviews/contradictions/value_words.py), as the
-features read them: the date detector's events and leads, the numeric detector's measures."""
+features read them: the date detector's events and leads, the numeric detector's measures,
+months given by a part ("the end of May")."""
 
 import pytest
 
-from reviews.contradictions import value_words
 from reviews.contradictions.features import features_extract
-
-
-@pytest.mark.parametrize(
-    ("text", "spans"),
-    [
-        ("the line entered service in march", [(2, 4, "open")]),
-        ("the museum opened its doors in 1958", [(2, 5, "open")]),
-        ("the suspect was taken into custody on friday", [(3, 6, "arrest")]),
-        ("the ferry went down off the coast", [(2, 4, "sink")]),
-        ("the ferry went to the coast", []),
-    ],
-)
-def test_event_phrases_are_read_with_the_small_words_between_them(text, spans):
-    assert value_words.event_spans(text.split()) == spans
 
 
 @pytest.mark.parametrize(
     ("text", "event", "lead"),
     [
-        # the phrase's class is the event, and its words qualify nothing
-        ("The Kell line entered service in March 2023.", "open", ["kell", "lin", "open"]),
+        # the verb's class is the event
         ("The Kell line was inaugurated in 2023.", "open", ["kell", "lin", "open"]),
-        ("The trawler sank on the night of 4 February.", "sink", ["trawler", "sink"]),
-        ("The suspect was taken into custody on 22 January.", "arrest", ["suspect", "arrest"]),
-        # a weekday before the date is the date's, and a walkout is a strike
-        ("The walkout began on Monday 2 October.", "begin", ["strike", "begin"]),
+        ("The trawler sank on 4 February.", "sink", ["trawler", "sink"]),
+        ("The trawler capsized on 4 February.", "sink", ["trawler", "sink"]),
+        ("The suspect was detained on 22 January.", "arrest", ["suspect", "arrest"]),
+        # and a walkout is a strike
+        ("The walkout began on 2 October.", "begin", ["strike", "begin"]),
     ],
 )
 def test_a_dates_event_and_lead_are_read_in_their_classes(text, event, lead):
