@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from reviews.contradictions import lexicon
+from reviews.contradictions import lexicon, value_words
 from reviews.contradictions.scopes import is_negator
 from reviews.contradictions.text import CLAUSE_BREAKS, STOPWORDS, lemma
 
@@ -43,9 +43,10 @@ def subject_lead(lowered: list[str], phrase: int, lead: list[str]) -> list[str]:
 
 def lead_words(lead: list[str]) -> list[str]:
     """The lemmas of a lead that can name what a date dates: not its verbs of scheduling, nor a
-    phrasal verb ("pushed back", "go ahead"), nor a negator."""
+    phrasal verb ("pushed back", "go ahead"), nor a negator; an event's verb or noun in its
+    class (``value_words``: "inaugurated" opens, a walkout is a strike)."""
     schedule = lexicon.schedule_lemmas()
-    return [
+    named = [
         lemma(word)
         for word, following in zip(lead, [*lead[1:], ""], strict=False)
         if word[0].isalpha()
@@ -55,6 +56,7 @@ def lead_words(lead: list[str]) -> list[str]:
         and not is_negator(word)
         and lemma(word) not in schedule
     ]
+    return [value_words.EVENT_NOUNS.get(word, value_words.event_class(word)) for word in named]
 
 
 def superseded_at(lowered: list[str], phrase: int, lead: list[str]) -> bool:

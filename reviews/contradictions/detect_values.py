@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from reviews.contradictions import lexicon
+from reviews.contradictions import lexicon, value_words
 from reviews.contradictions.detect_relations import relations_swapped
 from reviews.contradictions.detectors import (
     A,
@@ -15,7 +15,6 @@ from reviews.contradictions.detectors import (
     measures_a_part,
     quoted,
     reported_apart,
-    specific_on_both_sides,
     times_compatible,
 )
 from reviews.contradictions.features import ClaimFeatures
@@ -45,6 +44,24 @@ def _counted_in_other_words(a: ClaimFeatures, b: ClaimFeatures) -> bool:
     )
 
 
+def _specific_in_own_words(
+    context_a: list[str], a: ClaimFeatures, context_b: list[str], b: ClaimFeatures
+) -> bool:
+    """``detectors.specific_on_both_sides`` with one measure's other words read as one
+    ("cost" / "price tag", "unemployment" / "jobless rate", "around 3,500": an approximation
+    names no thing): each side must still name a thing the other never does."""
+    generic = value_words.GENERIC_MEASURE_WORDS
+    lemmas_a = value_words.measure_classes(a.sets.lemmas) | value_words.measure_classes(
+        a.sets.verbs
+    )
+    lemmas_b = value_words.measure_classes(b.sets.lemmas) | value_words.measure_classes(
+        b.sets.verbs
+    )
+    own_a = value_words.measure_classes(set(context_a) - a.sets.verbs - generic) - lemmas_b
+    own_b = value_words.measure_classes(set(context_b) - b.sets.verbs - generic) - lemmas_a
+    return bool(own_a) and bool(own_b)
+
+
 def detect_numeric(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
     """Different values for the same quantity, beyond rounding and stated approximation."""
     if a.sets.measures.isdisjoint(b.sets.measures):
@@ -69,7 +86,7 @@ def detect_numeric(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list
         if any(z.low <= y.high and y.low <= z.high for z in same_a for y in matches):
             continue
         y = matches[0]
-        if specific_on_both_sides(x.context, a, y.context, b):
+        if _specific_in_own_words(x.context, a, y.context, b):
             continue
         what = x.measure or x.unit.replace("money:", "money in ")
         return [
@@ -141,13 +158,39 @@ def _qualified(lead: list[str], own: ClaimFeatures, other: ClaimFeatures) -> boo
     """Whether the words before a date name what it dates with a word the other claim never
     uses, verbs and words that qualify nothing aside ("the new terminal"): another thing
     ("the rail strike" against "the port strike"), or a part ("its first floodlit match")."""
-    return bool(set(lead) - other.sets.lemmas - own.sets.verbs - lexicon.NONRESTRICTIVE)
+    return bool(
+        set(lead)
+        - value_words.noun_classes(other.sets.lemmas)
+        - own.sets.verbs
+        - lexicon.NONRESTRICTIVE
+        - value_words.EVENT_CLASSES  # the event itself, compared by ``_same_event``
+    )
 
 
 def _as_given(claim: ClaimFeatures, like: DateMention) -> list[DateMention]:
     """The claim's dates of the same standing as ``like``: the schedule it gives, or the one
     it says was superseded."""
     return [date for date in claim.dates if date.superseded == like.superseded]
+
+
+def _event_named(
+    x: DateMention, y: DateMention, a: ClaimFeatures, b: ClaimFeatures, names: frozenset[str]
+) -> str:
+    """The words of the event both dates date, for the cue: those both claims use, then each
+    claim's own words for what only their class shares ("A “strike”, B “walkout”"), so a word
+    is quoted under the role of the claim that says it."""
+    shared = (set(x.context) & set(y.context)) - names or (set(x.lead) & set(y.lead)) - names
+    literal = {word for word in shared if word in a.sets.lemmas and word in b.sets.lemmas}
+    classed = shared - literal
+    if not classed:
+        return quoted(literal)
+    own_a = {word for word in a.sets.lemmas if value_words.word_class(word) in classed}
+    own_b = {word for word in b.sets.lemmas if value_words.word_class(word) in classed}
+    literal |= own_a & own_b  # "completed" on both sides, compared as its class
+    own_a, own_b = own_a - literal, own_b - literal
+    if not (own_a and own_b):
+        return quoted(literal)
+    return ", ".join(filter(None, [quoted(literal), f"{A} {quoted(own_a)}, {B} {quoted(own_b)}"]))
 
 
 def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
@@ -183,7 +226,7 @@ def detect_date(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cu
                 continue  # "built in 1870 and expanded in 1960" against "built in 1870"
             if _qualified(x.lead, a, b) or _qualified(y.lead, b, a):
                 continue  # "the port strike" / "the rail strike"; "a match" / "a floodlit match"
-            event = quoted((set(x.context) & set(y.context)) - names)
+            event = _event_named(x, y, a, b, names)
             return [
                 Cue(
                     kind="date",

@@ -7,13 +7,12 @@ import dataclasses
 import math
 import re
 
-from reviews.contradictions import lexicon
+from reviews.contradictions import lexicon, value_words
 from reviews.contradictions.date_leads import clause_lead, lead_words, subject_lead, superseded_at
 from reviews.contradictions.scopes import is_negator
 from reviews.contradictions.text import (
     CLAUSE_BREAKS,
     STOPWORDS,
-    is_past_form,
     lemma,
 )
 
@@ -182,6 +181,12 @@ def quantity_at(
             measure = lemma(word)
             end = cursor + 1
             break
+    # "the population was about 48,000 at the last census": a word after a preposition, or
+    # of when, says no more than nothing after the number does
+    loose = not measure or measure in value_words.NOT_COUNTED or end > index + used + 1
+    counted_before = _counted_before(lowered, index) if unit == "count" and loose else ""
+    if counted_before:
+        measure, end = counted_before, index + used
     # Rounded numbers stand for an interval: "2 million" is 1.5 to 2.5 million.
     if scale > 1:
         tolerance = 0.5 * 10.0**exponent * scale if exponent < 0 else 0.5 * scale
@@ -218,6 +223,19 @@ def quantity_at(
         whole=bool(leading) and leading[-1] in lexicon.UNIVERSAL,
     )
     return quantity, None, used
+
+
+def _counted_before(lowered: list[str], index: int) -> str:
+    """What a number with no noun after it counts, named before it in its clause ("the death
+    toll stood at 31", "the population was about 640,000", "a workforce of 8,500"): the
+    class of the nearest such word, or ""."""
+    for cursor in range(index - 1, max(-1, index - MEASURE_CONTEXT_WORDS), -1):
+        if lowered[cursor] in CLAUSE_BREAKS:
+            break
+        counted = value_words.COUNTED_BEFORE.get(lemma(lowered[cursor]))
+        if counted:
+            return counted
+    return ""
 
 
 def range_extend(
@@ -324,7 +342,8 @@ def _context(lowered: list[str], index: int, below: bool = False) -> list[str]:
             continue
         if word.rstrip(".") in lexicon.MONTHS:
             continue
-        context.append(lemma(word))
+        value = lemma(word)
+        context.append(value_words.EVENT_NOUNS.get(value, value))  # "walkout": a strike
     return context
 
 
@@ -422,10 +441,12 @@ def _events(lowered: list[str], index: int) -> list[str]:
     schedule = lexicon.schedule_lemmas()
     events = []
     for word in lowered[low:high]:
-        if word in STOPWORDS or not is_past_form(word):
+        if word in STOPWORDS or not value_words.said_in_past(word):
             continue
         value = lemma(word)
         events.append("schedule" if value in schedule else value)
+        if value_words.event_class(value) != value:
+            events.append(value_words.event_class(value))  # "inaugurated" opened it
     return events
 
 
@@ -446,10 +467,20 @@ def month_dates(tokens: list[str], lowered: list[str]) -> list[DateMention]:
             day, start = int(previous), index - 1
         elif following and following[0].isdigit() and 1 <= int(following[0]) <= 31:
             day, end = int(following[0]), index + 2
-        elif previous not in lexicon.DATE_PREPOSITIONS and lowered[index - 2 : index] != [
-            "as",
-            "of",
-        ]:
+        elif (
+            previous not in lexicon.DATE_PREPOSITIONS
+            and lowered[index - 2 : index] != ["as", "of"]
+            and not _month_part(lowered, index)
+        ):
             continue  # "may", "march" as words, or a month in passing ("as of March" dates)
         found.append(_mention(tokens, lowered, (start, index, end), (0, lexicon.MONTHS[name], day)))
     return found
+
+
+def _month_part(lowered: list[str], index: int) -> bool:
+    """Whether the month at ``index`` follows a part of it ("at the end of August", "in early
+    March", "mid-June" split as "mid June"): a date, as "in August" is."""
+    previous = lowered[index - 1] if index else ""
+    if previous in {"early", "late", "mid"}:
+        return True
+    return previous == "of" and index >= 2 and lowered[index - 2] in lexicon.YEAR_PARTS

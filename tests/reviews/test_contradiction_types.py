@@ -31,14 +31,14 @@ TYPES = {
     [
         ("negation", 158),
         ("opposite_predicate", 116),
-        ("date", 98),
+        ("date", 122),
         ("refutation", 44),
-        ("numeric", 88),
+        ("numeric", 112),
         ("quantifier", 150),
         ("stance", 106),
         ("swapped_relation", 122),
         ("answer", 40),
-        ("update", 44),
+        ("update", 68),
         ("antecedent", 40),
     ],
 )
@@ -69,12 +69,19 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         # scaled back, perished, blocked, discontinued, cleared of, spurned, maintained);
         # 48/5 before
         ("opposite_predicate", 56, 5, True),
-        ("date", 46, 1, True),
+        # date-99 to -122 (value_words.py): one event in other verbs and nouns ("sank" /
+        # "capsized", "strike" / "walkout"); hard negatives another stage or part. Missed: event
+        # phrases, each of one topic, left out ("entered service", "went down", "taken into
+        # custody", "opened its doors", "welcomed its first visitors", "first crossed"), and a
+        # weekday in the lead ("began on Monday 2 October")
+        ("date", 51, 1, True),
         # a refutation word said of something the other claim shares ("the painting in its
         # entrance hall is a fake"), or before a noun it never mentions ("a fictional band");
         # a refused denial ("declined to deny") is none (8 -> 7 hard negatives flagged)
         ("refutation", 20, 7, False),
-        ("numeric", 42, 2, True),
+        # numeric-89 to -112 (value_words.py): one measure in other words ("cost" / "price
+        # tag", "death toll" / "killed"), bounds and approximations that fit
+        ("numeric", 56, 2, True),
         # quantifier-125 to -150 (issue 15): groups restated in other words, exceptions,
         # majority / minority, unanimous votes; quantifier-29 ("every district" / "every
         # district except one"), labelled a hard negative, is read as all against all but some
@@ -90,8 +97,9 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         ("answer", 20, 2, True),
         # update-01 to -44: the same time and values that differ against explicit times that
         # differ (updates.py); update-11 and -18 state a change in words the opposite-predicate
-        # table lacks ("still operating" / "had shut down", "running normally" / "suspended")
-        ("update", 20, 0, True),
+        # table lacks ("still operating" / "had shut down", "running normally" / "suspended");
+        # update-45 to -68 give one measure in other words at one time, or at a later one
+        ("update", 32, 0, True),
         # antecedent-01 to -40 (antecedents.py): B opens with "It", "The company", "She" and
         # its source names the subject before (``b_earlier``), the right one or another
         ("antecedent", 18, 0, True),
@@ -758,6 +766,74 @@ RULES.update(
 )
 
 
+# One event or one measure in other words (value_words.py), the same way.
+RULES.update(
+    {
+        "one sinking in other verbs dated twice": (
+            "The cargo ship capsized off Brenna on 3 March, the coastguard said.",
+            "The coastguard said the cargo ship sank off Brenna on 11 March.",
+            "date",
+        ),
+        "a later stage of the same ship is another event": (
+            "The cargo ship capsized off Brenna on 3 March, the coastguard said.",
+            "The coastguard said the cargo ship was towed to port on 11 March.",
+            "",
+        ),
+        "one opening in other words dated twice": (
+            "The Lenfield library was inaugurated in May 2018, the council said.",
+            "The council said the Lenfield library opened in 2020.",
+            "date",
+        ),
+        "a part of the thing opened is another thing": (
+            "The Lenfield library was inaugurated in May 2018, the council said.",
+            "The council said the Lenfield library's children's wing opened in 2020.",
+            "",
+        ),
+        "one strike in other nouns dated twice": (
+            "The dock strike began on 4 April, the union said.",
+            "The union said the walkout at the docks started on 18 April.",
+            "date",
+        ),
+        "another strike in other nouns is another event": (
+            "The dock strike began on 4 April, the union said.",
+            "The union said a second walkout at the docks started on 18 April.",
+            "",
+        ),
+        "one cost in other words given two values": (
+            "The Harrow Road scheme cost 42 million pounds, the council said.",
+            "The council said the Harrow Road scheme's final price tag was 18 million pounds.",
+            "numeric",
+        ),
+        "one cost in other words within an approximation agrees": (
+            "The Harrow Road scheme cost 42 million pounds, the council said.",
+            "The council said the Harrow Road scheme's final price tag was about 40 million "
+            "pounds.",
+            "",
+        ),
+        "a death toll named before its number against a count of the killed": (
+            "The avalanche killed 12 people, mountain rescuers said.",
+            "Mountain rescuers said the death toll from the avalanche stood at 31.",
+            "numeric",
+        ),
+        "a death toll at a bound the count fits agrees": (
+            "The avalanche killed 12 people, mountain rescuers said.",
+            "Mountain rescuers said the death toll from the avalanche had reached at least 10.",
+            "",
+        ),
+        "a population named before its number against a count of residents": (
+            "The town's population was about 48,000 at the last census, officials said.",
+            "Officials said the town had 90,000 residents at the last census.",
+            "numeric",
+        ),
+        "one rate in other words at one time given two values": (
+            "Youth unemployment in the city was 14 percent in March, the ministry said.",
+            "The ministry said the city's youth jobless rate was 22% in March.",
+            "numeric",
+        ),
+    }
+)
+
+
 @pytest.mark.parametrize("rule", sorted(RULES))
 def test_each_general_rule_holds_in_both_orders(rule):
     a, b, kind = RULES[rule]
@@ -794,6 +870,11 @@ UPDATES = [
         "The union had 82,000 members last year.",
         "This year the union has 61,000 members.",
         ("“last year”", "“this year”"),
+    ),
+    (  # a part of a month is a time, as the month is (value_words.py)
+        "The lake was 45 percent full at the end of May, the water board said.",
+        "By the end of September the lake was 80 percent full, the water board said.",
+        ("“May”", "“September”"),
     ),
     (
         "The Tarn bridge was closed to traffic on Tuesday.",

@@ -1,0 +1,91 @@
+"""The words news uses for one event or one measure: wire copy restates a claim in other words
+("opened" / "inaugurated", "sank" / "capsized", "the strike" / "the walkout", "cost" /
+"price tag", "unemployment" / "the jobless rate"), and the date and numeric detectors must see
+one event or one measure there, not two things. Each table maps lemmas (``text.lemma``) to a
+class named by one of them; the tables are general news vocabulary, not any pair's words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from reviews.contradictions import lexicon
+from reviews.contradictions.text import is_past_form, lemma
+
+
+def _classes(table: dict[str, str]) -> dict[str, str]:
+    return {lemma(word): name for name, words in table.items() for word in words.split()}
+
+
+# One event in other verbs: the date detector compares the dates of one class.
+EVENT_VERBS = _classes(
+    {
+        "open": "open inaugurate",
+        "begin": "begin start launch",
+        "sink": "sink sank sunk capsize",
+        "arrest": "arrest detain",
+        "complete": "complete finalise finalize",
+        "die": "die",
+    }
+)
+EVENT_CLASSES = frozenset(EVENT_VERBS.values())
+# Past forms the suffix rules of ``text.is_past_form`` miss.
+IRREGULAR_PAST = frozenset(["sank", "sunk"])
+# What an event happened to, in other nouns ("the strike" / "the walkout", "the takeover" /
+# "the purchase", "the fire" / "the blaze").
+EVENT_NOUNS = _classes(
+    {
+        "strike": "strike walkout stoppage",
+        "takeover": "takeover acquisition purchase buyout",
+        "fire": "fire blaze wildfire",
+    }
+)
+# One measure in other words: the numeric detector does not read them as two things ("cost"
+# / "price tag", "unemployment" / "jobless rate", "full" / "of capacity", "daily output" /
+# "produced ... a day").
+MEASURE_WORDS = _classes(
+    {
+        "cost": "cost price tag budget bill valued value worth",
+        "unemployment": "unemployment jobless unemployed",
+        "fire": "fire blaze wildfire",
+        "output": "output production produce",
+        "full": "full capacity",
+        "day": "day daily",
+        "death": "death toll dead kill killed die died fatality",
+        "turnout": "turnout voter ballot",
+    }
+)
+# Words that name no measure of their own ("the jobless rate"), and the approximations and
+# bounds a number is phrased with ("around 3,500", "at least 120").
+GENERIC_MEASURE_WORDS = frozenset(lemma(word) for word in ["rate", "level", "figure"]) | (
+    lexicon.APPROXIMATORS | lexicon.LOWER_BOUNDS | lexicon.UPPER_BOUNDS
+)
+# A number given after what it counts ("the death toll stood at 31", "the population was about
+# 640,000", "a workforce of 8,500"): the class of what it counts (``lexicon.MEASURE_CLASSES``).
+COUNTED_BEFORE = _classes({"person": "toll population", "workforce": "workforce headcount"})
+# Words after a number that say when, not what it counts ("8,500 at the end of 2022").
+NOT_COUNTED = frozenset(lemma(word) for word in ["end", "start", "beginning", "close", "middle"])
+
+
+def event_class(word: str) -> str:
+    """The class of one event verb's lemma, or the lemma itself."""
+    return EVENT_VERBS.get(word, word)
+
+
+def said_in_past(word: str) -> bool:
+    return is_past_form(word) or word in IRREGULAR_PAST
+
+
+def word_class(word: str) -> str:
+    """The event or event-noun class of one lemma, or the lemma itself."""
+    return EVENT_NOUNS.get(word, event_class(word))
+
+
+def noun_classes(lemmas: Iterable[str]) -> set[str]:
+    """The event-noun classes of ``lemmas`` beside the lemmas themselves."""
+    values = set(lemmas)
+    return values | {EVENT_NOUNS[value] for value in values if value in EVENT_NOUNS}
+
+
+def measure_classes(lemmas: Iterable[str]) -> set[str]:
+    """``lemmas`` as measure classes ("price" -> "cost"), the rest as they are."""
+    return {MEASURE_WORDS.get(value, value) for value in lemmas}
