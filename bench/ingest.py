@@ -115,19 +115,7 @@ def over_http(
     """Seconds to POST each article in turn (1 client); every answer must be 201 Created."""
     seconds = 0.0
     for article in articles:  # the load generator sends one body: one run per article
-        report = load(
-            port=port,
-            paths=[SOURCES_PATH],
-            tokens=[token],
-            method="POST",
-            body=article,
-            content_type="text/plain",
-            concurrency=1,
-            requests=1,
-            seconds=timeout,
-            timeout=timeout,
-            statuses=frozenset({"201"}),
-        )
+        report = _post(port, token, article, clients=1, requests=1, timeout=timeout)
         seconds += report["seconds"]
     return seconds
 
@@ -137,18 +125,33 @@ def _connect_workers(port: int, token: str, article: bytes, settings: dict[str, 
     that every worker has connected to PostgreSQL before anything is timed (the first stores
     it; the others are answered with the stored source, 200)."""
     workers = _server.workers(settings)
-    load(
+    _post(port, token, article, clients=workers, requests=4 * workers, repeats_allowed=True)
+
+
+def _post(
+    port: int,
+    token: str,
+    article: bytes,
+    *,
+    clients: int,
+    requests: int,
+    timeout: float = RESPONSE_TIMEOUT_SECONDS,
+    repeats_allowed: bool = False,
+) -> dict[str, Any]:
+    """``requests`` POSTs of ``article`` from ``clients`` clients (``bench._load``): each must
+    store it (201), or may answer with the stored copy (200) when ``repeats_allowed``."""
+    return load(
         port=port,
         paths=[SOURCES_PATH],
         tokens=[token],
         method="POST",
         body=article,
         content_type="text/plain",
-        concurrency=workers,
-        requests=4 * workers,
-        seconds=RESPONSE_TIMEOUT_SECONDS,
-        timeout=RESPONSE_TIMEOUT_SECONDS,
-        statuses=frozenset({"200", "201"}),
+        concurrency=clients,
+        requests=requests,
+        seconds=timeout,
+        timeout=timeout,
+        statuses=frozenset({"200", "201"} if repeats_allowed else {"201"}),
     )
 
 
