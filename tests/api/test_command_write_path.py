@@ -52,7 +52,7 @@ pytestmark = pytest.mark.django_db
 def _kind(sql: str) -> str:
     """What one statement of a command does (the names of COMMAND_STATEMENTS)."""
     kinds = [
-        ('SELECT "reviews_apikey"', "key"),
+        ('SELECT k."id", k."prefix"', "key"),  # reviews.selectors._api_key_sql
         ("SAVEPOINT", "begin"),
         ("RELEASE SAVEPOINT", "commit"),
         ("SELECT * FROM ledger_read_locked", "lock, heads and row"),
@@ -61,7 +61,7 @@ def _kind(sql: str) -> str:
         ('UPDATE "reviews_apiidempotentrequest"', "store response"),
         ('INSERT INTO "ledger_', "write"),
         ('WITH w0 AS (INSERT INTO "ledger_', "write"),
-        ('SELECT "auth_group"', "user roles"),
+        ('SELECT g."name", u."is_superuser"', "user roles"),  # _active_user_groups_sql
     ]
     return next((kind for prefix, kind in kinds if sql.startswith(prefix)), sql)
 
