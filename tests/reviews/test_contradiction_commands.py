@@ -120,6 +120,22 @@ def test_explain_pair_prints_each_detectors_verdict_and_the_alignment(capsys):
     assert verdicts["date"] == "no — needs a date in each claim: not found"
 
 
+def test_explain_pair_reads_a_claims_opening_words_as_the_antecedent_given(capsys):
+    # given a claim opening with "It", explained alone and then with what its source named
+    a = "Volta Motors hired 300 workers at its Leipzig plant."
+    b = "It laid off 300 workers at its Leipzig plant."
+    call_command("explain_pair", a, b)
+    alone = capsys.readouterr().out.splitlines()
+    call_command("explain_pair", a, b, antecedent_b="Volta Motors")
+    given = capsys.readouterr().out.splitlines()
+    # then alone B's doer is unknown; given, B is read as the company, and the output says so
+    assert alone[3] == "B: predicates laid off (? → workers); times none"
+    assert given[1] == "subject: entities leipzig, volta motors; shared words plant, worker"
+    assert given[3] == "B: predicates laid off (Volta Motors → workers); times none"
+    assert "B's antecedent: “It” is “Volta Motors”" in given
+    assert not any(line.startswith("B's antecedent") for line in alone)
+
+
 @pytest.mark.parametrize("first", [SUPPORT, SILENT], ids=["support-first", "silent-first"])
 def test_explain_pair_names_each_claims_words_by_its_role_in_either_order(capsys, first):
     # when the seed pair is explained with either claim as A

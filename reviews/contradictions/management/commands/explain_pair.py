@@ -18,9 +18,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("a", help="the first claim's text")
         parser.add_argument("b", help="the second claim's text")
+        for role in ("a", "b"):
+            parser.add_argument(
+                f"--antecedent-{role}",
+                default="",
+                metavar="NAME",
+                help=f"what the {'first' if role == 'a' else 'second'} claim's opening words "
+                '("It", "The company", "She") stand for in its source, as the '
+                "contradiction index reads them there",
+            )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["a"].strip() or not options["b"].strip():
             raise CommandError("both claims need text")
-        for line in pair_explain(a=options["a"], b=options["b"]).lines():
+        explanation = pair_explain(
+            a=options["a"],
+            b=options["b"],
+            antecedent_a=options["antecedent_a"].strip(),
+            antecedent_b=options["antecedent_b"].strip(),
+        )
+        for line in explanation.lines():
             self.stdout.write(line)
