@@ -6,7 +6,9 @@ which authorises the decider.
 Work is driven from the event log: ``contradictions_consume`` follows ClaimRecorded and
 ClaimRevised with a durable cursor, indexes each claim (``indexing``) and checks it against its
 candidates (``flagging``); on DataRedacted it re-derives the claim's index rows from the
-redacted read model (a claim whose text was erased leaves the index). No transaction spans a
+redacted read model (a claim whose text was erased leaves the index). After a revision or a
+redaction, the later claims of the source whose "It" or "The company" now stands for another
+name are indexed and checked again (``indexing.later_claims_reread``). No transaction spans a
 batch: a claim's index rows commit on their own, its candidates are scored outside any
 transaction, and its flags are appended in bounded appends of their own.
 ``contradictions_rescan`` rebuilds the index from the claim list and checks every claim (a new
@@ -19,13 +21,14 @@ from ledger import events as ev
 from ledger.consumers import consumer_advance, consumer_follow, follower_metadata
 from ledger.models import ClaimView
 from ledger.reading import RecordedEvent
-from reviews.contradictions.flagging import contradiction_check_claim, contradiction_flag
+from reviews.contradictions.flagging import Flag, contradiction_check_claim, contradiction_flag
 from reviews.contradictions.indexing import (
     claims_antecedents,
     contradiction_index_claim,
     contradiction_index_replace,
     contradiction_unindex_claim,
     index_from_claims,
+    later_claims_reread,
 )
 from reviews.contradictions.models import ClaimFeatureRow
 from reviews.contradictions.nli import nli_backend
@@ -66,8 +69,11 @@ def _handle_claim_event(recorded: RecordedEvent, *, antecedent: str) -> None:
     flags' commit and the cursor move, say) repeats nothing (``consumer_follow_batch``).
     """
     event = recorded.event
+    metadata = follower_metadata(recorded=recorded, actor="worker:contradictions")
     if isinstance(event, ev.DataRedacted):
         _handle_redaction(event)
+        if _later_claims_reindexed(event.stream_id, metadata):
+            consumer_advance(consumer=CONSUMER_NAME, position=recorded.position)
         return
     if not isinstance(event, INDEXED):
         return
@@ -77,12 +83,23 @@ def _handle_claim_event(recorded: RecordedEvent, *, antecedent: str) -> None:
         position=recorded.position,
         antecedent=antecedent,
     )
-    flags = contradiction_check_claim(
-        claim_id=recorded.stream_id,
-        metadata=follower_metadata(recorded=recorded, actor="worker:contradictions"),
-    )
+    flags = contradiction_check_claim(claim_id=recorded.stream_id, metadata=metadata)
+    if isinstance(event, ev.ClaimRevised):
+        flags += _later_claims_reindexed(recorded.stream_id, metadata)
     if flags:
         consumer_advance(consumer=CONSUMER_NAME, position=recorded.position)
+
+
+def _later_claims_reindexed(claim_id: str, metadata: ev.Metadata) -> list[Flag]:
+    """Index and check again the claims of the source after ``claim_id`` whose "It" or "The
+    company" now stands for another name (``indexing.later_claims_reread``)."""
+    flags: list[Flag] = []
+    for other, text, position, antecedent in later_claims_reread(claim_id=claim_id):
+        contradiction_index_claim(
+            claim_id=other, text=text, position=position, antecedent=antecedent
+        )
+        flags += contradiction_check_claim(claim_id=other, metadata=metadata)
+    return flags
 
 
 def _handle_claim_events(batch: list[RecordedEvent]) -> None:

@@ -4,9 +4,11 @@ read once when the claim is indexed (never per pair)."""
 
 import pytest
 
-from ledger.events import Metadata
+from ledger.events import ClaimRevised, Metadata, StreamType
 from ledger.ingestion import source_ingest
 from ledger.models import ClaimView, ContradictionView, Event
+from ledger.redaction import claim_text_erase
+from ledger.store import append
 from reviews.contradictions import services
 from reviews.contradictions.antecedents import anaphor_at_start, antecedent_from, text_resolved
 from reviews.contradictions.indexing import contradiction_index_check
@@ -101,3 +103,84 @@ def test_the_index_reads_the_antecedent_from_the_claims_source_and_flags_the_pai
     assert explanation.score.contradiction is True
     role = "A" if str(flag.claim_a) == str(laid_off.claim_id) else "B"
     assert f"{role}'s antecedent: “The company” is “Kestrel Motors”" in explanation.lines()
+
+
+@pytest.mark.django_db
+def test_a_revised_earlier_claim_is_read_again_by_the_claims_that_named_it():
+    # given an article whose second claim says "The company", standing for Harlow Steel, and
+    # another source saying Kestrel Motors hired the workers the company laid off
+    metadata = Metadata(actor="user:tester", via="test")
+    source_ingest(
+        content=(
+            b"Harlow Steel opened its Leeds plant in 2019, the company said in a statement. "
+            b"The company laid off 300 workers at its Leeds plant on Monday, the union said."
+        ),
+        filename="harlow.txt",
+        metadata=metadata,
+    )
+    source_ingest(
+        content=b"Kestrel Motors hired 300 workers at its Leeds plant on Monday, officials said.",
+        filename="hiring.txt",
+        metadata=metadata,
+    )
+    opening = ClaimView.objects.get(text__startswith="Harlow Steel opened")
+    laid_off = ClaimView.objects.get(text__startswith="The company laid off")
+    hired = ClaimView.objects.get(text__startswith="Kestrel Motors hired")
+    services.contradictions_consume()
+    assert not Event.objects.filter(type="ContradictionFlagged").exists()
+
+    # when the first claim is revised to name Kestrel Motors, and the follower catches up
+    append(
+        stream_id=str(opening.claim_id),
+        stream_type=StreamType.CLAIM,
+        expected_version=opening.version,
+        events=[
+            ClaimRevised(
+                text="Kestrel Motors opened its Leeds plant in 2019, the company said in a "
+                "statement.",
+                reason="the source named the wrong company",
+            )
+        ],
+        metadata=metadata,
+    )
+    services.contradictions_consume()
+
+    # then the later claim is indexed again with the new antecedent and the pair is flagged
+    row = ClaimFeatureRow.objects.get(pk=laid_off.claim_id)
+    assert row.features["antecedent"] == ["The company", "Kestrel Motors"]
+    flagged = [
+        set(event.data["claims"]) for event in Event.objects.filter(type="ContradictionFlagged")
+    ]
+    assert flagged == [{str(laid_off.claim_id), str(hired.claim_id)}]
+    # and the index is the one a rebuild from the claim list gives
+    assert contradiction_index_check() == []
+    # and following again changes nothing
+    services.contradictions_consume()
+    assert Event.objects.filter(type="ContradictionFlagged").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_erased_earlier_claim_names_nothing_for_the_claims_after_it():
+    # given an article whose second claim's "The company" stands for Kestrel Motors, flagged
+    # against another source
+    metadata = Metadata(actor="user:tester", via="test")
+    source_ingest(
+        content=(
+            b"Kestrel Motors opened its Leeds plant in 2019, the company said in a statement. "
+            b"The company laid off 300 workers at its Leeds plant on Monday, the union said."
+        ),
+        filename="kestrel.txt",
+        metadata=metadata,
+    )
+    opening = ClaimView.objects.get(text__startswith="Kestrel Motors opened")
+    laid_off = ClaimView.objects.get(text__startswith="The company laid off")
+    services.contradictions_consume()
+    assert ClaimFeatureRow.objects.get(pk=laid_off.claim_id).features["antecedent"] != []
+
+    # when the first claim's text is erased, and the follower catches up
+    claim_text_erase(claim_id=str(opening.claim_id), reason="personal data", metadata=metadata)
+    services.contradictions_consume()
+
+    # then the later claim is read with no antecedent, as a rebuild reads it
+    assert ClaimFeatureRow.objects.get(pk=laid_off.claim_id).features["antecedent"] == []
+    assert contradiction_index_check() == []
