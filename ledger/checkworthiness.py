@@ -60,10 +60,25 @@ SENTENCE_CLASSES = (
 )
 
 
+# Above this many alternatives a pattern groups them by their first letter: Python's regular
+# expressions try every alternative at every word, and for the 150 evaluative words grouping
+# took a sentence from about 67 to 12 microseconds; for the 40 attribution words it was slower.
+GROUPED_ALTERNATIVES = 60
+
+
 def _pattern(words: str) -> re.Pattern[str]:
-    """A case-insensitive whole-word pattern for whitespace-separated alternatives ("_" = " ")."""
+    """A case-insensitive whole-word pattern for whitespace-separated alternatives ("_" = " "),
+    the longest tried first."""
     alternatives = sorted((word.replace("_", r"\s+") for word in words.split()), key=len)
-    return re.compile(rf"\b(?:{'|'.join(reversed(alternatives))})\b", re.IGNORECASE)
+    alternatives.reverse()
+    if len(alternatives) <= GROUPED_ALTERNATIVES or not all(a[0].isalpha() for a in alternatives):
+        return re.compile(rf"\b(?:{'|'.join(alternatives)})\b", re.IGNORECASE)
+    # The same matches: only the alternatives of a word's first letter can match there.
+    groups: dict[str, list[str]] = {}
+    for alternative in alternatives:
+        groups.setdefault(alternative[0].lower(), []).append(alternative[1:])
+    body = "|".join(f"{letter}(?:{'|'.join(rests)})" for letter, rests in groups.items())
+    return re.compile(rf"\b(?:{body})\b", re.IGNORECASE)
 
 
 _SCALE = r"(?:hundred|thousand|million|billion|trillion)"

@@ -384,3 +384,27 @@ def test_the_training_script_names_a_bad_line_of_a_training_file(tmp_path):
     )
     assert completed.returncode == 1
     assert completed.stderr.startswith("supplement.jsonl line 2: expected {'text', 'label'}")
+
+
+def test_a_long_word_list_grouped_by_first_letter_matches_what_one_alternation_matches():
+    # given more alternatives than GROUPED_ALTERNATIVES, phrases and words sharing prefixes
+    from ledger import checkworthiness
+
+    seen = {
+        word.strip(".,;:\"'()").lower()
+        for path in (ROOT / "fixtures").glob("*.txt")
+        for word in path.read_text(encoding="utf-8").split()
+        if word.strip(".,;:\"'()").isalpha()
+    }
+    words = [*sorted(seen)[::7][:120], "according_to", "seen_as", "signal", "signals", "signalled"]
+    assert len(words) > checkworthiness.GROUPED_ALTERNATIVES
+    grouped = checkworthiness._pattern(" ".join(words))
+    alternatives = sorted((word.replace("_", r"\s+") for word in words), key=len)[::-1]
+    plain = re.compile(rf"\b(?:{'|'.join(alternatives)})\b", re.IGNORECASE)
+    # when both search every fixture's text / then they find the same words at the same places
+    assert grouped.pattern != plain.pattern
+    for path in (ROOT / "fixtures").glob("*.txt"):
+        text = path.read_text(encoding="utf-8")
+        found = [match.span() for match in grouped.finditer(text)]
+        assert found == [match.span() for match in plain.finditer(text)]
+        assert found
