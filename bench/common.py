@@ -27,10 +27,10 @@ from django.contrib.auth.models import Group
 from django.db import connection, connections
 
 from ledger import followers
+from reviews.actor_reads import actor_for_user
 from reviews.keys import api_key_create
 from reviews.models import Membership
 from reviews.roles import Role
-from reviews.selectors import actor_for_user
 
 # The per-key API rate limit in the benchmark's requests: high enough that none is refused
 # (the throttle's bookkeeping is still timed).

@@ -1,7 +1,7 @@
 """Who acts: one ``Actor`` for the admin, the API, the command line and every service.
 
 An actor is a user's name, roles and organisation and, when they act through an API key, the
-key's scopes. It is built by one selector per way in (``reviews.selectors.actor_for_user`` for a
+key's scopes. It is built by one selector per way in (``reviews.actor_reads.actor_for_user`` for a
 session or a command-line user, ``actor_for_api_key`` for a key), and services decide with it
 who may do what. This module reads nothing from the database.
 """

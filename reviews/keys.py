@@ -2,7 +2,7 @@
 
 Each authorises its actor: keys are created and revoked from a login session (or the command
 line), never through a key, so a leaked key cannot mint or revoke keys; a key grants no scope
-its user's roles cannot. Authenticating a token is a read: ``reviews.selectors.actor_for_api_key``.
+its user's roles cannot. Authenticating a token is a read (``actor_reads.actor_for_api_key``).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from ledger.exceptions import InvalidCommand, NotFound
+from reviews.actor_reads import actor_for_user
 from reviews.actors import Actor
 from reviews.exceptions import PermissionDenied
 from reviews.models import ApiKey, ApiScope
 from reviews.roles import Role
-from reviews.selectors import actor_for_user
 from reviews.tokens import (
     PREFIX_LENGTH,
     TOKEN_PREFIX,

@@ -25,7 +25,7 @@ from ledger.claims import ClaimState
 from ledger.exceptions import ConcurrencyConflict, InvalidCommand, LedgerError, NotFound
 from ledger.models import ClaimView, ContradictionView
 from ledger.store import append
-from reviews import selectors
+from reviews import actor_reads, selectors
 from reviews.actors import Actor
 from reviews.exceptions import PermissionDenied
 from reviews.models import Organisation
@@ -53,7 +53,7 @@ class _CommandReads:
 
     def user_roles(self, username: str) -> frozenset[Role]:
         if username not in self._user_roles:
-            self._user_roles[username] = selectors.active_user_roles(username=username)
+            self._user_roles[username] = actor_reads.active_user_roles(username=username)
         return self._user_roles[username]
 
     def sign_off_parties(self, claim_id: str) -> tuple[str | None, str | None]:

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from ledger import events as ev
 from ledger.exceptions import LedgerError
-from reviews import selectors
+from reviews import actor_reads
 from reviews.actors import Actor
 
 if TYPE_CHECKING:
@@ -30,13 +30,13 @@ else:
 
 
 def admin_actor(request: HttpRequest) -> Actor:
-    """The one Actor of the admin's signed-in user (``selectors.actor_for_user``), read once per
+    """The one Actor of the admin's signed-in user (``actor_reads.actor_for_user``), read once per
     request: an admin page asks for it in every permission check and queryset."""
     user: AbstractBaseUser | AnonymousUser = request.user
     cached: Actor | None = getattr(request, "_ledger_actor", None)
     if cached is not None and cached.user_id == user.pk:  # not a user signed in since
         return cached
-    actor = selectors.actor_for_user(user=user)
+    actor = actor_reads.actor_for_user(user=user)
     request._ledger_actor = actor  # type: ignore[attr-defined]
     return actor
 

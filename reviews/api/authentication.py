@@ -8,9 +8,9 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
+from reviews.actor_reads import actor_for_api_key, actor_for_user
 from reviews.actors import Actor
 from reviews.exceptions import ApiKeyRefused
-from reviews.selectors import actor_for_api_key, actor_for_user
 
 SCHEMES = ("api-key", "bearer")
 

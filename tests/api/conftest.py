@@ -14,10 +14,10 @@ from rest_framework.test import APIClient
 from ledger.claims import ClaimState, ClaimStatus
 from ledger.ingestion import IngestedClaim, source_ingest
 from ledger.models import Event
+from reviews.actor_reads import actor_for_user
 from reviews.keys import api_key_allowed_scopes, api_key_create
 from reviews.models import Membership, Organisation
 from reviews.roles import Role
-from reviews.selectors import actor_for_user
 from tests.claims import SYSTEM, claim_brought_to
 
 OWN = "daily-planet"

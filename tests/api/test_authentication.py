@@ -7,10 +7,10 @@ import pytest
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
+from reviews.actor_reads import actor_for_api_key, actor_for_user
 from reviews.keys import api_key_create, api_key_revoke
 from reviews.models import ApiKey, Membership
 from reviews.roles import Role
-from reviews.selectors import actor_for_api_key, actor_for_user
 from tests.api.conftest import OTHER, OWN, assert_problem, event_count
 
 pytestmark = pytest.mark.django_db

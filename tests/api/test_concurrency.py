@@ -8,8 +8,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from ledger.claims import ClaimStatus
+from reviews.actor_reads import actor_for_user
 from reviews.keys import api_key_create
-from reviews.selectors import actor_for_user
 from tests.api.conftest import event_count
 from tests.threads import race
 

@@ -96,7 +96,7 @@ def claim_ids(response) -> set[str]:
 
 def test_the_claim_list_hides_claims_of_a_checked_group(client_for, claim_in, people):
     from ledger.claims import ClaimStatus
-    from reviews.selectors import actor_for_user
+    from reviews.actor_reads import actor_for_user
 
     # given a published claim, a later repeat matched with it, and a claim matched with nothing
     checked = claim_in(ClaimStatus.PUBLISHED, text=FIRST).claim_id

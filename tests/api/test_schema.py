@@ -21,9 +21,9 @@ from rest_framework.test import APIClient
 from schemathesis.config import SchemathesisConfig
 
 from ledger.claims import ClaimStatus
+from reviews.actor_reads import actor_for_user
 from reviews.contradictions.detectors import CUE_KIND_LABELS, UNKNOWN_CUE_KIND
 from reviews.keys import api_key_create
-from reviews.selectors import actor_for_user
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "25"))
 

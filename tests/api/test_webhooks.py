@@ -20,9 +20,9 @@ from ledger.claims import ClaimStatus
 from ledger.models import ConsumerCursor
 from ledger.services import claim_command
 from ledger.store import append
+from reviews.actor_reads import actor_for_user
 from reviews.keys import api_key_create
 from reviews.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from reviews.selectors import actor_for_user
 from reviews.tasks import webhooks_follow, webhooks_retry_due
 from reviews.webhooks.delivery import (
     BACKOFF_BASE_SECONDS,

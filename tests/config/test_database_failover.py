@@ -21,9 +21,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 
+from reviews.actor_reads import actor_for_user
 from reviews.keys import api_key_create
 from reviews.roles import Role
-from reviews.selectors import actor_for_user
 from tests.conftest import ADMIN_DATABASE_URL
 from tests.reliability.conftest import database_url, figures_record, subprocess_environment
 

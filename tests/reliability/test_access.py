@@ -22,9 +22,9 @@ from rest_framework.test import APIClient
 from ledger.claims import ClaimStatus
 from ledger.ingestion import source_ingest
 from ledger.models import ContradictionView, Event
+from reviews.actor_reads import actor_for_user
 from reviews.keys import api_key_allowed_scopes, api_key_create
 from reviews.models import WebhookDelivery
-from reviews.selectors import actor_for_user
 from reviews.webhooks.endpoints import webhook_endpoint_register
 from reviews.webhooks.outbox import webhooks_collect
 from tests.actors import publisher_actor

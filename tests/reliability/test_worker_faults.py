@@ -34,12 +34,12 @@ from ledger.claims import ClaimStatus
 from ledger.models import ConsumerCursor, ContradictionView, Event
 from ledger.services import claim_record
 from ledger.verification import ledger_verify
+from reviews.actor_reads import actor_for_user
 from reviews.contradictions.models import ClaimFeatureRow
 from reviews.contradictions.services import CONSUMER_NAME
 from reviews.keys import api_key_create
 from reviews.models import Membership, Organisation, WebhookDelivery
 from reviews.roles import Role
-from reviews.selectors import actor_for_user
 from reviews.tasks import contradictions_follow, webhooks_follow
 from reviews.webhooks.endpoints import webhook_endpoint_register
 from reviews.webhooks.outbox import CONSUMER_NAME as WEBHOOKS_CONSUMER

@@ -10,10 +10,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from ledger.claims import ClaimState, ClaimStatus
+from reviews.actor_reads import actor_for_user
 from reviews.actors import Actor
 from reviews.models import Membership, Organisation
 from reviews.roles import Role
-from reviews.selectors import actor_for_user
 from tests.claims import claim_brought_to
 
 ORGANISATION = "daily-planet"

@@ -6,10 +6,10 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import override_settings
 
+from reviews.actor_reads import active_user_roles, actor_for_user
 from reviews.models import Membership
 from reviews.role_groups import role_groups_sync, role_permission_names
 from reviews.roles import Role
-from reviews.selectors import active_user_roles, actor_for_user
 from reviews.workflow.commands import Command
 from reviews.workflow.states import workflow_commands_for
 

@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ledger.exceptions import LedgerError
+from reviews.actor_reads import actor_for_user
 from reviews.keys import api_key_create
-from reviews.selectors import actor_for_user
 
 
 class Command(BaseCommand):

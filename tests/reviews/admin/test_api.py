@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from reviews.actor_reads import actor_for_api_key, actor_for_user
 from reviews.exceptions import ApiKeyRefused
 from reviews.keys import api_key_create, api_key_revoke
 from reviews.models import ApiKey, WebhookAttempt, WebhookDelivery
 from reviews.roles import Role
-from reviews.selectors import actor_for_api_key, actor_for_user
 from reviews.webhooks.endpoints import webhook_endpoint_register
 from tests.actors import publisher_actor
 from tests.reviews.conftest import ORGANISATION

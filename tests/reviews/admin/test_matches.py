@@ -150,7 +150,7 @@ def test_a_decision_needs_a_note_and_the_version_shown(client, users, pair):
 
 def decided_elsewhere(users, pair_id, decision, *, note):
     """The pair decided at version 1 by the administrator, not through this page."""
-    from reviews.selectors import actor_for_user
+    from reviews.actor_reads import actor_for_user
 
     services.match_decide(
         actor=actor_for_user(user=users[Role.ADMIN]),

@@ -17,7 +17,7 @@ from ledger.exceptions import (
 )
 from ledger.models import ClaimView, Event
 from ledger.services import claim_record
-from reviews import selectors, services
+from reviews import actor_reads, services
 from reviews.actors import Actor
 from reviews.contradictions.detectors import Cue
 from reviews.contradictions.flagging import contradiction_flag
@@ -48,8 +48,8 @@ def people(users, actors) -> dict[str, Actor]:
         "ada": actors[Role.ADMIN],
         "pat": actors[Role.PUBLISHER],
         "audrey": actors[Role.AUDITOR],
-        "eve": selectors.actor_for_user(user=eve),
-        "root": selectors.actor_for_user(user=user_model.objects.get(username="root")),
+        "eve": actor_reads.actor_for_user(user=eve),
+        "root": actor_reads.actor_for_user(user=user_model.objects.get(username="root")),
     }
 
 
