@@ -8,7 +8,7 @@ import dataclasses
 from reviews.contradictions import lexicon
 from reviews.contradictions.entities import EntityResolver
 from reviews.contradictions.quantities import CONTEXT_WORDS
-from reviews.contradictions.scopes import Scopes, is_negator
+from reviews.contradictions.scopes import Scopes, is_negator, refused
 from reviews.contradictions.text import (
     CLAUSE_BREAKS,
     STOPWORDS,
@@ -47,19 +47,13 @@ class Predicate:
     context: list[str] = dataclasses.field(default_factory=list)  # content lemmas around it
 
 
-# Before a word of denial, these refuse it: "declined to deny", "refused to deny", "stopped
-# short of denying" deny nothing (and so agree, if anything, with what was not denied).
-REFUSALS = frozenset(
-    ["decline", "declined", "declines", "refuse", "refused", "refuses", "short", "reluctant"]
-)
-
-
 def undecided(lowered: list[str], position: int) -> bool:
     """ "Refuses to confirm or deny" takes no side, nor does "declined to deny" or "stopped
-    short of denying" (a refused denial); "Hoax?" asks rather than says."""
+    short of denying" or "made no attempt to deny" (a refused denial: ``scopes.refused``);
+    "Hoax?" asks rather than says."""
     before = lowered[max(0, position - 3) : position]
     after = lowered[position + 1 : position + 2]
-    return "confirm" in before or bool(REFUSALS & set(before)) or after == ["?"]
+    return "confirm" in before or refused(lowered, position) or after == ["?"]
 
 
 def said_of_lemma(word: str) -> str:
@@ -327,6 +321,15 @@ def verbs_by_form(lowered: list[str], content: list[tuple[int, str]]) -> list[st
     return verbs
 
 
+def _score_length(lowered: list[str], position: int) -> int:
+    """The tokens of a score at ``position`` ("2-1", read "2 to 1" as a range is), else 0."""
+    window = lowered[position : position + 3]
+    if len(window) == 3 and window[0].isdigit() and window[1] == "to" and window[2].isdigit():
+        return 3
+    parts = window[0].split("-") if window else []
+    return 1 if len(parts) == 2 and all(part.isdigit() for part in parts) else 0
+
+
 def predicates_read(
     tokens: list[str],
     lowered: list[str],
@@ -345,7 +348,14 @@ def predicates_read(
     while position < len(lowered):
         meanings: list[str] = []
         length = 1
-        for size in (2, 1):
+        score = _score_length(lowered, position + 1)
+        if score:
+            # "lost 2-1 to Estra United" is "lost to": a score between a verb and its particle
+            after = position + 1 + score
+            key = (lemmas_all[position], *lemmas_all[after : after + 1])
+            if len(key) == 2 and key in phrases:
+                meanings, length = list(phrases[key]), score + 2
+        for size in (2, 1) if not meanings else ():
             key = tuple(lemmas_all[position : position + size])
             if len(key) == size and key in phrases:
                 meanings = list(phrases[key])
@@ -379,7 +389,14 @@ def predicates_read(
             and clauses[other] == clauses[position]
             and not position <= other < end
         ]
-        negated = scopes.negated[position] or scopes.embedded[position]
+        # the verb and its particle as written, without a score between them ("lost to")
+        written = [tokens[position], tokens[end - 1]] if score else tokens[position:end]
+        negated = (
+            scopes.negated[position]
+            or scopes.embedded[position]
+            # "declined to deny" is no denial: as "did not deny"
+            or (lemmas_all[position] in lexicon.DENIAL_LEMMAS and refused(lowered, position))
+        )
         for meaning in list(meanings):
             outcome = lexicon.opposites_by_name()[meaning[:-1]].outcome
             if outcome:
@@ -395,7 +412,7 @@ def predicates_read(
             found.append(
                 Predicate(
                     key=meaning,
-                    text=" ".join(tokens[position:end]),
+                    text=" ".join(written),
                     negated=negated,
                     agent=agent[0],
                     patient=patient[0],

@@ -41,6 +41,8 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
         denied -= second.sets.asserted
         if (second.sets.negated & lexicon.DENIAL_LEMMAS) - first.sets.lemmas:
             continue  # "did not deny that she attended" against "attended": a double negation
+        if denied and denied <= lexicon.DENIAL_LEMMAS and _denials_of_other_things(first, second):
+            continue  # "denied that it would cut jobs" / "did not deny that it would close ..."
         if not denied:
             cues.extend(_subject_denied(first, second, overlap, name))
             continue
@@ -174,6 +176,19 @@ def _arguments_apart(
             ):
                 return f"{A}'s “{' '.join(phrase_x)}”, {B}'s “{' '.join(phrase_y)}”"
     return ""
+
+
+def _denials_of_other_things(first: ClaimFeatures, second: ClaimFeatures) -> bool:
+    """``second`` denies only a denial ``first`` makes, and what its denial was of (the words
+    a denied denial sets aside: ``scopes``) shares no word with ``first``: two denials of two
+    things ("denied that it would cut jobs" / "did not deny that it would close the depot")."""
+    set_aside = (
+        second.sets.lemmas
+        - second.sets.asserted
+        - second.sets.negated
+        - set(second.negated_embedded)
+    )
+    return bool(set_aside) and not set_aside & (first.sets.lemmas - lexicon.DENIAL_LEMMAS)
 
 
 def _denial_apart(first: ClaimFeatures, second: ClaimFeatures) -> str:
