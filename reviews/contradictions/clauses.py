@@ -49,8 +49,8 @@ class Predicate:
 
 def undecided(lowered: list[str], position: int) -> bool:
     """ "Refuses to confirm or deny" takes no side, nor does "declined to deny" or "stopped
-    short of denying" or "made no attempt to deny" (a refused denial: ``scopes.refused``);
-    "Hoax?" asks rather than says."""
+    short of denying" (a refused denial: ``scopes.refused``); "Hoax?" asks rather than
+    says."""
     before = lowered[max(0, position - 3) : position]
     after = lowered[position + 1 : position + 2]
     return "confirm" in before or refused(lowered, position) or after == ["?"]
@@ -321,15 +321,6 @@ def verbs_by_form(lowered: list[str], content: list[tuple[int, str]]) -> list[st
     return verbs
 
 
-def _score_length(lowered: list[str], position: int) -> int:
-    """The tokens of a score at ``position`` ("2-1", read "2 to 1" as a range is), else 0."""
-    window = lowered[position : position + 3]
-    if len(window) == 3 and window[0].isdigit() and window[1] == "to" and window[2].isdigit():
-        return 3
-    parts = window[0].split("-") if window else []
-    return 1 if len(parts) == 2 and all(part.isdigit() for part in parts) else 0
-
-
 def predicates_read(
     tokens: list[str],
     lowered: list[str],
@@ -348,14 +339,7 @@ def predicates_read(
     while position < len(lowered):
         meanings: list[str] = []
         length = 1
-        score = _score_length(lowered, position + 1)
-        if score:
-            # "lost 2-1 to Estra United" is "lost to": a score between a verb and its particle
-            after = position + 1 + score
-            key = (lemmas_all[position], *lemmas_all[after : after + 1])
-            if len(key) == 2 and key in phrases:
-                meanings, length = list(phrases[key]), score + 2
-        for size in (2, 1) if not meanings else ():
+        for size in (2, 1):
             key = tuple(lemmas_all[position : position + size])
             if len(key) == size and key in phrases:
                 meanings = list(phrases[key])
@@ -389,14 +373,7 @@ def predicates_read(
             and clauses[other] == clauses[position]
             and not position <= other < end
         ]
-        # the verb and its particle as written, without a score between them ("lost to")
-        written = [tokens[position], tokens[end - 1]] if score else tokens[position:end]
-        negated = (
-            scopes.negated[position]
-            or scopes.embedded[position]
-            # "declined to deny" is no denial: as "did not deny"
-            or (lemmas_all[position] in lexicon.DENIAL_LEMMAS and refused(lowered, position))
-        )
+        negated = scopes.negated[position] or scopes.embedded[position]
         for meaning in list(meanings):
             outcome = lexicon.opposites_by_name()[meaning[:-1]].outcome
             if outcome:
@@ -412,7 +389,7 @@ def predicates_read(
             found.append(
                 Predicate(
                     key=meaning,
-                    text=" ".join(written),
+                    text=" ".join(tokens[position:end]),
                     negated=negated,
                     agent=agent[0],
                     patient=patient[0],

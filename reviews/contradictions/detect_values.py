@@ -19,7 +19,6 @@ from reviews.contradictions.detectors import (
 )
 from reviews.contradictions.features import ClaimFeatures
 from reviews.contradictions.quantities import DateMention, Quantity, measure_keys
-from reviews.contradictions.text import lemma
 
 
 def _same_measure(x: Quantity, y: Quantity) -> bool:
@@ -79,8 +78,6 @@ def detect_numeric(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list
         matches = [
             y for y in b.quantities if _same_measure(x, y) and not _names_unknown_to(y, b, a)
         ]
-        if matches and _dimensions_apart(a, b):
-            continue
         if not matches:
             continue
         # Claims can agree when any value one gives for this quantity fits any value the
@@ -100,33 +97,6 @@ def detect_numeric(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list
             )
         ]
     return []
-
-
-# The dimension a length measures ("400 metres long", "30 metres high"): two dimensions of
-# one thing are two measures, which no number of one contradicts (by lemma).
-DIMENSIONS = {
-    lemma(word): dimension
-    for word, dimension in {
-        "long": "length",
-        "length": "length",
-        "high": "height",
-        "height": "height",
-        "tall": "height",
-        "wide": "width",
-        "width": "width",
-        "broad": "width",
-        "deep": "depth",
-        "depth": "depth",
-        "thick": "thickness",
-    }.items()
-}
-
-
-def _dimensions_apart(a: ClaimFeatures, b: ClaimFeatures) -> bool:
-    """Both claims name a dimension ("long" / "high") and none in common."""
-    dimensions_a = {DIMENSIONS[word] for word in a.sets.lemmas if word in DIMENSIONS}
-    dimensions_b = {DIMENSIONS[word] for word in b.sets.lemmas if word in DIMENSIONS}
-    return bool(dimensions_a and dimensions_b) and dimensions_a.isdisjoint(dimensions_b)
 
 
 def _values_differ(a: ClaimFeatures, b: ClaimFeatures) -> bool:

@@ -46,20 +46,13 @@ def is_yet_to(lowered: list[str], index: int) -> bool:
 REFUSALS = frozenset(
     ["decline", "declined", "declines", "refuse", "refused", "refuses", "short", "reluctant"]
 )
-# "made no attempt to deny", "no effort to dispute": a denial not made.
-ATTEMPTS = frozenset(["attempt", "attempts", "effort", "efforts"])
 DENIAL_CLAUSE_ENDS = frozenset([".", ";", "but", "?"])
 
 
 def refused(lowered: list[str], index: int) -> bool:
-    """Whether the word at ``index`` (a denial) is refused or not made: "declined to deny",
-    "stopped short of denying", "made no attempt to deny", "nobody has denied"."""
-    before = lowered[max(0, index - 3) : index]
-    if REFUSALS & set(before) or "nobody" in before:
-        return True
-    if ATTEMPTS & set(before) and "no" in lowered[max(0, index - 4) : index]:
-        return True
-    return any(before[cursor : cursor + 2] == ["no", "one"] for cursor in range(len(before)))
+    """Whether the word at ``index`` (a denial) is refused: "declined to deny", "stopped
+    short of denying"."""
+    return bool(REFUSALS & set(lowered[max(0, index - 3) : index]))
 
 
 def _denials_denied(lowered: list[str], scopes: Scopes) -> None:

@@ -40,7 +40,7 @@ TYPES = {
         ("answer", 40),
         ("update", 68),
         ("antecedent", 40),
-        ("hard_negatives", 200),
+        ("hard_negatives", 220),
     ],
 )
 def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, pairs):
@@ -107,10 +107,13 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         ("antecedent", 18, 0, True),
         # hard_negatives-001 to -200 (detect-precision): 20 hard negatives of each kind
         # (different_time, paraphrase, compatible, update, denied_denial), each with a near
-        # twin that contradicts; 94/15 at lexical-18. Still flagged: a time of day ("on Friday
-        # morning" / "by Friday evening", "at 8am" / "at noon") and "absent from" / "did not
-        # attend"; missed twins include "held" / "collapsed", "temporary" / "permanent"
-        ("hard_negatives", 94, 3, True),
+        # twin that contradicts, 94/15 at lexical-18; -201 to -220, denied denials against
+        # the opposite of what was not denied, 9/0 at lexical-18 (9 of 10 hard negatives
+        # flagged). Still flagged: "made no attempt to deny", a denial not made said of a
+        # name the other negates, "absent from" / "did not attend", "lost 2-1 to" (the score
+        # splits "lost to"), two dimensions ("metres long" / "metres high"), a time of day
+        # ("Friday morning" / "Friday evening", "8am" / "noon")
+        ("hard_negatives", 103, 7, True),
     ],
 )
 def test_each_types_set_gives_its_recorded_figures_and_says_whether_it_meets_the_targets(
