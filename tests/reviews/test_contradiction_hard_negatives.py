@@ -138,3 +138,36 @@ def test_periods_read_names_the_past_the_present_and_the_side_of_an_event():
     assert periods("Prices rose after the Israeli strikes.") == []
     assert periods("Prices rose after 2019.") == []
     assert periods("The club won once again.") == []
+
+
+@pytest.mark.parametrize(
+    ("denial", "opposite", "twin"),
+    [
+        (
+            "The Fenmoor hospital will not close.",
+            "The Fenmoor hospital will stay open.",
+            "The Fenmoor hospital will close.",
+        ),
+        (
+            "The Pardo mine has not closed.",
+            "The Pardo mine remains open.",
+            "The Pardo mine has closed.",
+        ),
+        (
+            "Exports from Dasa did not grow in 2023.",
+            "Exports from Dasa fell in 2023.",
+            "Exports from Dasa grew in 2023.",
+        ),
+        (
+            "The bridge at Hollow End has not reopened.",
+            "The bridge at Hollow End remains shut.",
+            "The bridge at Hollow End has reopened.",
+        ),
+    ],
+)
+def test_denying_the_opposite_of_what_the_other_asserts_agrees(denial, opposite, twin):
+    # given a denial of one side of an opposite pair, against the other side (a paraphrase)
+    # then it is not flagged in either order, not even as a weak denial of the subject
+    assert flagged_in_both_orders(denial, opposite) == (False, False)
+    # and the denial against what it denies still is
+    assert flagged_in_both_orders(twin, denial) == (True, True)
