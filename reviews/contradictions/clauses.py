@@ -8,7 +8,7 @@ import dataclasses
 from reviews.contradictions import lexicon
 from reviews.contradictions.entities import EntityResolver
 from reviews.contradictions.quantities import CONTEXT_WORDS
-from reviews.contradictions.scopes import Scopes, is_negator
+from reviews.contradictions.scopes import Scopes, is_negator, refused
 from reviews.contradictions.text import (
     CLAUSE_BREAKS,
     STOPWORDS,
@@ -47,19 +47,13 @@ class Predicate:
     context: list[str] = dataclasses.field(default_factory=list)  # content lemmas around it
 
 
-# Before a word of denial, these refuse it: "declined to deny", "refused to deny", "stopped
-# short of denying" deny nothing (and so agree, if anything, with what was not denied).
-REFUSALS = frozenset(
-    ["decline", "declined", "declines", "refuse", "refused", "refuses", "short", "reluctant"]
-)
-
-
 def undecided(lowered: list[str], position: int) -> bool:
     """ "Refuses to confirm or deny" takes no side, nor does "declined to deny" or "stopped
-    short of denying" (a refused denial); "Hoax?" asks rather than says."""
+    short of denying" (a refused denial: ``scopes.refused``); "Hoax?" asks rather than
+    says."""
     before = lowered[max(0, position - 3) : position]
     after = lowered[position + 1 : position + 2]
-    return "confirm" in before or bool(REFUSALS & set(before)) or after == ["?"]
+    return "confirm" in before or refused(lowered, position) or after == ["?"]
 
 
 def said_of_lemma(word: str) -> str:

@@ -41,6 +41,8 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
         denied -= second.sets.asserted
         if (second.sets.negated & lexicon.DENIAL_LEMMAS) - first.sets.lemmas:
             continue  # "did not deny that she attended" against "attended": a double negation
+        if denied and denied <= lexicon.DENIAL_LEMMAS and _denials_of_other_things(first, second):
+            continue  # "denied that it would cut jobs" / "did not deny that it would close ..."
         if not denied:
             cues.extend(_subject_denied(first, second, overlap, name))
             continue
@@ -58,12 +60,7 @@ def detect_negation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> lis
             continue  # "the ambassador's deputy is no longer in Moscow": another holder
         if _denied_withdrawal_agrees(first, second):
             continue  # "has not abandoned the minister" against "stood by the minister"
-        if any(
-            p.negated
-            and p.key[-1] in "+-"
-            and lexicon.opposite_key(p.key) in first.sets.predicate_keys
-            for p in second.predicates
-        ):
+        if _denies_the_opposite(first, second):
             continue  # "did not convict" against "acquitted": denying the opposite agrees
         other = A if name == B else B
         strength = 0.75 if overlap.weight >= 3 else 0.6
@@ -176,6 +173,19 @@ def _arguments_apart(
     return ""
 
 
+def _denials_of_other_things(first: ClaimFeatures, second: ClaimFeatures) -> bool:
+    """``second`` denies only a denial ``first`` makes, and what its denial was of (the words
+    a denied denial sets aside: ``scopes``) shares no word with ``first``: two denials of two
+    things ("denied that it would cut jobs" / "did not deny that it would close the depot")."""
+    set_aside = (
+        second.sets.lemmas
+        - second.sets.asserted
+        - second.sets.negated
+        - set(second.negated_embedded)
+    )
+    return bool(set_aside) and not set_aside & (first.sets.lemmas - lexicon.DENIAL_LEMMAS)
+
+
 def _denial_apart(first: ClaimFeatures, second: ClaimFeatures) -> str:
     """Why every verb ``second`` (role B) denies is not what ``first`` (role A) asserts, with
     the roles marked ("" when one may be):
@@ -255,6 +265,15 @@ def _subject_apart(first: ClaimFeatures, second: ClaimFeatures, shared: frozense
     return False
 
 
+def _denies_the_opposite(first: ClaimFeatures, second: ClaimFeatures) -> bool:
+    """``second`` denies a predicate of the curated table whose opposite ``first`` asserts
+    ("was not convicted" / "was acquitted", "will not close" / "will stay open"): they agree."""
+    return any(
+        p.negated and p.key[-1] in "+-" and lexicon.opposite_key(p.key) in first.sets.predicate_keys
+        for p in second.predicates
+    )
+
+
 def _subject_denied(
     first: ClaimFeatures, second: ClaimFeatures, overlap: Overlap, name: str
 ) -> list[Cue]:
@@ -264,8 +283,8 @@ def _subject_denied(
     too (two denials may agree), the subject is only one shared common word, or the shared
     words only qualify the denied thing (``_subject_apart``) or place what the other claim
     says happened (``_adjunct_words``)."""
-    if first.sets.negated or first.question:
-        return []
+    if first.sets.negated or first.question or _denies_the_opposite(first, second):
+        return []  # "will not close" against "will stay open": denying the opposite agrees
     shared = second.sets.denied_subject & first.sets.lemmas
     if _subject_apart(first, second, shared):
         return []

@@ -155,7 +155,9 @@ def detect_refutation(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> l
         return []
     cues = []
     for first, second, name in ((a, b, A), (b, a, B)):
-        if second.refutations:
+        if second.refutations or second.sets.negated & lexicon.DENIAL_LEMMAS:
+            # the other claim reports a denial not made ("did not deny that ..."): it says
+            # nothing a denial refutes; whether one was made is the negation detector's
             continue
         # "denied" against "confirmed" / "admitted": the curated table's detector judges
         # them, with their arguments ("Ostrava Credit denied ... job cuts")

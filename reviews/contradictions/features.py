@@ -419,6 +419,7 @@ def features_extract(
         if (
             reason is not None
             and not scopes.negated[position]
+            and not scopes.embedded[position]  # "the mayor, who has not denied meeting ..."
             and previous not in {"no", "without", "little"}
             and not undecided(lowered, position)
             and not in_a_name(tokens, position)
@@ -433,7 +434,7 @@ def features_extract(
             )
         position += 1
 
-    quantifiers = quantifiers_read(lowered)
+    quantifiers = quantifiers_read(lowered, scopes.undenied)
 
     answers = answer_polarities(lowered)
     entities = resolve(text)
@@ -458,7 +459,7 @@ def features_extract(
         question_words=question_words(lowered) if answers else [],
         denied_subject=denied_subject(lowered, lemmas_all, scopes, clauses),
         relations=relations_read(tokens, lemmas_all, scopes, clauses, content),
-        periods=periods_read(lowered),
+        periods=periods_read(lowered, tokens),
         antecedent=[opening, antecedent] if opening else [],
         frames=frames_read(tokens, lowered, lemmas_all, scopes, clauses, entities),
     )

@@ -331,12 +331,16 @@ def _verb_before(lowered: list[str], position: int) -> str:
     return ""
 
 
-def quantifiers_read(lowered: list[str]) -> list[Quantified]:
+def quantifiers_read(lowered: list[str], undenied: list[bool] | None = None) -> list[Quantified]:
     """Each quantifier and the noun it quantifies: the first content word after it, numbers
     and possessors aside ("none of the 12 council members" -> "council"; "three of the
-    board's directors" -> "director"), with what the claim says of it (``Quantified``)."""
+    board's directors" -> "director"), with what the claim says of it (``Quantified``).
+    A quantifier of what a denial not made was of (``undenied``: "did not deny that several
+    people were hurt") is not said."""
     found: list[Quantified] = []
     for position in range(len(lowered) - 1):
+        if undenied and undenied[position]:
+            continue
         kind, start = quantifier_kind(lowered, position)
         if not kind:
             continue

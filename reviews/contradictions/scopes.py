@@ -41,6 +41,41 @@ def is_yet_to(lowered: list[str], index: int) -> bool:
     )
 
 
+# Before a word of denial, these refuse it: "declined to deny", "refused to deny", "stopped
+# short of denying" deny nothing (and so agree, if anything, with what was not denied).
+REFUSALS = frozenset(
+    ["decline", "declined", "declines", "refuse", "refused", "refuses", "short", "reluctant"]
+)
+DENIAL_CLAUSE_ENDS = frozenset([".", ";", "but", "?"])
+
+
+def refused(lowered: list[str], index: int) -> bool:
+    """Whether the word at ``index`` (a denial) is refused: "declined to deny", "stopped
+    short of denying"."""
+    return bool(REFUSALS & set(lowered[max(0, index - 3) : index]))
+
+
+def _denials_denied(lowered: list[str], scopes: Scopes) -> None:
+    """What a denied or refused denial is said of is neither said nor denied: "did not deny
+    that the plant would close", "has never disputed that it spilled waste", "declined to deny
+    that the coach was sacked" deny nothing, and assert nothing either (the claim reports
+    what was not denied): the rest of the denial's clause is set aside, and a refused denial
+    is a denial denied."""
+    scopes.undenied = [False] * len(lowered)
+    for index, word in enumerate(lowered):
+        if not word[0].isalpha() or lemma(word) not in lexicon.DENIAL_LEMMAS:
+            continue
+        if refused(lowered, index) and not scopes.embedded[index]:
+            scopes.negated[index] = True  # "declined to deny" is "did not deny"
+        if not (scopes.negated[index] or scopes.embedded[index]):
+            continue
+        cursor = index + 1
+        while cursor < len(lowered) and lowered[cursor] not in DENIAL_CLAUSE_ENDS:
+            scopes.demoted[cursor] = True
+            scopes.undenied[cursor] = True
+            cursor += 1
+
+
 @dataclasses.dataclass
 class Scopes:
     """Per token: denied, denied inside an embedded clause, or set aside (neither said nor
@@ -51,6 +86,9 @@ class Scopes:
     demoted: list[bool]
     qualified: list[bool]  # under "not necessarily", "not always": set aside, leaning against
     cues: list[str]
+    # what a denied or refused denial was of ("did not deny that several people were hurt"):
+    # set aside (``demoted``) and, for the quantifiers, not said
+    undenied: list[bool] = dataclasses.field(default_factory=list)
 
 
 def _embedded(lowered: list[str], index: int) -> bool:
@@ -224,4 +262,5 @@ def negation_scopes(lowered: list[str]) -> Scopes:
                 counted += 1
             cursor += 1
         index += 1
+    _denials_denied(lowered, scopes)
     return scopes
