@@ -30,7 +30,7 @@ TYPES = {
     ("name", "pairs"),
     [
         ("negation", 158),
-        ("opposite_predicate", 116),
+        ("opposite_predicate", 128),
         ("date", 134),
         ("refutation", 44),
         ("numeric", 112),
@@ -67,8 +67,12 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         ("negation", 79, 7, True),
         # opposite_predicate-95 to -116: opposites in verbs the table lacked (voted down,
         # scaled back, perished, blocked, discontinued, cleared of, spurned, maintained);
-        # 48/5 before
-        ("opposite_predicate", 56, 5, True),
+        # 48/5 before; -117 to -128 (detect-wordnet): a WordNet synonym of one side is that side
+        # ("sanctioned" approved, "attained" met, "diminished" fell), with hard negatives of
+        # another thing; the WordNet link also reads "backed" as approved (-103). Still
+        # flagged: -126, a company that "ceased sailings" against its chief executive who
+        # "stayed on" (another doer)
+        ("opposite_predicate", 63, 6, True),
         # date-99 to -122 (value_words.py): one event in other verbs and nouns ("sank" /
         # "capsized", "strike" / "walkout"); hard negatives another stage or part. Missed: event
         # phrases, each of one topic, left out ("entered service", "went down", "taken into
@@ -106,7 +110,8 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         ("update", 32, 0, True),
         # antecedent-01 to -40 (antecedents.py): B opens with "It", "The company", "She" and
         # its source names the subject before (``b_earlier``), the right one or another
-        ("antecedent", 18, 0, True),
+        # (antecedent-08: "backs" is approved through WordNet, detect-wordnet; 18/0 before)
+        ("antecedent", 19, 0, True),
     ],
 )
 def test_each_types_set_gives_its_recorded_figures_and_says_whether_it_meets_the_targets(

@@ -128,3 +128,43 @@ def test_one_event_in_wordnet_words_is_dated_once_in_both_orders(a, b, kind):
         assert result.contradiction is bool(kind), (first, second, result.explanations)
         if kind:
             assert result.cues[0].kind == kind
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind"),
+    [
+        (
+            "The harbour commission sanctioned the marina's expansion plan.",
+            "The harbour commission rejected the marina's expansion plan.",
+            "opposite-predicate",
+        ),
+        (
+            "Attendance at the county museums diminished over the summer.",
+            "Attendance at the county museums rose over the summer.",
+            "opposite-predicate",
+        ),
+        (
+            "The water company attained its leakage target for the year.",
+            "The water company missed its leakage target for the year.",
+            "opposite-predicate",
+        ),
+        # "sanctioned" in its other sense, of another thing
+        (
+            "The harbour commission sanctioned two trawler skippers for overfishing.",
+            "The harbour commission rejected the marina's expansion plan.",
+            "",
+        ),
+        # the same synonym of another measure
+        (
+            "Ticket prices at the county museums diminished over the summer.",
+            "Attendance at the county museums rose over the summer.",
+            "",
+        ),
+    ],
+)
+def test_a_wordnet_synonym_of_one_side_of_an_opposite_is_that_side_in_both_orders(a, b, kind):
+    for first, second in ((a, b), (b, a)):
+        result = pair_text_score(a=first, b=second)
+        assert result.contradiction is bool(kind), (first, second, result.explanations)
+        if kind:
+            assert result.cues[0].kind == kind
