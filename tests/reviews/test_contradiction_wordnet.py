@@ -7,6 +7,7 @@ import json
 import pytest
 
 from reviews.contradictions import generate_synonyms, wordnet_words
+from reviews.contradictions.features import features_extract
 from reviews.contradictions.pairs import pair_text_score
 from reviews.contradictions.text import lemma
 
@@ -81,6 +82,19 @@ def test_the_lookup_reads_lemmas():
     assert not wordnet_words.verb_senses(lemma("signed")) & wordnet_words.verb_senses(
         lemma("ratified")
     )
+
+
+def test_a_dates_events_carry_the_shared_senses_and_a_nouns_event():
+    (perished,) = features_extract(text="The skipper perished in 1987.").dates
+    (died,) = features_extract(text="The skipper died in 1990.").dates
+    (death,) = features_extract(text="The death of the skipper came in 1987.").dates
+    (election,) = features_extract(text="The election of the skipper came in 1987.").dates
+
+    assert set(perished.events) & set(died.events) == wordnet_words.verb_senses("die")
+    # "came" says only that it happened: the event is the noun's
+    assert "die" in death.events
+    assert "die" in death.lead
+    assert not set(election.events) & set(died.events)
 
 
 @pytest.mark.parametrize(
