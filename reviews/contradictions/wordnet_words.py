@@ -53,3 +53,14 @@ def verb_synonyms(word: str) -> frozenset[str]:
 def noun_event(word: str) -> str:
     """The lemma of the verb whose event a noun's lemma names ("death" -> "die"), or ""."""
     return _tables()[1].get(word, "")
+
+
+def names_an_event(word: str) -> bool:
+    """Whether a verb's lemma names an event WordNet knows by another word: a verb sharing a
+    sense with another, or the verb of an event noun ("kill": "killing")."""
+    return bool(verb_senses(word)) or word in _event_verbs()
+
+
+@functools.lru_cache(maxsize=1)
+def _event_verbs() -> frozenset[str]:
+    return frozenset(_tables()[1].values())

@@ -33,7 +33,7 @@ TYPES = {
         ("opposite_predicate", 128),
         ("date", 134),
         ("refutation", 44),
-        ("numeric", 112),
+        ("numeric", 126),
         ("quantifier", 150),
         ("stance", 106),
         ("swapped_relation", 122),
@@ -88,8 +88,12 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         # a refused denial ("declined to deny") is none (8 -> 7 hard negatives flagged)
         ("refutation", 20, 7, False),
         # numeric-89 to -112 (value_words.py): one measure in other words ("cost" / "price
-        # tag", "death toll" / "killed"), bounds and approximations that fit
-        ("numeric", 56, 2, True),
+        # tag", "death toll" / "killed"), bounds and approximations that fit; -113 to -126
+        # (detect-wordnet): one count in WordNet's words ("injured" / "wounded", "perished" /
+        # "died", "purchased" / "bought") against counts of two events ("injured" / "killed",
+        # "purchased" / "repaired"): 5/7 hard negatives flagged before, 2/7 after (-114 and
+        # -120: "rescued" and "inspected" are verbs the table does not know)
+        ("numeric", 63, 4, True),
         # quantifier-125 to -150 (issue 15): groups restated in other words, exceptions,
         # majority / minority, unanimous votes; quantifier-29 ("every district" / "every
         # district except one"), labelled a hard negative, is read as all against all but some

@@ -182,3 +182,37 @@ def test_a_wordnet_synonym_of_one_side_of_an_opposite_is_that_side_in_both_order
         assert result.contradiction is bool(kind), (first, second, result.explanations)
         if kind:
             assert result.cues[0].kind == kind
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "kind"),
+    [
+        (
+            "Thirty people were injured when the pier at Wexley collapsed.",
+            "Fifty people were wounded when the pier at Wexley collapsed.",
+            "numeric",
+        ),
+        (
+            "Six fishermen perished when the trawler went down off Skerra.",
+            "Two fishermen died when the trawler went down off Skerra.",
+            "numeric",
+        ),
+        # counts of two events of the same people
+        (
+            "Thirty people were injured when the pier at Wexley collapsed.",
+            "Fifty people were killed when the pier at Wexley collapsed.",
+            "",
+        ),
+        (
+            "The transit authority purchased 60 trams for the new line.",
+            "The transit authority repaired 25 trams for the new line.",
+            "",
+        ),
+    ],
+)
+def test_counts_of_one_event_in_wordnet_words_clash_and_of_two_events_do_not(a, b, kind):
+    for first, second in ((a, b), (b, a)):
+        result = pair_text_score(a=first, b=second)
+        assert result.contradiction is bool(kind), (first, second, result.explanations)
+        if kind:
+            assert result.cues[0].kind == kind
