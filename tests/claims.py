@@ -133,7 +133,9 @@ FIRST_CLAIM_ID = "00000000-0000-4000-8000-000000000001"
 SECOND_CLAIM_ID = "00000000-0000-4000-8000-000000000002"
 
 # "a series of attacks" is a noun, not the relation "attack" (reviews/contradictions/relations.py)
-SEED_PREDICATES = {SUPPORT: ["support (unwavering → Tehran)"], SILENT: []}
+# "diminish" shares its first sense with "decrease" in WordNet (wordnet_words), so it reads as a
+# fall; the claims share no measure, so no opposite predicate fires.
+SEED_PREDICATES = {SUPPORT: ["support (unwavering → Tehran)", "diminish"], SILENT: []}
 SEED_STANCES = {
     SUPPORT: "the support is firm (“unwavering”)",
     SILENT: "the support is absent or fading (“silent”)",

@@ -56,7 +56,7 @@ def lead_words(lead: list[str]) -> list[str]:
         and not is_negator(word)
         and lemma(word) not in schedule
     ]
-    return [value_words.EVENT_NOUNS.get(word, value_words.event_class(word)) for word in named]
+    return [value_words.word_class(word) for word in named]
 
 
 def superseded_at(lowered: list[str], phrase: int, lead: list[str]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from reviews.contradictions import lexicon, value_words
+from reviews.contradictions import lexicon, value_words, wordnet_words
 from reviews.contradictions.detect_relations import relations_swapped
 from reviews.contradictions.detectors import (
     A,
@@ -62,6 +62,35 @@ def _specific_in_own_words(
     return bool(own_a) and bool(own_b)
 
 
+def _event_verbs(claim: ClaimFeatures) -> set[str]:
+    """The claim's verbs of events ("40 people were injured"), not of phrasing ("the toll
+    stood at 40"): verbs of a hand event class or that WordNet knows in other words."""
+    return {
+        word
+        for word in claim.sets.verbs
+        if word in value_words.EVENT_VERBS or wordnet_words.names_an_event(word)
+    }
+
+
+def _counts_of_two_events(x: Quantity, a: ClaimFeatures, y: Quantity, b: ClaimFeatures) -> bool:
+    """Whether two counts count the doers or sufferers of two events ("40 people were injured"
+    / "55 people were arrested"), not one event in other words ("injured" / "wounded", "died"
+    / "killed"): each claim has a verb of an event and they share none."""
+    if x.unit != "count":
+        return False
+    events_x, events_y = _event_verbs(a), _event_verbs(b)
+    if not (events_x and events_y):
+        return False
+    return not any(
+        one == other
+        or value_words.measure_classes([one]) == value_words.measure_classes([other])
+        or value_words.event_class(one) == value_words.event_class(other)
+        or wordnet_words.verb_senses(one) & wordnet_words.verb_senses(other)
+        for one in events_x
+        for other in events_y
+    )
+
+
 def detect_numeric(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list[Cue]:
     """Different values for the same quantity, beyond rounding and stated approximation."""
     if a.sets.measures.isdisjoint(b.sets.measures):
@@ -76,7 +105,11 @@ def detect_numeric(a: ClaimFeatures, b: ClaimFeatures, overlap: Overlap) -> list
         if _names_unknown_to(x, a, b):
             continue
         matches = [
-            y for y in b.quantities if _same_measure(x, y) and not _names_unknown_to(y, b, a)
+            y
+            for y in b.quantities
+            if _same_measure(x, y)
+            and not _names_unknown_to(y, b, a)
+            and not _counts_of_two_events(x, a, y, b)
         ]
         if not matches:
             continue

@@ -14,6 +14,7 @@ import functools
 import json
 from pathlib import Path
 
+from reviews.contradictions import wordnet_words
 from reviews.contradictions.text import lemma
 
 ANTONYMS_FILE = Path(__file__).resolve().parent / "data" / "antonyms.json"
@@ -1094,6 +1095,17 @@ def predicate_phrases() -> dict[tuple[str, ...], list[str]]:
                 meanings = phrases.setdefault(key, [])
                 if entry.name + side not in meanings:
                     meanings.append(entry.name + side)
+    # A verb sharing its first sense with a single-word form of one side is that side
+    # ("sanctioned" approved, ``wordnet_words.verb_synonyms``), unless the table has it already.
+    synonyms: dict[tuple[str, ...], list[str]] = {}
+    for key, meanings in phrases.items():
+        if len(key) != 1:
+            continue
+        for synonym in wordnet_words.verb_synonyms(key[0]):
+            if (synonym,) not in phrases:
+                found = synonyms.setdefault((synonym,), [])
+                found.extend(meaning for meaning in meanings if meaning not in found)
+    phrases.update(synonyms)
     return phrases
 
 

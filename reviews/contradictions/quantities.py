@@ -343,7 +343,7 @@ def _context(lowered: list[str], index: int, below: bool = False) -> list[str]:
         if word.rstrip(".") in lexicon.MONTHS:
             continue
         value = lemma(word)
-        context.append(value_words.EVENT_NOUNS.get(value, value))  # "walkout": a strike
+        context.append(value_words.event_noun(value))  # "walkout": a strike; "death": die
     return context
 
 
@@ -380,13 +380,19 @@ def _mention(
     bound = lexicon.TRAILING_BOUNDS.get(tuple(lowered[end : end + 3]), "") or _bound(
         lowered, phrase
     )
+    events = _events(lowered, index)
+    if events and set(events) <= value_words.OCCURRENCE_VERBS:
+        # "The death of the poet came in 1961": the event is the noun's, "died"
+        events = value_words.noun_events(
+            lemma(word) for word in subject_lead(lowered, phrase, lead)
+        )
     return DateMention(
         text=" ".join(tokens[start:end]),
         year=year,
         month=month,
         day=day,
         context=_context(lowered, index) + _context(lowered, phrase, below=True),
-        events=_events(lowered, index),
+        events=events,
         framing=_framing(lowered, start),
         bound=bound if year else "",
         lead=lead_words(subject_lead(lowered, phrase, lead)),
@@ -444,9 +450,10 @@ def _events(lowered: list[str], index: int) -> list[str]:
         if word in STOPWORDS or not value_words.said_in_past(word):
             continue
         value = lemma(word)
-        events.append("schedule" if value in schedule else value)
-        if value_words.event_class(value) != value:
-            events.append(value_words.event_class(value))  # "inaugurated" opened it
+        if value in schedule:
+            events.append("schedule")
+        else:  # "inaugurated" opened it; "perished" is one sense of "died"
+            events.extend(value_words.event_senses(value))
     return events
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from reviews.contradictions import lexicon
+from reviews.contradictions import lexicon, wordnet_words
 from reviews.contradictions.text import is_past_form, lemma
 
 
@@ -28,6 +28,9 @@ EVENT_VERBS = _classes(
     }
 )
 EVENT_CLASSES = frozenset(EVENT_VERBS.values())
+# Verbs that say only that an event happened ("the closure came in March", "his death occurred
+# in 1961"): the event is the noun before them.
+OCCURRENCE_VERBS = frozenset(lemma(word) for word in ["come", "came", "occur", "happen"])
 # Past forms the suffix rules of ``text.is_past_form`` miss.
 IRREGULAR_PAST = frozenset(["sank", "sunk"])
 # What an event happened to, in other nouns ("the strike" / "the walkout", "the takeover" /
@@ -75,15 +78,37 @@ def said_in_past(word: str) -> bool:
     return is_past_form(word) or word in IRREGULAR_PAST
 
 
+def event_noun(word: str) -> str:
+    """What an event noun's lemma names: its class ("walkout": a strike), else the verb whose
+    event WordNet says it is ("death": die, ``wordnet_words.noun_event``), else the lemma."""
+    return EVENT_NOUNS.get(word) or wordnet_words.noun_event(word) or word
+
+
+def event_senses(word: str) -> list[str]:
+    """An event verb's lemma with its class and the WordNet senses it shares ("perished":
+    "perish" and the sense it shares with "die"), for comparing the events of two dates."""
+    return [word, *sorted({event_class(word)} - {word}), *sorted(wordnet_words.verb_senses(word))]
+
+
+def noun_events(lemmas: Iterable[str]) -> list[str]:
+    """The events the nouns among ``lemmas`` name, as ``event_senses`` gives them ("death":
+    "die" and its senses), for a date whose verb only says that something happened."""
+    values = list(lemmas)
+    named = [event_noun(word) for word in values]
+    verbs = [name for word, name in zip(values, named, strict=True) if name != word]
+    return [sense for verb in verbs for sense in event_senses(verb)]
+
+
 def word_class(word: str) -> str:
     """The event or event-noun class of one lemma, or the lemma itself."""
-    return EVENT_NOUNS.get(word, event_class(word))
+    named = event_noun(word)
+    return named if named != word else event_class(word)
 
 
 def noun_classes(lemmas: Iterable[str]) -> set[str]:
     """The event-noun classes of ``lemmas`` beside the lemmas themselves."""
     values = set(lemmas)
-    return values | {EVENT_NOUNS[value] for value in values if value in EVENT_NOUNS}
+    return values | {event_noun(value) for value in values}
 
 
 def measure_classes(lemmas: Iterable[str]) -> set[str]:

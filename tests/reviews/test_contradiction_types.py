@@ -30,10 +30,10 @@ TYPES = {
     ("name", "pairs"),
     [
         ("negation", 158),
-        ("opposite_predicate", 116),
-        ("date", 122),
+        ("opposite_predicate", 128),
+        ("date", 134),
         ("refutation", 44),
-        ("numeric", 112),
+        ("numeric", 126),
         ("quantifier", 150),
         ("stance", 106),
         ("swapped_relation", 122),
@@ -69,21 +69,33 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         ("negation", 79, 6, True),
         # opposite_predicate-95 to -116: opposites in verbs the table lacked (voted down,
         # scaled back, perished, blocked, discontinued, cleared of, spurned, maintained);
-        # 48/5 before
-        ("opposite_predicate", 56, 5, True),
+        # 48/5 before; -117 to -128 (detect-wordnet): a WordNet synonym of one side is that side
+        # ("sanctioned" approved, "attained" met, "diminished" fell), with hard negatives of
+        # another thing; the WordNet link also reads "backed" as approved (-103). Still
+        # flagged: -126, a company that "ceased sailings" against its chief executive who
+        # "stayed on" (another doer)
+        ("opposite_predicate", 63, 6, True),
         # date-99 to -122 (value_words.py): one event in other verbs and nouns ("sank" /
         # "capsized", "strike" / "walkout"); hard negatives another stage or part. Missed: event
         # phrases, each of one topic, left out ("entered service", "went down", "taken into
         # custody", "opened its doors", "welcomed its first visitors", "first crossed"), and a
         # weekday in the lead ("began on Monday 2 October")
-        ("date", 51, 1, True),
+        # date-123 to -134 (detect-wordnet, wordnet_words.py): one event in WordNet's words
+        # ("perished" / "died", "sanctioned" / "approved", "the death of ... came" / "died");
+        # hard negatives another event of the same thing or another sense ("sanctioned the
+        # cartel"); 51/1 before
+        ("date", 57, 1, True),
         # a refutation word said of something the other claim shares ("the painting in its
         # entrance hall is a fake"), or before a noun it never mentions ("a fictional band");
         # a refused denial ("declined to deny") is none (8 -> 7 hard negatives flagged)
         ("refutation", 20, 7, False),
         # numeric-89 to -112 (value_words.py): one measure in other words ("cost" / "price
-        # tag", "death toll" / "killed"), bounds and approximations that fit
-        ("numeric", 56, 2, True),
+        # tag", "death toll" / "killed"), bounds and approximations that fit; -113 to -126
+        # (detect-wordnet): one count in WordNet's words ("injured" / "wounded", "perished" /
+        # "died", "purchased" / "bought") against counts of two events ("injured" / "killed",
+        # "purchased" / "repaired"): 5/7 hard negatives flagged before, 2/7 after (-114 and
+        # -120: "rescued" and "inspected" are verbs the table does not know)
+        ("numeric", 63, 4, True),
         # quantifier-125 to -150 (issue 15): groups restated in other words, exceptions,
         # majority / minority, unanimous votes; quantifier-29 ("every district" / "every
         # district except one"), labelled a hard negative, is read as all against all but some
@@ -104,7 +116,8 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         ("update", 32, 0, True),
         # antecedent-01 to -40 (antecedents.py): B opens with "It", "The company", "She" and
         # its source names the subject before (``b_earlier``), the right one or another
-        ("antecedent", 18, 0, True),
+        # (antecedent-08: "backs" is approved through WordNet, detect-wordnet; 18/0 before)
+        ("antecedent", 19, 0, True),
         # hard_negatives-001 to -200 (detect-precision): 20 hard negatives of each kind
         # (different_time, paraphrase, compatible, update, denied_denial), each with a near
         # twin that contradicts, 94/15 at lexical-18; -201 to -220, denied denials against
