@@ -11,12 +11,12 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from reviews.contradictions import lexicon
+from reviews.contradictions.answers import answer_polarities, question_words
 from reviews.contradictions.antecedents import anaphor_at_start, text_resolved
 from reviews.contradictions.clauses import (
     Holders,
     Predicate,
     StanceCue,
-    answer_polarities,
     antonym_contexts,
     clause_numbers,
     clause_words_around,
@@ -24,7 +24,6 @@ from reviews.contradictions.clauses import (
     denied_subject,
     noun_after,
     predicates_read,
-    question_words,
     said_of_past,
     split_trailing_commas,
     undecided,

@@ -732,7 +732,7 @@ STANCE_AXES: dict[str, dict[str, object]] = {
 }
 
 
-# Answers to a yes-or-no question (``clauses.answer_polarities``): a word that marks "yes" or
+# Answers to a yes-or-no question (``answers.answer_polarities``): a word that marks "yes" or
 # "no" as the answer given ("a resounding yes", "the answer is no"), the words that say an
 # answer is simple, and the verbs that say the answer is beyond a simple one.
 ANSWER_REACH = 4  # how many words before "answer", "yes" or "no" are read with it

@@ -21,8 +21,25 @@ import dataclasses
 
 from reviews.contradictions import lexicon
 from reviews.contradictions.clauses import BE_FORMS, _argument
+from reviews.contradictions.relation_table import (
+    AMOUNT_OPENERS,
+    BUY_FORMS,
+    COMPARATIVE_REACH,
+    COMPARATIVES,
+    FORMS,
+    FRAME_PREPOSITIONS,
+    GERUND_OPENERS,
+    MODIFIER_ADVERBS,
+    NAME_RUN,
+    PAST_FORMS,
+    POSSESSIVE_DETERMINERS,
+    PREPOSITION_REACH,
+    PRESENT_FORMS,
+    STATES,
+)
 from reviews.contradictions.scopes import Scopes
-from reviews.contradictions.text import CLAUSE_BREAKS, is_past_form, lemma
+from reviews.contradictions.text import CLAUSE_BREAKS, is_past_form
+
 
 # How each frame places its arguments around the words of the relation:
 # "verb": the subject does it to the object ("Acme acquired Beta"; a passive the other way);
@@ -39,112 +56,6 @@ from reviews.contradictions.text import CLAUSE_BREAKS, is_past_form, lemma
 # "debt": the subject does it to its object, or to the one after "to" when an amount follows
 #   the verb ("owes Tamsin Dairy £3 million", "owes £3 million to its former chief executive");
 # "comparative" (read at "than", ``COMPARATIVES``): the subject is more so than the one after.
-RELATIONS: dict[str, tuple[tuple[str, str], ...]] = {
-    "acquire": (
-        ("acquire acquired acquires buy bought buys purchase purchased purchases", "verb"),
-        ("take|over took|over takes|over taken|over", "verb"),
-        ("takeover acquisition buyout", "nominal"),
-    ),
-    "own": (
-        ("own owns owned", "verb"),
-        ("owner parent", "noun-owner"),
-        ("subsidiary unit division arm", "noun-owned"),
-    ),
-    "beat": (
-        ("beat beats beaten defeat defeats defeated edged thrashed", "verb"),
-        ("lost|to lose|to loses|to", "converse"),
-        ("victory|over win|over", "nominal"),
-    ),
-    "owe": (("owe owes owed", "debt"),),
-    "lead": (
-        ("lead leads led", "verb"),
-        ("trail trails trailed", "inverse"),
-    ),  # not "ahead of": news says "ahead of the vote" of a time
-    "appoint": (("appoint appoints appointed", "verb"),),
-    "lend": (("lend lends lent loaned", "recipient"), ("borrowed borrow borrows", "converse")),
-    "supply": (("supply supplies supplied", "recipient"),),
-    "pay": (("pay pays paid", "recipient"),),
-    "sue": (("sue sues sued", "verb"),),
-    "invade": (("invade invaded invades", "verb"),),
-    "attack": (("attack attacked attacks", "verb"),),
-    "overtake": (("overtake overtook overtakes overtaken outsold outsell outsells", "verb"),),
-    "succeed": (
-        ("succeed succeeded succeeds replace replaced replaces", "verb"),
-        ("took|over|from take|over|from takes|over|from", "verb"),
-    ),
-    "sell": (("sell sells sold", "recipient"),),
-    "hire": (("hire hired hires", "verb"),),
-    "fire": (("fire fired fires", "verb"),),
-    "arrest": (("arrest arrested arrests", "verb"),),
-    "endorse": (("endorse endorsed endorses", "verb"),),
-}
-# The preposition each frame's second argument follows (besides "by" in a passive or nominal).
-FRAME_PREPOSITIONS = {
-    "recipient": ("to",),
-    "debt": ("to",),
-    "converse": ("to", "from"),
-    "noun-owner": ("of",),
-    "noun-owned": ("of",),
-    "nominal": ("of", "over"),
-}
-PREPOSITION_REACH = 6  # a frame's preposition follows its words within this many tokens
-# The words of a comparison before "than" ("Germany exported more cars than Japan"): "A is
-# larger than B" and "B is larger than A" cannot both be true.
-COMPARATIVES = frozenset(
-    [
-        "more",
-        "fewer",
-        "less",
-        "larger",
-        "bigger",
-        "smaller",
-        "older",
-        "younger",
-        "higher",
-        "lower",
-        "greater",
-        "richer",
-        "poorer",
-        "faster",
-        "slower",
-        "longer",
-        "shorter",
-        "heavier",
-        "lighter",
-        "cheaper",
-        "stronger",
-        "weaker",
-        "better",
-        "worse",
-    ]
-)
-COMPARATIVE_REACH = 3  # the comparative word comes this many words before "than" at most
-# Before a verb's "-ing" form these open a clause whose doer is the sentence's subject
-# ("Allerton United reached the final after beating Brightwater", "After losing to Ostend,
-# Portland ...").
-GERUND_OPENERS = frozenset(["after", "before", "since", "by", "without", "while", "on"])
-# Words that may open an amount after a verb ("owes the group more than $300 million").
-AMOUNT_OPENERS = frozenset(["more", "less", "about", "around", "nearly", "almost", "over"])
-# Possessive determiners: "to its former chief executive" names a recipient, as "to the" does.
-POSSESSIVE_DETERMINERS = frozenset(["its", "his", "her", "their", "our"])
-# A name may run past the three content words of an argument ("the German chemicals group
-# Holtz", "the shipping group Marlow Lines"): up to this many.
-NAME_RUN = 6
-# Relations that hold for a time (a standing, a holding, a debt): one said in the past tense
-# ("Okafor led Ferrante before the summer break", "Acme owned Beta") and one in the present
-# ("Ferrante leads Okafor") speak of two times.
-STATES = frozenset(["lead", "own", "owe"])
-PRESENT_FORMS = frozenset(["leads", "lead", "trails", "trail", "owns", "own", "owes", "owe"])
-PAST_FORMS = frozenset(["led", "trailed", "owned", "owed"])
-
-# The verbs of buying whose "from" names a seller ("bought the stake from Gamma").
-BUY_FORMS = frozenset(["buy", "buys", "bought", "purchase", "purchases", "purchased"])
-
-# Before a participle these make it a modifier ("a wholly owned subsidiary", "the newly
-# acquired unit"), not the relation.
-MODIFIER_ADVERBS = frozenset(["wholly", "partly", "majority", "jointly", "newly", "recently"])
-
-
 @dataclasses.dataclass(frozen=True)
 class Relation:
     """A one-way relation of ``RELATIONS`` as one claim states it."""
@@ -157,18 +68,6 @@ class Relation:
     agent_text: str = ""
     patient_text: str = ""
     tense: str = ""  # a state's "past" or "present" ("led" / "leads"; ``STATES``), else ""
-
-
-def _forms() -> dict[tuple[str, ...], tuple[str, str]]:
-    forms: dict[tuple[str, ...], tuple[str, str]] = {}
-    for name, entries in RELATIONS.items():
-        for words, frame in entries:
-            for form in words.split():
-                forms.setdefault(tuple(lemma(part) for part in form.split("|")), (name, frame))
-    return forms
-
-
-FORMS = _forms()
 
 
 class _Reader:
