@@ -529,12 +529,12 @@ TENS_WORD_VALUES = {
 # Head nouns that count the same thing (the numeric detector compares their numbers): "3,400
 # staff" / "2,000 employees" / "300 jobs". A count of people ("employs 3,400 people") is
 # compared with a workforce too; the rest of a class only with its own class.
-def _word_classes(classes: dict[str, str]) -> dict[str, str]:
+def word_classes(classes: dict[str, str]) -> dict[str, str]:
     """Lemma -> class name, from class name -> its words."""
     return {lemma(word): name for name, words in classes.items() for word in words.split()}
 
 
-MEASURE_CLASSES = _word_classes(
+MEASURE_CLASSES = word_classes(
     {
         "person": "person people resident inhabitant spectator visitor attendee member",
         "workforce": "staff employee worker job position personnel",
@@ -554,7 +554,7 @@ NUMBER_PHRASING = (
 )
 # Verbs news uses for one predicate of a quantified group ("no one was hurt" / "two people
 # were injured", "no cases were recorded" / "officials confirmed 14 cases"), by class.
-VERB_CLASSES = _word_classes(
+VERB_CLASSES = word_classes(
     {
         "injure": "injure injured hurt wound wounded",
         "kill": "kill killed die died",

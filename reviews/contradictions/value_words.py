@@ -11,13 +11,8 @@ from collections.abc import Iterable
 from reviews.contradictions import lexicon, wordnet_words
 from reviews.contradictions.text import is_past_form, lemma
 
-
-def _classes(table: dict[str, str]) -> dict[str, str]:
-    return {lemma(word): name for name, words in table.items() for word in words.split()}
-
-
 # One event in other verbs: the date detector compares the dates of one class.
-EVENT_VERBS = _classes(
+EVENT_VERBS = lexicon.word_classes(
     {
         "open": "open inaugurate",
         "begin": "begin start launch",
@@ -35,7 +30,7 @@ OCCURRENCE_VERBS = frozenset(lemma(word) for word in ["come", "came", "occur", "
 IRREGULAR_PAST = frozenset(["sank", "sunk"])
 # What an event happened to, in other nouns ("the strike" / "the walkout", "the takeover" /
 # "the purchase", "the fire" / "the blaze").
-EVENT_NOUNS = _classes(
+EVENT_NOUNS = lexicon.word_classes(
     {
         "strike": "strike walkout stoppage",
         "takeover": "takeover acquisition purchase buyout",
@@ -45,7 +40,7 @@ EVENT_NOUNS = _classes(
 # One measure in other words: the numeric detector does not read them as two things ("cost"
 # / "price tag", "unemployment" / "jobless rate", "full" / "of capacity", "daily output" /
 # "produced ... a day").
-MEASURE_WORDS = _classes(
+MEASURE_WORDS = lexicon.word_classes(
     {
         "cost": "cost price tag budget bill valued value worth",
         "unemployment": "unemployment jobless unemployed",
@@ -64,7 +59,9 @@ GENERIC_MEASURE_WORDS = frozenset(lemma(word) for word in ["rate", "level", "fig
 )
 # A number given after what it counts ("the death toll stood at 31", "the population was about
 # 640,000", "a workforce of 8,500"): the class of what it counts (``lexicon.MEASURE_CLASSES``).
-COUNTED_BEFORE = _classes({"person": "toll population", "workforce": "workforce headcount"})
+COUNTED_BEFORE = lexicon.word_classes(
+    {"person": "toll population", "workforce": "workforce headcount"}
+)
 # Words after a number that say when, not what it counts ("8,500 at the end of 2022").
 NOT_COUNTED = frozenset(lemma(word) for word in ["end", "start", "beginning", "close", "middle"])
 
