@@ -56,10 +56,32 @@ REFUSALS = frozenset(
 
 def undecided(lowered: list[str], position: int) -> bool:
     """ "Refuses to confirm or deny" takes no side, nor does "declined to deny" or "stopped
-    short of denying" (a refused denial); "Hoax?" asks rather than says."""
+    short of denying" (a refused denial); "Hoax?" asks rather than says, unless the question
+    puts the word as what its subject is ("Was the viral video all a hoax?", "Is the audio a
+    hoax?": a headline that leans to the refutation, and says so by its form)."""
     before = lowered[max(0, position - 3) : position]
     after = lowered[position + 1 : position + 2]
-    return "confirm" in before or bool(REFUSALS & set(before)) or after == ["?"]
+    if "confirm" in before or bool(REFUSALS & set(before)):
+        return True
+    return after == ["?"] and not _asks_what_it_is(lowered, position)
+
+
+# A question that opens with one of these asks what its subject is ("Is X a hoax?").
+_QUESTION_BE_FORMS = frozenset(["is", "was", "are", "were"])
+
+
+def _asks_what_it_is(lowered: list[str], position: int) -> bool:
+    """Whether the question ending after ``position`` opens with a form of "be" and puts the
+    word after its subject ("Was X all a hoax?"), not offering it as one of two ("real or
+    hoax?")."""
+    start = position
+    while start > 0 and lowered[start - 1] not in CLAUSE_BREAKS:
+        start -= 1
+    return (
+        position - start >= 3
+        and lowered[start] in _QUESTION_BE_FORMS
+        and lowered[position - 1] != "or"
+    )
 
 
 def said_of_lemma(word: str) -> str:
@@ -68,8 +90,21 @@ def said_of_lemma(word: str) -> str:
     return word if word in lexicon.REPORT_NOUNS else lemma(word)
 
 
+# How far a headline's noun phrase may run after a refutation word to the report noun that
+# ends it ("Denies Nigeria Cease-Fire Claim", "DENIES congressman's claim that ...").
+REPORT_NOUN_REACH = 4
+
+
 def noun_after(lowered: list[str], position: int) -> str:
-    """The word a refutation adjective describes ("fake passports" -> "passport")."""
+    """The word a refutation adjective describes ("fake passports" -> "passport"); a report
+    noun that ends the noun phrase after it ("denies Nigeria cease-fire claim" -> "claim",
+    "erroneous urination reports" -> "reports"): the denial or the adjective is said of the
+    report, whatever words name what it reports."""
+    for word in lowered[position + 1 : position + 1 + REPORT_NOUN_REACH]:
+        if word in CLAUSE_BREAKS or not word[0].isalpha() or word in lexicon.PREPOSITIONS:
+            break
+        if word in lexicon.REPORT_NOUNS:
+            return word
     for word in lowered[position + 1 : position + 3]:
         if word in CLAUSE_BREAKS or not word[0].isalpha():
             return ""
@@ -262,7 +297,7 @@ def is_time_word(word: str) -> bool:
 BE_FORMS = frozenset(["is", "are", "was", "were", "be", "been", "being", "get", "got"])
 # Adjectives of the curated table: said of the one thing before them ("found the treasurer
 # guilty of fraud", "is alive"), never done to what follows.
-STATE_ADJECTIVES = frozenset(["guilty", "innocent", "alive", "dead"])
+STATE_ADJECTIVES = frozenset(["guilty", "innocent", "alive", "dead", "safe", "unharmed", "unhurt"])
 # Participles of the curated table not ending in "-ed" ("were beaten"): read as passives.
 IRREGULAR_PARTICIPLES = frozenset(["beaten"])
 # Words that open an adverbial or relative clause: the end of a predicate's argument.

@@ -44,7 +44,11 @@ from reviews.contradictions.quantities import (
     quantity_at,
     range_extend,
 )
-from reviews.contradictions.refutation_subjects import in_a_name, predicative_subject
+from reviews.contradictions.refutation_subjects import (
+    in_a_name,
+    names_a_genre,
+    predicative_subject,
+)
 from reviews.contradictions.relations import Relation, relations_read
 from reviews.contradictions.scopes import is_negator, negation_scopes
 from reviews.contradictions.text import (
@@ -422,6 +426,7 @@ def features_extract(
             and previous not in {"no", "without", "little"}
             and not undecided(lowered, position)
             and not in_a_name(tokens, position)
+            and not names_a_genre(lowered, position, noun_after(lowered, position))
         ):
             refutations.append(
                 (

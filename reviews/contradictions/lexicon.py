@@ -383,6 +383,16 @@ REPORT_NOUNS = frozenset(
         "allegations",
         "suggestion",
         "suggestions",
+        # documents that carry a report: "the leaked memo about closing 40 branches is fake",
+        # "the ban notice shared online is bogus", "a fake website", "the article is fake"
+        "memo",
+        "memos",
+        "notice",
+        "notices",
+        "article",
+        "articles",
+        "website",
+        "websites",
     ]
 )
 # Words by which a predicative refutation word refers back to a report ("it's fake", "this is
@@ -897,6 +907,13 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
         "die died dies dead killed beheaded executed perish perished perishes",
         "outcome",
         "casualties: whether a person lived",
+    ),
+    Opposite(
+        "safe unharmed unhurt",
+        "kidnap kidnapped kidnaps abduct abducted abducts capture captured captures "
+        "steal stole stolen steals injure injured injures wound wounded hurt harm harmed",
+        "outcome",
+        "people and property: whether they came to harm (taken, stolen, hurt)",
     ),
     Opposite(
         "attend attended attends",

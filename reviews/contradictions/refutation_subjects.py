@@ -43,6 +43,21 @@ _SUBJECT_BREAKS = CLAUSE_BREAKS - {","}
 _DETERMINERS = lexicon.UNIVERSAL | lexicon.UNIVERSAL_NEGATIVE | lexicon.EXISTENTIAL
 # Words that open a relative clause after a subject's head ("the man who ...").
 _RELATIVES = frozenset(["who", "whom", "whose", "which", "that", "where"])
+# Refutation adjectives that, before a noun, name a kind of work rather than judge a report:
+# "a fictional plant", "a satirical column" are things in a story or a genre of writing, and
+# say nothing false of what another claim reports ("the story is fictional" still does, and
+# so does "a satirical site", a report's source: ``lexicon.REPORT_NOUNS``).
+GENRE_ADJECTIVES = frozenset(["fictional", "satirical"])
+# In a predicative subject, what separates the head from the words that qualify it
+# ("the painting in its entrance hall": "paint|entrance hall").
+QUALIFIER_MARK = "|"
+
+
+def names_a_genre(lowered: list[str], position: int, noun: str) -> bool:
+    """Whether the refutation word at ``position`` is a genre adjective said of the noun after
+    it (``noun``, from ``clauses.noun_after``): "a fictional band" describes the band, "a
+    satirical site" is where a report came from."""
+    return lowered[position] in GENRE_ADJECTIVES and bool(noun) and noun not in lexicon.REPORT_NOUNS
 
 
 def in_sentence_case(tokens: list[str]) -> bool:
@@ -91,7 +106,10 @@ def predicative_subject(tokens: list[str], position: int, reason: str) -> str:
         return ""
     if cursor and lowered[cursor - 1] in lexicon.BACK_REFERENCES:
         return lowered[cursor - 1]
-    return " ".join(_head(tokens, lowered, _subject_start(lowered, cursor), cursor))
+    head, qualifier = _head(tokens, lowered, _subject_start(lowered, cursor), cursor)
+    if qualifier:
+        return " ".join(head) + QUALIFIER_MARK + " ".join(qualifier)
+    return " ".join(head)
 
 
 def _subject_start(lowered: list[str], end: int) -> int:
@@ -112,16 +130,25 @@ def _subject_start(lowered: list[str], end: int) -> int:
     return start
 
 
-def _head(tokens: list[str], lowered: list[str], start: int, end: int) -> list[str]:
+def _head(
+    tokens: list[str], lowered: list[str], start: int, end: int
+) -> tuple[list[str], list[str]]:
     """The content lemmas of the subject's opening noun phrase, up to a preposition, relative
     or participle after its first word, without names: a word capitalised inside
-    a claim written in sentence case is a name."""
+    a claim written in sentence case is a name. In sentence case, also the content lemmas of
+    a prepositional or participle phrase qualifying it ("the painting in its entrance hall"
+    -> "entrance hall", "the certificates sold online" -> "online"), which may make it
+    another thing than the one the other claim names."""
     sentence_case = in_sentence_case(tokens)
     head: list[str] = []
+    qualifier: list[str] = []
     for index in range(start, end):
         word = lowered[index]
         if head and (word in lexicon.PREPOSITIONS or word in _RELATIVES or is_past_form(word)):
-            break  # "the shirts sold outside the ground": the head is "shirts"
+            # "the shirts sold outside the ground": the head is "shirts"
+            if sentence_case and word not in _RELATIVES:
+                qualifier = _content(tokens, lowered, index + 1, end)
+            break
         if not word[0].isalpha() or word in STOPWORDS or word in _DETERMINERS:
             continue
         if sentence_case and index and tokens[index][0].isupper():
@@ -129,4 +156,17 @@ def _head(tokens: list[str], lowered: list[str], start: int, end: int) -> list[s
         value = said_of_lemma(word)
         if value not in STOPWORDS and len(value) > 1:
             head.append(value)
-    return head
+    return head, qualifier
+
+
+def _content(tokens: list[str], lowered: list[str], start: int, end: int) -> list[str]:
+    """The content lemmas of ``start:end`` without names (the claim is in sentence case)."""
+    words = []
+    for index in range(start, end):
+        word = lowered[index]
+        if not word[0].isalpha() or word in STOPWORDS or tokens[index][0].isupper():
+            continue
+        value = said_of_lemma(word)
+        if value not in STOPWORDS and len(value) > 1:
+            words.append(value)
+    return words
