@@ -297,7 +297,7 @@ def is_time_word(word: str) -> bool:
 BE_FORMS = frozenset(["is", "are", "was", "were", "be", "been", "being", "get", "got"])
 # Adjectives of the curated table: said of the one thing before them ("found the treasurer
 # guilty of fraud", "is alive"), never done to what follows.
-STATE_ADJECTIVES = frozenset(["guilty", "innocent", "alive", "dead", "safe", "unharmed", "unhurt"])
+STATE_ADJECTIVES = frozenset(["guilty", "innocent", "alive", "dead"])
 # Participles of the curated table not ending in "-ed" ("were beaten"): read as passives.
 IRREGULAR_PARTICIPLES = frozenset(["beaten"])
 # Words that open an adverbial or relative clause: the end of a predicate's argument.

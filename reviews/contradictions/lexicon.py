@@ -909,13 +909,6 @@ OPPOSITE_PREDICATES: tuple[Opposite, ...] = (
         "casualties: whether a person lived",
     ),
     Opposite(
-        "safe unharmed unhurt",
-        "kidnap kidnapped kidnaps abduct abducted abducts capture captured captures "
-        "steal stole stolen steals injure injured injures wound wounded hurt harm harmed",
-        "outcome",
-        "people and property: whether they came to harm (taken, stolen, hurt)",
-    ),
-    Opposite(
         "attend attended attends",
         "boycott boycotted boycotts skip skipped skips",
         "outcome",

@@ -1,7 +1,7 @@
 """Refutations read with what their word is said of (branch detect-emergent, issue 15): a genre
 adjective before a noun, a thing qualified as another of its kind, a document that carries the
-report, a denial of a headline's report noun, a question asking whether something was a hoax,
-and "safe" against harm. Every pair is written fresh for its kind (no eval file's pair), and
+report, a denial of a headline's report noun and a question asking whether something was a
+hoax. Every pair is written fresh for its kind (no eval file's pair), and
 each is checked in both orders."""
 
 import pytest
@@ -128,30 +128,3 @@ SERPENT_PHOTO = "A photo shows a sea serpent swimming in Loch Arden."
 )
 def test_a_question_putting_hoax_as_what_its_subject_is_refutes(question, refuted, forward):
     assert _refuted(SERPENT_PHOTO, question, forward) is refuted
-
-
-@pytest.mark.parametrize("forward", [True, False])
-@pytest.mark.parametrize(
-    ("harmed", "safe", "flagged"),
-    [
-        (
-            "Gunmen kidnapped the Canadian aid worker Elise Marchetti in Goma.",
-            "The Canadian aid worker Elise Marchetti says she is safe and well in Goma.",
-            True,
-        ),
-        (
-            "Thieves stole the Halloran diamond from the Kelby Museum.",
-            "Kelby Museum says the Halloran diamond is safe in its vault.",
-            True,
-        ),
-        # "safe" said of another thing than the one harmed
-        (
-            "Thieves stole the Halloran diamond from the Kelby Museum.",
-            "The Kelby Museum says its visitors are safe despite the Halloran diamond theft.",
-            False,
-        ),
-    ],
-)
-def test_safe_is_opposed_to_coming_to_harm_for_the_same_thing(harmed, safe, flagged, forward):
-    kinds = _kinds(harmed, safe, forward)
-    assert ("opposite-predicate" in kinds) is flagged
