@@ -95,9 +95,10 @@ def test_a_document_that_carries_the_report_is_the_report(document, forward):
 
 @pytest.mark.parametrize("forward", [True, False])
 def test_a_denial_of_a_headlines_report_noun_is_said_of_the_report(forward):
-    # given a headline whose denied noun phrase ends in a report noun after other words
-    a = "Ferris Motors will shut its Ostend plant."
-    b = "Ferris Motors Denies Ostend Plant Closure Claim"
+    # given a headline whose denied noun phrase ends in a report noun after a word the other
+    # claim never uses ("Belgian")
+    a = "Ferris Motors agreed a pay deal with its Ostend workers."
+    b = "Ferris Motors Denies Belgian Pay Deal Claim"
     # then the denial is of the report (the strong kind), not loose
     assert "refutation" in _kinds(a, b, forward)
     assert "refutation-loose" not in _kinds(a, b, forward)
