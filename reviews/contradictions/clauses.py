@@ -47,71 +47,10 @@ class Predicate:
     context: list[str] = dataclasses.field(default_factory=list)  # content lemmas around it
 
 
-# Before a word of denial, these refuse it: "declined to deny", "refused to deny", "stopped
-# short of denying" deny nothing (and so agree, if anything, with what was not denied).
-REFUSALS = frozenset(
-    ["decline", "declined", "declines", "refuse", "refused", "refuses", "short", "reluctant"]
-)
-
-
-def undecided(lowered: list[str], position: int) -> bool:
-    """ "Refuses to confirm or deny" takes no side, nor does "declined to deny" or "stopped
-    short of denying" (a refused denial); "Hoax?" asks rather than says, unless the question
-    puts the word as what its subject is ("Was the viral video all a hoax?", "Is the audio a
-    hoax?": a headline that leans to the refutation, and says so by its form)."""
-    before = lowered[max(0, position - 3) : position]
-    after = lowered[position + 1 : position + 2]
-    if "confirm" in before or bool(REFUSALS & set(before)):
-        return True
-    return after == ["?"] and not _asks_what_it_is(lowered, position)
-
-
-# A question that opens with one of these asks what its subject is ("Is X a hoax?").
-_QUESTION_BE_FORMS = frozenset(["is", "was", "are", "were"])
-
-
-def _asks_what_it_is(lowered: list[str], position: int) -> bool:
-    """Whether the question ending after ``position`` opens with a form of "be" and puts the
-    word after its subject ("Was X all a hoax?"), not offering it as one of two ("real or
-    hoax?")."""
-    start = position
-    while start > 0 and lowered[start - 1] not in CLAUSE_BREAKS:
-        start -= 1
-    return (
-        position - start >= 3
-        and lowered[start] in _QUESTION_BE_FORMS
-        and lowered[position - 1] != "or"
-    )
-
-
 def said_of_lemma(word: str) -> str:
     """The lemma by which what a refutation word is said of is compared: a report noun as
     written ("news" is not "new"), any other word by its lemma."""
     return word if word in lexicon.REPORT_NOUNS else lemma(word)
-
-
-# How far a headline's noun phrase may run after a refutation word to the report noun that
-# ends it ("Denies Nigeria Cease-Fire Claim", "DENIES congressman's claim that ...").
-REPORT_NOUN_REACH = 4
-
-
-def noun_after(lowered: list[str], position: int) -> str:
-    """The word a refutation adjective describes ("fake passports" -> "passport"); a report
-    noun that ends the noun phrase after it ("denies Nigeria cease-fire claim" -> "claim",
-    "erroneous urination reports" -> "reports"): the denial or the adjective is said of the
-    report, whatever words name what it reports."""
-    for word in lowered[position + 1 : position + 1 + REPORT_NOUN_REACH]:
-        if word in CLAUSE_BREAKS or not word[0].isalpha() or word in lexicon.PREPOSITIONS:
-            break
-        if word in lexicon.REPORT_NOUNS:
-            return word
-    for word in lowered[position + 1 : position + 3]:
-        if word in CLAUSE_BREAKS or not word[0].isalpha():
-            return ""
-        if word not in STOPWORDS:
-            return said_of_lemma(word)
-        return ""
-    return ""
 
 
 def split_trailing_commas(tokens: list[str]) -> list[str]:

@@ -22,12 +22,10 @@ from reviews.contradictions.clauses import (
     clause_words_around,
     committed,
     denied_subject,
-    noun_after,
     predicates_read,
     question_words,
     said_of_past,
     split_trailing_commas,
-    undecided,
     verbs_by_form,
 )
 from reviews.contradictions.date_leads import rescheduled
@@ -47,7 +45,9 @@ from reviews.contradictions.quantities import (
 from reviews.contradictions.refutation_subjects import (
     in_a_name,
     names_a_genre,
+    noun_after,
     predicative_subject,
+    undecided,
 )
 from reviews.contradictions.relations import Relation, relations_read
 from reviews.contradictions.scopes import is_negator, negation_scopes

@@ -1,12 +1,75 @@
-"""What a refutation word is said of when it is predicative ("X are fictional", "X is a hoax"):
-its subject. A claim calls another's report false only when the word is said of that report;
-"every person named here are fictional" describes people, not what the other claim says."""
+"""What a refutation word is said of: when it is predicative ("X are fictional", "X is a hoax"),
+its subject; before a noun, that noun ("fake passports"); and whether it is said at all ("Hoax?",
+"declined to deny"). A claim calls another's report false only when the word is said of that
+report; "every person named here are fictional" describes people, not what the other claim
+says."""
 
 from __future__ import annotations
 
 from reviews.contradictions import lexicon
 from reviews.contradictions.clauses import BE_FORMS, said_of_lemma
 from reviews.contradictions.text import CLAUSE_BREAKS, STOPWORDS, is_past_form, lemma
+
+# Before a word of denial, these refuse it: "declined to deny", "refused to deny", "stopped
+# short of denying" deny nothing (and so agree, if anything, with what was not denied).
+REFUSALS = frozenset(
+    ["decline", "declined", "declines", "refuse", "refused", "refuses", "short", "reluctant"]
+)
+
+
+def undecided(lowered: list[str], position: int) -> bool:
+    """ "Refuses to confirm or deny" takes no side, nor does "declined to deny" or "stopped
+    short of denying" (a refused denial); "Hoax?" asks rather than says, unless the question
+    puts the word as what its subject is ("Was the viral video all a hoax?", "Is the audio a
+    hoax?": a headline that leans to the refutation, and says so by its form)."""
+    before = lowered[max(0, position - 3) : position]
+    after = lowered[position + 1 : position + 2]
+    if "confirm" in before or bool(REFUSALS & set(before)):
+        return True
+    return after == ["?"] and not _asks_what_it_is(lowered, position)
+
+
+# A question that opens with one of these asks what its subject is ("Is X a hoax?").
+_QUESTION_BE_FORMS = frozenset(["is", "was", "are", "were"])
+
+
+def _asks_what_it_is(lowered: list[str], position: int) -> bool:
+    """Whether the question ending after ``position`` opens with a form of "be" and puts the
+    word after its subject ("Was X all a hoax?"), not offering it as one of two ("real or
+    hoax?")."""
+    start = position
+    while start > 0 and lowered[start - 1] not in CLAUSE_BREAKS:
+        start -= 1
+    return (
+        position - start >= 3
+        and lowered[start] in _QUESTION_BE_FORMS
+        and lowered[position - 1] != "or"
+    )
+
+
+# How far a headline's noun phrase may run after a refutation word to the report noun that
+# ends it ("Denies Nigeria Cease-Fire Claim", "DENIES congressman's claim that ...").
+REPORT_NOUN_REACH = 4
+
+
+def noun_after(lowered: list[str], position: int) -> str:
+    """The word a refutation adjective describes ("fake passports" -> "passport"); a report
+    noun that ends the noun phrase after it ("denies Nigeria cease-fire claim" -> "claim",
+    "erroneous urination reports" -> "reports"): the denial or the adjective is said of the
+    report, whatever words name what it reports."""
+    for word in lowered[position + 1 : position + 1 + REPORT_NOUN_REACH]:
+        if word in CLAUSE_BREAKS or not word[0].isalpha() or word in lexicon.PREPOSITIONS:
+            break
+        if word in lexicon.REPORT_NOUNS:
+            return word
+    for word in lowered[position + 1 : position + 3]:
+        if word in CLAUSE_BREAKS or not word[0].isalpha():
+            return ""
+        if word not in STOPWORDS:
+            return said_of_lemma(word)
+        return ""
+    return ""
+
 
 # Words between the be-form and the refutation word ("is a complete hoax", "are entirely
 # fictional", "is probably fake").
@@ -55,7 +118,7 @@ QUALIFIER_MARK = "|"
 
 def names_a_genre(lowered: list[str], position: int, noun: str) -> bool:
     """Whether the refutation word at ``position`` is a genre adjective said of the noun after
-    it (``noun``, from ``clauses.noun_after``): "a fictional band" describes the band, "a
+    it (``noun``, from ``noun_after``): "a fictional band" describes the band, "a
     satirical site" is where a report came from."""
     return lowered[position] in GENRE_ADJECTIVES and bool(noun) and noun not in lexicon.REPORT_NOUNS
 
