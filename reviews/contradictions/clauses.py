@@ -8,7 +8,7 @@ import dataclasses
 from reviews.contradictions import lexicon
 from reviews.contradictions.entities import EntityResolver
 from reviews.contradictions.quantities import CONTEXT_WORDS
-from reviews.contradictions.scopes import Scopes, is_negator, refused
+from reviews.contradictions.scopes import Scopes, is_negator
 from reviews.contradictions.text import (
     CLAUSE_BREAKS,
     STOPWORDS,
@@ -47,30 +47,10 @@ class Predicate:
     context: list[str] = dataclasses.field(default_factory=list)  # content lemmas around it
 
 
-def undecided(lowered: list[str], position: int) -> bool:
-    """ "Refuses to confirm or deny" takes no side, nor does "declined to deny" or "stopped
-    short of denying" (a refused denial: ``scopes.refused``); "Hoax?" asks rather than
-    says."""
-    before = lowered[max(0, position - 3) : position]
-    after = lowered[position + 1 : position + 2]
-    return "confirm" in before or refused(lowered, position) or after == ["?"]
-
-
 def said_of_lemma(word: str) -> str:
     """The lemma by which what a refutation word is said of is compared: a report noun as
     written ("news" is not "new"), any other word by its lemma."""
     return word if word in lexicon.REPORT_NOUNS else lemma(word)
-
-
-def noun_after(lowered: list[str], position: int) -> str:
-    """The word a refutation adjective describes ("fake passports" -> "passport")."""
-    for word in lowered[position + 1 : position + 3]:
-        if word in CLAUSE_BREAKS or not word[0].isalpha():
-            return ""
-        if word not in STOPWORDS:
-            return said_of_lemma(word)
-        return ""
-    return ""
 
 
 def split_trailing_commas(tokens: list[str]) -> list[str]:

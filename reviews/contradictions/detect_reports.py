@@ -15,6 +15,7 @@ from reviews.contradictions.detectors import (
 )
 from reviews.contradictions.features import ClaimFeatures
 from reviews.contradictions.quantifiers import Quantified
+from reviews.contradictions.refutation_subjects import QUALIFIER_MARK
 from reviews.contradictions.text import lemma
 
 
@@ -212,11 +213,19 @@ def _said_of_another(
     _, _, noun, subject = refutation
     if not subject or noun in lexicon.REPORT_NOUNS:
         return False  # not predicative ("Hoax!", "a fake passport": ``noun_after`` judges it)
-    words = set(subject.split())
+    head, _, qualifier = subject.partition(QUALIFIER_MARK)
+    words = set(head.split())
     if words & (lexicon.REPORT_NOUNS | lexicon.BACK_REFERENCES):
         return False
     names = first.sets.entity_words | second.sets.entity_words
-    return not (words - names) & second.sets.lemmas
+    if not (words - names) & second.sets.lemmas:
+        return True
+    # "the painting in its entrance hall is a fake" / "thieves stole a painting from the
+    # museum": the thing the other claim names, qualified as another one of its kind
+    qualifying = set(qualifier.split()) - names
+    if qualifying & lexicon.REPORT_NOUNS:
+        return False  # "no painting was stolen and the theft report was false"
+    return bool(qualifying) and not qualifying & second.sets.lemmas
 
 
 _KIND_WORDS = {"except": "all but some", "not-all": "not all", "minority": "a minority"}

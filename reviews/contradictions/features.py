@@ -22,11 +22,9 @@ from reviews.contradictions.clauses import (
     clause_words_around,
     committed,
     denied_subject,
-    noun_after,
     predicates_read,
     said_of_past,
     split_trailing_commas,
-    undecided,
     verbs_by_form,
 )
 from reviews.contradictions.date_leads import rescheduled
@@ -43,7 +41,13 @@ from reviews.contradictions.quantities import (
     quantity_at,
     range_extend,
 )
-from reviews.contradictions.refutation_subjects import in_a_name, predicative_subject
+from reviews.contradictions.refutation_subjects import (
+    in_a_name,
+    names_a_genre,
+    noun_after,
+    predicative_subject,
+    undecided,
+)
 from reviews.contradictions.relations import Relation, relations_read
 from reviews.contradictions.scopes import is_negator, negation_scopes
 from reviews.contradictions.text import (
@@ -422,6 +426,7 @@ def features_extract(
             and previous not in {"no", "without", "little"}
             and not undecided(lowered, position)
             and not in_a_name(tokens, position)
+            and not names_a_genre(lowered, position, noun_after(lowered, position))
         ):
             refutations.append(
                 (

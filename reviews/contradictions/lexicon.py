@@ -384,6 +384,16 @@ REPORT_NOUNS = frozenset(
         "allegations",
         "suggestion",
         "suggestions",
+        # documents that carry a report: "the leaked memo about closing 40 branches is fake",
+        # "the ban notice shared online is bogus", "a fake website", "the article is fake"
+        "memo",
+        "memos",
+        "notice",
+        "notices",
+        "article",
+        "articles",
+        "website",
+        "websites",
     ]
 )
 # Words by which a predicative refutation word refers back to a report ("it's fake", "this is
