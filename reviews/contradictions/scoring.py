@@ -27,7 +27,7 @@ from reviews.contradictions.registry import DETECTORS, Detector, detectors_that_
 from reviews.contradictions.relations import Relation
 from reviews.contradictions.updates import periods_in_words
 
-DETECTOR_VERSION = "lexical-18"
+DETECTOR_VERSION = "lexical-19"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -317,7 +317,7 @@ def test_the_detail_explains_the_pair_as_explain_pair_does_in_either_order(clien
     assert (
         {key: explanation[key] for key in explanation if key != "lines"}
         == {
-            "detector_version": "lexical-18",
+            "detector_version": "lexical-19",
             "contradiction": True,
             "score": "0.614",
             "threshold": "0.5254",
@@ -345,7 +345,7 @@ def test_the_explanation_is_todays_while_the_flag_keeps_its_detector_version(cli
     body = client_for("ed").get(f"/api/v1/contradictions/{flags['mixed']}/").json()
     assert body["detector_version"] == "lexical-1"
     assert body["cues"] == [CUE]
-    assert body["explanation"]["detector_version"] == "lexical-18"
+    assert body["explanation"]["detector_version"] == "lexical-19"
     assert body["explanation"]["lines"][0].startswith("verdict: ")
 
 

@@ -78,7 +78,7 @@ def test_eval_prints_precision_recall_f1_per_file(tmp_path, capsys):
     path.write_text("".join(json.dumps(row) + "\n" for row in rows))
     call_command("eval_contradictions", str(path))
     output = capsys.readouterr().out.splitlines()
-    assert output[0] == "detector lexical-18"
+    assert output[0] == "detector lexical-19"
     fields = output[2].split()
     assert fields[:8] == ["small.jsonl", "3", "1", "0", "1", "1.000", "0.500", "0.667"]
     # and the pairs flagged per kind of pair, kinds in alphabetical order
@@ -240,7 +240,7 @@ def test_eval_with_grouped_folds_decides_each_topic_by_a_model_that_never_saw_it
     output = capsys.readouterr().out.splitlines()
     # then the report says how it was measured, per file and pooled, then per type
     assert output[0] == (
-        "detector lexical-18: 2-fold cross-validation grouped by topic (4 topics), seed "
+        "detector lexical-19: 2-fold cross-validation grouped by topic (4 topics), seed "
         "20240601, out-of-fold decisions only"
     )
     assert output[2].split() == ["topics.jsonl", "8", "4", "0", "0", "1.000", "1.000", "1.000"]

@@ -51,7 +51,7 @@ def test_consuming_the_log_flags_the_pair_once(seed_claims):
     assert events[0].stream_id == flagging.contradiction_pair_id(claim_a=b, claim_b=a)
     assert events[0].stream_type == "contradiction"
     assert events[0].data["claims"] == sorted([a, b])
-    assert events[0].data["detector_version"] == "lexical-18"
+    assert events[0].data["detector_version"] == "lexical-19"
     assert events[0].data["score"] == "0.614"  # data/weights.json
     view = ContradictionView.objects.get()
     assert view.status == "open"

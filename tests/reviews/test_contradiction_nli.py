@@ -116,12 +116,12 @@ def test_the_setting_turns_the_backend_on(model_dir, settings):
     # given no model configured, the NLI backend is off
     settings.CONTRADICTIONS_NLI_MODEL_DIR = ""
     assert nli.nli_backend() is None
-    assert detector_version() == "lexical-18"
+    assert detector_version() == "lexical-19"
     # when the directory is configured
     settings.CONTRADICTIONS_NLI_MODEL_DIR = str(model_dir)
     # then the model is loaded, its cue explains itself and flags record it in their version
     assert nli.nli_backend() is not None
-    assert detector_version() == f"lexical-18+nli:{model_dir.name}"
+    assert detector_version() == f"lexical-19+nli:{model_dir.name}"
     result = pair_text_score(a="Iran backs Hamas", b="Iran does not back Hamas")
     assert result.contradiction is True
     assert "nli" in [cue.kind for cue in result.cues]

@@ -122,8 +122,8 @@ def test_every_type_has_a_set_of_forty_pairs_or_more_half_hard_negatives(name, p
         ("antecedent", 19, 0, True),
         # hard_negatives-001 to -200 (detect-precision): 20 hard negatives of each kind
         # (different_time, paraphrase, compatible, update, denied_denial), each with a near
-        # twin that contradicts, 94/15 at lexical-18; -201 to -220, denied denials against
-        # the opposite of what was not denied, 9/0 at lexical-18 (9 of 10 hard negatives
+        # twin that contradicts, 94/15 at lexical-19; -201 to -220, denied denials against
+        # the opposite of what was not denied, 9/0 at lexical-19 (9 of 10 hard negatives
         # flagged). Still flagged: "made no attempt to deny", a denial not made said of a
         # name the other negates, "absent from" / "did not attend", "lost 2-1 to" (the score
         # splits "lost to"), two dimensions ("metres long" / "metres high"), a time of day

@@ -529,8 +529,8 @@ def test_the_flag_page_explains_the_pair_as_explain_pair_does_in_either_order(cl
     # and the stored cue, from flagging time, names the same claim's stance as A's
     assert f"A says {SEED_STANCES[first]}" in flag.cues[0]
     assert (
-        "Computed now, by detector lexical-18; the reasons above were recorded when the pair was "
-        "flagged, by detector lexical-18." in page
+        "Computed now, by detector lexical-19; the reasons above were recorded when the pair was "
+        "flagged, by detector lexical-19." in page
     )
 
 
@@ -549,7 +549,7 @@ def test_the_flag_page_says_its_explanation_is_todays_not_the_flaggings(client, 
     page = client.get(flag_page(flagged.pair_id)).text
     # then the page names both versions, and the explanation is today's detectors'
     assert (
-        "Computed now, by detector lexical-18; the reasons above were recorded when the pair was "
+        "Computed now, by detector lexical-19; the reasons above were recorded when the pair was "
         "flagged, by detector old-1." in page
     )
     assert explanation_rows(page) == seed_pair_explanation(first=SEED_SUPPORT)
