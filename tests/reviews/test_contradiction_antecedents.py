@@ -65,23 +65,33 @@ def test_a_pair_is_aligned_on_the_antecedent_and_the_cue_keeps_each_claims_role(
     assert pair_text_score(a=a, b=b, b_earlier=other).contradiction is False
 
 
+METADATA = Metadata(actor="user:tester", via="test")
+
+
+def _articles_ingested(company: str, *, hiring: bool) -> None:
+    """An article whose second claim's "The company" stands for ``company``, and with
+    ``hiring`` another source saying Kestrel Motors hired the workers it laid off."""
+    source_ingest(
+        content=(
+            f"{company} opened its Leeds plant in 2019, the company said in a statement. "
+            "The company laid off 300 workers at its Leeds plant on Monday, the union said."
+        ).encode(),
+        filename=f"{company}.txt",
+        metadata=METADATA,
+    )
+    if hiring:
+        source_ingest(
+            content=b"Kestrel Motors hired 300 workers at its Leeds plant on Monday, officials "
+            b"said.",
+            filename="hiring.txt",
+            metadata=METADATA,
+        )
+
+
 @pytest.mark.django_db
 def test_the_index_reads_the_antecedent_from_the_claims_source_and_flags_the_pair():
     # given an article whose second claim says "The company", and another source naming it
-    metadata = Metadata(actor="user:tester", via="test")
-    source_ingest(
-        content=(
-            b"Kestrel Motors opened its Leeds plant in 2019, the company said in a statement. "
-            b"The company laid off 300 workers at its Leeds plant on Monday, the union said."
-        ),
-        filename="kestrel.txt",
-        metadata=metadata,
-    )
-    source_ingest(
-        content=b"Kestrel Motors hired 300 workers at its Leeds plant on Monday, officials said.",
-        filename="hiring.txt",
-        metadata=metadata,
-    )
+    _articles_ingested("Kestrel Motors", hiring=True)
     laid_off = ClaimView.objects.get(text__startswith="The company laid off")
     hired = ClaimView.objects.get(text__startswith="Kestrel Motors hired")
     # when the follower indexes and checks every claim
@@ -109,20 +119,7 @@ def test_the_index_reads_the_antecedent_from_the_claims_source_and_flags_the_pai
 def test_a_revised_earlier_claim_is_read_again_by_the_claims_that_named_it():
     # given an article whose second claim says "The company", standing for Harlow Steel, and
     # another source saying Kestrel Motors hired the workers the company laid off
-    metadata = Metadata(actor="user:tester", via="test")
-    source_ingest(
-        content=(
-            b"Harlow Steel opened its Leeds plant in 2019, the company said in a statement. "
-            b"The company laid off 300 workers at its Leeds plant on Monday, the union said."
-        ),
-        filename="harlow.txt",
-        metadata=metadata,
-    )
-    source_ingest(
-        content=b"Kestrel Motors hired 300 workers at its Leeds plant on Monday, officials said.",
-        filename="hiring.txt",
-        metadata=metadata,
-    )
+    _articles_ingested("Harlow Steel", hiring=True)
     opening = ClaimView.objects.get(text__startswith="Harlow Steel opened")
     laid_off = ClaimView.objects.get(text__startswith="The company laid off")
     hired = ClaimView.objects.get(text__startswith="Kestrel Motors hired")
@@ -141,7 +138,7 @@ def test_a_revised_earlier_claim_is_read_again_by_the_claims_that_named_it():
                 reason="the source named the wrong company",
             )
         ],
-        metadata=metadata,
+        metadata=METADATA,
     )
     services.contradictions_consume()
 
@@ -163,22 +160,14 @@ def test_a_revised_earlier_claim_is_read_again_by_the_claims_that_named_it():
 def test_an_erased_earlier_claim_names_nothing_for_the_claims_after_it():
     # given an article whose second claim's "The company" stands for Kestrel Motors, flagged
     # against another source
-    metadata = Metadata(actor="user:tester", via="test")
-    source_ingest(
-        content=(
-            b"Kestrel Motors opened its Leeds plant in 2019, the company said in a statement. "
-            b"The company laid off 300 workers at its Leeds plant on Monday, the union said."
-        ),
-        filename="kestrel.txt",
-        metadata=metadata,
-    )
+    _articles_ingested("Kestrel Motors", hiring=False)
     opening = ClaimView.objects.get(text__startswith="Kestrel Motors opened")
     laid_off = ClaimView.objects.get(text__startswith="The company laid off")
     services.contradictions_consume()
     assert ClaimFeatureRow.objects.get(pk=laid_off.claim_id).features["antecedent"] != []
 
     # when the first claim's text is erased, and the follower catches up
-    claim_text_erase(claim_id=str(opening.claim_id), reason="personal data", metadata=metadata)
+    claim_text_erase(claim_id=str(opening.claim_id), reason="personal data", metadata=METADATA)
     services.contradictions_consume()
 
     # then the later claim is read with no antecedent, as a rebuild reads it
