@@ -17,7 +17,7 @@ import struct
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 # Untyped messages before the protocol starts: SSL and GSS encryption requests (the server
 # answers one byte, "N" here) and the cancel request; any other code is the startup message.
@@ -51,7 +51,7 @@ class StatementCounter:
         self._listener.close()
         with self._lock:
             for connection in self._sockets:
-                connection.close()
+                _closed(connection)
 
     def _accept(self) -> None:
         while True:
@@ -73,7 +73,7 @@ class StatementCounter:
         except OSError:
             pass
         finally:
-            target.close()
+            _closed(target)
 
     def _count(self, source: socket.socket, target: socket.socket) -> None:
         pending = b""
@@ -87,7 +87,7 @@ class StatementCounter:
         except OSError:
             pass
         finally:
-            target.close()
+            _closed(target)
 
     def _parsed(self, pending: bytes, *, started: bool) -> tuple[bytes, bool]:
         """Count the complete messages at the start of ``pending``; return the rest."""
@@ -115,6 +115,15 @@ class StatementCounter:
             with self._lock:
                 self._messages.update(kinds)
         return pending[offset:], started
+
+
+def _closed(connection: socket.socket) -> None:
+    """Shut a relayed connection down, then close it. ``close`` alone leaves the connection
+    open while another thread is blocked reading it, and PostgreSQL then keeps the session
+    (a test database could not be dropped while 5 such sessions stayed)."""
+    with suppress(OSError):  # already shut, or never connected
+        connection.shutdown(socket.SHUT_RDWR)
+    connection.close()
 
 
 @contextmanager
