@@ -237,8 +237,6 @@ BE_FORMS = frozenset(["is", "are", "was", "were", "be", "been", "being", "get", 
 # Adjectives of the curated table: said of the one thing before them ("found the treasurer
 # guilty of fraud", "is alive"), never done to what follows.
 STATE_ADJECTIVES = frozenset(["guilty", "innocent", "alive", "dead"])
-# Participles of the curated table not ending in "-ed" ("were beaten"): read as passives.
-IRREGULAR_PARTICIPLES = frozenset(["beaten"])
 # Words that open an adverbial or relative clause: the end of a predicate's argument.
 CLAUSE_OPENERS = lexicon.SUBORDINATORS | lexicon.CONCESSIVES | lexicon.CONCESSIVE_BREAKS
 
@@ -334,7 +332,7 @@ def predicates_read(
         patient = _argument(tokens, content_at, clauses, end, 1)
         before = lowered[max(0, position - 2) : position]
         word = lowered[position]
-        participle = is_past_form(word) or word.endswith("ed") or word in IRREGULAR_PARTICIPLES
+        participle = is_past_form(word) or word.endswith("ed")
         passive = bool(BE_FORMS & set(before) and participle)
         subject = agent
         if passive:

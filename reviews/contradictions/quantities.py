@@ -13,6 +13,7 @@ from reviews.contradictions.scopes import is_negator
 from reviews.contradictions.text import (
     CLAUSE_BREAKS,
     STOPWORDS,
+    is_past_form,
     lemma,
 )
 
@@ -447,7 +448,7 @@ def _events(lowered: list[str], index: int) -> list[str]:
     schedule = lexicon.schedule_lemmas()
     events = []
     for word in lowered[low:high]:
-        if word in STOPWORDS or not value_words.said_in_past(word):
+        if word in STOPWORDS or not is_past_form(word):
             continue
         value = lemma(word)
         if value in schedule:

@@ -312,6 +312,9 @@ IRREGULAR = {
 PAST_FORMS = frozenset(
     [
         "died",
+        "sank",
+        "sunk",
+        "beaten",
         "won",
         "lost",
         "sold",

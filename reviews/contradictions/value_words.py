@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from reviews.contradictions import lexicon, wordnet_words
-from reviews.contradictions.text import is_past_form, lemma
+from reviews.contradictions.text import lemma
 
 # One event in other verbs: the date detector compares the dates of one class.
 EVENT_VERBS = lexicon.word_classes(
@@ -26,8 +26,6 @@ EVENT_CLASSES = frozenset(EVENT_VERBS.values())
 # Verbs that say only that an event happened ("the closure came in March", "his death occurred
 # in 1961"): the event is the noun before them.
 OCCURRENCE_VERBS = frozenset(lemma(word) for word in ["come", "came", "occur", "happen"])
-# Past forms the suffix rules of ``text.is_past_form`` miss.
-IRREGULAR_PAST = frozenset(["sank", "sunk"])
 # What an event happened to, in other nouns ("the strike" / "the walkout", "the takeover" /
 # "the purchase", "the fire" / "the blaze").
 EVENT_NOUNS = lexicon.word_classes(
@@ -69,10 +67,6 @@ NOT_COUNTED = frozenset(lemma(word) for word in ["end", "start", "beginning", "c
 def event_class(word: str) -> str:
     """The class of one event verb's lemma, or the lemma itself."""
     return EVENT_VERBS.get(word, word)
-
-
-def said_in_past(word: str) -> bool:
-    return is_past_form(word) or word in IRREGULAR_PAST
 
 
 def event_noun(word: str) -> str:
