@@ -80,17 +80,22 @@ def later_claims_reread(*, claim_id: str) -> list[tuple[str, str, int, str]]:
     """The claims of ``claim_id``'s source after it that open with "It" or "The company" and
     whose antecedent, read from their source now, differs from the one they were indexed with:
     (claim id, text, last position, antecedent). After a claim is revised or erased, the claims
-    that named it are read again (a rescan from the claim list reads them so). One query for
-    the source's claims, one for their stored features; none for a claim with no source."""
+    that named it are read again (a rescan from the claim list reads them so). Three queries:
+    the claim, its source's claims (their antecedents are read from those rows) and the later
+    claims' stored features; one for a claim with no source."""
     claim = ClaimView.objects.filter(claim_id=claim_id).values("source_id", "selector").first()
     if claim is None or claim["source_id"] is None:
         return []
     start = _selector_start(claim["selector"])
+    rows = list(
+        ClaimView.objects.filter(source_id=claim["source_id"]).values_list(
+            "claim_id", "text", "selector", "last_position"
+        )
+    )
+    source_claims = [(other, text, selector) for other, text, selector, _ in rows]
     later = [
-        (str(other), text, position)
-        for other, text, selector, position in ClaimView.objects.filter(
-            source_id=claim["source_id"]
-        ).values_list("claim_id", "text", "selector", "last_position")
+        (str(other), text, position, _selector_start(selector))
+        for other, text, selector, position in rows
         if _selector_start(selector) > start
         and ev.REDACTED not in text
         and anaphor_at_start(text)[0]
@@ -98,14 +103,17 @@ def later_claims_reread(*, claim_id: str) -> list[tuple[str, str, int, str]]:
     if not later:
         return []
     stored = {
-        str(row.pk): ClaimFeatures.from_json(row.features).antecedent
-        for row in ClaimFeatureRow.objects.filter(pk__in=[other for other, _, _ in later])
+        str(pk): features
+        for pk, features in ClaimFeatureRow.objects.filter(
+            pk__in=[other for other, *_ in later]
+        ).values_list("pk", "features")
     }
     changed = []
-    for (other, text, position), name in zip(
-        later, claims_antecedents([(other, text) for other, text, _ in later]), strict=True
-    ):
-        if other in stored and stored[other][1:] != ([name] if name else []):
+    for other, text, position, own_start in later:
+        if other not in stored:
+            continue  # not indexed yet: the follower reads it when it gets there
+        name = antecedent_from(_earlier_texts(source_claims, own_start), text)
+        if stored[other].get("antecedent", [])[1:] != ([name] if name else []):
             changed.append((other, text, position, name))
     return changed
 
